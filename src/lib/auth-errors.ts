@@ -1,0 +1,104 @@
+/**
+ * Errors a caller of authFetch or the re-auth popup can meet. Each is named
+ * after what the user hit and says what to do; none ever carries a token.
+ * Test them with `instanceof`.
+ */
+
+/**
+ * Base class of every Quiet Session error.
+ *
+ * @example
+ * try { await authFetch('/api/credits'); } catch (e) { if (e instanceof QuietSessionError) showNotice(e.message); }
+ */
+export class QuietSessionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Method and URL of a request, for messages (the query string is left out: it may carry secrets). */
+export function describeRequest(request: Request): string {
+  const url = new URL(request.url);
+  return `${request.method} ${url.origin}${url.pathname}`;
+}
+
+/**
+ * The session ended before a held request could be sent with a valid token:
+ * the client was stopped, or re-authentication was given up. The request was
+ * never sent (again).
+ *
+ * @example
+ * client.stop(); // every held call rejects: err instanceof AuthExpiredError
+ */
+export class AuthExpiredError extends QuietSessionError {
+  readonly request: Request | undefined;
+  constructor(message: string, options?: { cause?: unknown; request?: Request }) {
+    super(message, options);
+    this.request = options?.request;
+  }
+}
+
+/**
+ * A request must be replayed (its first send got 401) but its body was a
+ * stream that has already been consumed. Nothing was re-sent; retry with a
+ * string, Blob, ArrayBuffer, FormData or URLSearchParams body.
+ *
+ * @example
+ * await authFetch(url, { method: 'POST', body: stream, duplex: 'half' }); // may reject with BodyNotReplayableError after a 401
+ */
+export class BodyNotReplayableError extends QuietSessionError {
+  readonly request: Request;
+  constructor(request: Request) {
+    super(
+      `${describeRequest(request)} got 401 and cannot be replayed after re-authentication: its body was a ReadableStream, ` +
+        'which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.',
+    );
+    this.request = request;
+  }
+}
+
+/**
+ * Base class of the ways interactive re-authentication fails. The session
+ * goes back to `needsReauth` with every held request kept.
+ *
+ * @example
+ * if (snapshot.context.lastReauthError?.name === 'PopupBlockedError') showHint();
+ */
+export class ReauthError extends QuietSessionError {}
+
+/**
+ * The browser blocked the sign-in popup. Allow popups for this site, then press Reconnect again.
+ *
+ * @example
+ * throw new PopupBlockedError();
+ */
+export class PopupBlockedError extends ReauthError {
+  constructor(options?: { cause?: unknown }) {
+    super('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.', options);
+  }
+}
+
+/**
+ * The sign-in popup was closed before it handed back a token.
+ *
+ * @example
+ * throw new PopupClosedError();
+ */
+export class PopupClosedError extends ReauthError {
+  constructor(options?: { cause?: unknown }) {
+    super('The sign-in window was closed before you signed in. Press Reconnect to try again.', options);
+  }
+}
+
+/**
+ * The sign-in popup did not hand back a token in time.
+ *
+ * @example
+ * throw new PopupTimeoutError(120_000);
+ */
+export class PopupTimeoutError extends ReauthError {
+  constructor(timeoutMs: number, options?: { cause?: unknown }) {
+    super(`Signing in took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Press Reconnect to try again.`, options);
+  }
+}

@@ -1,0 +1,83 @@
+/** What `createAuthFetch` needs from the app. */
+export interface AuthFetchOptions {
+  /** The current access token, or null when signed out. */
+  getToken: () => string | null;
+  /** Stores the token that re-authentication obtained. */
+  setToken: (token: string) => void;
+  /**
+   * The app's getCurrentUser: true when the backend accepts the token, false
+   * when it answers 401; rejects on a network failure or any other error.
+   */
+  validate: (args: { token: string | null; signal: AbortSignal }) => Promise<boolean>;
+  /** Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails. */
+  reauthenticate: (args: { signal: AbortSignal }) => Promise<string>;
+  /** Origins that get the token and 401 handling. Default: the page's origin, read at call time. */
+  allowedOrigins?: string[];
+  /** Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. */
+  fetch?: typeof fetch;
+  /** How long one validation may take before it counts as a network failure. Default 10 000 ms. */
+  validationTimeoutMs?: number;
+}
+
+const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate'] as const;
+
+/**
+ * Checks the options up front so that a wiring mistake fails at start-up with
+ * a message, not at the first expired token.
+ *
+ * @example
+ * assertAuthFetchOptions({ getToken: () => null }); // TypeError: createAuthFetch: options.setToken must be a function …
+ */
+export function assertAuthFetchOptions(options: AuthFetchOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createAuthFetch: expected an options object with getToken, setToken, validate and reauthenticate.');
+  }
+  for (const name of requiredFunctions) {
+    if (typeof options[name] !== 'function') {
+      throw new TypeError(`createAuthFetch: options.${name} must be a function, got ${typeof options[name]}.`);
+    }
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new TypeError(`createAuthFetch: options.fetch must be a function when given, got ${typeof options.fetch}.`);
+  }
+  const timeout = options.validationTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    throw new TypeError(`createAuthFetch: options.validationTimeoutMs must be a positive number of milliseconds, got ${timeout}.`);
+  }
+  if (options.allowedOrigins === undefined) return;
+  if (!Array.isArray(options.allowedOrigins)) {
+    throw new TypeError('createAuthFetch: options.allowedOrigins must be an array of origins such as "https://api.example.com".');
+  }
+  for (const origin of options.allowedOrigins) {
+    let parsed: string | null = null;
+    try {
+      parsed = new URL(origin).origin;
+    } catch {
+      parsed = null;
+    }
+    if (parsed !== origin) {
+      const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
+      throw new TypeError(
+        `createAuthFetch: allowedOrigins entry "${String(origin)}" is not an origin (scheme://host[:port], no path).${hint}`,
+      );
+    }
+  }
+}
+
+/**
+ * The origins allowed right now: the configured list, or the page's origin.
+ *
+ * @example
+ * allowedOriginsNow({ allowedOrigins: ['https://api.example.com'] } as AuthFetchOptions); // ['https://api.example.com']
+ */
+export function allowedOriginsNow(options: AuthFetchOptions): readonly string[] {
+  if (options.allowedOrigins) return options.allowedOrigins;
+  const origin = globalThis.location?.origin;
+  if (!origin || origin === 'null') {
+    throw new TypeError(
+      'authFetch: no allowedOrigins were given and there is no page origin (globalThis.location) to default to. ' +
+        'Pass allowedOrigins to createAuthFetch.',
+    );
+  }
+  return [origin];
+}

@@ -1,0 +1,151 @@
+import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
+import { sessionMachine, type HeldRequest } from '../../machines/session.machine.ts';
+import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.ts';
+import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
+import { createHeldRequests } from './held-requests.ts';
+import { createRequestTemplate } from './request-template.ts';
+import { withTimeout } from './with-timeout.ts';
+
+export type { AuthFetchOptions } from './auth-fetch-options.ts';
+
+/** One session: its fetch, its actor, and the banner's button. */
+export interface AuthFetchClient {
+  /** A drop-in `fetch`; works when taken off the client. */
+  authFetch: typeof fetch;
+  /** The running session statechart. */
+  actor: ActorRefFrom<typeof sessionMachine>;
+  /** The banner's button: needsReauth → reauthenticating. Call it inside the click handler (popup blockers). */
+  reconnect: () => void;
+  /** Stops the session; every held request rejects with AuthExpiredError, later calls too. */
+  stop: () => void;
+}
+
+function requestUrl(input: RequestInfo | URL): URL {
+  if (input instanceof Request) return new URL(input.url);
+  return new URL(input, globalThis.location?.href);
+}
+
+function summarize(id: string, request: Request, reason: HeldRequest['reason']): HeldRequest {
+  const url = new URL(request.url);
+  return { id, method: request.method, url: url.origin + url.pathname, reason };
+}
+
+/**
+ * Creates a session and its `authFetch`. Nothing runs until it is called.
+ *
+ * @example
+ * const client = createAuthFetch({
+ *   getToken: () => localStorage.getItem('token'),
+ *   setToken: (token) => localStorage.setItem('token', token),
+ *   validate: async ({ token, signal }) => (await fetch('/auth/me', { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
+ *   reauthenticate: ({ signal }) => openSignInPopup({ signal }),
+ * });
+ * const response = await client.authFetch('/api/credits');
+ */
+export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
+  assertAuthFetchOptions(options);
+  const held = createHeldRequests();
+  const validationTimeoutMs = options.validationTimeoutMs ?? 10_000;
+  let lastId = 0;
+  let stopped = false;
+
+  const actor = createActor(
+    sessionMachine.provide({
+      actors: {
+        validateSession: fromPromise(async ({ signal }) => {
+          const valid = await withTimeout(validationTimeoutMs, signal, (timed) =>
+            options.validate({ token: options.getToken(), signal: timed }),
+          );
+          if (typeof valid !== 'boolean') throw new TypeError(`validate must resolve true or false, got ${typeof valid}.`);
+          return valid;
+        }),
+        reauthenticate: fromPromise(async ({ signal }) => {
+          const token = await options.reauthenticate({ signal });
+          if (typeof token !== 'string' || token === '') {
+            throw new ReauthError('Re-authentication finished without a token. Press Reconnect to try again.');
+          }
+          options.setToken(token);
+        }),
+      },
+      actions: {
+        replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.release(request.id)),
+        releaseRequest: (_, params) => held.release(params.id),
+      },
+    }),
+  ).start();
+
+  /** Parks the caller until the machine lets its request go. */
+  function hold(type: 'request.held' | 'request.unauthorized', request: Request): Promise<void> {
+    const id = String(++lastId);
+    const reason = type === 'request.held' ? 'unsent' : 'unauthorized';
+    const released = held.wait(id, request.signal, () => actor.send({ type: 'request.aborted', id }));
+    actor.send({ type, request: summarize(id, request, reason) });
+    return released;
+  }
+
+  async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    if (stopped) throw new AuthExpiredError('authFetch was called after its session was stopped; the request was not sent.');
+    const send = options.fetch ?? globalThis.fetch;
+    // Other origins never see the token nor our 401 handling: hand them over untouched.
+    if (!allowedOriginsNow(options).includes(requestUrl(input).origin)) return send(input, init);
+    const template = createRequestTemplate(input, init);
+    if (template.hasOwnAuthorization) return send(template.next(null));
+
+    if (actor.getSnapshot().value !== 'active') await hold('request.held', template.request);
+    const token = options.getToken();
+    const response = await send(template.next(token));
+    // Without a token there is no session to restore: a 401 is the caller's answer.
+    if (response.status !== 401 || token === null) return response;
+    void response.body?.cancel().catch(() => {});
+    // The token changed while this request was out: it simply used an old one.
+    if (options.getToken() !== token) return send(template.next(options.getToken()));
+    await hold('request.unauthorized', template.request);
+    // The one replay: whatever it answers, 401 included, goes to the caller.
+    return send(template.next(options.getToken()));
+  }
+
+  return {
+    authFetch,
+    actor,
+    reconnect: () => actor.send({ type: 'reauth.requested' }),
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      held.rejectAll(
+        () => new AuthExpiredError('The session was stopped while this request was held; it was not sent.'),
+      );
+      actor.stop();
+    },
+  };
+}
+
+let installed: AuthFetchClient | null = null;
+
+/**
+ * Makes `client` the one behind the app-wide `authFetch`. Returns an undo.
+ *
+ * @example
+ * const uninstall = installAuthFetch(createAuthFetch(options));
+ */
+export function installAuthFetch(client: AuthFetchClient): () => void {
+  installed = client;
+  return () => {
+    if (installed === client) installed = null;
+  };
+}
+
+/**
+ * The app-wide `authFetch`: the installed client's. Rejects with a clear
+ * error when none is installed, rather than sending without a token.
+ *
+ * @example
+ * const credits = await (await authFetch('/api/credits')).json();
+ */
+export const authFetch: typeof fetch = (input, init) => {
+  if (!installed) {
+    return Promise.reject(
+      new QuietSessionError('authFetch was called before installAuthFetch(createAuthFetch(...)); wire it in main.tsx.'),
+    );
+  }
+  return installed.authFetch(input, init);
+};

@@ -1,0 +1,166 @@
+/** @vitest-environment node */
+import { http, HttpResponse } from 'msw';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { AuthExpiredError } from '../../src/lib/auth-errors.ts';
+import { API, OTHER, createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { createHarness, track } from '../support/session-harness.ts';
+
+const backend = createFakeBackend();
+const server = startServer(backend);
+const clients: Array<{ stop: () => void }> = [];
+
+function harness(overrides?: Parameters<typeof createHarness>[1]) {
+  const h = createHarness(backend, overrides);
+  clients.push(h.client);
+  return h;
+}
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  clients.splice(0).forEach((c) => c.stop());
+  server.resetHandlers();
+  backend.received.length = 0;
+  backend.valid.clear();
+  backend.valid.add('t1');
+});
+afterAll(() => server.close());
+
+describe('B1 the token goes to allowed origins only', () => {
+  it('sends the bearer token to an allowed origin', async () => {
+    const { client } = harness();
+    const body = await (await client.authFetch(`${API}/api/credits`)).json();
+    expect(body.authorization).toBe('Bearer t1');
+  });
+
+  it("keeps a caller's own Authorization header", async () => {
+    const { client } = harness();
+    backend.valid.add('mine');
+    await client.authFetch(`${API}/api/credits`, { headers: { Authorization: 'Bearer mine' } });
+    expect(backend.apiRequests('/api/credits').map((r) => r.authorization)).toEqual(['Bearer mine']);
+  });
+
+  it('sends requests to other origins untouched and returns their 401 without validating', async () => {
+    const { client, validate } = harness();
+    const response = await client.authFetch(`${OTHER}/thing`, { headers: { 'x-mine': '1' } });
+    expect(response.status).toBe(401);
+    expect(backend.received.map((r) => r.authorization)).toEqual([null]);
+    expect(validate).not.toHaveBeenCalled();
+    expect(client.actor.getSnapshot().value).toBe('active');
+  });
+});
+
+describe('B2 everything but a 401 passes through', () => {
+  it.each([200, 403, 404, 500])('returns a %i unchanged', async (status) => {
+    const { client, validate } = harness();
+    const response = await client.authFetch(`${API}/status/${status}`);
+    expect(response.status).toBe(status);
+    expect(validate).not.toHaveBeenCalled();
+  });
+
+  it('rejects with the very error fetch rejected with', async () => {
+    const failure = new TypeError('network down');
+    const { client } = harness();
+    server.use(http.get(`${API}/api/flaky`, () => HttpResponse.error()));
+    await expect(client.authFetch(`${API}/api/flaky`)).rejects.toBeInstanceOf(TypeError);
+    const viaOption = createHarness(backend);
+    clients.push(viaOption.client);
+    const direct = (await import('../../src/lib/auth-fetch.ts')).createAuthFetch({
+      getToken: () => 't1',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 't2',
+      allowedOrigins: [API],
+      fetch: async () => {
+        throw failure;
+      },
+    });
+    clients.push(direct);
+    await expect(direct.authFetch(`${API}/api/credits`)).rejects.toBe(failure);
+  });
+});
+
+describe('B3 one validation, new requests held', () => {
+  it('validates once however many requests fail at once, and holds new ones', async () => {
+    const { client, validate, expire } = harness();
+    expire();
+    const calls = Array.from({ length: 20 }, (_, i) => track(client.authFetch(`${API}/api/item/${i}`)));
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 20);
+    expect(validate).toHaveBeenCalledTimes(1);
+    const sentBefore = backend.apiRequests().length;
+    const late = track(client.authFetch(`${API}/api/late`));
+    await waitFor(client.actor, (s) => s.context.queue.length === 21);
+    expect(backend.apiRequests().length).toBe(sentBefore);
+    expect([...calls, late].some((c) => c.settled)).toBe(false);
+  });
+
+  it('holds new requests while validating, without sending them', async () => {
+    const { client, control } = harness();
+    let finish!: (valid: boolean) => void;
+    control.validateOutcome = new Promise<never>((resolve) => (finish = resolve as never));
+    server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
+    const first = client.authFetch(`${API}/api/once`);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const second = client.authFetch(`${API}/api/credits`);
+    await waitFor(client.actor, (s) => s.context.queue.length === 2);
+    expect(backend.apiRequests('/api/credits')).toHaveLength(0);
+    finish(true);
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(backend.apiRequests('/api/credits')).toHaveLength(1);
+  });
+});
+
+describe('B4 a valid session replays once', () => {
+  it('replays a spurious 401 once with the current token', async () => {
+    const { client, validate } = harness();
+    server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
+    const response = await client.authFetch(`${API}/api/once`);
+    expect(response.status).toBe(200);
+    expect(validate).toHaveBeenCalledTimes(1);
+    expect(client.actor.getSnapshot().value).toBe('active');
+  });
+
+  it('returns a second 401 to its caller instead of looping', async () => {
+    const { client, validate } = harness();
+    let sends = 0;
+    server.use(
+      http.get(`${API}/api/forbidden-ish`, () => {
+        sends += 1;
+        return HttpResponse.json({ detail: 'no' }, { status: 401 });
+      }),
+    );
+    const response = await client.authFetch(`${API}/api/forbidden-ish`);
+    expect(response.status).toBe(401);
+    expect(sends).toBe(2);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('B7 a 401 for an old token', () => {
+  it('replays at once with the new token, without validating', async () => {
+    const { client, store, validate } = harness();
+    const slow = backend.gate('slow');
+    const call = client.authFetch(`${API}/api/slow`, { headers: { 'x-gate': 'slow' } });
+    await slow.reached;
+    store.token = 't9';
+    backend.valid.add('t9');
+    slow.open(401);
+    const response = await call;
+    expect(response.status).toBe(200);
+    expect(backend.apiRequests('/api/slow').map((r) => r.authorization)).toEqual(['Bearer t1', 'Bearer t9']);
+    expect(validate).not.toHaveBeenCalled();
+  });
+});
+
+describe('stop()', () => {
+  it('rejects held requests and later calls with AuthExpiredError', async () => {
+    const { client, expire } = harness();
+    expire();
+    const call = client.authFetch(`${API}/api/credits`);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.stop();
+    await expect(call).rejects.toBeInstanceOf(AuthExpiredError);
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow(/stopped/);
+  });
+});

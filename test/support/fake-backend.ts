@@ -1,0 +1,106 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+
+export const API = 'https://api.test';
+export const OTHER = 'https://elsewhere.test';
+
+/** What the backend saw: one row per request that reached it. */
+export interface Received {
+  method: string;
+  url: string;
+  authorization: string | null;
+  contentType: string | null;
+  body: Uint8Array;
+}
+
+/**
+ * A tiny FastAPI stand-in at the network layer: tokens in `valid` are
+ * accepted, `/auth/me` validates, `/api/*` echoes what it got, `/status/N`
+ * answers N. Requests can be made to wait on a gate with `x-gate: name`.
+ */
+export function createFakeBackend() {
+  const valid = new Set<string>(['t1']);
+  const received: Received[] = [];
+  const gates = new Map<string, { wait: Promise<number | undefined>; arrive: () => void }>();
+
+  /**
+   * Requests sent with `x-gate: name` wait at the backend until `open(status)`;
+   * `reached` resolves when the first one arrives. A gate serves one request.
+   */
+  function gate(name: string) {
+    let open!: (status?: number) => void;
+    let arrive!: () => void;
+    const wait = new Promise<number | undefined>((resolve) => (open = resolve));
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    gates.set(name, { wait, arrive });
+    return { open, reached };
+  }
+
+  const isValid = (authorization: string | null) =>
+    authorization !== null && authorization.startsWith('Bearer ') && valid.has(authorization.slice(7));
+
+  const handlers = [
+    http.get(`${API}/auth/me`, ({ request }) =>
+      isValid(request.headers.get('authorization'))
+        ? HttpResponse.json({ email: 'ada@example.com' })
+        : HttpResponse.json({ detail: 'Not authenticated' }, { status: 401 }),
+    ),
+    http.all(`${API}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      const row: Received = {
+        method: request.method,
+        url: url.pathname + url.search,
+        authorization: request.headers.get('authorization'),
+        contentType: request.headers.get('content-type'),
+        body: new Uint8Array(await request.arrayBuffer()),
+      };
+      received.push(row);
+      const gateName = request.headers.get('x-gate');
+      let forced: number | undefined;
+      const gated = gateName ? gates.get(gateName) : undefined;
+      if (gated) {
+        gates.delete(gateName!);
+        gated.arrive();
+        forced = await gated.wait;
+      }
+      const status = forced ?? (url.pathname.startsWith('/status/') ? Number(url.pathname.slice(8)) : undefined);
+      if (status === 401 || !isValid(row.authorization)) {
+        return HttpResponse.json({ detail: 'Not authenticated' }, { status: 401 });
+      }
+      if (status !== undefined) return HttpResponse.json({ status }, { status });
+      return HttpResponse.json({
+        method: row.method,
+        url: row.url,
+        authorization: row.authorization,
+        contentType: row.contentType,
+        body: Buffer.from(row.body).toString('base64'),
+      });
+    }),
+    http.all(`${OTHER}/*`, ({ request }) => {
+      received.push({
+        method: request.method,
+        url: request.url,
+        authorization: request.headers.get('authorization'),
+        contentType: null,
+        body: new Uint8Array(),
+      });
+      return HttpResponse.json({ detail: 'Not authenticated' }, { status: 401 });
+    }),
+  ];
+
+  return {
+    valid,
+    received,
+    gate,
+    handlers,
+    /** Requests that reached an API path (not /auth/me). */
+    apiRequests: (path?: string) => received.filter((r) => path === undefined || r.url === path),
+  };
+}
+
+export type FakeBackend = ReturnType<typeof createFakeBackend>;
+
+/** One msw server for a test file; listen in beforeAll with `onUnhandledRequest: 'error'`. */
+export function startServer(backend: FakeBackend) {
+  return setupServer(...backend.handlers);
+}
