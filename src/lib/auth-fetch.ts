@@ -76,6 +76,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 
   /** Parks the caller until the machine lets its request go. */
   function hold(type: 'request.held' | 'request.unauthorized', request: Request): Promise<void> {
+    if (request.signal.aborted) return Promise.reject(request.signal.reason);
     const id = String(++lastId);
     const reason = type === 'request.held' ? 'unsent' : 'unauthorized';
     const released = held.wait(id, request.signal, () => actor.send({ type: 'request.aborted', id }));

@@ -1,0 +1,75 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { QuietSessionError } from '../../src/lib/auth-errors.ts';
+
+const good: AuthFetchOptions = {
+  getToken: () => 't1',
+  setToken: () => {},
+  validate: async () => true,
+  reauthenticate: async () => 't2',
+  allowedOrigins: ['https://api.test'],
+};
+
+describe('createAuthFetch rejects bad options with a message that says what to fix', () => {
+  it.each([
+    [{ ...good, getToken: undefined }, /options\.getToken must be a function, got undefined/],
+    [{ ...good, validate: 'yes' }, /options\.validate must be a function, got string/],
+    [{ ...good, fetch: 42 }, /options\.fetch must be a function/],
+    [{ ...good, allowedOrigins: 'https://api.test' }, /allowedOrigins must be an array/],
+    [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
+    [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
+    [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a positive number/],
+    [null, /expected an options object/],
+  ])('%#: throws a TypeError', (options, message) => {
+    expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);
+    expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(message);
+  });
+
+  it('says to pass allowedOrigins when there is no page origin to default to', async () => {
+    const client = createAuthFetch({ ...good, allowedOrigins: undefined });
+    await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
+    client.stop();
+  });
+});
+
+describe('the app-wide authFetch', () => {
+  it('rejects with a clear error until a client is installed, then uses it', async () => {
+    await expect(authFetch('https://api.test/x')).rejects.toBeInstanceOf(QuietSessionError);
+    const seen: string[] = [];
+    const client = createAuthFetch({
+      ...good,
+      fetch: async (input) => {
+        seen.push((input as Request).headers.get('authorization') ?? '');
+        return new Response('ok');
+      },
+    });
+    const uninstall = installAuthFetch(client);
+    expect(await (await authFetch('https://api.test/x')).text()).toBe('ok');
+    expect(seen).toEqual(['Bearer t1']);
+    uninstall();
+    await expect(authFetch('https://api.test/x')).rejects.toThrow(/before installAuthFetch/);
+    client.stop();
+  });
+
+  it('keeps many clients apart', async () => {
+    const tokens: string[] = [];
+    const make = (token: string) =>
+      createAuthFetch({
+        ...good,
+        getToken: () => token,
+        fetch: async (input) => {
+          tokens.push((input as Request).headers.get('authorization') ?? '');
+          return new Response('ok');
+        },
+      });
+    const a = make('a');
+    const b = make('b');
+    const { authFetch: fetchA } = a;
+    await Promise.all([fetchA('https://api.test/1'), b.authFetch('https://api.test/2')]);
+    expect(tokens.sort()).toEqual(['Bearer a', 'Bearer b']);
+    a.stop();
+    expect(b.actor.getSnapshot().status).toBe('active');
+    b.stop();
+  });
+});

@@ -1,0 +1,113 @@
+/** @vitest-environment node */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { BodyNotReplayableError } from '../../src/lib/auth-errors.ts';
+import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { createHarness, track } from '../support/session-harness.ts';
+
+const backend = createFakeBackend();
+const server = startServer(backend);
+let stop: () => void = () => {};
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  stop();
+  backend.received.length = 0;
+  backend.valid.clear();
+  backend.valid.add('t1');
+});
+afterAll(() => server.close());
+
+function form() {
+  const data = new FormData();
+  data.append('prompt', 'a silver ring with a small emerald');
+  data.append('image', new Blob([new Uint8Array([137, 80, 78, 71, 0, 255])], { type: 'image/png' }), 'ring.png');
+  return data;
+}
+
+const bodies: Array<[string, () => RequestInit | Request]> = [
+  ['a string', () => ({ method: 'POST', body: 'plain text ✓' })],
+  ['JSON', () => ({ method: 'PUT', body: JSON.stringify({ prompt: 'ring', size: 7 }), headers: { 'content-type': 'application/json' } })],
+  ['URLSearchParams', () => ({ method: 'POST', body: new URLSearchParams({ q: 'gold & silver', page: '2' }) })],
+  ['a Blob', () => ({ method: 'POST', body: new Blob(['blob-bytes'], { type: 'application/octet-stream' }) })],
+  ['an ArrayBuffer', () => ({ method: 'POST', body: new Uint8Array([0, 1, 2, 250, 251]).buffer })],
+  ['FormData', () => ({ method: 'POST', body: form() })],
+  ['a Request with a body', () => new Request(`${API}/api/echo`, { method: 'PATCH', body: 'from a Request', headers: { 'x-custom': 'kept' } })],
+];
+
+describe('B5 expired: held until reconnect, then replayed byte-identical', () => {
+  it.each(bodies)('replays %s with its method, URL, headers and bytes', async (_name, make) => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    h.expire();
+    const made = make();
+    const pending =
+      made instanceof Request
+        ? h.client.authFetch(made)
+        : h.client.authFetch(`${API}/api/echo?x=1`, { ...made, headers: { 'x-custom': 'kept', ...(made.headers as object) } });
+    const call = track(pending);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    expect(call.settled).toBe(false);
+    expect(h.reauthenticate).not.toHaveBeenCalled();
+
+    h.client.reconnect();
+    expect(h.client.actor.getSnapshot().value).toBe('reauthenticating');
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    expect((await pending).status).toBe(200);
+    expect(h.reauthenticate).toHaveBeenCalledTimes(1);
+    expect(h.setToken).toHaveBeenCalledWith('t2');
+
+    const [first, replay] = backend.apiRequests().filter((r) => r.url.startsWith('/api/echo'));
+    expect(backend.apiRequests()).toHaveLength(2);
+    expect(first!.authorization).toBe('Bearer t1');
+    expect(replay!.authorization).toBe('Bearer t2');
+    expect(replay!.method).toBe(first!.method);
+    expect(replay!.url).toBe(first!.url);
+    expect(replay!.contentType).toBe(first!.contentType);
+    expect(Buffer.from(replay!.body).equals(Buffer.from(first!.body))).toBe(true);
+    expect(first!.body.length).toBeGreaterThan(0);
+  });
+
+  it('rejects a stream body that must be replayed with BodyNotReplayableError, never an empty resend', async () => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    h.expire();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed once'));
+        controller.close();
+      },
+    });
+    const call = h.client.authFetch(`${API}/api/upload`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BodyNotReplayableError);
+    expect((error as Error).message).toMatch(/POST https:\/\/api\.test\/api\/upload/);
+    expect(backend.apiRequests('/api/upload')).toHaveLength(1);
+  });
+});
+
+describe('B6 a failed re-auth keeps everything', () => {
+  it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    h.expire();
+    const pending = [1, 2, 3].map((i) => h.client.authFetch(`${API}/api/item/${i}`));
+    const calls = pending.map(track);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 3);
+    h.control.reauthOutcome = new Error('popup closed');
+    h.client.reconnect();
+    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.reauthFailures === 1);
+    expect(back.context.queue).toHaveLength(3);
+    expect(back.context.lastReauthError).toEqual({ name: 'Error', message: 'popup closed' });
+    expect(calls.some((c) => c.settled)).toBe(false);
+
+    h.control.reauthOutcome = 'success';
+    h.client.reconnect();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(h.reauthenticate).toHaveBeenCalledTimes(2);
+    expect(h.client.actor.getSnapshot().context).toMatchObject({ queue: [], reauthFailures: 0, lastReauthError: null });
+  });
+});
