@@ -74,8 +74,6 @@ export const sessionMachine = setup({
   actions: {
     /** Lets every request in `context.queue` go: each is sent with the current token. */
     replayHeldRequests: (_args: { context: SessionContext }) => {},
-    /** Lets one request go at once (it arrived while the session was already active). */
-    releaseRequest: (_args: unknown, _params: { id: string }) => {},
     holdRequest: assign({
       queue: ({ context, event }) =>
         event.type === 'request.held' || event.type === 'request.unauthorized'
@@ -106,11 +104,8 @@ export const sessionMachine = setup({
     active: {
       description: 'The token is believed good: requests go out with it.',
       on: {
+        // New requests are not held here: authFetch sends them straight away, so the queue is always empty.
         'request.unauthorized': { target: 'validating', actions: 'holdRequest' },
-        'request.held': {
-          actions: { type: 'releaseRequest', params: ({ event }) => ({ id: event.request.id }) },
-        },
-        'request.aborted': { actions: 'dropRequest' },
       },
     },
     validating: {

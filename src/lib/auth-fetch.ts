@@ -16,6 +16,11 @@ export interface AuthFetchClient {
   actor: ActorRefFrom<typeof sessionMachine>;
   /** The banner's button: needsReauth → reauthenticating. Call it inside the click handler (popup blockers). */
   reconnect: () => void;
+  /**
+   * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
+   * and, if requests are held, lets them go with it.
+   */
+  adoptToken: (token: string) => void;
   /** Stops the session; every held request rejects with AuthExpiredError, later calls too. */
   stop: () => void;
 }
@@ -69,7 +74,6 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.release(request.id)),
-        releaseRequest: (_, params) => held.release(params.id),
       },
     }),
   ).start();
@@ -109,6 +113,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     authFetch,
     actor,
     reconnect: () => actor.send({ type: 'reauth.requested' }),
+    adoptToken: (token) => {
+      if (typeof token !== 'string' || token === '') throw new TypeError('adoptToken: expected a non-empty token string.');
+      options.setToken(token);
+      actor.send({ type: 'token.adopted' });
+    },
     stop: () => {
       if (stopped) return;
       stopped = true;
