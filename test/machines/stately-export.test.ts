@@ -1,0 +1,27 @@
+/** @vitest-environment node */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { statelyJsonText, withDiagram } from '../../machines/export-stately.ts';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+
+describe('stately.json and the README diagram come from the machine', () => {
+  it('stately.json is what `npm run stately` would write now', () => {
+    expect(read('stately.json'), 'stately.json has drifted from the machine: run npm run stately').toBe(statelyJsonText());
+  });
+
+  it('keys states by name, with their descriptions, invokes and transitions', () => {
+    const chart = JSON.parse(read('stately.json'));
+    expect(Object.keys(chart.states)).toEqual(['active', 'validating', 'needsReauth', 'reauthenticating']);
+    expect(chart.initial).toBe('active');
+    expect(chart.states.validating.invoke[0]).toMatchObject({ id: 'validateSession', src: 'validateSession' });
+    expect(chart.states.validating.invoke[0].onDone[0]).toMatchObject({ target: 'active', guard: 'isSessionValid' });
+    expect(chart.states.needsReauth.on['reauth.requested'][0].target).toBe('reauthenticating');
+    for (const state of Object.values<{ description: string | null }>(chart.states)) expect(state.description).toBeTruthy();
+  });
+
+  it("the README's diagram is the machine's", () => {
+    const readme = read('README.md');
+    expect(withDiagram(readme), 'README diagram has drifted: run npm run stately').toBe(readme);
+  });
+});
