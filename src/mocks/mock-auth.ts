@@ -1,0 +1,73 @@
+import { HttpResponse } from 'msw';
+import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
+import type { MockStore } from './mock-store.ts';
+import { mockAccount } from './mock-data.ts';
+
+/** The key of the mock backend. Not a secret: the mock exists only in dev, tests and the demo build. */
+export const mockSigningKey = 'quiet-session-mock-backend-hs256';
+
+/** The claims of a mock access token. */
+export interface AccessClaims extends JwtClaims {
+  typ: 'access';
+  email: string;
+  name: string;
+  role: string;
+}
+
+/**
+ * Issues and checks the mock backend's tokens. Stateless but for the store:
+ * a token is good when its signature and `exp` are, and it was issued after
+ * the last "Expire session".
+ *
+ * @example
+ * const auth = createMockAuth(store);
+ * const { access_token } = await auth.issueAccessToken();
+ * const claims = await auth.authenticate(request); // null → answer auth.unauthorized()
+ */
+export function createMockAuth(store: MockStore, now: () => number = Date.now) {
+  return {
+    /** A Google authorization code for the mock account: a short-lived signed token of its own kind. */
+    async issueGoogleCode(): Promise<string> {
+      const iat = now() / 1000;
+      return signJwt({ sub: mockAccount.email, typ: 'google-code', iat, exp: iat + 120 }, mockSigningKey);
+    },
+    /** True when `code` came from `issueGoogleCode` and is still fresh. */
+    async isGoogleCode(code: unknown): Promise<boolean> {
+      if (typeof code !== 'string') return false;
+      return (await verifyJwt(code, mockSigningKey, now()))?.typ === 'google-code';
+    },
+    /** What FastAPI's Google callback answers: an access token that lives `store.tokenLifetimeSec()`. */
+    async issueAccessToken() {
+      const iat = now() / 1000;
+      const expiresIn = store.tokenLifetimeSec();
+      const claims: AccessClaims = {
+        sub: mockAccount.id,
+        typ: 'access',
+        email: mockAccount.email,
+        name: mockAccount.name,
+        role: mockAccount.role,
+        iat,
+        exp: iat + expiresIn,
+      };
+      return { access_token: await signJwt(claims, mockSigningKey), token_type: 'bearer', expires_in: expiresIn };
+    },
+    /** The bearer token's claims, or null when it is missing, forged, expired or revoked. */
+    async authenticate(request: Request): Promise<AccessClaims | null> {
+      const header = request.headers.get('authorization') ?? '';
+      if (!header.startsWith('Bearer ')) return null;
+      const claims = await verifyJwt(header.slice('Bearer '.length), mockSigningKey, now());
+      if (claims?.typ !== 'access' || Math.round(claims.iat * 1000) <= store.revokedBefore()) return null;
+      return claims as AccessClaims;
+    },
+    /** FastAPI's answer to a missing or bad token. */
+    unauthorized(): Response {
+      return HttpResponse.json(
+        { detail: 'Could not validate credentials' },
+        { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+      );
+    },
+  };
+}
+
+/** The mock backend's token authority. */
+export type MockAuth = ReturnType<typeof createMockAuth>;

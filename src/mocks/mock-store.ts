@@ -1,0 +1,69 @@
+/**
+ * The mock backend's only mutable state, shared by every copy of the handlers.
+ * In the browser each page (the app, the sign-in popup) runs its own copy, so
+ * the state lives in localStorage, which all pages of the origin share; in
+ * Node it lives in memory, one store per test.
+ */
+
+/** The part of `Storage` the store needs; `localStorage` fits. */
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** What the dev panel and the handlers read and change. */
+export interface MockStore {
+  /** Lifetime of newly issued access tokens, in seconds (default 60). */
+  tokenLifetimeSec(): number;
+  setTokenLifetimeSec(seconds: number): void;
+  /** Tokens issued at or before this instant (ms since the epoch) are rejected: "Expire session". */
+  revokedBefore(): number;
+  /** The backend forgets every token issued so far. */
+  expireSessions(nowMs?: number): void;
+  /** The signed-in user's generation credits. */
+  credits(): number;
+  setCredits(credits: number): void;
+}
+
+export const defaultTokenLifetimeSec = 60;
+export const defaultCredits = 25;
+const prefix = 'quiet-session.mock.';
+
+/**
+ * A Map behind the `Storage` interface, for Node and for tests.
+ *
+ * @example
+ * const store = createMockStore(createMemoryStorage());
+ */
+export function createMemoryStorage(): KeyValueStorage {
+  const values = new Map<string, string>();
+  return {
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => void values.set(key, String(value)),
+    removeItem: (key) => void values.delete(key),
+  };
+}
+
+/**
+ * Builds the store on `storage`: localStorage in the browser (shared by the
+ * app and its popup), memory when none is given.
+ *
+ * @example
+ * const store = createMockStore(globalThis.localStorage);
+ * store.expireSessions(); // every token issued so far now gets 401
+ */
+export function createMockStore(storage: KeyValueStorage = createMemoryStorage()): MockStore {
+  const readNumber = (key: string, fallback: number) => {
+    const value = Number(storage.getItem(prefix + key));
+    return storage.getItem(prefix + key) !== null && Number.isFinite(value) ? value : fallback;
+  };
+  const writeNumber = (key: string, value: number) => storage.setItem(prefix + key, String(value));
+  return {
+    tokenLifetimeSec: () => readNumber('tokenLifetimeSec', defaultTokenLifetimeSec),
+    setTokenLifetimeSec: (seconds) => {
+      if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`Token lifetime must be a positive number of seconds, got ${seconds}.`);
+      writeNumber('tokenLifetimeSec', seconds);
+    },
+    revokedBefore: () => readNumber('revokedBefore', 0),
+    expireSessions: (nowMs = Date.now()) => writeNumber('revokedBefore', nowMs),
+    credits: () => readNumber('credits', defaultCredits),
+    setCredits: (credits) => writeNumber('credits', Math.max(0, Math.floor(credits))),
+  };
+}

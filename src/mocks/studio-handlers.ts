@@ -1,0 +1,86 @@
+import { http, HttpResponse } from 'msw';
+import { authed, type HandlerContext } from './handler-context.ts';
+import { mockServices, workflowDurationMs } from './mock-data.ts';
+
+const acceptedImageTypes = ['image/png', 'image/jpeg', 'image/webp'];
+const maxImageBytes = 5 * 1024 * 1024;
+
+/** A tiny ring drawing, its colour taken from the workflow id, so each result looks its own. */
+function ringImage(workflowId: string): string {
+  let hash = 0;
+  for (const char of workflowId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  const hue = hash % 360;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160" viewBox="0 0 160 160">` +
+    `<rect width="160" height="160" fill="#faf7f2"/>` +
+    `<circle cx="80" cy="92" r="42" fill="none" stroke="#c9a227" stroke-width="10"/>` +
+    `<polygon points="80,30 96,50 80,66 64,50" fill="hsl(${hue},70%,55%)" stroke="#7a5c00" stroke-width="2"/></svg>`;
+  return `data:image/svg+xml;base64,${btoa(svg)}`;
+}
+
+/**
+ * The studio's routes: credits, generate (starts a Temporal workflow),
+ * workflow status, microservices health and multipart image validation.
+ * Workflow status is computed from the id, which carries its start time, so
+ * every copy of the handlers agrees without sharing memory.
+ *
+ * @example
+ * setupServer(...studioHandlers(ctx));
+ */
+export function studioHandlers(ctx: HandlerContext) {
+  const base = ctx.apiBaseUrl;
+  return [
+    http.get(`${base}/api/credits`, authed(ctx, () => HttpResponse.json({ balance: ctx.store.credits() }))),
+    http.post(
+      `${base}/api/jewelry/generate`,
+      authed(ctx, async ({ request }) => {
+        const body = (await request.json().catch(() => null)) as { prompt?: unknown } | null;
+        const prompt = typeof body?.prompt === 'string' ? body.prompt.trim() : '';
+        if (!prompt) return HttpResponse.json({ detail: 'prompt must not be empty' }, { status: 422 });
+        if (ctx.store.credits() < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
+        ctx.store.setCredits(ctx.store.credits() - 1);
+        const started = ctx.now();
+        const workflowId = `wf_${started.toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+        return HttpResponse.json(
+          { generation_id: `gen_${workflowId.slice(3)}`, workflow_id: workflowId, prompt, credits_remaining: ctx.store.credits() },
+          { status: 202 },
+        );
+      }),
+    ),
+    http.get(
+      `${base}/api/workflows/:workflowId/status`,
+      authed(ctx, ({ params }) => {
+        const workflowId = String(params.workflowId);
+        const started = parseInt(/^wf_([0-9a-z]+)_[0-9a-z]+$/.exec(workflowId)?.[1] ?? '', 36);
+        if (!Number.isFinite(started)) return HttpResponse.json({ detail: 'Workflow not found' }, { status: 404 });
+        const progress = Math.min(1, (ctx.now() - started) / workflowDurationMs);
+        return progress < 1
+          ? HttpResponse.json({ workflow_id: workflowId, status: 'RUNNING', progress })
+          : HttpResponse.json({ workflow_id: workflowId, status: 'COMPLETED', progress: 1, result: { image_url: ringImage(workflowId) } });
+      }),
+    ),
+    http.get(
+      `${base}/api/microservices/health`,
+      authed(ctx, () =>
+        HttpResponse.json({
+          checked_at: new Date(ctx.now()).toISOString(),
+          services: mockServices.map((service, index) => ({ ...service, status: 'up', latency_ms: 12 + index * 9 })),
+        }),
+      ),
+    ),
+    http.post(
+      `${base}/api/images/validate`,
+      authed(ctx, async ({ request }) => {
+        const form = await request.formData().catch(() => null);
+        const file = form?.get('file');
+        if (!(file instanceof Blob)) return HttpResponse.json({ detail: 'Expected a multipart field "file"' }, { status: 422 });
+        const issues: string[] = [];
+        if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
+        if (file.size === 0) issues.push('The file is empty.');
+        if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
+        const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';
+        return HttpResponse.json({ valid: issues.length === 0, filename, content_type: file.type, size_bytes: file.size, issues });
+      }),
+    ),
+  ];
+}
