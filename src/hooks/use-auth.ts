@@ -1,0 +1,14 @@
+import { useContext } from 'react';
+import { AuthContext, type AuthContextValue } from '../contexts/AuthContext.tsx';
+
+/**
+ * The session as components see it: user, needsReauth, refreshSession, signOut.
+ *
+ * @example
+ * const { user, signOut } = useAuth();
+ */
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider> (see src/App.tsx).');
+  return value;
+}

@@ -1,0 +1,54 @@
+/**
+ * Where the API lives and whether the mock backend runs. Read at call time
+ * (never at import), so tests and the popup page see the same answer the app
+ * does.
+ */
+
+/**
+ * True when the app talks to the msw mock backend: in `npm run dev` and in a
+ * `vite build --mode mock` build, unless `VITE_API_BASE_URL` names a real backend.
+ * Vite replaces these `import.meta.env` reads at build time, so a production
+ * build folds this to `false` and drops every mock module.
+ *
+ * @example
+ * if (mocksEnabled()) await startMockWorker();
+ */
+export function mocksEnabled(): boolean {
+  return !import.meta.env.VITE_API_BASE_URL && (import.meta.env.DEV || import.meta.env.MODE === 'mock');
+}
+
+/**
+ * The API's base URL without a trailing slash: `VITE_API_BASE_URL`, or the
+ * page's own origin (the mock backend, or a backend served behind the same host).
+ *
+ * @example
+ * apiBaseUrl(); // 'http://localhost:5173'
+ */
+export function apiBaseUrl(): string {
+  const configured = import.meta.env.VITE_API_BASE_URL as string | undefined;
+  const base = configured || globalThis.location?.origin;
+  if (!base || base === 'null') {
+    throw new TypeError('No API base URL: set VITE_API_BASE_URL, or run the app in a page with an origin.');
+  }
+  return base.replace(/\/+$/, '');
+}
+
+/**
+ * An absolute URL of the API.
+ *
+ * @example
+ * apiUrl('/api/credits'); // 'http://localhost:5173/api/credits'
+ */
+export function apiUrl(path: string): string {
+  return `${apiBaseUrl()}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+/**
+ * The origin `authFetch` may send the token to: the API's, and no other.
+ *
+ * @example
+ * createAuthFetch({ ...options, allowedOrigins: [apiOrigin()] });
+ */
+export function apiOrigin(): string {
+  return new URL(apiBaseUrl()).origin;
+}

@@ -1,0 +1,121 @@
+/**
+ * Everything that touches the access token outside authFetch: its storage,
+ * the validation call (getCurrentUser), the Google code exchange and the
+ * sign-in popup. No other module reads the token or sends it
+ * (test/app/no-raw-token-fetch.test.ts checks the source tree).
+ */
+import { authFetch } from './auth-fetch.ts';
+import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
+import { readJson } from './api-error.ts';
+import { openSignInPopup } from './google-popup.ts';
+import { createSignInState } from './popup-message.ts';
+
+// Re-exported so that API modules import their fetch from the auth module, as the seed did.
+export { authFetch };
+
+/** The signed-in user, as FastAPI's `/auth/me` returns it. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+}
+
+/** Where the token and the (non-secret) profile of the signed-in user are kept. */
+export interface TokenStorage {
+  getToken(): string | null;
+  setToken(token: string): void;
+  /** The last known profile, so that a reload renders at once, even while the session is expired. */
+  getUser(): User | null;
+  setUser(user: User): void;
+  clear(): void;
+}
+
+const tokenKey = 'quiet-session.token';
+const userKey = 'quiet-session.user';
+
+/**
+ * Token storage on `storage` (default: localStorage, read when called).
+ *
+ * @example
+ * const tokens = createTokenStorage();
+ * createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, ... });
+ */
+export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
+  return {
+    getToken: () => storage.getItem(tokenKey),
+    setToken: (token) => storage.setItem(tokenKey, token),
+    getUser: () => {
+      try {
+        return JSON.parse(storage.getItem(userKey) ?? 'null') as User | null;
+      } catch {
+        return null;
+      }
+    },
+    setUser: (user) => storage.setItem(userKey, JSON.stringify(user)),
+    clear: () => {
+      storage.removeItem(tokenKey);
+      storage.removeItem(userKey);
+    },
+  };
+}
+
+/**
+ * The validator behind authFetch: asks `/auth/me` with `token` directly (not
+ * through authFetch, which would hold its own 401). The user, null on 401,
+ * and a rejection on anything else, which the session treats as "offline".
+ *
+ * @example
+ * createAuthFetch({ validate: async (args) => (await getCurrentUser(args)) !== null, ... });
+ */
+export async function getCurrentUser(args: { token: string | null; signal?: AbortSignal }): Promise<User | null> {
+  if (args.token === null) return null;
+  const response = await fetch(apiUrl('/auth/me'), { headers: { Authorization: `Bearer ${args.token}` }, signal: args.signal });
+  if (response.status === 401) return null;
+  return readJson<User>(response, 'Checking the session');
+}
+
+/**
+ * The signed-in user through authFetch: on an expired session the call is
+ * held and the banner asks to reconnect; it never resolves to "signed out".
+ *
+ * @example
+ * const user = await loadUser({ signal });
+ */
+export async function loadUser(args: { signal?: AbortSignal } = {}): Promise<User> {
+  return readJson<User>(await authFetch(apiUrl('/auth/me'), { signal: args.signal }), 'Loading your profile');
+}
+
+/**
+ * The callback page's half of Google sign-in: trades the authorization code
+ * for the backend's access token.
+ *
+ * @example
+ * const token = await exchangeGoogleCode(new URLSearchParams(location.search).get('code')!);
+ */
+export async function exchangeGoogleCode(code: string, args: { signal?: AbortSignal } = {}): Promise<string> {
+  const response = await fetch(apiUrl('/auth/google/callback'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+    signal: args.signal,
+  });
+  return (await readJson<{ access_token: string }>(response, 'Signing in with Google')).access_token;
+}
+
+/**
+ * Google sign-in in a popup, for the first sign-in and for re-auth. Opens the
+ * window synchronously: call it inside the click handler.
+ *
+ * @example
+ * createAuthFetch({ reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }), ... });
+ */
+export function signInWithGooglePopup(args: { signal?: AbortSignal } = {}): Promise<string> {
+  const state = createSignInState();
+  const origin = globalThis.location.origin;
+  const query = new URLSearchParams({ state });
+  // With the mock backend the popup opens our own consent page, which plays Google.
+  if (mocksEnabled()) return openSignInPopup({ url: `${origin}/auth/google/consent?${query}`, state, signal: args.signal });
+  query.set('redirect_uri', `${origin}/auth/google/callback`);
+  return openSignInPopup({ url: `${apiBaseUrl()}/auth/google/login?${query}`, state, signal: args.signal });
+}

@@ -1,0 +1,104 @@
+/** @vitest-environment happy-dom */
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { PopupBlockedError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { getCredits } from '../../../src/lib/credits-api.ts';
+import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  cleanup();
+  fixture?.dispose();
+});
+afterAll(() => server.close());
+
+async function renderExpiredStudio() {
+  fixture = await createSessionFixture({ signedIn: true });
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={() => fixture.issueToken()} loadUser={loadUser}>
+      <SessionExpiredBanner />
+      <label>
+        Prompt <input />
+      </label>
+    </AuthProvider>,
+  );
+  const prompt = screen.getByLabelText('Prompt');
+  act(() => prompt.focus());
+  fireEvent.change(prompt, { target: { value: 'a sapphire ring' } });
+  await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+  fixture.store.expireSessions();
+  let settled = false;
+  const credits = getCredits().finally(() => (settled = true));
+  // Tests that do not await it end with stop(), which rejects what is still held.
+  credits.catch(() => {});
+  const alert = await screen.findByRole('alert');
+  return { prompt, credits, alert, isSettled: () => settled };
+}
+
+describe('SessionExpiredBanner', () => {
+  it('shows nothing while the session is good', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={() => fixture.issueToken()} loadUser={loadUser}>
+        <SessionExpiredBanner />
+      </AuthProvider>,
+    );
+    expect(await getCredits()).toEqual({ balance: 25 });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('appears when the session expires, holds the request and leaves focus and the draft alone', async () => {
+    const { prompt, alert, isSettled } = await renderExpiredStudio();
+    expect(alert.textContent).toContain('Session expired — click to reconnect');
+    expect(screen.getByRole('button', { name: 'Reconnect' })).toBeTruthy();
+    expect(document.activeElement).toBe(prompt);
+    expect((prompt as HTMLInputElement).value).toBe('a sapphire ring');
+    expect(isSettled()).toBe(false);
+  });
+
+  it('runs re-auth inside the click, says Reconnecting…, then goes away and the held request completes', async () => {
+    const { prompt, credits } = await renderExpiredStudio();
+    const href = location.href;
+    const button = screen.getByRole('button', { name: 'Reconnect' });
+    fireEvent.mouseDown(button);
+    act(() => button.focus()); // what the browser does after mousedown on a button
+    fireEvent.click(button);
+    // Synchronous: the popup (here a deferred) was started in the click's own call stack.
+    expect(fixture.reauths).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Reconnecting…' }).hasAttribute('disabled')).toBe(true);
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(await credits).toEqual({ balance: 25 });
+    expect(location.href).toBe(href);
+    // The button went away with focus on it: focus goes back to the draft.
+    expect(document.activeElement).toBe(prompt);
+  });
+
+  it('says plainly that the popup was closed, offers again, and a second try works', async () => {
+    const { credits, isSettled } = await renderExpiredStudio();
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
+    expect(isSettled()).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    expect(fixture.reauths).toHaveLength(2);
+    fixture.reauths[1]!.resolve(await fixture.issueToken());
+    expect(await credits).toEqual({ balance: 25 });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('tells the user to allow pop-ups when the popup was blocked', async () => {
+    await renderExpiredStudio();
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fixture.reauths[0]!.reject(new PopupBlockedError());
+    expect(await screen.findByText(/blocked the sign-in window\. Allow pop-ups/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+  });
+});

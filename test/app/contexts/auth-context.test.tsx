@@ -1,0 +1,99 @@
+/** @vitest-environment happy-dom */
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { useAuth } from '../../../src/hooks/use-auth.ts';
+import { PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createSessionFixture, deferred, server, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  cleanup();
+  fixture?.dispose();
+});
+afterAll(() => server.close());
+
+/** Shows the context as text and buttons, as a page would use it. */
+function Probe() {
+  const auth = useAuth();
+  return (
+    <div>
+      <p data-testid="state">
+        {auth.signedIn ? 'signed in' : 'signed out'} as {auth.user?.name ?? 'nobody'}; needsReauth={String(auth.needsReauth)}
+      </p>
+      {auth.signInProblem ? <p>{auth.signInProblem}</p> : null}
+      <button onClick={auth.signIn}>Sign in</button>
+      <button onClick={auth.refreshSession}>Refresh session</button>
+      <button onClick={auth.signOut}>Sign out</button>
+    </div>
+  );
+}
+
+function renderProbe(signInWithPopup: () => Promise<string>) {
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={signInWithPopup} loadUser={loadUser}>
+      <Probe />
+    </AuthProvider>,
+  );
+}
+
+const state = () => screen.getByTestId('state').textContent;
+
+describe('AuthProvider', () => {
+  it('signs in through the popup, adopts the token and loads the user', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    renderProbe(() => fixture.issueToken());
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    expect(fixture.tokens.getToken()).toMatch(/^ey/);
+    expect(fixture.tokens.getUser()).toMatchObject({ email: 'ada@quiet.studio' });
+  });
+
+  it('says plainly when the sign-in popup is closed, and stays signed out', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    renderProbe(() => Promise.reject(new PopupClosedError()));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText(/closed before you signed in\. Press Sign in to try again/)).toBeTruthy();
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+  });
+
+  it('sets needsReauth on an expired session and keeps the user; refreshSession brings it back', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    fixture.tokens.setUser({ id: 'user-ada', email: 'ada@quiet.studio', name: 'Ada (cached)', role: 'admin' });
+    fixture.store.expireSessions();
+    renderProbe(() => fixture.issueToken());
+    // The background profile load got 401, validation failed: needsReauth, not signed out.
+    await waitFor(() => expect(state()).toBe('signed in as Ada (cached); needsReauth=true'));
+    fireEvent.click(screen.getByRole('button', { name: 'Refresh session' }));
+    expect(fixture.reauths).toHaveLength(1);
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    // The held profile load replays with the new token.
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
+  it('signs out: forgets the token and the user', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderProbe(() => fixture.issueToken());
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+    expect(fixture.tokens.getToken()).toBeNull();
+    expect(fixture.tokens.getUser()).toBeNull();
+  });
+
+  it('stays signed out until the popup hands back a token', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const popup = deferred<string>();
+    renderProbe(() => popup.promise);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+    popup.resolve(await fixture.issueToken());
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+  });
+});

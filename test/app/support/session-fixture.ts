@@ -1,0 +1,73 @@
+import { setupServer } from 'msw/node';
+import { createAuthFetch, installAuthFetch, type AuthFetchClient } from '../../../src/lib/auth-fetch.ts';
+import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
+import { createMockHandlers } from '../../../src/mocks/handlers.ts';
+import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
+import { createMemoryStorage, createMockStore, type MockStore } from '../../../src/mocks/mock-store.ts';
+
+/** A deferred re-auth: the test decides when and how the "popup" ends. */
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * The app's session wired as main.tsx wires it, on the shared mock backend
+ * (msw setupServer), with a reauthenticate the test controls instead of the popup.
+ */
+export interface SessionFixture {
+  store: MockStore;
+  tokens: TokenStorage;
+  client: AuthFetchClient;
+  /** Each call to reauthenticate pushes a deferred here. */
+  reauths: Deferred<string>[];
+  /** A fresh token from the mock backend, as Google sign-in would give. */
+  issueToken: () => Promise<string>;
+  dispose: () => void;
+}
+
+export const server = setupServer();
+
+export async function createSessionFixture(options: { signedIn: boolean }): Promise<SessionFixture> {
+  const store = createMockStore();
+  server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
+  const auth = createMockAuth(store);
+  const issueToken = async () => (await auth.issueAccessToken()).access_token;
+  const tokens = createTokenStorage(createMemoryStorage());
+  if (options.signedIn) tokens.setToken(await issueToken());
+  const reauths: Deferred<string>[] = [];
+  const client = createAuthFetch({
+    getToken: tokens.getToken,
+    setToken: tokens.setToken,
+    validate: async (args) => (await getCurrentUser(args)) !== null,
+    reauthenticate: () => {
+      const next = deferred<string>();
+      reauths.push(next);
+      return next.promise;
+    },
+    expiryLeadMs: 0,
+  });
+  const uninstall = installAuthFetch(client);
+  return {
+    store,
+    tokens,
+    client,
+    reauths,
+    issueToken,
+    dispose: () => {
+      uninstall();
+      client.stop();
+    },
+  };
+}
