@@ -50,7 +50,7 @@ export interface AuthProviderProps {
  * </AuthProvider>
  */
 export function AuthProvider({ session, tokens, signInWithPopup, loadUser, children }: AuthProviderProps) {
-  const [signedIn, setSignedIn] = useState(() => tokens.getToken() !== null);
+  const [signedIn, setSignedIn] = useState(() => tokens.hasToken());
   const [user, setUser] = useState(() => tokens.getUser());
   const [signingIn, setSigningIn] = useState(false);
   const [signInProblem, setSignInProblem] = useState<string | null>(null);

@@ -23,6 +23,8 @@ export interface User {
 
 /** Where the token and the (non-secret) profile of the signed-in user are kept. */
 export interface TokenStorage {
+  /** Whether someone is signed in, without handing the token out. */
+  hasToken(): boolean;
   getToken(): string | null;
   setToken(token: string): void;
   /** The last known profile, so that a reload renders at once, even while the session is expired. */
@@ -43,6 +45,7 @@ const userKey = 'quiet-session.user';
  */
 export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
   return {
+    hasToken: () => storage.getItem(tokenKey) !== null,
     getToken: () => storage.getItem(tokenKey),
     setToken: (token) => storage.setItem(tokenKey, token),
     getUser: () => {

@@ -1,0 +1,25 @@
+import type { ReactNode } from 'react';
+import { AppShell } from './components/AppShell.tsx';
+import { SessionExpiredBanner } from './components/SessionExpiredBanner.tsx';
+import { AuthProvider, type AuthProviderProps } from './contexts/AuthContext.tsx';
+
+/** The wiring main.tsx (or a test) hands the app, plus an optional dev panel. */
+export interface AppProps extends Omit<AuthProviderProps, 'children'> {
+  devPanel?: ReactNode;
+}
+
+/**
+ * The jewelry studio: the session banner above whatever page is open.
+ *
+ * @example
+ * root.render(<App session={client} tokens={tokens} signInWithPopup={signInWithGooglePopup} loadUser={loadUser} />);
+ */
+export function App({ devPanel, ...wiring }: AppProps) {
+  return (
+    <AuthProvider {...wiring}>
+      <SessionExpiredBanner />
+      <AppShell />
+      {devPanel}
+    </AuthProvider>
+  );
+}

@@ -1,0 +1,73 @@
+import { useSelector } from '@xstate/react';
+import { useState } from 'react';
+import type { AuthFetchClient } from '../lib/auth-fetch.ts';
+import { openStatelyInspector } from '../lib/open-inspector.ts';
+import { selectHeldCount, selectStateLabel } from '../lib/session-view.ts';
+import type { MockStore } from '../mocks/mock-store.ts';
+
+/** The mock backend's knobs the panel turns. */
+export type MockControls = Pick<MockStore, 'expireSessions' | 'tokenLifetimeSec' | 'setTokenLifetimeSec'>;
+
+/**
+ * The demo's control panel, mounted only in mock mode: expire the session on
+ * the mock backend, set the token lifetime, watch the session's state, open
+ * the Stately Inspector.
+ *
+ * @example
+ * <DevPanel session={client} mock={store} />
+ */
+export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: MockControls }) {
+  const state = useSelector(session.actor, selectStateLabel);
+  const held = useSelector(session.actor, selectHeldCount);
+  const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
+  const [expiredAt, setExpiredAt] = useState<string | null>(null);
+  const [inspecting, setInspecting] = useState(false);
+
+  return (
+    <aside className="dev-panel" aria-label="Mock backend">
+      <details open>
+        <summary>Mock backend</summary>
+        <span className="dev-panel__controls">
+          <button
+            type="button"
+            onClick={() => {
+              mock.expireSessions();
+              setExpiredAt(new Date().toLocaleTimeString());
+            }}
+          >
+            Expire session
+          </button>
+          {expiredAt ? <span className="muted">Tokens issued before {expiredAt} forgotten.</span> : null}
+          <label>
+            Token lifetime (s){' '}
+            <input
+              type="number"
+              min={5}
+              step={5}
+              value={lifetime}
+              onChange={(event) => {
+                setLifetime(event.target.value);
+                const seconds = Number(event.target.value);
+                if (Number.isFinite(seconds) && seconds >= 5) mock.setTokenLifetimeSec(seconds);
+              }}
+            />{' '}
+            <span className="muted">(next sign-in)</span>
+          </label>
+          <span>
+            Session: <output data-testid="session-state">{state}</output> · held: <output data-testid="held-count">{held}</output>
+          </span>
+          <button
+            type="button"
+            disabled={inspecting}
+            onClick={() => {
+              setInspecting(true);
+              void openStatelyInspector(session.actor);
+            }}
+          >
+            {inspecting ? 'Inspector open' : 'Open Stately Inspector'}
+          </button>
+        </span>
+      </details>
+    </aside>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState, type FormEvent } from 'react';
+import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
+
+/**
+ * The prompt box and the Generate button. The draft is the user's: it is
+ * never cleared, not on expiry, not after generating.
+ *
+ * @example
+ * <GenerateForm onStarted={setLatest} />
+ */
+export function GenerateForm({ onStarted }: { onStarted: (generation: Generation) => void }) {
+  const [prompt, setPrompt] = useState('');
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!prompt.trim() || pending) return;
+    setPending(true);
+    setProblem(null);
+    generateJewelry({ prompt })
+      .then(onStarted, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)))
+      .finally(() => setPending(false));
+  };
+
+  return (
+    <form className="panel generate" onSubmit={submit}>
+      <label htmlFor="prompt">Prompt</label>
+      <textarea
+        id="prompt"
+        rows={3}
+        value={prompt}
+        placeholder="A rose-gold ring with a pear-cut sapphire…"
+        onChange={(event) => setPrompt(event.target.value)}
+      />
+      <button type="submit" disabled={pending || !prompt.trim()}>
+        {pending ? 'Generating…' : 'Generate'}
+      </button>
+      {problem ? <p className="problem">{problem}</p> : null}
+    </form>
+  );
+}

@@ -1,0 +1,40 @@
+import { useImageValidation } from '../hooks/use-image-validation.ts';
+
+/**
+ * A reference image picker; the backend checks type and size.
+ *
+ * @example
+ * <ImageUpload />
+ */
+export function ImageUpload() {
+  const { state, validate } = useImageValidation();
+  return (
+    <section className="panel" aria-labelledby="upload-title">
+      <h2 id="upload-title">Reference image</h2>
+      <label htmlFor="reference-image">Upload a reference image</label>
+      <input
+        id="reference-image"
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) validate(file);
+        }}
+      />
+      {state.status === 'checking' ? <p className="muted">Checking {state.filename}…</p> : null}
+      {state.status === 'checked' && state.result.valid ? (
+        <p>
+          {state.result.filename} is ready ({state.result.content_type}, {Math.ceil(state.result.size_bytes / 1024)} KB).
+        </p>
+      ) : null}
+      {state.status === 'checked' && !state.result.valid ? (
+        <ul className="problem">
+          {state.result.issues.map((issue) => (
+            <li key={issue}>{issue}</li>
+          ))}
+        </ul>
+      ) : null}
+      {state.status === 'failed' ? <p className="problem">{state.message}</p> : null}
+    </section>
+  );
+}

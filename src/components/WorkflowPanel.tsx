@@ -1,0 +1,42 @@
+import { usePolling } from '../hooks/use-polling.ts';
+import type { Generation } from '../lib/jewelry-generate-api.ts';
+import { getWorkflowStatus } from '../lib/temporal-api.ts';
+
+/**
+ * The Temporal workflow of the latest generation, polled every second until
+ * it completes, then its result.
+ *
+ * @example
+ * <WorkflowPanel generation={latest} />
+ */
+export function WorkflowPanel({ generation }: { generation: Generation | null }) {
+  const { data, error } = usePolling((signal) => getWorkflowStatus(generation?.workflow_id ?? '', { signal }), {
+    intervalMs: 1_000,
+    enabled: generation !== null,
+    key: generation?.workflow_id,
+    until: (status) => status.status !== 'RUNNING',
+  });
+  return (
+    <section className="panel" aria-labelledby="workflow-title">
+      <h2 id="workflow-title">Workflow</h2>
+      {!generation ? <p className="muted">Generate a design to start a workflow.</p> : null}
+      {generation ? (
+        <p>
+          <code>{generation.workflow_id}</code> · “{generation.prompt}”
+        </p>
+      ) : null}
+      {error ? <p className="problem">{error}</p> : null}
+      {generation && data?.status === 'RUNNING' ? (
+        <p>
+          Running… <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%
+        </p>
+      ) : null}
+      {generation && data?.status === 'COMPLETED' && data.result ? (
+        <figure className="result">
+          <img src={data.result.image_url} alt={`Generated design: ${generation.prompt}`} width={160} height={160} />
+          <figcaption>Completed</figcaption>
+        </figure>
+      ) : null}
+    </section>
+  );
+}

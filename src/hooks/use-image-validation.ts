@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { authFetch } from '../lib/auth-api.ts';
+import { apiUrl } from '../lib/app-config.ts';
+import { isAbortError, readJson } from '../lib/api-error.ts';
+
+/** What the backend says about an uploaded reference image. */
+export interface ImageValidationResult {
+  valid: boolean;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  issues: string[];
+}
+
+/** Where one validation stands. */
+export type ImageValidationState =
+  | { status: 'idle' }
+  | { status: 'checking'; filename: string }
+  | { status: 'checked'; result: ImageValidationResult }
+  | { status: 'failed'; message: string };
+
+/** The upload as multipart FormData: a body authFetch can replay byte for byte after a reconnect. */
+async function postImage(file: File, signal: AbortSignal): Promise<ImageValidationResult> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const response = await authFetch(apiUrl('/api/images/validate'), { method: 'POST', body: form, signal });
+  return readJson<ImageValidationResult>(response, 'Checking the image');
+}
+
+/**
+ * Validates a reference image on the backend. A newer file or unmounting
+ * aborts the check in flight; an expired session only delays it.
+ *
+ * @example
+ * const { state, validate } = useImageValidation();
+ * <input type="file" onChange={(e) => e.target.files?.[0] && validate(e.target.files[0])} />
+ */
+export function useImageValidation(): { state: ImageValidationState; validate: (file: File) => void } {
+  const [state, setState] = useState<ImageValidationState>({ status: 'idle' });
+  const current = useRef<AbortController | null>(null);
+
+  useEffect(() => () => current.current?.abort(), []);
+
+  const validate = useCallback((file: File) => {
+    current.current?.abort();
+    const controller = new AbortController();
+    current.current = controller;
+    setState({ status: 'checking', filename: file.name });
+    postImage(file, controller.signal).then(
+      (result) => setState({ status: 'checked', result }),
+      (error: unknown) => {
+        if (isAbortError(error) || controller.signal.aborted) return;
+        setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }, []);
+
+  return { state, validate };
+}

@@ -1,0 +1,55 @@
+import { useEffect, useRef, useState } from 'react';
+import { isAbortError } from '../lib/api-error.ts';
+
+/** Options of `usePolling`. */
+export interface PollingOptions<T> {
+  intervalMs: number;
+  /** False pauses polling (default true). */
+  enabled?: boolean;
+  /** Stop once the value says so (a finished workflow). */
+  until?: (value: T) => boolean;
+  /** A change restarts polling from scratch (another workflow id). */
+  key?: unknown;
+}
+
+/**
+ * Calls `load` now and again `intervalMs` after each answer: one call in
+ * flight at a time, so an expired session holds one poll, not a pile.
+ * Unmounting aborts the call in flight.
+ *
+ * @example
+ * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
+ */
+export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options: PollingOptions<T>): { data: T | null; error: string | null } {
+  const { intervalMs, enabled = true, key } = options;
+  const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+  // The latest closures, so that callers may pass inline functions without restarting the loop.
+  const latest = useRef({ load, until: options.until });
+  latest.current = { load, until: options.until };
+
+  useEffect(() => {
+    if (!enabled) return;
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    setState({ data: null, error: null });
+    const tick = async () => {
+      try {
+        const data = await latest.current.load(controller.signal);
+        if (controller.signal.aborted) return;
+        setState({ data, error: null });
+        if (latest.current.until?.(data)) return;
+      } catch (error) {
+        if (controller.signal.aborted || isAbortError(error)) return;
+        setState((previous) => ({ data: previous.data, error: error instanceof Error ? error.message : String(error) }));
+      }
+      timer = setTimeout(tick, intervalMs);
+    };
+    void tick();
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [enabled, intervalMs, key]);
+
+  return state;
+}

@@ -1,0 +1,57 @@
+import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
+import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
+import { apiOrigin } from './lib/app-config.ts';
+import { GoogleCallback } from './pages/GoogleCallback.tsx';
+import './styles.css';
+
+/**
+ * The one place that wires the app: mock backend (mock mode only), token
+ * storage, the session and its authFetch, then React.
+ */
+async function main(root: HTMLElement) {
+  const reactRoot = createRoot(root);
+  const render = (node: ReactNode) => reactRoot.render(<StrictMode>{node}</StrictMode>);
+
+  let devPanel: ((session: AuthFetchClient) => ReactNode) | null = null;
+  // Written out (not mocksEnabled()) so that Vite folds it to `false` in a production
+  // build and drops msw, the consent page, the dev panel and the inspector from the bundle.
+  if (!import.meta.env.VITE_API_BASE_URL && (import.meta.env.DEV || import.meta.env.MODE === 'mock')) {
+    // Before anything renders or fetches, in every page, popup included.
+    const { startMockWorker } = await import('./mocks/browser.ts');
+    const { store } = await startMockWorker();
+    if (location.pathname === '/auth/google/consent') {
+      const { GoogleConsentPage } = await import('./mocks/GoogleConsentPage.tsx');
+      return render(<GoogleConsentPage />);
+    }
+    const DevPanel = lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
+    devPanel = (session) => (
+      <Suspense fallback={null}>
+        <DevPanel session={session} mock={store} />
+      </Suspense>
+    );
+  }
+  if (location.pathname === '/auth/google/callback') return render(<GoogleCallback />);
+
+  const tokens = createTokenStorage();
+  const session = createAuthFetch({
+    getToken: tokens.getToken,
+    setToken: tokens.setToken,
+    validate: async ({ token, signal }) => (await getCurrentUser({ token, signal })) !== null,
+    // Runs synchronously from the banner's click, so the popup opens during the gesture.
+    reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }),
+    allowedOrigins: [apiOrigin()],
+    // Check the token shortly before its exp, not a whole minute early: demo tokens live 60 s.
+    expiryLeadMs: 5_000,
+  });
+  installAuthFetch(session);
+  render(
+    <App session={session} tokens={tokens} signInWithPopup={signInWithGooglePopup} loadUser={loadUser} devPanel={devPanel?.(session)} />,
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html must have <div id="root">.');
+void main(root);

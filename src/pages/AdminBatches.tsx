@@ -1,0 +1,82 @@
+import { useEffect, useState } from 'react';
+import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
+import { isAbortError } from '../lib/api-error.ts';
+
+const pageSize = 10;
+
+/**
+ * `/admin/batches`: a paginated table of generation batches. No retry of its
+ * own: through an expired session, the page's request is held by authFetch
+ * and completes after the reconnect; the rows on screen stay put meanwhile.
+ *
+ * @example
+ * <AdminBatches />
+ */
+export function AdminBatches() {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<BatchPage | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    setLoading(true);
+    setProblem(null);
+    fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
+      (next) => {
+        setData(next);
+        setLoading(false);
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || isAbortError(error)) return;
+        setProblem(error instanceof Error ? error.message : String(error));
+        setLoading(false);
+      },
+    );
+    return () => controller.abort();
+  }, [page]);
+
+  return (
+    <main className="admin">
+      <h1>Batches</h1>
+      {problem ? <p className="problem">{problem}</p> : null}
+      <table aria-busy={loading}>
+        <caption>{data ? `${data.total} batches` : 'Loading batches…'}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Batch</th>
+            <th scope="col">Name</th>
+            <th scope="col">Status</th>
+            <th scope="col">Items</th>
+            <th scope="col">Created</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((batch) => (
+            <tr key={batch.id}>
+              <td>
+                <code>{batch.id}</code>
+              </td>
+              <td>{batch.name}</td>
+              <td>{batch.status}</td>
+              <td>{batch.items}</td>
+              <td>{new Date(batch.created_at).toLocaleDateString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="pager">
+        <button type="button" onClick={() => setPage((p) => p - 1)} disabled={loading || page <= 1}>
+          Previous
+        </button>
+        <span aria-live="polite">
+          Page {page} of {data?.pages ?? '…'}
+          {loading && data ? ' · loading…' : ''}
+        </span>
+        <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || (data !== null && page >= data.pages)}>
+          Next
+        </button>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,58 @@
+/** @vitest-environment node */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium, screenshots } from './support/chromium.ts';
+import { continueInPopup, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the admin batches page, in Chromium', () => {
+  it('survives an expiry: the rows stay, the next page waits for the reconnect, nothing else happens', async () => {
+    const shot = screenshots('admin-batches');
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await signIn(context, page);
+    await page.getByRole('link', { name: 'Admin batches' }).click();
+    await page.getByRole('cell', { name: 'batch-001' }).waitFor();
+    await page.getByText('Page 1 of 5').waitFor();
+    const url = page.url();
+    expect(new URL(url).pathname).toBe('/admin/batches');
+    await shot(page, 'page-1');
+
+    await expireSession(page);
+    const next401 = page.waitForResponse((r) => r.url().includes('/api/admin/batches?page=2') && r.status() === 401);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await next401;
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+    await shot(page, 'expired');
+    // Page 1 is still on screen, no error, same URL.
+    expect(await page.getByRole('cell', { name: 'batch-001' }).isVisible()).toBe(true);
+    expect(await page.locator('.problem').count()).toBe(0);
+    expect(page.url()).toBe(url);
+
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await popupOpened);
+    await banner.waitFor({ state: 'detached' });
+    // The held page-2 request went out once, with the new token, and landed.
+    await page.getByRole('cell', { name: 'batch-011' }).waitFor();
+    await page.getByText('Page 2 of 5').waitFor();
+    await shot(page, 'page-2-after-reconnect');
+    expect(await page.getByRole('cell', { name: 'batch-001' }).count()).toBe(0);
+    expect(await page.locator('.problem').count()).toBe(0);
+    expect(page.url()).toBe(url);
+  }, 90_000);
+});

@@ -1,0 +1,136 @@
+/** @vitest-environment node */
+import { copyFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { root, serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium, screenshots } from './support/chromium.ts';
+import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+});
+beforeEach(async () => {
+  browser = await launchChromium();
+  context = browser.context;
+  page = await context.newPage();
+  await page.goto(app.url);
+}, 60_000);
+afterEach(async () => {
+  await browser?.close();
+});
+
+/** Everything a user can read on the page, minus the dev panel (which is ours, not the app's). */
+const visibleText = () => page.evaluate(() => document.querySelector('#root > :not(.dev-panel)') && [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+
+describe('an expiring session in the studio, in Chromium', () => {
+  it('keeps the draft and the Generate click through an expiry, and the popup reconnect brings them back', async () => {
+    const shot = screenshots('reconnect');
+    // The popup blocker is on: a second window.open in one gesture is refused.
+    expect(
+      await page.evaluate(() => {
+        const first = window.open('about:blank');
+        const second = window.open('about:blank');
+        first?.close();
+        second?.close();
+        return [first !== null, second !== null];
+      }),
+    ).toEqual([true, false]);
+
+    await shot(page, 'signed-out');
+    await signIn(context, page);
+    const url = page.url();
+    const prompt = page.getByLabel('Prompt');
+    const draft = 'A rose-gold ring with a pear-cut sapphire';
+    await prompt.click();
+    await prompt.pressSequentially(draft);
+    await page.getByText('jewelry-generate').waitFor(); // the health panel polls
+    await page.getByText('Credits: 25').waitFor();
+    await shot(page, 'draft');
+
+    await expireSession(page);
+    const generate401 = page.waitForResponse((r) => r.url().endsWith('/api/jewelry/generate') && r.status() === 401);
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await generate401;
+    // Keep typing: the banner must not take the caret away.
+    await prompt.click();
+    await prompt.press('End');
+    await prompt.pressSequentially(', halo setting');
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 2); // the Generate and the next health poll are held, not failed
+    await prompt.pressSequentially(' in platinum');
+    await shot(page, 'banner');
+    await banner.screenshot({ path: resolve(root, 'test-results/e2e/reconnect/banner-only.png') });
+
+    expect(await prompt.inputValue()).toBe(`${draft}, halo setting in platinum`);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    expect(page.url()).toBe(url);
+    expect(await page.getByRole('button', { name: 'Generating…' }).isDisabled()).toBe(true);
+    expect(await page.locator('.problem').count()).toBe(0);
+    expect(await visibleText()).not.toMatch(errorText);
+
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await popupOpened; // opened by the click itself, with the blocker on
+    await banner.getByRole('button', { name: 'Reconnecting…' }).waitFor();
+    await popup.getByRole('button', { name: /^Continue as Ada Lovelace$/ }).waitFor();
+    await shot(page, 'reconnecting');
+    await shot(popup, 'popup-consent');
+    await continueInPopup(popup);
+
+    await banner.waitFor({ state: 'detached' });
+    const result = page.getByRole('img', { name: `Generated design: ${draft}` });
+    await result.waitFor();
+    await page.getByText('Credits: 24').waitFor();
+    await shot(page, 'held-generate-completed');
+    expect(await prompt.inputValue()).toBe(`${draft}, halo setting in platinum`);
+    expect(page.url()).toBe(url);
+    expect(await visibleText()).not.toMatch(errorText);
+
+    // Save the banner for the README when asked, or when it is missing.
+    const docs = resolve(root, 'docs/banner.png');
+    if (process.env.UPDATE_SCREENSHOTS || !existsSync(docs)) {
+      await mkdir(resolve(root, 'docs'), { recursive: true });
+      await copyFile(resolve(root, 'test-results/e2e/reconnect/03-banner.png'), docs);
+    }
+  }, 90_000);
+
+  it('keeps the banner with a plain message when the popup is closed, and a second try works', async () => {
+    const shot = screenshots('popup-closed');
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor(); // the health poll hit 401
+    await heldAtLeast(page, 1);
+
+    const firstPopup = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await firstPopup;
+    await popup.getByRole('button', { name: /^Continue as / }).waitFor();
+    await popup.close(); // the user closes the window without signing in
+    await banner.getByText('The sign-in window was closed before you signed in. Press Reconnect to try again.').waitFor();
+    await shot(page, 'closed-message');
+    expect(await page.getByLabel('Prompt').isVisible()).toBe(true);
+    await heldAtLeast(page, 1); // still held, not failed
+
+    const secondPopup = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await secondPopup);
+    await banner.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
+    await page.getByText('jewelry-generate').waitFor();
+    await shot(page, 'second-try-worked');
+    expect(await page.locator('.problem').count()).toBe(0);
+  }, 90_000);
+});

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, preview } from 'vite';
+
+/** The repository root: vite.config.ts and index.html live there. */
+export const root = resolve(import.meta.dirname, '../../..');
+
+/** A port the OS just handed out, for vite's strictPort. */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createNetServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Builds the app with vite's JS API into a temporary directory.
+ *
+ * @example
+ * const outDir = await buildApp({ mode: 'mock' });
+ */
+export async function buildApp(options: { mode: string }): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), `quiet-session-${options.mode}-`));
+  // Vitest sets NODE_ENV=test, and Vite builds a development bundle (DEV true, React's
+  // dev build) for any NODE_ENV but production: build what `npm run build` builds.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, mode: options.mode, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  return outDir;
+}
+
+/** A built app served by `vite preview`. */
+export interface ServedApp {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Builds the app in mock mode (msw backend included) and serves it with
+ * vite's preview server on a free port.
+ *
+ * @example
+ * const app = await serveMockApp();
+ * await page.goto(app.url);
+ */
+export async function serveMockApp(): Promise<ServedApp> {
+  const outDir = await buildApp({ mode: 'mock' });
+  const port = await freePort();
+  const server = await preview({
+    root,
+    mode: 'mock',
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      await server.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { root } from './app-server.ts';
+
+/** Debian's Chromium; `npx playwright install` cannot run here (see DEVELOPERS.md). */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A fresh Chromium profile. Playwright turns the popup blocker off by
+ * default; we turn it back on, so that a popup opened outside the user's
+ * click would fail here as it does for real users.
+ *
+ * @example
+ * const browser = await launchChromium();
+ * const page = await browser.context.newPage();
+ */
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'quiet-session-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+    ignoreDefaultArgs: ['--disable-popup-blocking'],
+    viewport: { width: 1100, height: 760 },
+  });
+  context.setDefaultTimeout(15_000);
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Saves a screenshot of a step to test-results/e2e/<story>/<nn>-<step>.png.
+ *
+ * @example
+ * const shot = screenshots('reconnect'); await shot(page, 'banner');
+ */
+export function screenshots(story: string) {
+  let step = 0;
+  const dir = resolve(root, 'test-results/e2e', story);
+  return async (page: Page, name: string): Promise<string> => {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `${String(++step).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path });
+    return path;
+  };
+}

@@ -1,0 +1,55 @@
+import type { BrowserContext, Page } from 'playwright-core';
+
+/**
+ * Signs in as a user does: the Google button opens the popup, "Continue as …"
+ * in it, and the popup closes itself.
+ *
+ * @example
+ * await signIn(context, page);
+ */
+export async function signIn(context: BrowserContext, page: Page): Promise<void> {
+  const popupOpened = context.waitForEvent('page');
+  await page.getByRole('button', { name: 'Sign in with Google' }).click();
+  const popup = await popupOpened;
+  await continueInPopup(popup);
+  await page.getByLabel('Prompt').waitFor();
+}
+
+/**
+ * Presses "Continue as …" on the mock Google page and waits for the popup to close itself.
+ *
+ * @example
+ * await continueInPopup(await context.waitForEvent('page'));
+ */
+export async function continueInPopup(popup: Page): Promise<void> {
+  const closed = popup.waitForEvent('close', { timeout: 15_000 });
+  await popup.getByRole('button', { name: /^Continue as / }).click();
+  await closed;
+}
+
+/**
+ * Presses the dev panel's "Expire session": the mock backend forgets every token so far.
+ *
+ * @example
+ * await expireSession(page);
+ */
+export async function expireSession(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Expire session' }).click();
+  await page.getByText(/^Tokens issued before .* forgotten\.$/).waitFor();
+}
+
+/**
+ * Resolves once the dev panel shows at least `count` held requests.
+ *
+ * @example
+ * await heldAtLeast(page, 2);
+ */
+export async function heldAtLeast(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="held-count"]')?.textContent ?? 0) >= n,
+    count,
+  );
+}
+
+/** Text that would mean a 401 leaked into the UI. */
+export const errorText = /error|failed|unauthori[sz]ed|\b401\b|could not validate/i;
