@@ -1,0 +1,41 @@
+/** @vitest-environment happy-dom */
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
+import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  cleanup();
+  fixture?.dispose();
+});
+afterAll(() => server.close());
+
+const png = () => new File([new Uint8Array(2048).fill(7)], 'ring.png', { type: 'image/png' });
+
+describe('useImageValidation', () => {
+  it('uploads the image as multipart and reports what the backend found', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const { result } = renderHook(() => useImageValidation());
+    act(() => result.current.validate(new File(['plain text'], 'notes.txt', { type: 'text/plain' })));
+    expect(result.current.state).toEqual({ status: 'checking', filename: 'notes.txt' });
+    await waitFor(() => expect(result.current.state.status).toBe('checked'));
+    expect(result.current.state).toMatchObject({ result: { valid: false, issues: [expect.stringMatching(/Unsupported type text\/plain/)] } });
+  });
+
+  it('holds the upload through an expired session and replays the same file after the reconnect', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    fixture.store.expireSessions();
+    const { result } = renderHook(() => useImageValidation());
+    act(() => result.current.validate(png()));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+    expect(result.current.state).toEqual({ status: 'checking', filename: 'ring.png' });
+    act(() => fixture.client.reconnect());
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitFor(() => expect(result.current.state.status).toBe('checked'));
+    expect(result.current.state).toMatchObject({ result: { valid: true, filename: 'ring.png', size_bytes: 2048, content_type: 'image/png' } });
+  });
+});
