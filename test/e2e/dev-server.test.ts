@@ -41,5 +41,15 @@ describe('npm run dev', () => {
     await banner.waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent === 'active');
     expect(await page.locator('.problem').count()).toBe(0);
+
+    // The dev panel loads @statelyai/inspect on demand and opens the inspector window
+    // (stately.ai is stubbed: the tests run without a network).
+    await context.route('https://stately.ai/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stately Inspector stub</title>' }));
+    const inspectorOpened = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Open Stately Inspector' }).click();
+    const inspector = await inspectorOpened;
+    await inspector.waitForLoadState();
+    expect(inspector.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
+    await page.getByRole('button', { name: 'Inspector open' }).waitFor();
   }, 90_000);
 });

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { root, serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium, screenshots } from './support/chromium.ts';
+import { lastOpenWasInClick, launchChromium, screenshots, traceWindowOpen } from './support/chromium.ts';
 import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
 
 let app: ServedApp;
@@ -22,6 +22,7 @@ afterAll(async () => {
 beforeEach(async () => {
   browser = await launchChromium();
   context = browser.context;
+  await traceWindowOpen(context);
   page = await context.newPage();
   await page.goto(app.url);
 }, 60_000);
@@ -48,6 +49,7 @@ describe('an expiring session in the studio, in Chromium', () => {
 
     await shot(page, 'signed-out');
     await signIn(context, page);
+    expect(await lastOpenWasInClick(page)).toBe(true);
     const url = page.url();
     const prompt = page.getByLabel('Prompt');
     const draft = 'A rose-gold ring with a pear-cut sapphire';
@@ -82,6 +84,8 @@ describe('an expiring session in the studio, in Chromium', () => {
     const popupOpened = context.waitForEvent('page');
     await banner.getByRole('button', { name: 'Reconnect' }).click();
     const popup = await popupOpened; // opened by the click itself, with the blocker on
+    // window.open ran inside the click listener's own call stack: reconnect() runs reauthenticate synchronously.
+    expect(await lastOpenWasInClick(page)).toBe(true);
     await banner.getByRole('button', { name: 'Reconnecting…' }).waitFor();
     await popup.getByRole('button', { name: /^Continue as Ada Lovelace$/ }).waitFor();
     await shot(page, 'reconnecting');

@@ -59,3 +59,47 @@ export function screenshots(story: string) {
     return path;
   };
 }
+
+/**
+ * Records, in every page of `context`, whether each `window.open` ran inside
+ * a click listener's own call stack (not in a microtask or timer after it).
+ * Click listeners are wrapped before the app registers any; microtasks queued
+ * by a listener run after the wrapper has returned, so they count as "after".
+ *
+ * @example
+ * await traceWindowOpen(context); ... expect(await lastOpenWasInClick(page)).toBe(true);
+ */
+export async function traceWindowOpen(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const state = { depth: 0, lastOpenInClick: null as boolean | null };
+    (window as unknown as { __openTrace: typeof state }).__openTrace = state;
+    const add = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (type, listener, options) {
+      if (type !== 'click' || typeof listener !== 'function') return add.call(this, type, listener, options);
+      const wrapped = function (this: unknown, event: Event) {
+        state.depth += 1;
+        try {
+          return listener.call(this, event);
+        } finally {
+          state.depth -= 1;
+        }
+      };
+      return add.call(this, type, wrapped, options);
+    };
+    const open = window.open;
+    window.open = function (...args: Parameters<typeof window.open>) {
+      state.lastOpenInClick = state.depth > 0;
+      return open.apply(window, args);
+    };
+  });
+}
+
+/**
+ * Whether the page's last `window.open` ran synchronously inside a click listener (null: none yet).
+ *
+ * @example
+ * expect(await lastOpenWasInClick(page)).toBe(true);
+ */
+export function lastOpenWasInClick(page: Page): Promise<boolean | null> {
+  return page.evaluate(() => (window as unknown as { __openTrace: { lastOpenInClick: boolean | null } }).__openTrace.lastOpenInClick);
+}
