@@ -1,0 +1,26 @@
+import type { ContenderFactory } from './contender.ts';
+
+/**
+ * The floor: fetch with the token in a header, nothing else. It does not
+ * handle expiry, so it runs the hot-path scenarios only.
+ *
+ * @example
+ * const contender = nativeFetch.create({ origin, tokens, auth });
+ */
+export const nativeFetch: ContenderFactory = {
+  name: 'native fetch',
+  handlesExpiry: false,
+  create({ origin, tokens }) {
+    const call = async (path: string, init: RequestInit) => {
+      const headers = { ...(init.headers as Record<string, string>), Authorization: `Bearer ${tokens.get()}` };
+      const response = await fetch(origin + path, { ...init, headers });
+      return { status: response.status, body: await response.text() };
+    };
+    return {
+      name: 'native fetch',
+      get: (path) => call(path, {}),
+      post: (path, body) => call(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+      stop: () => {},
+    };
+  },
+};

@@ -1,0 +1,88 @@
+import { span, type TargetCheck } from './targets.ts';
+import type { ContenderSummary } from './summarize.ts';
+
+const ratio = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? '–' : `${r.toFixed(2)}×`);
+const ms = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(0)} ms`);
+
+/**
+ * The results as one markdown table, a contender a row.
+ *
+ * @example
+ * console.log(resultsTable(summaries));
+ */
+export function resultsTable(summaries: readonly ContenderSummary[]): string {
+  const header = [
+    'contender',
+    'S1 time', 'S1 CPU', 'S2 time', 'S2 CPU',
+    'S3 validate / re-auth', 'S3 OK (worst)', 'S3 drain',
+    'S4 B/held', 'S4 sent while held', 'S4 OK (worst)', 'S4 drain',
+    'S5 bodies identical (worst)',
+  ];
+  const rows = summaries.map((s) => [
+    s.contender,
+    ratio(s.hot.S1?.wallRatio), ratio(s.hot.S1?.cpuRatio), ratio(s.hot.S2?.wallRatio), ratio(s.hot.S2?.cpuRatio),
+    s.storm ? `${span(s.storm.validate)} / ${span(s.storm.reauth)}` : '–',
+    s.storm ? `${s.storm.worstOk}/${s.storm.requests}` : '–',
+    ms(s.storm?.drainMs),
+    s.held ? s.held.bytesPerHeld.toFixed(0) : '–',
+    s.held ? String(s.held.maxSentWhileHeld) : '–',
+    s.held ? `${s.held.worstOk}/${s.held.total}` : '–',
+    ms(s.held?.drainMs),
+    s.bodies ? `${s.bodies.worstIdentical}/${s.bodies.requests}` : '–',
+  ]);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The floor's absolute figures, so that ratios can be read against something.
+ *
+ * @example
+ * console.log(floorLine(summaries[0]));
+ */
+export function floorLine(floor: ContenderSummary | undefined): string {
+  if (!floor) return '';
+  const part = (id: 'S1' | 'S2') => {
+    const hot = floor.hot[id];
+    return hot ? `${id} ${hot.usPerRequest.toFixed(0)} µs wall, ${hot.cpuUsPerRequest.toFixed(0)} µs CPU per request` : `${id} not run`;
+  };
+  return `${floor.contender} (the 1.00× floor): ${part('S1')}; ${part('S2')}.`;
+}
+
+/**
+ * The targets as a markdown table.
+ *
+ * @example
+ * console.log(targetsTable(checkTargets(summaries, 'authFetch')));
+ */
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  const rows = checks.map((c) => `| ${c.scenario} | ${c.target} | ${c.measured} | ${c.met ? 'met' : '**MISSED**'} |`);
+  return ['| scenario | target (authFetch) | measured | |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * Every correctness failure, contender by contender.
+ *
+ * @example
+ * console.log(failureList(summaries));
+ */
+export function failureList(summaries: readonly ContenderSummary[]): string {
+  return summaries
+    .map((s) => (s.failures.length === 0 ? `- ${s.contender}: no correctness failure` : [`- ${s.contender}: ${s.failures.length} failure(s)`, ...s.failures.map((f) => `  - ${f}`)].join('\n')))
+    .join('\n');
+}
+
+/**
+ * One line: are the targets met, and which anchors failed how often.
+ *
+ * @example
+ * console.log(summaryLine(checks, summaries, 'authFetch'));
+ */
+export function summaryLine(checks: readonly TargetCheck[], summaries: readonly ContenderSummary[], subject: string): string {
+  const missed = checks.filter((c) => !c.met);
+  const mine = missed.length === 0 ? `${subject}: all ${checks.length} targets met` : `${subject}: ${missed.length}/${checks.length} targets missed (${missed.map((c) => `${c.scenario} ${c.target}`).join('; ')})`;
+  const anchors = summaries
+    .filter((s) => s.contender !== subject && (s.storm || s.held || s.bodies))
+    .map((s) => `${s.contender} ${s.failures.length} failure(s)`);
+  return `${mine}; anchors: ${anchors.join(', ')}.`;
+}

@@ -1,0 +1,46 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { RoundRecord } from './summarize.ts';
+import type { ContenderSummary } from './summarize.ts';
+import type { TargetCheck } from './targets.ts';
+
+/** What one run wrote down. */
+export interface RunResults {
+  startedAt: Date;
+  seconds: number;
+  rounds: number;
+  records: RoundRecord[];
+  summaries: ContenderSummary[];
+  checks: TargetCheck[];
+  summary: string;
+}
+
+/** The machine, so that a number is never quoted without where it came from. */
+export function describeMachine() {
+  const cores = cpus();
+  return {
+    cpu: cores[0]?.model ?? 'unknown',
+    cores: cores.length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+  };
+}
+
+/**
+ * Writes the run as JSON to bench/results/ (gitignored): a dated file and
+ * latest.json. Returns the dated file's path.
+ *
+ * @example
+ * const file = await writeResults(results);
+ */
+export async function writeResults(results: RunResults): Promise<string> {
+  const directory = fileURLToPath(new URL('./results/', import.meta.url));
+  await mkdir(directory, { recursive: true });
+  const json = JSON.stringify({ machine: describeMachine(), ...results }, null, 2);
+  const file = `${directory}bench-${results.startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFile(file, json);
+  await writeFile(`${directory}latest.json`, json);
+  return file;
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: authFetch against native fetch and the three anchors, on
+ * one local backend, in one run with interleaved rounds. Prints a markdown
+ * table and a one-line summary; writes JSON to bench/results/. Exits 1 when
+ * authFetch misses a target or fails a correctness check.
+ *
+ * Options: --rounds N (default 5), --held-rounds N (S4 runs in the first N rounds, default 1: its
+ * 10,000-request drain is the run's most expensive step), --only S1,S3, --contenders "native fetch,authFetch".
+ * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
+ */
+import { parseArgs } from 'node:util';
+import { startBackend } from './backend.ts';
+import { limitConnections } from './connections.ts';
+import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
+import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
+import { writeResults } from './results.ts';
+import { bodies } from './scenarios/bodies.ts';
+import { held } from './scenarios/held.ts';
+import { hotPath } from './scenarios/hot-path.ts';
+import { storm } from './scenarios/storm.ts';
+import type { Measured, Scenario } from './scenarios/types.ts';
+import { summarize, type RoundRecord, type ScenarioId } from './summarize.ts';
+import { checkTargets } from './targets.ts';
+
+const SUBJECT = 'authFetch';
+/** Sockets per origin for every contender; see connections.ts. */
+const CONNECTIONS = 128;
+const FLOOR = 'native fetch';
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, 'held-rounds': { type: 'string', default: '1' }, only: { type: 'string' }, contenders: { type: 'string' } },
+});
+const rounds = Number(args.rounds);
+const heldRounds = Number(args['held-rounds']);
+const only = new Set((args.only ?? 'S1,S2,S3,S4,S5').split(',') as ScenarioId[]);
+const chosen = contenders.filter((c) => !args.contenders || args.contenders.split(',').includes(c.name));
+
+const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>; warmUp: Scenario<unknown> }> = [
+  { id: 'S1', expiry: false, run: hotPath(2_000, 1), warmUp: hotPath(300, 1) },
+  { id: 'S2', expiry: false, run: hotPath(2_000, 100), warmUp: hotPath(300, 100) },
+  { id: 'S3', expiry: true, run: storm(1_000), warmUp: storm(100) },
+  { id: 'S4', expiry: true, run: held(10_000), warmUp: held(500) },
+  { id: 'S5', expiry: true, run: bodies(200), warmUp: bodies(20) },
+];
+
+if (!(globalThis as { gc?: unknown }).gc) console.warn('⚠ run with node --expose-gc (npm run bench does): heap figures need a full GC.');
+const startedAt = new Date();
+const clock = performance.now();
+const backend = await startBackend();
+await limitConnections(backend.origin, CONNECTIONS);
+const auth = createBenchAuth(backend.origin);
+const records: RoundRecord[] = [];
+
+async function once(round: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
+  // Rotate the order every round: nobody always goes first on a cold process or last on a tired one.
+  const order = chosen.map((_, i) => chosen[(i + round) % chosen.length]!);
+  for (const factory of order) {
+    if (scenario.expiry && !factory.handlesExpiry) continue;
+    const tokens = createTokenStore();
+    const contender = factory.create({ origin: backend.origin, tokens, auth });
+    let measured: Measured<unknown>;
+    try {
+      measured = await (warm ? scenario.warmUp : scenario.run)({ backend, contender, tokens });
+    } catch (error) {
+      measured = { data: null, failures: [`the scenario itself failed: ${error instanceof Error ? error.message : String(error)}`] };
+    } finally {
+      contender.stop();
+    }
+    if (!warm) records.push({ round, scenario: scenario.id, contender: factory.name, data: measured.data as RoundRecord['data'], failures: measured.failures });
+  }
+}
+
+try {
+  const active = scenarios.filter((s) => only.has(s.id));
+  process.stdout.write('warm-up');
+  for (const scenario of active) await once(0, scenario, true);
+  for (let round = 1; round <= rounds; round++) {
+    process.stdout.write(` · round ${round}/${rounds}`);
+    for (const scenario of active) if (scenario.id !== 'S4' || round <= heldRounds) await once(round, scenario, false);
+  }
+  process.stdout.write('\n\n');
+} finally {
+  await backend.stop();
+}
+
+const usable = records.filter((r) => r.data !== null);
+const summaries = summarize(usable, chosen.map((c) => c.name), FLOOR);
+for (const record of records.filter((r) => r.data === null)) {
+  summaries.find((s) => s.contender === record.contender)?.failures.push(`round ${record.round} ${record.scenario}: ${record.failures.join('; ')}`);
+}
+const checks = checkTargets(summaries, SUBJECT);
+const subjectFailures = summaries.find((s) => s.contender === SUBJECT)?.failures ?? [];
+const seconds = (performance.now() - clock) / 1000;
+
+console.log(resultsTable(summaries));
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-round ratios over ${rounds} interleaved rounds.\n`);
+console.log(targetsTable(checks));
+console.log('\nCorrectness failures:\n' + failureList(summaries));
+const summary = summaryLine(checks, summaries, SUBJECT);
+console.log(`\n${summary} (${seconds.toFixed(0)} s)`);
+const file = await writeResults({ startedAt, seconds, rounds, records, summaries, checks, summary });
+console.log(`JSON: ${file}`);
+process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

@@ -1,0 +1,47 @@
+import { describeCounts, firstErrors, settleAll, statusCounts } from './tools.ts';
+import type { BodiesData, Scenario } from './types.ts';
+
+/**
+ * A distinct JSON body of 40 B to ~4 KB with non-ASCII text, reproducible
+ * from its index (a replay that mixes bodies up shows).
+ *
+ * @example
+ * makeBody(7); // '{"n":7,"note":"ünïcødé ✓ 7 …","pad":"…"}'
+ */
+export function makeBody(index: number): string {
+  const pad = 'qs-'.repeat((index * 37) % 1300);
+  return JSON.stringify({ n: index, note: `ünïcødé ✓ ${index} ${'★'.repeat(index % 5)}`, pad });
+}
+
+/**
+ * S5: the token expires, then `requests` POSTs with distinct bodies fire at
+ * once; every body must come back from the echo endpoint byte-identical.
+ *
+ * @example
+ * const { data } = await bodies(200)(context);
+ */
+export function bodies(requests: number): Scenario<BodiesData> {
+  return async ({ backend, contender, tokens }) => {
+    tokens.set(await backend.issueToken());
+    await backend.expireTokens();
+    await backend.resetStats();
+    const sent = Array.from({ length: requests }, (_, index) => makeBody(index));
+    const started = performance.now();
+    const calls = sent.map((body) => contender.post('/api/echo', body));
+    const { outcomes, timedOut } = await settleAll(calls, 30_000);
+    const drainMs = performance.now() - started;
+    const stats = await backend.stats();
+    const identical = outcomes.filter((o, index) => o.status === 200 && o.body === sent[index]).length;
+    const failures: string[] = [];
+    if (timedOut) failures.push('calls still pending after 30 s');
+    if (identical !== requests) {
+      const wrong = outcomes.filter((o, index) => o.status === 200 && o.body !== sent[index]).length;
+      const errors = firstErrors(outcomes).map((e) => ` [${e}]`).join('');
+      failures.push(
+        `${identical}/${requests} bodies echoed byte-identical (${describeCounts(statusCounts(outcomes))}; ${wrong} answered 200 with another body)${errors}`,
+      );
+    }
+    if (stats.reauthCalls !== 1) failures.push(`${stats.reauthCalls} re-auths (popups) for one expiry`);
+    return { data: { requests, identical, reauthCalls: stats.reauthCalls, drainMs }, failures };
+  };
+}

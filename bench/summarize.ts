@@ -1,0 +1,101 @@
+import type { BodiesData, HeldData, HotPathData, StormData } from './scenarios/types.ts';
+
+export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5';
+
+/** One scenario, one contender, one round. */
+export interface RoundRecord {
+  round: number;
+  scenario: ScenarioId;
+  contender: string;
+  data: HotPathData | StormData | HeldData | BodiesData;
+  failures: string[];
+}
+
+/** Per-contender figures over all rounds: medians, and worst cases where correctness is concerned. */
+export interface ContenderSummary {
+  contender: string;
+  hot: Partial<Record<'S1' | 'S2', { wallRatio: number; cpuRatio: number; usPerRequest: number; cpuUsPerRequest: number }>>;
+  storm?: { validate: [number, number]; reauth: [number, number]; worstOk: number; requests: number; allCorrect: boolean; drainMs: number; stale: number };
+  held?: { bytesPerHeld: number; maxSentWhileHeld: number; worstOk: number; total: number; reauth: [number, number]; drainMs: number };
+  bodies?: { worstIdentical: number; requests: number; reauth: [number, number]; drainMs: number };
+  failures: string[];
+}
+
+/**
+ * The median; NaN for no values.
+ *
+ * @example
+ * median([3, 1, 2]); // 2
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
+
+/**
+ * Summarizes the rounds. Hot-path ratios are the median of per-round ratios
+ * to native fetch in the same round (rounds are interleaved, so a noisy
+ * moment hits both sides of a ratio).
+ *
+ * @example
+ * const summaries = summarize(records, ['native fetch', 'authFetch'], 'native fetch');
+ */
+export function summarize(records: readonly RoundRecord[], names: readonly string[], floor: string): ContenderSummary[] {
+  const pick = <T>(scenario: ScenarioId, contender: string) =>
+    records.filter((r) => r.scenario === scenario && r.contender === contender) as Array<RoundRecord & { data: T }>;
+  return names.map((contender) => {
+    const summary: ContenderSummary = { contender, hot: {}, failures: [] };
+    for (const scenario of ['S1', 'S2'] as const) {
+      const mine = pick<HotPathData>(scenario, contender);
+      if (mine.length === 0) continue;
+      const base = new Map(pick<HotPathData>(scenario, floor).map((r) => [r.round, r.data]));
+      const paired = mine.filter((r) => base.has(r.round));
+      summary.hot[scenario] = {
+        wallRatio: median(paired.map((r) => r.data.wallMs / base.get(r.round)!.wallMs)),
+        cpuRatio: median(paired.map((r) => r.data.cpuMs / base.get(r.round)!.cpuMs)),
+        usPerRequest: median(mine.map((r) => (r.data.wallMs * 1000) / r.data.requests)),
+        cpuUsPerRequest: median(mine.map((r) => (r.data.cpuMs * 1000) / r.data.requests)),
+      };
+    }
+    const storms = pick<StormData>('S3', contender);
+    if (storms.length) {
+      summary.storm = {
+        validate: range(storms.map((r) => r.data.validateCalls)),
+        reauth: range(storms.map((r) => r.data.reauthCalls)),
+        worstOk: Math.min(...storms.map((r) => r.data.ok)),
+        requests: storms[0]!.data.requests,
+        allCorrect: storms.every((r) => r.failures.length === 0),
+        drainMs: median(storms.map((r) => r.data.drainMs)),
+        stale: median(storms.map((r) => r.data.staleApiRequests)),
+      };
+    }
+    const helds = pick<HeldData>('S4', contender);
+    if (helds.length) {
+      summary.held = {
+        bytesPerHeld: median(helds.map((r) => r.data.bytesPerHeld)),
+        maxSentWhileHeld: Math.max(...helds.map((r) => r.data.sentWhileHeld)),
+        worstOk: Math.min(...helds.map((r) => r.data.ok)),
+        total: helds[0]!.data.held + 1,
+        reauth: range(helds.map((r) => r.data.reauthCalls)),
+        drainMs: median(helds.map((r) => r.data.drainMs)),
+      };
+    }
+    const posts = pick<BodiesData>('S5', contender);
+    if (posts.length) {
+      summary.bodies = {
+        worstIdentical: Math.min(...posts.map((r) => r.data.identical)),
+        requests: posts[0]!.data.requests,
+        reauth: range(posts.map((r) => r.data.reauthCalls)),
+        drainMs: median(posts.map((r) => r.data.drainMs)),
+      };
+    }
+    summary.failures = records
+      .filter((r) => r.contender === contender && r.failures.length > 0)
+      .flatMap((r) => r.failures.map((f) => `round ${r.round} ${r.scenario}: ${f}`));
+    return summary;
+  });
+}

@@ -1,0 +1,68 @@
+import type { ContenderSummary } from './summarize.ts';
+
+/** One target of issue 4, checked against one run. */
+export interface TargetCheck {
+  scenario: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const x = (ratio: number | undefined) => (ratio === undefined ? 'not run' : `${ratio.toFixed(3)}×`);
+
+/**
+ * Checks authFetch's figures against the targets. S3's drain is compared
+ * with the fastest anchor that was correct in every round; when none was,
+ * there is nothing to be slower than, and the check says so.
+ *
+ * @example
+ * const checks = checkTargets(summaries, 'authFetch');
+ * const allMet = checks.every((c) => c.met);
+ */
+export function checkTargets(summaries: readonly ContenderSummary[], subject: string): TargetCheck[] {
+  const me = summaries.find((s) => s.contender === subject);
+  if (!me) return [];
+  const checks: TargetCheck[] = [];
+  for (const [scenario, limit] of [['S1', 1.05], ['S2', 1.1]] as const) {
+    const hot = me.hot[scenario];
+    if (!hot) continue;
+    checks.push({ scenario, target: `time ≤ ${limit}× native`, measured: x(hot.wallRatio), met: hot.wallRatio <= limit });
+    checks.push({ scenario, target: `CPU ≤ ${limit}× native`, measured: x(hot.cpuRatio), met: hot.cpuRatio <= limit });
+  }
+  if (me.storm) {
+    const s = me.storm;
+    const exact = s.validate[0] === 1 && s.validate[1] === 1 && s.reauth[0] === 1 && s.reauth[1] === 1;
+    checks.push({
+      scenario: 'S3',
+      target: `1 validate, 1 re-auth, ${s.requests}/${s.requests} OK, every round`,
+      measured: `validate ${span(s.validate)}, re-auth ${span(s.reauth)}, worst ${s.worstOk}/${s.requests}`,
+      met: exact && s.worstOk === s.requests,
+    });
+    const correct = summaries.filter((o) => o.contender !== subject && o.storm?.allCorrect);
+    const fastest = correct.sort((a, b) => a.storm!.drainMs - b.storm!.drainMs)[0];
+    checks.push({
+      scenario: 'S3',
+      target: 'drain ≤ fastest correct anchor',
+      measured: fastest
+        ? `${s.drainMs.toFixed(0)} ms vs ${fastest.contender} ${fastest.storm!.drainMs.toFixed(0)} ms`
+        : `${s.drainMs.toFixed(0)} ms; no anchor was correct in every round`,
+      met: fastest ? s.drainMs <= fastest.storm!.drainMs : true,
+    });
+  }
+  if (me.held) {
+    const h = me.held;
+    checks.push({ scenario: 'S4', target: '≤ 1 KB heap per held request', measured: `${h.bytesPerHeld.toFixed(0)} B`, met: h.bytesPerHeld <= 1024 });
+    checks.push({ scenario: 'S4', target: '0 sent while held', measured: `${h.maxSentWhileHeld} (worst round)`, met: h.maxSentWhileHeld === 0 });
+    checks.push({ scenario: 'S4', target: 'all complete after reconnect', measured: `worst ${h.worstOk}/${h.total}`, met: h.worstOk === h.total });
+  }
+  if (me.bodies) {
+    const b = me.bodies;
+    checks.push({ scenario: 'S5', target: `${b.requests}/${b.requests} bodies byte-identical`, measured: `worst ${b.worstIdentical}/${b.requests}`, met: b.worstIdentical === b.requests });
+  }
+  return checks;
+}
+
+/** `"1"` or `"1–7"`: a range over rounds. */
+export function span([low, high]: [number, number]): string {
+  return low === high ? String(low) : `${low}–${high}`;
+}
