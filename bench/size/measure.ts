@@ -1,0 +1,85 @@
+import { gzipSync } from 'node:zlib';
+import react from '@vitejs/plugin-react';
+import { build, type Plugin } from 'vite';
+import { asProduction } from './production-env.ts';
+import { EXTERNAL, findSessionLayer, sessionLayerEntry } from './session-layer.ts';
+
+/** One module's share of the bundle. */
+export interface ModuleSize {
+  /** Path relative to the repo. */
+  file: string;
+  /** Bytes of this module in the bundle as rendered, before minification: a share, not a size. */
+  renderedBytes: number;
+}
+
+/** The session layer as a production build ships it, xstate and React excluded. */
+export interface SessionLayerSize {
+  gzipBytes: number;
+  minifiedBytes: number;
+  modules: ModuleSize[];
+  /** Optional entry files not found (the measurement is then incomplete). */
+  missing: string[];
+}
+
+const ENTRY = 'virtual:quiet-session-layer';
+
+function virtualEntry(code: string): Plugin {
+  return {
+    name: 'quiet-session-size-entry',
+    resolveId: (id) => (id === ENTRY ? `\0${ENTRY}` : null),
+    load: (id) => (id === `\0${ENTRY}` ? code : null),
+  };
+}
+
+/**
+ * Builds the session layer alone, minified like the app's production build
+ * (same Vite, same React plugin), with xstate, @xstate/react and React left
+ * out, and measures the result gzipped (level 9, as CDNs serve it).
+ *
+ * @example
+ * const size = await measureSessionLayer(process.cwd());
+ * console.log(size.gzipBytes <= BUDGET_BYTES);
+ */
+export async function measureSessionLayer(root: string, only?: readonly string[]): Promise<SessionLayerSize> {
+  const found = findSessionLayer(root);
+  const present = only ? found.present.filter((file) => only.includes(file)) : found.present;
+  const missing = only ? found.missing.filter((file) => only.includes(file)) : found.missing;
+  const conflicts: string[] = [];
+  const result = await asProduction(() =>
+    build({
+      root,
+      configFile: false,
+      logLevel: 'silent',
+      mode: 'production',
+      plugins: [react(), virtualEntry(sessionLayerEntry(root, present))],
+      build: {
+        write: false,
+        minify: true,
+        target: 'es2022',
+        copyPublicDir: false,
+        rollupOptions: {
+          input: ENTRY,
+          external: (id) => EXTERNAL.test(id),
+          // An app build drops an entry's exports; here they are the point.
+          preserveEntrySignatures: 'strict',
+          output: { format: 'es' },
+          // Two files exporting one name would drop it from the entry and shrink the measurement: refuse.
+          onwarn: (warning) => {
+            if (/CONFLICT|AMBIGUOUS/.test(warning.code ?? '')) conflicts.push(warning.message);
+          },
+        },
+      },
+    }),
+  );
+  if (conflicts.length) throw new Error(`size: the session layer's files export a name twice:\n${conflicts.join('\n')}`);
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const chunks = outputs.filter((o) => o.type === 'chunk');
+  const code = chunks.map((chunk) => chunk.code).join('\n');
+  const modules = chunks
+    .flatMap((chunk) => Object.entries(chunk.modules))
+    .filter(([id]) => !id.startsWith('\0'))
+    .map(([id, info]) => ({ file: id.startsWith(root) ? id.slice(root.length + 1) : id, renderedBytes: info.renderedLength }))
+    .filter((m) => m.renderedBytes > 0)
+    .sort((a, b) => b.renderedBytes - a.renderedBytes);
+  return { gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules, missing };
+}

@@ -1,0 +1,56 @@
+/**
+ * `npm run size`: the session layer's own code, gzipped, against its 4 KB
+ * budget (xstate and React excluded), and the production app bundle checked
+ * for msw, the mock backend and the inspector. Exits 1 over budget or when
+ * any of those ships.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { inspectAppBundle, FORBIDDEN } from './app-bundle.ts';
+import { measureSessionLayer } from './measure.ts';
+import { BUDGET_BYTES, SESSION_LAYER } from './session-layer.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+const bytes = (n: number) => `${n.toLocaleString('en-US')} B`;
+const core = SESSION_LAYER.filter((entry) => entry.required).map((entry) => entry.file);
+
+const layer = await measureSessionLayer(root);
+const coreOnly = await measureSessionLayer(root, core);
+const app = await inspectAppBundle(root);
+const over = layer.gzipBytes - BUDGET_BYTES;
+
+for (const file of layer.missing) {
+  console.warn(`\n⚠⚠⚠ ${file} is MISSING: the session layer was measured WITHOUT it, so the size below is too small. ⚠⚠⚠`);
+}
+console.log('\n## Session layer (gzip -9, minified, xstate / @xstate/react / React excluded)\n');
+console.log('| part | gzip |\n| --- | --- |');
+console.log(`| core: machines/session.machine.ts + src/lib/auth-fetch.ts and its helpers | ${bytes(coreOnly.gzipBytes)} |`);
+console.log(`| React binding: banner + AuthContext (marginal) | ${bytes(layer.gzipBytes - coreOnly.gzipBytes)} |`);
+console.log(`| **total** (${bytes(layer.minifiedBytes)} minified) | **${bytes(layer.gzipBytes)}** of ${bytes(BUDGET_BYTES)} budget: ${over > 0 ? `**OVER by ${bytes(over)}**` : `${bytes(-over)} to spare`} |`);
+console.log('\nShare by module (bytes as rendered, before minification):');
+for (const module of layer.modules) console.log(`  ${String(module.renderedBytes).padStart(6)}  ${module.file}`);
+
+console.log('\n## Production app bundle (npm run build, mode production)\n');
+if (!app.built) {
+  console.warn('⚠⚠⚠ no index.html: the app bundle was NOT checked. ⚠⚠⚠');
+} else {
+  console.log(`${app.jsFiles} JS file(s), ${bytes(app.jsGzipBytes)} gzip in all (React and xstate included).`);
+  for (const rule of FORBIDDEN) {
+    const found = app.offenders.filter((line) => line.startsWith(`${rule.what}:`));
+    console.log(`${found.length === 0 ? '✓ absent' : `✗ SHIPPED (${found.length})`}: ${rule.what}`);
+    for (const line of found.slice(0, 5)) console.log(`    ${line}`);
+  }
+  for (const file of app.publicFiles) {
+    console.log(`note: ${file} is copied into dist/ as a static file (Vite's public dir): not bundled, and main.tsx never registers it in production.`);
+  }
+}
+
+const failures = [
+  ...(over > 0 ? [`session layer ${bytes(layer.gzipBytes)} gzip is over the ${bytes(BUDGET_BYTES)} budget by ${bytes(over)}`] : []),
+  ...app.offenders,
+];
+const directory = fileURLToPath(new URL('../results/', import.meta.url));
+await mkdir(directory, { recursive: true });
+await writeFile(`${directory}size.json`, JSON.stringify({ date: new Date().toISOString(), budgetBytes: BUDGET_BYTES, layer, coreOnly, app, failures }, null, 2));
+console.log(failures.length === 0 ? '\nsize: within budget, nothing forbidden shipped.' : `\nsize: FAILED\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+process.exitCode = failures.length === 0 ? 0 : 1;
