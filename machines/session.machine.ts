@@ -23,11 +23,32 @@ export interface ReauthFailure {
   readonly message: string;
 }
 
+/** The retry budgets. Data, so that the inspector and stately.json show them. */
+export interface SessionLimits {
+  /** Validations retried after a network failure before held requests are let go. */
+  validationRetries: number;
+  /** First wait before retrying a validation; doubles each time. */
+  validationBackoffMs: number;
+  /** Failed re-authentications in a row before held requests are given up and a cooldown starts. */
+  reauthAttempts: number;
+  reauthCooldownMs: number;
+}
+
+export const defaultLimits: SessionLimits = {
+  validationRetries: 2,
+  validationBackoffMs: 1_000,
+  reauthAttempts: 3,
+  reauthCooldownMs: 30_000,
+};
+
 export interface SessionContext {
   queue: HeldRequest[];
+  /** Network failures of the current validation. */
+  validationFailures: number;
   /** Consecutive failed re-authentications since the last success. */
   reauthFailures: number;
   lastReauthError: ReauthFailure | null;
+  limits: SessionLimits;
 }
 
 export type SessionEvent =
@@ -35,7 +56,11 @@ export type SessionEvent =
   | { type: 'request.unauthorized'; request: HeldRequest }
   | { type: 'request.aborted'; id: string }
   | { type: 'reauth.requested' }
-  | { type: 'token.adopted' };
+  | { type: 'reauth.startedElsewhere' }
+  | { type: 'reauth.endedElsewhere' }
+  | { type: 'token.adopted' }
+  | { type: 'token.expiring' }
+  | { type: 'network.online' };
 
 function describeError(error: unknown): ReauthFailure {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -43,23 +68,30 @@ function describeError(error: unknown): ReauthFailure {
 }
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
+const holding = {
+  'request.held': { actions: 'holdRequest' },
+  'request.unauthorized': { actions: 'holdRequest' },
+  'request.aborted': { actions: 'dropRequest' },
+} as const;
 
 /**
- * The session statechart. Pure: validation, re-authentication and replaying
- * held requests are placeholders here and supplied with `.provide()` by
+ * The session statechart. Pure: validation, re-authentication and what to do
+ * with held callers are placeholders here, supplied with `.provide()` by
  * `createAuthFetch`, so the chart runs the same in tests, the inspector and
- * Stately's editor.
+ * Stately's editor. Top-level states: `active`, `validating`, `needsReauth`,
+ * `reauthenticating`.
  *
  * @example
  * const actor = createActor(sessionMachine.provide({
  *   actors: { validateSession: fromPromise(async () => false), reauthenticate: fromPromise(async () => {}) },
  *   actions: { replayHeldRequests: ({ context }) => console.log(context.queue) },
- * })).start();
+ * }), { input: { limits: { reauthAttempts: 5 } } }).start();
  */
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
     events: {} as SessionEvent,
+    input: {} as { limits?: Partial<SessionLimits> } | undefined,
   },
   actors: {
     /** Asks the backend whether the current token is still accepted (true/false); rejects on a network failure. */
@@ -74,6 +106,8 @@ export const sessionMachine = setup({
   actions: {
     /** Lets every request in `context.queue` go: each is sent with the current token. */
     replayHeldRequests: (_args: { context: SessionContext }) => {},
+    /** Gives up every request in `context.queue`: its caller gets an AuthExpiredError. */
+    rejectHeldRequests: (_args: { context: SessionContext }) => {},
     holdRequest: assign({
       queue: ({ context, event }) =>
         event.type === 'request.held' || event.type === 'request.unauthorized'
@@ -85,62 +119,108 @@ export const sessionMachine = setup({
         event.type === 'request.aborted' ? context.queue.filter((r) => r.id !== event.id) : context.queue,
     }),
     clearQueue: assign({ queue: [] }),
+    countValidationFailure: assign({ validationFailures: ({ context }) => context.validationFailures + 1 }),
+    resetValidationFailures: assign({ validationFailures: 0 }),
     recordReauthSuccess: assign({ reauthFailures: 0, lastReauthError: null }),
     recordReauthFailure: assign({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
       lastReauthError: (_, params: { error: unknown }) => describeError(params.error),
     }),
+    resetReauthFailures: assign({ reauthFailures: 0 }),
   },
   guards: {
     isSessionValid: (_, params: { valid: boolean }) => params.valid,
+    hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
+    hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
+  },
+  delays: {
+    validationBackoff: ({ context }) =>
+      context.limits.validationBackoffMs * 2 ** Math.max(0, context.validationFailures - 1),
+    reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
   },
 }).createMachine({
   id: 'session',
   description:
     'One session for every request of the app: a 401 is validated once, held requests wait for the user to reconnect, then replay.',
-  context: { queue: [], reauthFailures: 0, lastReauthError: null },
+  context: ({ input }) => ({
+    queue: [],
+    validationFailures: 0,
+    reauthFailures: 0,
+    lastReauthError: null,
+    limits: { ...defaultLimits, ...input?.limits },
+  }),
   initial: 'active',
   states: {
     active: {
-      description: 'The token is believed good: requests go out with it.',
+      description: 'The token is believed good: requests go out with it. The queue is always empty here.',
       on: {
-        // New requests are not held here: authFetch sends them straight away, so the queue is always empty.
         'request.unauthorized': { target: 'validating', actions: 'holdRequest' },
+        // authFetch holds a request in `active` only when its token is known to be expiring.
+        'request.held': { target: 'validating', actions: 'holdRequest' },
+        'token.expiring': { target: 'validating' },
       },
     },
     validating: {
       description:
-        'A request sent with the current token got 401: ask the backend once whether the token still works; new requests wait.',
-      invoke: {
-        id: 'validateSession',
-        src: 'validateSession',
-        onDone: [
-          {
-            guard: { type: 'isSessionValid', params: ({ event }) => ({ valid: event.output }) },
-            target: 'active',
-            actions: releaseQueue,
-          },
-          { target: 'needsReauth' },
-        ],
-        // A network failure is not an expiry: let the requests go and settle on their own.
-        onError: { target: 'active', actions: releaseQueue },
-      },
+        'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
+      initial: 'checking',
+      exit: 'resetValidationFailures',
       on: {
-        'request.held': { actions: 'holdRequest' },
-        'request.unauthorized': { actions: 'holdRequest' },
-        'request.aborted': { actions: 'dropRequest' },
+        ...holding,
         'token.adopted': { target: 'active', actions: releaseQueue },
+      },
+      states: {
+        checking: {
+          description: 'One validation request is out.',
+          invoke: {
+            id: 'validateSession',
+            src: 'validateSession',
+            onDone: [
+              {
+                guard: { type: 'isSessionValid', params: ({ event }) => ({ valid: event.output }) },
+                target: '#session.active',
+                actions: releaseQueue,
+              },
+              { target: '#session.needsReauth' },
+            ],
+            onError: [
+              { guard: 'hasValidationRetriesLeft', target: 'offline', actions: 'countValidationFailure' },
+              // Offline is not expired: let the requests go and settle with their own answers.
+              { target: '#session.active', actions: releaseQueue },
+            ],
+          },
+        },
+        offline: {
+          description: 'The backend could not be reached. Retry when the browser is back online, or after a backoff.',
+          after: { validationBackoff: { target: 'checking' } },
+          on: { 'network.online': { target: 'checking' } },
+        },
       },
     },
     needsReauth: {
       description:
         'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
+      initial: 'waiting',
       on: {
-        'reauth.requested': { target: 'reauthenticating' },
-        'request.held': { actions: 'holdRequest' },
-        'request.unauthorized': { actions: 'holdRequest' },
-        'request.aborted': { actions: 'dropRequest' },
-        'token.adopted': { target: 'active', actions: releaseQueue },
+        ...holding,
+        'token.adopted': { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
+      },
+      states: {
+        waiting: {
+          description: 'The banner offers Reconnect.',
+          on: {
+            'reauth.requested': { target: '#session.reauthenticating' },
+            'reauth.startedElsewhere': { target: 'elsewhere' },
+          },
+        },
+        elsewhere: {
+          description: 'Another tab has the sign-in popup open; its token will be adopted here.',
+          on: { 'reauth.endedElsewhere': { target: 'waiting' } },
+        },
+        coolingDown: {
+          description: 'Sign-in failed too often in a row: held requests were given up; Reconnect waits a moment.',
+          after: { reauthCooldown: { target: 'waiting', actions: 'resetReauthFailures' } },
+        },
       },
     },
     reauthenticating: {
@@ -149,15 +229,24 @@ export const sessionMachine = setup({
         id: 'reauthenticate',
         src: 'reauthenticate',
         onDone: { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
-        onError: {
-          target: 'needsReauth',
-          actions: { type: 'recordReauthFailure', params: ({ event }) => ({ error: event.error }) },
-        },
+        onError: [
+          {
+            guard: 'hasReauthAttemptsLeft',
+            target: 'needsReauth',
+            actions: { type: 'recordReauthFailure', params: ({ event }) => ({ error: event.error }) },
+          },
+          {
+            target: '#session.needsReauth.coolingDown',
+            actions: [
+              { type: 'recordReauthFailure', params: ({ event }) => ({ error: event.error }) },
+              'rejectHeldRequests',
+              'clearQueue',
+            ],
+          },
+        ],
       },
       on: {
-        'request.held': { actions: 'holdRequest' },
-        'request.unauthorized': { actions: 'holdRequest' },
-        'request.aborted': { actions: 'dropRequest' },
+        ...holding,
         'token.adopted': { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
       },
     },

@@ -1,39 +1,73 @@
-import type { AnyStateMachine } from 'xstate';
+import { createActor, type AnyStateMachine, type AnyStateNode } from 'xstate';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-interface TransitionJson {
-  target?: string;
-  guard?: string;
-  actions?: string[];
-  description?: string;
-}
-
 interface DefinitionTransition {
-  target?: ReadonlyArray<{ key: string }> | readonly string[];
-  guard?: { type: string };
+  target?: ReadonlyArray<AnyStateNode>;
+  guard?: { type: string } | string;
   actions: ReadonlyArray<string | { type: string }>;
-  eventType: string;
   description?: string;
 }
 
-const isInvokeResult = (eventType: string) => /^xstate\.(done|error)\.actor\./.test(eventType);
+const invokeResult = /^xstate\.(done|error)\.actor\./;
+const delayed = /^xstate\.after\./;
 
-function targetName(target: DefinitionTransition['target']): string | undefined {
-  const first = target?.[0];
-  if (first === undefined) return undefined;
-  return typeof first === 'string' ? first.replace(/^#[^.]+\./, '') : first.key;
+/** A target as Stately writes it: a sibling by name, anything else by `#id`. */
+function targetOf(source: AnyStateNode, t: DefinitionTransition): string | undefined {
+  const target = t.target?.[0];
+  if (!target) return undefined;
+  return target.parent === source.parent ? target.key : `#${target.id}`;
 }
 
-function transitionJson(t: DefinitionTransition): TransitionJson {
-  const json: TransitionJson = {};
-  const target = targetName(t.target);
+const guardName = (t: DefinitionTransition) => (typeof t.guard === 'string' ? t.guard : t.guard?.type);
+
+function transitionJson(source: AnyStateNode, t: DefinitionTransition): Json {
+  const json: Record<string, Json> = {};
+  const target = targetOf(source, t);
   if (target) json.target = target;
-  if (t.guard) json.guard = t.guard.type;
+  const guard = guardName(t);
+  if (guard) json.guard = guard;
   const actions = t.actions.map((a) => (typeof a === 'string' ? a : a.type));
   if (actions.length) json.actions = actions;
   if (t.description) json.description = t.description;
   return json;
+}
+
+function stateJson(node: AnyStateNode): Json {
+  const on: Record<string, Json> = {};
+  const after: Record<string, Json> = {};
+  for (const [eventType, transitions] of node.transitions) {
+    if (invokeResult.test(eventType)) continue;
+    const list = (transitions as DefinitionTransition[]).map((t) => transitionJson(node, t));
+    // xstate.after.<delay>.<state id>: keyed back by the delay's name, as written in the code
+    if (delayed.test(eventType)) after[eventType.slice('xstate.after.'.length, -(node.id.length + 1))] = list;
+    else on[eventType] = list;
+  }
+  const invoke = node.invoke.map((inv) => {
+    const results = (kind: 'done' | 'error') =>
+      ((node.transitions.get(`xstate.${kind}.actor.${inv.id}`) ?? []) as DefinitionTransition[]).map((t) =>
+        transitionJson(node, t),
+      );
+    return { id: inv.id, src: String(inv.src), onDone: results('done'), onError: results('error') };
+  });
+  const children = Object.values(node.states) as AnyStateNode[];
+  // Named exit actions only: xstate adds its own (xstate.cancel for `after`).
+  const exit = (node.exit as ReadonlyArray<string | { type?: unknown }>)
+    .map((a) => (typeof a === 'string' ? a : String(a.type)))
+    .filter((name) => !name.startsWith('xstate.'));
+  return {
+    description: node.description ?? null,
+    ...(children.length
+      ? {
+          initial: targetOf(children[0]!, node.initial as DefinitionTransition) ?? null,
+          states: Object.fromEntries(children.map((c) => [c.key, stateJson(c)])),
+        }
+      : {}),
+    ...(exit.length ? { exit } : {}),
+    ...(invoke.length ? { invoke } : {}),
+    ...(Object.keys(after).length ? { after } : {}),
+    on,
+  };
 }
 
 /**
@@ -45,52 +79,48 @@ function transitionJson(t: DefinitionTransition): TransitionJson {
  * writeFileSync('stately.json', JSON.stringify(toStatelyJson(sessionMachine), null, 2));
  */
 export function toStatelyJson(machine: AnyStateMachine): Json {
-  const states: Record<string, Json> = {};
-  for (const node of Object.values(machine.root.states)) {
-    const on: Record<string, Json> = {};
-    for (const [eventType, transitions] of node.transitions) {
-      if (isInvokeResult(eventType)) continue;
-      on[eventType] = transitions.map((t) => transitionJson(t as DefinitionTransition) as Json);
-    }
-    const invoke = node.invoke.map((inv) => {
-      const results = (kind: 'done' | 'error') =>
-        (node.transitions.get(`xstate.${kind}.actor.${inv.id}`) ?? []).map((t) => transitionJson(t as DefinitionTransition) as Json);
-      return { id: inv.id, src: String(inv.src), onDone: results('done'), onError: results('error') };
-    });
-    states[node.key] = {
-      description: node.description ?? null,
-      ...(invoke.length ? { invoke } : {}),
-      on,
-    };
-  }
+  const root = stateJson(machine.root) as Record<string, Json>;
   return {
     id: machine.id,
-    description: machine.root.description ?? null,
-    initial: targetName(machine.root.initial?.target as DefinitionTransition['target']) ?? null,
-    context: JSON.parse(JSON.stringify(machine.config.context ?? {})) as Json,
-    states,
+    ...root,
+    context: JSON.parse(JSON.stringify(createActor(machine).getSnapshot().context)) as Json,
   };
 }
 
 /**
- * The chart as a Mermaid `stateDiagram-v2`, for the README.
+ * The chart as a Mermaid `stateDiagram-v2`, for the README: one arrow per
+ * pair of states with their events joined (self-loops would swamp it).
  *
  * @example
  * console.log(toMermaid(sessionMachine));
  */
 export function toMermaid(machine: AnyStateMachine): string {
-  const lines = ['stateDiagram-v2', `  [*] --> ${targetName(machine.root.initial?.target as DefinitionTransition['target'])}`];
-  // One arrow per pair of states, its events joined: self-loops would otherwise swamp the picture.
+  const lines = ['stateDiagram-v2'];
   const arrows = new Map<string, string[]>();
-  for (const node of Object.values(machine.root.states)) {
-    for (const [eventType, transitions] of node.transitions) {
-      for (const t of transitions as Iterable<DefinitionTransition>) {
-        const arrow = `  ${node.key} --> ${targetName(t.target) ?? node.key}`;
-        const label = eventType.replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1') + (t.guard ? ` [${t.guard.type}]` : '');
-        arrows.set(arrow, [...(arrows.get(arrow) ?? []), label]);
+  // Composite states are drawn as blocks; every arrow goes at the top level, where mermaid lets it cross blocks.
+  const draw = (node: AnyStateNode, indent: string) => {
+    const children = Object.values(node.states) as AnyStateNode[];
+    if (children.length) lines.push(`${indent}[*] --> ${(node.initial as DefinitionTransition).target![0]!.key}`);
+    for (const child of children) {
+      if (node !== machine.root && !Object.keys(child.states).length) lines.push(`${indent}${child.key}`);
+      if (Object.keys(child.states).length) {
+        lines.push(`${indent}state ${child.key} {`);
+        draw(child, `${indent}  `);
+        lines.push(`${indent}}`);
+      }
+      for (const [eventType, transitions] of child.transitions) {
+        for (const t of transitions as DefinitionTransition[]) {
+          const arrow = `  ${child.key} --> ${t.target?.[0]?.key ?? child.key}`;
+          const name = eventType
+            .replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1')
+            .replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
+          const guard = guardName(t);
+          arrows.set(arrow, [...(arrows.get(arrow) ?? []), guard ? `${name} [${guard}]` : name]);
+        }
       }
     }
-  }
+  };
+  draw(machine.root, '  ');
   for (const [arrow, labels] of arrows) lines.push(`${arrow}: ${labels.join(', ')}`);
   return lines.join('\n');
 }

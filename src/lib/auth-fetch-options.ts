@@ -1,3 +1,6 @@
+import type { ActorOptions, AnyActorLogic } from 'xstate';
+import type { SessionLimits } from '../../machines/session.machine.ts';
+
 /** What `createAuthFetch` needs from the app. */
 export interface AuthFetchOptions {
   /** The current access token, or null when signed out. */
@@ -15,8 +18,17 @@ export interface AuthFetchOptions {
   allowedOrigins?: string[];
   /** Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. */
   fetch?: typeof fetch;
-  /** How long one validation may take before it counts as a network failure. Default 10 000 ms. */
+  /** How long one validation may take before it counts as a network failure. Default 5 000 ms. */
   validationTimeoutMs?: number;
+  /**
+   * How long before a JWT's `exp` the token counts as expiring: requests are
+   * then held and the session validates before sending any. Default 60 000 ms.
+   */
+  expiryLeadMs?: number;
+  /** Retry budgets of the chart (validation retries and backoff, re-auth attempts and cooldown). */
+  limits?: Partial<SessionLimits>;
+  /** The clock of the chart's delays and, when it has `now()`, of token expiry; tests pass xstate's `SimulatedClock`. */
+  clock?: ActorOptions<AnyActorLogic>['clock'];
 }
 
 const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate'] as const;
@@ -40,9 +52,16 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError(`createAuthFetch: options.fetch must be a function when given, got ${typeof options.fetch}.`);
   }
-  const timeout = options.validationTimeoutMs;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new TypeError(`createAuthFetch: options.validationTimeoutMs must be a positive number of milliseconds, got ${timeout}.`);
+  for (const name of ['validationTimeoutMs', 'expiryLeadMs'] as const) {
+    const ms = options[name];
+    if (ms !== undefined && !(typeof ms === 'number' && Number.isFinite(ms) && ms >= (name === 'expiryLeadMs' ? 0 : 1))) {
+      throw new TypeError(`createAuthFetch: options.${name} must be a ${name === 'expiryLeadMs' ? 'non-negative' : 'positive'} number of milliseconds, got ${String(ms)}.`);
+    }
+  }
+  for (const [name, value] of Object.entries(options.limits ?? {})) {
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+      throw new TypeError(`createAuthFetch: options.limits.${name} must be a non-negative number, got ${String(value)}.`);
+    }
   }
   if (options.allowedOrigins === undefined) return;
   if (!Array.isArray(options.allowedOrigins)) {

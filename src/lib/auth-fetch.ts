@@ -4,6 +4,8 @@ import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.
 import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
 import { createHeldRequests } from './held-requests.ts';
 import { createRequestTemplate } from './request-template.ts';
+import { watchSessionSignals } from './session-signals.ts';
+import { createExpiryAwareness } from './token-expiry.ts';
 import { withTimeout } from './with-timeout.ts';
 
 export type { AuthFetchOptions } from './auth-fetch-options.ts';
@@ -50,7 +52,9 @@ function summarize(id: string, request: Request, reason: HeldRequest['reason']):
 export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   assertAuthFetchOptions(options);
   const held = createHeldRequests();
-  const validationTimeoutMs = options.validationTimeoutMs ?? 10_000;
+  const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
+  const clockNow = (options.clock as { now?: () => number } | undefined)?.now?.bind(options.clock);
+  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: clockNow ?? (() => Date.now()) });
   let lastId = 0;
   let stopped = false;
 
@@ -58,10 +62,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     sessionMachine.provide({
       actors: {
         validateSession: fromPromise(async ({ signal }) => {
-          const valid = await withTimeout(validationTimeoutMs, signal, (timed) =>
-            options.validate({ token: options.getToken(), signal: timed }),
-          );
+          const token = options.getToken();
+          const valid = await withTimeout(validationTimeoutMs, signal, (timed) => options.validate({ token, signal: timed }));
           if (typeof valid !== 'boolean') throw new TypeError(`validate must resolve true or false, got ${typeof valid}.`);
+          // The backend is the judge: a token it accepts is not held again for its `exp`.
+          if (valid) expiry.vouch(token);
           return valid;
         }),
         reauthenticate: fromPromise(async ({ signal }) => {
@@ -74,9 +79,23 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.release(request.id)),
+        rejectHeldRequests: ({ context }) => {
+          const given = context.lastReauthError?.message ?? 'sign-in failed';
+          for (const request of context.queue) {
+            held.reject(
+              request.id,
+              new AuthExpiredError(
+                `Gave up on ${request.method} ${request.url} after ${context.reauthFailures} failed sign-ins (last: ${given}). ` +
+                  'It was not sent; reconnect, then try again.',
+              ),
+            );
+          }
+        },
       },
     }),
+    { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
   ).start();
+  const stopWatching = watchSessionSignals({ actor, expiry, getToken: options.getToken });
 
   /** Parks the caller until the machine lets its request go. */
   function hold(type: 'request.held' | 'request.unauthorized', request: Request): Promise<void> {
@@ -96,7 +115,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     const template = createRequestTemplate(input, init);
     if (template.hasOwnAuthorization) return send(template.next(null));
 
-    if (actor.getSnapshot().value !== 'active') await hold('request.held', template.request);
+    // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
+    if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) {
+      await hold('request.held', template.request);
+    }
     const token = options.getToken();
     const response = await send(template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
@@ -121,6 +143,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     stop: () => {
       if (stopped) return;
       stopped = true;
+      stopWatching();
       held.rejectAll(
         () => new AuthExpiredError('The session was stopped while this request was held; it was not sent.'),
       );

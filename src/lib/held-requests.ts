@@ -7,6 +7,8 @@ export interface HeldRequests {
   /** Waits until `release(id)`; rejects with the signal's reason on abort, with `reason` on `rejectAll`. */
   wait(id: string, signal: AbortSignal | null, onAbort: () => void): Promise<void>;
   release(id: string): void;
+  /** Rejects one waiter with `error`. */
+  reject(id: string, error: Error): void;
   rejectAll(makeError: () => Error): void;
   readonly size: number;
 }
@@ -46,6 +48,13 @@ export function createHeldRequests(): HeldRequests {
       waiters.delete(id);
       waiter.cleanup();
       waiter.resolve();
+    },
+    reject(id, error) {
+      const waiter = waiters.get(id);
+      if (!waiter) return;
+      waiters.delete(id);
+      waiter.cleanup();
+      waiter.reject(error);
     },
     rejectAll(makeError) {
       for (const waiter of waiters.values()) {

@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { createHarness, track } from '../support/session-harness.ts';
 
@@ -70,24 +70,36 @@ describe('B8 aborting a held request', () => {
 describe('B9 a failed validation is not an expiry', () => {
   function recordStates(h: ReturnType<typeof expiredSession>) {
     const seen: string[] = [];
-    h.client.actor.subscribe((s) => seen.push(String(s.value)));
+    h.client.actor.subscribe((s) => seen.push(Object.keys(s.value === 'active' ? { active: 1 } : s.value)[0]!));
     return seen;
   }
 
-  it('never asks to reconnect when validate rejects, and every held request settles', async () => {
-    const h = expiredSession();
+  it('waits offline, retries on `online` and after a backoff, then lets held requests settle', async () => {
+    const clock = new SimulatedClock();
+    const h = expiredSession({ clock, limits: { validationRetries: 2, validationBackoffMs: 1_000 } });
     h.control.validateOutcome = new TypeError('Failed to fetch');
     const seen = recordStates(h);
     const calls = [1, 2, 3].map((i) => h.client.authFetch(`${API}/api/item/${i}`));
+    await waitFor(h.client.actor, (s) => s.matches({ validating: 'offline' }) && s.context.queue.length === 3);
+    expect(h.validate).toHaveBeenCalledTimes(1);
+
+    h.client.actor.send({ type: 'network.online' }); // what the browser's `online` event does
+    await waitFor(h.client.actor, (s) => s.matches({ validating: 'offline' }) && s.context.validationFailures === 2);
+    expect(h.validate).toHaveBeenCalledTimes(2);
+
+    clock.increment(1_999); // the second wait is 2 s: not yet
+    expect(h.validate).toHaveBeenCalledTimes(2);
+    clock.increment(1);
     const settled = await Promise.allSettled(calls);
+    expect(h.validate).toHaveBeenCalledTimes(3);
     // The token really is dead: each request gets its one replay and its 401 back; no banner, no hang.
     expect(settled.map((s) => s.status === 'fulfilled' && s.value.status)).toEqual([401, 401, 401]);
     expect(seen).not.toContain('needsReauth');
-    expect(h.client.actor.getSnapshot().value).toBe('active');
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
   });
 
   it('lets held requests go when validation hangs past its timeout', async () => {
-    const h = expiredSession({ validationTimeoutMs: 200 });
+    const h = expiredSession({ validationTimeoutMs: 200, limits: { validationRetries: 0 } });
     h.control.validateOutcome = new Promise<never>(() => {});
     const seen = recordStates(h);
     const call = h.client.authFetch(`${API}/api/item/1`);

@@ -20,6 +20,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
     [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
     [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a positive number/],
+    [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a non-negative number/],
+    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a non-negative number, got three/],
     [null, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);

@@ -14,9 +14,12 @@ describe('stately.json and the README diagram come from the machine', () => {
     const chart = JSON.parse(read('stately.json'));
     expect(Object.keys(chart.states)).toEqual(['active', 'validating', 'needsReauth', 'reauthenticating']);
     expect(chart.initial).toBe('active');
-    expect(chart.states.validating.invoke[0]).toMatchObject({ id: 'validateSession', src: 'validateSession' });
-    expect(chart.states.validating.invoke[0].onDone[0]).toMatchObject({ target: 'active', guard: 'isSessionValid' });
-    expect(chart.states.needsReauth.on['reauth.requested'][0].target).toBe('reauthenticating');
+    const checking = chart.states.validating.states.checking;
+    expect(checking.invoke[0]).toMatchObject({ id: 'validateSession', src: 'validateSession' });
+    expect(checking.invoke[0].onDone[0]).toMatchObject({ target: '#session.active', guard: 'isSessionValid' });
+    expect(chart.states.needsReauth.states.waiting.on['reauth.requested'][0].target).toBe('#session.reauthenticating');
+    expect(chart.states.validating.states.offline.after.validationBackoff[0].target).toBe('checking');
+    expect(chart.context.limits).toEqual({ validationRetries: 2, validationBackoffMs: 1000, reauthAttempts: 3, reauthCooldownMs: 30000 });
     for (const state of Object.values<{ description: string | null }>(chart.states)) expect(state.description).toBeTruthy();
   });
 

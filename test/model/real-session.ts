@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
-import { waitFor, type SnapshotFrom } from 'xstate';
+import { SimulatedClock, waitFor, type SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import { PopupClosedError } from '../../src/lib/auth-errors.ts';
+import { AuthExpiredError, PopupClosedError } from '../../src/lib/auth-errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, type FakeBackend } from '../support/fake-backend.ts';
-import type { ModelEvent } from './session-model.ts';
+import { modelLimits, type ModelEvent, type ModelKind } from './session-model.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 interface Deferred<T> {
@@ -20,19 +20,35 @@ interface Call {
 }
 
 const timeout = 2_000;
+const sameValue = (a: Snapshot, b: Snapshot) => JSON.stringify(a.value) === JSON.stringify(b.value);
+
+const lifetimeMs = 60 * 60 * 1000;
+const leadMs = 60_000;
+
+/** A JWT, unique by `n`, that expires `lifetimeMs` after `nowMs` on the session's (simulated) clock. */
+function jwt(n: number, nowMs: number): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'HS256' })}.${part({ sub: 'ada', n, exp: (nowMs + lifetimeMs) / 1000 })}.sig`;
+}
 
 /**
  * The real system under the model: createAuthFetch against the msw backend,
  * with validate and the popup held open by the test so that each model event
  * is caused exactly when the path says.
  */
-export function createRealSession(backend: FakeBackend) {
-  const store = { token: 't1', minted: 1 };
+export function createRealSession(backend: FakeBackend, kind: ModelKind) {
+  const clock = new SimulatedClock();
+  const store = { token: jwt(1, 0), minted: 1 };
+  backend.valid.add(store.token);
   const validations: Array<Deferred<boolean>> = [];
   const reauths: Array<Deferred<string>> = [];
   const calls: Call[] = [];
   const pool: Call[] = [];
+  const givenUp = new Set<Call>();
   const client = createAuthFetch({
+    limits: modelLimits[kind],
+    clock,
+    expiryLeadMs: leadMs,
     getToken: () => store.token,
     setToken: (token) => (store.token = token),
     validate: () => new Promise<boolean>((resolve, reject) => validations.push({ resolve, reject })),
@@ -58,13 +74,19 @@ export function createRealSession(backend: FakeBackend) {
   }
 
   function mint() {
-    const token = `t${++store.minted}`;
+    const token = jwt(++store.minted, clock.now());
     backend.valid.add(token);
     return token;
   }
 
-  /** Requests sent now with the current token, answered 401 later: the only way a 401 can arrive while held. */
-  async function launchInFlight(count: number) {
+  /**
+   * Before a step leaves `active`: requests sent now with the current token,
+   * answered 401 later, are the only way a 401 can arrive while held. A step
+   * that holds a request in `active` needs a token about to expire: a fresh
+   * one now, expiring (by the clock) when the step runs.
+   */
+  async function beforeLeavingActive(event: ModelEvent, count: number) {
+    if (event.type === 'request.held') store.token = mint();
     const launched = Array.from({ length: count }, () => call(true) as Call & { reached: Promise<void> });
     await Promise.all(launched.map((c) => c.reached));
     pool.push(...launched);
@@ -81,6 +103,8 @@ export function createRealSession(backend: FakeBackend) {
         return void (await untilQueue(before + 1));
       }
       case 'request.held':
+        // In active a request is held only when its token is known to be expiring: let the clock get there.
+        if (client.actor.getSnapshot().value === 'active') clock.increment(lifetimeMs - leadMs);
         call(false);
         return void (await untilQueue(before + 1));
       case 'request.aborted': {
@@ -92,6 +116,16 @@ export function createRealSession(backend: FakeBackend) {
       }
       case 'reauth.requested':
         return client.reconnect();
+      // The browser's and the other tabs' signals, as their adapters deliver them.
+      case 'network.online':
+      case 'token.expiring':
+      case 'reauth.startedElsewhere':
+      case 'reauth.endedElsewhere':
+        return client.actor.send({ type: event.type });
+      case 'xstate.after.validationBackoff.session.validating.offline':
+        return clock.increment(modelLimits[kind].validationBackoffMs * 2 ** modelLimits[kind].validationRetries);
+      case 'xstate.after.reauthCooldown.session.needsReauth.coolingDown':
+        return clock.increment(modelLimits[kind].reauthCooldownMs);
       case 'token.adopted':
         return client.adoptToken(mint());
       case 'xstate.done.actor.validateSession':
@@ -107,17 +141,29 @@ export function createRealSession(backend: FakeBackend) {
 
   /** What a caller would observe in the state the model is in. */
   async function expectToMatch(model: Snapshot, expected: { validations: number; reauths: number }) {
-    const real = await waitFor(client.actor, (s) => s.value === model.value, { timeout });
+    expect(client.actor.getSnapshot().context.limits).toEqual(modelLimits[kind]);
+    const real = await waitFor(client.actor, (s) => sameValue(s, model), { timeout });
     expect(real.context.queue).toHaveLength(model.context.queue.length);
     expect(validations).toHaveLength(expected.validations);
     expect(reauths).toHaveLength(expected.reauths);
-    const out = calls.filter((c) => !pool.includes(c) && !c.controller.signal.aborted);
-    if (model.value === 'active') {
-      const responses = await Promise.all(out.map((c) => c.promise));
-      expect(responses.map((r) => r.status)).toEqual(out.map(() => 200));
+    const live = calls.filter((c) => !pool.includes(c) && !c.controller.signal.aborted && !givenUp.has(c));
+    const isHeld = (c: Call) => real.context.queue.some((r) => r.url === `${API}${c.path}`);
+    if (model.matches({ needsReauth: 'coolingDown' })) {
+      // Sign-in failed too often: every caller held then is told, with AuthExpiredError; nothing hangs.
+      const told = live.filter((c) => !isHeld(c));
+      for (const c of live.filter(isHeld)) expect(c.outcome.settled).toBe(false);
+      const results = await Promise.allSettled(told.map((c) => c.promise));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected') {
+          expect(r.reason).toBeInstanceOf(AuthExpiredError);
+          givenUp.add(told[i]!);
+        } else expect(r.value.status).toBe(200);
+      });
+    } else if (model.value === 'active') {
+      const responses = await Promise.all(live.map((c) => c.promise));
+      expect(responses.map((r) => r.status)).toEqual(live.map(() => 200));
     } else {
-      const held = new Set(real.context.queue.map((r) => r.url));
-      for (const c of out.filter((c) => held.has(`${API}${c.path}`))) expect(c.outcome.settled).toBe(false);
+      for (const c of live.filter(isHeld)) expect(c.outcome.settled).toBe(false);
       for (const r of real.context.queue.filter((r) => r.reason === 'unsent')) {
         expect(backend.apiRequests(new URL(r.url).pathname)).toHaveLength(0);
       }
@@ -129,5 +175,5 @@ export function createRealSession(backend: FakeBackend) {
     }
   }
 
-  return { client, cause, launchInFlight, expectToMatch, stop: () => client.stop() };
+  return { client, cause, beforeLeavingActive, expectToMatch, stop: () => client.stop() };
 }

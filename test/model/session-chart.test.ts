@@ -1,69 +1,72 @@
 /** @vitest-environment node */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateValue } from 'xstate';
 import { sessionMachine } from '../../machines/session.machine.ts';
 import { createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { chartCoverage, type PathStep } from './chart-coverage.ts';
+import { chartCoverage, takenTransitions } from './chart-coverage.ts';
 import { createRealSession } from './real-session.ts';
-import { createSessionTestModel, serializeState, type ModelEvent } from './session-model.ts';
+import { createSessionTestModel, serializeState, withEffectsAsEvents, type ModelEvent, type ModelKind } from './session-model.ts';
 
 type Steps = ReturnType<ReturnType<typeof createSessionTestModel>['getSimplePaths']>[number]['steps'];
 
-const model = createSessionTestModel();
-const initial = model.getShortestPaths()[0]!.steps[0]!.state;
 
-/** Every simple path from `active`, plus, for each transition they miss, the shortest path through it. */
-function generatePaths(): Array<{ name: string; steps: Steps }> {
-  const simple = model.getSimplePaths({ allowDuplicatePaths: true });
-  // The shortest prefix of a simple path that reaches each vertex: its states are the traversal's own.
+const testable = withEffectsAsEvents(sessionMachine);
+type Path = { kind: ModelKind; name: string; steps: Steps };
+
+const named = (kind: ModelKind, steps: Steps): Path => ({
+  kind,
+  steps,
+  name: `${kind}: ${steps.slice(1).map((s) => (s.event as ModelEvent).type).join(' → ')}`,
+});
+
+/** Every simple path from `active` through the core model. */
+function simplePaths(): Path[] {
+  const model = createSessionTestModel('core');
+  return model.getSimplePaths({ allowDuplicatePaths: true }).map((p) => named('core', p.steps));
+}
+
+/** One path per transition of the full model: the shortest way to its source state, then the transition. */
+function transitionPaths(): Path[] {
+  const model = createSessionTestModel('full');
+  const serialize = (s: unknown) => serializeState(s as never, 'full');
   const toVertex = new Map<string, Steps>();
-  for (const { steps } of simple) {
-    steps.forEach((step, i) => {
-      const vertex = serializeState(step.state as never);
-      const known = toVertex.get(vertex);
-      if (!known || known.length > i + 1) toVertex.set(vertex, steps.slice(0, i + 1));
-    });
+  for (const p of model.getShortestPaths({ allowDuplicatePaths: true })) {
+    const known = toVertex.get(serialize(p.state));
+    if (!known || known.length > p.steps.length) toVertex.set(serialize(p.state), p.steps);
   }
-  const taken = new Set(simple.flatMap((p) => p.steps.map((s, i) => edgeOf(p.steps, i))));
-  const extra: Steps[] = [];
-  for (const [vertex, { transitions }] of Object.entries(model.getAdjacencyMap())) {
-    for (const { event, state } of Object.values(transitions) as Array<Steps[number]>) {
-      const steps = [...(toVertex.get(vertex) ?? []), { event, state }] as Steps;
-      const edge = edgeOf(steps, steps.length - 1);
-      if (!taken.has(edge)) {
-        taken.add(edge);
-        extra.push(steps);
-      }
-    }
-  }
-  return [...simple.map((p) => p.steps), ...extra].map((steps) => ({
-    name: steps.slice(1).map((s) => (s.event as ModelEvent).type).join(' → '),
-    steps,
-  }));
+  return Object.entries(model.getAdjacencyMap()).flatMap(([vertex, { transitions }]) =>
+    (Object.values(transitions) as Array<Steps[number]>).map((step) => named('full', [...toVertex.get(vertex)!, step])),
+  );
 }
 
-function edgeOf(steps: Steps, i: number): string {
-  const from = i === 0 ? 'init' : serializeState(steps[i - 1]!.state as never);
-  return `${from}|${JSON.stringify(steps[i]!.event)}|${serializeState(steps[i]!.state as never)}`;
+/** The ids of a state value's nodes: { validating: 'checking' } → session.validating, session.validating.checking. */
+function stateIds(value: StateValue, prefix = 'session'): string[] {
+  if (typeof value === 'string') return [`${prefix}.${value}`];
+  return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...(v ? stateIds(v, `${prefix}.${k}`) : [])]);
 }
 
-const paths = generatePaths();
-const ran: PathStep[][] = [];
+const paths = [...simplePaths(), ...transitionPaths()];
+const taken = new Set<string>();
+const visited = new Set<string>();
+let passed = 0;
 const backend = createFakeBackend();
 const server = startServer(backend);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => {
   server.close();
-  const coverage = chartCoverage(sessionMachine, ran);
+  const coverage = chartCoverage(sessionMachine, taken, visited, passed);
   console.log(coverage.line);
-  if (!coverage.complete) throw new Error(`${coverage.line}; not covered: ${coverage.missed.join('; ')}`);
+  if (!coverage.complete || passed !== paths.length) {
+    throw new Error(`${coverage.line} of ${paths.length}; not covered: ${coverage.missed.join('; ')}`);
+  }
 });
 
 describe('every path through the session chart, run against createAuthFetch and the msw backend', () => {
-  it.each(paths)('$name', async ({ steps }) => {
+  for (const { name, kind, steps } of paths) it(name, async () => {
     backend.received.length = 0;
-    const session = createRealSession(backend);
+    const session = createRealSession(backend, kind);
     const expected = { validations: 0, reauths: 0 };
-    const walked: PathStep[] = [];
+    const walked: string[] = [];
     try {
       // steps[0] is the initial state (xstate.init)
       for (let i = 1; i < steps.length; i++) {
@@ -74,22 +77,25 @@ describe('every path through the session chart, run against createAuthFetch and 
           for (let j = i + 1; j < steps.length && steps[j - 1]!.state.value !== 'active'; j++) {
             if ((steps[j]!.event as ModelEvent).type === 'request.unauthorized') upcoming++;
           }
-          await session.launchInFlight(upcoming);
+          await session.beforeLeavingActive(event as ModelEvent, upcoming);
         }
         await session.cause(event as ModelEvent);
-        if (state.value === 'validating' && before.value !== 'validating') expected.validations++;
-        if (state.value === 'reauthenticating' && before.value !== 'reauthenticating') expected.reauths++;
+        const checking = { validating: 'checking' } as const;
+        if (state.matches(checking) && !before.matches(checking)) expected.validations++;
+        if (state.matches('reauthenticating') && !before.matches('reauthenticating')) expected.reauths++;
         await session.expectToMatch(state as never, expected);
-        walked.push({ from: String(before.value), eventType: event.type, to: String(state.value) });
+        walked.push(...takenTransitions(testable, before, event));
+        stateIds(state.value).forEach((id) => visited.add(id));
       }
-      ran.push(walked);
+      walked.forEach((t) => taken.add(t));
+      passed++;
     } finally {
       session.stop();
     }
   });
 
-  it('starts from an empty, active session', () => {
-    expect(initial.value).toBe('active');
+  it('generates paths from an empty, active session', () => {
     expect(paths.length).toBeGreaterThan(0);
+    expect(paths.every(({ steps }) => steps[0]!.state.value === 'active')).toBe(true);
   });
 });

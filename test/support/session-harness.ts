@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, type FakeBackend } from './fake-backend.ts';
 
 /**
@@ -7,7 +7,7 @@ import { API, type FakeBackend } from './fake-backend.ts';
  * `/auth/me`, reauthenticate "signs in" by minting a token the backend accepts.
  * `reauthOutcome` lets a test make the popup fail.
  */
-export function createHarness(backend: FakeBackend, overrides: { validationTimeoutMs?: number } = {}) {
+export function createHarness(backend: FakeBackend, overrides: Partial<AuthFetchOptions> = {}) {
   const store = { token: 't1' as string | null, minted: 1 };
   const control = {
     reauthOutcome: 'success' as 'success' | Error,

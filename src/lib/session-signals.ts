@@ -1,0 +1,60 @@
+import type { ActorRefFrom } from 'xstate';
+import type { sessionMachine } from '../../machines/session.machine.ts';
+import type { ExpiryAwareness } from './token-expiry.ts';
+
+/**
+ * Feeds the browser's signals into the session: `online` ends an offline
+ * wait, and the token's expiry is re-checked on a timer and whenever the tab
+ * comes back (timers sleep in background tabs). The proactive path only sends
+ * `token.expiring`, which the chart takes in `active` alone, so it can never
+ * run beside the 401 path. Returns a function that removes every listener.
+ *
+ * @example
+ * const stop = watchSessionSignals({ actor, expiry, getToken });
+ */
+export function watchSessionSignals(args: {
+  actor: ActorRefFrom<typeof sessionMachine>;
+  expiry: ExpiryAwareness;
+  getToken: () => string | null;
+}): () => void {
+  const { actor, expiry, getToken } = args;
+  const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
+  const doc = (globalThis as { document?: Document }).document;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const check = () => {
+    if (actor.getSnapshot().value === 'active' && expiry.isExpiring(getToken())) actor.send({ type: 'token.expiring' });
+  };
+  const arm = () => {
+    clearTimeout(timer);
+    const ms = expiry.msUntilExpiring(getToken());
+    if (ms === null) return;
+    // setTimeout overflows past 2^31-1 ms; re-arming on every return to `active` covers longer lifetimes.
+    timer = setTimeout(check, Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+  };
+  const onOnline = () => actor.send({ type: 'network.online' });
+  const onVisible = () => {
+    if (!doc || doc.visibilityState === 'visible') check();
+  };
+
+  target.addEventListener?.('online', onOnline);
+  target.addEventListener?.('focus', onVisible);
+  doc?.addEventListener('visibilitychange', onVisible);
+  let wasActive = false;
+  const subscription = actor.subscribe((snapshot) => {
+    const isActive = snapshot.value === 'active';
+    if (isActive && !wasActive) arm();
+    wasActive = isActive;
+  });
+  if (actor.getSnapshot().value === 'active') {
+    wasActive = true;
+    arm();
+  }
+  return () => {
+    clearTimeout(timer);
+    subscription.unsubscribe();
+    target.removeEventListener?.('online', onOnline);
+    target.removeEventListener?.('focus', onVisible);
+    doc?.removeEventListener('visibilitychange', onVisible);
+  };
+}
