@@ -11,10 +11,8 @@
  * try { await authFetch('/api/credits'); } catch (e) { if (e instanceof QuietSessionError) showNotice(e.message); }
  */
 export class QuietSessionError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  // Literal names, not `new.target.name`: a minifier renames classes, and callers match on `name`.
+  override name = 'QuietSessionError';
 }
 
 /** Method and URL of a request, for messages (the query string is left out: it may carry secrets). */
@@ -32,6 +30,7 @@ export function describeRequest(request: Request): string {
  * client.stop(); // every held call rejects: err instanceof AuthExpiredError
  */
 export class AuthExpiredError extends QuietSessionError {
+  override name = 'AuthExpiredError';
   readonly request: Request | undefined;
   constructor(message: string, options?: { cause?: unknown; request?: Request }) {
     super(message, options);
@@ -48,6 +47,7 @@ export class AuthExpiredError extends QuietSessionError {
  * await authFetch(url, { method: 'POST', body: stream, duplex: 'half' }); // may reject with BodyNotReplayableError after a 401
  */
 export class BodyNotReplayableError extends QuietSessionError {
+  override name = 'BodyNotReplayableError';
   readonly request: Request;
   constructor(request: Request) {
     super(
@@ -65,7 +65,9 @@ export class BodyNotReplayableError extends QuietSessionError {
  * @example
  * if (snapshot.context.lastReauthError?.name === 'PopupBlockedError') showHint();
  */
-export class ReauthError extends QuietSessionError {}
+export class ReauthError extends QuietSessionError {
+  override name = 'ReauthError';
+}
 
 /**
  * The browser blocked the sign-in popup. Allow popups for this site, then press Reconnect again.
@@ -74,6 +76,7 @@ export class ReauthError extends QuietSessionError {}
  * throw new PopupBlockedError();
  */
 export class PopupBlockedError extends ReauthError {
+  override name = 'PopupBlockedError';
   constructor(options?: { cause?: unknown }) {
     super('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.', options);
   }
@@ -86,6 +89,7 @@ export class PopupBlockedError extends ReauthError {
  * throw new PopupClosedError();
  */
 export class PopupClosedError extends ReauthError {
+  override name = 'PopupClosedError';
   constructor(options?: { cause?: unknown }) {
     super('The sign-in window was closed before you signed in. Press Reconnect to try again.', options);
   }
@@ -98,6 +102,7 @@ export class PopupClosedError extends ReauthError {
  * throw new PopupTimeoutError(120_000);
  */
 export class PopupTimeoutError extends ReauthError {
+  override name = 'PopupTimeoutError';
   constructor(timeoutMs: number, options?: { cause?: unknown }) {
     super(`Signing in took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Press Reconnect to try again.`, options);
   }

@@ -75,3 +75,27 @@ describe('the app-wide authFetch', () => {
     b.stop();
   });
 });
+
+describe('typed errors', () => {
+  it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
+    const errors = await import('../../src/lib/auth-errors.ts');
+    const made = [
+      new errors.AuthExpiredError('x'),
+      new errors.BodyNotReplayableError(new Request('https://api.test/a?token=secret', { method: 'POST' })),
+      new errors.PopupBlockedError(),
+      new errors.PopupClosedError(),
+      new errors.PopupTimeoutError(120_000),
+    ];
+    expect(made.map((e) => e.name)).toEqual([
+      'AuthExpiredError',
+      'BodyNotReplayableError',
+      'PopupBlockedError',
+      'PopupClosedError',
+      'PopupTimeoutError',
+    ]);
+    expect(made.every((e) => e instanceof errors.QuietSessionError)).toBe(true);
+    expect(made.slice(2).every((e) => e instanceof errors.ReauthError)).toBe(true);
+    expect(made[1]!.message).not.toContain('secret');
+    expect(made[4]!.message).toContain('120 s');
+  });
+});
