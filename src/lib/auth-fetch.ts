@@ -50,7 +50,8 @@ function summarize(id: string, request: Request, reason: HeldRequest['reason']):
  * const response = await client.authFetch('/api/credits');
  */
 export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
-  assertAuthFetchOptions(options);
+  // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
+  if (import.meta.env?.DEV !== false) assertAuthFetchOptions(options);
   const held = createHeldRequests();
   const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
   const clockNow = (options.clock as { now?: () => number } | undefined)?.now?.bind(options.clock);
