@@ -1,5 +1,4 @@
 import { gzipSync } from 'node:zlib';
-import react from '@vitejs/plugin-react';
 import { build, type Plugin } from 'vite';
 import { asProduction } from './production-env.ts';
 import { EXTERNAL, findSessionLayer, sessionLayerEntry } from './session-layer.ts';
@@ -33,8 +32,10 @@ function virtualEntry(code: string): Plugin {
 
 /**
  * Builds the session layer alone, minified like the app's production build
- * (same Vite, same React plugin), with xstate, @xstate/react and React left
- * out, and measures the result gzipped (level 9, as CDNs serve it).
+ * (same Vite, the app's vite.config.ts and its plugins, mode production),
+ * with xstate, @xstate/react and React left out, and measures the result
+ * gzipped (level 9, as CDNs serve it). `only` limits the entries (e.g. the
+ * core without the React binding).
  *
  * @example
  * const size = await measureSessionLayer(process.cwd());
@@ -48,10 +49,11 @@ export async function measureSessionLayer(root: string, only?: readonly string[]
   const result = await asProduction(() =>
     build({
       root,
-      configFile: false,
+      // The app's own vite.config.ts: its plugins (React, and what it strips from
+      // production builds, e.g. the machine's descriptions) shape what ships.
       logLevel: 'silent',
       mode: 'production',
-      plugins: [react(), virtualEntry(sessionLayerEntry(root, present))],
+      plugins: [virtualEntry(sessionLayerEntry(root, present))],
       build: {
         write: false,
         minify: true,
