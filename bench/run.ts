@@ -5,12 +5,15 @@
  * authFetch misses a target or fails a correctness check.
  *
  * Options: --rounds N (default 5), --held-rounds N (S4 runs in the first N rounds, default 1: its
- * 10,000-request drain is the run's most expensive step), --only S1,S3, --contenders "native fetch,authFetch".
+ * 10,000-request drain is the run's most expensive step), --only S1,S3, --contenders "native fetch,authFetch",
+ * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one).
  * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
 import { limitConnections } from './connections.ts';
+import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
 import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
 import { writeResults } from './results.ts';
@@ -28,12 +31,23 @@ const CONNECTIONS = 128;
 const FLOOR = 'native fetch';
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, 'held-rounds': { type: 'string', default: '1' }, only: { type: 'string' }, contenders: { type: 'string' } },
+  options: {
+    rounds: { type: 'string', default: '5' },
+    'held-rounds': { type: 'string', default: '1' },
+    only: { type: 'string' },
+    contenders: { type: 'string' },
+    candidate: { type: 'string' },
+  },
 });
 const rounds = Number(args.rounds);
 const heldRounds = Number(args['held-rounds']);
 const only = new Set((args.only ?? 'S1,S2,S3,S4,S5').split(',') as ScenarioId[]);
-const chosen = contenders.filter((c) => !args.contenders || args.contenders.split(',').includes(c.name));
+const candidate = args.candidate
+  ? authFetchContenderFrom('authFetch (candidate)', (await import(resolve(args.candidate))).createAuthFetch)
+  : null;
+const chosen = [...contenders, ...(candidate ? [candidate] : [])].filter(
+  (c) => !args.contenders || args.contenders.split(',').includes(c.name) || c === candidate,
+);
 
 const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>; warmUp: Scenario<unknown> }> = [
   { id: 'S1', expiry: false, run: hotPath(2_000, 1), warmUp: hotPath(300, 1) },

@@ -25,17 +25,14 @@ export const axiosAuthRefresh: ContenderFactory = {
       tokens.set(token);
       failedRequest.response.config.headers = { ...failedRequest.response.config.headers, Authorization: `Bearer ${token}` };
     });
-    const call = async (config: AxiosRequestConfig): Promise<Outcome> => {
-      try {
-        const response = await instance.request<string>(config);
-        return { status: response.status, body: response.data };
-      } catch (error) {
-        if (isAxiosError(error) && error.response) {
-          return { status: error.response.status, body: String(error.response.data ?? '') };
-        }
-        throw error;
-      }
-    };
+    const call = (config: AxiosRequestConfig): Promise<Outcome> =>
+      instance.request<string>(config).then(
+        (response) => ({ status: response.status, body: response.data }),
+        (error: unknown) => {
+          if (isAxiosError(error) && error.response) return { status: error.response.status, body: String(error.response.data ?? '') };
+          throw error;
+        },
+      );
     return {
       name: 'axios + axios-auth-refresh',
       get: (path) => call({ url: path }),

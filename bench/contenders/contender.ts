@@ -62,6 +62,19 @@ export interface ContenderFactory {
 }
 
 /**
+ * Reads a fetch Response into an Outcome. Contenders chain it with `.then`
+ * rather than wrapping each call in an async function, so that a held call
+ * costs the library's memory, not the harness's (a suspended async frame is
+ * ~0.4 KB, which S4 would otherwise charge to every contender).
+ *
+ * @example
+ * const outcome = await fetch(url).then(readOutcome);
+ */
+export async function readOutcome(response: Response): Promise<Outcome> {
+  return { status: response.status, body: await response.text() };
+}
+
+/**
  * Turns a rejection into an Outcome, so that one failed call is counted, not fatal.
  *
  * @example

@@ -1,5 +1,5 @@
 import ky, { HTTPError } from 'ky';
-import type { ContenderFactory, Outcome } from './contender.ts';
+import { readOutcome, type ContenderFactory, type Outcome } from './contender.ts';
 
 /**
  * ky 1.x with the afterResponse refresh of its README, made single-flight the
@@ -35,15 +35,11 @@ export const kyRefresh: ContenderFactory = {
         ],
       },
     });
-    const call = async (path: string, options: Parameters<typeof api>[1]): Promise<Outcome> => {
-      try {
-        const response = await api(origin + path, options);
-        return { status: response.status, body: await response.text() };
-      } catch (error) {
-        if (error instanceof HTTPError) return { status: error.response.status, body: await error.response.text() };
+    const call = (path: string, options: Parameters<typeof api>[1]): Promise<Outcome> =>
+      api(origin + path, options).then(readOutcome, (error: unknown) => {
+        if (error instanceof HTTPError) return readOutcome(error.response);
         throw error;
-      }
-    };
+      });
     return {
       name: 'ky + refresh hook',
       get: (path) => call(path, {}),

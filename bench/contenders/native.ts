@@ -1,4 +1,4 @@
-import type { ContenderFactory } from './contender.ts';
+import { readOutcome, type ContenderFactory } from './contender.ts';
 
 /**
  * The floor: fetch with the token in a header, nothing else. It does not
@@ -11,10 +11,9 @@ export const nativeFetch: ContenderFactory = {
   name: 'native fetch',
   handlesExpiry: false,
   create({ origin, tokens }) {
-    const call = async (path: string, init: RequestInit) => {
+    const call = (path: string, init: RequestInit) => {
       const headers = { ...(init.headers as Record<string, string>), Authorization: `Bearer ${tokens.get()}` };
-      const response = await fetch(origin + path, { ...init, headers });
-      return { status: response.status, body: await response.text() };
+      return fetch(origin + path, { ...init, headers }).then(readOutcome);
     };
     return {
       name: 'native fetch',
