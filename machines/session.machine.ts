@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, fromPromise, setup, type PromiseActorLogic } from 'xstate';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -68,6 +68,7 @@ function describeError(error: unknown): ReauthFailure {
 }
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
+const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor')));
 const holding = {
   'request.held': { actions: 'holdRequest' },
   'request.unauthorized': { actions: 'holdRequest' },
@@ -95,13 +96,9 @@ export const sessionMachine = setup({
   },
   actors: {
     /** Asks the backend whether the current token is still accepted (true/false); rejects on a network failure. */
-    validateSession: fromPromise<boolean>(async () => {
-      throw new Error('validateSession was not provided');
-    }),
+    validateSession: notProvided as PromiseActorLogic<boolean>,
     /** Interactive re-auth; stores the new token itself so it never enters the machine. */
-    reauthenticate: fromPromise<void>(async () => {
-      throw new Error('reauthenticate was not provided');
-    }),
+    reauthenticate: notProvided as PromiseActorLogic<void>,
   },
   actions: {
     /** Lets every request in `context.queue` go: each is sent with the current token. */
@@ -157,7 +154,7 @@ export const sessionMachine = setup({
         'request.unauthorized': { target: 'validating', actions: 'holdRequest' },
         // authFetch holds a request in `active` only when its token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
-        'token.expiring': { target: 'validating' },
+        'token.expiring': 'validating',
       },
     },
     validating: {
@@ -181,7 +178,7 @@ export const sessionMachine = setup({
                 target: '#session.active',
                 actions: releaseQueue,
               },
-              { target: '#session.needsReauth' },
+              '#session.needsReauth',
             ],
             onError: [
               { guard: 'hasValidationRetriesLeft', target: 'offline', actions: 'countValidationFailure' },
@@ -192,8 +189,8 @@ export const sessionMachine = setup({
         },
         offline: {
           description: 'The backend could not be reached. Retry when the browser is back online, or after a backoff.',
-          after: { validationBackoff: { target: 'checking' } },
-          on: { 'network.online': { target: 'checking' } },
+          after: { validationBackoff: 'checking' },
+          on: { 'network.online': 'checking' },
         },
       },
     },
@@ -209,13 +206,13 @@ export const sessionMachine = setup({
         waiting: {
           description: 'The banner offers Reconnect.',
           on: {
-            'reauth.requested': { target: '#session.reauthenticating' },
-            'reauth.startedElsewhere': { target: 'elsewhere' },
+            'reauth.requested': '#session.reauthenticating',
+            'reauth.startedElsewhere': 'elsewhere',
           },
         },
         elsewhere: {
           description: 'Another tab has the sign-in popup open; its token will be adopted here.',
-          on: { 'reauth.endedElsewhere': { target: 'waiting' } },
+          on: { 'reauth.endedElsewhere': 'waiting' },
         },
         coolingDown: {
           description: 'Sign-in failed too often in a row: held requests were given up; Reconnect waits a moment.',

@@ -1,3 +1,5 @@
+import { DEV } from './dev.ts';
+
 /**
  * Errors a caller of authFetch or the re-auth popup can meet. Each is named
  * after what the user hit and says what to do; none ever carries a token.
@@ -51,8 +53,8 @@ export class BodyNotReplayableError extends QuietSessionError {
   readonly request: Request;
   constructor(request: Request) {
     super(
-      `${describeRequest(request)} got 401 and cannot be replayed after re-authentication: its body was a ReadableStream, ` +
-        'which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.',
+      `${describeRequest(request)} got 401 and cannot be replayed after re-authentication: its body was a ReadableStream` +
+        (DEV ? ', which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.' : '.'),
     );
     this.request = request;
   }

@@ -1,5 +1,6 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
 import type { SessionLimits } from '../../machines/session.machine.ts';
+import { DEV } from './dev.ts';
 
 /** What `createAuthFetch` needs from the app. */
 export interface AuthFetchOptions {
@@ -94,8 +95,10 @@ export function allowedOriginsNow(options: AuthFetchOptions): readonly string[] 
   const origin = globalThis.location?.origin;
   if (!origin || origin === 'null') {
     throw new TypeError(
-      'authFetch: no allowedOrigins were given and there is no page origin (globalThis.location) to default to. ' +
-        'Pass allowedOrigins to createAuthFetch.',
+      DEV
+        ? 'authFetch: no allowedOrigins were given and there is no page origin (globalThis.location) to default to. ' +
+            'Pass allowedOrigins to createAuthFetch.'
+        : 'authFetch: pass allowedOrigins',
     );
   }
   return [origin];

@@ -1,6 +1,7 @@
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import { sessionMachine, type HeldRequest } from '../../machines/session.machine.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.ts';
+import { DEV } from './dev.ts';
 import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
 import { createHeldRequests } from './held-requests.ts';
 import { createRequestTemplate } from './request-template.ts';
@@ -51,7 +52,7 @@ function summarize(id: string, request: Request, reason: HeldRequest['reason']):
  */
 export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
-  if (import.meta.env?.DEV !== false) assertAuthFetchOptions(options);
+  if (DEV) assertAuthFetchOptions(options);
   const held = createHeldRequests();
   const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
   const clockNow = (options.clock as { now?: () => number } | undefined)?.now?.bind(options.clock);
@@ -65,7 +66,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         validateSession: fromPromise(async ({ signal }) => {
           const token = options.getToken();
           const valid = await withTimeout(validationTimeoutMs, signal, (timed) => options.validate({ token, signal: timed }));
-          if (typeof valid !== 'boolean') throw new TypeError(`validate must resolve true or false, got ${typeof valid}.`);
+          if (typeof valid !== 'boolean') throw new TypeError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           // The backend is the judge: a token it accepts is not held again for its `exp`.
           if (valid) expiry.vouch(token);
           return valid;
@@ -137,7 +138,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     actor,
     reconnect: () => actor.send({ type: 'reauth.requested' }),
     adoptToken: (token) => {
-      if (typeof token !== 'string' || token === '') throw new TypeError('adoptToken: expected a non-empty token string.');
+      if (typeof token !== 'string' || token === '') throw new TypeError(DEV ? 'adoptToken: expected a non-empty token string.' : 'adoptToken');
       options.setToken(token);
       actor.send({ type: 'token.adopted' });
     },
@@ -178,7 +179,9 @@ export function installAuthFetch(client: AuthFetchClient): () => void {
 export const authFetch: typeof fetch = (input, init) => {
   if (!installed) {
     return Promise.reject(
-      new QuietSessionError('authFetch was called before installAuthFetch(createAuthFetch(...)); wire it in main.tsx.'),
+      new QuietSessionError(
+        DEV ? 'authFetch was called before installAuthFetch(createAuthFetch(...)); wire it in main.tsx.' : 'installAuthFetch',
+      ),
     );
   }
   return installed.authFetch(input, init);

@@ -7,27 +7,11 @@
  * await withTimeout(5_000, controller.signal, (signal) => fetch('/auth/me', { signal }));
  */
 export function withTimeout<T>(ms: number, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
-    const stop = (reason: unknown) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      controller.abort(reason);
-      reject(reason);
-    };
-    const onAbort = () => stop(signal.reason);
-    const timer = setTimeout(
-      () => stop(new DOMException(`Timed out after ${ms} ms`, 'TimeoutError')),
-      ms,
-    );
-    signal.addEventListener('abort', onAbort, { once: true });
-    task(controller.signal).then(
-      (value) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => stop(error),
-    );
+  const timed = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+  const deadline = new Promise<never>((_, reject) => {
+    const stop = () => reject(timed.reason);
+    if (timed.aborted) stop();
+    else timed.addEventListener('abort', stop, { once: true });
   });
+  return Promise.race([task(timed), deadline]);
 }
