@@ -33,11 +33,6 @@ export function describeRequest(request: Request): string {
  */
 export class AuthExpiredError extends QuietSessionError {
   override name = 'AuthExpiredError';
-  readonly request: Request | undefined;
-  constructor(message: string, options?: { cause?: unknown; request?: Request }) {
-    super(message, options);
-    this.request = options?.request;
-  }
 }
 
 /**

@@ -80,11 +80,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         }),
       },
       actions: {
-        replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.release(request.id)),
+        replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
         rejectHeldRequests: ({ context }) => {
           const given = context.lastReauthError?.message ?? 'sign-in failed';
           for (const request of context.queue) {
-            held.reject(
+            held.settle(
               request.id,
               new AuthExpiredError(
                 `Gave up on ${request.method} ${request.url} after ${context.reauthFailures} failed sign-ins (last: ${given}). ` +
@@ -146,7 +146,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (stopped) return;
       stopped = true;
       stopWatching();
-      held.rejectAll(
+      held.settleAll(
         () => new AuthExpiredError('The session was stopped while this request was held; it was not sent.'),
       );
       actor.stop();

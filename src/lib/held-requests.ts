@@ -4,67 +4,42 @@
  * not data and stay out of the machine's context.
  */
 export interface HeldRequests {
-  /** Waits until `release(id)`; rejects with the signal's reason on abort, with `reason` on `rejectAll`. */
-  wait(id: string, signal: AbortSignal | null, onAbort: () => void): Promise<void>;
-  release(id: string): void;
-  /** Rejects one waiter with `error`. */
-  reject(id: string, error: Error): void;
-  rejectAll(makeError: () => Error): void;
-  readonly size: number;
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  cleanup: () => void;
+  /** Waits until `settle(id)`; on abort, rejects with the signal's reason and calls `onAbort`. */
+  wait(id: string, signal: AbortSignal, onAbort: () => void): Promise<void>;
+  /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
+  settle(id: string, error?: Error): void;
+  /** Rejects every waiter. */
+  settleAll(makeError: () => Error): void;
 }
 
 /**
  * @example
  * const held = createHeldRequests();
- * const p = held.wait('r1', null, () => {}); held.release('r1'); await p;
+ * const released = held.wait('r1', new AbortController().signal, () => {});
+ * held.settle('r1'); await released;
  */
 export function createHeldRequests(): HeldRequests {
-  const waiters = new Map<string, Waiter>();
+  const waiters = new Map<string, (error?: Error) => void>();
   return {
     wait(id, signal, onAbort) {
       return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) {
-          reject(signal.reason);
-          return;
-        }
         const abort = () => {
-          waiters.delete(id);
+          settle(signal.reason);
           onAbort();
-          reject(signal!.reason);
         };
-        signal?.addEventListener('abort', abort, { once: true });
-        waiters.set(id, { resolve, reject, cleanup: () => signal?.removeEventListener('abort', abort) });
+        const settle = (error?: unknown) => {
+          waiters.delete(id);
+          signal.removeEventListener('abort', abort);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        signal.addEventListener('abort', abort, { once: true });
+        waiters.set(id, settle);
       });
     },
-    release(id) {
-      const waiter = waiters.get(id);
-      if (!waiter) return;
-      waiters.delete(id);
-      waiter.cleanup();
-      waiter.resolve();
-    },
-    reject(id, error) {
-      const waiter = waiters.get(id);
-      if (!waiter) return;
-      waiters.delete(id);
-      waiter.cleanup();
-      waiter.reject(error);
-    },
-    rejectAll(makeError) {
-      for (const waiter of waiters.values()) {
-        waiter.cleanup();
-        waiter.reject(makeError());
-      }
-      waiters.clear();
-    },
-    get size() {
-      return waiters.size;
+    settle: (id, error) => waiters.get(id)?.(error),
+    settleAll(makeError) {
+      for (const settle of [...waiters.values()]) settle(makeError());
     },
   };
 }
