@@ -40,16 +40,11 @@ export function watchSessionSignals(args: {
   target.addEventListener?.('online', onOnline);
   target.addEventListener?.('focus', onVisible);
   doc?.addEventListener('visibilitychange', onVisible);
-  let wasActive = false;
+  // Each time the session is (back) in `active`, possibly with a new token, the timer is set for that token.
   const subscription = actor.subscribe((snapshot) => {
-    const isActive = snapshot.value === 'active';
-    if (isActive && !wasActive) arm();
-    wasActive = isActive;
+    if (snapshot.value === 'active') arm();
   });
-  if (actor.getSnapshot().value === 'active') {
-    wasActive = true;
-    arm();
-  }
+  arm();
   return () => {
     clearTimeout(timer);
     subscription.unsubscribe();
