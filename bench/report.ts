@@ -53,11 +53,11 @@ export function floorLine(floor: ContenderSummary | undefined): string {
  * The targets as a markdown table.
  *
  * @example
- * console.log(targetsTable(checkTargets(summaries, 'authFetch')));
+ * console.log(targetsTable(checkTargets(summaries, 'authFetch', anchors)));
  */
-export function targetsTable(checks: readonly TargetCheck[]): string {
+export function targetsTable(checks: readonly TargetCheck[], subject = 'authFetch'): string {
   const rows = checks.map((c) => `| ${c.scenario} | ${c.target} | ${c.measured} | ${c.met ? 'met' : '**MISSED**'} |`);
-  return ['| scenario | target (authFetch) | measured | |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  return [`| scenario | target (${subject}) | measured | |`, '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /**
@@ -76,13 +76,18 @@ export function failureList(summaries: readonly ContenderSummary[]): string {
  * One line: are the targets met, and which anchors failed how often.
  *
  * @example
- * console.log(summaryLine(checks, summaries, 'authFetch'));
+ * console.log(summaryLine(checks, summaries, 'authFetch', ['fetch + async-mutex']));
  */
-export function summaryLine(checks: readonly TargetCheck[], summaries: readonly ContenderSummary[], subject: string): string {
+export function summaryLine(
+  checks: readonly TargetCheck[],
+  summaries: readonly ContenderSummary[],
+  subject: string,
+  anchors: readonly string[],
+): string {
   const missed = checks.filter((c) => !c.met);
   const mine = missed.length === 0 ? `${subject}: all ${checks.length} targets met` : `${subject}: ${missed.length}/${checks.length} targets missed (${missed.map((c) => `${c.scenario} ${c.target}`).join('; ')})`;
-  const anchors = summaries
-    .filter((s) => s.contender !== subject && (s.storm || s.held || s.bodies))
+  const failed = summaries
+    .filter((s) => anchors.includes(s.contender))
     .map((s) => `${s.contender} ${s.failures.length} failure(s)`);
-  return `${mine}; anchors: ${anchors.join(', ')}.`;
+  return `${mine}; anchors: ${failed.join(', ')}.`;
 }

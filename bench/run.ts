@@ -102,16 +102,20 @@ const summaries = summarize(usable, chosen.map((c) => c.name), FLOOR);
 for (const record of records.filter((r) => r.data === null)) {
   summaries.find((s) => s.contender === record.contender)?.failures.push(`round ${record.round} ${record.scenario}: ${record.failures.join('; ')}`);
 }
-const checks = checkTargets(summaries, SUBJECT);
+// What users would pick instead: every contender that handles expiry, except ours.
+const anchors = contenders.filter((c) => c.handlesExpiry && c.name !== SUBJECT).map((c) => c.name);
+const checks = checkTargets(summaries, SUBJECT, anchors);
 const subjectFailures = summaries.find((s) => s.contender === SUBJECT)?.failures ?? [];
 const seconds = (performance.now() - clock) / 1000;
 
 console.log(resultsTable(summaries));
 console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-round ratios over ${rounds} interleaved rounds.\n`);
 console.log(targetsTable(checks));
+const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
+if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);
 console.log('\nCorrectness failures:\n' + failureList(summaries));
-const summary = summaryLine(checks, summaries, SUBJECT);
+const summary = summaryLine(checks, summaries, SUBJECT, anchors);
 console.log(`\n${summary} (${seconds.toFixed(0)} s)`);
-const file = await writeResults({ startedAt, seconds, rounds, records, summaries, checks, summary });
+const file = await writeResults({ startedAt, seconds, rounds, records, summaries, checks: [...checks, ...candidateChecks], summary });
 console.log(`JSON: ${file}`);
 process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

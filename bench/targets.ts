@@ -16,10 +16,10 @@ const x = (ratio: number | undefined) => (ratio === undefined ? 'not run' : `${r
  * there is nothing to be slower than, and the check says so.
  *
  * @example
- * const checks = checkTargets(summaries, 'authFetch');
+ * const checks = checkTargets(summaries, 'authFetch', ['fetch + async-mutex']);
  * const allMet = checks.every((c) => c.met);
  */
-export function checkTargets(summaries: readonly ContenderSummary[], subject: string): TargetCheck[] {
+export function checkTargets(summaries: readonly ContenderSummary[], subject: string, anchors: readonly string[]): TargetCheck[] {
   const me = summaries.find((s) => s.contender === subject);
   if (!me) return [];
   const checks: TargetCheck[] = [];
@@ -38,7 +38,7 @@ export function checkTargets(summaries: readonly ContenderSummary[], subject: st
       measured: `validate ${span(s.validate)}, re-auth ${span(s.reauth)}, worst ${s.worstOk}/${s.requests}`,
       met: exact && s.worstOk === s.requests,
     });
-    const correct = summaries.filter((o) => o.contender !== subject && o.storm?.allCorrect);
+    const correct = summaries.filter((o) => anchors.includes(o.contender) && o.storm?.allCorrect);
     const fastest = correct.sort((a, b) => a.storm!.drainMs - b.storm!.drainMs)[0];
     checks.push({
       scenario: 'S3',
