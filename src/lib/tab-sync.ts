@@ -1,0 +1,126 @@
+import type { AuthFetchClient, AuthFetchOptions } from './auth-fetch.ts';
+
+/** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
+type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };
+
+/** The last validation answer, shared by the tabs: keyed by a hash, so the token itself is not written again. */
+interface Answer {
+  key: string;
+  valid: boolean;
+  at: number;
+}
+
+/** FNV-1a: enough to tell one token from another, nothing more. */
+function keyOf(token: string | null): string {
+  let hash = 0x811c9dc5;
+  for (const char of token ?? '') hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+/** The part of the Web Locks API we use; `navigator.locks` in browsers. */
+export interface TabLocks {
+  request<T>(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, grant: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
+
+export interface TabSyncOptions {
+  /** Channel and lock names share it; one per app. Default 'quiet-session'. */
+  name?: string;
+  /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
+  locks?: TabLocks;
+  /** How long another tab's validation answer is reused. Default 5 000 ms. */
+  answerTtlMs?: number;
+  /**
+   * Where the tabs share the last validation answer: synchronous, so a tab
+   * that waited for the lock reads it at once. Default `localStorage`.
+   */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+export interface TabSync {
+  /** Wraps `validate` so that a burst of 401s in N tabs sends one validation. */
+  validate: AuthFetchOptions['validate'];
+  /** Wraps `reauthenticate` so that one tab at a time runs the popup, and the others know. */
+  reauthenticate: AuthFetchOptions['reauthenticate'];
+  /** Binds the session once it exists: adopts tokens and answers from other tabs, follows their popups. Returns an undo. */
+  connect(client: AuthFetchClient): () => void;
+}
+
+/**
+ * One session for every tab of the app. A token obtained in any tab is
+ * adopted by the others, which leave `needsReauth` and replay their held
+ * requests with it. Only one tab runs the popup at a time (a Web Lock held
+ * while it is open); the others show "Reconnecting in another tab…", and take
+ * over if that tab closes mid-flight (its lock is released). Validation is
+ * single-flight across tabs: the first tab asks, the others reuse its answer.
+ *
+ * @example
+ * const sync = createTabSync({ validate, reauthenticate: popup });
+ * const session = createAuthFetch({ ...options, validate: sync.validate, reauthenticate: sync.reauthenticate });
+ * sync.connect(session);
+ */
+export function createTabSync(
+  inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>,
+  options: TabSyncOptions = {},
+): TabSync {
+  const name = options.name ?? 'quiet-session';
+  const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
+  const ttl = options.answerTtlMs ?? 5_000;
+  const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
+  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
+  const post = (message: TabMessage) => channel?.postMessage(message);
+  const answerKey = `${name}:validated`;
+  const readAnswer = (): Answer | null => {
+    try {
+      return JSON.parse(storage?.getItem(answerKey) ?? 'null') as Answer | null;
+    } catch {
+      return null;
+    }
+  };
+
+  return {
+    async validate(args) {
+      const ask = async () => {
+        const key = keyOf(args.token);
+        const known = readAnswer();
+        if (known?.key === key && Date.now() - known.at < ttl && typeof known.valid === 'boolean') return known.valid;
+        const valid = await inner.validate(args);
+        storage?.setItem(answerKey, JSON.stringify({ key, valid, at: Date.now() } satisfies Answer));
+        return valid;
+      };
+      // Queued behind any other tab's validation; by then its answer has usually arrived.
+      return locks ? locks.request(`${name}:validate`, { signal: args.signal }, ask) : ask();
+    },
+
+    reauthenticate(args) {
+      // Called synchronously from the click: the popup must open now, before any await.
+      const popup = inner.reauthenticate(args);
+      if (!locks) return popup.then((token) => (post({ type: 'token', token }), token));
+      return locks.request(`${name}:reauth`, { signal: args.signal }, async () => {
+        post({ type: 'reauth.started' });
+        const token = await popup;
+        // Told before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+        post({ type: 'token', token });
+        return token;
+      });
+    },
+
+    connect(client) {
+      const { actor } = client;
+      const onMessage = ({ data }: MessageEvent<TabMessage>) => {
+        // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
+        if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
+          client.adoptToken(data.token);
+        } else if (data?.type === 'reauth.started') {
+          actor.send({ type: 'reauth.startedElsewhere' });
+          // Granted once the other tab's popup is done or its tab is gone: then this tab may try.
+          void locks?.request(`${name}:reauth`, {}, () => actor.send({ type: 'reauth.endedElsewhere' }));
+        }
+      };
+      channel?.addEventListener('message', onMessage as EventListener);
+      return () => {
+        channel?.removeEventListener('message', onMessage as EventListener);
+        channel?.close();
+      };
+    },
+  };
+}
