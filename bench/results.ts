@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { RoundRecord } from './summarize.ts';
 import type { ContenderSummary } from './summarize.ts';
@@ -16,7 +16,12 @@ export interface RunResults {
   summary: string;
 }
 
-/** The machine, so that a number is never quoted without where it came from. */
+/**
+ * The machine, so that a number is never quoted without where it came from.
+ *
+ * @example
+ * console.log(describeMachine().cpu);
+ */
 export function describeMachine() {
   const cores = cpus();
   return {
@@ -25,6 +30,8 @@ export function describeMachine() {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()}`,
     node: process.version,
+    /** 1-minute load average when the run ended: above ~1 on 2 cores, something else shared the CPU. */
+    loadAverage: Number(loadavg()[0]?.toFixed(2)),
   };
 }
 

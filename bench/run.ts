@@ -9,6 +9,7 @@
  * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one).
  * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
  */
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
@@ -53,17 +54,23 @@ const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>
   { id: 'S1', expiry: false, run: hotPath(2_000, 1), warmUp: hotPath(300, 1) },
   { id: 'S2', expiry: false, run: hotPath(2_000, 100), warmUp: hotPath(300, 100) },
   { id: 'S3', expiry: true, run: storm(1_000), warmUp: storm(100) },
-  { id: 'S4', expiry: true, run: held(10_000), warmUp: held(500) },
+  { id: 'S4', expiry: true, run: held(10_000), warmUp: held(100) },
   { id: 'S5', expiry: true, run: bodies(200), warmUp: bodies(20) },
 ];
 
 if (!(globalThis as { gc?: unknown }).gc) console.warn('⚠ run with node --expose-gc (npm run bench does): heap figures need a full GC.');
+const [load] = loadavg();
+if (load !== undefined && load > 1.5) {
+  console.warn(`⚠ load average ${load.toFixed(1)} on ${cpus().length} cores: other processes share the CPU; expect noisy ratios and a slower run.`);
+}
 const startedAt = new Date();
 const clock = performance.now();
 const backend = await startBackend();
 await limitConnections(backend.origin, CONNECTIONS);
 const auth = createBenchAuth(backend.origin);
 const records: RoundRecord[] = [];
+/** Seconds spent per scenario (and in warm-up), to keep the run under its 3 minutes. */
+const steps = new Map<string, number>();
 
 async function once(round: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
   // Rotate the order every round: nobody always goes first on a cold process or last on a tired one.
@@ -73,6 +80,7 @@ async function once(round: number, scenario: (typeof scenarios)[number], warm: b
     const tokens = createTokenStore();
     const contender = factory.create({ origin: backend.origin, tokens, auth });
     let measured: Measured<unknown>;
+    const stepStarted = performance.now();
     try {
       measured = await (warm ? scenario.warmUp : scenario.run)({ backend, contender, tokens });
     } catch (error) {
@@ -80,7 +88,9 @@ async function once(round: number, scenario: (typeof scenarios)[number], warm: b
     } finally {
       contender.stop();
     }
-    if (!warm) records.push({ round, scenario: scenario.id, contender: factory.name, data: measured.data as RoundRecord['data'], failures: measured.failures });
+    const stepMs = performance.now() - stepStarted;
+    steps.set(warm ? 'warm-up' : scenario.id, (steps.get(warm ? 'warm-up' : scenario.id) ?? 0) + stepMs);
+    if (!warm) records.push({ round, scenario: scenario.id, contender: factory.name, data: measured.data as RoundRecord['data'], failures: measured.failures, stepMs });
   }
 }
 
@@ -115,7 +125,8 @@ const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anch
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);
 console.log('\nCorrectness failures:\n' + failureList(summaries));
 const summary = summaryLine(checks, summaries, SUBJECT, anchors);
-console.log(`\n${summary} (${seconds.toFixed(0)} s)`);
+const where = [...steps].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(0)} s`).join(', ');
+console.log(`\n${summary} (${seconds.toFixed(0)} s: ${where})`);
 const file = await writeResults({ startedAt, seconds, rounds, records, summaries, checks: [...checks, ...candidateChecks], summary });
 console.log(`JSON: ${file}`);
 process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

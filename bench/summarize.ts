@@ -9,6 +9,8 @@ export interface RoundRecord {
   contender: string;
   data: HotPathData | StormData | HeldData | BodiesData;
   failures: string[];
+  /** Wall time of the whole step, setup included: where the run's minutes go. */
+  stepMs: number;
 }
 
 /** Per-contender figures over all rounds: medians, and worst cases where correctness is concerned. */
