@@ -35,14 +35,15 @@ function virtualEntry(code: string): Plugin {
  * (same Vite, the app's vite.config.ts and its plugins, mode production),
  * with xstate, @xstate/react and React left out, and measures the result
  * gzipped (level 9, as CDNs serve it). `only` limits the entries (e.g. the
- * core without the React binding).
+ * core without the React binding); `extra` adds files outside the budget, to
+ * weigh them at the margin.
  *
  * @example
  * const size = await measureSessionLayer(process.cwd());
  * console.log(size.gzipBytes <= BUDGET_BYTES);
  */
-export async function measureSessionLayer(root: string, only?: readonly string[]): Promise<SessionLayerSize> {
-  const found = findSessionLayer(root);
+export async function measureSessionLayer(root: string, only?: readonly string[], extra: readonly string[] = []): Promise<SessionLayerSize> {
+  const found = findSessionLayer(root, extra);
   const present = only ? found.present.filter((file) => only.includes(file)) : found.present;
   const missing = only ? found.missing.filter((file) => only.includes(file)) : found.missing;
   const conflicts: string[] = [];
