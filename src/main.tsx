@@ -4,6 +4,7 @@ import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin } from './lib/app-config.ts';
+import { createTabSync } from './lib/tab-sync.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
 
@@ -36,16 +37,22 @@ async function main(root: HTMLElement) {
   if (location.pathname === '/auth/google/callback') return render(<GoogleCallback />);
 
   const tokens = createTokenStorage();
-  const session = createAuthFetch({
-    getToken: tokens.getToken,
-    setToken: tokens.setToken,
+  // Every tab shares one session: one validation for a burst of 401s, one popup at a time, tokens adopted.
+  const tabs = createTabSync({
     validate: async ({ token, signal }) => (await getCurrentUser({ token, signal })) !== null,
     // Runs synchronously from the banner's click, so the popup opens during the gesture.
     reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }),
+  });
+  const session = createAuthFetch({
+    getToken: tokens.getToken,
+    setToken: tokens.setToken,
+    validate: tabs.validate,
+    reauthenticate: tabs.reauthenticate,
     allowedOrigins: [apiOrigin()],
     // Check the token shortly before its exp, not a whole minute early: demo tokens live 60 s.
     expiryLeadMs: 5_000,
   });
+  tabs.connect(session);
   installAuthFetch(session);
   render(
     <App session={session} tokens={tokens} signInWithPopup={signInWithGooglePopup} loadUser={loadUser} devPanel={devPanel?.(session)} />,

@@ -1,6 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from './auth-errors.ts';
 
 /** A snapshot of the session statechart. */
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
@@ -31,27 +30,22 @@ export function selectBannerView(snapshot: SessionSnapshot): BannerView {
   return 'expired';
 }
 
-/**
- * Keyed by each class's own `name`, read at call time: the errors name
- * themselves with `new.target.name`, which a minifier shortens, so a literal
- * 'PopupClosedError' would not match in a production build.
- */
-function problemFor(errorName: string): string | undefined {
-  if (errorName === PopupBlockedError.name) return 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Reconnect.';
-  if (errorName === PopupClosedError.name) return 'The sign-in window was closed before you signed in. Press Reconnect to try again.';
-  if (errorName === PopupTimeoutError.name) return 'Signing in took too long. Press Reconnect to try again.';
-  return undefined;
-}
+const problems: Record<string, string> = {
+  PopupBlockedError: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Reconnect.',
+  PopupClosedError: 'The sign-in window was closed before you signed in. Press Reconnect to try again.',
+  PopupTimeoutError: 'Signing in took too long. Press Reconnect to try again.',
+};
 
 /**
- * A plain sentence for a failed sign-in, keyed by the typed error's name, so
- * the wording is the app's whatever the error's own message says.
+ * A plain sentence for a failed sign-in, keyed by the typed error's name
+ * (auth-errors.ts sets literal names, so they survive minification), so the
+ * wording is the app's whatever the error's own message says.
  *
  * @example
  * reauthProblemMessage('PopupClosedError'); // 'The sign-in window was closed before you signed in. …'
  */
 export function reauthProblemMessage(errorName: string, action = 'Reconnect'): string {
-  const message = problemFor(errorName) ?? 'Signing in did not finish. Press Reconnect to try again.';
+  const message = problems[errorName] ?? 'Signing in did not finish. Press Reconnect to try again.';
   return message.replace('Reconnect', action);
 }
 
