@@ -62,7 +62,13 @@ export function checkTargets(summaries: readonly ContenderSummary[], subject: st
   return checks;
 }
 
-/** `"1"` or `"1–7"`: a range over rounds. */
+/**
+ * A range over rounds.
+ *
+ * @example
+ * span([1, 1]); // '1'
+ * span([1, 7]); // '1–7'
+ */
 export function span([low, high]: [number, number]): string {
   return low === high ? String(low) : `${low}–${high}`;
 }

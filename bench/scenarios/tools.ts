@@ -68,7 +68,12 @@ export function statusCounts(outcomes: readonly Outcome[]): Record<string, numbe
   return counts;
 }
 
-/** `"999×200, 1×401"`: how a batch of calls ended, for failure messages. */
+/**
+ * How a batch of calls ended, for failure messages.
+ *
+ * @example
+ * describeCounts({ 200: 999, 401: 1 }); // '999×200, 1×401'
+ */
 export function describeCounts(counts: Record<string, number>): string {
   const label = (status: string) => (status === '0' ? 'rejected' : status === '-1' ? 'pending' : status);
   return Object.entries(counts)
@@ -76,7 +81,12 @@ export function describeCounts(counts: Record<string, number>): string {
     .join(', ');
 }
 
-/** The first distinct rejection messages, so a failure says what the caller saw. */
+/**
+ * The first distinct rejection messages, so a failure says what the caller saw.
+ *
+ * @example
+ * firstErrors(outcomes); // ['TypeError: fetch failed']
+ */
 export function firstErrors(outcomes: readonly Outcome[], max = 2): string[] {
   return [...new Set(outcomes.flatMap((o) => (o.error ? [o.error.slice(0, 140)] : [])))].slice(0, max);
 }

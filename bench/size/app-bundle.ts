@@ -4,7 +4,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { asProduction } from './production-env.ts';
 
-/** What must never reach the production app bundle, and how to recognise it. */
+/**
+ * What must never reach the production app bundle, and how to recognise it:
+ * by module path, and by a string only that package's code contains.
+ *
+ * @example
+ * FORBIDDEN.some((rule) => rule.module.test('/repo/node_modules/msw/lib/core/index.mjs')); // true
+ */
 export const FORBIDDEN = [
   { what: 'msw', module: /\/node_modules\/(msw|@mswjs)\//, text: /mockServiceWorker\.js|\[MSW\]/ },
   { what: 'the mock backend (src/mocks)', module: /\/src\/mocks\//, text: null },
