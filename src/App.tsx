@@ -12,7 +12,7 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
  * The jewelry studio: the session banner above whatever page is open.
  *
  * @example
- * root.render(<App session={client} tokens={tokens} signInWithPopup={signInWithGooglePopup} loadUser={loadUser} />);
+ * root.render(<App session={client} tokens={tokens} loadUser={loadUser} />);
  */
 export function App({ devPanel, ...wiring }: AppProps) {
   return (

@@ -55,7 +55,7 @@ async function main(root: HTMLElement) {
   tabs.connect(session);
   installAuthFetch(session);
   render(
-    <App session={session} tokens={tokens} signInWithPopup={signInWithGooglePopup} loadUser={loadUser} devPanel={devPanel?.(session)} />,
+    <App session={session} tokens={tokens} loadUser={loadUser} devPanel={devPanel?.(session)} />,
   );
 }
 

@@ -5,9 +5,9 @@ import { selectBannerView, selectReauthProblem, type BannerView } from '../lib/s
 
 const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
   expired: 'Session expired — click to reconnect',
-  reconnecting: 'Reconnecting… finish signing in in the Google window.',
+  reconnecting: 'Reconnecting… sign in in the Google window.',
   elsewhere: 'Reconnecting in another tab…',
-  coolingDown: 'Signing in failed several times. You can try again in a moment.',
+  coolingDown: 'Sign-in failed several times. Try again in a moment.',
 };
 
 /**
@@ -27,9 +27,9 @@ export function SessionExpiredBanner() {
   if (view === 'hidden') return null;
 
   return (
-    <div role="alert" className="session-banner" data-view={view}>
-      <p className="session-banner__text">{headline[view]}</p>
-      {view === 'expired' && problem ? <p className="session-banner__problem">{problem}</p> : null}
+    <div role="alert" className="session-banner">
+      <p>{headline[view]}</p>
+      {view === 'expired' && problem ? <p>{problem}</p> : null}
       <button type="button" onMouseDown={remember} onClick={refreshSession} disabled={view !== 'expired'}>
         {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
       </button>

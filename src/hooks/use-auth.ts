@@ -9,6 +9,6 @@ import { AuthContext, type AuthContextValue } from '../contexts/AuthContext.tsx'
  */
 export function useAuth(): AuthContextValue {
   const value = useContext(AuthContext);
-  if (!value) throw new Error('useAuth must be used inside <AuthProvider> (see src/App.tsx).');
+  if (!value) throw new Error('useAuth outside <AuthProvider>');
   return value;
 }

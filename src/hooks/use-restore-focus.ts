@@ -11,19 +11,15 @@ import { useCallback, useEffect, useRef } from 'react';
  * <button onMouseDown={remember} onClick={reconnect}>Reconnect</button>
  */
 export function useRestoreFocus(visible: boolean): () => void {
-  const previous = useRef<HTMLElement | null>(null);
-
+  const previous = useRef<Element | null>(null);
   const remember = useCallback(() => {
-    const active = document.activeElement;
-    if (active instanceof HTMLElement && active !== document.body) previous.current = active;
+    previous.current = document.activeElement;
   }, []);
 
   useEffect(() => {
-    if (visible) return;
-    const target = previous.current;
-    previous.current = null;
-    const current = document.activeElement;
-    if (target?.isConnected && (current === null || current === document.body)) target.focus({ preventScroll: true });
+    // Only when focus fell to the page (the clicked button went away), never away from anything else.
+    if (!visible && document.activeElement === document.body) (previous.current as HTMLElement | null)?.focus?.();
+    if (!visible) previous.current = null;
   }, [visible]);
 
   return remember;

@@ -7,14 +7,6 @@ export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 /** What the banner shows; a string, so `useSelector` re-renders only when it changes. */
 export type BannerView = 'hidden' | 'expired' | 'reconnecting' | 'elsewhere' | 'coolingDown';
 
-/** The child state of `needsReauth`, if the chart has one (read loosely: the chart may grow). */
-function needsReauthChild(snapshot: SessionSnapshot): string | null {
-  const value = snapshot.value as unknown;
-  if (typeof value !== 'object' || value === null) return null;
-  const child = (value as Record<string, unknown>).needsReauth;
-  return typeof child === 'string' ? child : null;
-}
-
 /**
  * Which banner the session calls for.
  *
@@ -23,41 +15,23 @@ function needsReauthChild(snapshot: SessionSnapshot): string | null {
  */
 export function selectBannerView(snapshot: SessionSnapshot): BannerView {
   if (snapshot.matches('reauthenticating')) return 'reconnecting';
-  if (!snapshot.matches('needsReauth')) return 'hidden';
-  const child = needsReauthChild(snapshot);
-  if (child === 'elsewhere') return 'elsewhere';
-  if (child === 'coolingDown') return 'coolingDown';
-  return 'expired';
-}
-
-const problems: Record<string, string> = {
-  PopupBlockedError: 'Your browser blocked the sign-in window. Allow pop-ups for this site, then press Reconnect.',
-  PopupClosedError: 'The sign-in window was closed before you signed in. Press Reconnect to try again.',
-  PopupTimeoutError: 'Signing in took too long. Press Reconnect to try again.',
-};
-
-/**
- * A plain sentence for a failed sign-in, keyed by the typed error's name
- * (auth-errors.ts sets literal names, so they survive minification), so the
- * wording is the app's whatever the error's own message says.
- *
- * @example
- * reauthProblemMessage('PopupClosedError'); // 'The sign-in window was closed before you signed in. …'
- */
-export function reauthProblemMessage(errorName: string, action = 'Reconnect'): string {
-  const message = problems[errorName] ?? 'Signing in did not finish. Press Reconnect to try again.';
-  return message.replace('Reconnect', action);
+  if (snapshot.matches({ needsReauth: 'elsewhere' })) return 'elsewhere';
+  if (snapshot.matches({ needsReauth: 'coolingDown' })) return 'coolingDown';
+  return snapshot.matches('needsReauth') ? 'expired' : 'hidden';
 }
 
 /**
- * A plain sentence about the last failed reconnect, or null.
+ * A plain sentence about the last failed reconnect, or null. The typed popup
+ * errors (auth-errors.ts) already say what happened and what to do, for
+ * people; anything else gets a generic sentence rather than a stack's words.
  *
  * @example
  * const problem = useSelector(client.actor, selectReauthProblem);
  */
 export function selectReauthProblem(snapshot: SessionSnapshot): string | null {
   const failure = snapshot.context.lastReauthError;
-  return failure ? reauthProblemMessage(failure.name) : null;
+  if (!failure) return null;
+  return /^(Popup|Reauth)/.test(failure.name) ? failure.message : 'Signing in did not finish. Press Reconnect to try again.';
 }
 
 /**

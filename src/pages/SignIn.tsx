@@ -1,4 +1,4 @@
-import { useAuth } from '../hooks/use-auth.ts';
+import { useGoogleSignIn } from '../hooks/use-google-sign-in.ts';
 
 /**
  * The signed-out page: one Google button, which opens the sign-in popup.
@@ -7,7 +7,7 @@ import { useAuth } from '../hooks/use-auth.ts';
  * {signedIn ? <Studio /> : <SignIn />}
  */
 export function SignIn() {
-  const { signIn, signingIn, signInProblem } = useAuth();
+  const { signIn, signingIn, problem } = useGoogleSignIn();
   return (
     <main className="sign-in">
       <h1>Quiet Session studio</h1>
@@ -15,7 +15,7 @@ export function SignIn() {
       <button type="button" className="google-button" onClick={signIn} disabled={signingIn}>
         {signingIn ? 'Signing in…' : 'Sign in with Google'}
       </button>
-      {signInProblem ? <p className="problem">{signInProblem}</p> : null}
+      {problem ? <p className="problem">{problem}</p> : null}
     </main>
   );
 }

@@ -21,7 +21,7 @@ afterAll(() => server.close());
 async function renderExpiredStudio() {
   fixture = await createSessionFixture({ signedIn: true });
   render(
-    <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={() => fixture.issueToken()} loadUser={loadUser}>
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
       <SessionExpiredBanner />
       <label>
         Prompt <input />
@@ -45,7 +45,7 @@ describe('SessionExpiredBanner', () => {
   it('shows nothing while the session is good', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={() => fixture.issueToken()} loadUser={loadUser}>
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
         <SessionExpiredBanner />
       </AuthProvider>,
     );
@@ -98,7 +98,7 @@ describe('SessionExpiredBanner', () => {
     await renderExpiredStudio();
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     fixture.reauths[0]!.reject(new PopupBlockedError());
-    expect(await screen.findByText(/blocked the sign-in window\. Allow pop-ups/)).toBeTruthy();
+    expect(await screen.findByText(/blocked by the browser\. Allow pop-ups/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
   });
 });

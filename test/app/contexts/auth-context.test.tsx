@@ -4,6 +4,7 @@ import { waitFor as waitForActor } from 'xstate';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useAuth } from '../../../src/hooks/use-auth.ts';
+import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
 import { PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createSessionFixture, deferred, server, type SessionFixture } from '../support/session-fixture.ts';
@@ -18,15 +19,16 @@ afterEach(() => {
 afterAll(() => server.close());
 
 /** Shows the context as text and buttons, as a page would use it. */
-function Probe() {
+function Probe({ popup }: { popup: () => Promise<string> }) {
   const auth = useAuth();
+  const google = useGoogleSignIn(popup);
   return (
     <div>
       <p data-testid="state">
         {auth.signedIn ? 'signed in' : 'signed out'} as {auth.user?.name ?? 'nobody'}; needsReauth={String(auth.needsReauth)}
       </p>
-      {auth.signInProblem ? <p>{auth.signInProblem}</p> : null}
-      <button onClick={auth.signIn}>Sign in</button>
+      {google.problem ? <p>{google.problem}</p> : null}
+      <button onClick={google.signIn}>Sign in</button>
       <button onClick={auth.refreshSession}>Refresh session</button>
       <button onClick={auth.signOut}>Sign out</button>
     </div>
@@ -35,15 +37,15 @@ function Probe() {
 
 function renderProbe(signInWithPopup: () => Promise<string>) {
   render(
-    <AuthProvider session={fixture.client} tokens={fixture.tokens} signInWithPopup={signInWithPopup} loadUser={loadUser}>
-      <Probe />
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <Probe popup={signInWithPopup} />
     </AuthProvider>,
   );
 }
 
 const state = () => screen.getByTestId('state').textContent;
 
-describe('AuthProvider', () => {
+describe('AuthProvider with useGoogleSignIn', () => {
   it('signs in through the popup, adopts the token and loads the user', async () => {
     fixture = await createSessionFixture({ signedIn: false });
     renderProbe(() => fixture.issueToken());
