@@ -1,0 +1,96 @@
+import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/auth-errors.ts';
+import { isSettled, type FuzzCall } from './fuzz-calls.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
+  !!a && !!b && a.length === b.length && a.every((byte, i) => byte === b[i]);
+
+/**
+ * Why the system is still moving, or null once it rests: every caller is
+ * settled, in flight at the backend, or held in the queue of a session that
+ * is not `active`; and a validation (a popup) is out exactly while the chart
+ * says so. A caller that is none of these would wait forever: a hang.
+ */
+function whyMoving(world: FuzzWorld): string | null {
+  const snapshot = world.client.actor.getSnapshot();
+  const state = JSON.stringify(snapshot.value);
+  const { queue } = snapshot.context;
+  for (const call of world.calls) {
+    if (isSettled(call)) continue;
+    const entries = queue.filter((held) => held.url === call.heldUrl);
+    if (call.sends.at(-1)?.inFlight && entries.length === 0) continue;
+    if (entries.length === 1 && !snapshot.matches('active')) continue;
+    return `call ${call.n} is pending but ${entries.length > 0 ? `held ${entries.length}x` : 'neither in flight nor held'} while the session is ${state}`;
+  }
+  for (const held of queue) {
+    if (!world.calls.some((c) => c.heldUrl === held.url && !isSettled(c))) return `the queue holds ${held.url}, whose caller is gone`;
+  }
+  if (world.backend.sends.some((send) => !send.bodyDone)) return 'a body is still being read';
+  const checking = snapshot.matches({ validating: 'checking' }) ? 1 : 0;
+  if (world.openValidations().length !== checking) return `${world.openValidations().length} validations out while ${state}`;
+  const popup = snapshot.matches('reauthenticating') ? 1 : 0;
+  if (world.openReauths().length !== popup) return `${world.openReauths().length} popups open while ${state}`;
+  return null;
+}
+
+/**
+ * Lets every promise chain run until the system rests (no time passes: only
+ * turns of the event loop, deterministic). Throws when it does not come to
+ * rest, which is how a hang shows up.
+ *
+ * @example
+ * world.backend.inFlight()[0]!.respond(401);
+ * await untilAtRest(world);
+ */
+export async function untilAtRest(world: FuzzWorld, turns = 200): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (whyMoving(world) === null) return;
+    await turn();
+  }
+  throw new Error(`the system never came to rest: ${whyMoving(world)}`);
+}
+
+/** Whether a settled call got what a caller may get, and nothing else. */
+function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
+  const last = call.sends.at(-1);
+  if (call.response) {
+    if (call.response !== last?.response) return 'resolved with a response its last send did not get';
+    if (call.response.status === 401 && call.spec.target === 'api' && call.sends.length !== 2) {
+      return `a 401 reached the caller after ${call.sends.length} send(s), not after its one replay`;
+    }
+    return null;
+  }
+  const error = call.error;
+  const text = error instanceof Error ? `${error.name}: ${error.message} ${String(error.cause ?? '')}` : String(error);
+  if (world.tokens.leakedIn(text)) return `rejected with an error whose message carries a token: ${text}`;
+  if (last && error === last.error) return null; // the network's own error, or the abort of the send
+  if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
+  if (error instanceof AuthExpiredError && (call.givenUp || call.stoppedWhileHeld)) return null;
+  const unreplayable = call.isStream && call.sends.length === 1 && last?.response?.status === 401;
+  if (error instanceof BodyNotReplayableError && unreplayable) return null;
+  return `rejected with an error it should not get: ${text}`;
+}
+
+/**
+ * Checks everything that must hold whenever the system rests.
+ *
+ * @example
+ * await untilAtRest(world); checkAtRest(world);
+ */
+export function checkAtRest(world: FuzzWorld): void {
+  const problems = [...world.violations];
+  for (const call of world.calls) {
+    const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}, ${call.spec.method === 'GET' ? 'no body' : call.spec.body})`;
+    if (call.settledCount > 1) problems.push(`${label} settled ${call.settledCount} times`);
+    if (call.isStream && call.sends.length > 1) problems.push(`${label} re-sent a stream body`);
+    const first = call.sends[0]?.body;
+    for (const [i, send] of call.sends.entries()) {
+      const expected = call.expectedBody ?? first;
+      if (!sameBytes(send.body, expected)) problems.push(`${label} send ${i + 1} carried other bytes than the caller's body`);
+    }
+    const outcome = isSettled(call) ? outcomeProblem(world, call) : null;
+    if (outcome) problems.push(`${label}: ${outcome}`);
+  }
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}

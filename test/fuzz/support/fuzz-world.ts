@@ -1,0 +1,148 @@
+import { SimulatedClock } from 'xstate';
+import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+import { leakText } from '../../hardening/support/leak-text.ts';
+import { createFuzzBackend, type Send } from './fuzz-backend.ts';
+import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
+import { createFuzzTokens } from './fuzz-tokens.ts';
+
+/** A validation or popup the session started and the run has not answered yet. */
+export interface Outstanding<T> {
+  readonly token: string | null;
+  settled: boolean;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+export const limits = { validationRetries: 2, validationBackoffMs: 1_000, reauthAttempts: 2, reauthCooldownMs: 30_000 };
+export const validationTimeoutMs = 5_000;
+export const leadMs = 60_000;
+export const lifetimeMs = 10 * 60_000;
+
+function outstanding<T>(token: string | null, signal: AbortSignal, list: Array<Outstanding<T>>, seen: Set<string>, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const entry: Outstanding<T> = {
+      token,
+      settled: false,
+      resolve: (value) => void (entry.settled || ((entry.settled = true), resolve(value))),
+      reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
+    };
+    // Like a real fetch or popup: aborting the signal ends it (the session stopped waiting for it).
+    signal.addEventListener(
+      'abort',
+      () => {
+        if (!entry.settled) seen.add(`${what} ${(signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'timed out' : 'aborted'}`);
+        entry.reject(signal.reason);
+      },
+      { once: true },
+    );
+    list.push(entry);
+  });
+}
+
+/**
+ * One fuzz run's system: the real createAuthFetch on a simulated clock, an
+ * in-memory backend, a validation and a popup that answer when the run says,
+ * and every invariant that must hold at the instant something happens
+ * (a send, a validation, a popup, an inspector event) recorded in `violations`.
+ *
+ * @example
+ * const world = createFuzzWorld();
+ * world.request(spec); world.backend.inFlight()[0]!.respond(401);
+ */
+export function createFuzzWorld() {
+  const clock = new SimulatedClock();
+  const tokens = createFuzzTokens({ lifetimeMs, leadMs });
+  const store = { token: tokens.mint(0) as string | null, vouched: null as string | null };
+  const violations: string[] = [];
+  const validations: Array<Outstanding<boolean>> = [];
+  const reauths: Array<Outstanding<string>> = [];
+  const calls: FuzzCall[] = [];
+  /** States and events the run went through, for the coverage summary. */
+  const seen = new Set<string>();
+  const open = <T>(list: Array<Outstanding<T>>) => list.filter((entry) => !entry.settled);
+
+  const backend = createFuzzBackend(function checkAtSendTime(send: Send) {
+    const call = calls.find((c) => c.heldUrl === send.url.origin + send.url.pathname);
+    if (!call) return void violations.push(`send #${send.index} to ${send.url.href} that no caller made`);
+    call.sends.push(send);
+    const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}) send ${call.sends.length}`;
+    const leaked = tokens.leakedIn(send.url.href);
+    if (leaked) violations.push(`${label}: a token is in its URL`);
+    if (call.sends.length > 2) violations.push(`${label}: sent more than twice`);
+    if (call.spec.target !== 'api') {
+      if (send.headers.some(([, value]) => tokens.leakedIn(value))) violations.push(`${label}: a token went to another origin`);
+      return;
+    }
+    const token = send.authorization?.replace(/^Bearer /, '') ?? null;
+    if (token !== store.token) violations.push(`${label}: sent with ${token === null ? 'no token' : 'a stale token'}, not the current one`);
+    if (call.sends.length > 1) return;
+    const state = JSON.stringify(client.actor.getSnapshot().value);
+    if (state !== '"active"') violations.push(`${label}: a new request went out while the session was ${state}`);
+    if (tokens.isExpiring(token, clock.now()) && token !== store.vouched && !call.heldUnsent) {
+      violations.push(`${label}: sent with a token known to be expiring, without validating first`);
+    }
+  });
+
+  const client = createAuthFetch({
+    getToken: () => store.token,
+    setToken: (token) => void (store.token = token),
+    validate: ({ token, signal }) => {
+      if (open(validations).length > 0) violations.push('a second validation started while one was in flight');
+      return outstanding(token, signal, validations, seen, 'validation');
+    },
+    reauthenticate: ({ signal }) => {
+      if (open(reauths).length > 0) violations.push('a second popup opened while one was in flight');
+      return outstanding(null, signal, reauths, seen, 'popup');
+    },
+    allowedOrigins: [API],
+    fetch: backend.fetch,
+    clock,
+    expiryLeadMs: leadMs,
+    validationTimeoutMs,
+    limits,
+  });
+
+  // What the inspector would show: no token and no query string, ever.
+  const inspection = client.actor.system.inspect((event) => {
+    if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
+    if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
+    const text = leakText(event);
+    if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
+  });
+  // Which callers were held, and which were given up with the queue when re-auth failed too often.
+  let previous = client.actor.getSnapshot();
+  const subscription = client.actor.subscribe((snapshot) => {
+    seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
+    const byUrl = (url: string) => calls.find((c) => c.heldUrl === url);
+    for (const held of snapshot.context.queue) if (held.reason === 'unsent') byUrl(held.url)!.heldUnsent = true;
+    const coolingDown = { needsReauth: 'coolingDown' } as const;
+    if (snapshot.matches(coolingDown) && !previous.matches(coolingDown)) {
+      for (const held of previous.context.queue) byUrl(held.url)!.givenUp = true;
+    }
+    previous = snapshot;
+  });
+
+  return {
+    client,
+    clock,
+    tokens,
+    store,
+    backend,
+    calls,
+    seen,
+    violations,
+    validations,
+    reauths,
+    openValidations: () => open(validations),
+    openReauths: () => open(reauths),
+    request: (spec: RequestSpec) => void startCall(calls.length + 1, spec, client.authFetch, (call) => calls.push(call)),
+    mint: () => tokens.mint(clock.now()),
+    dispose() {
+      inspection.unsubscribe();
+      subscription.unsubscribe();
+      client.stop();
+    },
+  };
+}
+
+export type FuzzWorld = ReturnType<typeof createFuzzWorld>;
