@@ -1,0 +1,117 @@
+/** @vitest-environment node */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { completeGoogleSignIn } from '../../src/lib/google-callback.ts';
+import { openSignInPopup, type PopupHost } from '../../src/lib/google-popup.ts';
+import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts';
+
+/**
+ * The opener accepts the sign-in popup's token only from its own origin, from
+ * the very popup it opened, with the expected shape and this sign-in's state.
+ * Random messages of every other kind are ignored. Messages are delivered as
+ * the browser delivers them: structured-cloned, with the origin and source
+ * the browser vouches for.
+ */
+const numRuns = Number(process.env.FUZZ_RUNS ?? 1_000);
+const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const appOrigin = 'https://studio.test';
+const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
+
+const jwt = fc.stringMatching(/^[\w-]{1,12}\.[\w-]{1,24}\.[\w-]{1,12}$/);
+const valid = jwt.map((token) => ({ type: tokenMessageType, state, token }));
+/** Messages that are almost right: one part wrong, missing, or of another type. */
+const nearMiss = fc.oneof(
+  fc.record({ type: fc.constantFrom('quiet-session/google-sign-in ', 'QUIET-SESSION/GOOGLE-SIGN-IN', 'token', ''), state: fc.constant(state), token: jwt }),
+  fc.record({ type: fc.constant(tokenMessageType), state: fc.constantFrom('', `${state} `, state.toUpperCase(), 'other-sign-in'), token: jwt }),
+  fc.record({ type: fc.constant(tokenMessageType), state: fc.constant(state), token: fc.anything() }),
+  fc.record({
+    type: fc.constant(tokenMessageType),
+    state: fc.constant(state),
+    token: fc.constantFrom('a.b', 'a.b.c.d', ' a.b.c', 'a.b.c\n', 'a b.c.d', 'ey..x', '', 'Bearer a.b.c'),
+  }),
+  fc.record({ type: fc.constant(tokenMessageType), state: fc.constant(state) }),
+  fc.record({ type: fc.constant(tokenMessageType), token: jwt }),
+  jwt.map((token) => [tokenMessageType, state, token]),
+  jwt.map((token) => JSON.stringify({ type: tokenMessageType, state, token })),
+);
+const anyData = fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withObjectString: true });
+const data = fc.oneof({ weight: 3, arbitrary: valid }, { weight: 4, arbitrary: nearMiss }, { weight: 2, arbitrary: anyData });
+const origin = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(appOrigin) },
+  fc.constantFrom('https://studio.test.evil.test', 'http://studio.test', 'https://studio.test:8443', 'null', '', 'https://evil.test'),
+  fc.webUrl().map((url) => new URL(url).origin),
+);
+const source = fc.constantFrom('popup', 'popup', 'otherWindow', 'self', 'none');
+const message = fc.record({ data, origin, source });
+
+/** What the shape check must accept: the three fields with the right values, a token of JWT shape. */
+function hasTheExpectedShape(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, state: s, token } = value as Record<string, unknown>;
+  return type === tokenMessageType && s === state && typeof token === 'string' && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token);
+}
+
+function createHost() {
+  const listeners = new Set<(event: MessageEvent) => void>();
+  const popup = { closed: false, close: () => void (popup.closed = true) };
+  const host: PopupHost = {
+    open: () => popup,
+    addEventListener: (_type, listener) => void listeners.add(listener),
+    removeEventListener: (_type, listener) => void listeners.delete(listener),
+    location: { origin: appOrigin },
+  };
+  const windows = { popup, otherWindow: { closed: false, close() {} }, self: host, none: null };
+  const deliver = (m: { data: unknown; origin: string; source: keyof typeof windows }) => {
+    const event = { data: structuredClone(m.data), origin: m.origin, source: windows[m.source] } as unknown as MessageEvent;
+    for (const listener of [...listeners]) listener(event);
+  };
+  return { host, deliver, listenerCount: () => listeners.size };
+}
+
+describe('the sign-in popup message handler', () => {
+  it('takes the token of the first right message from its own popup and origin, and ignores every other message', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { maxLength: 12 }), async (messages) => {
+        const { host, deliver, listenerCount } = createHost();
+        const controller = new AbortController();
+        const pending = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host, signal: controller.signal });
+        messages.forEach(deliver);
+        const first = messages.find((m) => m.origin === appOrigin && m.source === 'popup' && hasTheExpectedShape(m.data));
+        // Nothing accepted so far means the promise is still pending: the abort decides it.
+        const unaccepted = new Error('no message was accepted');
+        controller.abort(unaccepted);
+        const outcome = await pending.then((token) => ({ token }), (error: unknown) => ({ error }));
+        expect(outcome).toEqual(first ? { token: (first.data as { token: string }).token } : { error: unaccepted });
+        expect(listenerCount()).toBe(0);
+      }),
+      { numRuns, seed },
+    );
+  });
+
+  it('judges the shape alone the same way: only the three fields with this sign-in state and a JWT-shaped token', () => {
+    fc.assert(
+      fc.property(data, (value) => {
+        const cloned = structuredClone(value);
+        expect(isTokenMessage(cloned, state)).toBe(hasTheExpectedShape(cloned));
+        expect(isTokenMessage(cloned, 'another-sign-in')).toBe(false);
+      }),
+      { numRuns, seed },
+    );
+  });
+});
+
+describe('the callback page', () => {
+  it('posts the token only to its own origin, in exactly the shape the opener accepts', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.webUrl(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), jwt, async (base, code, s, token) => {
+        const url = new URL(base);
+        url.search = new URLSearchParams({ code, state: s }).toString();
+        const posted: Array<[unknown, string]> = [];
+        await completeGoogleSignIn({ url, opener: { postMessage: (m: unknown, target: string) => void posted.push([m, target]) } as Window, exchange: async () => token });
+        expect(posted).toEqual([[{ type: tokenMessageType, state: s, token }, url.origin]]);
+        expect(isTokenMessage(posted[0]![0], s)).toBe(true);
+      }),
+      { numRuns, seed },
+    );
+  });
+});
