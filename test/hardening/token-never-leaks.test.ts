@@ -1,0 +1,173 @@
+/** @vitest-environment node */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { AuthExpiredError, BodyNotReplayableError, PopupBlockedError, PopupClosedError, QuietSessionError } from '../../src/lib/auth-errors.ts';
+import { authFetch as appWideAuthFetch, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { watchForLeaks } from './support/leak-watch.ts';
+
+/** JWT-shaped, each with a signature no other string in the system contains. */
+const tokenNamed = (name: string) => `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.${name}Sig7q`;
+const [A, B, C] = ['leakA', 'leakB', 'leakC'].map(tokenNamed) as [string, string, string];
+const querySecret = 'q-secret-5150';
+const secrets = [A, B, C, 'leakASig7q', 'leakBSig7q', 'leakCSig7q', querySecret];
+
+const backend = createFakeBackend();
+const server = startServer(backend);
+let watch = watchForLeaks();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  watch.stop();
+  backend.received.length = 0;
+});
+afterAll(() => server.close());
+
+/** Wired as the app wires it: validate asks /auth/me with the token, the popup hands back tokens (or fails) in turn. */
+function createStoryClient(popups: Array<string | Error>, overrides: Partial<AuthFetchOptions> = {}) {
+  const store = { token: A };
+  backend.valid.add(A);
+  const clock = new SimulatedClock();
+  const client = createAuthFetch({
+    getToken: () => store.token,
+    setToken: (token) => void (store.token = token),
+    validate: async ({ token, signal }) => (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
+    reauthenticate: async () => {
+      const next = popups.shift()!;
+      if (next instanceof Error) throw next;
+      backend.valid.add(next);
+      return next;
+    },
+    allowedOrigins: [API],
+    limits: { reauthAttempts: 2, reauthCooldownMs: 30_000 },
+    clock,
+    ...overrides,
+  });
+  watch.client(client);
+  return { client, store, clock };
+}
+
+const streamOf = (text: string) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+      controller.close();
+    },
+  });
+
+describe('the token never shows', () => {
+  it('in a URL, a log line, an error or the inspector, through a whole expiry → reconnect story', async () => {
+    watch = watchForLeaks();
+    const { client, clock } = createStoryClient([new PopupClosedError(), B, C, new PopupBlockedError(), new PopupClosedError()]);
+    const { authFetch } = client;
+    const caught = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => (watch.errors.push(error), error));
+
+    expect((await authFetch(`${API}/api/credits?sig=${querySecret}`)).status).toBe(200);
+
+    // A expires: two calls are held, a third is aborted while held.
+    backend.valid.delete(A);
+    const post = authFetch(`${API}/api/items?sig=${querySecret}`, { method: 'POST', body: '{"prompt":"ring"}', headers: { 'content-type': 'application/json' } });
+    const list = authFetch(`${API}/api/list?page=2`);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 2);
+    const controller = new AbortController();
+    const aborted = caught(authFetch(`${API}/api/aborted?sig=${querySecret}`, { signal: controller.signal }));
+    await waitFor(client.actor, (s) => s.context.queue.length === 3);
+    controller.abort();
+    expect(await aborted).toMatchObject({ name: 'AbortError' });
+
+    // The first popup is closed, the second brings B: both held calls go out with it.
+    client.reconnect();
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError?.name === 'PopupClosedError');
+    client.reconnect();
+    expect([(await post).status, (await list).status]).toEqual([200, 200]);
+
+    // B expires: a stream body cannot be replayed after C arrives.
+    backend.valid.delete(B);
+    const upload = caught(authFetch(`${API}/api/upload`, { method: 'POST', body: streamOf('photo'), duplex: 'half' } as RequestInit));
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    expect(await upload).toBeInstanceOf(BodyNotReplayableError);
+
+    // C expires and sign-in fails twice in a row: the held call is given up.
+    backend.valid.delete(C);
+    const givenUp = caught(authFetch(`${API}/api/given-up?sig=${querySecret}`));
+    await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    client.reconnect();
+    await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }) && s.context.reauthFailures === 1);
+    client.reconnect();
+    expect(await givenUp).toBeInstanceOf(AuthExpiredError);
+
+    // After the cooldown a call is held, and the app stops the session.
+    clock.increment(30_000);
+    await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    const held = caught(authFetch(`${API}/api/held`));
+    await waitFor(client.actor, (s) => s.context.queue.length === 1);
+    client.stop();
+    expect(await held).toBeInstanceOf(AuthExpiredError);
+    expect(await caught(authFetch(`${API}/api/after-stop?sig=${querySecret}`))).toBeInstanceOf(AuthExpiredError);
+
+    // credits, items ×2, list ×2, upload, given-up: the aborted, held and post-stop calls never left.
+    expect(backend.received).toHaveLength(7);
+    expect(backend.received.filter((row) => secrets.slice(0, 6).some((s) => row.url.includes(s)))).toEqual([]);
+    expect(watch.inspected.length).toBeGreaterThan(50);
+    expect(watch.errors).toHaveLength(5);
+    expect(watch.findLeaks(secrets)).toEqual([]);
+  });
+
+  it("in the session's own errors when validate or the popup hand back something else than they should", async () => {
+    watch = watchForLeaks();
+    // Two wiring mistakes an app can make: validate resolves the token itself, the popup resolves the token response object.
+    let validations = 0;
+    const { client } = createStoryClient([], {
+      validate: async ({ token }) => (++validations === 1 ? (token as unknown as boolean) : false),
+      reauthenticate: async () => ({ access_token: B }) as unknown as string,
+      limits: { validationRetries: 1, validationBackoffMs: 1 },
+    });
+    backend.valid.delete(A);
+    const call = client.authFetch(`${API}/api/one`);
+    await waitFor(client.actor, (s) => s.matches({ validating: 'offline' }));
+    client.actor.send({ type: 'network.online' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+    expect(client.actor.getSnapshot().context.lastReauthError?.message).toMatch(/without a token/);
+    client.stop();
+    watch.errors.push(await call.catch((e: unknown) => e));
+    expect(watch.inspected.filter((text) => /validate must resolve true or false/.test(text)).length).toBeGreaterThan(0);
+    expect(watch.inspected.filter((text) => /finished without a token/.test(text)).length).toBeGreaterThan(0);
+    expect(watch.findLeaks(secrets)).toEqual([]);
+  });
+
+  it('in the errors of bad options, a missing origin, a bad adopted token or a missing client', async () => {
+    watch = watchForLeaks();
+    // getToken is wired: the checks must not read it, nor print what it returns.
+    const good = { getToken: () => A, setToken: () => {}, validate: async () => true, reauthenticate: async () => B };
+    const bad: unknown[] = [
+      { ...good, setToken: 'setToken' },
+      { ...good, validate: true },
+      { ...good, fetch: 42 },
+      { ...good, allowedOrigins: 'https://api.test' },
+      { ...good, allowedOrigins: ['https://api.test/v1'] },
+      { ...good, validationTimeoutMs: -1 },
+      { ...good, expiryLeadMs: Number.NaN },
+      { ...good, limits: { reauthAttempts: 'three' } },
+    ];
+    for (const options of bad) watch.errors.push(captureThrow(() => createAuthFetch(options as AuthFetchOptions)));
+    const noOrigin = createAuthFetch(good);
+    watch.errors.push(await noOrigin.authFetch(`${API}/api/x`).catch((e: unknown) => e));
+    watch.errors.push(captureThrow(() => noOrigin.adoptToken('')));
+    noOrigin.stop();
+    watch.errors.push(await appWideAuthFetch(`${API}/api/x`).catch((e: unknown) => e));
+    expect(watch.errors.every((e) => e instanceof TypeError || e instanceof QuietSessionError)).toBe(true);
+    expect(watch.errors).toHaveLength(bad.length + 3);
+    expect(watch.findLeaks(secrets)).toEqual([]);
+  });
+});
+
+function captureThrow(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
