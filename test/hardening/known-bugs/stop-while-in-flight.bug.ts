@@ -1,0 +1,36 @@
+/** @vitest-environment node */
+import { expect, it } from 'vitest';
+import { AuthExpiredError } from '../../../src/lib/auth-errors.ts';
+import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+
+/**
+ * README: "stop() rejects every held request and every later call"; issue 2:
+ * "nothing may hang after stop()". A request that is in flight when stop() is
+ * called and answered 401 afterwards is parked in the held-request registry,
+ * which stop() has already emptied and nothing will ever settle again: its
+ * caller waits forever (and xstate warns of an event sent to a stopped actor).
+ */
+it('settles a call that was in flight at stop() and answered 401 after it', async () => {
+  const answers: Array<(response: Response) => void> = [];
+  const client = createAuthFetch({
+    getToken: () => 'token-1',
+    setToken: () => {},
+    validate: async () => true,
+    reauthenticate: async () => 'token-2',
+    allowedOrigins: ['https://api.test'],
+    fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+  });
+  const call = client.authFetch('https://api.test/api/credits');
+  expect(answers).toHaveLength(1); // in flight
+  client.stop();
+  answers[0]!(new Response('{}', { status: 401 }));
+  // Deterministic: either it settles within a few turns of the event loop, or it never will.
+  const outcome = await Promise.race([
+    call.then(() => 'resolved', (error: unknown) => (error instanceof AuthExpiredError ? 'AuthExpiredError' : String(error))),
+    (async () => {
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      return 'still pending';
+    })(),
+  ]);
+  expect(outcome).toBe('AuthExpiredError');
+});
