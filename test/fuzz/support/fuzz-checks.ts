@@ -1,6 +1,6 @@
 import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/auth-errors.ts';
 import { isSettled, type FuzzCall } from './fuzz-calls.ts';
-import type { FuzzWorld } from './fuzz-world.ts';
+import { validationTimeoutMs, type FuzzWorld } from './fuzz-world.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
@@ -80,6 +80,10 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
  */
 export function checkAtRest(world: FuzzWorld): void {
   const problems = [...world.violations];
+  for (const validation of world.openValidations()) {
+    const age = world.clock.now() - validation.startedAt;
+    if (age >= validationTimeoutMs) problems.push(`a validation has been out for ${age} ms, past its ${validationTimeoutMs} ms deadline: a hang`);
+  }
   for (const call of world.calls) {
     const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}, ${call.spec.method === 'GET' ? 'no body' : call.spec.body})`;
     if (call.settledCount > 1) problems.push(`${label} settled ${call.settledCount} times`);

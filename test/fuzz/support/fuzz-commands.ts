@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { vi } from 'vitest';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import type { Answer } from './fuzz-backend.ts';
 import { bodyKinds, type RequestSpec } from './fuzz-calls.ts';
@@ -11,6 +10,8 @@ export type Command =
   | { kind: 'respond'; pick: number; answer: Answer }
   | { kind: 'abort'; pick: number; withReason: boolean }
   | { kind: 'validate'; result: 'true' | 'false' | 'reject' | 'not-a-boolean' }
+  /** A validation the session gave up on (its deadline passed) answers after all. */
+  | { kind: 'lateAnswer'; pick: number; result: 'true' | 'false' | 'reject' }
   | { kind: 'reauth'; result: 'token' | 'closed' | 'blocked' | 'empty' }
   | { kind: 'reconnect' | 'adopt' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'online' }
   | { kind: 'tick'; ms: number }
@@ -44,6 +45,7 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom(...validateResults) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reauth'), result: fc.constantFrom(...reauthResults) }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'reject') }) },
   { weight: 3, arbitrary: fc.constant({ kind: 'reconnect' } as const) },
   {
     weight: 2,
@@ -53,10 +55,9 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, 9 * 60_000) }) },
 );
 
-/** Time passes for the chart (SimulatedClock) and for the timers beside it (expiry check, validation timeout). */
+/** Time passes: for the chart's delays, and for every timer beside it, which run on the same clock (see useFuzzTimers). */
 export function tick(world: FuzzWorld, ms: number): void {
   world.clock.increment(ms);
-  vi.advanceTimersByTime(ms);
 }
 
 /**
@@ -87,6 +88,14 @@ export function apply(world: FuzzWorld, command: Command): void {
       // The backend vouches for the token it was asked about: the session trusts it past its `exp`.
       if (command.result === 'true') world.store.vouched = validation.token;
       return validation.resolve(command.result === 'true');
+    }
+    case 'lateAnswer': {
+      const late = world.validations.filter((v) => v.abandoned && !v.settled);
+      const validation = late[command.pick % Math.max(1, late.length)];
+      if (validation) world.seen.add('late answer from a validation given up');
+      // Nothing may come of it: the model does not vouch for its token either.
+      if (command.result === 'reject') return validation?.reject(new TypeError('Failed to fetch'));
+      return validation?.resolve(command.result === 'true');
     }
     case 'reauth': {
       const popup = world.openReauths()[0];

@@ -50,6 +50,8 @@ export const expectedCoverage = [
   'event xstate.after.validationBackoff.session.validating.offline',
   'event xstate.after.reauthCooldown.session.needsReauth.coolingDown',
   'validation timed out',
+  'validation (deaf to its signal) timed out',
+  'late answer from a validation given up',
   'popup aborted',
   'call aborted in flight',
   'call aborted while held',

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { apply, command } from './fuzz-commands.ts';
 import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
@@ -23,26 +24,31 @@ export function fuzzParameters(): fc.Parameters<unknown> & { numRuns: number } {
   };
 }
 
+let clock = new SimulatedClock();
+
 /**
- * Timers beside the chart run on fake time, advanced with the chart's
- * SimulatedClock by `tick`: the token's expiry check (setTimeout) and the
- * validation deadline (AbortSignal.timeout). Registers the hooks of a file.
+ * One clock for the whole run: the chart's delays run on the SimulatedClock
+ * given to createAuthFetch, and so do the timers beside the chart, the
+ * token's expiry check (setTimeout) and the validation deadline
+ * (AbortSignal.timeout), so that time passes for all of them in order and only
+ * when a run says `tick`. Registers the hooks of a file.
  *
  * @example
  * useFuzzTimers();
  */
 export function useFuzzTimers(): void {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.stubGlobal('setTimeout', (run: () => void, ms?: number) => clock.setTimeout(run, ms ?? 0));
+    vi.stubGlobal('clearTimeout', (id?: number) => clock.clearTimeout(id as number));
     vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
+      clock.setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
       return controller.signal;
     });
   });
   afterEach(() => {
+    vi.unstubAllGlobals();
     vi.restoreAllMocks();
-    vi.useRealTimers();
   });
 }
 
@@ -55,7 +61,8 @@ export function useFuzzTimers(): void {
  */
 export function sessionProperty(endingNames: [EndingName, ...EndingName[]], coverage?: Coverage) {
   return fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40, size: 'max' }), fc.constantFrom(...endingNames), async (commands, ending) => {
-    const world = createFuzzWorld();
+    clock = new SimulatedClock();
+    const world = createFuzzWorld(clock);
     try {
       for (const next of commands) {
         apply(world, next);
@@ -67,7 +74,6 @@ export function sessionProperty(endingNames: [EndingName, ...EndingName[]], cove
       if (coverage) tally(coverage, world);
     } finally {
       world.dispose();
-      vi.clearAllTimers();
     }
   });
 }

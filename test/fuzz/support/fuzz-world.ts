@@ -1,56 +1,27 @@
-import { SimulatedClock } from 'xstate';
+import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
 import { leakText } from '../../hardening/support/leak-text.ts';
 import { createFuzzBackend, type Send } from './fuzz-backend.ts';
 import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
+import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
 import { createFuzzTokens } from './fuzz-tokens.ts';
-
-/** A validation or popup the session started and the run has not answered yet. */
-export interface Outstanding<T> {
-  readonly token: string | null;
-  settled: boolean;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
 
 export const limits = { validationRetries: 2, validationBackoffMs: 1_000, reauthAttempts: 2, reauthCooldownMs: 30_000 };
 export const validationTimeoutMs = 5_000;
 export const leadMs = 60_000;
 export const lifetimeMs = 10 * 60_000;
 
-function outstanding<T>(token: string | null, signal: AbortSignal, list: Array<Outstanding<T>>, seen: Set<string>, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const entry: Outstanding<T> = {
-      token,
-      settled: false,
-      resolve: (value) => void (entry.settled || ((entry.settled = true), resolve(value))),
-      reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
-    };
-    // Like a real fetch or popup: aborting the signal ends it (the session stopped waiting for it).
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (!entry.settled) seen.add(`${what} ${(signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'timed out' : 'aborted'}`);
-        entry.reject(signal.reason);
-      },
-      { once: true },
-    );
-    list.push(entry);
-  });
-}
-
 /**
- * One fuzz run's system: the real createAuthFetch on a simulated clock, an
+ * One fuzz run's system: the real createAuthFetch on `clock`, an
  * in-memory backend, a validation and a popup that answer when the run says,
  * and every invariant that must hold at the instant something happens
  * (a send, a validation, a popup, an inspector event) recorded in `violations`.
  *
  * @example
- * const world = createFuzzWorld();
+ * const world = createFuzzWorld(new SimulatedClock());
  * world.request(spec); world.backend.inFlight()[0]!.respond(401);
  */
-export function createFuzzWorld() {
-  const clock = new SimulatedClock();
+export function createFuzzWorld(clock: SimulatedClock) {
   const tokens = createFuzzTokens({ lifetimeMs, leadMs });
   const store = { token: tokens.mint(0) as string | null, vouched: null as string | null };
   const violations: string[] = [];
@@ -59,7 +30,8 @@ export function createFuzzWorld() {
   const calls: FuzzCall[] = [];
   /** States and events the run went through, for the coverage summary. */
   const seen = new Set<string>();
-  const open = <T>(list: Array<Outstanding<T>>) => list.filter((entry) => !entry.settled);
+  const aborted = (what: string) => (reason: unknown) =>
+    seen.add(`${what} ${(reason as Error | undefined)?.name === 'TimeoutError' ? 'timed out' : 'aborted'}`);
 
   const backend = createFuzzBackend(function checkAtSendTime(send: Send) {
     const call = calls.find((c) => c.heldUrl === send.url.origin + send.url.pathname);
@@ -87,12 +59,15 @@ export function createFuzzWorld() {
     getToken: () => store.token,
     setToken: (token) => void (store.token = token),
     validate: ({ token, signal }) => {
-      if (open(validations).length > 0) violations.push('a second validation started while one was in flight');
-      return outstanding(token, signal, validations, seen, 'validation');
+      if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
+      // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
+      const ignoresSignal = validations.length % 2 === 1;
+      const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
+      return startOutstanding({ token, signal, startedAt: clock.now(), ignoresSignal, list: validations, onAbort });
     },
     reauthenticate: ({ signal }) => {
-      if (open(reauths).length > 0) violations.push('a second popup opened while one was in flight');
-      return outstanding(null, signal, reauths, seen, 'popup');
+      if (openOf(reauths).length > 0) violations.push('a second popup opened while one was in flight');
+      return startOutstanding({ token: null, signal, startedAt: clock.now(), ignoresSignal: false, list: reauths, onAbort: aborted('popup') });
     },
     allowedOrigins: [API],
     fetch: backend.fetch,
@@ -133,8 +108,8 @@ export function createFuzzWorld() {
     violations,
     validations,
     reauths,
-    openValidations: () => open(validations),
-    openReauths: () => open(reauths),
+    openValidations: () => openOf(validations),
+    openReauths: () => openOf(reauths),
     request: (spec: RequestSpec) => void startCall(calls.length + 1, spec, client.authFetch, (call) => calls.push(call)),
     mint: () => tokens.mint(clock.now()),
     dispose() {

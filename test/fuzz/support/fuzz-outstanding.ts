@@ -1,0 +1,60 @@
+/** A validation or popup the session started and the run has not answered yet. */
+export interface Outstanding<T> {
+  readonly token: string | null;
+  /** On the run's clock. */
+  readonly startedAt: number;
+  /** Answered by the run, or ended by its signal. */
+  settled: boolean;
+  /**
+   * Its signal aborted but it ignores signals (a validate that never passes
+   * the signal on to its fetch): the session no longer waits for it, and it
+   * may still answer, late.
+   */
+  abandoned: boolean;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Starts one: the promise the session gets, and its handle in `list`.
+ * `ignoresSignal` makes one that only the session's own deadline can get rid of.
+ *
+ * @example
+ * validate: ({ token, signal }) => startOutstanding({ token, signal, startedAt: clock.now(), ignoresSignal: false, list, onAbort })
+ */
+export function startOutstanding<T>(args: {
+  token: string | null;
+  signal: AbortSignal;
+  startedAt: number;
+  ignoresSignal: boolean;
+  list: Array<Outstanding<T>>;
+  onAbort: (reason: unknown) => void;
+}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const entry: Outstanding<T> = {
+      token: args.token,
+      startedAt: args.startedAt,
+      settled: false,
+      abandoned: false,
+      resolve: (value) => void (entry.settled || ((entry.settled = true), resolve(value))),
+      reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
+    };
+    const onAbort = () => {
+      if (entry.settled) return;
+      args.onAbort(args.signal.reason);
+      // Like a real fetch or popup, it ends with the signal, unless it never listens to it.
+      if (args.ignoresSignal) entry.abandoned = true;
+      else entry.reject(args.signal.reason);
+    };
+    args.signal.addEventListener('abort', onAbort, { once: true });
+    args.list.push(entry);
+  });
+}
+
+/**
+ * The ones the session is waiting for.
+ *
+ * @example
+ * expect(openOf(validations).length).toBeLessThanOrEqual(1);
+ */
+export const openOf = <T>(list: ReadonlyArray<Outstanding<T>>) => list.filter((entry) => !entry.settled && !entry.abandoned);
