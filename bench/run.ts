@@ -13,6 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
+import { buildCore } from './build-core.ts';
 import { limitConnections } from './connections.ts';
 import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
@@ -43,10 +44,12 @@ const { values: args } = parseArgs({
 const rounds = Number(args.rounds);
 const heldRounds = Number(args['held-rounds']);
 const only = new Set((args.only ?? 'S1,S2,S3,S4,S5').split(',') as ScenarioId[]);
+// The cores as they ship (built like the app's production bundle), not as tsx compiles them: see build-core.ts.
+const current = authFetchContenderFrom('authFetch', await buildCore('src/lib/auth-fetch.ts', 'current'));
 const candidate = args.candidate
-  ? authFetchContenderFrom('authFetch (candidate)', (await import(resolve(args.candidate))).createAuthFetch)
+  ? authFetchContenderFrom('authFetch (candidate)', await buildCore(resolve(args.candidate), 'candidate'))
   : null;
-const chosen = [...contenders, ...(candidate ? [candidate] : [])].filter(
+const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)), ...(candidate ? [candidate] : [])].filter(
   (c) => !args.contenders || args.contenders.split(',').includes(c.name) || c === candidate,
 );
 

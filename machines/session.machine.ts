@@ -89,10 +89,11 @@ const holding = {
  * }), { input: { limits: { reauthAttempts: 5 } } }).start();
  */
 export const sessionMachine = setup({
-  types: {
-    context: {} as SessionContext,
-    events: {} as SessionEvent,
-    input: {} as { limits?: Partial<SessionLimits> } | undefined,
+  // Types only: one empty object at run time.
+  types: {} as {
+    context: SessionContext;
+    events: SessionEvent;
+    input: { limits?: Partial<SessionLimits> } | undefined;
   },
   actors: {
     /** Asks the backend whether the current token is still accepted (true/false); rejects on a network failure. */
@@ -121,7 +122,8 @@ export const sessionMachine = setup({
     recordReauthSuccess: assign({ reauthFailures: 0, lastReauthError: null }),
     recordReauthFailure: assign({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
-      lastReauthError: (_, params: { error: unknown }) => describeError(params.error),
+      // Taken in reauthenticating's onError only: the event is the popup's failure.
+      lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error),
     }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
   },
@@ -227,19 +229,8 @@ export const sessionMachine = setup({
         src: 'reauthenticate',
         onDone: { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
         onError: [
-          {
-            guard: 'hasReauthAttemptsLeft',
-            target: 'needsReauth',
-            actions: { type: 'recordReauthFailure', params: ({ event }) => ({ error: event.error }) },
-          },
-          {
-            target: '#session.needsReauth.coolingDown',
-            actions: [
-              { type: 'recordReauthFailure', params: ({ event }) => ({ error: event.error }) },
-              'rejectHeldRequests',
-              'clearQueue',
-            ],
-          },
+          { guard: 'hasReauthAttemptsLeft', target: 'needsReauth', actions: 'recordReauthFailure' },
+          { target: '#session.needsReauth.coolingDown', actions: ['recordReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
         ],
       },
       on: {

@@ -17,12 +17,6 @@ export class QuietSessionError extends Error {
   override name = 'QuietSessionError';
 }
 
-/** Method and URL of a request, for messages (the query string is left out: it may carry secrets). */
-export function describeRequest(request: Request): string {
-  const url = new URL(request.url);
-  return `${request.method} ${url.origin}${url.pathname}`;
-}
-
 /**
  * The session ended before a held request could be sent with a valid token:
  * the client was stopped, or re-authentication was given up. The request was
@@ -47,8 +41,10 @@ export class BodyNotReplayableError extends QuietSessionError {
   override name = 'BodyNotReplayableError';
   readonly request: Request;
   constructor(request: Request) {
+    const url = new URL(request.url);
+    // The query string is left out: it may carry secrets.
     super(
-      `${describeRequest(request)} got 401 and cannot be replayed after re-authentication: its body was a ReadableStream` +
+      `${request.method} ${url.origin}${url.pathname} got 401 and cannot be replayed: its body was a ReadableStream` +
         (DEV ? ', which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.' : '.'),
     );
     this.request = request;

@@ -34,6 +34,9 @@ export interface AuthFetchOptions {
 
 const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate'] as const;
 
+/** A rejected value as a message may show it: numbers as they are, anything else by its type (a string could be a secret). */
+const shown = (value: unknown) => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
+
 /**
  * Checks the options up front so that a wiring mistake fails at start-up with
  * a message, not at the first expired token.
@@ -56,12 +59,12 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   for (const name of ['validationTimeoutMs', 'expiryLeadMs'] as const) {
     const ms = options[name];
     if (ms !== undefined && !(typeof ms === 'number' && Number.isFinite(ms) && ms >= (name === 'expiryLeadMs' ? 0 : 1))) {
-      throw new TypeError(`createAuthFetch: options.${name} must be a ${name === 'expiryLeadMs' ? 'non-negative' : 'positive'} number of milliseconds, got ${String(ms)}.`);
+      throw new TypeError(`createAuthFetch: options.${name} must be a ${name === 'expiryLeadMs' ? 'non-negative' : 'positive'} number of milliseconds, got ${shown(ms)}.`);
     }
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
     if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-      throw new TypeError(`createAuthFetch: options.limits.${name} must be a non-negative number, got ${String(value)}.`);
+      throw new TypeError(`createAuthFetch: options.limits.${name} must be a non-negative number, got ${shown(value)}.`);
     }
   }
   if (options.allowedOrigins === undefined) return;
@@ -78,7 +81,8 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     if (parsed !== origin) {
       const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
       throw new TypeError(
-        `createAuthFetch: allowedOrigins entry "${String(origin)}" is not an origin (scheme://host[:port], no path).${hint}`,
+        // Up to the query: a URL copied from a request may carry a token there.
+        `createAuthFetch: allowedOrigins entry "${String(origin).split(/[?#]/)[0]}" is not an origin (scheme://host[:port], no path).${hint}`,
       );
     }
   }

@@ -1,10 +1,10 @@
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { sessionMachine, type HeldRequest } from '../../machines/session.machine.ts';
+import { sessionMachine } from '../../machines/session.machine.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.ts';
 import { DEV } from './dev.ts';
 import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
 import { createHeldRequests } from './held-requests.ts';
-import { createRequestTemplate } from './request-template.ts';
+import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { watchSessionSignals } from './session-signals.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 import { withTimeout } from './with-timeout.ts';
@@ -29,14 +29,9 @@ export interface AuthFetchClient {
 }
 
 function requestUrl(input: RequestInfo | URL): URL {
-  if (input instanceof Request) return new URL(input.url);
-  return new URL(input, globalThis.location?.href);
+  return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
 }
 
-function summarize(id: string, request: Request, reason: HeldRequest['reason']): HeldRequest {
-  const url = new URL(request.url);
-  return { id, method: request.method, url: url.origin + url.pathname, reason };
-}
 
 /**
  * Creates a session and its `authFetch`. Nothing runs until it is called.
@@ -53,10 +48,9 @@ function summarize(id: string, request: Request, reason: HeldRequest['reason']):
 export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(options);
-  const held = createHeldRequests();
   const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
-  const clockNow = (options.clock as { now?: () => number } | undefined)?.now?.bind(options.clock);
-  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: clockNow ?? (() => Date.now()) });
+  const clock = options.clock as { now?: () => number } | undefined;
+  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now() });
   let lastId = 0;
   let stopped = false;
 
@@ -74,7 +68,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         reauthenticate: fromPromise(async ({ signal }) => {
           const token = await options.reauthenticate({ signal });
           if (typeof token !== 'string' || token === '') {
-            throw new ReauthError('Re-authentication finished without a token. Press Reconnect to try again.');
+            throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
           }
           options.setToken(token);
         }),
@@ -82,13 +76,12 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
         rejectHeldRequests: ({ context }) => {
-          const given = context.lastReauthError?.message ?? 'sign-in failed';
+          // Why sign-in failed is in context.lastReauthError (the banner shows it).
           for (const request of context.queue) {
             held.settle(
               request.id,
               new AuthExpiredError(
-                `Gave up on ${request.method} ${request.url} after ${context.reauthFailures} failed sign-ins (last: ${given}). ` +
-                  'It was not sent; reconnect, then try again.',
+                `${request.method} ${request.url} was not sent: sign-in failed ${context.reauthFailures} times. Reconnect, then try again.`,
               ),
             );
           }
@@ -97,40 +90,61 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     }),
     { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
   ).start();
+  const held = createHeldRequests((id) => actor.send({ type: 'request.aborted', id }));
   const stopWatching = watchSessionSignals({ actor, expiry, getToken: options.getToken });
 
+  /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
+  const fetchNow = () => options.fetch ?? globalThis.fetch;
+
   /** Parks the caller until the machine lets its request go. */
-  function hold(type: 'request.held' | 'request.unauthorized', request: Request): Promise<void> {
-    if (request.signal.aborted) return Promise.reject(request.signal.reason);
+  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, url: string): Promise<void> {
+    const { signal } = template;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    // Out when the session stopped, answered 401 after: no session is left to wait for.
+    if (stopped) return Promise.reject(stoppedError());
     const id = String(++lastId);
-    const reason = type === 'request.held' ? 'unsent' : 'unauthorized';
-    const released = held.wait(id, request.signal, () => actor.send({ type: 'request.aborted', id }));
-    actor.send({ type, request: summarize(id, request, reason) });
+    const released = held.wait(id, signal);
+    actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
     return released;
   }
 
-  async function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    if (stopped) throw new AuthExpiredError('authFetch was called after its session was stopped; the request was not sent.');
-    const send = options.fetch ?? globalThis.fetch;
-    // Other origins never see the token nor our 401 handling: hand them over untouched.
-    if (!allowedOriginsNow(options).includes(requestUrl(input).origin)) return send(input, init);
-    const template = createRequestTemplate(input, init);
-    if (template.hasOwnAuthorization) return send(template.next(null));
-
-    // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
-    if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) {
-      await hold('request.held', template.request);
-    }
+  /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
+  async function send(template: RequestTemplate, origin: string, url: string): Promise<Response> {
+    const fetch = fetchNow();
     const token = options.getToken();
-    const response = await send(template.next(token));
+    const response = await fetch(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (response.status !== 401 || token === null) return response;
+    // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
+    if (response.redirected && new URL(response.url).origin !== origin) return response;
     void response.body?.cancel().catch(() => {});
     // The token changed while this request was out: it simply used an old one.
-    if (options.getToken() !== token) return send(template.next(options.getToken()));
-    await hold('request.unauthorized', template.request);
+    if (options.getToken() !== token) return fetch(...template.next(options.getToken()));
+    await hold('request.unauthorized', template, url);
     // The one replay: whatever it answers, 401 included, goes to the caller.
-    return send(template.next(options.getToken()));
+    return fetch(...template.next(options.getToken()));
+  }
+
+  // Not async itself: a held request then costs a promise and a callback, not a suspended function
+  // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
+  function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    try {
+      if (stopped) throw stoppedError();
+      const { origin, pathname } = requestUrl(input);
+      // Other origins never see the token nor our 401 handling: hand them over untouched.
+      if (!allowedOriginsNow(options).includes(origin)) return fetchNow()(input, init);
+      const template = createRequestTemplate(input, init);
+      if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
+      // For messages and the inspector: no query string, which may carry secrets.
+      const url = origin + pathname;
+      // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
+      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) {
+        return hold('request.held', template, url).then(() => send(template, origin, url));
+      }
+      return send(template, origin, url);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   return {
@@ -138,7 +152,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     actor,
     reconnect: () => actor.send({ type: 'reauth.requested' }),
     adoptToken: (token) => {
-      if (typeof token !== 'string' || token === '') throw new TypeError(DEV ? 'adoptToken: expected a non-empty token string.' : 'adoptToken');
+      // A wiring mistake, caught in development like the options' (production drops the check).
+      if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');
       options.setToken(token);
       actor.send({ type: 'token.adopted' });
     },
@@ -146,13 +161,14 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (stopped) return;
       stopped = true;
       stopWatching();
-      held.settleAll(
-        () => new AuthExpiredError('The session was stopped while this request was held; it was not sent.'),
-      );
+      held.settleAll(stoppedError);
       actor.stop();
     },
   };
 }
+
+/** For every call the stopped session will not send: held ones, late 401s, later calls. */
+const stoppedError = () => new AuthExpiredError('The session was stopped; this request was not sent.');
 
 let installed: AuthFetchClient | null = null;
 

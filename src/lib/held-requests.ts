@@ -4,42 +4,58 @@
  * not data and stay out of the machine's context.
  */
 export interface HeldRequests {
-  /** Waits until `settle(id)`; on abort, rejects with the signal's reason and calls `onAbort`. */
-  wait(id: string, signal: AbortSignal, onAbort: () => void): Promise<void>;
+  /** Waits until `settle(id)`. When `signal` aborts first: rejects with its reason and reports the id to `onAbort`. */
+  wait(id: string, signal?: AbortSignal | null): Promise<void>;
   /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
-  settle(id: string, error?: Error): void;
+  settle(id: string, error?: unknown): void;
   /** Rejects every waiter. */
   settleAll(makeError: () => Error): void;
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  signal?: AbortSignal | null;
+  abort?: () => void;
+}
+
 /**
+ * One small record per waiter, and an abort listener only for a request that
+ * has a signal: thousands of requests can be held at once.
+ *
  * @example
- * const held = createHeldRequests();
- * const released = held.wait('r1', new AbortController().signal, () => {});
+ * const held = createHeldRequests((id) => console.log('aborted', id));
+ * const released = held.wait('r1');
  * held.settle('r1'); await released;
  */
-export function createHeldRequests(): HeldRequests {
-  const waiters = new Map<string, (error?: Error) => void>();
+export function createHeldRequests(onAbort: (id: string) => void): HeldRequests {
+  const waiters = new Map<string, Waiter>();
+  const settle = (id: string, error?: unknown) => {
+    const waiter = waiters.get(id);
+    if (!waiter) return;
+    waiters.delete(id);
+    waiter.signal?.removeEventListener('abort', waiter.abort!);
+    if (error === undefined) waiter.resolve();
+    else waiter.reject(error);
+  };
+  const listen = (id: string, waiter: Waiter, signal: AbortSignal) => {
+    waiter.abort = () => {
+      settle(id, signal.reason);
+      onAbort(id);
+    };
+    signal.addEventListener('abort', waiter.abort, { once: true });
+  };
   return {
-    wait(id, signal, onAbort) {
-      return new Promise<void>((resolve, reject) => {
-        const abort = () => {
-          settle(signal.reason);
-          onAbort();
-        };
-        const settle = (error?: unknown) => {
-          waiters.delete(id);
-          signal.removeEventListener('abort', abort);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-        signal.addEventListener('abort', abort, { once: true });
-        waiters.set(id, settle);
-      });
-    },
-    settle: (id, error) => waiters.get(id)?.(error),
+    wait: (id, signal) =>
+      new Promise<void>((resolve, reject) => {
+        const waiter: Waiter = { resolve, reject, signal };
+        if (signal) listen(id, waiter, signal);
+        waiters.set(id, waiter);
+      }),
+    settle,
     settleAll(makeError) {
-      for (const settle of [...waiters.values()]) settle(makeError());
+      // Map.forEach visits each entry once even as settle deletes it.
+      waiters.forEach((_, id) => settle(id, makeError()));
     },
   };
 }

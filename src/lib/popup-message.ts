@@ -24,6 +24,8 @@ export function isTokenMessage(data: unknown, state: string): data is TokenMessa
   if (typeof data !== 'object' || data === null) return false;
   const message = data as Record<string, unknown>;
   return (
+    // Exactly the three fields: a message with more is not the one our callback page sends.
+    Object.keys(message).length === 3 &&
     message.type === tokenMessageType &&
     message.state === state &&
     typeof message.token === 'string' &&

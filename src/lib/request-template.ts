@@ -5,45 +5,51 @@ import { BodyNotReplayableError } from './auth-errors.ts';
  * (first send + one replay) with the body intact.
  */
 export interface RequestTemplate {
-  /** The caller's request, never sent itself while a replay may still need its body. */
-  readonly request: Request;
+  /** The request's method as given, for the held-request summary. */
+  readonly method: string;
+  /** The caller's signal: a held request that it aborts is never sent. */
+  readonly signal?: AbortSignal | null;
   /** True when the caller set its own Authorization header: we keep it and leave its 401s alone. */
   readonly hasOwnAuthorization: boolean;
-  /** A fresh copy to send, with `token` as bearer unless the caller brought its own. */
-  next(token: string | null): Request;
+  /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
+  next(token: string | null): Parameters<typeof fetch>;
 }
 
-function isStream(body: unknown): boolean {
-  return typeof ReadableStream !== 'undefined' && body instanceof ReadableStream;
-}
+/** Bodies that fetch reads afresh on every call and that cannot change after it: the same bytes each send. */
+const resendable = (body: unknown) => body == null || typeof body === 'string' || body instanceof Blob;
 
 /**
- * Builds the template from fetch's own arguments. The body is buffered by the
- * platform's `clone()` (a tee) before the first send, so a replay re-sends the
- * same bytes, multipart boundary included. A ReadableStream passed in `init`
- * is sent once, as given; a replay of it throws BodyNotReplayableError rather
- * than sending an empty body.
+ * Builds the template from fetch's own arguments.
+ *
+ * A URL with no body, a string or a Blob (the hot path) is kept as fetch's
+ * arguments and sent again as they are: no `Request` is built. Anything else
+ * (a `Request`, FormData, URLSearchParams, buffers) becomes one `Request`
+ * whose body the platform's `clone()` (a tee) buffers, so a replay re-sends
+ * the same bytes, multipart boundary included, even if the caller changes
+ * its object meanwhile. A ReadableStream passed in `init` is sent once, as
+ * given; a replay of it throws BodyNotReplayableError rather than sending an
+ * empty body. The caller's objects are never changed: each send gets its own
+ * headers.
  *
  * @example
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' });
- * await fetch(t.next('token-1')); await fetch(t.next('token-2')); // same body twice
+ * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
 export function createRequestTemplate(input: RequestInfo | URL, init?: RequestInit): RequestTemplate {
-  const request = new Request(input, init);
-  const hasOwnAuthorization = request.headers.has('authorization');
-  const replayable = !isStream(init?.body);
+  const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
+  const replayable = !(init?.body instanceof ReadableStream);
+  const hasOwnAuthorization = new Headers(request?.headers ?? init?.headers).has('authorization');
   let sends = 0;
   return {
-    request,
+    method: (request ?? init)?.method ?? 'GET',
+    signal: (request ?? init)?.signal,
     hasOwnAuthorization,
     next(token) {
-      sends += 1;
-      if (sends > 1 && !replayable) throw new BodyNotReplayableError(request);
-      // A bodiless request can be sent as it is, again and again; a body is
-      // used up by a send, so each send gets its own copy (except a stream's only send).
-      const copy = request.body === null || !replayable ? request : request.clone();
-      if (token !== null && !hasOwnAuthorization) copy.headers.set('Authorization', `Bearer ${token}`);
-      return copy;
+      if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
+      const headers = new Headers(request?.headers ?? init?.headers);
+      if (token !== null && !hasOwnAuthorization) headers.set('Authorization', `Bearer ${token}`);
+      // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
+      return request ? [replayable && request.body ? request.clone() : request, { headers }] : [input, { ...init, headers }];
     },
   };
 }

@@ -28,9 +28,11 @@ export function watchSessionSignals(args: {
   const arm = () => {
     clearTimeout(timer);
     const ms = expiry.msUntilExpiring(getToken());
-    if (ms === null) return;
+    // Already expiring, e.g. back from a validation that gave up offline: the next request validates first
+    // (and the tab coming back checks again). A timer now would start validating at once, forever.
+    if (ms === null || ms <= 0) return;
     // setTimeout overflows past 2^31-1 ms; re-arming on every return to `active` covers longer lifetimes.
-    timer = setTimeout(check, Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+    timer = setTimeout(check, Math.min(ms, 2 ** 31 - 1));
   };
   const onOnline = () => actor.send({ type: 'network.online' });
   const onVisible = () => {

@@ -13,7 +13,8 @@ export function readTokenExpiry(token: string | null): number | null {
     // atob is forgiving about missing padding; base64url only needs its two letters swapped back.
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
     const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+    // Number.isFinite is false for anything that is not a number.
+    return Number.isFinite(exp) ? (exp as number) * 1000 : null;
   } catch {
     return null;
   }
@@ -36,8 +37,11 @@ export interface ExpiryAwareness {
  */
 export function createExpiryAwareness(options: { leadMs: number; now: () => number }): ExpiryAwareness {
   let vouched: string | null = null;
+  // The token asked about last and its expiry: every request asks, and the token rarely changes.
+  let known: [string | null, number | null] | undefined;
   const msUntilExpiring = (token: string | null) => {
-    const exp = readTokenExpiry(token);
+    if (known?.[0] !== token) known = [token, readTokenExpiry(token)];
+    const exp = known[1];
     return exp === null ? null : exp - options.leadMs - options.now();
   };
   return {

@@ -8,10 +8,8 @@
  */
 export function withTimeout<T>(ms: number, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const timed = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
-  const deadline = new Promise<never>((_, reject) => {
-    const stop = () => reject(timed.reason);
-    if (timed.aborted) stop();
-    else timed.addEventListener('abort', stop, { once: true });
-  });
+  const deadline = new Promise<never>((_, reject) =>
+    timed.aborted ? reject(timed.reason) : timed.addEventListener('abort', () => reject(timed.reason)),
+  );
   return Promise.race([task(timed), deadline]);
 }

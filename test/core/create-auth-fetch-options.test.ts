@@ -21,7 +21,7 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
     [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a positive number/],
     [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a non-negative number/],
-    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a non-negative number, got three/],
+    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a non-negative number, got a string/],
     [null, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);
@@ -41,8 +41,8 @@ describe('the app-wide authFetch', () => {
     const seen: string[] = [];
     const client = createAuthFetch({
       ...good,
-      fetch: async (input) => {
-        seen.push((input as Request).headers.get('authorization') ?? '');
+      fetch: async (input, init) => {
+        seen.push(new Request(input, init).headers.get('authorization') ?? '');
         return new Response('ok');
       },
     });
@@ -60,8 +60,8 @@ describe('the app-wide authFetch', () => {
       createAuthFetch({
         ...good,
         getToken: () => token,
-        fetch: async (input) => {
-          tokens.push((input as Request).headers.get('authorization') ?? '');
+        fetch: async (input, init) => {
+          tokens.push(new Request(input, init).headers.get('authorization') ?? '');
           return new Response('ok');
         },
       });

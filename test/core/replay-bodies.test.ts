@@ -88,6 +88,39 @@ describe('B5 expired: held until reconnect, then replayed byte-identical', () =>
   });
 });
 
+describe('B5 the caller\'s objects', () => {
+  it('are never changed, and changing them after the call does not change the replay', async () => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    h.expire();
+    const headers = new Headers({ 'x-custom': 'kept' });
+    const params = new URLSearchParams({ q: 'gold' });
+    const init: RequestInit = { method: 'POST', headers, body: params };
+    const pending = h.client.authFetch(`${API}/api/echo`, init);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    headers.set('x-custom', 'changed');
+    params.set('q', 'changed');
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+
+    const [first, replay] = backend.apiRequests('/api/echo');
+    expect(Buffer.from(replay!.body).toString()).toBe('q=gold');
+    expect(replay!.body).toEqual(first!.body);
+    expect(headers.has('authorization')).toBe(false);
+    expect(init.headers).toBe(headers);
+  });
+
+  it('a string body with the caller\'s plain headers object: the object is left without a token', async () => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    const headers = { 'content-type': 'application/json' };
+    const response = await h.client.authFetch(`${API}/api/echo`, { method: 'POST', headers, body: '{"a":1}' });
+    expect(response.status).toBe(200);
+    expect(backend.apiRequests('/api/echo')[0]!.authorization).toBe('Bearer t1');
+    expect(headers).toEqual({ 'content-type': 'application/json' });
+  });
+});
+
 describe('B6 a failed re-auth keeps everything', () => {
   it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
     const h = createHarness(backend);

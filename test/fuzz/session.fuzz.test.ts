@@ -23,7 +23,7 @@ afterAll(() => console.log(`fuzz coverage over ${parameters.numRuns} runs:\n${de
 
 describe('authFetch under random interleavings', () => {
   it(`keeps its promises over ${parameters.numRuns} runs`, async () => {
-    await fc.assert(sessionProperty(['reconnect', 'stopWhileHeld'], coverage), parameters);
+    await fc.assert(sessionProperty(['reconnect', 'stopWhileHeld', 'stopWhileInFlight'], coverage), parameters);
     // A replay of one failure (FUZZ_PATH) or a short run cannot be expected to reach everything.
     if (parameters.numRuns >= 1_000 && parameters.path === undefined) {
       expect(expectedCoverage.filter((key) => !coverage.has(key)), 'paths the fuzz no longer reaches').toEqual([]);

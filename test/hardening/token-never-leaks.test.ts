@@ -129,11 +129,11 @@ describe('the token never shows', () => {
     await waitFor(client.actor, (s) => s.matches('needsReauth'));
     client.reconnect();
     await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
-    expect(client.actor.getSnapshot().context.lastReauthError?.message).toMatch(/without a token/);
+    expect(client.actor.getSnapshot().context.lastReauthError?.message).toMatch(/returned no token/);
     client.stop();
     watch.errors.push(await call.catch((e: unknown) => e));
     expect(watch.inspected.filter((text) => /validate must resolve true or false/.test(text)).length).toBeGreaterThan(0);
-    expect(watch.inspected.filter((text) => /finished without a token/.test(text)).length).toBeGreaterThan(0);
+    expect(watch.inspected.filter((text) => /returned no token/.test(text)).length).toBeGreaterThan(0);
     expect(watch.findLeaks(secrets)).toEqual([]);
   });
 

@@ -1,14 +1,14 @@
 /** @vitest-environment node */
 import { expect, it } from 'vitest';
-import { AuthExpiredError } from '../../../src/lib/auth-errors.ts';
-import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+import { AuthExpiredError } from '../../src/lib/auth-errors.ts';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 /**
  * README: "stop() rejects every held request and every later call"; issue 2:
  * "nothing may hang after stop()". A request that is in flight when stop() is
- * called and answered 401 afterwards is parked in the held-request registry,
- * which stop() has already emptied and nothing will ever settle again: its
- * caller waits forever (and xstate warns of an event sent to a stopped actor).
+ * called and answered 401 afterwards used to be parked in the held-request
+ * registry, which stop() had already emptied: its caller waited forever. It now
+ * rejects with AuthExpiredError.
  */
 it('settles a call that was in flight at stop() and answered 401 after it', async () => {
   const answers: Array<(response: Response) => void> = [];

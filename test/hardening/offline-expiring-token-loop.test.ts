@@ -1,14 +1,15 @@
 /** @vitest-environment node */
 import { afterEach, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 /**
  * Issue 5, "Offline is not expired": validation that cannot reach the server
  * "waits for `online` or retries with a bounded backoff". With a token past
  * its expiry lead, each give-up returns to `active`, where the expiry timer is
- * re-armed at 0 ms and starts the next validation at once: about 45
- * validations a minute, for as long as the network is down.
+ * re-armed at 0 ms and started the next validation at once: about 45
+ * validations a minute, for as long as the network was down. Now the timer
+ * is not armed for a token already expiring; the next request validates.
  */
 afterEach(() => vi.unstubAllGlobals());
 

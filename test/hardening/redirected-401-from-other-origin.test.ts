@@ -2,15 +2,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
-import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 /**
  * B1: a 401 from another origin "is returned as-is, with no validation". When
  * an allowed origin redirects to another origin, fetch follows and (rightly)
  * drops the Authorization header there; that origin's 401 then comes back on
- * the allowed request, and authFetch treats it as its own session's: it
- * validates and replays (and, with a validate that says false, would show the
- * banner for a token that is fine).
+ * the allowed request. authFetch used to treat it as its own session's (and,
+ * with a validate that says false, show the banner for a token that is fine);
+ * it now compares the final response's origin.
  */
 it('returns the 401 of another origin reached by a redirect as-is, without validating', async () => {
   const other = createServer((req, res) => void (req.resume(), res.writeHead(401).end('{}')));

@@ -1,14 +1,12 @@
 /** @vitest-environment node */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { isTokenMessage, tokenMessageType } from '../../../src/lib/popup-message.ts';
+import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts';
 
 /**
- * Minor, and in the app's popup-message.ts rather than the core. Issue 5
- * asks that only "the expected shape" be accepted; isTokenMessage checks the
- * three fields it needs and accepts any others beside them. Origin, source
- * and the state nonce already keep strangers out, so this is strictness, not
- * an open door.
+ * Issue 5 asks that only "the expected shape" be accepted: isTokenMessage
+ * takes exactly type, state and token, nothing beside them. (Origin, source
+ * and the state nonce keep strangers out already; this is strictness.)
  */
 it('ignores a token message with fields beyond type, state and token', () => {
   const state = 'b0f4c1de';

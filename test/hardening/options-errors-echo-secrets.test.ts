@@ -1,11 +1,11 @@
 /** @vitest-environment node */
 import { expect, it } from 'vitest';
-import { createAuthFetch, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 /**
- * Minor. The options checks print the value they reject. An allowedOrigins
+ * The options checks used to print the value they reject. An allowedOrigins
  * entry copied from a request URL can carry a token in its query string, and
- * that token then lands in the error message, in the console and in error
+ * that token would land in the error message, in the console and in error
  * reporting. The rest of the library leaves query strings out of messages
  * ("a query string may carry secrets", auth-errors.ts).
  */

@@ -1,15 +1,14 @@
 /** @vitest-environment node */
 import { inspect } from 'node:util';
 import { expect, it } from 'vitest';
-import { BodyNotReplayableError } from '../../../src/lib/auth-errors.ts';
-import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
+import { BodyNotReplayableError } from '../../src/lib/auth-errors.ts';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 /**
  * auth-errors.ts: "none ever carries a token". BodyNotReplayableError keeps
- * the caller's Request in `error.request`, and for a stream body that very
- * Request was sent, so request-template.ts set `Authorization: Bearer <token>`
- * on it. `console.error(error)` (util.inspect in Node, an expandable object in
- * a browser console) prints the token.
+ * the caller's Request in `error.request`; it used to be the very Request that
+ * was sent, with `Authorization: Bearer <token>` set on it, so
+ * `console.error(error)` printed the token. Every send is now a copy.
  */
 it('does not carry the token in BodyNotReplayableError.request', async () => {
   const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.streamSecret9';
