@@ -1,8 +1,9 @@
 /** @vitest-environment node */
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
 import { launchChromium, screenshots } from './support/chromium.ts';
-import { continueInPopup, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
 
 let app: ServedApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -16,42 +17,94 @@ afterAll(async () => {
   await app?.close();
 });
 
-describe('two tabs of the studio, in Chromium', () => {
-  it('expire together, follow one popup, and both come back from one reconnect', async () => {
-    const shot = screenshots('two-tabs');
+/**
+ * Every request a page of `context` sends to `pathname` from now on. The mock
+ * backend answers inside the service worker, and Chromium still reports the
+ * page's fetch once (its response is `fromServiceWorker()`); the worker's own
+ * fetches (the assets it lets through) carry `serviceWorker()` and are left out.
+ */
+function requestsTo(context: BrowserContext, pathname: string): Request[] {
+  const seen: Request[] = [];
+  context.on('request', (request) => {
+    if (!request.serviceWorker() && new URL(request.url()).pathname === pathname) seen.push(request);
+  });
+  return seen;
+}
+
+/**
+ * Opens the studio in a new tab of `context`, already signed in (the tabs share
+ * the token), and waits until its start-up calls have answered: the user's name
+ * (`/auth/me`), the credits and the health panel. So no `/auth/me` of its own is
+ * still on the way when the session expires.
+ */
+async function openSignedInTab(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await studioLoaded(page);
+  return page;
+}
+
+/** The studio has answered every start-up call: user, credits, health. */
+async function studioLoaded(page: Page): Promise<void> {
+  await page.getByLabel('Prompt').waitFor();
+  await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+  await page.getByText(/^Credits: \d+$/).waitFor();
+  await page.getByText('jewelry-generate').waitFor();
+}
+
+/** What a user reads in the app, minus the dev panel (ours, not the app's). */
+const visibleText = (page: Page) =>
+  page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+
+describe('three tabs of the studio, in Chromium', () => {
+  it('expire together, validate once, follow one popup, and all three come back from one reconnect', async () => {
+    const shot = screenshots('three-tabs');
     const { context } = browser;
     const first = await context.newPage();
     await first.goto(app.url);
     await signIn(context, first);
-    const second = await context.newPage();
-    await second.goto(app.url);
-    await second.getByLabel('Prompt').waitFor(); // signed in already: the tabs share the token
-    await second.getByText('jewelry-generate').waitFor();
+    await studioLoaded(first);
+    const second = await openSignedInTab(context, app.url);
+    const third = await openSignedInTab(context, app.url);
+    const tabs = [first, second, third];
 
-    const opened: unknown[] = [];
+    const validations = requestsTo(context, '/auth/me');
+    const opened: Page[] = [];
     context.on('page', (page) => opened.push(page));
     await expireSession(first);
-    for (const page of [first, second]) {
+    // Each tab's health poll meets a 401 within a poll or two: a burst across the three.
+    for (const page of tabs) {
       await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
       await heldAtLeast(page, 1);
     }
+    await shot(third, 'third-tab-expired');
+    // A tab shows the banner only once its validation has answered: every validation is in by now.
+    expect(await Promise.all(validations.map(async (request) => (await request.response())?.status()))).toEqual([401]);
 
     const popupOpened = context.waitForEvent('page');
     await first.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
     const popup = await popupOpened;
-    // The other tab knows a popup is open elsewhere and does not offer a second one.
-    await second.getByRole('alert').filter({ hasText: 'Reconnecting in another tab…' }).waitFor();
-    expect(await second.getByRole('button', { name: 'Reconnect' }).isDisabled()).toBe(true);
+    await first.getByRole('alert').getByRole('button', { name: 'Reconnecting…' }).waitFor();
+    // The other tabs know a popup is open elsewhere and do not offer a second one.
+    for (const page of [second, third]) {
+      await page.getByRole('alert').filter({ hasText: 'Reconnecting in another tab…' }).waitFor();
+      expect(await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).isDisabled()).toBe(true);
+    }
+    await shot(first, 'first-tab-reconnecting');
     await shot(second, 'second-tab-waits');
+    await shot(third, 'third-tab-waits');
     await continueInPopup(popup);
 
-    for (const page of [first, second]) {
+    for (const page of tabs) {
       await page.getByRole('alert').waitFor({ state: 'detached' });
       await page.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
       expect(await page.locator('.problem').count()).toBe(0);
+      expect(await visibleText(page)).not.toMatch(errorText);
     }
-    // One popup for two tabs, and it is gone.
+    await shot(third, 'third-tab-back');
+    // One popup for three tabs, and it is gone; the one validation is still the only one.
     expect(opened).toEqual([popup]);
     expect(popup.isClosed()).toBe(true);
+    expect(validations).toHaveLength(1);
   }, 90_000);
 });
