@@ -81,7 +81,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
             held.settle(
               request.id,
               new AuthExpiredError(
-                `${request.method} ${request.url} was not sent: sign-in failed ${context.reauthFailures} times. Reconnect, then try again.`,
+                `Sign-in failed ${context.reauthFailures} times; this request was not sent. Reconnect, then try again.`,
               ),
             );
           }
@@ -96,52 +96,52 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
 
-  /** Parks the caller until the machine lets its request go. */
-  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, url: string): Promise<void> {
+  /** Parks the caller until the machine lets its request go, then answers it with `then()`. */
+  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, input: RequestInfo | URL, then: () => Promise<Response>): Promise<Response> {
     const { signal } = template;
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Out when the session stopped, answered 401 after: no session is left to wait for.
     if (stopped) return Promise.reject(stoppedError());
     const id = String(++lastId);
-    const released = held.wait(id, signal);
-    actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
+    // One promise per held call, the caller's own: thousands can wait at once.
+    const released = held.wait(id, signal, then);
+    // For messages and the inspector: no query string, which may carry secrets. (Only held calls pay for it.)
+    const url = requestUrl(input);
+    url.search = url.hash = '';
+    actor.send({ type, request: { id, method: template.method, url: url.href, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
     return released;
   }
 
   /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
-  async function send(template: RequestTemplate, origin: string, url: string): Promise<Response> {
+  async function send(template: RequestTemplate, input: RequestInfo | URL): Promise<Response> {
     const fetch = fetchNow();
     const token = options.getToken();
     const response = await fetch(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (response.status !== 401 || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
-    if (response.redirected && new URL(response.url).origin !== origin) return response;
+    if (response.redirected && new URL(response.url).origin !== requestUrl(input).origin) return response;
     void response.body?.cancel().catch(() => {});
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return fetch(...template.next(options.getToken()));
-    await hold('request.unauthorized', template, url);
     // The one replay: whatever it answers, 401 included, goes to the caller.
-    return fetch(...template.next(options.getToken()));
+    return hold('request.unauthorized', template, input, () => fetch(...template.next(options.getToken())));
   }
 
-  // Not async itself: a held request then costs a promise and a callback, not a suspended function
+  // Not async itself: a held call then costs one promise and one callback, not a suspended function
   // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
   function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
       if (stopped) throw stoppedError();
-      const { origin, pathname } = requestUrl(input);
       // Other origins never see the token nor our 401 handling: hand them over untouched.
-      if (!allowedOriginsNow(options).includes(origin)) return fetchNow()(input, init);
+      if (!allowedOriginsNow(options).includes(requestUrl(input).origin)) return fetchNow()(input, init);
       const template = createRequestTemplate(input, init);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
-      // For messages and the inspector: no query string, which may carry secrets.
-      const url = origin + pathname;
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
       if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) {
-        return hold('request.held', template, url).then(() => send(template, origin, url));
+        return hold('request.held', template, input, () => send(template, input));
       }
-      return send(template, origin, url);
+      return send(template, input);
     } catch (error) {
       return Promise.reject(error);
     }

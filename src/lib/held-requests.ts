@@ -4,8 +4,11 @@
  * not data and stay out of the machine's context.
  */
 export interface HeldRequests {
-  /** Waits until `settle(id)`. When `signal` aborts first: rejects with its reason and reports the id to `onAbort`. */
-  wait(id: string, signal?: AbortSignal | null): Promise<void>;
+  /**
+   * Waits until `settle(id)`, then (a microtask later) resolves with what `then()` returns.
+   * When `signal` aborts first: rejects with its reason and reports the id to `onAbort`.
+   */
+  wait<T>(id: string, signal: AbortSignal | null | undefined, then: () => Promise<T>): Promise<T>;
   /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
   settle(id: string, error?: unknown): void;
   /** Rejects every waiter. */
@@ -13,7 +16,8 @@ export interface HeldRequests {
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (value: Promise<unknown>) => void;
+  then: () => Promise<unknown>;
   reject: (error: unknown) => void;
   signal?: AbortSignal | null;
   abort?: () => void;
@@ -21,12 +25,13 @@ interface Waiter {
 
 /**
  * One small record per waiter, and an abort listener only for a request that
- * has a signal: thousands of requests can be held at once.
+ * has a signal (the executor's scope is dropped otherwise): thousands of
+ * requests can be held at once.
  *
  * @example
  * const held = createHeldRequests((id) => console.log('aborted', id));
- * const released = held.wait('r1');
- * held.settle('r1'); await released;
+ * const answered = held.wait('r1', undefined, async () => 'sent');
+ * held.settle('r1'); await answered; // 'sent'
  */
 export function createHeldRequests(onAbort: (id: string) => void): HeldRequests {
   const waiters = new Map<string, Waiter>();
@@ -35,21 +40,22 @@ export function createHeldRequests(onAbort: (id: string) => void): HeldRequests 
     if (!waiter) return;
     waiters.delete(id);
     waiter.signal?.removeEventListener('abort', waiter.abort!);
-    if (error === undefined) waiter.resolve();
+    // `then` runs a microtask later, never inside the caller of settle (the chart's replay action, mid-transition).
+    if (error === undefined) waiter.resolve(Promise.resolve().then(waiter.then));
     else waiter.reject(error);
   };
-  const listen = (id: string, waiter: Waiter, signal: AbortSignal) => {
-    waiter.abort = () => {
-      settle(id, signal.reason);
-      onAbort(id);
-    };
-    signal.addEventListener('abort', waiter.abort, { once: true });
-  };
   return {
-    wait: (id, signal) =>
-      new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = { resolve, reject, signal };
-        if (signal) listen(id, waiter, signal);
+    wait: <T>(id: string, signal: AbortSignal | null | undefined, then: () => Promise<T>) =>
+      new Promise<T>((resolve, reject) => {
+        const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject, signal, then };
+        if (signal) {
+          waiter.abort = () => {
+            settle(id, signal.reason);
+            onAbort(id);
+          };
+          // An abort event fires once at most; settle removes the listener before that.
+          signal.addEventListener('abort', waiter.abort);
+        }
         waiters.set(id, waiter);
       }),
     settle,
