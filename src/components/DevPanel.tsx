@@ -1,17 +1,21 @@
 import { useSelector } from '@xstate/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import { openStatelyInspector } from '../lib/open-inspector.ts';
 import { selectHeldCount, selectStateLabel } from '../lib/session-view.ts';
 import type { MockStore } from '../mocks/mock-store.ts';
+import { switchMockNetwork, watchMockNetwork } from '../mocks/network-switch.ts';
 
 /** The mock backend's knobs the panel turns. */
-export type MockControls = Pick<MockStore, 'expireSessions' | 'tokenLifetimeSec' | 'setTokenLifetimeSec'>;
+export type MockControls = Pick<
+  MockStore,
+  'expireSessions' | 'tokenLifetimeSec' | 'setTokenLifetimeSec' | 'networkDown' | 'setNetworkDown'
+>;
 
 /**
  * The demo's control panel, mounted only in mock mode: expire the session on
- * the mock backend, set the token lifetime, watch the session's state, open
- * the Stately Inspector.
+ * the mock backend, take its network down and back, set the token lifetime,
+ * watch the session's state, open the Stately Inspector.
  *
  * @example
  * <DevPanel session={client} mock={store} />
@@ -22,6 +26,9 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: Mo
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
   const [expiredAt, setExpiredAt] = useState<string | null>(null);
   const [inspecting, setInspecting] = useState(false);
+  // Stored like the rest of the mock's state, so another tab may have turned it: follow it.
+  const [networkDown, setNetworkDown] = useState(() => mock.networkDown());
+  useEffect(() => watchMockNetwork(mock, setNetworkDown), [mock]);
 
   return (
     <aside className="dev-panel" aria-label="Mock backend">
@@ -38,6 +45,15 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: Mo
             Expire session
           </button>
           {expiredAt ? <span className="muted">Tokens issued before {expiredAt} forgotten.</span> : null}
+          <button
+            type="button"
+            onClick={() => {
+              switchMockNetwork(mock, !networkDown);
+              setNetworkDown(!networkDown);
+            }}
+          >
+            {networkDown ? 'Back online' : 'Go offline'}
+          </button>
           <label>
             Token lifetime (s){' '}
             <input

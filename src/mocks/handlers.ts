@@ -3,6 +3,7 @@ import { authHandlers } from './auth-handlers.ts';
 import type { HandlerContext } from './handler-context.ts';
 import { createMockAuth } from './mock-auth.ts';
 import { createMockStore, type MockStore } from './mock-store.ts';
+import { networkHandlers } from './network-handlers.ts';
 import { studioHandlers } from './studio-handlers.ts';
 
 /** Options of the one set of mock handlers. */
@@ -36,5 +37,6 @@ export function createMockHandlers(options: MockHandlerOptions) {
     latencyMs: options.latencyMs ?? 0,
     now,
   };
-  return [...authHandlers(ctx), ...studioHandlers(ctx), ...adminHandlers(ctx)];
+  // The network switch first: while it is down, no route answers.
+  return [...networkHandlers(ctx), ...authHandlers(ctx), ...studioHandlers(ctx), ...adminHandlers(ctx)];
 }

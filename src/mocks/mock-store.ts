@@ -20,6 +20,9 @@ export interface MockStore {
   /** The signed-in user's generation credits. */
   credits(): number;
   setCredits(credits: number): void;
+  /** True while the dev panel's "Go offline" is on: the backend answers with network failures. */
+  networkDown(): boolean;
+  setNetworkDown(down: boolean): void;
 }
 
 export const defaultTokenLifetimeSec = 60;
@@ -65,5 +68,8 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
     expireSessions: (nowMs = Date.now()) => writeNumber('revokedBefore', nowMs),
     credits: () => readNumber('credits', defaultCredits),
     setCredits: (credits) => writeNumber('credits', Math.max(0, Math.floor(credits))),
+    // Stored, not kept in the page: the popup and the other tabs run their own copy of the handlers.
+    networkDown: () => readNumber('networkDown', 0) === 1,
+    setNetworkDown: (down) => writeNumber('networkDown', down ? 1 : 0),
   };
 }
