@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { AppShell } from './components/AppShell.tsx';
+import { ConnectionNotice } from './components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from './components/SessionExpiredBanner.tsx';
 import { AuthProvider, type AuthProviderProps } from './contexts/AuthContext.tsx';
 
@@ -9,7 +10,8 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
 }
 
 /**
- * The jewelry studio: the session banner above whatever page is open.
+ * The jewelry studio: the session banner (expired) or the connection notice
+ * (offline) above whatever page is open.
  *
  * @example
  * root.render(<App session={client} tokens={tokens} loadUser={loadUser} />);
@@ -18,6 +20,7 @@ export function App({ devPanel, ...wiring }: AppProps) {
   return (
     <AuthProvider {...wiring}>
       <SessionExpiredBanner />
+      <ConnectionNotice />
       <AppShell />
       {devPanel}
     </AuthProvider>

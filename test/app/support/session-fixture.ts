@@ -1,5 +1,5 @@
 import { setupServer } from 'msw/node';
-import { createAuthFetch, installAuthFetch, type AuthFetchClient } from '../../../src/lib/auth-fetch.ts';
+import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
@@ -39,7 +39,12 @@ export interface SessionFixture {
 
 export const server = setupServer();
 
-export async function createSessionFixture(options: { signedIn: boolean }): Promise<SessionFixture> {
+export async function createSessionFixture(options: {
+  signedIn: boolean;
+  /** How early a token counts as expiring (default 0: only a 401 validates). */
+  expiryLeadMs?: number;
+  limits?: AuthFetchOptions['limits'];
+}): Promise<SessionFixture> {
   const store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
   const auth = createMockAuth(store);
@@ -56,7 +61,8 @@ export async function createSessionFixture(options: { signedIn: boolean }): Prom
       reauths.push(next);
       return next.promise;
     },
-    expiryLeadMs: 0,
+    expiryLeadMs: options.expiryLeadMs ?? 0,
+    limits: options.limits,
   });
   const uninstall = installAuthFetch(client);
   return {

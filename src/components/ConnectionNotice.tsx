@@ -1,0 +1,23 @@
+import { useSelector } from '@xstate/react';
+import { useAuth } from '../hooks/use-auth.ts';
+import { selectWaitingForNetwork } from '../lib/connection-view.ts';
+
+/**
+ * A quiet line while the session waits for the network: the backend could
+ * not be reached, so the held requests wait to be sent. Not an alert and no
+ * button: the user has nothing to do, and it never takes focus. The live
+ * region stays mounted (empty while online) so that screen readers announce
+ * the line when it appears.
+ *
+ * @example
+ * <AuthProvider {...wiring}><SessionExpiredBanner /><ConnectionNotice /></AuthProvider>
+ */
+export function ConnectionNotice() {
+  const { session } = useAuth();
+  const offline = useSelector(session.actor, selectWaitingForNetwork);
+  return (
+    <div role="status" className="connection-notice">
+      {offline ? <p>You're offline — your work is kept and will be sent when the connection is back.</p> : null}
+    </div>
+  );
+}

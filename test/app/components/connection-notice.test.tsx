@@ -1,0 +1,102 @@
+/** @vitest-environment happy-dom */
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
+import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { getCredits } from '../../../src/lib/credits-api.ts';
+import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
+import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+
+const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+let fixture: SessionFixture;
+
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  cleanup();
+  fixture?.dispose();
+});
+afterAll(() => server.close());
+
+/**
+ * The studio with its token already in the expiry window (lead 60 s, tokens live 60 s), so the
+ * next request is held and validated first, and the mock backend's network down: validation
+ * cannot reach /auth/me. Records whether the session ever asked the user to reconnect.
+ */
+async function renderOfflineStudio(limits: { validationRetries?: number; validationBackoffMs?: number }) {
+  fixture = await createSessionFixture({ signedIn: true, expiryLeadMs: 60_000, limits });
+  let askedToReconnect = false;
+  fixture.client.actor.subscribe((snapshot) => {
+    if (snapshot.matches('needsReauth') || snapshot.matches('reauthenticating')) askedToReconnect = true;
+  });
+  switchMockNetwork(fixture.store, true);
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <SessionExpiredBanner />
+      <ConnectionNotice />
+      <label>
+        Prompt <input />
+      </label>
+    </AuthProvider>,
+  );
+  const prompt = screen.getByLabelText('Prompt');
+  act(() => prompt.focus());
+  fireEvent.change(prompt, { target: { value: 'a sapphire ring' } });
+  return { prompt: prompt as HTMLInputElement, askedToReconnect: () => askedToReconnect };
+}
+
+describe('ConnectionNotice', () => {
+  it('says nothing while the session is good', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    expect(await getCredits()).toEqual({ balance: 25 });
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('shows a quiet status line, not the banner, while validation cannot reach the backend, and goes once back online', async () => {
+    // A backoff far beyond the test: only `online` ends the wait.
+    const { prompt, askedToReconnect } = await renderOfflineStudio({ validationBackoffMs: 600_000 });
+    const credits = getCredits();
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(status.textContent).toBe(offlineLine));
+    expect(fixture.client.actor.getSnapshot().matches({ validating: 'offline' })).toBe(true);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.queryByText(/Session expired/)).toBeNull();
+    expect(document.activeElement).toBe(prompt);
+    expect(prompt.value).toBe('a sapphire ring');
+
+    // What the dev panel's "Back online" does: the backend answers again and the page hears `online`.
+    act(() => switchMockNetwork(fixture.store, false));
+    expect(await credits).toEqual({ balance: 25 });
+    await waitFor(() => expect(status.textContent).toBe(''));
+    expect(fixture.client.actor.getSnapshot().value).toBe('active');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(askedToReconnect()).toBe(false);
+    expect(document.activeElement).toBe(prompt);
+    expect(prompt.value).toBe('a sapphire ring');
+  });
+
+  it('lets held requests settle with their own network error when the network stays down, never showing the banner', async () => {
+    const { prompt, askedToReconnect } = await renderOfflineStudio({ validationRetries: 2, validationBackoffMs: 20 });
+    const credits = getCredits();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(offlineLine));
+    expect(screen.queryByRole('alert')).toBeNull();
+    // The network's own failure, as fetch gives it: not an expired session.
+    const failure = await credits.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(TypeError);
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'), { timeout: 2_000 });
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(''));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(askedToReconnect()).toBe(false);
+    expect(prompt.value).toBe('a sapphire ring');
+  });
+});
