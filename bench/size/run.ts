@@ -20,6 +20,12 @@ const layer = await measureSessionLayer(root);
 const coreOnly = await measureSessionLayer(root, core);
 const alongside = ALONGSIDE.filter((entry) => existsSync(join(root, entry.file)));
 const withAlongside = alongside.length ? await measureSessionLayer(root, undefined, alongside.map((entry) => entry.file)) : null;
+// Each alone over the layer as well, so that one file's weight is not hidden in the sum (a file's margin includes what it imports).
+const eachAlongside: { file: string; role: string; gzipBytes: number }[] = [];
+for (const entry of alongside) {
+  const size = await measureSessionLayer(root, undefined, [entry.file]);
+  eachAlongside.push({ file: entry.file, role: entry.role, gzipBytes: size.gzipBytes - layer.gzipBytes });
+}
 const app = await inspectAppBundle(root);
 const over = layer.gzipBytes - BUDGET_BYTES;
 
@@ -34,6 +40,7 @@ console.log(`| **total** (${bytes(layer.minifiedBytes)} minified) | **${bytes(la
 if (withAlongside) {
   const names = alongside.map((entry) => entry.role).join(', ');
   console.log(`| not in the budget: ${names} (marginal) | ${bytes(withAlongside.gzipBytes - layer.gzipBytes)} |`);
+  for (const entry of eachAlongside) console.log(`| &nbsp;&nbsp;of which ${entry.file} alone: ${entry.role} | ${bytes(entry.gzipBytes)} |`);
 }
 console.log('\nShare by module (bytes as rendered, before minification; code behind DEV is dropped only by the minifier):');
 for (const module of layer.modules) console.log(`  ${String(module.renderedBytes).padStart(6)}  ${module.file}`);
@@ -59,6 +66,6 @@ const failures = [
 ];
 const directory = fileURLToPath(new URL('../results/', import.meta.url));
 await mkdir(directory, { recursive: true });
-await writeFile(`${directory}size.json`, JSON.stringify({ date: new Date().toISOString(), budgetBytes: BUDGET_BYTES, layer, coreOnly, withAlongside, app, failures }, null, 2));
+await writeFile(`${directory}size.json`, JSON.stringify({ date: new Date().toISOString(), budgetBytes: BUDGET_BYTES, layer, coreOnly, withAlongside, eachAlongside, app, failures }, null, 2));
 console.log(failures.length === 0 ? '\nsize: within budget, nothing forbidden shipped.' : `\nsize: FAILED\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 process.exitCode = failures.length === 0 ? 0 : 1;

@@ -23,7 +23,11 @@ export const SESSION_LAYER = [
  * @example
  * await measureSessionLayer(root, undefined, ALONGSIDE.map((entry) => entry.file));
  */
-export const ALONGSIDE = [{ file: 'src/lib/tab-sync.ts', role: 'tab sync (wired in main.tsx)' }] as const;
+export const ALONGSIDE = [
+  { file: 'src/lib/tab-sync.ts', role: 'tab sync (wired in main.tsx)' },
+  { file: 'src/components/ConnectionNotice.tsx', role: 'offline notice (mounted in App)' },
+  { file: 'src/lib/connection-view.ts', role: 'its selector (imported by the notice)' },
+] as const;
 
 /**
  * What the session layer may import without it counting against the budget.
