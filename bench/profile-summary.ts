@@ -2,7 +2,7 @@
  * Summarizes a V8 .cpuprofile (from `node --cpu-prof`): the functions with the
  * most self time, and the inclusive time of every function whose file matches
  * a filter (default: our own src/ and machines/). Used to explain a missed
- * hot-path target; see bench/PERFORMANCE.md.
+ * hot-path target; see the README's Performance section.
  *
  * Usage: tsx bench/profile-summary.ts <file.cpuprofile> [--match src/lib] [--top 25]
  */
