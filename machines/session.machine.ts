@@ -60,7 +60,9 @@ export type SessionEvent =
   | { type: 'reauth.endedElsewhere' }
   | { type: 'token.adopted' }
   | { type: 'token.expiring' }
-  | { type: 'network.online' };
+  | { type: 'network.online' }
+  /** The user signed out: held requests are given up, never replayed with the next user's token. */
+  | { type: 'session.ended' };
 
 function describeError(error: unknown): ReauthFailure {
   if (error instanceof Error) return { name: error.name, message: error.message };
@@ -106,20 +108,14 @@ export const sessionMachine = setup({
     replayHeldRequests: (_args: { context: SessionContext }) => {},
     /** Gives up every request in `context.queue`: its caller gets an AuthExpiredError. */
     rejectHeldRequests: (_args: { context: SessionContext }) => {},
-    holdRequest: assign({
-      queue: ({ context, event }) =>
-        event.type === 'request.held' || event.type === 'request.unauthorized'
-          ? [...context.queue, event.request]
-          : context.queue,
-    }),
-    dropRequest: assign({
-      queue: ({ context, event }) =>
-        event.type === 'request.aborted' ? context.queue.filter((r) => r.id !== event.id) : context.queue,
-    }),
+    // Wired to request.held / request.unauthorized only (the casts say so to TypeScript).
+    holdRequest: assign({ queue: ({ context, event }) => [...context.queue, (event as { request: HeldRequest }).request] }),
+    // Wired to request.aborted only.
+    dropRequest: assign({ queue: ({ context, event }) => context.queue.filter((r) => r.id !== (event as { id: string }).id) }),
     clearQueue: assign({ queue: [] }),
     countValidationFailure: assign({ validationFailures: ({ context }) => context.validationFailures + 1 }),
     resetValidationFailures: assign({ validationFailures: 0 }),
-    recordReauthSuccess: assign({ reauthFailures: 0, lastReauthError: null }),
+    forgetReauthFailures: assign({ reauthFailures: 0, lastReauthError: null }),
     recordReauthFailure: assign({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
       // Taken in reauthenticating's onError only: the event is the popup's failure.
@@ -149,6 +145,9 @@ export const sessionMachine = setup({
     limits: { ...defaultLimits, ...input?.limits },
   }),
   initial: 'active',
+  on: {
+    'session.ended': { target: '.active', actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures'] },
+  },
   states: {
     active: {
       description: 'The token is believed good: requests go out with it. The queue is always empty here.',
@@ -202,7 +201,7 @@ export const sessionMachine = setup({
       initial: 'waiting',
       on: {
         ...holding,
-        'token.adopted': { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
+        'token.adopted': { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
       },
       states: {
         waiting: {
@@ -227,7 +226,7 @@ export const sessionMachine = setup({
       invoke: {
         id: 'reauthenticate',
         src: 'reauthenticate',
-        onDone: { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
+        onDone: { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
         onError: [
           { guard: 'hasReauthAttemptsLeft', target: 'needsReauth', actions: 'recordReauthFailure' },
           { target: '#session.needsReauth.coolingDown', actions: ['recordReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
@@ -235,7 +234,7 @@ export const sessionMachine = setup({
       },
       on: {
         ...holding,
-        'token.adopted': { target: 'active', actions: ['recordReauthSuccess', ...releaseQueue] },
+        'token.adopted': { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
       },
     },
   },

@@ -121,6 +121,17 @@ export function toMermaid(machine: AnyStateMachine): string {
     }
   };
   draw(machine.root, '  ');
+  // The root's own transitions (taken in every state) are drawn from each top-level state they leave.
+  for (const [eventType, transitions] of machine.root.transitions) {
+    for (const t of transitions as DefinitionTransition[]) {
+      for (const from of Object.values(machine.root.states) as AnyStateNode[]) {
+        const to = t.target?.[0]?.key;
+        if (!to || to === from.key) continue;
+        const arrow = `  ${from.key} --> ${to}`;
+        arrows.set(arrow, [...(arrows.get(arrow) ?? []), eventType]);
+      }
+    }
+  }
   for (const [arrow, labels] of arrows) lines.push(`${arrow}: ${labels.join(', ')}`);
   return lines.join('\n');
 }

@@ -67,10 +67,12 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
   );
 
   const signOut = useCallback(() => {
+    // Requests held for this user are given up now, never replayed with the next user's token.
+    session.actor.send({ type: 'session.ended' });
     tokens.clear();
     setUser(null);
     setSignedIn(false);
-  }, [tokens]);
+  }, [session, tokens]);
 
   const value = useMemo<AuthContextValue>(
     () => ({ session, user, signedIn, needsReauth, signedInWith, refreshSession: session.reconnect, signOut }),

@@ -75,17 +75,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
-        rejectHeldRequests: ({ context }) => {
-          // Why sign-in failed is in context.lastReauthError (the banner shows it).
-          for (const request of context.queue) {
-            held.settle(
-              request.id,
-              new AuthExpiredError(
-                `Sign-in failed ${context.reauthFailures} times; this request was not sent. Reconnect, then try again.`,
-              ),
-            );
-          }
-        },
+        // Sign-in given up, or signed out (why sign-in failed is in context.lastReauthError, which the banner shows).
+        rejectHeldRequests: ({ context }) =>
+          context.queue.forEach((request) =>
+            held.settle(request.id, sessionEnded()),
+          ),
       },
     }),
     { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
@@ -101,7 +95,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     const { signal } = template;
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Out when the session stopped, answered 401 after: no session is left to wait for.
-    if (stopped) return Promise.reject(stoppedError());
+    if (stopped) return Promise.reject(sessionEnded());
     const id = String(++lastId);
     // One promise per held call, the caller's own: thousands can wait at once.
     const released = held.wait(id, signal, then);
@@ -132,7 +126,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
   function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
-      if (stopped) throw stoppedError();
+      if (stopped) throw sessionEnded();
       // Other origins never see the token nor our 401 handling: hand them over untouched.
       if (!allowedOriginsNow(options).includes(requestUrl(input).origin)) return fetchNow()(input, init);
       const template = createRequestTemplate(input, init);
@@ -161,14 +155,15 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (stopped) return;
       stopped = true;
       stopWatching();
-      held.settleAll(stoppedError);
+      held.settleAll(sessionEnded);
       actor.stop();
     },
   };
 }
 
-/** For every call the stopped session will not send: held ones, late 401s, later calls. */
-const stoppedError = () => new AuthExpiredError('The session was stopped; this request was not sent.');
+/** For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out, or sign-in given up. */
+const sessionEnded = () =>
+  new AuthExpiredError('The session ended (signed out, stopped, or sign-in failed); this request was not sent.');
 
 let installed: AuthFetchClient | null = null;
 

@@ -128,6 +128,16 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind) {
         return clock.increment(modelLimits[kind].reauthCooldownMs);
       case 'token.adopted':
         return client.adoptToken(mint());
+      case 'session.ended': {
+        // The app signs the user out: every held caller is told at once, with AuthExpiredError.
+        const held = calls.filter((c) => client.actor.getSnapshot().context.queue.some((r) => r.url === `${API}${c.path}`));
+        client.actor.send({ type: 'session.ended' });
+        for (const c of held) {
+          await expect(c.promise).rejects.toBeInstanceOf(AuthExpiredError);
+          givenUp.add(c);
+        }
+        return;
+      }
       case 'xstate.done.actor.validateSession':
         return validations.at(-1)!.resolve(event.output);
       case 'xstate.error.actor.validateSession':

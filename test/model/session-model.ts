@@ -113,6 +113,7 @@ export function eventsIn(snapshot: Snapshot): ModelEvent[] {
     { type: 'token.adopted' },
     { type: 'token.expiring' },
     { type: 'network.online' },
+    { type: 'session.ended' },
     { type: 'xstate.done.actor.validateSession', output: true },
     { type: 'xstate.done.actor.validateSession', output: false },
     { type: 'xstate.error.actor.validateSession', error: new TypeError('Failed to fetch') },

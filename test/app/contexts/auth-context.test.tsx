@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useAuth } from '../../../src/hooks/use-auth.ts';
 import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
-import { PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { AuthExpiredError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { getCredits } from '../../../src/lib/credits-api.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createSessionFixture, deferred, server, type SessionFixture } from '../support/session-fixture.ts';
 
@@ -86,6 +87,28 @@ describe('AuthProvider with useGoogleSignIn', () => {
     expect(state()).toBe('signed out as nobody; needsReauth=false');
     expect(fixture.tokens.getToken()).toBeNull();
     expect(fixture.tokens.getUser()).toBeNull();
+  });
+
+  it('signs out with requests held: they are given up at once, never replayed for the next sign-in', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderProbe(() => fixture.issueToken());
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    fixture.store.expireSessions();
+    const held = getCredits();
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const sent: string[] = [];
+    server.events.on('request:start', ({ request }) => void sent.push(new URL(request.url).pathname));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
+    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: 'active', context: { queue: [] } });
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    // The next sign-in loads its own profile; the signed-out user's credits call is not sent with the new token.
+    expect(sent).not.toContain('/api/credits');
+    server.events.removeAllListeners();
   });
 
   it('stays signed out until the popup hands back a token', async () => {
