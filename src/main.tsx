@@ -43,7 +43,7 @@ async function main(root: HTMLElement) {
     // Runs synchronously from the banner's click, so the popup opens during the gesture.
     reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }),
   });
-  const client = createAuthFetch({
+  const session = createAuthFetch({
     getToken: tokens.getToken,
     setToken: tokens.setToken,
     validate: tabs.validate,
@@ -52,17 +52,8 @@ async function main(root: HTMLElement) {
     // Check the token shortly before its exp, not a whole minute early: demo tokens live 60 s.
     expiryLeadMs: 5_000,
   });
-  tabs.connect(client);
-  installAuthFetch(client);
-  // A sign-in in this tab hands its token to the others too, so a tab waiting in needsReauth resumes with it.
-  // (Tab sync adopts other tabs' tokens through `client` itself, so nothing echoes back.)
-  const session: AuthFetchClient = {
-    ...client,
-    adoptToken: (token) => {
-      client.adoptToken(token);
-      tabs.share(token);
-    },
-  };
+  tabs.connect(session);
+  installAuthFetch(session);
   render(
     <App session={session} tokens={tokens} loadUser={loadUser} devPanel={devPanel?.(session)} />,
   );

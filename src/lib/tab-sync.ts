@@ -43,8 +43,6 @@ export interface TabSync {
   reauthenticate: AuthFetchOptions['reauthenticate'];
   /** Binds the session once it exists: adopts tokens and answers from other tabs, follows their popups. Returns an undo. */
   connect(client: AuthFetchClient): () => void;
-  /** Hands a token obtained here outside re-auth (a fresh sign-in) to every other tab, as a popup's token is. */
-  share(token: string): void;
 }
 
 /**
@@ -105,8 +103,6 @@ export function createTabSync(
         return token;
       });
     },
-
-    share: (token) => post({ type: 'token', token }),
 
     connect(client) {
       const { actor } = client;
