@@ -128,7 +128,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     try {
       if (stopped) throw sessionEnded();
       // Other origins never see the token nor our 401 handling: hand them over untouched.
-      if (!allowedOriginsNow(options).includes(requestUrl(input).origin)) return fetchNow()(input, init);
+      const url = requestUrl(input);
+      if (!allowedOriginsNow(options).includes(url.origin)) return fetchNow()(input, init);
+      // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
+      input = input instanceof Request ? input : url.href;
       const template = createRequestTemplate(input, init);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).

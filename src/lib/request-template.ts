@@ -38,18 +38,20 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
 export function createRequestTemplate(input: RequestInfo | URL, init?: RequestInit): RequestTemplate {
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
-  const hasOwnAuthorization = new Headers(request?.headers ?? init?.headers).has('authorization');
+  // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
+  const saved = { ...init, headers: new Headers(request?.headers ?? init?.headers) };
+  const hasOwnAuthorization = saved.headers.has('authorization');
   let sends = 0;
   return {
-    method: (request ?? init)?.method ?? 'GET',
-    signal: (request ?? init)?.signal,
+    method: (request ?? saved).method ?? 'GET',
+    signal: (request ?? saved).signal,
     hasOwnAuthorization,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
-      const headers = new Headers(request?.headers ?? init?.headers);
+      const headers = new Headers(saved.headers);
       if (token !== null && !hasOwnAuthorization) headers.set('Authorization', `Bearer ${token}`);
       // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
-      return request ? [replayable && request.body ? request.clone() : request, { headers }] : [input, { ...init, headers }];
+      return request ? [replayable && request.body ? request.clone() : request, { headers }] : [input, { ...saved, headers }];
     },
   };
 }

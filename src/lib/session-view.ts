@@ -31,7 +31,7 @@ export function selectBannerView(snapshot: SessionSnapshot): BannerView {
 export function selectReauthProblem(snapshot: SessionSnapshot): string | null {
   const failure = snapshot.context.lastReauthError;
   if (!failure) return null;
-  return /^(Popup|Reauth)/.test(failure.name) ? failure.message : 'Signing in did not finish. Press Reconnect to try again.';
+  return /^(Popup|Reauth)/.test(failure.name) ? failure.message : 'Sign-in did not finish. Press Reconnect to try again.';
 }
 
 /**

@@ -121,6 +121,33 @@ describe('B5 the caller\'s objects', () => {
   });
 });
 
+describe('B5 held calls are copied at the call', () => {
+  it('a reused init object and a reused URL object do not change what the held calls send', async () => {
+    const h = createHarness(backend);
+    stop = h.client.stop;
+    h.expire();
+    const init: RequestInit & { body?: string } = { method: 'POST', headers: { 'x-item': 'a' } };
+    const url = new URL(`${API}/api/echo?page=1`);
+    const pending: Promise<Response>[] = [];
+    for (const item of ['a', 'b', 'c']) {
+      init.body = item;
+      init.headers = { 'x-item': item };
+      url.searchParams.set('page', item);
+      pending.push(h.client.authFetch(url, init));
+    }
+    url.href = 'https://elsewhere.test/collect';
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 3);
+    h.client.reconnect();
+    expect((await Promise.all(pending)).map((r) => r.status)).toEqual([200, 200, 200]);
+    const replays = backend.apiRequests().filter((r) => r.authorization === 'Bearer t2');
+    expect(replays.map((r) => [r.url, Buffer.from(r.body).toString()]).sort()).toEqual([
+      ['/api/echo?page=a', 'a'],
+      ['/api/echo?page=b', 'b'],
+      ['/api/echo?page=c', 'c'],
+    ]);
+  });
+});
+
 describe('B6 a failed re-auth keeps everything', () => {
   it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
     const h = createHarness(backend);
