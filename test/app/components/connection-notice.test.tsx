@@ -1,24 +1,19 @@
 /** @vitest-environment happy-dom */
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
-import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
 let fixture: SessionFixture;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  cleanup();
-  fixture?.dispose();
-});
-afterAll(() => server.close());
+useSessionFixtures(() => fixture);
 
 /**
  * The studio with its token already in the expiry window (lead 60 s, tokens live 60 s), so the

@@ -1,22 +1,17 @@
 /** @vitest-environment happy-dom */
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  cleanup();
-  fixture?.dispose();
-});
-afterAll(() => server.close());
+useSessionFixtures(() => fixture);
 
 async function renderExpiredStudio() {
   fixture = await createSessionFixture({ signedIn: true });

@@ -1,23 +1,18 @@
 /** @vitest-environment happy-dom */
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useAuth } from '../../../src/hooks/use-auth.ts';
 import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
 import { AuthExpiredError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { createSessionFixture, deferred, server, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  cleanup();
-  fixture?.dispose();
-});
-afterAll(() => server.close());
+useSessionFixtures(() => fixture);
 
 /** Shows the context as text and buttons, as a page would use it. */
 function Probe({ popup }: { popup: () => Promise<string> }) {

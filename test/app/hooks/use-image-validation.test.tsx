@@ -1,18 +1,13 @@
 /** @vitest-environment happy-dom */
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
-import { createSessionFixture, server, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  cleanup();
-  fixture?.dispose();
-});
-afterAll(() => server.close());
+useSessionFixtures(() => fixture);
 
 const png = () => new File([new Uint8Array(2048).fill(7)], 'ring.png', { type: 'image/png' });
 

@@ -1,4 +1,6 @@
+import { cleanup } from '@testing-library/react';
 import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
@@ -76,4 +78,22 @@ export async function createSessionFixture(options: {
       client.stop();
     },
   };
+}
+
+/**
+ * The life cycle of a test file on the fixture: msw listens for the whole file
+ * (unhandled requests fail), and after each test the render is cleaned up and
+ * that test's fixture disposed.
+ *
+ * @example
+ * let fixture: SessionFixture;
+ * useSessionFixtures(() => fixture);
+ */
+export function useSessionFixtures(current: () => SessionFixture | undefined): void {
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => {
+    cleanup();
+    current()?.dispose();
+  });
+  afterAll(() => server.close());
 }
