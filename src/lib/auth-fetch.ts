@@ -32,7 +32,6 @@ function requestUrl(input: RequestInfo | URL): URL {
   return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
 }
 
-
 /**
  * Creates a session and its `authFetch`. Nothing runs until it is called.
  *
@@ -76,10 +75,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
         // Sign-in given up, or signed out (why sign-in failed is in context.lastReauthError, which the banner shows).
-        rejectHeldRequests: ({ context }) =>
-          context.queue.forEach((request) =>
-            held.settle(request.id, sessionEnded()),
-          ),
+        rejectHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id, sessionEnded())),
       },
     }),
     { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
