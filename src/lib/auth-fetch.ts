@@ -111,7 +111,6 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     if (response.status !== 401 || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(input).origin) return response;
-    void response.body?.cancel().catch(() => {});
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return fetch(...template.next(options.getToken()));
     // The one replay: whatever it answers, 401 included, goes to the caller.

@@ -39,8 +39,9 @@ export function createRequestTemplate(input: RequestInfo | URL, init?: RequestIn
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
-  const saved = { ...init, headers: new Headers(request?.headers ?? init?.headers) };
-  const hasOwnAuthorization = saved.headers.has('authorization');
+  const headers: Record<string, string> = Object.fromEntries(new Headers(request?.headers ?? init?.headers));
+  const saved = { ...init, headers };
+  const hasOwnAuthorization = 'authorization' in headers;
   let sends = 0;
   return {
     method: (request ?? saved).method ?? 'GET',
@@ -48,10 +49,9 @@ export function createRequestTemplate(input: RequestInfo | URL, init?: RequestIn
     hasOwnAuthorization,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
-      const headers = new Headers(saved.headers);
-      if (token !== null && !hasOwnAuthorization) headers.set('Authorization', `Bearer ${token}`);
+      const sent = token !== null && !hasOwnAuthorization ? { ...headers, authorization: `Bearer ${token}` } : headers;
       // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
-      return request ? [replayable && request.body ? request.clone() : request, { headers }] : [input, { ...saved, headers }];
+      return request ? [replayable && request.body ? request.clone() : request, { headers: sent }] : [input, { ...saved, headers: sent }];
     },
   };
 }
