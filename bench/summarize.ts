@@ -17,10 +17,32 @@ export interface RoundRecord {
 export interface ContenderSummary {
   contender: string;
   hot: Partial<Record<'S1' | 'S2', { wallRatio: number; cpuRatio: number; usPerRequest: number; cpuUsPerRequest: number }>>;
-  storm?: { validate: [number, number]; reauth: [number, number]; worstOk: number; requests: number; allCorrect: boolean; drainMs: number; stale: number };
+  storm?: {
+    validate: [number, number];
+    reauth: [number, number];
+    worstOk: number;
+    requests: number;
+    allCorrect: boolean;
+    drainMs: number;
+    /** Drain time by round (slice), to pair contenders that ran the same storm a moment apart. */
+    drainByRound: Record<number, number>;
+    stale: number;
+  };
   held?: { bytesPerHeld: number; maxSentWhileHeld: number; worstOk: number; total: number; reauth: [number, number]; drainMs: number };
   bodies?: { worstIdentical: number; requests: number; reauth: [number, number]; drainMs: number };
   failures: string[];
+}
+
+/**
+ * The median over the rounds both ran of `mine / theirs`: a paired ratio, so
+ * that a slow moment of the machine weighs on both sides alike. NaN when no
+ * round is shared.
+ *
+ * @example
+ * pairedRatio({ 1: 110, 2: 90 }, { 1: 100, 2: 100 }); // 1
+ */
+export function pairedRatio(mine: Record<number, number>, theirs: Record<number, number>): number {
+  return median(Object.keys(mine).filter((round) => round in theirs).map((round) => mine[+round]! / theirs[+round]!));
 }
 
 /**
@@ -72,6 +94,7 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
         requests: storms[0]!.data.requests,
         allCorrect: storms.every((r) => r.failures.length === 0),
         drainMs: median(storms.map((r) => r.data.drainMs)),
+        drainByRound: Object.fromEntries(storms.map((r) => [r.round, r.data.drainMs])),
         stale: median(storms.map((r) => r.data.staleApiRequests)),
       };
     }
