@@ -1,4 +1,5 @@
 import { assign, fromPromise, setup, type PromiseActorLogic } from 'xstate';
+import { DEV } from '../src/lib/dev.ts';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -70,7 +71,8 @@ function describeError(error: unknown): ReauthFailure {
 }
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
-const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor')));
+// Production drops the prose, as it does for every wiring mistake (dev.ts).
+const notProvided = fromPromise<never>(() => Promise.reject(new Error(DEV ? 'createAuthFetch provides this actor; supply it with .provide() to run the machine alone' : 'provide')));
 const holding = {
   'request.held': { actions: 'holdRequest' },
   'request.unauthorized': { actions: 'holdRequest' },

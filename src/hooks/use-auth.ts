@@ -1,5 +1,6 @@
 import { useContext } from 'react';
 import { AuthContext, type AuthContextValue } from '../contexts/AuthContext.tsx';
+import { DEV } from '../lib/dev.ts';
 
 /**
  * The session as components see it: user, needsReauth, refreshSession, signOut.
@@ -9,6 +10,7 @@ import { AuthContext, type AuthContextValue } from '../contexts/AuthContext.tsx'
  */
 export function useAuth(): AuthContextValue {
   const value = useContext(AuthContext);
-  if (!value) throw new Error('useAuth outside <AuthProvider>');
+  // A wiring mistake: production drops the prose (dev.ts).
+  if (!value) throw new Error(DEV ? 'useAuth() was called outside <AuthProvider>; render the component inside it.' : 'useAuth');
   return value;
 }

@@ -52,6 +52,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now() });
   let lastId = 0;
   let stopped = false;
+  /** Counts the ends of the session (sign-out, stop): a call out at that moment is never sent again. */
+  let ends = 0;
 
   const actor = createActor(
     sessionMachine.provide({
@@ -75,7 +77,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actions: {
         replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
         // Sign-in given up, or signed out (why sign-in failed is in context.lastReauthError, which the banner shows).
-        rejectHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id, sessionEnded())),
+        rejectHeldRequests: ({ context, event }) => {
+          // Signed out: a call still out is not sent again either (sign-in given up is the same user, going on).
+          if (event.type === 'session.ended') ends++;
+          context.queue.forEach((request) => held.settle(request.id, sessionEnded()));
+        },
       },
     }),
     { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
@@ -96,9 +102,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     // One promise per held call, the caller's own: thousands can wait at once.
     const released = held.wait(id, signal, then);
     // For messages and the inspector: no query string, which may carry secrets. (Only held calls pay for it.)
-    const url = requestUrl(input);
-    url.search = url.hash = '';
-    actor.send({ type, request: { id, method: template.method, url: url.href, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
+    const url = requestUrl(input).href.split(/[?#]/)[0]!;
+    actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
     return released;
   }
 
@@ -106,13 +111,15 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   async function send(template: RequestTemplate, input: RequestInfo | URL): Promise<Response> {
     const fetch = fetchNow();
     const token = options.getToken();
+    const session = ends;
     const response = await fetch(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (response.status !== 401 || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(input).origin) return response;
-    // The token changed while this request was out: it simply used an old one.
-    if (options.getToken() !== token) return fetch(...template.next(options.getToken()));
+    // The token changed while this request was out: it simply used an old one. Unless the session ended
+    // meanwhile (signed out, stopped): then it is not sent again, least of all with the next user's token.
+    if (options.getToken() !== token) return session === ends ? fetch(...template.next(options.getToken())) : Promise.reject(sessionEnded());
     // The one replay: whatever it answers, 401 included, goes to the caller.
     return hold('request.unauthorized', template, input, () => fetch(...template.next(options.getToken())));
   }
@@ -152,6 +159,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     stop: () => {
       if (stopped) return;
       stopped = true;
+      ends++;
       stopWatching();
       held.settleAll(sessionEnded);
       actor.stop();
