@@ -1,5 +1,5 @@
 import { useSelector } from '@xstate/react';
-import { createContext, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
 
@@ -9,7 +9,7 @@ export interface AuthContextValue {
   session: AuthFetchClient;
   /** The signed-in user; the last known profile while it reloads or the session is expired. */
   user: User | null;
-  /** A token is stored: the app is shown. An expired session stays signed in. */
+  /** A token is stored: the app is shown. An expired session stays signed in; signing out in any tab signs out every tab. */
   signedIn: boolean;
   /** The backend rejected the token: held requests wait for `refreshSession()`. */
   needsReauth: boolean;
@@ -43,12 +43,17 @@ export interface AuthProviderProps {
  * </AuthProvider>
  */
 export function AuthProvider({ session, tokens, loadUser, children }: AuthProviderProps) {
-  const [signedIn, setSignedIn] = useState(tokens.hasToken);
+  // The stored token decides, in this tab and the others: they share it.
+  const signedIn = useSyncExternalStore(tokens.subscribe, tokens.hasToken);
   const [user, setUser] = useState(tokens.getUser);
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
 
   useEffect(() => {
-    if (!signedIn) return;
+    if (!signedIn) {
+      // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
+      session.actor.send({ type: 'session.ended' });
+      return setUser(null);
+    }
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
     loadUser({ signal: controller.signal }).then((loaded) => {
@@ -56,27 +61,20 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
       setUser(loaded);
     }, () => {});
     return () => controller.abort();
-  }, [signedIn, loadUser, tokens]);
-
-  const signedInWith = useCallback(
-    (token: string) => {
-      session.adoptToken(token);
-      setSignedIn(true);
-    },
-    [session],
-  );
-
-  const signOut = useCallback(() => {
-    // Requests held for this user are given up now, never replayed with the next user's token.
-    session.actor.send({ type: 'session.ended' });
-    tokens.clear();
-    setUser(null);
-    setSignedIn(false);
-  }, [session, tokens]);
+  }, [signedIn, session, loadUser, tokens]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ session, user, signedIn, needsReauth, signedInWith, refreshSession: session.reconnect, signOut }),
-    [session, user, signedIn, needsReauth, signedInWith, signOut],
+    () => ({
+      session,
+      user,
+      signedIn,
+      needsReauth,
+      // Stored by the session, which tells the token storage, which tells this provider.
+      signedInWith: session.adoptToken,
+      refreshSession: session.reconnect,
+      signOut: tokens.clear,
+    }),
+    [session, tokens, user, signedIn, needsReauth],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

@@ -31,6 +31,11 @@ export interface TokenStorage {
   getUser(): User | null;
   setUser(user: User): void;
   clear(): void;
+  /**
+   * Calls `listener` when the token is set or cleared, in this tab or, through
+   * the browser's `storage` event, in another tab of the app. Returns an undo.
+   */
+  subscribe(listener: () => void): () => void;
 }
 
 const tokenKey = 'quiet-session.token';
@@ -44,10 +49,19 @@ const userKey = 'quiet-session.user';
  * createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, ... });
  */
 export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
+  const listeners = new Set<() => void>();
+  const changed = () => listeners.forEach((listener) => listener());
+  // Another tab signed in or out (`key` is null when it cleared the whole storage).
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === tokenKey || event.key === null) changed();
+  };
   return {
     hasToken: () => storage.getItem(tokenKey) !== null,
     getToken: () => storage.getItem(tokenKey),
-    setToken: (token) => storage.setItem(tokenKey, token),
+    setToken: (token) => {
+      storage.setItem(tokenKey, token);
+      changed();
+    },
     getUser: () => {
       try {
         return JSON.parse(storage.getItem(userKey) ?? 'null') as User | null;
@@ -59,6 +73,15 @@ export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' 
     clear: () => {
       storage.removeItem(tokenKey);
       storage.removeItem(userKey);
+      changed();
+    },
+    subscribe(listener) {
+      if (listeners.size === 0) globalThis.addEventListener?.('storage', onStorage);
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) globalThis.removeEventListener?.('storage', onStorage);
+      };
     },
   };
 }

@@ -107,4 +107,34 @@ describe('three tabs of the studio, in Chromium', () => {
     expect(popup.isClosed()).toBe(true);
     expect(validations).toHaveLength(1);
   }, 90_000);
+
+  it('sign out in one tab signs out the others; what they held is given up, not sent for the next sign-in', async () => {
+    // A profile of its own: the story above leaves its tabs signed in.
+    const fresh = await launchChromium();
+    try {
+      const { context } = fresh;
+      const first = await context.newPage();
+      await first.goto(app.url);
+      await signIn(context, first);
+      await studioLoaded(first);
+      const second = await openSignedInTab(context, app.url);
+      await expireSession(first);
+      await second.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+      await heldAtLeast(second, 1);
+
+      await first.getByRole('button', { name: 'Sign out' }).click();
+      // The browser tells the second tab (a storage event): it shows the sign-in page, with nothing held.
+      await second.getByRole('button', { name: 'Sign in with Google' }).waitFor();
+      await second.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
+      expect(await second.getByRole('alert').count()).toBe(0);
+
+      // Signing in again in the first tab signs the second one in too; it starts afresh, with no error.
+      await signIn(context, first);
+      await studioLoaded(second);
+      expect(await second.getByRole('alert').count()).toBe(0);
+      expect(await visibleText(second)).not.toMatch(errorText);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
 });

@@ -106,6 +106,30 @@ describe('AuthProvider with useGoogleSignIn', () => {
     server.events.removeAllListeners();
   });
 
+  it('signs out when another tab signs out: held requests are given up, the sign-in page shows', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderProbe(() => fixture.issueToken());
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    fixture.store.expireSessions();
+    const held = getCredits();
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+
+    // The other tab clears the storage the tabs share; the browser tells this one with a storage event.
+    fixture.storage.removeItem('quiet-session.token');
+    window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: 'its token', newValue: null }));
+    await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
+    await waitFor(() => expect(state()).toBe('signed out as nobody; needsReauth=false'));
+    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: 'active', context: { queue: [] } });
+  });
+
+  it('signs in when another tab signs in', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    renderProbe(() => fixture.issueToken());
+    fixture.storage.setItem('quiet-session.token', await fixture.issueToken());
+    window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: null, newValue: 'its token' }));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
   it('stays signed out until the popup hands back a token', async () => {
     fixture = await createSessionFixture({ signedIn: false });
     const popup = deferred<string>();

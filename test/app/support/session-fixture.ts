@@ -5,7 +5,7 @@ import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetch
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
-import { createMemoryStorage, createMockStore, type MockStore } from '../../../src/mocks/mock-store.ts';
+import { createMemoryStorage, createMockStore, type KeyValueStorage, type MockStore } from '../../../src/mocks/mock-store.ts';
 
 /** A deferred re-auth: the test decides when and how the "popup" ends. */
 export interface Deferred<T> {
@@ -30,6 +30,8 @@ export function deferred<T>(): Deferred<T> {
  */
 export interface SessionFixture {
   store: MockStore;
+  /** What `tokens` keeps its token in: this tab's view of the storage the app's tabs share. */
+  storage: KeyValueStorage;
   tokens: TokenStorage;
   client: AuthFetchClient;
   /** Each call to reauthenticate pushes a deferred here. */
@@ -51,7 +53,8 @@ export async function createSessionFixture(options: {
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
   const auth = createMockAuth(store);
   const issueToken = async () => (await auth.issueAccessToken()).access_token;
-  const tokens = createTokenStorage(createMemoryStorage());
+  const storage = createMemoryStorage();
+  const tokens = createTokenStorage(storage);
   if (options.signedIn) tokens.setToken(await issueToken());
   const reauths: Deferred<string>[] = [];
   const client = createAuthFetch({
@@ -69,6 +72,7 @@ export async function createSessionFixture(options: {
   const uninstall = installAuthFetch(client);
   return {
     store,
+    storage,
     tokens,
     client,
     reauths,
