@@ -71,6 +71,8 @@ function describeError(error: unknown): ReauthFailure {
 }
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
+/** Back with a good token (signed in again here, or adopted from another tab): held requests go. */
+const resume = { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] } as const;
 // Production drops the prose, as it does for every wiring mistake (dev.ts).
 const notProvided = fromPromise<never>(() => Promise.reject(new Error(DEV ? 'createAuthFetch provides this actor; supply it with .provide() to run the machine alone' : 'provide')));
 const holding = {
@@ -203,7 +205,7 @@ export const sessionMachine = setup({
       initial: 'waiting',
       on: {
         ...holding,
-        'token.adopted': { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
+        'token.adopted': resume,
       },
       states: {
         waiting: {
@@ -228,7 +230,7 @@ export const sessionMachine = setup({
       invoke: {
         id: 'reauthenticate',
         src: 'reauthenticate',
-        onDone: { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
+        onDone: resume,
         onError: [
           { guard: 'hasReauthAttemptsLeft', target: 'needsReauth', actions: 'recordReauthFailure' },
           { target: '#session.needsReauth.coolingDown', actions: ['recordReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
@@ -236,7 +238,7 @@ export const sessionMachine = setup({
       },
       on: {
         ...holding,
-        'token.adopted': { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] },
+        'token.adopted': resume,
       },
     },
   },

@@ -43,9 +43,12 @@ export class BodyNotReplayableError extends QuietSessionError {
   constructor(request: Request) {
     const url = new URL(request.url);
     // The query string is left out: it may carry secrets.
+    // A developer's mistake (a stream body): production keeps the request and drops the advice.
     super(
-      `${request.method} ${url.origin}${url.pathname} got 401 and cannot be replayed: its body was a ReadableStream` +
-        (DEV ? ', which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.' : '.'),
+      `${request.method} ${url.origin}${url.pathname}: ` +
+        (DEV
+          ? 'got 401 and cannot be replayed: its body was a ReadableStream, which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.'
+          : 'a ReadableStream body cannot be replayed.'),
     );
     this.request = request;
   }

@@ -84,7 +84,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         },
       },
     }),
-    { input: { limits: options.limits }, ...(options.clock ? { clock: options.clock } : {}) },
+    { input: { limits: options.limits }, ...(options.clock && { clock: options.clock }) },
   ).start();
   const held = createHeldRequests((id) => actor.send({ type: 'request.aborted', id }));
   const stopWatching = watchSessionSignals({ actor, expiry, getToken: options.getToken });
@@ -92,36 +92,40 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
 
-  /** Parks the caller until the machine lets its request go, then answers it with `then()`. */
-  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, input: RequestInfo | URL, then: () => Promise<Response>): Promise<Response> {
-    const { signal } = template;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    // Out when the session stopped, answered 401 after: no session is left to wait for.
-    if (stopped) return Promise.reject(sessionEnded());
+  /** Parks the caller until the machine lets its request go, then answers it with `then(template)`. */
+  // Its callers turn a throw into a rejection (authFetch's try, send's async).
+  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, then: (template: RequestTemplate) => Promise<Response>): Promise<Response> {
+    // Already aborted: rejects with the signal's reason, never held.
+    template.signal?.throwIfAborted();
     const id = String(++lastId);
     // One promise per held call, the caller's own: thousands can wait at once.
-    const released = held.wait(id, signal, then);
-    // For messages and the inspector: no query string, which may carry secrets. (Only held calls pay for it.)
-    const url = requestUrl(input).href.split(/[?#]/)[0]!;
+    const released = held.wait(id, template.signal, then, template);
+    // For messages and the inspector: no query string, which may carry secrets. Without one, the
+    // very string the template keeps (input is a Request or an absolute URL here).
+    const { input } = template;
+    const url = (input instanceof Request ? input.url : input).replace(/[?#].*/s, '');
     actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
     return released;
   }
 
+  /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
+  const replay = (template: RequestTemplate) => fetchNow()(...template.next(options.getToken()));
+
   /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
-  async function send(template: RequestTemplate, input: RequestInfo | URL): Promise<Response> {
-    const fetch = fetchNow();
+  async function send(template: RequestTemplate): Promise<Response> {
     const token = options.getToken();
     const session = ends;
-    const response = await fetch(...template.next(token));
+    const response = await fetchNow()(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (response.status !== 401 || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
-    if (response.redirected && new URL(response.url).origin !== requestUrl(input).origin) return response;
-    // The token changed while this request was out: it simply used an old one. Unless the session ended
-    // meanwhile (signed out, stopped): then it is not sent again, least of all with the next user's token.
-    if (options.getToken() !== token) return session === ends ? fetch(...template.next(options.getToken())) : Promise.reject(sessionEnded());
-    // The one replay: whatever it answers, 401 included, goes to the caller.
-    return hold('request.unauthorized', template, input, () => fetch(...template.next(options.getToken())));
+    if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
+    // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
+    // with the next user's token.
+    if (session !== ends) throw sessionEnded();
+    // The token changed while this request was out: it simply used an old one.
+    if (options.getToken() !== token) return replay(template);
+    return hold('request.unauthorized', template, replay);
   }
 
   // Not async itself: a held call then costs one promise and one callback, not a suspended function
@@ -137,10 +141,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       const template = createRequestTemplate(input, init);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
-      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) {
-        return hold('request.held', template, input, () => send(template, input));
-      }
-      return send(template, input);
+      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) return hold('request.held', template, send);
+      return send(template);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -169,7 +171,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 
 /** For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out, or sign-in given up. */
 const sessionEnded = () =>
-  new AuthExpiredError('The session ended (signed out, stopped, or sign-in failed); this request was not sent.');
+  new AuthExpiredError('The session ended (signed out, stopped or sign-in given up): request not sent.');
 
 let installed: AuthFetchClient | null = null;
 

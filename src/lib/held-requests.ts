@@ -5,10 +5,11 @@
  */
 export interface HeldRequests {
   /**
-   * Waits until `settle(id)`, then (a microtask later) resolves with what `then()` returns.
+   * Waits until `settle(id)`, then (a microtask later) resolves with what `then(arg)` returns.
    * When `signal` aborts first: rejects with its reason and reports the id to `onAbort`.
+   * (`then` and `arg` apart, so that a shared function serves every waiter: no closure per held call.)
    */
-  wait<T>(id: string, signal: AbortSignal | null | undefined, then: () => Promise<T>): Promise<T>;
+  wait<A, T>(id: string, signal: AbortSignal | null | undefined, then: (arg: A) => Promise<T>, arg: A): Promise<T>;
   /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
   settle(id: string, error?: unknown): void;
   /** Rejects every waiter. */
@@ -17,7 +18,8 @@ export interface HeldRequests {
 
 interface Waiter {
   resolve: (value: Promise<unknown>) => void;
-  then: () => Promise<unknown>;
+  then: (arg: unknown) => Promise<unknown>;
+  arg: unknown;
   reject: (error: unknown) => void;
   signal?: AbortSignal | null;
   abort?: () => void;
@@ -30,8 +32,8 @@ interface Waiter {
  *
  * @example
  * const held = createHeldRequests((id) => console.log('aborted', id));
- * const answered = held.wait('r1', undefined, async () => 'sent');
- * held.settle('r1'); await answered; // 'sent'
+ * const answered = held.wait('r1', undefined, async (path) => `sent ${path}`, '/api/credits');
+ * held.settle('r1'); await answered; // 'sent /api/credits'
  */
 export function createHeldRequests(onAbort: (id: string) => void): HeldRequests {
   const waiters = new Map<string, Waiter>();
@@ -41,13 +43,13 @@ export function createHeldRequests(onAbort: (id: string) => void): HeldRequests 
     waiters.delete(id);
     waiter.signal?.removeEventListener('abort', waiter.abort!);
     // `then` runs a microtask later, never inside the caller of settle (the chart's replay action, mid-transition).
-    if (error === undefined) waiter.resolve(Promise.resolve().then(waiter.then));
+    if (error === undefined) waiter.resolve(Promise.resolve().then(() => waiter.then(waiter.arg)));
     else waiter.reject(error);
   };
   return {
-    wait: <T>(id: string, signal: AbortSignal | null | undefined, then: () => Promise<T>) =>
+    wait: <A, T>(id: string, signal: AbortSignal | null | undefined, then: (arg: A) => Promise<T>, arg: A) =>
       new Promise<T>((resolve, reject) => {
-        const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject, signal, then };
+        const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject, signal, then: then as Waiter['then'], arg };
         if (signal) {
           waiter.abort = () => {
             settle(id, signal.reason);

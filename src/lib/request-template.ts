@@ -5,6 +5,8 @@ import { BodyNotReplayableError } from './auth-errors.ts';
  * (first send + one replay) with the body intact.
  */
 export interface RequestTemplate {
+  /** What the caller fetched: a Request, or the absolute URL as it was at the call. */
+  readonly input: Request | string;
   /** The request's method as given, for the held-request summary. */
   readonly method: string;
   /** The caller's signal: a held request that it aborts is never sent. */
@@ -14,6 +16,10 @@ export interface RequestTemplate {
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
+
+/** Never written to: each send spreads them into objects of its own. */
+const none: Record<string, string> = {};
+const bare: RequestInit & { headers: Record<string, string> } = { headers: none };
 
 /** Bodies that fetch reads afresh on every call and that cannot change after it: the same bytes each send. */
 const resendable = (body: unknown) => body == null || typeof body === 'string' || body instanceof Blob;
@@ -35,15 +41,17 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' });
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: RequestInfo | URL, init?: RequestInit): RequestTemplate {
+export function createRequestTemplate(input: Request | string, init?: RequestInit): RequestTemplate {
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
-  const headers: Record<string, string> = Object.fromEntries(new Headers(request?.headers ?? init?.headers));
-  const saved = { ...init, headers };
+  // No init (most calls): shared empty records, not two objects per held call.
+  const headers: Record<string, string> = request || init?.headers ? Object.fromEntries(new Headers(request?.headers ?? init?.headers)) : none;
+  const saved = init ? { ...init, headers } : bare;
   const hasOwnAuthorization = 'authorization' in headers;
   let sends = 0;
   return {
+    input,
     method: (request ?? saved).method ?? 'GET',
     signal: (request ?? saved).signal,
     hasOwnAuthorization,
