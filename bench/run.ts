@@ -133,7 +133,7 @@ const subjectFailures = summaries.find((s) => s.contender === SUBJECT)?.failures
 const seconds = (performance.now() - clock) / 1000;
 
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of 4 slices (S1, S2).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of 4 slices (S1, S2) and of 3 paired storms (S3 drain).\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);

@@ -26,6 +26,10 @@ export const AuthContext = createContext<AuthContextValue | null>(null);
 /** What the provider is wired with, in main.tsx or a test. */
 export interface AuthProviderProps {
   session: AuthFetchClient;
+  /**
+   * The storage behind the session's getToken/setToken (main.tsx wires both to it): the provider
+   * follows it, so a sign-in (the session stores the token) and a sign-out (`clear()`) show here.
+   */
   tokens: TokenStorage;
   /** Loads the profile through authFetch, so an expired session holds it rather than signing out. */
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;

@@ -34,6 +34,8 @@ export interface TokenStorage {
   /**
    * Calls `listener` when the token is set or cleared, in this tab or, through
    * the browser's `storage` event, in another tab of the app. Returns an undo.
+   * AuthContext depends on it: a storage of your own must call its listeners
+   * from `setToken` and `clear`.
    */
   subscribe(listener: () => void): () => void;
 }

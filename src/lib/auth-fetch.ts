@@ -113,6 +113,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 
   /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
   async function send(template: RequestTemplate): Promise<Response> {
+    // Let go just before stop(): nothing is sent after it, and no 401 could be held by a stopped chart.
+    if (stopped) throw sessionEnded();
     const token = options.getToken();
     const session = ends;
     const response = await fetchNow()(...template.next(token));

@@ -17,9 +17,8 @@ export interface RequestTemplate {
   next(token: string | null): Parameters<typeof fetch>;
 }
 
-/** Never written to: each send spreads them into objects of its own. */
+/** Never written to: each send spreads it into a record of its own. */
 const none: Record<string, string> = {};
-const bare: RequestInit & { headers: Record<string, string> } = { headers: none };
 
 /** Bodies that fetch reads afresh on every call and that cannot change after it: the same bytes each send. */
 const resendable = (body: unknown) => body == null || typeof body === 'string' || body instanceof Blob;
@@ -45,9 +44,9 @@ export function createRequestTemplate(input: Request | string, init?: RequestIni
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
-  // No init (most calls): shared empty records, not two objects per held call.
+  // No headers to copy (most calls): one shared empty record, not one more object per held call.
   const headers: Record<string, string> = request || init?.headers ? Object.fromEntries(new Headers(request?.headers ?? init?.headers)) : none;
-  const saved = init ? { ...init, headers } : bare;
+  const saved = { ...init, headers };
   const hasOwnAuthorization = 'authorization' in headers;
   let sends = 0;
   return {
@@ -57,7 +56,8 @@ export function createRequestTemplate(input: Request | string, init?: RequestIni
     hasOwnAuthorization,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
-      const sent = token !== null && !hasOwnAuthorization ? { ...headers, authorization: `Bearer ${token}` } : headers;
+      // A record of its own each time: fetch, or a wrapper around it, may change what it is given.
+      const sent = token !== null && !hasOwnAuthorization ? { ...headers, authorization: `Bearer ${token}` } : { ...headers };
       // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
       return request ? [replayable && request.body ? request.clone() : request, { headers: sent }] : [input, { ...saved, headers: sent }];
     },

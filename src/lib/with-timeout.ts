@@ -8,7 +8,8 @@
  */
 export function withTimeout<T>(ms: number, signal: AbortSignal, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const timed = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
-  // `timed` is ours alone, so its one `onabort` slot is free.
-  const deadline = new Promise<never>((_, reject) => (timed.aborted ? reject(timed.reason) : (timed.onabort = () => reject(timed.reason))));
+  const deadline = new Promise<never>((_, reject) =>
+    timed.aborted ? reject(timed.reason) : timed.addEventListener('abort', () => reject(timed.reason)),
+  );
   return Promise.race([task(timed), deadline]);
 }

@@ -34,3 +34,39 @@ it('settles a call that was in flight at stop() and answered 401 after it', asyn
   ]);
   expect(outcome).toBe('AuthExpiredError');
 });
+
+/**
+ * Found by review: a held call let go (a token adopted) in the same tick as
+ * stop() was sent after the stop, and its 401 then waited on the stopped chart
+ * forever. It now rejects with AuthExpiredError and is not sent.
+ */
+it('settles a held call let go in the same tick as stop(), without sending it', async () => {
+  let token = 'alice-token';
+  const sent: Array<string | null> = [];
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => {
+      token = next;
+    },
+    validate: async () => false,
+    reauthenticate: async () => 'never-used',
+    allowedOrigins: ['https://api.test'],
+    fetch: async (_input, init) => {
+      sent.push(new Headers(init?.headers).get('authorization'));
+      return new Response('{}', { status: 401 });
+    },
+  });
+  client.actor.send({ type: 'token.expiring' });
+  const call = client.authFetch('https://api.test/api/credits');
+  client.adoptToken('bob-token');
+  client.stop();
+  const outcome = await Promise.race([
+    call.then(() => 'resolved', (error: unknown) => (error instanceof AuthExpiredError ? 'AuthExpiredError' : String(error))),
+    (async () => {
+      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+      return 'still pending';
+    })(),
+  ]);
+  expect(outcome).toBe('AuthExpiredError');
+  expect(sent).toEqual([]);
+});
