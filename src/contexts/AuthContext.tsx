@@ -76,7 +76,12 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
       // Stored by the session, which tells the token storage, which tells this provider.
       signedInWith: session.adoptToken,
       refreshSession: session.reconnect,
-      signOut: tokens.clear,
+      signOut: () => {
+        // Held requests are given up before the token goes, not a render later (the effect above
+        // does it when another tab signs out).
+        session.actor.send({ type: 'session.ended' });
+        tokens.clear();
+      },
     }),
     [session, tokens, user, signedIn, needsReauth],
   );
