@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { AuthExpiredError } from '../../src/lib/auth-errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { callOutcome } from './support/call-outcome.ts';
 
 /**
  * Found by review: a call still out when the session ends (the user signs
@@ -31,13 +31,6 @@ function world() {
   return { client, sent, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
 }
 
-async function outcome(call: Promise<Response>): Promise<string> {
-  return call.then(
-    (response) => `answered ${response.status}`,
-    (error: unknown) => (error instanceof AuthExpiredError ? 'AuthExpiredError' : String(error)),
-  );
-}
-
 describe('a call in flight when the session ends', () => {
   it('is not replayed with the next user’s token after a sign-out and a new sign-in', async () => {
     const { client, sent, signOut } = world();
@@ -45,7 +38,7 @@ describe('a call in flight when the session ends', () => {
     signOut();
     client.adoptToken('bob-token');
     sent[0]!.answer(new Response('{}', { status: 401 }));
-    expect(await outcome(call)).toBe('AuthExpiredError');
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
     expect(sent.map((s) => s.authorization)).toEqual(['Bearer alice-token']);
     client.stop();
   });
@@ -56,7 +49,7 @@ describe('a call in flight when the session ends', () => {
     client.stop();
     client.adoptToken('bob-token');
     sent[0]!.answer(new Response('{}', { status: 401 }));
-    expect(await outcome(call)).toBe('AuthExpiredError');
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
     expect(sent).toHaveLength(1);
   });
 
@@ -65,7 +58,7 @@ describe('a call in flight when the session ends', () => {
     const call = client.authFetch('https://api.test/api/credits');
     client.adoptToken('alice-token-2');
     sent[0]!.answer(new Response('{}', { status: 401 }));
-    expect(await outcome(call)).toBe('answered 200');
+    expect(await callOutcome(call)).toBe('answered 200');
     expect(sent.map((s) => s.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token-2']);
     client.stop();
   });

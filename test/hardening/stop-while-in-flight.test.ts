@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { expect, it } from 'vitest';
-import { AuthExpiredError } from '../../src/lib/auth-errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { callOutcome } from './support/call-outcome.ts';
 
 /**
  * README: "stop() rejects every held request and every later call"; issue 2:
@@ -24,15 +24,7 @@ it('settles a call that was in flight at stop() and answered 401 after it', asyn
   expect(answers).toHaveLength(1); // in flight
   client.stop();
   answers[0]!(new Response('{}', { status: 401 }));
-  // Deterministic: either it settles within a few turns of the event loop, or it never will.
-  const outcome = await Promise.race([
-    call.then(() => 'resolved', (error: unknown) => (error instanceof AuthExpiredError ? 'AuthExpiredError' : String(error))),
-    (async () => {
-      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
-      return 'still pending';
-    })(),
-  ]);
-  expect(outcome).toBe('AuthExpiredError');
+  expect(await callOutcome(call)).toBe('AuthExpiredError');
 });
 
 /**
@@ -60,13 +52,6 @@ it('settles a held call let go in the same tick as stop(), without sending it', 
   const call = client.authFetch('https://api.test/api/credits');
   client.adoptToken('bob-token');
   client.stop();
-  const outcome = await Promise.race([
-    call.then(() => 'resolved', (error: unknown) => (error instanceof AuthExpiredError ? 'AuthExpiredError' : String(error))),
-    (async () => {
-      for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
-      return 'still pending';
-    })(),
-  ]);
-  expect(outcome).toBe('AuthExpiredError');
+  expect(await callOutcome(call)).toBe('AuthExpiredError');
   expect(sent).toEqual([]);
 });

@@ -41,6 +41,18 @@ function renderProbe(signInWithPopup: () => Promise<string>) {
 
 const state = () => screen.getByTestId('state').textContent;
 
+/** Signed in, then the session expires with the credits call held: the banner would be asking to reconnect. */
+async function signedInWithCreditsHeld(): Promise<{ held: Promise<unknown> }> {
+  fixture = await createSessionFixture({ signedIn: true });
+  renderProbe(() => fixture.issueToken());
+  await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  fixture.store.expireSessions();
+  const held = getCredits();
+  await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+  // Wrapped: an async function returning the promise itself would wait for it to settle.
+  return { held };
+}
+
 describe('AuthProvider with useGoogleSignIn', () => {
   it('signs in through the popup, adopts the token and loads the user', async () => {
     fixture = await createSessionFixture({ signedIn: false });
@@ -85,12 +97,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
   });
 
   it('signs out with requests held: they are given up at once, never replayed for the next sign-in', async () => {
-    fixture = await createSessionFixture({ signedIn: true });
-    renderProbe(() => fixture.issueToken());
-    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
-    fixture.store.expireSessions();
-    const held = getCredits();
-    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const { held } = await signedInWithCreditsHeld();
     const sent: string[] = [];
     server.events.on('request:start', ({ request }) => void sent.push(new URL(request.url).pathname));
 
@@ -107,12 +114,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
   });
 
   it('signs out when another tab signs out: held requests are given up, the sign-in page shows', async () => {
-    fixture = await createSessionFixture({ signedIn: true });
-    renderProbe(() => fixture.issueToken());
-    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
-    fixture.store.expireSessions();
-    const held = getCredits();
-    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const { held } = await signedInWithCreditsHeld();
 
     // The other tab clears the storage the tabs share; the browser tells this one with a storage event.
     fixture.storage.removeItem('quiet-session.token');
