@@ -92,8 +92,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
 
-  /** Parks the caller until the machine lets its request go, then answers it with `then(template)`. */
-  // Its callers turn a throw into a rejection (authFetch's try, send's async).
+  /**
+   * Parks the caller until the machine lets its request go, then answers it with `then(template)`.
+   * It may throw: its callers turn that into a rejection (authFetch's try, send being async).
+   */
   function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, then: (template: RequestTemplate) => Promise<Response>): Promise<Response> {
     // Already aborted: rejects with the signal's reason, never held.
     template.signal?.throwIfAborted();
