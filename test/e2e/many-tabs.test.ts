@@ -44,6 +44,15 @@ async function openSignedInTab(context: BrowserContext, url: string): Promise<Pa
   return page;
 }
 
+/** Opens the studio in the first tab of `context` and signs in through the popup, as a user does. */
+async function signInFirstTab(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await signIn(context, page);
+  await studioLoaded(page);
+  return page;
+}
+
 /** The studio has answered every start-up call: user, credits, health. */
 async function studioLoaded(page: Page): Promise<void> {
   await page.getByLabel('Prompt').waitFor();
@@ -60,10 +69,7 @@ describe('three tabs of the studio, in Chromium', () => {
   it('expire together, validate once, follow one popup, and all three come back from one reconnect', async () => {
     const shot = screenshots('three-tabs');
     const { context } = browser;
-    const first = await context.newPage();
-    await first.goto(app.url);
-    await signIn(context, first);
-    await studioLoaded(first);
+    const first = await signInFirstTab(context, app.url);
     const second = await openSignedInTab(context, app.url);
     const third = await openSignedInTab(context, app.url);
     const tabs = [first, second, third];
@@ -113,10 +119,7 @@ describe('three tabs of the studio, in Chromium', () => {
     const fresh = await launchChromium();
     try {
       const { context } = fresh;
-      const first = await context.newPage();
-      await first.goto(app.url);
-      await signIn(context, first);
-      await studioLoaded(first);
+      const first = await signInFirstTab(context, app.url);
       const second = await openSignedInTab(context, app.url);
       await expireSession(first);
       await second.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();

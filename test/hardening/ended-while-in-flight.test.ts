@@ -3,13 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { callOutcome } from './support/call-outcome.ts';
 
-/**
- * Found by review: a call still out when the session ends (the user signs
- * out, or the client is stopped) and answered 401 after the next user has
- * signed in used to be sent again at once with the next user's token, since
- * "the token changed while it was out" looked like a plain token refresh.
- * Such a call now rejects with AuthExpiredError and is never sent again.
- */
 /** The first send waits for the test to answer it; any later send is answered 200 at once. */
 function world() {
   let token: string | null = 'alice-token';
@@ -31,6 +24,13 @@ function world() {
   return { client, sent, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
 }
 
+/**
+ * Found by review: a call still out when the session ends (the user signs
+ * out, or the client is stopped) and answered 401 after the next user has
+ * signed in used to be sent again at once with the next user's token, since
+ * "the token changed while it was out" looked like a plain token refresh.
+ * Such a call now rejects with AuthExpiredError and is never sent again.
+ */
 describe('a call in flight when the session ends', () => {
   it('is not replayed with the next user’s token after a sign-out and a new sign-in', async () => {
     const { client, sent, signOut } = world();
