@@ -128,7 +128,8 @@ export const sessionMachine = setup({
     resetReauthFailures: assign({ reauthFailures: 0 }),
   },
   guards: {
-    isSessionValid: (_, params: { valid: boolean }) => params.valid,
+    // Taken in validateSession's onDone only: the event's output is the backend's answer.
+    isSessionValid: ({ event }) => (event as { output?: unknown }).output === true,
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
   },
@@ -179,7 +180,7 @@ export const sessionMachine = setup({
             src: 'validateSession',
             onDone: [
               {
-                guard: { type: 'isSessionValid', params: ({ event }) => ({ valid: event.output }) },
+                guard: 'isSessionValid',
                 target: '#session.active',
                 actions: releaseQueue,
               },

@@ -47,17 +47,19 @@ export interface AuthProviderProps {
  * </AuthProvider>
  */
 export function AuthProvider({ session, tokens, loadUser, children }: AuthProviderProps) {
-  // The stored token decides, in this tab and the others: they share it.
-  const signedIn = useSyncExternalStore(tokens.subscribe, tokens.hasToken);
+  // The stored token decides who is signed in, in this tab and the others: they share it.
+  const account = useSyncExternalStore(tokens.subscribe, tokens.account);
+  const signedIn = account !== null;
   const [user, setUser] = useState(tokens.getUser);
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
 
   useEffect(() => {
-    if (!signedIn) {
+    if (account === null) {
       // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
       session.actor.send({ type: 'session.ended' });
       return setUser(null);
     }
+    // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
     loadUser({ signal: controller.signal }).then((loaded) => {
@@ -65,7 +67,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
       setUser(loaded);
     }, () => {});
     return () => controller.abort();
-  }, [signedIn, session, loadUser, tokens]);
+  }, [account, session, loadUser, tokens]);
 
   const value = useMemo<AuthContextValue>(
     () => ({

@@ -9,6 +9,7 @@ import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
 import { openSignInPopup } from './google-popup.ts';
 import { createSignInState } from './popup-message.ts';
+import { lastTokenClaims } from './token-claims.ts';
 
 // Re-exported so that API modules import their fetch from the auth module, as the seed did.
 export { authFetch };
@@ -23,8 +24,12 @@ export interface User {
 
 /** Where the token and the (non-secret) profile of the signed-in user are kept. */
 export interface TokenStorage {
-  /** Whether someone is signed in, without handing the token out. */
-  hasToken(): boolean;
+  /**
+   * Who is signed in, without handing the token out: the token's `sub` claim
+   * ('' when the token does not say), null when nobody is. AuthContext loads
+   * the profile again when it changes.
+   */
+  account(): string | null;
   getToken(): string | null;
   setToken(token: string): void;
   /** The last known profile, so that a reload renders at once, even while the session is expired. */
@@ -51,6 +56,7 @@ const userKey = 'quiet-session.user';
  * createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, ... });
  */
 export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
+  const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
   const changed = () => listeners.forEach((listener) => listener());
   // Another tab signed in or out (`key` is null when it cleared the whole storage).
@@ -58,7 +64,10 @@ export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' 
     if (event.key === tokenKey || event.key === null) changed();
   };
   return {
-    hasToken: () => storage.getItem(tokenKey) !== null,
+    account: () => {
+      const token = storage.getItem(tokenKey);
+      return token === null ? null : String(claims(token).sub ?? '');
+    },
     getToken: () => storage.getItem(tokenKey),
     setToken: (token) => {
       storage.setItem(tokenKey, token);

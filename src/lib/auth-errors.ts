@@ -1,4 +1,5 @@
 import { DEV } from './dev.ts';
+import { urlSummary } from './url-summary.ts';
 
 /**
  * Errors a caller of authFetch or the re-auth popup can meet. Each is named
@@ -19,8 +20,8 @@ export class QuietSessionError extends Error {
 
 /**
  * The session ended before a held request could be sent with a valid token:
- * the client was stopped, or re-authentication was given up. The request was
- * never sent (again).
+ * the user signed out, another account signed in, the client was stopped, or
+ * re-authentication was given up. The request was never sent (again).
  *
  * @example
  * client.stop(); // every held call rejects: err instanceof AuthExpiredError
@@ -41,11 +42,9 @@ export class BodyNotReplayableError extends QuietSessionError {
   override name = 'BodyNotReplayableError';
   readonly request: Request;
   constructor(request: Request) {
-    const url = new URL(request.url);
-    // The query string is left out: it may carry secrets.
     // A developer's mistake (a stream body): production keeps the request and drops the advice.
     super(
-      `${request.method} ${url.origin}${url.pathname}: ` +
+      `${request.method} ${urlSummary(request.url)}: ` +
         (DEV
           ? 'got 401 and cannot be replayed: its body was a ReadableStream, which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.'
           : 'a ReadableStream body cannot be replayed.'),

@@ -4,8 +4,10 @@ import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.
 import { DEV } from './dev.ts';
 import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
 import { createHeldRequests } from './held-requests.ts';
+import { urlSummary } from './url-summary.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { watchSessionSignals } from './session-signals.ts';
+import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 import { withTimeout } from './with-timeout.ts';
 
@@ -49,7 +51,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   if (DEV) assertAuthFetchOptions(options);
   const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
   const clock = options.clock as { now?: () => number } | undefined;
-  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now() });
+  const claims = lastTokenClaims();
+  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now(), claims });
   let lastId = 0;
   let stopped = false;
   /** Counts the ends of the session (sign-out, stop): a call out at that moment is never sent again. */
@@ -102,22 +105,31 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     const id = String(++lastId);
     // One promise per held call, the caller's own: thousands can wait at once.
     const released = held.wait(id, template.signal, then, template);
-    // For messages and the inspector: no query string, which may carry secrets. Without one, the
-    // very string the template keeps (input is a Request or an absolute URL here).
+    // Input is a Request or an absolute URL here; without a query, urlSummary gives back the very string the template keeps.
     const { input } = template;
-    const url = (input instanceof Request ? input.url : input).replace(/[?#].*/s, '');
+    const url = urlSummary(input instanceof Request ? input.url : input);
     actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
     return released;
   }
 
+  /**
+   * The token to send `template` with now: the current one, unless it speaks for another account than the
+   * call was made for (someone else signed in, here or in another tab). Such a call is not sent: it would act for them.
+   */
+  const tokenFor = (template: RequestTemplate) => {
+    const token = options.getToken();
+    if (claims(token).sub !== template.account) throw sessionEnded();
+    return token;
+  };
+
   /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
-  const replay = (template: RequestTemplate) => fetchNow()(...template.next(options.getToken()));
+  const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template)));
 
   /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
   async function send(template: RequestTemplate): Promise<Response> {
     // Let go just before stop(): nothing is sent after it, and no 401 could be held by a stopped chart.
     if (stopped) throw sessionEnded();
-    const token = options.getToken();
+    const token = tokenFor(template);
     const session = ends;
     const response = await fetchNow()(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
@@ -142,10 +154,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (!allowedOriginsNow(options).includes(url.origin)) return fetchNow()(input, init);
       // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
       input = input instanceof Request ? input : url.href;
-      const template = createRequestTemplate(input, init);
+      const token = options.getToken();
+      const template = createRequestTemplate(input, init, claims(token).sub);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
-      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(options.getToken())) return hold('request.held', template, send);
+      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(token)) return hold('request.held', template, send);
       return send(template);
     } catch (error) {
       return Promise.reject(error);
@@ -173,9 +186,9 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   };
 }
 
-/** For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out, or sign-in given up. */
-const sessionEnded = () =>
-  new AuthExpiredError('The session ended (signed out, stopped or sign-in given up): request not sent.');
+/** For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out, another account signed in, or sign-in given up. */
+// Shown to users by the app's components: plain words; AuthExpiredError's doc lists the causes.
+const sessionEnded = () => new AuthExpiredError('The session ended: request not sent.');
 
 let installed: AuthFetchClient | null = null;
 

@@ -13,6 +13,8 @@ export interface RequestTemplate {
   readonly signal?: AbortSignal | null;
   /** True when the caller set its own Authorization header: we keep it and leave its 401s alone. */
   readonly hasOwnAuthorization: boolean;
+  /** The account the call was made for: its token's `sub` claim (undefined when tokens do not say). Never sent for another. */
+  readonly account: unknown;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
@@ -37,10 +39,10 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * headers.
  *
  * @example
- * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' });
+ * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init?: RequestInit): RequestTemplate {
+export function createRequestTemplate(input: Request | string, init: RequestInit | undefined, account: unknown): RequestTemplate {
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
@@ -54,6 +56,7 @@ export function createRequestTemplate(input: Request | string, init?: RequestIni
     method: (request ?? saved).method ?? 'GET',
     signal: (request ?? saved).signal,
     hasOwnAuthorization,
+    account,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
       // A record of its own each time: fetch, or a wrapper around it, may change what it is given.

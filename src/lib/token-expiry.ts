@@ -1,24 +1,4 @@
-/**
- * When a JWT says it expires, in ms since the epoch; null when the token is
- * not a JWT or has no numeric `exp`. The signature is not checked: that is the
- * server's job, and the server stays the judge (see `createExpiryAwareness`).
- *
- * @example
- * readTokenExpiry('eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDB9.sig'); // 1700000000000
- */
-export function readTokenExpiry(token: string | null): number | null {
-  const payload = token?.split('.')[1];
-  if (!payload) return null;
-  try {
-    // atob is forgiving about missing padding; base64url only needs its two letters swapped back.
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
-    // Number.isFinite is false for anything that is not a number.
-    return Number.isFinite(exp) ? (exp as number) * 1000 : null;
-  } catch {
-    return null;
-  }
-}
+import type { TokenClaims } from './token-claims.ts';
 
 /** What the session knows about the current token's lifetime. */
 export interface ExpiryAwareness {
@@ -32,17 +12,21 @@ export interface ExpiryAwareness {
 
 /**
  * @example
- * const expiry = createExpiryAwareness({ leadMs: 60_000, now: Date.now });
+ * const expiry = createExpiryAwareness({ leadMs: 60_000, now: Date.now, claims: lastTokenClaims() });
  * if (expiry.isExpiring(token)) holdAndValidate();
  */
-export function createExpiryAwareness(options: { leadMs: number; now: () => number }): ExpiryAwareness {
+export function createExpiryAwareness(options: {
+  leadMs: number;
+  now: () => number;
+  /** Where claims are read: a `lastTokenClaims()`, shared so that each token is parsed once. */
+  claims: (token: string | null) => TokenClaims;
+}): ExpiryAwareness {
   let vouched: string | null = null;
-  // The token asked about last and its expiry: every request asks, and the token rarely changes.
-  let known: [string | null, number | null] | undefined;
+  const { claims } = options;
   const msUntilExpiring = (token: string | null) => {
-    if (known?.[0] !== token) known = [token, readTokenExpiry(token)];
-    const exp = known[1];
-    return exp === null ? null : exp - options.leadMs - options.now();
+    const { exp } = claims(token);
+    // Number.isFinite is false for anything that is not a number.
+    return Number.isFinite(exp) ? (exp as number) * 1000 - options.leadMs - options.now() : null;
   };
   return {
     msUntilExpiring,

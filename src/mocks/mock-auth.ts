@@ -1,7 +1,7 @@
 import { HttpResponse } from 'msw';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
 import type { MockStore } from './mock-store.ts';
-import { mockAccount } from './mock-data.ts';
+import { mockAccount, type MockAccount } from './mock-data.ts';
 
 /** The key of the mock backend. Not a secret: the mock exists only in dev, tests and the demo build. */
 export const mockSigningKey = 'quiet-session-mock-backend-hs256';
@@ -36,16 +36,16 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
       if (typeof code !== 'string') return false;
       return (await verifyJwt(code, mockSigningKey, now()))?.typ === 'google-code';
     },
-    /** What FastAPI's Google callback answers: an access token that lives `store.tokenLifetimeSec()`. */
-    async issueAccessToken() {
+    /** What FastAPI's Google callback answers: an access token for `account` that lives `store.tokenLifetimeSec()`. */
+    async issueAccessToken(account: MockAccount = mockAccount) {
       const iat = now() / 1000;
       const expiresIn = store.tokenLifetimeSec();
       const claims: AccessClaims = {
-        sub: mockAccount.id,
+        sub: account.id,
         typ: 'access',
-        email: mockAccount.email,
-        name: mockAccount.name,
-        role: mockAccount.role,
+        email: account.email,
+        name: account.name,
+        role: account.role,
         iat,
         exp: iat + expiresIn,
       };

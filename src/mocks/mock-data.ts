@@ -4,12 +4,28 @@
  */
 
 /** The account the mock Google consent page offers. */
-export const mockAccount = {
+export const mockAccount: MockAccount = {
   id: 'user-ada',
   email: 'ada@quiet.studio',
   name: 'Ada Lovelace',
   role: 'admin',
-} as const;
+};
+
+/** A second account, signed in by tests of an account switch (the consent page offers only the first). */
+export const otherMockAccount: MockAccount = {
+  id: 'user-grace',
+  email: 'grace@quiet.studio',
+  name: 'Grace Hopper',
+  role: 'member',
+};
+
+/** A Google account the mock backend issues tokens for. */
+export interface MockAccount {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly role: string;
+}
 
 /** One row of `/api/admin/batches`. */
 export interface MockBatch {

@@ -8,6 +8,7 @@ import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
 import { AuthExpiredError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -122,6 +123,24 @@ describe('AuthProvider with useGoogleSignIn', () => {
     await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
     await waitFor(() => expect(state()).toBe('signed out as nobody; needsReauth=false'));
     expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: 'active', context: { queue: [] } });
+  });
+
+  it('follows another tab signing in as another account: that profile shows, held requests are given up, not sent as them', async () => {
+    const { held } = await signedInWithCreditsHeld();
+    const sent: Array<string | null> = [];
+    server.events.on('request:start', ({ request }) => {
+      if (new URL(request.url).pathname === '/api/credits') sent.push(request.headers.get('authorization'));
+    });
+    const grace = await fixture.issueToken(otherMockAccount);
+
+    // The other tab stores Grace's token in the storage the tabs share, then tab sync hands it over.
+    fixture.storage.setItem('quiet-session.token', grace);
+    window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: 'its token', newValue: grace }));
+    fixture.client.adoptToken(grace);
+    await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
+    await waitFor(() => expect(state()).toBe('signed in as Grace Hopper; needsReauth=false'));
+    expect(sent).not.toContain(`Bearer ${grace}`);
+    server.events.removeAllListeners();
   });
 
   it('signs in when another tab signs in', async () => {

@@ -5,6 +5,7 @@ import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetch
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
+import type { MockAccount } from '../../../src/mocks/mock-data.ts';
 import { createMemoryStorage, createMockStore, type KeyValueStorage, type MockStore } from '../../../src/mocks/mock-store.ts';
 
 /** A deferred re-auth: the test decides when and how the "popup" ends. */
@@ -36,8 +37,8 @@ export interface SessionFixture {
   client: AuthFetchClient;
   /** Each call to reauthenticate pushes a deferred here. */
   reauths: Deferred<string>[];
-  /** A fresh token from the mock backend, as Google sign-in would give. */
-  issueToken: () => Promise<string>;
+  /** A fresh token from the mock backend, as Google sign-in would give (for Ada unless told). */
+  issueToken: (account?: MockAccount) => Promise<string>;
   dispose: () => void;
 }
 
@@ -52,7 +53,7 @@ export async function createSessionFixture(options: {
   const store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
   const auth = createMockAuth(store);
-  const issueToken = async () => (await auth.issueAccessToken()).access_token;
+  const issueToken = async (account?: MockAccount) => (await auth.issueAccessToken(account)).access_token;
   const storage = createMemoryStorage();
   const tokens = createTokenStorage(storage);
   if (options.signedIn) tokens.setToken(await issueToken());

@@ -1,0 +1,117 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { callOutcome } from './support/call-outcome.ts';
+
+/** A JWT-shaped token for `sub`; `n` tells two tokens of one account apart. Unsigned: the client never checks. */
+const token = (sub: string, n: number) => `h.${Buffer.from(JSON.stringify({ sub, n })).toString('base64url')}.s`;
+const ada1 = token('ada', 1);
+const ada2 = token('ada', 2);
+const bob = token('bob', 1);
+
+/**
+ * ada's first token has expired at the backend; every other token is good.
+ * The first call's send waits for the test to answer it when `holdFirst`.
+ * `signIn` is the Google account the Reconnect popup comes back with.
+ */
+function world(args: { signIn?: string; holdFirst?: boolean } = {}) {
+  let stored: string | null = ada1;
+  const sent: Array<{ url: string; authorization: string | null }> = [];
+  let answerFirst: ((response: Response) => void) | undefined;
+  const client = createAuthFetch({
+    getToken: () => stored,
+    setToken: (next) => {
+      stored = next;
+    },
+    validate: async ({ token: current }) => current !== ada1,
+    reauthenticate: async () => args.signIn ?? ada2,
+    allowedOrigins: ['https://api.test'],
+    fetch: (input, init) => {
+      const authorization = new Headers(init?.headers).get('authorization');
+      sent.push({ url: String(input), authorization });
+      const answer = new Response('{}', { status: authorization === `Bearer ${ada1}` ? 401 : 200 });
+      if (args.holdFirst && sent.length === 1) return new Promise<Response>((resolve) => (answerFirst = resolve));
+      return Promise.resolve(answer);
+    },
+  });
+  return {
+    client,
+    /** Who each request went out as. */
+    sentAs: () => sent.map((s) => (s.authorization === `Bearer ${bob}` ? 'bob' : s.authorization === null ? 'none' : 'ada')),
+    /** Another tab stores a token: this tab's storage has it before any message arrives. */
+    storedElsewhere: (next: string) => {
+      stored = next;
+    },
+    answerFirst: (status: number) => answerFirst!(new Response('{}', { status })),
+  };
+}
+
+/**
+ * Found by review: held requests were replayed with whatever token came
+ * next. When the user pressed Reconnect and picked another Google account in
+ * the popup, or another tab signed in as someone else, ada's held POSTs were
+ * sent as bob: his credits spent on her job. A call is now only ever sent for
+ * the account it was made for (the token's `sub`): for another one it
+ * rejects with AuthExpiredError, and the session goes on as the new account.
+ */
+describe('another account signing in while requests are held', () => {
+  it('gives up the held calls when Reconnect comes back as another account, and goes on as that account', async () => {
+    const { client, sentAs } = world({ signIn: bob });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const credits = client.authFetch('https://api.test/api/credits');
+    client.reconnect();
+    expect(await callOutcome(generate)).toBe('AuthExpiredError');
+    expect(await callOutcome(credits)).toBe('AuthExpiredError');
+    expect(sentAs()).toEqual(['ada']);
+    expect(await callOutcome(client.authFetch('https://api.test/api/credits'))).toBe('answered 200');
+    expect(sentAs()).toEqual(['ada', 'bob']);
+    expect(client.actor.getSnapshot().value).toBe('active');
+    client.stop();
+  });
+
+  it('still replays every held call when Reconnect comes back as the same account with a new token', async () => {
+    const { client, sentAs } = world({ signIn: ada2 });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const credits = client.authFetch('https://api.test/api/credits');
+    client.reconnect();
+    expect([await callOutcome(generate), await callOutcome(credits)]).toEqual(['answered 200', 'answered 200']);
+    expect(sentAs()).toEqual(['ada', 'ada', 'ada']);
+    client.stop();
+  });
+
+  it('gives up the held calls when another tab signs in as another account', async () => {
+    const { client, sentAs, storedElsewhere } = world();
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const credits = client.authFetch('https://api.test/api/credits');
+    // What tab sync does: the other tab's token is in the shared storage, then its message arrives.
+    storedElsewhere(bob);
+    client.adoptToken(bob);
+    expect([await callOutcome(generate), await callOutcome(credits)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+    expect(sentAs()).toEqual(['ada']);
+    client.stop();
+  });
+
+  it('does not send a call again as another account when its 401 comes back after that account signed in elsewhere', async () => {
+    const { client, sentAs, storedElsewhere, answerFirst } = world({ holdFirst: true });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    storedElsewhere(bob);
+    answerFirst(401);
+    expect(await callOutcome(generate)).toBe('AuthExpiredError');
+    expect(sentAs()).toEqual(['ada']);
+    client.stop();
+  });
+
+  it('sends a call again when its 401 comes back after the same account refreshed its token elsewhere', async () => {
+    const { client, sentAs, storedElsewhere, answerFirst } = world({ holdFirst: true });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    storedElsewhere(ada2);
+    answerFirst(401);
+    expect(await callOutcome(generate)).toBe('answered 200');
+    expect(sentAs()).toEqual(['ada', 'ada']);
+    client.stop();
+  });
+});
