@@ -129,7 +129,7 @@ export const sessionMachine = setup({
   },
   guards: {
     // Taken in validateSession's onDone only: the event's output is the backend's answer.
-    isSessionValid: ({ event }) => (event as { output?: unknown }).output === true,
+    isSessionValid: ({ event }) => (event as { output?: boolean }).output === true,
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
   },

@@ -54,7 +54,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
 
   useEffect(() => {
-    if (account === null) {
+    if (!signedIn) {
       // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
       session.actor.send({ type: 'session.ended' });
       return setUser(null);
