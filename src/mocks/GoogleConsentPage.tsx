@@ -1,17 +1,22 @@
 import { useState } from 'react';
-import { mockAccount } from './mock-data.ts';
+import { mockAccounts, type MockAccount } from './mock-data.ts';
 
-/** Asks the mock "Google" for an authorization code. No app token is involved: this is Google's side. */
-async function authorize(): Promise<string> {
-  const response = await fetch('/mock-google/authorize', { method: 'POST' });
+/** Asks the mock "Google" for an authorization code for `account`. No app token is involved: this is Google's side. */
+async function authorize(account: MockAccount): Promise<string> {
+  const response = await fetch('/mock-google/authorize', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ account: account.id }),
+  });
   if (!response.ok) throw new Error(`The mock Google answered ${response.status}.`);
   return ((await response.json()) as { code: string }).code;
 }
 
 /**
  * `/auth/google/consent`: the mock backend's stand-in for Google's account
- * chooser, shown in the sign-in popup. "Continue as …" gets a code and goes
- * to the app's callback page, as Google's redirect would.
+ * chooser, shown in the sign-in popup. "Continue as …" (one button per mock
+ * account: choosing someone else is how a user switches accounts) gets a code
+ * and goes to the app's callback page, as Google's redirect would.
  *
  * @example
  * if (location.pathname === '/auth/google/consent') root.render(<GoogleConsentPage />);
@@ -21,9 +26,9 @@ export function GoogleConsentPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const state = new URLSearchParams(window.location.search).get('state') ?? '';
 
-  const proceed = () => {
+  const proceed = (account: MockAccount) => {
     setBusy(true);
-    authorize().then(
+    authorize(account).then(
       (code) => window.location.replace(`/auth/google/callback?${new URLSearchParams({ code, state })}`),
       (error: unknown) => {
         setBusy(false);
@@ -37,19 +42,22 @@ export function GoogleConsentPage() {
       <p className="muted">Mock Google — plays Google sign-in for the demo</p>
       <h1>Choose an account</h1>
       <p>to continue to Quiet Session studio</p>
-      <div className="account">
-        <span className="avatar" aria-hidden="true">
-          {mockAccount.name[0]}
-        </span>
-        <span>
-          {mockAccount.name}
-          <br />
-          <small className="muted">{mockAccount.email}</small>
-        </span>
-      </div>
-      <button type="button" className="google-button" onClick={proceed} disabled={busy}>
-        {busy ? 'Signing in…' : `Continue as ${mockAccount.name}`}
-      </button>{' '}
+      {mockAccounts.map((account) => (
+        <div className="account" key={account.id}>
+          <span className="avatar" aria-hidden="true">
+            {account.name[0]}
+          </span>
+          <span>
+            {account.name}
+            <br />
+            <small className="muted">{account.email}</small>
+          </span>
+          <button type="button" className="google-button" onClick={() => proceed(account)} disabled={busy}>
+            {`Continue as ${account.name}`}
+          </button>
+        </div>
+      ))}
+      {busy ? <p className="muted">Signing in…</p> : null}
       <button type="button" className="link-button" onClick={() => window.close()}>
         Cancel
       </button>

@@ -1,6 +1,6 @@
 import { delay, http, HttpResponse } from 'msw';
 import { authed, type HandlerContext } from './handler-context.ts';
-import { mockAccount } from './mock-data.ts';
+import { mockAccount, mockAccounts } from './mock-data.ts';
 
 /**
  * FastAPI's auth routes and the slice of Google OAuth the popup needs:
@@ -18,17 +18,20 @@ export function authHandlers(ctx: HandlerContext) {
       `${base}/auth/me`,
       authed(ctx, ({ user }) => HttpResponse.json({ id: user.sub, email: user.email, name: user.name, role: user.role })),
     ),
-    http.post(`${base}/mock-google/authorize`, async () => {
+    // The account chosen on the consent page (`{ account: id }`; Ada when none is named).
+    http.post(`${base}/mock-google/authorize`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
-      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(), account: mockAccount });
+      const body = (await request.json().catch(() => null)) as { account?: unknown } | null;
+      const account = body?.account === undefined ? mockAccount : mockAccounts.find((a) => a.id === body.account);
+      if (!account) return HttpResponse.json({ detail: 'No such account' }, { status: 400 });
+      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account), account });
     }),
     http.post(`${base}/auth/google/callback`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
       const body = (await request.json().catch(() => null)) as { code?: unknown } | null;
-      if (!(await ctx.auth.isGoogleCode(body?.code))) {
-        return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
-      }
-      return HttpResponse.json(await ctx.auth.issueAccessToken());
+      const account = await ctx.auth.accountOfGoogleCode(body?.code);
+      if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
+      return HttpResponse.json(await ctx.auth.issueAccessToken(account));
     }),
   ];
 }

@@ -1,7 +1,7 @@
 import { HttpResponse } from 'msw';
 import { signJwt, verifyJwt, type JwtClaims } from './jwt.ts';
 import type { MockStore } from './mock-store.ts';
-import { mockAccount, type MockAccount } from './mock-data.ts';
+import { mockAccount, mockAccounts, type MockAccount } from './mock-data.ts';
 
 /** The key of the mock backend. Not a secret: the mock exists only in dev, tests and the demo build. */
 export const mockSigningKey = 'quiet-session-mock-backend-hs256';
@@ -26,15 +26,17 @@ export interface AccessClaims extends JwtClaims {
  */
 export function createMockAuth(store: MockStore, now: () => number = Date.now) {
   return {
-    /** A Google authorization code for the mock account: a short-lived signed token of its own kind. */
-    async issueGoogleCode(): Promise<string> {
+    /** A Google authorization code for `account`: a short-lived signed token of its own kind. */
+    async issueGoogleCode(account: MockAccount = mockAccount): Promise<string> {
       const iat = now() / 1000;
-      return signJwt({ sub: mockAccount.email, typ: 'google-code', iat, exp: iat + 120 }, mockSigningKey);
+      return signJwt({ sub: account.email, typ: 'google-code', iat, exp: iat + 120 }, mockSigningKey);
     },
-    /** True when `code` came from `issueGoogleCode` and is still fresh. */
-    async isGoogleCode(code: unknown): Promise<boolean> {
-      if (typeof code !== 'string') return false;
-      return (await verifyJwt(code, mockSigningKey, now()))?.typ === 'google-code';
+    /** The account a fresh `code` from `issueGoogleCode` was issued for; null for anything else. */
+    async accountOfGoogleCode(code: unknown): Promise<MockAccount | null> {
+      if (typeof code !== 'string') return null;
+      const claims = await verifyJwt(code, mockSigningKey, now());
+      if (claims?.typ !== 'google-code') return null;
+      return mockAccounts.find((account) => account.email === claims.sub) ?? null;
     },
     /** What FastAPI's Google callback answers: an access token for `account` that lives `store.tokenLifetimeSec()`. */
     async issueAccessToken(account: MockAccount = mockAccount) {

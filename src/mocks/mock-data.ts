@@ -11,13 +11,16 @@ export const mockAccount: MockAccount = {
   role: 'admin',
 };
 
-/** A second account, signed in by tests of an account switch (the consent page offers only the first). */
+/** A second account, to sign in as someone else (the consent page offers both; Ada comes first). */
 export const otherMockAccount: MockAccount = {
   id: 'user-grace',
   email: 'grace@quiet.studio',
   name: 'Grace Hopper',
   role: 'member',
 };
+
+/** The accounts of the mock Google's chooser. */
+export const mockAccounts: readonly MockAccount[] = [mockAccount, otherMockAccount];
 
 /** A Google account the mock backend issues tokens for. */
 export interface MockAccount {

@@ -109,6 +109,38 @@ describe('an expiring session in the studio, in Chromium', () => {
     }
   }, 90_000);
 
+  it('does not send what Ada held as Grace when the reconnect popup comes back as another account', async () => {
+    const shot = screenshots('other-account');
+    await signIn(context, page);
+    await page.locator('.user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    await page.getByText('Credits: 25').waitFor();
+    const prompt = page.getByLabel('Prompt');
+    const draft = 'An emerald pendant';
+    await prompt.fill(draft);
+    const generateSends: Array<string | undefined> = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/jewelry/generate')) generateSends.push(request.headers().authorization);
+    });
+
+    await expireSession(page);
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await popupOpened, 'Grace Hopper');
+
+    await banner.waitFor({ state: 'detached' });
+    // The held Generate is given up with a plain message; the page is Grace's from now on, the draft still there.
+    await page.locator('.problem').filter({ hasText: 'The session ended: request not sent.' }).waitFor();
+    await page.locator('.user').filter({ hasText: 'Grace Hopper' }).waitFor();
+    await shot(page, 'given-up');
+    expect(generateSends).toHaveLength(1); // the one that met the expiry; never resent with Grace's token
+    expect(await prompt.inputValue()).toBe(draft);
+    await page.getByText('Credits: 25').waitFor(); // nothing was generated, for either of them
+  }, 90_000);
+
   it('keeps the banner with a plain message when the popup is closed, and a second try works', async () => {
     const shot = screenshots('popup-closed');
     await signIn(context, page);
@@ -121,7 +153,7 @@ describe('an expiring session in the studio, in Chromium', () => {
     const firstPopup = context.waitForEvent('page');
     await banner.getByRole('button', { name: 'Reconnect' }).click();
     const popup = await firstPopup;
-    await popup.getByRole('button', { name: /^Continue as / }).waitFor();
+    await popup.getByRole('button', { name: /^Continue as Ada Lovelace$/ }).waitFor();
     await popup.close(); // the user closes the window without signing in
     await banner.getByText('The sign-in window was closed before you signed in. Press Reconnect to try again.').waitFor();
     await shot(page, 'closed-message');

@@ -75,6 +75,16 @@ describe('mock backend', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('signs in as the account chosen on the consent page, and refuses an unknown one', async () => {
+    const authorize = (account: string) =>
+      fetch(`${API}/mock-google/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account }) });
+    const { code } = (await (await authorize('user-grace')).json()) as { code: string };
+    const exchanged = await fetch(`${API}/auth/google/callback`, { method: 'POST', body: JSON.stringify({ code }) });
+    const { access_token: token } = (await exchanged.json()) as { access_token: string };
+    expect(await (await get('/auth/me', token)).json()).toMatchObject({ id: 'user-grace', name: 'Grace Hopper' });
+    expect((await authorize('user-nobody')).status).toBe(400);
+  });
+
   it('generates against credits and completes the workflow after its run time', async () => {
     const token = await signIn();
     const response = await fetch(`${API}/api/jewelry/generate`, {

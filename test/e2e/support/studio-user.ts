@@ -1,8 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 
 /**
- * Signs in as a user does: the Google button opens the popup, "Continue as …"
- * in it, and the popup closes itself.
+ * Signs in as a user does: the Google button opens the popup, "Continue as
+ * Ada Lovelace" in it, and the popup closes itself.
  *
  * @example
  * await signIn(context, page);
@@ -16,14 +16,14 @@ export async function signIn(context: BrowserContext, page: Page): Promise<void>
 }
 
 /**
- * Presses "Continue as …" on the mock Google page and waits for the popup to close itself.
+ * Presses "Continue as <account>" (Ada unless told) on the mock Google page and waits for the popup to close itself.
  *
  * @example
- * await continueInPopup(await context.waitForEvent('page'));
+ * await continueInPopup(await context.waitForEvent('page'), 'Grace Hopper');
  */
-export async function continueInPopup(popup: Page): Promise<void> {
+export async function continueInPopup(popup: Page, account = 'Ada Lovelace'): Promise<void> {
   const closed = popup.waitForEvent('close', { timeout: 15_000 });
-  await popup.getByRole('button', { name: /^Continue as / }).click();
+  await popup.getByRole('button', { name: `Continue as ${account}`, exact: true }).click();
   await closed;
 }
 
