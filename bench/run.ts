@@ -81,11 +81,17 @@ const records: RoundRecord[] = [];
 /** Seconds spent per scenario (and in warm-up), to keep the run under its 3 minutes. */
 const steps = new Map<string, number>();
 
-async function once(round: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
-  // Rotate the order every round: nobody always goes first on a cold process or last on a tired one.
-  const order = chosen.map((_, i) => chosen[(i + round) % chosen.length]!);
+/**
+ * Runs `scenario` once for every contender that takes part, recorded as `round`. `turn` counts the
+ * scenario's runs: the order rotates by one each turn, among the contenders that take part, so that
+ * nobody always goes first on a cold process (or after a scenario that left the machine busy) or
+ * last on a tired one. (Rotating by the recorded round did not: slice k of every round is recorded
+ * as r·10+k, the same order modulo 5 each round, and authFetch ran first in 2 of 3 storms.)
+ */
+async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
+  const taking = chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
+  const order = taking.map((_, i) => taking[(i + turn) % taking.length]!);
   for (const factory of order) {
-    if (scenario.expiry && !factory.handlesExpiry) continue;
     const tokens = createTokenStore();
     const contender = factory.create({ origin: backend.origin, tokens, auth });
     let measured: Measured<unknown>;
@@ -106,14 +112,16 @@ async function once(round: number, scenario: (typeof scenarios)[number], warm: b
 try {
   const active = scenarios.filter((s) => only.has(s.id));
   process.stdout.write('warm-up');
-  for (const scenario of active) await once(0, scenario, true);
+  for (const scenario of active) await once(0, 0, scenario, true);
   for (let round = 1; round <= rounds; round++) {
     process.stdout.write(` · round ${round}/${rounds}`);
     for (const scenario of active) {
       if (scenario.id === 'S4' && round > heldRounds) continue;
       // Slice k of round r is recorded as round r·10+k: ratios pair contenders within one slice.
       const slices = scenario.slices ?? 1;
-      for (let slice = 0; slice < slices; slice++) await once(slices > 1 ? round * 10 + slice : round, scenario, false);
+      for (let slice = 0; slice < slices; slice++) {
+        await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice, scenario, false);
+      }
     }
   }
   process.stdout.write('\n\n');
