@@ -140,4 +140,38 @@ describe('three tabs of the studio, in Chromium', () => {
       await fresh.close();
     }
   }, 90_000);
+
+  it('reconnecting as another account in one tab: what the other tab held for Ada is given up there too, and it turns to Grace', async () => {
+    const fresh = await launchChromium();
+    try {
+      const shot = screenshots('tabs-other-account');
+      const { context } = fresh;
+      const first = await signInFirstTab(context, app.url);
+      const second = await openSignedInTab(context, app.url);
+      const generates = requestsTo(context, '/api/jewelry/generate');
+      await second.getByLabel('Prompt').fill('A moonstone cuff');
+
+      await expireSession(first);
+      await second.getByRole('button', { name: 'Generate' }).click();
+      for (const page of [first, second]) {
+        await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+      }
+      await heldAtLeast(second, 1);
+      const popupOpened = context.waitForEvent('page');
+      await first.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
+      await continueInPopup(await popupOpened, 'Grace Hopper');
+
+      // The second tab adopts Grace's token: Ada's Generate is given up there, not sent as Grace.
+      await second.locator('form.generate .problem').filter({ hasText: 'The session ended: request not sent.' }).waitFor();
+      for (const page of [first, second]) {
+        await page.getByRole('alert').waitFor({ state: 'detached' });
+        await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();
+      }
+      await shot(second, 'second-tab-given-up');
+      expect(generates).toHaveLength(1); // the one that met the expiry
+      expect(await second.getByLabel('Prompt').inputValue()).toBe('A moonstone cuff');
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
 });
