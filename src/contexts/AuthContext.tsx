@@ -54,11 +54,11 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
 
   useEffect(() => {
-    if (!signedIn) {
-      // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
-      session.actor.send({ type: 'session.ended' });
-      return setUser(null);
-    }
+    // The profile of who is signed in now: none when nobody is; the stored one otherwise, which is
+    // none yet after another account signed in (the storage forgets the last one's).
+    setUser(signedIn ? tokens.getUser() : null);
+    // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
+    if (!signedIn) return session.actor.send({ type: 'session.ended' });
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.

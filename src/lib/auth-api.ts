@@ -70,6 +70,8 @@ export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' 
     },
     getToken: () => storage.getItem(tokenKey),
     setToken: (token) => {
+      // Another account: its profile is not the last one's (AuthContext shows none until it has loaded).
+      if (claims(token).sub !== claims(storage.getItem(tokenKey)).sub) storage.removeItem(userKey);
       storage.setItem(tokenKey, token);
       changed();
     },

@@ -49,7 +49,6 @@ function requestUrl(input: RequestInfo | URL): URL {
 export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(options);
-  const validationTimeoutMs = options.validationTimeoutMs ?? 5_000;
   const clock = options.clock as { now?: () => number } | undefined;
   const claims = lastTokenClaims();
   const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now(), claims });
@@ -63,7 +62,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actors: {
         validateSession: fromPromise(async ({ signal }) => {
           const token = options.getToken();
-          const valid = await withTimeout(validationTimeoutMs, signal, (timed) => options.validate({ token, signal: timed }));
+          const valid = await withTimeout(options.validationTimeoutMs ?? 5_000, signal, (timed) => options.validate({ token, signal: timed }));
           if (typeof valid !== 'boolean') throw new TypeError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           // The backend is the judge: a token it accepts is not held again for its `exp`.
           if (valid) expiry.vouch(token);

@@ -18,8 +18,8 @@ export function watchSessionSignals(args: {
   getToken: () => string | null;
 }): () => void {
   const { actor, expiry, getToken } = args;
-  const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
-  const doc = (globalThis as { document?: Document }).document;
+  const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>> & { document?: Document };
+  const doc = target.document;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const check = () => {

@@ -39,8 +39,9 @@ export function readTokenClaims(token: string | null): TokenClaims {
  * claims(token).sub; // parsed once for this token
  */
 export function lastTokenClaims(): (token: string | null) => TokenClaims {
+  // `last` starts as no token at all, so the first call always reads (and sets `claims`).
   let last: string | null | undefined;
-  let claims: TokenClaims = {};
+  let claims!: TokenClaims;
   return (token) => {
     if (token !== last) claims = readTokenClaims((last = token));
     return claims;

@@ -1,5 +1,6 @@
 /** @vitest-environment happy-dom */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -7,7 +8,7 @@ import { useAuth } from '../../../src/hooks/use-auth.ts';
 import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
 import { AuthExpiredError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createTokenStorage, loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
@@ -141,6 +142,21 @@ describe('AuthProvider with useGoogleSignIn', () => {
     await waitFor(() => expect(state()).toBe('signed in as Grace Hopper; needsReauth=false'));
     expect(sent).not.toContain(`Bearer ${grace}`);
     server.events.removeAllListeners();
+  });
+
+  it('never shows the last account’s profile for the next one, even when the next one’s cannot load', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderProbe(() => fixture.issueToken());
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    const grace = await fixture.issueToken(otherMockAccount);
+    server.use(http.get(`${location.origin}/auth/me`, () => HttpResponse.error()));
+
+    // The other tab stores Grace's token through its own view of the storage the tabs share.
+    createTokenStorage(fixture.storage).setToken(grace);
+    window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: 'its token', newValue: grace }));
+    await waitFor(() => expect(state()).toBe('signed in as nobody; needsReauth=false'));
+    // A reload would not show Ada either: the storage forgot her profile when Grace's token came in.
+    expect(fixture.tokens.getUser()).toBeNull();
   });
 
   it('signs in when another tab signs in', async () => {
