@@ -42,8 +42,16 @@ export function GoogleConsentPage() {
       <p className="muted">Mock Google — plays Google sign-in for the demo</p>
       <h1>Choose an account</h1>
       <p>to continue to Quiet Session studio</p>
+      {/* One row per account, the whole row a button, as Google's chooser has it. */}
       {mockAccounts.map((account) => (
-        <div className="account" key={account.id}>
+        <button
+          type="button"
+          className="account google-button"
+          key={account.id}
+          aria-label={`Continue as ${account.name}`}
+          onClick={() => proceed(account)}
+          disabled={busy}
+        >
           <span className="avatar" aria-hidden="true">
             {account.name[0]}
           </span>
@@ -52,10 +60,7 @@ export function GoogleConsentPage() {
             <br />
             <small className="muted">{account.email}</small>
           </span>
-          <button type="button" className="google-button" onClick={() => proceed(account)} disabled={busy}>
-            {`Continue as ${account.name}`}
-          </button>
-        </div>
+        </button>
       ))}
       {busy ? <p className="muted">Signing in…</p> : null}
       <button type="button" className="link-button" onClick={() => window.close()}>
