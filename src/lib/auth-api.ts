@@ -32,7 +32,10 @@ export interface TokenStorage {
   account(): string | null;
   getToken(): string | null;
   setToken(token: string): void;
-  /** The last known profile, so that a reload renders at once, even while the session is expired. */
+  /**
+   * The last known profile, so that a reload renders at once, even while the session is expired.
+   * Null once a token of another account is set: never the previous person's.
+   */
   getUser(): User | null;
   setUser(user: User): void;
   clear(): void;

@@ -185,8 +185,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   };
 }
 
-/** For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out, another account signed in, or sign-in given up. */
-// Shown to users by the app's components: plain words; AuthExpiredError's doc lists the causes.
+/**
+ * For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out,
+ * another account signed in, or sign-in given up. The app's components show its message: plain words, one for all.
+ */
 const sessionEnded = () => new AuthExpiredError('The session ended: request not sent.');
 
 let installed: AuthFetchClient | null = null;
