@@ -124,11 +124,13 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
   const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template)));
 
-  /** Sends with the current token; on a 401 that is the session's, holds the request for its one replay. */
-  async function send(template: RequestTemplate): Promise<Response> {
+  /**
+   * Sends with the current token; on a 401 that is the session's, holds the request for its one replay.
+   * `token`: the one authFetch has just read for this call, in the same turn (a held call reads it when let go).
+   */
+  async function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
     // Let go just before stop(): nothing is sent after it, and no 401 could be held by a stopped chart.
     if (stopped) throw sessionEnded();
-    const token = tokenFor(template);
     const session = ends;
     const response = await fetchNow()(...template.next(token));
     // Without a token there is no session to restore: a 401 is the caller's answer.
@@ -158,7 +160,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
       if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(token)) return hold('request.held', template, send);
-      return send(template);
+      return send(template, token);
     } catch (error) {
       return Promise.reject(error);
     }
