@@ -13,6 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
+import { balancedOrder, cycleLength } from './balanced-order.ts';
 import { buildCore } from './build-core.ts';
 import { limitConnections } from './connections.ts';
 import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
@@ -62,7 +63,7 @@ const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)
 const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>; warmUp: Scenario<unknown>; slices?: number }> = [
   { id: 'S1', expiry: false, run: hotPath(500, 1), warmUp: hotPath(300, 1), slices: 4 },
   { id: 'S2', expiry: false, run: hotPath(500, 100), warmUp: hotPath(300, 100), slices: 4 },
-  { id: 'S3', expiry: true, run: storm(1_000), warmUp: storm(100), slices: 3 },
+  { id: 'S3', expiry: true, run: storm(1_000), warmUp: storm(100), slices: 4 },
   { id: 'S4', expiry: true, run: held(10_000), warmUp: held(100) },
   { id: 'S5', expiry: true, run: bodies(200), warmUp: bodies(20) },
 ];
@@ -81,16 +82,19 @@ const records: RoundRecord[] = [];
 /** Seconds spent per scenario (and in warm-up), to keep the run under its 3 minutes. */
 const steps = new Map<string, number>();
 
+/** The contenders that run `scenario`: all of them, or for an expiry those that handle one. */
+const takingPart = (scenario: (typeof scenarios)[number]) => chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
+
 /**
  * Runs `scenario` once for every contender that takes part, recorded as `round`. `turn` counts the
- * scenario's runs: the order rotates by one each turn, among the contenders that take part, so that
- * nobody always goes first on a cold process (or after a scenario that left the machine busy) or
- * last on a tired one. (Rotating by the recorded round did not: slice k of every round is recorded
- * as r·10+k, the same order modulo 5 each round, and authFetch ran first in 2 of 3 storms.)
+ * scenario's runs: the contenders that take part run in the order `balancedOrder` gives for it, so
+ * that over a cycle nobody runs first on a cold process (or after a scenario that left the machine
+ * busy) more often than the others, nor right after the same neighbour. (A plain rotation put the
+ * mutex recipe right before authFetch in 3 of 4 storms, and authFetch first, after another
+ * scenario, in the 4th; before that, rotating by the recorded round put authFetch first in 2 of 3.)
  */
 async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
-  const taking = chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
-  const order = taking.map((_, i) => taking[(i + turn) % taking.length]!);
+  const order = balancedOrder(takingPart(scenario), turn);
   for (const factory of order) {
     const tokens = createTokenStore();
     const contender = factory.create({ origin: backend.origin, tokens, auth });
@@ -119,8 +123,11 @@ try {
       if (scenario.id === 'S4' && round > heldRounds) continue;
       // Slice k of round r is recorded as round r·10+k: ratios pair contenders within one slice.
       const slices = scenario.slices ?? 1;
+      // When a round holds whole cycles of the order (S3: 4 storms, 4 contenders), each round starts one order
+      // later: the round's first run follows another scenario and drains slowest, and it went to authFetch every round.
+      const shift = slices % cycleLength(takingPart(scenario).length) === 0 ? round - 1 : 0;
       for (let slice = 0; slice < slices; slice++) {
-        await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice, scenario, false);
+        await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice + shift, scenario, false);
       }
     }
   }
@@ -141,7 +148,7 @@ const subjectFailures = summaries.find((s) => s.contender === SUBJECT)?.failures
 const seconds = (performance.now() - clock) / 1000;
 
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of 4 slices (S1, S2) and of 3 paired storms (S3 drain).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of 4 slices (S1, S2) and of 4 paired storms (S3 drain).\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);
