@@ -1,5 +1,12 @@
 import { collectGarbage, describeCounts, firstErrors, settleAll, statusCounts, untilQuiet, untilStats } from './tools.ts';
+import type { Outcome } from '../contenders/index.ts';
 import type { HeldData, Scenario } from './types.ts';
+
+/** The heap in use after a full collection. */
+async function heapAfterGc(): Promise<number> {
+  await collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
 
 /**
  * S4: after an expiry, `count` requests are made while the user has not
@@ -7,6 +14,12 @@ import type { HeldData, Scenario } from './types.ts';
  * the anchors: their refresh is out and the popup stays open). Measures the
  * heap each held request costs and the requests sent meanwhile, then lets the
  * user finish and times the drain.
+ *
+ * The heap is read after a full GC three times: before the calls, while they
+ * are held, and after the drain once the calls are let go. Per held request it
+ * reports the larger of the two differences (held − before, held − after): one
+ * reading alone moves with whatever else the process frees or keeps in the
+ * window (once −406 B per held call: 4 MB of something else freed meanwhile).
  *
  * @example
  * const { data } = await held(10_000)(context);
@@ -21,21 +34,19 @@ export function held(count: number): Scenario<HeldData> {
     user?.setAutoReconnect(false);
     try {
       // One request finds out that the token expired; then the session waits for the user.
-      const first = contender.get('/api/item');
+      let first: Promise<Outcome> | null = contender.get('/api/item');
       if (user) await user.whenHolding(1, 10_000);
       else await untilStats(backend, (stats) => stats.reauthCalls >= 1, 10_000);
       await untilQuiet(backend, 150, 10_000);
 
-      const calls = new Array<ReturnType<typeof contender.get>>(count);
-      await collectGarbage();
-      const heapBefore = process.memoryUsage().heapUsed;
+      const calls = new Array<Promise<Outcome>>(count);
+      const heapBefore = await heapAfterGc();
       const before = await backend.stats();
       for (let index = 0; index < count; index++) calls[index] = contender.get('/api/item');
       if (user) await user.whenHolding(count + 1, 20_000);
       await untilQuiet(backend, 200, 20_000);
       const during = await backend.stats();
-      await collectGarbage();
-      const bytesPerHeld = (process.memoryUsage().heapUsed - heapBefore) / count;
+      const heapHeld = await heapAfterGc();
       const sentWhileHeld = during.apiRequests - before.apiRequests;
 
       const started = performance.now();
@@ -54,6 +65,12 @@ export function held(count: number): Scenario<HeldData> {
         failures.push(`${ok}/${count + 1} ended 200 after reconnect (${describeCounts(statusCounts(outcomes))})${errors}`);
       }
       if (after.reauthCalls !== 1) failures.push(`${after.reauthCalls} re-auths (popups) for one expiry`);
+      // Let the calls and their answers go, so that the last reading holds neither.
+      first = null;
+      calls.length = 0;
+      outcomes.length = 0;
+      const heapLetGo = await heapAfterGc();
+      const bytesPerHeld = Math.max(heapHeld - heapBefore, heapHeld - heapLetGo) / count;
       return { data: { held: count, bytesPerHeld, sentWhileHeld, ok, reauthCalls: after.reauthCalls, drainMs }, failures };
     } finally {
       await backend.setReauthGate(false);
