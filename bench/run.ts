@@ -147,8 +147,9 @@ const checks = checkTargets(summaries, SUBJECT, anchors);
 const subjectFailures = summaries.find((s) => s.contender === SUBJECT)?.failures ?? [];
 const seconds = (performance.now() - clock) / 1000;
 
+const slicesOf = (id: ScenarioId) => scenarios.find((s) => s.id === id)?.slices ?? 1;
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of 4 slices (S1, S2) and of 4 paired storms (S3 drain).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of ${slicesOf('S1')} slices (S1, S2) and of ${slicesOf('S3')} paired storms (S3 drain).\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);
