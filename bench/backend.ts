@@ -11,6 +11,8 @@ export interface Backend {
   readonly origin: string;
   /** A fresh valid token, issued without counting as a re-auth. */
   issueToken(): Promise<string>;
+  /** A token whose `exp` has passed, which the server refuses: the user is back after its lifetime. */
+  issueLapsedToken(): Promise<string>;
   /** Every token issued so far stops being accepted; the next re-auth issues a good one. */
   expireTokens(): Promise<void>;
   stats(): Promise<BackendStats>;
@@ -64,13 +66,15 @@ function connect(child: ChildProcess, origin: string): Backend {
       pending.set(id, resolve);
       child.send({ ...command, id });
     });
+  const issue = async (lapsed: boolean) => {
+    const token = await call({ type: 'issue', lapsed });
+    if (typeof token !== 'string') throw new Error('bench backend issued no token');
+    return token;
+  };
   return {
     origin,
-    issueToken: async () => {
-      const token = await call({ type: 'issue' });
-      if (typeof token !== 'string') throw new Error('bench backend issued no token');
-      return token;
-    },
+    issueToken: () => issue(false),
+    issueLapsedToken: () => issue(true),
     expireTokens: async () => void (await call({ type: 'expire' })),
     stats: async () => {
       const stats = await call({ type: 'stats' });

@@ -21,7 +21,8 @@ export interface BackendStats {
 
 /** A command to the backend; `id` pairs it with its reply. */
 export type BackendCommand = { id: number } & (
-  | { type: 'issue' }
+  /** `lapsed`: a token already past its `exp`, which the server refuses (see server.ts). */
+  | { type: 'issue'; lapsed?: boolean }
   | { type: 'expire' }
   | { type: 'stats' }
   | { type: 'reset' }

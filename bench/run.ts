@@ -44,7 +44,7 @@ const { values: args } = parseArgs({
 });
 const rounds = Number(args.rounds);
 const heldRounds = Number(args['held-rounds']);
-const only = new Set((args.only ?? 'S1,S2,S3,S4,S5').split(',') as ScenarioId[]);
+const only = new Set((args.only ?? 'S1,S2,S3,S3e,S4,S5').split(',') as ScenarioId[]);
 // The cores as they ship (built like the app's production bundle), not as tsx compiles them: see build-core.ts.
 const current = authFetchContenderFrom('authFetch', await buildCore('src/lib/auth-fetch.ts', 'current'));
 const candidate = args.candidate
@@ -63,7 +63,8 @@ const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)
 const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>; warmUp: Scenario<unknown>; slices?: number }> = [
   { id: 'S1', expiry: false, run: hotPath(500, 1), warmUp: hotPath(300, 1), slices: 4 },
   { id: 'S2', expiry: false, run: hotPath(500, 100), warmUp: hotPath(300, 100), slices: 4 },
-  { id: 'S3', expiry: true, run: storm(1_000), warmUp: storm(100), slices: 4 },
+  { id: 'S3', expiry: true, run: storm(1_000, 'revoked'), warmUp: storm(100, 'revoked'), slices: 4 },
+  { id: 'S3e', expiry: true, run: storm(1_000, 'lapsed'), warmUp: storm(100, 'lapsed'), slices: 2 },
   { id: 'S4', expiry: true, run: held(10_000), warmUp: held(100) },
   { id: 'S5', expiry: true, run: bodies(200), warmUp: bodies(20) },
 ];
@@ -149,7 +150,7 @@ const seconds = (performance.now() - clock) / 1000;
 
 const slicesOf = (id: ScenarioId) => scenarios.find((s) => s.id === id)?.slices ?? 1;
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of ${slicesOf('S1')} slices (S1, S2) and of ${slicesOf('S3')} paired storms (S3 drain).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of ${slicesOf('S1')} slices (S1, S2) and of ${slicesOf('S3')} and ${slicesOf('S3e')} paired storms (S3, S3e drain).\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);

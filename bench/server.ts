@@ -19,13 +19,18 @@ let gateClosed = false;
 /** Re-auth answers parked while the gate is closed: the popup is still open. */
 let parked: Array<() => void> = [];
 
-/** A JWT-shaped token (the app parses `exp` on every call), far from its `exp`: only the server expires it. */
-function issueToken(): string {
+/**
+ * A JWT-shaped token (the app parses `exp` on every call). Normally an hour from its `exp`: only the
+ * server expires it (`expire`). `lapsed`: its `exp` has passed and the server refuses it, what a tab
+ * holds when its user comes back after the token's lifetime.
+ */
+function issueToken(lapsed = false): string {
   generation += 1;
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const payload = { sub: 'bench-user', gen: generation, exp: Math.floor(Date.now() / 1000) + 3600 };
+  const exp = Math.floor(Date.now() / 1000) + (lapsed ? -1 : 3600);
+  const payload = { sub: 'bench-user', gen: generation, exp };
   const token = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}.sig${generation}`;
-  valid.add(token);
+  if (!lapsed) valid.add(token);
   return token;
 }
 
@@ -83,7 +88,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 function run(command: BackendCommand): BackendReply['result'] {
   switch (command.type) {
     case 'issue':
-      return issueToken();
+      return issueToken(command.lapsed);
     case 'expire':
       valid.clear();
       return null;

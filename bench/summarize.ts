@@ -1,6 +1,23 @@
 import type { BodiesData, HeldData, HotPathData, StormData } from './scenarios/types.ts';
 
-export type ScenarioId = 'S1' | 'S2' | 'S3' | 'S4' | 'S5';
+export type ScenarioId = 'S1' | 'S2' | StormId | 'S4' | 'S5';
+
+/** The storms: S3 with the token revoked before its `exp`, S3e with its `exp` passed. */
+export type StormId = 'S3' | 'S3e';
+
+/** One storm scenario over all its rounds. */
+export interface StormSummary {
+  validate: [number, number];
+  reauth: [number, number];
+  worstOk: number;
+  requests: number;
+  allCorrect: boolean;
+  drainMs: number;
+  /** Drain time by round (slice), to pair contenders that ran the same storm a moment apart. */
+  drainByRound: Record<number, number>;
+  /** Median over the storms of requests that reached the API with the dead token (and were answered 401). */
+  stale: number;
+}
 
 /** One scenario, one contender, one round. */
 export interface RoundRecord {
@@ -17,17 +34,7 @@ export interface RoundRecord {
 export interface ContenderSummary {
   contender: string;
   hot: Partial<Record<'S1' | 'S2', { wallRatio: number; cpuRatio: number; usPerRequest: number; cpuUsPerRequest: number }>>;
-  storm?: {
-    validate: [number, number];
-    reauth: [number, number];
-    worstOk: number;
-    requests: number;
-    allCorrect: boolean;
-    drainMs: number;
-    /** Drain time by round (slice), to pair contenders that ran the same storm a moment apart. */
-    drainByRound: Record<number, number>;
-    stale: number;
-  };
+  storms: Partial<Record<StormId, StormSummary>>;
   held?: { bytesPerHeld: number; maxSentWhileHeld: number; worstOk: number; total: number; reauth: [number, number]; drainMs: number };
   bodies?: { worstIdentical: number; requests: number; reauth: [number, number]; drainMs: number };
   failures: string[];
@@ -72,7 +79,7 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
   const pick = <T>(scenario: ScenarioId, contender: string) =>
     records.filter((r) => r.scenario === scenario && r.contender === contender) as Array<RoundRecord & { data: T }>;
   return names.map((contender) => {
-    const summary: ContenderSummary = { contender, hot: {}, failures: [] };
+    const summary: ContenderSummary = { contender, hot: {}, storms: {}, failures: [] };
     for (const scenario of ['S1', 'S2'] as const) {
       const mine = pick<HotPathData>(scenario, contender);
       if (mine.length === 0) continue;
@@ -85,9 +92,10 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
         cpuUsPerRequest: median(mine.map((r) => (r.data.cpuMs * 1000) / r.data.requests)),
       };
     }
-    const storms = pick<StormData>('S3', contender);
-    if (storms.length) {
-      summary.storm = {
+    for (const scenario of ['S3', 'S3e'] as const) {
+      const storms = pick<StormData>(scenario, contender);
+      if (storms.length === 0) continue;
+      summary.storms[scenario] = {
         validate: range(storms.map((r) => r.data.validateCalls)),
         reauth: range(storms.map((r) => r.data.reauthCalls)),
         worstOk: Math.min(...storms.map((r) => r.data.ok)),

@@ -2,16 +2,28 @@ import { describeCounts, firstErrors, settleAll, statusCounts } from './tools.ts
 import type { Scenario, StormData } from './types.ts';
 
 /**
- * S3: the token expires on the server, then `requests` GETs fire at once.
+ * How the token died before the storm. `revoked`: the server stopped accepting it an hour before its
+ * `exp` (clock skew, a rotated key, a revoked session), so a client learns it from the 401s alone.
+ * `lapsed`: its `exp` has passed, the everyday case of a short-lived JWT: a client that reads `exp`
+ * can know before it sends.
+ */
+export type StormExpiry = 'revoked' | 'lapsed';
+
+/**
+ * S3 (`revoked`) and S3e (`lapsed`): the token dies, then `requests` GETs fire at once.
  * A correct client asks for one re-auth (one popup) and ends every call 200.
  *
  * @example
- * const { data, failures } = await storm(1_000)(context);
+ * const { data, failures } = await storm(1_000, 'lapsed')(context);
  */
-export function storm(requests: number): Scenario<StormData> {
+export function storm(requests: number, expiry: StormExpiry): Scenario<StormData> {
   return async ({ backend, contender, tokens }) => {
-    tokens.set(await backend.issueToken());
-    await backend.expireTokens();
+    if (expiry === 'lapsed') {
+      tokens.set(await backend.issueLapsedToken());
+    } else {
+      tokens.set(await backend.issueToken());
+      await backend.expireTokens();
+    }
     await backend.resetStats();
     const started = performance.now();
     const calls = Array.from({ length: requests }, () => contender.get('/api/item'));
