@@ -17,6 +17,7 @@ import { balancedOrder, cycleLength } from './balanced-order.ts';
 import { buildCore } from './build-core.ts';
 import { limitConnections } from './connections.ts';
 import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
+import type { Contender, TokenStore } from './contenders/contender.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
 import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
 import { writeResults } from './results.ts';
@@ -86,19 +87,28 @@ const steps = new Map<string, number>();
 /** The contenders that run `scenario`: all of them, or for an expiry those that handle one. */
 const takingPart = (scenario: (typeof scenarios)[number]) => chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
 
+/** A contender kept across the slices of one round, with its token store; created at its first slice. */
+interface Kept {
+  tokens: TokenStore;
+  contender: Contender | null;
+}
+
 /**
- * Runs `scenario` once for every contender that takes part, recorded as `round`. `turn` counts the
+ * Runs `scenario` once for every contender that takes part, recorded as `round`, with a fresh contender
+ * each, or the ones in `kept` (made there at their first use, stopped by the caller). `turn` counts the
  * scenario's runs: the contenders that take part run in the order `balancedOrder` gives for it, so
  * that over a cycle nobody runs first on a cold process (or after a scenario that left the machine
  * busy) more often than the others, nor right after the same neighbour. (A plain rotation put the
  * mutex recipe right before authFetch in 3 of 4 storms, and authFetch first, after another
  * scenario, in the 4th; before that, rotating by the recorded round put authFetch first in 2 of 3.)
  */
-async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean): Promise<void> {
+async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean, kept?: Map<string, Kept>): Promise<void> {
   const order = balancedOrder(takingPart(scenario), turn);
   for (const factory of order) {
-    const tokens = createTokenStore();
-    const contender = factory.create({ origin: backend.origin, tokens, auth });
+    const made = kept?.get(factory.name) ?? { tokens: createTokenStore(), contender: null };
+    const { tokens } = made;
+    const contender = (made.contender ??= factory.create({ origin: backend.origin, tokens, auth }));
+    kept?.set(factory.name, made);
     let measured: Measured<unknown>;
     const stepStarted = performance.now();
     try {
@@ -106,7 +116,7 @@ async function once(round: number, turn: number, scenario: (typeof scenarios)[nu
     } catch (error) {
       measured = { data: null, failures: [`the scenario itself failed: ${error instanceof Error ? error.message : String(error)}`] };
     } finally {
-      contender.stop();
+      if (!kept) contender.stop();
     }
     const stepMs = performance.now() - stepStarted;
     steps.set(warm ? 'warm-up' : scenario.id, (steps.get(warm ? 'warm-up' : scenario.id) ?? 0) + stepMs);
@@ -127,9 +137,13 @@ try {
       // When a round holds whole cycles of the order (S3: 4 storms, 4 contenders), each round starts one order
       // later: the round's first run follows another scenario and drains slowest, and it went to authFetch every round.
       const shift = slices % cycleLength(takingPart(scenario).length) === 0 ? round - 1 : 0;
+      // The hot path measures clients as an app holds one, for the page's life: one per contender for the round's
+      // slices. Expiry scenarios start each contender afresh (a session that went through a storm is not reused).
+      const kept = scenario.expiry ? undefined : new Map<string, Kept>();
       for (let slice = 0; slice < slices; slice++) {
-        await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice + shift, scenario, false);
+        await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice + shift, scenario, false, kept);
       }
+      kept?.forEach(({ contender }) => contender?.stop());
     }
   }
   process.stdout.write('\n\n');
