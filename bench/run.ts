@@ -5,7 +5,7 @@
  * authFetch misses a target or fails a correctness check.
  *
  * Options: --rounds N (default 5), --held-rounds N (S4 runs in the first N rounds, default 1: its
- * 10,000-request drain is the run's most expensive step), --only S1,S3, --contenders "native fetch,authFetch",
+ * 10,000-request drain is the run's most expensive step), --only S1,S3e (S3e: the storm at the token's exp), --contenders "native fetch,authFetch",
  * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one).
  * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
  */
