@@ -1,7 +1,6 @@
 import { span, type TargetCheck } from './targets.ts';
-import type { ContenderSummary } from './summarize.ts';
+import { STORM_IDS, type ContenderSummary } from './summarize.ts';
 
-const STORMS = ['S3', 'S3e'] as const;
 const ratio = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? '–' : `${r.toFixed(2)}×`);
 const ms = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(0)} ms`);
 
@@ -15,14 +14,14 @@ export function resultsTable(summaries: readonly ContenderSummary[]): string {
   const header = [
     'contender',
     'S1 time', 'S1 CPU', 'S2 time', 'S2 CPU',
-    ...STORMS.flatMap((id) => [`${id} validate / re-auth`, `${id} OK (worst)`, `${id} sent with the dead token`, `${id} drain`]),
+    ...STORM_IDS.flatMap((id) => [`${id} validate / re-auth`, `${id} OK (worst)`, `${id} sent with the dead token`, `${id} drain`]),
     'S4 B/held', 'S4 sent while held', 'S4 OK (worst)', 'S4 drain',
     'S5 bodies identical (worst)',
   ];
   const rows = summaries.map((s) => [
     s.contender,
     ratio(s.hot.S1?.wallRatio), ratio(s.hot.S1?.cpuRatio), ratio(s.hot.S2?.wallRatio), ratio(s.hot.S2?.cpuRatio),
-    ...STORMS.flatMap((id) => {
+    ...STORM_IDS.flatMap((id) => {
       const storm = s.storms[id];
       if (!storm) return ['–', '–', '–', '–'];
       return [`${span(storm.validate)} / ${span(storm.reauth)}`, `${storm.worstOk}/${storm.requests}`, storm.stale.toFixed(0), ms(storm.drainMs)];

@@ -3,7 +3,8 @@ import type { BodiesData, HeldData, HotPathData, StormData } from './scenarios/t
 export type ScenarioId = 'S1' | 'S2' | StormId | 'S4' | 'S5';
 
 /** The storms: S3 with the token revoked before its `exp`, S3e with its `exp` passed. */
-export type StormId = 'S3' | 'S3e';
+export const STORM_IDS = ['S3', 'S3e'] as const;
+export type StormId = (typeof STORM_IDS)[number];
 
 /** One storm scenario over all its rounds. */
 export interface StormSummary {
@@ -92,7 +93,7 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
         cpuUsPerRequest: median(mine.map((r) => (r.data.cpuMs * 1000) / r.data.requests)),
       };
     }
-    for (const scenario of ['S3', 'S3e'] as const) {
+    for (const scenario of STORM_IDS) {
       const storms = pick<StormData>(scenario, contender);
       if (storms.length === 0) continue;
       summary.storms[scenario] = {

@@ -1,4 +1,4 @@
-import { pairedRatio, type ContenderSummary } from './summarize.ts';
+import { pairedRatio, STORM_IDS, type ContenderSummary } from './summarize.ts';
 
 /** One target of issue 4, checked against one run. */
 export interface TargetCheck {
@@ -29,7 +29,7 @@ export function checkTargets(summaries: readonly ContenderSummary[], subject: st
     checks.push({ scenario, target: `time ≤ ${limit}× native`, measured: x(hot.wallRatio), met: hot.wallRatio <= limit });
     checks.push({ scenario, target: `CPU ≤ ${limit}× native`, measured: x(hot.cpuRatio), met: hot.cpuRatio <= limit });
   }
-  for (const scenario of ['S3', 'S3e'] as const) {
+  for (const scenario of STORM_IDS) {
     const s = me.storms[scenario];
     if (!s) continue;
     const exact = s.validate[0] === 1 && s.validate[1] === 1 && s.reauth[0] === 1 && s.reauth[1] === 1;
