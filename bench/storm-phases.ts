@@ -85,14 +85,12 @@ await limitConnections(backend.origin, 128);
 const plainAuth = createBenchAuth(backend.origin);
 const auth = {
   validate: async (token: string | null, signal?: AbortSignal) => {
-    step('validation sent');
     const valid = await plainAuth.validate(token, signal);
     step('validated');
     return valid;
   },
   reauthenticate: async (signal?: AbortSignal) => {
     // The mutex recipe has no validation: its refresh plays that part.
-    step('validation sent');
     const token = await plainAuth.reauthenticate(signal);
     step(steps['validated'] === undefined ? 'validated' : 're-auth done');
     return token;
