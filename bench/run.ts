@@ -87,10 +87,10 @@ const steps = new Map<string, number>();
 /** The contenders that run `scenario`: all of them, or for an expiry those that handle one. */
 const takingPart = (scenario: (typeof scenarios)[number]) => chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
 
-/** A contender kept across the slices of one round, with its token store; created at its first slice. */
+/** A contender kept across the slices of one round, with its token store; made at its first slice. */
 interface Kept {
   tokens: TokenStore;
-  contender: Contender | null;
+  contender: Contender;
 }
 
 /**
@@ -105,10 +105,13 @@ interface Kept {
 async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean, kept?: Map<string, Kept>): Promise<void> {
   const order = balancedOrder(takingPart(scenario), turn);
   for (const factory of order) {
-    const made = kept?.get(factory.name) ?? { tokens: createTokenStore(), contender: null };
-    const { tokens } = made;
-    const contender = (made.contender ??= factory.create({ origin: backend.origin, tokens, auth }));
-    kept?.set(factory.name, made);
+    let made = kept?.get(factory.name);
+    if (!made) {
+      const tokens = createTokenStore();
+      made = { tokens, contender: factory.create({ origin: backend.origin, tokens, auth }) };
+      kept?.set(factory.name, made);
+    }
+    const { tokens, contender } = made;
     let measured: Measured<unknown>;
     const stepStarted = performance.now();
     try {
@@ -143,7 +146,7 @@ try {
       for (let slice = 0; slice < slices; slice++) {
         await once(slices > 1 ? round * 10 + slice : round, (round - 1) * slices + slice + shift, scenario, false, kept);
       }
-      kept?.forEach(({ contender }) => contender?.stop());
+      kept?.forEach(({ contender }) => contender.stop());
     }
   }
   process.stdout.write('\n\n');

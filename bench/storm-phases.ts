@@ -36,8 +36,8 @@ const step = (name: string) => (steps[name] ??= performance.now() - started);
 /**
  * The least a client can do to hold and replay: on the first 401 it validates and re-auths in
  * the background; every call that got a 401 (or starts meanwhile) waits, then sends once more.
- * `readBodies`: it reads each 401's body first. `chartEvents`: it also tells a session chart of
- * each held 401, as authFetch does (the chart only records them; the bare client still decides).
+ * `extra`: it also reads each 401's body first, or tells a session chart of each held 401 as
+ * authFetch does (the chart only records them; the bare client still decides).
  */
 function bareHoldAndReplay(extra: 'reads 401 bodies' | 'one chart event per 401' | null): ContenderFactory {
   const name = extra ? `bare hold-and-replay, ${extra}` : 'bare hold-and-replay';
@@ -124,7 +124,7 @@ for (let storm = 0; storm < storms; storm++) {
   const at = storm % clients.length;
   const factory = clients[round % 2 ? clients.length - 1 - at : at]!;
   const tokens = createTokenStore();
-  const client = factory.create({ origin: backend.origin, tokens, auth: auth as never });
+  const client = factory.create({ origin: backend.origin, tokens, auth });
   tokens.set(await backend.issueToken());
   await backend.expireTokens();
   (globalThis as { gc?: () => void }).gc?.();
