@@ -58,7 +58,7 @@ function bareHoldAndReplay(extra: 'reads 401 bodies' | 'one chart event per 401'
           if (extra === 'reads 401 bodies') await response.text();
           if (extra === 'one chart event per 401') {
             const request = { id: String(++held), method: 'GET', url: urlSummary(origin + path), reason: 'unauthorized' as const };
-            chart.send({ type: 'request.unauthorized', request });
+            chart.send({ type: 'request.held', requests: [request] });
           }
           if (!waiting) {
             waiting = [];

@@ -53,8 +53,11 @@ export interface SessionContext {
 }
 
 export type SessionEvent =
-  | { type: 'request.held'; request: HeldRequest }
-  | { type: 'request.unauthorized'; request: HeldRequest }
+  /**
+   * Requests authFetch holds: the first at once (it takes the session out of `active`); those that follow
+   * while the session holds, one event per turn of the event loop, however many (a 401 storm is one event, not a thousand).
+   */
+  | { type: 'request.held'; requests: readonly HeldRequest[] }
   | { type: 'request.aborted'; id: string }
   | { type: 'reauth.requested' }
   | { type: 'reauth.startedElsewhere' }
@@ -75,10 +78,11 @@ const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 const resume = { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] } as const;
 // Production drops the prose, as it does for every wiring mistake (dev.ts).
 const notProvided = fromPromise<never>(() => Promise.reject(new Error(DEV ? 'createAuthFetch provides this actor; supply it with .provide() to run the machine alone' : 'provide')));
+/** What every state that holds requests answers: one more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
-  'request.unauthorized': { actions: 'holdRequest' },
   'request.aborted': { actions: 'dropRequest' },
+  'token.adopted': resume,
 } as const;
 
 /**
@@ -112,8 +116,8 @@ export const sessionMachine = setup({
     replayHeldRequests: (_args: { context: SessionContext }) => {},
     /** Gives up every request in `context.queue`: its caller gets an AuthExpiredError. */
     rejectHeldRequests: (_args: { context: SessionContext }) => {},
-    // Wired to request.held / request.unauthorized only (the casts say so to TypeScript).
-    holdRequest: assign({ queue: ({ context, event }) => [...context.queue, (event as { request: HeldRequest }).request] }),
+    // Wired to request.held only (the casts say so to TypeScript).
+    holdRequest: assign({ queue: ({ context, event }) => [...context.queue, ...(event as { requests: readonly HeldRequest[] }).requests] }),
     // Wired to request.aborted only.
     dropRequest: assign({ queue: ({ context, event }) => context.queue.filter((r) => r.id !== (event as { id: string }).id) }),
     clearQueue: assign({ queue: [] }),
@@ -134,8 +138,9 @@ export const sessionMachine = setup({
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
   },
   delays: {
+    // `offline` is entered with its failure counted (1, 2, …): the first wait is validationBackoffMs.
     validationBackoff: ({ context }) =>
-      context.limits.validationBackoffMs * 2 ** Math.max(0, context.validationFailures - 1),
+      context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1),
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
   },
 }).createMachine({
@@ -157,8 +162,7 @@ export const sessionMachine = setup({
     active: {
       description: 'The token is believed good: requests go out with it. The queue is always empty here.',
       on: {
-        'request.unauthorized': { target: 'validating', actions: 'holdRequest' },
-        // authFetch holds a request in `active` only when its token is known to be expiring.
+        // A 401, or a request whose token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
         'token.expiring': 'validating',
       },
@@ -168,10 +172,7 @@ export const sessionMachine = setup({
         'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
       initial: 'checking',
       exit: 'resetValidationFailures',
-      on: {
-        ...holding,
-        'token.adopted': { target: 'active', actions: releaseQueue },
-      },
+      on: holding,
       states: {
         checking: {
           description: 'One validation request is out.',
@@ -204,10 +205,7 @@ export const sessionMachine = setup({
       description:
         'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
       initial: 'waiting',
-      on: {
-        ...holding,
-        'token.adopted': resume,
-      },
+      on: holding,
       states: {
         waiting: {
           description: 'The banner offers Reconnect.',
@@ -237,10 +235,7 @@ export const sessionMachine = setup({
           { target: '#session.needsReauth.coolingDown', actions: ['recordReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
         ],
       },
-      on: {
-        ...holding,
-        'token.adopted': resume,
-      },
+      on: holding,
     },
   },
 });

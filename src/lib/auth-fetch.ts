@@ -1,5 +1,5 @@
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { sessionMachine } from '../../machines/session.machine.ts';
+import { sessionMachine, type HeldRequest } from '../../machines/session.machine.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './auth-errors.ts';
 import { DEV } from './dev.ts';
 import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './auth-fetch-options.ts';
@@ -76,19 +76,24 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
           options.setToken(token);
         }),
       },
+      // Each takes along the holds not yet told to the chart: held all the same, they go with the queue.
       actions: {
-        replayHeldRequests: ({ context }) => context.queue.forEach((request) => held.settle(request.id)),
+        replayHeldRequests: ({ context }) => [...context.queue, ...untold.splice(0)].forEach((request) => held.settle(request.id)),
         // Sign-in given up, or signed out (why sign-in failed is in context.lastReauthError, which the banner shows).
         rejectHeldRequests: ({ context, event }) => {
           // Signed out: a call still out is not sent again either (sign-in given up is the same user, going on).
           if (event.type === 'session.ended') ends++;
-          context.queue.forEach((request) => held.settle(request.id, sessionEnded()));
+          [...context.queue, ...untold.splice(0)].forEach((request) => held.settle(request.id, sessionEnded()));
         },
       },
     }),
     { input: { limits: options.limits }, ...(options.clock && { clock: options.clock }) },
   ).start();
-  const held = createHeldRequests((id) => actor.send({ type: 'request.aborted', id }));
+  // An aborted hold not yet told to the chart is told first, so that the chart drops it like any other.
+  const held = createHeldRequests((id) => {
+    tell();
+    actor.send({ type: 'request.aborted', id });
+  });
   const stopWatching = watchSessionSignals({ actor, expiry, getToken: options.getToken });
 
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
@@ -98,7 +103,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
    * Parks the caller until the machine lets its request go, then answers it with `then(template)`.
    * It may throw: its callers turn that into a rejection (authFetch's try, send being async).
    */
-  function hold(type: 'request.held' | 'request.unauthorized', template: RequestTemplate, then: (template: RequestTemplate) => Promise<Response>): Promise<Response> {
+  function hold(reason: HeldRequest['reason'], template: RequestTemplate, then: (template: RequestTemplate) => Promise<Response>): Promise<Response> {
     // Already aborted: rejects with the signal's reason, never held.
     template.signal?.throwIfAborted();
     const id = String(++lastId);
@@ -106,9 +111,22 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     const released = held.wait(id, template.signal, then, template);
     // Input is a Request or an absolute URL here; without a query, urlSummary gives back the very string the template keeps.
     const { input } = template;
-    const url = urlSummary(input instanceof Request ? input.url : input);
-    actor.send({ type, request: { id, method: template.method, url, reason: type === 'request.held' ? 'unsent' : 'unauthorized' } });
+    const request = { id, method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason };
+    // The first hold is told at once: it takes the session out of `active`. Those that follow while it holds
+    // (a 401 storm answers one by one) are told a turn later, together: one event for them all, not one each.
+    if (untold.push(request) === 1) {
+      if (actor.getSnapshot().value === 'active') tell();
+      else setTimeout(tell);
+    }
     return released;
+  }
+
+  /** Holds not yet told to the chart (the replay and reject actions take them along, so none is ever told to `active`). */
+  const untold: HeldRequest[] = [];
+  /** Tells the chart of the untold holds. */
+  function tell() {
+    const requests = untold.splice(0);
+    if (requests.length) actor.send({ type: 'request.held', requests });
   }
 
   /**
@@ -142,7 +160,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     if (session !== ends) throw sessionEnded();
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return replay(template);
-    return hold('request.unauthorized', template, replay);
+    return hold('unauthorized', template, replay);
   }
 
   // Not async itself: a held call then costs one promise and one callback, not a suspended function
@@ -159,7 +177,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       const template = createRequestTemplate(input, init, claims(token).sub);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
-      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(token)) return hold('request.held', template, send);
+      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(token)) return hold('unsent', template, send);
       return send(template, token);
     } catch (error) {
       return Promise.reject(error);
@@ -179,9 +197,9 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     stop: () => {
       if (stopped) return;
       stopped = true;
-      ends++;
       stopWatching();
-      held.settleAll(sessionEnded);
+      // The session ends as at sign-out (every held call rejects, none out is sent again), then the chart stops.
+      actor.send({ type: 'session.ended' });
       actor.stop();
     },
   };

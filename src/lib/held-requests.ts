@@ -12,8 +12,6 @@ export interface HeldRequests {
   wait<A, T>(id: string, signal: AbortSignal | null | undefined, then: (arg: A) => Promise<T>, arg: A): Promise<T>;
   /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
   settle(id: string, error?: unknown): void;
-  /** Rejects every waiter. */
-  settleAll(makeError: () => Error): void;
 }
 
 interface Waiter {
@@ -61,9 +59,5 @@ export function createHeldRequests(onAbort: (id: string) => void): HeldRequests 
         waiters.set(id, waiter);
       }),
     settle,
-    settleAll(makeError) {
-      // Map.forEach visits each entry once even as settle deletes it.
-      waiters.forEach((_, id) => settle(id, makeError()));
-    },
   };
 }

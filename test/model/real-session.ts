@@ -4,7 +4,7 @@ import type { sessionMachine } from '../../machines/session.machine.ts';
 import { AuthExpiredError, PopupClosedError } from '../../src/lib/auth-errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, type FakeBackend } from '../support/fake-backend.ts';
-import { modelLimits, type ModelEvent, type ModelKind } from './session-model.ts';
+import { heldReason, modelLimits, type ModelEvent, type ModelKind } from './session-model.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 interface Deferred<T> {
@@ -86,7 +86,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind) {
    * one now, expiring (by the clock) when the step runs.
    */
   async function beforeLeavingActive(event: ModelEvent, count: number) {
-    if (event.type === 'request.held') store.token = mint();
+    if (heldReason(event) === 'unsent') store.token = mint();
     const launched = Array.from({ length: count }, () => call(true) as Call & { reached: Promise<void> });
     await Promise.all(launched.map((c) => c.reached));
     pool.push(...launched);
@@ -95,18 +95,20 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind) {
   async function cause(event: ModelEvent) {
     const before = queueLength();
     switch (event.type) {
-      case 'request.unauthorized': {
-        // In active a fresh request meets the 401; while held, only one already out can.
-        const made = client.actor.getSnapshot().value === 'active' ? (call(true) as Call & { reached: Promise<void> }) : pool.shift()!;
-        if ('reached' in made && made.reached) await made.reached;
-        made.open!(401);
+      case 'request.held': {
+        if (heldReason(event) === 'unsent') {
+          // In active a request is held only when its token is known to be expiring: let the clock get there.
+          if (client.actor.getSnapshot().value === 'active') clock.increment(lifetimeMs - leadMs);
+          call(false);
+        } else {
+          // In active a fresh request meets the 401; while held, only one already out can.
+          const made = client.actor.getSnapshot().value === 'active' ? (call(true) as Call & { reached: Promise<void> }) : pool.shift()!;
+          if ('reached' in made && made.reached) await made.reached;
+          made.open!(401);
+        }
+        // While the session holds, a hold reaches the chart a turn later: wait for it there.
         return void (await untilQueue(before + 1));
       }
-      case 'request.held':
-        // In active a request is held only when its token is known to be expiring: let the clock get there.
-        if (client.actor.getSnapshot().value === 'active') clock.increment(lifetimeMs - leadMs);
-        call(false);
-        return void (await untilQueue(before + 1));
       case 'request.aborted': {
         const url = client.actor.getSnapshot().context.queue[0]!.url;
         const target = calls.find((c) => `${API}${c.path}` === url)!;

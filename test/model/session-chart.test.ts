@@ -5,7 +5,7 @@ import { sessionMachine } from '../../machines/session.machine.ts';
 import { createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { chartCoverage, takenTransitions } from './chart-coverage.ts';
 import { createRealSession } from './real-session.ts';
-import { createSessionTestModel, serializeState, withEffectsAsEvents, type ModelEvent, type ModelKind } from './session-model.ts';
+import { createSessionTestModel, eventName, heldReason, serializeState, withEffectsAsEvents, type ModelEvent, type ModelKind } from './session-model.ts';
 
 type Steps = ReturnType<ReturnType<typeof createSessionTestModel>['getSimplePaths']>[number]['steps'];
 
@@ -16,7 +16,7 @@ type Path = { kind: ModelKind; name: string; steps: Steps };
 const named = (kind: ModelKind, steps: Steps): Path => ({
   kind,
   steps,
-  name: `${kind}: ${steps.slice(1).map((s) => (s.event as ModelEvent).type).join(' → ')}`,
+  name: `${kind}: ${steps.slice(1).map((s) => eventName(s.event as ModelEvent)).join(' → ')}`,
 });
 
 /** Every simple path from `active` through the core model. */
@@ -75,7 +75,7 @@ describe('every path through the session chart, run against createAuthFetch and 
         if (before.value === 'active') {
           let upcoming = 0;
           for (let j = i + 1; j < steps.length && steps[j - 1]!.state.value !== 'active'; j++) {
-            if ((steps[j]!.event as ModelEvent).type === 'request.unauthorized') upcoming++;
+            if (heldReason(steps[j]!.event as ModelEvent) === 'unauthorized') upcoming++;
           }
           await session.beforeLeavingActive(event as ModelEvent, upcoming);
         }

@@ -27,7 +27,6 @@ export const modelLimits: Record<ModelKind, SessionLimits> = {
 };
 
 const coreEvents = new Set([
-  'request.unauthorized',
   'request.held',
   'request.aborted',
   'reauth.requested',
@@ -80,6 +79,13 @@ export function withEffectsAsEvents(machine: AnyStateMachine): AnyStateMachine {
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 
+/** Why a `request.held` event of the model holds its one request (the model holds one at a time); undefined for other events. */
+export const heldReason = (event: ModelEvent): HeldRequest['reason'] | undefined =>
+  event.type === 'request.held' ? event.requests[0]!.reason : undefined;
+
+/** An event's name in a path's title: a hold says why, `request.held(unauthorized)` or `request.held(unsent)`. */
+export const eventName = (event: ModelEvent) => (event.type === 'request.held' ? `request.held(${heldReason(event)})` : event.type);
+
 function request(queue: readonly HeldRequest[], reason: HeldRequest['reason']): HeldRequest {
   const id = `r${Math.max(0, ...queue.map((r) => Number(r.id.slice(1)))) + 1}`;
   return { id, method: 'GET', url: `https://api.test/api/${id}`, reason };
@@ -94,8 +100,7 @@ const maxHeld = 2;
 /** Whether the model takes `event` in `snapshot`: enabled by the chart, and the queue kept small. */
 export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEvent): boolean {
   if (kind === 'core' && !coreEvents.has(event.type)) return false;
-  const adds = event.type === 'request.held' || event.type === 'request.unauthorized';
-  if (adds && snapshot.context.queue.length >= maxHeld) return false;
+  if (event.type === 'request.held' && snapshot.context.queue.length >= maxHeld) return false;
   // Only a held request can be aborted while held (an empty queue has none to abort).
   if (event.type === 'request.aborted' && !snapshot.context.queue.some((r) => r.id === event.id)) return false;
   return snapshot.can(event as never);
@@ -105,8 +110,8 @@ export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEven
 export function eventsIn(snapshot: Snapshot): ModelEvent[] {
   const queue = snapshot.context.queue;
   const events: ModelEvent[] = [
-    { type: 'request.unauthorized', request: request(queue, 'unauthorized') },
-    { type: 'request.held', request: request(queue, 'unsent') },
+    { type: 'request.held', requests: [request(queue, 'unauthorized')] },
+    { type: 'request.held', requests: [request(queue, 'unsent')] },
     { type: 'reauth.requested' },
     { type: 'reauth.startedElsewhere' },
     { type: 'reauth.endedElsewhere' },

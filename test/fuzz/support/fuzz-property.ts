@@ -25,20 +25,22 @@ export function fuzzParameters(): fc.Parameters<unknown> & { numRuns: number } {
 }
 
 let clock = new SimulatedClock();
+const realSetTimeout = globalThis.setTimeout;
 
 /**
  * One clock for the whole run: the chart's delays run on the SimulatedClock
  * given to createAuthFetch, and so do the timers beside the chart, the
  * token's expiry check (setTimeout) and the validation deadline
  * (AbortSignal.timeout), so that time passes for all of them in order and only
- * when a run says `tick`. Registers the hooks of a file.
+ * when a run says `tick`; a zero delay stays a real turn. Registers the hooks of a file.
  *
  * @example
  * useFuzzTimers();
  */
 export function useFuzzTimers(): void {
   beforeEach(() => {
-    vi.stubGlobal('setTimeout', (run: () => void, ms?: number) => clock.setTimeout(run, ms ?? 0));
+    // A zero delay is a turn of the event loop, not time (authFetch tells the chart of holds a turn later): real.
+    vi.stubGlobal('setTimeout', (run: () => void, ms?: number) => (ms ? clock.setTimeout(run, ms) : realSetTimeout(run)));
     vi.stubGlobal('clearTimeout', (id?: number) => clock.clearTimeout(id as number));
     vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
       const controller = new AbortController();

@@ -1,0 +1,156 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { callOutcome } from '../hardening/support/call-outcome.ts';
+
+const API = 'https://api.test';
+
+/**
+ * A session whose every send waits for the test to answer it, and whose validation waits too:
+ * the test decides the order in which 401s, the validation and the chart's turn come.
+ */
+function world() {
+  let token: string | null = 'alice-token';
+  const sends: Array<{ url: string; authorization: string | null; answer: (status: number) => void }> = [];
+  const validations: Array<(valid: boolean) => void> = [];
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => {
+      token = next;
+    },
+    validate: () => new Promise<boolean>((resolve) => validations.push(resolve)),
+    reauthenticate: async () => 'alice-token-2',
+    allowedOrigins: [API],
+    fetch: (input, init) =>
+      new Promise<Response>((resolve) => {
+        const url = String(input instanceof Request ? input.url : input);
+        sends.push({ url, authorization: new Headers(init?.headers).get('authorization'), answer: (status) => resolve(new Response('{}', { status })) });
+      }),
+  });
+  const sendsTo = (path: string) => sends.filter((send) => send.url === `${API}${path}`);
+  return { client, sends, sendsTo, validations, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
+}
+
+/**
+ * Turns of the event loop that are not timers, until `condition` holds (vi.waitUntil would run the fake
+ * timers, and with them the chart's turn that these tests keep back).
+ */
+async function turnsUntil(condition: () => boolean) {
+  for (let turn = 0; turn < 50 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
+
+/** Until held calls wait for the chart's next turn: authFetch's one pending timer. */
+const untilWaitingToBeTold = () => turnsUntil(() => vi.getTimerCount() === 1);
+
+/**
+ * The held calls that come while the session already holds (a 401 storm answers one by one) reach the chart
+ * together a turn later, one event for them all. Until then they are held all the same: whatever lets the
+ * queue go, or gives it up, takes them along.
+ */
+describe('holds told to the chart together', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a storm of 401s is two chart events, not one per call, and every call is replayed once', async () => {
+    const { client, sends, validations } = world();
+    const events: string[] = [];
+    client.actor.subscribe((snapshot) => events.push(`${JSON.stringify(snapshot.value)} holding ${snapshot.context.queue.length}`));
+    const calls = Array.from({ length: 50 }, (_, i) => client.authFetch(`${API}/api/job-${i}`));
+    await vi.waitUntil(() => sends.length === 50);
+    sends.forEach((send) => send.answer(401));
+
+    const held = await waitFor(client.actor, (s) => s.context.queue.length === 50);
+    expect(held.value).toEqual({ validating: 'checking' });
+    expect(events).toEqual(['{"validating":"checking"} holding 1', '{"validating":"checking"} holding 50']);
+    expect(held.context.queue.map((request) => request.reason)).toEqual(calls.map(() => 'unauthorized'));
+
+    validations[0]!(true);
+    await vi.waitUntil(() => sends.length === 100);
+    sends.slice(50).forEach((send) => send.answer(200));
+    expect(await Promise.all(calls.map(callOutcome))).toEqual(calls.map(() => 'answered 200'));
+    expect(validations).toHaveLength(1);
+  });
+
+  it('a held call not yet told goes with the queue when the validation answers first: no second validation', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, sends, sendsTo, validations } = world();
+    const first = client.authFetch(`${API}/api/first`);
+    const second = client.authFetch(`${API}/api/second`);
+    sendsTo('/api/first')[0]!.answer(401);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    sendsTo('/api/second')[0]!.answer(401);
+    await untilWaitingToBeTold();
+    expect(client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`]);
+
+    validations[0]!(true);
+    await turnsUntil(() => sends.length === 4);
+    sends.slice(2).forEach((send) => send.answer(200));
+    expect([await callOutcome(first), await callOutcome(second)]).toEqual(['answered 200', 'answered 200']);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.runAllTimers();
+    expect(client.actor.getSnapshot().value).toBe('active');
+    expect(client.actor.getSnapshot().context.queue).toEqual([]);
+    expect(validations).toHaveLength(1);
+    expect(sendsTo('/api/second').map((send) => send.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token']);
+    client.stop();
+  });
+
+  it('a held call not yet told is given up at sign-out with the rest, and never sent again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, sendsTo, signOut } = world();
+    const first = client.authFetch(`${API}/api/first`);
+    const second = client.authFetch(`${API}/api/second`);
+    sendsTo('/api/first')[0]!.answer(401);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    sendsTo('/api/second')[0]!.answer(401);
+    await untilWaitingToBeTold();
+
+    signOut();
+    expect([await callOutcome(first), await callOutcome(second)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+    vi.runAllTimers();
+    expect(client.actor.getSnapshot().value).toBe('active');
+    expect(client.actor.getSnapshot().context.queue).toEqual([]);
+    expect(sendsTo('/api/second')).toHaveLength(1);
+    client.stop();
+  });
+
+  it('a held call not yet told that is aborted rejects with its AbortError and never reaches the queue', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, sendsTo } = world();
+    const controller = new AbortController();
+    client.authFetch(`${API}/api/first`).catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('active'));
+    sendsTo('/api/first')[0]!.answer(401);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const aborted = client.authFetch(`${API}/api/aborted`, { signal: controller.signal });
+    const other = client.authFetch(`${API}/api/other`);
+    await untilWaitingToBeTold();
+
+    controller.abort();
+    expect(await callOutcome(aborted)).toMatch(/AbortError/);
+    vi.runAllTimers();
+    expect(client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`, `${API}/api/other`]);
+    expect(sendsTo('/api/aborted')).toEqual([]);
+    expect(await callOutcome(other)).toBe('still pending');
+    client.stop();
+    expect(await callOutcome(other)).toBe('AuthExpiredError');
+  });
+
+  it('stop() gives up a held call not yet told, like every held call', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { client, sendsTo } = world();
+    client.authFetch(`${API}/api/first`).catch(() => {});
+    sendsTo('/api/first')[0]!.answer(401);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const untold = client.authFetch(`${API}/api/untold`);
+    await untilWaitingToBeTold();
+
+    client.stop();
+    expect(await callOutcome(untold)).toBe('AuthExpiredError');
+    vi.runAllTimers();
+    expect(sendsTo('/api/untold')).toEqual([]);
+  });
+});
