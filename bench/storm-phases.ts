@@ -37,7 +37,7 @@ const step = (name: string) => (steps[name] ??= performance.now() - started);
  * The least a client can do to hold and replay: on the first 401 it validates and re-auths in
  * the background; every call that got a 401 (or starts meanwhile) waits, then sends once more.
  * `extra`: it also reads each 401's body first, or tells a session chart of each held 401 as
- * authFetch does (the chart only records them; the bare client still decides).
+ * authFetch did until 94ba84c (the chart only records them; the bare client still decides).
  */
 function bareHoldAndReplay(extra: 'reads 401 bodies' | 'one chart event per 401' | null): ContenderFactory {
   const name = extra ? `bare hold-and-replay, ${extra}` : 'bare hold-and-replay';
