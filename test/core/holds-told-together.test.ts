@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { callOutcome } from '../hardening/support/call-outcome.ts';
@@ -41,8 +41,21 @@ async function turnsUntil(condition: () => boolean) {
   expect(condition()).toBe(true);
 }
 
-/** Until held calls wait for the chart's next turn: authFetch's one pending timer. */
-const untilWaitingToBeTold = () => turnsUntil(() => vi.getTimerCount() === 1);
+/**
+ * Two calls out; the first is answered 401 (the chart validates), then the second: held, and waiting for the
+ * chart's next turn (authFetch's one pending timer) to be told. The test then decides what comes first.
+ */
+async function secondHeldNotYetTold() {
+  const w = world();
+  const first = w.client.authFetch(`${API}/api/first`);
+  const second = w.client.authFetch(`${API}/api/second`);
+  w.sendsTo('/api/first')[0]!.answer(401);
+  await waitFor(w.client.actor, (s) => s.matches('validating'));
+  w.sendsTo('/api/second')[0]!.answer(401);
+  await turnsUntil(() => vi.getTimerCount() === 1);
+  expect(w.client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`]);
+  return { ...w, first, second };
+}
 
 /**
  * The held calls that come while the session already holds (a 401 storm answers one by one) reach the chart
@@ -50,10 +63,6 @@ const untilWaitingToBeTold = () => turnsUntil(() => vi.getTimerCount() === 1);
  * queue go, or gives it up, takes them along.
  */
 describe('holds told to the chart together', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('a storm of 401s is two chart events, not one per call, and every call is replayed once', async () => {
     const { client, sends, validations } = world();
     const events: string[] = [];
@@ -72,85 +81,69 @@ describe('holds told to the chart together', () => {
     sends.slice(50).forEach((send) => send.answer(200));
     expect(await Promise.all(calls.map(callOutcome))).toEqual(calls.map(() => 'answered 200'));
     expect(validations).toHaveLength(1);
-  });
-
-  it('a held call not yet told goes with the queue when the validation answers first: no second validation', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { client, sends, sendsTo, validations } = world();
-    const first = client.authFetch(`${API}/api/first`);
-    const second = client.authFetch(`${API}/api/second`);
-    sendsTo('/api/first')[0]!.answer(401);
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    sendsTo('/api/second')[0]!.answer(401);
-    await untilWaitingToBeTold();
-    expect(client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`]);
-
-    validations[0]!(true);
-    await turnsUntil(() => sends.length === 4);
-    sends.slice(2).forEach((send) => send.answer(200));
-    expect([await callOutcome(first), await callOutcome(second)]).toEqual(['answered 200', 'answered 200']);
-    expect(vi.getTimerCount()).toBe(1);
-    vi.runAllTimers();
-    expect(client.actor.getSnapshot().value).toBe('active');
-    expect(client.actor.getSnapshot().context.queue).toEqual([]);
-    expect(validations).toHaveLength(1);
-    expect(sendsTo('/api/second').map((send) => send.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token']);
     client.stop();
   });
 
-  it('a held call not yet told is given up at sign-out with the rest, and never sent again', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { client, sendsTo, signOut } = world();
-    const first = client.authFetch(`${API}/api/first`);
-    const second = client.authFetch(`${API}/api/second`);
-    sendsTo('/api/first')[0]!.answer(401);
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    sendsTo('/api/second')[0]!.answer(401);
-    await untilWaitingToBeTold();
+  describe('a held call not yet told (the chart’s turn kept back on fake timers)', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
 
-    signOut();
-    expect([await callOutcome(first), await callOutcome(second)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
-    vi.runAllTimers();
-    expect(client.actor.getSnapshot().value).toBe('active');
-    expect(client.actor.getSnapshot().context.queue).toEqual([]);
-    expect(sendsTo('/api/second')).toHaveLength(1);
-    client.stop();
-  });
+    it('goes with the queue when the validation answers first: no second validation', async () => {
+      const { client, sends, sendsTo, validations, first, second } = await secondHeldNotYetTold();
+      validations[0]!(true);
+      await turnsUntil(() => sends.length === 4);
+      sends.slice(2).forEach((send) => send.answer(200));
+      expect([await callOutcome(first), await callOutcome(second)]).toEqual(['answered 200', 'answered 200']);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.runAllTimers();
+      expect(client.actor.getSnapshot().value).toBe('active');
+      expect(client.actor.getSnapshot().context.queue).toEqual([]);
+      expect(validations).toHaveLength(1);
+      expect(sendsTo('/api/second').map((send) => send.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token']);
+      client.stop();
+    });
 
-  it('a held call not yet told that is aborted rejects with its AbortError and never reaches the queue', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { client, sendsTo } = world();
-    const controller = new AbortController();
-    client.authFetch(`${API}/api/first`).catch(() => {});
-    await waitFor(client.actor, (s) => s.matches('active'));
-    sendsTo('/api/first')[0]!.answer(401);
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    const aborted = client.authFetch(`${API}/api/aborted`, { signal: controller.signal });
-    const other = client.authFetch(`${API}/api/other`);
-    await untilWaitingToBeTold();
+    it('is given up at sign-out with the rest, and never sent again', async () => {
+      const { client, sendsTo, signOut, first, second } = await secondHeldNotYetTold();
+      signOut();
+      expect([await callOutcome(first), await callOutcome(second)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+      vi.runAllTimers();
+      expect(client.actor.getSnapshot().value).toBe('active');
+      expect(client.actor.getSnapshot().context.queue).toEqual([]);
+      expect(sendsTo('/api/second')).toHaveLength(1);
+      client.stop();
+    });
 
-    controller.abort();
-    expect(await callOutcome(aborted)).toMatch(/AbortError/);
-    vi.runAllTimers();
-    expect(client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`, `${API}/api/other`]);
-    expect(sendsTo('/api/aborted')).toEqual([]);
-    expect(await callOutcome(other)).toBe('still pending');
-    client.stop();
-    expect(await callOutcome(other)).toBe('AuthExpiredError');
-  });
+    it('is given up by stop(), like every held call', async () => {
+      const { client, sendsTo, first, second } = await secondHeldNotYetTold();
+      client.stop();
+      expect([await callOutcome(first), await callOutcome(second)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+      vi.runAllTimers();
+      expect(sendsTo('/api/second')).toHaveLength(1);
+    });
 
-  it('stop() gives up a held call not yet told, like every held call', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { client, sendsTo } = world();
-    client.authFetch(`${API}/api/first`).catch(() => {});
-    sendsTo('/api/first')[0]!.answer(401);
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    const untold = client.authFetch(`${API}/api/untold`);
-    await untilWaitingToBeTold();
+    it('that is aborted rejects with its AbortError, is never sent, and never reaches the queue', async () => {
+      const { client, sendsTo } = world();
+      const controller = new AbortController();
+      client.authFetch(`${API}/api/first`).catch(() => {});
+      sendsTo('/api/first')[0]!.answer(401);
+      await waitFor(client.actor, (s) => s.matches('validating'));
+      const aborted = client.authFetch(`${API}/api/aborted`, { signal: controller.signal });
+      const other = client.authFetch(`${API}/api/other`);
+      expect(vi.getTimerCount()).toBe(1);
 
-    client.stop();
-    expect(await callOutcome(untold)).toBe('AuthExpiredError');
-    vi.runAllTimers();
-    expect(sendsTo('/api/untold')).toEqual([]);
+      controller.abort();
+      expect(await callOutcome(aborted)).toMatch(/AbortError/);
+      vi.runAllTimers();
+      expect(client.actor.getSnapshot().context.queue.map((request) => request.url)).toEqual([`${API}/api/first`, `${API}/api/other`]);
+      expect(sendsTo('/api/aborted')).toEqual([]);
+      expect(await callOutcome(other)).toBe('still pending');
+      client.stop();
+      expect(await callOutcome(other)).toBe('AuthExpiredError');
+    });
   });
 });
