@@ -55,7 +55,7 @@ export interface SessionContext {
 export type SessionEvent =
   /**
    * Requests authFetch holds: the first at once (it takes the session out of `active`); those that follow
-   * while the session holds, one event per timer turn, however many (a storm of 1,000 401s is two events, not 1,000).
+   * while the session holds, one event per timer turn, however many (a storm of 1,000 401s is a few events, not 1,000).
    */
   | { type: 'request.held'; requests: readonly HeldRequest[] }
   | { type: 'request.aborted'; id: string }

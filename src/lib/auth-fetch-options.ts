@@ -102,7 +102,7 @@ export function allowedOriginsNow(options: AuthFetchOptions): readonly string[] 
       DEV
         ? 'authFetch: no allowedOrigins were given and there is no page origin (globalThis.location) to default to. ' +
             'Pass allowedOrigins to createAuthFetch.'
-        : 'authFetch: pass allowedOrigins',
+        : 'allowedOrigins',
     );
   }
   return [origin];

@@ -87,7 +87,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         },
       },
     }),
-    { input: { limits: options.limits }, ...(options.clock && { clock: options.clock }) },
+    // The chart reads its limits from the options, and nothing else.
+    { input: options, ...(options.clock && { clock: options.clock }) },
   ).start();
   // An aborted hold not yet told to the chart is told first, so that the chart drops it like any other.
   const held = createHeldRequests((id) => {
@@ -125,8 +126,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const untold: HeldRequest[] = [];
   /** Tells the chart of the untold holds. */
   function tell() {
-    const requests = untold.splice(0);
-    if (requests.length) actor.send({ type: 'request.held', requests });
+    if (untold.length) actor.send({ type: 'request.held', requests: untold.splice(0) });
   }
 
   /**
@@ -198,9 +198,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (stopped) return;
       stopped = true;
       stopWatching();
-      // The session ends as at sign-out (every held call rejects, none out is sent again), then the chart stops.
+      // The session ends as at sign-out (every held call rejects, none out is sent again), then the chart stops:
+      // a microtask later, for stop() may come while the chart is busy (from a subscriber, or validate), and then
+      // the end waits in its mailbox until the current event is done; stopping at once would throw it away.
       actor.send({ type: 'session.ended' });
-      actor.stop();
+      queueMicrotask(() => actor.stop());
     },
   };
 }

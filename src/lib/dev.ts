@@ -5,6 +5,6 @@
  * worded the same in both.
  *
  * @example
- * throw new TypeError(DEV ? 'authFetch: pass allowedOrigins …' : 'authFetch: allowedOrigins');
+ * throw new TypeError(DEV ? 'authFetch: pass allowedOrigins …' : 'allowedOrigins');
  */
 export const DEV: boolean = import.meta.env?.DEV !== false;

@@ -63,7 +63,7 @@ async function secondHeldNotYetTold() {
  * queue go, or gives it up, takes them along.
  */
 describe('holds told to the chart together', () => {
-  it('a storm of 401s is two chart events, not one per call, and every call is replayed once', async () => {
+  it('a storm of 401s answered at once is two chart events, not one per call, and every call is replayed once', async () => {
     const { client, sends, validations } = world();
     const events: string[] = [];
     client.actor.subscribe((snapshot) => events.push(`${JSON.stringify(snapshot.value)} holding ${snapshot.context.queue.length}`));
