@@ -65,7 +65,7 @@ export type SessionEvent =
   | { type: 'token.adopted' }
   | { type: 'token.expiring' }
   | { type: 'network.online' }
-  /** The user signed out: held requests are given up, never replayed with the next user's token. */
+  /** The user signed out (or the client was stopped): held requests are given up, never replayed with the next user's token. */
   | { type: 'session.ended' };
 
 function describeError(error: unknown): ReauthFailure {
@@ -78,7 +78,7 @@ const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 const resume = { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] } as const;
 // Production drops the prose, as it does for every wiring mistake (dev.ts).
 const notProvided = fromPromise<never>(() => Promise.reject(new Error(DEV ? 'createAuthFetch provides this actor; supply it with .provide() to run the machine alone' : 'provide')));
-/** What every state that holds requests answers: one more held, one aborted, a good token back. */
+/** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
   'request.aborted': { actions: 'dropRequest' },

@@ -122,7 +122,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     return released;
   }
 
-  /** Holds not yet told to the chart (the replay and reject actions take them along, so none is ever told to `active`). */
+  /** Holds not yet told to the chart (the replay and reject actions take them along, so no leftover is ever told to `active`). */
   const untold: HeldRequest[] = [];
   /** Tells the chart of the untold holds. */
   function tell() {

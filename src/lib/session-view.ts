@@ -51,7 +51,9 @@ export function selectStateLabel(snapshot: SessionSnapshot): string {
 }
 
 /**
- * How many requests the session holds.
+ * How many requests the session holds, as the chart knows them: a request held while the session
+ * already holds is counted up to a timer turn after authFetch holds it (authFetch tells the chart
+ * of those together).
  *
  * @example
  * useSelector(client.actor, selectHeldCount); // 2

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { callOutcome } from '../hardening/support/call-outcome.ts';
 
 const API = 'https://api.test';
@@ -10,7 +10,7 @@ const API = 'https://api.test';
  * A session whose every send waits for the test to answer it, and whose validation waits too:
  * the test decides the order in which 401s, the validation and the chart's turn come.
  */
-function world() {
+function world(overrides: Partial<AuthFetchOptions> = {}) {
   let token: string | null = 'alice-token';
   const sends: Array<{ url: string; authorization: string | null; answer: (status: number) => void }> = [];
   const validations: Array<(valid: boolean) => void> = [];
@@ -27,6 +27,7 @@ function world() {
         const url = String(input instanceof Request ? input.url : input);
         sends.push({ url, authorization: new Headers(init?.headers).get('authorization'), answer: (status) => resolve(new Response('{}', { status })) });
       }),
+    ...overrides,
   });
   const sendsTo = (path: string) => sends.filter((send) => send.url === `${API}${path}`);
   return { client, sends, sendsTo, validations, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
@@ -124,6 +125,30 @@ describe('holds told to the chart together', () => {
       expect([await callOutcome(first), await callOutcome(second)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
       vi.runAllTimers();
       expect(sendsTo('/api/second')).toHaveLength(1);
+    });
+
+    it('is given up with the queue when sign-in has failed too often, and never sent', async () => {
+      const { client, sendsTo, validations } = world({
+        limits: { reauthAttempts: 1 },
+        reauthenticate: async () => {
+          throw new Error('The sign-in window was closed.');
+        },
+      });
+      const first = client.authFetch(`${API}/api/first`);
+      sendsTo('/api/first')[0]!.answer(401);
+      await waitFor(client.actor, (s) => s.matches('validating'));
+      validations[0]!(false);
+      await waitFor(client.actor, (s) => s.matches('needsReauth'));
+      const untold = client.authFetch(`${API}/api/untold`);
+      expect(vi.getTimerCount()).toBe(1);
+
+      client.reconnect();
+      expect([await callOutcome(first), await callOutcome(untold)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+      expect(client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })).toBe(true);
+      vi.runAllTimers();
+      expect(client.actor.getSnapshot().context.queue).toEqual([]);
+      expect(sendsTo('/api/untold')).toEqual([]);
+      client.stop();
     });
 
     it('that is aborted rejects with its AbortError, is never sent, and never reaches the queue', async () => {
