@@ -16,7 +16,12 @@ export type Command =
   | { kind: 'reconnect' | 'adopt' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'online' }
   | { kind: 'tick'; ms: number }
   /** Whatever the session waits for now, answered one of the ways it can be: reaches deep paths often. */
-  | { kind: 'advance'; choice: number };
+  | { kind: 'advance'; choice: number }
+  /**
+   * Two things in one turn, with no rest between: e.g. a 401 comes back while the validation answers, or
+   * the user signs in again, so that a request held a moment ago has not yet been told to the chart.
+   */
+  | { kind: 'together'; first: Command; then: Command };
 
 const validateResults = ['true', 'false', 'false', 'reject', 'not-a-boolean'] as const;
 const reauthResults = ['token', 'closed', 'blocked', 'empty'] as const;
@@ -31,7 +36,7 @@ const spec: fc.Arbitrary<RequestSpec> = fc.record({
 });
 
 /** Weighted: answers and callers are common, the rarer events still come up in most runs. */
-export const command: fc.Arbitrary<Command> = fc.oneof(
+const single: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: spec.map((s) => ({ kind: 'request', spec: s }) as const) },
   {
     weight: 7,
@@ -53,6 +58,18 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   },
   // Short ticks reach backoffs and the validation timeout, long ones the cooldown and the token's expiry.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, 9 * 60_000) }) },
+);
+
+/**
+ * What can happen in one turn of the event loop: anything but time (a timer is a turn of its own, and
+ * `advance` may tick), which in a real loop never runs between a callback and the promise jobs it queued.
+ */
+const inOneTurn = single.filter((c) => c.kind !== 'tick' && c.kind !== 'advance');
+
+/** One command, or two in the same turn (about one in ten). */
+export const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 9, arbitrary: single },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: inOneTurn, then: inOneTurn }) },
 );
 
 /** Time passes: for the chart's delays, and for every timer beside it, which run on the same clock (see useFuzzTimers). */
@@ -120,6 +137,9 @@ export function apply(world: FuzzWorld, command: Command): void {
       return tick(world, command.ms);
     case 'advance':
       return advance(world, command.choice);
+    case 'together':
+      apply(world, command.first);
+      return apply(world, command.then);
   }
 }
 

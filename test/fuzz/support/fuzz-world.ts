@@ -2,7 +2,7 @@ import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
 import { leakText } from '../../hardening/support/leak-text.ts';
 import { createFuzzBackend, type Send } from './fuzz-backend.ts';
-import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
+import { API, isSettled, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
 import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
 import { createFuzzTokens } from './fuzz-tokens.ts';
 
@@ -92,7 +92,8 @@ export function createFuzzWorld(clock: SimulatedClock) {
     for (const held of snapshot.context.queue) if (held.reason === 'unsent') byUrl(held.url)!.heldUnsent = true;
     const coolingDown = { needsReauth: 'coolingDown' } as const;
     if (snapshot.matches(coolingDown) && !previous.matches(coolingDown)) {
-      for (const held of previous.context.queue) byUrl(held.url)!.givenUp = true;
+      // Held then: in the queue, or held a moment ago and not yet told to the chart (pending, not out at the backend).
+      for (const call of calls) if (!isSettled(call) && !call.sends.at(-1)?.inFlight) call.givenUp = true;
     }
     previous = snapshot;
   });
