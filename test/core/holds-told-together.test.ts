@@ -1,37 +1,8 @@
 /** @vitest-environment node */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
-import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { callOutcome } from '../hardening/support/call-outcome.ts';
-
-const API = 'https://api.test';
-
-/**
- * A session whose every send waits for the test to answer it, and whose validation waits too:
- * the test decides the order in which 401s, the validation and the chart's turn come.
- */
-function world(overrides: Partial<AuthFetchOptions> = {}) {
-  let token: string | null = 'alice-token';
-  const sends: Array<{ url: string; authorization: string | null; answer: (status: number) => void }> = [];
-  const validations: Array<(valid: boolean) => void> = [];
-  const client = createAuthFetch({
-    getToken: () => token,
-    setToken: (next) => {
-      token = next;
-    },
-    validate: () => new Promise<boolean>((resolve) => validations.push(resolve)),
-    reauthenticate: async () => 'alice-token-2',
-    allowedOrigins: [API],
-    fetch: (input, init) =>
-      new Promise<Response>((resolve) => {
-        const url = String(input instanceof Request ? input.url : input);
-        sends.push({ url, authorization: new Headers(init?.headers).get('authorization'), answer: (status) => resolve(new Response('{}', { status })) });
-      }),
-    ...overrides,
-  });
-  const sendsTo = (path: string) => sends.filter((send) => send.url === `${API}${path}`);
-  return { client, sends, sendsTo, validations, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
-}
+import { API, handAnsweredSession } from '../support/hand-answered-session.ts';
 
 /**
  * Turns of the event loop that are not timers, until `condition` holds (vi.waitUntil would run the fake
@@ -47,7 +18,7 @@ async function turnsUntil(condition: () => boolean) {
  * chart's next turn (authFetch's one pending timer) to be told. The test then decides what comes first.
  */
 async function secondHeldNotYetTold() {
-  const w = world();
+  const w = handAnsweredSession();
   const first = w.client.authFetch(`${API}/api/first`);
   const second = w.client.authFetch(`${API}/api/second`);
   w.sendsTo('/api/first')[0]!.answer(401);
@@ -65,7 +36,7 @@ async function secondHeldNotYetTold() {
  */
 describe('holds told to the chart together', () => {
   it('a storm of 401s answered at once is two chart events, not one per call, and every call is replayed once', async () => {
-    const { client, sends, validations } = world();
+    const { client, sends, validations } = handAnsweredSession();
     const events: string[] = [];
     client.actor.subscribe((snapshot) => events.push(`${JSON.stringify(snapshot.value)} holding ${snapshot.context.queue.length}`));
     const calls = Array.from({ length: 50 }, (_, i) => client.authFetch(`${API}/api/job-${i}`));
@@ -128,7 +99,7 @@ describe('holds told to the chart together', () => {
     });
 
     it('is given up with the queue when sign-in has failed too often, and never sent', async () => {
-      const { client, sendsTo, validations } = world({
+      const { client, sendsTo, validations } = handAnsweredSession({
         limits: { reauthAttempts: 1 },
         reauthenticate: async () => {
           throw new Error('The sign-in window was closed.');
@@ -152,7 +123,7 @@ describe('holds told to the chart together', () => {
     });
 
     it('that is aborted rejects with its AbortError, is never sent, and never reaches the queue', async () => {
-      const { client, sendsTo } = world();
+      const { client, sendsTo } = handAnsweredSession();
       const controller = new AbortController();
       client.authFetch(`${API}/api/first`).catch(() => {});
       sendsTo('/api/first')[0]!.answer(401);

@@ -1,25 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
-import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, handAnsweredSession } from '../support/hand-answered-session.ts';
 import { callOutcome } from './support/call-outcome.ts';
-
-const API = 'https://api.test';
-
-/** A session whose every send waits for the test to answer it. */
-function world(overrides: Partial<AuthFetchOptions> = {}) {
-  const sends: Array<{ url: string; answer: (status: number) => void }> = [];
-  const client = createAuthFetch({
-    getToken: () => 'alice-token',
-    setToken: () => {},
-    validate: async () => false,
-    reauthenticate: async () => 'alice-token-2',
-    allowedOrigins: [API],
-    fetch: (input) =>
-      new Promise<Response>((resolve) => sends.push({ url: String(input), answer: (status) => resolve(new Response('{}', { status })) })),
-    ...overrides,
-  });
-  return { client, sends };
-}
 
 /**
  * Found by review: stop() sent the chart `session.ended` and stopped it at once. Called while the chart
@@ -29,7 +11,7 @@ function world(overrides: Partial<AuthFetchOptions> = {}) {
  */
 describe('stop() while the chart is busy with an event', () => {
   it('from a subscriber: every held call and every call out then rejects with AuthExpiredError', async () => {
-    const { client, sends } = world();
+    const { client, sends } = handAnsweredSession({ validate: async () => false });
     // An app without Reconnect ends the session when it expires, from its subscription to the chart.
     client.actor.subscribe((snapshot) => {
       if (snapshot.matches('needsReauth')) client.stop();
@@ -47,7 +29,7 @@ describe('stop() while the chart is busy with an event', () => {
 
   it('from validate: the held call rejects and the chart stops', async () => {
     let stop = () => {};
-    const { client, sends } = world({
+    const { client, sends } = handAnsweredSession({
       validate: () => {
         stop();
         return new Promise<boolean>(() => {});

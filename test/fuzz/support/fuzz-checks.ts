@@ -3,8 +3,8 @@ import { isSettled, type FuzzCall } from './fuzz-calls.ts';
 import { validationTimeoutMs, type FuzzWorld } from './fuzz-world.ts';
 
 const immediateTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-// Taken before useFuzzTimers puts the simulated clock in its place.
-const realSetTimeout = globalThis.setTimeout;
+/** Taken before useFuzzTimers puts the simulated clock in its place, for the turns that are real. */
+export const realSetTimeout = globalThis.setTimeout;
 const timerTurn = () => new Promise<void>((resolve) => realSetTimeout(resolve, 0));
 /**
  * One turn of the event loop; every eighth a timer turn, because holds that come while the session holds

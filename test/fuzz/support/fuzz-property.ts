@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { apply, command } from './fuzz-commands.ts';
-import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
+import { checkAtRest, realSetTimeout, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
 import { createFuzzWorld } from './fuzz-world.ts';
@@ -25,7 +25,6 @@ export function fuzzParameters(): fc.Parameters<unknown> & { numRuns: number } {
 }
 
 let clock = new SimulatedClock();
-const realSetTimeout = globalThis.setTimeout;
 
 /**
  * One clock for the whole run: the chart's delays run on the SimulatedClock
