@@ -32,3 +32,29 @@ export function balancedOrder<T>(items: readonly T[], turn: number): T[] {
 export function cycleLength(n: number): number {
   return n % 2 === 0 ? n : 2 * n;
 }
+
+/**
+ * A cyclic sequence of `n` items (indices) in which every item runs right after every
+ * other exactly once: an Euler circuit of the complete directed graph, n·(n−1) long, each
+ * item n−1 times. For a stream of turns with no break between them (the hot path's blocks),
+ * where `balancedOrder`'s rows, laid end to end, are not balanced across their joins: with
+ * four contenders the last of the list ran right after the first twice per cycle, the
+ * others once, and read 7% faster than an identical copy of itself.
+ *
+ * @example
+ * carryoverCircuit(3); // [0, 1, 2, 0, 2, 1]: 0→1, 1→2, 2→0, 0→2, 2→1 and, wrapping, 1→0
+ */
+export function carryoverCircuit(n: number): number[] {
+  if (n < 2) return [0];
+  // Hierholzer's walk: each item's unused successors, tried in order.
+  const unused = Array.from({ length: n }, (_, item) => Array.from({ length: n - 1 }, (_, k) => (item + 1 + k) % n));
+  const path = [0];
+  const circuit: number[] = [];
+  while (path.length) {
+    const next = unused[path.at(-1)!]!.shift();
+    if (next === undefined) circuit.push(path.pop()!);
+    else path.push(next);
+  }
+  // The walk comes back to where it started: drop the repeated start to make it cyclic.
+  return circuit.reverse().slice(0, -1);
+}

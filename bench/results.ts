@@ -10,6 +10,8 @@ export interface RunResults {
   startedAt: Date;
   seconds: number;
   rounds: number;
+  /** Rounds of the hot path (S1, S2), which runs in more rounds than the rest. */
+  hotRounds: number;
   records: RoundRecord[];
   summaries: ContenderSummary[];
   checks: TargetCheck[];

@@ -4,9 +4,11 @@
  * table and a one-line summary; writes JSON to bench/results/. Exits 1 when
  * authFetch misses a target or fails a correctness check.
  *
- * Options: --rounds N (default 5), --held-rounds N (S4 runs in the first N rounds, default 1: its
+ * Options: --rounds N (default 5), --hot-rounds N (S1 and S2 run in the first N rounds, default twice --rounds: their
+ * ratios are a few percent apart and need the samples), --held-rounds N (S4 runs in the first N rounds, default 1: its
  * 10,000-request drain is the run's most expensive step), --only S1,S3e (S3e: the storm at the token's exp), --contenders "native fetch,authFetch",
- * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one).
+ * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one),
+ * --twin (adds "authFetch (twin)": the same core under a second name, an A/A check: its ratios should read as authFetch's).
  * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
  */
 import { cpus, loadavg } from 'node:os';
@@ -17,13 +19,13 @@ import { balancedOrder, cycleLength } from './balanced-order.ts';
 import { buildCore } from './build-core.ts';
 import { limitConnections } from './connections.ts';
 import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
-import type { Contender, TokenStore } from './contenders/contender.ts';
+import type { Contender, ContenderFactory, TokenStore } from './contenders/contender.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
 import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
 import { writeResults } from './results.ts';
 import { bodies } from './scenarios/bodies.ts';
 import { held } from './scenarios/held.ts';
-import { hotPath } from './scenarios/hot-path.ts';
+import { hotPath, type HotPathSlice } from './scenarios/hot-path.ts';
 import { storm } from './scenarios/storm.ts';
 import type { Measured, Scenario } from './scenarios/types.ts';
 import { summarize, type RoundRecord, type ScenarioId } from './summarize.ts';
@@ -38,6 +40,8 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     'held-rounds': { type: 'string', default: '1' },
+    'hot-rounds': { type: 'string' },
+    twin: { type: 'boolean', default: false },
     only: { type: 'string' },
     contenders: { type: 'string' },
     candidate: { type: 'string' },
@@ -45,25 +49,36 @@ const { values: args } = parseArgs({
 });
 const rounds = Number(args.rounds);
 const heldRounds = Number(args['held-rounds']);
+const hotRounds = Number(args['hot-rounds'] ?? 2 * rounds);
+/** Rounds `id` runs in: the hot path in more (its ratios are a few percent apart, its noise is not), S4 in fewer. */
+const roundsOf = (id: ScenarioId) => (id === 'S4' ? heldRounds : id === 'S1' || id === 'S2' ? hotRounds : rounds);
 const only = new Set((args.only ?? 'S1,S2,S3,S3e,S4,S5').split(',') as ScenarioId[]);
 // The cores as they ship (built like the app's production bundle), not as tsx compiles them: see build-core.ts.
-const current = authFetchContenderFrom('authFetch', await buildCore('src/lib/auth-fetch.ts', 'current'));
+const createCurrent = await buildCore('src/lib/auth-fetch.ts', 'current');
+const current = authFetchContenderFrom('authFetch', createCurrent);
 const candidate = args.candidate
   ? authFetchContenderFrom('authFetch (candidate)', await buildCore(resolve(args.candidate), 'candidate'))
   : null;
-const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)), ...(candidate ? [candidate] : [])].filter(
-  (c) => !args.contenders || args.contenders.split(',').includes(c.name) || c === candidate,
+// An A/A check of the harness: the same core, same module, under a second name. Its ratios should read as authFetch's.
+const twin = args.twin ? authFetchContenderFrom('authFetch (twin)', createCurrent) : null;
+const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)), ...(candidate ? [candidate] : []), ...(twin ? [twin] : [])].filter(
+  (c) => !args.contenders || args.contenders.split(',').includes(c.name) || c === candidate || c === twin,
 );
 
 /**
  * `slices`: a round's requests are cut into this many slices (S3: a round runs this many storms),
  * each run by every contender in turn, and ratios are taken per slice. This VM's speed drifts by ±30%
  * within seconds; contenders measured a quarter of a second apart see the same machine, a few seconds
- * apart they do not.
+ * apart they do not. The hot path (`together`) goes further: within a slice the contenders take turns
+ * block by block (see hot-path.ts).
  */
-const scenarios: Array<{ id: ScenarioId; expiry: boolean; run: Scenario<unknown>; warmUp: Scenario<unknown>; slices?: number }> = [
-  { id: 'S1', expiry: false, run: hotPath(500, 1), warmUp: hotPath(300, 1), slices: 4 },
-  { id: 'S2', expiry: false, run: hotPath(500, 100), warmUp: hotPath(300, 100), slices: 4 },
+type Step = { id: ScenarioId; expiry: boolean; slices?: number } & (
+  | { run: Scenario<unknown>; warmUp: Scenario<unknown>; together?: undefined }
+  | { together: { run: HotPathSlice; warmUp: HotPathSlice } }
+);
+const scenarios: Step[] = [
+  { id: 'S1', expiry: false, together: { run: hotPath(500, 1, 25), warmUp: hotPath(100, 1, 25) }, slices: 4 },
+  { id: 'S2', expiry: false, together: { run: hotPath(500, 100, 125), warmUp: hotPath(250, 100, 125) }, slices: 4 },
   { id: 'S3', expiry: true, run: storm(1_000, 'revoked'), warmUp: storm(100, 'revoked'), slices: 4 },
   { id: 'S3e', expiry: true, run: storm(1_000, 'lapsed'), warmUp: storm(100, 'lapsed'), slices: 2 },
   { id: 'S4', expiry: true, run: held(10_000), warmUp: held(100) },
@@ -85,13 +100,35 @@ const records: RoundRecord[] = [];
 const steps = new Map<string, number>();
 
 /** The contenders that run `scenario`: all of them, or for an expiry those that handle one. */
-const takingPart = (scenario: (typeof scenarios)[number]) => chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
+const takingPart = (scenario: Step) => chosen.filter((factory) => !scenario.expiry || factory.handlesExpiry);
 
 /** A contender kept across the slices of one round, with its token store; made at its first slice. */
 interface Kept {
   tokens: TokenStore;
   contender: Contender;
 }
+
+/** `factory`'s contender in `kept`, made there at its first use; a fresh one when nothing is kept. */
+function contenderOf(factory: ContenderFactory, kept?: Map<string, Kept>): Kept {
+  let made = kept?.get(factory.name);
+  if (!made) {
+    const tokens = createTokenStore();
+    made = { tokens, contender: factory.create({ origin: backend.origin, tokens, auth }) };
+    kept?.set(factory.name, made);
+  }
+  return made;
+}
+
+/** Counts a step's time toward its scenario (or the warm-up) and records what it measured. */
+function record(round: number, scenario: Step, warm: boolean, contender: string, measured: Measured<unknown>, stepMs: number): void {
+  steps.set(warm ? 'warm-up' : scenario.id, (steps.get(warm ? 'warm-up' : scenario.id) ?? 0) + stepMs);
+  if (!warm) records.push({ round, scenario: scenario.id, contender, data: measured.data as RoundRecord['data'], failures: measured.failures, stepMs });
+}
+
+const failed = (error: unknown): Measured<unknown> => ({
+  data: null,
+  failures: [`the scenario itself failed: ${error instanceof Error ? error.message : String(error)}`],
+});
 
 /**
  * Runs `scenario` once for every contender that takes part, recorded as `round`, with a fresh contender
@@ -101,29 +138,36 @@ interface Kept {
  * busy) more often than the others, nor right after the same neighbour. (A plain rotation put the
  * mutex recipe right before authFetch in 3 of 4 storms, and authFetch first, after another
  * scenario, in the 4th; before that, rotating by the recorded round put authFetch first in 2 of 3.)
+ * The hot path runs every contender in one go, taking turns block by block (`turn` is its first block's).
  */
-async function once(round: number, turn: number, scenario: (typeof scenarios)[number], warm: boolean, kept?: Map<string, Kept>): Promise<void> {
-  const order = balancedOrder(takingPart(scenario), turn);
-  for (const factory of order) {
-    let made = kept?.get(factory.name);
-    if (!made) {
-      const tokens = createTokenStore();
-      made = { tokens, contender: factory.create({ origin: backend.origin, tokens, auth }) };
-      kept?.set(factory.name, made);
+async function once(round: number, turn: number, scenario: Step, warm: boolean, kept?: Map<string, Kept>): Promise<void> {
+  if (scenario.together) {
+    const entrants = takingPart(scenario).map((factory) => ({ name: factory.name, ...contenderOf(factory, kept) }));
+    const started = performance.now();
+    let byName: Map<string, Measured<unknown>> | undefined;
+    try {
+      byName = await scenario.together[warm ? 'warmUp' : 'run'](backend, entrants, turn);
+    } catch (error) {
+      byName = new Map(entrants.map(({ name }) => [name, failed(error)]));
+    } finally {
+      if (!kept) entrants.forEach(({ contender }) => contender.stop());
     }
-    const { tokens, contender } = made;
+    const stepMs = (performance.now() - started) / entrants.length;
+    for (const { name } of entrants) record(round, scenario, warm, name, byName.get(name)!, stepMs);
+    return;
+  }
+  for (const factory of balancedOrder(takingPart(scenario), turn)) {
+    const { tokens, contender } = contenderOf(factory, kept);
     let measured: Measured<unknown>;
     const stepStarted = performance.now();
     try {
       measured = await (warm ? scenario.warmUp : scenario.run)({ backend, contender, tokens });
     } catch (error) {
-      measured = { data: null, failures: [`the scenario itself failed: ${error instanceof Error ? error.message : String(error)}`] };
+      measured = failed(error);
     } finally {
       if (!kept) contender.stop();
     }
-    const stepMs = performance.now() - stepStarted;
-    steps.set(warm ? 'warm-up' : scenario.id, (steps.get(warm ? 'warm-up' : scenario.id) ?? 0) + stepMs);
-    if (!warm) records.push({ round, scenario: scenario.id, contender: factory.name, data: measured.data as RoundRecord['data'], failures: measured.failures, stepMs });
+    record(round, scenario, warm, factory.name, measured, performance.now() - stepStarted);
   }
 }
 
@@ -131,10 +175,11 @@ try {
   const active = scenarios.filter((s) => only.has(s.id));
   process.stdout.write('warm-up');
   for (const scenario of active) await once(0, 0, scenario, true);
-  for (let round = 1; round <= rounds; round++) {
-    process.stdout.write(` · round ${round}/${rounds}`);
+  const last = Math.max(...active.map((s) => roundsOf(s.id)));
+  for (let round = 1; round <= last; round++) {
+    process.stdout.write(` · round ${round}/${last}`);
     for (const scenario of active) {
-      if (scenario.id === 'S4' && round > heldRounds) continue;
+      if (round > roundsOf(scenario.id)) continue;
       // Slice k of round r is recorded as round r·10+k: ratios pair contenders within one slice.
       const slices = scenario.slices ?? 1;
       // When a round holds whole cycles of the order (S3: 4 storms, 4 contenders), each round starts one order
@@ -167,7 +212,7 @@ const seconds = (performance.now() - clock) / 1000;
 
 const slicesOf = (id: ScenarioId) => scenarios.find((s) => s.id === id)?.slices ?? 1;
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${rounds} interleaved rounds of ${slicesOf('S1')} slices (S1, S2) and of ${slicesOf('S3')} and ${slicesOf('S3e')} paired storms (S3, S3e drain).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${hotRounds} rounds of ${slicesOf('S1')} slices (S1, S2; in a slice the contenders take turns in blocks of requests) and of ${rounds} rounds of ${slicesOf('S3')} and ${slicesOf('S3e')} paired storms (S3, S3e drain).\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);
@@ -175,6 +220,6 @@ console.log('\nCorrectness failures:\n' + failureList(summaries));
 const summary = summaryLine(checks, summaries, SUBJECT, anchors);
 const where = [...steps].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(0)} s`).join(', ');
 console.log(`\n${summary} (${seconds.toFixed(0)} s: ${where})`);
-const file = await writeResults({ startedAt, seconds, rounds, records, summaries, checks: [...checks, ...candidateChecks], summary });
+const file = await writeResults({ startedAt, seconds, rounds, hotRounds, records, summaries, checks: [...checks, ...candidateChecks], summary });
 console.log(`JSON: ${file}`);
 process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

@@ -66,6 +66,8 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+const perRequest = (data: HotPathData, key: 'wallMs' | 'cpuMs') => data[key] / data.requests;
+
 const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
 
 /**
@@ -87,8 +89,9 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
       const base = new Map(pick<HotPathData>(scenario, floor).map((r) => [r.round, r.data]));
       const paired = mine.filter((r) => base.has(r.round));
       summary.hot[scenario] = {
-        wallRatio: median(paired.map((r) => r.data.wallMs / base.get(r.round)!.wallMs)),
-        cpuRatio: median(paired.map((r) => r.data.cpuMs / base.get(r.round)!.cpuMs)),
+        // Per request: a slice of whole block circuits gives each contender the same count, but only as a multiple of the circuit.
+        wallRatio: median(paired.map((r) => perRequest(r.data, 'wallMs') / perRequest(base.get(r.round)!, 'wallMs'))),
+        cpuRatio: median(paired.map((r) => perRequest(r.data, 'cpuMs') / perRequest(base.get(r.round)!, 'cpuMs'))),
         usPerRequest: median(mine.map((r) => (r.data.wallMs * 1000) / r.data.requests)),
         cpuUsPerRequest: median(mine.map((r) => (r.data.cpuMs * 1000) / r.data.requests)),
       };

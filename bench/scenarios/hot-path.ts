@@ -1,25 +1,71 @@
-import { collectGarbage, describeCounts, pool, statusCounts } from './tools.ts';
-import type { HotPathData, Scenario } from './types.ts';
+import type { Backend } from '../backend.ts';
+import { carryoverCircuit } from '../balanced-order.ts';
+import type { Contender, TokenStore } from '../contenders/contender.ts';
+import { describeCounts, pool, statusCounts } from './tools.ts';
+import type { HotPathData, Measured } from './types.ts';
+
+/** Calls a contender makes, unmeasured, at the start of each of its blocks. */
+const WARM = 3;
+
+/** One contender taking part in a hot-path slice, with its token store. */
+export interface HotPathEntrant {
+  name: string;
+  contender: Contender;
+  tokens: TokenStore;
+}
+
+/** S1/S2 for every entrant at once: `requests` GETs each, `concurrency` at a time, taken in blocks. */
+export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[], turn: number) => Promise<Map<string, Measured<HotPathData>>>;
 
 /**
- * S1 and S2: `requests` GETs with a valid token, `concurrency` at a time;
- * wall time and the client's CPU time.
+ * S1 and S2: `requests` GETs with a valid token per contender, `concurrency`
+ * at a time; wall time and the client's CPU time.
+ *
+ * The contenders take turns block by block: each runs `block` requests, then
+ * the next, in the balanced order of `balancedOrder` (a new order every block,
+ * going on slice after slice; `turn` counts slices), and a contender's figures are the sums over its
+ * blocks. This VM's speed swings by a third within a fraction of a second;
+ * blocks of a few tens of milliseconds put every contender on the same
+ * machine. One full GC before the slice: after it, a scavenge falls on
+ * whichever block is running, so the young generation's cost is shared
+ * across the contenders instead of charged to the one that filled it.
  *
  * @example
- * const s1 = hotPath(2_000, 1); const { data } = await s1(context);
+ * const s1 = hotPath(500, 1, 25);
+ * const byName = await s1(backend, entrants, 0); // byName.get('authFetch')?.data.wallMs
  */
-export function hotPath(requests: number, concurrency: number): Scenario<HotPathData> {
-  return async ({ backend, contender, tokens }) => {
-    tokens.set(await backend.issueToken());
-    // Start from a clean heap so that one contender does not pay for the previous one's garbage.
-    await collectGarbage();
-    const cpu = process.cpuUsage();
-    const started = performance.now();
-    const outcomes = await pool(requests, concurrency, () => contender.get('/api/item'));
-    const wallMs = performance.now() - started;
-    const { user, system } = process.cpuUsage(cpu);
-    const ok = outcomes.filter((o) => o.status === 200).length;
-    const failures = ok === requests ? [] : [`${ok}/${requests} ended 200 (${describeCounts(statusCounts(outcomes))})`];
-    return { data: { requests, ok, wallMs, cpuMs: (user + system) / 1000 }, failures };
+export function hotPath(requests: number, concurrency: number, block: number): HotPathSlice {
+  return async (backend, entrants, turn) => {
+    const token = await backend.issueToken();
+    for (const { tokens } of entrants) tokens.set(token);
+    const sums = new Map(entrants.map(({ name }) => [name, { requests: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number> }]));
+    const circuit = carryoverCircuit(entrants.length);
+    // Whole circuits only, so that each contender runs as many blocks as the others, after each of them equally often.
+    const perContender = Math.max(1, entrants.length - 1);
+    const blocks = Math.ceil(Math.ceil(requests / block) / perContender) * perContender * entrants.length;
+    for (let step = 0; step < blocks; step++) {
+      // Each slice starts one place further along the circuit: its first blocks run slower (the scenario before
+      // it, or the last slice's other load, is still settling), and that should not be one contender's lot.
+      const { name, contender } = entrants[circuit[(turn + step) % circuit.length]!]!;
+      // Not measured: the first calls after another library ran pay for its cache misses, not this library's cost.
+      await pool(WARM, 1, () => contender.get('/api/item'));
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const outcomes = await pool(block, concurrency, () => contender.get('/api/item'));
+      const wallMs = performance.now() - started;
+      const { user, system } = process.cpuUsage(cpu);
+      const sum = sums.get(name)!;
+      sum.requests += block;
+      sum.wallMs += wallMs;
+      sum.cpuMs += (user + system) / 1000;
+      for (const [status, n] of Object.entries(statusCounts(outcomes))) sum.counts[status] = (sum.counts[status] ?? 0) + n;
+    }
+    return new Map(
+      [...sums].map(([name, { requests, wallMs, cpuMs, counts }]) => {
+        const ok = counts[200] ?? 0;
+        const failures = ok === requests ? [] : [`${ok}/${requests} ended 200 (${describeCounts(counts)})`];
+        return [name, { data: { requests, ok, wallMs, cpuMs }, failures }];
+      }),
+    );
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { balancedOrder, cycleLength } from '../../bench/balanced-order.ts';
+import { balancedOrder, carryoverCircuit, cycleLength } from '../../bench/balanced-order.ts';
 
 /** How often each item ran at each position, and right after each other item, over `turns` turns. */
 function tally(n: number, turns: number) {
@@ -34,5 +34,31 @@ describe('balancedOrder (the bench runs contenders in it)', () => {
   it('repeats with its cycle, so any number of turns stays balanced cycle by cycle', () => {
     expect(balancedOrder(['a', 'b', 'c'], 7)).toEqual(balancedOrder(['a', 'b', 'c'], 1));
     expect(balancedOrder(['a', 'b', 'c', 'd'], 0)).toEqual(['a', 'b', 'd', 'c']);
+  });
+});
+
+describe('carryoverCircuit (the hot path runs its blocks in it)', () => {
+  it.each([2, 3, 4, 5, 6])('with %i contenders, each runs n−1 times and right after every other exactly once, around the circle', (n) => {
+    const circuit = carryoverCircuit(n);
+    expect(circuit).toHaveLength(n * (n - 1));
+    const runs = new Map<number, number>();
+    circuit.forEach((item) => runs.set(item, (runs.get(item) ?? 0) + 1));
+    expect([...runs.keys()].sort()).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(new Set(runs.values())).toEqual(new Set([n - 1]));
+    const pairs = circuit.map((item, i) => `${item}→${circuit[(i + 1) % circuit.length]}`);
+    expect(new Set(pairs).size).toBe(n * (n - 1));
+    expect(pairs.filter((pair) => pair.split('→')[0] === pair.split('→')[1])).toEqual([]);
+  });
+
+  it('is balanced where rows of balancedOrder laid end to end are not: across the joins, one item follows the first twice per cycle', () => {
+    const joined = Array.from({ length: cycleLength(4) }, (_, turn) => balancedOrder([0, 1, 2, 3], turn)).flat();
+    const afterFirst = joined.filter((item, i) => i > 0 && joined[i - 1] === 0);
+    expect(afterFirst.filter((item) => item === 3)).toHaveLength(2);
+    const circuit = carryoverCircuit(4);
+    expect(circuit.filter((item, i) => circuit.at(i - 1) === 0).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('gives one contender alone its own turns', () => {
+    expect(carryoverCircuit(1)).toEqual([0]);
   });
 });
