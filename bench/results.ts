@@ -12,6 +12,8 @@ export interface RunResults {
   rounds: number;
   /** Rounds of the hot path (S1, S2), which runs in more rounds than the rest. */
   hotRounds: number;
+  /** Seed of the hot path's shuffles (`--seed` replays them). */
+  seed: number;
   records: RoundRecord[];
   summaries: ContenderSummary[];
   checks: TargetCheck[];

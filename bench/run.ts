@@ -8,7 +8,8 @@
  * ratios are a few percent apart and need the samples), --held-rounds N (S4 runs in the first N rounds, default 1: its
  * 10,000-request drain is the run's most expensive step), --only S1,S3e (S3e: the storm at the token's exp), --contenders "native fetch,authFetch",
  * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one),
- * --twin (adds "authFetch (twin)": the same core under a second name, an A/A check: its ratios should read as authFetch's).
+ * --twin (adds "authFetch (twin)": the same core under a second name, an A/A check: its ratios should read as authFetch's),
+ * --seed N (replays the hot path's order of a run: it prints its seed).
  * Run through `node --expose-gc` (the npm script does) or heap figures are noise.
  */
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +24,7 @@ import type { Contender, ContenderFactory, TokenStore } from './contenders/conte
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
 import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
 import { writeResults } from './results.ts';
+import { seededRandom, shuffled } from './seeded-random.ts';
 import { bodies } from './scenarios/bodies.ts';
 import { held } from './scenarios/held.ts';
 import { hotPath, type HotPathSlice } from './scenarios/hot-path.ts';
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     'held-rounds': { type: 'string', default: '1' },
     'hot-rounds': { type: 'string' },
     twin: { type: 'boolean', default: false },
+    seed: { type: 'string' },
     only: { type: 'string' },
     contenders: { type: 'string' },
     candidate: { type: 'string' },
@@ -51,6 +54,9 @@ const rounds = Number(args.rounds);
 const heldRounds = Number(args['held-rounds']);
 const hotRounds = Number(args['hot-rounds'] ?? 2 * rounds);
 /** Rounds `id` runs in: the hot path in more (its ratios are a few percent apart, its noise is not), S4 in fewer. */
+/** Draws the hot path's relabellings; printed and written down, so that a run's order can be replayed. */
+const seed = Number(args.seed ?? Math.floor(Math.random() * 2 ** 32));
+const random = seededRandom(seed);
 const roundsOf = (id: ScenarioId) => (id === 'S4' ? heldRounds : id === 'S1' || id === 'S2' ? hotRounds : rounds);
 const only = new Set((args.only ?? 'S1,S2,S3,S3e,S4,S5').split(',') as ScenarioId[]);
 // The cores as they ship (built like the app's production bundle), not as tsx compiles them: see build-core.ts.
@@ -142,7 +148,9 @@ const failed = (error: unknown): Measured<unknown> => ({
  */
 async function once(round: number, turn: number, scenario: Step, warm: boolean, kept?: Map<string, Kept>): Promise<void> {
   if (scenario.together) {
-    const entrants = takingPart(scenario).map((factory) => ({ name: factory.name, ...contenderOf(factory, kept) }));
+    // Shuffled afresh each slice: who takes which place in the circuit is drawn, so that nothing periodic in the
+    // process (a scavenge every few blocks) can fall on the same contender slice after slice.
+    const entrants = shuffled(takingPart(scenario), random).map((factory) => ({ name: factory.name, ...contenderOf(factory, kept) }));
     const started = performance.now();
     let byName: Map<string, Measured<unknown>> | undefined;
     try {
@@ -219,7 +227,7 @@ if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`)
 console.log('\nCorrectness failures:\n' + failureList(summaries));
 const summary = summaryLine(checks, summaries, SUBJECT, anchors);
 const where = [...steps].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(0)} s`).join(', ');
-console.log(`\n${summary} (${seconds.toFixed(0)} s: ${where})`);
-const file = await writeResults({ startedAt, seconds, rounds, hotRounds, records, summaries, checks: [...checks, ...candidateChecks], summary });
+console.log(`\n${summary} (${seconds.toFixed(0)} s: ${where}; seed ${seed})`);
+const file = await writeResults({ startedAt, seconds, rounds, hotRounds, seed, records, summaries, checks: [...checks, ...candidateChecks], summary });
 console.log(`JSON: ${file}`);
 process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

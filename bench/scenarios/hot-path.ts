@@ -21,14 +21,18 @@ export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[
  * S1 and S2: `requests` GETs with a valid token per contender, `concurrency`
  * at a time; wall time and the client's CPU time.
  *
- * The contenders take turns block by block: each runs `block` requests, then
- * the next, in the balanced order of `balancedOrder` (a new order every block,
- * going on slice after slice; `turn` counts slices), and a contender's figures are the sums over its
- * blocks. This VM's speed swings by a third within a fraction of a second;
- * blocks of a few tens of milliseconds put every contender on the same
- * machine. One full GC before the slice: after it, a scavenge falls on
- * whichever block is running, so the young generation's cost is shared
- * across the contenders instead of charged to the one that filled it.
+ * The contenders take turns block by block: each runs `block` requests (after
+ * `WARM` calls that are not measured), then the next, around `carryoverCircuit`:
+ * every contender runs as many blocks as the others and right after each of
+ * them equally often. A contender's figures are the sums over its blocks. This
+ * VM's speed swings by a third within a fraction of a second; blocks of a few
+ * tens of milliseconds put every contender on the same machine. `entrants`
+ * come in the order of their places in the circuit (the caller shuffles them
+ * each slice); `turn` counts slices, and each starts one place further along.
+ * No GC is forced: after a full GC the next ~300 ms ran 15–30% slower, and
+ * a scavenge falls on whichever block is running, so the young generation's
+ * cost is shared across the contenders rather than charged to the one whose
+ * allocation filled it (their garbage differs by ~2% of undici's per request).
  *
  * @example
  * const s1 = hotPath(500, 1, 25);
