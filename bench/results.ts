@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,24 @@ export function describeMachine() {
     node: process.version,
     /** 1-minute load average when the run ended: above ~1 on 2 cores, something else shared the CPU. */
     loadAverage: Number(loadavg()[0]?.toFixed(2)),
+    /** Node's flags for the run (the young generation's size, GC exposure): they change what is measured. */
+    execArgv: process.execArgv,
   };
+}
+
+/**
+ * The commit the run measured, `+` when the working tree had changes; null outside a git checkout.
+ *
+ * @example
+ * describeCommit(); // '85b07fe+'
+ */
+export function describeCommit(): string | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--untracked-files=no') ? '+' : '');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -49,7 +67,7 @@ export function describeMachine() {
 export async function writeResults(results: RunResults): Promise<string> {
   const directory = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(directory, { recursive: true });
-  const json = JSON.stringify({ machine: describeMachine(), ...results }, null, 2);
+  const json = JSON.stringify({ machine: describeMachine(), commit: describeCommit(), ...results }, null, 2);
   const file = `${directory}bench-${results.startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFile(file, json);
   await writeFile(`${directory}latest.json`, json);

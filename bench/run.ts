@@ -50,13 +50,22 @@ const { values: args } = parseArgs({
     candidate: { type: 'string' },
   },
 });
-const rounds = Number(args.rounds);
-const heldRounds = Number(args['held-rounds']);
-const hotRounds = Number(args['hot-rounds'] ?? 2 * rounds);
-/** Rounds `id` runs in: the hot path in more (its ratios are a few percent apart, its noise is not), S4 in fewer. */
-/** Draws the hot path's relabellings; printed and written down, so that a run's order can be replayed. */
-const seed = Number(args.seed ?? Math.floor(Math.random() * 2 ** 32));
+/** `value` of option `name` as a whole number from `min` up to `max`; a clear exit for anything else. */
+function wholeNumber(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    console.error(`--${name} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ' up'}, got "${value}".`);
+    process.exit(2);
+  }
+  return n;
+}
+const rounds = wholeNumber('rounds', args.rounds, 1);
+const heldRounds = wholeNumber('held-rounds', args['held-rounds'], 0);
+const hotRounds = args['hot-rounds'] === undefined ? 2 * rounds : wholeNumber('hot-rounds', args['hot-rounds'], 1);
+/** Draws who takes which place in the hot path's circuit; printed and written down, so that a run's order can be replayed. */
+const seed = args.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : wholeNumber('seed', args.seed, 0, 2 ** 32 - 1);
 const random = seededRandom(seed);
+/** Rounds `id` runs in: the hot path in more (its ratios are a few percent apart, its noise is not), S4 in fewer. */
 const roundsOf = (id: ScenarioId) => (id === 'S4' ? heldRounds : id === 'S1' || id === 'S2' ? hotRounds : rounds);
 const only = new Set((args.only ?? 'S1,S2,S3,S3e,S4,S5').split(',') as ScenarioId[]);
 // The cores as they ship (built like the app's production bundle), not as tsx compiles them: see build-core.ts.
@@ -144,24 +153,27 @@ const failed = (error: unknown): Measured<unknown> => ({
  * busy) more often than the others, nor right after the same neighbour. (A plain rotation put the
  * mutex recipe right before authFetch in 3 of 4 storms, and authFetch first, after another
  * scenario, in the 4th; before that, rotating by the recorded round put authFetch first in 2 of 3.)
- * The hot path runs every contender in one go, taking turns block by block (`turn` is its first block's).
+ * The hot path instead runs every contender in one go, taking turns block by block around a circuit,
+ * their places in it shuffled (`turn` is where in the circuit the slice starts; see hot-path.ts).
  */
 async function once(round: number, turn: number, scenario: Step, warm: boolean, kept?: Map<string, Kept>): Promise<void> {
   if (scenario.together) {
     // Shuffled afresh each slice: who takes which place in the circuit is drawn, so that nothing periodic in the
     // process (a scavenge every few blocks) can fall on the same contender slice after slice.
-    const entrants = shuffled(takingPart(scenario), random).map((factory) => ({ name: factory.name, ...contenderOf(factory, kept) }));
+    const factories = shuffled(takingPart(scenario), random);
+    const entrants: Array<Kept & { name: string }> = [];
     const started = performance.now();
     let byName: Map<string, Measured<unknown>> | undefined;
     try {
+      for (const factory of factories) entrants.push({ name: factory.name, ...contenderOf(factory, kept) });
       byName = await scenario.together[warm ? 'warmUp' : 'run'](backend, entrants, turn);
     } catch (error) {
-      byName = new Map(entrants.map(({ name }) => [name, failed(error)]));
+      byName = new Map(factories.map(({ name }) => [name, failed(error)]));
     } finally {
       if (!kept) entrants.forEach(({ contender }) => contender.stop());
     }
-    const stepMs = (performance.now() - started) / entrants.length;
-    for (const { name } of entrants) record(round, scenario, warm, name, byName.get(name)!, stepMs);
+    const stepMs = (performance.now() - started) / factories.length;
+    for (const { name } of factories) record(round, scenario, warm, name, byName.get(name)!, stepMs);
     return;
   }
   for (const factory of balancedOrder(takingPart(scenario), turn)) {

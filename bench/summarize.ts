@@ -27,7 +27,7 @@ export interface RoundRecord {
   contender: string;
   data: HotPathData | StormData | HeldData | BodiesData;
   failures: string[];
-  /** Wall time of the whole step, setup included: where the run's minutes go. */
+  /** Wall time of the whole step, setup included: where the run's minutes go (the hot path: its slice's, shared out evenly). */
   stepMs: number;
 }
 

@@ -4,6 +4,11 @@ import type { Contender, TokenStore } from '../contenders/contender.ts';
 import { describeCounts, pool, statusCounts } from './tools.ts';
 import type { HotPathData, Measured } from './types.ts';
 
+/** Adds how `outcomes` ended to `counts`. */
+function add(counts: Record<string, number>, outcomes: Parameters<typeof statusCounts>[0]): void {
+  for (const [status, n] of Object.entries(statusCounts(outcomes))) counts[status] = (counts[status] ?? 0) + n;
+}
+
 /** Calls a contender makes, unmeasured, at the start of each of its blocks. */
 const WARM = 3;
 
@@ -14,17 +19,19 @@ export interface HotPathEntrant {
   tokens: TokenStore;
 }
 
-/** S1/S2 for every entrant at once: `requests` GETs each, `concurrency` at a time, taken in blocks. */
+/** S1/S2 for every entrant at once: at least `requests` GETs each (whole circuits of blocks), `concurrency` at a time. */
 export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[], turn: number) => Promise<Map<string, Measured<HotPathData>>>;
 
 /**
- * S1 and S2: `requests` GETs with a valid token per contender, `concurrency`
+ * S1 and S2: at least `requests` GETs with a valid token per contender
+ * (whole circuits of blocks: 500 make 625 with six contenders), `concurrency`
  * at a time; wall time and the client's CPU time.
  *
  * The contenders take turns block by block: each runs `block` requests (after
  * `WARM` calls that are not measured), then the next, around `carryoverCircuit`:
  * every contender runs as many blocks as the others and right after each of
- * them equally often. A contender's figures are the sums over its blocks. This
+ * them equally often (but for the one join from the slice's last block to its
+ * first). A contender's figures are the sums over its blocks. This
  * VM's speed swings by a third within a fraction of a second; blocks of a few
  * tens of milliseconds put every contender on the same machine. `entrants`
  * come in the order of their places in the circuit (the caller shuffles them
@@ -42,7 +49,7 @@ export function hotPath(requests: number, concurrency: number, block: number): H
   return async (backend, entrants, turn) => {
     const token = await backend.issueToken();
     for (const { tokens } of entrants) tokens.set(token);
-    const sums = new Map(entrants.map(({ name }) => [name, { requests: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number> }]));
+    const sums = new Map(entrants.map(({ name }) => [name, { ran: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number>, warmCounts: {} as Record<string, number> }]));
     const circuit = carryoverCircuit(entrants.length);
     // Whole circuits only, so that each contender runs as many blocks as the others, after each of them equally often.
     const perContender = Math.max(1, entrants.length - 1);
@@ -51,24 +58,29 @@ export function hotPath(requests: number, concurrency: number, block: number): H
       // Each slice starts one place further along the circuit: its first blocks run slower (the scenario before
       // it, or the last slice's other load, is still settling), and that should not be one contender's lot.
       const { name, contender } = entrants[circuit[(turn + step) % circuit.length]!]!;
+      const sum = sums.get(name)!;
       // Not measured: the first calls after another library ran pay for its cache misses, not this library's cost.
-      await pool(WARM, 1, () => contender.get('/api/item'));
+      // Still checked: a failure there is a failure.
+      add(sum.warmCounts, await pool(WARM, 1, () => contender.get('/api/item')));
       const cpu = process.cpuUsage();
       const started = performance.now();
       const outcomes = await pool(block, concurrency, () => contender.get('/api/item'));
       const wallMs = performance.now() - started;
       const { user, system } = process.cpuUsage(cpu);
-      const sum = sums.get(name)!;
-      sum.requests += block;
+      sum.ran += block;
       sum.wallMs += wallMs;
       sum.cpuMs += (user + system) / 1000;
-      for (const [status, n] of Object.entries(statusCounts(outcomes))) sum.counts[status] = (sum.counts[status] ?? 0) + n;
+      add(sum.counts, outcomes);
     }
     return new Map(
-      [...sums].map(([name, { requests, wallMs, cpuMs, counts }]) => {
+      [...sums].map(([name, { ran, wallMs, cpuMs, counts, warmCounts }]) => {
         const ok = counts[200] ?? 0;
-        const failures = ok === requests ? [] : [`${ok}/${requests} ended 200 (${describeCounts(counts)})`];
-        return [name, { data: { requests, ok, wallMs, cpuMs }, failures }];
+        const warmRan = blocks / entrants.length * WARM;
+        const failures = [
+          ...(ok === ran ? [] : [`${ok}/${ran} ended 200 (${describeCounts(counts)})`]),
+          ...((warmCounts[200] ?? 0) === warmRan ? [] : [`${warmCounts[200] ?? 0}/${warmRan} unmeasured calls ended 200 (${describeCounts(warmCounts)})`]),
+        ];
+        return [name, { data: { requests: ran, ok, wallMs, cpuMs }, failures }];
       }),
     );
   };
