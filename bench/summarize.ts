@@ -89,11 +89,11 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
       const base = new Map(pick<HotPathData>(scenario, floor).map((r) => [r.round, r.data]));
       const paired = mine.filter((r) => base.has(r.round));
       summary.hot[scenario] = {
-        // Per request: a slice of whole block circuits gives each contender the same count, but only as a multiple of the circuit.
+        // Per request, so that a ratio never depends on how many each ran (whole circuits of blocks: 500 may run as 625).
         wallRatio: median(paired.map((r) => perRequest(r.data, 'wallMs') / perRequest(base.get(r.round)!, 'wallMs'))),
         cpuRatio: median(paired.map((r) => perRequest(r.data, 'cpuMs') / perRequest(base.get(r.round)!, 'cpuMs'))),
-        usPerRequest: median(mine.map((r) => (r.data.wallMs * 1000) / r.data.requests)),
-        cpuUsPerRequest: median(mine.map((r) => (r.data.cpuMs * 1000) / r.data.requests)),
+        usPerRequest: median(mine.map((r) => perRequest(r.data, 'wallMs') * 1000)),
+        cpuUsPerRequest: median(mine.map((r) => perRequest(r.data, 'cpuMs') * 1000)),
       };
     }
     for (const scenario of STORM_IDS) {
