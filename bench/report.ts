@@ -37,6 +37,22 @@ export function resultsTable(summaries: readonly ContenderSummary[]): string {
 }
 
 /**
+ * The hot path counted slice by slice, every block in (the scavenges and the
+ * VM's slow moments too): the median over the slices of each slice's ratio to
+ * the floor, a contender a row. Beside the targets' block-by-block figures,
+ * it shows what they leave out.
+ *
+ * @example
+ * console.log(wholeSlicesTable(summaries));
+ */
+export function wholeSlicesTable(summaries: readonly ContenderSummary[]): string {
+  const rows = summaries
+    .filter((s) => s.hot.S1 || s.hot.S2)
+    .map((s) => `| ${s.contender} | ${ratio(s.hot.S1?.sliceWallRatio)} | ${ratio(s.hot.S1?.sliceCpuRatio)} | ${ratio(s.hot.S2?.sliceWallRatio)} | ${ratio(s.hot.S2?.sliceCpuRatio)} |`);
+  return ['| whole slices | S1 time | S1 CPU | S2 time | S2 CPU |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
  * The floor's absolute figures, so that ratios can be read against something.
  *
  * @example

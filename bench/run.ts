@@ -22,7 +22,7 @@ import { limitConnections } from './connections.ts';
 import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
 import type { Contender, ContenderFactory, TokenStore } from './contenders/contender.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
-import { failureList, floorLine, resultsTable, summaryLine, targetsTable } from './report.ts';
+import { failureList, floorLine, resultsTable, summaryLine, targetsTable, wholeSlicesTable } from './report.ts';
 import { writeResults } from './results.ts';
 import { seededRandom, shuffled } from './seeded-random.ts';
 import { bodies } from './scenarios/bodies.ts';
@@ -232,7 +232,8 @@ const seconds = (performance.now() - clock) / 1000;
 
 const slicesOf = (id: ScenarioId) => scenarios.find((s) => s.id === id)?.slices ?? 1;
 console.log(resultsTable(summaries));
-console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} Ratios are medians of per-slice ratios over ${hotRounds} rounds of ${slicesOf('S1')} slices (S1, S2; in a slice the contenders take turns in blocks of requests) and of ${rounds} rounds of ${slicesOf('S3')} and ${slicesOf('S3e')} paired storms (S3, S3e drain).\n`);
+console.log(`\n${floorLine(summaries.find((s) => s.contender === FLOOR))} S1, S2: ${hotRounds} rounds of ${slicesOf('S1')} slices, in which the contenders take turns block by block; a ratio is the median over every block of its ratio to the floor's nearest block. S3, S3e drain: medians of ${rounds} rounds of ${slicesOf('S3')} and ${slicesOf('S3e')} paired storms.\n`);
+console.log(`The hot path slice by slice, every block counted (medians of per-slice ratios; not the targets' figures):\n\n${wholeSlicesTable(summaries)}\n`);
 console.log(targetsTable(checks));
 const candidateChecks = candidate ? checkTargets(summaries, candidate.name, anchors) : [];
 if (candidate) console.log(`\n${targetsTable(candidateChecks, candidate.name)}`);

@@ -1,4 +1,4 @@
-import type { BodiesData, HeldData, HotPathData, StormData } from './scenarios/types.ts';
+import type { BodiesData, HeldData, HotBlock, HotPathData, StormData } from './scenarios/types.ts';
 
 export type ScenarioId = 'S1' | 'S2' | StormId | 'S4' | 'S5';
 
@@ -31,10 +31,22 @@ export interface RoundRecord {
   stepMs: number;
 }
 
+/** One hot-path scenario for one contender: ratios to the floor, and the floor-independent figures. */
+export interface HotSummary {
+  /** The median over all its blocks of the block's ratio to the floor's nearest block (per request): the targets' figures. */
+  wallRatio: number;
+  cpuRatio: number;
+  /** The median over the slices of the slice's ratio to the floor's, every block counted: slow moments and scavenges included. */
+  sliceWallRatio: number;
+  sliceCpuRatio: number;
+  usPerRequest: number;
+  cpuUsPerRequest: number;
+}
+
 /** Per-contender figures over all rounds: medians, and worst cases where correctness is concerned. */
 export interface ContenderSummary {
   contender: string;
-  hot: Partial<Record<'S1' | 'S2', { wallRatio: number; cpuRatio: number; usPerRequest: number; cpuUsPerRequest: number }>>;
+  hot: Partial<Record<'S1' | 'S2', HotSummary>>;
   storms: Partial<Record<StormId, StormSummary>>;
   held?: { bytesPerHeld: number; maxSentWhileHeld: number; worstOk: number; total: number; reauth: [number, number]; drainMs: number };
   bodies?: { worstIdentical: number; requests: number; reauth: [number, number]; drainMs: number };
@@ -68,12 +80,40 @@ export function median(values: readonly number[]): number {
 
 const perRequest = (data: HotPathData, key: 'wallMs' | 'cpuMs') => data[key] / data.requests;
 
+/** Where a figure sits in a `HotBlock`. */
+const AT = { wallMs: 1, cpuMs: 2 } as const;
+
+/**
+ * `mine`'s blocks of one slice, each as a ratio (per request) to the floor's
+ * block nearest to it in the slice: to the mean of two when one ran as near
+ * before it as the other after. A block is a few milliseconds: its neighbour
+ * ran on the same machine, where a slice's figures span seconds of a VM
+ * whose speed swings by a third.
+ *
+ * @example
+ * const floor = { block: 25, blocks: [[0, 10, 9], [2, 12, 11]] };
+ * blockRatios({ block: 25, blocks: [[1, 11.5, 10]] }, floor, 'wallMs'); // [1.045…]: 11.5 / mean(10, 12)
+ */
+export function blockRatios(mine: Pick<HotPathData, 'block' | 'blocks'>, floor: Pick<HotPathData, 'block' | 'blocks'>, key: 'wallMs' | 'cpuMs'): number[] {
+  const at = AT[key];
+  if (floor.blocks.length === 0) return [];
+  return mine.blocks.map((block: HotBlock) => {
+    const distance = ([step]: HotBlock) => Math.abs(step - block[0]);
+    const closest = Math.min(...floor.blocks.map(distance));
+    const nearest = floor.blocks.filter((b) => distance(b) === closest);
+    const floorPerRequest = nearest.reduce((sum, b) => sum + b[at], 0) / nearest.length / floor.block;
+    return block[at] / mine.block / floorPerRequest;
+  });
+}
+
 const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
 
 /**
- * Summarizes the rounds. Hot-path ratios are the median of per-round ratios
- * to native fetch in the same round (rounds are interleaved, so a noisy
- * moment hits both sides of a ratio).
+ * Summarizes the rounds. Hot-path ratios are the median over every block of
+ * its ratio to native fetch's nearest block (`blockRatios`); beside them, the
+ * median of whole-slice ratios, every block counted. Storm drains pair
+ * contenders storm by storm (rounds are interleaved, so a noisy moment hits
+ * both sides of a ratio).
  *
  * @example
  * const summaries = summarize(records, ['native fetch', 'authFetch'], 'native fetch');
@@ -88,10 +128,14 @@ export function summarize(records: readonly RoundRecord[], names: readonly strin
       if (mine.length === 0) continue;
       const base = new Map(pick<HotPathData>(scenario, floor).map((r) => [r.round, r.data]));
       const paired = mine.filter((r) => base.has(r.round));
+      const byBlock = (key: 'wallMs' | 'cpuMs') => median(paired.flatMap((r) => blockRatios(r.data, base.get(r.round)!, key)));
+      // Per request, so that a ratio never depends on how many each ran (whole circuits of blocks: 500 may run as 625).
+      const bySlice = (key: 'wallMs' | 'cpuMs') => median(paired.map((r) => perRequest(r.data, key) / perRequest(base.get(r.round)!, key)));
       summary.hot[scenario] = {
-        // Per request, so that a ratio never depends on how many each ran (whole circuits of blocks: 500 may run as 625).
-        wallRatio: median(paired.map((r) => perRequest(r.data, 'wallMs') / perRequest(base.get(r.round)!, 'wallMs'))),
-        cpuRatio: median(paired.map((r) => perRequest(r.data, 'cpuMs') / perRequest(base.get(r.round)!, 'cpuMs'))),
+        wallRatio: byBlock('wallMs'),
+        cpuRatio: byBlock('cpuMs'),
+        sliceWallRatio: bySlice('wallMs'),
+        sliceCpuRatio: bySlice('cpuMs'),
         usPerRequest: median(mine.map((r) => perRequest(r.data, 'wallMs') * 1000)),
         cpuUsPerRequest: median(mine.map((r) => perRequest(r.data, 'cpuMs') * 1000)),
       };

@@ -2,7 +2,7 @@ import type { Backend } from '../backend.ts';
 import { carryoverCircuit } from '../balanced-order.ts';
 import type { Contender, TokenStore } from '../contenders/contender.ts';
 import { describeCounts, pool, statusCounts } from './tools.ts';
-import type { HotPathData, Measured } from './types.ts';
+import type { HotBlock, HotPathData, Measured } from './types.ts';
 
 /** Adds how `outcomes` ended to `counts`. */
 function add(counts: Record<string, number>, outcomes: Parameters<typeof statusCounts>[0]): void {
@@ -31,7 +31,8 @@ export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[
  * `WARM` calls that are not measured), then the next, around `carryoverCircuit`:
  * every contender runs as many blocks as the others and right after each of
  * them equally often (but for the one join from the slice's last block to its
- * first). A contender's figures are the sums over its blocks. This
+ * first). A contender's figures are the sums over its blocks, and each block's
+ * own with the step it ran at (summarize.ts pairs each with the floor's nearest). This
  * VM's speed swings by a third within a fraction of a second; blocks of a few
  * tens of milliseconds put every contender on the same machine. `entrants`
  * come in the order of their places in the circuit (the caller shuffles them
@@ -49,7 +50,7 @@ export function hotPath(requests: number, concurrency: number, block: number): H
   return async (backend, entrants, turn) => {
     const token = await backend.issueToken();
     for (const { tokens } of entrants) tokens.set(token);
-    const sums = new Map(entrants.map(({ name }) => [name, { ran: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number>, warmCounts: {} as Record<string, number> }]));
+    const sums = new Map(entrants.map(({ name }) => [name, { ran: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number>, warmCounts: {} as Record<string, number>, measured: [] as HotBlock[] }]));
     const circuit = carryoverCircuit(entrants.length);
     // Whole circuits only, so that each contender runs as many blocks as the others, after each of them equally often.
     const perContender = Math.max(1, entrants.length - 1);
@@ -70,17 +71,18 @@ export function hotPath(requests: number, concurrency: number, block: number): H
       sum.ran += block;
       sum.wallMs += wallMs;
       sum.cpuMs += (user + system) / 1000;
+      sum.measured.push([step, wallMs, (user + system) / 1000]);
       add(sum.counts, outcomes);
     }
     return new Map(
-      [...sums].map(([name, { ran, wallMs, cpuMs, counts, warmCounts }]) => {
+      [...sums].map(([name, { ran, wallMs, cpuMs, counts, warmCounts, measured }]) => {
         const ok = counts[200] ?? 0;
         const warmRan = blocks / entrants.length * WARM;
         const failures = [
           ...(ok === ran ? [] : [`${ok}/${ran} ended 200 (${describeCounts(counts)})`]),
           ...((warmCounts[200] ?? 0) === warmRan ? [] : [`${warmCounts[200] ?? 0}/${warmRan} unmeasured calls ended 200 (${describeCounts(warmCounts)})`]),
         ];
-        return [name, { data: { requests: ran, ok, wallMs, cpuMs }, failures }];
+        return [name, { data: { requests: ran, ok, wallMs, cpuMs, block, blocks: measured }, failures }];
       }),
     );
   };

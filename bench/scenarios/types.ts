@@ -15,6 +15,9 @@ export interface Measured<T> {
   failures: string[];
 }
 
+/** One measured block of the hot path: where in its slice it ran, and what it took (of `HotPathData.block` requests). */
+export type HotBlock = [step: number, wallMs: number, cpuMs: number];
+
 /** S1/S2: the hot path with a valid token. */
 export interface HotPathData {
   requests: number;
@@ -22,6 +25,10 @@ export interface HotPathData {
   wallMs: number;
   /** Client process CPU (user + system), the backend's is in another process. */
   cpuMs: number;
+  /** Requests a block. */
+  block: number;
+  /** Each block the contender ran, in order: the ratios pair them with the floor's nearest block. */
+  blocks: HotBlock[];
 }
 
 /** S3: a storm of 401s after expiry. */
