@@ -11,7 +11,7 @@ export interface RunResults {
   startedAt: Date;
   seconds: number;
   rounds: number;
-  /** Rounds of the hot path (S1, S2), which runs in more rounds than the rest. */
+  /** Rounds of S1, which runs in more rounds than the rest (S2 in twice as many). */
   hotRounds: number;
   /** Seed of the hot path's shuffles (`--seed` replays them). */
   seed: number;
