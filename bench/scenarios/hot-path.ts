@@ -37,10 +37,12 @@ export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[
  * tens of milliseconds put every contender on the same machine. `entrants`
  * come in the order of their places in the circuit (the caller shuffles them
  * each slice); `turn` counts slices, and each starts one place further along.
- * No GC is forced: after a full GC the next ~300 ms ran 15–30% slower, and
- * a scavenge falls on whichever block is running, so the young generation's
- * cost is shared across the contenders rather than charged to the one whose
- * allocation filled it (their garbage differs by ~3% of the ~46 KB undici allocates per request).
+ * No GC is forced: after a full GC the next ~300 ms ran 15–30% slower. A
+ * scavenge falls in the block whose allocation fills the young generation,
+ * so more often in the blocks of a contender that allocates more: the sums
+ * carry each one's garbage; the block median (summarize.ts) mostly leaves it
+ * out in S1, where one block in ten has a scavenge (authFetch adds ~1.3 KB to
+ * the ~46 KB undici allocates per request).
  *
  * @example
  * const s1 = hotPath(500, 1, 25);
