@@ -11,8 +11,12 @@ export interface RunResults {
   startedAt: Date;
   seconds: number;
   rounds: number;
-  /** Rounds of S1, which runs in more rounds than the rest (S2 in twice as many). */
+  /** Rounds of S1, which runs in more rounds than the rest. */
   hotRounds: number;
+  /** Rounds of S2: twice S1's (a round gives it a fifth of S1's blocks). */
+  s2Rounds: number;
+  /** `describeCommit()` when the run started: the code it measured (edits made while it runs do not count). */
+  commit: string | null;
   /** Seed of the hot path's shuffles (`--seed` replays them). */
   seed: number;
   records: RoundRecord[];
@@ -67,7 +71,7 @@ export function describeCommit(): string | null {
 export async function writeResults(results: RunResults): Promise<string> {
   const directory = fileURLToPath(new URL('./results/', import.meta.url));
   await mkdir(directory, { recursive: true });
-  const json = JSON.stringify({ machine: describeMachine(), commit: describeCommit(), ...results }, null, 2);
+  const json = JSON.stringify({ machine: describeMachine(), ...results }, null, 2);
   const file = `${directory}bench-${results.startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
   await writeFile(file, json);
   await writeFile(`${directory}latest.json`, json);

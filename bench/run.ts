@@ -4,9 +4,9 @@
  * table and a one-line summary; writes JSON to bench/results/. Exits 1 when
  * authFetch misses a target or fails a correctness check.
  *
- * Options: --rounds N (default 5), --hot-rounds N (S1 runs in the first N rounds and S2 in the first 2N, default N twice
- * --rounds: their ratios are a few percent apart and need the samples, and S2's blocks are five times S1's, so a round has
- * fewer), --held-rounds N (S4 runs in the first N rounds, default 1: its
+ * Options: --rounds N (default 5), --hot-rounds N (S1 runs in the first N rounds, S2 in the first 2N; N defaults to twice
+ * --rounds: their ratios are a few percent apart and need the samples, and a round gives S2 a fifth of S1's blocks;
+ * before 97c4a90 S2 ran in N too), --held-rounds N (S4 runs in the first N rounds, default 1: its
  * 10,000-request drain is the run's most expensive step), --only S1,S3e (S3e: the storm at the token's exp), --contenders "native fetch,authFetch",
  * --candidate path/to/auth-fetch.ts (adds "authFetch (candidate)": a changed core, measured beside the current one),
  * --twin (adds "authFetch (twin)": the same core under a second name, an A/A check: its ratios should read as authFetch's),
@@ -24,7 +24,7 @@ import { authFetchContenderFrom } from './contenders/auth-fetch.ts';
 import type { Contender, ContenderFactory, TokenStore } from './contenders/contender.ts';
 import { contenders, createBenchAuth, createTokenStore } from './contenders/index.ts';
 import { failureList, floorLine, resultsTable, summaryLine, targetsTable, wholeSlicesTable } from './report.ts';
-import { writeResults } from './results.ts';
+import { describeCommit, writeResults } from './results.ts';
 import { seededRandom, shuffled } from './seeded-random.ts';
 import { bodies } from './scenarios/bodies.ts';
 import { held } from './scenarios/held.ts';
@@ -111,6 +111,7 @@ if (load !== undefined && load > 1.5) {
   console.warn(`⚠ load average ${load.toFixed(1)} on ${cpus().length} cores: other processes share the CPU; expect noisy ratios and a slower run.`);
 }
 const startedAt = new Date();
+const commit = describeCommit();
 const clock = performance.now();
 const backend = await startBackend();
 await limitConnections(backend.origin, CONNECTIONS);
@@ -246,6 +247,6 @@ console.log('\nCorrectness failures:\n' + failureList(summaries));
 const summary = summaryLine(checks, summaries, SUBJECT, anchors);
 const where = [...steps].map(([step, ms]) => `${step} ${(ms / 1000).toFixed(0)} s`).join(', ');
 console.log(`\n${summary} (${seconds.toFixed(0)} s: ${where}; seed ${seed})`);
-const file = await writeResults({ startedAt, seconds, rounds, hotRounds, seed, records, summaries, checks: [...checks, ...candidateChecks], summary });
+const file = await writeResults({ startedAt, seconds, rounds, hotRounds, s2Rounds: roundsOf('S2'), commit, seed, records, summaries, checks: [...checks, ...candidateChecks], summary });
 console.log(`JSON: ${file}`);
 process.exitCode = checks.every((c) => c.met) && subjectFailures.length === 0 ? 0 : 1;

@@ -1,4 +1,5 @@
-import type { BodiesData, HeldData, HotBlock, HotPathData, StormData } from './scenarios/types.ts';
+import { blockRatios } from './hot-ratios.ts';
+import type { BodiesData, HeldData, HotPathData, StormData } from './scenarios/types.ts';
 
 export type ScenarioId = 'S1' | 'S2' | StormId | 'S4' | 'S5';
 
@@ -31,9 +32,14 @@ export interface RoundRecord {
   stepMs: number;
 }
 
-/** One hot-path scenario for one contender: ratios to the floor, and the floor-independent figures. */
+/**
+ * One hot-path scenario for one contender: ratios to the floor, and the floor-independent figures.
+ *
+ * @example
+ * const s1: HotSummary | undefined = summaries[1]?.hot.S1; // s1.wallRatio <= 1.05: the S1 time target
+ */
 export interface HotSummary {
-  /** The median over all its blocks of the block's ratio to the floor's nearest block (per request): the targets' figures. */
+  /** The median over all its blocks of the block's ratio to the floor's nearest block (per request; `blockRatios`): the targets' figures. */
   wallRatio: number;
   cpuRatio: number;
   /** The median over the slices of the slice's ratio to the floor's, every block counted: slow moments and scavenges included. */
@@ -79,32 +85,6 @@ export function median(values: readonly number[]): number {
 }
 
 const perRequest = (data: HotPathData, key: 'wallMs' | 'cpuMs') => data[key] / data.requests;
-
-/** Where a figure sits in a `HotBlock`. */
-const AT = { wallMs: 1, cpuMs: 2 } as const;
-
-/**
- * `mine`'s blocks of one slice, each as a ratio (per request) to the floor's
- * block nearest to it in the slice: to the mean of two when one ran as near
- * before it as the other after. A block is a few milliseconds: its neighbour
- * ran on the same machine, where a slice's figures span seconds of a VM
- * whose speed swings by a third.
- *
- * @example
- * const floor = { block: 25, blocks: [[0, 10, 9], [2, 12, 11]] };
- * blockRatios({ block: 25, blocks: [[1, 11.5, 10]] }, floor, 'wallMs'); // [1.045…]: 11.5 / mean(10, 12)
- */
-export function blockRatios(mine: Pick<HotPathData, 'block' | 'blocks'>, floor: Pick<HotPathData, 'block' | 'blocks'>, key: 'wallMs' | 'cpuMs'): number[] {
-  const at = AT[key];
-  if (floor.blocks.length === 0) return [];
-  return mine.blocks.map((block: HotBlock) => {
-    const distance = ([step]: HotBlock) => Math.abs(step - block[0]);
-    const closest = Math.min(...floor.blocks.map(distance));
-    const nearest = floor.blocks.filter((b) => distance(b) === closest);
-    const floorPerRequest = nearest.reduce((sum, b) => sum + b[at], 0) / nearest.length / floor.block;
-    return block[at] / mine.block / floorPerRequest;
-  });
-}
 
 const range = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resultsTable, wholeSlicesTable } from '../../bench/report.ts';
 import type { HotBlock, HotPathData } from '../../bench/scenarios/types.ts';
-import { blockRatios, summarize, type RoundRecord } from '../../bench/summarize.ts';
+import { blockRatios } from '../../bench/hot-ratios.ts';
+import { summarize, type RoundRecord } from '../../bench/summarize.ts';
 import { checkTargets } from '../../bench/targets.ts';
 
 /** A hot-path slice as hot-path.ts records it: the sums and each block, `block` requests each, all ended 200. */
@@ -28,11 +29,15 @@ describe('the hot path ratios of the bench', () => {
   });
 
   it('judges the targets by the median block, and shows the slice that counts every block beside it', () => {
-    // Four slices: the floor takes 10 ms a block, authFetch 10.2, but one of its blocks in each slice stalled for 41.4 ms.
-    const records = [11, 12, 13, 14].flatMap((round) => [
-      record(round, 'native fetch', slice(25, [0, 2, 4, 6].map((step): HotBlock => [step, 10, 10]))),
-      record(round, 'authFetch', slice(25, [1, 3, 5, 7].map((step): HotBlock => [step, step === 5 ? 41.4 : 10.2, step === 5 ? 41.4 : 10.2]))),
-    ]);
+    // Four slices on a machine whose speed differs from slice to slice (k): the floor takes 10k ms a block, authFetch
+    // 10.2k, but one of its blocks in each slice stalled for 41.4k ms. Each is compared within its own slice only.
+    const records = [11, 12, 13, 14].flatMap((round) => {
+      const k = round - 10;
+      return [
+        record(round, 'native fetch', slice(25, [0, 2, 4, 6].map((step): HotBlock => [step, 10 * k, 10 * k]))),
+        record(round, 'authFetch', slice(25, [1, 3, 5, 7].map((step): HotBlock => [step, (step === 5 ? 41.4 : 10.2) * k, (step === 5 ? 41.4 : 10.2) * k]))),
+      ];
+    });
     const summaries = summarize(records, ['native fetch', 'authFetch'], 'native fetch');
     const hot = summaries[1]!.hot.S1!;
     expect(hot.wallRatio).toBeCloseTo(1.02);
