@@ -90,7 +90,7 @@ const chosen = [...contenders.map((c) => (c.name === current.name ? current : c)
  * each run by every contender in turn, and ratios are taken per slice. This VM's speed drifts by ±30%
  * within seconds; contenders measured a quarter of a second apart see the same machine, a few seconds
  * apart they do not. The hot path (`together`) goes further: within a slice the contenders take turns
- * block by block (see hot-path.ts), and its ratios pair blocks, not slices (see summarize.ts).
+ * block by block (see hot-path.ts), and its ratios pair blocks, not slices (see hot-ratios.ts).
  */
 type Step = { id: ScenarioId; expiry: boolean; slices?: number } & (
   | { run: Scenario<unknown>; warmUp: Scenario<unknown>; together?: undefined }

@@ -32,7 +32,7 @@ export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[
  * every contender runs as many blocks as the others and right after each of
  * them equally often (but for the one join from the slice's last block to its
  * first). A contender's figures are the sums over its blocks, and each block's
- * own with the step it ran at (summarize.ts pairs each with the floor's nearest). This
+ * own with the step it ran at (hot-ratios.ts pairs each with the floor's nearest). This
  * VM's speed swings by a third within a fraction of a second; blocks of a few
  * tens of milliseconds put every contender on the same machine. `entrants`
  * come in the order of their places in the circuit (the caller shuffles them
@@ -40,7 +40,7 @@ export type HotPathSlice = (backend: Backend, entrants: readonly HotPathEntrant[
  * No GC is forced: after a full GC the next ~300 ms ran 15–30% slower. A
  * scavenge falls in the block whose allocation fills the young generation,
  * so more often in the blocks of a contender that allocates more: the sums
- * carry each one's garbage; the block median (summarize.ts) mostly leaves it
+ * carry each one's garbage; the block median (hot-ratios.ts) mostly leaves it
  * out in S1, where one block in ten has a scavenge (authFetch adds ~1.3 KB to
  * the ~46 KB undici allocates per request).
  *
