@@ -20,7 +20,8 @@ const AT = { wallMs: 1, cpuMs: 2 } as const;
  */
 export function blockRatios(mine: Pick<HotPathData, 'block' | 'blocks'>, floor: Pick<HotPathData, 'block' | 'blocks'>, key: 'wallMs' | 'cpuMs'): number[] {
   const at = AT[key];
-  // Results saved before blocks were recorded (a751bce) have none: no ratio, rather than a throw.
+  // Results saved before blocks were recorded (a751bce) have none: no ratio rather than a throw (the median is then
+  // NaN, and checkTargets reads the target as missed: recompute such runs with the whole-slice figures).
   const theirs = floor.blocks ?? [];
   if (theirs.length === 0) return [];
   return (mine.blocks ?? []).map((block: HotBlock) => {
