@@ -142,7 +142,8 @@ function contenderOf(factory: ContenderFactory, kept?: Map<string, Kept>): Kept 
 
 /** Counts a step's time toward its scenario (or the warm-up) and records what it measured. */
 function record(round: number, scenario: Step, warm: boolean, contender: string, measured: Measured<unknown>, stepMs: number): void {
-  steps.set(warm ? 'warm-up' : scenario.id, (steps.get(warm ? 'warm-up' : scenario.id) ?? 0) + stepMs);
+  const step = warm ? 'warm-up' : scenario.id;
+  steps.set(step, (steps.get(step) ?? 0) + stepMs);
   if (!warm) records.push({ round, scenario: scenario.id, contender, data: measured.data as RoundRecord['data'], failures: measured.failures, stepMs });
 }
 

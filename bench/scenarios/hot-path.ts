@@ -52,7 +52,7 @@ export function hotPath(requests: number, concurrency: number, block: number): H
   return async (backend, entrants, turn) => {
     const token = await backend.issueToken();
     for (const { tokens } of entrants) tokens.set(token);
-    const sums = new Map(entrants.map(({ name }) => [name, { ran: 0, wallMs: 0, cpuMs: 0, counts: {} as Record<string, number>, warmCounts: {} as Record<string, number>, measured: [] as HotBlock[] }]));
+    const sums = new Map(entrants.map(({ name }) => [name, { counts: {} as Record<string, number>, warmCounts: {} as Record<string, number>, measured: [] as HotBlock[] }]));
     const circuit = carryoverCircuit(entrants.length);
     // Whole circuits only, so that each contender runs as many blocks as the others, after each of them equally often.
     const perContender = Math.max(1, entrants.length - 1);
@@ -70,22 +70,22 @@ export function hotPath(requests: number, concurrency: number, block: number): H
       const outcomes = await pool(block, concurrency, () => contender.get('/api/item'));
       const wallMs = performance.now() - started;
       const { user, system } = process.cpuUsage(cpu);
-      sum.ran += block;
-      sum.wallMs += wallMs;
-      sum.cpuMs += (user + system) / 1000;
       // To the microsecond, as the CPU figure comes: a run's JSON stays small (the digits beyond are the clock's noise).
       sum.measured.push([step, Math.round(wallMs * 1000) / 1000, (user + system) / 1000]);
       add(sum.counts, outcomes);
     }
     return new Map(
-      [...sums].map(([name, { ran, wallMs, cpuMs, counts, warmCounts, measured }]) => {
+      [...sums].map(([name, { counts, warmCounts, measured }]) => {
+        // The contender's figures are the sums over its blocks.
+        const total = (at: 1 | 2) => measured.reduce((sum, b) => sum + b[at], 0);
+        const ran = measured.length * block;
         const ok = counts[200] ?? 0;
-        const warmRan = blocks / entrants.length * WARM;
+        const warmRan = measured.length * WARM;
         const failures = [
           ...(ok === ran ? [] : [`${ok}/${ran} ended 200 (${describeCounts(counts)})`]),
           ...((warmCounts[200] ?? 0) === warmRan ? [] : [`${warmCounts[200] ?? 0}/${warmRan} unmeasured calls ended 200 (${describeCounts(warmCounts)})`]),
         ];
-        return [name, { data: { requests: ran, ok, wallMs, cpuMs, block, blocks: measured }, failures }];
+        return [name, { data: { requests: ran, ok, wallMs: total(1), cpuMs: total(2), block, blocks: measured }, failures }];
       }),
     );
   };
