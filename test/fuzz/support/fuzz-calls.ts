@@ -31,7 +31,7 @@ export interface FuzzCall {
   readonly isStream: boolean;
   readonly controller: AbortController;
   readonly sends: Send[];
-  /** Seen in the machine's queue before its first send (the session validated first). */
+  /** Not sent in authFetch's call: held before its first send, until the session let it go (validated, or gave up validating). */
   heldUnsent: boolean;
   /** In the queue when re-authentication was given up. */
   givenUp: boolean;

@@ -84,12 +84,10 @@ export function createFuzzWorld(clock: SimulatedClock) {
     const text = leakText(event);
     if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
   });
-  // Which callers were held, and which were given up with the queue when re-auth failed too often.
+  // Which callers were given up with the queue when re-auth failed too often.
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
-    const byUrl = (url: string) => calls.find((c) => c.heldUrl === url);
-    for (const held of snapshot.context.queue) if (held.reason === 'unsent') byUrl(held.url)!.heldUnsent = true;
     const coolingDown = { needsReauth: 'coolingDown' } as const;
     if (snapshot.matches(coolingDown) && !previous.matches(coolingDown)) {
       // Held then: in the queue, or held a moment ago and not yet told to the chart (pending, not out at the backend).
@@ -111,7 +109,11 @@ export function createFuzzWorld(clock: SimulatedClock) {
     reauths,
     openValidations: () => openOf(validations),
     openReauths: () => openOf(reauths),
-    request: (spec: RequestSpec) => void startCall(calls.length + 1, spec, client.authFetch, (call) => calls.push(call)),
+    request: (spec: RequestSpec) => {
+      const call = startCall(calls.length + 1, spec, client.authFetch, (c) => calls.push(c));
+      // Not sent in the call itself: held before its first send, whether the chart was told at once or a turn later.
+      call.heldUnsent = call.sends.length === 0;
+    },
     mint: () => tokens.mint(clock.now()),
     dispose() {
       inspection.unsubscribe();
