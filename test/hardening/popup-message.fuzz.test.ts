@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { completeGoogleSignIn } from '../../src/lib/google-callback.ts';
 import { openSignInPopup, type PopupHost } from '../../src/lib/google-popup.ts';
 import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts';
+import { fuzzRuns } from '../support/fuzz-settings.ts';
 
 /**
  * The opener accepts the sign-in popup's token only from its own origin, from
@@ -12,8 +13,6 @@ import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts
  * the browser delivers them: structured-cloned, with the origin and source
  * the browser vouches for.
  */
-const numRuns = Number(process.env.FUZZ_RUNS ?? 1_000);
-const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const appOrigin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 
@@ -84,7 +83,7 @@ describe('the sign-in popup message handler', () => {
         expect(outcome).toEqual(first ? { token: (first.data as { token: string }).token } : { error: unaccepted });
         expect(listenerCount()).toBe(0);
       }),
-      { numRuns, seed },
+      { numRuns: fuzzRuns },
     );
   });
 
@@ -95,7 +94,7 @@ describe('the sign-in popup message handler', () => {
         expect(isTokenMessage(cloned, state)).toBe(hasTheExpectedShape(cloned));
         expect(isTokenMessage(cloned, 'another-sign-in')).toBe(false);
       }),
-      { numRuns, seed },
+      { numRuns: fuzzRuns },
     );
   });
 });
@@ -111,7 +110,7 @@ describe('the callback page', () => {
         expect(posted).toEqual([[{ type: tokenMessageType, state: s, token }, url.origin]]);
         expect(isTokenMessage(posted[0]![0], s)).toBe(true);
       }),
-      { numRuns, seed },
+      { numRuns: fuzzRuns },
     );
   });
 });

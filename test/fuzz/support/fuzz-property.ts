@@ -1,27 +1,25 @@
 import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { fuzzRuns } from '../../support/fuzz-settings.ts';
 import { apply, command } from './fuzz-commands.ts';
 import { checkAtRest, realSetTimeout, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
+import { foundRuns, type FuzzRun } from './fuzz-found.ts';
 import { createFuzzWorld } from './fuzz-world.ts';
 
 /**
- * fast-check's parameters from the environment: FUZZ_RUNS (default 1,000),
- * and FUZZ_SEED with FUZZ_PATH to replay the failure fast-check printed.
+ * fast-check's parameters: FUZZ_RUNS (default 1,000), FUZZ_PATH to replay the
+ * failure fast-check printed with its FUZZ_SEED (read for the whole suite:
+ * test/support/fuzz-settings.ts), and the runs that once failed, first.
  *
  * @example
  * await fc.assert(property, fuzzParameters());
  */
-export function fuzzParameters(): fc.Parameters<unknown> & { numRuns: number } {
+export function fuzzParameters(): fc.Parameters<FuzzRun> & { numRuns: number } {
   const path = process.env.FUZZ_PATH;
-  return {
-    numRuns: Number(process.env.FUZZ_RUNS ?? 1_000),
-    seed: process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED),
-    path,
-    endOnFailure: path !== undefined,
-  };
+  return { numRuns: fuzzRuns, path, endOnFailure: path !== undefined, examples: foundRuns };
 }
 
 let clock = new SimulatedClock();
