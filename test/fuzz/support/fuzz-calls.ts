@@ -31,8 +31,12 @@ export interface FuzzCall {
   readonly isStream: boolean;
   readonly controller: AbortController;
   readonly sends: Send[];
-  /** Not sent in authFetch's call: held before its first send, until the session let it go (validated, or gave up validating). */
+  /** Not sent in authFetch's call: held before its first send (for the coverage summary). */
   heldUnsent: boolean;
+  /** Held unsent when validation was given up (offline): let go with its token as it was, unvalidated, as it must be. */
+  letGoUnvalidated: boolean;
+  /** Its sends when the chart last let its queue go or gave it up while this call was held; checked at the next rest. */
+  sendsWhenLetGo?: number;
   /** In the queue when re-authentication was given up. */
   givenUp: boolean;
   /** Pending when the app stopped the session. */
@@ -104,6 +108,7 @@ export function startCall(n: number, spec: RequestSpec, authFetch: typeof fetch,
     controller,
     sends: [],
     heldUnsent: false,
+    letGoUnvalidated: false,
     givenUp: false,
     stoppedWhileHeld: false,
     settledCount: 0,

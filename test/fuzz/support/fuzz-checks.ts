@@ -94,6 +94,9 @@ export function checkAtRest(world: FuzzWorld): void {
   }
   for (const call of world.calls) {
     const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}, ${call.spec.method === 'GET' ? 'no body' : call.spec.body})`;
+    // Held when the chart let its queue go or gave it up: it went with the queue (sent again, or settled).
+    if (call.sendsWhenLetGo === call.sends.length && !isSettled(call)) problems.push(`${label} was held when the queue was let go, and is held still`);
+    call.sendsWhenLetGo = undefined;
     if (call.settledCount > 1) problems.push(`${label} settled ${call.settledCount} times`);
     if (call.isStream && call.sends.length > 1) problems.push(`${label} re-sent a stream body`);
     const first = call.sends[0]?.body;

@@ -50,7 +50,7 @@ export function createFuzzWorld(clock: SimulatedClock) {
     if (call.sends.length > 1) return;
     const state = JSON.stringify(client.actor.getSnapshot().value);
     if (state !== '"active"') violations.push(`${label}: a new request went out while the session was ${state}`);
-    if (tokens.isExpiring(token, clock.now()) && token !== store.vouched && !call.heldUnsent) {
+    if (tokens.isExpiring(token, clock.now()) && token !== store.vouched && !call.letGoUnvalidated) {
       violations.push(`${label}: sent with a token known to be expiring, without validating first`);
     }
   });
@@ -81,17 +81,28 @@ export function createFuzzWorld(clock: SimulatedClock) {
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
+    // Validation given up (offline, out of retries): the chart lets the calls held unsent go with the token as it is.
+    const after = event.type === '@xstate.snapshot' && event.actorRef === client.actor ? (event.snapshot as typeof previous) : null;
+    if (after?.matches('active') && event.type === '@xstate.snapshot' && event.event.type === 'xstate.error.actor.validateSession') {
+      for (const call of calls) if (!isSettled(call) && call.sends.length === 0) call.letGoUnvalidated = true;
+    }
     const text = leakText(event);
     if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
   });
-  // Which callers were given up with the queue when re-auth failed too often.
+  // Which callers the chart let go with its queue (back to `active`), or gave up with it (sign-in failed too often).
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
     const coolingDown = { needsReauth: 'coolingDown' } as const;
-    if (snapshot.matches(coolingDown) && !previous.matches(coolingDown)) {
-      // Held then: in the queue, or held a moment ago and not yet told to the chart (pending, not out at the backend).
-      for (const call of calls) if (!isSettled(call) && !call.sends.at(-1)?.inFlight) call.givenUp = true;
+    const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);
+    const letGo = gaveUp || (snapshot.matches('active') && !previous.matches('active'));
+    for (const call of letGo ? calls : []) {
+      // Pending and not out at the backend: held, in the queue or a moment ago and not yet told to the chart
+      // (or answered, its answer not yet handed over). It leaves the hold with the queue, told or not.
+      if (isSettled(call) || call.sends.at(-1)?.inFlight) continue;
+      call.sendsWhenLetGo = call.sends.length;
+      // Held for sure: unsent, or answered 401 once (a 200 on its way to the caller is not held).
+      if (gaveUp && (call.sends.length === 0 || (call.sends.length === 1 && call.sends[0]!.response?.status === 401))) call.givenUp = true;
     }
     previous = snapshot;
   });
