@@ -8,7 +8,7 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',
     // One seed for every property (fast-check): fixed unless FUZZ_SEED says otherwise.
-    setupFiles: ['test/support/fuzz-settings.ts'],
+    setupFiles: ['test/support/fuzz-seed.setup.ts'],
     typecheck: { enabled: false },
   },
 });

@@ -1,4 +1,5 @@
 /** @vitest-environment node */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSeed, runsFrom, seedFrom } from '../support/fuzz-settings.ts';
 
@@ -8,6 +9,10 @@ describe('the fuzz settings', () => {
     expect(seedFrom('')).toBe(defaultSeed);
     expect(seedFrom('-567495815')).toBe(-567495815);
     expect(seedFrom('random')).toBeUndefined();
+  });
+
+  it('sets that seed for every property of the suite', () => {
+    expect(fc.readConfigureGlobal().seed).toBe(seedFrom(process.env.FUZZ_SEED));
   });
 
   it('names the variable and the value it cannot read', () => {

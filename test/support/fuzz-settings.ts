@@ -1,9 +1,7 @@
-import fc from 'fast-check';
-
 /**
- * The fuzz's settings from the environment, read once for the whole suite
- * (vitest's setupFiles): the seed of every property, and how many runs the
- * fuzz suites make.
+ * The fuzz's settings from the environment: the seed of every property (set
+ * for the whole suite by fuzz-seed.setup.ts), and how many runs the fuzz
+ * suites make.
  *
  * `npm test` runs a fixed seed, so that a run of the same code reads the same
  * cases and CI cannot fail by chance; `FUZZ_SEED=random` explores new cases
@@ -42,5 +40,3 @@ export function runsFrom(value: string | undefined): number {
 
 /** How many runs the fuzz suites make. */
 export const fuzzRuns = runsFrom(process.env.FUZZ_RUNS);
-
-fc.configureGlobal({ seed: seedFrom(process.env.FUZZ_SEED) });

@@ -12,7 +12,7 @@ import { createFuzzWorld } from './fuzz-world.ts';
 /**
  * fast-check's parameters: FUZZ_RUNS (default 1,000), FUZZ_PATH to replay the
  * failure fast-check printed with its FUZZ_SEED (read for the whole suite:
- * test/support/fuzz-settings.ts), and the runs that once failed, first.
+ * test/support/fuzz-settings.ts), and the kept runs of fuzz-found.ts, first.
  *
  * @example
  * await fc.assert(property, fuzzParameters());

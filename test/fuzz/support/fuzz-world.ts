@@ -82,8 +82,8 @@ export function createFuzzWorld(clock: SimulatedClock) {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
     // Validation given up (offline, out of retries): the chart lets the calls held unsent go with the token as it is.
-    const after = event.type === '@xstate.snapshot' && event.actorRef === client.actor ? (event.snapshot as typeof previous) : null;
-    if (after?.matches('active') && event.type === '@xstate.snapshot' && event.event.type === 'xstate.error.actor.validateSession') {
+    const gaveUpValidating = event.type === '@xstate.snapshot' && event.event.type === 'xstate.error.actor.validateSession';
+    if (gaveUpValidating && event.actorRef === client.actor && client.actor.getSnapshot().matches('active')) {
       for (const call of calls) if (!isSettled(call) && call.sends.length === 0) call.letGoUnvalidated = true;
     }
     const text = leakText(event);
