@@ -1,28 +1,10 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { API, handAnsweredSession } from '../support/hand-answered-session.ts';
 import { callOutcome } from './support/call-outcome.ts';
 
-/** The first send waits for the test to answer it; any later send is answered 200 at once. */
-function world() {
-  let token: string | null = 'alice-token';
-  const sent: Array<{ authorization: string | null; answer: (response: Response) => void }> = [];
-  const client = createAuthFetch({
-    getToken: () => token,
-    setToken: (next) => {
-      token = next;
-    },
-    validate: async () => true,
-    reauthenticate: async () => 'never-used',
-    allowedOrigins: ['https://api.test'],
-    fetch: (_input, init) =>
-      new Promise<Response>((answer) => {
-        sent.push({ authorization: new Headers(init?.headers).get('authorization'), answer });
-        if (sent.length > 1) answer(new Response('{}', { status: 200 }));
-      }),
-  });
-  return { client, sent, signOut: () => ((token = null), client.actor.send({ type: 'session.ended' })) };
-}
+/** Every send waits for the test to answer it; the backend vouches for any token it is asked about. */
+const world = () => handAnsweredSession({ validate: async () => true, reauthenticate: async () => 'never-used' });
 
 /**
  * Found by review: a call still out when the session ends (the user signs
@@ -33,33 +15,35 @@ function world() {
  */
 describe('a call in flight when the session ends', () => {
   it('is not replayed with the next user’s token after a sign-out and a new sign-in', async () => {
-    const { client, sent, signOut } = world();
-    const call = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    const { client, sends, signOut } = world();
+    const call = client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
     signOut();
     client.adoptToken('bob-token');
-    sent[0]!.answer(new Response('{}', { status: 401 }));
+    sends[0]!.answer(401);
     expect(await callOutcome(call)).toBe('AuthExpiredError');
-    expect(sent.map((s) => s.authorization)).toEqual(['Bearer alice-token']);
+    expect(sends.map((s) => s.authorization)).toEqual(['Bearer alice-token']);
     client.stop();
   });
 
   it('is not sent again after stop(), even when the token changed meanwhile', async () => {
-    const { client, sent } = world();
-    const call = client.authFetch('https://api.test/api/credits');
+    const { client, sends } = world();
+    const call = client.authFetch(`${API}/api/credits`);
     client.stop();
     client.adoptToken('bob-token');
-    sent[0]!.answer(new Response('{}', { status: 401 }));
+    sends[0]!.answer(401);
     expect(await callOutcome(call)).toBe('AuthExpiredError');
-    expect(sent).toHaveLength(1);
+    expect(sends).toHaveLength(1);
   });
 
   it('is still sent again when only the token changed (a refresh in another tab), the session going on', async () => {
-    const { client, sent } = world();
-    const call = client.authFetch('https://api.test/api/credits');
+    const { client, sends } = world();
+    const call = client.authFetch(`${API}/api/credits`);
     client.adoptToken('alice-token-2');
-    sent[0]!.answer(new Response('{}', { status: 401 }));
+    sends[0]!.answer(401);
+    await vi.waitFor(() => expect(sends).toHaveLength(2));
+    sends[1]!.answer(200);
     expect(await callOutcome(call)).toBe('answered 200');
-    expect(sent.map((s) => s.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token-2']);
+    expect(sends.map((s) => s.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token-2']);
     client.stop();
   });
 });
