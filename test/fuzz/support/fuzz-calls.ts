@@ -37,7 +37,7 @@ export interface FuzzCall {
   letGoUnvalidated: boolean;
   /** Its sends when the chart last let its queue go or gave it up while this call was held; checked at the next rest. */
   sendsWhenLetGo?: number;
-  /** In the queue when re-authentication was given up. */
+  /** Held (unsent, or answered 401 once), told to the chart or not, when re-authentication was given up. */
   givenUp: boolean;
   /** Pending when the app stopped the session. */
   stoppedWhileHeld: boolean;
