@@ -15,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { createActor, fromPromise } from 'xstate';
 import { sessionMachine } from '../machines/session.machine.ts';
-import { urlSummary } from '../src/lib/url-summary.ts';
+import { urlSummary } from '../src/lib/session/url-summary.ts';
 import { startBackend } from './backend.ts';
 import { buildCore } from './build-core.ts';
 import { limitConnections } from './connections.ts';

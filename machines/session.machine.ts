@@ -1,5 +1,4 @@
 import { assign, fromPromise, setup, type PromiseActorLogic } from 'xstate';
-import { DEV } from '../src/lib/dev.ts';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -76,8 +75,7 @@ function describeError(error: unknown): ReauthFailure {
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 /** Back with a good token (signed in again here, or adopted from another tab): held requests go. */
 const resume = { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] } as const;
-// Production drops the prose, as it does for every wiring mistake (dev.ts).
-const notProvided = fromPromise<never>(() => Promise.reject(new Error(DEV ? 'createAuthFetch provides this actor; supply it with .provide() to run the machine alone' : 'provide')));
+const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')));
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },

@@ -1,6 +1,6 @@
 import { useSelector } from '@xstate/react';
 import { useAuth } from '../hooks/use-auth.ts';
-import { selectWaitingForNetwork } from '../lib/connection-view.ts';
+import { selectWaitingForNetwork } from '../lib/session/index.ts';
 
 /**
  * A quiet line while the session waits for the network: the backend could

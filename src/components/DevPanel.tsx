@@ -2,7 +2,7 @@ import { useSelector } from '@xstate/react';
 import { useEffect, useState } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import { openStatelyInspector } from '../lib/open-inspector.ts';
-import { selectHeldCount, selectStateLabel } from '../lib/session-view.ts';
+import { selectHeldCount, selectStateLabel } from '../lib/session/index.ts';
 import type { MockStore } from '../mocks/mock-store.ts';
 import { switchMockNetwork, watchMockNetwork } from '../mocks/network-switch.ts';
 

@@ -1,7 +1,7 @@
 import { useSelector } from '@xstate/react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
-import { selectBannerView, selectReauthProblem, type BannerView } from '../lib/session-view.ts';
+import { selectBannerView, selectReauthProblem, type BannerView } from '../lib/session/index.ts';
 
 const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
   expired: 'Session expired — click to reconnect',

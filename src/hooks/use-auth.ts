@@ -1,6 +1,5 @@
 import { useContext } from 'react';
 import { AuthContext, type AuthContextValue } from '../contexts/AuthContext.tsx';
-import { DEV } from '../lib/dev.ts';
 
 /**
  * The session as components see it: user, needsReauth, refreshSession, signOut.
@@ -10,7 +9,6 @@ import { DEV } from '../lib/dev.ts';
  */
 export function useAuth(): AuthContextValue {
   const value = useContext(AuthContext);
-  // A wiring mistake: production drops the prose (dev.ts).
-  if (!value) throw new Error(DEV ? 'useAuth() was called outside <AuthProvider>; render the component inside it.' : 'useAuth');
+  if (!value) throw new Error('useAuth() was called outside <AuthProvider>; render the component inside it.');
   return value;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { signInWithGooglePopup } from '../lib/auth-api.ts';
-import { ReauthError } from '../lib/auth-errors.ts';
+import { ReauthError } from '../lib/session/index.ts';
 import { useAuth } from './use-auth.ts';
 
 /**

@@ -7,9 +7,7 @@
 import { authFetch } from './auth-fetch.ts';
 import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
-import { openSignInPopup } from './google-popup.ts';
-import { createSignInState } from './popup-message.ts';
-import { lastTokenClaims } from './token-claims.ts';
+import { createSignInState, lastTokenClaims, openSignInPopup } from './session/index.ts';
 
 // Re-exported so that API modules import their fetch from the auth module, as the seed did.
 export { authFetch };

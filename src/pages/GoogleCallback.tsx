@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { exchangeGoogleCode } from '../lib/auth-api.ts';
-import { completeGoogleSignIn } from '../lib/google-callback.ts';
+import { completeGoogleSignIn } from '../lib/session/index.ts';
 
 /**
  * `/auth/google/callback`, inside the sign-in popup: hands the token to the

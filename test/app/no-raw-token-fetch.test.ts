@@ -2,18 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findTokenLeaks, importClosure, relativeTo, sourceFiles } from './support/token-scan.ts';
+import { isInLayer } from '../../bench/size/session-layer.ts';
+import { findTokenLeaks, relativeTo, sourceFiles } from './support/token-scan.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const src = resolve(root, 'src');
 
 /**
- * Allowed to touch the token: the core behind authFetch (it attaches it) and tab sync (it hands it to other tabs),
+ * Allowed to touch the token: the session layer (it attaches it and hands it to other tabs),
  * auth-api.ts (storage, validation, code exchange) and the mock backend,
  * which is the server side and only ever judges a token.
  */
-const core = new Set([...importClosure(resolve(src, 'lib/auth-fetch.ts')), ...importClosure(resolve(src, 'lib/tab-sync.ts'))]);
-const allowed = (file: string) => core.has(file) || file === resolve(src, 'lib/auth-api.ts') || file.startsWith(resolve(src, 'mocks') + '/');
+const allowed = (file: string) => isInLayer(root, file) || file === resolve(src, 'lib/auth-api.ts') || file.startsWith(resolve(src, 'mocks') + '/');
 
 describe('the source tree', () => {
   it('has no module besides auth-api.ts and the core that touches the token or calls fetch with it', () => {

@@ -2,7 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { AuthExpiredError } from '../../src/lib/auth-errors.ts';
+import { AuthExpiredError } from '../../src/lib/session/errors.ts';
 import { API, OTHER, createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { createHarness, track } from '../support/session-harness.ts';
 

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { QuietSessionError } from '../../src/lib/auth-errors.ts';
+import { QuietSessionError } from '../../src/lib/session/errors.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -78,7 +78,7 @@ describe('the app-wide authFetch', () => {
 
 describe('typed errors', () => {
   it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
-    const errors = await import('../../src/lib/auth-errors.ts');
+    const errors = await import('../../src/lib/session/errors.ts');
     const made = [
       new errors.AuthExpiredError('x'),
       new errors.BodyNotReplayableError(new Request('https://api.test/a?token=secret', { method: 'POST' })),

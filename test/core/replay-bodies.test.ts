@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { BodyNotReplayableError } from '../../src/lib/auth-errors.ts';
+import { BodyNotReplayableError } from '../../src/lib/session/errors.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { createHarness, track } from '../support/session-harness.ts';
 

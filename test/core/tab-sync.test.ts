@@ -1,9 +1,9 @@
 /** @vitest-environment node */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { PopupClosedError } from '../../src/lib/auth-errors.ts';
+import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
-import { createTabSync } from '../../src/lib/tab-sync.ts';
+import { createTabSync } from '../../src/lib/session/tab-sync.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
 

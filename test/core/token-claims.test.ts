@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { lastTokenClaims, readTokenClaims } from '../../src/lib/token-claims.ts';
-import { createExpiryAwareness } from '../../src/lib/token-expiry.ts';
+import { lastTokenClaims, readTokenClaims } from '../../src/lib/session/token-claims.ts';
+import { createExpiryAwareness } from '../../src/lib/session/token-expiry.ts';
 
 const jwt = (payload: unknown) =>
   `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;

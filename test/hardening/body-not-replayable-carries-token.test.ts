@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { inspect } from 'node:util';
 import { expect, it } from 'vitest';
-import { BodyNotReplayableError } from '../../src/lib/auth-errors.ts';
+import { BodyNotReplayableError } from '../../src/lib/session/errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 /**

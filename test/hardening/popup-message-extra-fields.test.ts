@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts';
+import { isTokenMessage, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 
 /**
  * Issue 5 asks that only "the expected shape" be accepted: isTokenMessage

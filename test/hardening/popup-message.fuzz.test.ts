@@ -1,9 +1,9 @@
 /** @vitest-environment node */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { completeGoogleSignIn } from '../../src/lib/google-callback.ts';
-import { openSignInPopup, type PopupHost } from '../../src/lib/google-popup.ts';
-import { isTokenMessage, tokenMessageType } from '../../src/lib/popup-message.ts';
+import { completeGoogleSignIn } from '../../src/lib/session/sign-in-callback.ts';
+import { openSignInPopup, type PopupHost } from '../../src/lib/session/sign-in-popup.ts';
+import { isTokenMessage, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { fuzzRuns } from '../support/fuzz-settings.ts';
 
 /**

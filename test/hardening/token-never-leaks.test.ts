@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { AuthExpiredError, BodyNotReplayableError, PopupBlockedError, PopupClosedError, QuietSessionError } from '../../src/lib/auth-errors.ts';
+import { AuthExpiredError, BodyNotReplayableError, PopupBlockedError, PopupClosedError, QuietSessionError } from '../../src/lib/session/errors.ts';
 import { authFetch as appWideAuthFetch, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { watchForLeaks } from './support/leak-watch.ts';

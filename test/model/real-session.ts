@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { SimulatedClock, waitFor, type SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import { AuthExpiredError, PopupClosedError } from '../../src/lib/auth-errors.ts';
+import { AuthExpiredError, PopupClosedError } from '../../src/lib/session/errors.ts';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, type FakeBackend } from '../support/fake-backend.ts';
 import { heldReason, modelLimits, type ModelEvent, type ModelKind } from './session-model.ts';

@@ -1,4 +1,4 @@
-import type { TabLocks } from '../../src/lib/tab-sync.ts';
+import type { TabLocks } from '../../src/lib/session/tab-sync.ts';
 
 /**
  * An exclusive Web Locks manager for one process, shared by the "tabs" of a

@@ -4,7 +4,7 @@ import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
-import { PopupBlockedError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';

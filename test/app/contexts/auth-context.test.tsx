@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useAuth } from '../../../src/hooks/use-auth.ts';
 import { useGoogleSignIn } from '../../../src/hooks/use-google-sign-in.ts';
-import { AuthExpiredError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { AuthExpiredError, PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { createTokenStorage, loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';

@@ -1,8 +1,8 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from '../../../src/lib/auth-errors.ts';
-import { openSignInPopup, type PopupHost } from '../../../src/lib/google-popup.ts';
-import { tokenMessageType } from '../../../src/lib/popup-message.ts';
+import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from '../../../src/lib/session/errors.ts';
+import { openSignInPopup, type PopupHost } from '../../../src/lib/session/sign-in-popup.ts';
+import { tokenMessageType } from '../../../src/lib/session/popup-message.ts';
 
 const origin = 'https://studio.test';
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';

@@ -1,4 +1,4 @@
-import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/auth-errors.ts';
+import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/session/errors.ts';
 import { isSettled, type FuzzCall } from './fuzz-calls.ts';
 import { validationTimeoutMs, type FuzzWorld } from './fuzz-world.ts';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PopupBlockedError, PopupClosedError } from '../../../src/lib/auth-errors.ts';
+import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
 import type { Answer } from './fuzz-backend.ts';
 import { bodyKinds, type RequestSpec } from './fuzz-calls.ts';
 import { limits, type FuzzWorld } from './fuzz-world.ts';

@@ -1,4 +1,4 @@
-import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/auth-errors.ts';
+import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/session/errors.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /** How often each path of interest came up over all runs. */

@@ -1,4 +1,4 @@
-import { AuthExpiredError } from '../../../src/lib/auth-errors.ts';
+import { AuthExpiredError } from '../../../src/lib/session/errors.ts';
 
 /**
  * How a call ended, as a word to compare: `answered <status>`,

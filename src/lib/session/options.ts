@@ -1,5 +1,5 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
-import type { SessionLimits } from '../../machines/session.machine.ts';
+import type { SessionLimits } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
 
 /** What `createAuthFetch` needs from the app. */

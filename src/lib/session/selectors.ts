@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import type { sessionMachine } from '../../machines/session.machine.ts';
+import type { sessionMachine } from '../../../machines/session.machine.ts';
 
 /** A snapshot of the session statechart. */
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
@@ -60,4 +60,16 @@ export function selectStateLabel(snapshot: SessionSnapshot): string {
  */
 export function selectHeldCount(snapshot: SessionSnapshot): number {
   return snapshot.context.queue.length;
+}
+
+/**
+ * True while the session cannot reach the backend to validate
+ * (`validating.offline`): held requests wait for `online` or the backoff.
+ * Offline is not expired: this is never the banner's business.
+ *
+ * @example
+ * const offline = useSelector(client.actor, selectWaitingForNetwork); // true
+ */
+export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
+  return snapshot.matches({ validating: 'offline' });
 }

@@ -1,4 +1,4 @@
-import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from './auth-errors.ts';
+import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from './errors.ts';
 import { isTokenMessage } from './popup-message.ts';
 
 /** The parts of `window` the popup needs; tests pass a double. */

@@ -1,4 +1,4 @@
-import type { AuthFetchClient, AuthFetchOptions } from './auth-fetch.ts';
+import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
 type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };

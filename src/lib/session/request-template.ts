@@ -1,4 +1,4 @@
-import { BodyNotReplayableError } from './auth-errors.ts';
+import { BodyNotReplayableError } from './errors.ts';
 
 /**
  * One request as the caller asked for it, kept so that it can be sent twice

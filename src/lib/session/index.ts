@@ -1,0 +1,32 @@
+/**
+ * Quiet Session's public API: the framework-free session layer. Everything a
+ * page needs is exported here; the rest of this folder (the hold registry,
+ * request templates, timeouts, the expiry clock, the browser listeners, the
+ * popup message format) is how it works inside and may change.
+ */
+export { createAuthFetch, type AuthFetchClient } from './client.ts';
+export type { AuthFetchOptions } from './options.ts';
+export {
+  AuthExpiredError,
+  BodyNotReplayableError,
+  PopupBlockedError,
+  PopupClosedError,
+  PopupTimeoutError,
+  QuietSessionError,
+  ReauthError,
+} from './errors.ts';
+export { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from './tab-sync.ts';
+export { openSignInPopup, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
+export { createSignInState } from './popup-message.ts';
+export { completeGoogleSignIn } from './sign-in-callback.ts';
+export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
+export {
+  selectBannerView,
+  selectHeldCount,
+  selectReauthProblem,
+  selectStateLabel,
+  selectWaitingForNetwork,
+  type BannerView,
+  type SessionSnapshot,
+} from './selectors.ts';
+export { defaultLimits, sessionMachine, type HeldRequest, type ReauthFailure, type SessionLimits } from '../../../machines/session.machine.ts';
