@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'vite';
 import { asProduction } from './production-env.ts';
-import { EXTERNAL, findSessionLayer, sessionLayerEntry } from './session-layer.ts';
+import { EXTERNAL, sessionLayerEntry } from './session-layer.ts';
 
 /** One module's share of the bundle. */
 export interface ModuleSize {
@@ -16,8 +16,6 @@ export interface SessionLayerSize {
   gzipBytes: number;
   minifiedBytes: number;
   modules: ModuleSize[];
-  /** Optional entry files not found (the measurement is then incomplete). */
-  missing: string[];
 }
 
 const ENTRY = 'virtual:quiet-session-layer';
@@ -34,18 +32,13 @@ function virtualEntry(code: string): Plugin {
  * Builds the session layer alone, minified like the app's production build
  * (same Vite, the app's vite.config.ts and its plugins, mode production),
  * with xstate, @xstate/react and React left out, and measures the result
- * gzipped (level 9, as CDNs serve it). `only` limits the entries (e.g. the
- * core without the React binding); `extra` adds files outside the budget, to
- * weigh them at the margin.
+ * gzipped (level 9, as CDNs serve it).
  *
  * @example
  * const size = await measureSessionLayer(process.cwd());
  * console.log(size.gzipBytes <= BUDGET_BYTES);
  */
-export async function measureSessionLayer(root: string, only?: readonly string[], extra: readonly string[] = []): Promise<SessionLayerSize> {
-  const found = findSessionLayer(root, extra);
-  const present = only ? found.present.filter((file) => only.includes(file)) : found.present;
-  const missing = only ? found.missing.filter((file) => only.includes(file)) : found.missing;
+export async function measureSessionLayer(root: string): Promise<SessionLayerSize> {
   const conflicts: string[] = [];
   const result = await asProduction(() =>
     build({
@@ -54,7 +47,7 @@ export async function measureSessionLayer(root: string, only?: readonly string[]
       // production builds, e.g. the machine's descriptions) shape what ships.
       logLevel: 'silent',
       mode: 'production',
-      plugins: [virtualEntry(sessionLayerEntry(root, present))],
+      plugins: [virtualEntry(sessionLayerEntry(root))],
       build: {
         write: false,
         minify: true,
@@ -84,5 +77,5 @@ export async function measureSessionLayer(root: string, only?: readonly string[]
     .map(([id, info]) => ({ file: id.startsWith(root) ? id.slice(root.length + 1) : id, renderedBytes: info.renderedLength }))
     .filter((m) => m.renderedBytes > 0)
     .sort((a, b) => b.renderedBytes - a.renderedBytes);
-  return { gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules, missing };
+  return { gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
 }
