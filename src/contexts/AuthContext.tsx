@@ -58,7 +58,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
     // none yet after another account signed in (the storage forgets the last one's).
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
-    if (!signedIn) return session.actor.send({ type: 'session.ended' });
+    if (!signedIn) return session.endSession();
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
@@ -81,7 +81,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
       signOut: () => {
         // Held requests are given up before the token goes, not a render later (the effect above
         // does it when another tab signs out).
-        session.actor.send({ type: 'session.ended' });
+        session.endSession();
         tokens.clear();
       },
     }),

@@ -133,7 +133,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind) {
       case 'session.ended': {
         // The app signs the user out: every held caller is told at once, with AuthExpiredError.
         const held = calls.filter((c) => client.actor.getSnapshot().context.queue.some((r) => r.url === `${API}${c.path}`));
-        client.actor.send({ type: 'session.ended' });
+        client.endSession();
         for (const c of held) {
           await expect(c.promise).rejects.toBeInstanceOf(AuthExpiredError);
           givenUp.add(c);

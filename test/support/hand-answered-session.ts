@@ -42,7 +42,7 @@ export function handAnsweredSession(overrides: Partial<AuthFetchOptions> = {}) {
   /** The app signs the user out: the token goes, and the session is told. */
   const signOut = () => {
     token = null;
-    client.actor.send({ type: 'session.ended' });
+    client.endSession();
   };
   return { client, sends, sendsTo, validations, signOut };
 }

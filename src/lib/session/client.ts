@@ -26,6 +26,13 @@ export interface AuthFetchClient {
    * and, if requests are held, lets them go with it.
    */
   adoptToken: (token: string) => void;
+  /**
+   * The user signed out (here, or in another tab): held requests are given up with AuthExpiredError,
+   * never replayed with the next user's token, and none out is sent again. The session goes on.
+   */
+  endSession: () => void;
+  /** Another tab opened (true) or closed (false) the sign-in popup: the banner follows it. */
+  reconnectingElsewhere: (reconnecting: boolean) => void;
   /** Stops the session; every held request rejects with AuthExpiredError, later calls too. */
   stop: () => void;
 }
@@ -188,6 +195,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     authFetch,
     actor,
     reconnect: () => actor.send({ type: 'reauth.requested' }),
+    endSession: () => actor.send({ type: 'session.ended' }),
+    reconnectingElsewhere: (reconnecting) => actor.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     adoptToken: (token) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
       if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');

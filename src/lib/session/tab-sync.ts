@@ -105,15 +105,14 @@ export function createTabSync(
     },
 
     connect(client) {
-      const { actor } = client;
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
           client.adoptToken(data.token);
         } else if (data?.type === 'reauth.started') {
-          actor.send({ type: 'reauth.startedElsewhere' });
+          client.reconnectingElsewhere(true);
           // Granted once the other tab's popup is done or its tab is gone: then this tab may try.
-          void locks?.request(`${name}:reauth`, {}, () => actor.send({ type: 'reauth.endedElsewhere' }));
+          void locks?.request(`${name}:reauth`, {}, () => client.reconnectingElsewhere(false));
         }
       };
       channel?.addEventListener('message', onMessage as EventListener);

@@ -149,12 +149,12 @@ function advance(world: FuzzWorld, choice: number): void {
   if (snapshot.matches({ validating: 'checking' })) apply(world, { kind: 'validate', result: validateResults[choice % validateResults.length]! });
   else if (snapshot.matches('reauthenticating')) apply(world, { kind: 'reauth', result: reauthResults[choice % reauthResults.length]! });
   else if (snapshot.matches({ needsReauth: 'waiting' })) {
-    if (choice % 4 === 0) world.client.actor.send({ type: 'reauth.startedElsewhere' });
+    if (choice % 4 === 0) world.client.reconnectingElsewhere(true);
     else world.client.reconnect();
   } else if (snapshot.matches({ needsReauth: 'elsewhere' })) {
     // The other tab's popup ends: its token arrives, or it was closed.
     if (choice % 2 === 0) world.client.adoptToken(world.mint());
-    else world.client.actor.send({ type: 'reauth.endedElsewhere' });
+    else world.client.reconnectingElsewhere(false);
   } else if (snapshot.matches({ validating: 'offline' })) {
     if (choice % 2 === 0) world.client.actor.send({ type: 'network.online' });
     else tick(world, limits.validationBackoffMs * 2 ** limits.validationRetries);
@@ -175,7 +175,7 @@ export function completeStep(world: FuzzWorld): void {
   if (snapshot.matches({ validating: 'checking' })) world.openValidations()[0]?.resolve(false);
   else if (snapshot.matches({ validating: 'offline' })) tick(world, limits.validationBackoffMs * 2 ** limits.validationRetries);
   else if (snapshot.matches({ needsReauth: 'waiting' })) world.client.reconnect();
-  else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.actor.send({ type: 'reauth.endedElsewhere' });
+  else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
   else if (snapshot.matches({ needsReauth: 'coolingDown' })) tick(world, limits.reauthCooldownMs);
   else if (snapshot.matches('reauthenticating')) world.openReauths()[0]?.resolve(world.mint());
 }
