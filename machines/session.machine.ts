@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup, type PromiseActorLogic } from 'xstate';
+import { assertEvent, assign, fromCallback, fromPromise, setup, stateIn, type CallbackActorLogic, type EventObject, type PromiseActorLogic } from 'xstate';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -8,7 +8,7 @@ export interface HeldRequest {
   /** Opaque id chosen by authFetch. */
   readonly id: string;
   readonly method: string;
-  /** Origin and path only: a query string may carry secrets. */
+  /** Origin and path only: a query string or `user:password@` may carry secrets. */
   readonly url: string;
   /**
    * `unsent`: held before its first send. `unauthorized`: sent once, answered
@@ -23,31 +23,44 @@ export interface ReauthFailure {
   readonly message: string;
 }
 
-/** The retry budgets. Data, so that the inspector and stately.json show them. */
+/** The budgets and deadlines of the chart. Data, so that the inspector and stately.json show them. */
 export interface SessionLimits {
-  /** Validations retried after a network failure before held requests are let go. */
+  /** Validations retried after a server error (not a network failure) before held requests are let go. */
   validationRetries: number;
-  /** First wait before retrying a validation; doubles each time. */
+  /** First wait before retrying a validation or probing the network again; doubles each time, up to a minute. */
   validationBackoffMs: number;
+  /** How long one validation may take; past it the backend counts as unreachable. */
+  validationTimeoutMs: number;
   /** Failed re-authentications in a row before held requests are given up and a cooldown starts. */
   reauthAttempts: number;
   reauthCooldownMs: number;
+  /** How long the sign-in popup may stay open before the attempt counts as failed. */
+  reauthTimeoutMs: number;
 }
 
 export const defaultLimits: SessionLimits = {
   validationRetries: 2,
   validationBackoffMs: 1_000,
+  validationTimeoutMs: 5_000,
   reauthAttempts: 3,
   reauthCooldownMs: 30_000,
+  reauthTimeoutMs: 180_000,
 };
 
 export interface SessionContext {
+  /** Who is held, as the inspector shows it (authFetch's hold registry keeps the callers). */
   queue: HeldRequest[];
-  /** Network failures of the current validation. */
+  /** Failed validations (or network probes) in the current spell. */
   validationFailures: number;
   /** Consecutive failed re-authentications since the last success. */
   reauthFailures: number;
   lastReauthError: ReauthFailure | null;
+  /** Sign-outs so far: a call that was out across one is never sent again. */
+  endedSessions: number;
+  /** The backend's clock minus this tab's, from the `Date` of its answers (0 until one is seen). */
+  clockOffsetMs: number;
+  /** When the current token expires, on this tab's clock corrected by `clockOffsetMs`; null when it does not say. */
+  expiresAt: number | null;
   limits: SessionLimits;
 }
 
@@ -58,23 +71,44 @@ export type SessionEvent =
    */
   | { type: 'request.held'; requests: readonly HeldRequest[] }
   | { type: 'request.aborted'; id: string }
+  /** The banner's Reconnect or the notice's "Stay signed in": a click, so the popup may open. */
   | { type: 'reauth.requested' }
   | { type: 'reauth.startedElsewhere' }
   | { type: 'reauth.endedElsewhere' }
+  | { type: 'reminder.dismissed' }
   | { type: 'token.adopted' }
-  | { type: 'token.expiring' }
+  /** The browser says it is offline, or a call found the backend unreachable. */
+  | { type: 'network.offline' }
   | { type: 'network.online' }
-  /** The user signed out (or the client was stopped): held requests are given up, never replayed with the next user's token. */
-  | { type: 'session.ended' };
+  /** The tab is shown again: timers may have slept. */
+  | { type: 'tab.visible' }
+  /** Input, pointer or key events: the person is using the page (sent a few times a minute at most). */
+  | { type: 'user.active' }
+  | { type: 'clock.observed'; offsetMs: number }
+  /** The user signed out: held requests are given up, never replayed with the next user's token. */
+  | { type: 'session.ended' }
+  /** The client was stopped: held requests are given up, and the chart is done. */
+  | { type: 'session.stopped' };
 
 function describeError(error: unknown): ReauthFailure {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
 
+/** setTimeout fires at once past 2^31-1 ms: longer waits are cut there (and checked again when they fire). */
+const longestDelay = 2 ** 31 - 1;
+const never = () => longestDelay;
+
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 /** Back with a good token (signed in again here, or adopted from another tab): held requests go. */
-const resume = { target: 'active', actions: ['forgetReauthFailures', ...releaseQueue] } as const;
+const resume = { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', ...releaseQueue] } as const;
+/** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
+const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
+  [
+    { guard: 'isRenewing', target: '#session.active.reminding', actions: record },
+    { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
+    { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
+  ] as const;
 const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')));
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
@@ -82,18 +116,21 @@ const holding = {
   'request.aborted': { actions: 'dropRequest' },
   'token.adopted': resume,
 } as const;
+/** A validation's answer, from the 401 path or a network probe alike. */
+const validated = [{ guard: 'isSessionValid', target: '#session.active', actions: releaseQueue }, { target: '#session.needsReauth' }] as const;
 
 /**
- * The session statechart. Pure: validation, re-authentication and what to do
- * with held callers are placeholders here, supplied with `.provide()` by
- * `createAuthFetch`, so the chart runs the same in tests, the inspector and
- * Stately's editor. Top-level states: `active`, `validating`, `needsReauth`,
- * `reauthenticating`.
+ * The session statechart. Pure: validation, re-authentication, the browser's
+ * signals, what to do with held callers and when the token expires are
+ * placeholders here, supplied with `.provide()` by `createAuthFetch`, so the
+ * chart runs the same in tests, the inspector and Stately's editor.
+ * Top-level states: `active`, `validating`, `offline`, `needsReauth`,
+ * `reauthenticating`, `stopped`.
  *
  * @example
  * const actor = createActor(sessionMachine.provide({
  *   actors: { validateSession: fromPromise(async () => false), reauthenticate: fromPromise(async () => {}) },
- *   actions: { replayHeldRequests: ({ context }) => console.log(context.queue) },
+ *   actions: { replayHeldRequests: () => console.log('let them go') },
  * }), { input: { limits: { reauthAttempts: 5 } } }).start();
  */
 export const sessionMachine = setup({
@@ -104,42 +141,78 @@ export const sessionMachine = setup({
     input: { limits?: Partial<SessionLimits> } | undefined;
   },
   actors: {
-    /** Asks the backend whether the current token is still accepted (true/false); rejects on a network failure. */
+    /** Asks the backend whether the current token is still accepted (true/false); rejects when it cannot tell. */
     validateSession: notProvided as PromiseActorLogic<boolean>,
     /** Interactive re-auth; stores the new token itself so it never enters the machine. */
     reauthenticate: notProvided as PromiseActorLogic<void>,
+    /** The browser's online, offline, visibility and input events, as chart events. */
+    browserSignals: fromCallback<EventObject>(() => {}) as CallbackActorLogic<EventObject>,
   },
   actions: {
-    /** Lets every request in `context.queue` go: each is sent with the current token. */
-    replayHeldRequests: (_args: { context: SessionContext }) => {},
-    /** Gives up every request in `context.queue`: its caller gets an AuthExpiredError. */
-    rejectHeldRequests: (_args: { context: SessionContext }) => {},
-    // Wired to request.held only (the casts say so to TypeScript).
-    holdRequest: assign({ queue: ({ context, event }) => [...context.queue, ...(event as { requests: readonly HeldRequest[] }).requests] }),
-    // Wired to request.aborted only.
-    dropRequest: assign({ queue: ({ context, event }) => context.queue.filter((r) => r.id !== (event as { id: string }).id) }),
+    /** Lets every held request go: each is sent with the current token. */
+    replayHeldRequests: () => {},
+    /** Gives up every held request: its caller gets an AuthExpiredError. */
+    rejectHeldRequests: () => {},
+    /** Reads when the current token expires (the token itself never enters the machine). */
+    noteExpiry: assign({ expiresAt: null }),
+    holdRequest: assign({
+      queue: ({ context, event }) => {
+        assertEvent(event, 'request.held');
+        return [...context.queue, ...event.requests];
+      },
+    }),
+    dropRequest: assign({
+      queue: ({ context, event }) => {
+        assertEvent(event, 'request.aborted');
+        return context.queue.filter((r) => r.id !== event.id);
+      },
+    }),
     clearQueue: assign({ queue: [] }),
     countValidationFailure: assign({ validationFailures: ({ context }) => context.validationFailures + 1 }),
     resetValidationFailures: assign({ validationFailures: 0 }),
     forgetReauthFailures: assign({ reauthFailures: 0, lastReauthError: null }),
     recordReauthFailure: assign({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
-      // Taken in reauthenticating's onError only: the event is the popup's failure.
       lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error),
     }),
+    recordReauthTimeout: assign({
+      reauthFailures: ({ context }) => context.reauthFailures + 1,
+      lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs),
+    }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
+    countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
+    recordClockOffset: assign({
+      clockOffsetMs: ({ event }) => {
+        assertEvent(event, 'clock.observed');
+        return event.offsetMs;
+      },
+    }),
   },
   guards: {
-    // Taken in validateSession's onDone only: the event's output is the backend's answer.
-    isSessionValid: ({ event }) => (event as { output?: boolean }).output === true,
+    isSessionValid: ({ event }) => (event as { output?: unknown }).output === true,
+    /** fetch rejects with a TypeError when the network fails: offline, not a verdict on the token. */
+    isNetworkFailure: ({ event }) => (event as { error?: unknown }).error instanceof TypeError,
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
+    isRenewing: stateIn('#session.reauthenticating.renewing'),
+    /** The token is within its expiry lead (provided: the chart never sees the token). */
+    isTokenExpiring: () => false,
+    /** The reminder's time has come (provided). */
+    isReminderDue: () => false,
+    /** The person used the page in the last few minutes (provided). */
+    isUserActive: () => false,
   },
   delays: {
-    // `offline` is entered with its failure counted (1, 2, …): the first wait is validationBackoffMs.
+    // `offline` and `retrying` are entered with their failure counted (1, 2, …): the first wait is validationBackoffMs.
     validationBackoff: ({ context }) =>
-      context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1),
+      Math.min(context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1), Math.max(context.limits.validationBackoffMs, 60_000), longestDelay),
+    validationTimeout: ({ context }) => context.limits.validationTimeoutMs,
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
+    reauthTimeout: ({ context }) => context.limits.reauthTimeoutMs,
+    /** Until the token starts expiring (provided; at most 2^31-1 ms, then checked again). */
+    untilExpiring: never,
+    /** Until the reminder is due (provided, likewise). */
+    untilReminder: never,
   },
 }).createMachine({
   id: 'session',
@@ -150,19 +223,70 @@ export const sessionMachine = setup({
     validationFailures: 0,
     reauthFailures: 0,
     lastReauthError: null,
+    endedSessions: 0,
+    clockOffsetMs: 0,
+    expiresAt: null,
     limits: { ...defaultLimits, ...input?.limits },
   }),
+  invoke: { id: 'browserSignals', src: 'browserSignals' },
   initial: 'active',
   on: {
-    'session.ended': { target: '.active', actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures'] },
+    'session.ended': {
+      target: '.active',
+      reenter: true,
+      actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession'],
+    },
+    'session.stopped': { target: '.stopped', actions: ['rejectHeldRequests', 'clearQueue'] },
+    'clock.observed': { actions: 'recordClockOffset' },
   },
   states: {
     active: {
-      description: 'The token is believed good: requests go out with it. The queue is always empty here.',
+      description: 'The token is believed good: requests go out with it. Nothing is held here.',
+      tags: ['sending'],
+      entry: 'noteExpiry',
+      initial: 'quiet',
+      after: {
+        untilExpiring: [
+          { guard: 'isTokenExpiring', target: 'validating' },
+          { target: 'active', reenter: true },
+        ],
+      },
       on: {
         // A 401, or a request whose token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
-        'token.expiring': 'validating',
+        // Timers sleep in background tabs: look again when the tab is back.
+        'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
+        // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
+        'token.adopted': { target: 'active', reenter: true },
+        'clock.observed': { target: 'active', reenter: true, actions: 'recordClockOffset' },
+        'network.offline': { target: 'offline', actions: 'countValidationFailure' },
+      },
+      states: {
+        quiet: {
+          description: 'Nothing to say.',
+          after: {
+            untilReminder: [
+              { guard: 'isReminderDue', target: 'due' },
+              { target: 'quiet', reenter: true },
+            ],
+          },
+        },
+        due: {
+          description: 'The token ends soon. The notice waits for a sign that someone is using the page.',
+          always: { guard: 'isUserActive', target: 'reminding' },
+          on: { 'user.active': 'reminding' },
+        },
+        reminding: {
+          description: 'The notice asks whether to stay signed in; its button opens the sign-in popup before anything is held.',
+          on: {
+            'reauth.requested': '#session.reauthenticating.renewing',
+            'reminder.dismissed': 'dismissed',
+            'reauth.startedElsewhere': 'dismissed',
+          },
+        },
+        dismissed: {
+          description: '"Not now", here or in another tab: no notice until the next token.',
+        },
       },
     },
     validating: {
@@ -177,25 +301,45 @@ export const sessionMachine = setup({
           invoke: {
             id: 'validateSession',
             src: 'validateSession',
-            onDone: [
-              {
-                guard: 'isSessionValid',
-                target: '#session.active',
-                actions: releaseQueue,
-              },
-              '#session.needsReauth',
-            ],
+            onDone: validated,
             onError: [
-              { guard: 'hasValidationRetriesLeft', target: 'offline', actions: 'countValidationFailure' },
-              // Offline is not expired: let the requests go and settle with their own answers.
+              { guard: 'isNetworkFailure', target: '#session.offline', actions: 'countValidationFailure' },
+              { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: 'countValidationFailure' },
+              // The backend answers but cannot say: let the requests go and settle with their own answers.
               { target: '#session.active', actions: releaseQueue },
             ],
           },
+          after: { validationTimeout: { target: '#session.offline', actions: 'countValidationFailure' } },
         },
-        offline: {
-          description: 'The backend could not be reached. Retry when the browser is back online, or after a backoff.',
+        retrying: {
+          description: 'The backend answered the validation with an error. Ask again after a backoff.',
           after: { validationBackoff: 'checking' },
-          on: { 'network.online': 'checking' },
+        },
+      },
+    },
+    offline: {
+      description: 'The backend cannot be reached. Requests wait, never sent, until the network is back; offline is not expired.',
+      initial: 'waiting',
+      exit: 'resetValidationFailures',
+      on: holding,
+      states: {
+        waiting: {
+          description: 'Probe again when the browser is back online, or after a backoff.',
+          after: { validationBackoff: 'probing' },
+          on: { 'network.online': 'probing' },
+        },
+        probing: {
+          description: 'One validation asks whether the backend is back, and whether it still accepts the token.',
+          invoke: {
+            id: 'probeSession',
+            src: 'validateSession',
+            onDone: validated,
+            onError: [
+              { guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' },
+              { target: '#session.active', actions: releaseQueue },
+            ],
+          },
+          after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
         },
       },
     },
@@ -208,7 +352,7 @@ export const sessionMachine = setup({
         waiting: {
           description: 'The banner offers Reconnect.',
           on: {
-            'reauth.requested': '#session.reauthenticating',
+            'reauth.requested': '#session.reauthenticating.holding',
             'reauth.startedElsewhere': 'elsewhere',
           },
         },
@@ -224,16 +368,42 @@ export const sessionMachine = setup({
     },
     reauthenticating: {
       description: 'The sign-in popup is open. On success the new token is stored and every held request replays.',
+      initial: 'holding',
       invoke: {
         id: 'reauthenticate',
         src: 'reauthenticate',
         onDone: resume,
-        onError: [
-          { guard: 'hasReauthAttemptsLeft', target: 'needsReauth', actions: 'recordReauthFailure' },
-          { target: '#session.needsReauth.coolingDown', actions: ['recordReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
+        onError: reauthFailed('recordReauthFailure'),
+      },
+      after: { reauthTimeout: reauthFailed('recordReauthTimeout') },
+      on: {
+        ...holding,
+        // Try again: the open popup is closed and a new one opens, within this click.
+        'reauth.requested': [
+          { guard: 'isRenewing', target: '.renewing', reenter: true },
+          { target: '.holding', reenter: true },
         ],
       },
-      on: holding,
+      states: {
+        renewing: {
+          description: 'Asked before expiry: requests still go out with the current token while the popup is open.',
+          tags: ['sending'],
+          after: { untilExpiring: { guard: 'isTokenExpiring', target: 'holding' } },
+          on: { 'request.held': { target: 'holding', actions: 'holdRequest' } },
+        },
+        holding: {
+          description: 'Requests wait for the new token.',
+        },
+      },
+    },
+    stopped: {
+      description: 'The client was stopped: every held request was given up; nothing is sent any more.',
+      type: 'final',
     },
   },
 });
+
+/** What the banner says when the popup outlived the chart's deadline. */
+function reauthTimedOut(ms: number): ReauthFailure {
+  return { name: 'ReauthTimeoutError', message: `Signing in took longer than ${Math.round(ms / 1000)} s. Press Reconnect to try again.` };
+}

@@ -6,6 +6,7 @@ interface DefinitionTransition {
   target?: ReadonlyArray<AnyStateNode>;
   guard?: { type: string } | string;
   actions: ReadonlyArray<string | { type: string }>;
+  reenter?: boolean;
   description?: string;
 }
 
@@ -29,6 +30,7 @@ function transitionJson(source: AnyStateNode, t: DefinitionTransition): Json {
   if (guard) json.guard = guard;
   const actions = t.actions.map((a) => (typeof a === 'string' ? a : a.type));
   if (actions.length) json.actions = actions;
+  if (t.reenter) json.reenter = true;
   if (t.description) json.description = t.description;
   return json;
 }
@@ -51,21 +53,28 @@ function stateJson(node: AnyStateNode): Json {
     return { id: inv.id, src: String(inv.src), onDone: results('done'), onError: results('error') };
   });
   const children = Object.values(node.states) as AnyStateNode[];
-  // Named exit actions only: xstate adds its own (xstate.cancel for `after`).
-  const exit = (node.exit as ReadonlyArray<string | { type?: unknown }>)
-    .map((a) => (typeof a === 'string' ? a : String(a.type)))
-    .filter((name) => !name.startsWith('xstate.'));
+  // Named actions only: xstate adds its own (xstate.cancel for `after`).
+  const named = (list: ReadonlyArray<unknown>) =>
+    (list as ReadonlyArray<string | { type?: unknown }>).map((a) => (typeof a === 'string' ? a : String(a.type))).filter((name) => !name.startsWith('xstate.'));
+  const entry = named(node.entry);
+  const exit = named(node.exit);
+  const always = ((node.always ?? []) as DefinitionTransition[]).map((t) => transitionJson(node, t));
+  const tags = [...(node.tags as Iterable<string>)];
   return {
     description: node.description ?? null,
+    ...(node.type === 'final' ? { type: 'final' } : {}),
+    ...(tags.length ? { tags } : {}),
     ...(children.length
       ? {
           initial: targetOf(children[0]!, node.initial as DefinitionTransition) ?? null,
           states: Object.fromEntries(children.map((c) => [c.key, stateJson(c)])),
         }
       : {}),
+    ...(entry.length ? { entry } : {}),
     ...(exit.length ? { exit } : {}),
     ...(invoke.length ? { invoke } : {}),
     ...(Object.keys(after).length ? { after } : {}),
+    ...(always.length ? { always } : {}),
     on,
   };
 }
@@ -108,7 +117,7 @@ export function toMermaid(machine: AnyStateMachine): string {
         draw(child, `${indent}  `);
         lines.push(`${indent}}`);
       }
-      for (const [eventType, transitions] of child.transitions) {
+      for (const [eventType, transitions] of [...child.transitions, ['always', child.always ?? []] as const]) {
         for (const t of transitions as DefinitionTransition[]) {
           const arrow = `  ${child.key} --> ${t.target?.[0]?.key ?? child.key}`;
           const name = eventType

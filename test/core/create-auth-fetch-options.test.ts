@@ -19,9 +19,14 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, allowedOrigins: 'https://api.test' }, /allowedOrigins must be an array/],
     [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
     [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
-    [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a positive number/],
-    [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a non-negative number/],
-    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a non-negative number, got a string/],
+    [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1 \(2147483647\), got -1/],
+    [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a number of milliseconds from 0/],
+    // A timer fires at once past 2^31-1 ms: such a duration is refused, not run.
+    [{ ...good, validationTimeoutMs: 2 ** 31 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1/],
+    [{ ...good, remindBeforeMs: 2 ** 31 }, /remindBeforeMs must be a number of milliseconds/],
+    [{ ...good, limits: { reauthCooldownMs: 2 ** 31 } }, /limits\.reauthCooldownMs must be a number from 0 to 2147483647, got 2147483648/],
+    [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 0 to 2147483647/],
+    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
     [null, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);

@@ -51,7 +51,7 @@ describe('B5 expired: held until reconnect, then replayed byte-identical', () =>
     expect(h.reauthenticate).not.toHaveBeenCalled();
 
     h.client.reconnect();
-    expect(h.client.actor.getSnapshot().value).toBe('reauthenticating');
+    expect(h.client.actor.getSnapshot().matches('reauthenticating')).toBe(true);
     await waitFor(h.client.actor, (s) => s.matches('active'));
     expect((await pending).status).toBe(200);
     expect(h.reauthenticate).toHaveBeenCalledTimes(1);

@@ -48,7 +48,8 @@ it('settles a held call let go in the same tick as stop(), without sending it', 
       return new Response('{}', { status: 401 });
     },
   });
-  client.actor.send({ type: 'token.expiring' });
+  // Offline: the call is held, not sent.
+  client.actor.send({ type: 'network.offline' });
   const call = client.authFetch('https://api.test/api/credits');
   client.adoptToken('bob-token');
   client.stop();

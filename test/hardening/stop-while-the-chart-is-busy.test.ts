@@ -21,7 +21,7 @@ describe('stop() while the chart is busy with an event', () => {
     // Read from now on: it rejects at stop(), before the call out is answered.
     const heldOutcome = callOutcome(held);
     sends[0]!.answer(401);
-    await vi.waitUntil(() => client.actor.getSnapshot().status === 'stopped');
+    await vi.waitUntil(() => client.actor.getSnapshot().status === 'done');
     sends[1]!.answer(401);
     expect([await heldOutcome, await callOutcome(inFlight)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
     expect(sends).toHaveLength(2);
@@ -39,7 +39,7 @@ describe('stop() while the chart is busy with an event', () => {
     const held = client.authFetch(`${API}/api/held`);
     sends[0]!.answer(401);
     expect(await callOutcome(held)).toBe('AuthExpiredError');
-    expect(client.actor.getSnapshot().status).toBe('stopped');
+    expect(client.actor.getSnapshot().status).toBe('done');
     expect(sends).toHaveLength(1);
   });
 });

@@ -12,14 +12,24 @@ describe('stately.json and the README diagram come from the machine', () => {
 
   it('keys states by name, with their descriptions, invokes and transitions', () => {
     const chart = JSON.parse(read('stately.json'));
-    expect(Object.keys(chart.states)).toEqual(['active', 'validating', 'needsReauth', 'reauthenticating']);
+    expect(Object.keys(chart.states)).toEqual(['active', 'validating', 'offline', 'needsReauth', 'reauthenticating', 'stopped']);
     expect(chart.initial).toBe('active');
     const checking = chart.states.validating.states.checking;
     expect(checking.invoke[0]).toMatchObject({ id: 'validateSession', src: 'validateSession' });
     expect(checking.invoke[0].onDone[0]).toMatchObject({ target: '#session.active', guard: 'isSessionValid' });
-    expect(chart.states.needsReauth.states.waiting.on['reauth.requested'][0].target).toBe('#session.reauthenticating');
-    expect(chart.states.validating.states.offline.after.validationBackoff[0].target).toBe('checking');
-    expect(chart.context.limits).toEqual({ validationRetries: 2, validationBackoffMs: 1000, reauthAttempts: 3, reauthCooldownMs: 30000 });
+    expect(chart.states.needsReauth.states.waiting.on['reauth.requested'][0].target).toBe('#session.reauthenticating.holding');
+    expect(chart.states.offline.states.waiting.after.validationBackoff[0].target).toBe('probing');
+    expect(chart.states.active.states.due.always[0]).toMatchObject({ target: 'reminding', guard: 'isUserActive' });
+    expect(chart.states.active.tags).toEqual(['sending']);
+    expect(chart.states.stopped.type).toBe('final');
+    expect(chart.context.limits).toEqual({
+      validationRetries: 2,
+      validationBackoffMs: 1000,
+      validationTimeoutMs: 5000,
+      reauthAttempts: 3,
+      reauthCooldownMs: 30000,
+      reauthTimeoutMs: 180000,
+    });
     for (const state of Object.values<{ description: string | null }>(chart.states)) expect(state.description).toBeTruthy();
   });
 

@@ -21,6 +21,8 @@ export interface Received {
 export function createFakeBackend() {
   const valid = new Set<string>(['t1']);
   const received: Received[] = [];
+  /** While true, every request fails like a dropped connection (fetch rejects with a TypeError). */
+  const network = { down: false };
   const gates = new Map<string, { wait: Promise<number | undefined>; arrive: () => void }>();
 
   /**
@@ -40,6 +42,7 @@ export function createFakeBackend() {
     authorization !== null && authorization.startsWith('Bearer ') && valid.has(authorization.slice(7));
 
   const handlers = [
+    http.all(`${API}/*`, () => (network.down ? HttpResponse.error() : undefined)),
     http.get(`${API}/auth/me`, ({ request }) =>
       isValid(request.headers.get('authorization'))
         ? HttpResponse.json({ email: 'ada@example.com' })
@@ -91,6 +94,7 @@ export function createFakeBackend() {
   return {
     valid,
     received,
+    network,
     gate,
     handlers,
     /** Requests that reached an API path (not /auth/me). */

@@ -1,57 +1,63 @@
-import type { ActorRefFrom } from 'xstate';
-import type { sessionMachine } from '../../../machines/session.machine.ts';
-import type { ExpiryAwareness } from './token-expiry.ts';
+import { fromCallback, type CallbackActorLogic, type EventObject } from 'xstate';
+import type { SessionEvent } from '../../../machines/session.machine.ts';
+
+/** The browser's signals as an actor the chart invokes, and when the person last used the page. */
+export interface BrowserSignals {
+  logic: CallbackActorLogic<EventObject>;
+  /** When an input, pointer or key event last came (0 before any). */
+  lastActivityAt(): number;
+}
+
+type Target = Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>> & {
+  document?: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
+  navigator?: { onLine?: boolean };
+};
+
+/** Signs that someone is using the page. */
+const activity = ['pointerdown', 'keydown', 'input'] as const;
+/** `user.active` reaches the chart at most this often: typing is many events a second. */
+const activityEveryMs = 15_000;
 
 /**
- * Feeds the browser's signals into the session: `online` ends an offline
- * wait, and the token's expiry is re-checked on a timer and whenever the tab
- * comes back (timers sleep in background tabs). The proactive path only sends
- * `token.expiring`, which the chart takes in `active` alone, so it can never
- * run beside the 401 path. Returns a function that removes every listener.
+ * `online` / `offline`, the tab shown again (timers sleep in background tabs)
+ * and signs of use, sent to the chart while it runs; every listener goes
+ * when the chart stops.
  *
  * @example
- * const stop = watchSessionSignals({ actor, expiry, getToken });
+ * const signals = createBrowserSignals({ now: Date.now });
+ * sessionMachine.provide({ actors: { browserSignals: signals.logic } });
  */
-export function watchSessionSignals(args: {
-  actor: ActorRefFrom<typeof sessionMachine>;
-  expiry: ExpiryAwareness;
-  getToken: () => string | null;
-}): () => void {
-  const { actor, expiry, getToken } = args;
-  const target = globalThis as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>> & { document?: Document };
-  const doc = target.document;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-
-  const check = () => {
-    if (actor.getSnapshot().value === 'active' && expiry.isExpiring(getToken())) actor.send({ type: 'token.expiring' });
-  };
-  const arm = () => {
-    clearTimeout(timer);
-    const ms = expiry.msUntilExpiring(getToken());
-    // Already expiring, e.g. back from a validation that gave up offline: the next request validates first
-    // (and the tab coming back checks again). A timer now would start validating at once, forever.
-    if (ms === null || ms <= 0) return;
-    // setTimeout overflows past 2^31-1 ms; re-arming on every return to `active` covers longer lifetimes.
-    timer = setTimeout(check, Math.min(ms, 2 ** 31 - 1));
-  };
-  const onOnline = () => actor.send({ type: 'network.online' });
-  const onVisible = () => {
-    if (!doc || doc.visibilityState === 'visible') check();
-  };
-
-  target.addEventListener?.('online', onOnline);
-  target.addEventListener?.('focus', onVisible);
-  doc?.addEventListener('visibilitychange', onVisible);
-  // Each time the session is (back) in `active`, possibly with a new token, the timer is set for that token.
-  const subscription = actor.subscribe((snapshot) => {
-    if (snapshot.value === 'active') arm();
+export function createBrowserSignals(options: { now: () => number; target?: Target }): BrowserSignals {
+  let lastActivityAt = 0;
+  const logic = fromCallback<EventObject>(({ sendBack }) => {
+    const target = options.target ?? (globalThis as Target);
+    const doc = target.document;
+    const send = (event: SessionEvent) => sendBack(event);
+    let lastSent = -Infinity;
+    const onOnline = () => send({ type: 'network.online' });
+    const onOffline = () => send({ type: 'network.offline' });
+    const onVisible = () => {
+      if (!doc || doc.visibilityState === 'visible') send({ type: 'tab.visible' });
+    };
+    const onActivity = () => {
+      lastActivityAt = options.now();
+      if (lastActivityAt - lastSent < activityEveryMs) return;
+      lastSent = lastActivityAt;
+      send({ type: 'user.active' });
+    };
+    target.addEventListener?.('online', onOnline);
+    target.addEventListener?.('offline', onOffline);
+    target.addEventListener?.('focus', onVisible);
+    doc?.addEventListener('visibilitychange', onVisible);
+    for (const type of activity) target.addEventListener?.(type, onActivity, { capture: true, passive: true });
+    if (target.navigator?.onLine === false) onOffline();
+    return () => {
+      target.removeEventListener?.('online', onOnline);
+      target.removeEventListener?.('offline', onOffline);
+      target.removeEventListener?.('focus', onVisible);
+      doc?.removeEventListener('visibilitychange', onVisible);
+      for (const type of activity) target.removeEventListener?.(type, onActivity, { capture: true });
+    };
   });
-  arm();
-  return () => {
-    clearTimeout(timer);
-    subscription.unsubscribe();
-    target.removeEventListener?.('online', onOnline);
-    target.removeEventListener?.('focus', onVisible);
-    doc?.removeEventListener('visibilitychange', onVisible);
-  };
+  return { logic, lastActivityAt: () => lastActivityAt };
 }

@@ -1,26 +1,31 @@
-import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
+import { assign, createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import { sessionMachine, type HeldRequest } from '../../../machines/session.machine.ts';
-import { AuthExpiredError, ReauthError } from './errors.ts';
+import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
-import { allowedOriginsNow, assertAuthFetchOptions, type AuthFetchOptions } from './options.ts';
-import { createHeldRequests } from './hold-registry.ts';
-import { urlSummary } from './url-summary.ts';
+import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
+import { createHoldRegistry } from './hold-registry.ts';
+import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetchOptions } from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
-import { watchSessionSignals } from './browser-signals.ts';
+import { createServerClock } from './server-clock.ts';
 import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
-import { withTimeout } from './with-timeout.ts';
+import { urlSummary } from './url-summary.ts';
 
 export type { AuthFetchOptions } from './options.ts';
 
-/** One session: its fetch, its actor, and the banner's button. */
+/** One session: its fetch, its actor, and what the banner and the app can ask of it. */
 export interface AuthFetchClient {
   /** A drop-in `fetch`; works when taken off the client. */
   authFetch: typeof fetch;
   /** The running session statechart. */
   actor: ActorRefFrom<typeof sessionMachine>;
-  /** The banner's button: needsReauth → reauthenticating. Call it inside the click handler (popup blockers). */
+  /**
+   * The banner's Reconnect and the notice's "Stay signed in": opens the sign-in popup (again, if one is
+   * already open). Call it inside the click handler (popup blockers).
+   */
   reconnect: () => void;
+  /** The notice's "Not now": no reminder until the next token. */
+  dismissReminder: () => void;
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it.
@@ -33,16 +38,23 @@ export interface AuthFetchClient {
   endSession: () => void;
   /** Another tab opened (true) or closed (false) the sign-in popup: the banner follows it. */
   reconnectingElsewhere: (reconnecting: boolean) => void;
-  /** Stops the session; every held request rejects with AuthExpiredError, later calls too. */
+  /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
   stop: () => void;
 }
+
+type SessionActor = ActorRefFrom<typeof sessionMachine>;
+
+/** setTimeout fires at once past 2^31-1 ms: a longer wait is cut there, and the chart looks again when it fires. */
+const clampDelay = (ms: number | null) => (ms === null ? 2 ** 31 - 1 : Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+/** "Used the page recently", for the reminder. */
+const activeWithinMs = 5 * 60_000;
 
 function requestUrl(input: RequestInfo | URL): URL {
   return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
 }
 
 /**
- * Creates a session and its `authFetch`. Nothing runs until it is called.
+ * Creates a session and its `authFetch`. Nothing is sent until it is called.
  *
  * @example
  * const client = createAuthFetch({
@@ -57,92 +69,121 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(options);
   const clock = options.clock as { now?: () => number } | undefined;
+  const localNow = () => clock?.now?.() ?? Date.now();
+  // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
+  let actor: SessionActor | undefined;
+  const snapshot = () => actor!.getSnapshot();
   const claims = lastTokenClaims();
-  const expiry = createExpiryAwareness({ leadMs: options.expiryLeadMs ?? 60_000, now: () => clock?.now?.() ?? Date.now(), claims });
-  let lastId = 0;
-  let stopped = false;
-  /** Counts the ends of the session (sign-out, stop): a call out at that moment is never sent again. */
-  let ends = 0;
+  const expiry = createExpiryAwareness({
+    leadMs: options.expiryLeadMs ?? 60_000,
+    now: () => localNow() + (actor?.getSnapshot().context.clockOffsetMs ?? 0),
+    claims,
+  });
+  const remindBeforeMs = options.remindBeforeMs ?? 120_000;
+  const signals = createBrowserSignals({ now: localNow });
+  const serverClock = createServerClock({
+    now: localNow,
+    offset: () => snapshot().context.clockOffsetMs,
+    report: (offsetMs) => snapshot().status === 'active' && actor!.send({ type: 'clock.observed', offsetMs }),
+  });
+  /** The token as the chart's timers read it: a getToken that throws counts as none (the calls themselves reject). */
+  const currentToken = () => {
+    try {
+      return options.getToken();
+    } catch {
+      return null;
+    }
+  };
+  /** Signals handed to validate and reauthenticate: a call made with one waits on itself, so authFetch refuses it. */
+  const ownSignals = new WeakSet<AbortSignal>();
+  /** True while validate runs its synchronous part: a call to authFetch from there is its own. */
+  let insideValidate = false;
 
-  const actor = createActor(
+  const held = createHoldRegistry({
+    announceNow: () => snapshot().hasTag('sending'),
+    announce: (requests) => actor!.send({ type: 'request.held', requests }),
+    withdraw: (id) => actor!.send({ type: 'request.aborted', id }),
+  });
+
+  actor = createActor(
     sessionMachine.provide({
       actors: {
         validateSession: fromPromise(async ({ signal }) => {
           const token = options.getToken();
-          const valid = await withTimeout(options.validationTimeoutMs ?? 5_000, signal, (timed) => options.validate({ token, signal: timed }));
-          if (typeof valid !== 'boolean') throw new TypeError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
-          // The backend is the judge: a token it accepts is not held again for its `exp`.
+          // A token no header can carry is as good as expired: the user signs in again.
+          if (!isHeaderSafe(token)) return false;
+          ownSignals.add(signal);
+          let answer: Promise<boolean>;
+          insideValidate = true;
+          try {
+            answer = options.validate({ token, signal });
+          } finally {
+            insideValidate = false;
+          }
+          const valid = await answer;
+          // Not a TypeError: the chart takes those for a network failure.
+          if (typeof valid !== 'boolean') throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           if (valid) expiry.vouch(token);
           return valid;
         }),
         reauthenticate: fromPromise(async ({ signal }) => {
+          ownSignals.add(signal);
           const token = await options.reauthenticate({ signal });
+          // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
+          if (signal.aborted) return;
           if (typeof token !== 'string' || token === '') {
             throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
           }
           options.setToken(token);
         }),
+        browserSignals: signals.logic,
       },
-      // Each takes along the holds not yet told to the chart: held all the same, they go with the queue.
       actions: {
-        replayHeldRequests: ({ context }) => [...context.queue, ...untold.splice(0)].forEach((request) => held.settle(request.id)),
-        // Sign-in given up, or signed out (why sign-in failed is in context.lastReauthError, which the banner shows).
-        rejectHeldRequests: ({ context, event }) => {
-          // Signed out: a call still out is not sent again either (sign-in given up is the same user, going on).
-          if (event.type === 'session.ended') ends++;
-          [...context.queue, ...untold.splice(0)].forEach((request) => held.settle(request.id, sessionEnded()));
-        },
+        replayHeldRequests: () => held.releaseAll(),
+        rejectHeldRequests: () => held.rejectAll(notSentError),
+        noteExpiry: assign({
+          expiresAt: () => {
+            const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
+            return ms === null ? null : localNow() + ms;
+          },
+        }),
+      },
+      guards: {
+        isTokenExpiring: () => expiry.isExpiring(currentToken()),
+        isReminderDue: () => (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0,
+        isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
+      },
+      delays: {
+        untilExpiring: () => clampDelay(expiry.msUntilExpiring(currentToken())),
+        untilReminder: () => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs)),
       },
     }),
-    // The chart reads its limits from the options, and nothing else.
-    { input: options, ...(options.clock && { clock: options.clock }) },
-  ).start();
-  // An aborted hold not yet told to the chart is told first, so that the chart drops it like any other.
-  const held = createHeldRequests((id) => {
-    tell();
-    actor.send({ type: 'request.aborted', id });
-  });
-  const stopWatching = watchSessionSignals({ actor, expiry, getToken: options.getToken });
+    { input: chartInput(options), ...(options.clock && { clock: options.clock }) },
+  );
+  actor.start();
 
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
+  /** Stopped: nothing is sent any more. */
+  const isOver = () => snapshot().status !== 'active';
 
-  /**
-   * Parks the caller until the machine lets its request go, then answers it with `then(template)`.
-   * It may throw: its callers turn that into a rejection (authFetch's try, send being async).
-   */
-  function hold(reason: HeldRequest['reason'], template: RequestTemplate, then: (template: RequestTemplate) => Promise<Response>): Promise<Response> {
+  /** Parks the caller until the chart lets its request go, then answers it with `resume(arg)`. */
+  function hold<A>(reason: HeldRequest['reason'], template: RequestTemplate, resume: (arg: A) => Promise<Response>, arg: A): Promise<Response> {
     // Already aborted: rejects with the signal's reason, never held.
     template.signal?.throwIfAborted();
-    const id = String(++lastId);
-    // One promise per held call, the caller's own: thousands can wait at once.
-    const released = held.wait(id, template.signal, then, template);
-    // Input is a Request or an absolute URL here; without a query, urlSummary gives back the very string the template keeps.
     const { input } = template;
-    const request = { id, method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason };
-    // The first hold is told at once: it takes the session out of `active`. Those that follow while it holds
-    // (a 401 storm answers one by one) are told a turn later, together: one event for them all, not one each.
-    if (untold.push(request) === 1) {
-      if (actor.getSnapshot().value === 'active') tell();
-      else setTimeout(tell);
-    }
-    return released;
-  }
-
-  /** Holds not yet told to the chart (the replay and reject actions take them along, so no leftover is ever told to `active`). */
-  const untold: HeldRequest[] = [];
-  /** Tells the chart of the untold holds. */
-  function tell() {
-    if (untold.length) actor.send({ type: 'request.held', requests: untold.splice(0) });
+    return held.hold({ method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason }, template.signal, resume, arg);
   }
 
   /**
-   * The token to send `template` with now: the current one, unless it speaks for another account than the
-   * call was made for (someone else signed in, here or in another tab). Such a call is not sent: it would act for them.
+   * The token to send `template` with now: the current one, unless the session the call was made in has
+   * ended, or the token speaks for another account (someone else signed in, here or in another tab).
+   * Such a call is not sent: it would act for them.
    */
   const tokenFor = (template: RequestTemplate) => {
+    if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
     const token = options.getToken();
-    if (claims(token).sub !== template.account) throw sessionEnded();
+    if (claims(token).sub !== template.account) throw notSentError();
     return token;
   };
 
@@ -150,41 +191,56 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template)));
 
   /**
+   * A redirected 401: fetch drops the token at a hop to another origin, so the chain may never have carried
+   * it. With the token still good (validated, unchanged) the 401 is the caller's; with a new one it replays.
+   */
+  const answerUnlessRenewed = (held: { template: RequestTemplate; token: string; response: Response }) =>
+    options.getToken() === held.token ? Promise.resolve(held.response) : replay(held.template);
+
+  /**
    * Sends with the current token; on a 401 that is the session's, holds the request for its one replay.
    * `token`: the one authFetch has just read for this call, in the same turn (a held call reads it when let go).
    */
   async function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
-    // Let go just before stop(): nothing is sent after it, and no 401 could be held by a stopped chart.
-    if (stopped) throw sessionEnded();
-    const session = ends;
-    const response = await fetchNow()(...template.next(token));
+    let response: Response;
+    try {
+      response = await fetchNow()(...template.next(token));
+    } catch (error) {
+      // The network failed (fetch's TypeError): calls made from now on wait for it. This one may have reached the backend: it rejects.
+      if (error instanceof TypeError && !isOver()) actor!.send({ type: 'network.offline' });
+      throw error;
+    }
+    serverClock.observe(response);
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (response.status !== 401 || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
     // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
     // with the next user's token.
-    if (session !== ends) throw sessionEnded();
+    if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return replay(template);
-    return hold('unauthorized', template, replay);
+    if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
+    return hold('unauthorized', template, replay, template);
   }
 
   // Not async itself: a held call then costs one promise and one callback, not a suspended function
   // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
   function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     try {
-      if (stopped) throw sessionEnded();
+      if (isOver()) throw notSentError();
       // Other origins never see the token nor our 401 handling: hand them over untouched.
       const url = requestUrl(input);
       if (!allowedOriginsNow(options).includes(url.origin)) return fetchNow()(input, init);
+      if (insideValidate || (init?.signal && ownSignals.has(init.signal))) throw calledFromOwnCallback();
       // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
       input = input instanceof Request ? input : url.href;
       const token = options.getToken();
-      const template = createRequestTemplate(input, init, claims(token).sub);
+      const state = snapshot();
+      const template = createRequestTemplate(input, init, claims(token).sub, state.context.endedSessions);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
-      // Held while the session is not active, or when the token is known to be expiring (then the chart validates first).
-      if (actor.getSnapshot().value !== 'active' || expiry.isExpiring(token)) return hold('unsent', template, send);
+      // Held while the session holds, or when the token is known to be expiring (then the chart validates first).
+      if (!state.hasTag('sending') || expiry.isExpiring(token) || !isHeaderSafe(token)) return hold('unsent', template, send, template);
       return send(template, token);
     } catch (error) {
       return Promise.reject(error);
@@ -194,30 +250,43 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   return {
     authFetch,
     actor,
-    reconnect: () => actor.send({ type: 'reauth.requested' }),
-    endSession: () => actor.send({ type: 'session.ended' }),
-    reconnectingElsewhere: (reconnecting) => actor.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
+    reconnect: () => actor!.send({ type: 'reauth.requested' }),
+    dismissReminder: () => actor!.send({ type: 'reminder.dismissed' }),
     adoptToken: (token) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
       if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');
+      if (isOver()) return;
       options.setToken(token);
-      actor.send({ type: 'token.adopted' });
+      actor!.send({ type: 'token.adopted' });
     },
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
-      stopWatching();
-      // The session ends as at sign-out (every held call rejects, none out is sent again), then the chart stops:
-      // a microtask later, for stop() may come while the chart is busy (from a subscriber, or validate), and then
-      // the end waits in its mailbox until the current event is done; stopping at once would throw it away.
-      actor.send({ type: 'session.ended' });
-      queueMicrotask(() => actor.stop());
-    },
+    endSession: () => actor!.send({ type: 'session.ended' }),
+    reconnectingElsewhere: (reconnecting) => actor!.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
+    // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
+    stop: () => actor!.send({ type: 'session.stopped' }),
   };
+}
+
+let headerSafe: string | null = null;
+/**
+ * True when `token` can be sent in a header. fetch's TypeError for one that cannot would quote it, and
+ * error trackers collect those messages. The last good token is remembered: it rarely changes.
+ */
+function isHeaderSafe(token: string | null): boolean {
+  if (token === null || token === headerSafe) return true;
+  if (!/^[\x21-\x7e]+$/.test(token)) return false;
+  headerSafe = token;
+  return true;
 }
 
 /**
  * For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out,
  * another account signed in, or sign-in given up. The app's components show its message: plain words, one for all.
  */
-const sessionEnded = () => new AuthExpiredError('The session ended: request not sent.');
+const notSentError = () => new AuthExpiredError('The session ended: request not sent.');
+
+const calledFromOwnCallback = () =>
+  new QuietSessionError(
+    DEV
+      ? 'authFetch was called from validate (or reauthenticate): that call would wait behind the very check it is part of. Call fetch with the token validate is given.'
+      : 'validate',
+  );

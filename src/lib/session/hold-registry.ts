@@ -1,63 +1,113 @@
+import type { HeldRequest } from '../../../machines/session.machine.ts';
+
 /**
- * The callers waiting on held requests, by id. The machine owns the queue of
- * held requests (data); this registry owns the matching promises, which are
- * not data and stay out of the machine's context.
+ * The one owner of who is held: every held call's caller, and what the chart
+ * is told of it. The chart's `context.queue` is the picture; the registry
+ * lets callers go or gives them up, all of them, told to the chart yet or not.
  */
-export interface HeldRequests {
+export interface HoldRegistry {
   /**
-   * Waits until `settle(id)`, then (a microtask later) resolves with what `then(arg)` returns.
-   * When `signal` aborts first: rejects with its reason and reports the id to `onAbort`.
-   * (`then` and `arg` apart, so that a shared function serves every waiter: no closure per held call.)
+   * Parks a call until `releaseAll` (then, a microtask later, answers it with `resume(arg)`), `rejectAll`,
+   * or its signal aborting (then rejects with the signal's reason). `resume` and `arg` apart, so that one
+   * shared function serves every held call: no closure per call.
    */
-  wait<A, T>(id: string, signal: AbortSignal | null | undefined, then: (arg: A) => Promise<T>, arg: A): Promise<T>;
-  /** Lets the waiter go, or rejects it with `error`. Unknown ids are ignored. */
-  settle(id: string, error?: unknown): void;
+  hold<A, T>(request: Omit<HeldRequest, 'id'>, signal: AbortSignal | null | undefined, resume: (arg: A) => Promise<T>, arg: A): Promise<T>;
+  /** Lets every held call go. */
+  releaseAll(): void;
+  /** Gives up every held call with `error()`. */
+  rejectAll(error: () => unknown): void;
 }
 
-interface Waiter {
+/** What the registry tells the chart. */
+export interface HoldAnnouncer {
+  /** True when the next hold must be told at once (it takes the session out of a sending state). */
+  announceNow(): boolean;
+  /** Tells the chart of holds: the first at once when `announceNow()`, the rest together a timer turn later. */
+  announce(requests: readonly HeldRequest[]): void;
+  /** Tells the chart that a hold it knows of was aborted. */
+  withdraw(id: string): void;
+}
+
+interface Held {
+  request: HeldRequest;
   resolve: (value: Promise<unknown>) => void;
-  then: (arg: unknown) => Promise<unknown>;
-  arg: unknown;
   reject: (error: unknown) => void;
+  resume: (arg: unknown) => Promise<unknown>;
+  arg: unknown;
   signal?: AbortSignal | null;
-  abort?: () => void;
+  onAbort?: () => void;
+  announced: boolean;
 }
 
 /**
- * One small record per waiter, and an abort listener only for a request that
- * has a signal (the executor's scope is dropped otherwise): thousands of
- * requests can be held at once.
- *
  * @example
- * const held = createHeldRequests((id) => console.log('aborted', id));
- * const answered = held.wait('r1', undefined, async (path) => `sent ${path}`, '/api/credits');
- * held.settle('r1'); await answered; // 'sent /api/credits'
+ * const held = createHoldRegistry({ announceNow: () => true, announce: console.log, withdraw: console.log });
+ * const answer = held.hold({ method: 'GET', url: 'https://api.test/a', reason: 'unsent' }, null, async (path) => `sent ${path}`, '/a');
+ * held.releaseAll(); await answer; // 'sent /a'
  */
-export function createHeldRequests(onAbort: (id: string) => void): HeldRequests {
-  const waiters = new Map<string, Waiter>();
-  const settle = (id: string, error?: unknown) => {
-    const waiter = waiters.get(id);
-    if (!waiter) return;
-    waiters.delete(id);
-    waiter.signal?.removeEventListener('abort', waiter.abort!);
-    // `then` runs a microtask later, never inside the caller of settle (the chart's replay action, mid-transition).
-    if (error === undefined) waiter.resolve(Promise.resolve().then(() => waiter.then(waiter.arg)));
-    else waiter.reject(error);
+export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
+  const held = new Map<string, Held>();
+  let lastId = 0;
+  /** Holds not yet told to the chart, and the timer that will tell them. */
+  const unannounced = new Set<Held>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const announce = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (!unannounced.size) return;
+    const batch = [...unannounced];
+    unannounced.clear();
+    for (const entry of batch) entry.announced = true;
+    announcer.announce(batch.map((entry) => entry.request));
   };
+  const forget = (entry: Held) => {
+    held.delete(entry.request.id);
+    entry.signal?.removeEventListener('abort', entry.onAbort!);
+  };
+  const settleAll = (settle: (entry: Held) => void) => {
+    clearTimeout(timer);
+    timer = undefined;
+    unannounced.clear();
+    const all = [...held.values()];
+    held.clear();
+    for (const entry of all) {
+      entry.signal?.removeEventListener('abort', entry.onAbort!);
+      settle(entry);
+    }
+  };
+
   return {
-    wait: <A, T>(id: string, signal: AbortSignal | null | undefined, then: (arg: A) => Promise<T>, arg: A) =>
+    hold: <A, T>(request: Omit<HeldRequest, 'id'>, signal: AbortSignal | null | undefined, resume: (arg: A) => Promise<T>, arg: A) =>
       new Promise<T>((resolve, reject) => {
-        const waiter: Waiter = { resolve: resolve as Waiter['resolve'], reject, signal, then: then as Waiter['then'], arg };
+        const entry: Held = {
+          request: { id: String(++lastId), ...request },
+          resolve: resolve as Held['resolve'],
+          reject,
+          resume: resume as Held['resume'],
+          arg,
+          signal,
+          announced: false,
+        };
         if (signal) {
-          waiter.abort = () => {
-            settle(id, signal.reason);
-            onAbort(id);
+          entry.onAbort = () => {
+            forget(entry);
+            reject(signal.reason);
+            // The chart never heard of an unannounced hold: it simply leaves the batch.
+            if (entry.announced) announcer.withdraw(entry.request.id);
+            else unannounced.delete(entry);
           };
-          // An abort event fires once at most; settle removes the listener before that.
-          signal.addEventListener('abort', waiter.abort);
+          signal.addEventListener('abort', entry.onAbort);
         }
-        waiters.set(id, waiter);
+        held.set(entry.request.id, entry);
+        // The first hold is told at once: it takes the session out of `active`. Those that follow while it holds
+        // (a 401 storm answers one by one) are told a turn later, together: one event for them all, not one each.
+        unannounced.add(entry);
+        if (announcer.announceNow()) announce();
+        else timer ??= setTimeout(announce);
       }),
-    settle,
+    // `resume` runs a microtask later, never inside the chart's action that lets the calls go.
+    releaseAll: () => settleAll((entry) => entry.resolve(Promise.resolve().then(() => entry.resume(entry.arg)))),
+    rejectAll: (error) => settleAll((entry) => entry.reject(error())),
   };
 }

@@ -22,11 +22,14 @@ export { completeGoogleSignIn } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
 export {
   selectBannerView,
+  selectExpiresAt,
   selectHeldCount,
   selectReauthProblem,
+  selectReminderView,
   selectStateLabel,
   selectWaitingForNetwork,
   type BannerView,
+  type ReminderView,
   type SessionSnapshot,
 } from './selectors.ts';
 export { defaultLimits, sessionMachine, type HeldRequest, type ReauthFailure, type SessionLimits } from '../../../machines/session.machine.ts';

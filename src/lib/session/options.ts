@@ -19,20 +19,28 @@ export interface AuthFetchOptions {
   allowedOrigins?: string[];
   /** Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. */
   fetch?: typeof fetch;
-  /** How long one validation may take before it counts as a network failure. Default 5 000 ms. */
+  /** How long one validation may take before the backend counts as unreachable. Default 5 000 ms (also `limits.validationTimeoutMs`). */
   validationTimeoutMs?: number;
   /**
    * How long before a JWT's `exp` the token counts as expiring: requests are
    * then held and the session validates before sending any. Default 60 000 ms.
    */
   expiryLeadMs?: number;
-  /** Retry budgets of the chart (validation retries and backoff, re-auth attempts and cooldown). */
+  /**
+   * How long before a JWT's `exp` the notice offers "Stay signed in", to someone using the page.
+   * Default 120 000 ms.
+   */
+  remindBeforeMs?: number;
+  /** Budgets and deadlines of the chart (validation retries, backoff and timeout, re-auth attempts, cooldown and timeout). */
   limits?: Partial<SessionLimits>;
   /** The clock of the chart's delays and, when it has `now()`, of token expiry; tests pass xstate's `SimulatedClock`. */
   clock?: ActorOptions<AnyActorLogic>['clock'];
 }
 
 const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate'] as const;
+/** Timers fire at once past this. */
+const longestDelayMs = 2 ** 31 - 1;
+const durations = ['validationTimeoutMs', 'expiryLeadMs', 'remindBeforeMs'] as const;
 
 /** A rejected value as a message may show it: numbers as they are, anything else by its type (a string could be a secret). */
 const shown = (value: unknown) => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
@@ -56,15 +64,18 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError(`createAuthFetch: options.fetch must be a function when given, got ${typeof options.fetch}.`);
   }
-  for (const name of ['validationTimeoutMs', 'expiryLeadMs'] as const) {
+  for (const name of durations) {
     const ms = options[name];
-    if (ms !== undefined && !(typeof ms === 'number' && Number.isFinite(ms) && ms >= (name === 'expiryLeadMs' ? 0 : 1))) {
-      throw new TypeError(`createAuthFetch: options.${name} must be a ${name === 'expiryLeadMs' ? 'non-negative' : 'positive'} number of milliseconds, got ${shown(ms)}.`);
+    const least = name === 'validationTimeoutMs' ? 1 : 0;
+    if (ms !== undefined && !(typeof ms === 'number' && ms >= least && ms <= longestDelayMs)) {
+      throw new TypeError(`createAuthFetch: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`);
     }
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
-    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-      throw new TypeError(`createAuthFetch: options.limits.${name} must be a non-negative number, got ${shown(value)}.`);
+    // Counts may be any size; durations must fit a timer.
+    const most = name.endsWith('Ms') ? longestDelayMs : Number.MAX_SAFE_INTEGER;
+    if (!(typeof value === 'number' && value >= 0 && value <= most)) {
+      throw new TypeError(`createAuthFetch: options.limits.${name} must be a number from 0 to ${most}, got ${shown(value)}.`);
     }
   }
   if (options.allowedOrigins === undefined) return;
@@ -106,4 +117,15 @@ export function allowedOriginsNow(options: AuthFetchOptions): readonly string[] 
     );
   }
   return [origin];
+}
+
+/**
+ * What the chart is started with: its limits, `validationTimeoutMs` among them.
+ *
+ * @example
+ * chartInput({ validationTimeoutMs: 2_000 } as AuthFetchOptions); // { limits: { validationTimeoutMs: 2000 } }
+ */
+export function chartInput(options: AuthFetchOptions): { limits: Partial<SessionLimits> } {
+  const timeout = options.validationTimeoutMs;
+  return { limits: { ...(timeout !== undefined && { validationTimeoutMs: timeout }), ...options.limits } };
 }

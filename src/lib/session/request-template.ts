@@ -15,6 +15,8 @@ export interface RequestTemplate {
   readonly hasOwnAuthorization: boolean;
   /** The account the call was made for: its token's `sub` claim (undefined when tokens do not say). Never sent for another. */
   readonly account: unknown;
+  /** The session it was made in (sign-outs before it): a call is never sent in a later one. */
+  readonly session: number;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
@@ -42,7 +44,7 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init: RequestInit | undefined, account: unknown): RequestTemplate {
+export function createRequestTemplate(input: Request | string, init: RequestInit | undefined, account: unknown, session = 0): RequestTemplate {
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
@@ -57,6 +59,7 @@ export function createRequestTemplate(input: Request | string, init: RequestInit
     signal: (request ?? saved).signal,
     hasOwnAuthorization,
     account,
+    session,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
       // A record of its own each time: fetch, or a wrapper around it, may change what it is given.

@@ -14,7 +14,7 @@ export type BannerView = 'hidden' | 'expired' | 'reconnecting' | 'elsewhere' | '
  * const view = useSelector(client.actor, selectBannerView); // 'expired'
  */
 export function selectBannerView(snapshot: SessionSnapshot): BannerView {
-  if (snapshot.matches('reauthenticating')) return 'reconnecting';
+  if (snapshot.matches({ reauthenticating: 'holding' })) return 'reconnecting';
   if (snapshot.matches({ needsReauth: 'elsewhere' })) return 'elsewhere';
   if (snapshot.matches({ needsReauth: 'coolingDown' })) return 'coolingDown';
   return snapshot.matches('needsReauth') ? 'expired' : 'hidden';
@@ -63,13 +63,37 @@ export function selectHeldCount(snapshot: SessionSnapshot): number {
 }
 
 /**
- * True while the session cannot reach the backend to validate
- * (`validating.offline`): held requests wait for `online` or the backoff.
- * Offline is not expired: this is never the banner's business.
+ * True while the session cannot reach the backend (`offline`): requests
+ * wait, never sent, for `online` or the next probe. Offline is not expired:
+ * this is never the banner's business.
  *
  * @example
  * const offline = useSelector(client.actor, selectWaitingForNetwork); // true
  */
 export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
-  return snapshot.matches({ validating: 'offline' });
+  return snapshot.matches('offline');
+}
+
+/** What the notice before expiry shows; a string, so `useSelector` re-renders only when it changes. */
+export type ReminderView = 'hidden' | 'reminding' | 'renewing';
+
+/**
+ * Whether to ask "Stay signed in?" before the token ends, and whether its popup is open.
+ *
+ * @example
+ * const reminder = useSelector(client.actor, selectReminderView); // 'reminding'
+ */
+export function selectReminderView(snapshot: SessionSnapshot): ReminderView {
+  if (snapshot.matches({ active: 'reminding' })) return 'reminding';
+  return snapshot.matches({ reauthenticating: 'renewing' }) ? 'renewing' : 'hidden';
+}
+
+/**
+ * When the current token expires, on this tab's clock (the backend's, corrected), or null.
+ *
+ * @example
+ * const endsAt = useSelector(client.actor, selectExpiresAt);
+ */
+export function selectExpiresAt(snapshot: SessionSnapshot): number | null {
+  return snapshot.context.expiresAt;
 }

@@ -1,13 +1,18 @@
 import type { TokenClaims } from './token-claims.ts';
 
-/** What the session knows about the current token's lifetime. */
+/** What the session knows about the current token's lifetime, on the backend's clock. */
 export interface ExpiryAwareness {
-  /** True from `exp - leadMs` on, unless the backend vouched for this very token since. */
+  /** True from `exp - leadMs` on, but for a lead window after the backend last accepted this very token. */
   isExpiring(token: string | null): boolean;
-  /** The backend accepted `token` after it was seen expiring (clocks differ): trust the backend. */
+  /**
+   * The backend accepted `token` just now: it is trusted for one lead window, never past its `exp`. Past
+   * `exp` (clocks differ), a backend that still accepts it is asked again once a window, not on every request.
+   */
   vouch(token: string | null): void;
-  /** Ms until `token` starts expiring, or null when its expiry is unknown. */
+  /** Ms until `token` starts expiring (trust included), or null when its expiry is unknown. */
   msUntilExpiring(token: string | null): number | null;
+  /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
+  msUntilBeforeExpiry(token: string | null, beforeMs: number): number | null;
 }
 
 /**
@@ -17,25 +22,36 @@ export interface ExpiryAwareness {
  */
 export function createExpiryAwareness(options: {
   leadMs: number;
+  /** The backend's time: this tab's clock plus the offset seen in its answers. */
   now: () => number;
   /** Where claims are read: a `lastTokenClaims()`, shared so that each token is parsed once. */
   claims: (token: string | null) => TokenClaims;
 }): ExpiryAwareness {
-  let vouched: string | null = null;
-  const { claims } = options;
-  const msUntilExpiring = (token: string | null) => {
+  let trusted: string | null = null;
+  let trustedUntil = 0;
+  const { claims, leadMs, now } = options;
+  const expMs = (token: string | null) => {
     const { exp } = claims(token);
     // Number.isFinite is false for anything that is not a number.
-    return Number.isFinite(exp) ? (exp as number) * 1000 - options.leadMs - options.now() : null;
+    return Number.isFinite(exp) ? (exp as number) * 1000 : null;
+  };
+  const msUntilExpiring = (token: string | null) => {
+    const exp = expMs(token);
+    if (exp === null) return null;
+    return Math.max(exp - leadMs, token === trusted ? trustedUntil : 0) - now();
   };
   return {
     msUntilExpiring,
-    isExpiring(token) {
-      const ms = msUntilExpiring(token);
-      return ms !== null && ms <= 0 && token !== vouched;
-    },
+    isExpiring: (token) => (msUntilExpiring(token) ?? 1) <= 0,
     vouch(token) {
-      vouched = token;
+      const exp = expMs(token) ?? Infinity;
+      const at = now();
+      trusted = token;
+      trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + leadMs;
+    },
+    msUntilBeforeExpiry(token, beforeMs) {
+      const exp = expMs(token);
+      return exp === null ? null : exp - beforeMs - now();
     },
   };
 }

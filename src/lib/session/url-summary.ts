@@ -1,8 +1,8 @@
 /**
- * A URL as messages and the inspector show it: without its query string or
- * fragment, which may carry secrets.
+ * A URL as messages and the inspector show it: origin and path, without the
+ * query string, the fragment or `user:password@`, which may carry secrets.
  *
  * @example
- * urlSummary('https://api.test/api/items?key=secret#top'); // 'https://api.test/api/items'
+ * urlSummary('https://ada:pw@api.test/api/items?key=secret#top'); // 'https://api.test/api/items'
  */
-export const urlSummary = (url: string): string => url.replace(/[?#].*/s, '');
+export const urlSummary = (url: string): string => url.replace(/[?#].*/s, '').replace(/^([a-z][\w+.-]*:\/\/)[^/]*@/i, '$1');

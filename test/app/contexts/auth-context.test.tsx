@@ -105,7 +105,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
     await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
-    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: 'active', context: { queue: [] } });
+    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: { active: 'quiet' }, context: { queue: [] } });
     expect(state()).toBe('signed out as nobody; needsReauth=false');
 
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -123,7 +123,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
     window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: 'its token', newValue: null }));
     await expect(held).rejects.toBeInstanceOf(AuthExpiredError);
     await waitFor(() => expect(state()).toBe('signed out as nobody; needsReauth=false'));
-    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: 'active', context: { queue: [] } });
+    expect(fixture.client.actor.getSnapshot()).toMatchObject({ value: { active: 'quiet' }, context: { queue: [] } });
   });
 
   it('follows another tab signing in as another account: that profile shows, held requests are given up, not sent as them', async () => {

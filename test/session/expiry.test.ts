@@ -1,0 +1,161 @@
+/** @vitest-environment happy-dom */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+
+const API = 'https://api.test';
+const lead = 60_000;
+
+/** A JWT for `sub` that expires at `expMs` on the backend's clock. */
+const jwt = (expMs: number, sub = 'ada') =>
+  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+
+/**
+ * A session on a simulated clock, in front of a backend whose own clock is `skewMs` behind this tab's
+ * (positive: the tab is fast). The backend accepts a token until its `exp` on its clock, plus `leewayMs`.
+ */
+function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean } & Partial<AuthFetchOptions>) {
+  const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
+  const clock = new SimulatedClock();
+  const backendNow = () => clock.now() - skewMs;
+  let token = jwt(expMs);
+  const accepts = (t: string | null) => t !== null && JSON.parse(atob(t.split('.')[1]!)).exp * 1000 + leewayMs > backendNow();
+  const sent: Array<{ at: number; accepted: boolean }> = [];
+  const validate = vi.fn(async ({ token: t }: { token: string | null }) => accepts(t));
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => void (token = next),
+    validate,
+    reauthenticate: async () => jwt(backendNow() + 3_600_000),
+    allowedOrigins: [API],
+    expiryLeadMs: lead,
+    clock,
+    fetch: async (_input, init) => {
+      const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? null;
+      sent.push({ at: clock.now(), accepted: accepts(bearer) });
+      const headers = answerDate ? { date: new Date(backendNow()).toUTCString() } : undefined;
+      return new Response('{}', { status: accepts(bearer) ? 200 : 401, headers });
+    },
+    ...overrides,
+  });
+  stops.push(client.stop);
+  return { client, clock, validate, sent, setToken: (next: string) => (token = next) };
+}
+const stops: Array<() => void> = [];
+afterEach(() => {
+  stops.splice(0).forEach((stop) => stop());
+});
+
+/** Lets the promises of a call settle. */
+const settle = async () => {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+describe('expiry', () => {
+  it('validates on its own when the token enters its lead window, without waiting for a 401', () => {
+    const { client, clock, validate } = session({ expMs: 61_000 });
+    clock.increment(999);
+    expect(validate).not.toHaveBeenCalled();
+    clock.increment(1);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('holds calls with a token known to be expiring and validates before sending any', async () => {
+    const { client, clock, validate, sent } = session({ expMs: 120_000 });
+    clock.increment(70_000);
+    const call = client.authFetch(`${API}/api/credits`);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    expect(sent).toEqual([]);
+    expect((await call).status).toBe(200);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('never sends a token past its exp, even after the backend accepted it in its lead window', async () => {
+    const { client, clock, validate, sent } = session({ expMs: 120_000 });
+    clock.increment(60_000); // the lead window: the backend still accepts it, and says so
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    clock.increment(60_000); // its exp: the tab's own timer asks again, and the backend says no
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const calls = [1, 2, 3, 4, 5].map((i) => client.authFetch(`${API}/api/item/${i}`).catch(() => null));
+    await settle();
+    expect(sent.filter((s) => !s.accepted)).toEqual([]);
+    client.reconnect();
+    expect((await Promise.all(calls)).map((r) => r?.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(sent.filter((s) => !s.accepted)).toEqual([]);
+  });
+
+  it('asks a backend that still accepts a token past its exp (clocks differ) once a lead window, not on every call', async () => {
+    // This tab's clock is 90 s fast and the backend never says when it is.
+    const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: 90_000 });
+    clock.increment(3_600_000 + 1_000); // past exp here; 89 s before it at the backend
+    for (let i = 0; i < 20; i++) {
+      expect((await client.authFetch(`${API}/api/item/${i}`)).status).toBe(200);
+      clock.increment(2_000);
+    }
+    // 40 s of calls: one validation (when the token looked expired here), trusted for a lead window.
+    expect(validate).toHaveBeenCalledTimes(1);
+    expect(sent).toHaveLength(20);
+  });
+
+  it("reads the backend's clock from its Date header: a fast tab neither asks early nor sends late", async () => {
+    // This tab's clock is 10 minutes fast; the backend says the time in each answer.
+    const skew = 600_000;
+    const { client, clock, validate } = session({ expMs: 3_600_000, skewMs: skew, answerDate: true });
+    clock.increment(skew); // the backend's t = 0
+    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs + skew)).toBeLessThanOrEqual(1_000);
+    // Uncorrected, the tab would validate 10 minutes early, at its own exp - lead.
+    clock.increment(3_600_000 - lead - skew - 2_000);
+    expect(validate).not.toHaveBeenCalled();
+    clock.increment(skew);
+    expect(validate).not.toHaveBeenCalled();
+    clock.increment(4_000); // the backend's exp - lead, within the Date header's second
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('arms the expiry timer again for the token of a reconnect', async () => {
+    const { client, clock, validate } = session({ expMs: 120_000 });
+    clock.increment(120_000);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect(); // a token for one more hour
+    await waitFor(client.actor, (s) => s.matches('active'));
+    validate.mockClear();
+    clock.increment(3_600_000 - lead - 1);
+    expect(validate).not.toHaveBeenCalled();
+    clock.increment(1);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('arms the expiry timer again for a token adopted from another tab', () => {
+    const { client, clock, validate } = session({ expMs: 3_600_000 });
+    client.adoptToken(jwt(600_000));
+    clock.increment(600_000 - lead - 1);
+    expect(validate).not.toHaveBeenCalled();
+    clock.increment(1);
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
+  it('looks again when the tab is shown or focused: timers sleep in background tabs', async () => {
+    const { client, validate, setToken } = session({ expMs: 3_600_000 });
+    // The stored token changed under the tab (another tab's sign-in) without an event: only a look tells.
+    setToken(jwt(30_000));
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(validate).toHaveBeenCalledTimes(1);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    setToken(jwt(50_000, 'ada'));
+    window.dispatchEvent(new Event('focus'));
+    expect(validate).toHaveBeenCalledTimes(2);
+  });
+
+  it('lets a getToken that throws reject the call, and nothing else: no uncaught error', async () => {
+    const uncaught: unknown[] = [];
+    const onError = (event: ErrorEvent) => uncaught.push(event.error);
+    window.addEventListener('error', onError);
+    const { client, clock } = session({ expMs: 61_000, getToken: () => { throw new Error('storage is gone'); } });
+    clock.increment(1_000); // the expiry timer reads the token too
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow('storage is gone');
+    window.removeEventListener('error', onError);
+    expect(uncaught).toEqual([]);
+  });
+});

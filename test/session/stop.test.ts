@@ -1,0 +1,141 @@
+/** @vitest-environment happy-dom */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { authFetch as appAuthFetch, AuthExpiredError, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { deferred } from '../app/support/session-fixture.ts';
+
+const API = 'https://api.test';
+/** Expiry times far in the future, on the real clock (these sessions run on it unless given one). */
+const hours = (n: number) => 4_000_000_000_000 + n * 3_600_000;
+const jwt = (expMs: number, sub = 'ada') =>
+  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+
+/** A clock that counts the timers it holds, for the chart. */
+function countingClock() {
+  const clock = new SimulatedClock();
+  const pending = new Set<unknown>();
+  return {
+    pending,
+    now: () => clock.now(),
+    increment: (ms: number) => clock.increment(ms),
+    setTimeout: (fn: () => void, ms: number) => {
+      const id = clock.setTimeout(() => {
+        pending.delete(id);
+        fn();
+      }, ms);
+      pending.add(id);
+      return id;
+    },
+    clearTimeout: (id: unknown) => {
+      pending.delete(id);
+      clock.clearTimeout(id as never);
+    },
+  };
+}
+
+function session(overrides: Partial<AuthFetchOptions> = {}) {
+  let token: string | null = jwt(hours(1));
+  const sent: Array<string | null> = [];
+  const respond = { status: 200 };
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => void (token = next),
+    validate: async () => false,
+    reauthenticate: async () => jwt(hours(2)),
+    allowedOrigins: [API],
+    fetch: async (_input, init) => {
+      sent.push(new Headers(init?.headers).get('authorization'));
+      return new Response('{}', { status: respond.status });
+    },
+    ...overrides,
+  });
+  stops.push(client.stop);
+  return { client, sent, respond, token: () => token };
+}
+const stops: Array<() => void> = [];
+afterEach(() => {
+  stops.splice(0).forEach((stop) => stop());
+  vi.restoreAllMocks();
+});
+
+describe('stop', () => {
+  it("removes every listener it added to the page and every timer of the chart's", () => {
+    const added = new Map<string, number>();
+    const count = (type: string, by: number) => added.set(type, (added.get(type) ?? 0) + by);
+    const add = window.addEventListener.bind(window);
+    const remove = window.removeEventListener.bind(window);
+    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => (count(type, 1), add(type, listener, options)));
+    vi.spyOn(window, 'removeEventListener').mockImplementation((type, listener, options) => (count(type, -1), remove(type, listener, options)));
+    const clock = countingClock();
+    const { client } = session({ clock });
+    expect([...added.keys()]).toEqual(expect.arrayContaining(['online', 'offline', 'focus', 'keydown']));
+    expect(clock.pending.size).toBeGreaterThan(0);
+    client.stop();
+    expect([...added].filter(([, n]) => n !== 0)).toEqual([]);
+    expect(clock.pending.size).toBe(0);
+    expect(client.actor.getSnapshot().status).toBe('done');
+  });
+
+  it('hears nothing from the browser any more', () => {
+    const validate = vi.fn(async () => true);
+    const { client } = session({ validate, getToken: () => jwt(30_000) });
+    client.stop();
+    window.dispatchEvent(new Event('online'));
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(validate).not.toHaveBeenCalled();
+  });
+
+  it('rejects later calls, to other origins and with an expiring token too, and ignores an adopted token', async () => {
+    const { client, sent, token } = session();
+    client.stop();
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(AuthExpiredError);
+    await expect(client.authFetch('https://elsewhere.test/x')).rejects.toBeInstanceOf(AuthExpiredError);
+    client.adoptToken(jwt(hours(3)));
+    expect(token()).toBe(jwt(hours(1)));
+    expect(sent).toEqual([]);
+  });
+
+  it('does not store the token of a sign-in that finishes after stop(), nor one that finishes after sign-out', async () => {
+    for (const end of ['stop', 'endSession'] as const) {
+      const popup = deferred<string>();
+      const { client, respond, token } = session({ reauthenticate: () => popup.promise });
+      respond.status = 401;
+      const held = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+      await vi.waitUntil(() => client.actor.getSnapshot().matches('needsReauth'));
+      client.reconnect();
+      client[end]();
+      popup.resolve(jwt(hours(3)));
+      await popup.promise;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(token(), end).toBe(jwt(hours(1)));
+      expect(await held).toBeInstanceOf(AuthExpiredError);
+    }
+  });
+
+  it('does not send a call answered 401 and let go in the turn of stop()', async () => {
+    const { client, sent, respond } = session({ validate: async () => true });
+    respond.status = 401;
+    // The validation says the token is good: the 401 is let go for its replay, and in that turn the client stops.
+    let validating = false;
+    client.actor.subscribe((snapshot) => {
+      if (validating && snapshot.matches('active')) client.stop();
+      validating = snapshot.matches('validating');
+    });
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(AuthExpiredError);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('installAuthFetch', () => {
+  it("keeps the current client when an older client's install is undone", async () => {
+    const older = session();
+    const current = session();
+    const undoOlder = installAuthFetch(older.client);
+    const undoCurrent = installAuthFetch(current.client);
+    undoOlder();
+    await appAuthFetch(`${API}/api/credits`);
+    expect([older.sent.length, current.sent.length]).toEqual([0, 1]);
+    undoCurrent();
+    await expect(appAuthFetch(`${API}/api/credits`)).rejects.toThrow(/before installAuthFetch/);
+  });
+});
