@@ -26,16 +26,23 @@ export interface AccessClaims extends JwtClaims {
  */
 export function createMockAuth(store: MockStore, now: () => number = Date.now) {
   return {
-    /** A Google authorization code for `account`: a short-lived signed token of its own kind. */
-    async issueGoogleCode(account: MockAccount = mockAccount): Promise<string> {
+    /**
+     * A Google authorization code for `account`, bound to the sign-in's `state`:
+     * a short-lived signed token of its own kind, good for one exchange.
+     */
+    async issueGoogleCode(account: MockAccount, state: string): Promise<string> {
       const iat = now() / 1000;
-      return signJwt({ sub: account.email, typ: 'google-code', iat, exp: iat + 120 }, mockSigningKey);
+      const jti = globalThis.crypto.randomUUID();
+      return signJwt({ sub: account.email, typ: 'google-code', state, jti, iat, exp: iat + 120 }, mockSigningKey);
     },
-    /** The account a fresh `code` from `issueGoogleCode` was issued for; null for anything else. */
-    async accountOfGoogleCode(code: unknown): Promise<MockAccount | null> {
-      if (typeof code !== 'string') return null;
+    /**
+     * The account a fresh `code` from `issueGoogleCode` was issued for, when
+     * `state` is the one it was issued with and it was not used before; else null.
+     */
+    async accountOfGoogleCode(code: string, state: string): Promise<MockAccount | null> {
       const claims = await verifyJwt(code, mockSigningKey, now());
-      if (claims?.typ !== 'google-code') return null;
+      if (claims?.typ !== 'google-code' || claims.state !== state || typeof claims.jti !== 'string') return null;
+      if (!store.claimOnce(claims.jti, claims.exp * 1000, now())) return null;
       return mockAccounts.find((account) => account.email === claims.sub) ?? null;
     },
     /** What FastAPI's Google callback answers: an access token for `account` that lives `store.tokenLifetimeSec()`. */
