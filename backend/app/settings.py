@@ -35,6 +35,8 @@ def load_settings() -> Settings:
     if not secret:
         log.warning("JWT_SECRET is not set: signing tokens with a PUBLIC development key. Never deploy like this.")
         secret = DEV_JWT_SECRET
+    if not os.environ.get("GOOGLE_CLIENT_ID"):
+        log.warning("GOOGLE_CLIENT_ID is not set: Google sign-in cannot work.")
     return Settings(
         jwt_secret=secret,
         token_ttl_seconds=int(os.environ.get("TOKEN_TTL_SECONDS", "3600")),
