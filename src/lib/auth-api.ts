@@ -128,16 +128,18 @@ export async function loadUser(args: { signal?: AbortSignal } = {}): Promise<Use
 
 /**
  * The callback page's half of Google sign-in: trades the authorization code
- * for the backend's access token.
+ * for the backend's access token. The backend checks `state` too: it must be
+ * the one this sign-in started with, and is good once.
  *
  * @example
- * const token = await exchangeGoogleCode(new URLSearchParams(location.search).get('code')!);
+ * const query = new URLSearchParams(location.search);
+ * const token = await exchangeGoogleCode(query.get('code')!, query.get('state')!);
  */
-export async function exchangeGoogleCode(code: string, args: { signal?: AbortSignal } = {}): Promise<string> {
+export async function exchangeGoogleCode(code: string, state: string, args: { signal?: AbortSignal } = {}): Promise<string> {
   const response = await fetch(apiUrl('/auth/google/callback'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
+    body: JSON.stringify({ code, state }),
     signal: args.signal,
   });
   return (await readJson<{ access_token: string }>(response, 'Signing in with Google')).access_token;

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { mockAccounts, type MockAccount } from './mock-data.ts';
 
-/** Asks the mock "Google" for an authorization code for `account`. No app token is involved: this is Google's side. */
-async function authorize(account: MockAccount): Promise<string> {
+/**
+ * Asks the mock "Google" for an authorization code for `account`, bound to
+ * this sign-in's `state`. No app token is involved: this is Google's side.
+ */
+async function authorize(account: MockAccount, state: string): Promise<string> {
   const response = await fetch('/mock-google/authorize', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ account: account.id }),
+    body: JSON.stringify({ account: account.id, state }),
   });
   if (!response.ok) throw new Error(`The mock Google answered ${response.status}.`);
   return ((await response.json()) as { code: string }).code;
@@ -28,7 +31,7 @@ export function GoogleConsentPage() {
 
   const proceed = (account: MockAccount) => {
     setBusy(true);
-    authorize(account).then(
+    authorize(account, state).then(
       (code) => window.location.replace(`/auth/google/callback?${new URLSearchParams({ code, state })}`),
       (error: unknown) => {
         setBusy(false);

@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
+import { readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockAccount, mockAccounts } from './mock-data.ts';
 
@@ -6,6 +7,7 @@ import { mockAccount, mockAccounts } from './mock-data.ts';
  * FastAPI's auth routes and the slice of Google OAuth the popup needs:
  * `POST /mock-google/authorize` (Google's consent → an authorization code) and
  * `POST /auth/google/callback` (the backend exchanges the code for its JWT).
+ * The reference backend (backend/app/routes_auth.py) answers the same.
  *
  * @example
  * setupServer(...authHandlers(ctx));
@@ -18,18 +20,26 @@ export function authHandlers(ctx: HandlerContext) {
       `${base}/auth/me`,
       authed(ctx, ({ user }) => HttpResponse.json({ id: user.sub, email: user.email, name: user.name, role: user.role })),
     ),
-    // The account chosen on the consent page (`{ account: id }`; Ada when none is named).
+    // The account chosen on the consent page (`{ account: id, state }`; Ada when none is named).
+    // Google's side, not the backend's: the code is bound to the sign-in's state, as the
+    // real backend binds Google's ID token to it (its OIDC nonce).
     http.post(`${base}/mock-google/authorize`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
-      const body = (await request.json().catch(() => null)) as { account?: unknown } | null;
+      const body = (await request.json().catch(() => null)) as { account?: unknown; state?: unknown } | null;
       const account = body?.account === undefined ? mockAccount : mockAccounts.find((a) => a.id === body.account);
       if (!account) return HttpResponse.json({ detail: 'No such account' }, { status: 400 });
-      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account), account });
+      if (typeof body?.state !== 'string' || !body.state) return HttpResponse.json({ detail: 'No sign-in state' }, { status: 400 });
+      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account, body.state), account });
     }),
+    // `{ code, state }`: 422 when malformed, 400 for a bad, expired or used code or state.
     http.post(`${base}/auth/google/callback`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
-      const body = (await request.json().catch(() => null)) as { code?: unknown } | null;
-      const account = await ctx.auth.accountOfGoogleCode(body?.code);
+      const body = await readJsonObject(request);
+      if ('issue' in body) return validationError(body.issue);
+      const code = strictString(body.value, 'code');
+      const state = strictString(body.value, 'state');
+      if ('issue' in code || 'issue' in state) return validationError(...[code, state].flatMap((f) => ('issue' in f ? [f.issue] : [])));
+      const account = await ctx.auth.accountOfGoogleCode(code.value, state.value);
       if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
       return HttpResponse.json(await ctx.auth.issueAccessToken(account));
     }),

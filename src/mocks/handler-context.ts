@@ -27,6 +27,6 @@ export function authed(ctx: HandlerContext, resolve: AuthedResolver) {
   return async ({ request, params }: { request: Request; params: PathParams }): Promise<Response> => {
     if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
     const user = await ctx.auth.authenticate(request);
-    return user ? resolve({ request, params, user }) : ctx.auth.unauthorized();
+    return user ? resolve({ request, params, user }) : ctx.auth.unauthorized(request);
   };
 }

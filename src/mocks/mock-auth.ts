@@ -22,20 +22,27 @@ export interface AccessClaims extends JwtClaims {
  * @example
  * const auth = createMockAuth(store);
  * const { access_token } = await auth.issueAccessToken();
- * const claims = await auth.authenticate(request); // null → answer auth.unauthorized()
+ * const claims = await auth.authenticate(request); // null → answer auth.unauthorized(request)
  */
 export function createMockAuth(store: MockStore, now: () => number = Date.now) {
   return {
-    /** A Google authorization code for `account`: a short-lived signed token of its own kind. */
-    async issueGoogleCode(account: MockAccount = mockAccount): Promise<string> {
+    /**
+     * A Google authorization code for `account`, bound to the sign-in's `state`:
+     * a short-lived signed token of its own kind, good for one exchange.
+     */
+    async issueGoogleCode(account: MockAccount, state: string): Promise<string> {
       const iat = now() / 1000;
-      return signJwt({ sub: account.email, typ: 'google-code', iat, exp: iat + 120 }, mockSigningKey);
+      const jti = globalThis.crypto.randomUUID();
+      return signJwt({ sub: account.email, typ: 'google-code', state, jti, iat, exp: iat + 120 }, mockSigningKey);
     },
-    /** The account a fresh `code` from `issueGoogleCode` was issued for; null for anything else. */
-    async accountOfGoogleCode(code: unknown): Promise<MockAccount | null> {
-      if (typeof code !== 'string') return null;
+    /**
+     * The account a fresh `code` from `issueGoogleCode` was issued for, when
+     * `state` is the one it was issued with and it was not used before; else null.
+     */
+    async accountOfGoogleCode(code: string, state: string): Promise<MockAccount | null> {
       const claims = await verifyJwt(code, mockSigningKey, now());
-      if (claims?.typ !== 'google-code') return null;
+      if (claims?.typ !== 'google-code' || claims.state !== state || typeof claims.jti !== 'string') return null;
+      if (!store.claimOnce(claims.jti, claims.exp * 1000, now())) return null;
       return mockAccounts.find((account) => account.email === claims.sub) ?? null;
     },
     /** What FastAPI's Google callback answers: an access token for `account` that lives `store.tokenLifetimeSec()`. */
@@ -55,20 +62,37 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
     },
     /** The bearer token's claims, or null when it is missing, forged, expired or revoked. */
     async authenticate(request: Request): Promise<AccessClaims | null> {
-      const header = request.headers.get('authorization') ?? '';
-      if (!header.startsWith('Bearer ')) return null;
-      const claims = await verifyJwt(header.slice('Bearer '.length), mockSigningKey, now());
+      const token = bearerToken(request);
+      if (token === null) return null;
+      const claims = await verifyJwt(token, mockSigningKey, now());
       if (claims?.typ !== 'access' || Math.round(claims.iat * 1000) <= store.revokedBefore()) return null;
       return claims as AccessClaims;
     },
-    /** FastAPI's answer to a missing or bad token. */
-    unauthorized(): Response {
+    /**
+     * FastAPI's 401 (backend/app/tokens.py), per RFC 6750 §3.1: a request
+     * without a bearer token gets a bare `Bearer` challenge, one with a token
+     * that does not work gets `Bearer error="invalid_token"`.
+     */
+    unauthorized(request: Request): Response {
+      const carried = bearerToken(request) !== null;
       return HttpResponse.json(
-        { detail: 'Could not validate credentials' },
-        { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+        { detail: carried ? 'Could not validate credentials' : 'Not authenticated' },
+        { status: 401, headers: { 'WWW-Authenticate': carried ? 'Bearer error="invalid_token"' : 'Bearer' } },
       );
     },
   };
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header, read as FastAPI's
+ * `HTTPBearer` reads it (scheme in any case, split at the first space); null
+ * when the request carries none.
+ */
+function bearerToken(request: Request): string | null {
+  const header = request.headers.get('authorization') ?? '';
+  const space = header.indexOf(' ');
+  if (space <= 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
+  return header.slice(space + 1) || null;
 }
 
 /** The mock backend's token authority. */

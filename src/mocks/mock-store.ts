@@ -23,6 +23,11 @@ export interface MockStore {
   /** True while the dev panel's "Go offline" is on: the backend answers with network failures. */
   networkDown(): boolean;
   setNetworkDown(down: boolean): void;
+  /**
+   * True the first time `id` is claimed, false after: one-use Google codes.
+   * Each id is remembered until `untilMs`, when the code it names has expired anyway.
+   */
+  claimOnce(id: string, untilMs: number, nowMs?: number): boolean;
 }
 
 export const defaultTokenLifetimeSec = 60;
@@ -71,5 +76,18 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
     // Stored, not kept in the page: the popup and the other tabs run their own copy of the handlers.
     networkDown: () => readNumber('networkDown', 0) === 1,
     setNetworkDown: (down) => writeNumber('networkDown', down ? 1 : 0),
+    // Stored too: the popup that uses a code and a replay from another tab share the origin's storage.
+    claimOnce: (id, untilMs, nowMs = Date.now()) => {
+      let claimed: Record<string, number> = {};
+      try {
+        claimed = JSON.parse(storage.getItem(prefix + 'claimed') ?? '{}') as Record<string, number>;
+      } catch {
+        // A damaged entry forgets the claims: the codes' own expiry still bounds them.
+      }
+      const live = Object.fromEntries(Object.entries(claimed).filter(([, until]) => until > nowMs));
+      if (id in live) return false;
+      storage.setItem(prefix + 'claimed', JSON.stringify({ ...live, [id]: untilMs }));
+      return true;
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { http, HttpResponse } from 'msw';
+import { missing, readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockServices, workflowDurationMs } from './mock-data.ts';
 
@@ -34,9 +35,12 @@ export function studioHandlers(ctx: HandlerContext) {
     http.post(
       `${base}/api/jewelry/generate`,
       authed(ctx, async ({ request }) => {
-        const body = (await request.json().catch(() => null)) as { prompt?: unknown } | null;
-        const prompt = typeof body?.prompt === 'string' ? body.prompt.trim() : '';
-        if (!prompt) return HttpResponse.json({ detail: 'prompt must not be empty' }, { status: 422 });
+        const body = await readJsonObject(request);
+        if ('issue' in body) return validationError(body.issue);
+        const field = strictString(body.value, 'prompt');
+        if ('issue' in field) return validationError(field.issue);
+        const prompt = field.value.trim();
+        if (!prompt) return validationError({ loc: ['body', 'prompt'], msg: 'prompt must not be empty', type: 'value_error' });
         if (ctx.store.credits() < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
         ctx.store.setCredits(ctx.store.credits() - 1);
         const started = ctx.now();
@@ -71,9 +75,13 @@ export function studioHandlers(ctx: HandlerContext) {
     http.post(
       `${base}/api/images/validate`,
       authed(ctx, async ({ request }) => {
+        // FastAPI's `file: UploadFile = File(...)`: no form or no field is missing, a text field is not a file.
         const form = await request.formData().catch(() => null);
-        const file = form?.get('file');
-        if (!(file instanceof Blob)) return HttpResponse.json({ detail: 'Expected a multipart field "file"' }, { status: 422 });
+        const file = form?.get('file') ?? null;
+        if (file === null) return validationError(missing('body', 'file'));
+        if (!(file instanceof Blob)) {
+          return validationError({ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' });
+        }
         const issues: string[] = [];
         if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
         if (file.size === 0) issues.push('The file is empty.');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { exchangeGoogleCode } from '../lib/auth-api.ts';
 import { completeGoogleSignIn } from '../lib/session/index.ts';
 
@@ -11,9 +11,12 @@ import { completeGoogleSignIn } from '../lib/session/index.ts';
  */
 export function GoogleCallback() {
   const [problem, setProblem] = useState<string | null>(null);
+  // A Google code is good once: StrictMode's second run of the effect must not send it again.
+  const signIn = useRef<Promise<void> | null>(null);
   useEffect(() => {
     let cancelled = false;
-    completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode }).then(
+    signIn.current ??= completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode });
+    signIn.current.then(
       () => {
         if (!cancelled) window.close();
       },

@@ -13,7 +13,7 @@ import { tokenMessageType, type TokenMessage } from './popup-message.ts';
 export async function completeGoogleSignIn(args: {
   url: URL;
   opener: Pick<Window, 'postMessage'> | null;
-  exchange: (code: string) => Promise<string>;
+  exchange: (code: string, state: string) => Promise<string>;
 }): Promise<void> {
   const { url, opener } = args;
   const error = url.searchParams.get('error');
@@ -22,6 +22,6 @@ export async function completeGoogleSignIn(args: {
   const state = url.searchParams.get('state');
   if (!code || !state) throw new Error('This page expects a Google sign-in code. Close this window and try again.');
   if (!opener) throw new Error('The studio window that asked for this sign-in is gone. Close this window and sign in from the studio.');
-  const message: TokenMessage = { type: tokenMessageType, state, token: await args.exchange(code) };
+  const message: TokenMessage = { type: tokenMessageType, state, token: await args.exchange(code, state) };
   opener.postMessage(message, url.origin);
 }

@@ -10,13 +10,15 @@ let clock = 0;
 let store = createMockStore();
 const server = setupServer();
 
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+async function googleCode(state: string, account?: string): Promise<string> {
+  return ((await (await fetch(`${API}/mock-google/authorize`, json({ account, state }))).json()) as { code: string }).code;
+}
+
 async function signIn(): Promise<string> {
-  const { code } = (await (await fetch(`${API}/mock-google/authorize`, { method: 'POST' })).json()) as { code: string };
-  const response = await fetch(`${API}/auth/google/callback`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code }),
-  });
+  const code = await googleCode('state-1');
+  const response = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-1' }));
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -69,20 +71,18 @@ describe('mock backend', () => {
   });
 
   it('rejects a Google code used as an access token and a made-up code', async () => {
-    const { code } = (await (await fetch(`${API}/mock-google/authorize`, { method: 'POST' })).json()) as { code: string };
+    const code = await googleCode('state-1');
     expect((await get('/auth/me', code)).status).toBe(401);
-    const bad = await fetch(`${API}/auth/google/callback`, { method: 'POST', body: JSON.stringify({ code: 'nope' }) });
+    const bad = await fetch(`${API}/auth/google/callback`, json({ code: 'nope', state: 'state-1' }));
     expect(bad.status).toBe(400);
   });
 
   it('signs in as the account chosen on the consent page, and refuses an unknown one', async () => {
-    const authorize = (account: string) =>
-      fetch(`${API}/mock-google/authorize`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ account }) });
-    const { code } = (await (await authorize('user-grace')).json()) as { code: string };
-    const exchanged = await fetch(`${API}/auth/google/callback`, { method: 'POST', body: JSON.stringify({ code }) });
+    const code = await googleCode('state-2', 'user-grace');
+    const exchanged = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-2' }));
     const { access_token: token } = (await exchanged.json()) as { access_token: string };
     expect(await (await get('/auth/me', token)).json()).toMatchObject({ id: 'user-grace', name: 'Grace Hopper' });
-    expect((await authorize('user-nobody')).status).toBe(400);
+    expect((await fetch(`${API}/mock-google/authorize`, json({ account: 'user-nobody', state: 'state-3' }))).status).toBe(400);
   });
 
   it('generates against credits and completes the workflow after its run time', async () => {

@@ -1,0 +1,1 @@
+"""Quiet Session's reference backend: the API the app talks to, as FastAPI."""

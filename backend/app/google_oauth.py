@@ -1,0 +1,146 @@
+"""The backend's Google OAuth client: authorization code flow, then a fully checked ID token.
+
+Talks to whatever GOOGLE_* URLs say: Google in production, the stand-in in development
+and tests. Nothing here knows which.
+"""
+
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from typing import Dict, Optional
+from urllib.error import URLError
+from urllib.parse import urlencode
+
+import httpx
+import jwt
+
+from .settings import Settings
+
+SCOPE = "openid email profile"
+STATE_TTL_SECONDS = 600
+
+
+class SignInRefused(Exception):
+    """The code, state or ID token is not good: the client gets a 400."""
+
+
+class ProviderFailed(Exception):
+    """Google could not be asked (network, 5xx) or refused our client credentials: a 502."""
+
+
+@dataclass(frozen=True)
+class GoogleIdentity:
+    sub: str
+    email: str
+    name: str
+
+
+class PendingStates:
+    """The `state` of each sign-in started at `/auth/google/login`: known, short-lived, one use.
+
+    The SPA's own nonce is the OAuth state, verbatim (the SPA checks it on its side too);
+    each remembers the OIDC `nonce` sent with it, which binds the ID token to this sign-in.
+    In memory, so it works with ONE worker process: with several workers or hosts, keep it
+    in shared storage (Redis with a TTL, a database table), or a callback may reach a
+    worker that never saw the state.
+    """
+
+    def __init__(self, ttl_seconds: int = STATE_TTL_SECONDS) -> None:
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._nonces: Dict[str, tuple] = {}
+
+    def remember(self, state: str) -> str:
+        """Stores `state`; returns the nonce to send to Google with it."""
+        now = time.monotonic()
+        nonce = secrets.token_urlsafe(24)
+        with self._lock:
+            self._nonces = {s: v for s, v in self._nonces.items() if v[1] > now}
+            self._nonces[state] = (nonce, now + self._ttl)
+        return nonce
+
+    def take(self, state: str) -> Optional[str]:
+        """The nonce of a known, unexpired state, which is forgotten at once; None otherwise."""
+        with self._lock:
+            entry = self._nonces.pop(state, None)
+        if entry is None or entry[1] <= time.monotonic():
+            return None
+        return entry[0]
+
+
+def authorize_url(settings: Settings, state: str, nonce: str) -> str:
+    """Where `/auth/google/login` sends the browser."""
+    query = {
+        "client_id": settings.google_client_id,
+        "redirect_uri": settings.google_redirect_uri,
+        "response_type": "code",
+        "scope": SCOPE,
+        "state": state,
+        "nonce": nonce,
+    }
+    return f"{settings.google_auth_url}?{urlencode(query)}"
+
+
+def exchange_code(settings: Settings, code: str) -> str:
+    """Trades the authorization code for Google's ID token (client_secret_post)."""
+    form = {
+        "code": code,
+        "client_id": settings.google_client_id,
+        "client_secret": settings.google_client_secret,
+        "redirect_uri": settings.google_redirect_uri,
+        "grant_type": "authorization_code",
+    }
+    try:
+        response = httpx.post(settings.google_token_url, data=form, timeout=10)
+    except httpx.HTTPError as error:
+        raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
+    if response.status_code >= 500 or response.status_code == 401:
+        # 401 is invalid_client: our GOOGLE_CLIENT_ID/SECRET are wrong, not the user's code.
+        raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
+    if response.status_code != 200:
+        # invalid_grant: an unknown, expired or already used code.
+        raise SignInRefused("Invalid or expired Google authorization code")
+    try:
+        id_token = response.json().get("id_token")
+    except (ValueError, AttributeError) as error:
+        raise ProviderFailed("Google's token endpoint answered something that is not a token response") from error
+    if not isinstance(id_token, str):
+        raise SignInRefused("Google answered without an ID token")
+    return id_token
+
+
+def verify_id_token(
+    id_token: str, *, jwks: jwt.PyJWKClient, client_id: str, issuer: str, nonce: Optional[str]
+) -> GoogleIdentity:
+    """Checks everything an ID token claims before anyone is signed in with it.
+
+    RS256 signature by a key of the provider's JWKS (by `kid`), issuer, audience (our
+    client id), expiry and issue time (30 s of leeway for clock skew), the nonce of this
+    sign-in, and a verified email. PyJWT 2.6's PyJWKClient fetches the JWKS without a
+    timeout and caches it for 5 minutes, refetching when it meets an unknown `kid`.
+    """
+    try:
+        key = jwks.get_signing_key_from_jwt(id_token).key
+        claims = jwt.decode(
+            id_token,
+            key,
+            algorithms=["RS256"],
+            audience=client_id,
+            issuer=issuer,
+            leeway=30,
+            options={"require": ["iss", "aud", "sub", "iat", "exp"]},
+        )
+    except jwt.PyJWKClientError as error:
+        if isinstance(error.__context__, URLError):
+            raise ProviderFailed("Google's signing keys could not be fetched") from error
+        raise SignInRefused("The Google ID token is not signed by a Google key") from error
+    except jwt.PyJWTError as error:
+        raise SignInRefused(f"The Google ID token is not valid: {error}") from error
+    if nonce is not None and claims.get("nonce") != nonce:
+        raise SignInRefused("The Google ID token belongs to another sign-in")
+    email = claims.get("email")
+    # Google has sent email_verified as the string "false" in the past.
+    if not isinstance(email, str) or claims.get("email_verified") in (False, "false"):
+        raise SignInRefused("The Google account has no verified email")
+    return GoogleIdentity(sub=str(claims["sub"]), email=email, name=str(claims.get("name") or email))

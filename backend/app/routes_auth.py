@@ -1,0 +1,71 @@
+"""`/auth/*`: the validation endpoint and Google sign-in."""
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, StrictStr
+
+from .google_oauth import ProviderFailed, SignInRefused, authorize_url, exchange_code, verify_id_token
+from .tokens import current_user, issue_access_token
+from .users import User
+
+router = APIRouter()
+
+
+class GoogleCallbackBody(BaseModel):
+    code: StrictStr
+    state: StrictStr
+
+
+@router.get("/auth/me")
+def me(user: User = Depends(current_user)) -> dict:
+    """The session's validation endpoint: 200 with the user while the token is good, else 401."""
+    return user.as_json()
+
+
+@router.get("/auth/google/login")
+def google_login(
+    request: Request,
+    state: str = Query(..., min_length=1, max_length=256),
+    redirect_uri: Optional[str] = None,
+) -> RedirectResponse:
+    """Starts sign-in in the popup: 302 to Google's consent page, with the SPA's `state`.
+
+    `redirect_uri` is accepted only when it is the app's own callback page, and is never
+    followed: anything else is a 400, not an open redirect.
+    """
+    settings = request.app.state.settings
+    if redirect_uri is not None and redirect_uri != settings.google_redirect_uri:
+        raise HTTPException(status_code=400, detail="redirect_uri is not this app's sign-in callback")
+    nonce = request.app.state.pending_states.remember(state)
+    return RedirectResponse(authorize_url(settings, state, nonce), status_code=302)
+
+
+@router.post("/auth/google/callback")
+def google_callback(body: GoogleCallbackBody, request: Request) -> dict:
+    """The callback page's exchange: `{code, state}` → the app's access token.
+
+    A plain `def`: FastAPI runs it in a thread, so the blocking calls to Google
+    do not stall other requests.
+    """
+    app_state = request.app.state
+    settings = app_state.settings
+    nonce = app_state.pending_states.take(body.state)
+    if nonce is None:
+        raise HTTPException(status_code=400, detail="Unknown, expired or already used sign-in state")
+    try:
+        id_token = exchange_code(settings, body.code)
+        identity = verify_id_token(
+            id_token,
+            jwks=app_state.google_jwks,
+            client_id=settings.google_client_id,
+            issuer=settings.google_issuer,
+            nonce=nonce,
+        )
+    except SignInRefused as refused:
+        raise HTTPException(status_code=400, detail=str(refused)) from None
+    except ProviderFailed as down:
+        raise HTTPException(status_code=502, detail=str(down)) from None
+    user = app_state.users.for_google_identity(identity.sub, identity.email, identity.name)
+    return issue_access_token(user, settings)

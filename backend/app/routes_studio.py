@@ -1,0 +1,129 @@
+"""`/api/*` of the studio: credits, generation, workflow status, services health, image checks.
+
+Generation stands in for a Temporal workflow: the workflow id carries its start time,
+so its status is computed from the id, as the mock does.
+"""
+
+import re
+import secrets
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Dict
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, StrictStr, validator
+
+from .data import DEFAULT_CREDITS, SERVICES, WORKFLOW_DURATION_MS, iso, ring_image
+from .tokens import current_user
+from .users import User
+
+router = APIRouter(prefix="/api")
+
+ACCEPTED_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+class Credits:
+    """Each user's credits, in memory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._balance: Dict[str, int] = {}
+
+    def balance(self, user_id: str) -> int:
+        return self._balance.get(user_id, DEFAULT_CREDITS)
+
+    def spend_one(self, user_id: str) -> bool:
+        with self._lock:
+            left = self.balance(user_id)
+            if left < 1:
+                return False
+            self._balance[user_id] = left - 1
+            return True
+
+
+
+def base36(number: int) -> str:
+    out = ""
+    while True:
+        number, digit = divmod(number, 36)
+        out = _DIGITS[digit] + out
+        if number == 0:
+            return out
+
+
+class GenerateBody(BaseModel):
+    prompt: StrictStr
+
+    @validator("prompt")
+    def prompt_not_blank(cls, prompt: str) -> str:
+        if not prompt.strip():
+            raise ValueError("prompt must not be empty")
+        return prompt.strip()
+
+
+@router.get("/credits")
+def get_credits(request: Request, user: User = Depends(current_user)) -> dict:
+    return {"balance": request.app.state.credits.balance(user.id)}
+
+
+@router.post("/jewelry/generate", status_code=202)
+def generate(body: GenerateBody, request: Request, user: User = Depends(current_user)):
+    """Starts a generation for one credit: 202 with its workflow, 402 when out of credits."""
+    credits: Credits = request.app.state.credits
+    if not credits.spend_one(user.id):
+        return JSONResponse({"detail": "Out of credits"}, status_code=402)
+    started = int(time.time() * 1000)
+    workflow_id = f"wf_{base36(started)}_{''.join(secrets.choice(_DIGITS) for _ in range(6))}"
+    return {
+        "generation_id": f"gen_{workflow_id[3:]}",
+        "workflow_id": workflow_id,
+        "prompt": body.prompt,
+        "credits_remaining": credits.balance(user.id),
+    }
+
+
+@router.get("/workflows/{workflow_id}/status")
+def workflow_status(workflow_id: str, user: User = Depends(current_user)) -> dict:
+    match = re.fullmatch(r"wf_([0-9a-z]+)_[0-9a-z]+", workflow_id)
+    if match is None:
+        raise HTTPException(status_code=404, detail="Workflow not found")
+    progress = min(1, (time.time() * 1000 - int(match.group(1), 36)) / WORKFLOW_DURATION_MS)
+    if progress < 1:
+        return {"workflow_id": workflow_id, "status": "RUNNING", "progress": progress}
+    return {"workflow_id": workflow_id, "status": "COMPLETED", "progress": 1, "result": {"image_url": ring_image(workflow_id)}}
+
+
+@router.get("/microservices/health")
+def services_health(user: User = Depends(current_user)) -> dict:
+    return {
+        "checked_at": iso(datetime.now(timezone.utc)),
+        "services": [
+            {"name": name, "version": version, "status": "up", "latency_ms": 12 + index * 9}
+            for index, (name, version) in enumerate(SERVICES)
+        ],
+    }
+
+
+@router.post("/images/validate")
+async def validate_image(file: UploadFile = File(...), user: User = Depends(current_user)) -> dict:
+    """Checks a reference image: 200 with `valid` and the `issues` found (a bad image is not a bad request)."""
+    size = len(await file.read())
+    content_type = file.content_type or ""
+    issues = []
+    if content_type not in ACCEPTED_IMAGE_TYPES:
+        issues.append(f"Unsupported type {content_type or 'unknown'}: use PNG, JPEG or WebP.")
+    if size == 0:
+        issues.append("The file is empty.")
+    if size > MAX_IMAGE_BYTES:
+        issues.append("The file is larger than 5 MB.")
+    return {
+        "valid": not issues,
+        "filename": file.filename or "upload",
+        "content_type": content_type,
+        "size_bytes": size,
+        "issues": issues,
+    }

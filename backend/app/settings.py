@@ -1,0 +1,50 @@
+"""Configuration, read from the environment once, when the app is built."""
+
+import logging
+import os
+from dataclasses import dataclass
+
+log = logging.getLogger("quiet_session")
+
+DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-set-JWT_SECRET"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment sets. Defaults suit local development only."""
+
+    jwt_secret: str
+    token_ttl_seconds: int
+    app_origin: str
+    google_client_id: str
+    google_client_secret: str
+    google_auth_url: str
+    google_token_url: str
+    google_jwks_url: str
+    google_issuer: str
+
+    @property
+    def google_redirect_uri(self) -> str:
+        """The one redirect URI registered with Google: the app's callback page."""
+        return f"{self.app_origin}/auth/google/callback"
+
+
+def load_settings() -> Settings:
+    """Reads the environment. Without JWT_SECRET tokens are signed with a public dev key: warn loudly."""
+    secret = os.environ.get("JWT_SECRET", "")
+    if not secret:
+        log.warning("JWT_SECRET is not set: signing tokens with a PUBLIC development key. Never deploy like this.")
+        secret = DEV_JWT_SECRET
+    if not os.environ.get("GOOGLE_CLIENT_ID"):
+        log.warning("GOOGLE_CLIENT_ID is not set: Google sign-in cannot work.")
+    return Settings(
+        jwt_secret=secret,
+        token_ttl_seconds=int(os.environ.get("TOKEN_TTL_SECONDS", "3600")),
+        app_origin=os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/"),
+        google_client_id=os.environ.get("GOOGLE_CLIENT_ID", ""),
+        google_client_secret=os.environ.get("GOOGLE_CLIENT_SECRET", ""),
+        google_auth_url=os.environ.get("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
+        google_token_url=os.environ.get("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+        google_jwks_url=os.environ.get("GOOGLE_JWKS_URL", "https://www.googleapis.com/oauth2/v3/certs"),
+        google_issuer=os.environ.get("GOOGLE_ISSUER", "https://accounts.google.com"),
+    )

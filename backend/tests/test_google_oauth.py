@@ -1,0 +1,149 @@
+"""The backend's checks of a Google sign-in, without Google: a JWKS served here, tokens made here.
+
+Run from backend/: /usr/bin/python3 -m unittest discover -s tests -t .
+"""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from jwt.utils import base64url_encode
+
+from app.google_oauth import PendingStates, ProviderFailed, SignInRefused, verify_id_token
+
+ISSUER = "https://accounts.example"
+CLIENT_ID = "client-123"
+KID = "key-1"
+NONCE = "nonce-of-this-sign-in"
+
+
+def serve_jwks(public_key) -> ThreadingHTTPServer:
+    jwk = {**json.loads(RSAAlgorithm.to_jwk(public_key)), "kid": KID, "use": "sig", "alg": "RS256"}
+    body = json.dumps({"keys": [jwk]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class VerifyIdTokenTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cls.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cls.server = serve_jwks(cls.key.public_key())
+        cls.jwks = jwt.PyJWKClient(f"http://127.0.0.1:{cls.server.server_address[1]}/certs")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def token(self, key=None, kid=KID, **changes):
+        now = int(time.time())
+        claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "1042", "email": "ada@quiet.studio", "email_verified": True,
+                  "name": "Ada Lovelace", "nonce": NONCE, "iat": now, "exp": now + 3600}
+        claims.update(changes)
+        claims = {name: value for name, value in claims.items() if value is not None}
+        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": kid})
+
+    def verify(self, token, jwks=None):
+        return verify_id_token(token, jwks=jwks or self.jwks, client_id=CLIENT_ID, issuer=ISSUER, nonce=NONCE)
+
+    def test_accepts_a_token_from_the_provider_for_this_client_and_sign_in(self):
+        identity = self.verify(self.token())
+        self.assertEqual((identity.sub, identity.email, identity.name), ("1042", "ada@quiet.studio", "Ada Lovelace"))
+
+    def test_refuses_a_token_for_another_client(self):
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(aud="another-client"))
+
+    def test_refuses_a_token_from_another_issuer(self):
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(iss="https://accounts.elsewhere.example"))
+
+    def test_refuses_an_expired_token(self):
+        now = int(time.time())
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(iat=now - 7200, exp=now - 3600))
+
+    def test_refuses_a_token_signed_by_another_key_under_the_providers_kid(self):
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(key=self.other_key))
+
+    def test_refuses_a_token_whose_kid_the_jwks_does_not_have(self):
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(key=self.other_key, kid="key-2"))
+
+    def test_refuses_a_token_of_another_sign_in(self):
+        for nonce in ("someone-elses-nonce", None):
+            with self.subTest(nonce=nonce), self.assertRaises(SignInRefused):
+                self.verify(self.token(nonce=nonce))
+
+    def test_refuses_an_unverified_email(self):
+        for verified in (False, "false"):
+            with self.subTest(email_verified=verified), self.assertRaises(SignInRefused):
+                self.verify(self.token(email_verified=verified))
+
+    def test_refuses_a_token_without_sub_or_expiry(self):
+        for missing in ("sub", "exp"):
+            with self.subTest(missing=missing), self.assertRaises(SignInRefused):
+                self.verify(self.token(**{missing: None}))
+
+    def test_refuses_hs256_signed_with_the_public_key(self):
+        pem = self.key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        header = base64url_encode(json.dumps({"alg": "HS256", "kid": KID}).encode())
+        payload = base64url_encode(json.dumps(jwt.decode(self.token(), options={"verify_signature": False})).encode())
+        signature = base64url_encode(hmac.new(pem, header + b"." + payload, hashlib.sha256).digest())
+        with self.assertRaises(SignInRefused):
+            self.verify((header + b"." + payload + b"." + signature).decode())
+
+    def test_refuses_an_unsigned_token(self):
+        claims = jwt.decode(self.token(), options={"verify_signature": False})
+        with self.assertRaises(SignInRefused):
+            self.verify(jwt.encode(claims, None, algorithm="none", headers={"kid": KID}))
+
+    def test_says_the_provider_is_unreachable_when_its_keys_cannot_be_fetched(self):
+        closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+        port = closed.server_address[1]
+        closed.server_close()
+        with self.assertRaises(ProviderFailed):
+            self.verify(self.token(), jwks=jwt.PyJWKClient(f"http://127.0.0.1:{port}/certs"))
+
+
+class PendingStatesTest(unittest.TestCase):
+    def test_knows_a_started_state_once(self):
+        states = PendingStates()
+        nonce = states.remember("state-1")
+        self.assertEqual(states.take("state-1"), nonce)
+        self.assertIsNone(states.take("state-1"))
+
+    def test_does_not_know_a_state_nobody_started(self):
+        self.assertIsNone(PendingStates().take("never-started"))
+
+    def test_forgets_a_state_once_its_time_is_up(self):
+        states = PendingStates(ttl_seconds=0)
+        states.remember("state-1")
+        self.assertIsNone(states.take("state-1"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,281 @@
+/** @vitest-environment node */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signJwt } from '../../src/mocks/jwt.ts';
+import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
+import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
+import { issuesOf, shapeOf } from './support/shape.ts';
+
+/**
+ * One contract, two backends: every call the app makes, sent to the msw mock
+ * and to the FastAPI reference backend, must get the same status and the same
+ * shape (values such as ids and times may differ).
+ */
+const tokenTtlSeconds = 120;
+const backends = [mswBackend(), fastapiBackend({ tokenTtlSeconds })];
+
+const user = { id: 'string', email: 'string', name: 'string', role: 'string' };
+const signedIn = { access_token: 'string', token_type: 'string', expires_in: 'number' };
+const problem = { detail: 'string' };
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+describe.each(backends)('$name', (backend: ContractBackend) => {
+  const api = (path: string) => `${backend.api}${path}`;
+  const json = (body: unknown, token?: string): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const exchange = (body: unknown) => fetch(api('/auth/google/callback'), json(body));
+  const signIn = async (account: AccountName) => {
+    const response = await exchange(await backend.googleCode(account));
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { access_token: string }).access_token;
+  };
+  const get = (path: string, token?: string) => fetch(api(path), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const upload = (file: File | string, token: string) => {
+    const form = new FormData();
+    form.append('file', file);
+    return fetch(api('/api/images/validate'), { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  };
+  const answer = async (response: Response) => ({ status: response.status, body: (await response.json()) as unknown });
+
+  let ada: string;
+  let grace: string;
+  beforeAll(async () => {
+    await backend.start();
+    ada = await signIn('Ada Lovelace');
+    grace = await signIn('Grace Hopper');
+  }, 60_000);
+  afterAll(() => backend.stop());
+
+  describe('Google sign-in', () => {
+    it('trades a code and its state for a bearer token of the chosen account', async () => {
+      const { status, body } = await answer(await exchange(await backend.googleCode('Grace Hopper')));
+      expect(status).toBe(200);
+      expect(shapeOf(body)).toEqual(signedIn);
+      expect(body).toMatchObject({ token_type: 'bearer' });
+      const me = await answer(await get('/auth/me', (body as { access_token: string }).access_token));
+      expect(me).toEqual({ status: 200, body: { id: 'user-grace', email: 'grace@quiet.studio', name: 'Grace Hopper', role: 'member' } });
+    });
+
+    it('refuses a code used before, with 400', async () => {
+      const pair = await backend.googleCode('Ada Lovelace');
+      expect((await exchange(pair)).status).toBe(200);
+      const again = await answer(await exchange(pair));
+      expect(again.status).toBe(400);
+      expect(shapeOf(again.body)).toEqual(problem);
+    });
+
+    it('refuses a code sent with the state of another sign-in, or with a state nobody started', async () => {
+      const { code } = await backend.googleCode('Ada Lovelace');
+      const other = await answer(await exchange({ code, state: await backend.startedState() }));
+      expect(other.status).toBe(400);
+      expect(shapeOf(other.body)).toEqual(problem);
+      const { code: second } = await backend.googleCode('Ada Lovelace');
+      expect((await exchange({ code: second, state: 'never-started' })).status).toBe(400);
+    });
+
+    it('refuses a made-up code for a started sign-in', async () => {
+      const made = await answer(await exchange({ code: '4/made-up', state: await backend.startedState() }));
+      expect(made.status).toBe(400);
+      expect(shapeOf(made.body)).toEqual(problem);
+    });
+
+    it('answers a malformed exchange with 422, as FastAPI validates it', async () => {
+      expect(issuesOf((await answer(await exchange({}))).body)).toEqual([
+        { loc: ['body', 'code'], type: 'value_error.missing' },
+        { loc: ['body', 'state'], type: 'value_error.missing' },
+      ]);
+      const wrongType = await answer(await exchange({ code: 42, state: 's' }));
+      expect(wrongType.status).toBe(422);
+      expect(issuesOf(wrongType.body)).toEqual([{ loc: ['body', 'code'], type: 'type_error.str' }]);
+      const broken = await fetch(api('/auth/google/callback'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+      expect(broken.status).toBe(422);
+      expect(issuesOf(await broken.json()).map((issue) => issue.type)).toEqual(['value_error.jsondecode']);
+      const empty = await fetch(api('/auth/google/callback'), { method: 'POST', headers: { 'content-type': 'application/json' } });
+      expect(issuesOf(await empty.json())).toEqual([{ loc: ['body'], type: 'value_error.missing' }]);
+    });
+  });
+
+  describe('401 on every protected route', () => {
+    const routes: [string, () => RequestInit][] = [
+      ['/auth/me', () => ({})],
+      ['/api/credits', () => ({})],
+      ['/api/microservices/health', () => ({})],
+      ['/api/admin/batches?page=1&page_size=10', () => ({})],
+      ['/api/workflows/wf_abc_def/status', () => ({})],
+      ['/api/jewelry/generate', () => json({ prompt: 'a ring' })],
+      ['/api/images/validate', () => ({ method: 'POST', body: formWith(new File([new Uint8Array(8)], 'ring.png', { type: 'image/png' })) })],
+    ];
+    const send = (path: string, init: RequestInit, authorization?: string) =>
+      fetch(api(path), { ...init, headers: { ...(init.headers as Record<string, string>), ...(authorization ? { authorization } : {}) } });
+    const claims = () => ({ sub: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' });
+
+    it('accepts a token it signed that has not expired (the control for the cases below)', async () => {
+      const token = await backend.sign({ ...claims(), iat: nowSec() - 10, exp: nowSec() + 600 });
+      for (const [path, init] of routes) expect((await send(path, init(), `Bearer ${token}`)).status, path).not.toBe(401);
+    });
+
+    it('answers a request without a bearer token with a bare Bearer challenge', async () => {
+      for (const authorization of [undefined, 'Basic YWRhOnNlY3JldA==', 'Bearer']) {
+        for (const [path, init] of routes) {
+          const response = await send(path, init(), authorization);
+          expect({ path, authorization, status: response.status, challenge: response.headers.get('www-authenticate') }).toEqual({
+            path,
+            authorization,
+            status: 401,
+            challenge: 'Bearer',
+          });
+          expect(shapeOf(await response.json())).toEqual(problem);
+        }
+      }
+    });
+
+    it('answers an expired, forged or malformed token with error="invalid_token"', async () => {
+      const expired = await backend.sign({ ...claims(), iat: nowSec() - 700, exp: nowSec() - 60 });
+      const forged = await signJwt({ ...claims(), typ: 'access', iat: nowSec(), exp: nowSec() + 600 }, 'a-key-this-backend-does-not-use');
+      const tokens = { expired, forged, malformed: 'not-a-jwt', garbage: 'eyJhbGciOiJIUzI1NiJ9.bm9wZQ.c2ln', google: (await backend.googleCode('Ada Lovelace')).code };
+      for (const [kind, token] of Object.entries(tokens)) {
+        for (const [path, init] of routes) {
+          const response = await send(path, init(), `Bearer ${token}`);
+          expect({ kind, path, status: response.status, challenge: response.headers.get('www-authenticate') }).toEqual({
+            kind,
+            path,
+            status: 401,
+            challenge: 'Bearer error="invalid_token"',
+          });
+          expect(shapeOf(await response.json())).toEqual(problem);
+        }
+      }
+    });
+  });
+
+  describe('the studio', () => {
+    it('says who is signed in at /auth/me', async () => {
+      expect(await answer(await get('/auth/me', ada))).toEqual({
+        status: 200,
+        body: { id: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' },
+      });
+      expect(shapeOf((await answer(await get('/auth/me', grace))).body)).toEqual(user);
+    });
+
+    it('reports the credits and the services health', async () => {
+      const credits = await answer(await get('/api/credits', ada));
+      expect(credits.status).toBe(200);
+      expect(shapeOf(credits.body)).toEqual({ balance: 'number' });
+      const health = await answer(await get('/api/microservices/health', ada));
+      expect(health.status).toBe(200);
+      expect(shapeOf(health.body)).toEqual({
+        checked_at: 'string',
+        services: [{ name: 'string', version: 'string', status: 'string', latency_ms: 'number' }],
+      });
+      const { services, checked_at } = health.body as { services: { name: string }[]; checked_at: string };
+      expect(services.map((service) => service.name)).toEqual(mockServices.map((service) => service.name));
+      expect(new Date(checked_at).toISOString()).toBe(checked_at);
+    });
+
+    it('starts a generation for a credit, and its workflow reports progress then a result', async () => {
+      const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
+      const started = await answer(await fetch(api('/api/jewelry/generate'), json({ prompt: '  a sapphire ring ' }, ada)));
+      expect(started.status).toBe(202);
+      expect(shapeOf(started.body)).toEqual({ generation_id: 'string', workflow_id: 'string', prompt: 'string', credits_remaining: 'number' });
+      expect(started.body).toMatchObject({ prompt: 'a sapphire ring', credits_remaining: balance - 1 });
+      expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: balance - 1 } });
+
+      const running = { workflow_id: 'string', status: 'string', progress: 'number' };
+      const completed = { ...running, result: { image_url: 'string' } };
+      const status = await answer(await get(`/api/workflows/${(started.body as { workflow_id: string }).workflow_id}/status`, ada));
+      expect(status.status).toBe(200);
+      expect(shapeOf(status.body)).toEqual((status.body as { status: string }).status === 'RUNNING' ? running : completed);
+      // A workflow that started ten seconds ago has finished, on either backend.
+      const finished = `wf_${(Date.now() - 10_000).toString(36)}_abc123`;
+      const done = await answer(await get(`/api/workflows/${finished}/status`, ada));
+      expect(shapeOf(done.body)).toEqual(completed);
+      expect(done.body).toMatchObject({ workflow_id: finished, status: 'COMPLETED', progress: 1 });
+      expect((done.body as { result: { image_url: string } }).result.image_url).toMatch(/^data:image\/svg\+xml;base64,/);
+      expect(await answer(await get('/api/workflows/not-a-workflow/status', ada))).toMatchObject({ status: 404 });
+    });
+
+    it('answers a bad generate request with 422, as FastAPI validates it', async () => {
+      const cases: [BodyInit, string, unknown][] = [
+        ['{}', 'application/json', [{ loc: ['body', 'prompt'], type: 'value_error.missing' }]],
+        ['{"prompt": 5}', 'application/json', [{ loc: ['body', 'prompt'], type: 'type_error.str' }]],
+        ['{"prompt": "   "}', 'application/json', [{ loc: ['body', 'prompt'], type: 'value_error' }]],
+        ['{"prompt": "a ring"}', 'text/plain', [{ loc: ['body'], type: 'type_error.dict' }]],
+        ['null', 'application/json', [{ loc: ['body'], type: 'value_error.missing' }]],
+      ];
+      for (const [body, type, issues] of cases) {
+        const response = await fetch(api('/api/jewelry/generate'), { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${ada}` }, body });
+        expect({ body, status: response.status, issues: issuesOf(await response.json()) }).toEqual({ body, status: 422, issues });
+      }
+      const broken = await fetch(api('/api/jewelry/generate'), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada}` }, body: 'not json' });
+      expect(broken.status).toBe(422);
+      expect(issuesOf(await broken.json()).map((issue) => issue.type)).toEqual(['value_error.jsondecode']);
+    });
+
+    it('checks an uploaded image and lists what is wrong with it', async () => {
+      const png = (bytes: number, name = 'ring.png') => new File([new Uint8Array(bytes)], name, { type: 'image/png' });
+      expect(await answer(await upload(png(64), ada))).toEqual({
+        status: 200,
+        body: { valid: true, filename: 'ring.png', content_type: 'image/png', size_bytes: 64, issues: [] },
+      });
+      const text = await answer(await upload(new File(['hello'], 'notes.txt', { type: 'text/plain' }), ada));
+      expect(text.status).toBe(200);
+      expect(shapeOf(text.body)).toEqual({ valid: 'boolean', filename: 'string', content_type: 'string', size_bytes: 'number', issues: ['string'] });
+      expect(text.body).toMatchObject({ valid: false, issues: ['Unsupported type text/plain: use PNG, JPEG or WebP.'] });
+      expect((await answer(await upload(png(0), ada))).body).toMatchObject({ valid: false, issues: ['The file is empty.'] });
+      const large = await answer(await upload(png(5 * 1024 * 1024 + 1), ada));
+      expect(large.body).toMatchObject({ valid: false, size_bytes: 5 * 1024 * 1024 + 1, issues: ['The file is larger than 5 MB.'] });
+    });
+
+    it('answers an upload without a file with 422', async () => {
+      const text = await answer(await upload('just text', ada));
+      expect(text.status).toBe(422);
+      expect(issuesOf(text.body)).toEqual([{ loc: ['body', 'file'], type: 'value_error' }]);
+      const other = new FormData();
+      other.append('image', new File(['x'], 'x.png', { type: 'image/png' }));
+      const none = await fetch(api('/api/images/validate'), { method: 'POST', headers: { authorization: `Bearer ${ada}` }, body: other });
+      expect(issuesOf(await none.json())).toEqual([{ loc: ['body', 'file'], type: 'value_error.missing' }]);
+      const asJson = await fetch(api('/api/images/validate'), json({ file: 'x' }, ada));
+      expect(asJson.status).toBe(422);
+      expect(issuesOf(await asJson.json())).toEqual([{ loc: ['body', 'file'], type: 'value_error.missing' }]);
+    });
+
+    it('pages through the batches for an admin, clamping what is out of range', async () => {
+      const last = await answer(await get('/api/admin/batches?page=5&page_size=10', ada));
+      expect(last).toEqual({ status: 200, body: { items: mockBatches().slice(40), page: 5, page_size: 10, total: 47, pages: 5 } });
+      expect((await answer(await get('/api/admin/batches', ada))).body).toMatchObject({ page: 1, page_size: 10, pages: 5 });
+      expect((await answer(await get('/api/admin/batches?page=99&page_size=0', ada))).body).toMatchObject({ page: 5, page_size: 10 });
+      expect((await answer(await get('/api/admin/batches?page_size=500', ada))).body).toMatchObject({ page_size: 50, pages: 1 });
+    });
+
+    it('answers a page that is not an integer with 422, and a member with 403', async () => {
+      const bad = await answer(await get('/api/admin/batches?page=two&page_size=', ada));
+      expect(bad.status).toBe(422);
+      expect(issuesOf(bad.body)).toEqual([
+        { loc: ['query', 'page'], type: 'type_error.integer' },
+        { loc: ['query', 'page_size'], type: 'type_error.integer' },
+      ]);
+      const member = await answer(await get('/api/admin/batches?page=1&page_size=10', grace));
+      expect(member.status).toBe(403);
+      expect(shapeOf(member.body)).toEqual(problem);
+    });
+
+    it('answers 402 once the credits are spent', async () => {
+      const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
+      for (let left = balance; left > 0; left -= 1) {
+        const response = await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, ada));
+        expect((await response.json()) as unknown).toMatchObject({ credits_remaining: left - 1 });
+      }
+      const out = await answer(await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, ada)));
+      expect(out).toEqual({ status: 402, body: { detail: 'Out of credits' } });
+      expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: 0 } });
+    });
+  });
+});
+
+function formWith(file: File): FormData {
+  const form = new FormData();
+  form.append('file', file);
+  return form;
+}

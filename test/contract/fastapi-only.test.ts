@@ -1,0 +1,185 @@
+/** @vitest-environment node */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devClient } from '../../backend/stack.ts';
+import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
+import { openChooser, press } from './support/google-chooser.ts';
+
+/**
+ * What only the real backend has: CORS (the mock runs on the page's own
+ * origin), the redirect to Google, and the stand-in Google itself.
+ */
+const tokenTtlSeconds = 90;
+const backend = fastapiBackend({ tokenTtlSeconds });
+const callbackUrl = `${appOrigin}/auth/google/callback`;
+const otherOrigin = 'https://elsewhere.example';
+const claimsOf = (jwt: string, part = 1) => JSON.parse(Buffer.from(jwt.split('.')[part]!, 'base64url').toString()) as Record<string, unknown>;
+
+let api: string;
+let google: string;
+let token: string;
+beforeAll(async () => {
+  await backend.start();
+  api = backend.api;
+  google = backend.servers().googleUrl;
+  const exchanged = await fetch(`${api}/auth/google/callback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(await backend.googleCode('Ada Lovelace')),
+  });
+  token = ((await exchanged.json()) as { access_token: string }).access_token;
+}, 60_000);
+afterAll(() => backend.stop());
+
+describe('the access token', () => {
+  it('is an HS256 JWT that lives TOKEN_TTL_SECONDS, as expires_in says', async () => {
+    const claims = claimsOf(token);
+    expect(claimsOf(token, 0)).toMatchObject({ alg: 'HS256' });
+    expect(claims).toMatchObject({ sub: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' });
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(tokenTtlSeconds);
+  });
+});
+
+describe('CORS', () => {
+  const preflight = (origin: string) =>
+    fetch(`${api}/api/jewelry/generate`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+
+  it("lets the app's origin read answers, 401s included, with WWW-Authenticate exposed", async () => {
+    for (const [path, authorization, status] of [
+      ['/auth/me', `Bearer ${token}`, 200],
+      ['/api/credits', undefined, 401],
+      ['/api/credits', 'Bearer not-a-jwt', 401],
+    ] as const) {
+      const response = await fetch(`${api}${path}`, { headers: { origin: appOrigin, ...(authorization ? { authorization } : {}) } });
+      expect(response.status).toBe(status);
+      expect(response.headers.get('access-control-allow-origin')).toBe(appOrigin);
+      const exposed = response.headers.get('access-control-expose-headers')?.toLowerCase().split(/,\s*/);
+      expect(exposed).toEqual(expect.arrayContaining(['www-authenticate', 'date']));
+    }
+  });
+
+  it("answers the app's preflight for a JSON POST with a bearer token", async () => {
+    const response = await preflight(appOrigin);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe(appOrigin);
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    const allowed = response.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+  });
+
+  it('gives any other origin no CORS header, on answers and preflights alike', async () => {
+    const ok = await fetch(`${api}/auth/me`, { headers: { origin: otherOrigin, authorization: `Bearer ${token}` } });
+    const refused = await fetch(`${api}/auth/me`, { headers: { origin: otherOrigin } });
+    const asked = await preflight(otherOrigin);
+    expect([ok.status, refused.status, asked.status]).toEqual([200, 401, 400]);
+    for (const response of [ok, refused, asked]) expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('GET /auth/google/login', () => {
+  it("redirects to the provider with the app's callback, the code flow's parameters and the SPA's state verbatim", async () => {
+    const state = 'nonce from the SPA: a/b+c=d&e';
+    const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state, redirect_uri: callbackUrl })}`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${google}/o/oauth2/v2/auth`);
+    expect(Object.fromEntries(location.searchParams)).toMatchObject({
+      client_id: devClient.id,
+      redirect_uri: callbackUrl,
+      response_type: 'code',
+      scope: 'openid email profile',
+      state,
+    });
+  });
+
+  it('refuses any other redirect_uri with 400 and redirects nowhere', async () => {
+    for (const redirectUri of ['https://elsewhere.example/auth/google/callback', `${appOrigin}/somewhere-else`, `${callbackUrl}?next=x`]) {
+      const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', redirect_uri: redirectUri })}`, { redirect: 'manual' });
+      expect(response.status, redirectUri).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+  });
+});
+
+describe('the stand-in Google', () => {
+  it('shows an account chooser with three buttons, and isolates its pages from the opener', async () => {
+    const page = await openChooser(api, 'state-1', callbackUrl);
+    expect(page.response.status).toBe(200);
+    expect(page.response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    const names = [...page.html.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/g)].map(
+      ([, attributes, content]) => /aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? content,
+    );
+    expect(names).toEqual(['Continue as Ada Lovelace', 'Continue as Grace Hopper', 'Cancel']);
+  });
+
+  it('sends Cancel back to the app with error=access_denied and the state', async () => {
+    const back = await press(await openChooser(api, 'state-2'), 'Cancel');
+    expect(`${back.origin}${back.pathname}`).toBe(callbackUrl);
+    expect(Object.fromEntries(back.searchParams)).toEqual({ error: 'access_denied', state: 'state-2' });
+  });
+
+  it('exchanges a code once, for an RS256 ID token its JWKS verifies the key of', async () => {
+    const page = await openChooser(api, 'state-3');
+    const nonce = new URL(page.url).searchParams.get('nonce');
+    const code = (await press(page, 'Continue as Grace Hopper')).searchParams.get('code')!;
+    const form = { grant_type: 'authorization_code', code, redirect_uri: callbackUrl, client_id: devClient.id, client_secret: devClient.secret };
+    const post = (fields: Record<string, string>) => fetch(`${google}/token`, { method: 'POST', body: new URLSearchParams(fields) });
+
+    const wrongSecret = await post({ ...form, client_secret: 'guessed' });
+    expect([wrongSecret.status, ((await wrongSecret.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
+
+    const exchanged = await post(form);
+    expect(exchanged.status).toBe(200);
+    expect(exchanged.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    const { id_token: idToken } = (await exchanged.json()) as { id_token: string };
+    const header = claimsOf(idToken, 0);
+    expect(header).toMatchObject({ alg: 'RS256' });
+    const now = Date.now() / 1000;
+    expect(claimsOf(idToken)).toMatchObject({
+      iss: google,
+      aud: devClient.id,
+      sub: expect.any(String),
+      email: 'grace@quiet.studio',
+      email_verified: true,
+      name: 'Grace Hopper',
+      nonce,
+      iat: expect.toSatisfy((iat: number) => Math.abs(iat - now) < 60),
+      exp: expect.toSatisfy((exp: number) => exp > now),
+    });
+    const jwks = await fetch(`${google}/oauth2/v3/certs`);
+    expect(jwks.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect((await jwks.json()) as unknown).toMatchObject({ keys: [{ kty: 'RSA', kid: header.kid, alg: 'RS256', use: 'sig' }] });
+
+    const reused = await post(form);
+    expect([reused.status, ((await reused.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+
+    // A code is bound to the redirect_uri it was issued for.
+    const other = (await press(await openChooser(api, 'state-4'), 'Continue as Ada Lovelace')).searchParams.get('code')!;
+    const wrongRedirect = await post({ ...form, code: other, redirect_uri: `${appOrigin}/elsewhere` });
+    expect([wrongRedirect.status, ((await wrongRedirect.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+  });
+
+  it('refuses an unregistered redirect_uri or client with an error page, never a redirect', async () => {
+    const query = { client_id: devClient.id, redirect_uri: callbackUrl, response_type: 'code', scope: 'openid email', state: 's' };
+    for (const bad of [{ redirect_uri: 'https://elsewhere.example/cb' }, { client_id: 'someone-else' }]) {
+      const response = await fetch(`${google}/o/oauth2/v2/auth?${new URLSearchParams({ ...query, ...bad })}`, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    }
+  });
+
+  it('publishes a discovery document that points at its endpoints', async () => {
+    const response = await fetch(`${google}/.well-known/openid-configuration`);
+    expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect((await response.json()) as unknown).toMatchObject({
+      issuer: google,
+      authorization_endpoint: `${google}/o/oauth2/v2/auth`,
+      token_endpoint: `${google}/token`,
+      jwks_uri: `${google}/oauth2/v3/certs`,
+      id_token_signing_alg_values_supported: ['RS256'],
+    });
+  });
+});

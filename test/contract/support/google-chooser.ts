@@ -1,0 +1,54 @@
+/**
+ * Google sign-in on the reference backend as the popup goes through it, with
+ * fetch: `/auth/google/login` → the stand-in's chooser → a button → the app's
+ * callback URL with `code` and `state`.
+ */
+
+const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
+const unescape = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);
+
+/** The chooser page a login leads to, as the popup would show it. */
+export interface ChooserPage {
+  url: string;
+  response: Response;
+  html: string;
+}
+
+/**
+ * Follows `/auth/google/login?state=` to the provider's page (two requests, redirects by hand).
+ *
+ * @example
+ * const page = await openChooser(api, 'state-1', 'http://localhost:5173/auth/google/callback');
+ */
+export async function openChooser(api: string, state: string, redirectUri?: string): Promise<ChooserPage> {
+  const query = new URLSearchParams({ state, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
+  const login = await fetch(`${api}/auth/google/login?${query}`, { redirect: 'manual' });
+  const url = login.headers.get('location');
+  if (login.status !== 302 || !url) throw new Error(`login answered ${login.status} ${await login.text()}`);
+  const response = await fetch(url);
+  return { url, response, html: await response.text() };
+}
+
+/**
+ * Presses the chooser's button whose accessible name is `label` (its form posted
+ * as the browser would) and returns where the provider sends the popup back to.
+ *
+ * @example
+ * const callback = await press(page, 'Continue as Ada Lovelace');
+ * callback.searchParams.get('code');
+ */
+export async function press(page: ChooserPage, label: string): Promise<URL> {
+  const form = new URLSearchParams();
+  for (const [, name, value] of page.html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+    form.append(unescape(name!), unescape(value!));
+  }
+  const button = [...page.html.matchAll(/<button type="submit" name="([^"]*)" value="([^"]*)"([^>]*)>([\s\S]*?)<\/button>/g)].find(
+    ([, , , attributes, content]) => (/aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? content) === label,
+  );
+  if (!button) throw new Error(`No button "${label}" on ${page.url}`);
+  form.append(unescape(button[1]!), unescape(button[2]!));
+  const chosen = await fetch(page.url, { method: 'POST', body: form, redirect: 'manual' });
+  const location = chosen.headers.get('location');
+  if (chosen.status < 300 || chosen.status >= 400 || !location) throw new Error(`the chooser answered ${chosen.status}`);
+  return new URL(location);
+}
