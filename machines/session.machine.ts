@@ -71,6 +71,8 @@ export type SessionEvent =
    */
   | { type: 'request.held'; requests: readonly HeldRequest[] }
   | { type: 'request.aborted'; id: string }
+  /** The backend refused the current token, and nothing was held for it (a call that must not be replayed). */
+  | { type: 'token.rejected' }
   /** The banner's Reconnect or the notice's "Stay signed in": a click, so the popup may open. */
   | { type: 'reauth.requested' }
   | { type: 'reauth.startedElsewhere' }
@@ -254,6 +256,7 @@ export const sessionMachine = setup({
       on: {
         // A 401, or a request whose token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
+        'token.rejected': 'validating',
         // Timers sleep in background tabs: look again when the tab is back.
         'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
@@ -389,7 +392,7 @@ export const sessionMachine = setup({
           description: 'Asked before expiry: requests still go out with the current token while the popup is open.',
           tags: ['sending'],
           after: { untilExpiring: { guard: 'isTokenExpiring', target: 'holding' } },
-          on: { 'request.held': { target: 'holding', actions: 'holdRequest' } },
+          on: { 'request.held': { target: 'holding', actions: 'holdRequest' }, 'token.rejected': 'holding' },
         },
         holding: {
           description: 'Requests wait for the new token.',

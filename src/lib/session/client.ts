@@ -2,21 +2,21 @@ import { assign, createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import { sessionMachine, type HeldRequest } from '../../../machines/session.machine.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
-import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
+import { AuthExpiredError, NotReplayedError, QuietSessionError, ReauthError } from './errors.ts';
 import { createHoldRegistry } from './hold-registry.ts';
-import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetchOptions } from './options.ts';
+import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { createServerClock } from './server-clock.ts';
 import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 import { urlSummary } from './url-summary.ts';
 
-export type { AuthFetchOptions } from './options.ts';
+export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 
 /** One session: its fetch, its actor, and what the banner and the app can ask of it. */
 export interface AuthFetchClient {
-  /** A drop-in `fetch`; works when taken off the client. */
-  authFetch: typeof fetch;
+  /** A drop-in `fetch` (plus `replay: false` for calls that must not be sent twice); works when taken off the client. */
+  authFetch: AuthFetch;
   /** The running session statechart. */
   actor: ActorRefFrom<typeof sessionMachine>;
   /**
@@ -218,6 +218,11 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
     // with the next user's token.
     if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
+    if (!template.replay) {
+      // Not sent again, by the caller's wish; the session still checks the token the backend refused.
+      if (options.getToken() === token) actor!.send({ type: 'token.rejected' });
+      throw new NotReplayedError(template.method, response.url || requestUrl(template.input).href, response);
+    }
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return replay(template);
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
@@ -226,7 +231,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 
   // Not async itself: a held call then costs one promise and one callback, not a suspended function
   // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
-  function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
     try {
       if (isOver()) throw notSentError();
       // Other origins never see the token nor our 401 handling: hand them over untouched.

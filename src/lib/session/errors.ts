@@ -54,6 +54,23 @@ export class BodyNotReplayableError extends QuietSessionError {
 }
 
 /**
+ * A call made with `replay: false` was answered 401: it was not sent again. Nothing else was sent;
+ * once the session is back (the banner's Reconnect), the app may send it again if the user wants.
+ *
+ * @example
+ * try { await authFetch('/api/pay', { method: 'POST', body, replay: false }); } catch (e) { if (e instanceof NotReplayedError) askToRetry(); }
+ */
+export class NotReplayedError extends QuietSessionError {
+  override name = 'NotReplayedError';
+  /** The 401 it got. */
+  readonly response: Response;
+  constructor(method: string, url: string, response: Response) {
+    super(`${method} ${urlSummary(url)} was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.`);
+    this.response = response;
+  }
+}
+
+/**
  * Base class of the ways interactive re-authentication fails. The session
  * goes back to `needsReauth` with every held request kept.
  *

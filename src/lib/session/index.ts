@@ -5,10 +5,11 @@
  * popup message format) is how it works inside and may change.
  */
 export { createAuthFetch, type AuthFetchClient } from './client.ts';
-export type { AuthFetchOptions } from './options.ts';
+export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 export {
   AuthExpiredError,
   BodyNotReplayableError,
+  NotReplayedError,
   PopupBlockedError,
   PopupClosedError,
   PopupTimeoutError,

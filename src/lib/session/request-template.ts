@@ -1,4 +1,5 @@
 import { BodyNotReplayableError } from './errors.ts';
+import type { AuthFetchInit } from './options.ts';
 
 /**
  * One request as the caller asked for it, kept so that it can be sent twice
@@ -17,6 +18,8 @@ export interface RequestTemplate {
   readonly account: unknown;
   /** The session it was made in (sign-outs before it): a call is never sent in a later one. */
   readonly session: number;
+  /** False when the caller said `replay: false`: sent once at most, never again after a 401. */
+  readonly replay: boolean;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
@@ -44,7 +47,7 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init: RequestInit | undefined, account: unknown, session = 0): RequestTemplate {
+export function createRequestTemplate(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session = 0): RequestTemplate {
   const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
   const replayable = !(init?.body instanceof ReadableStream);
   // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
@@ -60,6 +63,7 @@ export function createRequestTemplate(input: Request | string, init: RequestInit
     hasOwnAuthorization,
     account,
     session,
+    replay: init?.replay !== false,
     next(token) {
       if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
       // A record of its own each time: fetch, or a wrapper around it, may change what it is given.
