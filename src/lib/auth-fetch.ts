@@ -11,6 +11,7 @@ export {
   BodyNotReplayableError,
   createAuthFetch,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,

@@ -102,3 +102,17 @@ export class PopupTimeoutError extends ReauthError {
     super(`Signing in took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Press Reconnect to try again.`, options);
   }
 }
+
+/**
+ * The user cancelled on the provider's page (Google answered `access_denied`).
+ * Nothing is lost: held requests stay held until the next Reconnect.
+ *
+ * @example
+ * if (snapshot.context.lastReauthError?.name === 'PopupCancelledError') focusReconnect();
+ */
+export class PopupCancelledError extends ReauthError {
+  override name = 'PopupCancelledError';
+  constructor(options?: { cause?: unknown }) {
+    super('Signing in with Google was cancelled. Press Reconnect when you are ready.', options);
+  }
+}

@@ -10,6 +10,7 @@ export {
   AuthExpiredError,
   BodyNotReplayableError,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,
