@@ -78,7 +78,11 @@ export class PopupBlockedError extends ReauthError {
 }
 
 /**
- * The sign-in popup was closed before it handed back a token.
+ * The sign-in popup was closed before it handed back a token. `openSignInPopup`
+ * no longer throws it: behind a provider's `Cross-Origin-Opener-Policy` an open
+ * popup reads `closed` too, so a closed reading is only a hint (see its
+ * `onClosedHint`). Kept for `reauthenticate` functions of your own that know the
+ * window is gone.
  *
  * @example
  * throw new PopupClosedError();
