@@ -25,7 +25,7 @@ export {
   type SignInPopupOptions,
 } from './sign-in-popup.ts';
 export { createSignInState } from './popup-message.ts';
-export { completeGoogleSignIn } from './sign-in-callback.ts';
+export { completeGoogleSignIn, type GoogleCallbackArgs } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
 export {
   selectBannerView,
