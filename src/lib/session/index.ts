@@ -24,6 +24,7 @@ export {
   type SignInChannel,
   type SignInPopupOptions,
 } from './sign-in-popup.ts';
+export { createPopupHints, type PopupHints } from './popup-hints.ts';
 export { createSignInState } from './popup-message.ts';
 export { completeGoogleSignIn, type GoogleCallbackArgs } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
