@@ -7,7 +7,7 @@
 import { authFetch } from './auth-fetch.ts';
 import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
-import { createSignInState, lastTokenClaims, openSignInPopup } from './session/index.ts';
+import { createSignInState, lastTokenClaims, openSignInPopup, type PopupClosedHint } from './session/index.ts';
 
 // Re-exported so that API modules import their fetch from the auth module, as the seed did.
 export { authFetch };
@@ -145,17 +145,21 @@ export async function exchangeGoogleCode(code: string, args: { signal?: AbortSig
 
 /**
  * Google sign-in in a popup, for the first sign-in and for re-auth. Opens the
- * window synchronously: call it inside the click handler.
+ * window synchronously: call it inside the click handler. `onClosedHint`
+ * hears when the popup reads closed before an answer came (see openSignInPopup).
  *
  * @example
- * createAuthFetch({ reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }), ... });
+ * createAuthFetch({ reauthenticate: ({ signal }) => signInWithGooglePopup({ signal, onClosedHint: hints.report }), ... });
  */
-export function signInWithGooglePopup(args: { signal?: AbortSignal } = {}): Promise<string> {
+export function signInWithGooglePopup(
+  args: { signal?: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void } = {},
+): Promise<string> {
   const state = createSignInState();
   const origin = globalThis.location.origin;
   const query = new URLSearchParams({ state });
+  const { signal, onClosedHint } = args;
   // With the mock backend the popup opens our own consent page, which plays Google.
-  if (mocksEnabled()) return openSignInPopup({ url: `${origin}/auth/google/consent?${query}`, state, signal: args.signal });
+  if (mocksEnabled()) return openSignInPopup({ url: `${origin}/auth/google/consent?${query}`, state, signal, onClosedHint });
   query.set('redirect_uri', `${origin}/auth/google/callback`);
-  return openSignInPopup({ url: `${apiBaseUrl()}/auth/google/login?${query}`, state, signal: args.signal });
+  return openSignInPopup({ url: `${apiBaseUrl()}/auth/google/login?${query}`, state, signal, onClosedHint });
 }
