@@ -175,4 +175,31 @@ describe('an expiring session in the studio, in Chromium', () => {
     await shot(page, 'second-try-worked');
     expect(await page.locator('.problem').count()).toBe(0);
   }, 90_000);
+
+  it('says at once that sign-in was cancelled on the consent page, keeps the requests held, and a second try works', async () => {
+    const shot = screenshots('popup-cancelled');
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+
+    const firstPopup = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await firstPopup;
+    const closed = popup.waitForEvent('close');
+    await popup.getByRole('button', { name: 'Cancel' }).click();
+    await banner.getByText('Signing in with Google was cancelled. Press Reconnect when you are ready.').waitFor();
+    await closed; // the callback page closed itself once the studio had its answer
+    await shot(page, 'cancelled-message');
+    await heldAtLeast(page, 1);
+
+    const secondPopup = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await secondPopup);
+    await banner.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
+    expect(await page.locator('.problem').count()).toBe(0);
+  }, 90_000);
 });
