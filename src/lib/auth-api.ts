@@ -5,7 +5,7 @@
  * (test/app/no-raw-token-fetch.test.ts checks the source tree).
  */
 import { authFetch } from './auth-fetch.ts';
-import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
+import { apiBaseUrl, apiUrl, mockConsentUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
 import { createSignInState, lastTokenClaims, openSignInPopup, type PopupClosedHint } from './session/index.ts';
 
@@ -155,11 +155,9 @@ export function signInWithGooglePopup(
   args: { signal?: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void } = {},
 ): Promise<string> {
   const state = createSignInState();
-  const origin = globalThis.location.origin;
-  const query = new URLSearchParams({ state });
-  const { signal, onClosedHint } = args;
-  // With the mock backend the popup opens our own consent page, which plays Google.
-  if (mocksEnabled()) return openSignInPopup({ url: `${origin}/auth/google/consent?${query}`, state, signal, onClosedHint });
-  query.set('redirect_uri', `${origin}/auth/google/callback`);
-  return openSignInPopup({ url: `${apiBaseUrl()}/auth/google/login?${query}`, state, signal, onClosedHint });
+  // Google sends the popup back to our callback page, which hands the token over.
+  const query = new URLSearchParams({ state, redirect_uri: `${globalThis.location.origin}/auth/google/callback` });
+  // With the mock backend the popup opens a consent page that plays Google.
+  const start = mocksEnabled() ? mockConsentUrl() : `${apiBaseUrl()}/auth/google/login`;
+  return openSignInPopup({ url: `${start}?${query}`, state, signal: args.signal, onClosedHint: args.onClosedHint });
 }
