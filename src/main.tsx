@@ -4,7 +4,7 @@ import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin } from './lib/app-config.ts';
-import { createTabSync } from './lib/session/index.ts';
+import { createPopupHints, createTabSync } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
 
@@ -37,11 +37,13 @@ async function main(root: HTMLElement) {
   if (location.pathname === '/auth/google/callback') return render(<GoogleCallback />);
 
   const tokens = createTokenStorage();
+  // The re-auth popup's closed hint, for the banner: the chart stays in reauthenticating meanwhile.
+  const popupHints = createPopupHints();
   // Every tab shares one session: one validation for a burst of 401s, one popup at a time, tokens adopted.
   const tabs = createTabSync({
     validate: async ({ token, signal }) => (await getCurrentUser({ token, signal })) !== null,
     // Runs synchronously from the banner's click, so the popup opens during the gesture.
-    reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }),
+    reauthenticate: ({ signal }) => signInWithGooglePopup({ signal, onClosedHint: popupHints.report }),
   });
   const session = createAuthFetch({
     getToken: tokens.getToken,
@@ -55,7 +57,7 @@ async function main(root: HTMLElement) {
   tabs.connect(session);
   installAuthFetch(session);
   render(
-    <App session={session} tokens={tokens} loadUser={loadUser} devPanel={devPanel?.(session)} />,
+    <App session={session} tokens={tokens} loadUser={loadUser} popupHints={popupHints} devPanel={devPanel?.(session)} />,
   );
 }
 

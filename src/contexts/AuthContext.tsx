@@ -2,6 +2,7 @@ import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
+import type { PopupClosedHint, PopupHints } from '../lib/session/index.ts';
 
 /** What `useAuth()` gives components. */
 export interface AuthContextValue {
@@ -17,6 +18,8 @@ export interface AuthContextValue {
   signedInWith: (token: string) => void;
   /** Re-runs Google sign-in for an expired session (the banner's button). Call it inside a click handler. */
   refreshSession: () => void;
+  /** The re-auth popup reads closed and no answer has come: it may be closed, or only cut off by the provider's COOP. */
+  popupHint: PopupClosedHint | null;
   signOut: () => void;
 }
 
@@ -33,8 +36,13 @@ export interface AuthProviderProps {
   tokens: TokenStorage;
   /** Loads the profile through authFetch, so an expired session holds it rather than signing out. */
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;
+  /** Where the re-auth popup's closed hint is reported (main.tsx gives its `report` to the popup). */
+  popupHints?: PopupHints;
   children?: ReactNode;
 }
+
+/** No hints wired: never a hint. */
+const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: () => () => {} };
 
 /**
  * The React binding of the session. It never clears app state on expiry:
@@ -46,12 +54,13 @@ export interface AuthProviderProps {
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, children }: AuthProviderProps) {
+export function AuthProvider({ session, tokens, loadUser, popupHints = noHints, children }: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
   const [user, setUser] = useState(tokens.getUser);
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
+  const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
   useEffect(() => {
     // The profile of who is signed in now: none when nobody is; the stored one otherwise, which is
@@ -78,6 +87,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
       // Stored by the session, which tells the token storage, which tells this provider.
       signedInWith: session.adoptToken,
       refreshSession: session.reconnect,
+      popupHint,
       signOut: () => {
         // Held requests are given up before the token goes, not a render later (the effect above
         // does it when another tab signs out).
@@ -85,7 +95,7 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
         tokens.clear();
       },
     }),
-    [session, tokens, user, signedIn, needsReauth],
+    [session, tokens, user, signedIn, needsReauth, popupHint],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

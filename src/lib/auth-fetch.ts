@@ -12,6 +12,7 @@ export {
   createAuthFetch,
   NotReplayedError,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,

@@ -95,7 +95,11 @@ export class PopupBlockedError extends ReauthError {
 }
 
 /**
- * The sign-in popup was closed before it handed back a token.
+ * The sign-in popup was closed before it handed back a token. `openSignInPopup`
+ * no longer throws it: behind a provider's `Cross-Origin-Opener-Policy` an open
+ * popup reads `closed` too, so a closed reading is only a hint (see its
+ * `onClosedHint`). Kept for `reauthenticate` functions of your own that know the
+ * window is gone.
  *
  * @example
  * throw new PopupClosedError();
@@ -117,5 +121,19 @@ export class PopupTimeoutError extends ReauthError {
   override name = 'PopupTimeoutError';
   constructor(timeoutMs: number, options?: { cause?: unknown }) {
     super(`Signing in took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Press Reconnect to try again.`, options);
+  }
+}
+
+/**
+ * The user cancelled on the provider's page (Google answered `access_denied`).
+ * Nothing is lost: held requests stay held until the next Reconnect.
+ *
+ * @example
+ * if (snapshot.context.lastReauthError?.name === 'PopupCancelledError') focusReconnect();
+ */
+export class PopupCancelledError extends ReauthError {
+  override name = 'PopupCancelledError';
+  constructor(options?: { cause?: unknown }) {
+    super('Signing in with Google was cancelled. Press Reconnect when you are ready.', options);
   }
 }

@@ -11,15 +11,23 @@ export {
   BodyNotReplayableError,
   NotReplayedError,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,
   ReauthError,
 } from './errors.ts';
 export { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from './tab-sync.ts';
-export { openSignInPopup, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
+export {
+  openSignInPopup,
+  type PopupClosedHint,
+  type PopupHost,
+  type SignInChannel,
+  type SignInPopupOptions,
+} from './sign-in-popup.ts';
+export { createPopupHints, type PopupHints } from './popup-hints.ts';
 export { createSignInState } from './popup-message.ts';
-export { completeGoogleSignIn } from './sign-in-callback.ts';
+export { completeGoogleSignIn, type GoogleCallbackArgs } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
 export {
   selectBannerView,

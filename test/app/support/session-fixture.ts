@@ -49,6 +49,8 @@ export async function createSessionFixture(options: {
   /** How early a token counts as expiring (default 0: only a 401 validates). */
   expiryLeadMs?: number;
   limits?: AuthFetchOptions['limits'];
+  /** The real sign-in to run instead of the deferreds in `reauths` (which then stays empty). */
+  reauthenticate?: AuthFetchOptions['reauthenticate'];
 }): Promise<SessionFixture> {
   const store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
@@ -62,11 +64,11 @@ export async function createSessionFixture(options: {
     getToken: tokens.getToken,
     setToken: tokens.setToken,
     validate: async (args) => (await getCurrentUser(args)) !== null,
-    reauthenticate: () => {
+    reauthenticate: options.reauthenticate ?? (() => {
       const next = deferred<string>();
       reauths.push(next);
       return next.promise;
-    },
+    }),
     expiryLeadMs: options.expiryLeadMs ?? 0,
     limits: options.limits,
   });
