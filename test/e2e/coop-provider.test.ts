@@ -97,7 +97,7 @@ describe('sign-in through a cross-origin provider that sends COOP, in Chromium',
     await popup.getByRole('button', { name: 'Continue as Ada Lovelace' }).waitFor();
     await banner.getByText('Finish signing in in the Google window.').waitFor();
     expect(popup.isClosed()).toBe(false);
-    expect(await page.getByTestId('session-state').textContent()).toBe('reauthenticating');
+    expect(await page.getByTestId('session-state').textContent()).toBe('reauthenticating.holding');
     await shot(page, 'reconnect-hint');
     await chooseInPopup(popup, 'Continue as Ada Lovelace');
 
