@@ -12,6 +12,9 @@ import './styles.css';
  * The one place that wires the app: mock backend (mock mode only), token
  * storage, the session and its authFetch, then React.
  */
+/** The dev panel, loaded on demand: only development and mock builds ever ask for it. */
+const lazyDevPanel = () => lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
+
 async function main(root: HTMLElement) {
   const reactRoot = createRoot(root);
   const render = (node: ReactNode) => reactRoot.render(<StrictMode>{node}</StrictMode>);
@@ -27,10 +30,18 @@ async function main(root: HTMLElement) {
       const { GoogleConsentPage } = await import('./mocks/GoogleConsentPage.tsx');
       return render(<GoogleConsentPage />);
     }
-    const DevPanel = lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
+    const DevPanel = lazyDevPanel();
     devPanel = (session) => (
       <Suspense fallback={null}>
         <DevPanel session={session} mock={store} />
+      </Suspense>
+    );
+  } else if (import.meta.env.DEV) {
+    // Against a real backend (npm run stack): the session's own controls, no mock knobs.
+    const DevPanel = lazyDevPanel();
+    devPanel = (session) => (
+      <Suspense fallback={null}>
+        <DevPanel session={session} />
       </Suspense>
     );
   }

@@ -7,6 +7,7 @@ import { createHoldRegistry } from './hold-registry.ts';
 import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { createServerClock } from './server-clock.ts';
+import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
 import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 import { urlSummary } from './url-summary.ts';
@@ -40,6 +41,13 @@ export interface AuthFetchClient {
   reconnectingElsewhere: (reconnecting: boolean) => void;
   /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
   stop: () => void;
+  /**
+   * What the session did lately (its last few hundred events, validations, popups, tab-sync notes), ready for
+   * JSON.stringify: for a bug report or the dev panel. Never a token, a URL, a header value or a body.
+   */
+  report: () => SessionReport;
+  /** Adds a line to the report (tab sync's messages and lock waits, or your own adapter's): words, never secrets. */
+  note: (event: string, detail?: string) => void;
 }
 
 type SessionActor = ActorRefFrom<typeof sessionMachine>;
@@ -98,6 +106,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const ownSignals = new WeakSet<AbortSignal>();
   /** True while validate runs its synchronous part: a call to authFetch from there is its own. */
   let insideValidate = false;
+
+  const report = createSessionReport({ now: localNow });
 
   const held = createHoldRegistry({
     announceNow: () => snapshot().hasTag('sending'),
@@ -158,7 +168,16 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         untilReminder: () => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs)),
       },
     }),
-    { input: chartInput(options), ...(options.clock && { clock: options.clock }) },
+    {
+      input: chartInput(options),
+      ...(options.clock && { clock: options.clock }),
+      // The chart's own events fill the report: nothing runs per request while the session is healthy.
+      inspect: (inspection) => {
+        if (inspection.type === '@xstate.snapshot' && inspection.actorRef.sessionId === inspection.rootId) {
+          report.transition(inspection.event, inspection.snapshot as never);
+        }
+      },
+    },
   );
   actor.start();
 
@@ -268,6 +287,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     reconnectingElsewhere: (reconnecting) => actor!.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => actor!.send({ type: 'session.stopped' }),
+    report: () => {
+      const { value, context } = snapshot();
+      return {
+        format: 'quiet-session-report/1',
+        createdAt: new Date(localNow()).toISOString(),
+        state: stateLabel(value),
+        held: context.queue.length,
+        clockOffsetMs: context.clockOffsetMs,
+        expiresAt: context.expiresAt === null ? null : new Date(context.expiresAt).toISOString(),
+        limits: context.limits,
+        lastReauthError: context.lastReauthError?.name ?? null,
+        entries: report.entries(),
+      };
+    },
+    note: report.note,
   };
 }
 

@@ -5,6 +5,7 @@
  * popup message format) is how it works inside and may change.
  */
 export { createAuthFetch, type AuthFetchClient } from './client.ts';
+export type { ReportEntry, SessionReport } from './session-report.ts';
 export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 export {
   AuthExpiredError,
