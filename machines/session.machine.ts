@@ -155,6 +155,8 @@ export const sessionMachine = setup({
     replayHeldRequests: () => {},
     /** Gives up every held request: its caller gets an AuthExpiredError. */
     rejectHeldRequests: () => {},
+    /** The token could not be checked: its expiry is not checked again for a while (no loop of validations). */
+    postponeExpiryCheck: () => {},
     /** Reads when the current token expires (the token itself never enters the machine). */
     noteExpiry: assign({ expiresAt: null }),
     holdRequest: assign({
@@ -309,7 +311,7 @@ export const sessionMachine = setup({
               { guard: 'isNetworkFailure', target: '#session.offline', actions: 'countValidationFailure' },
               { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: 'countValidationFailure' },
               // The backend answers but cannot say: let the requests go and settle with their own answers.
-              { target: '#session.active', actions: releaseQueue },
+              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
             ],
           },
           after: { validationTimeout: { target: '#session.offline', actions: 'countValidationFailure' } },
@@ -339,7 +341,7 @@ export const sessionMachine = setup({
             onDone: validated,
             onError: [
               { guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' },
-              { target: '#session.active', actions: releaseQueue },
+              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
             ],
           },
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },

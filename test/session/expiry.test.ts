@@ -159,3 +159,22 @@ describe('expiry', () => {
     expect(uncaught).toEqual([]);
   });
 });
+
+describe('expiry, when the backend cannot say', () => {
+  it('asks about an expiring token once a lead window while the validation keeps answering with a server error, not in a loop', async () => {
+    const { client, clock, validate } = session({ expMs: 3_600_000, limits: { validationRetries: 1, validationBackoffMs: 1_000 } });
+    validate.mockImplementation(async () => {
+      throw new Error('Checking the session failed (503).');
+    });
+    clock.increment(3_600_000 - lead); // the lead window: the timer asks, twice (one retry), then lets go
+    for (let second = 0; second < 30; second++) {
+      clock.increment(1_000);
+      await settle();
+    }
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(validate).toHaveBeenCalledTimes(2);
+    clock.increment(lead); // a lead window later, it asks again
+    await settle();
+    expect(validate).toHaveBeenCalledTimes(3);
+  });
+});

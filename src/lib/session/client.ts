@@ -151,6 +151,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actions: {
         replayHeldRequests: () => held.releaseAll(),
         rejectHeldRequests: () => held.rejectAll(notSentError),
+        // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
+        postponeExpiryCheck: () => expiry.vouch(currentToken()),
         noteExpiry: assign({
           expiresAt: () => {
             const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
