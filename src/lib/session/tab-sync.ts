@@ -41,7 +41,10 @@ export interface TabSync {
   validate: AuthFetchOptions['validate'];
   /** Wraps `reauthenticate` so that one tab at a time runs the popup, and the others know. */
   reauthenticate: AuthFetchOptions['reauthenticate'];
-  /** Binds the session once it exists: adopts tokens and answers from other tabs, follows their popups. Returns an undo. */
+  /**
+   * Binds the session once it exists: adopts tokens from other tabs, follows their popups. Returns an undo;
+   * connecting again after it (React StrictMode's double mount, HMR) hears the other tabs again.
+   */
   connect(client: AuthFetchClient): () => void;
 }
 
@@ -66,8 +69,15 @@ export function createTabSync(
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const ttl = options.answerTtlMs ?? 5_000;
   const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
-  const post = (message: TabMessage) => channel?.postMessage(message);
+  const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
+  /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
+  let channel: BroadcastChannel | null = null;
+  const post = (message: TabMessage) => {
+    // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
+    const via = channel ?? open();
+    via?.postMessage(message);
+    if (via !== channel) via?.close();
+  };
   const answerKey = `${name}:validated`;
   const readAnswer = (): Answer | null => {
     try {
@@ -115,10 +125,12 @@ export function createTabSync(
           void locks?.request(`${name}:reauth`, {}, () => client.reconnectingElsewhere(false));
         }
       };
-      channel?.addEventListener('message', onMessage as EventListener);
+      const own = open();
+      own?.addEventListener('message', onMessage as EventListener);
+      channel = own;
       return () => {
-        channel?.removeEventListener('message', onMessage as EventListener);
-        channel?.close();
+        own?.close();
+        if (channel === own) channel = null;
       };
     },
   };
