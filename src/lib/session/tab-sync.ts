@@ -103,15 +103,24 @@ export function createTabSync(
 
     reauthenticate(args) {
       // Called synchronously from the click: the popup must open now, before any await.
-      const popup = inner.reauthenticate(args);
-      if (!locks) return popup.then((token) => (post({ type: 'token', token }), token));
-      return locks.request(`${name}:reauth`, { signal: args.signal }, async () => {
-        post({ type: 'reauth.started' });
-        const token = await popup;
-        // Told before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
-        post({ type: 'token', token });
-        return token;
-      });
+      const signedIn = inner.reauthenticate(args).then((token) => (post({ type: 'token', token }), token));
+      if (locks) {
+        // The lock tells the other tabs that a popup is open here, and when it is done. The popup's answer never
+        // waits for it: a popup closed before the lock came is this tab's answer at once, not a rejection nobody handles.
+        const settled = new AbortController();
+        const over = () => settled.abort();
+        signedIn.then(over, over);
+        const done = AbortSignal.any([args.signal, settled.signal]);
+        locks
+          .request(`${name}:reauth`, { signal: done }, async () => {
+            if (done.aborted) return;
+            post({ type: 'reauth.started' });
+            // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+            await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+          })
+          .catch(() => {});
+      }
+      return signedIn;
     },
 
     connect(client) {
