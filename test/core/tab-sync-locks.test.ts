@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
@@ -10,6 +10,7 @@ const server = startServer(backend);
 let tabs: ReturnType<typeof createTabs>;
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
+  vi.restoreAllMocks();
   tabs.close();
   backend.received.length = 0;
   backend.valid.clear();
@@ -60,5 +61,39 @@ describe('tab sync locks', () => {
       expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     });
     expect(unhandled).toEqual([]);
+  });
+
+  it('takes the validation over from a tab that holds its lock and never lets go', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    tabs = createTabs({ sync: { lockTimeoutMs: 50 } });
+    const tab = tabs.open();
+    // A frozen tab: it took the validation lock and will never answer.
+    tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise(() => {})).catch(() => {}); // taken over: rejected
+    backend.valid.delete('t1');
+    tab.client.authFetch(`${API}/api/a`).catch(() => {});
+
+    await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
+  });
+
+  it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    tabs = createTabs({ sync: { lockTimeoutMs: 50, popupTimeoutMs: 100 } });
+    const [stuck, second, third] = [tabs.open(), tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(stuck, second, third);
+    stuck.client.reconnect(); // its popup never settles
+    await Promise.all([second, third].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }))));
+
+    // The banner offers Reconnect again, and the next popup is the one the other tabs follow.
+    await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    await waitFor(third.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    second.client.reconnect();
+    await waitFor(third.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 2_000 });
+    backend.valid.add('t2');
+    tabs.popups[1]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
   });
 });

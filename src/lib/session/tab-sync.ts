@@ -1,4 +1,7 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { underLock, type TabLocks } from './tab-locks.ts';
+
+export type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
 type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };
@@ -17,11 +20,6 @@ function keyOf(token: string | null): string {
   return (hash >>> 0).toString(36);
 }
 
-/** The part of the Web Locks API we use; `navigator.locks` in browsers. */
-export interface TabLocks {
-  request<T>(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, grant: (lock: unknown) => Promise<T> | T): Promise<T>;
-}
-
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
   name?: string;
@@ -34,6 +32,18 @@ export interface TabSyncOptions {
    * that waited for the lock reads it at once. Default `localStorage`.
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /**
+   * How long a tab waits for a lock another tab holds (its validation; the popup of a Reconnect pressed at the
+   * same moment) before it takes the lock over, so that a frozen tab blocks nobody. Default 3 000 ms: below
+   * createAuthFetch's validationTimeoutMs, or the waiting tab's validation would time out first.
+   */
+  lockTimeoutMs?: number;
+  /**
+   * How long another tab's popup is followed here ("Reconnecting in another tab…", Reconnect disabled) should that
+   * tab never finish (frozen, its popup stuck): then Reconnect is offered here again. Default 120 000 ms, the
+   * timeout of openSignInPopup.
+   */
+  popupTimeoutMs?: number;
 }
 
 export interface TabSync {
@@ -53,8 +63,9 @@ export interface TabSync {
  * adopted by the others, which leave `needsReauth` and replay their held
  * requests with it. Only one tab runs the popup at a time (a Web Lock held
  * while it is open); the others show "Reconnecting in another tab…", and take
- * over if that tab closes mid-flight (its lock is released). Validation is
- * single-flight across tabs: the first tab asks, the others reuse its answer.
+ * over if that tab closes mid-flight (its lock is released) or never finishes
+ * (`popupTimeoutMs`). Validation is single-flight across tabs: the first tab
+ * asks, the others reuse its answer. No tab waits for a lock without a bound.
  *
  * @example
  * const sync = createTabSync({ validate, reauthenticate: popup });
@@ -68,6 +79,8 @@ export function createTabSync(
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const ttl = options.answerTtlMs ?? 5_000;
+  const lockMs = options.lockTimeoutMs ?? 3_000;
+  const reauthLock = `${name}:reauth`;
   const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
@@ -98,7 +111,7 @@ export function createTabSync(
         return valid;
       };
       // Queued behind any other tab's validation; by then its answer has usually arrived.
-      return locks ? locks.request(`${name}:validate`, { signal: args.signal }, ask) : ask();
+      return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask) : ask();
     },
 
     reauthenticate(args) {
@@ -111,33 +124,38 @@ export function createTabSync(
         const over = () => settled.abort();
         signedIn.then(over, over);
         const done = AbortSignal.any([args.signal, settled.signal]);
-        locks
-          .request(`${name}:reauth`, { signal: done }, async () => {
-            if (done.aborted) return;
-            post({ type: 'reauth.started' });
-            // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
-            await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
-          })
-          .catch(() => {});
+        underLock(locks, reauthLock, lockMs, done, async () => {
+          if (done.aborted) return;
+          post({ type: 'reauth.started' });
+          // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+          await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+        }).catch(() => {});
       }
       return signedIn;
     },
 
     connect(client) {
+      const gone = new AbortController();
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
           client.adoptToken(data.token);
         } else if (data?.type === 'reauth.started') {
           client.reconnectingElsewhere(true);
-          // Granted once the other tab's popup is done or its tab is gone: then this tab may try.
-          void locks?.request(`${name}:reauth`, {}, () => client.reconnectingElsewhere(false));
+          // Granted once the other tab's popup is done or its tab is gone: then this tab may try. A tab frozen with
+          // its popup open is followed for popupTimeoutMs at most: then Reconnect is offered here (and takes the lock over).
+          const following = AbortSignal.any([gone.signal, AbortSignal.timeout(options.popupTimeoutMs ?? 120_000)]);
+          void locks
+            ?.request(reauthLock, { signal: following }, () => {})
+            .catch(() => {})
+            .then(() => gone.signal.aborted || client.reconnectingElsewhere(false));
         }
       };
       const own = open();
       own?.addEventListener('message', onMessage as EventListener);
       channel = own;
       return () => {
+        gone.abort();
         own?.close();
         if (channel === own) channel = null;
       };
