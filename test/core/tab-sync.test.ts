@@ -2,56 +2,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
-import { createTabSync } from '../../src/lib/session/tab-sync.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createFakeLocks } from '../support/fake-locks.ts';
+import { createTabs } from '../support/tabs.ts';
 
 const backend = createFakeBackend();
 const server = startServer(backend);
-let undo: Array<() => void> = [];
+let tabs: ReturnType<typeof createTabs>;
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
-  undo.forEach((u) => u());
-  undo = [];
+  tabs.close();
   backend.received.length = 0;
   backend.valid.clear();
   backend.valid.add('t1');
 });
 afterAll(() => server.close());
 
-/** N tabs of one app: one token storage (localStorage), one lock manager, one BroadcastChannel name. */
+/** N connected tabs of one app (see createTabs), as the first tests wrote them. */
 function openTabs(count: number) {
-  const storage = { token: 't1' as string | null };
-  const locks = createFakeLocks();
-  const shared = new Map<string, string>(); // localStorage, as the tabs of one origin share it
-  const localStorage = { getItem: (k: string) => shared.get(k) ?? null, setItem: (k: string, v: string) => void shared.set(k, v) };
-  const meCalls: string[] = [];
-  const popups: Array<{ tab: number; resolve: (t: string) => void; reject: (e: Error) => void }> = [];
-  const name = `qs-test-${Math.random()}`;
-  const tabs = Array.from({ length: count }, (_, tab) => {
-    const sync = createTabSync(
-      {
-        validate: async ({ token, signal }) => {
-          meCalls.push(`tab ${tab}`);
-          return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
-        },
-        reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab, resolve, reject })),
-      },
-      { name, locks, storage: localStorage },
-    );
-    const client: AuthFetchClient = createAuthFetch({
-      getToken: () => storage.token,
-      setToken: (token) => (storage.token = token),
-      validate: sync.validate,
-      reauthenticate: sync.reauthenticate,
-      allowedOrigins: [API],
-    });
-    const disconnect = sync.connect(client);
-    undo.push(disconnect, client.stop);
-    return client;
-  });
-  return { tabs, storage, locks, meCalls, popups, shared };
+  tabs = createTabs();
+  return { ...tabs, tabs: Array.from({ length: count }, () => tabs.open().client) };
 }
 
 describe('many tabs, one session', () => {
