@@ -66,4 +66,13 @@ describe('many tabs, one session', () => {
     expect((await held).status).toBe(200);
     await waitFor(tabs[0]!.actor, (s) => s.matches('active'));
   });
+
+  it('validates once when three tabs expire at the same moment, though localStorage reaches the others late', async () => {
+    tabs = createTabs({ lateStorage: true });
+    const three = [tabs.open(), tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    three.forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+    expect(tabs.meCalls).toHaveLength(1);
+  });
 });

@@ -6,7 +6,7 @@ import type { TabLocks } from '../../src/lib/session/tab-sync.ts';
  * granted in order; `ifAvailable` gets null when held; an aborted waiter
  * rejects with the signal's reason; `steal` is granted at once and the
  * holder's request rejects with an AbortError while its callback runs on, as
- * the spec says. The browser tests use Chromium's own.
+ * the spec says; `query` lists what is held. The browser tests use Chromium's own.
  */
 export function createFakeLocks(): TabLocks & { held: Set<string> } {
   const held = new Set<string>();
@@ -50,5 +50,6 @@ export function createFakeLocks(): TabLocks & { held: Set<string> } {
         else run();
       });
     },
+    query: async () => ({ held: [...held].map((name) => ({ name })) }),
   };
 }

@@ -22,17 +22,36 @@ export interface Popup {
  * The tabs of one app in one process, on the fake backend: one token storage
  * (the tabs of an origin share localStorage), one lock manager (fake, or none
  * with `locks: null`), one BroadcastChannel name. Each validation asks
- * `/auth/me` and is noted in `meCalls`; each popup waits in `popups`.
+ * `/auth/me` and is noted in `meCalls`; each popup waits in `popups`. With
+ * `lateStorage`, each tab has its own copy of localStorage, which another
+ * tab's writes reach only at `propagate()`: a moment later, as in Chromium.
  *
  * @example
  * const tabs = createTabs();
  * const [a, b] = [tabs.open(), tabs.open()];
  * afterEach(tabs.close);
  */
-export function createTabs(options: { locks?: TabLocks | null; sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'> } = {}) {
+export function createTabs(
+  options: { locks?: TabLocks | null; lateStorage?: boolean; sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'> } = {},
+) {
   const storage = { token: 't1' as string | null };
   const shared = new Map<string, string>(); // localStorage, as the tabs of one origin share it
   const localStorage = { getItem: (k: string) => shared.get(k) ?? null, setItem: (k: string, v: string) => void shared.set(k, v) };
+  const copies: Array<Map<string, string>> = [];
+  const unpropagated: Array<() => void> = [];
+  /** One tab's copy of localStorage: its own writes at once, the others' at `propagate()`. */
+  const lateCopy = () => {
+    const copy = new Map(shared);
+    copies.push(copy);
+    return {
+      getItem: (k: string) => copy.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        copy.set(k, v);
+        shared.set(k, v);
+        unpropagated.push(() => copies.forEach((other) => other.set(k, v)));
+      },
+    };
+  };
   const locks = options.locks === undefined ? createFakeLocks() : (options.locks ?? undefined);
   const meCalls: string[] = [];
   const popups: Popup[] = [];
@@ -52,7 +71,7 @@ export function createTabs(options: { locks?: TabLocks | null; sync?: Omit<TabSy
         },
         reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject })),
       },
-      { ...options.sync, name, locks, storage: localStorage },
+      { ...options.sync, name, locks, storage: options.lateStorage ? lateCopy() : localStorage },
     );
     const client = createAuthFetch({
       getToken: () => storage.token,
@@ -66,5 +85,16 @@ export function createTabs(options: { locks?: TabLocks | null; sync?: Omit<TabSy
     return { index, sync, client, disconnect };
   }
 
-  return { open, storage, locks, meCalls, popups, shared, name, close: () => undo.splice(0).forEach((u) => u()) };
+  return {
+    open,
+    storage,
+    locks,
+    meCalls,
+    popups,
+    shared,
+    name,
+    /** Lets every write so far reach every tab's copy (`lateStorage`). */
+    propagate: () => unpropagated.splice(0).forEach((write) => write()),
+    close: () => undo.splice(0).forEach((u) => u()),
+  };
 }

@@ -7,6 +7,8 @@ export interface TabLocks {
     options: { ifAvailable?: boolean; steal?: boolean; signal?: AbortSignal },
     grant: (lock: unknown) => Promise<T> | T,
   ): Promise<T>;
+  /** The locks held now, by every tab of the origin. */
+  query(): Promise<{ held?: Array<{ name?: string }> }>;
 }
 
 /**

@@ -1,24 +1,11 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { createSharedAnswers } from './tab-answers.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
 export type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
 type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };
-
-/** The last validation answer, shared by the tabs: keyed by a hash, so the token itself is not written again. */
-interface Answer {
-  key: string;
-  valid: boolean;
-  at: number;
-}
-
-/** FNV-1a: enough to tell one token from another, nothing more. */
-function keyOf(token: string | null): string {
-  let hash = 0x811c9dc5;
-  for (const char of token ?? '') hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
-  return (hash >>> 0).toString(36);
-}
 
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
@@ -28,8 +15,8 @@ export interface TabSyncOptions {
   /** How long another tab's validation answer is reused. Default 5 000 ms. */
   answerTtlMs?: number;
   /**
-   * Where the tabs share the last validation answer: synchronous, so a tab
-   * that waited for the lock reads it at once. Default `localStorage`.
+   * Where the tabs share the last validation answer. Default `localStorage`. With locks the answer is also held
+   * as a lock's name, for localStorage reaches the other tabs only a moment later.
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /**
@@ -78,10 +65,10 @@ export function createTabSync(
 ): TabSync {
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
-  const ttl = options.answerTtlMs ?? 5_000;
   const lockMs = options.lockTimeoutMs ?? 3_000;
   const reauthLock = `${name}:reauth`;
   const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
+  const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000 });
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
   let channel: BroadcastChannel | null = null;
@@ -91,26 +78,17 @@ export function createTabSync(
     via?.postMessage(message);
     if (via !== channel) via?.close();
   };
-  const answerKey = `${name}:validated`;
-  const readAnswer = (): Answer | null => {
-    try {
-      return JSON.parse(storage?.getItem(answerKey) ?? 'null') as Answer | null;
-    } catch {
-      return null;
-    }
-  };
-
   return {
     async validate(args) {
       const ask = async () => {
-        const key = keyOf(args.token);
-        const known = readAnswer();
-        if (known?.key === key && Date.now() - known.at < ttl && typeof known.valid === 'boolean') return known.valid;
+        const known = await answers.read(args.token);
+        if (known !== null) return known;
         const valid = await inner.validate(args);
-        storage?.setItem(answerKey, JSON.stringify({ key, valid, at: Date.now() } satisfies Answer));
+        // Shared before the lock is released: the tab granted it next finds the answer.
+        await answers.write(args.token, valid);
         return valid;
       };
-      // Queued behind any other tab's validation; by then its answer has usually arrived.
+      // Queued behind any other tab's validation, whose answer is there once the lock is ours.
       return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask) : ask();
     },
 
