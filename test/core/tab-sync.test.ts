@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
@@ -10,6 +10,7 @@ const server = startServer(backend);
 let tabs: ReturnType<typeof createTabs>;
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
+  vi.useRealTimers();
   tabs.close();
   backend.received.length = 0;
   backend.valid.clear();
@@ -74,5 +75,28 @@ describe('many tabs, one session', () => {
     three.forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
     await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
     expect(tabs.meCalls).toHaveLength(1);
+  });
+
+  it("reuses a good token's answer for answerTtlMs, and a rejected token's whenever its 401 comes", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the answer's age only: msw, locks and the chart run on real time
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    // A 401 the backend does not confirm: the token is good, each call gets its own 401 back.
+    await first.client.authFetch(`${API}/status/401`);
+    await second.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    vi.setSystemTime(Date.now() + 5_001);
+    await second.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+
+    vi.setSystemTime(Date.now() + 5_001);
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    // A tab whose timers slept (a background tab) meets the expiry a minute later.
+    vi.setSystemTime(Date.now() + 60_000);
+    second.client.authFetch(`${API}/api/b`).catch(() => {});
+    await waitFor(second.client.actor, (s) => s.matches('needsReauth'));
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 0']);
   });
 });

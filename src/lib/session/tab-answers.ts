@@ -32,7 +32,7 @@ export interface SharedAnswers {
 
 /**
  * Validation answers shared by the tabs: in `storage` and, when there are
- * locks, as the name of a lock held for `ttl`. For localStorage reaches the
+ * locks, as the name of a lock held for `ttl` (then storage has it). For localStorage reaches the
  * other tabs a moment after it is written: in Chromium a tab granted the
  * validation lock just after the tab that answered released it read the old
  * value about one time in three, and validated again. The lock manager is the
@@ -51,8 +51,10 @@ export function createSharedAnswers(options: {
   const { ttl, locks, storage } = options;
   const storageKey = `${options.name}:validated`;
   const lockPrefix = `${options.name}:answer:`;
+  // A rejected token stays rejected (a JWT does not come back to life): its answer holds whenever the token's
+  // 401 comes, even from a tab whose timers slept. An accepted one may be revoked any time: reused for `ttl`.
   const usable = (answer: Answer | null, key: string): answer is Answer =>
-    answer?.key === key && typeof answer.valid === 'boolean' && Date.now() - answer.at < ttl;
+    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || Date.now() - answer.at < ttl);
 
   return {
     async read(token) {

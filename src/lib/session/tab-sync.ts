@@ -12,7 +12,10 @@ export interface TabSyncOptions {
   name?: string;
   /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
   locks?: TabLocks;
-  /** How long another tab's validation answer is reused. Default 5 000 ms. */
+  /**
+   * How long a tab's answer that the token is good is reused by the others. Default 5 000 ms. An answer that it
+   * is not does not expire: the backend does not take a token back once it has rejected it.
+   */
   answerTtlMs?: number;
   /**
    * Where the tabs share the last validation answer. Default `localStorage`. With locks the answer is also held
