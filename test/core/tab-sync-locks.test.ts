@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createTabs, type Tab } from '../support/tabs.ts';
+import { createTabs, unhandledDuring, type Tab } from '../support/tabs.ts';
 
 const backend = createFakeBackend();
 const server = startServer(backend);
@@ -27,26 +27,13 @@ async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Respon
   return held;
 }
 
-/** Records the process's unhandled rejections while `run` runs. */
-async function unhandledRejectionsOf(run: () => Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const listener = (reason: unknown) => void seen.push(reason);
-  process.on('unhandledRejection', listener);
-  try {
-    await run();
-  } finally {
-    process.off('unhandledRejection', listener);
-  }
-  return seen;
-}
-
 describe('tab sync locks', () => {
   it('answers a popup closed while its tab waits for the re-auth lock at once, and leaves no rejection unhandled', async () => {
     tabs = createTabs();
     const [first, second] = [tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(first, second);
 
-    const unhandled = await unhandledRejectionsOf(async () => {
+    const unhandled = await unhandledDuring(async () => {
       // Both press Reconnect before either hears of the other: the second popup opens while the first tab holds the lock.
       first.client.reconnect();
       second.client.reconnect();
@@ -95,5 +82,38 @@ describe('tab sync locks', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
     expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
+  });
+
+  it('validates while another tab has its popup open: the two locks stay apart', async () => {
+    tabs = createTabs({ sync: { lockTimeoutMs: 60_000 } }); // no take-over to hide a wait
+    const [popupTab, other] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    popupTab.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(popupTab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    popupTab.client.reconnect();
+    expect(popupTab.client.actor.getSnapshot().matches('reauthenticating')).toBe(true);
+
+    other.client.authFetch(`${API}/api/b`).catch(() => {});
+    await waitFor(other.client.actor, (s) => s.matches('needsReauth'), { timeout: 1_000 });
+    expect(tabs.popups).toHaveLength(1); // still open
+  });
+
+  it('leaves the queue for the validation lock when the session stops waiting, and sends no validation later', async () => {
+    tabs = createTabs();
+    let answer!: (valid: boolean | Promise<boolean>) => void;
+    const slow = tabs.open({ validate: () => new Promise((resolve) => (answer = resolve)) });
+    const waiting = tabs.open();
+    slow.client.authFetch(`${API}/status/401`).catch(() => {});
+    await waitFor(slow.client.actor, (s) => s.matches('validating'));
+    waiting.client.authFetch(`${API}/status/401`).catch(() => {});
+    await waitFor(waiting.client.actor, (s) => s.matches('validating'));
+
+    waiting.client.adoptToken('t1'); // a token from elsewhere: the session stops validating
+    await waitFor(waiting.client.actor, (s) => s.matches('active'));
+    answer(Promise.reject(new TypeError('Failed to fetch'))); // no answer to share: a tab still queued would ask
+    await waitFor(slow.client.actor, (s) => s.matches({ validating: 'offline' }));
+    // Granted once every request queued before it is done.
+    await tabs.locks!.request(`${tabs.name}:validate`, {}, () => {});
+    expect(tabs.meCalls).toEqual(['tab 0']);
   });
 });

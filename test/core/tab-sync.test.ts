@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createTabs } from '../support/tabs.ts';
+import { createTabs, unhandledDuring } from '../support/tabs.ts';
 
 const backend = createFakeBackend();
 const server = startServer(backend);
@@ -11,6 +11,7 @@ let tabs: ReturnType<typeof createTabs>;
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
   tabs.close();
   backend.received.length = 0;
   backend.valid.clear();
@@ -98,5 +99,87 @@ describe('many tabs, one session', () => {
     second.client.authFetch(`${API}/api/b`).catch(() => {});
     await waitFor(second.client.actor, (s) => s.matches('needsReauth'));
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 0']);
+  });
+
+  it('asks again for another token than the one answered', async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    // Someone signed in meanwhile (the tabs share the token's storage): t2 is good, its 401 is not the session's.
+    backend.valid.add('t2');
+    tabs.storage.token = 't2';
+    expect((await second.client.authFetch(`${API}/status/401`)).status).toBe(401);
+    expect(second.client.actor.getSnapshot().value).toBe('active');
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+  });
+
+  it('ignores a stored answer it cannot read, and asks', async () => {
+    tabs = createTabs({ locks: null });
+    const [first, second, third] = [tabs.open(), tabs.open(), tabs.open()];
+    await first.client.authFetch(`${API}/status/401`);
+    const key = `${tabs.name}:validated`;
+    tabs.shared.set(key, JSON.stringify({ ...JSON.parse(tabs.shared.get(key)!), valid: 'yes' }));
+    await second.client.authFetch(`${API}/status/401`);
+    tabs.shared.set(key, '{"key":');
+    await third.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 2']);
+    expect([first, second, third].map((tab) => tab.client.actor.getSnapshot().value)).toEqual(['active', 'active', 'active']);
+  });
+
+  it('ignores messages that are not a token or a popup of another tab', async () => {
+    tabs = createTabs();
+    const tab = tabs.open();
+    const views: string[] = [];
+    tab.client.actor.subscribe((s) => views.push(JSON.stringify(s.value)));
+    backend.valid.delete('t1');
+    const held = tab.client.authFetch(`${API}/api/a`);
+    await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+
+    const other = new BroadcastChannel(tabs.name);
+    const unhandled = await unhandledDuring(async () => {
+      for (const message of [{ type: 'token', token: '' }, { type: 'token', token: 42 }, { type: 'token' }, { type: 'reauth.ended' }, { type: 'bogus' }, null, 'token']) {
+        other.postMessage(message);
+      }
+      backend.valid.add('t2');
+      other.postMessage({ type: 'token', token: 't2' });
+      expect((await held).status).toBe(200);
+    });
+    other.close();
+    expect(unhandled).toEqual([]);
+    expect(tabs.stored).toEqual(['t2']);
+    expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
+  });
+
+  it('stops adopting tokens from other tabs once disconnected', async () => {
+    tabs = createTabs();
+    const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];
+    disconnected.disconnect();
+    backend.valid.delete('t1');
+    [disconnected, witness, signingIn].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all([disconnected, witness, signingIn].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
+
+    signingIn.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(witness.client.actor, (s) => s.matches('active'));
+    expect(disconnected.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+
+  it('runs without Web Locks: validates, signs in, and the other tabs adopt the token', async () => {
+    vi.stubGlobal('navigator', {}); // no navigator.locks, whatever Node this runs on
+    tabs = createTabs({ locks: null });
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    const held = [first, second].map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+    await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+
+    first.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(tabs.popups).toHaveLength(1);
+    expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t2')).toHaveLength(2);
   });
 });

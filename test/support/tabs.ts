@@ -54,6 +54,8 @@ export function createTabs(
   };
   const locks = options.locks === undefined ? createFakeLocks() : (options.locks ?? undefined);
   const meCalls: string[] = [];
+  /** Every token a tab stored, in order. */
+  const stored: string[] = [];
   const popups: Popup[] = [];
   const name = `qs-test-${Math.random()}`;
   const undo: Array<() => void> = [];
@@ -75,7 +77,10 @@ export function createTabs(
     );
     const client = createAuthFetch({
       getToken: () => storage.token,
-      setToken: (token) => (storage.token = token),
+      setToken: (token) => {
+        stored.push(token);
+        storage.token = token;
+      },
       validate: sync.validate,
       reauthenticate: sync.reauthenticate,
       allowedOrigins: [API],
@@ -90,6 +95,7 @@ export function createTabs(
     storage,
     locks,
     meCalls,
+    stored,
     popups,
     shared,
     name,
@@ -97,4 +103,25 @@ export function createTabs(
     propagate: () => unpropagated.splice(0).forEach((write) => write()),
     close: () => undo.splice(0).forEach((u) => u()),
   };
+}
+
+/**
+ * What the process reported unhandled while `run` ran: rejections nobody
+ * listened to, errors thrown from listeners (a BroadcastChannel's included).
+ *
+ * @example
+ * expect(await unhandledDuring(async () => { ... })).toEqual([]);
+ */
+export async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const note = (reason: unknown) => void seen.push(reason);
+  process.on('unhandledRejection', note);
+  process.on('uncaughtException', note);
+  try {
+    await run();
+  } finally {
+    process.off('unhandledRejection', note);
+    process.off('uncaughtException', note);
+  }
+  return seen;
 }
