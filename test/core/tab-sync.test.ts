@@ -111,7 +111,7 @@ describe('many tabs, one session', () => {
     backend.valid.add('t2');
     tabs.storage.token = 't2';
     expect((await second.client.authFetch(`${API}/status/401`)).status).toBe(401);
-    expect(second.client.actor.getSnapshot().value).toBe('active');
+    expect(second.client.actor.getSnapshot().matches('active')).toBe(true);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
   });
 
@@ -125,7 +125,7 @@ describe('many tabs, one session', () => {
     tabs.shared.set(key, '{"key":');
     await third.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 2']);
-    expect([first, second, third].map((tab) => tab.client.actor.getSnapshot().value)).toEqual(['active', 'active', 'active']);
+    expect([first, second, third].map((tab) => tab.client.actor.getSnapshot().matches('active'))).toEqual([true, true, true]);
   });
 
   it('ignores messages that are not a token or a popup of another tab', async () => {
@@ -171,6 +171,7 @@ describe('many tabs, one session', () => {
     vi.stubGlobal('navigator', {}); // no navigator.locks, whatever Node this runs on
     tabs = createTabs({ locks: null });
     const [first, second] = [tabs.open(), tabs.open()];
+    backend.received.length = 0;
     backend.valid.delete('t1');
     const held = [first, second].map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
     await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
@@ -181,5 +182,53 @@ describe('many tabs, one session', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     expect(tabs.popups).toHaveLength(1);
     expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t2')).toHaveLength(2);
+  });
+});
+
+describe('tab sync, with the session report and the notice before expiry', () => {
+  it("takes the notice's Not now to every tab: one notice for all", async () => {
+    tabs = createTabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + 90 })).toString('base64url')}.sig`;
+    const [first, second] = [tabs.open(), tabs.open()];
+    // The person used both tabs (the browser's events, as the chart hears them).
+    for (const tab of [first, second]) {
+      await waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }));
+      tab.client.actor.send({ type: 'user.active' });
+    }
+    expect([first, second].map((tab) => tab.client.actor.getSnapshot().matches({ active: 'reminding' }))).toEqual([true, true]);
+    first.sync.dismissReminder();
+    expect(first.client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(true);
+    await waitFor(second.client.actor, (s) => s.matches({ active: 'dismissed' }));
+  });
+
+  it('tells no other tab the token of a sign-in that settled after this tab signed out', async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/tab0`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    first.client.reconnect();
+    first.client.endSession(); // signed out while the popup was open
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tabs.stored).toEqual([]);
+    expect(second.client.report().entries.map((e) => e.event)).not.toContain('tab.token');
+  });
+
+  it("notes in each tab's report what it heard from the others", async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    [first, second].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
+    first.client.reconnect();
+    await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(second.client.actor, (s) => s.matches('active'));
+    const events = second.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
+    expect(events).toEqual(expect.arrayContaining(['tab.answer expired', 'tab.reauth.started', 'tab.token', 'token.adopted']));
   });
 });

@@ -1,4 +1,5 @@
 import { DEV } from './dev.ts';
+import { eitherSignal } from './either-signal.ts';
 
 /** The part of the Web Locks API we use; `navigator.locks` in browsers. */
 export interface TabLocks {
@@ -23,18 +24,31 @@ export interface TabLocks {
  * @example
  * const valid = await underLock(navigator.locks, 'app:validate', 3_000, signal, () => askBackend());
  */
-export async function underLock<T>(locks: TabLocks, name: string, boundMs: number, signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+export async function underLock<T>(
+  locks: TabLocks,
+  name: string,
+  boundMs: number,
+  signal: AbortSignal,
+  work: () => Promise<T>,
+  onTakeOver?: () => void,
+): Promise<T> {
   let running: Promise<T> | undefined;
-  const run = () => (running = work());
-  const bound = AbortSignal.timeout(boundMs);
+  const run = () => {
+    waiting.dispose();
+    return (running = work());
+  };
+  const waiting = eitherSignal([signal], boundMs);
   try {
-    return await locks.request(name, { signal: AbortSignal.any([signal, bound]) }, run);
+    return await locks.request(name, { signal: waiting.signal }, run);
   } catch (error) {
     // Granted, then taken over (or the work failed): the work's own outcome is the answer.
     if (running) return running;
-    if (signal.aborted || !bound.aborted) throw error;
+    if (signal.aborted || !waiting.signal.aborted) throw error;
+  } finally {
+    waiting.dispose();
   }
   if (DEV) console.warn(`quiet-session: another tab held the lock "${name}" for over ${boundMs} ms; taking it over.`);
+  onTakeOver?.();
   return locks.request(name, { steal: true }, run).catch((error: unknown) => {
     if (running) return running;
     throw error;

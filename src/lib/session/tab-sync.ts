@@ -1,11 +1,12 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { eitherSignal } from './either-signal.ts';
 import { createSharedAnswers } from './tab-answers.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
 export type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
-type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };
+type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' } | { type: 'reminder.dismissed' };
 
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
@@ -42,10 +43,12 @@ export interface TabSync {
   /** Wraps `reauthenticate` so that one tab at a time runs the popup, and the others know. */
   reauthenticate: AuthFetchOptions['reauthenticate'];
   /**
-   * Binds the session once it exists: adopts tokens from other tabs, follows their popups. Returns an undo;
-   * connecting again after it (React StrictMode's double mount, HMR) hears the other tabs again.
+   * Binds the session once it exists: adopts tokens from other tabs, follows their popups and the notice's
+   * "Not now". Returns an undo; connecting again after it (React StrictMode's double mount, HMR) hears the other tabs again.
    */
   connect(client: AuthFetchClient): () => void;
+  /** "Not now" on the notice before expiry, here and in every other tab: one notice for all tabs. */
+  dismissReminder(): void;
 }
 
 /**
@@ -75,6 +78,9 @@ export function createTabSync(
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
   let channel: BroadcastChannel | null = null;
+  /** The connected session: where the report's notes go. */
+  let session: AuthFetchClient | null = null;
+  const note = (event: string, detail?: string) => session?.note(event, detail);
   const post = (message: TabMessage) => {
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
     const via = channel ?? open();
@@ -85,32 +91,40 @@ export function createTabSync(
     async validate(args) {
       const ask = async () => {
         const known = await answers.read(args.token);
-        if (known !== null) return known;
+        if (known !== null) return (note('tab.answer', known ? 'valid' : 'expired'), known);
         const valid = await inner.validate(args);
         // Shared before the lock is released: the tab granted it next finds the answer.
         await answers.write(args.token, valid);
         return valid;
       };
       // Queued behind any other tab's validation, whose answer is there once the lock is ours.
-      return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask) : ask();
+      return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask, () => note('lock.validate', 'taken over')) : ask();
     },
 
     reauthenticate(args) {
       // Called synchronously from the click: the popup must open now, before any await.
-      const signedIn = inner.reauthenticate(args).then((token) => (post({ type: 'token', token }), token));
+      // Not told once the session moved on (signed out, stopped): that token is nobody's.
+      const signedIn = inner.reauthenticate(args).then((token) => (args.signal.aborted || post({ type: 'token', token }), token));
       if (locks) {
         // The lock tells the other tabs that a popup is open here, and when it is done. The popup's answer never
         // waits for it: a popup closed before the lock came is this tab's answer at once, not a rejection nobody handles.
         const settled = new AbortController();
         const over = () => settled.abort();
         signedIn.then(over, over);
-        const done = AbortSignal.any([args.signal, settled.signal]);
-        underLock(locks, reauthLock, lockMs, done, async () => {
-          if (done.aborted) return;
-          post({ type: 'reauth.started' });
-          // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
-          await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
-        }).catch(() => {});
+        const { signal: done } = eitherSignal([args.signal, settled.signal]);
+        underLock(
+          locks,
+          reauthLock,
+          lockMs,
+          done,
+          async () => {
+            if (done.aborted) return;
+            post({ type: 'reauth.started' });
+            // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+            await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+          },
+          () => note('lock.reauth', 'taken over'),
+        ).catch(() => {});
       }
       return signedIn;
     },
@@ -120,26 +134,40 @@ export function createTabSync(
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
+          note('tab.token');
           client.adoptToken(data.token);
         } else if (data?.type === 'reauth.started') {
+          note('tab.reauth.started');
           client.reconnectingElsewhere(true);
           // Granted once the other tab's popup is done or its tab is gone: then this tab may try. A tab frozen with
           // its popup open is followed for popupTimeoutMs at most: then Reconnect is offered here (and takes the lock over).
-          const following = AbortSignal.any([gone.signal, AbortSignal.timeout(options.popupTimeoutMs ?? 120_000)]);
+          const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
           void locks
-            ?.request(reauthLock, { signal: following }, () => {})
-            .catch(() => {})
-            .then(() => gone.signal.aborted || client.reconnectingElsewhere(false));
+            ?.request(reauthLock, { signal: following.signal }, () => {})
+            .catch(() => note('lock.reauth', 'followed too long'))
+            .then(() => {
+              following.dispose();
+              if (!gone.signal.aborted) client.reconnectingElsewhere(false);
+            });
+        } else if (data?.type === 'reminder.dismissed') {
+          client.dismissReminder();
         }
       };
       const own = open();
       own?.addEventListener('message', onMessage as EventListener);
       channel = own;
+      session = client;
       return () => {
         gone.abort();
         own?.close();
         if (channel === own) channel = null;
+        if (session === client) session = null;
       };
+    },
+
+    dismissReminder() {
+      session?.dismissReminder();
+      post({ type: 'reminder.dismissed' });
     },
   };
 }
