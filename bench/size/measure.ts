@@ -3,30 +3,21 @@ import { build, type Plugin } from 'vite';
 import { asProduction } from './production-env.ts';
 import { EXTERNAL, sessionLayerEntry } from './session-layer.ts';
 
-/** One module's share of the bundle. */
-export interface ModuleSize {
-  /** Path relative to the repo. */
-  file: string;
-  /** Bytes of this module in the bundle as rendered, before minification: a share, not a size. */
-  renderedBytes: number;
-}
-
-/** A bundle as a production build ships it. */
+/** A bundle as a production build ships it; `modules`: each file's bytes as rendered before minification (a share, not a size). */
 export interface BundleSize {
+  code: string;
   gzipBytes: number;
   minifiedBytes: number;
-  modules: ModuleSize[];
+  modules: Array<{ file: string; renderedBytes: number }>;
 }
 
 const ENTRY = 'virtual:quiet-session-size-entry';
 
-function virtualEntry(code: string): Plugin {
-  return {
-    name: 'quiet-session-size-entry',
-    resolveId: (id) => (id === ENTRY ? `\0${ENTRY}` : null),
-    load: (id) => (id === `\0${ENTRY}` ? code : null),
-  };
-}
+const virtualEntry = (code: string): Plugin => ({
+  name: 'quiet-session-size-entry',
+  resolveId: (id) => (id === ENTRY ? `\0${ENTRY}` : null),
+  load: (id) => (id === `\0${ENTRY}` ? code : null),
+});
 
 /**
  * Bundles the module `entryCode` with everything it imports but what
@@ -75,7 +66,7 @@ export async function measureBundle(root: string, entryCode: string, external: R
     .map(([id, info]) => ({ file: id.startsWith(root) ? id.slice(root.length + 1) : id, renderedBytes: info.renderedLength }))
     .filter((m) => m.renderedBytes > 0)
     .sort((a, b) => b.renderedBytes - a.renderedBytes);
-  return { gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
+  return { code, gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
 }
 
 /**
