@@ -101,6 +101,27 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 0']);
   });
 
+  it("does not reuse a good token's answer once the token's exp has passed, though answerTtlMs has not", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    tabs = createTabs();
+    // A token that lives 6 s, as the browser tests' backend issues them; unsigned, as the layer never checks.
+    const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: Date.now() / 1000 + 6 })).toString('base64url');
+    const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
+    const answers = [true, false];
+    const [first, second] = [tabs.open({ validate: async () => answers.shift()! }), tabs.open()];
+    const signal = new AbortController().signal;
+
+    vi.setSystemTime(Date.now() + 2_000); // the check shortly before exp
+    expect(await first.sync.validate({ token, signal })).toBe(true);
+    vi.setSystemTime(Date.now() + 1_000);
+    expect(await second.sync.validate({ token, signal })).toBe(true); // the token's life and the reuse window: one call
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    // exp, 4 s after the yes: inside answerTtlMs, yet the backend now says no (a health poll met the 401 at exp).
+    vi.setSystemTime(Date.now() + 3_000);
+    expect(await first.sync.validate({ token, signal })).toBe(false);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
   it('asks again for another token than the one answered', async () => {
     tabs = createTabs();
     const [first, second] = [tabs.open(), tabs.open()];

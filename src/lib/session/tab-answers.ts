@@ -1,4 +1,5 @@
 import type { TabLocks } from './tab-locks.ts';
+import { readTokenClaims } from './token-claims.ts';
 
 /** A validation answer as the tabs share it: keyed by a hash, so the token itself is not written again. */
 interface Answer {
@@ -12,6 +13,15 @@ function keyOf(token: string | null): string {
   let hash = 0x811c9dc5;
   for (const char of token ?? '') hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
   return (hash >>> 0).toString(36);
+}
+
+/**
+ * True once the token's `exp` has passed on this tab's clock: a yes given before then no longer holds, and
+ * reused it would let a request that met the 401 at exp replay into a second 401 that reaches its caller.
+ */
+function hasExpired(token: string | null): boolean {
+  const { exp } = readTokenClaims(token);
+  return typeof exp === 'number' && Date.now() >= exp * 1000;
 }
 
 function parse(text: string | null | undefined): Answer | null {
@@ -52,16 +62,18 @@ export function createSharedAnswers(options: {
   const storageKey = `${options.name}:validated`;
   const lockPrefix = `${options.name}:answer:`;
   // A rejected token stays rejected (a JWT does not come back to life): its answer holds whenever the token's
-  // 401 comes, even from a tab whose timers slept. An accepted one may be revoked any time: reused for `ttl`.
-  const usable = (answer: Answer | null, key: string): answer is Answer =>
-    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || Date.now() - answer.at < ttl);
+  // 401 comes, even from a tab whose timers slept. An accepted one may be revoked any time: reused for `ttl`,
+  // and never past the token's own exp.
+  const usable = (answer: Answer | null, key: string, expired: boolean): answer is Answer =>
+    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (Date.now() - answer.at < ttl && !expired));
 
   return {
     async read(token) {
       const key = keyOf(token);
       const held = locks ? ((await locks.query()).held ?? []) : [];
       const answers = [parse(storage?.getItem(storageKey)), ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null))];
-      return answers.filter((answer) => usable(answer, key)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
+      const expired = hasExpired(token);
+      return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },
     async write(token, valid) {
       const answer = JSON.stringify({ key: keyOf(token), valid, at: Date.now() } satisfies Answer);
