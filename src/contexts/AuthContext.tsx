@@ -2,6 +2,7 @@ import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
+import { pageClock, type AppClock } from '../hooks/use-now.ts';
 
 /** What `useAuth()` gives components. */
 export interface AuthContextValue {
@@ -18,6 +19,8 @@ export interface AuthContextValue {
   /** Re-runs Google sign-in for an expired session (the banner's button). Call it inside a click handler. */
   refreshSession: () => void;
   signOut: () => void;
+  /** The clock the session runs on: countdowns read it. */
+  clock: AppClock;
 }
 
 /** The React context behind `useAuth()`; null outside an `AuthProvider`. */
@@ -33,6 +36,8 @@ export interface AuthProviderProps {
   tokens: TokenStorage;
   /** Loads the profile through authFetch, so an expired session holds it rather than signing out. */
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;
+  /** The clock the session was created with (default the page's): tests pass the session's `SimulatedClock`. */
+  clock?: AppClock;
   children?: ReactNode;
 }
 
@@ -46,7 +51,7 @@ export interface AuthProviderProps {
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, children }: AuthProviderProps) {
+export function AuthProvider({ session, tokens, loadUser, clock = pageClock, children }: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
@@ -84,8 +89,9 @@ export function AuthProvider({ session, tokens, loadUser, children }: AuthProvid
         session.endSession();
         tokens.clear();
       },
+      clock,
     }),
-    [session, tokens, user, signedIn, needsReauth],
+    [session, tokens, user, signedIn, needsReauth, clock],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }
