@@ -1,15 +1,17 @@
 import { useState, type FormEvent } from 'react';
+import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
 
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
- * never cleared, not on expiry, not after generating.
+ * never cleared, not on expiry, not after generating, and a reload of the
+ * tab brings it back.
  *
  * @example
  * <GenerateForm onStarted={setLatest} />
  */
 export function GenerateForm({ onStarted }: { onStarted: (generation: Generation) => void }) {
-  const [prompt, setPrompt] = useState('');
+  const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 

@@ -3,6 +3,7 @@ import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
 import { pageClock, type AppClock } from '../hooks/use-now.ts';
+import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';
 
 /** What `useAuth()` gives components. */
 export interface AuthContextValue {
@@ -10,6 +11,8 @@ export interface AuthContextValue {
   session: AuthFetchClient;
   /** The signed-in user; the last known profile while it reloads or the session is expired. */
   user: User | null;
+  /** Who is signed in (the token's `sub`; '' when it does not say), null when nobody is. */
+  account: string | null;
   /** A token is stored: the app is shown. An expired session stays signed in; signing out in any tab signs out every tab. */
   signedIn: boolean;
   /** The backend rejected the token: held requests wait for `refreshSession()`. */
@@ -64,6 +67,8 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, chi
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
     if (!signedIn) return session.endSession();
+    // Another account's drafts are not this one's to get back. (Signed out in another tab: kept, the same account may come back.)
+    keepTabDraftsOf(account);
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
@@ -77,6 +82,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, chi
   const value = useMemo<AuthContextValue>(
     () => ({
       session,
+      account,
       user,
       signedIn,
       needsReauth,
@@ -87,11 +93,12 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, chi
         // Held requests are given up before the token goes, not a render later (the effect above
         // does it when another tab signs out).
         session.endSession();
+        keepTabDraftsOf(null);
         tokens.clear();
       },
       clock,
     }),
-    [session, tokens, user, signedIn, needsReauth, clock],
+    [session, tokens, account, user, signedIn, needsReauth, clock],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
 import { isAbortError } from '../lib/api-error.ts';
 
@@ -8,12 +9,13 @@ const pageSize = 10;
  * `/admin/batches`: a paginated table of generation batches. No retry of its
  * own: through an expired session, the page's request is held by authFetch
  * and completes after the reconnect; the rows on screen stay put meanwhile.
+ * A reload of the tab comes back to the same page.
  *
  * @example
  * <AdminBatches />
  */
 export function AdminBatches() {
-  const [page, setPage] = useState(1);
+  const [page, setPage] = useTabDraft('admin.page', 1);
   const [data, setData] = useState<BatchPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
