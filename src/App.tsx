@@ -20,9 +20,12 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
 export function App({ devPanel, ...wiring }: AppProps) {
   return (
     <AuthProvider {...wiring}>
-      <SessionExpiredBanner />
-      <SessionReminder />
-      <ConnectionNotice />
+      {/* Over the page, not in its flow: nothing the user is looking at moves when one of them shows. */}
+      <div className="session-notices">
+        <SessionExpiredBanner />
+        <SessionReminder />
+        <ConnectionNotice />
+      </div>
       <AppShell />
       {devPanel}
     </AuthProvider>
