@@ -27,10 +27,10 @@ export function SessionExpiredBanner() {
   if (view === 'hidden') return null;
 
   return (
-    <div role="alert" className="session-banner">
+    <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
       <p>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
-      <button type="button" onMouseDown={remember} onClick={refreshSession} disabled={view !== 'expired'}>
+      <button type="button" onClick={refreshSession} disabled={view !== 'expired'}>
         {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
       </button>
     </div>

@@ -29,14 +29,14 @@ export function SessionReminder() {
   const remember = useRestoreFocus(view !== 'hidden');
 
   return (
-    <div role="status" className="session-reminder">
+    <div role="status" className="session-reminder" onFocus={remember} onMouseDown={remember}>
       {view === 'reminding' ? (
         <div className="notice">
           <p>Your session ends {expiresAt === null ? 'soon' : endsIn(expiresAt - now)}</p>
-          <button type="button" onMouseDown={remember} onClick={session.reconnect}>
+          <button type="button" onClick={session.reconnect}>
             Stay signed in
           </button>
-          <button type="button" className="link-button" onMouseDown={remember} onClick={session.dismissReminder}>
+          <button type="button" className="link-button" onClick={session.dismissReminder}>
             Not now
           </button>
         </div>
@@ -45,7 +45,7 @@ export function SessionReminder() {
         <div className="notice">
           <p>Finish signing in in the Google window.</p>
           {/* A new popup, opened inside this click, for a window closed or lost behind others. */}
-          <button type="button" onMouseDown={remember} onClick={session.reconnect}>
+          <button type="button" onClick={session.reconnect}>
             Try again
           </button>
         </div>

@@ -21,6 +21,7 @@ async function renderExpiredStudio() {
       <label>
         Prompt <input />
       </label>
+      <a href="/admin/batches">Admin batches</a>
     </AuthProvider>,
   );
   const prompt = screen.getByLabelText('Prompt');
@@ -72,6 +73,21 @@ describe('SessionExpiredBanner', () => {
     expect(await credits).toEqual({ balance: 25 });
     expect(location.href).toBe(href);
     // The button went away with focus on it: focus goes back to the draft.
+    expect(document.activeElement).toBe(prompt);
+  });
+
+  it('gives focus back to the draft after a keyboard Reconnect, as after a click', async () => {
+    const { prompt, credits } = await renderExpiredStudio();
+    const button = screen.getByRole('button', { name: 'Reconnect' });
+    // Tab from the draft past a link to the button, then Enter: a keyboard click, with no mousedown before it.
+    act(() => screen.getByRole('link', { name: 'Admin batches' }).focus());
+    act(() => button.focus());
+    fireEvent.keyDown(button, { key: 'Enter' });
+    fireEvent.click(button);
+    expect(fixture.reauths).toHaveLength(1);
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(await credits).toEqual({ balance: 25 });
     expect(document.activeElement).toBe(prompt);
   });
 
