@@ -30,9 +30,12 @@ export function SessionExpiredBanner() {
     <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
       <p>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
-      <button type="button" onClick={refreshSession} disabled={view !== 'expired'}>
-        {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
-      </button>
+      {/* Another tab's popup is the way back: nothing to press here, not even a disabled button. */}
+      {view === 'elsewhere' ? null : (
+        <button type="button" onClick={refreshSession} disabled={view !== 'expired'}>
+          {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
+        </button>
+      )}
     </div>
   );
 }

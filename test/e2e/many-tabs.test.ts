@@ -94,7 +94,7 @@ describe('three tabs of the studio, in Chromium', () => {
     // The other tabs know a popup is open elsewhere and do not offer a second one.
     for (const page of [second, third]) {
       await page.getByRole('alert').filter({ hasText: 'Reconnecting in another tab…' }).waitFor();
-      expect(await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('alert').getByRole('button').count()).toBe(0);
     }
     await shot(first, 'first-tab-reconnecting');
     await shot(second, 'second-tab-waits');

@@ -105,6 +105,15 @@ describe('SessionExpiredBanner', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
   });
 
+  it('shows no button, not even a disabled one, while another tab reconnects', async () => {
+    await renderExpiredStudio();
+    act(() => fixture.client.reconnectingElsewhere(true));
+    expect(screen.getByRole('alert').textContent).toBe('Reconnecting in another tab…');
+    expect(screen.queryByRole('button')).toBeNull();
+    act(() => fixture.client.reconnectingElsewhere(false));
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+  });
+
   it('tells the user to allow pop-ups when the popup was blocked', async () => {
     await renderExpiredStudio();
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
