@@ -74,9 +74,10 @@ export function AdminBatches() {
         <button type="button" onClick={() => setPage((p) => p - 1)} disabled={loading || page <= 1}>
           Previous
         </button>
+        {/* The page whose rows are shown; the one asked for, while it loads. */}
         <span aria-live="polite">
-          Page {page} of {data?.pages ?? '…'}
-          {loading && data ? ' · loading…' : ''}
+          {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
+          {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
         <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || (data !== null && page >= data.pages)}>
           Next
