@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { stripMachineDescriptions } from './machines/strip-descriptions.ts';
+import { consentPageCoop } from './src/mocks/consent-coop-plugin.ts';
 
 export default defineConfig({
-  plugins: [react(), stripMachineDescriptions()],
+  plugins: [react(), stripMachineDescriptions(), consentPageCoop()],
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',

@@ -1,111 +1,138 @@
-import { span, type TargetCheck } from './targets.ts';
-import { STORM_IDS, type ContenderSummary } from './summarize.ts';
+import type { HeapPerHeld, PerCall } from './micro.ts';
+import type { BodiesData, HeldData, StormData } from './scenarios/types.ts';
 
-const ratio = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? '–' : `${r.toFixed(2)}×`);
-const ms = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(0)} ms`);
+export type ScenarioId = 'S3' | 'S3e' | 'S4' | 'S5';
+
+/** One scenario, one contender, one round; `data` null when the scenario itself threw. */
+export interface RoundRecord {
+  round: number;
+  scenario: ScenarioId;
+  contender: string;
+  data: StormData | HeldData | BodiesData | null;
+  failures: string[];
+}
+
+/** One target checked against one run. Missing a correctness target fails the run; a performance target is reported. */
+export type TargetCheck = { kind: 'correctness' | 'performance'; scenario: string; target: string; measured: string; met: boolean };
+
+/** The heap target: bytes per held request. */
+export const HEAP_TARGET_BYTES = 700;
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+const span = (values: number[]) => (Math.min(...values) === Math.max(...values) ? String(values[0]) : `${Math.min(...values)}–${Math.max(...values)}`);
+const us = (p: PerCall) => `${p.us.toFixed(2)} ± ${p.moeUs.toFixed(2)} µs`;
+const table = (header: string[], rows: string[][]) => [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+/** What each scenario shows of a contender's rounds: worst cases for correctness, medians for times. */
+const FIGURES = {
+  S3: (rounds: StormData[]) => ({
+    'validate / re-auth': `${span(rounds.map((d) => d.validateCalls))} / ${span(rounds.map((d) => d.reauthCalls))}`,
+    'OK (worst)': `${Math.min(...rounds.map((d) => d.ok))}/${rounds[0]!.requests}`,
+    'sent on the dead token': median(rounds.map((d) => d.staleApiRequests)).toFixed(0),
+    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
+  }),
+  S4: (rounds: HeldData[]) => ({
+    'sent while held': String(Math.max(...rounds.map((d) => d.sentWhileHeld))),
+    'OK (worst)': `${Math.min(...rounds.map((d) => d.ok))}/${rounds[0]!.held + 1}`,
+    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
+  }),
+  S5: (rounds: BodiesData[]) => ({
+    'identical (worst)': `${Math.min(...rounds.map((d) => d.identical))}/${rounds[0]!.requests}`,
+    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
+  }),
+};
+const figuresOf = (id: ScenarioId, rounds: RoundRecord['data'][]): Record<string, string> =>
+  (FIGURES[id === 'S3e' ? 'S3' : id] as (rounds: unknown[]) => Record<string, string>)(rounds);
+
+/** authFetch's correctness target in each scenario: met when no round of it failed (and, in a storm, it validated once). */
+const TARGETS: Record<ScenarioId, string> = {
+  S3: '1 validate, 1 re-auth, all OK, every round',
+  S3e: '1 validate, 1 re-auth, all OK, every round',
+  S4: '0 sent while held, 1 re-auth, all OK after reconnect',
+  S5: 'every body byte-identical, 1 re-auth',
+};
 
 /**
- * The results as one markdown table, a contender a row.
+ * authFetch's targets. Per call, "no more than the recipe" allows for
+ * tinybench's margins: met while the two 95% intervals overlap or
+ * authFetch's lies below.
  *
  * @example
- * console.log(resultsTable(summaries));
+ * const failed = checkTargets({ perCall, heap }, records).some((c) => c.kind === 'correctness' && !c.met);
  */
-export function resultsTable(summaries: readonly ContenderSummary[]): string {
-  const header = [
-    'contender',
-    'S1 time', 'S1 CPU', 'S2 time', 'S2 CPU',
-    ...STORM_IDS.flatMap((id) => [`${id} validate / re-auth`, `${id} OK (worst)`, `${id} sent with the dead token`, `${id} drain`]),
-    'S4 B/held', 'S4 sent while held', 'S4 OK (worst)', 'S4 drain',
-    'S5 bodies identical (worst)',
-  ];
-  const rows = summaries.map((s) => [
-    s.contender,
-    ratio(s.hot.S1?.wallRatio), ratio(s.hot.S1?.cpuRatio), ratio(s.hot.S2?.wallRatio), ratio(s.hot.S2?.cpuRatio),
-    ...STORM_IDS.flatMap((id) => {
-      const storm = s.storms[id];
-      if (!storm) return ['–', '–', '–', '–'];
-      return [`${span(storm.validate)} / ${span(storm.reauth)}`, `${storm.worstOk}/${storm.requests}`, storm.stale.toFixed(0), ms(storm.drainMs)];
-    }),
-    s.held ? s.held.bytesPerHeld.toFixed(0) : '–',
-    s.held ? String(s.held.maxSentWhileHeld) : '–',
-    s.held ? `${s.held.worstOk}/${s.held.total}` : '–',
-    ms(s.held?.drainMs),
-    s.bodies ? `${s.bodies.worstIdentical}/${s.bodies.requests}` : '–',
-  ]);
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+export function checkTargets({ perCall, heap }: { perCall?: PerCall[]; heap?: HeapPerHeld }, records: readonly RoundRecord[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const [subject, recipe] = ['authFetch', 'fetch + async-mutex'].map((name) => perCall?.find((p) => p.name === name));
+  if (subject && recipe) {
+    const met = subject.us - subject.moeUs <= recipe.us + recipe.moeUs;
+    checks.push({ kind: 'performance', scenario: 'per call', target: '≤ the recipe (within the margins)', measured: `${us(subject)} vs ${us(recipe)}`, met });
+  }
+  if (heap) {
+    const [bytes, theirs] = [median(heap.authFetch.bytes), median(heap['fetch + async-mutex'].bytes)];
+    const target = `≤ ${HEAP_TARGET_BYTES} B heap per held request`;
+    checks.push({ kind: 'performance', scenario: 'held', target, measured: `${bytes.toFixed(0)} B (recipe ${theirs.toFixed(0)} B)`, met: bytes <= HEAP_TARGET_BYTES });
+    const { worstOk, calls } = heap.authFetch;
+    checks.push({ kind: 'correctness', scenario: 'held', target: 'all held calls end 200 after sign-in (stub)', measured: `worst ${worstOk}/${calls}`, met: worstOk === calls });
+  }
+  for (const id of Object.keys(TARGETS) as ScenarioId[]) {
+    const mine = records.filter((r) => r.contender === 'authFetch' && r.scenario === id);
+    if (mine.length === 0) continue;
+    // A round that threw has no data, and a failure that says so.
+    const data = mine.flatMap((r) => (r.data ? [r.data] : []));
+    const failures = mine.flatMap((r) => r.failures);
+    const figures = data.length ? Object.entries(figuresOf(id, data)).filter(([name]) => name !== 'drain') : [];
+    const measured = [figures.map(([name, value]) => `${name} ${value}`).join(', '), ...failures.slice(0, 1)].join('; ');
+    const validatedOnce = !id.startsWith('S3') || data.every((d) => (d as StormData).validateCalls === 1);
+    checks.push({ kind: 'correctness', scenario: id, target: TARGETS[id], measured, met: failures.length === 0 && validatedOnce });
+  }
+  return checks;
 }
 
 /**
- * The hot path counted slice by slice, every block in (the scavenges and the
- * VM's slow moments too): the median over the slices of each slice's ratio to
- * the floor, a contender a row. Beside the targets' block-by-block figures,
- * it shows what they leave out.
+ * The micro-benchmark as a table: per call (tinybench's mean ± its 95% margin) and heap per held request (median, range).
  *
  * @example
- * console.log(wholeSlicesTable(summaries));
+ * console.log(microTable(perCall, heap));
  */
-export function wholeSlicesTable(summaries: readonly ContenderSummary[]): string {
-  const rows = summaries
-    .filter((s) => s.hot.S1 || s.hot.S2)
-    .map((s) => `| ${s.contender} | ${ratio(s.hot.S1?.sliceWallRatio)} | ${ratio(s.hot.S1?.sliceCpuRatio)} | ${ratio(s.hot.S2?.sliceWallRatio)} | ${ratio(s.hot.S2?.sliceCpuRatio)} |`);
-  return ['| whole slices | S1 time | S1 CPU | S2 time | S2 CPU |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+export function microTable(perCall: readonly PerCall[], heap?: HeapPerHeld): string {
+  const rows = perCall.map((p) => {
+    const bytes = heap?.[p.name as keyof HeapPerHeld]?.bytes.map(Math.round);
+    return [p.name, us(p), bytes ? `${median(bytes).toFixed(0)} B (${Math.min(...bytes)}–${Math.max(...bytes)})` : '–'];
+  });
+  return table(['stub fetch, no network', 'per call', 'heap per held request (median, range)'], rows);
 }
 
 /**
- * The floor's absolute figures, so that ratios can be read against something.
+ * The scenarios as a table, a contender a row.
  *
  * @example
- * console.log(floorLine(summaries[0]));
+ * console.log(scenarioTable(records, ['authFetch', 'fetch + async-mutex']));
  */
-export function floorLine(floor: ContenderSummary | undefined): string {
-  if (!floor) return '';
-  const part = (id: 'S1' | 'S2') => {
-    const hot = floor.hot[id];
-    return hot ? `${id} ${hot.usPerRequest.toFixed(0)} µs wall, ${hot.cpuUsPerRequest.toFixed(0)} µs CPU per request` : `${id} not run`;
+export function scenarioTable(records: readonly RoundRecord[], contenders: readonly string[]): string {
+  const ids = [...new Set(records.map((r) => r.scenario))];
+  const cells = (contender: string, id: ScenarioId) => {
+    const data = records.flatMap((r) => (r.contender === contender && r.scenario === id && r.data ? [r.data] : []));
+    return data.length ? figuresOf(id, data) : null;
   };
-  return `${floor.contender} (the 1.00× floor): ${part('S1')}; ${part('S2')}.`;
+  const columns = ids.flatMap((id) => {
+    const shown = contenders.map((contender) => cells(contender, id)).find(Boolean);
+    return shown ? Object.keys(shown).map((name) => [id, name] as const) : [];
+  });
+  const rows = contenders.map((contender) => [contender, ...columns.map(([id, name]) => cells(contender, id)?.[name] ?? '–')]);
+  return table(['contender', ...columns.map(([id, name]) => `${id} ${name}`)], rows);
 }
 
 /**
- * The targets as a markdown table.
+ * The targets as a table.
  *
  * @example
- * console.log(targetsTable(checkTargets(summaries, 'authFetch', anchors)));
+ * console.log(targetsTable(checks));
  */
-export function targetsTable(checks: readonly TargetCheck[], subject = 'authFetch'): string {
-  const rows = checks.map((c) => `| ${c.scenario} | ${c.target} | ${c.measured} | ${c.met ? 'met' : '**MISSED**'} |`);
-  return [`| scenario | target (${subject}) | measured | |`, '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-
-/**
- * Every correctness failure, contender by contender.
- *
- * @example
- * console.log(failureList(summaries));
- */
-export function failureList(summaries: readonly ContenderSummary[]): string {
-  return summaries
-    .map((s) => (s.failures.length === 0 ? `- ${s.contender}: no correctness failure` : [`- ${s.contender}: ${s.failures.length} failure(s)`, ...s.failures.map((f) => `  - ${f}`)].join('\n')))
-    .join('\n');
-}
-
-/**
- * One line: are the targets met, and which anchors failed how often.
- *
- * @example
- * console.log(summaryLine(checks, summaries, 'authFetch', ['fetch + async-mutex']));
- */
-export function summaryLine(
-  checks: readonly TargetCheck[],
-  summaries: readonly ContenderSummary[],
-  subject: string,
-  anchors: readonly string[],
-): string {
-  const missed = checks.filter((c) => !c.met);
-  const mine = missed.length === 0 ? `${subject}: all ${checks.length} targets met` : `${subject}: ${missed.length}/${checks.length} targets missed (${missed.map((c) => `${c.scenario} ${c.target}`).join('; ')})`;
-  const failed = summaries
-    .filter((s) => anchors.includes(s.contender))
-    .map((s) => `${s.contender} ${s.failures.length} failure(s)`);
-  return `${mine}; anchors: ${failed.join(', ')}.`;
+export function targetsTable(checks: readonly TargetCheck[]): string {
+  return table(['', 'target (authFetch)', 'measured', ''], checks.map((c) => [c.scenario, c.target, c.measured, c.met ? 'met' : c.kind === 'correctness' ? '**FAILED**' : 'missed']));
 }

@@ -1,15 +1,22 @@
 /**
- * The benchmark's backend, run in its own process (forked by `backend.ts`) so
- * that its CPU never counts as the client's. It plays the API and the
- * sign-in popup of the app on 127.0.0.1, and counts what a user cannot see:
- * validations, re-auths, and requests that arrived with a stale token.
- *
- * Control is over the IPC channel (see `BackendCommand`), never over HTTP, so
- * that no control traffic competes with the measured requests.
+ * The benchmark's backend, in its own process (forked by `backend.ts`): the API and the sign-in popup of
+ * the app on 127.0.0.1, counting what a user cannot see (validations, re-auths, requests with a stale
+ * token). Control is over IPC (`BackendCommand`), so that no control traffic competes with the requests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { emptyStats, type BackendCommand, type BackendReply, type BackendStats } from './protocol.ts';
+
+/**
+ * What the backend counted since the last `reset`: calls to `/auth/me` (validate) and `/auth/reauth`
+ * (each a sign-in popup), requests to `/api/*`, and those of them with a token it no longer accepts.
+ */
+export type BackendStats = Record<'validateCalls' | 'reauthCalls' | 'apiRequests' | 'staleApiRequests', number>;
+
+/** A command from backend.ts; `id` pairs it with its reply: a token for `issue`, the counters for `stats`, null otherwise. */
+export type BackendCommand = { id: number } & ({ type: 'issue'; lapsed?: boolean } | { type: 'expire' | 'stats' | 'reset' } | { type: 'gate'; closed: boolean });
+export type BackendReply = { id: number; result: string | BackendStats | null };
+
+const emptyStats = (): BackendStats => ({ validateCalls: 0, reauthCalls: 0, apiRequests: 0, staleApiRequests: 0 });
 
 /** Tokens the server accepts. Issued tokens stay valid until `expire` (like JWTs until their `exp`). */
 const valid = new Set<string>();
@@ -17,7 +24,7 @@ let generation = 0;
 let stats: BackendStats = emptyStats();
 let gateClosed = false;
 /** Re-auth answers parked while the gate is closed: the popup is still open. */
-let parked: Array<() => void> = [];
+const parked: Array<() => void> = [];
 
 /**
  * A JWT-shaped token (the app parses `exp` on every call). Normally an hour from its `exp`: only the
@@ -28,15 +35,9 @@ function issueToken(lapsed = false): string {
   generation += 1;
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const exp = Math.floor(Date.now() / 1000) + (lapsed ? -1 : 3600);
-  const payload = { sub: 'bench-user', gen: generation, exp };
-  const token = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(payload)}.sig${generation}`;
+  const token = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'bench-user', gen: generation, exp })}.sig${generation}`;
   if (!lapsed) valid.add(token);
   return token;
-}
-
-function bearer(request: IncomingMessage): string | null {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7) : null;
 }
 
 function send(response: ServerResponse, status: number, body: string | Buffer, type = 'application/json'): void {
@@ -44,20 +45,16 @@ function send(response: ServerResponse, status: number, body: string | Buffer, t
   response.end(body);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = request.url ?? '/';
   const body = await readBody(request);
-  const token = bearer(request);
-  const accepted = token !== null && valid.has(token);
+  const accepted = valid.has(request.headers.authorization?.replace(/^Bearer /, '') ?? '');
 
   if (path === '/auth/me') {
     stats.validateCalls += 1;
@@ -71,13 +68,11 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   if (path.startsWith('/api/')) {
     stats.apiRequests += 1;
-    if (gateClosed) stats.apiWhileGated += 1;
     if (!accepted) {
       stats.staleApiRequests += 1;
       return send(response, 401, '{"detail":"token expired"}');
     }
     if (path === '/api/echo' && request.method === 'POST') {
-      stats.echoes += 1;
       return send(response, 200, body, request.headers['content-type'] ?? 'application/octet-stream');
     }
     return send(response, 200, `{"ok":true,"gen":${generation}}`);
@@ -86,26 +81,15 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 }
 
 function run(command: BackendCommand): BackendReply['result'] {
-  switch (command.type) {
-    case 'issue':
-      return issueToken(command.lapsed);
-    case 'expire':
-      valid.clear();
-      return null;
-    case 'stats':
-      return { ...stats };
-    case 'reset':
-      stats = emptyStats();
-      return null;
-    case 'gate':
-      gateClosed = command.closed;
-      if (!gateClosed) {
-        const waiting = parked;
-        parked = [];
-        waiting.forEach((release) => release());
-      }
-      return null;
+  if (command.type === 'issue') return issueToken(command.lapsed);
+  if (command.type === 'stats') return { ...stats };
+  if (command.type === 'expire') valid.clear();
+  if (command.type === 'reset') stats = emptyStats();
+  if (command.type === 'gate') {
+    gateClosed = command.closed;
+    if (!gateClosed) parked.splice(0).forEach((release) => release());
   }
+  return null;
 }
 
 const server = createServer((request, response) => {
@@ -119,8 +103,5 @@ server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
   const { port } = server.address() as AddressInfo;
   process.send?.({ type: 'ready', origin: `http://127.0.0.1:${port}` });
 });
-process.on('message', (command: BackendCommand) => {
-  const reply: BackendReply = { id: command.id, result: run(command) };
-  process.send?.(reply);
-});
+process.on('message', (command: BackendCommand) => process.send?.({ id: command.id, result: run(command) } satisfies BackendReply));
 process.on('disconnect', () => process.exit(0));

@@ -71,6 +71,8 @@ export type SessionEvent =
    */
   | { type: 'request.held'; requests: readonly HeldRequest[] }
   | { type: 'request.aborted'; id: string }
+  /** The backend refused the current token, and nothing was held for it (a call that must not be replayed). */
+  | { type: 'token.rejected' }
   /** The banner's Reconnect or the notice's "Stay signed in": a click, so the popup may open. */
   | { type: 'reauth.requested' }
   | { type: 'reauth.startedElsewhere' }
@@ -153,6 +155,8 @@ export const sessionMachine = setup({
     replayHeldRequests: () => {},
     /** Gives up every held request: its caller gets an AuthExpiredError. */
     rejectHeldRequests: () => {},
+    /** The token could not be checked: its expiry is not checked again for a while (no loop of validations). */
+    postponeExpiryCheck: () => {},
     /** Reads when the current token expires (the token itself never enters the machine). */
     noteExpiry: assign({ expiresAt: null }),
     holdRequest: assign({
@@ -254,6 +258,7 @@ export const sessionMachine = setup({
       on: {
         // A 401, or a request whose token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
+        'token.rejected': 'validating',
         // Timers sleep in background tabs: look again when the tab is back.
         'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
@@ -306,7 +311,7 @@ export const sessionMachine = setup({
               { guard: 'isNetworkFailure', target: '#session.offline', actions: 'countValidationFailure' },
               { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: 'countValidationFailure' },
               // The backend answers but cannot say: let the requests go and settle with their own answers.
-              { target: '#session.active', actions: releaseQueue },
+              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
             ],
           },
           after: { validationTimeout: { target: '#session.offline', actions: 'countValidationFailure' } },
@@ -336,7 +341,7 @@ export const sessionMachine = setup({
             onDone: validated,
             onError: [
               { guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' },
-              { target: '#session.active', actions: releaseQueue },
+              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
             ],
           },
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
@@ -389,7 +394,7 @@ export const sessionMachine = setup({
           description: 'Asked before expiry: requests still go out with the current token while the popup is open.',
           tags: ['sending'],
           after: { untilExpiring: { guard: 'isTokenExpiring', target: 'holding' } },
-          on: { 'request.held': { target: 'holding', actions: 'holdRequest' } },
+          on: { 'request.held': { target: 'holding', actions: 'holdRequest' }, 'token.rejected': 'holding' },
         },
         holding: {
           description: 'Requests wait for the new token.',

@@ -4,7 +4,7 @@ import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
-import { createTabSync } from './lib/session/index.ts';
+import { createPopupHints, createTabSync } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
 
@@ -12,6 +12,9 @@ import './styles.css';
  * The one place that wires the app: mock backend (mock mode only), token
  * storage, the session and its authFetch, then React.
  */
+/** The dev panel, loaded on demand: only development and mock builds ever ask for it. */
+const lazyDevPanel = () => lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
+
 async function main(root: HTMLElement) {
   const reactRoot = createRoot(root);
   const render = (node: ReactNode) => reactRoot.render(<StrictMode>{node}</StrictMode>);
@@ -27,21 +30,31 @@ async function main(root: HTMLElement) {
       const { GoogleConsentPage } = await import('./mocks/GoogleConsentPage.tsx');
       return render(<GoogleConsentPage />);
     }
-    const DevPanel = lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
+    const DevPanel = lazyDevPanel();
     devPanel = (session) => (
       <Suspense fallback={null}>
         <DevPanel session={session} mock={store} />
+      </Suspense>
+    );
+  } else if (import.meta.env.DEV) {
+    // Against a real backend (npm run stack): the session's own controls, no mock knobs.
+    const DevPanel = lazyDevPanel();
+    devPanel = (session) => (
+      <Suspense fallback={null}>
+        <DevPanel session={session} />
       </Suspense>
     );
   }
   if (location.pathname === '/auth/google/callback') return render(<GoogleCallback />);
 
   const tokens = createTokenStorage();
+  // The re-auth popup's closed hint, for the banner: the chart stays in reauthenticating meanwhile.
+  const popupHints = createPopupHints();
   // Every tab shares one session: one validation for a burst of 401s, one popup at a time, tokens adopted.
   const tabs = createTabSync({
     validate: async ({ token, signal }) => (await getCurrentUser({ token, signal })) !== null,
     // Runs synchronously from the banner's click, so the popup opens during the gesture.
-    reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }),
+    reauthenticate: ({ signal }) => signInWithGooglePopup({ signal, onClosedHint: popupHints.report }),
   });
   const session = createAuthFetch({
     getToken: tokens.getToken,
@@ -58,7 +71,15 @@ async function main(root: HTMLElement) {
   tabs.connect(session);
   installAuthFetch(session);
   render(
-    <App session={session} tokens={tokens} loadUser={loadUser} devPanel={devPanel?.(session)} />,
+    <App
+      session={session}
+      tokens={tokens}
+      loadUser={loadUser}
+      popupHints={popupHints}
+      // "Not now" on the notice goes to every tab: one notice for all of them.
+      dismissReminder={tabs.dismissReminder}
+      devPanel={devPanel?.(session)}
+    />,
   );
 }
 

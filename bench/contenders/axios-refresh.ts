@@ -12,7 +12,6 @@ import type { ContenderFactory, Outcome } from './contender.ts';
  */
 export const axiosAuthRefresh: ContenderFactory = {
   name: 'axios + axios-auth-refresh',
-  handlesExpiry: true,
   create({ origin, tokens, auth }) {
     // responseType 'text' so that every contender hands the caller the same thing: the body as a string.
     const instance = axios.create({ baseURL: origin, responseType: 'text' });

@@ -1,15 +1,9 @@
-/**
- * What every contender of the benchmark looks like to a scenario: a GET, a
- * POST, and (authFetch only) a handle on the session, so that the scenario
- * can play the user who presses Reconnect.
- */
+/** What every contender of the scenarios looks like, and what they share: differences come from the wrappers alone. */
 
-/** How one call ended, as the caller saw it. */
+/** How one call ended, as the caller saw it: status 0 when it rejected (`error` says how), -1 while pending. */
 export interface Outcome {
-  /** HTTP status the caller got; 0 when the call rejected. */
   status: number;
   body: string;
-  /** The rejection's name and message, when the call rejected. */
   error?: string;
 }
 
@@ -19,53 +13,36 @@ export interface TokenStore {
   set(token: string): void;
 }
 
-/** The backend's auth endpoints, shared by every contender so that they pay the same for them. */
+/** The backend's auth endpoints: `/auth/me` (the app's getCurrentUser) and `/auth/reauth` (the sign-in popup). */
 export interface BenchAuth {
-  /** The app's getCurrentUser: `/auth/me` accepts the token (true) or answers 401 (false). */
   validate(token: string | null, signal?: AbortSignal): Promise<boolean>;
-  /** The sign-in popup's stand-in: `/auth/reauth` answers a fresh token. */
   reauthenticate(signal?: AbortSignal): Promise<string>;
 }
 
-/** The user in front of a session that waits for them (authFetch's needsReauth). */
-export interface UserAtTheBanner {
-  /** When on (the default), Reconnect is pressed as soon as the banner shows. */
-  setAutoReconnect(on: boolean): void;
-  reconnect(): void;
-  /** Requests the session holds right now. */
-  heldCount(): number;
-  /** Resolves when the banner shows with `count` requests held. */
-  whenHolding(count: number, timeoutMs: number): Promise<void>;
-}
-
+/** A GET, a POST, and for authFetch the user at the banner, whom a scenario plays. */
 export interface Contender {
   readonly name: string;
   get(path: string): Promise<Outcome>;
   post(path: string, body: string): Promise<Outcome>;
-  /** Only for contenders that wait for the user instead of refreshing on their own. */
-  readonly user?: UserAtTheBanner;
+  /** The user at the banner, for a contender that waits for them (authFetch's needsReauth). */
+  readonly user?: {
+    /** When on (the default), Reconnect is pressed as soon as the banner shows. */
+    setAutoReconnect(on: boolean): void;
+    reconnect(): void;
+    /** Resolves when the banner shows with `count` requests held. */
+    whenHolding(count: number, timeoutMs: number): Promise<void>;
+  };
   stop(): void;
 }
 
-export interface ContenderSetup {
-  origin: string;
-  tokens: TokenStore;
-  auth: BenchAuth;
-}
-
-/** Builds a fresh contender; each scenario of each round gets its own. */
+/** Builds a fresh contender: each scenario of each round gets its own. */
 export interface ContenderFactory {
   readonly name: string;
-  /** True when the contender handles an expired token at all (native fetch does not). */
-  readonly handlesExpiry: boolean;
-  create(setup: ContenderSetup): Contender;
+  create(setup: { origin: string; tokens: TokenStore; auth: BenchAuth }): Contender;
 }
 
 /**
- * Reads a fetch Response into an Outcome. Contenders chain it with `.then`
- * rather than wrapping each call in an async function, so that a held call
- * costs the library's memory, not the harness's (a suspended async frame is
- * ~0.4 KB, which S4 would otherwise charge to every contender).
+ * Reads a fetch Response into an Outcome.
  *
  * @example
  * const outcome = await fetch(url).then(readOutcome);
@@ -84,7 +61,39 @@ export async function settle(call: Promise<Outcome>): Promise<Outcome> {
   try {
     return await call;
   } catch (error) {
-    const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { status: 0, body: '', error: described };
+    return { status: 0, body: '', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
+}
+
+/**
+ * A token held in memory, standing in for the app's localStorage.
+ *
+ * @example
+ * const tokens = createTokenStore(); tokens.set(await backend.issueToken());
+ */
+export function createTokenStore(): TokenStore {
+  let token: string | null = null;
+  return { get: () => token, set: (next) => void (token = next) };
+}
+
+/**
+ * The backend's validate and re-auth calls over plain fetch, the same for every contender.
+ *
+ * @example
+ * const token = await createBenchAuth(backend.origin).reauthenticate();
+ */
+export function createBenchAuth(origin: string): BenchAuth {
+  return {
+    async validate(token, signal) {
+      const response = await fetch(`${origin}/auth/me`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal });
+      await response.arrayBuffer();
+      if (response.status !== 401 && !response.ok) throw new Error(`/auth/me answered ${response.status}`);
+      return response.ok;
+    },
+    async reauthenticate(signal) {
+      const response = await fetch(`${origin}/auth/reauth`, { method: 'POST', signal });
+      if (!response.ok) throw new Error(`/auth/reauth answered ${response.status}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+  };
 }

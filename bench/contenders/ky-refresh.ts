@@ -10,7 +10,6 @@ import { readOutcome, type ContenderFactory, type Outcome } from './contender.ts
  */
 export const kyRefresh: ContenderFactory = {
   name: 'ky + refresh hook',
-  handlesExpiry: true,
   create({ origin, tokens, auth }) {
     let refreshing: Promise<string> | null = null;
     const api = ky.create({
@@ -19,16 +18,9 @@ export const kyRefresh: ContenderFactory = {
         afterResponse: [
           async (request, _options, response) => {
             if (response.status !== 401) return;
-            refreshing ??= auth
-              .reauthenticate()
-              .then((token) => {
-                tokens.set(token);
-                return token;
-              })
-              .finally(() => {
-                refreshing = null;
-              });
+            refreshing ??= auth.reauthenticate().finally(() => (refreshing = null));
             const token = await refreshing;
+            tokens.set(token);
             request.headers.set('Authorization', `Bearer ${token}`);
             return ky(request);
           },

@@ -3,51 +3,40 @@ import { build, type Plugin } from 'vite';
 import { asProduction } from './production-env.ts';
 import { EXTERNAL, sessionLayerEntry } from './session-layer.ts';
 
-/** One module's share of the bundle. */
-export interface ModuleSize {
-  /** Path relative to the repo. */
-  file: string;
-  /** Bytes of this module in the bundle as rendered, before minification: a share, not a size. */
-  renderedBytes: number;
-}
-
-/** The session layer as a production build ships it, xstate and React excluded. */
-export interface SessionLayerSize {
+/** A bundle as a production build ships it; `modules`: each file's bytes as rendered before minification (a share, not a size). */
+export interface BundleSize {
+  code: string;
   gzipBytes: number;
   minifiedBytes: number;
-  modules: ModuleSize[];
+  modules: Array<{ file: string; renderedBytes: number }>;
 }
 
-const ENTRY = 'virtual:quiet-session-layer';
+const ENTRY = 'virtual:quiet-session-size-entry';
 
-function virtualEntry(code: string): Plugin {
-  return {
-    name: 'quiet-session-size-entry',
-    resolveId: (id) => (id === ENTRY ? `\0${ENTRY}` : null),
-    load: (id) => (id === `\0${ENTRY}` ? code : null),
-  };
-}
+const virtualEntry = (code: string): Plugin => ({
+  name: 'quiet-session-size-entry',
+  resolveId: (id) => (id === ENTRY ? `\0${ENTRY}` : null),
+  load: (id) => (id === `\0${ENTRY}` ? code : null),
+});
 
 /**
- * Builds the session layer alone, minified like the app's production build
- * (same Vite, the app's vite.config.ts and its plugins, mode production),
- * with xstate, @xstate/react and React left out, and measures the result
- * gzipped (level 9, as CDNs serve it).
+ * Bundles the module `entryCode` with everything it imports but what
+ * `external` matches, minified like the app's production build (same Vite,
+ * the app's vite.config.ts and its plugins, mode production, browser
+ * resolution), and measures it gzipped (level 9, as CDNs serve it). Every
+ * export of the entry is kept: the measure is a whole public API.
  *
  * @example
- * const size = await measureSessionLayer(process.cwd());
- * console.log(size.gzipBytes <= BUDGET_BYTES);
+ * const auth0 = await measureBundle(root, 'export * from "@auth0/auth0-spa-js";');
  */
-export async function measureSessionLayer(root: string): Promise<SessionLayerSize> {
+export async function measureBundle(root: string, entryCode: string, external: RegExp | null = null): Promise<BundleSize> {
   const conflicts: string[] = [];
   const result = await asProduction(() =>
     build({
       root,
-      // The app's own vite.config.ts: its plugins (React, and what it strips from
-      // production builds, e.g. the machine's descriptions) shape what ships.
       logLevel: 'silent',
       mode: 'production',
-      plugins: [virtualEntry(sessionLayerEntry(root))],
+      plugins: [virtualEntry(entryCode)],
       build: {
         write: false,
         minify: true,
@@ -55,10 +44,10 @@ export async function measureSessionLayer(root: string): Promise<SessionLayerSiz
         copyPublicDir: false,
         rollupOptions: {
           input: ENTRY,
-          external: (id) => EXTERNAL.test(id),
+          external: (id) => external?.test(id) ?? false,
           // An app build drops an entry's exports; here they are the point.
           preserveEntrySignatures: 'strict',
-          output: { format: 'es' },
+          output: { format: 'es', codeSplitting: false },
           // Two files exporting one name would drop it from the entry and shrink the measurement: refuse.
           onwarn: (warning) => {
             if (/CONFLICT|AMBIGUOUS/.test(warning.code ?? '')) conflicts.push(warning.message);
@@ -67,7 +56,7 @@ export async function measureSessionLayer(root: string): Promise<SessionLayerSiz
       },
     }),
   );
-  if (conflicts.length) throw new Error(`size: the session layer's files export a name twice:\n${conflicts.join('\n')}`);
+  if (conflicts.length) throw new Error(`size: the entry's modules export a name twice:\n${conflicts.join('\n')}`);
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
   const chunks = outputs.filter((o) => o.type === 'chunk');
   const code = chunks.map((chunk) => chunk.code).join('\n');
@@ -77,5 +66,16 @@ export async function measureSessionLayer(root: string): Promise<SessionLayerSiz
     .map(([id, info]) => ({ file: id.startsWith(root) ? id.slice(root.length + 1) : id, renderedBytes: info.renderedLength }))
     .filter((m) => m.renderedBytes > 0)
     .sort((a, b) => b.renderedBytes - a.renderedBytes);
-  return { gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
+  return { code, gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
+}
+
+/**
+ * The session layer's own code (the budget's measure): xstate, @xstate/react and React left out.
+ *
+ * @example
+ * const size = await measureSessionLayer(process.cwd());
+ * console.log(size.gzipBytes <= BUDGET_BYTES);
+ */
+export function measureSessionLayer(root: string): Promise<BundleSize> {
+  return measureBundle(root, sessionLayerEntry(root), EXTERNAL);
 }

@@ -1,14 +1,18 @@
+import { useAuth } from '../hooks/use-auth.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 import { getCredits } from '../lib/credits-api.ts';
 
 /**
- * The credit balance, refreshed every 15 s and whenever `refreshKey` changes.
+ * The signed-in user's credit balance, refreshed every 15 s, whenever
+ * `refreshKey` changes, and at once when another account signs in.
  *
  * @example
  * <CreditsBadge refreshKey={generations} />
  */
 export function CreditsBadge({ refreshKey }: { refreshKey: unknown }) {
-  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: refreshKey });
+  // A reconnect as someone else keeps the page: the balance on it must be theirs, not the last account's.
+  const account = useAuth().user?.id ?? null;
+  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: `${account}:${String(refreshKey)}` });
   return (
     <span className="badge" aria-live="polite">
       Credits: {data ? data.balance : '…'}

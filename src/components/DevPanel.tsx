@@ -13,22 +13,14 @@ export type MockControls = Pick<
 >;
 
 /**
- * The demo's control panel, mounted only in mock mode: expire the session on
- * the mock backend, take its network down and back, set the token lifetime,
- * watch the session's state, open the Stately Inspector.
+ * The demo's control panel, mounted in development: watch the session's
+ * state, copy its report, open the Stately Inspector; with the mock backend,
+ * also expire the session, take the network down and back, set the token lifetime.
  *
  * @example
  * <DevPanel session={client} mock={store} />
  */
-export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: MockControls }) {
-  const state = useSelector(session.actor, selectStateLabel);
-  const held = useSelector(session.actor, selectHeldCount);
-  const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
-  const [expiredAt, setExpiredAt] = useState<string | null>(null);
-  const [inspecting, setInspecting] = useState(false);
-  // Stored like the rest of the mock's state, so another tab may have turned it: follow it.
-  const [networkDown, setNetworkDown] = useState(() => mock.networkDown());
-  useEffect(() => watchMockNetwork(mock, setNetworkDown), [mock]);
+export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: MockControls }) {
   // The session's notices float above the panel: tell the page how tall it is (it wraps on narrow screens).
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -40,13 +32,30 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: Mo
       root.style.removeProperty('--dev-panel-height');
     };
   }, []);
+  return (
+    <aside className="dev-panel" aria-label={mock ? 'Mock backend' : 'Session'} ref={panel}>
+      <details open>
+        <summary>{mock ? 'Mock backend' : 'Session'}</summary>
+        <span className="dev-panel__controls">
+          {mock ? <MockBackendControls mock={mock} /> : null}
+          <SessionControls session={session} />
+        </span>
+      </details>
+    </aside>
+  );
+}
+
+/** Turns the mock backend's knobs. */
+function MockBackendControls({ mock }: { mock: MockControls }) {
+  const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
+  const [expiredAt, setExpiredAt] = useState<string | null>(null);
+  // Stored like the rest of the mock's state, so another tab may have turned it: follow it.
+  const [networkDown, setNetworkDown] = useState(() => mock.networkDown());
+  useEffect(() => watchMockNetwork(mock, setNetworkDown), [mock]);
 
   return (
-    <aside className="dev-panel" aria-label="Mock backend" ref={panel}>
-      <details open>
-        <summary>Mock backend</summary>
-        <span className="dev-panel__controls">
-          <button
+    <>
+      <button
             type="button"
             onClick={() => {
               mock.expireSessions();
@@ -80,6 +89,18 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: Mo
             />{' '}
             <span className="muted">(next sign-in)</span>
           </label>
+    </>
+  );
+}
+
+/** Shows the session's state, copies its report, opens the inspector. */
+function SessionControls({ session }: { session: AuthFetchClient }) {
+  const state = useSelector(session.actor, selectStateLabel);
+  const held = useSelector(session.actor, selectHeldCount);
+  const [inspecting, setInspecting] = useState(false);
+  const [copied, setCopied] = useState<string | null>(null);
+  return (
+    <>
           <span>
             Session: <output data-testid="session-state">{state}</output> · held: <output data-testid="held-count">{held}</output>
           </span>
@@ -93,8 +114,19 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock: Mo
           >
             {inspecting ? 'Inspector open' : 'Open Stately Inspector'}
           </button>
-        </span>
-      </details>
-    </aside>
+          <button
+            type="button"
+            onClick={() => {
+              // Readable JSON, with no token, URL, header or body in it: safe to paste into a bug report.
+              navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2)).then(
+                () => setCopied('Copied.'),
+                () => setCopied('The browser did not allow copying.'),
+              );
+            }}
+          >
+            Copy session report
+          </button>
+          {copied ? <span role="status" className="muted">{copied}</span> : null}
+    </>
   );
 }

@@ -14,18 +14,32 @@ const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
  * The one thing a user sees when the session expires: a banner with a
  * Reconnect button that runs Google sign-in in a popup. Rendered from the
  * session's actor; it never takes focus, never navigates, and goes away once
- * the session is back. Your work underneath is untouched.
+ * the session is back. Your work underneath is untouched. While the popup
+ * reads closed (closed, or cut off by Google's COOP: no telling which), it
+ * asks to finish in the Google window and offers to try again.
  *
  * @example
  * <AuthProvider {...wiring}><SessionExpiredBanner /><App /></AuthProvider>
  */
 export function SessionExpiredBanner() {
-  const { session, refreshSession } = useAuth();
+  const { session, refreshSession, popupHint } = useAuth();
   const view = useSelector(session.actor, selectBannerView);
   const problem = useSelector(session.actor, selectReauthProblem);
   const remember = useRestoreFocus(view !== 'hidden');
   if (view === 'hidden') return null;
 
+  if (view === 'reconnecting' && popupHint) {
+    return (
+      <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
+        <p>Finish signing in in the Google window.</p>
+        <p>Closed it, or cannot find it? Press Try again.</p>
+        {/* A new popup, opened inside this click; the sign-in under way goes on. */}
+        <button type="button" onClick={() => popupHint.reopen()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   return (
     <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
       <p>{headline[view]}</p>

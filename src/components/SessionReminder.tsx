@@ -22,7 +22,7 @@ function endsIn(ms: number): string {
  * <AuthProvider {...wiring}><SessionExpiredBanner /><SessionReminder /><Studio /></AuthProvider>
  */
 export function SessionReminder() {
-  const { session, clock } = useAuth();
+  const { session, clock, dismissReminder } = useAuth();
   const view = useSelector(session.actor, selectReminderView);
   const expiresAt = useSelector(session.actor, selectExpiresAt);
   const now = useNow(clock, view === 'reminding' ? 1_000 : null);
@@ -36,7 +36,7 @@ export function SessionReminder() {
           <button type="button" onClick={session.reconnect}>
             Stay signed in
           </button>
-          <button type="button" className="link-button" onClick={session.dismissReminder}>
+          <button type="button" className="link-button" onClick={dismissReminder}>
             Not now
           </button>
         </div>

@@ -4,6 +4,7 @@ import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
 import { pageClock, type AppClock } from '../hooks/use-now.ts';
 import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';
+import type { PopupClosedHint, PopupHints } from '../lib/session/index.ts';
 
 /** What `useAuth()` gives components. */
 export interface AuthContextValue {
@@ -23,9 +24,13 @@ export interface AuthContextValue {
   signedInWith: (token: string) => void;
   /** Re-runs Google sign-in for an expired session (the banner's button). Call it inside a click handler. */
   refreshSession: () => void;
+  /** The re-auth popup reads closed and no answer has come: it may be closed, or only cut off by the provider's COOP. */
+  popupHint: PopupClosedHint | null;
   signOut: () => void;
   /** The clock the session runs on: countdowns read it. */
   clock: AppClock;
+  /** The notice's "Not now", in every tab. */
+  dismissReminder: () => void;
 }
 
 /** The React context behind `useAuth()`; null outside an `AuthProvider`. */
@@ -43,8 +48,15 @@ export interface AuthProviderProps {
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;
   /** The clock the session was created with (default the page's): tests pass the session's `SimulatedClock`. */
   clock?: AppClock;
+  /** Where the re-auth popup's closed hint is reported (main.tsx gives its `report` to the popup). */
+  popupHints?: PopupHints;
+  /** The notice's "Not now": main.tsx gives tab sync's, which tells every tab (default: this tab's session only). */
+  dismissReminder?: () => void;
   children?: ReactNode;
 }
+
+/** No hints wired: never a hint. */
+const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: () => () => {} };
 
 /**
  * The React binding of the session. It never clears app state on expiry:
@@ -56,12 +68,13 @@ export interface AuthProviderProps {
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, clock = pageClock, children }: AuthProviderProps) {
+export function AuthProvider({ session, tokens, loadUser, clock = pageClock, popupHints = noHints, dismissReminder, children }: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
   const [user, setUser] = useState(tokens.getUser);
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
+  const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
   useEffect(() => {
     // The profile of who is signed in now: none when nobody is; the stored one otherwise, which is
@@ -92,6 +105,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, chi
       // Stored by the session, which tells the token storage, which tells this provider.
       signedInWith: session.adoptToken,
       refreshSession: session.reconnect,
+      popupHint,
       signOut: () => {
         // Held requests are given up before the token goes, not a render later (the effect above
         // does it when another tab signs out).
@@ -100,8 +114,9 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, chi
         tokens.clear();
       },
       clock,
+      dismissReminder: dismissReminder ?? session.dismissReminder,
     }),
-    [session, tokens, account, user, signedIn, needsReauth, clock],
+    [session, tokens, account, user, signedIn, needsReauth, popupHint, clock, dismissReminder],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

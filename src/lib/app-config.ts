@@ -52,3 +52,15 @@ export function apiUrl(path: string): string {
 export function apiOrigin(): string {
   return new URL(apiBaseUrl()).origin;
 }
+
+/**
+ * Where the mock demo's sign-in popup starts: its own consent page, which
+ * plays Google, unless `VITE_MOCK_CONSENT_URL` names another (the browser
+ * test's cross-origin provider, which sends COOP as Google's pages may).
+ *
+ * @example
+ * mockConsentUrl(); // 'http://localhost:5173/auth/google/consent'
+ */
+export function mockConsentUrl(): string {
+  return (import.meta.env.VITE_MOCK_CONSENT_URL as string | undefined) || `${globalThis.location.origin}/auth/google/consent`;
+}

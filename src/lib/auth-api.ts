@@ -5,9 +5,9 @@
  * (test/app/no-raw-token-fetch.test.ts checks the source tree).
  */
 import { authFetch } from './auth-fetch.ts';
-import { apiBaseUrl, apiUrl, mocksEnabled } from './app-config.ts';
+import { apiBaseUrl, apiUrl, mockConsentUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
-import { createSignInState, lastTokenClaims, openSignInPopup } from './session/index.ts';
+import { createSignInState, lastTokenClaims, openSignInPopup, type PopupClosedHint } from './session/index.ts';
 
 // Re-exported so that API modules import their fetch from the auth module, as the seed did.
 export { authFetch };
@@ -147,17 +147,19 @@ export async function exchangeGoogleCode(code: string, state: string, args: { si
 
 /**
  * Google sign-in in a popup, for the first sign-in and for re-auth. Opens the
- * window synchronously: call it inside the click handler.
+ * window synchronously: call it inside the click handler. `onClosedHint`
+ * hears when the popup reads closed before an answer came (see openSignInPopup).
  *
  * @example
- * createAuthFetch({ reauthenticate: ({ signal }) => signInWithGooglePopup({ signal }), ... });
+ * createAuthFetch({ reauthenticate: ({ signal }) => signInWithGooglePopup({ signal, onClosedHint: hints.report }), ... });
  */
-export function signInWithGooglePopup(args: { signal?: AbortSignal } = {}): Promise<string> {
+export function signInWithGooglePopup(
+  args: { signal?: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void } = {},
+): Promise<string> {
   const state = createSignInState();
-  const origin = globalThis.location.origin;
-  const query = new URLSearchParams({ state });
-  // With the mock backend the popup opens our own consent page, which plays Google.
-  if (mocksEnabled()) return openSignInPopup({ url: `${origin}/auth/google/consent?${query}`, state, signal: args.signal });
-  query.set('redirect_uri', `${origin}/auth/google/callback`);
-  return openSignInPopup({ url: `${apiBaseUrl()}/auth/google/login?${query}`, state, signal: args.signal });
+  // Google sends the popup back to our callback page, which hands the token over.
+  const query = new URLSearchParams({ state, redirect_uri: `${globalThis.location.origin}/auth/google/callback` });
+  // With the mock backend the popup opens a consent page that plays Google.
+  const start = mocksEnabled() ? mockConsentUrl() : `${apiBaseUrl()}/auth/google/login`;
+  return openSignInPopup({ url: `${start}?${query}`, state, signal: args.signal, onClosedHint: args.onClosedHint });
 }

@@ -4,18 +4,22 @@
  * main.tsx calls, and the layer's client and errors re-exported, so that
  * whoever read the seed finds them here.
  */
-import { type AuthFetchClient, QuietSessionError } from './session/index.ts';
+import { type AuthFetch, type AuthFetchClient, QuietSessionError } from './session/index.ts';
 
 export {
   AuthExpiredError,
   BodyNotReplayableError,
   createAuthFetch,
+  NotReplayedError,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,
   ReauthError,
+  type AuthFetch,
   type AuthFetchClient,
+  type AuthFetchInit,
   type AuthFetchOptions,
 } from './session/index.ts';
 
@@ -41,7 +45,7 @@ export function installAuthFetch(client: AuthFetchClient): () => void {
  * @example
  * const credits = await (await authFetch('/api/credits')).json();
  */
-export const authFetch: typeof fetch = (input, init) => {
+export const authFetch: AuthFetch = (input, init) => {
   if (!installed) {
     return Promise.reject(
       new QuietSessionError('authFetch was called before installAuthFetch(createAuthFetch(...)); wire it in main.tsx.'),

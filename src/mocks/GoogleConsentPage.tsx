@@ -19,7 +19,8 @@ async function authorize(account: MockAccount, state: string): Promise<string> {
  * `/auth/google/consent`: the mock backend's stand-in for Google's account
  * chooser, shown in the sign-in popup. "Continue as …" (one button per mock
  * account: choosing someone else is how a user switches accounts) gets a code
- * and goes to the app's callback page, as Google's redirect would.
+ * and goes to the app's callback page, as Google's redirect would; "Cancel"
+ * goes there with `error=access_denied`. Served with COOP (consent-coop-plugin.ts).
  *
  * @example
  * if (location.pathname === '/auth/google/consent') root.render(<GoogleConsentPage />);
@@ -39,6 +40,8 @@ export function GoogleConsentPage() {
       },
     );
   };
+
+  const cancel = () => window.location.replace(`/auth/google/callback?${new URLSearchParams({ error: 'access_denied', state })}`);
 
   return (
     <main className="popup-page consent">
@@ -66,7 +69,8 @@ export function GoogleConsentPage() {
         </button>
       ))}
       {busy ? <p className="muted">Signing in…</p> : null}
-      <button type="button" className="link-button" onClick={() => window.close()}>
+      {/* As Google does: back to the app's callback page with access_denied, which the app shows at once. */}
+      <button type="button" className="link-button" onClick={cancel} disabled={busy}>
         Cancel
       </button>
       {problem ? <p className="problem">{problem}</p> : null}

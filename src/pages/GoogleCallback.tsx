@@ -1,30 +1,34 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { exchangeGoogleCode } from '../lib/auth-api.ts';
 import { completeGoogleSignIn } from '../lib/session/index.ts';
 
+/** One completion per page load: StrictMode runs effects twice in dev, and a code is good for one exchange. */
+let completion: Promise<void> | null = null;
+
 /**
- * `/auth/google/callback`, inside the sign-in popup: hands the token to the
- * studio window and closes.
+ * `/auth/google/callback`, inside the sign-in popup: hands the token (or
+ * Google's "cancelled") to the studio window that asked for it, and closes.
  *
  * @example
  * <GoogleCallback />
  */
 export function GoogleCallback() {
-  const [problem, setProblem] = useState<string | null>(null);
-  // A Google code is good once: StrictMode's second run of the effect must not send it again.
-  const signIn = useRef<Promise<void> | null>(null);
+  const [status, setStatus] = useState('Signing you in…');
   useEffect(() => {
     let cancelled = false;
-    signIn.current ??= completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode });
-    signIn.current.then(
+    completion ??= completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode });
+    completion.then(
       () => {
-        if (!cancelled) window.close();
+        if (cancelled) return;
+        // Shown only if the browser keeps the window open.
+        setStatus('Done. You can close this window.');
+        window.close();
       },
       (error: unknown) => {
-        if (!cancelled) setProblem(error instanceof Error ? error.message : String(error));
+        if (!cancelled) setStatus(error instanceof Error ? error.message : String(error));
       },
     );
-    // StrictMode runs effects twice in dev: only the surviving run may close or report.
+    // Only the surviving run of the effect may close or report.
     return () => {
       cancelled = true;
     };
@@ -32,7 +36,7 @@ export function GoogleCallback() {
   return (
     <main className="popup-page">
       <h1>Quiet Session studio</h1>
-      <p role="status">{problem ?? 'Signing you in…'}</p>
+      <p role="status">{status}</p>
     </main>
   );
 }

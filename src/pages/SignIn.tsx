@@ -1,13 +1,14 @@
 import { useGoogleSignIn } from '../hooks/use-google-sign-in.ts';
 
 /**
- * The signed-out page: one Google button, which opens the sign-in popup.
+ * The signed-out page: one Google button, which opens the sign-in popup, and
+ * a Try again while that popup reads closed.
  *
  * @example
  * {signedIn ? <Studio /> : <SignIn />}
  */
 export function SignIn() {
-  const { signIn, signingIn, problem } = useGoogleSignIn();
+  const { signIn, signingIn, problem, hint } = useGoogleSignIn();
   return (
     <main className="sign-in">
       <h1>Quiet Session studio</h1>
@@ -15,6 +16,15 @@ export function SignIn() {
       <button type="button" className="google-button" onClick={signIn} disabled={signingIn}>
         {signingIn ? 'Signing in…' : 'Sign in with Google'}
       </button>
+      {hint ? (
+        <p role="status">
+          Finish signing in in the Google window. Closed it, or cannot find it?{' '}
+          {/* A new popup, opened inside this click; the sign-in under way goes on. */}
+          <button type="button" className="link-button" onClick={() => hint.reopen()}>
+            Try again
+          </button>
+        </p>
+      ) : null}
       {problem ? <p className="problem">{problem}</p> : null}
     </main>
   );

@@ -1,67 +1,67 @@
+/** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { resultsTable } from '../../bench/report.ts';
-import type { StormData } from '../../bench/scenarios/types.ts';
-import { summarize, type RoundRecord, type StormId } from '../../bench/summarize.ts';
-import { checkTargets } from '../../bench/targets.ts';
+import type { HeapPerHeld, PerCall } from '../../bench/micro.ts';
+import { checkTargets, scenarioTable, type RoundRecord } from '../../bench/report.ts';
+import type { HeldData, StormData } from '../../bench/scenarios/types.ts';
 
-const NAMES = ['authFetch', 'mutex', 'axios'];
+const perCall = (authFetch: [number, number], recipe: [number, number]): PerCall[] => [
+  { name: 'bare', us: 0.3, moeUs: 0.01 },
+  { name: 'fetch + async-mutex', us: recipe[0], moeUs: recipe[1] },
+  { name: 'authFetch', us: authFetch[0], moeUs: authFetch[1] },
+];
+const heap = (authFetch: number[], worstOk = 10_001): HeapPerHeld => ({
+  authFetch: { bytes: authFetch, worstOk, calls: 10_001 },
+  'fetch + async-mutex': { bytes: [760, 770, 750], worstOk: 10_001, calls: 10_001 },
+});
+const storm = (round: number, contender: string, data: Partial<StormData>, failures: string[] = []): RoundRecord => ({
+  round,
+  scenario: 'S3',
+  contender,
+  data: { requests: 1000, ok: 1000, validateCalls: 1, reauthCalls: 1, staleApiRequests: 1000, drainMs: 300, ...data },
+  failures,
+});
+const check = (checks: ReturnType<typeof checkTargets>, scenario: string) => checks.find((c) => c.scenario === scenario);
 
-/** One storm as a contender ran it; `failures` as the storm scenario would list them. */
-function storm(scenario: StormId, round: number, contender: string, data: Partial<StormData>, failures: string[] = []): RoundRecord {
-  const full: StormData = { requests: 1000, ok: 1000, validateCalls: 0, reauthCalls: 1, staleApiRequests: 1000, drainMs: 300, ...data };
-  return { round, scenario, contender, data: full, failures, stepMs: full.drainMs };
-}
-
-/** The checks of `scenario` for authFetch, with mutex and axios as the anchors. */
-function checksOf(records: RoundRecord[], scenario: StormId) {
-  return checkTargets(summarize(records, NAMES, 'native fetch'), 'authFetch', ['mutex', 'axios']).filter((c) => c.scenario === scenario);
-}
-
-describe('the storm targets of the bench (S3 revoked, S3e lapsed)', () => {
-  it('pairs our drain storm by storm with the fastest anchor that was correct, not with a faster one that lost requests', () => {
-    const records = [11, 12].flatMap((round) => [
-      storm('S3e', round, 'authFetch', { validateCalls: 1, staleApiRequests: 0, drainMs: round === 11 ? 180 : 220 }),
-      storm('S3e', round, 'mutex', { drainMs: round === 11 ? 400 : 410 }),
-      storm('S3e', round, 'axios', { ok: 1, drainMs: 100 }, ['1/1000 ended 200']),
-    ]);
-    const [correctness, drain] = checksOf(records, 'S3e');
-    expect(correctness).toMatchObject({ met: true, measured: 'validate 1, re-auth 1, worst 1000/1000' });
-    // Median of 180/400 and 220/410.
-    expect(drain!.measured).toBe('0.493× of mutex (medians 200 vs 405 ms)');
-    expect(drain!.met).toBe(true);
+describe('the targets of npm run bench', () => {
+  it('meets the per-call target while authFetch is within the margins of the recipe, and misses it beyond', () => {
+    // 0.62 − 0.03 = 0.59 ≤ 0.58 + 0.02 = 0.60: the intervals overlap.
+    expect(check(checkTargets({ perCall: perCall([0.62, 0.03], [0.58, 0.02]) }, []), 'per call')).toMatchObject({ kind: 'performance', met: true });
+    expect(check(checkTargets({ perCall: perCall([0.8, 0.03], [0.58, 0.02]) }, []), 'per call')).toMatchObject({
+      met: false,
+      measured: '0.80 ± 0.03 µs vs 0.58 ± 0.02 µs',
+    });
   });
 
-  it('misses a storm in which we asked for a second sign-in, and one in which we drained slower than the anchor', () => {
-    const records = [
-      storm('S3', 11, 'authFetch', { validateCalls: 1, drainMs: 330 }),
-      storm('S3', 11, 'mutex', { drainMs: 300 }),
-      storm('S3', 12, 'authFetch', { validateCalls: 1, reauthCalls: 2, drainMs: 320 }, ['2 re-auths (popups) for one expiry']),
-      storm('S3', 12, 'mutex', { drainMs: 300 }),
-    ];
-    const [correctness, drain] = checksOf(records, 'S3');
-    expect(correctness).toMatchObject({ met: false, measured: 'validate 1, re-auth 1–2, worst 1000/1000' });
-    expect(drain).toMatchObject({ met: false, measured: '1.083× of mutex (medians 325 vs 300 ms)' });
+  it('takes the median of the rounds for the heap per held request, against 700 B', () => {
+    const [target, answered] = checkTargets({ heap: heap([690, 1_400, 700]) }, []);
+    expect(target).toMatchObject({ kind: 'performance', met: true, measured: '700 B (recipe 760 B)' });
+    expect(answered).toMatchObject({ kind: 'correctness', met: true });
+    expect(checkTargets({ heap: heap([701, 702, 650]) }, [])[0]!.met).toBe(false);
+    expect(checkTargets({ heap: heap([600], 10_000) }, [])[1]).toMatchObject({ kind: 'correctness', met: false, measured: 'worst 10000/10001' });
   });
 
-  it('has nothing to be slower than when no anchor was correct in every storm, and says so', () => {
-    const records = [
-      storm('S3e', 11, 'authFetch', { validateCalls: 1, staleApiRequests: 0, drainMs: 250 }),
-      storm('S3e', 11, 'mutex', { reauthCalls: 2 }, ['2 re-auths (popups) for one expiry']),
-    ];
-    expect(checksOf(records, 'S3e')[1]).toMatchObject({ met: true, measured: '250 ms; no anchor was correct in every round' });
+  it('fails a storm in any round of which authFetch validated twice or failed, whatever the anchors did', () => {
+    const good = [storm(1, 'authFetch', {}), storm(2, 'authFetch', {}), storm(1, 'ky', { ok: 1 }, ['1/1000 ended 200'])];
+    expect(check(checkTargets({}, good), 'S3')).toMatchObject({ kind: 'correctness', met: true, measured: 'validate / re-auth 1 / 1, OK (worst) 1000/1000, sent on the dead token 1000' });
+    expect(check(checkTargets({}, [...good, storm(3, 'authFetch', { validateCalls: 2 })]), 'S3')!.met).toBe(false);
+    const twice = storm(3, 'authFetch', { reauthCalls: 2 }, ['2 re-auths (popups) for one expiry']);
+    expect(check(checkTargets({}, [...good, twice]), 'S3')).toMatchObject({ met: false, measured: expect.stringContaining('1 / 1–2') });
   });
 
-  it('shows each storm in its own columns of the table, with the requests sent on the dead token', () => {
-    const records = [
-      storm('S3', 11, 'authFetch', { validateCalls: 1 }),
-      storm('S3e', 11, 'authFetch', { validateCalls: 1, staleApiRequests: 0, drainMs: 150 }),
+  it('fails the held scenario on a round that threw, and says why', () => {
+    const held: HeldData = { held: 100, sentWhileHeld: 0, ok: 101, reauthCalls: 1, drainMs: 50 };
+    const records: RoundRecord[] = [
+      { round: 1, scenario: 'S4', contender: 'authFetch', data: held, failures: [] },
+      { round: 2, scenario: 'S4', contender: 'authFetch', data: null, failures: ['the scenario itself failed: boom'] },
     ];
-    const [header, , row] = resultsTable(summarize(records, ['authFetch'], 'native fetch')).split('\n');
-    const cells = (line: string) => line.split(' | ');
-    const cell = (name: string) => cells(row!)[cells(header!).indexOf(name)];
-    expect(cell('S3 sent with the dead token')).toBe('1000');
-    expect(cell('S3e sent with the dead token')).toBe('0');
-    expect(cell('S3e validate / re-auth')).toBe('1 / 1');
-    expect(cell('S3e drain')).toBe('150 ms');
+    expect(check(checkTargets({}, records), 'S4')).toMatchObject({ met: false, measured: 'sent while held 0, OK (worst) 101/101; the scenario itself failed: boom' });
+  });
+
+  it('shows every contender a row and each scenario its columns, worst cases and median drains', () => {
+    const records = [storm(1, 'authFetch', { drainMs: 100 }), storm(2, 'authFetch', { drainMs: 300 }), storm(3, 'authFetch', { drainMs: 200, ok: 999 })];
+    const [header, , mine, theirs] = scenarioTable(records, ['authFetch', 'ky']).split('\n');
+    expect(header).toBe('| contender | S3 validate / re-auth | S3 OK (worst) | S3 sent on the dead token | S3 drain |');
+    expect(mine).toBe('| authFetch | 1 / 1 | 999/1000 | 1000 | 200 ms |');
+    expect(theirs).toBe('| ky | – | – | – | – |');
   });
 });

@@ -90,6 +90,7 @@ describe('typed errors', () => {
       new errors.PopupBlockedError(),
       new errors.PopupClosedError(),
       new errors.PopupTimeoutError(120_000),
+      new errors.PopupCancelledError(),
     ];
     expect(made.map((e) => e.name)).toEqual([
       'AuthExpiredError',
@@ -97,6 +98,7 @@ describe('typed errors', () => {
       'PopupBlockedError',
       'PopupClosedError',
       'PopupTimeoutError',
+      'PopupCancelledError',
     ]);
     expect(made.every((e) => e instanceof errors.QuietSessionError)).toBe(true);
     expect(made.slice(2).every((e) => e instanceof errors.ReauthError)).toBe(true);

@@ -1,57 +1,28 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
-import { createTabSync } from '../../src/lib/session/tab-sync.ts';
 import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createFakeLocks } from '../support/fake-locks.ts';
+import { createTabs, unhandledDuring } from '../support/tabs.ts';
 
 const backend = createFakeBackend();
 const server = startServer(backend);
-let undo: Array<() => void> = [];
+let tabs: ReturnType<typeof createTabs>;
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
-  undo.forEach((u) => u());
-  undo = [];
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  tabs.close();
   backend.received.length = 0;
   backend.valid.clear();
   backend.valid.add('t1');
 });
 afterAll(() => server.close());
 
-/** N tabs of one app: one token storage (localStorage), one lock manager, one BroadcastChannel name. */
+/** N connected tabs of one app (see createTabs), as the first tests wrote them. */
 function openTabs(count: number) {
-  const storage = { token: 't1' as string | null };
-  const locks = createFakeLocks();
-  const shared = new Map<string, string>(); // localStorage, as the tabs of one origin share it
-  const localStorage = { getItem: (k: string) => shared.get(k) ?? null, setItem: (k: string, v: string) => void shared.set(k, v) };
-  const meCalls: string[] = [];
-  const popups: Array<{ tab: number; resolve: (t: string) => void; reject: (e: Error) => void }> = [];
-  const name = `qs-test-${Math.random()}`;
-  const tabs = Array.from({ length: count }, (_, tab) => {
-    const sync = createTabSync(
-      {
-        validate: async ({ token, signal }) => {
-          meCalls.push(`tab ${tab}`);
-          return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
-        },
-        reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab, resolve, reject })),
-      },
-      { name, locks, storage: localStorage },
-    );
-    const client: AuthFetchClient = createAuthFetch({
-      getToken: () => storage.token,
-      setToken: (token) => (storage.token = token),
-      validate: sync.validate,
-      reauthenticate: sync.reauthenticate,
-      allowedOrigins: [API],
-    });
-    const disconnect = sync.connect(client);
-    undo.push(disconnect, client.stop);
-    return client;
-  });
-  return { tabs, storage, locks, meCalls, popups, shared };
+  tabs = createTabs();
+  return { ...tabs, tabs: Array.from({ length: count }, () => tabs.open().client) };
 }
 
 describe('many tabs, one session', () => {
@@ -96,5 +67,189 @@ describe('many tabs, one session', () => {
     popups[1]!.resolve('t3');
     expect((await held).status).toBe(200);
     await waitFor(tabs[0]!.actor, (s) => s.matches('active'));
+  });
+
+  it('validates once when three tabs expire at the same moment, though localStorage reaches the others late', async () => {
+    tabs = createTabs({ lateStorage: true });
+    const three = [tabs.open(), tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    three.forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+    expect(tabs.meCalls).toHaveLength(1);
+  });
+
+  it("reuses a good token's answer for answerTtlMs, and a rejected token's whenever its 401 comes", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the answer's age only: msw, locks and the chart run on real time
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    // A 401 the backend does not confirm: the token is good, each call gets its own 401 back.
+    await first.client.authFetch(`${API}/status/401`);
+    await second.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    vi.setSystemTime(Date.now() + 5_001);
+    await second.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+
+    vi.setSystemTime(Date.now() + 5_001);
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    // A tab whose timers slept (a background tab) meets the expiry a minute later.
+    vi.setSystemTime(Date.now() + 60_000);
+    second.client.authFetch(`${API}/api/b`).catch(() => {});
+    await waitFor(second.client.actor, (s) => s.matches('needsReauth'));
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 0']);
+  });
+
+  it("does not reuse a good token's answer once the token's exp has passed, though answerTtlMs has not", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    tabs = createTabs();
+    // A token that lives 6 s, as the browser tests' backend issues them; unsigned, as the layer never checks.
+    const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: Date.now() / 1000 + 6 })).toString('base64url');
+    const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
+    const answers = [true, false];
+    const [first, second] = [tabs.open({ validate: async () => answers.shift()! }), tabs.open()];
+    const signal = new AbortController().signal;
+
+    vi.setSystemTime(Date.now() + 2_000); // the check shortly before exp
+    expect(await first.sync.validate({ token, signal })).toBe(true);
+    vi.setSystemTime(Date.now() + 1_000);
+    expect(await second.sync.validate({ token, signal })).toBe(true); // the token's life and the reuse window: one call
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    // exp, 4 s after the yes: inside answerTtlMs, yet the backend now says no (a health poll met the 401 at exp).
+    vi.setSystemTime(Date.now() + 3_000);
+    expect(await first.sync.validate({ token, signal })).toBe(false);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
+  it('asks again for another token than the one answered', async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    // Someone signed in meanwhile (the tabs share the token's storage): t2 is good, its 401 is not the session's.
+    backend.valid.add('t2');
+    tabs.storage.token = 't2';
+    expect((await second.client.authFetch(`${API}/status/401`)).status).toBe(401);
+    expect(second.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+  });
+
+  it('ignores a stored answer it cannot read, and asks', async () => {
+    tabs = createTabs({ locks: null });
+    const [first, second, third] = [tabs.open(), tabs.open(), tabs.open()];
+    await first.client.authFetch(`${API}/status/401`);
+    const key = `${tabs.name}:validated`;
+    tabs.shared.set(key, JSON.stringify({ ...JSON.parse(tabs.shared.get(key)!), valid: 'yes' }));
+    await second.client.authFetch(`${API}/status/401`);
+    tabs.shared.set(key, '{"key":');
+    await third.client.authFetch(`${API}/status/401`);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 2']);
+    expect([first, second, third].map((tab) => tab.client.actor.getSnapshot().matches('active'))).toEqual([true, true, true]);
+  });
+
+  it('ignores messages that are not a token or a popup of another tab', async () => {
+    tabs = createTabs();
+    const tab = tabs.open();
+    const views: string[] = [];
+    tab.client.actor.subscribe((s) => views.push(JSON.stringify(s.value)));
+    backend.valid.delete('t1');
+    const held = tab.client.authFetch(`${API}/api/a`);
+    await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+
+    const other = new BroadcastChannel(tabs.name);
+    const unhandled = await unhandledDuring(async () => {
+      for (const message of [{ type: 'token', token: '' }, { type: 'token', token: 42 }, { type: 'token' }, { type: 'reauth.ended' }, { type: 'bogus' }, null, 'token']) {
+        other.postMessage(message);
+      }
+      backend.valid.add('t2');
+      other.postMessage({ type: 'token', token: 't2' });
+      expect((await held).status).toBe(200);
+    });
+    other.close();
+    expect(unhandled).toEqual([]);
+    expect(tabs.stored).toEqual(['t2']);
+    expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
+  });
+
+  it('stops adopting tokens from other tabs once disconnected', async () => {
+    tabs = createTabs();
+    const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];
+    disconnected.disconnect();
+    backend.valid.delete('t1');
+    [disconnected, witness, signingIn].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all([disconnected, witness, signingIn].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
+
+    signingIn.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(witness.client.actor, (s) => s.matches('active'));
+    expect(disconnected.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+
+  it('runs without Web Locks: validates, signs in, and the other tabs adopt the token', async () => {
+    vi.stubGlobal('navigator', {}); // no navigator.locks, whatever Node this runs on
+    tabs = createTabs({ locks: null });
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.received.length = 0;
+    backend.valid.delete('t1');
+    const held = [first, second].map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+    await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+
+    first.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(tabs.popups).toHaveLength(1);
+    expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t2')).toHaveLength(2);
+  });
+});
+
+describe('tab sync, with the session report and the notice before expiry', () => {
+  it("takes the notice's Not now to every tab: one notice for all", async () => {
+    tabs = createTabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + 90 })).toString('base64url')}.sig`;
+    const [first, second] = [tabs.open(), tabs.open()];
+    // The person used both tabs (the browser's events, as the chart hears them).
+    for (const tab of [first, second]) {
+      await waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }));
+      tab.client.actor.send({ type: 'user.active' });
+    }
+    expect([first, second].map((tab) => tab.client.actor.getSnapshot().matches({ active: 'reminding' }))).toEqual([true, true]);
+    first.sync.dismissReminder();
+    expect(first.client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(true);
+    await waitFor(second.client.actor, (s) => s.matches({ active: 'dismissed' }));
+  });
+
+  it('tells no other tab the token of a sign-in that settled after this tab signed out', async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/tab0`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+    first.client.reconnect();
+    first.client.endSession(); // signed out while the popup was open
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tabs.stored).toEqual([]);
+    expect(second.client.report().entries.map((e) => e.event)).not.toContain('tab.token');
+  });
+
+  it("notes in each tab's report what it heard from the others", async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    [first, second].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
+    first.client.reconnect();
+    await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(second.client.actor, (s) => s.matches('active'));
+    const events = second.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
+    expect(events).toEqual(expect.arrayContaining(['tab.answer expired', 'tab.reauth.started', 'tab.token', 'token.adopted']));
   });
 });

@@ -39,7 +39,7 @@ describe('npm run dev', () => {
     await banner.getByRole('button', { name: 'Reconnect' }).click();
     await continueInPopup(await popupOpened);
     await banner.waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent === 'active');
+    await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active.'));
     expect(await page.locator('.problem').count()).toBe(0);
 
     // The dev panel loads @statelyai/inspect on demand and opens the inspector window

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { completeGoogleSignIn } from '../../src/lib/session/sign-in-callback.ts';
 import { openSignInPopup, type PopupHost } from '../../src/lib/session/sign-in-popup.ts';
-import { isTokenMessage, tokenMessageType } from '../../src/lib/session/popup-message.ts';
+import { errorMessageType, isErrorMessage, isTokenMessage, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { fuzzRuns } from '../support/fuzz-settings.ts';
+import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
 /**
  * The opener accepts the sign-in popup's token only from its own origin, from
@@ -93,6 +94,39 @@ describe('the sign-in popup message handler', () => {
         const cloned = structuredClone(value);
         expect(isTokenMessage(cloned, state)).toBe(hasTheExpectedShape(cloned));
         expect(isTokenMessage(cloned, 'another-sign-in')).toBe(false);
+      }),
+      { numRuns: fuzzRuns },
+    );
+  });
+});
+
+describe('the sign-in channel (the callback page has no opener)', () => {
+  const code = fc.stringMatching(/^[a-z][a-z0-9_]{0,20}$/);
+  const errorValid = code.map((error) => ({ type: errorMessageType, state, error }));
+  const errorNearMiss = fc.oneof(
+    fc.record({ type: fc.constant(errorMessageType), state: fc.constantFrom('', 'other-sign-in'), error: code }),
+    fc.record({ type: fc.constant(errorMessageType), state: fc.constant(state), error: fc.string().filter((e) => !/^[a-z][a-z0-9_]{0,63}$/.test(e)) }),
+    fc.record({ type: fc.constant(errorMessageType), state: fc.constant(state), error: code, error_description: fc.string() }),
+  );
+  const channelData = fc.oneof(data, { weight: 2, arbitrary: errorValid }, { weight: 2, arbitrary: errorNearMiss });
+  const isRightError = (value: unknown) => isErrorMessage(value, state);
+
+  it('settles on the first right token or error message and ignores every other message, on the channel as on the window', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(channelData, { maxLength: 12 }), async (messages) => {
+        const bus = createChannelBus();
+        const opener = createOpenerWindow(bus, appOrigin);
+        const controller = new AbortController();
+        const pending = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host: opener.host, signal: controller.signal });
+        messages.forEach((m) => bus.post(signInChannelName(state), m));
+        const first = messages.find((m) => hasTheExpectedShape(m) || isRightError(m));
+        const unaccepted = new Error('no message was accepted');
+        controller.abort(unaccepted);
+        const outcome = await pending.then((token) => ({ token }), (error: unknown) => ({ error: (error as Error).name }));
+        if (!first) expect(outcome).toEqual({ error: 'Error' });
+        else if (hasTheExpectedShape(first)) expect(outcome).toEqual({ token: (first as { token: string }).token });
+        else expect(outcome).toEqual({ error: (first as { error: string }).error === 'access_denied' ? 'PopupCancelledError' : 'ReauthError' });
+        expect([bus.openChannels(), opener.windowListeners()]).toEqual([[], 0]);
       }),
       { numRuns: fuzzRuns },
     );

@@ -14,9 +14,9 @@ const jwt = (expMs: number, sub = 'ada') =>
  * A session on a simulated clock, in front of a backend whose own clock is `skewMs` behind this tab's
  * (positive: the tab is fast). The backend accepts a token until its `exp` on its clock, plus `leewayMs`.
  */
-function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean } & Partial<AuthFetchOptions>) {
+function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean; clock?: { now(): number } } & Partial<AuthFetchOptions>) {
   const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
-  const clock = new SimulatedClock();
+  const clock = (options.clock ?? new SimulatedClock()) as SimulatedClock;
   const backendNow = () => clock.now() - skewMs;
   let token = jwt(expMs);
   const accepts = (t: string | null) => t !== null && JSON.parse(atob(t.split('.')[1]!)).exp * 1000 + leewayMs > backendNow();
@@ -29,7 +29,7 @@ function session(options: { expMs: number; skewMs?: number; leewayMs?: number; a
     reauthenticate: async () => jwt(backendNow() + 3_600_000),
     allowedOrigins: [API],
     expiryLeadMs: lead,
-    clock,
+    clock: clock as AuthFetchOptions['clock'],
     fetch: async (_input, init) => {
       const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? null;
       sent.push({ at: clock.now(), accepted: accepts(bearer) });
@@ -157,5 +157,62 @@ describe('expiry', () => {
     await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow('storage is gone');
     window.removeEventListener('error', onError);
     expect(uncaught).toEqual([]);
+  });
+});
+
+describe('expiry, when the backend cannot say', () => {
+  it('asks about an expiring token once a lead window while the validation keeps answering with a server error, not in a loop', async () => {
+    const { client, clock, validate } = session({ expMs: 3_600_000, limits: { validationRetries: 1, validationBackoffMs: 1_000 } });
+    validate.mockImplementation(async () => {
+      throw new Error('Checking the session failed (503).');
+    });
+    clock.increment(3_600_000 - lead); // the lead window: the timer asks, twice (one retry), then lets go
+    for (let second = 0; second < 30; second++) {
+      clock.increment(1_000);
+      await settle();
+    }
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(validate).toHaveBeenCalledTimes(2);
+    clock.increment(lead); // a lead window later, it asks again
+    await settle();
+    expect(validate).toHaveBeenCalledTimes(3);
+  });
+});
+
+describe('expiry, when timers sleep', () => {
+  /** A clock whose timers never fire, as a background tab's or a sleeping laptop's may not. */
+  const sleepingClock = () => {
+    let now = 0;
+    return { now: () => now, advance: (ms: number) => (now += ms), setTimeout: () => 0, clearTimeout: () => {} };
+  };
+
+  it('reads the clock on each call in a hidden page: past the lead a call is held and validated, never sent', async () => {
+    const clock = sleepingClock();
+    const { client, validate, sent } = session({ expMs: 120_000, clock: clock as never });
+    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    try {
+      clock.advance(130_000); // past exp; the timer never fired
+      const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+      await waitFor(client.actor, (s) => s.matches('needsReauth'));
+      expect(sent).toEqual([]);
+      expect(validate).toHaveBeenCalledTimes(1);
+      client.stop();
+      await call;
+    } finally {
+      Object.defineProperty(document, 'hidden', { value: false, configurable: true });
+    }
+  });
+
+  it('reads the clock for a token the timer was not set for', async () => {
+    const clock = sleepingClock();
+    const { client, validate, sent, setToken } = session({ expMs: 3_600_000, clock: clock as never });
+    setToken(jwt(10_000)); // stored under the tab, without an event
+    clock.advance(20_000);
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(sent).toEqual([]);
+    expect(validate).toHaveBeenCalledTimes(1);
+    client.stop();
+    await call;
   });
 });

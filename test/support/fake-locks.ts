@@ -4,27 +4,34 @@ import type { TabLocks } from '../../src/lib/session/tab-sync.ts';
  * An exclusive Web Locks manager for one process, shared by the "tabs" of a
  * test (Node 20 has BroadcastChannel but no navigator.locks). Requests are
  * granted in order; `ifAvailable` gets null when held; an aborted waiter
- * rejects with the signal's reason. The browser tests use Chromium's own.
+ * rejects with the signal's reason; `steal` is granted at once and the
+ * holder's request rejects with an AbortError while its callback runs on, as
+ * the spec says; `query` lists what is held. The browser tests use Chromium's own.
  */
 export function createFakeLocks(): TabLocks & { held: Set<string> } {
   const held = new Set<string>();
+  /** Per name, the current holder's way to be told it was stolen from. */
+  const holders = new Map<string, { stolen: () => void }>();
   const waiting = new Map<string, Array<() => void>>();
   const release = (name: string) => {
-    const next = waiting.get(name)?.shift();
-    if (next) next();
-    else held.delete(name);
+    holders.delete(name);
+    held.delete(name);
+    waiting.get(name)?.shift()?.();
   };
   return {
     held,
     request(name, options, grant) {
-      if (options.ifAvailable && held.has(name)) return Promise.resolve(grant(null));
       return new Promise((resolve, reject) => {
         const run = () => {
           options.signal?.removeEventListener('abort', abort);
+          const holder = { stolen: () => reject(new DOMException("Lock broken by another request with the 'steal' option.", 'AbortError')) };
+          holders.set(name, holder);
+          held.add(name);
           Promise.resolve()
             .then(() => grant({ name }))
             .then(resolve, reject)
-            .finally(() => release(name));
+            // Stolen from: the lock is someone else's now, not ours to release.
+            .finally(() => holders.get(name) === holder && release(name));
         };
         const abort = () => {
           const queue = waiting.get(name) ?? [];
@@ -33,13 +40,16 @@ export function createFakeLocks(): TabLocks & { held: Set<string> } {
           reject(options.signal!.reason);
         };
         if (options.signal?.aborted) return reject(options.signal.reason);
+        if (options.steal) {
+          holders.get(name)?.stolen();
+          return run();
+        }
+        if (options.ifAvailable && held.has(name)) return void Promise.resolve().then(() => grant(null)).then(resolve, reject);
         options.signal?.addEventListener('abort', abort, { once: true });
         if (held.has(name)) waiting.set(name, [...(waiting.get(name) ?? []), run]);
-        else {
-          held.add(name);
-          run();
-        }
+        else run();
       });
     },
+    query: async () => ({ held: [...held].map((name) => ({ name })) }),
   };
 }

@@ -2,21 +2,22 @@ import { assign, createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import { sessionMachine, type HeldRequest } from '../../../machines/session.machine.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
-import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
+import { AuthExpiredError, NotReplayedError, QuietSessionError, ReauthError } from './errors.ts';
 import { createHoldRegistry } from './hold-registry.ts';
-import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetchOptions } from './options.ts';
+import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { createServerClock } from './server-clock.ts';
+import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
 import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 import { urlSummary } from './url-summary.ts';
 
-export type { AuthFetchOptions } from './options.ts';
+export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 
 /** One session: its fetch, its actor, and what the banner and the app can ask of it. */
 export interface AuthFetchClient {
-  /** A drop-in `fetch`; works when taken off the client. */
-  authFetch: typeof fetch;
+  /** A drop-in `fetch` (plus `replay: false` for calls that must not be sent twice); works when taken off the client. */
+  authFetch: AuthFetch;
   /** The running session statechart. */
   actor: ActorRefFrom<typeof sessionMachine>;
   /**
@@ -40,6 +41,13 @@ export interface AuthFetchClient {
   reconnectingElsewhere: (reconnecting: boolean) => void;
   /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
   stop: () => void;
+  /**
+   * What the session did lately (its last few hundred events, validations, popups, tab-sync notes), ready for
+   * JSON.stringify: for a bug report or the dev panel. Never a token, a URL, a header value or a body.
+   */
+  report: () => SessionReport;
+  /** Adds a line to the report (tab sync's messages and lock waits, or your own adapter's): words, never secrets. */
+  note: (event: string, detail?: string) => void;
 }
 
 type SessionActor = ActorRefFrom<typeof sessionMachine>;
@@ -51,6 +59,17 @@ const activeWithinMs = 5 * 60_000;
 
 function requestUrl(input: RequestInfo | URL): URL {
   return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
+}
+
+/**
+ * `input` itself when it is an absolute URL under an allowed origin (`https://api.test/…`), else null: most calls,
+ * and no URL to parse for them. The origin ends at the `/`, `?` or `#` after it, so nothing after can change it.
+ */
+function underAllowedOrigin(input: string, allowed: readonly string[]): string | null {
+  for (const origin of allowed) {
+    if (input.startsWith(origin) && '/?#'.includes(input[origin.length] ?? '/')) return input;
+  }
+  return null;
 }
 
 /**
@@ -94,10 +113,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       return null;
     }
   };
+  /**
+   * The token the chart's expiry timer is set for. While the page is shown its timers run on time, so a call
+   * with this token need not read the clock (which costs more than the rest of the healthy path on some machines).
+   */
+  let timedToken: string | null | undefined;
+  /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
+  const mustValidate = (token: string | null) =>
+    ((token !== timedToken || (globalThis as { document?: { hidden?: boolean } }).document?.hidden === true) && expiry.isExpiring(token)) ||
+    !isHeaderSafe(token);
   /** Signals handed to validate and reauthenticate: a call made with one waits on itself, so authFetch refuses it. */
   const ownSignals = new WeakSet<AbortSignal>();
   /** True while validate runs its synchronous part: a call to authFetch from there is its own. */
   let insideValidate = false;
+
+  const report = createSessionReport({ now: localNow });
 
   const held = createHoldRegistry({
     announceNow: () => snapshot().hasTag('sending'),
@@ -141,6 +171,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       actions: {
         replayHeldRequests: () => held.releaseAll(),
         rejectHeldRequests: () => held.rejectAll(notSentError),
+        // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
+        postponeExpiryCheck: () => expiry.vouch(currentToken()),
         noteExpiry: assign({
           expiresAt: () => {
             const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
@@ -154,11 +186,20 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
       },
       delays: {
-        untilExpiring: () => clampDelay(expiry.msUntilExpiring(currentToken())),
+        untilExpiring: () => clampDelay(expiry.msUntilExpiring((timedToken = currentToken()))),
         untilReminder: () => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs)),
       },
     }),
-    { input: chartInput(options), ...(options.clock && { clock: options.clock }) },
+    {
+      input: chartInput(options),
+      ...(options.clock && { clock: options.clock }),
+      // The chart's own events fill the report: nothing runs per request while the session is healthy.
+      inspect: (inspection) => {
+        if (inspection.type === '@xstate.snapshot' && inspection.actorRef.sessionId === inspection.rootId) {
+          report.transition(inspection.event, inspection.snapshot as never);
+        }
+      },
+    },
   );
   actor.start();
 
@@ -197,27 +238,37 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const answerUnlessRenewed = (held: { template: RequestTemplate; token: string; response: Response }) =>
     options.getToken() === held.token ? Promise.resolve(held.response) : replay(held.template);
 
+  /** fetch rejected (its TypeError: the network failed): calls made from now on wait for it. This one may have reached the backend: it rejects. */
+  const networkFailed = (error: unknown): never => {
+    if (error instanceof TypeError && !isOver()) actor!.send({ type: 'network.offline' });
+    throw error;
+  };
+
   /**
    * Sends with the current token; on a 401 that is the session's, holds the request for its one replay.
    * `token`: the one authFetch has just read for this call, in the same turn (a held call reads it when let go).
    */
-  async function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetchNow()(...template.next(token));
-    } catch (error) {
-      // The network failed (fetch's TypeError): calls made from now on wait for it. This one may have reached the backend: it rejects.
-      if (error instanceof TypeError && !isOver()) actor!.send({ type: 'network.offline' });
-      throw error;
-    }
-    serverClock.observe(response);
+  function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
+    // A then, not an async function: one promise less on every call.
+    return fetchNow()(...template.next(token)).then((response) => answered(template, token, response), networkFailed);
+  }
+
+  /** What the caller gets for `response`: itself, or, for a 401 that is the session's, a hold for the replay. */
+  function answered(template: RequestTemplate, token: string | null, response: Response): Response | Promise<Response> {
+    const unauthorized = response.status === 401;
+    serverClock.observe(response, unauthorized);
     // Without a token there is no session to restore: a 401 is the caller's answer.
-    if (response.status !== 401 || token === null) return response;
+    if (!unauthorized || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
     // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
     // with the next user's token.
     if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
+    if (!template.replay) {
+      // Not sent again, by the caller's wish; the session still checks the token the backend refused.
+      if (options.getToken() === token) actor!.send({ type: 'token.rejected' });
+      throw new NotReplayedError(template.method, response.url || requestUrl(template.input).href, response);
+    }
     // The token changed while this request was out: it simply used an old one.
     if (options.getToken() !== token) return replay(template);
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
@@ -226,21 +277,37 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 
   // Not async itself: a held call then costs one promise and one callback, not a suspended function
   // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
-  function authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
     try {
-      if (isOver()) throw notSentError();
-      // Other origins never see the token nor our 401 handling: hand them over untouched.
-      const url = requestUrl(input);
-      if (!allowedOriginsNow(options).includes(url.origin)) return fetchNow()(input, init);
-      if (insideValidate || (init?.signal && ownSignals.has(init.signal))) throw calledFromOwnCallback();
-      // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
-      input = input instanceof Request ? input : url.href;
-      const token = options.getToken();
       const state = snapshot();
-      const template = createRequestTemplate(input, init, claims(token).sub, state.context.endedSessions);
+      if (state.status !== 'active') throw notSentError();
+      // Other origins never see the token nor our 401 handling: hand them over untouched.
+      const allowed = allowedOriginsNow(options);
+      let target: Request | string | null = typeof input === 'string' ? underAllowedOrigin(input, allowed) : null;
+      if (target === null) {
+        const url = requestUrl(input);
+        if (!allowed.includes(url.origin)) return fetchNow()(input, init);
+        // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
+        target = input instanceof Request ? input : url.href;
+      }
+      if (insideValidate || (init?.signal && ownSignals.has(init.signal))) throw calledFromOwnCallback();
+      const token = options.getToken();
+      const account = claims(token).sub;
+      const session = state.context.endedSessions;
+      // The hot path: a URL and nothing else (most GETs) in a good session. Nothing to keep before the send: a 401
+      // gets its template from the same two values.
+      if (init === undefined && typeof target === 'string' && state.hasTag('sending') && !mustValidate(token)) {
+        const url = target;
+        return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then((response) => {
+          if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
+          serverClock.observe(response);
+          return response;
+        }, networkFailed);
+      }
+      const template = createRequestTemplate(target, init, account, session);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session holds, or when the token is known to be expiring (then the chart validates first).
-      if (!state.hasTag('sending') || expiry.isExpiring(token) || !isHeaderSafe(token)) return hold('unsent', template, send, template);
+      if (!state.hasTag('sending') || mustValidate(token)) return hold('unsent', template, send, template);
       return send(template, token);
     } catch (error) {
       return Promise.reject(error);
@@ -263,6 +330,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     reconnectingElsewhere: (reconnecting) => actor!.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => actor!.send({ type: 'session.stopped' }),
+    report: () => {
+      const { value, context } = snapshot();
+      return {
+        format: 'quiet-session-report/1',
+        createdAt: new Date(localNow()).toISOString(),
+        state: stateLabel(value),
+        held: context.queue.length,
+        clockOffsetMs: context.clockOffsetMs,
+        expiresAt: context.expiresAt === null ? null : new Date(context.expiresAt).toISOString(),
+        limits: context.limits,
+        lastReauthError: context.lastReauthError?.name ?? null,
+        entries: report.entries(),
+      };
+    },
+    note: report.note,
   };
 }
 

@@ -54,6 +54,23 @@ export class BodyNotReplayableError extends QuietSessionError {
 }
 
 /**
+ * A call made with `replay: false` was answered 401: it was not sent again. Nothing else was sent;
+ * once the session is back (the banner's Reconnect), the app may send it again if the user wants.
+ *
+ * @example
+ * try { await authFetch('/api/pay', { method: 'POST', body, replay: false }); } catch (e) { if (e instanceof NotReplayedError) askToRetry(); }
+ */
+export class NotReplayedError extends QuietSessionError {
+  override name = 'NotReplayedError';
+  /** The 401 it got. */
+  readonly response: Response;
+  constructor(method: string, url: string, response: Response) {
+    super(`${method} ${urlSummary(url)} was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.`);
+    this.response = response;
+  }
+}
+
+/**
  * Base class of the ways interactive re-authentication fails. The session
  * goes back to `needsReauth` with every held request kept.
  *
@@ -78,7 +95,11 @@ export class PopupBlockedError extends ReauthError {
 }
 
 /**
- * The sign-in popup was closed before it handed back a token.
+ * The sign-in popup was closed before it handed back a token. `openSignInPopup`
+ * no longer throws it: behind a provider's `Cross-Origin-Opener-Policy` an open
+ * popup reads `closed` too, so a closed reading is only a hint (see its
+ * `onClosedHint`). Kept for `reauthenticate` functions of your own that know the
+ * window is gone.
  *
  * @example
  * throw new PopupClosedError();
@@ -100,5 +121,19 @@ export class PopupTimeoutError extends ReauthError {
   override name = 'PopupTimeoutError';
   constructor(timeoutMs: number, options?: { cause?: unknown }) {
     super(`Signing in took longer than ${Math.round(timeoutMs / 1000)} s and was stopped. Press Reconnect to try again.`, options);
+  }
+}
+
+/**
+ * The user cancelled on the provider's page (Google answered `access_denied`).
+ * Nothing is lost: held requests stay held until the next Reconnect.
+ *
+ * @example
+ * if (snapshot.context.lastReauthError?.name === 'PopupCancelledError') focusReconnect();
+ */
+export class PopupCancelledError extends ReauthError {
+  override name = 'PopupCancelledError';
+  constructor(options?: { cause?: unknown }) {
+    super('Signing in with Google was cancelled. Press Reconnect when you are ready.', options);
   }
 }

@@ -5,20 +5,30 @@
  * popup message format) is how it works inside and may change.
  */
 export { createAuthFetch, type AuthFetchClient } from './client.ts';
-export type { AuthFetchOptions } from './options.ts';
+export type { ReportEntry, SessionReport } from './session-report.ts';
+export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 export {
   AuthExpiredError,
   BodyNotReplayableError,
+  NotReplayedError,
   PopupBlockedError,
+  PopupCancelledError,
   PopupClosedError,
   PopupTimeoutError,
   QuietSessionError,
   ReauthError,
 } from './errors.ts';
 export { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from './tab-sync.ts';
-export { openSignInPopup, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
+export {
+  openSignInPopup,
+  type PopupClosedHint,
+  type PopupHost,
+  type SignInChannel,
+  type SignInPopupOptions,
+} from './sign-in-popup.ts';
+export { createPopupHints, type PopupHints } from './popup-hints.ts';
 export { createSignInState } from './popup-message.ts';
-export { completeGoogleSignIn } from './sign-in-callback.ts';
+export { completeGoogleSignIn, type GoogleCallbackArgs } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';
 export {
   selectBannerView,

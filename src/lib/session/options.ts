@@ -2,6 +2,19 @@ import type { ActorOptions, AnyActorLogic } from 'xstate';
 import type { SessionLimits } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
 
+/** fetch's options, and one of the session's own. */
+export interface AuthFetchInit extends RequestInit {
+  /**
+   * `false` for a call that must not be sent twice (a payment, a non-idempotent write without a key).
+   * Held before its first send, it waits and goes once as usual; answered 401, it is not replayed but
+   * rejects with NotReplayedError (and the session checks its token as for any 401). Default `true`.
+   */
+  replay?: boolean;
+}
+
+/** `fetch`, with the session's own option: what `authFetch` is. Assignable to `typeof fetch`. */
+export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response>;
+
 /** What `createAuthFetch` needs from the app. */
 export interface AuthFetchOptions {
   /** The current access token, or null when signed out. */

@@ -1,4 +1,5 @@
 import { BodyNotReplayableError } from './errors.ts';
+import type { AuthFetchInit } from './options.ts';
 
 /**
  * One request as the caller asked for it, kept so that it can be sent twice
@@ -17,6 +18,8 @@ export interface RequestTemplate {
   readonly account: unknown;
   /** The session it was made in (sign-outs before it): a call is never sent in a later one. */
   readonly session: number;
+  /** False when the caller said `replay: false`: sent once at most, never again after a 401. */
+  readonly replay: boolean;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
@@ -44,28 +47,53 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init: RequestInit | undefined, account: unknown, session = 0): RequestTemplate {
-  const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
-  const replayable = !(init?.body instanceof ReadableStream);
-  // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
-  // No headers to copy (most calls): one shared empty record, not one more object per held call.
-  const headers: Record<string, string> = request || init?.headers ? Object.fromEntries(new Headers(request?.headers ?? init?.headers)) : none;
-  const saved = { ...init, headers };
-  const hasOwnAuthorization = 'authorization' in headers;
-  let sends = 0;
-  return {
-    input,
-    method: (request ?? saved).method ?? 'GET',
-    signal: (request ?? saved).signal,
-    hasOwnAuthorization,
-    account,
-    session,
-    next(token) {
-      if (++sends > 1 && !replayable) throw new BodyNotReplayableError(request!);
-      // A record of its own each time: fetch, or a wrapper around it, may change what it is given.
-      const sent = token !== null && !hasOwnAuthorization ? { ...headers, authorization: `Bearer ${token}` } : { ...headers };
-      // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
-      return request ? [replayable && request.body ? request.clone() : request, { headers: sent }] : [input, { ...saved, headers: sent }];
-    },
-  };
+export function createRequestTemplate(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session = 0): RequestTemplate {
+  return new Template(input, init, account, session);
+}
+
+/** A class, not an object of closures: a held call keeps one small record and shares `next`. */
+class Template implements RequestTemplate {
+  // `declare`: assigned once in the constructor, never first defined as undefined (a cost on every call).
+  declare readonly input: Request | string;
+  declare readonly account: unknown;
+  declare readonly session: number;
+  declare readonly method: string;
+  declare readonly signal?: AbortSignal | null;
+  declare readonly hasOwnAuthorization: boolean;
+  declare readonly replay: boolean;
+  /** The one Request, for bodies fetch cannot read twice (and Request inputs); null on the hot path. */
+  declare private readonly request: Request | null;
+  /** The caller's init as it was at the call (a copy, only when there was one); its headers apart. */
+  declare private readonly saved: AuthFetchInit | undefined;
+  declare private readonly headers: Record<string, string>;
+  declare private readonly replayable: boolean;
+  declare private sends: number;
+
+  constructor(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session: number) {
+    this.input = input;
+    this.account = account;
+    this.session = session;
+    this.sends = 0;
+    const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
+    this.request = request;
+    this.replayable = !(init?.body instanceof ReadableStream);
+    // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
+    // No headers to copy (most calls): one shared empty record, not one more object per held call.
+    this.headers = request || init?.headers ? Object.fromEntries(new Headers(request?.headers ?? init?.headers)) : none;
+    this.saved = init && { ...init };
+    this.method = (request ?? init)?.method ?? 'GET';
+    this.signal = (request ?? init)?.signal;
+    this.hasOwnAuthorization = 'authorization' in this.headers;
+    this.replay = init?.replay !== false;
+  }
+
+  next(token: string | null): Parameters<typeof fetch> {
+    const { request, headers } = this;
+    if (++this.sends > 1 && !this.replayable) throw new BodyNotReplayableError(request!);
+    // A record of its own each time: fetch, or a wrapper around it, may change what it is given.
+    const sent = token !== null && !this.hasOwnAuthorization ? { ...headers, authorization: `Bearer ${token}` } : { ...headers };
+    // A Request's body is used up by a send: each one but a stream's only send gets a copy (a tee).
+    if (request) return [this.replayable && request.body ? request.clone() : request, { headers: sent }];
+    return [this.input, { ...this.saved, headers: sent }];
+  }
 }

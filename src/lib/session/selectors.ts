@@ -1,5 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../../machines/session.machine.ts';
+import { stateLabel } from './session-report.ts';
 
 /** A snapshot of the session statechart. */
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
@@ -41,13 +42,7 @@ export function selectReauthProblem(snapshot: SessionSnapshot): string | null {
  * useSelector(client.actor, selectStateLabel); // 'validating.checking'
  */
 export function selectStateLabel(snapshot: SessionSnapshot): string {
-  const walk = (value: unknown): string =>
-    typeof value === 'string'
-      ? value
-      : Object.entries(value as Record<string, unknown>)
-          .map(([key, child]) => `${key}.${walk(child)}`)
-          .join(', ');
-  return walk(snapshot.value);
+  return stateLabel(snapshot.value);
 }
 
 /**

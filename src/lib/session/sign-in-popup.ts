@@ -1,5 +1,14 @@
-import { PopupBlockedError, PopupClosedError, PopupTimeoutError } from './errors.ts';
-import { isTokenMessage } from './popup-message.ts';
+import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
+import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
+import { signInErrorFor } from './provider-error.ts';
+
+/** The part of a `BroadcastChannel` the handshake uses; tests pass a double. */
+export interface SignInChannel {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
 
 /** The parts of `window` the popup needs; tests pass a double. */
 export interface PopupHost {
@@ -7,71 +16,133 @@ export interface PopupHost {
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   location: { origin: string };
+  /**
+   * The channel the callback page answers on when the popup has lost its opener (a provider's COOP cuts it).
+   * A host without it has only the `window.opener` path.
+   */
+  BroadcastChannel?: new (name: string) => SignInChannel;
+}
+
+/** What the page may offer while the popup reads closed and no answer has come. */
+export interface PopupClosedHint {
+  /**
+   * Closes what it can of the current popup and opens a new one in the same sign-in (same state, same promise;
+   * the time limit starts again). Call it inside a click. If the browser blocks it, the sign-in rejects with
+   * PopupBlockedError.
+   */
+  reopen(): void;
 }
 
 /** Options of one sign-in popup. */
 export interface SignInPopupOptions {
   /** The first page of the popup, carrying `state`. */
   url: string;
-  /** The nonce the token message must carry. */
+  /** The nonce the callback page's message must carry. */
   state: string;
   signal?: AbortSignal;
   /** Give up after this long (default 120 s). */
   timeoutMs?: number;
-  /** How often to look whether the popup was closed (default 300 ms). */
+  /** How often to look whether the popup reads closed (default 300 ms). */
   closedCheckMs?: number;
+  /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
+  namespace?: string;
+  /**
+   * Called with a hint once the popup reads closed before any answer came, and with null once that is over
+   * (reopened, or settled). Only a hint: behind a provider's COOP an open popup reads closed too.
+   */
+  onClosedHint?: (hint: PopupClosedHint | null) => void;
   /** Default: the page's `window`. */
   host?: PopupHost;
 }
 
 /**
- * Opens the sign-in popup and resolves with the token its callback page posts
- * back. Rejects with PopupBlockedError (no window), PopupClosedError (closed
- * without a token), PopupTimeoutError, or the signal's reason. Only a message
- * from our own origin, from this very popup, of the right shape and state
- * counts; anything else is ignored.
+ * Opens the sign-in popup and resolves with the token its callback page sends
+ * back, over the sign-in's BroadcastChannel or, when the popup still has its
+ * opener, by `postMessage`. Takes the first message of the right shape and
+ * state and nothing after it. Rejects with PopupCancelledError (the user
+ * cancelled at Google), a ReauthError naming the provider's error,
+ * PopupBlockedError, PopupTimeoutError, or the signal's reason. A popup that
+ * reads closed is not a cancel: the wait goes on, and `onClosedHint` says so.
  *
  * @example
- * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state }).then(adopt);
+ * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, onClosedHint: showHint }).then(adopt);
  */
 export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
+  const { state, signal, onClosedHint } = options;
   const host = options.host ?? (globalThis as unknown as PopupHost);
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const signal = options.signal;
   if (signal?.aborted) return Promise.reject(signal.reason);
+  const open = () => host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');
   // Now, not after an await: the browser allows a popup only during the user's click.
-  const popup = host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');
-  if (!popup) return Promise.reject(new PopupBlockedError());
+  const first = open();
+  if (!first) return Promise.reject(new PopupBlockedError());
+  let popup = first;
 
   return new Promise<string>((resolve, reject) => {
-    let closedSeen = false;
-    const settle = (outcome: () => void) => {
-      clearInterval(closedCheck);
+    let done = false;
+    let hinted = false;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    let closedCheck: ReturnType<typeof setInterval> | undefined;
+    // Same-origin by construction: only our own origin's pages can post on it, and what we post reaches no other origin.
+    const channel = host.BroadcastChannel ? new host.BroadcastChannel(signInChannelName(state, options.namespace)) : null;
+    const hint = (value: PopupClosedHint | null) => {
+      hinted = value !== null;
+      onClosedHint?.(value);
+    };
+
+    const settle = (outcome: () => void, receipt = false) => {
+      if (done) return;
+      done = true;
       clearTimeout(timeout);
-      host.removeEventListener('message', onMessage);
+      clearInterval(closedCheck);
+      host.removeEventListener('message', onWindowMessage);
+      channel?.removeEventListener('message', onChannelMessage);
       signal?.removeEventListener('abort', onAbort);
+      // A callback page with no opener cannot tell otherwise that its answer arrived, and closes itself on this.
+      if (receipt) channel?.postMessage({ type: receiptMessageType, state });
+      channel?.close();
+      popup.close();
+      if (hinted) hint(null);
       outcome();
     };
-    const onMessage = (event: MessageEvent) => {
-      if (event.origin !== host.location.origin || event.source !== popup || !isTokenMessage(event.data, options.state)) return;
-      const { token } = event.data;
-      settle(() => resolve(token));
+    const fail = (error: unknown) => settle(() => reject(error));
+
+    /** Starts the time limit and the closed check of the popup now open. */
+    const watch = () => {
+      clearTimeout(timeout);
+      clearInterval(closedCheck);
+      timeout = setTimeout(() => fail(new PopupTimeoutError(timeoutMs)), timeoutMs);
+      closedCheck = setInterval(() => {
+        if (!popup.closed) return;
+        clearInterval(closedCheck);
+        // Closed, or only cut off from us by the provider's COOP: we cannot tell, so we wait on and say so.
+        hint({ reopen });
+      }, options.closedCheckMs ?? 300);
     };
-    const closedCheck = setInterval(() => {
-      if (!popup.closed) return;
-      // The callback page posts, then closes itself: give a message already on its way one more check to land.
-      if (closedSeen) settle(() => reject(new PopupClosedError()));
-      closedSeen = true;
-    }, options.closedCheckMs ?? 300);
-    const timeout = setTimeout(() => {
+    const reopen = () => {
+      if (done) return;
       popup.close();
-      settle(() => reject(new PopupTimeoutError(timeoutMs)));
-    }, timeoutMs);
-    const onAbort = () => {
-      popup.close();
-      settle(() => reject(signal?.reason));
+      const next = open();
+      if (!next) return fail(new PopupBlockedError());
+      popup = next;
+      hint(null);
+      watch();
     };
-    host.addEventListener('message', onMessage);
+
+    const receive = (data: unknown) => {
+      if (isTokenMessage(data, state)) settle(() => resolve(data.token), true);
+      else if (isErrorMessage(data, state)) settle(() => reject(signInErrorFor(data.error)), true);
+    };
+    const onWindowMessage = (event: MessageEvent) => {
+      // From our own origin and this very popup only: the opener path is the one a stranger's window could use.
+      if (event.origin === host.location.origin && event.source === popup) receive(event.data);
+    };
+    const onChannelMessage = (event: MessageEvent) => receive(event.data);
+    const onAbort = () => fail(signal?.reason);
+
+    host.addEventListener('message', onWindowMessage);
+    channel?.addEventListener('message', onChannelMessage);
     signal?.addEventListener('abort', onAbort, { once: true });
+    watch();
   });
 }

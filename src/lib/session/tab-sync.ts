@@ -1,39 +1,40 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { eitherSignal } from './either-signal.ts';
+import { createSharedAnswers } from './tab-answers.ts';
+import { underLock, type TabLocks } from './tab-locks.ts';
+
+export type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
-type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' };
-
-/** The last validation answer, shared by the tabs: keyed by a hash, so the token itself is not written again. */
-interface Answer {
-  key: string;
-  valid: boolean;
-  at: number;
-}
-
-/** FNV-1a: enough to tell one token from another, nothing more. */
-function keyOf(token: string | null): string {
-  let hash = 0x811c9dc5;
-  for (const char of token ?? '') hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
-  return (hash >>> 0).toString(36);
-}
-
-/** The part of the Web Locks API we use; `navigator.locks` in browsers. */
-export interface TabLocks {
-  request<T>(name: string, options: { ifAvailable?: boolean; signal?: AbortSignal }, grant: (lock: unknown) => Promise<T> | T): Promise<T>;
-}
+type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' } | { type: 'reminder.dismissed' };
 
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
   name?: string;
   /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
   locks?: TabLocks;
-  /** How long another tab's validation answer is reused. Default 5 000 ms. */
+  /**
+   * How long a tab's answer that the token is good is reused by the others. Default 5 000 ms. An answer that it
+   * is not does not expire: the backend does not take a token back once it has rejected it.
+   */
   answerTtlMs?: number;
   /**
-   * Where the tabs share the last validation answer: synchronous, so a tab
-   * that waited for the lock reads it at once. Default `localStorage`.
+   * Where the tabs share the last validation answer. Default `localStorage`. With locks the answer is also held
+   * as a lock's name, for localStorage reaches the other tabs only a moment later.
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /**
+   * How long a tab waits for a lock another tab holds (its validation; the popup of a Reconnect pressed at the
+   * same moment) before it takes the lock over, so that a frozen tab blocks nobody. Default 3 000 ms: below
+   * createAuthFetch's validationTimeoutMs, or the waiting tab's validation would time out first.
+   */
+  lockTimeoutMs?: number;
+  /**
+   * How long another tab's popup is followed here ("Reconnecting in another tab…", Reconnect disabled) should that
+   * tab never finish (frozen, its popup stuck): then Reconnect is offered here again. Default 120 000 ms, the
+   * timeout of openSignInPopup.
+   */
+  popupTimeoutMs?: number;
 }
 
 export interface TabSync {
@@ -41,8 +42,13 @@ export interface TabSync {
   validate: AuthFetchOptions['validate'];
   /** Wraps `reauthenticate` so that one tab at a time runs the popup, and the others know. */
   reauthenticate: AuthFetchOptions['reauthenticate'];
-  /** Binds the session once it exists: adopts tokens and answers from other tabs, follows their popups. Returns an undo. */
+  /**
+   * Binds the session once it exists: adopts tokens from other tabs, follows their popups and the notice's
+   * "Not now". Returns an undo; connecting again after it (React StrictMode's double mount, HMR) hears the other tabs again.
+   */
   connect(client: AuthFetchClient): () => void;
+  /** "Not now" on the notice before expiry, here and in every other tab: one notice for all tabs. */
+  dismissReminder(): void;
 }
 
 /**
@@ -50,8 +56,9 @@ export interface TabSync {
  * adopted by the others, which leave `needsReauth` and replay their held
  * requests with it. Only one tab runs the popup at a time (a Web Lock held
  * while it is open); the others show "Reconnecting in another tab…", and take
- * over if that tab closes mid-flight (its lock is released). Validation is
- * single-flight across tabs: the first tab asks, the others reuse its answer.
+ * over if that tab closes mid-flight (its lock is released) or never finishes
+ * (`popupTimeoutMs`). Validation is single-flight across tabs: the first tab
+ * asks, the others reuse its answer. No tab waits for a lock without a bound.
  *
  * @example
  * const sync = createTabSync({ validate, reauthenticate: popup });
@@ -64,62 +71,103 @@ export function createTabSync(
 ): TabSync {
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
-  const ttl = options.answerTtlMs ?? 5_000;
+  const lockMs = options.lockTimeoutMs ?? 3_000;
+  const reauthLock = `${name}:reauth`;
   const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null;
-  const post = (message: TabMessage) => channel?.postMessage(message);
-  const answerKey = `${name}:validated`;
-  const readAnswer = (): Answer | null => {
-    try {
-      return JSON.parse(storage?.getItem(answerKey) ?? 'null') as Answer | null;
-    } catch {
-      return null;
-    }
+  const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000 });
+  const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
+  /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
+  let channel: BroadcastChannel | null = null;
+  /** The connected session: where the report's notes go. */
+  let session: AuthFetchClient | null = null;
+  const note = (event: string, detail?: string) => session?.note(event, detail);
+  const post = (message: TabMessage) => {
+    // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
+    const via = channel ?? open();
+    via?.postMessage(message);
+    if (via !== channel) via?.close();
   };
-
   return {
     async validate(args) {
       const ask = async () => {
-        const key = keyOf(args.token);
-        const known = readAnswer();
-        if (known?.key === key && Date.now() - known.at < ttl && typeof known.valid === 'boolean') return known.valid;
+        const known = await answers.read(args.token);
+        if (known !== null) return (note('tab.answer', known ? 'valid' : 'expired'), known);
         const valid = await inner.validate(args);
-        storage?.setItem(answerKey, JSON.stringify({ key, valid, at: Date.now() } satisfies Answer));
+        // Shared before the lock is released: the tab granted it next finds the answer.
+        await answers.write(args.token, valid);
         return valid;
       };
-      // Queued behind any other tab's validation; by then its answer has usually arrived.
-      return locks ? locks.request(`${name}:validate`, { signal: args.signal }, ask) : ask();
+      // Queued behind any other tab's validation, whose answer is there once the lock is ours.
+      return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask, () => note('lock.validate', 'taken over')) : ask();
     },
 
     reauthenticate(args) {
       // Called synchronously from the click: the popup must open now, before any await.
-      const popup = inner.reauthenticate(args);
-      if (!locks) return popup.then((token) => (post({ type: 'token', token }), token));
-      return locks.request(`${name}:reauth`, { signal: args.signal }, async () => {
-        post({ type: 'reauth.started' });
-        const token = await popup;
-        // Told before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
-        post({ type: 'token', token });
-        return token;
-      });
+      // Not told once the session moved on (signed out, stopped): that token is nobody's.
+      const signedIn = inner.reauthenticate(args).then((token) => (args.signal.aborted || post({ type: 'token', token }), token));
+      if (locks) {
+        // The lock tells the other tabs that a popup is open here, and when it is done. The popup's answer never
+        // waits for it: a popup closed before the lock came is this tab's answer at once, not a rejection nobody handles.
+        const settled = new AbortController();
+        const over = () => settled.abort();
+        signedIn.then(over, over);
+        const { signal: done } = eitherSignal([args.signal, settled.signal]);
+        underLock(
+          locks,
+          reauthLock,
+          lockMs,
+          done,
+          async () => {
+            if (done.aborted) return;
+            post({ type: 'reauth.started' });
+            // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+            await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+          },
+          () => note('lock.reauth', 'taken over'),
+        ).catch(() => {});
+      }
+      return signedIn;
     },
 
     connect(client) {
+      const gone = new AbortController();
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
+          note('tab.token');
           client.adoptToken(data.token);
         } else if (data?.type === 'reauth.started') {
+          note('tab.reauth.started');
           client.reconnectingElsewhere(true);
-          // Granted once the other tab's popup is done or its tab is gone: then this tab may try.
-          void locks?.request(`${name}:reauth`, {}, () => client.reconnectingElsewhere(false));
+          // Granted once the other tab's popup is done or its tab is gone: then this tab may try. A tab frozen with
+          // its popup open is followed for popupTimeoutMs at most: then Reconnect is offered here (and takes the lock over).
+          const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
+          void locks
+            ?.request(reauthLock, { signal: following.signal }, () => {})
+            .catch(() => note('lock.reauth', 'followed too long'))
+            .then(() => {
+              following.dispose();
+              if (!gone.signal.aborted) client.reconnectingElsewhere(false);
+            });
+        } else if (data?.type === 'reminder.dismissed') {
+          client.dismissReminder();
         }
       };
-      channel?.addEventListener('message', onMessage as EventListener);
+      const own = open();
+      own?.addEventListener('message', onMessage as EventListener);
+      channel = own;
+      session = client;
       return () => {
-        channel?.removeEventListener('message', onMessage as EventListener);
-        channel?.close();
+        gone.abort();
+        own?.close();
+        if (channel === own) channel = null;
+        if (session === client) session = null;
       };
+    },
+
+    dismissReminder() {
+      session?.dismissReminder();
+      post({ type: 'reminder.dismissed' });
     },
   };
 }

@@ -30,15 +30,25 @@ export function createExpiryAwareness(options: {
   let trusted: string | null = null;
   let trustedUntil = 0;
   const { claims, leadMs, now } = options;
+  /** The last token asked about, and when it starts expiring on the backend's clock: asked on every request. */
+  let known: string | null | undefined;
+  let startsAt: number | null = null;
   const expMs = (token: string | null) => {
     const { exp } = claims(token);
     // Number.isFinite is false for anything that is not a number.
     return Number.isFinite(exp) ? (exp as number) * 1000 : null;
   };
+  const expiringAt = (token: string | null) => {
+    if (token !== known) {
+      known = token;
+      const exp = expMs(token);
+      startsAt = exp === null ? null : Math.max(exp - leadMs, token === trusted ? trustedUntil : 0);
+    }
+    return startsAt;
+  };
   const msUntilExpiring = (token: string | null) => {
-    const exp = expMs(token);
-    if (exp === null) return null;
-    return Math.max(exp - leadMs, token === trusted ? trustedUntil : 0) - now();
+    const at = expiringAt(token);
+    return at === null ? null : at - now();
   };
   return {
     msUntilExpiring,
@@ -48,6 +58,7 @@ export function createExpiryAwareness(options: {
       const at = now();
       trusted = token;
       trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + leadMs;
+      known = undefined;
     },
     msUntilBeforeExpiry(token, beforeMs) {
       const exp = expMs(token);

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
+import { createPopupHints, openSignInPopup, type PopupHints } from '../../../src/lib/session/index.ts';
+import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
+import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
@@ -13,10 +16,10 @@ let fixture: SessionFixture;
 
 useSessionFixtures(() => fixture);
 
-async function renderExpiredStudio() {
-  fixture = await createSessionFixture({ signedIn: true });
+async function renderExpiredStudio(options: { reauthenticate?: Parameters<typeof createSessionFixture>[0]['reauthenticate']; popupHints?: PopupHints } = {}) {
+  fixture = await createSessionFixture({ signedIn: true, reauthenticate: options.reauthenticate });
   render(
-    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} popupHints={options.popupHints}>
       <SessionExpiredBanner />
       <label>
         Prompt <input />
@@ -120,5 +123,75 @@ describe('SessionExpiredBanner', () => {
     fixture.reauths[0]!.reject(new PopupBlockedError());
     expect(await screen.findByText(/blocked by the browser\. Allow pop-ups/)).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+  });
+
+  describe('with the real popup handshake, behind a provider that sends COOP', () => {
+    /** The popup as main.tsx wires it, on a window double: each sign-in's state is kept to answer on its channel. */
+    function popupSignIn() {
+      const bus = createChannelBus();
+      const opener = createOpenerWindow(bus, location.origin);
+      const popupHints = createPopupHints();
+      const states: string[] = [];
+      const reauthenticate = ({ signal }: { signal: AbortSignal }) => {
+        const state = `state-${states.length + 1}`;
+        states.push(state);
+        return openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, signal, host: opener.host, closedCheckMs: 5, onClosedHint: popupHints.report });
+      };
+      const answer = (data: Record<string, string>) => bus.post(signInChannelName(states.at(-1)!), { state: states.at(-1)!, ...data });
+      return { opener, popupHints, reauthenticate, answer };
+    }
+
+    it('asks to finish in the Google window while the popup reads closed, and the token that comes later still reconnects', async () => {
+      const popup = popupSignIn();
+      const { credits, isSettled } = await renderExpiredStudio(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      expect(screen.getByRole('button', { name: 'Reconnecting…' })).toBeTruthy();
+      popup.opener.popups[0]!.closed = true; // open, but cut off from us
+      await screen.findByText('Finish signing in in the Google window.');
+      expect(screen.getByRole('alert').textContent).toContain('Closed it, or cannot find it? Press Try again.');
+      expect(screen.getByRole('button', { name: 'Try again' }).hasAttribute('disabled')).toBe(false);
+      expect(isSettled()).toBe(false);
+      popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
+      expect(await credits).toEqual({ balance: 25 });
+      await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    });
+
+    it('opens a new popup inside the Try again click, in the same sign-in', async () => {
+      const popup = popupSignIn();
+      const { credits } = await renderExpiredStudio(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      popup.opener.popups[0]!.closed = true;
+      fireEvent.click(await screen.findByRole('button', { name: 'Try again' }));
+      // Synchronous: the second window was opened in the click's own call stack.
+      expect(popup.opener.opened).toHaveLength(2);
+      expect(screen.getByRole('button', { name: 'Reconnecting…' }).hasAttribute('disabled')).toBe(true);
+      expect(fixture.client.actor.getSnapshot().context.reauthFailures).toBe(0);
+      popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
+      expect(await credits).toEqual({ balance: 25 });
+    });
+
+    it('says at once that sign-in was cancelled, keeps the request held, and a second try works', async () => {
+      const popup = popupSignIn();
+      const { credits, isSettled } = await renderExpiredStudio(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      popup.answer({ type: errorMessageType, error: 'access_denied' });
+      expect(await screen.findByText('Signing in with Google was cancelled. Press Reconnect when you are ready.')).toBeTruthy();
+      expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
+      expect(isSettled()).toBe(false);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      expect(popup.opener.opened).toHaveLength(2);
+      popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
+      expect(await credits).toEqual({ balance: 25 });
+    });
+
+    it('offers Reconnect again with the advice to allow pop-ups when the browser blocks the popup', async () => {
+      const popup = popupSignIn();
+      const { isSettled } = await renderExpiredStudio(popup);
+      popup.opener.block();
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      expect(await screen.findByText(/blocked by the browser\. Allow pop-ups/)).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+      expect(isSettled()).toBe(false);
+    });
   });
 });

@@ -10,14 +10,19 @@ import { AuthExpiredError, PopupClosedError } from '../../../src/lib/session/err
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { createTokenStorage, loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { openSignInPopup, type PopupClosedHint } from '../../../src/lib/session/index.ts';
+import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
 import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 
 let fixture: SessionFixture;
 
 useSessionFixtures(() => fixture);
 
 /** Shows the context as text and buttons, as a page would use it. */
-function Probe({ popup }: { popup: () => Promise<string> }) {
+type Popup = (args: { signal: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void }) => Promise<string>;
+
+function Probe({ popup }: { popup: Popup }) {
   const auth = useAuth();
   const google = useGoogleSignIn(popup);
   return (
@@ -26,6 +31,7 @@ function Probe({ popup }: { popup: () => Promise<string> }) {
         {auth.signedIn ? 'signed in' : 'signed out'} as {auth.user?.name ?? 'nobody'}; needsReauth={String(auth.needsReauth)}
       </p>
       {google.problem ? <p>{google.problem}</p> : null}
+      {google.hint ? <button onClick={() => google.hint?.reopen()}>Try again</button> : null}
       <button onClick={google.signIn}>Sign in</button>
       <button onClick={auth.refreshSession}>Refresh session</button>
       <button onClick={auth.signOut}>Sign out</button>
@@ -33,7 +39,7 @@ function Probe({ popup }: { popup: () => Promise<string> }) {
   );
 }
 
-function renderProbe(signInWithPopup: () => Promise<string>) {
+function renderProbe(signInWithPopup: Popup) {
   render(
     <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
       <Probe popup={signInWithPopup} />
@@ -72,6 +78,42 @@ describe('AuthProvider with useGoogleSignIn', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByText(/closed before you signed in\. Press Sign in to try again/)).toBeTruthy();
     expect(state()).toBe('signed out as nobody; needsReauth=false');
+  });
+
+  describe('with the real popup handshake, behind a provider that sends COOP', () => {
+    /** The popup as signInWithGooglePopup runs it, on a window double; the answer comes on the sign-in's channel. */
+    function popupSignIn() {
+      const bus = createChannelBus();
+      const opener = createOpenerWindow(bus, location.origin);
+      const state = 'first-sign-in';
+      const popup: Popup = ({ signal, onClosedHint }) =>
+        openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, signal, onClosedHint, host: opener.host, closedCheckMs: 5 });
+      const answer = (data: Record<string, string>) => bus.post(signInChannelName(state), { state, ...data });
+      return { opener, popup, answer };
+    }
+
+    it('keeps waiting while the popup reads closed, offers Try again, and signs in with the token that comes', async () => {
+      fixture = await createSessionFixture({ signedIn: false });
+      const { opener, popup, answer } = popupSignIn();
+      renderProbe(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      opener.popups[0]!.closed = true;
+      fireEvent.click(await screen.findByRole('button', { name: 'Try again' }));
+      expect(opener.opened).toHaveLength(2);
+      answer({ type: tokenMessageType, token: await fixture.issueToken() });
+      await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+      expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    });
+
+    it('says at once that sign-in was cancelled, and stays signed out', async () => {
+      fixture = await createSessionFixture({ signedIn: false });
+      const { popup, answer } = popupSignIn();
+      renderProbe(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      answer({ type: errorMessageType, error: 'access_denied' });
+      expect(await screen.findByText('Signing in with Google was cancelled. Press Sign in when you are ready.')).toBeTruthy();
+      expect(state()).toBe('signed out as nobody; needsReauth=false');
+    });
   });
 
   it('sets needsReauth on an expired session and keeps the user; refreshSession brings it back', async () => {

@@ -59,6 +59,8 @@ export async function createSessionFixture(options: {
    */
   clock?: SimulatedClock;
   limits?: AuthFetchOptions['limits'];
+  /** The real sign-in to run instead of the deferreds in `reauths` (which then stays empty). */
+  reauthenticate?: AuthFetchOptions['reauthenticate'];
 }): Promise<SessionFixture> {
   const store = createMockStore();
   if (options.tokenLifetimeSec !== undefined) store.setTokenLifetimeSec(options.tokenLifetimeSec);
@@ -76,11 +78,11 @@ export async function createSessionFixture(options: {
     getToken: tokens.getToken,
     setToken: tokens.setToken,
     validate: async (args) => (await getCurrentUser(args)) !== null,
-    reauthenticate: () => {
+    reauthenticate: options.reauthenticate ?? (() => {
       const next = deferred<string>();
       reauths.push(next);
       return next.promise;
-    },
+    }),
     expiryLeadMs: options.expiryLeadMs ?? 0,
     remindBeforeMs: options.remindBeforeMs,
     limits: options.limits,

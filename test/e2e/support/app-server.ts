@@ -25,16 +25,20 @@ export function freePort(): Promise<number> {
  * @example
  * const outDir = await buildApp({ mode: 'mock' });
  */
-export async function buildApp(options: { mode: string }): Promise<string> {
+export async function buildApp(options: { mode: string; env?: Record<string, string> }): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), `quiet-session-${options.mode}-`));
   // Vitest sets NODE_ENV=test, and Vite builds a development bundle (DEV true, React's
   // dev build) for any NODE_ENV but production: build what `npm run build` builds.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
+  const env = { NODE_ENV: 'production', ...options.env };
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
   try {
     await build({ root, mode: options.mode, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   } finally {
-    process.env.NODE_ENV = nodeEnv;
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
   return outDir;
 }
@@ -47,14 +51,14 @@ export interface ServedApp {
 
 /**
  * Builds the app in mock mode (msw backend included) and serves it with
- * vite's preview server on a free port.
+ * vite's preview server on a free port. `env`: `VITE_*` settings for the build.
  *
  * @example
  * const app = await serveMockApp();
  * await page.goto(app.url);
  */
-export async function serveMockApp(): Promise<ServedApp> {
-  const outDir = await buildApp({ mode: 'mock' });
+export async function serveMockApp(options: { env?: Record<string, string> } = {}): Promise<ServedApp> {
+  const outDir = await buildApp({ mode: 'mock', env: options.env });
   const port = await freePort();
   const server = await preview({
     root,

@@ -1,0 +1,26 @@
+import { PopupCancelledError, ReauthError } from './errors.ts';
+
+/** Plain words for the codes people meet; a Map, so that a code like `constructor` finds nothing inherited. */
+const meanings = new Map([
+  ['server_error', 'Google had a problem on its side'],
+  ['temporarily_unavailable', 'Google is busy right now'],
+  ['invalid_request', 'Google did not accept the sign-in request'],
+  ['invalid_scope', 'Google did not accept the permissions asked for'],
+  ['unauthorized_client', 'Google does not let this app sign in'],
+  ['exchange_failed', 'the server could not finish it'],
+]);
+
+/**
+ * The typed error for an error code the callback page reported (already of
+ * the safe shape, `errorCodePattern`): `access_denied` is the user's cancel,
+ * anything else a ReauthError that names the code in plain words.
+ *
+ * @example
+ * signInErrorFor('access_denied'); // PopupCancelledError
+ * signInErrorFor('server_error').message; // 'Signing in with Google did not finish: Google had a problem on its side (server_error). …'
+ */
+export function signInErrorFor(code: string): ReauthError {
+  if (code === 'access_denied') return new PopupCancelledError();
+  const words = meanings.get(code) ?? 'Google answered with an error';
+  return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). Press Reconnect to try again.`);
+}

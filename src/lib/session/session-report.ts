@@ -1,0 +1,92 @@
+import type { EventObject } from 'xstate';
+import type { SessionContext } from '../../../machines/session.machine.ts';
+
+/** One line of the session report. Words and numbers only: never a token, a URL, a header or a body. */
+export interface ReportEntry {
+  /** ISO time, on this tab's clock. */
+  at: string;
+  /** What happened: the chart's event, or an adapter's note (`tab.…`, `lock.…`). */
+  event: string;
+  /** The chart's state after it, e.g. `validating.checking`. */
+  state?: string;
+  /** Requests held after it, as the chart counts them. */
+  held?: number;
+  /** The outcome in a word or two: `valid`, `expired`, `network`, `timeout`, an error's name, an offset. */
+  detail?: string;
+}
+
+/** What `client.report()` gives: ready for JSON.stringify, for a bug report or the dev panel. */
+export interface SessionReport {
+  format: 'quiet-session-report/1';
+  createdAt: string;
+  state: string;
+  held: number;
+  clockOffsetMs: number;
+  /** When the token expires (from its `exp`), or null. */
+  expiresAt: string | null;
+  limits: SessionContext['limits'];
+  lastReauthError: string | null;
+  /** Oldest first; the last `size` only. */
+  entries: ReportEntry[];
+}
+
+/** The chart's state as one label: `needsReauth.waiting`. */
+export function stateLabel(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return Object.entries(value as Record<string, unknown>)
+    .map(([key, child]) => `${key}.${stateLabel(child)}`)
+    .join(', ');
+}
+
+/** The outcome an event carries, in words: never its payload as it came. */
+function detailOf(event: EventObject & { output?: unknown; error?: unknown; requests?: unknown[]; offsetMs?: unknown }): string | undefined {
+  if (/^xstate\.done\.actor\.(validate|probe)Session$/.test(event.type)) {
+    return event.output === true ? 'valid' : event.output === false ? 'expired' : 'no answer';
+  }
+  if (/^xstate\.error\.actor\./.test(event.type)) return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
+  if (event.type.startsWith('xstate.after.validationTimeout')) return 'timeout';
+  if (event.type === 'xstate.done.actor.reauthenticate') return 'token';
+  if (event.type === 'request.held') return `+${event.requests?.length ?? 0}`;
+  if (event.type === 'clock.observed') return `${Number(event.offsetMs)} ms`;
+  return undefined;
+}
+
+/**
+ * A ring buffer of what the session did, filled by the chart's own events
+ * (an inspector on the actor: nothing runs per request while the session is
+ * healthy) and by adapters' notes.
+ *
+ * @example
+ * const report = createSessionReport({ now: Date.now, size: 300 });
+ * report.note('tab.token');
+ */
+export function createSessionReport(options: { now: () => number; size?: number }) {
+  const size = options.size ?? 300;
+  const entries: ReportEntry[] = [];
+  let next = 0;
+  const add = (entry: Omit<ReportEntry, 'at'>) => {
+    const line = { at: new Date(options.now()).toISOString(), ...entry };
+    if (entries.length < size) entries.push(line);
+    else entries[next] = line;
+    next = (next + 1) % size;
+  };
+  let last = '';
+  return {
+    /** The chart took `event` and is now in `snapshot`. */
+    transition(event: EventObject, snapshot: { value: unknown; context: SessionContext }) {
+      const state = stateLabel(snapshot.value);
+      const held = snapshot.context.queue.length;
+      // Signs of use come often and usually change nothing.
+      if (event.type === 'user.active' && `${state}/${held}` === last) return;
+      last = `${state}/${held}`;
+      const detail = detailOf(event);
+      add({ event: event.type, state, held, ...(detail && { detail }) });
+    },
+    /** An adapter's line: what tab sync heard, a lock it waited for. Words only. */
+    note(event: string, detail?: string) {
+      add({ event, ...(detail && { detail }) });
+    },
+    /** The entries, oldest first. */
+    entries: () => [...entries.slice(next), ...entries.slice(0, next)].slice(-size),
+  };
+}

@@ -1,0 +1,93 @@
+import type { TabLocks } from './tab-locks.ts';
+import { readTokenClaims } from './token-claims.ts';
+
+/** A validation answer as the tabs share it: keyed by a hash, so the token itself is not written again. */
+interface Answer {
+  key: string;
+  valid: boolean;
+  at: number;
+}
+
+/** FNV-1a: enough to tell one token from another, nothing more. */
+function keyOf(token: string | null): string {
+  let hash = 0x811c9dc5;
+  for (const char of token ?? '') hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+/**
+ * True once the token's `exp` has passed on this tab's clock: a yes given before then no longer holds, and
+ * reused it would let a request that met the 401 at exp replay into a second 401 that reaches its caller.
+ */
+function hasExpired(token: string | null): boolean {
+  const { exp } = readTokenClaims(token);
+  return typeof exp === 'number' && Date.now() >= exp * 1000;
+}
+
+function parse(text: string | null | undefined): Answer | null {
+  try {
+    return JSON.parse(text ?? 'null') as Answer | null;
+  } catch {
+    return null;
+  }
+}
+
+/** The last validation answers, as every tab of the app sees them. */
+export interface SharedAnswers {
+  /** What a tab last answered for `token`, or null: ask the backend. */
+  read(token: string | null): Promise<boolean | null>;
+  /** Shares the answer for `token`; resolves once a tab granted the validation lock next is sure to find it. */
+  write(token: string | null, valid: boolean): Promise<void>;
+}
+
+/**
+ * Validation answers shared by the tabs: in `storage` and, when there are
+ * locks, as the name of a lock held for `ttl` (then storage has it). For localStorage reaches the
+ * other tabs a moment after it is written: in Chromium a tab granted the
+ * validation lock just after the tab that answered released it read the old
+ * value about one time in three, and validated again. The lock manager is the
+ * one place every tab sees in the same order as the locks themselves.
+ *
+ * @example
+ * const answers = createSharedAnswers({ name: 'app', ttl: 5_000, locks: navigator.locks, storage: localStorage });
+ * const valid = (await answers.read(token)) ?? (await askBackend(token));
+ */
+export function createSharedAnswers(options: {
+  name: string;
+  ttl: number;
+  locks?: TabLocks;
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}): SharedAnswers {
+  const { ttl, locks, storage } = options;
+  const storageKey = `${options.name}:validated`;
+  const lockPrefix = `${options.name}:answer:`;
+  // A rejected token stays rejected (a JWT does not come back to life): its answer holds whenever the token's
+  // 401 comes, even from a tab whose timers slept. An accepted one may be revoked any time: reused for `ttl`,
+  // and never past the token's own exp.
+  const usable = (answer: Answer | null, key: string, expired: boolean): answer is Answer =>
+    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (Date.now() - answer.at < ttl && !expired));
+
+  return {
+    async read(token) {
+      const key = keyOf(token);
+      const held = locks ? ((await locks.query()).held ?? []) : [];
+      const answers = [parse(storage?.getItem(storageKey)), ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null))];
+      const expired = hasExpired(token);
+      return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
+    },
+    async write(token, valid) {
+      const answer = JSON.stringify({ key: keyOf(token), valid, at: Date.now() } satisfies Answer);
+      storage?.setItem(storageKey, answer);
+      if (!locks) return;
+      // Held before the validation lock is released (the caller waits for the grant); a name of its own, so never waited for.
+      await new Promise<void>((granted) => {
+        locks
+          .request(lockPrefix + answer, { ifAvailable: true }, () => {
+            granted();
+            return new Promise((over) => setTimeout(over, ttl));
+          })
+          .catch(() => granted());
+      });
+    },
+  };
+}

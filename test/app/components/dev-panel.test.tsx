@@ -1,0 +1,26 @@
+/** @vitest-environment happy-dom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { DevPanel } from '../../../src/components/DevPanel.tsx';
+import { getCredits } from '../../../src/lib/credits-api.ts';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+useSessionFixtures(() => fixture);
+
+describe('DevPanel', () => {
+  it('copies a readable session report with no token in it', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    await getCredits();
+    const writeText = vi.fn(async (_text: string) => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(<DevPanel session={fixture.client} />);
+    expect(screen.queryByRole('button', { name: 'Expire session' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
+    await screen.findByText('Copied.');
+    const text = writeText.mock.calls[0]![0];
+    expect(text).toContain('\n  "format": "quiet-session-report/1"');
+    expect(JSON.parse(text)).toMatchObject({ held: 0, entries: expect.arrayContaining([expect.objectContaining({ event: 'xstate.init' })]) });
+    expect(text).not.toContain(fixture.tokens.getToken()!);
+  });
+});

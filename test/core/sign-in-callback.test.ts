@@ -1,0 +1,119 @@
+/** @vitest-environment node */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { completeGoogleSignIn, openSignInPopup, PopupCancelledError, type GoogleCallbackArgs } from '../../src/lib/session/index.ts';
+import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
+import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
+
+/**
+ * The callback page's half of the handshake: it hands the answer to the
+ * window waiting for this sign-in over the sign-in's BroadcastChannel, and by
+ * `postMessage` when the popup still has an opener.
+ */
+const origin = 'https://studio.test';
+const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
+const channel = signInChannelName(state);
+const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+
+let bus: ReturnType<typeof createChannelBus>;
+beforeEach(() => {
+  vi.useFakeTimers();
+  bus = createChannelBus();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const callbackUrl = (query: Record<string, string>) => new URL(`${origin}/auth/google/callback?${new URLSearchParams(query)}`);
+
+function complete(query: Record<string, string>, args: Partial<GoogleCallbackArgs> = {}) {
+  return completeGoogleSignIn({ url: callbackUrl(query), opener: null, exchange: async () => token, BroadcastChannel: bus.BroadcastChannel, ...args });
+}
+
+/** A window of the app listening on the sign-in's channel, answering every message with the opener's receipt. */
+function listenAsTheApp() {
+  const got: unknown[] = [];
+  const app = new bus.BroadcastChannel(channel);
+  app.addEventListener('message', ({ data }) => {
+    got.push(data);
+    app.postMessage({ type: receiptMessageType, state });
+  });
+  return { got, close: () => app.close() };
+}
+
+describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
+  it('sends the token on the sign-in channel and resolves on the receipt', async () => {
+    const app = listenAsTheApp();
+    await complete({ code: 'c0de', state });
+    expect(app.got).toEqual([{ type: tokenMessageType, state, token }]);
+    app.close();
+    expect(bus.openChannels()).toEqual([]);
+  });
+
+  it('says the window that asked is gone when no receipt comes in time, and leaves nothing open', async () => {
+    const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: 3_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await done).toEqual(new Error('The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.'));
+    expect(bus.openChannels()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("sends the user's cancel as access_denied, without exchanging anything", async () => {
+    const app = listenAsTheApp();
+    const exchange = vi.fn(async () => token);
+    await complete({ error: 'access_denied', state }, { exchange });
+    expect(app.got).toEqual([{ type: errorMessageType, state, error: 'access_denied' }]);
+    expect(exchange).not.toHaveBeenCalled();
+  });
+
+  it("passes on a provider's error code only when it has the safe shape, and never its own words", async () => {
+    const app = listenAsTheApp();
+    await complete({ error: 'server_error', state, error_description: 'Call +1 555 0100 to unlock your account' });
+    await complete({ error: '<img src=x onerror=alert(1)>', state });
+    expect(app.got).toEqual([
+      { type: errorMessageType, state, error: 'server_error' },
+      { type: errorMessageType, state, error: 'unknown_error' },
+    ]);
+  });
+
+  it('says exchange_failed when the backend does not trade the code', async () => {
+    const app = listenAsTheApp();
+    await complete({ code: 'stale', state }, { exchange: () => Promise.reject(new Error('400 Invalid or expired code')) });
+    expect(app.got).toEqual([{ type: errorMessageType, state, error: 'exchange_failed' }]);
+  });
+
+  it('sends nothing and says so when the URL has no state, or neither code nor error', async () => {
+    await expect(complete({ code: 'c0de' })).rejects.toThrow('This page expects a Google sign-in code.');
+    await expect(complete({ state })).rejects.toThrow('This page expects a Google sign-in code.');
+    expect(bus.sent).toEqual([]);
+  });
+});
+
+describe('completeGoogleSignIn with an opener', () => {
+  it('posts to the opener at our own origin only, and on the channel too, without waiting for a receipt', async () => {
+    const posted: Array<[unknown, string]> = [];
+    const opener = { postMessage: (message: unknown, target: string) => void posted.push([message, target]) } as Window;
+    await complete({ code: 'c0de', state }, { opener });
+    expect(posted).toEqual([[{ type: tokenMessageType, state, token }, origin]]);
+    expect(bus.sent).toEqual([{ name: channel, data: { type: tokenMessageType, state, token } }]);
+    expect(bus.openChannels()).toEqual([]);
+  });
+});
+
+describe('the handshake, both halves', () => {
+  it('brings the token from a callback page with no opener to the window that opened the popup', async () => {
+    const opener = createOpenerWindow(bus, origin);
+    const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    opener.popups[0]!.closed = true; // COOP: open, but reads closed
+    await vi.advanceTimersByTimeAsync(1_000);
+    await complete({ code: 'c0de', state });
+    await expect(pending).resolves.toBe(token);
+    expect(bus.openChannels()).toEqual([]);
+  });
+
+  it("brings the user's cancel back as PopupCancelledError at once", async () => {
+    const opener = createOpenerWindow(bus, origin);
+    const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    await complete({ error: 'access_denied', state });
+    await expect(pending).rejects.toBeInstanceOf(PopupCancelledError);
+  });
+});

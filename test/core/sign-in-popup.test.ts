@@ -1,0 +1,219 @@
+/** @vitest-environment node */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  openSignInPopup,
+  PopupBlockedError,
+  PopupCancelledError,
+  PopupTimeoutError,
+  ReauthError,
+  type PopupClosedHint,
+  type SignInPopupOptions,
+} from '../../src/lib/session/index.ts';
+import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
+import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
+
+/**
+ * The opener's half of the handshake when the provider sends
+ * `Cross-Origin-Opener-Policy: same-origin`: the popup has no opener, so the
+ * callback page answers on the sign-in's BroadcastChannel, and `popup.closed`
+ * reads true while the popup is open. Timers are faked: no test sleeps.
+ */
+const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
+const channel = signInChannelName(state);
+const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+const other = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJncmFjZSJ9.c2lnbmF0dXJl';
+
+let bus: ReturnType<typeof createChannelBus>;
+let opener: ReturnType<typeof createOpenerWindow>;
+let hints: Array<PopupClosedHint | null>;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  bus = createChannelBus();
+  opener = createOpenerWindow(bus);
+  hints = [];
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function signIn(options: Partial<SignInPopupOptions> = {}) {
+  const pending = openSignInPopup({ url: `https://studio.test/auth/google/consent?state=${state}`, state, host: opener.host, onClosedHint: (hint) => hints.push(hint), ...options });
+  // Read as settled or not without awaiting: a pending promise must stay pending.
+  const outcome = pending.then((value) => ({ value }), (error: unknown) => ({ error }));
+  let settled: { value?: string; error?: unknown } | null = null;
+  void outcome.then((result) => (settled = result));
+  return { pending, outcome, settled: async () => (await vi.advanceTimersByTimeAsync(0), settled) };
+}
+
+/** Nothing of the sign-in is left: no window listener, no channel, no timer. */
+function expectNothingLeft() {
+  expect(opener.windowListeners()).toBe(0);
+  expect(bus.openChannels()).toEqual([]);
+  expect(bus.channelListeners()).toBe(0);
+  expect(vi.getTimerCount()).toBe(0);
+}
+
+describe('openSignInPopup over the sign-in channel', () => {
+  it('resolves with the token the callback page sends on the channel when the popup has no opener', async () => {
+    const { pending } = signIn();
+    expect(bus.openChannels()).toEqual([channel]);
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    expectNothingLeft();
+  });
+
+  it('sends its receipt on the channel once it has the answer, so that the callback page may close', async () => {
+    const { pending } = signIn();
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await pending;
+    expect(bus.sent.at(-1)).toEqual({ name: channel, data: { type: receiptMessageType, state } });
+  });
+
+  it('ignores a message for another sign-in, or of another shape, on the channel', async () => {
+    const { settled } = signIn();
+    bus.post(channel, { type: tokenMessageType, state: 'another-sign-in', token });
+    bus.post(channel, { type: tokenMessageType, state, token, extra: 1 });
+    bus.post(channel, { type: tokenMessageType, state, token: 'not a jwt' });
+    bus.post(channel, { type: errorMessageType, state: 'another-sign-in', error: 'access_denied' });
+    bus.post(channel, { type: errorMessageType, state, error: '<b>Call us</b>' });
+    bus.post(signInChannelName(state, 'another-app'), { type: tokenMessageType, state, token });
+    expect(await settled()).toBeNull();
+    expect(bus.channelListeners()).toBe(1);
+  });
+
+  it('takes the first answer only: a second message for the same state is ignored', async () => {
+    const { pending } = signIn();
+    // Both paths at once, as a callback page with an opener sends them, then a replay.
+    bus.post(channel, { type: tokenMessageType, state, token });
+    opener.post({ type: tokenMessageType, state, token: other });
+    bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    await expect(pending).resolves.toBe(token);
+    expectNothingLeft();
+  });
+
+  it('ignores a message that comes after it has settled', async () => {
+    const controller = new AbortController();
+    const { outcome } = signIn({ signal: controller.signal });
+    controller.abort(new Error('left the page'));
+    const sentBefore = bus.sent.length;
+    bus.post(channel, { type: tokenMessageType, state, token });
+    opener.post({ type: tokenMessageType, state, token });
+    expect(await outcome).toEqual({ error: new Error('left the page') });
+    // Posted, but nobody was listening any more: no receipt went back.
+    expect(bus.sent.slice(sentBefore).map((m) => m.data)).toEqual([{ type: tokenMessageType, state, token }]);
+    expectNothingLeft();
+  });
+
+  it('still takes the opener path: a postMessage from this popup at our origin', async () => {
+    const { pending } = signIn();
+    opener.post({ type: tokenMessageType, state, token }, { origin: 'https://evil.test' });
+    opener.post({ type: tokenMessageType, state, token }, { source: {} });
+    opener.post({ type: tokenMessageType, state, token: other });
+    await expect(pending).resolves.toBe(other);
+    expectNothingLeft();
+  });
+});
+
+describe('openSignInPopup when the popup reads closed', () => {
+  it('does not reject, gives the hint, and resolves with a token that comes later', async () => {
+    const { pending, settled } = signIn();
+    opener.popups[0]!.closed = true; // what a COOP provider page makes an open popup read
+    await vi.advanceTimersByTimeAsync(300);
+    expect(hints).toHaveLength(1);
+    expect(hints[0]).toEqual({ reopen: expect.any(Function) });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await settled()).toBeNull();
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    // The hint is withdrawn once the sign-in is over.
+    expect(hints).toEqual([hints[0], null]);
+    expectNothingLeft();
+  });
+
+  it('reopens a popup in the same sign-in: the hint goes, the time limit starts again, and either window may answer', async () => {
+    const { pending, settled } = signIn({ timeoutMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(9_000);
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    hints[0]!.reopen();
+    expect(opener.opened).toHaveLength(2);
+    expect(opener.opened[1]).toBe(opener.opened[0]);
+    expect(hints.at(-1)).toBeNull();
+    await vi.advanceTimersByTimeAsync(9_000); // past the first popup's limit
+    expect(await settled()).toBeNull();
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    expect(opener.popups[1]!.closeCalls).toBe(1);
+    expectNothingLeft();
+  });
+
+  it('rejects with PopupBlockedError when the reopened popup is blocked', async () => {
+    const { pending } = signIn();
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    opener.block();
+    hints[0]!.reopen();
+    await expect(pending).rejects.toBeInstanceOf(PopupBlockedError);
+    expectNothingLeft();
+  });
+
+  it('rejects with PopupTimeoutError and closes the popup when nothing comes in time', async () => {
+    const { pending, settled } = signIn({ timeoutMs: 20_000 });
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(await settled()).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(pending).rejects.toBeInstanceOf(PopupTimeoutError);
+    expect(opener.popups[0]!.closeCalls).toBe(1);
+    expectNothingLeft();
+  });
+
+  it('closes the popup and rejects with the reason when aborted', async () => {
+    const controller = new AbortController();
+    const { pending } = signIn({ signal: controller.signal });
+    controller.abort(new Error('session stopped'));
+    await expect(pending).rejects.toThrow('session stopped');
+    expect(opener.popups[0]!.closed).toBe(true);
+    expectNothingLeft();
+  });
+});
+
+describe('openSignInPopup when the provider says no', () => {
+  it("rejects with PopupCancelledError at once when the user cancelled at Google", async () => {
+    const { pending } = signIn();
+    bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PopupCancelledError);
+    expect(error).toBeInstanceOf(ReauthError);
+    expect((error as Error).message).toBe('Signing in with Google was cancelled. Press Reconnect when you are ready.');
+    expect(bus.sent.at(-1)?.data).toEqual({ type: receiptMessageType, state });
+    expectNothingLeft();
+  });
+
+  it('rejects with a ReauthError that names any other provider error in plain words', async () => {
+    const { pending } = signIn();
+    bus.post(channel, { type: errorMessageType, state, error: 'temporarily_unavailable' });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReauthError);
+    expect(error).not.toBeInstanceOf(PopupCancelledError);
+    expect((error as Error).message).toBe(
+      'Signing in with Google did not finish: Google is busy right now (temporarily_unavailable). Press Reconnect to try again.',
+    );
+  });
+
+  it('names a code it does not know without taking words from anything inherited', async () => {
+    const { pending } = signIn();
+    bus.post(channel, { type: errorMessageType, state, error: 'constructor' });
+    await expect(pending).rejects.toThrow(
+      'Signing in with Google did not finish: Google answered with an error (constructor). Press Reconnect to try again.',
+    );
+  });
+
+  it('rejects with PopupBlockedError and opens no channel when the browser gives no window', async () => {
+    opener.block();
+    const { pending } = signIn();
+    await expect(pending).rejects.toBeInstanceOf(PopupBlockedError);
+    expectNothingLeft();
+  });
+});

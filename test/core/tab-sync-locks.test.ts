@@ -1,0 +1,119 @@
+/** @vitest-environment node */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
+import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { createTabs, unhandledDuring, type Tab } from '../support/tabs.ts';
+
+const backend = createFakeBackend();
+const server = startServer(backend);
+let tabs: ReturnType<typeof createTabs>;
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  tabs.close();
+  backend.received.length = 0;
+  backend.valid.clear();
+  backend.valid.add('t1');
+});
+afterAll(() => server.close());
+
+/** Every tab holds a call on the expired token and waits for Reconnect. */
+async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
+  backend.valid.delete('t1');
+  const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+  held.forEach((call) => call.catch(() => {})); // awaited by the tests that expect them back
+  await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+  return held;
+}
+
+describe('tab sync locks', () => {
+  it('answers a popup closed while its tab waits for the re-auth lock at once, and leaves no rejection unhandled', async () => {
+    tabs = createTabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(first, second);
+
+    const unhandled = await unhandledDuring(async () => {
+      // Both press Reconnect before either hears of the other: the second popup opens while the first tab holds the lock.
+      first.client.reconnect();
+      second.client.reconnect();
+      expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
+      tabs.popups[1]!.reject(new PopupClosedError());
+      await waitFor(second.client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError?.name === 'PopupClosedError', {
+        timeout: 2_000,
+      });
+
+      backend.valid.add('t2');
+      tabs.popups[0]!.resolve('t2');
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    });
+    expect(unhandled).toEqual([]);
+  });
+
+  it('takes the validation over from a tab that holds its lock and never lets go', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    tabs = createTabs({ sync: { lockTimeoutMs: 50 } });
+    const tab = tabs.open();
+    // A frozen tab: it took the validation lock and will never answer.
+    tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise(() => {})).catch(() => {}); // taken over: rejected
+    backend.valid.delete('t1');
+    tab.client.authFetch(`${API}/api/a`).catch(() => {});
+
+    await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
+  });
+
+  it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    tabs = createTabs({ sync: { lockTimeoutMs: 50, popupTimeoutMs: 100 } });
+    const [stuck, second, third] = [tabs.open(), tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(stuck, second, third);
+    stuck.client.reconnect(); // its popup never settles
+    await Promise.all([second, third].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }))));
+
+    // The banner offers Reconnect again, and the next popup is the one the other tabs follow.
+    await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    await waitFor(third.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    second.client.reconnect();
+    await waitFor(third.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 2_000 });
+    backend.valid.add('t2');
+    tabs.popups[1]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
+  });
+
+  it('validates while another tab has its popup open: the two locks stay apart', async () => {
+    tabs = createTabs({ sync: { lockTimeoutMs: 60_000 } }); // no take-over to hide a wait
+    const [popupTab, other] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    popupTab.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(popupTab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    popupTab.client.reconnect();
+    expect(popupTab.client.actor.getSnapshot().matches('reauthenticating')).toBe(true);
+
+    other.client.authFetch(`${API}/api/b`).catch(() => {});
+    await waitFor(other.client.actor, (s) => s.matches('needsReauth'), { timeout: 1_000 });
+    expect(tabs.popups).toHaveLength(1); // still open
+  });
+
+  it('leaves the queue for the validation lock when the session stops waiting, and sends no validation later', async () => {
+    tabs = createTabs();
+    let answer!: (valid: boolean | Promise<boolean>) => void;
+    const slow = tabs.open({ validate: () => new Promise((resolve) => (answer = resolve)) });
+    const waiting = tabs.open();
+    slow.client.authFetch(`${API}/status/401`).catch(() => {});
+    await waitFor(slow.client.actor, (s) => s.matches('validating'));
+    waiting.client.authFetch(`${API}/status/401`).catch(() => {});
+    await waitFor(waiting.client.actor, (s) => s.matches('validating'));
+
+    waiting.client.adoptToken('t1'); // a token from elsewhere: the session stops validating
+    await waitFor(waiting.client.actor, (s) => s.matches('active'));
+    answer(Promise.reject(new TypeError('Failed to fetch'))); // no answer to share: a tab still queued would ask
+    await waitFor(slow.client.actor, (s) => s.matches('offline'));
+    // Granted once every request queued before it is done.
+    await tabs.locks!.request(`${tabs.name}:validate`, {}, () => {});
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+});

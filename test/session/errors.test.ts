@@ -1,0 +1,167 @@
+/** @vitest-environment node */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { selectReauthProblem } from '../../src/lib/session/index.ts';
+
+const API = 'https://api.test';
+const far = 4_000_000_000;
+const jwt = (sub = 'ada') => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
+
+/** Everything that escapes as uncaught while a test runs. */
+const escaped: unknown[] = [];
+const onEscape = (error: unknown) => void escaped.push(error);
+beforeEach(() => {
+  escaped.length = 0;
+  process.on('uncaughtException', onEscape);
+  process.on('unhandledRejection', onEscape);
+});
+afterEach(() => {
+  process.off('uncaughtException', onEscape);
+  process.off('unhandledRejection', onEscape);
+});
+/** Long enough for a stray rejection or throw to be reported (Node reports them after a macrotask). */
+const turns = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function session(overrides: Partial<AuthFetchOptions> = {}) {
+  let token: string | null = jwt();
+  const sent: string[] = [];
+  const status = { value: 401 };
+  const clock = new SimulatedClock();
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => void (token = next),
+    validate: async () => false,
+    reauthenticate: async () => jwt(),
+    allowedOrigins: [API],
+    clock,
+    fetch: async (input, init) => {
+      sent.push(`${String(input)} ${new Headers(init?.headers).get('authorization')}`);
+      return new Response('{}', { status: status.value });
+    },
+    ...overrides,
+  });
+  stops.push(client.stop);
+  return { client, sent, status, clock, setToken: (next: string | null) => (token = next) };
+}
+const stops: Array<() => void> = [];
+afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+describe('errors', () => {
+  it('refuses at once a validate that calls authFetch, with an error that says why, instead of waiting on itself', async () => {
+    let refusals: unknown[] = [];
+    let h!: ReturnType<typeof session>;
+    h = session({
+      limits: { validationRetries: 0 },
+      // Synchronously, and after an await with the signal it was given: both would wait behind their own held call.
+      validate: async ({ signal }) => {
+        refusals.push(await h.client.authFetch(`${API}/auth/me`).catch((error: unknown) => error));
+        refusals.push(await h.client.authFetch(`${API}/auth/me`, { signal }).catch((error: unknown) => error));
+        throw refusals[0];
+      },
+    });
+    const call = h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('active') && refusals.length === 2);
+    expect(refusals).toHaveLength(2);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(QuietSessionError);
+      expect((refusal as Error).message).toMatch(/called from validate.*Call fetch with the token validate is given/);
+    }
+    // The check could not be made: the call went with its own answer, no clock time passed.
+    expect((await call).status).toBe(401);
+    expect(h.clock.now()).toBe(0);
+    refusals = [];
+  });
+
+  it('takes a validate that throws synchronously for a check that could not be made, with nothing left to escape later', async () => {
+    const h = session({
+      limits: { validationRetries: 0 },
+      validate: (() => {
+        throw new Error('validate is broken');
+      }) as AuthFetchOptions['validate'],
+    });
+    const call = h.client.authFetch(`${API}/api/credits`);
+    expect((await call).status).toBe(401);
+    h.clock.increment(60_000); // any timeout the validation had
+    await turns();
+    expect(escaped).toEqual([]);
+  });
+
+  it('never puts a token that a header cannot carry into an error: it is treated as expired and the banner asks to reconnect', async () => {
+    const h = session();
+    // Ada's token, with a control character in its signature (a storage that mangled it).
+    const secret = `${jwt()}secret\u0001`;
+    h.setToken(secret);
+    h.status.value = 200;
+    const call = h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    expect(h.sent).toEqual([]);
+    h.client.reconnect();
+    const answer = await call;
+    expect(answer).toBeInstanceOf(Response);
+    expect(h.sent).toEqual([`${API}/api/credits Bearer ${jwt()}`]);
+    expect(JSON.stringify(h.client.actor.getSnapshot().context)).not.toContain('secret');
+  });
+
+  it('lets a getToken that throws reject the call with its error, and nothing escapes from the chart', async () => {
+    const h = session({
+      getToken: () => {
+        throw new Error('storage is gone');
+      },
+    });
+    h.clock.increment(3_600_000); // the expiry and reminder timers read the token too
+    await expect(h.client.authFetch(`${API}/api/credits`)).rejects.toThrow('storage is gone');
+    await turns();
+    expect(escaped).toEqual([]);
+  });
+
+  it('says plainly why sign-in failed when the popup rejects with something that is not an Error', async () => {
+    const h = session({
+      reauthenticate: () => Promise.reject('closed'),
+      limits: { reauthAttempts: 2 },
+    });
+    const call = h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    await waitFor(h.client.actor, (s) => s.context.lastReauthError !== null);
+    expect(h.client.actor.getSnapshot().context.lastReauthError).toEqual({ name: 'Error', message: 'closed' });
+    expect(selectReauthProblem(h.client.actor.getSnapshot())).toBe('Sign-in did not finish. Press Reconnect to try again.');
+    // The second failure gives up the held call, and says why, too.
+    h.client.reconnect();
+    await waitFor(h.client.actor, (s) => s.matches({ needsReauth: 'coolingDown' }));
+    expect(h.client.actor.getSnapshot().context.lastReauthError).toEqual({ name: 'Error', message: 'closed' });
+    expect((await call) as Error).toMatchObject({ name: 'AuthExpiredError' });
+  });
+
+  it('leaves no abort listener behind on any signal, however many validations run', async () => {
+    const added = new Map<EventTarget, number>();
+    const add = AbortSignal.prototype.addEventListener;
+    const remove = AbortSignal.prototype.removeEventListener;
+    AbortSignal.prototype.addEventListener = function (this: AbortSignal, ...args: Parameters<typeof add>) {
+      added.set(this, (added.get(this) ?? 0) + 1);
+      return add.apply(this, args);
+    };
+    AbortSignal.prototype.removeEventListener = function (this: AbortSignal, ...args: Parameters<typeof remove>) {
+      added.set(this, (added.get(this) ?? 0) - 1);
+      return remove.apply(this, args);
+    };
+    try {
+      const h = session({ validate: async () => true });
+      for (let i = 0; i < 50; i++) {
+        h.status.value = 401;
+        const call = h.client.authFetch(`${API}/api/item/${i}`);
+        await waitFor(h.client.actor, (s) => s.matches('validating'));
+        h.status.value = 200;
+        expect((await call).status).toBe(200);
+      }
+      // Signals that still have listeners, other than the ones a live fetch holds.
+      const lingering = [...added].filter(([signal, n]) => n > 0 && !(signal as AbortSignal).aborted);
+      expect(lingering.length).toBeLessThan(3);
+    } finally {
+      AbortSignal.prototype.addEventListener = add;
+      AbortSignal.prototype.removeEventListener = remove;
+    }
+  });
+});

@@ -1,0 +1,78 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
+
+const API = 'https://api.test';
+const far = 4_000_000_000;
+const jwt = (n: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+
+/** An expired session whose popups the test answers: each reconnect opens one, kept in `popups`. */
+function expired(overrides: Partial<AuthFetchOptions> = {}) {
+  let token = jwt(1);
+  const popups: Array<{ signal: AbortSignal; resolve: (token: string) => void }> = [];
+  const clock = new SimulatedClock();
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => void (token = next),
+    validate: async ({ token: t }) => t !== jwt(1),
+    reauthenticate: ({ signal }) => new Promise<string>((resolve) => popups.push({ signal, resolve })),
+    allowedOrigins: [API],
+    clock,
+    fetch: async (_input, init) => new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
+    ...overrides,
+  });
+  stops.push(client.stop);
+  return { client, popups, clock, token: () => token };
+}
+const stops: Array<() => void> = [];
+afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+describe('reconnect', () => {
+  it('gives up a sign-in that never finishes at its deadline, keeps every held call, and lets the user try again', async () => {
+    const h = expired({ limits: { reauthTimeoutMs: 120_000 } });
+    const call = h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.clock.increment(119_999);
+    expect(selectBannerView(h.client.actor.getSnapshot())).toBe('reconnecting');
+    h.clock.increment(1);
+    expect(h.popups[0]!.signal.aborted).toBe(true);
+    const snapshot = h.client.actor.getSnapshot();
+    expect(selectBannerView(snapshot)).toBe('expired');
+    expect(selectReauthProblem(snapshot)).toBe('Signing in took longer than 120 s. Press Reconnect to try again.');
+    expect(snapshot.context.queue).toHaveLength(1);
+    h.client.reconnect();
+    h.popups[1]!.resolve(jwt(2));
+    expect((await call).status).toBe(200);
+  });
+
+  it('opens a new popup when Reconnect is pressed again while one is open, and stores only the new one’s token', async () => {
+    const h = expired();
+    const call = h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    h.client.reconnect();
+    expect(h.popups).toHaveLength(2);
+    expect(h.popups[0]!.signal.aborted).toBe(true);
+    h.popups[0]!.resolve(jwt(3)); // the first window finishes after all: too late
+    h.popups[1]!.resolve(jwt(2));
+    expect((await call).status).toBe(200);
+    expect(h.token()).toBe(jwt(2));
+  });
+
+  it('ignores Reconnect while the session is good, and while the cooldown runs', async () => {
+    const h = expired({ reauthenticate: async () => Promise.reject(new Error('closed')), limits: { reauthAttempts: 1, reauthCooldownMs: 30_000 } });
+    h.client.reconnect();
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    h.client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    await waitFor(h.client.actor, (s) => s.matches({ needsReauth: 'coolingDown' }));
+    h.client.reconnect();
+    expect(h.client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })).toBe(true);
+    h.clock.increment(30_000);
+    expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+});

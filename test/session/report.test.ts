@@ -1,0 +1,99 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch, PopupBlockedError } from '../../src/lib/auth-fetch.ts';
+
+const API = 'https://api.test';
+const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const tokenA = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_000 })}.secretSignatureA`;
+const tokenB = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_001 })}.secretSignatureB`;
+const stops: Array<() => void> = [];
+afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+describe('the session report', () => {
+  it('tells the story of a session in words, with no token, query, header value or body in it', async () => {
+    const clock = new SimulatedClock();
+    const valid = new Set([tokenA]);
+    const popups: Array<string | Error> = [new PopupBlockedError(), tokenB];
+    let down = false;
+    let token = tokenA;
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: async ({ token: t }) => {
+        if (down) throw new TypeError('Failed to fetch');
+        return valid.has(t ?? '');
+      },
+      reauthenticate: async () => {
+        const next = popups.shift()!;
+        if (next instanceof Error) throw next;
+        valid.add(next);
+        return next;
+      },
+      allowedOrigins: [API],
+      clock,
+      fetch: async (_input, init) => {
+        if (down) throw new TypeError('Failed to fetch');
+        const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
+        return new Response('{}', { status: valid.has(bearer) ? 200 : 401, headers: { date: new Date(clock.now() + 30_000).toUTCString() } });
+      },
+    });
+    stops.push(client.stop);
+    const body = '{"prompt":"a ruby ring for Grace","card":"4111111111111111"}';
+    const call = (query: string) =>
+      client.authFetch(`${API}/api/generate?key=querySecret${query}`, { method: 'POST', body, headers: { 'x-api-key': 'headerSecret' } });
+
+    expect((await call('1')).status).toBe(200);
+    valid.delete(tokenA);
+    const held = call('2');
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect(); // blocked
+    await waitFor(client.actor, (s) => s.context.lastReauthError !== null);
+    client.reconnect();
+    expect((await held).status).toBe(200);
+    down = true;
+    await call('3').catch(() => null);
+    const waiting = call('4');
+    await waitFor(client.actor, (s) => s.matches('offline') && s.context.queue.length === 1);
+    down = false;
+    clock.increment(1_000);
+    expect((await waiting).status).toBe(200);
+    client.note('tab.token', 'adopted');
+
+    const report = client.report();
+    const text = JSON.stringify(report);
+    for (const secret of [tokenA, tokenB, 'secretSignature', 'querySecret', 'headerSecret', 'ruby ring', '4111', 'Bearer']) {
+      expect(text).not.toContain(secret);
+    }
+    const lines = report.entries.map((e) => [e.event, e.state, e.detail].filter((x) => x !== undefined).join(' '));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'clock.observed active.quiet 30500 ms',
+        'request.held validating.checking +1',
+        'xstate.done.actor.validateSession needsReauth.waiting expired',
+        'reauth.requested reauthenticating.holding',
+        'xstate.error.actor.reauthenticate needsReauth.waiting PopupBlockedError',
+        'xstate.done.actor.reauthenticate active.quiet token',
+        'network.offline offline.waiting',
+        'xstate.done.actor.probeSession active.quiet valid',
+        'tab.token adopted',
+      ]),
+    );
+    expect(report).toMatchObject({ format: 'quiet-session-report/1', state: 'active.quiet', held: 0, clockOffsetMs: 30_500, lastReauthError: null });
+  });
+
+  it('keeps the last few hundred entries only', async () => {
+    const client = createAuthFetch({
+      getToken: () => tokenA,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => tokenB,
+      allowedOrigins: [API],
+    });
+    stops.push(client.stop);
+    for (let i = 0; i < 400; i++) client.note('tab.token', String(i));
+    const entries = client.report().entries;
+    expect(entries).toHaveLength(300);
+    expect([entries[0]!.detail, entries.at(-1)!.detail]).toEqual(['100', '399']);
+  });
+});

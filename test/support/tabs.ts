@@ -1,0 +1,127 @@
+import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
+import { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from '../../src/lib/session/tab-sync.ts';
+import { API } from './fake-backend.ts';
+import { createFakeLocks } from './fake-locks.ts';
+
+/** One tab of the app: its tab sync, its session, and the undo of their connection. */
+export interface Tab {
+  index: number;
+  sync: TabSync;
+  client: AuthFetchClient;
+  disconnect: () => void;
+}
+
+/** A sign-in popup the test answers; `tab` opened it. */
+export interface Popup {
+  tab: number;
+  resolve: (token: string) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The tabs of one app in one process, on the fake backend: one token storage
+ * (the tabs of an origin share localStorage), one lock manager (fake, or none
+ * with `locks: null`), one BroadcastChannel name. Each validation asks
+ * `/auth/me` and is noted in `meCalls`; each popup waits in `popups`. With
+ * `lateStorage`, each tab has its own copy of localStorage, which another
+ * tab's writes reach only at `propagate()`: a moment later, as in Chromium.
+ *
+ * @example
+ * const tabs = createTabs();
+ * const [a, b] = [tabs.open(), tabs.open()];
+ * afterEach(tabs.close);
+ */
+export function createTabs(
+  options: { locks?: TabLocks | null; lateStorage?: boolean; sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'> } = {},
+) {
+  const storage = { token: 't1' as string | null };
+  const shared = new Map<string, string>(); // localStorage, as the tabs of one origin share it
+  const localStorage = { getItem: (k: string) => shared.get(k) ?? null, setItem: (k: string, v: string) => void shared.set(k, v) };
+  const copies: Array<Map<string, string>> = [];
+  const unpropagated: Array<() => void> = [];
+  /** One tab's copy of localStorage: its own writes at once, the others' at `propagate()`. */
+  const lateCopy = () => {
+    const copy = new Map(shared);
+    copies.push(copy);
+    return {
+      getItem: (k: string) => copy.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        copy.set(k, v);
+        shared.set(k, v);
+        unpropagated.push(() => copies.forEach((other) => other.set(k, v)));
+      },
+    };
+  };
+  const locks = options.locks === undefined ? createFakeLocks() : (options.locks ?? undefined);
+  const meCalls: string[] = [];
+  /** Every token a tab stored, in order. */
+  const stored: string[] = [];
+  const popups: Popup[] = [];
+  const name = `qs-test-${Math.random()}`;
+  const undo: Array<() => void> = [];
+  let opened = 0;
+
+  /** Opens a tab, connected unless told; `validate` replaces the backend call. */
+  function open(tabOptions: { connect?: boolean; validate?: (token: string | null) => Promise<boolean> } = {}): Tab {
+    const index = opened++;
+    const sync = createTabSync(
+      {
+        validate: async ({ token, signal }) => {
+          meCalls.push(`tab ${index}`);
+          if (tabOptions.validate) return tabOptions.validate(token);
+          return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
+        },
+        reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject })),
+      },
+      { ...options.sync, name, locks, storage: options.lateStorage ? lateCopy() : localStorage },
+    );
+    const client = createAuthFetch({
+      getToken: () => storage.token,
+      setToken: (token) => {
+        stored.push(token);
+        storage.token = token;
+      },
+      validate: sync.validate,
+      reauthenticate: sync.reauthenticate,
+      allowedOrigins: [API],
+    });
+    const disconnect = tabOptions.connect === false ? () => {} : sync.connect(client);
+    undo.push(disconnect, client.stop);
+    return { index, sync, client, disconnect };
+  }
+
+  return {
+    open,
+    storage,
+    locks,
+    meCalls,
+    stored,
+    popups,
+    shared,
+    name,
+    /** Lets every write so far reach every tab's copy (`lateStorage`). */
+    propagate: () => unpropagated.splice(0).forEach((write) => write()),
+    close: () => undo.splice(0).forEach((u) => u()),
+  };
+}
+
+/**
+ * What the process reported unhandled while `run` ran: rejections nobody
+ * listened to, errors thrown from listeners (a BroadcastChannel's included).
+ *
+ * @example
+ * expect(await unhandledDuring(async () => { ... })).toEqual([]);
+ */
+export async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  const note = (reason: unknown) => void seen.push(reason);
+  process.on('unhandledRejection', note);
+  process.on('uncaughtException', note);
+  try {
+    await run();
+  } finally {
+    process.off('unhandledRejection', note);
+    process.off('uncaughtException', note);
+  }
+  return seen;
+}
