@@ -81,4 +81,22 @@ describe('the notice before the session ends, in Chromium', () => {
     expect(await prompt.inputValue()).toMatch(/^A rose-gold ring( and)*$/);
     expect(await page.locator('main').innerText()).not.toMatch(errorText);
   }, 90_000);
+
+  it('is one notice for all tabs: Not now in one hides it in the other', async () => {
+    await page.getByLabel('Token lifetime (s)').fill('30');
+    await signIn(context, page);
+    const other = await context.newPage();
+    await other.goto(app.url);
+    await other.getByLabel('Prompt').waitFor();
+    const notice = (tab: Page) => tab.getByRole('status').filter({ hasText: 'Your session ends in less than a minute' });
+    // Someone uses both tabs (the notice is for a page in use).
+    for (const tab of [page, other]) await tab.getByLabel('Prompt').pressSequentially('A cameo');
+    await notice(page).waitFor({ timeout: 30_000 });
+    await notice(other).waitFor();
+
+    await notice(page).getByRole('button', { name: 'Not now' }).click();
+    await notice(page).waitFor({ state: 'detached' });
+    await notice(other).waitFor({ state: 'detached' });
+    expect(await other.getByTestId('session-state').innerText()).toBe('active.dismissed');
+  }, 90_000);
 });
