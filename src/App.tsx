@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { AppShell } from './components/AppShell.tsx';
 import { ConnectionNotice } from './components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from './components/SessionExpiredBanner.tsx';
+import { SessionReminder } from './components/SessionReminder.tsx';
 import { AuthProvider, type AuthProviderProps } from './contexts/AuthContext.tsx';
 
 /** The wiring main.tsx (or a test) hands the app, plus an optional dev panel. */
@@ -10,8 +11,8 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
 }
 
 /**
- * The jewelry studio: the session banner (expired) or the connection notice
- * (offline) above whatever page is open.
+ * The jewelry studio: the session banner (expired), the notice before the
+ * session ends or the connection notice (offline) above whatever page is open.
  *
  * @example
  * root.render(<App session={client} tokens={tokens} loadUser={loadUser} />);
@@ -19,8 +20,12 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
 export function App({ devPanel, ...wiring }: AppProps) {
   return (
     <AuthProvider {...wiring}>
-      <SessionExpiredBanner />
-      <ConnectionNotice />
+      {/* Over the page, not in its flow: nothing the user is looking at moves when one of them shows. */}
+      <div className="session-notices">
+        <SessionExpiredBanner />
+        <SessionReminder />
+        <ConnectionNotice />
+      </div>
       <AppShell />
       {devPanel}
     </AuthProvider>

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
-import { apiOrigin } from './lib/app-config.ts';
+import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
 import { createPopupHints, createTabSync } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
@@ -64,11 +64,22 @@ async function main(root: HTMLElement) {
     allowedOrigins: [apiOrigin()],
     // Check the token shortly before its exp, not a whole minute early: demo tokens live 60 s.
     expiryLeadMs: 5_000,
+    // The demo's tokens live 60 s: offer "Stay signed in" 20 s before exp, not from the start (the
+    // layer's 2 minutes). A real backend's tokens get the layer's default.
+    ...(mocksEnabled() && { remindBeforeMs: 20_000 }),
   });
   tabs.connect(session);
   installAuthFetch(session);
   render(
-    <App session={session} tokens={tokens} loadUser={loadUser} popupHints={popupHints} devPanel={devPanel?.(session)} />,
+    <App
+      session={session}
+      tokens={tokens}
+      loadUser={loadUser}
+      popupHints={popupHints}
+      // "Not now" on the notice goes to every tab: one notice for all of them.
+      dismissReminder={tabs.dismissReminder}
+      devPanel={devPanel?.(session)}
+    />,
   );
 }
 

@@ -1,25 +1,30 @@
 import { useState, type FormEvent } from 'react';
+import { useProblemText } from '../hooks/use-problem-text.ts';
+import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
 
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
- * never cleared, not on expiry, not after generating.
+ * never cleared, not on expiry, not after generating, and a reload of the
+ * tab brings it back.
  *
  * @example
  * <GenerateForm onStarted={setLatest} />
  */
 export function GenerateForm({ onStarted }: { onStarted: (generation: Generation) => void }) {
-  const [prompt, setPrompt] = useState('');
+  const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const { signedInNow, describe } = useProblemText();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!prompt.trim() || pending) return;
     setPending(true);
     setProblem(null);
+    const asked = signedInNow();
     generateJewelry({ prompt })
-      .then(onStarted, (error: unknown) => setProblem(error instanceof Error ? error.message : String(error)))
+      .then(onStarted, (error: unknown) => setProblem(describe(error, asked)))
       .finally(() => setPending(false));
   };
 

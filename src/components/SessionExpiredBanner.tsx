@@ -30,23 +30,26 @@ export function SessionExpiredBanner() {
 
   if (view === 'reconnecting' && popupHint) {
     return (
-      <div role="alert" className="session-banner">
+      <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
         <p>Finish signing in in the Google window.</p>
         <p>Closed it, or cannot find it? Press Try again.</p>
         {/* A new popup, opened inside this click; the sign-in under way goes on. */}
-        <button type="button" onMouseDown={remember} onClick={() => popupHint.reopen()}>
+        <button type="button" onClick={() => popupHint.reopen()}>
           Try again
         </button>
       </div>
     );
   }
   return (
-    <div role="alert" className="session-banner">
+    <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
       <p>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
-      <button type="button" onMouseDown={remember} onClick={refreshSession} disabled={view !== 'expired'}>
-        {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
-      </button>
+      {/* Another tab's popup is the way back: nothing to press here, not even a disabled button. */}
+      {view === 'elsewhere' ? null : (
+        <button type="button" onClick={refreshSession} disabled={view !== 'expired'}>
+          {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
+        </button>
+      )}
     </div>
   );
 }

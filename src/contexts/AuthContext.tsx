@@ -2,6 +2,8 @@ import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
+import { pageClock, type AppClock } from '../hooks/use-now.ts';
+import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';
 import type { PopupClosedHint, PopupHints } from '../lib/session/index.ts';
 
 /** What `useAuth()` gives components. */
@@ -10,6 +12,10 @@ export interface AuthContextValue {
   session: AuthFetchClient;
   /** The signed-in user; the last known profile while it reloads or the session is expired. */
   user: User | null;
+  /** Who is signed in (the token's `sub`; '' when it does not say), null when nobody is. */
+  account: string | null;
+  /** Who is signed in right now, read from the token storage (not this render's `account`): for a failure that comes between renders. */
+  signedInNow: () => string | null;
   /** A token is stored: the app is shown. An expired session stays signed in; signing out in any tab signs out every tab. */
   signedIn: boolean;
   /** The backend rejected the token: held requests wait for `refreshSession()`. */
@@ -21,6 +27,10 @@ export interface AuthContextValue {
   /** The re-auth popup reads closed and no answer has come: it may be closed, or only cut off by the provider's COOP. */
   popupHint: PopupClosedHint | null;
   signOut: () => void;
+  /** The clock the session runs on: countdowns read it. */
+  clock: AppClock;
+  /** The notice's "Not now", in every tab. */
+  dismissReminder: () => void;
 }
 
 /** The React context behind `useAuth()`; null outside an `AuthProvider`. */
@@ -36,8 +46,12 @@ export interface AuthProviderProps {
   tokens: TokenStorage;
   /** Loads the profile through authFetch, so an expired session holds it rather than signing out. */
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;
+  /** The clock the session was created with (default the page's): tests pass the session's `SimulatedClock`. */
+  clock?: AppClock;
   /** Where the re-auth popup's closed hint is reported (main.tsx gives its `report` to the popup). */
   popupHints?: PopupHints;
+  /** The notice's "Not now": main.tsx gives tab sync's, which tells every tab (default: this tab's session only). */
+  dismissReminder?: () => void;
   children?: ReactNode;
 }
 
@@ -54,7 +68,7 @@ const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: 
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, popupHints = noHints, children }: AuthProviderProps) {
+export function AuthProvider({ session, tokens, loadUser, clock = pageClock, popupHints = noHints, dismissReminder, children }: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
@@ -68,6 +82,8 @@ export function AuthProvider({ session, tokens, loadUser, popupHints = noHints, 
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
     if (!signedIn) return session.endSession();
+    // Another account's drafts are not this one's to get back. (Signed out in another tab: kept, the same account may come back.)
+    keepTabDraftsOf(account);
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
@@ -81,6 +97,8 @@ export function AuthProvider({ session, tokens, loadUser, popupHints = noHints, 
   const value = useMemo<AuthContextValue>(
     () => ({
       session,
+      account,
+      signedInNow: tokens.account,
       user,
       signedIn,
       needsReauth,
@@ -92,10 +110,13 @@ export function AuthProvider({ session, tokens, loadUser, popupHints = noHints, 
         // Held requests are given up before the token goes, not a render later (the effect above
         // does it when another tab signs out).
         session.endSession();
+        keepTabDraftsOf(null);
         tokens.clear();
       },
+      clock,
+      dismissReminder: dismissReminder ?? session.dismissReminder,
     }),
-    [session, tokens, user, signedIn, needsReauth, popupHint],
+    [session, tokens, account, user, signedIn, needsReauth, popupHint, clock, dismissReminder],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

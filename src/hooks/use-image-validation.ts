@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { authFetch } from '../lib/auth-api.ts';
 import { apiUrl } from '../lib/app-config.ts';
 import { isAbortError, readJson } from '../lib/api-error.ts';
+import { problemTexts, useProblemText } from './use-problem-text.ts';
 
 /** What the backend says about an uploaded reference image. */
 export interface ImageValidationResult {
@@ -38,6 +39,7 @@ async function postImage(file: File, signal: AbortSignal): Promise<ImageValidati
 export function useImageValidation(): { state: ImageValidationState; validate: (file: File) => void } {
   const [state, setState] = useState<ImageValidationState>({ status: 'idle' });
   const current = useRef<AbortController | null>(null);
+  const { signedInNow, describe } = useProblemText();
 
   useEffect(() => () => current.current?.abort(), []);
 
@@ -46,14 +48,15 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
     const controller = new AbortController();
     current.current = controller;
     setState({ status: 'checking', filename: file.name });
+    const asked = signedInNow();
     postImage(file, controller.signal).then(
       (result) => setState({ status: 'checked', result }),
       (error: unknown) => {
         if (isAbortError(error) || controller.signal.aborted) return;
-        setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) });
+        setState({ status: 'failed', message: describe(error, asked) ?? problemTexts.unknown });
       },
     );
-  }, []);
+  }, [signedInNow, describe]);
 
   return { state, validate };
 }

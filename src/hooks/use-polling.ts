@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { isAbortError } from '../lib/api-error.ts';
+import { useProblemText } from './use-problem-text.ts';
 
 /** Options of `usePolling`. */
 export interface PollingOptions<T> {
@@ -15,7 +16,8 @@ export interface PollingOptions<T> {
 /**
  * Calls `load` now and again `intervalMs` after each answer: one call in
  * flight at a time, so an expired session holds one poll, not a pile.
- * Unmounting aborts the call in flight.
+ * Unmounting aborts the call in flight. A failure is said in plain words; the
+ * last answer stays on screen.
  *
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
@@ -23,9 +25,10 @@ export interface PollingOptions<T> {
 export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options: PollingOptions<T>): { data: T | null; error: string | null } {
   const { intervalMs, enabled = true, key } = options;
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+  const { signedInNow, describe } = useProblemText();
   // The latest closures, so that callers may pass inline functions without restarting the loop.
-  const latest = useRef({ load, until: options.until });
-  latest.current = { load, until: options.until };
+  const latest = useRef({ load, until: options.until, signedInNow, describe });
+  latest.current = { load, until: options.until, signedInNow, describe };
 
   useEffect(() => {
     if (!enabled) return;
@@ -33,6 +36,7 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options
     let timer: ReturnType<typeof setTimeout> | undefined;
     setState({ data: null, error: null });
     const tick = async () => {
+      const asked = latest.current.signedInNow();
       try {
         const data = await latest.current.load(controller.signal);
         if (controller.signal.aborted) return;
@@ -40,7 +44,8 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options
         if (latest.current.until?.(data)) return;
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setState((previous) => ({ data: previous.data, error: error instanceof Error ? error.message : String(error) }));
+        const problem = latest.current.describe(error, asked, 'update');
+        setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
       }
       timer = setTimeout(tick, intervalMs);
     };

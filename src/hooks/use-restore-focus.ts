@@ -1,25 +1,53 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, type FocusEvent, type MouseEvent } from 'react';
+
+/** Where someone types: the place to come back to, rather than a link passed on the way. */
+function isField(element: EventTarget | null): element is HTMLElement {
+  if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
+  if (element instanceof HTMLInputElement) return !['button', 'submit', 'reset', 'checkbox', 'radio', 'file', 'image', 'range', 'color'].includes(element.type);
+  return element instanceof HTMLElement && element.isContentEditable;
+}
 
 /**
- * Gives focus back after a transient control goes away. Call the returned
- * `remember` on mousedown, before the click moves focus; when `visible` turns
- * false and focus has fallen to the page, the remembered element (the draft
- * the user was typing in) gets it back. It never takes focus from anything else.
+ * Gives focus back after a transient control goes away. Hand the returned `remember` to the control's
+ * container as `onFocus` and `onMouseDown`. When `visible` turns false and focus has fallen to the page
+ * (the pressed button went away), focus goes back to the field the user last typed in while the control
+ * showed (or just before), else to where focus was before it entered the control: the same after a
+ * click as after Tab and Enter or Space, however many links the keyboard passed on the way. It never
+ * takes focus from anything else.
  *
  * @example
  * const remember = useRestoreFocus(view !== 'hidden');
- * <button onMouseDown={remember} onClick={reconnect}>Reconnect</button>
+ * <div role="alert" onFocus={remember} onMouseDown={remember}><button onClick={reconnect}>Reconnect</button></div>
  */
-export function useRestoreFocus(visible: boolean): () => void {
-  const previous = useRef<Element | null>(null);
-  const remember = useCallback(() => {
-    previous.current = document.activeElement;
+export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEvent) => void {
+  const field = useRef<HTMLElement | null>(null);
+  const cameFrom = useRef<Element | null>(null);
+  const remember = useCallback((event?: FocusEvent | MouseEvent) => {
+    const container = event?.currentTarget instanceof Element ? event.currentTarget : null;
+    // A focus event says where focus came from; before a mouse click moves it, it is still there.
+    const from = event && 'relatedTarget' in event && event.type.startsWith('focus') ? event.relatedTarget : document.activeElement;
+    // Moving within the control is not leaving the page.
+    if (from instanceof Element && from !== document.body && !container?.contains(from)) cameFrom.current = from;
   }, []);
 
   useEffect(() => {
-    // Only when focus fell to the page (the clicked button went away), never away from anything else.
-    if (!visible && document.activeElement === document.body) (previous.current as HTMLElement | null)?.focus?.();
-    if (!visible) previous.current = null;
+    if (!visible) return;
+    const note = (target: EventTarget | null) => {
+      if (isField(target)) field.current = target;
+    };
+    note(document.activeElement);
+    const onFocusIn = (event: globalThis.FocusEvent) => note(event.target);
+    document.addEventListener('focusin', onFocusIn);
+    return () => document.removeEventListener('focusin', onFocusIn);
+  }, [visible]);
+
+  useEffect(() => {
+    if (visible) return;
+    const back = [field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
+    // Only when focus fell to the page, never away from anything else.
+    if (document.activeElement === document.body || document.activeElement === null) back?.focus?.();
+    field.current = null;
+    cameFrom.current = null;
   }, [visible]);
 
   return remember;

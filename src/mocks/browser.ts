@@ -2,10 +2,15 @@ import { setupWorker } from 'msw/browser';
 import { createMockHandlers } from './handlers.ts';
 import { createMockStore, type MockStore } from './mock-store.ts';
 
+/** How many reloads in a row a page may spend getting the worker to control it. */
+const reloadsAllowed = 3;
+const reloadsKey = 'quiet-session.mock.reloads';
+
 /**
  * Starts the mock backend in this page. Every page that talks to the API must
  * call it itself, popup included: the service worker only answers pages whose
- * own worker client started it.
+ * own worker client started it. Resolves only once the worker controls this
+ * page; until then the page's requests would reach the dev server (a 404).
  *
  * @example
  * const { store } = await startMockWorker();
@@ -20,5 +25,26 @@ export async function startMockWorker(): Promise<{ store: MockStore; stop: () =>
     onUnhandledRequest: 'bypass',
     quiet: true,
   });
+  await controlledByTheWorker();
   return { store, stop: () => worker.stop() };
+}
+
+/**
+ * Resolves once the worker controls this page, or reloads it (and never resolves). msw's worker
+ * unregisters itself when it believes its last page closed, which a reload of the only tab can make
+ * it believe; a page that navigates meanwhile (the sign-in popup going to its callback page) starts
+ * uncontrolled, and `worker.start()` still resolves there: register() takes the registration back,
+ * but nothing claims the page. Reloaded, it is controlled from its first request.
+ */
+function controlledByTheWorker(): Promise<void> {
+  const reloads = Number(sessionStorage.getItem(reloadsKey) ?? 0);
+  // A worker installed just now claimed this page before start() resolved (its activation waits for
+  // the claim). Past the reloads allowed, the page runs uncontrolled and says what failed, as before.
+  if (navigator.serviceWorker.controller || reloads >= reloadsAllowed) {
+    sessionStorage.removeItem(reloadsKey);
+    return Promise.resolve();
+  }
+  sessionStorage.setItem(reloadsKey, String(reloads + 1));
+  location.reload();
+  return new Promise<never>(() => {});
 }

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { useProblemText } from '../hooks/use-problem-text.ts';
+import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
 import { isAbortError } from '../lib/api-error.ts';
 
@@ -8,20 +10,23 @@ const pageSize = 10;
  * `/admin/batches`: a paginated table of generation batches. No retry of its
  * own: through an expired session, the page's request is held by authFetch
  * and completes after the reconnect; the rows on screen stay put meanwhile.
+ * A reload of the tab comes back to the same page.
  *
  * @example
  * <AdminBatches />
  */
 export function AdminBatches() {
-  const [page, setPage] = useState(1);
+  const [page, setPage] = useTabDraft('admin.page', 1);
   const [data, setData] = useState<BatchPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
+  const { signedInNow, describe } = useProblemText();
 
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
     setProblem(null);
+    const asked = signedInNow();
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
         setData(next);
@@ -29,12 +34,12 @@ export function AdminBatches() {
       },
       (error: unknown) => {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setProblem(error instanceof Error ? error.message : String(error));
+        setProblem(describe(error, asked));
         setLoading(false);
       },
     );
     return () => controller.abort();
-  }, [page]);
+  }, [page, signedInNow, describe]);
 
   return (
     <main className="admin">
@@ -69,9 +74,10 @@ export function AdminBatches() {
         <button type="button" onClick={() => setPage((p) => p - 1)} disabled={loading || page <= 1}>
           Previous
         </button>
+        {/* The page whose rows are shown; the one asked for, while it loads. */}
         <span aria-live="polite">
-          Page {page} of {data?.pages ?? '…'}
-          {loading && data ? ' · loading…' : ''}
+          {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
+          {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
         <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || (data !== null && page >= data.pages)}>
           Next

@@ -38,8 +38,9 @@ describe('the admin batches page, in Chromium', () => {
     await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
     await heldAtLeast(page, 1);
     await shot(page, 'expired');
-    // Page 1 is still on screen, no error, same URL.
+    // Page 1 is still on screen, and the pager says so, no error, same URL.
     expect(await page.getByRole('cell', { name: 'batch-001' }).isVisible()).toBe(true);
+    expect(await page.locator('.pager span').innerText()).toBe('Page 1 of 5 · loading page 2…');
     expect(await page.locator('.problem').count()).toBe(0);
     expect(page.url()).toBe(url);
 

@@ -136,7 +136,7 @@ describe('an expiring session in the studio, in Chromium', () => {
 
     await banner.waitFor({ state: 'detached' });
     // The held Generate is given up with a plain message; the page is Grace's from now on, the draft still there.
-    await page.locator('.problem').filter({ hasText: 'The session ended: request not sent.' }).waitFor();
+    await page.locator('.problem').filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' }).waitFor();
     await page.locator('.user').filter({ hasText: 'Grace Hopper' }).waitFor();
     await shot(page, 'given-up');
     expect(generateSends).toHaveLength(1); // the one that met the expiry; never resent with Grace's token

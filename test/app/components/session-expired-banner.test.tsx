@@ -24,6 +24,7 @@ async function renderExpiredStudio(options: { reauthenticate?: Parameters<typeof
       <label>
         Prompt <input />
       </label>
+      <a href="/admin/batches">Admin batches</a>
     </AuthProvider>,
   );
   const prompt = screen.getByLabelText('Prompt');
@@ -78,6 +79,21 @@ describe('SessionExpiredBanner', () => {
     expect(document.activeElement).toBe(prompt);
   });
 
+  it('gives focus back to the draft after a keyboard Reconnect, as after a click', async () => {
+    const { prompt, credits } = await renderExpiredStudio();
+    const button = screen.getByRole('button', { name: 'Reconnect' });
+    // Tab from the draft past a link to the button, then Enter: a keyboard click, with no mousedown before it.
+    act(() => screen.getByRole('link', { name: 'Admin batches' }).focus());
+    act(() => button.focus());
+    fireEvent.keyDown(button, { key: 'Enter' });
+    fireEvent.click(button);
+    expect(fixture.reauths).toHaveLength(1);
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+    expect(await credits).toEqual({ balance: 25 });
+    expect(document.activeElement).toBe(prompt);
+  });
+
   it('says plainly that the popup was closed, offers again, and a second try works', async () => {
     const { credits, isSettled } = await renderExpiredStudio();
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
@@ -90,6 +106,15 @@ describe('SessionExpiredBanner', () => {
     fixture.reauths[1]!.resolve(await fixture.issueToken());
     expect(await credits).toEqual({ balance: 25 });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('shows no button, not even a disabled one, while another tab reconnects', async () => {
+    await renderExpiredStudio();
+    act(() => fixture.client.reconnectingElsewhere(true));
+    expect(screen.getByRole('alert').textContent).toBe('Reconnecting in another tab…');
+    expect(screen.queryByRole('button')).toBeNull();
+    act(() => fixture.client.reconnectingElsewhere(false));
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
   });
 
   it('tells the user to allow pop-ups when the popup was blocked', async () => {

@@ -1,20 +1,34 @@
 /** @vitest-environment happy-dom */
 import { act, renderHook, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import type { ReactNode } from 'react';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
 useSessionFixtures(() => fixture);
+
+/** The hook inside the app's provider, as ImageUpload uses it. */
+const renderValidation = () =>
+  renderHook(() => useImageValidation(), {
+    wrapper: ({ children }: { children: ReactNode }) => (
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        {children}
+      </AuthProvider>
+    ),
+  });
 
 const png = () => new File([new Uint8Array(2048).fill(7)], 'ring.png', { type: 'image/png' });
 
 describe('useImageValidation', () => {
   it('uploads the image as multipart and reports what the backend found', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    const { result } = renderHook(() => useImageValidation());
+    const { result } = renderValidation();
     act(() => result.current.validate(new File(['plain text'], 'notes.txt', { type: 'text/plain' })));
     expect(result.current.state).toEqual({ status: 'checking', filename: 'notes.txt' });
     await waitFor(() => expect(result.current.state.status).toBe('checked'));
@@ -24,7 +38,7 @@ describe('useImageValidation', () => {
   it('holds the upload through an expired session and replays the same file after the reconnect', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     fixture.store.expireSessions();
-    const { result } = renderHook(() => useImageValidation());
+    const { result } = renderValidation();
     act(() => result.current.validate(png()));
     await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
     expect(result.current.state).toEqual({ status: 'checking', filename: 'ring.png' });
@@ -32,5 +46,14 @@ describe('useImageValidation', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await waitFor(() => expect(result.current.state.status).toBe('checked'));
     expect(result.current.state).toMatchObject({ result: { valid: true, filename: 'ring.png', size_bytes: 2048, content_type: 'image/png' } });
+  });
+
+  it("says in plain words that the studio could not be reached when the network fails with the upload out, never fetch's message", async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(http.post(`${location.origin}/api/images/validate`, () => HttpResponse.error()));
+    const { result } = renderValidation();
+    act(() => result.current.validate(png()));
+    await waitFor(() => expect(result.current.state.status).toBe('failed'));
+    expect(result.current.state).toEqual({ status: 'failed', message: "Couldn't reach the studio. Check your connection and try again." });
   });
 });

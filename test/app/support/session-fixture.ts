@@ -1,6 +1,7 @@
 import { cleanup } from '@testing-library/react';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { SimulatedClock } from 'xstate';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
@@ -48,13 +49,26 @@ export async function createSessionFixture(options: {
   signedIn: boolean;
   /** How early a token counts as expiring (default 0: only a 401 validates). */
   expiryLeadMs?: number;
+  /** How early "Your session ends in …" shows (the layer's default unless told). */
+  remindBeforeMs?: number;
+  /** Lifetime of the tokens the mock backend issues (default 60 s). */
+  tokenLifetimeSec?: number;
+  /**
+   * The time of the session and of the mock backend alike: tests move it with `increment`. Set to the
+   * wall clock first, so that tokens issued on it are not older than the store's last "Expire session".
+   */
+  clock?: SimulatedClock;
   limits?: AuthFetchOptions['limits'];
   /** The real sign-in to run instead of the deferreds in `reauths` (which then stays empty). */
   reauthenticate?: AuthFetchOptions['reauthenticate'];
 }): Promise<SessionFixture> {
   const store = createMockStore();
-  server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store }));
-  const auth = createMockAuth(store);
+  if (options.tokenLifetimeSec !== undefined) store.setTokenLifetimeSec(options.tokenLifetimeSec);
+  const { clock } = options;
+  clock?.set(Date.now());
+  const now = clock ? () => clock.now() : Date.now;
+  server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store, now }));
+  const auth = createMockAuth(store, now);
   const issueToken = async (account?: MockAccount) => (await auth.issueAccessToken(account)).access_token;
   const storage = createMemoryStorage();
   const tokens = createTokenStorage(storage);
@@ -70,7 +84,9 @@ export async function createSessionFixture(options: {
       return next.promise;
     }),
     expiryLeadMs: options.expiryLeadMs ?? 0,
+    remindBeforeMs: options.remindBeforeMs,
     limits: options.limits,
+    clock,
   });
   const uninstall = installAuthFetch(client);
   return {

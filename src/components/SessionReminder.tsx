@@ -1,0 +1,55 @@
+import { useSelector } from '@xstate/react';
+import { useAuth } from '../hooks/use-auth.ts';
+import { useNow } from '../hooks/use-now.ts';
+import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
+import { selectExpiresAt, selectReminderView } from '../lib/session/index.ts';
+
+/** "in less than a minute", "in 1 minute", "in 4 minutes": whole minutes left, never more than there are. */
+function endsIn(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return 'in less than a minute';
+  return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
+}
+
+/**
+ * A quiet notice before the session ends, for someone using the page: "Your session ends in 2 minutes"
+ * with "Stay signed in" (the sign-in popup, opened inside the click, so the new token arrives before
+ * anything is held) and "Not now". The session decides when it shows (never for an idle page, offline,
+ * or with the expired banner up): this only renders it. A status, not an alert; it never takes focus.
+ * The live region stays mounted, empty while there is nothing to say, so screen readers announce it.
+ *
+ * @example
+ * <AuthProvider {...wiring}><SessionExpiredBanner /><SessionReminder /><Studio /></AuthProvider>
+ */
+export function SessionReminder() {
+  const { session, clock, dismissReminder } = useAuth();
+  const view = useSelector(session.actor, selectReminderView);
+  const expiresAt = useSelector(session.actor, selectExpiresAt);
+  const now = useNow(clock, view === 'reminding' ? 1_000 : null);
+  const remember = useRestoreFocus(view !== 'hidden');
+
+  return (
+    <div role="status" className="session-reminder" onFocus={remember} onMouseDown={remember}>
+      {view === 'reminding' ? (
+        <div className="notice">
+          <p>Your session ends {expiresAt === null ? 'soon' : endsIn(expiresAt - now)}</p>
+          <button type="button" onClick={session.reconnect}>
+            Stay signed in
+          </button>
+          <button type="button" className="link-button" onClick={dismissReminder}>
+            Not now
+          </button>
+        </div>
+      ) : null}
+      {view === 'renewing' ? (
+        <div className="notice">
+          <p>Finish signing in in the Google window.</p>
+          {/* A new popup, opened inside this click, for a window closed or lost behind others. */}
+          <button type="button" onClick={session.reconnect}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

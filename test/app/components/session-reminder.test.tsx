@@ -1,0 +1,192 @@
+/** @vitest-environment happy-dom */
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { SimulatedClock, waitFor as waitForActor } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
+import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
+import { SessionReminder } from '../../../src/components/SessionReminder.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { getCredits } from '../../../src/lib/credits-api.ts';
+import { PopupClosedError } from '../../../src/lib/session/errors.ts';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+useSessionFixtures(() => fixture);
+
+/**
+ * The studio on a simulated clock, as the demo wires it: tokens live 60 s (unless told), the notice
+ * comes 20 s before exp, requests are checked 5 s before it. Records every state the session takes.
+ */
+async function renderStudio(options: { tokenLifetimeSec?: number; remindBeforeMs?: number } = {}) {
+  const clock = new SimulatedClock();
+  fixture = await createSessionFixture({ signedIn: true, clock, expiryLeadMs: 5_000, remindBeforeMs: 20_000, ...options });
+  const states: string[] = [];
+  fixture.client.actor.subscribe((snapshot) => states.push(JSON.stringify(snapshot.value)));
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+      <SessionExpiredBanner />
+      <SessionReminder />
+      <ConnectionNotice />
+      <label>
+        Prompt <input />
+      </label>
+    </AuthProvider>,
+  );
+  const prompt = screen.getByLabelText('Prompt') as HTMLInputElement;
+  act(() => prompt.focus());
+  // The profile the provider loads is in: nothing is out when the clock moves.
+  await screen.findByLabelText('Prompt');
+  await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+  const type = (text: string) => {
+    fireEvent.keyDown(prompt, { key: text.at(-1) });
+    fireEvent.change(prompt, { target: { value: prompt.value + text } });
+  };
+  const passes = (ms: number) => act(() => clock.increment(ms));
+  return { clock, prompt, type, passes, states };
+}
+
+/** The notice's text, or '' while it says nothing. */
+const notice = () => document.querySelector('.session-reminder')!.textContent;
+
+describe('SessionReminder', () => {
+  it('tells someone typing "Your session ends in less than a minute", as a status that takes no focus', async () => {
+    const { prompt, type, passes } = await renderStudio();
+    type('a sapphire ring');
+    passes(39_000);
+    expect(notice()).toBe('');
+    passes(1_000); // 20 s before exp
+    const status = screen.getByText('Your session ends in less than a minute').closest('[role="status"]');
+    expect(status?.className).toBe('session-reminder');
+    expect(screen.getByRole('button', { name: 'Stay signed in' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Not now' })).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.activeElement).toBe(prompt);
+    expect(prompt.value).toBe('a sapphire ring');
+  });
+
+  it('counts the minutes down as time passes: 5 minutes, 3 minutes, 1 minute, less than a minute', async () => {
+    const { type, passes } = await renderStudio({ tokenLifetimeSec: 600, remindBeforeMs: 300_000 });
+    passes(290_000);
+    type('a'); // "Used the page recently" is within 5 minutes
+    passes(10_000);
+    expect(notice()).toMatch(/^Your session ends in 5 minutes/);
+    passes(61_000); // 239 s left
+    expect(notice()).toMatch(/^Your session ends in 3 minutes/);
+    passes(120_000); // 119 s
+    expect(notice()).toMatch(/^Your session ends in 1 minute(?!s)/);
+    passes(60_000); // 59 s
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('never shows for an idle page, and shows once someone uses it', async () => {
+    const { type, passes } = await renderStudio();
+    passes(45_000);
+    expect(fixture.client.actor.getSnapshot().matches({ active: 'due' })).toBe(true);
+    expect(notice()).toBe('');
+    type('a');
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('never shows offline, and shows once the connection is back', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    act(() => void window.dispatchEvent(new Event('offline')));
+    passes(40_000);
+    expect(fixture.client.actor.getSnapshot().matches('offline')).toBe(true);
+    expect(screen.getByText(/You're offline/)).toBeTruthy();
+    expect(notice()).toBe('');
+    act(() => void window.dispatchEvent(new Event('online')));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    passes(0); // the reminder's timer, armed afresh, is due at once
+    type('b');
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('never shows while the expired banner is up', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    fixture.store.expireSessions(fixture.client.actor.getSnapshot().context.expiresAt! - 60_000);
+    getCredits().catch(() => {});
+    await screen.findByRole('alert');
+    passes(40_000);
+    expect(screen.getByRole('alert').textContent).toContain('Session expired');
+    expect(notice()).toBe('');
+    // Reconnected: the new token's notice comes in its time.
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+    type('b');
+    passes(40_000);
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('Stay signed in opens the sign-in popup inside the click; requests still go out meanwhile, and none is ever held', async () => {
+    const { type, passes, states } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    // Synchronous: the popup (here a deferred) was started in the click's own call stack.
+    expect(fixture.reauths).toHaveLength(1);
+    expect(notice()).toBe('Finish signing in in the Google window.Try again');
+    expect(await getCredits()).toEqual({ balance: 25 });
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+    expect(notice()).toBe('');
+    expect(screen.queryByRole('alert')).toBeNull();
+    // The session went from the notice to the popup and back, never holding a request.
+    const allowed = ['{"active":"quiet"}', '{"active":"due"}', '{"active":"reminding"}', '{"reauthenticating":"renewing"}'];
+    expect(states.filter((state) => !allowed.includes(state))).toEqual([]);
+    expect(states).toContain('{"reauthenticating":"renewing"}');
+    expect(fixture.client.actor.getSnapshot().context.queue).toEqual([]);
+    // The new token has a new reminder: 40 s on, it asks again.
+    type('b');
+    passes(40_000);
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('Try again opens a new popup while the first is open', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(fixture.reauths).toHaveLength(2);
+    fixture.reauths[1]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+    expect(notice()).toBe('');
+  });
+
+  it('asks again when the sign-in window is closed without signing in', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'reminding' }));
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('Not now hides it until the next token', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Not now' }));
+    expect(notice()).toBe('');
+    type('b');
+    passes(10_000);
+    expect(fixture.client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(true);
+    expect(notice()).toBe('');
+  });
+
+  it('goes when another tab opens the sign-in popup', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    expect(notice()).not.toBe('');
+    act(() => fixture.client.reconnectingElsewhere(true));
+    expect(notice()).toBe('');
+  });
+});

@@ -1,0 +1,96 @@
+/** @vitest-environment happy-dom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import type { ReactNode } from 'react';
+import { waitFor as waitForActor } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
+import { ServicesHealthPanel } from '../../../src/components/ServicesHealthPanel.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { PopupClosedError } from '../../../src/lib/session/errors.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
+import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+useSessionFixtures(() => fixture);
+
+const renderInApp = (children: ReactNode) =>
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      {children}
+    </AuthProvider>,
+  );
+
+/** The network drops while the call is out: fetch rejects with its TypeError ("Failed to fetch"). */
+const dropped = (method: 'get' | 'post', path: string) => server.use(http[method](`${location.origin}${path}`, () => HttpResponse.error()));
+
+async function generate(prompt = 'A sapphire ring') {
+  fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: prompt } });
+  fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+}
+
+/** Generate pressed on an expired session: held, the banner would be asking to reconnect. */
+async function generateHeld() {
+  renderInApp(<GenerateForm onStarted={() => {}} />);
+  // The profile the provider loads is in first: only the Generate is held.
+  await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
+  fixture.store.expireSessions();
+  await generate();
+  await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+}
+
+/** Text on screen that is the browser's or the layer's, not ours. */
+const technical = /failed to fetch|fetch failed|TypeError|session ended: request not sent/i;
+
+describe('useProblemText', () => {
+  it('says the studio could not be reached when Generate meets a dropped connection, never fetch\u2019s message', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    dropped('post', '/api/jewelry/generate');
+    renderInApp(<GenerateForm onStarted={() => {}} />);
+    await generate();
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect(document.body.textContent).not.toMatch(technical);
+  });
+
+  it('says so on the admin page too', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    dropped('get', '/api/admin/batches');
+    renderInApp(<AdminBatches />);
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect(document.body.textContent).not.toMatch(technical);
+  });
+
+  it('says a panel that refreshes itself will update once the connection is back', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    dropped('get', '/api/microservices/health');
+    renderInApp(<ServicesHealthPanel />);
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
+      "Couldn't reach the studio. Check your connection; this updates by itself once it's back.",
+    );
+    expect(document.body.textContent).not.toMatch(technical);
+  });
+
+  it('says that another account signed in when a held Generate is given up for it, and what to do', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    await generateHeld();
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
+    expect((await screen.findByText(/^Signed in as another account/)).textContent).toBe(
+      'Signed in as another account — this request was not sent. Try again.',
+    );
+    expect(document.body.textContent).not.toMatch(technical);
+  });
+
+  it('says that signing in did not finish when the session gives a held Generate up', async () => {
+    fixture = await createSessionFixture({ signedIn: true, limits: { reauthAttempts: 1 } });
+    await generateHeld();
+    fixture.client.reconnect();
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    expect((await screen.findByText(/^Signing in didn't finish/)).textContent).toBe(
+      "Signing in didn't finish, so this request was not sent. Reconnect, then try again.",
+    );
+  });
+});

@@ -1,0 +1,39 @@
+/** @vitest-environment happy-dom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
+import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+useSessionFixtures(() => fixture);
+afterEach(() => sessionStorage.clear());
+
+const pager = () => document.querySelector('.pager span')!.textContent;
+
+describe('AdminBatches', () => {
+  it('says which page is shown while the next one waits: "Page 1 of 5 · loading page 2…"', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('batch-001');
+    expect(pager()).toBe('Page 1 of 5');
+    fixture.store.expireSessions();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+    // Page 1's rows are still what is on screen.
+    expect(screen.getByText('batch-001')).toBeTruthy();
+    expect(pager()).toBe('Page 1 of 5 · loading page 2…');
+
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await screen.findByText('batch-011');
+    await waitFor(() => expect(pager()).toBe('Page 2 of 5'));
+  });
+});

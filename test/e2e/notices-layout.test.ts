@@ -1,0 +1,47 @@
+/** @vitest-environment node */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium, screenshots } from './support/chromium.ts';
+import { expireSession, signIn } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the session notices, in Chromium', () => {
+  it('move nothing the user is looking at when they appear', async () => {
+    const shot = screenshots('notices-layout');
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    const prompt = page.getByLabel('Prompt');
+    const promptTop = () => prompt.evaluate((box) => box.getBoundingClientRect().top);
+    const before = await promptTop();
+
+    await page.getByRole('button', { name: 'Go offline' }).click();
+    await page.getByText("You're offline — your work is kept and will be sent when the connection is back.").waitFor();
+    expect(await promptTop()).toBe(before);
+    await page.getByRole('button', { name: 'Back online' }).click();
+    await page.getByText("You're offline").waitFor({ state: 'detached' });
+
+    await expireSession(page);
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+    await shot(page, 'banner');
+    expect(await promptTop()).toBe(before);
+    // It covers neither the prompt nor the dev panel's controls.
+    const [bannerBox, promptBox, panelBox] = await Promise.all([banner.boundingBox(), prompt.boundingBox(), page.locator('.dev-panel').boundingBox()]);
+    expect(bannerBox!.y).toBeGreaterThan(promptBox!.y + promptBox!.height);
+    expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
+  }, 90_000);
+});

@@ -1,0 +1,64 @@
+/** @vitest-environment node */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium } from './support/chromium.ts';
+import { expireSession, signIn } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/**
+ * What msw's worker does when it believes its last page has closed: it unregisters itself. A reload of
+ * the only tab tells it so (`CLIENT_CLOSED` on unload), and when that message is handled before the new
+ * page counts as its client, the registration is gone while the sign-in popup navigates. The timing is
+ * the browser's; here it is made to happen, at the two moments that matter.
+ */
+const workerUnregistersItself = (page: Page) =>
+  page.evaluate(async () => {
+    await (await navigator.serviceWorker.getRegistration())?.unregister();
+  });
+
+describe('reloading an expired tab of the demo, in Chromium', () => {
+  it('signs in again from Reconnect pressed at once, every time, even when the mock worker unregisters itself meanwhile', async () => {
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await signIn(context, page);
+    const banner = page.getByRole('alert');
+
+    for (let run = 0; run < 4; run++) {
+      await expireSession(page);
+      await page.reload();
+      // Before the popup opens (its consent page starts uncontrolled), or while it is open (its callback page does).
+      const beforeThePopup = run % 2 === 0;
+      if (beforeThePopup) await workerUnregistersItself(page);
+      const popupOpened = context.waitForEvent('page');
+      await banner.getByRole('button', { name: 'Reconnect' }).click();
+      const popup = await popupOpened;
+      const answers: string[] = [];
+      popup.on('response', (response) => {
+        if (/\/(mock-google|auth\/google)\//.test(response.url()) && response.request().method() === 'POST') answers.push(`${response.status()}`);
+      });
+      const continueAsAda = popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true });
+      await continueAsAda.waitFor();
+      if (!beforeThePopup) await workerUnregistersItself(page);
+      const closed = popup.waitForEvent('close');
+      await continueAsAda.click();
+      await closed;
+      await banner.waitFor({ state: 'detached' });
+      // The consent page's and the callback page's calls were the mock's, never the dev server's 404.
+      expect(answers).toEqual(['200', '200']);
+      await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
+    }
+  }, 120_000);
+});
