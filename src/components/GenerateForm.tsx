@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useProblemText } from '../hooks/use-problem-text.ts';
+import { describeProblem } from '../lib/problem-text.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
 
@@ -15,16 +15,14 @@ export function GenerateForm({ onStarted }: { onStarted: (generation: Generation
   const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const { signedInNow, describe } = useProblemText();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!prompt.trim() || pending) return;
     setPending(true);
     setProblem(null);
-    const asked = signedInNow();
     generateJewelry({ prompt })
-      .then(onStarted, (error: unknown) => setProblem(describe(error, asked)))
+      .then(onStarted, (error: unknown) => setProblem(describeProblem(error)))
       .finally(() => setPending(false));
   };
 

@@ -14,8 +14,6 @@ export interface AuthContextValue {
   user: User | null;
   /** Who is signed in (the token's `sub`; '' when it does not say), null when nobody is. */
   account: string | null;
-  /** Who is signed in right now, read from the token storage (not this render's `account`): for a failure that comes between renders. */
-  signedInNow: () => string | null;
   /** A token is stored: the app is shown. An expired session stays signed in; signing out in any tab signs out every tab. */
   signedIn: boolean;
   /** The backend rejected the token: held requests wait for `refreshSession()`. */
@@ -98,7 +96,6 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
     () => ({
       session,
       account,
-      signedInNow: tokens.account,
       user,
       signedIn,
       needsReauth,

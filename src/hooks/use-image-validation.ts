@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { authFetch } from '../lib/auth-api.ts';
 import { apiUrl } from '../lib/app-config.ts';
 import { isAbortError, readJson } from '../lib/api-error.ts';
-import { problemTexts, useProblemText } from './use-problem-text.ts';
+import { describeProblem, problemTexts } from '../lib/problem-text.ts';
 
 /** What the backend says about an uploaded reference image. */
 export interface ImageValidationResult {
@@ -39,7 +39,6 @@ async function postImage(file: File, signal: AbortSignal): Promise<ImageValidati
 export function useImageValidation(): { state: ImageValidationState; validate: (file: File) => void } {
   const [state, setState] = useState<ImageValidationState>({ status: 'idle' });
   const current = useRef<AbortController | null>(null);
-  const { signedInNow, describe } = useProblemText();
 
   useEffect(() => () => current.current?.abort(), []);
 
@@ -48,15 +47,14 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
     const controller = new AbortController();
     current.current = controller;
     setState({ status: 'checking', filename: file.name });
-    const asked = signedInNow();
     postImage(file, controller.signal).then(
       (result) => setState({ status: 'checked', result }),
       (error: unknown) => {
         if (isAbortError(error) || controller.signal.aborted) return;
-        setState({ status: 'failed', message: describe(error, asked) ?? problemTexts.unknown });
+        setState({ status: 'failed', message: describeProblem(error) ?? problemTexts.unknown });
       },
     );
-  }, [signedInNow, describe]);
+  }, []);
 
   return { state, validate };
 }

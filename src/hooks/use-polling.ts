@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { isAbortError } from '../lib/api-error.ts';
-import { useProblemText } from './use-problem-text.ts';
+import { describeProblem } from '../lib/problem-text.ts';
 
 /** Options of `usePolling`. */
 export interface PollingOptions<T> {
@@ -25,10 +25,9 @@ export interface PollingOptions<T> {
 export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options: PollingOptions<T>): { data: T | null; error: string | null } {
   const { intervalMs, enabled = true, key } = options;
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
-  const { signedInNow, describe } = useProblemText();
   // The latest closures, so that callers may pass inline functions without restarting the loop.
-  const latest = useRef({ load, until: options.until, signedInNow, describe });
-  latest.current = { load, until: options.until, signedInNow, describe };
+  const latest = useRef({ load, until: options.until });
+  latest.current = { load, until: options.until };
 
   useEffect(() => {
     if (!enabled) return;
@@ -36,7 +35,6 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options
     let timer: ReturnType<typeof setTimeout> | undefined;
     setState({ data: null, error: null });
     const tick = async () => {
-      const asked = latest.current.signedInNow();
       try {
         const data = await latest.current.load(controller.signal);
         if (controller.signal.aborted) return;
@@ -44,7 +42,7 @@ export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options
         if (latest.current.until?.(data)) return;
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
-        const problem = latest.current.describe(error, asked, 'update');
+        const problem = describeProblem(error, 'update');
         setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
       }
       timer = setTimeout(tick, intervalMs);

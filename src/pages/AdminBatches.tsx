@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useProblemText } from '../hooks/use-problem-text.ts';
+import { describeProblem } from '../lib/problem-text.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
 import { isAbortError } from '../lib/api-error.ts';
@@ -20,13 +20,11 @@ export function AdminBatches() {
   const [data, setData] = useState<BatchPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
-  const { signedInNow, describe } = useProblemText();
 
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
     setProblem(null);
-    const asked = signedInNow();
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
         setData(next);
@@ -34,12 +32,12 @@ export function AdminBatches() {
       },
       (error: unknown) => {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setProblem(describe(error, asked));
+        setProblem(describeProblem(error));
         setLoading(false);
       },
     );
     return () => controller.abort();
-  }, [page, signedInNow, describe]);
+  }, [page]);
 
   return (
     <main className="admin">

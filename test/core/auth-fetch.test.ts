@@ -161,6 +161,6 @@ describe('stop()', () => {
     await waitFor(client.actor, (s) => s.matches('needsReauth'));
     client.stop();
     await expect(call).rejects.toBeInstanceOf(AuthExpiredError);
-    await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow(/session ended: request not sent/);
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'stopped' });
   });
 });

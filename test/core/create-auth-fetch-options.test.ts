@@ -85,7 +85,7 @@ describe('typed errors', () => {
   it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
     const errors = await import('../../src/lib/session/errors.ts');
     const made = [
-      new errors.AuthExpiredError('x'),
+      new errors.AuthExpiredError('stopped'),
       new errors.BodyNotReplayableError(new Request('https://api.test/a?token=secret', { method: 'POST' })),
       new errors.PopupBlockedError(),
       new errors.PopupClosedError(),

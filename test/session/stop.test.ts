@@ -109,6 +109,7 @@ describe('stop', () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(token(), end).toBe(jwt(hours(1)));
       expect(await held).toBeInstanceOf(AuthExpiredError);
+      expect((await held) as AuthExpiredError).toMatchObject({ reason: end === 'stop' ? 'stopped' : 'signed-out' });
     }
   });
 

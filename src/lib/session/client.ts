@@ -170,7 +170,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       actions: {
         replayHeldRequests: () => held.releaseAll(),
-        rejectHeldRequests: () => held.rejectAll(notSentError),
+        rejectHeldRequests: ({ event }) => {
+          const reason = event.type === 'session.stopped' ? 'stopped' : event.type === 'session.ended' ? 'signed-out' : 'sign-in-given-up';
+          held.rejectAll(() => new AuthExpiredError(reason));
+        },
         // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
         postponeExpiryCheck: () => expiry.vouch(currentToken()),
         noteExpiry: assign({
@@ -216,15 +219,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     return held.hold({ method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason }, template.signal, resume, arg);
   }
 
+  /** A call made in a session that has ended since (stopped, signed out) is not sent, least of all with the next user's token. */
+  const throwIfEnded = (template: RequestTemplate) => {
+    if (isOver()) throw new AuthExpiredError('stopped');
+    if (snapshot().context.endedSessions !== template.session) throw new AuthExpiredError('signed-out');
+  };
+
   /**
    * The token to send `template` with now: the current one, unless the session the call was made in has
    * ended, or the token speaks for another account (someone else signed in, here or in another tab).
    * Such a call is not sent: it would act for them.
    */
   const tokenFor = (template: RequestTemplate) => {
-    if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
+    throwIfEnded(template);
     const token = options.getToken();
-    if (claims(token).sub !== template.account) throw notSentError();
+    if (claims(token).sub !== template.account) throw new AuthExpiredError('other-account');
     return token;
   };
 
@@ -263,7 +272,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
     // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
     // with the next user's token.
-    if (isOver() || snapshot().context.endedSessions !== template.session) throw notSentError();
+    throwIfEnded(template);
     if (!template.replay) {
       // Not sent again, by the caller's wish; the session still checks the token the backend refused.
       if (options.getToken() === token) actor!.send({ type: 'token.rejected' });
@@ -280,7 +289,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
     try {
       const state = snapshot();
-      if (state.status !== 'active') throw notSentError();
+      if (state.status !== 'active') throw new AuthExpiredError('stopped');
       // Other origins never see the token nor our 401 handling: hand them over untouched.
       const allowed = allowedOriginsNow(options);
       let target: Request | string | null = typeof input === 'string' ? underAllowedOrigin(input, allowed) : null;
@@ -359,12 +368,6 @@ function isHeaderSafe(token: string | null): boolean {
   headerSafe = token;
   return true;
 }
-
-/**
- * For every call a session that ended will not send: stopped (held calls, late 401s, later calls), signed out,
- * another account signed in, or sign-in given up. The app's components show its message: plain words, one for all.
- */
-const notSentError = () => new AuthExpiredError('The session ended: request not sent.');
 
 const calledFromOwnCallback = () =>
   new QuietSessionError(

@@ -18,16 +18,31 @@ export class QuietSessionError extends Error {
   override name = 'QuietSessionError';
 }
 
+/** Why the session did not send a request. */
+export type NotSentReason = 'stopped' | 'signed-out' | 'other-account' | 'sign-in-given-up';
+
+const notSentMessages: Record<NotSentReason, string> = {
+  stopped: 'The session was stopped — this request was not sent.',
+  'signed-out': 'You signed out — this request was not sent.',
+  'other-account': 'Signed in as another account — this request was not sent. Try again.',
+  'sign-in-given-up': "Signing in didn't finish, so this request was not sent. Reconnect, then try again.",
+};
+
 /**
- * The session ended before a held request could be sent with a valid token:
- * the user signed out, another account signed in, the client was stopped, or
- * re-authentication was given up. The request was never sent (again).
+ * The session ended before a request could be sent (again) with a valid token: `reason` says how.
+ * The client was stopped, the user signed out, another account signed in, or re-authentication was
+ * given up. The request was never sent (again); its message says so in plain words.
  *
  * @example
- * client.stop(); // every held call rejects: err instanceof AuthExpiredError
+ * client.stop(); // every held call rejects: err instanceof AuthExpiredError && err.reason === 'stopped'
  */
 export class AuthExpiredError extends QuietSessionError {
   override name = 'AuthExpiredError';
+  readonly reason: NotSentReason;
+  constructor(reason: NotSentReason, options?: { cause?: unknown }) {
+    super(notSentMessages[reason], options);
+    this.reason = reason;
+  }
 }
 
 /**

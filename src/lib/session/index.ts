@@ -17,6 +17,7 @@ export {
   PopupTimeoutError,
   QuietSessionError,
   ReauthError,
+  type NotSentReason,
 } from './errors.ts';
 export { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from './tab-sync.ts';
 export {

@@ -45,7 +45,7 @@ async function generateHeld() {
 /** Text on screen that is the browser's or the layer's, not ours. */
 const technical = /failed to fetch|fetch failed|TypeError|session ended: request not sent/i;
 
-describe('useProblemText', () => {
+describe('describeProblem', () => {
   it('says the studio could not be reached when Generate meets a dropped connection, never fetch\u2019s message', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('post', '/api/jewelry/generate');
