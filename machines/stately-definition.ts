@@ -135,7 +135,8 @@ export function toMermaid(machine: AnyStateMachine): string {
     for (const t of transitions as DefinitionTransition[]) {
       for (const from of Object.values(machine.root.states) as AnyStateNode[]) {
         const to = t.target?.[0]?.key;
-        if (!to || to === from.key) continue;
+        // A final state takes no event.
+        if (!to || to === from.key || from.type === 'final') continue;
         const arrow = `  ${from.key} --> ${to}`;
         arrows.set(arrow, [...(arrows.get(arrow) ?? []), eventType]);
       }
