@@ -4,6 +4,12 @@ import { setupServer } from 'msw/node';
 export const API = 'https://api.test';
 export const OTHER = 'https://elsewhere.test';
 
+/** How a gate was opened: the status to force, and headers for the answer. */
+interface Opened {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
 /** What the backend saw: one row per request that reached it. */
 export interface Received {
   method: string;
@@ -23,16 +29,18 @@ export function createFakeBackend() {
   const received: Received[] = [];
   /** While true, every request fails like a dropped connection (fetch rejects with a TypeError). */
   const network = { down: false };
-  const gates = new Map<string, { wait: Promise<number | undefined>; arrive: () => void }>();
+  const gates = new Map<string, { wait: Promise<Opened>; arrive: () => void }>();
 
   /**
-   * Requests sent with `x-gate: name` wait at the backend until `open(status)`;
+   * Requests sent with `x-gate: name` wait at the backend until `open(status, headers)`;
    * `reached` resolves when the first one arrives. A gate serves one request.
+   * `headers` go on the answer (a `Date`, say, to show the backend's clock).
    */
   function gate(name: string) {
-    let open!: (status?: number) => void;
+    let resolveOpen!: (opened: Opened) => void;
     let arrive!: () => void;
-    const wait = new Promise<number | undefined>((resolve) => (open = resolve));
+    const wait = new Promise<Opened>((resolve) => (resolveOpen = resolve));
+    const open = (status?: number, headers?: Record<string, string>) => resolveOpen({ status, headers });
     const reached = new Promise<void>((resolve) => (arrive = resolve));
     gates.set(name, { wait, arrive });
     return { open, reached };
@@ -59,25 +67,26 @@ export function createFakeBackend() {
       };
       received.push(row);
       const gateName = request.headers.get('x-gate');
-      let forced: number | undefined;
+      let forced: Opened = {};
       const gated = gateName ? gates.get(gateName) : undefined;
       if (gated) {
         gates.delete(gateName!);
         gated.arrive();
         forced = await gated.wait;
       }
-      const status = forced ?? (url.pathname.startsWith('/status/') ? Number(url.pathname.slice(8)) : undefined);
+      const { headers } = forced;
+      const status = forced.status ?? (url.pathname.startsWith('/status/') ? Number(url.pathname.slice(8)) : undefined);
       if (status === 401 || !isValid(row.authorization)) {
-        return HttpResponse.json({ detail: 'Not authenticated' }, { status: 401 });
+        return HttpResponse.json({ detail: 'Not authenticated' }, { status: 401, headers });
       }
-      if (status !== undefined) return HttpResponse.json({ status }, { status });
+      if (status !== undefined) return HttpResponse.json({ status }, { status, headers });
       return HttpResponse.json({
         method: row.method,
         url: row.url,
         authorization: row.authorization,
         contentType: row.contentType,
         body: Buffer.from(row.body).toString('base64'),
-      });
+      }, { headers });
     }),
     http.all(`${OTHER}/*`, ({ request }) => {
       received.push({
