@@ -114,6 +114,17 @@ describe('expiry', () => {
     expect(validate).toHaveBeenCalledTimes(1);
   });
 
+  it("arms the expiry timer on the backend's clock it has just read, when this tab is slow", async () => {
+    // This tab's clock is 10 minutes slow: by the backend's clock the token starts expiring 10 minutes sooner.
+    const skew = -600_000;
+    const { client, clock, validate } = session({ expMs: 3_600_000, skewMs: skew, answerDate: true });
+    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs + skew)).toBeLessThanOrEqual(1_000);
+    expect(Math.abs(client.actor.getSnapshot().context.expiresAt! - (3_600_000 + skew))).toBeLessThanOrEqual(1_000);
+    clock.increment(3_600_000 - lead + skew + 1_000); // the backend's exp - lead, past the Date header's second
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+
   it('arms the expiry timer again for the token of a reconnect', async () => {
     const { client, clock, validate } = session({ expMs: 120_000 });
     clock.increment(120_000);

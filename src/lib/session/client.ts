@@ -1,5 +1,5 @@
 import { assign, createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { sessionMachine, type HeldRequest } from '../../../machines/session.machine.ts';
+import { sessionMachine, type HeldRequest, type SessionContext } from '../../../machines/session.machine.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, NotReplayedError, QuietSessionError, ReauthError } from './errors.ts';
@@ -93,11 +93,27 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   let actor: SessionActor | undefined;
   const snapshot = () => actor!.getSnapshot();
   const claims = lastTokenClaims();
+  /**
+   * The backend's clock offset in the context of the chart's step being taken: while `clock.observed` arms the
+   * timers afresh, actor.getSnapshot() still holds the step before, and its offset.
+   */
+  let stepOffsetMs: number | null = null;
   const expiry = createExpiryAwareness({
     leadMs: options.expiryLeadMs ?? 60_000,
-    now: () => localNow() + (actor?.getSnapshot().context.clockOffsetMs ?? 0),
+    now: () => localNow() + (stepOffsetMs ?? actor?.getSnapshot().context.clockOffsetMs ?? 0),
     claims,
   });
+  /** A guard, delay or assignment of the chart that reads expiry, on the clock of the context it is given. */
+  const inStep =
+    <T>(read: () => T) =>
+    ({ context }: { context: SessionContext }): T => {
+      stepOffsetMs = context.clockOffsetMs;
+      try {
+        return read();
+      } finally {
+        stepOffsetMs = null;
+      }
+    };
   const remindBeforeMs = options.remindBeforeMs ?? 120_000;
   const signals = createBrowserSignals({ now: localNow });
   const serverClock = createServerClock({
@@ -177,20 +193,20 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
         postponeExpiryCheck: () => expiry.vouch(currentToken()),
         noteExpiry: assign({
-          expiresAt: () => {
+          expiresAt: inStep(() => {
             const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
             return ms === null ? null : localNow() + ms;
-          },
+          }),
         }),
       },
       guards: {
-        isTokenExpiring: () => expiry.isExpiring(currentToken()),
-        isReminderDue: () => (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0,
+        isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
+        isReminderDue: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
         isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
       },
       delays: {
-        untilExpiring: () => clampDelay(expiry.msUntilExpiring((timedToken = currentToken()))),
-        untilReminder: () => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs)),
+        untilExpiring: inStep(() => clampDelay(expiry.msUntilExpiring((timedToken = currentToken())))),
+        untilReminder: inStep(() => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs))),
       },
     }),
     {
