@@ -1,191 +1,160 @@
 import { expect } from 'vitest';
-import { SimulatedClock, waitFor, type SnapshotFrom } from 'xstate';
+import { waitFor, type SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import { AuthExpiredError, PopupClosedError } from '../../src/lib/session/errors.ts';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchInit } from '../../src/lib/auth-fetch.ts';
+import { AuthExpiredError } from '../../src/lib/session/errors.ts';
 import { API, type FakeBackend } from '../support/fake-backend.ts';
-import { heldReason, modelLimits, type ModelEvent, type ModelKind } from './session-model.ts';
+import { recordTransitions } from './chart-coverage.ts';
+import type { ModelEvent } from './model-events.ts';
+import { modelLimits, type ModelKind } from './session-model.ts';
+import { TimerClock } from './timer-clock.ts';
+import { createTokens, leadMs, remindBeforeMs } from './real-tokens.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 interface Deferred<T> {
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
-interface Call {
+export interface Call {
   path: string;
   controller: AbortController;
   promise: Promise<Response>;
-  outcome: { settled: boolean; status?: number; error?: unknown };
-  open?: (status?: number) => void;
+  outcome: { settled: boolean; status?: number; error?: unknown; token?: string | null };
+  open?: (status?: number, headers?: Record<string, string>) => void;
+  reached?: Promise<void>;
 }
 
 const timeout = 2_000;
-const sameValue = (a: Snapshot, b: Snapshot) => JSON.stringify(a.value) === JSON.stringify(b.value);
-
-const lifetimeMs = 60 * 60 * 1000;
-const leadMs = 60_000;
-
-/** A JWT, unique by `n`, that expires `lifetimeMs` after `nowMs` on the session's (simulated) clock. */
-function jwt(n: number, nowMs: number): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${part({ alg: 'HS256' })}.${part({ sub: 'ada', n, exp: (nowMs + lifetimeMs) / 1000 })}.sig`;
+/** Where calls go out, as the session promises (not as the chart's tags say): `active`, and `renewing` while the popup is open. */
+export const sendsIn = (s: Snapshot) => s.matches('active') || s.matches({ reauthenticating: 'renewing' });
+/** Lets every promise settle that can: a call let go is answered by msw within one turn of the event loop (three, to be sure). */
+export const settle = async () => {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+};
+/** `promise`, or a rejection that names `what` when it hangs. */
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hangs = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle`)), timeout)));
+  try {
+    return await Promise.race([promise, hangs]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
- * The real system under the model: createAuthFetch against the msw backend,
- * with validate and the popup held open by the test so that each model event
- * is caused exactly when the path says.
+ * The real system under the model: createAuthFetch against the msw backend, on a simulated clock, with
+ * validate and the popup held open by the test so that each model event is caused exactly when the path
+ * says. `first`: the path's first event (the timers armed at start must suit it).
  */
-export function createRealSession(backend: FakeBackend, kind: ModelKind) {
-  const clock = new SimulatedClock();
-  const store = { token: jwt(1, 0), minted: 1 };
-  backend.valid.add(store.token);
+export function createRealSession(backend: FakeBackend, kind: ModelKind, first: ModelEvent | undefined) {
+  const clock = new TimerClock();
+  let offset = () => 0;
+  const tokens = createTokens(backend, () => offset());
+  // The timers armed at start must suit the path's first event, like those of every step that arms them.
+  const store = { token: tokens.forQuiet(null, 0, first) as string | null };
   const validations: Array<Deferred<boolean>> = [];
   const reauths: Array<Deferred<string>> = [];
   const calls: Call[] = [];
+  /** Calls sent before a holding stretch and kept at the backend, to answer there (a 401, a `Date`). */
   const pool: Call[] = [];
-  const givenUp = new Set<Call>();
+  /** Calls whose outcome is not checked yet. */
+  const unchecked = new Set<Call>();
   const client = createAuthFetch({
     limits: modelLimits[kind],
     clock,
     expiryLeadMs: leadMs,
+    remindBeforeMs,
     getToken: () => store.token,
     setToken: (token) => (store.token = token),
     validate: () => new Promise<boolean>((resolve, reject) => validations.push({ resolve, reject })),
     reauthenticate: () => new Promise<string>((resolve, reject) => reauths.push({ resolve, reject })),
     allowedOrigins: [API],
   });
-  const queueLength = () => client.actor.getSnapshot().context.queue.length;
-  const untilQueue = (n: number) => waitFor(client.actor, (s) => s.context.queue.length === n, { timeout });
+  offset = () => client.actor.getSnapshot().context.clockOffsetMs;
+  const transitions = recordTransitions(client.actor);
 
-  function call(gated: boolean): Call {
+  function call(gated: boolean, init?: AuthFetchInit): Call {
     const path = `/api/call-${calls.length + 1}`;
     const controller = new AbortController();
     const gate = gated ? backend.gate(path) : undefined;
-    const headers: Record<string, string> = gated ? { 'x-gate': path } : {};
-    const promise = client.authFetch(`${API}${path}`, { headers, signal: controller.signal });
-    const made: Call = { path, controller, promise, outcome: { settled: false }, open: gate?.open };
+    const headers = gated ? { 'x-gate': path } : undefined;
+    const promise = client.authFetch(`${API}${path}`, { headers, signal: controller.signal, ...init });
+    const made: Call = { path, controller, promise, outcome: { settled: false }, open: gate?.open, reached: gate?.reached };
     promise.then(
-      (r) => Object.assign(made.outcome, { settled: true, status: r.status }),
+      (r) => Object.assign(made.outcome, { settled: true, status: r.status, token: store.token }),
       (error: unknown) => Object.assign(made.outcome, { settled: true, error }),
     );
     calls.push(made);
-    return Object.assign(made, { reached: gate?.reached });
+    unchecked.add(made);
+    return made;
   }
 
-  function mint() {
-    const token = jwt(++store.minted, clock.now());
-    backend.valid.add(token);
-    return token;
-  }
-
-  /**
-   * Before a step leaves `active`: requests sent now with the current token,
-   * answered 401 later, are the only way a 401 can arrive while held. A step
-   * that holds a request in `active` needs a token about to expire: a fresh
-   * one now, expiring (by the clock) when the step runs.
-   */
-  async function beforeLeavingActive(event: ModelEvent, count: number) {
-    if (heldReason(event) === 'unsent') store.token = mint();
-    const launched = Array.from({ length: count }, () => call(true) as Call & { reached: Promise<void> });
-    await Promise.all(launched.map((c) => c.reached));
+  /** Calls the next holding stretch of the path answers at the backend, sent now and waiting there. */
+  async function launchPool(count: number) {
+    const launched = Array.from({ length: count }, () => call(true));
+    await within(Promise.all(launched.map((c) => c.reached)), 'a pooled call reaching the backend');
     pool.push(...launched);
   }
 
-  async function cause(event: ModelEvent) {
-    const before = queueLength();
-    switch (event.type) {
-      case 'request.held': {
-        if (heldReason(event) === 'unsent') {
-          // In active a request is held only when its token is known to be expiring: let the clock get there.
-          if (client.actor.getSnapshot().value === 'active') clock.increment(lifetimeMs - leadMs);
-          call(false);
-        } else {
-          // In active a fresh request meets the 401; while held, only one already out can.
-          const made = client.actor.getSnapshot().value === 'active' ? (call(true) as Call & { reached: Promise<void> }) : pool.shift()!;
-          if ('reached' in made && made.reached) await made.reached;
-          made.open!(401);
-        }
-        // While the session holds, a hold reaches the chart a turn later: wait for it there.
-        return void (await untilQueue(before + 1));
-      }
-      case 'request.aborted': {
-        const url = client.actor.getSnapshot().context.queue[0]!.url;
-        const target = calls.find((c) => `${API}${c.path}` === url)!;
-        target.controller.abort();
-        await target.promise.catch(() => {});
-        return void (await untilQueue(before - 1));
-      }
-      case 'reauth.requested':
-        return client.reconnect();
-      // The browser's and the other tabs' signals, as their adapters deliver them.
-      case 'network.online':
-      case 'token.expiring':
-      case 'reauth.startedElsewhere':
-      case 'reauth.endedElsewhere':
-        return client.actor.send({ type: event.type });
-      case 'xstate.after.validationBackoff.session.validating.offline':
-        return clock.increment(modelLimits[kind].validationBackoffMs * 2 ** modelLimits[kind].validationRetries);
-      case 'xstate.after.reauthCooldown.session.needsReauth.coolingDown':
-        return clock.increment(modelLimits[kind].reauthCooldownMs);
-      case 'token.adopted':
-        return client.adoptToken(mint());
-      case 'session.ended': {
-        // The app signs the user out: every held caller is told at once, with AuthExpiredError.
-        const held = calls.filter((c) => client.actor.getSnapshot().context.queue.some((r) => r.url === `${API}${c.path}`));
-        client.endSession();
-        for (const c of held) {
-          await expect(c.promise).rejects.toBeInstanceOf(AuthExpiredError);
-          givenUp.add(c);
-        }
-        return;
-      }
-      case 'xstate.done.actor.validateSession':
-        return validations.at(-1)!.resolve(event.output);
-      case 'xstate.error.actor.validateSession':
-        return validations.at(-1)!.reject(new TypeError('Failed to fetch'));
-      case 'xstate.done.actor.reauthenticate':
-        return reauths.at(-1)!.resolve(mint());
-      case 'xstate.error.actor.reauthenticate':
-        return reauths.at(-1)!.reject(new PopupClosedError());
-    }
+  /** A call whose outcome is checked now: it rejects with `type`, or answers `status`. */
+  async function expectOutcome(c: Call, outcome: { rejects: new (...args: never[]) => unknown } | { status: number }) {
+    unchecked.delete(c);
+    if ('rejects' in outcome) await expect(within(c.promise, c.path)).rejects.toBeInstanceOf(outcome.rejects);
+    else expect((await within(c.promise, c.path)).status).toBe(outcome.status);
   }
 
+  const heldCalls = (s: Snapshot) => [...unchecked].filter((c) => s.context.queue.some((r) => r.url === `${API}${c.path}`));
+
   /** What a caller would observe in the state the model is in. */
-  async function expectToMatch(model: Snapshot, expected: { validations: number; reauths: number }) {
-    expect(client.actor.getSnapshot().context.limits).toEqual(modelLimits[kind]);
-    const real = await waitFor(client.actor, (s) => sameValue(s, model), { timeout });
-    expect(real.context.queue).toHaveLength(model.context.queue.length);
+  async function expectToMatch(before: Snapshot, model: Snapshot, expected: { validations: number; reauths: number }) {
+    const same = (s: Snapshot) => JSON.stringify(s.value) === JSON.stringify(model.value) && s.context.queue.length === model.context.queue.length;
+    const real = await waitFor(client.actor, same, { timeout });
+    expect(real.context.limits).toEqual(modelLimits[kind]);
     expect(validations).toHaveLength(expected.validations);
     expect(reauths).toHaveLength(expected.reauths);
-    const live = calls.filter((c) => !pool.includes(c) && !c.controller.signal.aborted && !givenUp.has(c));
-    const isHeld = (c: Call) => real.context.queue.some((r) => r.url === `${API}${c.path}`);
-    if (model.matches({ needsReauth: 'coolingDown' })) {
-      // Sign-in failed too often: every caller held then is told, with AuthExpiredError; nothing hangs.
-      const told = live.filter((c) => !isHeld(c));
-      for (const c of live.filter(isHeld)) expect(c.outcome.settled).toBe(false);
-      const results = await Promise.allSettled(told.map((c) => c.promise));
-      results.forEach((r, i) => {
-        if (r.status === 'rejected') {
-          expect(r.reason).toBeInstanceOf(AuthExpiredError);
-          givenUp.add(told[i]!);
-        } else expect(r.value.status).toBe(200);
-      });
-    } else if (model.value === 'active') {
-      const responses = await Promise.all(live.map((c) => c.promise));
-      expect(responses.map((r) => r.status)).toEqual(live.map(() => 200));
+    const waiting = [...unchecked].filter((c) => !pool.includes(c));
+    const coolingDown = { needsReauth: 'coolingDown' } as const;
+    if (model.status === 'done' || (model.matches(coolingDown) && !before.matches(coolingDown))) {
+      // Stopped, or sign-in failed too often: every caller held is told, with AuthExpiredError; nothing hangs.
+      for (const c of waiting) await expectOutcome(c, { rejects: AuthExpiredError });
+    } else if (sendsIn(model)) {
+      // Held calls were let go and answered; a new call goes out and is answered too.
+      for (const c of waiting) await expectOutcome(c, { status: 200 });
+      const fresh = call(false);
+      await expectOutcome(fresh, { status: 200 });
+      expect(backend.apiRequests(fresh.path)).toHaveLength(1);
     } else {
-      for (const c of live.filter(isHeld)) expect(c.outcome.settled).toBe(false);
+      await settle();
+      // Every caller is held: not answered, and a call held before its first send never reached the backend.
+      const paths = (cs: Call[]) => cs.map((c) => c.path).sort();
+      expect(paths(heldCalls(real))).toEqual(paths(waiting));
+      for (const c of waiting) expect(c.outcome.settled).toBe(false);
       for (const r of real.context.queue.filter((r) => r.reason === 'unsent')) {
         expect(backend.apiRequests(new URL(r.url).pathname)).toHaveLength(0);
       }
     }
+    if (model.status === 'done') {
+      const late = call(false);
+      await expectOutcome(late, { rejects: AuthExpiredError });
+      expect(backend.apiRequests(late.path)).toHaveLength(0);
+    }
     for (const c of calls) {
       const sends = backend.apiRequests(c.path);
+      // Sent at most twice (once, and its one replay); an answer comes with the token current when it came.
       expect(sends.length).toBeLessThanOrEqual(2);
-      if (c.outcome.status === 200) expect(sends.at(-1)!.authorization).toBe(`Bearer ${store.token}`);
+      if (c.outcome.status === 200) expect(sends.at(-1)!.authorization).toBe(`Bearer ${c.outcome.token}`);
     }
   }
 
-  return { client, cause, beforeLeavingActive, expectToMatch, stop: () => client.stop() };
+  /** When the page was last used, and when that last reached the chart (at most every 15 s), on the simulated clock. */
+  const activity = { at: -Infinity, told: -Infinity };
+  const harness = { kind, backend, clock, tokens, store, client, validations, reauths, pool, activity, failures: 0, sendsIn, call, launchPool, expectOutcome, heldCalls };
+  const stop = () => {
+    if (client.actor.getSnapshot().status === 'active') client.stop();
+    transitions.stop();
+  };
+  return { harness, expectToMatch, transitions, stop };
 }
+
+export type Harness = ReturnType<typeof createRealSession>['harness'];

@@ -1,0 +1,131 @@
+import type { SnapshotFrom } from 'xstate';
+import type { sessionMachine } from '../../machines/session.machine.ts';
+import { AuthExpiredError, NotReplayedError, PopupClosedError } from '../../src/lib/session/errors.ts';
+import { API } from '../support/fake-backend.ts';
+import { heldReason, timerOf, type ModelEvent } from './model-events.ts';
+import { leadMs } from './real-tokens.ts';
+import { modelLimits } from './session-model.ts';
+import type { Harness } from './real-session.ts';
+import { activityEveryMs, pageUsed, planTimer } from './real-timers.ts';
+
+type Snapshot = SnapshotFrom<typeof sessionMachine>;
+/** One step of a path: the event between two states, the one after it, and the calls to send before it. */
+export interface Step {
+  before: Snapshot;
+  event: ModelEvent;
+  state: Snapshot;
+  next: ModelEvent | undefined;
+  /** Calls the holding stretch this step starts answers at the backend (401s, `Date`s): sent before it. */
+  pool: number;
+}
+
+/** Which of two real ways a signal comes this time: both are the browser's. */
+let alternate = 0;
+
+/** Causes the model's event for real: the token and the clock set up first, then the one thing a user, tab, network or backend does. */
+export async function cause(h: Harness, step: Step): Promise<void> {
+  const act = plan(h, step);
+  if (step.pool) await h.launchPool(step.pool);
+  await act();
+}
+
+function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
+  const { clock, tokens, store, client } = h;
+  const now = clock.now();
+  if (timerOf(event)) return planTimer(h, event, next);
+  // A step that (re)enters `active` arms its timers from the token it finds: one that suits the next timer.
+  const arming = state.matches({ active: 'quiet' });
+  const tokenForNext = () => tokens.forQuiet(null, now, next);
+  if (arming && event.type !== 'token.adopted' && event.type !== 'xstate.done.actor.reauthenticate') store.token = tokens.forQuiet(store.token, now, next);
+  if (state.matches({ reauthenticating: 'renewing' }) && event.type === 'reauth.requested') {
+    store.token = tokens.forRenewing(store.token, now, next, modelLimits[h.kind].reauthTimeoutMs);
+  }
+  /** A token that starts expiring a second from now, after the calls of the pool are out with it. */
+  const expiringSoon = (then: () => unknown) => {
+    store.token = tokens.mint(tokens.serverAt(now) + leadMs + 1_000);
+    return () => (clock.wait(1_000), then());
+  };
+  const sending = h.sendsIn(before);
+  switch (event.type) {
+    case 'request.held': {
+      if (heldReason(event) === 'unsent') return sending ? expiringSoon(() => h.call(false)) : () => h.call(false);
+      // Sending, a fresh call meets the 401; holding, only one already out can.
+      return async () => {
+        const made = sending ? h.call(true) : h.pool.shift()!;
+        await made.reached;
+        made.open!(401);
+      };
+    }
+    case 'token.rejected':
+      // A call that must not be sent twice meets a 401: its caller is told, and the session checks the token.
+      return async () => {
+        const made = h.call(true, { replay: false });
+        await made.reached;
+        made.open!(401);
+        await h.expectOutcome(made, { rejects: NotReplayedError });
+      };
+    case 'request.aborted':
+      return async () => {
+        const url = client.actor.getSnapshot().context.queue[0]!.url;
+        const held = h.heldCalls(client.actor.getSnapshot()).find((c) => `${API}${c.path}` === url)!;
+        held.controller.abort();
+        await h.expectOutcome(held, { rejects: Error });
+      };
+    case 'reauth.requested':
+      return client.reconnect;
+    case 'reauth.startedElsewhere':
+    case 'reauth.endedElsewhere':
+      return () => client.reconnectingElsewhere(event.type === 'reauth.startedElsewhere');
+    case 'reminder.dismissed':
+      return client.dismissReminder;
+    case 'token.adopted':
+      return () => client.adoptToken(tokenForNext());
+    case 'network.offline':
+      // The browser says so, or a call finds the backend unreachable (that call rejects as fetch did).
+      if (alternate++ % 2) return () => window.dispatchEvent(new Event('offline'));
+      return async () => {
+        h.backend.network.down = true;
+        await h.expectOutcome(h.call(false), { rejects: TypeError });
+        h.backend.network.down = false;
+      };
+    case 'network.online':
+      return () => window.dispatchEvent(new Event('online'));
+    case 'tab.visible':
+      return expiringSoon(() => (alternate++ % 2 ? window.dispatchEvent(new Event('focus')) : document.dispatchEvent(new Event('visibilitychange'))));
+    case 'user.active':
+      if (now - h.activity.told < activityEveryMs) throw new Error('the page was used too recently for the chart to hear it again');
+      return () => pageUsed(h, 'keydown');
+    case 'clock.observed':
+      return async () => {
+        const made = sending ? h.call(true) : h.pool.shift()!;
+        await made.reached;
+        // The client reads one `Date` a second: let a second pass since the last answer.
+        clock.wait(1_000);
+        // The backend's clock ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer
+        // is not armed again (a clock ahead would make the token expiring before it fires).
+        const current = client.actor.getSnapshot().context.clockOffsetMs;
+        const offset = before.matches({ reauthenticating: 'renewing' }) ? current - event.offsetMs : Math.abs(current) > 1_000 ? 0 : event.offsetMs;
+        made.open!(200, { date: new Date(clock.now() + offset).toUTCString() });
+        await h.expectOutcome(made, { status: 200 });
+      };
+    case 'session.ended':
+      return async () => {
+        // The app signs the user out: every held caller is told at once, with AuthExpiredError.
+        const held = h.heldCalls(client.actor.getSnapshot());
+        client.endSession();
+        for (const c of held) await h.expectOutcome(c, { rejects: AuthExpiredError });
+      };
+    case 'session.stopped':
+      return client.stop;
+    case 'xstate.done.actor.validateSession':
+    case 'xstate.done.actor.probeSession':
+      return () => h.validations.at(-1)!.resolve(event.output);
+    case 'xstate.done.actor.reauthenticate':
+      return () => h.reauths.at(-1)!.resolve(tokenForNext());
+    case 'xstate.error.actor.reauthenticate':
+      return () => h.reauths.at(-1)!.reject(new PopupClosedError());
+    default:
+      // validateSession's or probeSession's error: a TypeError is the network's, any other the backend's.
+      return () => h.validations.at(-1)!.reject((event as { error: Error }).error);
+  }
+}

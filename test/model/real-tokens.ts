@@ -1,0 +1,68 @@
+import type { FakeBackend } from '../support/fake-backend.ts';
+import { timerOf, type ModelEvent } from './model-events.ts';
+
+/** The client's expiry lead and reminder, as the real system is configured: the reminder comes first. */
+export const leadMs = 60_000;
+export const remindBeforeMs = 120_000;
+const hourMs = 3_600_000;
+/** A token kept for `quiet` must outlast the path's next minutes (a reminder is then never near). */
+const freshForMs = 30 * 60_000;
+
+/**
+ * The session's tokens: JWTs for one account, each minted with its `exp` on the backend's clock, or with
+ * none. `offset` is the backend's clock minus this tab's, as the chart reads it from `Date` headers.
+ */
+export function createTokens(backend: FakeBackend, offset: () => number) {
+  const exps = new Map<string | null, number | null>();
+  let minted = 0;
+  const serverAt = (local: number) => local + offset();
+  const expOf = (token: string | null) => exps.get(token) ?? null;
+
+  function mint(expMs: number | null): string {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', n: ++minted, ...(expMs !== null && { exp: expMs / 1000 }) })}.sig`;
+    exps.set(token, expMs);
+    backend.valid.add(token);
+    return token;
+  }
+  /** Expiring by its `exp` at `local` (trust from a validation only comes on top, and timers already count it). */
+  const expiringAt = (token: string | null, local: number) => (expOf(token) ?? Infinity) - leadMs <= serverAt(local);
+  const dueAt = (token: string | null, local: number) => (expOf(token) ?? Infinity) - remindBeforeMs <= serverAt(local);
+
+  /**
+   * The token to hold when a step arms `active.quiet`'s timers, so that the path's next timer is the one that
+   * fires first. Armed together from one token the reminder comes first (it is asked earlier than the lead),
+   * unless the token has no `exp`: then both wait 2^31-1 ms and the expiry timer, armed first, fires first.
+   * When only `quiet` is armed again (a reminder that was not due), the expiry timer stays at `pendingExpiry`.
+   */
+  function forQuiet(current: string | null, at: number, next: ModelEvent | undefined, pendingExpiry?: number): string {
+    const source = next && timerOf(next)?.source;
+    const wants = source === 'session.active' ? 'expiry' : source === 'session.active.quiet' ? 'reminder' : 'either';
+    const exp = expOf(current);
+    if (pendingExpiry !== undefined) {
+      if (wants !== 'reminder') return mint(serverAt(at) + hourMs);
+      if (pendingExpiry - at <= 1_000) throw new Error('no room for a reminder before the armed expiry timer');
+      return mint(serverAt(pendingExpiry) + remindBeforeMs - 1_000);
+    }
+    if (wants === 'expiry') return current !== null && exps.has(current) && exp === null ? current : mint(null);
+    if (exp !== null ? exp - serverAt(at) >= freshForMs : wants === 'either' && exps.has(current)) return current!;
+    return mint(serverAt(at) + hourMs);
+  }
+
+  /**
+   * The token to hold when `reauthenticating.renewing` is entered: its expiry timer and the sign-in deadline
+   * (`reauthTimeoutMs`, armed now) are both pending there, and the path's next timer must fire first.
+   */
+  function forRenewing(current: string | null, at: number, next: ModelEvent | undefined, reauthTimeoutMs: number): string {
+    const delay = next && timerOf(next)?.delay;
+    const exp = expOf(current);
+    const untilExpiring = exp === null ? Infinity : exp - leadMs - serverAt(at);
+    if (delay === 'reauthTimeout') return untilExpiring > reauthTimeoutMs + 1_000 ? current! : mint(serverAt(at) + hourMs);
+    if (untilExpiring > 2_000 && (delay !== 'untilExpiring' || untilExpiring < reauthTimeoutMs - 1_000)) return current!;
+    return mint(serverAt(at) + leadMs + reauthTimeoutMs / 2);
+  }
+
+  return { mint, expOf, serverAt, expiringAt, dueAt, forQuiet, forRenewing, hourFrom: (local: number) => mint(serverAt(local) + hourMs) };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;
