@@ -1,5 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
+import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
 import { AuthExpiredError, NotReplayedError, PopupClosedError } from '../../src/lib/session/errors.ts';
 import { API } from '../support/fake-backend.ts';
 import { heldReason, timerOf, type ModelEvent } from './model-events.ts';
@@ -16,7 +17,7 @@ export interface Step {
   state: Snapshot;
   next: ModelEvent | undefined;
   /** Calls the holding stretch this step starts answers at the backend (401s, `Date`s): sent before it. */
-  pool: number;
+  pool: AuthFetchInit[];
 }
 
 /** Which of two real ways a signal comes this time: both are the browser's. */
@@ -25,7 +26,7 @@ let alternate = 0;
 /** Causes the model's event for real: the token and the clock set up first, then the one thing a user, tab, network or backend does. */
 export async function cause(h: Harness, step: Step): Promise<void> {
   const act = plan(h, step);
-  if (step.pool) await h.launchPool(step.pool);
+  if (step.pool.length) await h.launchPool(step.pool);
   await act();
 }
 
@@ -36,7 +37,8 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
   // A step that (re)enters `active` arms its timers from the token it finds: one that suits the next timer.
   const arming = state.matches({ active: 'quiet' });
   const tokenForNext = () => tokens.forQuiet(null, now, next);
-  if (arming && event.type !== 'token.adopted' && event.type !== 'xstate.done.actor.reauthenticate') store.token = tokens.forQuiet(store.token, now, next);
+  const mintedByStep = ['token.adopted', 'xstate.done.actor.reauthenticate', 'clock.observed'].includes(event.type);
+  if (arming && !mintedByStep) store.token = tokens.forQuiet(store.token, now, next);
   if (state.matches({ reauthenticating: 'renewing' }) && event.type === 'reauth.requested') {
     store.token = tokens.forRenewing(store.token, now, next, modelLimits[h.kind].reauthTimeoutMs);
   }
@@ -96,17 +98,19 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
       if (now - h.activity.told < activityEveryMs) throw new Error('the page was used too recently for the chart to hear it again');
       return () => pageUsed(h, 'keydown');
     case 'clock.observed':
+      // The backend's `Date` is read on every 401: one that the session does not hold for.
       return async () => {
+        // Sending, a call out with the token another tab has just replaced (it is sent again with the new one);
+        // holding, a call that must not be sent twice (its caller is told).
         const made = sending ? h.call(true) : h.pool.shift()!;
         await made.reached;
-        // The client reads one `Date` a second: let a second pass since the last answer.
-        clock.wait(1_000);
+        if (sending) store.token = arming ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token) : tokens.replaced(store.token, store.token);
         // The backend's clock ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer
         // is not armed again (a clock ahead would make the token expiring before it fires).
         const current = client.actor.getSnapshot().context.clockOffsetMs;
         const offset = before.matches({ reauthenticating: 'renewing' }) ? current - event.offsetMs : Math.abs(current) > 1_000 ? 0 : event.offsetMs;
-        made.open!(200, { date: new Date(clock.now() + offset).toUTCString() });
-        await h.expectOutcome(made, { status: 200 });
+        made.open!(401, { date: new Date(clock.now() + offset).toUTCString() });
+        await h.expectOutcome(made, sending ? { status: 200 } : { rejects: NotReplayedError });
       };
     case 'session.ended':
       return async () => {

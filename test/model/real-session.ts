@@ -74,12 +74,14 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   offset = () => client.actor.getSnapshot().context.clockOffsetMs;
   const transitions = recordTransitions(client.actor);
 
-  function call(gated: boolean, init?: AuthFetchInit): Call {
+  /** A call to the API: `gated`, it waits at the backend to be answered; `bare`, a URL and nothing else (the hot path). */
+  function call(gated: boolean | 'bare', init?: AuthFetchInit): Call {
     const path = `/api/call-${calls.length + 1}`;
     const controller = new AbortController();
-    const gate = gated ? backend.gate(path) : undefined;
-    const headers = gated ? { 'x-gate': path } : undefined;
-    const promise = client.authFetch(`${API}${path}`, { headers, signal: controller.signal, ...init });
+    const gate = gated === true ? backend.gate(path) : undefined;
+    const headers = gate ? { 'x-gate': path } : undefined;
+    const url = `${API}${path}`;
+    const promise = gated === 'bare' ? client.authFetch(url) : client.authFetch(url, { headers, signal: controller.signal, ...init });
     const made: Call = { path, controller, promise, outcome: { settled: false }, open: gate?.open, reached: gate?.reached };
     promise.then(
       (r) => Object.assign(made.outcome, { settled: true, status: r.status, token: store.token }),
@@ -91,8 +93,8 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   }
 
   /** Calls the next holding stretch of the path answers at the backend, sent now and waiting there. */
-  async function launchPool(count: number) {
-    const launched = Array.from({ length: count }, () => call(true));
+  async function launchPool(inits: AuthFetchInit[]) {
+    const launched = inits.map((init) => call(true, init));
     await within(Promise.all(launched.map((c) => c.reached)), 'a pooled call reaching the backend');
     pool.push(...launched);
   }
@@ -121,7 +123,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
     } else if (sendsIn(model)) {
       // Held calls were let go and answered; a new call goes out and is answered too.
       for (const c of waiting) await expectOutcome(c, { status: 200 });
-      const fresh = call(false);
+      const fresh = call('bare');
       await expectOutcome(fresh, { status: 200 });
       expect(backend.apiRequests(fresh.path)).toHaveLength(1);
     } else {

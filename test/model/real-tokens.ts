@@ -62,7 +62,10 @@ export function createTokens(backend: FakeBackend, offset: () => number) {
     return mint(serverAt(at) + leadMs + reauthTimeoutMs / 2);
   }
 
-  return { mint, expOf, serverAt, expiringAt, dueAt, forQuiet, forRenewing, hourFrom: (local: number) => mint(serverAt(local) + hourMs) };
+  /** `token`, unless it is `current`: then a new token that expires when it does (another tab's renewal, say). */
+  const replaced = (token: string | null, current: string | null) => (token === current ? mint(expOf(current)) : token!);
+
+  return { mint, expOf, serverAt, expiringAt, dueAt, forQuiet, forRenewing, replaced };
 }
 
 export type Tokens = ReturnType<typeof createTokens>;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateValue } from 'xstate';
 import { sessionMachine } from '../../machines/session.machine.ts';
+import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
 import { createFakeBackend, startServer } from '../support/fake-backend.ts';
 import { chartCoverage, modelTransitions } from './chart-coverage.ts';
 import { eventName, heldReason, type ModelEvent } from './model-events.ts';
@@ -46,15 +47,19 @@ function stateIds(value: StateValue, prefix = 'session'): string[] {
   return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...(v ? stateIds(v, `${prefix}.${k}`) : [])]);
 }
 
-/** Calls the holding stretch after step `i` answers at the backend: its 401s and its `Date`s, until the session sends again. */
-function poolFor(steps: Steps, i: number): number {
-  if (!sendsIn(steps[i - 1]!.state) || sendsIn(steps[i]!.state)) return 0;
-  let count = 0;
+/**
+ * Calls the holding stretch after step `i` answers at the backend, until the session sends again: one for each
+ * 401 it holds, and one that must not be sent twice for each `Date` it reads.
+ */
+function poolFor(steps: Steps, i: number): AuthFetchInit[] {
+  if (!sendsIn(steps[i - 1]!.state) || sendsIn(steps[i]!.state)) return [];
+  const pool: AuthFetchInit[] = [];
   for (let j = i + 1; j < steps.length && !sendsIn(steps[j - 1]!.state); j++) {
     const event = steps[j]!.event as ModelEvent;
-    if (heldReason(event) === 'unauthorized' || event.type === 'clock.observed') count++;
+    if (heldReason(event) === 'unauthorized') pool.push({});
+    if (event.type === 'clock.observed') pool.push({ replay: false });
   }
-  return count;
+  return pool;
 }
 
 const paths = [...simplePaths(), ...transitionPaths()];
