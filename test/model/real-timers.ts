@@ -51,6 +51,9 @@ export function planTimer(h: Harness, event: ModelEvent & Condition, next: Model
   if (delay === 'untilReminder') {
     const [reminder, expiry] = clock.pending();
     expect(reminder).toBe(at);
+    // Armed from the token held now: it comes remindBeforeMs before its exp, on the backend's clock as last read.
+    const exp = tokens.expOf(store.token);
+    if (exp !== null) expect(tokens.serverAt(at), "the reminder's time").toBe(exp - remindBeforeMs);
     if (!event.due) store.token = tokens.forQuiet(store.token, at, next, expiry);
     else if (!tokens.dueAt(store.token, at)) store.token = tokens.mint(tokens.serverAt(at) + remindBeforeMs);
     if (event.due && !event.userActive && at - h.activity.at < activeWithinMs) throw new Error('the page was used too recently for an idle reminder');
