@@ -59,7 +59,9 @@ export function modelTransitions(machine: AnyStateMachine, snapshot: unknown, ev
 /** Coverage of the paths that ran, as the line the test run prints. */
 export function chartCoverage(machine: AnyStateMachine, taken: Iterable<string>, visited: Iterable<string>, paths: number) {
   const transitions = new Set(chartTransitions(machine));
-  const states = nodes(machine.root).filter((n) => n !== machine.root).map((n) => n.id);
+  const states = nodes(machine.root)
+    .filter((n) => n !== machine.root)
+    .map((n) => n.id);
   const seen = new Set(taken);
   const seenStates = new Set(visited);
   const missed = [...transitions].filter((t) => !seen.has(t));

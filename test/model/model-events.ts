@@ -58,7 +58,11 @@ export const heldReason = (event: ModelEvent): HeldRequest['reason'] | undefined
 export function eventName(event: ModelEvent): string {
   const timer = timerOf(event);
   const says = ({ expiring, due, userActive }: Condition) =>
-    [expiring !== undefined && (expiring ? 'expiring' : 'not expiring'), due !== undefined && (due ? 'due' : 'not due'), userActive !== undefined && (userActive ? 'user active' : 'user idle')]
+    [
+      expiring !== undefined && (expiring ? 'expiring' : 'not expiring'),
+      due !== undefined && (due ? 'due' : 'not due'),
+      userActive !== undefined && (userActive ? 'user active' : 'user idle'),
+    ]
       .filter(Boolean)
       .join(', ');
   const condition = event as Condition;
@@ -88,7 +92,14 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
   const events: ModelEvent[] = [
     { type: 'request.held', requests: [request(queue, 'unauthorized')] },
     { type: 'request.held', requests: [request(queue, 'unsent')] },
-    ...['reauth.requested', 'reauth.startedElsewhere', 'reauth.endedElsewhere', 'reminder.dismissed', 'token.adopted', 'token.rejected'].map((type) => ({ type }) as ModelEvent),
+    ...[
+      'reauth.requested',
+      'reauth.startedElsewhere',
+      'reauth.endedElsewhere',
+      'reminder.dismissed',
+      'token.adopted',
+      'token.rejected',
+    ].map((type) => ({ type }) as ModelEvent),
     ...['network.offline', 'network.online', 'user.active', 'session.ended', 'session.stopped'].map((type) => ({ type }) as ModelEvent),
     { type: 'tab.visible', expiring: true },
     { type: 'clock.observed', offsetMs: 600_000 },

@@ -45,7 +45,10 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
   /** A token that starts expiring a second from now, after the calls of the pool are out with it. */
   const expiringSoon = (then: () => unknown) => {
     store.token = tokens.mint(tokens.serverAt(now) + leadMs + 1_000);
-    return () => (clock.wait(1_000), then());
+    return () => {
+      clock.wait(1_000);
+      return then();
+    };
   };
   const sending = h.sendsIn(before);
   switch (event.type) {
@@ -93,7 +96,9 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'network.online':
       return () => window.dispatchEvent(new Event('online'));
     case 'tab.visible':
-      return expiringSoon(() => (alternate++ % 2 ? window.dispatchEvent(new Event('focus')) : document.dispatchEvent(new Event('visibilitychange'))));
+      return expiringSoon(() =>
+        alternate++ % 2 ? window.dispatchEvent(new Event('focus')) : document.dispatchEvent(new Event('visibilitychange')),
+      );
     case 'user.active':
       if (now - h.activity.told < activityEveryMs) throw new Error('the page was used too recently for the chart to hear it again');
       return () => pageUsed(h, 'keydown');
@@ -104,11 +109,18 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
         // holding, a call that must not be sent twice (its caller is told).
         const made = sending ? h.call(true) : h.pool.shift()!;
         await made.reached;
-        if (sending) store.token = arming ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token) : tokens.replaced(store.token, store.token);
+        if (sending)
+          store.token = arming
+            ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token)
+            : tokens.replaced(store.token, store.token);
         // The backend's clock ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer
         // is not armed again (a clock ahead would make the token expiring before it fires).
         const current = client.actor.getSnapshot().context.clockOffsetMs;
-        const offset = before.matches({ reauthenticating: 'renewing' }) ? current - event.offsetMs : Math.abs(current) > 1_000 ? 0 : event.offsetMs;
+        const offset = before.matches({ reauthenticating: 'renewing' })
+          ? current - event.offsetMs
+          : Math.abs(current) > 1_000
+            ? 0
+            : event.offsetMs;
         made.open!(401, { date: new Date(clock.now() + offset).toUTCString() });
         await h.expectOutcome(made, sending ? { status: 200 } : { rejects: NotReplayedError });
       };

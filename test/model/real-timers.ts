@@ -17,8 +17,14 @@ export const activityEveryMs = 15_000;
  * from the chart: `offline` starts at one (the failure that took it there), each failed probe adds one;
  * `validating` starts at none, each error answered with a retry adds one. Anywhere else there is no spell.
  */
-export function failuresAfter(failures: number, { before, event, state }: { before: Snapshot; event: ModelEvent; state: Snapshot }): number {
-  if (state.matches('offline')) return before.matches('offline') ? failures + Number(before.matches({ offline: 'probing' }) && state.matches({ offline: 'waiting' })) : 1;
+export function failuresAfter(
+  failures: number,
+  { before, event, state }: { before: Snapshot; event: ModelEvent; state: Snapshot },
+): number {
+  if (state.matches('offline'))
+    return before.matches('offline')
+      ? failures + Number(before.matches({ offline: 'probing' }) && state.matches({ offline: 'waiting' }))
+      : 1;
   if (!state.matches('validating')) return 0;
   if (!before.matches('validating')) return 0;
   return failures + Number(event.type === 'xstate.error.actor.validateSession' && state.matches({ validating: 'retrying' }));
@@ -56,7 +62,8 @@ export function planTimer(h: Harness, event: ModelEvent & Condition, next: Model
     if (exp !== null) expect(tokens.serverAt(at), "the reminder's time").toBe(exp - remindBeforeMs);
     if (!event.due) store.token = tokens.forQuiet(store.token, at, next, expiry);
     else if (!tokens.dueAt(store.token, at)) store.token = tokens.mint(tokens.serverAt(at) + remindBeforeMs);
-    if (event.due && !event.userActive && at - h.activity.at < activeWithinMs) throw new Error('the page was used too recently for an idle reminder');
+    if (event.due && !event.userActive && at - h.activity.at < activeWithinMs)
+      throw new Error('the page was used too recently for an idle reminder');
   }
   return () => {
     if (event.userActive) {

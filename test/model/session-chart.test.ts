@@ -18,7 +18,10 @@ const testable = withEffectsAsEvents(sessionMachine);
 const named = (kind: ModelKind, steps: Steps): Path => ({
   kind,
   steps,
-  name: `${kind}: ${steps.slice(1).map((s) => eventName(s.event as ModelEvent)).join(' → ')}`,
+  name: `${kind}: ${steps
+    .slice(1)
+    .map((s) => eventName(s.event as ModelEvent))
+    .join(' → ')}`,
 });
 
 /** Every simple path from `active` through the core model. */
@@ -79,41 +82,49 @@ afterAll(() => {
 });
 
 describe('every path through the session chart, run against createAuthFetch and the msw backend', () => {
-  for (const { name, kind, steps } of paths) it(name, async () => {
-    backend.received.length = 0;
-    const session = createRealSession(backend, kind, steps[1]?.event as ModelEvent | undefined);
-    const expected = { validations: 0, reauths: 0 };
-    const walked: string[] = [];
-    const stepsVisited: string[] = [];
-    try {
-      // steps[0] is the initial state (xstate.init)
-      for (let i = 1; i < steps.length; i++) {
-        const before = steps[i - 1]!.state;
-        const { event, state } = steps[i]!;
-        const step = { before, event: event as ModelEvent, state, next: steps[i + 1]?.event as ModelEvent | undefined, pool: poolFor(steps, i) };
-        await cause(session.harness, step);
-        session.harness.failures = failuresAfter(session.harness.failures, step);
-        for (const invoked of ['checking', 'probing'] as const) {
-          const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
-          if (state.matches(node) && !before.matches(node)) expected.validations++;
+  for (const { name, kind, steps } of paths)
+    it(name, async () => {
+      backend.received.length = 0;
+      const session = createRealSession(backend, kind, steps[1]?.event as ModelEvent | undefined);
+      const expected = { validations: 0, reauths: 0 };
+      const walked: string[] = [];
+      const stepsVisited: string[] = [];
+      try {
+        // steps[0] is the initial state (xstate.init)
+        for (let i = 1; i < steps.length; i++) {
+          const before = steps[i - 1]!.state;
+          const { event, state } = steps[i]!;
+          const step = {
+            before,
+            event: event as ModelEvent,
+            state,
+            next: steps[i + 1]?.event as ModelEvent | undefined,
+            pool: poolFor(steps, i),
+          };
+          await cause(session.harness, step);
+          session.harness.failures = failuresAfter(session.harness.failures, step);
+          for (const invoked of ['checking', 'probing'] as const) {
+            const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
+            if (state.matches(node) && !before.matches(node)) expected.validations++;
+          }
+          // reauth.requested while the popup is open opens a new one.
+          if (state.matches('reauthenticating') && (!before.matches('reauthenticating') || event.type === 'reauth.requested'))
+            expected.reauths++;
+          await session.expectToMatch(before as never, state as never, expected);
+          // The real chart took the very transitions the model's did: no more, no fewer.
+          const real = session.transitions.take();
+          expect(real).toEqual(modelTransitions(testable, before, event));
+          walked.push(...real);
+          stepsVisited.push(...stateIds(state.value));
         }
-        // reauth.requested while the popup is open opens a new one.
-        if (state.matches('reauthenticating') && (!before.matches('reauthenticating') || event.type === 'reauth.requested')) expected.reauths++;
-        await session.expectToMatch(before as never, state as never, expected);
-        // The real chart took the very transitions the model's did: no more, no fewer.
-        const real = session.transitions.take();
-        expect(real).toEqual(modelTransitions(testable, before, event));
-        walked.push(...real);
-        stepsVisited.push(...stateIds(state.value));
+        for (const t of walked) taken.add(t);
+        for (const s of stepsVisited) visited.add(s);
+        passed++;
+      } finally {
+        session.stop();
+        backend.network.down = false;
       }
-      walked.forEach((t) => taken.add(t));
-      stepsVisited.forEach((s) => visited.add(s));
-      passed++;
-    } finally {
-      session.stop();
-      backend.network.down = false;
-    }
-  });
+    });
 
   it('generates paths from an empty, active session', () => {
     expect(paths.length).toBeGreaterThan(0);

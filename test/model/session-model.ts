@@ -29,7 +29,12 @@ const coreEvents = new Set([
   'xstate.after.untilExpiring.session.active',
 ]);
 
-type StateConfig = { invoke?: unknown; after?: Record<string, unknown>; on?: Record<string, unknown>; states?: Record<string, StateConfig> } & Record<string, unknown>;
+type StateConfig = {
+  invoke?: unknown;
+  after?: Record<string, unknown>;
+  on?: Record<string, unknown>;
+  states?: Record<string, StateConfig>;
+} & Record<string, unknown>;
 
 function plain(node: StateConfig, id: string): StateConfig {
   const { invoke, after, on, states, ...rest } = node;
@@ -65,7 +70,10 @@ const guardsFromEvents = {
 export function withEffectsAsEvents(machine: AnyStateMachine): AnyStateMachine {
   const config = machine.config as StateConfig;
   const implementations = machine.implementations as { guards: object };
-  return createMachine(plain(config, config.id as string) as never, { ...implementations, guards: { ...implementations.guards, ...guardsFromEvents } } as never);
+  return createMachine(
+    plain(config, config.id as string) as never,
+    { ...implementations, guards: { ...implementations.guards, ...guardsFromEvents } } as never,
+  );
 }
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
@@ -92,9 +100,13 @@ export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEven
  */
 export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): string {
   const { queue, validationFailures, reauthFailures, limits } = snapshot.context;
-  const budgets = kind === 'full'
-    ? { validationFailures: snapshot.matches('validating') ? validationFailures : 0, reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1) }
-    : {};
+  const budgets =
+    kind === 'full'
+      ? {
+          validationFailures: snapshot.matches('validating') ? validationFailures : 0,
+          reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
+        }
+      : {};
   return JSON.stringify({ value: snapshot.value, held: queue.length, ...budgets });
 }
 

@@ -80,13 +80,16 @@ export function createFakeBackend() {
         return HttpResponse.json({ detail: 'Not authenticated' }, { status: 401, headers });
       }
       if (status !== undefined) return HttpResponse.json({ status }, { status, headers });
-      return HttpResponse.json({
-        method: row.method,
-        url: row.url,
-        authorization: row.authorization,
-        contentType: row.contentType,
-        body: Buffer.from(row.body).toString('base64'),
-      }, { headers });
+      return HttpResponse.json(
+        {
+          method: row.method,
+          url: row.url,
+          authorization: row.authorization,
+          contentType: row.contentType,
+          body: Buffer.from(row.body).toString('base64'),
+        },
+        { headers },
+      );
     }),
     http.all(`${OTHER}/*`, ({ request }) => {
       received.push({
