@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
 import { waitFor, type SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
-import { createAuthFetch, type AuthFetchInit } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { AuthExpiredError } from '../../src/lib/session/errors.ts';
 import { API, type FakeBackend } from '../support/fake-backend.ts';
 import { recordTransitions } from './chart-coverage.ts';
+import { type Call, createCalls } from './real-calls.ts';
 import type { ModelEvent } from './model-events.ts';
 import { modelLimits, type ModelKind } from './session-model.ts';
 import { TimerClock } from './timer-clock.ts';
@@ -15,32 +16,14 @@ interface Deferred<T> {
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
 }
-export interface Call {
-  path: string;
-  controller: AbortController;
-  promise: Promise<Response>;
-  outcome: { settled: boolean; status?: number; error?: unknown; token?: string | null };
-  open?: (status?: number, headers?: Record<string, string>) => void;
-  reached?: Promise<void>;
-}
 
 const timeout = 2_000;
 /** Where calls go out, as the session promises (not as the chart's tags say): `active`, and `renewing` while the popup is open. */
 export const sendsIn = (s: Snapshot) => s.matches('active') || s.matches({ reauthenticating: 'renewing' });
 /** Lets every promise settle that can: a call let go is answered by msw within one turn of the event loop (three, to be sure). */
-export const settle = async () => {
+const settle = async () => {
   for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
 };
-/** `promise`, or a rejection that names `what` when it hangs. */
-async function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hangs = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle`)), timeout)));
-  try {
-    return await Promise.race([promise, hangs]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * The real system under the model: createAuthFetch against the msw backend, on a simulated clock, with
@@ -55,11 +38,6 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   const store = { token: tokens.forQuiet(null, 0, first) as string | null };
   const validations: Array<Deferred<boolean>> = [];
   const reauths: Array<Deferred<string>> = [];
-  const calls: Call[] = [];
-  /** Calls sent before a holding stretch and kept at the backend, to answer there (a 401, a `Date`). */
-  const pool: Call[] = [];
-  /** Calls whose outcome is not checked yet. */
-  const unchecked = new Set<Call>();
   const client = createAuthFetch({
     limits: modelLimits[kind],
     clock,
@@ -74,48 +52,18 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   offset = () => client.actor.getSnapshot().context.clockOffsetMs;
   const transitions = recordTransitions(client.actor);
 
-  /** A call to the API: `gated`, it waits at the backend to be answered; `bare`, a URL and nothing else (the hot path). */
-  function call(gated: boolean | 'bare', init?: AuthFetchInit): Call {
-    const path = `/api/call-${calls.length + 1}`;
-    const controller = new AbortController();
-    const gate = gated === true ? backend.gate(path) : undefined;
-    const headers = gate ? { 'x-gate': path } : undefined;
-    const url = `${API}${path}`;
-    const promise = gated === 'bare' ? client.authFetch(url) : client.authFetch(url, { headers, signal: controller.signal, ...init });
-    const made: Call = { path, controller, promise, outcome: { settled: false }, open: gate?.open, reached: gate?.reached };
-    promise.then(
-      (r) => Object.assign(made.outcome, { settled: true, status: r.status, token: store.token }),
-      (error: unknown) => Object.assign(made.outcome, { settled: true, error }),
-    );
-    calls.push(made);
-    unchecked.add(made);
-    return made;
-  }
-
-  /** Calls the next holding stretch of the path answers at the backend, sent now and waiting there. */
-  async function launchPool(inits: AuthFetchInit[]) {
-    const launched = inits.map((init) => call(true, init));
-    await within(Promise.all(launched.map((c) => c.reached)), 'a pooled call reaching the backend');
-    pool.push(...launched);
-  }
-
-  /** A call whose outcome is checked now: it rejects with `type`, or answers `status`. */
-  async function expectOutcome(c: Call, outcome: { rejects: new (...args: never[]) => unknown } | { status: number }) {
-    unchecked.delete(c);
-    if ('rejects' in outcome) await expect(within(c.promise, c.path)).rejects.toBeInstanceOf(outcome.rejects);
-    else expect((await within(c.promise, c.path)).status).toBe(outcome.status);
-  }
-
-  const heldCalls = (s: Snapshot) => [...unchecked].filter((c) => s.context.queue.some((r) => r.url === `${API}${c.path}`));
+  const calls = createCalls(client.authFetch, backend, () => store.token);
+  const { call, expectOutcome } = calls;
 
   /** What a caller would observe in the state the model is in. */
   async function expectToMatch(before: Snapshot, model: Snapshot, expected: { validations: number; reauths: number }) {
-    const same = (s: Snapshot) => JSON.stringify(s.value) === JSON.stringify(model.value) && s.context.queue.length === model.context.queue.length;
+    const same = (s: Snapshot) =>
+      JSON.stringify(s.value) === JSON.stringify(model.value) && s.context.queue.length === model.context.queue.length;
     const real = await waitFor(client.actor, same, { timeout });
     expect(real.context.limits).toEqual(modelLimits[kind]);
     expect(validations).toHaveLength(expected.validations);
     expect(reauths).toHaveLength(expected.reauths);
-    const waiting = [...unchecked].filter((c) => !pool.includes(c));
+    const waiting = calls.waiting();
     const coolingDown = { needsReauth: 'coolingDown' } as const;
     if (model.status === 'done' || (model.matches(coolingDown) && !before.matches(coolingDown))) {
       // Stopped, or sign-in failed too often: every caller held is told, with AuthExpiredError; nothing hangs.
@@ -130,7 +78,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
       await settle();
       // Every caller is held: not answered, and a call held before its first send never reached the backend.
       const paths = (cs: Call[]) => cs.map((c) => c.path).sort();
-      expect(paths(heldCalls(real))).toEqual(paths(waiting));
+      expect(paths(calls.heldCalls(real))).toEqual(paths(waiting));
       for (const c of waiting) expect(c.outcome.settled).toBe(false);
       for (const r of real.context.queue.filter((r) => r.reason === 'unsent')) {
         expect(backend.apiRequests(new URL(r.url).pathname)).toHaveLength(0);
@@ -141,7 +89,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
       await expectOutcome(late, { rejects: AuthExpiredError });
       expect(backend.apiRequests(late.path)).toHaveLength(0);
     }
-    for (const c of calls) {
+    for (const c of calls.all) {
       const sends = backend.apiRequests(c.path);
       // Sent at most twice (once, and its one replay); an answer comes with the token current when it came.
       expect(sends.length).toBeLessThanOrEqual(2);
@@ -151,7 +99,20 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
 
   /** When the page was last used, and when that last reached the chart (at most every 15 s), on the simulated clock. */
   const activity = { at: -Infinity, told: -Infinity };
-  const harness = { kind, backend, clock, tokens, store, client, validations, reauths, pool, activity, failures: 0, sendsIn, call, launchPool, expectOutcome, heldCalls };
+  const harness = {
+    kind,
+    backend,
+    clock,
+    tokens,
+    store,
+    client,
+    validations,
+    reauths,
+    activity,
+    failures: 0,
+    sendsIn,
+    ...calls,
+  };
   const stop = () => {
     if (client.actor.getSnapshot().status === 'active') client.stop();
     transitions.stop();
