@@ -107,7 +107,8 @@ const resume = { target: '#session.active', reenter: true, actions: ['forgetReau
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
 const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
   [
-    { guard: 'isRenewing', target: '#session.active.reminding', actions: record },
+    // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
+    { guard: 'isRenewing', target: '#session.active.reminding', actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout' },
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
     { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
   ] as const;
@@ -179,6 +180,8 @@ export const sessionMachine = setup({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
       lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error),
     }),
+    rememberReauthFailure: assign({ lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error) }),
+    rememberReauthTimeout: assign({ lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs) }),
     recordReauthTimeout: assign({
       reauthFailures: ({ context }) => context.reauthFailures + 1,
       lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs),
@@ -393,8 +396,19 @@ export const sessionMachine = setup({
         renewing: {
           description: 'Asked before expiry: requests still go out with the current token while the popup is open.',
           tags: ['sending'],
-          after: { untilExpiring: { guard: 'isTokenExpiring', target: 'holding' } },
-          on: { 'request.held': { target: 'holding', actions: 'holdRequest' }, 'token.rejected': 'holding' },
+          after: {
+            untilExpiring: [
+              { guard: 'isTokenExpiring', target: 'holding' },
+              { target: 'renewing', reenter: true },
+            ],
+          },
+          on: {
+            'request.held': { target: 'holding', actions: 'holdRequest' },
+            'token.rejected': 'holding',
+            'tab.visible': { guard: 'isTokenExpiring', target: 'holding' },
+            // Re-entering this state, not its parent: the popup stays open, its expiry timer is armed afresh.
+            'clock.observed': { target: 'renewing', reenter: true, actions: 'recordClockOffset' },
+          },
         },
         holding: {
           description: 'Requests wait for the new token.',

@@ -24,6 +24,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     // A timer fires at once past 2^31-1 ms: such a duration is refused, not run.
     [{ ...good, validationTimeoutMs: 2 ** 31 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1/],
     [{ ...good, remindBeforeMs: 2 ** 31 }, /remindBeforeMs must be a number of milliseconds/],
+    // The session validates from expiryLeadMs before exp on: a notice due later would never show.
+    [{ ...good, remindBeforeMs: 30_000 }, /remindBeforeMs \(30000\) must be longer than expiryLeadMs \(60000\).*Set 0 for no notice/],
     [{ ...good, limits: { reauthCooldownMs: 2 ** 31 } }, /limits\.reauthCooldownMs must be a number from 0 to 2147483647, got 2147483648/],
     [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 0 to 2147483647/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],

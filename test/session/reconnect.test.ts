@@ -76,3 +76,35 @@ describe('reconnect', () => {
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 });
+
+describe('reconnect from the notice before expiry', () => {
+  it("does not spend the banner's attempts when the notice's popup is closed", async () => {
+    // A token that ends in 90 s: the notice is due (2 minutes before), the expiry lead (60 s) not yet.
+    const soon = (n: number, endsInMs: number) =>
+      `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: endsInMs / 1000 })).toString('base64url')}.sig`;
+    let token = soon(1, 90_000);
+    const popups: Array<{ reject: (error: Error) => void; resolve: (token: string) => void }> = [];
+    const clock = new SimulatedClock();
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: async ({ token: t }) => t !== soon(1, 90_000),
+      reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ resolve, reject })),
+      allowedOrigins: [API],
+      clock,
+      limits: { reauthAttempts: 2 },
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    clock.increment(0);
+    client.actor.send({ type: 'user.active' });
+    for (let i = 0; i < 3; i++) {
+      expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+      client.reconnect();
+      popups.at(-1)!.reject(new Error('closed'));
+      await waitFor(client.actor, (s) => s.matches({ active: 'reminding' }));
+    }
+    expect(client.actor.getSnapshot().context.reauthFailures).toBe(0);
+    expect(client.actor.getSnapshot().context.lastReauthError?.message).toBe('closed');
+  });
+});

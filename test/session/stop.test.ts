@@ -70,7 +70,10 @@ describe('stop', () => {
     const { client } = session({ clock });
     expect([...added.keys()]).toEqual(expect.arrayContaining(['online', 'offline', 'focus', 'keydown']));
     expect(clock.pending.size).toBeGreaterThan(0);
+    const warn = vi.spyOn(console, 'warn');
     client.stop();
+    client.stop(); // twice: nothing more to do, nothing to warn about
+    expect(warn).not.toHaveBeenCalled();
     expect([...added].filter(([, n]) => n !== 0)).toEqual([]);
     expect(clock.pending.size).toBe(0);
     expect(client.actor.getSnapshot().status).toBe('done');

@@ -201,12 +201,13 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       guards: {
         isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
-        isReminderDue: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
+        isReminderDue: inStep(() => remindBeforeMs > 0 && (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
         isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
       },
       delays: {
         untilExpiring: inStep(() => clampDelay(expiry.msUntilExpiring((timedToken = currentToken())))),
-        untilReminder: inStep(() => clampDelay(expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs))),
+        // 0: no notice, no timer.
+        untilReminder: inStep(() => clampDelay(remindBeforeMs > 0 ? expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) : null)),
       },
     }),
     {
@@ -354,7 +355,9 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     endSession: () => actor!.send({ type: 'session.ended' }),
     reconnectingElsewhere: (reconnecting) => actor!.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
-    stop: () => actor!.send({ type: 'session.stopped' }),
+    stop: () => {
+      if (!isOver()) actor!.send({ type: 'session.stopped' });
+    },
     report: () => {
       const { value, context } = snapshot();
       return {

@@ -41,7 +41,7 @@ export interface AuthFetchOptions {
   expiryLeadMs?: number;
   /**
    * How long before a JWT's `exp` the notice offers "Stay signed in", to someone using the page.
-   * Default 120 000 ms.
+   * Default 120 000 ms; longer than `expiryLeadMs`, or the session validates before the notice could show; 0: no notice.
    */
   remindBeforeMs?: number;
   /** Budgets and deadlines of the chart (validation retries, backoff and timeout, re-auth attempts, cooldown and timeout). */
@@ -83,6 +83,12 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     if (ms !== undefined && !(typeof ms === 'number' && ms >= least && ms <= longestDelayMs)) {
       throw new TypeError(`createAuthFetch: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`);
     }
+  }
+  const remind = options.remindBeforeMs ?? 120_000;
+  if (remind > 0 && remind <= (options.expiryLeadMs ?? 60_000)) {
+    throw new TypeError(
+      `createAuthFetch: options.remindBeforeMs (${remind}) must be longer than expiryLeadMs (${options.expiryLeadMs ?? 60_000}): the session validates the token from expiryLeadMs before its exp on, so the notice would never show. Set 0 for no notice.`,
+    );
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
     // Counts may be any size; durations must fit a timer.
