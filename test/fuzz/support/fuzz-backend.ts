@@ -10,9 +10,13 @@
  * machine; 1,000 runs send ~20,000 requests). The real client, its Request
  * cloning and its body handling are the same either way.
  */
+import { API } from './fuzz-calls.ts';
 
-/** How the backend answers one in-flight request. */
-export type Answer = 200 | 401 | 403 | 500 | 'network';
+/**
+ * How the backend answers one in-flight request. `401-here`: a 401 at the end of a redirect within the
+ * API's origin; `401-away`: at the end of one to another origin (fetch dropped the token on the way).
+ */
+export type Answer = 200 | 401 | 403 | 500 | 'network' | '401-here' | '401-away';
 
 export interface Send {
   /** Position among every send of the run. */
@@ -33,14 +37,26 @@ export interface Send {
   respond(answer: Answer): void;
 }
 
+/** What fetch rejects with when the network fails. */
+export const networkError = () => new TypeError('fetch failed');
+
+/** A Response as fetch hands over the last hop of a redirect (a constructed one cannot say so itself). */
+function redirectedResponse(body: string, status: number, url: string, headers: HeadersInit): Response {
+  const response = new Response(body, { status, headers });
+  Object.defineProperties(response, { redirected: { value: true }, url: { value: url } });
+  return response;
+}
+
 /**
  * @example
- * const backend = createFuzzBackend((send) => checkAtSendTime(send));
+ * const backend = createFuzzBackend((send) => checkAtSendTime(send), () => clock.now());
  * createAuthFetch({ ...options, fetch: backend.fetch });
  * backend.inFlight()[0]?.respond(401);
  */
-export function createFuzzBackend(onSend: (send: Send) => void) {
+export function createFuzzBackend(onSend: (send: Send) => void, backendNow: () => number) {
   const sends: Send[] = [];
+  /** `down`: the API cannot be reached (other origins can): every send to it fails as fetch fails, with a TypeError. */
+  const network = { down: false };
 
   const fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
@@ -68,21 +84,34 @@ export function createFuzzBackend(onSend: (send: Send) => void) {
         ).finally(() => void (send.bodyDone = true)),
         inFlight: true,
         respond(answer) {
-          if (answer === 'network') return finish(() => reject((send.error = new TypeError('fetch failed'))));
-          const response = new Response(JSON.stringify({ send: send.index }), { status: answer });
+          if (answer === 'network') return finish(() => reject((send.error = networkError())));
+          const body = JSON.stringify({ send: send.index });
+          // The backend's own clock, which the session reads to know when tokens expire there.
+          const headers = { date: new Date(backendNow()).toUTCString() };
+          const response =
+            answer === '401-here' || answer === '401-away'
+              ? redirectedResponse(body, 401, `${answer === '401-here' ? send.url.origin : 'https://sso.elsewhere.test'}/login`, headers)
+              : new Response(body, { status: answer, headers });
           finish(() => resolve((send.response = response)));
         },
       };
       request.signal.addEventListener('abort', onAbort, { once: true });
       sends.push(send);
       onSend(send);
+      if (network.down && send.url.origin === API) send.respond('network');
     });
   };
 
   return {
     fetch: fetch as typeof globalThis.fetch,
     sends: sends as readonly Send[],
+    network,
     inFlight: () => sends.filter((send) => send.inFlight),
+    /** The API becomes unreachable: what is out there fails with fetch's TypeError, and so does what is sent after. */
+    goDown() {
+      network.down = true;
+      for (const send of sends) if (send.inFlight && send.url.origin === API) send.respond('network');
+    },
   };
 }
 

@@ -19,6 +19,9 @@ export interface RequestSpec {
   query: boolean;
 }
 
+/** Why a call may be refused with AuthExpiredError: the session it was made in is over, or was given up. */
+export type Refusal = 'sign-in given up' | 'session stopped' | 'signed out' | 'another account signed in';
+
 /** A caller of authFetch and everything the run learns about it. */
 export interface FuzzCall {
   readonly n: number;
@@ -30,21 +33,30 @@ export interface FuzzCall {
   readonly expectedBody: Uint8Array | undefined;
   readonly isStream: boolean;
   readonly controller: AbortController;
+  /** The account of the token when it was made: it is never sent for another. */
+  readonly account: string | undefined;
+  /** Sign-outs before it was made: it is never sent after another. */
+  readonly session: number;
   readonly sends: Send[];
   /** Not sent in authFetch's call: held before its first send (for the coverage summary). */
   heldUnsent: boolean;
-  /** Held unsent when validation was given up (offline): let go with its token as it was, unvalidated, as it must be. */
-  letGoUnvalidated: boolean;
+  /** Made while the session was offline (for the coverage summary). */
+  madeOffline: boolean;
+  /**
+   * The send that a validation given up (the backend answered, but not with a verdict) let go: it goes with
+   * the token as it is, unvalidated, as the chart says it must.
+   */
+  unvalidatedSend?: number;
   /** Its sends when the chart last let its queue go or gave it up while this call was held; checked at the next rest. */
   sendsWhenLetGo?: number;
-  /** Held (unsent, or answered 401 once), told to the chart or not, when re-authentication was given up. */
-  givenUp: boolean;
-  /** Pending when the app stopped the session. */
-  stoppedWhileHeld: boolean;
+  /** Set when it may fairly be refused with AuthExpiredError (the first reason that came). */
+  mayBeRefused?: Refusal;
   /** How many times its promise settled: must end at exactly 1. */
   settledCount: number;
   response?: Response;
   error?: unknown;
+  /** The session's token when the caller got its answer. */
+  tokenAtSettle?: string | null;
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -85,15 +97,25 @@ function bodyOf(spec: RequestSpec): { init: RequestInit; expected: Uint8Array | 
   }
 }
 
+/** What the run knows of the session when a call is made and answered. */
+export interface CallContext {
+  authFetch: typeof fetch;
+  /** The token the session holds now. */
+  token(): string | null;
+  account: string | undefined;
+  session: number;
+  madeOffline: boolean;
+  /** Sees the call before authFetch does: its first send may happen synchronously. */
+  register(call: FuzzCall): void;
+}
+
 /**
  * Calls `authFetch` as an app would and records how the call settles.
- * `register` sees the call before authFetch does: its first send may happen
- * synchronously.
  *
  * @example
- * startCall(1, spec, client.authFetch, (call) => calls.push(call));
+ * startCall(1, spec, { authFetch, token: () => store.token, account: 'ada', session: 0, madeOffline: false, register: (c) => calls.push(c) });
  */
-export function startCall(n: number, spec: RequestSpec, authFetch: typeof fetch, register: (call: FuzzCall) => void): FuzzCall {
+export function startCall(n: number, spec: RequestSpec, context: CallContext): FuzzCall {
   const path = spec.target === 'api' ? `/api/c${n}` : `/o${n}`;
   const origin = spec.target === 'api' ? API : OTHER;
   const { init, expected } = bodyOf(spec);
@@ -106,18 +128,20 @@ export function startCall(n: number, spec: RequestSpec, authFetch: typeof fetch,
     expectedBody: expected,
     isStream: spec.method !== 'GET' && spec.body === 'stream',
     controller,
+    account: context.account,
+    session: context.session,
     sends: [],
     heldUnsent: false,
-    letGoUnvalidated: false,
-    givenUp: false,
-    stoppedWhileHeld: false,
+    madeOffline: context.madeOffline,
     settledCount: 0,
   };
-  register(call);
+  context.register(call);
   const url = `${origin}${path}${spec.query ? `?page=${n}&q=secret-query` : ''}`;
-  authFetch(url, { ...init, method: spec.method, signal: controller.signal }).then(
-    (response) => Object.assign(call, { settledCount: call.settledCount + 1, response }),
-    (error: unknown) => Object.assign(call, { settledCount: call.settledCount + 1, error }),
+  const settle = (outcome: { response: Response } | { error: unknown }) =>
+    Object.assign(call, outcome, { settledCount: call.settledCount + 1, tokenAtSettle: context.token() });
+  context.authFetch(url, { ...init, method: spec.method, signal: controller.signal }).then(
+    (response) => settle({ response }),
+    (error: unknown) => settle({ error }),
   );
   return call;
 }

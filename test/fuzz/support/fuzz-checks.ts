@@ -1,14 +1,13 @@
 import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/session/errors.ts';
-import { isSettled, type FuzzCall } from './fuzz-calls.ts';
-import { validationTimeoutMs, type FuzzWorld } from './fuzz-world.ts';
+import { API, isSettled, type FuzzCall } from './fuzz-calls.ts';
+import { dateHeaderPrecisionMs, limits, validationTimeoutMs } from './fuzz-limits.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
 
 const immediateTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-/** Taken before useFuzzTimers puts the simulated clock in its place, for the turns that are real. */
-export const realSetTimeout = globalThis.setTimeout;
-const timerTurn = () => new Promise<void>((resolve) => realSetTimeout(resolve, 0));
+const timerTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /**
  * One turn of the event loop; every eighth a timer turn, because holds that come while the session holds
- * reach the chart a timer turn later (authFetch tells it of them together).
+ * reach the chart a timer turn later (the hold registry tells it of them together: the session's one real timer).
  */
 const turn = (i: number) => (i % 8 === 7 ? timerTurn() : immediateTurn());
 const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
@@ -17,8 +16,9 @@ const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | unde
 /**
  * Why the system is still moving, or null once it rests: every caller is
  * settled, in flight at the backend, or held in the queue of a session that
- * is not `active`; and a validation (a popup) is out exactly while the chart
- * says so. A caller that is none of these would wait forever: a hang.
+ * holds (not a sending state: `active`, `reauthenticating.renewing`); and a
+ * validation (a popup) is out exactly while the chart says so. A caller that
+ * is none of these would wait forever: a hang.
  */
 function whyMoving(world: FuzzWorld): string | null {
   const snapshot = world.client.actor.getSnapshot();
@@ -28,14 +28,14 @@ function whyMoving(world: FuzzWorld): string | null {
     if (isSettled(call)) continue;
     const entries = queue.filter((held) => held.url === call.heldUrl);
     if (call.sends.at(-1)?.inFlight && entries.length === 0) continue;
-    if (entries.length === 1 && !snapshot.matches('active')) continue;
+    if (entries.length === 1 && !snapshot.hasTag('sending') && snapshot.status === 'active') continue;
     return `call ${call.n} is pending but ${entries.length > 0 ? `held ${entries.length}x` : 'neither in flight nor held'} while the session is ${state}`;
   }
   for (const held of queue) {
     if (!world.calls.some((c) => c.heldUrl === held.url && !isSettled(c))) return `the queue holds ${held.url}, whose caller is gone`;
   }
   if (world.backend.sends.some((send) => !send.bodyDone)) return 'a body is still being read';
-  const checking = snapshot.matches({ validating: 'checking' }) ? 1 : 0;
+  const checking = snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) ? 1 : 0;
   if (world.openValidations().length !== checking) return `${world.openValidations().length} validations out while ${state}`;
   const popup = snapshot.matches('reauthenticating') ? 1 : 0;
   if (world.openReauths().length !== popup) return `${world.openReauths().length} popups open while ${state}`;
@@ -59,12 +59,25 @@ export async function untilAtRest(world: FuzzWorld, turns = 200): Promise<void> 
   throw new Error(`the system never came to rest: ${whyMoving(world)}`);
 }
 
+/**
+ * A 401 that is the caller's after one send: sent without a token (no session to restore), at the end of a
+ * redirect to another origin (fetch gave it no token), or of one within the API whose token is still the
+ * session's when the caller gets it (validated or not, unchanged: a second send would say the same).
+ */
+function isCallers401(call: FuzzCall): boolean {
+  const [send] = call.sends;
+  if (call.sends.length !== 1 || !send) return false;
+  if (send.authorization === null) return true;
+  if (!send.response?.redirected) return false;
+  return new URL(send.response.url).origin !== API || send.authorization === `Bearer ${call.tokenAtSettle}`;
+}
+
 /** Whether a settled call got what a caller may get, and nothing else. */
 function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   const last = call.sends.at(-1);
   if (call.response) {
     if (call.response !== last?.response) return 'resolved with a response its last send did not get';
-    if (call.response.status === 401 && call.spec.target === 'api' && call.sends.length !== 2) {
+    if (call.response.status === 401 && call.spec.target === 'api' && call.sends.length !== 2 && !isCallers401(call)) {
       return `a 401 reached the caller after ${call.sends.length} send(s), not after its one replay`;
     }
     return null;
@@ -74,7 +87,7 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   if (world.tokens.leakedIn(text)) return `rejected with an error whose message carries a token: ${text}`;
   if (last && error === last.error) return null; // the network's own error, or the abort of the send
   if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
-  if (error instanceof AuthExpiredError && (call.givenUp || call.stoppedWhileHeld)) return null;
+  if (error instanceof AuthExpiredError && call.mayBeRefused) return null;
   const unreplayable = call.isStream && call.sends.length === 1 && last?.response?.status === 401;
   if (error instanceof BodyNotReplayableError && unreplayable) return null;
   return `rejected with an error it should not get: ${text}`;
@@ -88,10 +101,20 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
  */
 export function checkAtRest(world: FuzzWorld): void {
   const problems = [...world.violations];
-  for (const validation of world.openValidations()) {
-    const age = world.clock.now() - validation.startedAt;
-    if (age >= validationTimeoutMs) problems.push(`a validation has been out for ${age} ms, past its ${validationTimeoutMs} ms deadline: a hang`);
+  const deadlines = [
+    ['validation', world.openValidations(), validationTimeoutMs],
+    ['popup', world.openReauths(), limits.reauthTimeoutMs],
+  ] as const;
+  for (const [what, open, deadline] of deadlines) {
+    for (const { startedAt } of open) {
+      const age = world.clock.now() - startedAt;
+      if (age >= deadline) problems.push(`a ${what} has been out for ${age} ms, past its ${deadline} ms deadline: a hang`);
+    }
   }
+  // The backend's Date, once read, tells the session its clock: to the header's precision.
+  world.facts.dateHeard ||= !world.facts.stopped && world.calls.some((call) => call.spec.target === 'api' && !!call.sends[0]?.response);
+  const error = world.beliefError();
+  if (world.facts.dateHeard && Math.abs(error) > dateHeaderPrecisionMs) problems.push(`the session's idea of the backend's clock is ${error} ms off after reading its Date`);
   for (const call of world.calls) {
     const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}, ${call.spec.method === 'GET' ? 'no body' : call.spec.body})`;
     // Held when the chart let its queue go or gave it up: it went with the queue (sent again, or settled).

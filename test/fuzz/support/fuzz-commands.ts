@@ -1,19 +1,28 @@
 import fc from 'fast-check';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
-import type { Answer } from './fuzz-backend.ts';
+import { networkError, type Answer } from './fuzz-backend.ts';
 import { bodyKinds, type RequestSpec } from './fuzz-calls.ts';
-import { limits, type FuzzWorld } from './fuzz-world.ts';
+import { limits } from './fuzz-limits.ts';
+import { advance, reauthResults, validateResults } from './fuzz-steps.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
 
-/** One thing that happens to the session: a caller, the network, the backend, the user, another tab, time. */
+type Simple = 'reconnect' | 'adopt' | 'switchAccount' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'dismiss' | 'signOut' | 'stop';
+
+/** One thing that happens to the session: a caller, the network, the backend, the browser, the user, another tab, time. */
 export type Command =
   | { kind: 'request'; spec: RequestSpec }
   | { kind: 'respond'; pick: number; answer: Answer }
   | { kind: 'abort'; pick: number; withReason: boolean }
-  | { kind: 'validate'; result: 'true' | 'false' | 'reject' | 'not-a-boolean' }
+  | { kind: 'validate'; result: (typeof validateResults)[number] }
   /** A validation the session gave up on (its deadline passed) answers after all. */
-  | { kind: 'lateAnswer'; pick: number; result: 'true' | 'false' | 'reject' }
-  | { kind: 'reauth'; result: 'token' | 'closed' | 'blocked' | 'empty' }
-  | { kind: 'reconnect' | 'adopt' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'online' }
+  | { kind: 'lateAnswer'; pick: number; result: 'true' | 'false' | 'network' }
+  | { kind: 'reauth'; result: (typeof reauthResults)[number] }
+  /** A popup the session no longer waits for (deaf to its signal) hands back a token after all. */
+  | { kind: 'latePopup'; pick: number }
+  | { kind: Simple }
+  | { kind: 'browser'; event: 'offline' | 'online' | 'focus' | 'pointerdown' }
+  /** The API becomes unreachable (fetch fails with a TypeError), or reachable again. */
+  | { kind: 'network'; up: boolean }
   | { kind: 'tick'; ms: number }
   /** Whatever the session waits for now, answered one of the ways it can be: reaches deep paths often. */
   | { kind: 'advance'; choice: number }
@@ -23,9 +32,6 @@ export type Command =
    */
   | { kind: 'together'; first: Command; then: Command };
 
-const validateResults = ['true', 'false', 'false', 'reject', 'not-a-boolean'] as const;
-const reauthResults = ['token', 'closed', 'blocked', 'empty'] as const;
-
 const spec: fc.Arbitrary<RequestSpec> = fc.record({
   target: fc.constantFrom('api', 'api', 'api', 'other'),
   method: fc.constantFrom('GET', 'GET', 'POST', 'PUT'),
@@ -34,30 +40,28 @@ const spec: fc.Arbitrary<RequestSpec> = fc.record({
   bytes: fc.uint8Array({ maxLength: 24 }),
   query: fc.boolean(),
 });
+const simple = (...kinds: Simple[]) => fc.constantFrom(...kinds).map((kind) => ({ kind }) as Command);
+const answers: Answer[] = [200, 401, 401, 401, 403, 500, 'network', '401-here', '401-away'];
 
-/** Weighted: answers and callers are common, the rarer events still come up in most runs. */
+/** Weighted: answers and callers are common, the rarer events still come up in most runs; stopping is rare. */
 const single: fc.Arbitrary<Command> = fc.oneof(
   { weight: 5, arbitrary: spec.map((s) => ({ kind: 'request', spec: s }) as const) },
-  {
-    weight: 7,
-    arbitrary: fc.record({
-      kind: fc.constant('respond'),
-      pick: fc.nat(),
-      answer: fc.constantFrom<Answer>(200, 401, 401, 401, 403, 500, 'network'),
-    }),
-  },
+  { weight: 7, arbitrary: fc.record({ kind: fc.constant('respond'), pick: fc.nat(), answer: fc.constantFrom(...answers) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort'), pick: fc.nat(), withReason: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom(...validateResults) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reauth'), result: fc.constantFrom(...reauthResults) }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'reject') }) },
-  { weight: 3, arbitrary: fc.constant({ kind: 'reconnect' } as const) },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(...(['adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'online'] as const)).map((kind) => ({ kind })),
-  },
-  // Short ticks reach backoffs and the validation timeout, long ones the cooldown and the token's expiry.
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, 9 * 60_000) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'network') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('latePopup'), pick: fc.nat() }) },
+  { weight: 3, arbitrary: simple('reconnect') },
+  { weight: 2, arbitrary: simple('adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'dismiss') },
+  { weight: 1, arbitrary: simple('signOut', 'switchAccount', 'adopt', 'stop') },
+  // Input often: the reminder waits for someone using the page.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('browser'), event: fc.constantFrom('offline', 'online', 'focus', 'pointerdown', 'pointerdown') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('network'), up: fc.boolean() }) },
+  // Short ticks reach backoffs and the validation timeout, long ones the cooldown, the popup's deadline, the reminder
+  // (8 minutes into a token's 10) and its expiry (9).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, limits.reauthTimeoutMs, 7 * 60_000, 8.5 * 60_000) }) },
 );
 
 /**
@@ -72,10 +76,9 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: inOneTurn, then: inOneTurn }) },
 );
 
-/** Time passes: for the chart's delays, and for every timer beside it, which run on the same clock (see useFuzzTimers). */
-export function tick(world: FuzzWorld, ms: number): void {
-  world.clock.increment(ms);
-}
+/** Commands that only send the chart an event. */
+const toTheChart = new Set<Command['kind']>(['reconnect', 'startedElsewhere', 'endedElsewhere', 'dismiss', 'signOut', 'stop', 'advance']);
+const pick = <T>(list: readonly T[], n: number): T | undefined => list[n % Math.max(1, list.length)];
 
 /**
  * Makes `command` happen. Commands that find nothing to act on (no request in
@@ -86,33 +89,34 @@ export function tick(world: FuzzWorld, ms: number): void {
  */
 export function apply(world: FuzzWorld, command: Command): void {
   const { client } = world;
+  // A stopped chart takes no events (xstate warns of each); authFetch and adoptToken are still called after stop.
+  if (world.facts.stopped && toTheChart.has(command.kind)) return;
   switch (command.kind) {
     case 'request':
       return world.request(command.spec);
-    case 'respond': {
-      const inFlight = world.backend.inFlight();
-      return inFlight[command.pick % Math.max(1, inFlight.length)]?.respond(command.answer);
-    }
+    case 'respond':
+      return pick(world.backend.inFlight(), command.pick)?.respond(command.answer);
     case 'abort': {
-      const call = world.calls[command.pick % Math.max(1, world.calls.length)];
+      const call = pick(world.calls, command.pick);
       return call?.controller.abort(command.withReason ? new Error(`call ${call.n} given up by its caller`) : undefined);
     }
     case 'validate': {
       const validation = world.openValidations()[0];
       if (!validation) return;
-      if (command.result === 'reject') return validation.reject(new TypeError('Failed to fetch'));
+      if (command.result === 'network') return validation.reject(networkError());
+      if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
-      // The backend vouches for the token it was asked about: the session trusts it past its `exp`.
-      if (command.result === 'true') world.store.vouched = validation.token;
+      if (command.result === 'true') world.accept(validation.token);
       return validation.resolve(command.result === 'true');
     }
     case 'lateAnswer': {
-      const late = world.validations.filter((v) => v.abandoned && !v.settled);
-      const validation = late[command.pick % Math.max(1, late.length)];
-      if (validation) world.seen.add('late answer from a validation given up');
-      // Nothing may come of it: the model does not vouch for its token either.
-      if (command.result === 'reject') return validation?.reject(new TypeError('Failed to fetch'));
-      return validation?.resolve(command.result === 'true');
+      const validation = pick(world.validations.filter((v) => v.abandoned && !v.settled), command.pick);
+      if (!validation) return;
+      world.seen.add('late answer from a validation given up');
+      if (command.result === 'network') return validation.reject(networkError());
+      // The backend did say yes, late: the session may trust the token for it.
+      if (command.result === 'true') world.accept(validation.token);
+      return validation.resolve(command.result === 'true');
     }
     case 'reauth': {
       const popup = world.openReauths()[0];
@@ -121,61 +125,38 @@ export function apply(world: FuzzWorld, command: Command): void {
       if (command.result === 'empty') return popup.resolve('');
       return popup.reject(command.result === 'closed' ? new PopupClosedError() : new PopupBlockedError());
     }
+    case 'latePopup': {
+      const popup = pick(world.reauths.filter((p) => p.abandoned && !p.settled), command.pick);
+      if (popup) world.seen.add('late token from a popup given up');
+      return popup?.resolve(world.mint());
+    }
     case 'reconnect':
       return client.reconnect();
-    case 'adopt': // another tab signed in and broadcast its token
-      return client.adoptToken(world.mint());
-    case 'storage': // another tab wrote a token to the shared storage, without a word
-      world.store.token = world.mint();
-      return;
+    case 'adopt':
+      return world.adopt();
+    case 'switchAccount':
+      return world.adopt(world.tokens.subOf(world.store.token) === 'bob' ? 'ada' : 'bob');
+    case 'storage':
+      return world.storeSilently();
     case 'startedElsewhere':
     case 'endedElsewhere':
-      return client.actor.send({ type: `reauth.${command.kind}` });
-    case 'online':
-      return client.actor.send({ type: 'network.online' });
+      return client.reconnectingElsewhere(command.kind === 'startedElsewhere');
+    case 'dismiss':
+      return client.dismissReminder();
+    case 'signOut':
+      return world.signOut();
+    case 'stop':
+      return world.stop();
+    case 'browser':
+      return world.window.dispatch(command.event);
+    case 'network':
+      return command.up ? void (world.backend.network.down = false) : world.goDown();
     case 'tick':
-      return tick(world, command.ms);
+      return world.clock.increment(command.ms);
     case 'advance':
-      return advance(world, command.choice);
+      return advance(world, command.choice, apply);
     case 'together':
       apply(world, command.first);
       return apply(world, command.then);
   }
-}
-
-function advance(world: FuzzWorld, choice: number): void {
-  const snapshot = world.client.actor.getSnapshot();
-  const inFlight = world.backend.inFlight();
-  if (snapshot.matches({ validating: 'checking' })) apply(world, { kind: 'validate', result: validateResults[choice % validateResults.length]! });
-  else if (snapshot.matches('reauthenticating')) apply(world, { kind: 'reauth', result: reauthResults[choice % reauthResults.length]! });
-  else if (snapshot.matches({ needsReauth: 'waiting' })) {
-    if (choice % 4 === 0) world.client.reconnectingElsewhere(true);
-    else world.client.reconnect();
-  } else if (snapshot.matches({ needsReauth: 'elsewhere' })) {
-    // The other tab's popup ends: its token arrives, or it was closed.
-    if (choice % 2 === 0) world.client.adoptToken(world.mint());
-    else world.client.reconnectingElsewhere(false);
-  } else if (snapshot.matches({ validating: 'offline' })) {
-    if (choice % 2 === 0) world.client.actor.send({ type: 'network.online' });
-    else tick(world, limits.validationBackoffMs * 2 ** limits.validationRetries);
-  } else if (snapshot.matches({ needsReauth: 'coolingDown' })) tick(world, limits.reauthCooldownMs);
-  else inFlight[choice % Math.max(1, inFlight.length)]?.respond(401);
-}
-
-/**
- * One step towards the end of a run: the backend answers everything, the
- * user reconnects and signs in, time passes where the chart waits on it.
- *
- * @example
- * while (!done()) { completeStep(world); await untilAtRest(world); }
- */
-export function completeStep(world: FuzzWorld): void {
-  for (const send of world.backend.inFlight()) send.respond(200);
-  const snapshot = world.client.actor.getSnapshot();
-  if (snapshot.matches({ validating: 'checking' })) world.openValidations()[0]?.resolve(false);
-  else if (snapshot.matches({ validating: 'offline' })) tick(world, limits.validationBackoffMs * 2 ** limits.validationRetries);
-  else if (snapshot.matches({ needsReauth: 'waiting' })) world.client.reconnect();
-  else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
-  else if (snapshot.matches({ needsReauth: 'coolingDown' })) tick(world, limits.reauthCooldownMs);
-  else if (snapshot.matches('reauthenticating')) world.openReauths()[0]?.resolve(world.mint());
 }

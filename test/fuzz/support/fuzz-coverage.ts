@@ -8,7 +8,7 @@ export type Coverage = Map<string, number>;
 function outcomeOf(world: FuzzWorld, call: FuzzWorld['calls'][number]): string {
   if (call.response) return `resolved ${call.response.status} after ${call.sends.length} send(s)`;
   const error = call.error;
-  if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${call.stoppedWhileHeld ? 'session stopped' : 'sign-in given up'})`;
+  if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${call.mayBeRefused})`;
   if (error instanceof BodyNotReplayableError) return 'rejected BodyNotReplayableError';
   if (call.controller.signal.aborted && error === call.controller.signal.reason) {
     return call.sends.at(-1)?.error === error ? 'aborted in flight' : 'aborted while held';
@@ -30,6 +30,9 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
     add(`call ${outcomeOf(world, call)}`);
     if (call.sends.length === 2 && call.sends[0]!.authorization !== call.sends[1]!.authorization) add('call replayed with a newer token');
     if (call.heldUnsent && call.sends.length > 0) add('call held before its first send, then sent');
+    if (call.madeOffline && call.sends.length > 0) add('call made offline, sent once the backend answered');
+    if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend) add('call let go by a validation given up, then sent');
+    if (call.response?.status === 401 && call.sends.length === 1 && call.sends[0]!.response?.redirected) add('call resolved 401 after 1 send (redirected)');
     if (call.spec.method !== 'GET' && call.sends.length === 2) add(`body replayed: ${call.spec.body}`);
   }
 }
@@ -39,26 +42,39 @@ export function describeCoverage(coverage: Coverage): string {
   return [...coverage].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => `  ${String(n).padStart(6)}  ${key}`).join('\n');
 }
 
+const after = (delay: string, states: string[]) => states.map((state) => `event xstate.after.${delay}.session.${state}`);
+
 /**
- * What 1,000 runs always reach (each comes up dozens of times at least): a
- * fuzz that stops reaching one of them has gone blind, and fails.
+ * What 1,000 runs always reach (most of it dozens of times at least): a fuzz
+ * that stops reaching one of them has gone blind, and fails.
  */
 export const expectedCoverage = [
-  ...['active', 'validating.checking', 'validating.offline', 'needsReauth.waiting', 'needsReauth.elsewhere'].map((s) => `state ${s}`),
-  ...['needsReauth.coolingDown', 'reauthenticating'].map((s) => `state ${s}`),
-  'event token.expiring',
-  'event xstate.after.validationBackoff.session.validating.offline',
-  'event xstate.after.reauthCooldown.session.needsReauth.coolingDown',
-  'validation timed out',
-  'validation (deaf to its signal) timed out',
-  'late answer from a validation given up',
+  ...['active.quiet', 'active.due', 'active.reminding', 'active.dismissed', 'validating.checking', 'validating.retrying'].map((s) => `state ${s}`),
+  ...['offline.waiting', 'offline.probing', 'needsReauth.waiting', 'needsReauth.elsewhere', 'needsReauth.coolingDown'].map((s) => `state ${s}`),
+  ...['reauthenticating.holding', 'reauthenticating.renewing', 'stopped'].map((s) => `state ${s}`),
+  ...['network.offline', 'network.online', 'tab.visible', 'user.active', 'reminder.dismissed', 'session.ended', 'clock.observed'].map((e) => `event ${e}`),
+  ...['request.aborted', 'xstate.error.actor.probeSession'].map((e) => `event ${e}`),
+  ...after('untilExpiring', ['active', 'reauthenticating.renewing']),
+  ...after('untilReminder', ['active.quiet']),
+  ...after('validationBackoff', ['offline.waiting', 'validating.retrying']),
+  ...after('validationTimeout', ['validating.checking', 'offline.probing']),
+  ...after('reauthCooldown', ['needsReauth.coolingDown']),
+  ...after('reauthTimeout', ['reauthenticating']),
+  'validation (deaf to its signal) aborted',
+  'popup (deaf to its signal) aborted',
   'popup aborted',
+  'late answer from a validation given up',
+  'late token from a popup given up',
   'call aborted in flight',
   'call aborted while held',
   'call held before its first send, then sent',
+  'call made offline, sent once the backend answered',
+  'call let go by a validation given up, then sent',
   'call replayed with a newer token',
   'call resolved 401 after 2 send(s)',
-  'call rejected AuthExpiredError (sign-in given up)',
+  'call resolved 401 after 1 send (redirected)',
+  'call rejected network error',
+  ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map((why) => `call rejected AuthExpiredError (${why})`),
   'call rejected BodyNotReplayableError',
   ...['text', 'json', 'bytes', 'params', 'blob', 'form'].map((kind) => `body replayed: ${kind}`),
 ];

@@ -3,6 +3,10 @@ export interface Outstanding<T> {
   readonly token: string | null;
   /** On the run's clock. */
   readonly startedAt: number;
+  /** The signal the session gave it: aborted once the session no longer waits for it. */
+  readonly signal: AbortSignal;
+  /** What it resolved with, once it did. */
+  value?: T;
   /** Answered by the run, or ended by its signal. */
   settled: boolean;
   /**
@@ -34,9 +38,10 @@ export function startOutstanding<T>(args: {
     const entry: Outstanding<T> = {
       token: args.token,
       startedAt: args.startedAt,
+      signal: args.signal,
       settled: false,
       abandoned: false,
-      resolve: (value) => void (entry.settled || ((entry.settled = true), resolve(value))),
+      resolve: (value) => void (entry.settled || ((entry.settled = true), (entry.value = value), resolve(value))),
       reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
     };
     const onAbort = () => {

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
-import { afterEach, beforeEach, expect, vi } from 'vitest';
+import { expect } from 'vitest';
 import { fuzzRuns } from '../../support/fuzz-settings.ts';
 import { apply, command } from './fuzz-commands.ts';
-import { checkAtRest, realSetTimeout, untilAtRest } from './fuzz-checks.ts';
+import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
 import { foundRuns, type FuzzRun } from './fuzz-found.ts';
+import { skews } from './fuzz-limits.ts';
 import { createFuzzWorld } from './fuzz-world.ts';
 
 /**
@@ -22,57 +23,45 @@ export function fuzzParameters(): fc.Parameters<FuzzRun> & { numRuns: number } {
   return { numRuns: fuzzRuns, path, endOnFailure: path !== undefined, examples: foundRuns };
 }
 
-let clock = new SimulatedClock();
-
 /**
- * One clock for the whole run: the chart's delays run on the SimulatedClock
- * given to createAuthFetch, and so do the timers beside the chart, the
- * token's expiry check (setTimeout) and the validation deadline
- * (AbortSignal.timeout), so that time passes for all of them in order and only
- * when a run says `tick`; a zero delay stays a real turn. Registers the hooks of a file.
+ * One run: its commands, each followed by a rest and every check, then its
+ * ending; every call settles exactly once, and the stopped session leaves no
+ * listener on the page. `strict`: the core's known bugs fail it too.
+ *
+ * Time is one SimulatedClock, the `clock` of createAuthFetch: the chart's
+ * delays (the token's expiry, the reminder, backoffs, deadlines, the cooldown)
+ * run on it and pass only when a run says `tick`. The session's one real timer,
+ * the hold registry's zero-delay turn, stays real: a turn, not time.
  *
  * @example
- * useFuzzTimers();
+ * await runSession([[{ kind: 'browser', event: 'offline' }], 'reconnect', 0], { strict: true });
  */
-export function useFuzzTimers(): void {
-  beforeEach(() => {
-    // A zero delay is a turn of the event loop, not time (authFetch tells the chart of holds a turn later): real.
-    vi.stubGlobal('setTimeout', (run: () => void, ms?: number) => (ms ? clock.setTimeout(run, ms) : realSetTimeout(run)));
-    vi.stubGlobal('clearTimeout', (id?: number) => clock.clearTimeout(id as number));
-    vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
-      const controller = new AbortController();
-      clock.setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), ms);
-      return controller.signal;
-    });
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.restoreAllMocks();
-  });
+export async function runSession([commands, ending, skewMs]: FuzzRun, options: { coverage?: Coverage; strict?: boolean } = {}) {
+  const world = createFuzzWorld(new SimulatedClock(), skewMs, options.strict);
+  try {
+    for (const next of commands) {
+      apply(world, next);
+      await untilAtRest(world);
+      checkAtRest(world);
+    }
+    await endings[ending](world);
+    expect(world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n), 'calls not settled exactly once').toEqual([]);
+    if (!world.facts.stopped) world.stop();
+    expect(world.window.listenerCount(), 'listeners left on the page by stop()').toBe(0);
+    if (options.coverage) tally(options.coverage, world);
+  } finally {
+    world.dispose();
+  }
 }
 
 /**
- * The property: up to 40 random commands, each followed by a rest and every
- * check, then one of `endingNames`; every call settles exactly once.
+ * The property: up to 40 random commands, one of `endingNames`, and how far
+ * the backend's clock is from the tab's, as `runSession` runs them.
  *
  * @example
  * await fc.assert(sessionProperty(['reconnect'], coverage), fuzzParameters());
  */
 export function sessionProperty(endingNames: [EndingName, ...EndingName[]], coverage?: Coverage) {
-  return fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 40, size: 'max' }), fc.constantFrom(...endingNames), async (commands, ending) => {
-    clock = new SimulatedClock();
-    const world = createFuzzWorld(clock);
-    try {
-      for (const next of commands) {
-        apply(world, next);
-        await untilAtRest(world);
-        checkAtRest(world);
-      }
-      await endings[ending](world);
-      expect(world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n), 'calls not settled exactly once').toEqual([]);
-      if (coverage) tally(coverage, world);
-    } finally {
-      world.dispose();
-    }
-  });
+  const commands = fc.array(command, { minLength: 1, maxLength: 40, size: 'max' });
+  return fc.asyncProperty(commands, fc.constantFrom(...endingNames), fc.constantFrom(...skews), (...run) => runSession(run, { coverage }));
 }

@@ -1,65 +1,61 @@
 import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
-import { leakText } from '../../hardening/support/leak-text.ts';
-import { createFuzzBackend, type Send } from './fuzz-backend.ts';
-import { API, isSettled, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
+import { createFuzzBackend, networkError } from './fuzz-backend.ts';
+import { API, isSettled, startCall, type FuzzCall, type Refusal, type RequestSpec } from './fuzz-calls.ts';
+import { leadMs, lifetimeMs, limits, remindBeforeMs, validationTimeoutMs } from './fuzz-limits.ts';
+import { watchChart } from './fuzz-marks.ts';
+import { strictByDefault } from './fuzz-known-bugs.ts';
 import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
+import { checkAtSendTime } from './fuzz-sends.ts';
 import { createFuzzTokens } from './fuzz-tokens.ts';
-
-export const limits = { validationRetries: 2, validationBackoffMs: 1_000, reauthAttempts: 2, reauthCooldownMs: 30_000 };
-export const validationTimeoutMs = 5_000;
-export const leadMs = 60_000;
-export const lifetimeMs = 10 * 60_000;
+import { installFuzzWindow } from './fuzz-window.ts';
 
 /**
- * One fuzz run's system: the real createAuthFetch on `clock`, an
- * in-memory backend, a validation and a popup that answer when the run says,
- * and every invariant that must hold at the instant something happens
- * (a send, a validation, a popup, an inspector event) recorded in `violations`.
+ * One fuzz run's system: the real createAuthFetch on `clock`, an in-memory
+ * backend whose clock is `skewMs` ahead of the tab's, the page's window, a
+ * validation and a popup that answer when the run says, and every invariant
+ * that must hold at the instant something happens (a send, a stored token,
+ * an inspector event) recorded in `violations`. `strict`: fail on the core's
+ * known bugs too (fuzz-known-bugs.ts).
  *
  * @example
- * const world = createFuzzWorld(new SimulatedClock());
+ * const world = createFuzzWorld(new SimulatedClock(), 0);
  * world.request(spec); world.backend.inFlight()[0]!.respond(401);
  */
-export function createFuzzWorld(clock: SimulatedClock) {
-  const tokens = createFuzzTokens({ lifetimeMs, leadMs });
-  const store = { token: tokens.mint(0) as string | null, vouched: null as string | null };
+export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = strictByDefault) {
+  const backendNow = () => clock.now() + skewMs;
+  const tokens = createFuzzTokens({ lifetimeMs });
+  const store = { token: tokens.mint(backendNow()) as string | null };
+  const facts = {
+    /** When the backend last said yes to a token (its clock), and how far off the session's idea of that clock was then. */
+    accepted: new Map<string, { at: number; error: number }>(),
+    stopped: false,
+    signOuts: 0,
+    /** The session has read the backend's `Date` from an answer while it ran. */
+    dateHeard: false,
+  };
   const violations: string[] = [];
   const validations: Array<Outstanding<boolean>> = [];
   const reauths: Array<Outstanding<string>> = [];
   const calls: FuzzCall[] = [];
-  /** States and events the run went through, for the coverage summary. */
+  /** States, events and paths the run went through, for the coverage summary. */
   const seen = new Set<string>();
-  const aborted = (what: string) => (reason: unknown) =>
-    seen.add(`${what} ${(reason as Error | undefined)?.name === 'TimeoutError' ? 'timed out' : 'aborted'}`);
-
-  const backend = createFuzzBackend(function checkAtSendTime(send: Send) {
-    const call = calls.find((c) => c.heldUrl === send.url.origin + send.url.pathname);
-    if (!call) return void violations.push(`send #${send.index} to ${send.url.href} that no caller made`);
-    call.sends.push(send);
-    const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}) send ${call.sends.length}`;
-    const leaked = tokens.leakedIn(send.url.href);
-    if (leaked) violations.push(`${label}: a token is in its URL`);
-    if (call.sends.length > 2) violations.push(`${label}: sent more than twice`);
-    if (call.spec.target !== 'api') {
-      if (send.headers.some(([, value]) => tokens.leakedIn(value))) violations.push(`${label}: a token went to another origin`);
-      return;
-    }
-    const token = send.authorization?.replace(/^Bearer /, '') ?? null;
-    if (token !== store.token) violations.push(`${label}: sent with ${token === null ? 'no token' : 'a stale token'}, not the current one`);
-    if (call.sends.length > 1) return;
-    const state = JSON.stringify(client.actor.getSnapshot().value);
-    if (state !== '"active"') violations.push(`${label}: a new request went out while the session was ${state}`);
-    if (tokens.isExpiring(token, clock.now()) && token !== store.vouched && !call.letGoUnvalidated) {
-      violations.push(`${label}: sent with a token known to be expiring, without validating first`);
-    }
-  });
+  // Its deadline, a new popup, a sign-out, stop(): the chart's events say which.
+  const aborted = (what: string) => () => seen.add(`${what} aborted`);
+  const window = installFuzzWindow();
+  const backend = createFuzzBackend((send) => checkAtSendTime(world, send), backendNow);
 
   const client = createAuthFetch({
     getToken: () => store.token,
-    setToken: (token) => void (store.token = token),
+    setToken: (token) => {
+      if (facts.stopped) violations.push('a token was stored after the session was stopped');
+      if (reauths.some((popup) => popup.value === token && popup.signal.aborted)) violations.push('a sign-in that settled after the session moved on stored its token');
+      store.token = token;
+      newAccount(tokens.subOf(token)!);
+    },
     validate: ({ token, signal }) => {
       if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
+      if (backend.network.down) return Promise.reject(networkError());
       // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
       const ignoresSignal = validations.length % 2 === 1;
       const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
@@ -67,52 +63,36 @@ export function createFuzzWorld(clock: SimulatedClock) {
     },
     reauthenticate: ({ signal }) => {
       if (openOf(reauths).length > 0) violations.push('a second popup opened while one was in flight');
-      return startOutstanding({ token: null, signal, startedAt: clock.now(), ignoresSignal: false, list: reauths, onAbort: aborted('popup') });
+      // Every third popup ignores its signal: it may still hand back a token after the session stopped waiting.
+      const ignoresSignal = reauths.length % 3 === 2;
+      const onAbort = aborted(ignoresSignal ? 'popup (deaf to its signal)' : 'popup');
+      return startOutstanding({ token: null, signal, startedAt: clock.now(), ignoresSignal, list: reauths, onAbort });
     },
     allowedOrigins: [API],
     fetch: backend.fetch,
     clock,
     expiryLeadMs: leadMs,
+    remindBeforeMs,
     validationTimeoutMs,
     limits,
   });
+  const pending = () => calls.filter((call) => !isSettled(call) && call.spec.target === 'api');
+  /** From now on these calls may be refused with AuthExpiredError (the first reason stays). */
+  const mayRefuse = (reason: Refusal, which = pending()) => which.forEach((call) => (call.mayBeRefused ??= reason));
+  /** A token for `sub` comes in: the calls made for another account may be refused. */
+  const newAccount = (sub: string) => mayRefuse('another account signed in', pending().filter((call) => call.account !== sub));
 
-  // What the inspector would show: no token and no query string, ever.
-  const inspection = client.actor.system.inspect((event) => {
-    if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
-    if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
-    // Validation given up (offline, out of retries): the chart lets the calls held unsent go with the token as it is.
-    const gaveUpValidating = event.type === '@xstate.snapshot' && event.event.type === 'xstate.error.actor.validateSession';
-    if (gaveUpValidating && event.actorRef === client.actor && client.actor.getSnapshot().matches('active')) {
-      for (const call of calls) if (!isSettled(call) && call.sends.length === 0) call.letGoUnvalidated = true;
-    }
-    const text = leakText(event);
-    if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
-  });
-  // Which callers the chart let go with its queue (back to `active`), or gave up with it (sign-in failed too often).
-  let previous = client.actor.getSnapshot();
-  const subscription = client.actor.subscribe((snapshot) => {
-    seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
-    const coolingDown = { needsReauth: 'coolingDown' } as const;
-    const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);
-    const letGo = gaveUp || (snapshot.matches('active') && !previous.matches('active'));
-    for (const call of letGo ? calls : []) {
-      // Pending and not out at the backend: held, in the queue or a moment ago and not yet told to the chart
-      // (or answered, its answer not yet handed over). It leaves the hold with the queue, told or not.
-      if (isSettled(call) || call.sends.at(-1)?.inFlight) continue;
-      call.sendsWhenLetGo = call.sends.length;
-      // Held for sure: unsent, or answered 401 once (a 200 on its way to the caller is not held).
-      if (gaveUp && (call.sends.length === 0 || (call.sends.length === 1 && call.sends[0]!.response?.status === 401))) call.givenUp = true;
-    }
-    previous = snapshot;
-  });
-
-  return {
+  const world = {
     client,
     clock,
+    skewMs,
+    strict,
+    backendNow,
     tokens,
     store,
+    facts,
     backend,
+    window,
     calls,
     seen,
     violations,
@@ -120,18 +100,60 @@ export function createFuzzWorld(clock: SimulatedClock) {
     reauths,
     openValidations: () => openOf(validations),
     openReauths: () => openOf(reauths),
+    /** How far the session's idea of the backend's time is ahead of it now (negative: behind). */
+    beliefError: () => clock.now() + client.actor.getSnapshot().context.clockOffsetMs - backendNow(),
     request: (spec: RequestSpec) => {
-      const call = startCall(calls.length + 1, spec, client.authFetch, (c) => calls.push(c));
+      const call = startCall(calls.length + 1, spec, {
+        authFetch: client.authFetch,
+        token: () => store.token,
+        account: tokens.subOf(store.token),
+        session: facts.signOuts,
+        madeOffline: client.actor.getSnapshot().matches('offline'),
+        register: (c) => calls.push(c),
+      });
+      if (facts.stopped) call.mayBeRefused = 'session stopped';
       // Not sent in the call itself: held before its first send, whether the chart was told at once or a turn later.
       call.heldUnsent = call.sends.length === 0;
     },
-    mint: () => tokens.mint(clock.now()),
-    dispose() {
-      inspection.unsubscribe();
-      subscription.unsubscribe();
+    mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
+    /** The backend says yes to `token` now. */
+    accept: (token: string | null) => void (token !== null && facts.accepted.set(token, { at: backendNow(), error: world.beliefError() })),
+    /** Another tab signed in (as `sub`) and broadcast its token. */
+    adopt(sub?: string) {
+      const token = world.mint(sub);
+      if (!facts.stopped) newAccount(tokens.subOf(token)!);
+      client.adoptToken(token);
+    },
+    /** Another tab wrote a token to the shared storage, without a word. */
+    storeSilently() {
+      store.token = world.mint();
+      newAccount(tokens.subOf(store.token)!);
+    },
+    /** The user signs out: the app forgets the token and ends the session. */
+    signOut() {
+      mayRefuse('signed out');
+      facts.signOuts++;
+      store.token = null;
+      client.endSession();
+    },
+    stop() {
+      mayRefuse('session stopped');
+      facts.stopped = true;
       client.stop();
     },
+    /** The API cannot be reached any more: what is out fails, validations included. */
+    goDown() {
+      backend.goDown();
+      for (const validation of validations) if (!validation.settled) validation.reject(networkError());
+    },
+    dispose() {
+      unwatch();
+      if (!facts.stopped) client.stop();
+      window.uninstall();
+    },
   };
+  const unwatch = watchChart(world);
+  return world;
 }
 
 export type FuzzWorld = ReturnType<typeof createFuzzWorld>;

@@ -1,0 +1,55 @@
+import { leakText } from '../../hardening/support/leak-text.ts';
+import { isSettled } from './fuzz-calls.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
+
+/** Validations whose failure, when it is not the network's, lets the held calls go unvalidated. */
+const givenUpValidating = new Set(['xstate.error.actor.validateSession', 'xstate.error.actor.probeSession']);
+const coolingDown = { needsReauth: 'coolingDown' } as const;
+
+/**
+ * Follows the chart as the inspector would, and marks the calls that what it
+ * did concerns: the ones it let go (back to `active`), gave up (sign-in failed
+ * too often) or ended with the session (`stopped`), and the ones a validation
+ * given up let go unvalidated. Checks that the inspector never sees a token
+ * or a query string. Returns what stops following it.
+ *
+ * @example
+ * const unwatch = watchChart(world);
+ */
+export function watchChart(world: FuzzWorld): () => void {
+  const { client, calls, seen, violations, tokens } = world;
+  /** Pending and not out at the backend: held, told to the chart or not (or answered, its answer on its way). */
+  const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
+
+  const inspection = client.actor.system.inspect((event) => {
+    if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
+    if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
+    if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && givenUpValidating.has(event.event.type)) {
+      const snapshot = client.actor.getSnapshot();
+      if (snapshot.matches('active')) for (const call of held()) call.unvalidatedSend = call.sends.length;
+    }
+    const text = leakText(event);
+    if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
+  });
+
+  let previous = client.actor.getSnapshot();
+  const subscription = client.actor.subscribe((snapshot) => {
+    seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
+    const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);
+    const ended = snapshot.matches('stopped') && !previous.matches('stopped');
+    const letGo = gaveUp || ended || (snapshot.matches('active') && !previous.matches('active'));
+    for (const call of letGo ? held() : []) {
+      // It leaves the hold with the queue, told or not: sent again, or settled, by the next rest.
+      call.sendsWhenLetGo = call.sends.length;
+      // Held for sure: unsent, or answered 401 once (a 200 on its way to the caller is not held).
+      const unsentOr401 = call.sends.length === 0 || (call.sends.length === 1 && call.sends[0]!.response?.status === 401);
+      if (gaveUp && unsentOr401) call.mayBeRefused ??= 'sign-in given up';
+    }
+    previous = snapshot;
+  });
+
+  return () => {
+    inspection.unsubscribe();
+    subscription.unsubscribe();
+  };
+}

@@ -1,0 +1,78 @@
+import type { Send } from './fuzz-backend.ts';
+import type { FuzzCall } from './fuzz-calls.ts';
+import { knownBugFor } from './fuzz-known-bugs.ts';
+import { leadMs } from './fuzz-limits.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
+
+/**
+ * What a token may not be, at the instant it is sent (the backend's clock): past its `exp`, or within its lead
+ * window without the backend having accepted it lately. Judged in the backend's time, allowing only for what
+ * the session cannot know: how far its idea of that time is off (`beliefError`, ±1.5 s once it has read a
+ * `Date`, the whole skew before).
+ *
+ * - Accepted by the backend at `at` (its clock), a token is trusted for one lead window, and never past its
+ *   `exp` unless the session itself saw it past `exp` when it was accepted (a backend with leeway, or clocks
+ *   that differ: asked again once a window, not on every call).
+ */
+function expiryProblem(world: FuzzWorld, token: string | null): string | null {
+  const exp = world.tokens.expOf(token);
+  if (exp === undefined) return null;
+  const now = world.backendNow();
+  const error = world.beliefError();
+  // The session may be this far behind the backend's time, and cannot know it.
+  const behind = Math.max(0, -error);
+  const accepted = world.facts.accepted.get(token!);
+  const trusted = !!accepted && now < accepted.at + leadMs + Math.max(0, accepted.error - error);
+  const acceptedPastExp = !!accepted && accepted.at + accepted.error >= exp;
+  if (now >= exp + behind && !(trusted && acceptedPastExp)) return `sent ${now - exp} ms past its exp`;
+  if (now >= exp - leadMs + behind && !trusted) return `sent with a token known to be expiring (${exp - now} ms left) before a validation`;
+  return null;
+}
+
+/** Why `send`, the `call.sends.length`-th of `call`, should not have gone out as it did. */
+function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
+  const problems: string[] = [];
+  if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
+  if (call.sends.length > 2) problems.push('sent more than twice');
+  if (world.facts.stopped) problems.push('sent after the session was stopped');
+  if (call.spec.target !== 'api') {
+    if (send.headers.some(([, value]) => world.tokens.leakedIn(value))) problems.push('a token went to another origin');
+    return problems;
+  }
+  if (call.session !== world.facts.signOuts) problems.push('sent after a sign-out, though made before it');
+  const token = send.authorization?.replace(/^Bearer /, '') ?? null;
+  if (token !== world.store.token) problems.push(`sent with ${token === null ? 'no token' : 'a stale token'}, not the current one`);
+  if (world.tokens.subOf(token) !== call.account) problems.push(`sent for ${world.tokens.subOf(token)}, made for ${call.account}`);
+  const snapshot = world.client.actor.getSnapshot();
+  const state = JSON.stringify(snapshot.value);
+  if (snapshot.matches('offline')) problems.push('sent while the session was offline');
+  else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
+  const first = call.sends[0]!;
+  if (call.sends.length === 2 && first.response?.redirected && new URL(first.response.url).origin === send.url.origin && first.authorization === send.authorization) {
+    problems.push('a redirected 401 whose token is still good was sent again');
+  }
+  if (call.unvalidatedSend !== call.sends.length - 1) {
+    const expiry = expiryProblem(world, token);
+    if (expiry) problems.push(expiry);
+  }
+  return problems;
+}
+
+/**
+ * The backend's hook: records each send with its caller and checks it at the
+ * instant it leaves, while the session is in the state that sent it.
+ *
+ * @example
+ * const backend = createFuzzBackend((send) => checkAtSendTime(world, send), backendNow);
+ */
+export function checkAtSendTime(world: FuzzWorld, send: Send): void {
+  const call = world.calls.find((c) => c.heldUrl === send.url.origin + send.url.pathname);
+  if (!call) return void world.violations.push(`send #${send.index} to ${send.url.href} that no caller made`);
+  call.sends.push(send);
+  const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}) send ${call.sends.length}`;
+  for (const problem of sendProblems(world, call, send)) {
+    const known = world.strict ? undefined : knownBugFor(problem, call, send);
+    if (known) world.seen.add(`known core bug: ${known.id}`);
+    else world.violations.push(`${label}: ${problem}`);
+  }
+}

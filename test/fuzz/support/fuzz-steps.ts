@@ -1,0 +1,74 @@
+import type { Command } from './fuzz-commands.ts';
+import { limits, remindBeforeMs } from './fuzz-limits.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
+
+/**
+ * A validation's answers: a verdict, the network failing (fetch's TypeError: offline), the backend failing
+ * (a 503: no verdict, retried, then the held calls go), or something that is not a boolean.
+ */
+export const validateResults = ['true', 'false', 'false', 'network', 'error', 'not-a-boolean'] as const;
+export const reauthResults = ['token', 'closed', 'blocked', 'empty'] as const;
+
+/** Longer than any backoff of the fuzz's budget (1, 2, 4 s…): the next probe or retry is due. */
+const backoffMs = limits.validationBackoffMs * 2 ** (limits.validationRetries + 2);
+
+/**
+ * Whatever the session waits for now, answered one of the ways it can be (`choice` picks).
+ *
+ * @example
+ * advance(world, 3, apply);
+ */
+export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWorld, command: Command) => void): void {
+  const snapshot = world.client.actor.getSnapshot();
+  const { client } = world;
+  const of = <T>(list: readonly T[]) => list[choice % list.length]!;
+  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
+    apply(world, { kind: 'validate', result: of(validateResults) });
+  } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
+  else if (snapshot.matches({ offline: 'waiting' })) {
+    apply(world, of<Command>([{ kind: 'browser', event: 'online' }, { kind: 'tick', ms: backoffMs }, { kind: 'network', up: true }, { kind: 'adopt' }]));
+  } else if (snapshot.matches('reauthenticating')) {
+    // A popup answers, the user presses Reconnect again (a new popup), or the popup outlives its deadline.
+    const more: Command[] = [{ kind: 'reconnect' }, { kind: 'tick', ms: limits.reauthTimeoutMs }];
+    apply(world, of<Command>([...reauthResults.map((result) => ({ kind: 'reauth', result }) as const), ...more]));
+  } else if (snapshot.matches({ needsReauth: 'waiting' })) {
+    if (choice % 4 === 0) client.reconnectingElsewhere(true);
+    else client.reconnect();
+  } else if (snapshot.matches({ needsReauth: 'elsewhere' })) {
+    // The other tab's popup ends: its token arrives, or it was closed.
+    if (choice % 2 === 0) world.adopt();
+    else client.reconnectingElsewhere(false);
+  } else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
+  else if (snapshot.matches({ active: 'due' })) world.window.dispatch('pointerdown');
+  else if (snapshot.matches({ active: 'reminding' })) apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
+  else {
+    const inFlight = world.backend.inFlight();
+    if (inFlight.length > 0) return inFlight[choice % inFlight.length]!.respond(401);
+    // Nothing out: time passes until the notice is due, a token's last minutes.
+    const untilReminder = (world.tokens.expOf(world.store.token) ?? 0) - remindBeforeMs - world.backendNow();
+    if (untilReminder > 0) world.clock.increment(untilReminder);
+  }
+}
+
+/**
+ * One step towards the end of a run: the backend is reachable and answers
+ * everything, the browser is online, the user reconnects and signs in, time
+ * passes where the chart waits on it.
+ *
+ * @example
+ * while (!done()) { completeStep(world); await untilAtRest(world); }
+ */
+export function completeStep(world: FuzzWorld): void {
+  world.backend.network.down = false;
+  // Answers are read before time passes: a tick in the same step would read them late (and their Date as stale).
+  const inFlight = world.backend.inFlight();
+  if (inFlight.length > 0) return inFlight.forEach((send) => send.respond(200));
+  const snapshot = world.client.actor.getSnapshot();
+  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) world.openValidations()[0]?.resolve(false);
+  else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
+  else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
+  else if (snapshot.matches({ needsReauth: 'waiting' })) world.client.reconnect();
+  else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
+  else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
+  else if (snapshot.matches('reauthenticating')) world.openReauths()[0]?.resolve(world.mint());
+}
