@@ -27,10 +27,13 @@ export type Command =
   /** Whatever the session waits for now, answered one of the ways it can be: reaches deep paths often. */
   | { kind: 'advance'; choice: number }
   /**
-   * Two things in one turn, with no rest between: e.g. a 401 comes back while the validation answers, or
-   * the user signs in again, so that a request held a moment ago has not yet been told to the chart.
+   * Two tasks back to back: the first's promise jobs run, but no timer between (the hold registry's turn
+   * waits), so that a request held a moment ago has not yet been told to the chart when a 401 comes back,
+   * the validation answers or the user signs in again.
    */
-  | { kind: 'together'; first: Command; then: Command };
+  | { kind: 'together'; first: Command; then: Command }
+  /** Two calls the app makes in one task (one handler): nothing at all runs between them. */
+  | { kind: 'sameTask'; first: Command; then: Command };
 
 const spec: fc.Arbitrary<RequestSpec> = fc.record({
   target: fc.constantFrom('api', 'api', 'api', 'other'),
@@ -65,16 +68,25 @@ const single: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /**
- * What can happen in one turn of the event loop: anything but time (a timer is a turn of its own, and
- * `advance` may tick), which in a real loop never runs between a callback and the promise jobs it queued.
+ * What can be a task back to back with another: anything but time (a timer is a turn of its own, and
+ * `advance` may tick), which in a real loop never runs between a task and the promise jobs it queued.
  */
-const inOneTurn = single.filter((c) => c.kind !== 'tick' && c.kind !== 'advance');
+const task = single.filter((c) => c.kind !== 'tick' && c.kind !== 'advance');
+/** What the app itself calls: a browser event, an answer or another tab's message is a task of its own. */
+const appCalls = new Set<Command['kind']>(['request', 'abort', 'reconnect', 'adopt', 'switchAccount', 'storage', 'dismiss', 'signOut', 'stop']);
+const appCall = single.filter((c) => appCalls.has(c.kind));
 
-/** One command, or two in the same turn (about one in ten). */
+/** One command, or two back to back (about one in ten), or two in one task of the app's (one in twenty). */
 export const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 9, arbitrary: single },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: inOneTurn, then: inOneTurn }) },
+  { weight: 18, arbitrary: single },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('together'), first: task, then: task }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sameTask'), first: appCall, then: appCall }) },
 );
+
+/** Lets the promise jobs of a task run, however deep their chains, and no timer. */
+async function promiseJobs(): Promise<void> {
+  for (let i = 0; i < 100; i++) await Promise.resolve();
+}
 
 /** Commands that only send the chart an event. */
 const toTheChart = new Set<Command['kind']>(['reconnect', 'startedElsewhere', 'endedElsewhere', 'dismiss', 'signOut', 'stop', 'advance']);
@@ -87,7 +99,7 @@ const pick = <T>(list: readonly T[], n: number): T | undefined => list[n % Math.
  * @example
  * apply(world, { kind: 'respond', pick: 0, answer: 401 });
  */
-export function apply(world: FuzzWorld, command: Command): void {
+export async function apply(world: FuzzWorld, command: Command): Promise<void> {
   const { client } = world;
   // A stopped chart takes no events (xstate warns of each); authFetch and adoptToken are still called after stop.
   if (world.facts.stopped && toTheChart.has(command.kind)) return;
@@ -156,7 +168,11 @@ export function apply(world: FuzzWorld, command: Command): void {
     case 'advance':
       return advance(world, command.choice, apply);
     case 'together':
-      apply(world, command.first);
+      await apply(world, command.first);
+      await promiseJobs();
+      return apply(world, command.then);
+    case 'sameTask':
+      void apply(world, command.first);
       return apply(world, command.then);
   }
 }

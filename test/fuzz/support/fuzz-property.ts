@@ -40,7 +40,7 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
   const world = createFuzzWorld(new SimulatedClock(), skewMs, options.strict);
   try {
     for (const next of commands) {
-      apply(world, next);
+      await apply(world, next);
       await untilAtRest(world);
       checkAtRest(world);
     }

@@ -18,19 +18,19 @@ const backoffMs = limits.validationBackoffMs * 2 ** (limits.validationRetries + 
  * @example
  * advance(world, 3, apply);
  */
-export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWorld, command: Command) => void): void {
+export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWorld, command: Command) => Promise<void>): void {
   const snapshot = world.client.actor.getSnapshot();
   const { client } = world;
   const of = <T>(list: readonly T[]) => list[choice % list.length]!;
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
-    apply(world, { kind: 'validate', result: of(validateResults) });
+    void apply(world, { kind: 'validate', result: of(validateResults) });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) {
-    apply(world, of<Command>([{ kind: 'browser', event: 'online' }, { kind: 'tick', ms: backoffMs }, { kind: 'network', up: true }, { kind: 'adopt' }]));
+    void apply(world, of<Command>([{ kind: 'browser', event: 'online' }, { kind: 'tick', ms: backoffMs }, { kind: 'network', up: true }, { kind: 'adopt' }]));
   } else if (snapshot.matches('reauthenticating')) {
     // A popup answers, the user presses Reconnect again (a new popup), or the popup outlives its deadline.
     const more: Command[] = [{ kind: 'reconnect' }, { kind: 'tick', ms: limits.reauthTimeoutMs }];
-    apply(world, of<Command>([...reauthResults.map((result) => ({ kind: 'reauth', result }) as const), ...more]));
+    void apply(world, of<Command>([...reauthResults.map((result) => ({ kind: 'reauth', result }) as const), ...more]));
   } else if (snapshot.matches({ needsReauth: 'waiting' })) {
     if (choice % 4 === 0) client.reconnectingElsewhere(true);
     else client.reconnect();
@@ -40,7 +40,7 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     else client.reconnectingElsewhere(false);
   } else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
   else if (snapshot.matches({ active: 'due' })) world.window.dispatch('pointerdown');
-  else if (snapshot.matches({ active: 'reminding' })) apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
+  else if (snapshot.matches({ active: 'reminding' })) void apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
   else {
     const inFlight = world.backend.inFlight();
     if (inFlight.length > 0) return inFlight[choice % inFlight.length]!.respond(401);
