@@ -59,7 +59,13 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
   {
     // Seed 20261129 (npm test's), run 121: two GETs out, another tab's token adopted, the first fails at the
     // network (offline); the second's 401 (old token) was replayed at once with the new token, offline.
-    bug: 'replays a 401 at once when the token changed, even offline',
+    bug: 'replays a 401 whose token changed at once, offline or with an expired token',
     run: [[{ kind: 'together', first: get(), then: get() }, { kind: 'adopt' }, { kind: 'respond', pick: 0, answer: 'network' }], 'stopWhileHeld', 0],
+  },
+  {
+    // npm run fuzz, seed -996403322: a GET out, another tab's token adopted, 10.5 minutes pass (the new token
+    // expires, the session validates); the GET's late 401 (old token) was replayed at once with the dead token.
+    bug: 'replays a 401 whose token changed at once, offline or with an expired token',
+    run: [[get(), { kind: 'adopt' }, { kind: 'tick', ms: 510_000 }, { kind: 'tick', ms: 120_000 }], 'stopWhileHeld', 0],
   },
 ];
