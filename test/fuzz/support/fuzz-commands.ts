@@ -118,7 +118,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       if (command.result === 'network') return validation.reject(networkError());
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
-      if (command.result === 'true') world.accept(validation.token);
+      if (command.result === 'true') world.vouch(validation.token, 'accepted');
       return validation.resolve(command.result === 'true');
     }
     case 'lateAnswer': {
@@ -127,7 +127,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       world.seen.add('late answer from a validation given up');
       if (command.result === 'network') return validation.reject(networkError());
       // The backend did say yes, late: the session may trust the token for it.
-      if (command.result === 'true') world.accept(validation.token);
+      if (command.result === 'true') world.vouch(validation.token, 'accepted');
       return validation.resolve(command.result === 'true');
     }
     case 'reauth': {

@@ -26,7 +26,10 @@ export function watchChart(world: FuzzWorld): () => void {
     if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && givenUpValidating.has(event.event.type)) {
       const snapshot = client.actor.getSnapshot();
-      if (snapshot.matches('active')) for (const call of held()) call.unvalidatedSend = call.sends.length;
+      if (snapshot.matches('active')) {
+        for (const call of held()) call.unvalidatedSend = call.sends.length;
+        world.vouch(world.store.token, 'unchecked');
+      }
     }
     const text = leakText(event);
     if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);

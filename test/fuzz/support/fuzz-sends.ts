@@ -2,30 +2,37 @@ import type { Send } from './fuzz-backend.ts';
 import type { FuzzCall } from './fuzz-calls.ts';
 import { knownBugFor } from './fuzz-known-bugs.ts';
 import { leadMs } from './fuzz-limits.ts';
-import type { FuzzWorld } from './fuzz-world.ts';
+import type { FuzzWorld, Vouch } from './fuzz-world.ts';
+
+/** True while `vouch` (if any) still covers a send now: one lead window, on the session's idea of the clock. */
+function covers(world: FuzzWorld, vouch: Vouch | undefined): vouch is Vouch {
+  // The session's idea of the clock may have moved since (a Date read): the window may end that much later.
+  return !!vouch && world.backendNow() < vouch.at + leadMs + Math.max(0, vouch.error - world.beliefError());
+}
 
 /**
  * What a token may not be, at the instant it is sent (the backend's clock): past its `exp`, or within its lead
- * window without the backend having accepted it lately. Judged in the backend's time, allowing only for what
- * the session cannot know: how far its idea of that time is off (`beliefError`, ±1.5 s once it has read a
- * `Date`, the whole skew before).
+ * window without a validation lately. Judged in the backend's time, allowing only for what the session cannot
+ * know: how far its idea of that time is off (`beliefError`, ±1.5 s once it has read a `Date`, the whole skew
+ * before).
  *
- * - Accepted by the backend at `at` (its clock), a token is trusted for one lead window, and never past its
- *   `exp` unless the session itself saw it past `exp` when it was accepted (a backend with leeway, or clocks
- *   that differ: asked again once a window, not on every call).
+ * - Accepted by the backend, a token is trusted for one lead window, never past its `exp` unless the session
+ *   itself saw it past `exp` when it was accepted (a backend with leeway, or clocks that differ: asked again
+ *   once a window, not on every call).
+ * - A validation given up (the backend erred, retries used up) counts as one for a lead window: the session
+ *   does not ask in a loop. Never past `exp`: no backend said yes.
  */
 function expiryProblem(world: FuzzWorld, token: string | null): string | null {
   const exp = world.tokens.expOf(token);
   if (exp === undefined) return null;
   const now = world.backendNow();
-  const error = world.beliefError();
   // The session may be this far behind the backend's time, and cannot know it.
-  const behind = Math.max(0, -error);
+  const behind = Math.max(0, -world.beliefError());
   const accepted = world.facts.accepted.get(token!);
-  const trusted = !!accepted && now < accepted.at + leadMs + Math.max(0, accepted.error - error);
-  const acceptedPastExp = !!accepted && accepted.at + accepted.error >= exp;
-  if (now >= exp + behind && !(trusted && acceptedPastExp)) return `sent ${now - exp} ms past its exp`;
-  if (now >= exp - leadMs + behind && !trusted) return `sent with a token known to be expiring (${exp - now} ms left) before a validation`;
+  const acceptedPastExp = covers(world, accepted) && accepted.at + accepted.error >= exp;
+  const validated = covers(world, accepted) || covers(world, world.facts.unchecked.get(token!));
+  if (now >= exp + behind && !acceptedPastExp) return `sent ${now - exp} ms past its exp`;
+  if (now >= exp - leadMs + behind && !validated) return `sent with a token known to be expiring (${exp - now} ms left) before a validation`;
   return null;
 }
 
@@ -71,7 +78,7 @@ export function checkAtSendTime(world: FuzzWorld, send: Send): void {
   call.sends.push(send);
   const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}) send ${call.sends.length}`;
   for (const problem of sendProblems(world, call, send)) {
-    const known = world.strict ? undefined : knownBugFor(problem, call, send);
+    const known = world.strict ? undefined : knownBugFor(problem, { world, call, send });
     if (known) world.seen.add(`known core bug: ${known.id}`);
     else world.violations.push(`${label}: ${problem}`);
   }

@@ -28,7 +28,9 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   const store = { token: tokens.mint(backendNow()) as string | null };
   const facts = {
     /** When the backend last said yes to a token (its clock), and how far off the session's idea of that clock was then. */
-    accepted: new Map<string, { at: number; error: number }>(),
+    accepted: new Map<string, Vouch>(),
+    /** When the session last gave up validating a token (the backend erred, retries used up): likewise. */
+    unchecked: new Map<string, Vouch>(),
     stopped: false,
     signOuts: 0,
     /** The session has read the backend's `Date` from an answer while it ran. */
@@ -116,8 +118,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       call.heldUnsent = call.sends.length === 0;
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
-    /** The backend says yes to `token` now. */
-    accept: (token: string | null) => void (token !== null && facts.accepted.set(token, { at: backendNow(), error: world.beliefError() })),
+    /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
+    vouch: (token: string | null, by: 'accepted' | 'unchecked') => void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
     /** Another tab signed in (as `sub`) and broadcast its token. */
     adopt(sub?: string) {
       const token = world.mint(sub);
@@ -157,3 +159,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
 }
 
 export type FuzzWorld = ReturnType<typeof createFuzzWorld>;
+/** A moment on the backend's clock, and how far off the session's idea of that clock was then. */
+export interface Vouch {
+  at: number;
+  error: number;
+}
