@@ -1,3 +1,4 @@
+import type { AuthFetch } from '../../../src/lib/session/options.ts';
 import type { Send } from './fuzz-backend.ts';
 
 export const API = 'https://api.test';
@@ -17,6 +18,8 @@ export interface RequestSpec {
   bytes: Uint8Array;
   /** A query string, which must never reach the machine's context. */
   query: boolean;
+  /** `false`: made with `replay: false`, sent once at most. */
+  replay: boolean;
 }
 
 /** Why a call may be refused with AuthExpiredError: the session it was made in is over, or was given up. */
@@ -99,7 +102,7 @@ function bodyOf(spec: RequestSpec): { init: RequestInit; expected: Uint8Array | 
 
 /** What the run knows of the session when a call is made and answered. */
 export interface CallContext {
-  authFetch: typeof fetch;
+  authFetch: AuthFetch;
   /** The token the session holds now. */
   token(): string | null;
   account: string | undefined;
@@ -139,7 +142,7 @@ export function startCall(n: number, spec: RequestSpec, context: CallContext): F
   const url = `${origin}${path}${spec.query ? `?page=${n}&q=secret-query` : ''}`;
   const settle = (outcome: { response: Response } | { error: unknown }) =>
     Object.assign(call, outcome, { settledCount: call.settledCount + 1, tokenAtSettle: context.token() });
-  context.authFetch(url, { ...init, method: spec.method, signal: controller.signal }).then(
+  context.authFetch(url, { ...init, method: spec.method, signal: controller.signal, ...(!spec.replay && { replay: false }) }).then(
     (response) => settle({ response }),
     (error: unknown) => settle({ error }),
   );

@@ -1,4 +1,4 @@
-import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/session/errors.ts';
+import { AuthExpiredError, BodyNotReplayableError, NotReplayedError } from '../../../src/lib/session/errors.ts';
 import { API, isSettled, type FuzzCall } from './fuzz-calls.ts';
 import { dateHeaderPrecisionMs, limits, validationTimeoutMs } from './fuzz-limits.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
@@ -84,12 +84,13 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   }
   const error = call.error;
   const text = error instanceof Error ? `${error.name}: ${error.message} ${String(error.cause ?? '')}` : String(error);
-  if (world.tokens.leakedIn(text)) return `rejected with an error whose message carries a token: ${text}`;
+  if (world.tokens.leakedIn(text) || text.includes('secret-query')) return `rejected with an error whose message carries a secret: ${text}`;
   if (last && error === last.error) return null; // the network's own error, or the abort of the send
   if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
   if (error instanceof AuthExpiredError && call.mayBeRefused) return null;
-  const unreplayable = call.isStream && call.sends.length === 1 && last?.response?.status === 401;
-  if (error instanceof BodyNotReplayableError && unreplayable) return null;
+  const once401 = call.sends.length === 1 && last?.response?.status === 401;
+  if (error instanceof BodyNotReplayableError && call.isStream && once401) return null;
+  if (error instanceof NotReplayedError && !call.spec.replay && once401) return null;
   return `rejected with an error it should not get: ${text}`;
 }
 

@@ -42,6 +42,7 @@ const spec: fc.Arbitrary<RequestSpec> = fc.record({
   text: fc.string({ maxLength: 12, unit: 'binary' }),
   bytes: fc.uint8Array({ maxLength: 24 }),
   query: fc.boolean(),
+  replay: fc.constantFrom(true, true, true, true, false),
 });
 const simple = (...kinds: Simple[]) => fc.constantFrom(...kinds).map((kind) => ({ kind }) as Command);
 const answers: Answer[] = [200, 401, 401, 401, 403, 500, 'network', '401-here', '401-away'];

@@ -1,4 +1,4 @@
-import { AuthExpiredError, BodyNotReplayableError } from '../../../src/lib/session/errors.ts';
+import { AuthExpiredError, BodyNotReplayableError, NotReplayedError } from '../../../src/lib/session/errors.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /** How often each path of interest came up over all runs. */
@@ -10,6 +10,7 @@ function outcomeOf(world: FuzzWorld, call: FuzzWorld['calls'][number]): string {
   const error = call.error;
   if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${call.mayBeRefused})`;
   if (error instanceof BodyNotReplayableError) return 'rejected BodyNotReplayableError';
+  if (error instanceof NotReplayedError) return 'rejected NotReplayedError';
   if (call.controller.signal.aborted && error === call.controller.signal.reason) {
     return call.sends.at(-1)?.error === error ? 'aborted in flight' : 'aborted while held';
   }
@@ -30,6 +31,7 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
     add(`call ${outcomeOf(world, call)}`);
     if (call.sends.length === 2 && call.sends[0]!.authorization !== call.sends[1]!.authorization) add('call replayed with a newer token');
     if (call.heldUnsent && call.sends.length > 0) add('call held before its first send, then sent');
+    if (!call.spec.replay && call.heldUnsent && call.sends.length === 1) add('call made with replay: false, held, then sent once');
     if (call.madeOffline && call.sends.length > 0) add('call made offline, sent once the backend answered');
     if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend) add('call let go by a validation given up, then sent');
     if (call.response?.status === 401 && call.sends.length === 1 && call.sends[0]!.response?.redirected) add('call resolved 401 after 1 send (redirected)');
@@ -76,5 +78,7 @@ export const expectedCoverage = [
   'call rejected network error',
   ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map((why) => `call rejected AuthExpiredError (${why})`),
   'call rejected BodyNotReplayableError',
+  'call rejected NotReplayedError',
+  'call made with replay: false, held, then sent once',
   ...['text', 'json', 'bytes', 'params', 'blob', 'form'].map((kind) => `body replayed: ${kind}`),
 ];

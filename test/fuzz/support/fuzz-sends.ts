@@ -41,6 +41,7 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const problems: string[] = [];
   if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
   if (call.sends.length > 2) problems.push('sent more than twice');
+  if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
   if (world.facts.stopped) problems.push('sent after the session was stopped');
   if (call.spec.target !== 'api') {
     if (send.headers.some(([, value]) => world.tokens.leakedIn(value))) problems.push('a token went to another origin');
