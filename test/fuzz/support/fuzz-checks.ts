@@ -133,3 +133,17 @@ export function checkAtRest(world: FuzzWorld): void {
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
+
+/**
+ * The session's report (client.report()) after a whole run: words and numbers only, never a token, a URL,
+ * a path or a query of the run's calls.
+ *
+ * @example
+ * checkReport(world);
+ */
+export function checkReport(world: FuzzWorld): void {
+  const text = JSON.stringify(world.client.report());
+  const secrets = ['secret-query', 'api.test', 'elsewhere.test', '/api/c', ...world.tokens.all.map((token) => token.split('.')[2]!)];
+  const found = secrets.filter((secret) => text.includes(secret));
+  if (found.length > 0) throw new Error(`the session's report carries ${found.join(', ')}: ${text.slice(0, 300)}`);
+}

@@ -3,7 +3,7 @@ import { SimulatedClock } from 'xstate';
 import { expect } from 'vitest';
 import { fuzzRuns } from '../../support/fuzz-settings.ts';
 import { apply, command } from './fuzz-commands.ts';
-import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
+import { checkAtRest, checkReport, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
 import { foundRuns, type FuzzRun } from './fuzz-found.ts';
@@ -25,8 +25,9 @@ export function fuzzParameters(): fc.Parameters<FuzzRun> & { numRuns: number } {
 
 /**
  * One run: its commands, each followed by a rest and every check, then its
- * ending; every call settles exactly once, and the stopped session leaves no
- * listener on the page. `strict`: the core's known bugs fail it too.
+ * ending; every call settles exactly once, the stopped session leaves no
+ * listener on the page, and its report no secret. `strict`: the core's known
+ * bugs fail it too.
  *
  * Time is one SimulatedClock, the `clock` of createAuthFetch: the chart's
  * delays (the token's expiry, the reminder, backoffs, deadlines, the cooldown)
@@ -48,6 +49,7 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
     expect(world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n), 'calls not settled exactly once').toEqual([]);
     if (!world.facts.stopped) world.stop();
     expect(world.window.listenerCount(), 'listeners left on the page by stop()').toBe(0);
+    checkReport(world);
     if (options.coverage) tally(options.coverage, world);
   } finally {
     world.dispose();
