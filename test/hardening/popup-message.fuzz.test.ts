@@ -131,7 +131,7 @@ describe('the sign-in channel (the callback page has no opener)', () => {
       }),
       { numRuns: fuzzRuns },
     );
-  });
+  }, Math.max(5_000, fuzzRuns));
 });
 
 describe('the callback page', () => {
