@@ -144,7 +144,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return popup?.resolve(world.mint());
     }
     case 'reconnect':
-      return client.reconnect();
+      return world.reconnect();
     case 'adopt':
       return world.adopt();
     case 'switchAccount':

@@ -31,12 +31,17 @@ export function watchChart(world: FuzzWorld): () => void {
         world.vouch(world.store.token, 'unchecked');
       }
     }
+    if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
+      const error = client.actor.getSnapshot().context.lastReauthError;
+      if (error?.name !== 'ReauthTimeoutError') violations.push(`the popup's deadline passed, and the session says ${error?.name ?? 'nothing'}`);
+    }
     const text = leakText(event);
     if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
   });
 
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
+    if (snapshot.context.endedSessions !== world.facts.signOuts) violations.push(`the session counts ${snapshot.context.endedSessions} sign-outs, not ${world.facts.signOuts}`);
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
     const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);
     const ended = snapshot.matches('stopped') && !previous.matches('stopped');

@@ -33,7 +33,7 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     void apply(world, of<Command>([...reauthResults.map((result) => ({ kind: 'reauth', result }) as const), ...more]));
   } else if (snapshot.matches({ needsReauth: 'waiting' })) {
     if (choice % 4 === 0) client.reconnectingElsewhere(true);
-    else client.reconnect();
+    else world.reconnect();
   } else if (snapshot.matches({ needsReauth: 'elsewhere' })) {
     // The other tab's popup ends: its token arrives, or it was closed.
     if (choice % 2 === 0) world.adopt();
@@ -67,7 +67,7 @@ export function completeStep(world: FuzzWorld): void {
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) world.openValidations()[0]?.resolve(false);
   else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
-  else if (snapshot.matches({ needsReauth: 'waiting' })) world.client.reconnect();
+  else if (snapshot.matches({ needsReauth: 'waiting' })) world.reconnect();
   else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
   else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
   else if (snapshot.matches('reauthenticating')) world.openReauths()[0]?.resolve(world.mint());

@@ -120,6 +120,15 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
     vouch: (token: string | null, by: 'accepted' | 'unchecked') => void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
+    /** The banner's Reconnect: with a popup open, that one is aborted and a new one opens, within the click. */
+    reconnect() {
+      const open = openOf(reauths);
+      const wasOpen = client.actor.getSnapshot().matches('reauthenticating');
+      client.reconnect();
+      if (wasOpen && (open.some((popup) => !popup.signal.aborted) || openOf(reauths).length !== 1 || open.includes(openOf(reauths)[0]!))) {
+        violations.push('Reconnect with the popup open did not abort it and open a new one');
+      }
+    },
     /** Another tab signed in (as `sub`) and broadcast its token. */
     adopt(sub?: string) {
       const token = world.mint(sub);
