@@ -49,11 +49,17 @@ function redirectedResponse(body: string, status: number, url: string, headers: 
 
 /**
  * @example
- * const backend = createFuzzBackend((send) => checkAtSendTime(send), () => clock.now());
+ * const backend = createFuzzBackend({ onSend: (send) => checkAtSendTime(send), onAnswer: () => {}, backendNow: () => clock.now() });
  * createAuthFetch({ ...options, fetch: backend.fetch });
  * backend.inFlight()[0]?.respond(401);
  */
-export function createFuzzBackend(onSend: (send: Send) => void, backendNow: () => number) {
+export function createFuzzBackend(hooks: {
+  onSend: (send: Send) => void;
+  /** The backend answered (not the network failing): it is reachable. */
+  onAnswer: () => void;
+  backendNow: () => number;
+}) {
+  const { onSend, onAnswer, backendNow } = hooks;
   const sends: Send[] = [];
   /** `down`: the API cannot be reached (other origins can): every send to it fails as fetch fails, with a TypeError. */
   const network = { down: false };
@@ -93,6 +99,7 @@ export function createFuzzBackend(onSend: (send: Send) => void, backendNow: () =
               ? redirectedResponse(body, 401, `${answer === '401-here' ? send.url.origin : 'https://sso.elsewhere.test'}/login`, headers)
               : new Response(body, { status: answer, headers });
           finish(() => resolve((send.response = response)));
+          onAnswer();
         },
       };
       request.signal.addEventListener('abort', onAbort, { once: true });

@@ -117,6 +117,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       const validation = world.openValidations()[0];
       if (!validation) return;
       if (command.result === 'network') return validation.reject(networkError());
+      world.reachable();
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
       if (command.result === 'true') world.vouch(validation.token, 'accepted');
@@ -127,6 +128,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       if (!validation) return;
       world.seen.add('late answer from a validation given up');
       if (command.result === 'network') return validation.reject(networkError());
+      world.reachable();
       // The backend did say yes, late: the session may trust the token for it.
       if (command.result === 'true') world.vouch(validation.token, 'accepted');
       return validation.resolve(command.result === 'true');

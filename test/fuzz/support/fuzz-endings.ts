@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { isSettled } from './fuzz-calls.ts';
 import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
+import { apply } from './fuzz-commands.ts';
 import { completeStep } from './fuzz-steps.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
@@ -15,7 +16,7 @@ const isStopped = (world: FuzzWorld) => world.client.actor.getSnapshot().matches
 async function reconnect(world: FuzzWorld) {
   const done = () => pending(world).length === 0 && (isStopped(world) || world.client.actor.getSnapshot().matches('active'));
   for (let step = 0; step < 40 && !done(); step++) {
-    completeStep(world);
+    completeStep(world, apply);
     await untilAtRest(world);
     checkAtRest(world);
   }

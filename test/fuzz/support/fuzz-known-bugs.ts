@@ -40,6 +40,13 @@ export const knownBugs: readonly KnownBug[] = [
       call.sendsWhenLetGo !== 1,
   },
   {
+    // `offline` takes token.adopted as every holding state does: back to `active`, the held calls let go
+    // with no probe of the backend.
+    id: 'lets the calls made offline go when another tab hands over a token',
+    test: 'test/session/offline-adopted-token.test.ts',
+    explains: (problem, { world }) => problem.startsWith('made offline, and sent') && world.facts.adoptedOffline,
+  },
+  {
     // e5fc860's postponeExpiryCheck vouches for the token when a validation is given up: one past its exp is
     // then trusted a lead window, and calls made meanwhile go with it.
     id: 'sends a token past its exp for a lead window after a validation given up',

@@ -21,6 +21,7 @@ export function watchChart(world: FuzzWorld): () => void {
   /** Pending and not out at the backend: held, told to the chart or not (or answered, its answer on its way). */
   const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
 
+  let wasOffline = false;
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
@@ -30,6 +31,10 @@ export function watchChart(world: FuzzWorld): () => void {
         for (const call of held()) call.unvalidatedSend = call.sends.length;
         world.vouch(world.store.token, 'unchecked');
       }
+    }
+    if (event.type === '@xstate.snapshot' && event.actorRef === client.actor) {
+      if (event.event.type === 'token.adopted' && wasOffline && world.facts.unreachable) world.facts.adoptedOffline = true;
+      wasOffline = client.actor.getSnapshot().matches('offline');
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;
@@ -41,6 +46,7 @@ export function watchChart(world: FuzzWorld): () => void {
 
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
+    if (snapshot.matches('offline')) world.facts.unreachable = true;
     if (snapshot.context.endedSessions !== world.facts.signOuts) violations.push(`the session counts ${snapshot.context.endedSessions} sign-outs, not ${world.facts.signOuts}`);
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
     const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);

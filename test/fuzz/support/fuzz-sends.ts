@@ -54,6 +54,7 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const snapshot = world.client.actor.getSnapshot();
   const state = JSON.stringify(snapshot.value);
   if (snapshot.matches('offline')) problems.push('sent while the session was offline');
+  else if (call.madeOffline && world.facts.unreachable) problems.push('made offline, and sent before the backend answered anything');
   else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
   const first = call.sends[0]!;
   if (call.sends.length === 2 && first.response?.redirected && new URL(first.response.url).origin === send.url.origin && first.authorization === send.authorization) {

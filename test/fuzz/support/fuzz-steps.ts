@@ -58,13 +58,13 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
  * @example
  * while (!done()) { completeStep(world); await untilAtRest(world); }
  */
-export function completeStep(world: FuzzWorld): void {
+export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command: Command) => Promise<void>): void {
   world.backend.network.down = false;
   // Answers are read before time passes: a tick in the same step would read them late (and their Date as stale).
   const inFlight = world.backend.inFlight();
   if (inFlight.length > 0) return inFlight.forEach((send) => send.respond(200));
   const snapshot = world.client.actor.getSnapshot();
-  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) world.openValidations()[0]?.resolve(false);
+  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) void apply(world, { kind: 'validate', result: 'false' });
   else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
   else if (snapshot.matches({ needsReauth: 'waiting' })) world.reconnect();

@@ -35,6 +35,10 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     signOuts: 0,
     /** The session has read the backend's `Date` from an answer while it ran. */
     dateHeard: false,
+    /** The session went offline, and the backend has not answered anything since. */
+    unreachable: false,
+    /** The session left `offline` for another tab's token while unreachable (a known core bug). */
+    adoptedOffline: false,
   };
   const violations: string[] = [];
   const validations: Array<Outstanding<boolean>> = [];
@@ -45,7 +49,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   // Its deadline, a new popup, a sign-out, stop(): the chart's events say which.
   const aborted = (what: string) => () => seen.add(`${what} aborted`);
   const window = installFuzzWindow();
-  const backend = createFuzzBackend((send) => checkAtSendTime(world, send), backendNow);
+  const backend = createFuzzBackend({ onSend: (send) => checkAtSendTime(world, send), onAnswer: () => world.reachable(), backendNow });
 
   const client = createAuthFetch({
     getToken: () => store.token,
@@ -118,6 +122,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       call.heldUnsent = call.sends.length === 0;
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
+    /** The backend answered something (a call, a validation): it can be reached. */
+    reachable: () => void Object.assign(facts, { unreachable: false, adoptedOffline: false }),
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
     vouch: (token: string | null, by: 'accepted' | 'unchecked') => void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
     /** The banner's Reconnect: with a popup open, that one is aborted and a new one opens, within the click. */
