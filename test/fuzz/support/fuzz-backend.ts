@@ -31,6 +31,8 @@ export interface Send {
   bodyDone: boolean;
   /** True until answered or aborted. */
   inFlight: boolean;
+  /** Sent while the API is down: it fails at the network a task later. */
+  failing?: boolean;
   /** What it was answered with: the very Response or error handed to fetch's caller. */
   response?: Response;
   error?: unknown;
@@ -55,8 +57,8 @@ function redirectedResponse(body: string, status: number, url: string, headers: 
  */
 export function createFuzzBackend(hooks: {
   onSend: (send: Send) => void;
-  /** The backend answered (not the network failing): it is reachable. */
-  onAnswer: () => void;
+  /** A send to the API was answered: by the backend (it is reachable), or by the network failing. */
+  onAnswer: (answer: Answer, send: Send) => void;
   backendNow: () => number;
 }) {
   const { onSend, onAnswer, backendNow } = hooks;
@@ -90,6 +92,8 @@ export function createFuzzBackend(hooks: {
         ).finally(() => void (send.bodyDone = true)),
         inFlight: true,
         respond(answer) {
+          if (!send.inFlight) return;
+          if (send.url.origin === API) onAnswer(answer, send);
           if (answer === 'network') return finish(() => reject((send.error = networkError())));
           const body = JSON.stringify({ send: send.index });
           // The backend's own clock, which the session reads to know when tokens expire there.
@@ -99,13 +103,13 @@ export function createFuzzBackend(hooks: {
               ? redirectedResponse(body, 401, `${answer === '401-here' ? send.url.origin : 'https://sso.elsewhere.test'}/login`, headers)
               : new Response(body, { status: answer, headers });
           finish(() => resolve((send.response = response)));
-          onAnswer();
         },
       };
       request.signal.addEventListener('abort', onAbort, { once: true });
       sends.push(send);
       onSend(send);
-      if (network.down && send.url.origin === API) send.respond('network');
+      // A task later, as fetch fails: the calls let go with it are all out by then.
+      if (network.down && send.url.origin === API) (send.failing = true), setImmediate(() => send.respond('network'));
     });
   };
 

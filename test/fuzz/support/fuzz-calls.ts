@@ -43,8 +43,10 @@ export interface FuzzCall {
   readonly sends: Send[];
   /** Not sent in authFetch's call: held before its first send (for the coverage summary). */
   heldUnsent: boolean;
-  /** Made while the session was offline (for the coverage summary). */
+  /** Made while the backend could not be reached (as far as anyone could tell: see `facts.unreachable`). */
   madeOffline: boolean;
+  /** Held (unsent, or answered 401) when word came that the backend could not be reached. */
+  heldOffline?: boolean;
   /**
    * The send that a validation given up (the backend answered, but not with a verdict) let go: it goes with
    * the token as it is, unvalidated, as the chart says it must.

@@ -35,6 +35,7 @@ function whyMoving(world: FuzzWorld): string | null {
     if (!world.calls.some((c) => c.heldUrl === held.url && !isSettled(c))) return `the queue holds ${held.url}, whose caller is gone`;
   }
   if (world.backend.sends.some((send) => !send.bodyDone)) return 'a body is still being read';
+  if (world.backend.sends.some((send) => send.inFlight && send.failing)) return 'a send is failing at the network';
   const checking = snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) ? 1 : 0;
   if (world.openValidations().length !== checking) return `${world.openValidations().length} validations out while ${state}`;
   const popup = snapshot.matches('reauthenticating') ? 1 : 0;

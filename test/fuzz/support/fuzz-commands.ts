@@ -116,7 +116,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'validate': {
       const validation = world.openValidations()[0];
       if (!validation) return;
-      if (command.result === 'network') return validation.reject(networkError());
+      if (command.result === 'network') return world.unreachable('a validation failed at the network'), validation.reject(networkError());
       world.reachable();
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
@@ -127,6 +127,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       const validation = pick(world.validations.filter((v) => v.abandoned && !v.settled), command.pick);
       if (!validation) return;
       world.seen.add('late answer from a validation given up');
+      // Stale news: a request the session stopped waiting for says nothing of the network now.
       if (command.result === 'network') return validation.reject(networkError());
       world.reachable();
       // The backend did say yes, late: the session may trust the token for it.
@@ -136,7 +137,8 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'reauth': {
       const popup = world.openReauths()[0];
       if (!popup) return;
-      if (command.result === 'token') return popup.resolve(world.mint());
+      // The sign-in's last step is our backend exchanging Google's code: a token means it answered.
+      if (command.result === 'token') return world.reachable(), popup.resolve(world.mint());
       if (command.result === 'empty') return popup.resolve('');
       return popup.reject(command.result === 'closed' ? new PopupClosedError() : new PopupBlockedError());
     }
@@ -163,6 +165,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'stop':
       return world.stop();
     case 'browser':
+      if (command.event === 'offline') world.unreachable('the browser is offline');
       return world.window.dispatch(command.event);
     case 'network':
       return command.up ? void (world.backend.network.down = false) : world.goDown();

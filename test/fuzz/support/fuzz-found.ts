@@ -72,8 +72,26 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
     // npm test's seed (20261129), once the oracle knew when the backend last answered; told simply: a GET fails
     // at the network (offline), a GET is made and held, another tab hands over a token: the GET went out, the
     // backend unheard of since.
-    bug: 'lets the calls made offline go when another tab hands over a token',
+    bug: 'leaves offline without a word from the backend (a token from another tab, a sign-out)',
     run: [[get(), { kind: 'respond', pick: 0, answer: 'network' }, get(), { kind: 'adopt' }], 'reconnect', 0],
+  },
+  {
+    // npm test's seed (20261129), once the oracle took word of the network from the world, not the chart:
+    // offline, the user signs out, and the next GET went out, the backend still unheard.
+    bug: 'leaves offline without a word from the backend (a token from another tab, a sign-out)',
+    run: [[get(), { kind: 'respond', pick: 0, answer: 'network' }, { kind: 'signOut' }, get()], 'reconnect', 0],
+  },
+  {
+    // npm test's seed (20261129), likewise: a GET's 401, validated, replayed; the replay fails at the network,
+    // and the next GET went out as if nothing had happened.
+    bug: 'a replay that fails at the network does not take the session offline',
+    run: [[get(), { kind: 'respond', pick: 0, answer: 401 }, { kind: 'validate', result: 'true' }, { kind: 'respond', pick: 0, answer: 'network' }, get()], 'reconnect', 0],
+  },
+  {
+    // npm test's seed (20261129), likewise: the browser goes offline while a 401 is validated, the user signs
+    // out, and the next GET went out into the network the browser had said was gone.
+    bug: 'drops word that the network is gone outside active',
+    run: [[get(), { kind: 'respond', pick: 0, answer: 401 }, { kind: 'browser', event: 'offline' }, { kind: 'signOut' }, get()], 'reconnect', 0],
   },
   {
     // npm test's seed (20261129), run 60, on e5fc860; told simply: 11 minutes in, the token is past its exp; the

@@ -40,11 +40,25 @@ export const knownBugs: readonly KnownBug[] = [
       call.sendsWhenLetGo !== 1,
   },
   {
-    // `offline` takes token.adopted as every holding state does: back to `active`, the held calls let go
-    // with no probe of the backend.
-    id: 'lets the calls made offline go when another tab hands over a token',
-    test: 'test/session/offline-adopted-token.test.ts',
-    explains: (problem, { world }) => problem.startsWith('made offline, and sent') && world.facts.adoptedOffline,
+    // `offline` is left for `active` on another tab's token (the held calls let go) or a sign-out (calls made
+    // after it go), with no probe of the backend.
+    id: 'leaves offline without a word from the backend (a token from another tab, a sign-out)',
+    test: 'test/session/offline-left-unheard.test.ts',
+    explains: (problem, { world }) => /^(made|held) while the backend was unreachable/.test(problem) && world.facts.leftOfflineUnheard,
+  },
+  {
+    // Only send() tells the chart of a network failure: a replay's TypeError goes to its caller alone.
+    id: 'a replay that fails at the network does not take the session offline',
+    test: 'test/session/replay-network-failure.test.ts',
+    explains: (problem, { world }) =>
+      /^(made|held) while the backend was unreachable/.test(problem) && [...world.facts.unheardBecause].every((why) => why === 'a replay failed at the network'),
+  },
+  {
+    // Only `active` takes network.offline (a call's TypeError, the browser's offline): elsewhere it is dropped,
+    // and `renewing` (a sending state) or the way back to `active` sends into the network said to be gone.
+    id: 'drops word that the network is gone outside active',
+    test: 'test/session/network-failure-outside-active.test.ts',
+    explains: (problem, { world }) => /^(made|held) while the backend was unreachable/.test(problem) && world.facts.offlineDropped,
   },
   {
     // e5fc860's postponeExpiryCheck vouches for the token when a validation is given up: one past its exp is

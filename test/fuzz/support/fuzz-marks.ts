@@ -24,7 +24,12 @@ export function watchChart(world: FuzzWorld): () => void {
   let wasOffline = false;
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
-    if (event.type === '@xstate.event' && event.actorRef === client.actor) seen.add(`event ${event.event.type}`);
+    if (event.type === '@xstate.event' && event.actorRef === client.actor) {
+      seen.add(`event ${event.event.type}`);
+      // Only `active` takes it (`offline` needs it not): before the chart takes it, is it where it will be dropped?
+      const where = client.actor.getSnapshot();
+      if (event.event.type === 'network.offline' && !where.matches('active') && !where.matches('offline')) world.facts.offlineDropped = true;
+    }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && givenUpValidating.has(event.event.type)) {
       const snapshot = client.actor.getSnapshot();
       if (snapshot.matches('active')) {
@@ -33,7 +38,9 @@ export function watchChart(world: FuzzWorld): () => void {
       }
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor) {
-      if (event.event.type === 'token.adopted' && wasOffline && world.facts.unreachable) world.facts.adoptedOffline = true;
+      // Past its deadline, a validation counts as the backend unreachable.
+      if (event.event.type.startsWith('xstate.after.validationTimeout')) world.unreachable('a validation timed out');
+      if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable) world.facts.leftOfflineUnheard = true;
       wasOffline = client.actor.getSnapshot().matches('offline');
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
@@ -46,7 +53,6 @@ export function watchChart(world: FuzzWorld): () => void {
 
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
-    if (snapshot.matches('offline')) world.facts.unreachable = true;
     if (snapshot.context.endedSessions !== world.facts.signOuts) violations.push(`the session counts ${snapshot.context.endedSessions} sign-outs, not ${world.facts.signOuts}`);
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
     const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);

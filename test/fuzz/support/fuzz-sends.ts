@@ -42,6 +42,8 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
   if (call.sends.length > 2) problems.push('sent more than twice');
   if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
+  // It may have reached the backend: its caller decides.
+  if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError) problems.push('sent again after its send failed at the network');
   if (world.facts.stopped) problems.push('sent after the session was stopped');
   if (call.spec.target !== 'api') {
     if (send.headers.some(([, value]) => world.tokens.leakedIn(value))) problems.push('a token went to another origin');
@@ -54,7 +56,9 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const snapshot = world.client.actor.getSnapshot();
   const state = JSON.stringify(snapshot.value);
   if (snapshot.matches('offline')) problems.push('sent while the session was offline');
-  else if (call.madeOffline && world.facts.unreachable) problems.push('made offline, and sent before the backend answered anything');
+  else if ((call.madeOffline || call.heldOffline) && world.facts.unreachable) {
+    problems.push(`${call.madeOffline ? 'made' : 'held'} while the backend was unreachable, and sent before it answered anything`);
+  }
   else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
   const first = call.sends[0]!;
   if (call.sends.length === 2 && first.response?.redirected && new URL(first.response.url).origin === send.url.origin && first.authorization === send.authorization) {

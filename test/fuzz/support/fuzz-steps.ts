@@ -70,5 +70,5 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   else if (snapshot.matches({ needsReauth: 'waiting' })) world.reconnect();
   else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
   else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
-  else if (snapshot.matches('reauthenticating')) world.openReauths()[0]?.resolve(world.mint());
+  else if (snapshot.matches('reauthenticating')) void apply(world, { kind: 'reauth', result: 'token' });
 }

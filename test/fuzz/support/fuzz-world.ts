@@ -35,10 +35,17 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     signOuts: 0,
     /** The session has read the backend's `Date` from an answer while it ran. */
     dateHeard: false,
-    /** The session went offline, and the backend has not answered anything since. */
+    /**
+     * The last word on the network was bad (the browser's `offline`, a send or a validation failing at the
+     * network, a validation past its deadline), and the backend has not answered anything since.
+     */
     unreachable: false,
-    /** The session left `offline` for another tab's token while unreachable (a known core bug). */
-    adoptedOffline: false,
+    /** What said so, since the backend last answered. */
+    unheardBecause: new Set<string>(),
+    /** The chart was told the network is gone (network.offline) in a state that drops it (a known core bug). */
+    offlineDropped: false,
+    /** The session left `offline` for another tab's token or a sign-out, the backend still unheard (a known core bug). */
+    leftOfflineUnheard: false,
   };
   const violations: string[] = [];
   const validations: Array<Outstanding<boolean>> = [];
@@ -49,7 +56,14 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   // Its deadline, a new popup, a sign-out, stop(): the chart's events say which.
   const aborted = (what: string) => () => seen.add(`${what} aborted`);
   const window = installFuzzWindow();
-  const backend = createFuzzBackend({ onSend: (send) => checkAtSendTime(world, send), onAnswer: () => world.reachable(), backendNow });
+  const backend = createFuzzBackend({
+    onSend: (send) => checkAtSendTime(world, send),
+    onAnswer: (answer, send) => {
+      const replay = calls.some((call) => call.sends[1] === send);
+      return answer === 'network' ? world.unreachable(`a ${replay ? 'replay' : 'send'} failed at the network`) : world.reachable();
+    },
+    backendNow,
+  });
 
   const client = createAuthFetch({
     getToken: () => store.token,
@@ -61,7 +75,10 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     },
     validate: ({ token, signal }) => {
       if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
-      if (backend.network.down) return Promise.reject(networkError());
+      if (backend.network.down) {
+        world.unreachable('a validation failed at the network');
+        return Promise.reject(networkError());
+      }
       // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
       const ignoresSignal = validations.length % 2 === 1;
       const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
@@ -114,7 +131,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
         token: () => store.token,
         account: tokens.subOf(store.token),
         session: facts.signOuts,
-        madeOffline: client.actor.getSnapshot().matches('offline'),
+        madeOffline: facts.unreachable,
         register: (c) => calls.push(c),
       });
       if (facts.stopped) call.mayBeRefused = 'session stopped';
@@ -123,7 +140,16 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
     /** The backend answered something (a call, a validation): it can be reached. */
-    reachable: () => void Object.assign(facts, { unreachable: false, adoptedOffline: false }),
+    reachable() {
+      Object.assign(facts, { unreachable: false, leftOfflineUnheard: false, offlineDropped: false });
+      facts.unheardBecause.clear();
+    },
+    /** Word that the backend cannot be reached: the calls held now wait until it answers again. */
+    unreachable(why: string) {
+      facts.unreachable = true;
+      facts.unheardBecause.add(why);
+      for (const call of pending()) if (!call.sends.at(-1)?.inFlight) call.heldOffline = true;
+    },
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
     vouch: (token: string | null, by: 'accepted' | 'unchecked') => void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
     /** The banner's Reconnect: with a popup open, that one is aborted and a new one opens, within the click. */
@@ -158,10 +184,14 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       facts.stopped = true;
       client.stop();
     },
-    /** The API cannot be reached any more: what is out fails, validations included. */
+    /** The API cannot be reached any more: what is out fails, validations included (nothing else tells). */
     goDown() {
       backend.goDown();
-      for (const validation of validations) if (!validation.settled) validation.reject(networkError());
+      for (const validation of validations.filter((v) => !v.settled)) {
+        // One the session still waits for tells it; one it gave up on tells nobody.
+        if (!validation.abandoned) world.unreachable('a validation failed at the network');
+        validation.reject(networkError());
+      }
     },
     dispose() {
       unwatch();
