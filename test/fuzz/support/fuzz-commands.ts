@@ -1,12 +1,12 @@
-import fc from 'fast-check';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
+import { acts } from './fuzz-acts.ts';
 import { networkError, type Answer } from './fuzz-backend.ts';
-import { bodyKinds, type RequestSpec } from './fuzz-calls.ts';
-import { limits } from './fuzz-limits.ts';
-import { advance, reauthResults, validateResults } from './fuzz-steps.ts';
+import type { RequestSpec } from './fuzz-calls.ts';
+import { advance, type reauthResults, type validateResults } from './fuzz-steps.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
-type Simple = 'reconnect' | 'adopt' | 'switchAccount' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'dismiss' | 'signOut' | 'stop';
+/** Commands that are only their kind. */
+export type Simple = 'reconnect' | 'adopt' | 'switchAccount' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'dismiss' | 'signOut' | 'stop';
 
 /** One thing that happens to the session: a caller, the network, the backend, the browser, the user, another tab, time. */
 export type Command =
@@ -34,62 +34,6 @@ export type Command =
   | { kind: 'together'; first: Command; then: Command }
   /** Two calls the app makes in one task (one handler): nothing at all runs between them. */
   | { kind: 'sameTask'; first: Command; then: Command };
-
-const spec: fc.Arbitrary<RequestSpec> = fc.record({
-  target: fc.constantFrom('api', 'api', 'api', 'other'),
-  method: fc.constantFrom('GET', 'GET', 'POST', 'PUT'),
-  body: fc.constantFrom(...bodyKinds),
-  text: fc.string({ maxLength: 12, unit: 'binary' }),
-  bytes: fc.uint8Array({ maxLength: 24 }),
-  query: fc.boolean(),
-  replay: fc.constantFrom(true, true, true, true, false),
-});
-const simple = (...kinds: Simple[]) => fc.constantFrom(...kinds).map((kind) => ({ kind }) as Command);
-const answers: Answer[] = [200, 401, 401, 401, 403, 500, 'network', '401-here', '401-away'];
-
-/** Weighted: answers and callers are common, the rarer events still come up in most runs; stopping is rare. */
-const single: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: spec.map((s) => ({ kind: 'request', spec: s }) as const) },
-  { weight: 7, arbitrary: fc.record({ kind: fc.constant('respond'), pick: fc.nat(), answer: fc.constantFrom(...answers) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort'), pick: fc.nat(), withReason: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom(...validateResults) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reauth'), result: fc.constantFrom(...reauthResults) }) },
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'network') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('latePopup'), pick: fc.nat() }) },
-  { weight: 3, arbitrary: simple('reconnect') },
-  { weight: 2, arbitrary: simple('adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'dismiss') },
-  { weight: 1, arbitrary: simple('signOut', 'switchAccount', 'adopt', 'stop') },
-  // Input often: the reminder waits for someone using the page.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('browser'), event: fc.constantFrom('offline', 'online', 'focus', 'pointerdown', 'pointerdown') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('network'), up: fc.boolean() }) },
-  // Short ticks reach backoffs and the validation timeout, long ones the cooldown, the popup's deadline, the reminder
-  // (8 minutes into a token's 10) and its expiry (9).
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, limits.reauthTimeoutMs, 7 * 60_000, 8.5 * 60_000) }) },
-);
-
-/**
- * What can be a task back to back with another: anything but time (a timer is a turn of its own, and
- * `advance` may tick), which in a real loop never runs between a task and the promise jobs it queued.
- */
-const task = single.filter((c) => c.kind !== 'tick' && c.kind !== 'advance');
-/**
- * What the app itself calls, so one handler may call two (a browser event, an answer or another tab's message
- * is a task of its own). Weighted to let a call go and end the session in one task: signed out, stopped.
- */
-const appCall: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 3, arbitrary: spec.map((s) => ({ kind: 'request', spec: s }) as const) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('abort'), pick: fc.nat(), withReason: fc.boolean() }) },
-  { weight: 4, arbitrary: simple('adopt', 'signOut', 'stop', 'reconnect') },
-  { weight: 1, arbitrary: simple('switchAccount', 'storage', 'dismiss') },
-);
-
-/** One command, or two back to back (one in ten), or two in one task of the app's (one in ten). */
-export const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 8, arbitrary: single },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: task, then: task }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sameTask'), first: appCall, then: appCall }) },
-);
 
 /** Lets the promise jobs of a task run, however deep their chains, and no timer. */
 async function promiseJobs(): Promise<void> {
@@ -123,8 +67,8 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'validate': {
       const validation = world.openValidations()[0];
       if (!validation) return;
-      if (command.result === 'network') return world.unreachable('a validation failed at the network'), validation.reject(networkError());
-      world.reachable();
+      if (command.result === 'network') return world.facts.backendUnreachable('a validation failed at the network'), validation.reject(networkError());
+      world.facts.backendAnswered();
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
       if (command.result === 'true') world.vouch(validation.token, 'accepted');
@@ -136,7 +80,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       world.seen.add('late answer from a validation given up');
       // Stale news: a request the session stopped waiting for says nothing of the network now.
       if (command.result === 'network') return validation.reject(networkError());
-      world.reachable();
+      world.facts.backendAnswered();
       // The backend did say yes, late: the session may trust the token for it.
       if (command.result === 'true') world.vouch(validation.token, 'accepted');
       return validation.resolve(command.result === 'true');
@@ -145,7 +89,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       const popup = world.openReauths()[0];
       if (!popup) return;
       // The sign-in's last step is our backend exchanging Google's code: a token means it answered.
-      if (command.result === 'token') return world.reachable(), popup.resolve(world.mint());
+      if (command.result === 'token') return world.facts.backendAnswered(), popup.resolve(world.mint());
       if (command.result === 'empty') return popup.resolve('');
       return popup.reject(command.result === 'closed' ? new PopupClosedError() : new PopupBlockedError());
     }
@@ -155,27 +99,27 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return popup?.resolve(world.mint());
     }
     case 'reconnect':
-      return world.reconnect();
+      return acts.reconnect(world);
     case 'adopt':
-      return world.adopt();
+      return acts.adopt(world);
     case 'switchAccount':
-      return world.adopt(world.tokens.subOf(world.store.token) === 'bob' ? 'ada' : 'bob');
+      return acts.adopt(world, world.tokens.subOf(world.store.token) === 'bob' ? 'ada' : 'bob');
     case 'storage':
-      return world.storeSilently();
+      return acts.storeSilently(world);
     case 'startedElsewhere':
     case 'endedElsewhere':
       return client.reconnectingElsewhere(command.kind === 'startedElsewhere');
     case 'dismiss':
       return client.dismissReminder();
     case 'signOut':
-      return world.signOut();
+      return acts.signOut(world);
     case 'stop':
-      return world.stop();
+      return acts.stop(world);
     case 'browser':
-      if (command.event === 'offline') world.unreachable('the browser is offline');
+      if (command.event === 'offline') world.facts.backendUnreachable('the browser is offline');
       return world.window.dispatch(command.event);
     case 'network':
-      return command.up ? void (world.backend.network.down = false) : world.goDown();
+      return command.up ? void (world.backend.network.down = false) : acts.goDown(world);
     case 'tick':
       return world.clock.increment(command.ms);
     case 'advance':

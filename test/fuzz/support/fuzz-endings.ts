@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { acts } from './fuzz-acts.ts';
 import { isSettled } from './fuzz-calls.ts';
 import { checkAtRest, untilAtRest } from './fuzz-checks.ts';
 import { apply } from './fuzz-commands.ts';
@@ -33,7 +34,7 @@ async function reconnect(world: FuzzWorld) {
  * validation or popup is left open.
  */
 async function stopWhileInFlight(world: FuzzWorld) {
-  if (!world.facts.stopped) world.stop();
+  if (!world.facts.stopped) acts.stop(world);
   for (let i = 0; i < 50 && pending(world).length > 0; i++) {
     // Anything still out comes back 401, the answer that would make a live session hold it.
     for (const send of world.backend.inFlight()) send.respond(401);

@@ -39,7 +39,7 @@ export function watchChart(world: FuzzWorld): () => void {
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor) {
       // Past its deadline, a validation counts as the backend unreachable.
-      if (event.event.type.startsWith('xstate.after.validationTimeout')) world.unreachable('a validation timed out');
+      if (event.event.type.startsWith('xstate.after.validationTimeout')) world.facts.backendUnreachable('a validation timed out');
       if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable) world.facts.leftOfflineUnheard = true;
       wasOffline = client.actor.getSnapshot().matches('offline');
     }

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
 import { expect } from 'vitest';
 import { fuzzRuns } from '../../support/fuzz-settings.ts';
-import { apply, command } from './fuzz-commands.ts';
+import { acts } from './fuzz-acts.ts';
+import { command } from './fuzz-arbitraries.ts';
+import { apply } from './fuzz-commands.ts';
 import { checkAtRest, checkReport, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
@@ -47,7 +49,7 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
     }
     await endings[ending](world);
     expect(world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n), 'calls not settled exactly once').toEqual([]);
-    if (!world.facts.stopped) world.stop();
+    if (!world.facts.stopped) acts.stop(world);
     expect(world.window.listenerCount(), 'listeners left on the page by stop()').toBe(0);
     checkReport(world);
     if (options.coverage) tally(options.coverage, world);

@@ -2,7 +2,8 @@ import type { Send } from './fuzz-backend.ts';
 import type { FuzzCall } from './fuzz-calls.ts';
 import { knownBugFor } from './fuzz-known-bugs.ts';
 import { leadMs } from './fuzz-limits.ts';
-import type { FuzzWorld, Vouch } from './fuzz-world.ts';
+import type { Vouch } from './fuzz-facts.ts';
+import type { FuzzWorld } from './fuzz-world.ts';
 
 /** True while `vouch` (if any) still covers a send now: one lead window, on the session's idea of the clock. */
 function covers(world: FuzzWorld, vouch: Vouch | undefined): vouch is Vouch {

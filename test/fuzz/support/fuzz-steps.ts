@@ -1,3 +1,4 @@
+import { acts } from './fuzz-acts.ts';
 import type { Command } from './fuzz-commands.ts';
 import { limits, remindBeforeMs } from './fuzz-limits.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
@@ -33,10 +34,10 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     void apply(world, of<Command>([...reauthResults.map((result) => ({ kind: 'reauth', result }) as const), ...more]));
   } else if (snapshot.matches({ needsReauth: 'waiting' })) {
     if (choice % 4 === 0) client.reconnectingElsewhere(true);
-    else world.reconnect();
+    else acts.reconnect(world);
   } else if (snapshot.matches({ needsReauth: 'elsewhere' })) {
     // The other tab's popup ends: its token arrives, or it was closed.
-    if (choice % 2 === 0) world.adopt();
+    if (choice % 2 === 0) acts.adopt(world);
     else client.reconnectingElsewhere(false);
   } else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
   else if (snapshot.matches({ active: 'due' })) world.window.dispatch('pointerdown');
@@ -67,7 +68,7 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) void apply(world, { kind: 'validate', result: 'false' });
   else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
-  else if (snapshot.matches({ needsReauth: 'waiting' })) world.reconnect();
+  else if (snapshot.matches({ needsReauth: 'waiting' })) acts.reconnect(world);
   else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
   else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
   else if (snapshot.matches('reauthenticating')) void apply(world, { kind: 'reauth', result: 'token' });

@@ -1,0 +1,64 @@
+import { isSettled, type FuzzCall, type Refusal } from './fuzz-calls.ts';
+
+/** A moment on the backend's clock, and how far off the session's idea of that clock was then. */
+export interface Vouch {
+  at: number;
+  error: number;
+}
+
+/**
+ * What the run knows of the world beside the session (the backend, the
+ * network, the user), which the oracle judges the session by, and the marks
+ * it puts on the calls when it learns something.
+ *
+ * @example
+ * const facts = createFacts(calls);
+ * facts.backendUnreachable('the browser is offline');
+ */
+export function createFacts(calls: readonly FuzzCall[]) {
+  const pending = () => calls.filter((call) => !isSettled(call) && call.spec.target === 'api');
+  const facts = {
+    /** When the backend last said yes to a token (its clock), and how far off the session's idea of that clock was then. */
+    accepted: new Map<string, Vouch>(),
+    /** When the session last gave up validating a token (the backend erred, retries used up): likewise. */
+    unchecked: new Map<string, Vouch>(),
+    stopped: false,
+    signOuts: 0,
+    /** The session has read the backend's `Date` from an answer while it ran. */
+    dateHeard: false,
+    /**
+     * The last word on the network was bad (the browser's `offline`, a send or a validation failing at the
+     * network, a validation past its deadline), and the backend has not answered anything since.
+     */
+    unreachable: false,
+    /** What said so, since the backend last answered. */
+    unheardBecause: new Set<string>(),
+    /** The chart was told the network is gone (network.offline) in a state that drops it (a known core bug). */
+    offlineDropped: false,
+    /** The session left `offline` for another tab's token or a sign-out, the backend still unheard (a known core bug). */
+    leftOfflineUnheard: false,
+
+    /** From now on these calls may be refused with AuthExpiredError (the first reason stays). */
+    mayRefuse(reason: Refusal, which = pending()) {
+      for (const call of which) call.mayBeRefused ??= reason;
+    },
+    /** A token for `sub` comes in: the calls made for another account may be refused. */
+    newAccount(sub: string | undefined) {
+      facts.mayRefuse('another account signed in', pending().filter((call) => call.account !== sub));
+    },
+    /** The backend answered something (a call, a validation, a sign-in's code exchange): it can be reached. */
+    backendAnswered() {
+      Object.assign(facts, { unreachable: false, leftOfflineUnheard: false, offlineDropped: false });
+      facts.unheardBecause.clear();
+    },
+    /** Word that the backend cannot be reached: the calls held now wait until it answers again. */
+    backendUnreachable(why: string) {
+      facts.unreachable = true;
+      facts.unheardBecause.add(why);
+      for (const call of pending()) if (!call.sends.at(-1)?.inFlight) call.heldOffline = true;
+    },
+  };
+  return facts;
+}
+
+export type FuzzFacts = ReturnType<typeof createFacts>;
