@@ -19,6 +19,7 @@ const spec: fc.Arbitrary<RequestSpec> = fc.record({
   bytes: fc.uint8Array({ maxLength: 24 }),
   query: fc.boolean(),
   replay: fc.constantFrom(true, true, true, true, false),
+  bare: fc.boolean(),
 });
 const simple = (...kinds: Simple[]) => fc.constantFrom(...kinds).map((kind) => ({ kind }) as Command);
 const answers: Answer[] = [200, 401, 401, 401, 403, 500, 'network', '401-here', '401-away'];

@@ -20,6 +20,8 @@ export interface RequestSpec {
   query: boolean;
   /** `false`: made with `replay: false`, sent once at most. */
   replay: boolean;
+  /** A GET made with the URL alone, no init (authFetch's hot path): no signal, so no abort, and replayable. */
+  bare: boolean;
 }
 
 /** Why a call may be refused with AuthExpiredError: the session it was made in is over, or was given up. */
@@ -120,7 +122,10 @@ export interface CallContext {
  * @example
  * startCall(1, spec, { authFetch, token: () => store.token, account: 'ada', session: 0, madeOffline: false, register: (c) => calls.push(c) });
  */
-export function startCall(n: number, spec: RequestSpec, context: CallContext): FuzzCall {
+export function startCall(n: number, drawn: RequestSpec, context: CallContext): FuzzCall {
+  // Only a GET is made bare; made bare, it has no replay option, so it is replayed as any call.
+  const bare = drawn.bare && drawn.method === 'GET';
+  const spec = { ...drawn, bare, replay: bare || drawn.replay };
   const path = spec.target === 'api' ? `/api/c${n}` : `/o${n}`;
   const origin = spec.target === 'api' ? API : OTHER;
   const { init, expected } = bodyOf(spec);
@@ -144,7 +149,7 @@ export function startCall(n: number, spec: RequestSpec, context: CallContext): F
   const url = `${origin}${path}${spec.query ? `?page=${n}&q=secret-query` : ''}`;
   const settle = (outcome: { response: Response } | { error: unknown }) =>
     Object.assign(call, outcome, { settledCount: call.settledCount + 1, tokenAtSettle: context.token() });
-  context.authFetch(url, { ...init, method: spec.method, signal: controller.signal, ...(!spec.replay && { replay: false }) }).then(
+  (bare ? context.authFetch(url) : context.authFetch(url, { ...init, method: spec.method, signal: controller.signal, ...(!spec.replay && { replay: false }) })).then(
     (response) => settle({ response }),
     (error: unknown) => settle({ error }),
   );

@@ -31,6 +31,7 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
     add(`call ${outcomeOf(world, call)}`);
     if (call.sends.length === 2 && call.sends[0]!.authorization !== call.sends[1]!.authorization) add('call replayed with a newer token');
     if (call.heldUnsent && call.sends.length > 0) add('call held before its first send, then sent');
+    if (call.spec.bare) add(`bare GET ${call.sends.length === 2 ? 'replayed' : call.heldUnsent ? 'held' : 'sent at once'}`);
     if (!call.spec.replay && call.heldUnsent && call.sends.length === 1) add('call made with replay: false, held, then sent once');
     if (call.madeOffline && call.sends.length > 0) add('call made offline, sent once the backend answered');
     if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend) add('call let go by a validation given up, then sent');
@@ -79,6 +80,7 @@ export const expectedCoverage = [
   ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map((why) => `call rejected AuthExpiredError (${why})`),
   'call rejected BodyNotReplayableError',
   'call rejected NotReplayedError',
+  ...['sent at once', 'held', 'replayed'].map((how) => `bare GET ${how}`),
   'call made with replay: false, held, then sent once',
   ...['text', 'json', 'bytes', 'params', 'blob', 'form'].map((kind) => `body replayed: ${kind}`),
 ];

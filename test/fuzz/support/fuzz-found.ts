@@ -5,7 +5,7 @@ import type { EndingName } from './fuzz-endings.ts';
 export type FuzzRun = [Command[], EndingName, number];
 
 /** A GET to the API, as the fuzz draws one. */
-const get = () => ({ kind: 'request', spec: { target: 'api', method: 'GET', body: 'text', text: '', bytes: new Uint8Array(), query: false, replay: true } }) as const;
+const get = () => ({ kind: 'request', spec: { target: 'api', method: 'GET', body: 'text', text: '', bytes: new Uint8Array(), query: false, replay: true, bare: false } }) as const;
 
 /**
  * Runs kept, shrunk, and run first in every fuzz run (fast-check's
