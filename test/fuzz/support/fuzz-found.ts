@@ -112,4 +112,10 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
       0,
     ],
   },
+  {
+    // npm run fuzz, seeds -2088756447 and 1644145502, told simply: the backend is 90 s ahead; its first answer
+    // (7 minutes in) says so; 2 minutes later the token is expiring there, yet a GET went out with it.
+    bug: "sets the expiry timer by the backend's old clock after reading a new one",
+    run: [[get(), { kind: 'tick', ms: 420_000 }, { kind: 'respond', pick: 0, answer: 200 }, { kind: 'tick', ms: 120_000 }, get()], 'reconnect', 90_000],
+  },
 ];

@@ -22,6 +22,7 @@ export function watchChart(world: FuzzWorld): () => void {
   const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
 
   let wasOffline = false;
+  let wasActive = true;
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) {
@@ -41,7 +42,12 @@ export function watchChart(world: FuzzWorld): () => void {
       // Past its deadline, a validation counts as the backend unreachable.
       if (event.event.type.startsWith('xstate.after.validationTimeout')) world.facts.backendUnreachable('a validation timed out');
       if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable) world.facts.leftOfflineUnheard = true;
-      wasOffline = client.actor.getSnapshot().matches('offline');
+      const now = client.actor.getSnapshot();
+      wasOffline = now.matches('offline');
+      // Taken in `active`, a new offset re-enters it; any other way in sets the timers right.
+      if (now.matches('active') && event.event.type === 'clock.observed') world.facts.timerStale = true;
+      else if (!now.matches('active') || !wasActive || event.event.type === 'token.adopted') world.facts.timerStale = false;
+      wasActive = now.matches('active');
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;
