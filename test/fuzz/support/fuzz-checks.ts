@@ -36,6 +36,7 @@ function whyMoving(world: FuzzWorld): string | null {
   }
   if (world.backend.sends.some((send) => !send.bodyDone)) return 'a body is still being read';
   if (world.backend.sends.some((send) => send.inFlight && send.failing)) return 'a send is failing at the network';
+  if (world.validations.some((validation) => validation.failing)) return 'a validation is failing at the network';
   const checking = snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) ? 1 : 0;
   if (world.openValidations().length !== checking) return `${world.openValidations().length} validations out while ${state}`;
   const popup = snapshot.matches('reauthenticating') ? 1 : 0;

@@ -15,8 +15,12 @@ export interface Outstanding<T> {
    * may still answer, late.
    */
   abandoned: boolean;
+  /** Set while it is about to fail at the network (a task later). */
+  failing?: boolean;
   resolve(value: T): void;
   reject(error: unknown): void;
+  /** Fails a task later with fetch's TypeError, `then` told first (unless it settled, or was given up, meanwhile). */
+  failAtTheNetwork(then: () => void): void;
 }
 
 /**
@@ -43,6 +47,16 @@ export function startOutstanding<T>(args: {
       abandoned: false,
       resolve: (value) => void (entry.settled || ((entry.settled = true), (entry.value = value), resolve(value))),
       reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
+      failAtTheNetwork(then) {
+        entry.failing = true;
+        setImmediate(() => {
+          entry.failing = false;
+          if (entry.settled) return;
+          // One the session gave up on tells nobody.
+          if (!entry.abandoned) then();
+          entry.reject(new TypeError('fetch failed'));
+        });
+      },
     };
     const onAbort = () => {
       if (entry.settled) return;

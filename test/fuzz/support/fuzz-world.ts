@@ -56,14 +56,13 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     },
     validate: ({ token, signal }) => {
       if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
-      if (backend.network.down) {
-        facts.backendUnreachable('a validation failed at the network');
-        return Promise.reject(networkError());
-      }
       // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
       const ignoresSignal = validations.length % 2 === 1;
       const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
-      return startOutstanding({ token, signal, startedAt: clock.now(), ignoresSignal, list: validations, onAbort });
+      const answer = startOutstanding({ token, signal, startedAt: clock.now(), ignoresSignal, list: validations, onAbort });
+      // The API down, it fails at the network a task later, as fetch does.
+      if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
+      return answer;
     },
     reauthenticate: ({ signal }) => {
       if (openOf(reauths).length > 0) violations.push('a second popup opened while one was in flight');
