@@ -1,4 +1,5 @@
 import { AuthExpiredError, BodyNotReplayableError, NotReplayedError } from '../../../src/lib/session/errors.ts';
+import { API } from './fuzz-calls.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /** How often each path of interest came up over all runs. */
@@ -35,7 +36,8 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
     if (!call.spec.replay && call.heldUnsent && call.sends.length === 1) add('call made with replay: false, held, then sent once');
     if (call.madeOffline && call.sends.length > 0) add('call made offline, sent once the backend answered');
     if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend) add('call let go by a validation given up, then sent');
-    if (call.response?.status === 401 && call.sends.length === 1 && call.sends[0]!.response?.redirected) add('call resolved 401 after 1 send (redirected)');
+    const redirected = call.response?.status === 401 && call.sends.length === 1 && call.sends[0]!.response?.redirected && call.sends[0]!.authorization !== null;
+    if (redirected) add(`call resolved 401 after 1 send (redirected ${new URL(call.response!.url).origin === API ? 'here, token still good' : 'away'})`);
     if (call.spec.method !== 'GET' && call.sends.length === 2) add(`body replayed: ${call.spec.body}`);
   }
 }
@@ -75,7 +77,8 @@ export const expectedCoverage = [
   'call let go by a validation given up, then sent',
   'call replayed with a newer token',
   'call resolved 401 after 2 send(s)',
-  'call resolved 401 after 1 send (redirected)',
+  'call resolved 401 after 1 send (redirected away)',
+  'call resolved 401 after 1 send (redirected here, token still good)',
   'call rejected network error',
   ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map((why) => `call rejected AuthExpiredError (${why})`),
   'call rejected BodyNotReplayableError',

@@ -44,7 +44,8 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
   else if (snapshot.matches({ active: 'reminding' })) void apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
   else {
     const inFlight = world.backend.inFlight();
-    if (inFlight.length > 0) return inFlight[choice % inFlight.length]!.respond(401);
+    // A 401, sometimes at the end of a redirect within the API (then, its token still good, it is the caller's).
+    if (inFlight.length > 0) return inFlight[choice % inFlight.length]!.respond(choice % 3 === 2 ? '401-here' : 401);
     // Nothing out: time passes until the notice is due, a token's last minutes.
     const untilReminder = (world.tokens.expOf(world.store.token) ?? 0) - remindBeforeMs - world.backendNow();
     if (untilReminder > 0) world.clock.increment(untilReminder);
@@ -65,7 +66,11 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   const inFlight = world.backend.inFlight();
   if (inFlight.length > 0) return inFlight.forEach((send) => send.respond(200));
   const snapshot = world.client.actor.getSnapshot();
-  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) void apply(world, { kind: 'validate', result: 'false' });
+  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
+    // The backend judges the token by its exp, on its clock: fresh, the held calls go with it; else the user signs in.
+    const exp = world.tokens.expOf(world.openValidations()[0]?.token ?? null);
+    void apply(world, { kind: 'validate', result: exp !== undefined && world.backendNow() < exp ? 'true' : 'false' });
+  }
   else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
   else if (snapshot.matches({ needsReauth: 'waiting' })) acts.reconnect(world);
