@@ -37,7 +37,7 @@ export function createFacts(calls: readonly FuzzCall[]) {
     offlineDropped: false,
     /** The session left `offline` for another tab's token or a sign-out, the backend still unheard (a known core bug). */
     leftOfflineUnheard: false,
-    /** `active`'s timers were set afresh for a new reading of the backend's clock, with the old one (a known core bug). */
+    /** A new reading of the backend's clock left the expiry timer where the old one had set it (a known core bug). */
     timerStale: false,
 
     /** From now on these calls may be refused with AuthExpiredError (the first reason stays). */

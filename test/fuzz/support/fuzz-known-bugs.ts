@@ -61,8 +61,8 @@ export const knownBugs: readonly KnownBug[] = [
     explains: (problem, { world }) => /^(made|held) while the backend was unreachable/.test(problem) && world.facts.offlineDropped,
   },
   {
-    // clock.observed re-enters `active`, whose delays read actor.getSnapshot() mid-transition: the old offset.
-    // Since 6d23090 a call with the timed token trusts the timer, and goes out until it fires.
+    // clock.observed re-enters `active`, whose delays read actor.getSnapshot() mid-transition (the old offset),
+    // and `renewing` does not set its timer again. Since 6d23090 a call with the timed token trusts the timer.
     id: "sets the expiry timer by the backend's old clock after reading a new one",
     test: 'test/session/clock-offset-timers.test.ts',
     explains: (problem, { world }) => /past its exp$|^sent with a token known to be expiring/.test(problem) && world.facts.timerStale,

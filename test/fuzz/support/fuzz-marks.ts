@@ -22,7 +22,7 @@ export function watchChart(world: FuzzWorld): () => void {
   const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
 
   let wasOffline = false;
-  let wasActive = true;
+  let wasSending = true;
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) {
@@ -44,10 +44,12 @@ export function watchChart(world: FuzzWorld): () => void {
       if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable) world.facts.leftOfflineUnheard = true;
       const now = client.actor.getSnapshot();
       wasOffline = now.matches('offline');
-      // Taken in `active`, a new offset re-enters it; any other way in sets the timers right.
-      if (now.matches('active') && event.event.type === 'clock.observed') world.facts.timerStale = true;
-      else if (!now.matches('active') || !wasActive || event.event.type === 'token.adopted') world.facts.timerStale = false;
-      wasActive = now.matches('active');
+      // A new offset taken where calls go leaves the expiry timer where it was (`active` re-enters with the old
+      // offset, `renewing` does not set it again); entering a sending state, or re-entering it, sets it right.
+      const sending = now.hasTag('sending');
+      if (sending && event.event.type === 'clock.observed') world.facts.timerStale = true;
+      else if (!sending || !wasSending || /^(token.adopted|reauth.requested)$/.test(event.event.type)) world.facts.timerStale = false;
+      wasSending = sending;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;
