@@ -47,8 +47,9 @@ export function watchChart(world: FuzzWorld): () => void {
       // A new offset taken where calls go leaves the expiry timer where it was (`active` re-enters with the old
       // offset, `renewing` does not set it again); entering a sending state, or re-entering it, sets it right.
       const sending = now.hasTag('sending');
+      const reentered = event.event.type === 'token.adopted' || (event.event.type === 'reauth.requested' && now.matches('reauthenticating'));
       if (sending && event.event.type === 'clock.observed') world.facts.timerStale = true;
-      else if (!sending || !wasSending || /^(token.adopted|reauth.requested)$/.test(event.event.type)) world.facts.timerStale = false;
+      else if (!sending || !wasSending || reentered) world.facts.timerStale = false;
       wasSending = sending;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
