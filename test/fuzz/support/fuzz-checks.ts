@@ -45,9 +45,9 @@ function whyMoving(world: FuzzWorld): string | null {
 }
 
 /**
- * Lets every promise chain run until the system rests (no time passes: only
- * turns of the event loop, deterministic). Throws when it does not come to
- * rest, which is how a hang shows up.
+ * Lets every promise chain run, and every timer whose time has come, until the
+ * system rests (no time passes: only turns of the event loop, deterministic).
+ * Throws when it does not come to rest, which is how a hang shows up.
  *
  * @example
  * world.backend.inFlight()[0]!.respond(401);
@@ -55,7 +55,12 @@ function whyMoving(world: FuzzWorld): string | null {
  */
 export async function untilAtRest(world: FuzzWorld, turns = 200): Promise<void> {
   for (let i = 0; i < turns; i++) {
-    if (whyMoving(world) === null) return;
+    if (whyMoving(world) === null) {
+      if (!world.timerDue()) return;
+      // Its time has come (a zero delay): a real loop runs it now; SimulatedClock only when moved.
+      world.clock.increment(0);
+      continue;
+    }
     await turn(i);
   }
   throw new Error(`the system never came to rest: ${whyMoving(world)}`);

@@ -25,6 +25,7 @@ import { installFuzzWindow } from './fuzz-window.ts';
  */
 export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = strictByDefault) {
   const backendNow = () => clock.now() + skewMs;
+  const timers = watchedTimers(clock);
   const tokens = createFuzzTokens({ lifetimeMs });
   const store = { token: tokens.mint(backendNow()) as string | null };
   const calls: FuzzCall[] = [];
@@ -73,7 +74,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     },
     allowedOrigins: [API],
     fetch: backend.fetch,
-    clock,
+    clock: timers.clock,
     expiryLeadMs: leadMs,
     remindBeforeMs,
     validationTimeoutMs,
@@ -83,6 +84,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   const world = {
     client,
     clock,
+    /** Whether a timer of the session's is due now: a real loop runs it before anything else happens. */
+    timerDue: timers.due,
     skewMs,
     strict,
     backendNow,
@@ -127,3 +130,26 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
 }
 
 export type FuzzWorld = ReturnType<typeof createFuzzWorld>;
+
+/** `clock` as the session's clock, and whether one of the timers it set is due (SimulatedClock runs them only when moved). */
+function watchedTimers(clock: SimulatedClock) {
+  const dueAt = new Map<number, number>();
+  return {
+    clock: {
+      now: () => clock.now(),
+      setTimeout(fn: () => void, ms: number) {
+        const id = clock.setTimeout(() => {
+          dueAt.delete(id);
+          fn();
+        }, ms);
+        dueAt.set(id, clock.now() + ms);
+        return id;
+      },
+      clearTimeout(id: number) {
+        dueAt.delete(id);
+        clock.clearTimeout(id);
+      },
+    },
+    due: () => [...dueAt.values()].some((at) => at <= clock.now()),
+  };
+}
