@@ -26,14 +26,21 @@ const coverage: Coverage = new Map();
 afterAll(() => console.log(`fuzz coverage over ${parameters.numRuns} runs:\n${describeCoverage(coverage)}`));
 
 describe('authFetch under random interleavings', () => {
-  it(`keeps its promises over ${parameters.numRuns} runs`, async () => {
-    await fc.assert(sessionProperty(['reconnect', 'stopWhileHeld', 'stopWhileInFlight'], coverage), parameters);
-    // A replay of one failure (FUZZ_PATH) or a short run cannot be expected to reach everything.
-    if (parameters.numRuns >= 1_000 && parameters.path === undefined) {
-      expect(expectedCoverage.filter((key) => !coverage.has(key)), 'paths the fuzz no longer reaches').toEqual([]);
-    }
-    // About 5 ms a run alone on this machine; several times that when the machine is busy.
-  }, Math.max(120_000, parameters.numRuns * 30));
+  it(
+    `keeps its promises over ${parameters.numRuns} runs`,
+    async () => {
+      await fc.assert(sessionProperty(['reconnect', 'stopWhileHeld', 'stopWhileInFlight'], coverage), parameters);
+      // A replay of one failure (FUZZ_PATH) or a short run cannot be expected to reach everything.
+      if (parameters.numRuns >= 1_000 && parameters.path === undefined) {
+        expect(
+          expectedCoverage.filter((key) => !coverage.has(key)),
+          'paths the fuzz no longer reaches',
+        ).toEqual([]);
+      }
+      // About 5 ms a run alone on this machine; several times that when the machine is busy.
+    },
+    Math.max(120_000, parameters.numRuns * 30),
+  );
 
   // Green while the core bug is there (the fuzz counts it as known, fuzz-known-bugs.ts); red once it is fixed.
   for (const { bug, run } of awaitingCoreFix) {

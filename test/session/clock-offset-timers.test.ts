@@ -6,10 +6,13 @@ import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 const API = 'https://api.test';
 const lead = 60_000;
 /** A JWT for ada that expires at `expMs` on the backend's clock. */
-const jwt = (expMs: number) => `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+const jwt = (expMs: number) =>
+  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
 
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 /**
  * The backend's clock, read from the `Date` of its answers, moves the expiry timer: a tab 90 s slow learns it

@@ -5,10 +5,13 @@ import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 const API = 'https://api.test';
 /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
-const jwt = (expMs: number) => `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+const jwt = (expMs: number) =>
+  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
 
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 const settle = async () => {
   for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));

@@ -5,7 +5,9 @@ import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 const API = 'https://api.test';
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 const settle = async () => {
   for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));

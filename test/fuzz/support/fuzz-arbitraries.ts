@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Answer } from './fuzz-backend.ts';
-import { bodyKinds, type RequestSpec } from './fuzz-calls.ts';
+import { bodyKinds } from './fuzz-bodies.ts';
+import type { RequestSpec } from './fuzz-calls.ts';
 import type { Command, Simple } from './fuzz-commands.ts';
 import { limits } from './fuzz-limits.ts';
 import { reauthResults, validateResults } from './fuzz-steps.ts';
@@ -31,17 +32,32 @@ const single: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom(...validateResults) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reauth'), result: fc.constantFrom(...reauthResults) }) },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'network') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('lateAnswer'), pick: fc.nat(), result: fc.constantFrom('true', 'false', 'network') }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('latePopup'), pick: fc.nat() }) },
   { weight: 3, arbitrary: simple('reconnect') },
   { weight: 2, arbitrary: simple('adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'dismiss') },
   { weight: 1, arbitrary: simple('signOut', 'switchAccount', 'adopt', 'stop') },
   // Input often: the reminder waits for someone using the page.
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('browser'), event: fc.constantFrom('offline', 'online', 'focus', 'pointerdown', 'pointerdown') }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('browser'),
+      event: fc.constantFrom('offline', 'online', 'focus', 'pointerdown', 'pointerdown'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('network'), up: fc.boolean() }) },
   // Short ticks reach backoffs and the validation timeout, long ones the cooldown, the popup's deadline, the reminder
   // (8 minutes into a token's 10) and its expiry (9).
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, limits.reauthTimeoutMs, 7 * 60_000, 8.5 * 60_000) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('tick'),
+      ms: fc.constantFrom(100, 1_000, 2_000, 5_000, 30_000, limits.reauthTimeoutMs, 7 * 60_000, 8.5 * 60_000),
+    }),
+  },
 );
 
 /**
@@ -68,6 +84,6 @@ const appCall: fc.Arbitrary<Command> = fc.oneof(
  */
 export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 8, arbitrary: single },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: task, then: task }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sameTask'), first: appCall, then: appCall }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: task, second: task }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sameTask'), first: appCall, second: appCall }) },
 );

@@ -86,10 +86,13 @@ export function createFuzzBackend(hooks: {
         authorization: request.headers.get('authorization'),
         body: null,
         bodyDone: false,
-        bodyRead: request.arrayBuffer().then(
-          (bytes) => void (send.body = new Uint8Array(bytes)),
-          () => {},
-        ).finally(() => void (send.bodyDone = true)),
+        bodyRead: request
+          .arrayBuffer()
+          .then(
+            (bytes) => void (send.body = new Uint8Array(bytes)),
+            () => {},
+          )
+          .finally(() => void (send.bodyDone = true)),
         inFlight: true,
         respond(answer) {
           if (!send.inFlight) return;
@@ -109,7 +112,10 @@ export function createFuzzBackend(hooks: {
       sends.push(send);
       onSend(send);
       // A task later, as fetch fails: the calls let go with it are all out by then.
-      if (network.down && send.url.origin === API) (send.failing = true), setImmediate(() => send.respond('network'));
+      if (network.down && send.url.origin === API) {
+        send.failing = true;
+        setImmediate(() => send.respond('network'));
+      }
     });
   };
 

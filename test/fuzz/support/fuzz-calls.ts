@@ -1,12 +1,9 @@
 import type { AuthFetch } from '../../../src/lib/session/options.ts';
 import type { Send } from './fuzz-backend.ts';
+import { type BodyKind, bodyOf } from './fuzz-bodies.ts';
 
 export const API = 'https://api.test';
 export const OTHER = 'https://elsewhere.test';
-
-/** Every body type authFetch promises to replay byte-identical, and the one it cannot (a stream). */
-export const bodyKinds = ['text', 'json', 'bytes', 'params', 'blob', 'form', 'stream'] as const;
-export type BodyKind = (typeof bodyKinds)[number];
 
 /** One call as the fuzz asks for it. */
 export interface RequestSpec {
@@ -66,44 +63,6 @@ export interface FuzzCall {
   tokenAtSettle?: string | null;
 }
 
-const utf8 = (text: string) => new TextEncoder().encode(text);
-
-function bodyOf(spec: RequestSpec): { init: RequestInit; expected: Uint8Array | undefined } {
-  if (spec.method === 'GET') return { init: {}, expected: new Uint8Array() };
-  const { text, bytes } = spec;
-  switch (spec.body) {
-    case 'text':
-      return { init: { body: text }, expected: utf8(text) };
-    case 'json': {
-      const json = JSON.stringify({ text, n: bytes.length });
-      return { init: { body: json, headers: { 'content-type': 'application/json' } }, expected: utf8(json) };
-    }
-    case 'bytes':
-      return { init: { body: bytes.slice() }, expected: bytes };
-    case 'params': {
-      const params = new URLSearchParams({ text, tail: 'a&b=c' });
-      return { init: { body: params }, expected: utf8(params.toString()) };
-    }
-    case 'blob':
-      return { init: { body: new Blob([bytes.slice()]) }, expected: bytes };
-    case 'form': {
-      const form = new FormData();
-      form.append('text', text);
-      form.append('file', new Blob([bytes.slice()]), 'photo.jpg');
-      return { init: { body: form }, expected: undefined };
-    }
-    case 'stream': {
-      const stream = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(bytes.slice());
-          controller.close();
-        },
-      });
-      return { init: { body: stream, duplex: 'half' } as RequestInit, expected: bytes };
-    }
-  }
-}
-
 /** What the run knows of the session when a call is made and answered. */
 export interface CallContext {
   authFetch: AuthFetch;
@@ -149,7 +108,10 @@ export function startCall(n: number, drawn: RequestSpec, context: CallContext): 
   const url = `${origin}${path}${spec.query ? `?page=${n}&q=secret-query` : ''}`;
   const settle = (outcome: { response: Response } | { error: unknown }) =>
     Object.assign(call, outcome, { settledCount: call.settledCount + 1, tokenAtSettle: context.token() });
-  (bare ? context.authFetch(url) : context.authFetch(url, { ...init, method: spec.method, signal: controller.signal, ...(!spec.replay && { replay: false }) })).then(
+  (bare
+    ? context.authFetch(url)
+    : context.authFetch(url, { ...init, method: spec.method, signal: controller.signal, ...(!spec.replay && { replay: false }) })
+  ).then(
     (response) => settle({ response }),
     (error: unknown) => settle({ error }),
   );

@@ -122,11 +122,13 @@ export function checkAtRest(world: FuzzWorld): void {
   // The backend's Date, once read, tells the session its clock: to the header's precision.
   world.facts.dateHeard ||= !world.facts.stopped && world.calls.some((call) => call.spec.target === 'api' && !!call.sends[0]?.response);
   const error = world.beliefError();
-  if (world.facts.dateHeard && Math.abs(error) > dateHeaderPrecisionMs) problems.push(`the session's idea of the backend's clock is ${error} ms off after reading its Date`);
+  if (world.facts.dateHeard && Math.abs(error) > dateHeaderPrecisionMs)
+    problems.push(`the session's idea of the backend's clock is ${error} ms off after reading its Date`);
   for (const call of world.calls) {
     const label = `call ${call.n} (${call.spec.method} ${call.heldUrl}, ${call.spec.method === 'GET' ? 'no body' : call.spec.body})`;
     // Held when the chart let its queue go or gave it up: it went with the queue (sent again, or settled).
-    if (call.sendsWhenLetGo === call.sends.length && !isSettled(call)) problems.push(`${label} was held when the queue was let go, and is held still`);
+    if (call.sendsWhenLetGo === call.sends.length && !isSettled(call))
+      problems.push(`${label} was held when the queue was let go, and is held still`);
     call.sendsWhenLetGo = undefined;
     if (call.settledCount > 1) problems.push(`${label} settled ${call.settledCount} times`);
     if (call.isStream && call.sends.length > 1) problems.push(`${label} re-sent a stream body`);

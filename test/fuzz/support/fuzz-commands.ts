@@ -6,7 +6,16 @@ import { advance, type reauthResults, type validateResults } from './fuzz-steps.
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /** Commands that are only their kind. */
-export type Simple = 'reconnect' | 'adopt' | 'switchAccount' | 'storage' | 'startedElsewhere' | 'endedElsewhere' | 'dismiss' | 'signOut' | 'stop';
+export type Simple =
+  | 'reconnect'
+  | 'adopt'
+  | 'switchAccount'
+  | 'storage'
+  | 'startedElsewhere'
+  | 'endedElsewhere'
+  | 'dismiss'
+  | 'signOut'
+  | 'stop';
 
 /** One thing that happens to the session: a caller, the network, the backend, the browser, the user, another tab, time. */
 export type Command =
@@ -31,9 +40,9 @@ export type Command =
    * waits), so that a request held a moment ago has not yet been told to the chart when a 401 comes back,
    * the validation answers or the user signs in again.
    */
-  | { kind: 'together'; first: Command; then: Command }
+  | { kind: 'together'; first: Command; second: Command }
   /** Two calls the app makes in one task (one handler): nothing at all runs between them. */
-  | { kind: 'sameTask'; first: Command; then: Command };
+  | { kind: 'sameTask'; first: Command; second: Command };
 
 /** Lets the promise jobs of a task run, however deep their chains, and no timer. */
 async function promiseJobs(): Promise<void> {
@@ -67,7 +76,10 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'validate': {
       const validation = world.openValidations()[0];
       if (!validation) return;
-      if (command.result === 'network') return world.facts.backendUnreachable('a validation failed at the network'), validation.reject(networkError());
+      if (command.result === 'network') {
+        world.facts.backendUnreachable('a validation failed at the network');
+        return validation.reject(networkError());
+      }
       world.facts.backendAnswered();
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
@@ -75,7 +87,10 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return validation.resolve(command.result === 'true');
     }
     case 'lateAnswer': {
-      const validation = pick(world.validations.filter((v) => v.abandoned && !v.settled), command.pick);
+      const validation = pick(
+        world.validations.filter((v) => v.abandoned && !v.settled),
+        command.pick,
+      );
       if (!validation) return;
       world.seen.add('late answer from a validation given up');
       // Stale news: a request the session stopped waiting for says nothing of the network now.
@@ -89,12 +104,18 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       const popup = world.openReauths()[0];
       if (!popup) return;
       // The sign-in's last step is our backend exchanging Google's code: a token means it answered.
-      if (command.result === 'token') return world.facts.backendAnswered(), popup.resolve(world.mint());
+      if (command.result === 'token') {
+        world.facts.backendAnswered();
+        return popup.resolve(world.mint());
+      }
       if (command.result === 'empty') return popup.resolve('');
       return popup.reject(command.result === 'closed' ? new PopupClosedError() : new PopupBlockedError());
     }
     case 'latePopup': {
-      const popup = pick(world.reauths.filter((p) => p.abandoned && !p.settled), command.pick);
+      const popup = pick(
+        world.reauths.filter((p) => p.abandoned && !p.settled),
+        command.pick,
+      );
       if (popup) world.seen.add('late token from a popup given up');
       return popup?.resolve(world.mint());
     }
@@ -127,9 +148,9 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
     case 'together':
       await apply(world, command.first);
       await promiseJobs();
-      return apply(world, command.then);
+      return apply(world, command.second);
     case 'sameTask':
       void apply(world, command.first);
-      return apply(world, command.then);
+      return apply(world, command.second);
   }
 }

@@ -6,7 +6,7 @@ import type { FuzzWorld } from './fuzz-world.ts';
 export type Coverage = Map<string, number>;
 
 /** What a caller ended with, as a short label. */
-function outcomeOf(world: FuzzWorld, call: FuzzWorld['calls'][number]): string {
+function outcomeOf(call: FuzzWorld['calls'][number]): string {
   if (call.response) return `resolved ${call.response.status} after ${call.sends.length} send(s)`;
   const error = call.error;
   if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${call.mayBeRefused})`;
@@ -29,22 +29,31 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
   const add = (key: string) => coverage.set(key, (coverage.get(key) ?? 0) + 1);
   world.seen.forEach(add);
   for (const call of world.calls) {
-    add(`call ${outcomeOf(world, call)}`);
+    add(`call ${outcomeOf(call)}`);
     if (call.sends.length === 2 && call.sends[0]!.authorization !== call.sends[1]!.authorization) add('call replayed with a newer token');
     if (call.heldUnsent && call.sends.length > 0) add('call held before its first send, then sent');
     if (call.spec.bare) add(`bare GET ${call.sends.length === 2 ? 'replayed' : call.heldUnsent ? 'held' : 'sent at once'}`);
     if (!call.spec.replay && call.heldUnsent && call.sends.length === 1) add('call made with replay: false, held, then sent once');
     if (call.madeOffline && call.sends.length > 0) add('call made offline, sent once the backend answered');
-    if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend) add('call let go by a validation given up, then sent');
-    const redirected = call.response?.status === 401 && call.sends.length === 1 && call.sends[0]!.response?.redirected && call.sends[0]!.authorization !== null;
-    if (redirected) add(`call resolved 401 after 1 send (redirected ${new URL(call.response!.url).origin === API ? 'here, token still good' : 'away'})`);
+    if (call.unvalidatedSend !== undefined && call.sends.length > call.unvalidatedSend)
+      add('call let go by a validation given up, then sent');
+    const redirected =
+      call.response?.status === 401 &&
+      call.sends.length === 1 &&
+      call.sends[0]!.response?.redirected &&
+      call.sends[0]!.authorization !== null;
+    if (redirected)
+      add(`call resolved 401 after 1 send (redirected ${new URL(call.response!.url).origin === API ? 'here, token still good' : 'away'})`);
     if (call.spec.method !== 'GET' && call.sends.length === 2) add(`body replayed: ${call.spec.body}`);
   }
 }
 
 /** One line a key, most frequent first. */
 export function describeCoverage(coverage: Coverage): string {
-  return [...coverage].sort(([a], [b]) => a.localeCompare(b)).map(([key, n]) => `  ${String(n).padStart(6)}  ${key}`).join('\n');
+  return [...coverage]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, n]) => `  ${String(n).padStart(6)}  ${key}`)
+    .join('\n');
 }
 
 const after = (delay: string, states: string[]) => states.map((state) => `event xstate.after.${delay}.session.${state}`);
@@ -54,10 +63,16 @@ const after = (delay: string, states: string[]) => states.map((state) => `event 
  * that stops reaching one of them has gone blind, and fails.
  */
 export const expectedCoverage = [
-  ...['active.quiet', 'active.due', 'active.reminding', 'active.dismissed', 'validating.checking', 'validating.retrying'].map((s) => `state ${s}`),
-  ...['offline.waiting', 'offline.probing', 'needsReauth.waiting', 'needsReauth.elsewhere', 'needsReauth.coolingDown'].map((s) => `state ${s}`),
+  ...['active.quiet', 'active.due', 'active.reminding', 'active.dismissed', 'validating.checking', 'validating.retrying'].map(
+    (s) => `state ${s}`,
+  ),
+  ...['offline.waiting', 'offline.probing', 'needsReauth.waiting', 'needsReauth.elsewhere', 'needsReauth.coolingDown'].map(
+    (s) => `state ${s}`,
+  ),
   ...['reauthenticating.holding', 'reauthenticating.renewing', 'stopped'].map((s) => `state ${s}`),
-  ...['network.offline', 'network.online', 'tab.visible', 'user.active', 'reminder.dismissed', 'session.ended', 'clock.observed'].map((e) => `event ${e}`),
+  ...['network.offline', 'network.online', 'tab.visible', 'user.active', 'reminder.dismissed', 'session.ended', 'clock.observed'].map(
+    (e) => `event ${e}`,
+  ),
   ...['request.aborted', 'xstate.error.actor.probeSession'].map((e) => `event ${e}`),
   ...after('untilExpiring', ['active', 'reauthenticating.renewing']),
   ...after('untilReminder', ['active.quiet']),
@@ -80,7 +95,9 @@ export const expectedCoverage = [
   'call resolved 401 after 1 send (redirected away)',
   'call resolved 401 after 1 send (redirected here, token still good)',
   'call rejected network error',
-  ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map((why) => `call rejected AuthExpiredError (${why})`),
+  ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map(
+    (why) => `call rejected AuthExpiredError (${why})`,
+  ),
   'call rejected BodyNotReplayableError',
   'call rejected NotReplayedError',
   ...['sent at once', 'held', 'replayed'].map((how) => `bare GET ${how}`),

@@ -22,7 +22,10 @@ async function reconnect(world: FuzzWorld) {
     checkAtRest(world);
   }
   const snapshot = world.client.actor.getSnapshot();
-  expect(pending(world).map((call) => call.n), 'calls still pending after reconnecting').toEqual([]);
+  expect(
+    pending(world).map((call) => call.n),
+    'calls still pending after reconnecting',
+  ).toEqual([]);
   expect(isStopped(world) || snapshot.matches('active'), `ended ${JSON.stringify(snapshot.value)}`).toBe(true);
   expect(snapshot.context.queue).toEqual([]);
   expect(world.backend.inFlight()).toEqual([]);
@@ -40,7 +43,10 @@ async function stopWhileInFlight(world: FuzzWorld) {
     for (const send of world.backend.inFlight()) send.respond(401);
     await turn();
   }
-  expect(pending(world).map((call) => call.n), 'calls still pending after stop()').toEqual([]);
+  expect(
+    pending(world).map((call) => call.n),
+    'calls still pending after stop()',
+  ).toEqual([]);
   checkAtRest(world);
   expect([...world.openValidations(), ...world.openReauths()], 'validations or popups left open by stop()').toEqual([]);
 }

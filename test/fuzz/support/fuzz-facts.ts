@@ -46,7 +46,10 @@ export function createFacts(calls: readonly FuzzCall[]) {
     },
     /** A token for `sub` comes in: the calls made for another account may be refused. */
     newAccount(sub: string | undefined) {
-      facts.mayRefuse('another account signed in', pending().filter((call) => call.account !== sub));
+      facts.mayRefuse(
+        'another account signed in',
+        pending().filter((call) => call.account !== sub),
+      );
     },
     /** The backend answered something (a call, a validation, a sign-in's code exchange): it can be reached. */
     backendAnswered() {

@@ -5,7 +5,11 @@ import type { EndingName } from './fuzz-endings.ts';
 export type FuzzRun = [Command[], EndingName, number];
 
 /** A GET to the API, as the fuzz draws one. */
-const get = () => ({ kind: 'request', spec: { target: 'api', method: 'GET', body: 'text', text: '', bytes: new Uint8Array(), query: false, replay: true, bare: false } }) as const;
+const get = () =>
+  ({
+    kind: 'request',
+    spec: { target: 'api', method: 'GET', body: 'text', text: '', bytes: new Uint8Array(), query: false, replay: true, bare: false },
+  }) as const;
 
 /**
  * Runs kept, shrunk, and run first in every fuzz run (fast-check's
@@ -26,7 +30,7 @@ export const foundRuns: FuzzRun[] = [
       { kind: 'advance', choice: 0 },
       { kind: 'validate', result: 'error' },
       { kind: 'advance', choice: 0 },
-      { kind: 'together', first: get(), then: { kind: 'validate', result: 'error' } },
+      { kind: 'together', first: get(), second: { kind: 'validate', result: 'error' } },
     ],
     'reconnect',
     0,
@@ -42,7 +46,7 @@ export const foundRuns: FuzzRun[] = [
       { kind: 'advance', choice: 1 },
       { kind: 'reauth', result: 'blocked' },
       { kind: 'advance', choice: 1 },
-      { kind: 'together', first: get(), then: { kind: 'reauth', result: 'closed' } },
+      { kind: 'together', first: get(), second: { kind: 'reauth', result: 'closed' } },
       { kind: 'advance', choice: 0 },
     ],
     'reconnect',
@@ -60,7 +64,11 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
     // Seed 20261129 (npm test's), run 121: two GETs out, another tab's token adopted, the first fails at the
     // network (offline); the second's 401 (old token) was replayed at once with the new token, offline.
     bug: 'replays a 401 whose token changed at once, offline or with an expired token',
-    run: [[{ kind: 'together', first: get(), then: get() }, { kind: 'adopt' }, { kind: 'respond', pick: 0, answer: 'network' }], 'stopWhileHeld', 0],
+    run: [
+      [{ kind: 'together', first: get(), second: get() }, { kind: 'adopt' }, { kind: 'respond', pick: 0, answer: 'network' }],
+      'stopWhileHeld',
+      0,
+    ],
   },
   {
     // npm run fuzz, seed -996403322: a GET out, another tab's token adopted, 10.5 minutes pass (the new token
@@ -85,13 +93,27 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
     // npm test's seed (20261129), likewise: a GET's 401, validated, replayed; the replay fails at the network,
     // and the next GET went out as if nothing had happened.
     bug: 'a replay that fails at the network does not take the session offline',
-    run: [[get(), { kind: 'respond', pick: 0, answer: 401 }, { kind: 'validate', result: 'true' }, { kind: 'respond', pick: 0, answer: 'network' }, get()], 'reconnect', 0],
+    run: [
+      [
+        get(),
+        { kind: 'respond', pick: 0, answer: 401 },
+        { kind: 'validate', result: 'true' },
+        { kind: 'respond', pick: 0, answer: 'network' },
+        get(),
+      ],
+      'reconnect',
+      0,
+    ],
   },
   {
     // npm test's seed (20261129), likewise: the browser goes offline while a 401 is validated, the user signs
     // out, and the next GET went out into the network the browser had said was gone.
     bug: 'drops word that the network is gone outside active',
-    run: [[get(), { kind: 'respond', pick: 0, answer: 401 }, { kind: 'browser', event: 'offline' }, { kind: 'signOut' }, get()], 'reconnect', 0],
+    run: [
+      [get(), { kind: 'respond', pick: 0, answer: 401 }, { kind: 'browser', event: 'offline' }, { kind: 'signOut' }, get()],
+      'reconnect',
+      0,
+    ],
   },
   {
     // npm test's seed (20261129), run 60, on e5fc860; told simply: 11 minutes in, the token is past its exp; the
@@ -116,7 +138,11 @@ export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
     // npm run fuzz, seeds -2088756447 and 1644145502, told simply: the backend is 90 s ahead; its first answer
     // (7 minutes in) says so; 2 minutes later the token is expiring there, yet a GET went out with it.
     bug: "sets the expiry timer by the backend's old clock after reading a new one",
-    run: [[get(), { kind: 'tick', ms: 420_000 }, { kind: 'respond', pick: 0, answer: 200 }, { kind: 'tick', ms: 120_000 }, get()], 'reconnect', 90_000],
+    run: [
+      [get(), { kind: 'tick', ms: 420_000 }, { kind: 'respond', pick: 0, answer: 200 }, { kind: 'tick', ms: 120_000 }, get()],
+      'reconnect',
+      90_000,
+    ],
   },
   {
     // npm run fuzz, seed -1388553880, told simply: the backend is 90 s ahead; 10 minutes in by this tab's clock,

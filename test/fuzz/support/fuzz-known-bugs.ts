@@ -51,7 +51,8 @@ export const knownBugs: readonly KnownBug[] = [
     id: 'a replay that fails at the network does not take the session offline',
     test: 'test/session/replay-network-failure.test.ts',
     explains: (problem, { world }) =>
-      /^(made|held) while the backend was unreachable/.test(problem) && [...world.facts.unheardBecause].every((why) => why === 'a replay failed at the network'),
+      /^(made|held) while the backend was unreachable/.test(problem) &&
+      [...world.facts.unheardBecause].every((why) => why === 'a replay failed at the network'),
   },
   {
     // Only `active` takes network.offline (a call's TypeError, the browser's offline): elsewhere it is dropped,
@@ -74,7 +75,11 @@ export const knownBugs: readonly KnownBug[] = [
     test: 'test/session/expired-token-after-give-up.test.ts',
     explains: (problem, { world, send }) => {
       const given = world.facts.unchecked.get(send.authorization?.replace(/^Bearer /, '') ?? '');
-      return /past its exp$/.test(problem) && !!given && world.backendNow() < given.at + leadMs + Math.abs(world.beliefError()) + Math.abs(given.error);
+      return (
+        /past its exp$/.test(problem) &&
+        !!given &&
+        world.backendNow() < given.at + leadMs + Math.abs(world.beliefError()) + Math.abs(given.error)
+      );
     },
   },
 ];

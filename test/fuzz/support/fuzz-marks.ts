@@ -29,7 +29,8 @@ export function watchChart(world: FuzzWorld): () => void {
       seen.add(`event ${event.event.type}`);
       // Only `active` takes it (`offline` needs it not): before the chart takes it, is it where it will be dropped?
       const where = client.actor.getSnapshot();
-      if (event.event.type === 'network.offline' && !where.matches('active') && !where.matches('offline')) world.facts.offlineDropped = true;
+      if (event.event.type === 'network.offline' && !where.matches('active') && !where.matches('offline'))
+        world.facts.offlineDropped = true;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && givenUpValidating.has(event.event.type)) {
       const snapshot = client.actor.getSnapshot();
@@ -41,28 +42,33 @@ export function watchChart(world: FuzzWorld): () => void {
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor) {
       // Past its deadline, a validation counts as the backend unreachable.
       if (event.event.type.startsWith('xstate.after.validationTimeout')) world.facts.backendUnreachable('a validation timed out');
-      if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable) world.facts.leftOfflineUnheard = true;
+      if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable)
+        world.facts.leftOfflineUnheard = true;
       const now = client.actor.getSnapshot();
       wasOffline = now.matches('offline');
       // A new offset taken where calls go leaves the expiry timer where it was (`active` re-enters with the old
       // offset, `renewing` does not set it again); entering a sending state, or re-entering it, sets it right.
       const sending = now.hasTag('sending');
-      const reentered = event.event.type === 'token.adopted' || (event.event.type === 'reauth.requested' && now.matches('reauthenticating'));
+      const reentered =
+        event.event.type === 'token.adopted' || (event.event.type === 'reauth.requested' && now.matches('reauthenticating'));
       if (sending && event.event.type === 'clock.observed') world.facts.timerStale = true;
       else if (!sending || !wasSending || reentered) world.facts.timerStale = false;
       wasSending = sending;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;
-      if (error?.name !== 'ReauthTimeoutError') violations.push(`the popup's deadline passed, and the session says ${error?.name ?? 'nothing'}`);
+      if (error?.name !== 'ReauthTimeoutError')
+        violations.push(`the popup's deadline passed, and the session says ${error?.name ?? 'nothing'}`);
     }
     const text = leakText(event);
-    if (tokens.leakedIn(text) || text.includes('secret-query')) violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
+    if (tokens.leakedIn(text) || text.includes('secret-query'))
+      violations.push(`the inspector saw a secret in ${event.type}: ${text.slice(0, 300)}`);
   });
 
   let previous = client.actor.getSnapshot();
   const subscription = client.actor.subscribe((snapshot) => {
-    if (snapshot.context.endedSessions !== world.facts.signOuts) violations.push(`the session counts ${snapshot.context.endedSessions} sign-outs, not ${world.facts.signOuts}`);
+    if (snapshot.context.endedSessions !== world.facts.signOuts)
+      violations.push(`the session counts ${snapshot.context.endedSessions} sign-outs, not ${world.facts.signOuts}`);
     seen.add(`state ${JSON.stringify(snapshot.value).replace(/[{}"]/g, '').replace(':', '.')}`);
     const gaveUp = snapshot.matches(coolingDown) && !previous.matches(coolingDown);
     const ended = snapshot.matches('stopped') && !previous.matches('stopped');

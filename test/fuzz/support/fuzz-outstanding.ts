@@ -45,8 +45,16 @@ export function startOutstanding<T>(args: {
       signal: args.signal,
       settled: false,
       abandoned: false,
-      resolve: (value) => void (entry.settled || ((entry.settled = true), (entry.value = value), resolve(value))),
-      reject: (error) => void (entry.settled || ((entry.settled = true), reject(error))),
+      resolve(value) {
+        if (entry.settled) return;
+        Object.assign(entry, { settled: true, value });
+        resolve(value);
+      },
+      reject(error) {
+        if (entry.settled) return;
+        entry.settled = true;
+        reject(error);
+      },
       failAtTheNetwork(then) {
         entry.failing = true;
         setImmediate(() => {

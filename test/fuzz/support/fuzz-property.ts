@@ -48,7 +48,10 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
       checkAtRest(world);
     }
     await endings[ending](world);
-    expect(world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n), 'calls not settled exactly once').toEqual([]);
+    expect(
+      world.calls.filter((call) => call.settledCount !== 1).map((call) => call.n),
+      'calls not settled exactly once',
+    ).toEqual([]);
     if (!world.facts.stopped) acts.stop(world);
     expect(world.window.listenerCount(), 'listeners left on the page by stop()').toBe(0);
     checkReport(world);

@@ -33,7 +33,8 @@ function expiryProblem(world: FuzzWorld, token: string | null): string | null {
   const acceptedPastExp = covers(world, accepted) && accepted.at + accepted.error >= exp;
   const validated = covers(world, accepted) || covers(world, world.facts.unchecked.get(token!));
   if (now >= exp + behind && !acceptedPastExp) return `sent ${now - exp} ms past its exp`;
-  if (now >= exp - leadMs + behind && !validated) return `sent with a token known to be expiring (${exp - now} ms left) before a validation`;
+  if (now >= exp - leadMs + behind && !validated)
+    return `sent with a token known to be expiring (${exp - now} ms left) before a validation`;
   return null;
 }
 
@@ -44,7 +45,8 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   if (call.sends.length > 2) problems.push('sent more than twice');
   if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
   // It may have reached the backend: its caller decides.
-  if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError) problems.push('sent again after its send failed at the network');
+  if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError)
+    problems.push('sent again after its send failed at the network');
   if (world.facts.stopped) problems.push('sent after the session was stopped');
   if (call.spec.target !== 'api') {
     if (send.headers.some(([, value]) => world.tokens.leakedIn(value))) problems.push('a token went to another origin');
@@ -59,10 +61,14 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   if (snapshot.matches('offline')) problems.push('sent while the session was offline');
   else if ((call.madeOffline || call.heldOffline) && world.facts.unreachable) {
     problems.push(`${call.madeOffline ? 'made' : 'held'} while the backend was unreachable, and sent before it answered anything`);
-  }
-  else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
+  } else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
   const first = call.sends[0]!;
-  if (call.sends.length === 2 && first.response?.redirected && new URL(first.response.url).origin === send.url.origin && first.authorization === send.authorization) {
+  if (
+    call.sends.length === 2 &&
+    first.response?.redirected &&
+    new URL(first.response.url).origin === send.url.origin &&
+    first.authorization === send.authorization
+  ) {
     problems.push('a redirected 401 whose token is still good was sent again');
   }
   if (call.unvalidatedSend !== call.sends.length - 1) {

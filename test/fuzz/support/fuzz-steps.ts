@@ -27,7 +27,15 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     void apply(world, { kind: 'validate', result: of(validateResults) });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) {
-    void apply(world, of<Command>([{ kind: 'browser', event: 'online' }, { kind: 'tick', ms: backoffMs }, { kind: 'network', up: true }, { kind: 'adopt' }]));
+    void apply(
+      world,
+      of<Command>([
+        { kind: 'browser', event: 'online' },
+        { kind: 'tick', ms: backoffMs },
+        { kind: 'network', up: true },
+        { kind: 'adopt' },
+      ]),
+    );
   } else if (snapshot.matches('reauthenticating')) {
     // A popup answers, the user presses Reconnect again (a new popup), or the popup outlives its deadline.
     const more: Command[] = [{ kind: 'reconnect' }, { kind: 'tick', ms: limits.reauthTimeoutMs }];
@@ -41,11 +49,15 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     else client.reconnectingElsewhere(false);
   } else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
   else if (snapshot.matches({ active: 'due' })) world.window.dispatch('pointerdown');
-  else if (snapshot.matches({ active: 'reminding' })) void apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
+  else if (snapshot.matches({ active: 'reminding' }))
+    void apply(world, of<Command>([{ kind: 'reconnect' }, { kind: 'reconnect' }, { kind: 'dismiss' }]));
   else {
     const inFlight = world.backend.inFlight();
     // A 401, sometimes at the end of a redirect within the API (then, its token still good, it is the caller's).
-    if (inFlight.length > 0) return inFlight[choice % inFlight.length]!.respond(choice % 3 === 2 ? '401-here' : 401);
+    if (inFlight.length > 0) {
+      inFlight[choice % inFlight.length]!.respond(choice % 3 === 2 ? '401-here' : 401);
+      return;
+    }
     // Nothing out: time passes until the notice is due, a token's last minutes.
     const untilReminder = (world.tokens.expOf(world.store.token) ?? 0) - remindBeforeMs - world.backendNow();
     if (untilReminder > 0) world.clock.increment(untilReminder);
@@ -64,14 +76,14 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   world.backend.network.down = false;
   // Answers are read before time passes: a tick in the same step would read them late (and their Date as stale).
   const inFlight = world.backend.inFlight();
-  if (inFlight.length > 0) return inFlight.forEach((send) => send.respond(200));
+  for (const send of inFlight) send.respond(200);
+  if (inFlight.length > 0) return;
   const snapshot = world.client.actor.getSnapshot();
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
     // The backend judges the token by its exp, on its clock: fresh, the held calls go with it; else the user signs in.
     const exp = world.tokens.expOf(world.openValidations()[0]?.token ?? null);
     void apply(world, { kind: 'validate', result: exp !== undefined && world.backendNow() < exp ? 'true' : 'false' });
-  }
-  else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
+  } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
   else if (snapshot.matches({ needsReauth: 'waiting' })) acts.reconnect(world);
   else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);

@@ -1,10 +1,11 @@
 import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
-import { createFuzzBackend, networkError } from './fuzz-backend.ts';
+import { createFuzzBackend } from './fuzz-backend.ts';
 import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
 import { createFacts } from './fuzz-facts.ts';
 import { leadMs, lifetimeMs, limits, remindBeforeMs, validationTimeoutMs } from './fuzz-limits.ts';
 import { watchChart } from './fuzz-marks.ts';
+import { watchedTimers } from './fuzz-timers.ts';
 import { strictByDefault } from './fuzz-known-bugs.ts';
 import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
 import { checkAtSendTime } from './fuzz-sends.ts';
@@ -42,7 +43,9 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     onSend: (send) => checkAtSendTime(world, send),
     onAnswer: (answer, send) => {
       const replay = calls.some((call) => call.sends[1] === send);
-      return answer === 'network' ? facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`) : facts.backendAnswered();
+      return answer === 'network'
+        ? facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`)
+        : facts.backendAnswered();
     },
     backendNow,
   });
@@ -51,7 +54,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     getToken: () => store.token,
     setToken: (token) => {
       if (facts.stopped) violations.push('a token was stored after the session was stopped');
-      if (reauths.some((popup) => popup.value === token && popup.signal.aborted)) violations.push('a sign-in that settled after the session moved on stored its token');
+      if (reauths.some((popup) => popup.value === token && popup.signal.aborted))
+        violations.push('a sign-in that settled after the session moved on stored its token');
       store.token = token;
       facts.newAccount(tokens.subOf(token));
     },
@@ -118,7 +122,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
-    vouch: (token: string | null, by: 'accepted' | 'unchecked') => void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
+    vouch: (token: string | null, by: 'accepted' | 'unchecked') =>
+      void (token !== null && facts[by].set(token, { at: backendNow(), error: world.beliefError() })),
     dispose() {
       unwatch();
       if (!facts.stopped) client.stop();
@@ -130,26 +135,3 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
 }
 
 export type FuzzWorld = ReturnType<typeof createFuzzWorld>;
-
-/** `clock` as the session's clock, and whether one of the timers it set is due (SimulatedClock runs them only when moved). */
-function watchedTimers(clock: SimulatedClock) {
-  const dueAt = new Map<number, number>();
-  return {
-    clock: {
-      now: () => clock.now(),
-      setTimeout(fn: () => void, ms: number) {
-        const id = clock.setTimeout(() => {
-          dueAt.delete(id);
-          fn();
-        }, ms);
-        dueAt.set(id, clock.now() + ms);
-        return id;
-      },
-      clearTimeout(id: number) {
-        dueAt.delete(id);
-        clock.clearTimeout(id);
-      },
-    },
-    due: () => [...dueAt.values()].some((at) => at <= clock.now()),
-  };
-}
