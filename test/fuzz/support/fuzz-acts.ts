@@ -32,13 +32,13 @@ export const acts = {
   },
   /** The user signs out: the app forgets the token and ends the session. */
   signOut(world: FuzzWorld) {
-    world.facts.mayRefuse('signed out');
+    world.facts.mayRefuse('signed-out');
     world.facts.signOuts++;
     world.store.token = null;
     world.client.endSession();
   },
   stop(world: FuzzWorld) {
-    world.facts.mayRefuse('session stopped');
+    world.facts.mayRefuse('stopped');
     world.facts.stopped = true;
     world.client.stop();
   },

@@ -1,3 +1,4 @@
+import type { NotSentReason } from '../../../src/lib/session/errors.ts';
 import type { AuthFetch } from '../../../src/lib/session/options.ts';
 import type { Send } from './fuzz-backend.ts';
 import { type BodyKind, bodyOf } from './fuzz-bodies.ts';
@@ -21,8 +22,8 @@ export interface RequestSpec {
   bare: boolean;
 }
 
-/** Why a call may be refused with AuthExpiredError: the session it was made in is over, or was given up. */
-export type Refusal = 'sign-in given up' | 'session stopped' | 'signed out' | 'another account signed in';
+/** Why a call may be refused with AuthExpiredError (its `reason`): the session it was made in is over, or was given up. */
+export type Refusal = NotSentReason;
 
 /** A caller of authFetch and everything the run learns about it. */
 export interface FuzzCall {
@@ -53,8 +54,8 @@ export interface FuzzCall {
   unvalidatedSend?: number;
   /** Its sends when the chart last let its queue go or gave it up while this call was held; checked at the next rest. */
   sendsWhenLetGo?: number;
-  /** Set when it may fairly be refused with AuthExpiredError (the first reason that came). */
-  mayBeRefused?: Refusal;
+  /** The reasons it may fairly be refused for with AuthExpiredError, as they came. */
+  readonly refusals: Set<Refusal>;
   /** How many times its promise settled: must end at exactly 1. */
   settledCount: number;
   response?: Response;
@@ -102,6 +103,7 @@ export function startCall(n: number, drawn: RequestSpec, context: CallContext): 
     sends: [],
     heldUnsent: false,
     madeOffline: context.madeOffline,
+    refusals: new Set(),
     settledCount: 0,
   };
   context.register(call);

@@ -94,7 +94,8 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   if (world.tokens.leakedIn(text) || text.includes('secret-query')) return `rejected with an error whose message carries a secret: ${text}`;
   if (last && error === last.error) return null; // the network's own error, or the abort of the send
   if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
-  if (error instanceof AuthExpiredError && call.mayBeRefused) return null;
+  // Refused, and saying why: the reason must be one the run gave it.
+  if (error instanceof AuthExpiredError && call.refusals.has(error.reason)) return null;
   const once401 = call.sends.length === 1 && last?.response?.status === 401;
   if (error instanceof BodyNotReplayableError && call.isStream && once401) return null;
   if (error instanceof NotReplayedError && !call.spec.replay && once401) return null;

@@ -9,7 +9,7 @@ export type Coverage = Map<string, number>;
 function outcomeOf(call: FuzzWorld['calls'][number]): string {
   if (call.response) return `resolved ${call.response.status} after ${call.sends.length} send(s)`;
   const error = call.error;
-  if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${call.mayBeRefused})`;
+  if (error instanceof AuthExpiredError) return `rejected AuthExpiredError (${error.reason})`;
   if (error instanceof BodyNotReplayableError) return 'rejected BodyNotReplayableError';
   if (error instanceof NotReplayedError) return 'rejected NotReplayedError';
   if (call.controller.signal.aborted && error === call.controller.signal.reason) {
@@ -95,9 +95,7 @@ export const expectedCoverage = [
   'call resolved 401 after 1 send (redirected away)',
   'call resolved 401 after 1 send (redirected here, token still good)',
   'call rejected network error',
-  ...['sign-in given up', 'session stopped', 'signed out', 'another account signed in'].map(
-    (why) => `call rejected AuthExpiredError (${why})`,
-  ),
+  ...['sign-in-given-up', 'stopped', 'signed-out', 'other-account'].map((why) => `call rejected AuthExpiredError (${why})`),
   'call rejected BodyNotReplayableError',
   'call rejected NotReplayedError',
   ...['sent at once', 'held', 'replayed'].map((how) => `bare GET ${how}`),

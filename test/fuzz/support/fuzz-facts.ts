@@ -40,14 +40,14 @@ export function createFacts(calls: readonly FuzzCall[]) {
     /** A new reading of the backend's clock left the expiry timer where the old one had set it (a known core bug). */
     timerStale: false,
 
-    /** From now on these calls may be refused with AuthExpiredError (the first reason stays). */
+    /** From now on these calls may be refused with AuthExpiredError for `reason`. */
     mayRefuse(reason: Refusal, which = pending()) {
-      for (const call of which) call.mayBeRefused ??= reason;
+      for (const call of which) call.refusals.add(reason);
     },
     /** A token for `sub` comes in: the calls made for another account may be refused. */
     newAccount(sub: string | undefined) {
       facts.mayRefuse(
-        'another account signed in',
+        'other-account',
         pending().filter((call) => call.account !== sub),
       );
     },

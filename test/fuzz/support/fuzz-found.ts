@@ -56,8 +56,9 @@ export const foundRuns: FuzzRun[] = [
 
 /**
  * Runs that show a core bug not fixed yet (fuzz-known-bugs.ts names it and its
- * failing test). Each runs strict, as an `it.fails`: green while the bug is
- * there; once the core is fixed it turns red, and the run moves to `foundRuns`.
+ * failing test). Each runs strict and must still fail on that very bug: green
+ * while the bug is there; once the core is fixed it turns red, and the run
+ * moves to `foundRuns`.
  */
 export const awaitingCoreFix: Array<{ bug: string; run: FuzzRun }> = [
   {

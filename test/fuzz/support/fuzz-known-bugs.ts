@@ -6,11 +6,12 @@ import type { FuzzWorld } from './fuzz-world.ts';
 /**
  * Core bugs the fuzz found that the core has not fixed yet, each with the
  * failing test that pins it (an `it.fails`, green while the bug is there) and
- * the kept run of fuzz-found.ts that shows it. The oracle counts a problem that
- * one of them explains (coverage: `known core bug …`) instead of failing on it,
- * so that the fuzz goes on finding others; `strict` runs (the kept runs of the
- * bug, `FUZZ_STRICT=1`) fail on it. When the core fixes one, its `it.fails`
- * turns red: remove it here and make the test an `it`.
+ * the kept runs of fuzz-found.ts that show it. The oracle counts a problem that
+ * one of them explains by its exact signature (coverage: `known core bug …`)
+ * instead of failing on it, so that the fuzz goes on finding others; `strict`
+ * runs (the kept runs of the bug, `FUZZ_STRICT=1`) fail on it, naming it. When
+ * the core fixes one, its tests turn red: remove it here, make its test an
+ * `it`, and move its runs to `foundRuns`.
  */
 /** Where a problem was seen: the send, its call, the world then. */
 interface Moment {

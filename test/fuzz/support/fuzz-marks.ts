@@ -78,7 +78,7 @@ export function watchChart(world: FuzzWorld): () => void {
       call.sendsWhenLetGo = call.sends.length;
       // Held for sure: unsent, or answered 401 once (a 200 on its way to the caller is not held).
       const unsentOr401 = call.sends.length === 0 || (call.sends.length === 1 && call.sends[0]!.response?.status === 401);
-      if (gaveUp && unsentOr401) call.mayBeRefused ??= 'sign-in given up';
+      if (gaveUp && unsentOr401) call.refusals.add('sign-in-given-up');
     }
     previous = snapshot;
   });

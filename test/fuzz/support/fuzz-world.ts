@@ -116,7 +116,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
         madeOffline: facts.unreachable,
         register: (c) => calls.push(c),
       });
-      if (facts.stopped) call.mayBeRefused = 'session stopped';
+      if (facts.stopped) call.refusals.add('stopped');
       // Not sent in the call itself: held before its first send, whether the chart was told at once or a turn later.
       call.heldUnsent = call.sends.length === 0;
     },
