@@ -14,13 +14,6 @@ afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
 
-/**
- * The backend's clock, read from the `Date` of its answers, moves the expiry timer: a tab 90 s slow learns it
- * from the first answer and asks 90 s earlier than its own clock says. Found by the fuzz (kept in
- * test/fuzz/support/fuzz-found.ts, awaitingCoreFix). Both fail today: the timer stays where it was, and since
- * 6d23090 a call with the token the timer is set for does not read the clock, so calls go out with the
- * expiring token, and past its exp, until the stale timer fires.
- */
 /** A session on a tab 90 s slow, whose backend says its time in every answer. */
 function session() {
   const clock = new SimulatedClock();
@@ -44,10 +37,14 @@ function session() {
   return { client, clock, sent };
 }
 
+/**
+ * The backend's clock, read from the `Date` of its answers, moves the expiry timer: a tab 90 s slow learns it
+ * from an answer and asks 90 s earlier than its own clock says. Found by the fuzz (npm run fuzz, seeds
+ * -2088756447, 1644145502, -1388553880; the kept runs in test/fuzz/support/fuzz-found.ts): the timers stayed
+ * where the old offset had set them. ecc7f97 and 7a328d5 fixed that.
+ */
 describe("the backend's clock, once read", () => {
-  // npm run fuzz, seeds -2088756447 and 1644145502: clock.observed re-enters `active` to set the timers afresh,
-  // but the delays are computed while the chart takes the event, when actor.getSnapshot() still has the old offset.
-  it.fails('sets the expiry timer by it', async () => {
+  it('sets the expiry timer by it', async () => {
     const { client, clock, sent } = session();
     clock.increment(420_000);
     await client.authFetch(`${API}/api/credits`); // its Date says 510 s: the tab learns it is 90 s slow
@@ -58,10 +55,26 @@ describe("the backend's clock, once read", () => {
     void client.authFetch(`${API}/api/credits`);
     expect(sent).toEqual([510_000]);
   });
+});
 
-  // npm run fuzz, seed -1388553880: `reauthenticating.renewing` takes clock.observed at the top level only
-  // (recorded, its expiry timer not set again), and a call with the timed token trusts that timer.
-  it.fails('moves the expiry timer of a renewal with the popup open', async () => {
+/**
+ * When the reading shows the token expiring already, the timer is set for now (a zero delay), and fires a
+ * task later. Since 6d23090 a call with the token the timer is set for does not read the clock: it trusts the
+ * timer. Both fail today: a call made before that task (right after the `await` of the answer that brought
+ * the reading) goes out with the expiring token, or one past its exp. Found by the fuzz (npm run fuzz on
+ * 7a328d5; kept in test/fuzz/support/fuzz-found.ts, awaitingCoreFix).
+ */
+describe('an expiry timer due but not yet run', () => {
+  it.fails('is not trusted by a call made in the meantime', async () => {
+    const { client, clock, sent } = session();
+    clock.increment(540_000); // 630 s at the backend: expiring there, not yet by this tab's clock
+    await client.authFetch(`${API}/api/credits`); // its Date says so
+    void client.authFetch(`${API}/api/credits`); // before the timer's task
+    expect(sent).toEqual([630_000]);
+  });
+
+  // The renewal from the notice ("Stay signed in") sends as `active` does, and arms its timer the same way.
+  it.fails('is not trusted by a call made in the meantime, while renewing before expiry', async () => {
     const { client, clock, sent } = session();
     clock.increment(600_000); // 600 s here (690 s at the backend): the reminder is due by this tab's clock
     client.actor.send({ type: 'user.active' });
