@@ -37,8 +37,6 @@ export function createFacts(calls: readonly FuzzCall[]) {
     offlineDropped: false,
     /** The session left `offline` for another tab's token or a sign-out, the backend still unheard (a known core bug). */
     leftOfflineUnheard: false,
-    /** A new reading of the backend's clock left the expiry timer where the old one had set it (a known core bug). */
-    timerStale: false,
 
     /** From now on these calls may be refused with AuthExpiredError for `reason`. */
     mayRefuse(reason: Refusal, which = pending()) {

@@ -22,7 +22,6 @@ export function watchChart(world: FuzzWorld): () => void {
   const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
 
   let wasOffline = false;
-  let wasSending = true;
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) {
@@ -46,14 +45,6 @@ export function watchChart(world: FuzzWorld): () => void {
         world.facts.leftOfflineUnheard = true;
       const now = client.actor.getSnapshot();
       wasOffline = now.matches('offline');
-      // A new offset taken where calls go leaves the expiry timer where it was (`active` re-enters with the old
-      // offset, `renewing` does not set it again); entering a sending state, or re-entering it, sets it right.
-      const sending = now.hasTag('sending');
-      const reentered =
-        event.event.type === 'token.adopted' || (event.event.type === 'reauth.requested' && now.matches('reauthenticating'));
-      if (sending && event.event.type === 'clock.observed') world.facts.timerStale = true;
-      else if (!sending || !wasSending || reentered) world.facts.timerStale = false;
-      wasSending = sending;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;
