@@ -61,6 +61,8 @@ export interface SessionContext {
   clockOffsetMs: number;
   /** When the current token expires, on this tab's clock corrected by `clockOffsetMs`; null when it does not say. */
   expiresAt: number | null;
+  /** Word came that the backend cannot be reached, and it has not answered since: no call goes out until it does. */
+  unreachable: boolean;
   limits: SessionLimits;
 }
 
@@ -102,11 +104,20 @@ const longestDelay = 2 ** 31 - 1;
 const never = () => longestDelay;
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
-/** Back with a good token (signed in again here, or adopted from another tab): held requests go. */
-const resume = { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', ...releaseQueue] } as const;
+/** Back with a good token, signed in here (the sign-in reached the backend): held requests go. */
+const resume = { target: '#session.active', reenter: true, actions: ['markReachable', 'forgetReauthFailures', ...releaseQueue] } as const;
+/** A token from another tab: held requests go, unless the backend is unreachable here (then it is asked first). */
+const adopt = [
+  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: 'forgetReauthFailures' },
+  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', ...releaseQueue] },
+] as const;
+/** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
+const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
 const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
   [
+    // The popup could not reach the backend either: offline, not a failed sign-in.
+    { guard: 'isUnreachable', target: '#session.offline', actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'] },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
     { guard: 'isRenewing', target: '#session.active.reminding', actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout' },
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
@@ -117,10 +128,22 @@ const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAut
 const holding = {
   'request.held': { actions: 'holdRequest' },
   'request.aborted': { actions: 'dropRequest' },
-  'token.adopted': resume,
+  'network.offline': unreachable,
 } as const;
+/**
+ * The backend answers the validation but cannot say (errors, retries used up). A token past its `exp` is dead
+ * all the same: the user is asked. Otherwise the requests go and settle with their own answers, and the
+ * expiry is not asked about again for a while (no loop of validations).
+ */
+const cannotSay = [
+  { guard: 'isTokenPastExp', target: '#session.needsReauth', actions: 'markReachable' },
+  { target: '#session.active', actions: ['markReachable', 'postponeExpiryCheck', ...releaseQueue] },
+] as const;
 /** A validation's answer, from the 401 path or a network probe alike. */
-const validated = [{ guard: 'isSessionValid', target: '#session.active', actions: releaseQueue }, { target: '#session.needsReauth' }] as const;
+const validated = [
+  { guard: 'isSessionValid', target: '#session.active', actions: ['markReachable', ...releaseQueue] },
+  { target: '#session.needsReauth', actions: 'markReachable' },
+] as const;
 
 /**
  * The session statechart. Pure: validation, re-authentication, the browser's
@@ -188,6 +211,8 @@ export const sessionMachine = setup({
     }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
+    markUnreachable: assign({ unreachable: true }),
+    markReachable: assign({ unreachable: false }),
     recordClockOffset: assign({
       clockOffsetMs: ({ event }) => {
         assertEvent(event, 'clock.observed');
@@ -202,8 +227,11 @@ export const sessionMachine = setup({
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
     isRenewing: stateIn('#session.reauthenticating.renewing'),
+    isUnreachable: ({ context }) => context.unreachable,
     /** The token is within its expiry lead (provided: the chart never sees the token). */
     isTokenExpiring: () => false,
+    /** The token is past its `exp` on the backend's clock (provided). */
+    isTokenPastExp: () => false,
     /** The reminder's time has come (provided). */
     isReminderDue: () => false,
     /** The person used the page in the last few minutes (provided). */
@@ -233,16 +261,22 @@ export const sessionMachine = setup({
     endedSessions: 0,
     clockOffsetMs: 0,
     expiresAt: null,
+    unreachable: false,
     limits: { ...defaultLimits, ...input?.limits },
   }),
   invoke: { id: 'browserSignals', src: 'browserSignals' },
   initial: 'active',
   on: {
-    'session.ended': {
-      target: '.active',
-      reenter: true,
-      actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession'],
-    },
+    // Signed out: what was held is given up; calls made after it wait for the backend if it is unreachable.
+    'session.ended': [
+      {
+        guard: 'isUnreachable',
+        target: '.offline',
+        reenter: true,
+        actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession', 'countValidationFailure'],
+      },
+      { target: '.active', reenter: true, actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession'] },
+    ],
     'session.stopped': { target: '.stopped', actions: ['rejectHeldRequests', 'clearQueue'] },
     'clock.observed': { actions: 'recordClockOffset' },
   },
@@ -267,7 +301,7 @@ export const sessionMachine = setup({
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
         'token.adopted': { target: 'active', reenter: true },
         'clock.observed': { target: 'active', reenter: true, actions: 'recordClockOffset' },
-        'network.offline': { target: 'offline', actions: 'countValidationFailure' },
+        'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
       },
       states: {
         quiet: {
@@ -302,7 +336,12 @@ export const sessionMachine = setup({
         'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
       initial: 'checking',
       exit: 'resetValidationFailures',
-      on: holding,
+      on: {
+        ...holding,
+        // Validating, the backend answered a moment ago: another tab's token lets the held requests go.
+        'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', ...releaseQueue] },
+        'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
+      },
       states: {
         checking: {
           description: 'One validation request is out.',
@@ -311,13 +350,12 @@ export const sessionMachine = setup({
             src: 'validateSession',
             onDone: validated,
             onError: [
-              { guard: 'isNetworkFailure', target: '#session.offline', actions: 'countValidationFailure' },
-              { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: 'countValidationFailure' },
-              // The backend answers but cannot say: let the requests go and settle with their own answers.
-              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
+              { guard: 'isNetworkFailure', target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
+              { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: ['markReachable', 'countValidationFailure'] },
+              ...cannotSay,
             ],
           },
-          after: { validationTimeout: { target: '#session.offline', actions: 'countValidationFailure' } },
+          after: { validationTimeout: { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] } },
         },
         retrying: {
           description: 'The backend answered the validation with an error. Ask again after a backoff.',
@@ -329,7 +367,8 @@ export const sessionMachine = setup({
       description: 'The backend cannot be reached. Requests wait, never sent, until the network is back; offline is not expired.',
       initial: 'waiting',
       exit: 'resetValidationFailures',
-      on: holding,
+      // Another tab's token is probed at once: only the backend's answer ends offline.
+      on: { ...holding, 'token.adopted': { target: '.probing', reenter: true, actions: 'forgetReauthFailures' } },
       states: {
         waiting: {
           description: 'Probe again when the browser is back online, or after a backoff.',
@@ -344,7 +383,7 @@ export const sessionMachine = setup({
             onDone: validated,
             onError: [
               { guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' },
-              { target: '#session.active', actions: ['postponeExpiryCheck', ...releaseQueue] },
+              ...cannotSay,
             ],
           },
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
@@ -355,7 +394,7 @@ export const sessionMachine = setup({
       description:
         'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
       initial: 'waiting',
-      on: holding,
+      on: { ...holding, 'token.adopted': adopt },
       states: {
         waiting: {
           description: 'The banner offers Reconnect.',
@@ -386,6 +425,7 @@ export const sessionMachine = setup({
       after: { reauthTimeout: reauthFailed('recordReauthTimeout') },
       on: {
         ...holding,
+        'token.adopted': adopt,
         // Try again: the open popup is closed and a new one opens, within this click.
         'reauth.requested': [
           { guard: 'isRenewing', target: '.renewing', reenter: true },
@@ -405,6 +445,8 @@ export const sessionMachine = setup({
           on: {
             'request.held': { target: 'holding', actions: 'holdRequest' },
             'token.rejected': 'holding',
+            // Calls wait while the backend cannot be reached; the popup stays open.
+            'network.offline': { target: 'holding', actions: 'markUnreachable' },
             'tab.visible': { guard: 'isTokenExpiring', target: 'holding' },
             // Re-entering this state, not its parent: the popup stays open, its expiry timer is armed afresh.
             'clock.observed': { target: 'renewing', reenter: true, actions: 'recordClockOffset' },

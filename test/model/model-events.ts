@@ -12,6 +12,8 @@ export interface Condition {
   due?: boolean;
   /** isUserActive, read by `due`'s eventless transition right after the reminder's timer. */
   userActive?: boolean;
+  /** isTokenPastExp, read when the backend answers a validation with an error. */
+  pastExp?: boolean;
 }
 
 /** Invoke results and timers, which traversal cannot produce on its own, listed as plain events. */
@@ -20,7 +22,7 @@ export type ModelEvent =
   | { type: 'tab.visible'; expiring: boolean }
   | { type: `xstate.done.actor.${'validateSession' | 'probeSession'}`; output: boolean }
   | { type: 'xstate.done.actor.reauthenticate'; output: undefined }
-  | { type: `xstate.error.actor.${string}`; error: Error }
+  | { type: `xstate.error.actor.${string}`; error: Error; pastExp?: boolean }
   | ({ type: `xstate.after.${string}` } & Condition);
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
@@ -71,7 +73,8 @@ export function eventName(event: ModelEvent): string {
   if (event.type === 'tab.visible') return `tab.visible(${says(condition)})`;
   const [, outcome, id] = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type) ?? [];
   if (outcome === 'done') return `${id}.done(${String((event as { output?: unknown }).output)})`;
-  if (outcome === 'error') return `${id}.error(${(event as { error: Error }).error.name})`;
+  const pastExp = (event as { pastExp?: boolean }).pastExp;
+  if (outcome === 'error') return `${id}.error(${(event as { error: Error }).error.name}${pastExp === undefined ? '' : pastExp ? ', past exp' : ''})`;
   return event.type;
 }
 
@@ -87,7 +90,8 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     { type: `xstate.done.actor.${id as 'validateSession'}`, output: true },
     { type: `xstate.done.actor.${id as 'validateSession'}`, output: false },
     { type: `xstate.error.actor.${id}`, error: new TypeError('Failed to fetch') },
-    { type: `xstate.error.actor.${id}`, error: new Error('Checking the session failed (503).') },
+    { type: `xstate.error.actor.${id}`, error: new Error('Checking the session failed (503).'), pastExp: false },
+    { type: `xstate.error.actor.${id}`, error: new Error('Checking the session failed (503).'), pastExp: true },
   ];
   const events: ModelEvent[] = [
     { type: 'request.held', requests: [request(queue, 'unauthorized')] },

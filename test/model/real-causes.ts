@@ -86,8 +86,9 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'token.adopted':
       return () => client.adoptToken(tokenForNext());
     case 'network.offline':
-      // The browser says so, or a call finds the backend unreachable (that call rejects as fetch did).
-      if (alternate++ % 2) return () => window.dispatchEvent(new Event('offline'));
+      // The browser says so, or a call finds the backend unreachable (that call rejects as fetch did); where calls
+      // are held, only the browser can say so.
+      if (!sending || alternate++ % 2) return () => window.dispatchEvent(new Event('offline'));
       return async () => {
         h.backend.network.down = true;
         await h.expectOutcome(h.call(false), { rejects: TypeError });
@@ -141,7 +142,9 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'xstate.error.actor.reauthenticate':
       return () => h.reauths.at(-1)!.reject(new PopupClosedError());
     default:
-      // validateSession's or probeSession's error: a TypeError is the network's, any other the backend's.
+      // validateSession's or probeSession's error: a TypeError is the network's, any other the backend's. A
+      // backend that errs about a token past its exp: the token that is out had expired a second ago.
+      if ((event as { pastExp?: boolean }).pastExp) store.token = tokens.mint(tokens.serverAt(now) - 1_000);
       return () => h.validations.at(-1)!.reject((event as { error: Error }).error);
   }
 }

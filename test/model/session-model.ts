@@ -59,6 +59,7 @@ const guardsFromEvents = {
   isTokenExpiring: (args: { event: unknown }) => conditionOf(args).expiring === true,
   isReminderDue: (args: { event: unknown }) => conditionOf(args).due === true,
   isUserActive: (args: { event: unknown }) => conditionOf(args).userActive === true,
+  isTokenPastExp: (args: { event: unknown }) => conditionOf(args).pastExp === true,
 };
 
 /**
@@ -107,7 +108,8 @@ export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): st
           reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
         }
       : {};
-  return JSON.stringify({ value: snapshot.value, held: queue.length, ...budgets });
+  // Whether the backend was said to be unreachable: the chart's guards read it.
+  return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable: snapshot.context.unreachable, ...budgets });
 }
 
 /** The test model of the session chart. */

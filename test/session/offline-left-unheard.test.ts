@@ -46,7 +46,7 @@ function session() {
  */
 describe('offline, left without a word from the backend', () => {
   // `offline` takes token.adopted as every holding state does: back to `active`, the held calls let go.
-  it.fails('keeps the calls made offline when another tab hands over a token', async () => {
+  it('keeps the calls made offline when another tab hands over a token', async () => {
     const { client, sent } = session();
     await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
     expect(client.actor.getSnapshot().matches('offline')).toBe(true);
@@ -59,7 +59,7 @@ describe('offline, left without a word from the backend', () => {
   });
 
   // session.ended goes to `active` from anywhere: the sign-out rejects what was held, and forgets offline.
-  it.fails('keeps the calls made after a sign-out while offline', async () => {
+  it('keeps the calls made after a sign-out while offline', async () => {
     const { client, sent, signOut } = session();
     await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
     signOut();

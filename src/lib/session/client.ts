@@ -191,7 +191,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
           held.rejectAll(() => new AuthExpiredError(reason));
         },
         // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
-        postponeExpiryCheck: () => expiry.vouch(currentToken()),
+        postponeExpiryCheck: () => expiry.postpone(currentToken()),
         noteExpiry: assign({
           expiresAt: inStep(() => {
             const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
@@ -201,11 +201,18 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       },
       guards: {
         isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
+        isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
         isReminderDue: inStep(() => remindBeforeMs > 0 && (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
         isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
       },
       delays: {
-        untilExpiring: inStep(() => clampDelay(expiry.msUntilExpiring((timedToken = currentToken())))),
+        untilExpiring: inStep(() => {
+          const token = currentToken();
+          const ms = clampDelay(expiry.msUntilExpiring(token));
+          // A timer due at once runs a task later: until it does, calls read the clock.
+          timedToken = ms > 0 ? token : undefined;
+          return ms;
+        }),
         // 0: no notice, no timer.
         untilReminder: inStep(() => clampDelay(remindBeforeMs > 0 ? expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) : null)),
       },
@@ -255,7 +262,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   };
 
   /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
-  const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template)));
+  const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template))).catch(networkFailed);
 
   /**
    * A redirected 401: fetch drops the token at a hop to another origin, so the chain may never have carried
@@ -295,8 +302,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       if (options.getToken() === token) actor!.send({ type: 'token.rejected' });
       throw new NotReplayedError(template.method, response.url || requestUrl(template.input).href, response);
     }
-    // The token changed while this request was out: it simply used an old one.
-    if (options.getToken() !== token) return replay(template);
+    // The token changed while this request was out: it simply used an old one. Sent again now if the session
+    // would send a new call so; otherwise held like one (offline, or the new token is expiring).
+    const current = options.getToken();
+    if (current !== token) return snapshot().hasTag('sending') && !mustValidate(current) ? replay(template) : hold('unauthorized', template, replay, template);
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
     return hold('unauthorized', template, replay, template);
   }

@@ -9,7 +9,12 @@ export interface ExpiryAwareness {
    * `exp` (clocks differ), a backend that still accepts it is asked again once a window, not on every request.
    */
   vouch(token: string | null): void;
-  /** Ms until `token` starts expiring (trust included), or null when its expiry is unknown. */
+  /**
+   * The backend could not say whether `token` is good (it answered with errors): the timer that asks it waits a
+   * lead window. Calls are not told anything: a token in its lead window is still checked before each is sent.
+   */
+  postpone(token: string | null): void;
+  /** Ms until the session should ask about `token`: when it starts expiring (trust included), or when a postponed ask is due; null when its expiry is unknown. */
   msUntilExpiring(token: string | null): number | null;
   /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
   msUntilBeforeExpiry(token: string | null, beforeMs: number): number | null;
@@ -33,6 +38,8 @@ export function createExpiryAwareness(options: {
   /** The last token asked about, and when it starts expiring on the backend's clock: asked on every request. */
   let known: string | null | undefined;
   let startsAt: number | null = null;
+  let postponed: string | null | undefined;
+  let postponedUntil = 0;
   const expMs = (token: string | null) => {
     const { exp } = claims(token);
     // Number.isFinite is false for anything that is not a number.
@@ -46,13 +53,19 @@ export function createExpiryAwareness(options: {
     }
     return startsAt;
   };
-  const msUntilExpiring = (token: string | null) => {
-    const at = expiringAt(token);
-    return at === null ? null : at - now();
-  };
   return {
-    msUntilExpiring,
-    isExpiring: (token) => (msUntilExpiring(token) ?? 1) <= 0,
+    msUntilExpiring(token) {
+      const at = expiringAt(token);
+      return at === null ? null : Math.max(at, token === postponed ? postponedUntil : 0) - now();
+    },
+    isExpiring(token) {
+      const at = expiringAt(token);
+      return at !== null && at <= now();
+    },
+    postpone(token) {
+      postponed = token;
+      postponedUntil = now() + leadMs;
+    },
     vouch(token) {
       const exp = expMs(token) ?? Infinity;
       const at = now();

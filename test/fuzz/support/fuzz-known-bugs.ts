@@ -26,64 +26,7 @@ interface KnownBug {
   explains(problem: string, at: Moment): boolean;
 }
 
-export const knownBugs: readonly KnownBug[] = [
-  {
-    // send() replays a 401 whose token changed while it was out at once, without asking the chart: offline,
-    // or with the new token past its exp or expiring while the chart validates. Not a replay the chart let
-    // go (this turn): that one would be another bug.
-    id: 'replays a 401 whose token changed at once, offline or with an expired token',
-    test: 'test/session/replay-after-token-change.test.ts',
-    explains: (problem, { call, send }) =>
-      /^sent while the session was offline$|past its exp$|^sent with a token known to be expiring/.test(problem) &&
-      call.sends.length === 2 &&
-      call.sends[0]!.response?.status === 401 &&
-      call.sends[0]!.authorization !== send.authorization &&
-      call.sendsWhenLetGo !== 1,
-  },
-  {
-    // `offline` is left for `active` on another tab's token (the held calls let go) or a sign-out (calls made
-    // after it go), with no probe of the backend.
-    id: 'leaves offline without a word from the backend (a token from another tab, a sign-out)',
-    test: 'test/session/offline-left-unheard.test.ts',
-    explains: (problem, { world }) => /^(made|held) while the backend was unreachable/.test(problem) && world.facts.leftOfflineUnheard,
-  },
-  {
-    // Only send() tells the chart of a network failure: a replay's TypeError goes to its caller alone.
-    id: 'a replay that fails at the network does not take the session offline',
-    test: 'test/session/replay-network-failure.test.ts',
-    explains: (problem, { world }) =>
-      /^(made|held) while the backend was unreachable/.test(problem) &&
-      [...world.facts.unheardBecause].every((why) => why === 'a replay failed at the network'),
-  },
-  {
-    // Only `active` takes network.offline (a call's TypeError, the browser's offline): elsewhere it is dropped,
-    // and `renewing` (a sending state) or the way back to `active` sends into the network said to be gone.
-    id: 'drops word that the network is gone outside active',
-    test: 'test/session/network-failure-outside-active.test.ts',
-    explains: (problem, { world }) => /^(made|held) while the backend was unreachable/.test(problem) && world.facts.offlineDropped,
-  },
-  {
-    // Since 6d23090 a call with the token the expiry timer is set for trusts the timer and reads no clock; a
-    // timer set for now (a new reading of the backend's clock shows the token expiring) runs a task later.
-    id: 'trusts an expiry timer due but not yet run',
-    test: 'test/session/clock-offset-timers.test.ts',
-    explains: (problem, { world }) => /past its exp$|^sent with a token known to be expiring/.test(problem) && world.timerDue(),
-  },
-  {
-    // e5fc860's postponeExpiryCheck vouches for the token when a validation is given up: one past its exp is
-    // then trusted a lead window, and calls made meanwhile go with it.
-    id: 'sends a token past its exp for a lead window after a validation given up',
-    test: 'test/session/expired-token-after-give-up.test.ts',
-    explains: (problem, { world, send }) => {
-      const given = world.facts.unchecked.get(send.authorization?.replace(/^Bearer /, '') ?? '');
-      return (
-        /past its exp$/.test(problem) &&
-        !!given &&
-        world.backendNow() < given.at + leadMs + Math.abs(world.beliefError()) + Math.abs(given.error)
-      );
-    },
-  },
-];
+export const knownBugs: readonly KnownBug[] = [];
 
 /** `FUZZ_STRICT=1`: every problem fails the run, known or not. */
 export const strictByDefault = process.env.FUZZ_STRICT === '1';
