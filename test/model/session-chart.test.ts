@@ -1,9 +1,10 @@
 /** @vitest-environment happy-dom */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StateValue } from 'xstate';
 import { sessionMachine } from '../../machines/session.machine.ts';
 import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
-import { createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { createFakeBackend } from '../support/fake-backend.ts';
+import { serveDuringFile } from '../support/msw-server.ts';
 import { chartCoverage, modelTransitions } from './chart-coverage.ts';
 import { eventName, heldReason, type ModelEvent } from './model-events.ts';
 import { cause } from './real-causes.ts';
@@ -70,10 +71,8 @@ const taken = new Set<string>();
 const visited = new Set<string>();
 let passed = 0;
 const backend = createFakeBackend();
-const server = startServer(backend);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+serveDuringFile(...backend.handlers);
 afterAll(() => {
-  server.close();
   const coverage = chartCoverage(sessionMachine, taken, visited, passed);
   console.log(coverage.line);
   if (!coverage.complete || passed !== paths.length) {

@@ -3,10 +3,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
 describe('DevPanel', () => {
   it('copies a readable session report with no token in it', async () => {

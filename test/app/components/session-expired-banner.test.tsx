@@ -10,11 +10,11 @@ import { errorMessageType, signInChannelName, tokenMessageType } from '../../../
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
 async function renderExpiredStudio(options: { reauthenticate?: Parameters<typeof createSessionFixture>[0]['reauthenticate']; popupHints?: PopupHints } = {}) {
   fixture = await createSessionFixture({ signedIn: true, reauthenticate: options.reauthenticate });

@@ -12,12 +12,12 @@ import { createTokenStorage, loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { openSignInPopup, type PopupClosedHint } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
-import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** Shows the context as text and buttons, as a page would use it. */
 type Popup = (args: { signal: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void }) => Promise<string>;

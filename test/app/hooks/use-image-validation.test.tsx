@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** The hook inside the app's provider, as ImageUpload uses it. */
 const renderValidation = () =>

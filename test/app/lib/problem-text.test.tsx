@@ -11,11 +11,11 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
-import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 const renderInApp = (children: ReactNode) =>
   render(

@@ -1,14 +1,14 @@
 /** @vitest-environment node */
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockStore } from '../../../src/mocks/mock-store.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
+import { serveDuringFile } from '../../support/msw-server.ts';
 
 const API = 'http://studio.test';
 let clock = 0;
 let store = createMockStore();
-const server = setupServer();
+const server = serveDuringFile();
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -26,13 +26,11 @@ async function signIn(): Promise<string> {
 const get = (path: string, token: string | null) =>
   fetch(`${API}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
   clock = Date.UTC(2025, 5, 1, 12, 0, 0);
   store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: API, store, now: () => clock }));
 });
-afterAll(() => server.close());
 
 describe('mock backend', () => {
   it('issues a JWT through the Google code exchange that /auth/me accepts', async () => {
