@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { expect, it } from 'vitest';
 import { quickStart } from '../examples/quick-start.ts';
-import { serveDuringFile } from './support/msw-server.ts';
+import { serveForTests } from './support/msw-server.ts';
 
 const API = 'https://api.example.com';
 const accepted = (request: Request) => request.headers.get('authorization') === 'Bearer fresh-token';
-serveDuringFile(
+serveForTests(
   http.get(`${API}/auth/me`, ({ request }) => HttpResponse.json({}, { status: accepted(request) ? 200 : 401 })),
   http.get(`${API}/api/credits`, ({ request }) =>
     accepted(request) ? HttpResponse.json({ credits: 42 }) : HttpResponse.json({}, { status: 401 }),

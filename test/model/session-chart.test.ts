@@ -4,7 +4,7 @@ import type { StateValue } from 'xstate';
 import { sessionMachine } from '../../machines/session.machine.ts';
 import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
 import { createFakeBackend } from '../support/fake-backend.ts';
-import { serveDuringFile } from '../support/msw-server.ts';
+import { serveForTests } from '../support/msw-server.ts';
 import { chartCoverage, modelTransitions } from './chart-coverage.ts';
 import { eventName, heldReason, type ModelEvent } from './model-events.ts';
 import { cause } from './real-causes.ts';
@@ -71,7 +71,7 @@ const taken = new Set<string>();
 const visited = new Set<string>();
 let passed = 0;
 const backend = createFakeBackend();
-serveDuringFile(...backend.handlers);
+serveForTests(...backend.handlers);
 afterAll(() => {
   const coverage = chartCoverage(sessionMachine, taken, visited, passed);
   console.log(coverage.line);

@@ -1,28 +1,16 @@
 /** @vitest-environment happy-dom */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createHarness, track } from '../support/session-harness.ts';
+import type { AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-const stops: Array<() => void> = [];
+const layer = layerOnFakeBackend();
+const { backend } = layer;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
-  backend.network.down = false;
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
-});
-afterAll(() => server.close());
-
-function session(overrides?: Parameters<typeof createHarness>[1]) {
+function session(overrides?: Partial<AuthFetchOptions>) {
   const clock = new SimulatedClock();
-  const h = createHarness(backend, { clock, ...overrides });
-  stops.push(h.client.stop);
-  return { ...h, clock };
+  return { ...layer.session({ clock, ...overrides }), clock };
 }
 
 /** Lets every promise settle that can (msw answers within a few macrotasks). */

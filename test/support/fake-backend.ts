@@ -111,6 +111,14 @@ export function createFakeBackend() {
     handlers,
     /** Requests that reached an API path (not /auth/me). */
     apiRequests: (path?: string) => received.filter((r) => path === undefined || r.url === path),
+    /** Back to a fresh backend between tests: only t1 is valid, nothing received, the network up. */
+    reset() {
+      valid.clear();
+      valid.add('t1');
+      received.length = 0;
+      network.down = false;
+      gates.clear();
+    },
   };
 }
 

@@ -13,14 +13,15 @@ export function listenStrictly(server: SetupServer): void {
 }
 
 /**
- * One msw server for a test file: it listens before the first test (see `listenStrictly`), drops the
- * handlers a test added with `server.use` after each, and closes after the last.
+ * One msw server for the tests of the file, or of the `describe` block, that calls it: it listens
+ * before the first test (see `listenStrictly`), drops the handlers a test added with `server.use`
+ * after each, and closes after the last.
  *
  * @example
- * const server = serveDuringFile(...backend.handlers);
+ * const server = serveForTests(...backend.handlers);
  * server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
  */
-export function serveDuringFile(...handlers: RequestHandler[]): SetupServer {
+export function serveForTests(...handlers: RequestHandler[]): SetupServer {
   const server = setupServer(...handlers);
   beforeAll(() => listenStrictly(server));
   afterEach(() => server.resetHandlers());

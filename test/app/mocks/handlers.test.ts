@@ -3,12 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockStore } from '../../../src/mocks/mock-store.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
-import { serveDuringFile } from '../../support/msw-server.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 const API = 'http://studio.test';
 let clock = 0;
 let store = createMockStore();
-const server = serveDuringFile();
+const server = serveForTests();
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 

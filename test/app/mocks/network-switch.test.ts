@@ -4,10 +4,10 @@ import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
 import { createMemoryStorage, createMockStore, type MockStore } from '../../../src/mocks/mock-store.ts';
 import { switchMockNetwork, watchMockNetwork } from '../../../src/mocks/network-switch.ts';
-import { serveDuringFile } from '../../support/msw-server.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 const API = 'http://studio.test';
-const server = serveDuringFile();
+const server = serveForTests();
 let store: MockStore;
 let token: string;
 

@@ -8,7 +8,7 @@ import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
 import type { MockAccount } from '../../../src/mocks/mock-data.ts';
 import { createMemoryStorage, createMockStore, type KeyValueStorage, type MockStore } from '../../../src/mocks/mock-store.ts';
-import { serveDuringFile } from '../../support/msw-server.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 /** A deferred re-auth: the test decides when and how the "popup" ends. */
 export interface Deferred<T> {
@@ -108,7 +108,7 @@ export async function createSessionFixture(options: {
 
 /**
  * The life cycle of a test file on the fixture: msw serves the mock backend for the whole file (see
- * `serveDuringFile`), and after each test the render is cleaned up and that test's fixture disposed.
+ * `serveForTests`), and after each test the render is cleaned up and that test's fixture disposed.
  *
  * Returns the file's server, for `server.use` in a test.
  *
@@ -117,7 +117,7 @@ export async function createSessionFixture(options: {
  * const server = withSessionFixtures(() => fixture);
  */
 export function withSessionFixtures(current: () => SessionFixture | undefined): SetupServer {
-  fileServer = serveDuringFile();
+  fileServer = serveForTests();
   afterEach(() => {
     cleanup();
     current()?.dispose();
