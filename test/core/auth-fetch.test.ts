@@ -56,37 +56,6 @@ describe('B2 everything but a 401 passes through', () => {
   });
 });
 
-describe('B3 one validation, new requests held', () => {
-  it('validates once however many requests fail at once, and holds new ones', async () => {
-    const { client, validate, expire } = harness();
-    expire();
-    const calls = Array.from({ length: 20 }, (_, i) => track(client.authFetch(`${API}/api/item/${i}`)));
-    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 20);
-    expect(validate).toHaveBeenCalledTimes(1);
-    const sentBefore = backend.apiRequests().length;
-    const late = track(client.authFetch(`${API}/api/late`));
-    await waitFor(client.actor, (s) => s.context.queue.length === 21);
-    expect(backend.apiRequests().length).toBe(sentBefore);
-    expect([...calls, late].some((c) => c.settled)).toBe(false);
-  });
-
-  it('holds new requests while validating, without sending them', async () => {
-    const { client, control } = harness();
-    let finish!: (valid: boolean) => void;
-    control.validateOutcome = new Promise<never>((resolve) => (finish = resolve as never));
-    server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
-    const first = client.authFetch(`${API}/api/once`);
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    const second = client.authFetch(`${API}/api/credits`);
-    await waitFor(client.actor, (s) => s.context.queue.length === 2);
-    expect(backend.apiRequests('/api/credits')).toHaveLength(0);
-    finish(true);
-    expect((await first).status).toBe(200);
-    expect((await second).status).toBe(200);
-    expect(backend.apiRequests('/api/credits')).toHaveLength(1);
-  });
-});
-
 describe('B4 a valid session replays once', () => {
   it('replays a spurious 401 once with the current token', async () => {
     const { client, validate } = harness();
