@@ -42,47 +42,6 @@ describe('createAuthFetch rejects bad options with a message that says what to f
   });
 });
 
-describe('the app-wide authFetch', () => {
-  it('rejects with a clear error until a client is installed, then uses it', async () => {
-    await expect(authFetch('https://api.test/x')).rejects.toBeInstanceOf(QuietSessionError);
-    const seen: string[] = [];
-    const client = createAuthFetch({
-      ...good,
-      fetch: async (input, init) => {
-        seen.push(new Request(input, init).headers.get('authorization') ?? '');
-        return new Response('ok');
-      },
-    });
-    const uninstall = installAuthFetch(client);
-    expect(await (await authFetch('https://api.test/x')).text()).toBe('ok');
-    expect(seen).toEqual(['Bearer t1']);
-    uninstall();
-    await expect(authFetch('https://api.test/x')).rejects.toThrow(/before installAuthFetch/);
-    client.stop();
-  });
-
-  it('keeps many clients apart', async () => {
-    const tokens: string[] = [];
-    const make = (token: string) =>
-      createAuthFetch({
-        ...good,
-        getToken: () => token,
-        fetch: async (input, init) => {
-          tokens.push(new Request(input, init).headers.get('authorization') ?? '');
-          return new Response('ok');
-        },
-      });
-    const a = make('a');
-    const b = make('b');
-    const { authFetch: fetchA } = a;
-    await Promise.all([fetchA('https://api.test/1'), b.authFetch('https://api.test/2')]);
-    expect(tokens.sort()).toEqual(['Bearer a', 'Bearer b']);
-    a.stop();
-    expect(b.actor.getSnapshot().status).toBe('active');
-    b.stop();
-  });
-});
-
 describe('typed errors', () => {
   it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
     const errors = await import('../../src/lib/session/errors.ts');

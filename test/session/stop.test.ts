@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { authFetch as appAuthFetch, AuthExpiredError, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { AuthExpiredError, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { deferred } from '../app/support/session-fixture.ts';
 import { handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
@@ -231,19 +231,5 @@ describe('stop() while the chart is busy with an event', () => {
     expect(await callOutcome(held)).toBe('AuthExpiredError');
     expect(client.actor.getSnapshot().status).toBe('done');
     expect(sends).toHaveLength(1);
-  });
-});
-
-describe('installAuthFetch', () => {
-  it("keeps the current client when an older client's install is undone", async () => {
-    const older = session();
-    const current = session();
-    const undoOlder = installAuthFetch(older.client);
-    const undoCurrent = installAuthFetch(current.client);
-    undoOlder();
-    await appAuthFetch(`${API}/api/credits`);
-    expect([older.sent.length, current.sent.length]).toEqual([0, 1]);
-    undoCurrent();
-    await expect(appAuthFetch(`${API}/api/credits`)).rejects.toThrow(/before installAuthFetch/);
   });
 });
