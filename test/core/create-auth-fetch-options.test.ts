@@ -1,7 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { QuietSessionError } from '../../src/lib/session/errors.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -39,31 +38,5 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     const client = createAuthFetch({ ...good, allowedOrigins: undefined });
     await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
     client.stop();
-  });
-});
-
-describe('typed errors', () => {
-  it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
-    const errors = await import('../../src/lib/session/errors.ts');
-    const made = [
-      new errors.AuthExpiredError('stopped'),
-      new errors.BodyNotReplayableError(new Request('https://api.test/a?token=secret', { method: 'POST' })),
-      new errors.PopupBlockedError(),
-      new errors.PopupClosedError(),
-      new errors.PopupTimeoutError(120_000),
-      new errors.PopupCancelledError(),
-    ];
-    expect(made.map((e) => e.name)).toEqual([
-      'AuthExpiredError',
-      'BodyNotReplayableError',
-      'PopupBlockedError',
-      'PopupClosedError',
-      'PopupTimeoutError',
-      'PopupCancelledError',
-    ]);
-    expect(made.every((e) => e instanceof errors.QuietSessionError)).toBe(true);
-    expect(made.slice(2).every((e) => e instanceof errors.ReauthError)).toBe(true);
-    expect(made[1]!.message).not.toContain('secret');
-    expect(made[4]!.message).toContain('120 s');
   });
 });
