@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -38,5 +38,23 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     const client = createAuthFetch({ ...good, allowedOrigins: undefined });
     await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
     client.stop();
+  });
+
+  // A bad value may be a token (an origin copied from a URL with its query): no message repeats it.
+  const secret = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.optionSecret3';
+  const base = { getToken: () => null, setToken: () => {}, validate: async () => true, reauthenticate: async () => 'x' };
+  it.each([
+    ['an allowedOrigins entry with a query string', { ...base, allowedOrigins: [`https://api.test/callback?access_token=${secret}`] }],
+    ['a timeout given a string', { ...base, validationTimeoutMs: secret }],
+    ['a limit given a string', { ...base, limits: { reauthAttempts: secret } }],
+  ])('does not echo %s', (_name, options) => {
+    let message = '';
+    try {
+      createAuthFetch(options as unknown as AuthFetchOptions);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/createAuthFetch/);
+    expect(message).not.toContain('optionSecret3');
   });
 });
