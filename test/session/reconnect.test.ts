@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
+import { layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
@@ -74,6 +76,31 @@ describe('reconnect', () => {
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })).toBe(true);
     h.clock.increment(30_000);
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+});
+
+describe('a failed re-auth keeps everything', () => {
+  const layer = layerOnFakeBackend();
+
+  it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
+    const h = layer.session();
+    h.expire();
+    const pending = [1, 2, 3].map((i) => h.client.authFetch(`${API}/api/item/${i}`));
+    const calls = pending.map(track);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 3);
+    h.control.reauthOutcome = new Error('popup closed');
+    h.client.reconnect();
+    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.reauthFailures === 1);
+    expect(back.context.queue).toHaveLength(3);
+    expect(back.context.lastReauthError).toEqual({ name: 'Error', message: 'popup closed' });
+    expect(calls.some((c) => c.settled)).toBe(false);
+
+    h.control.reauthOutcome = 'success';
+    h.client.reconnect();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(h.reauthenticate).toHaveBeenCalledTimes(2);
+    expect(h.client.actor.getSnapshot().context).toMatchObject({ queue: [], reauthFailures: 0, lastReauthError: null });
   });
 });
 
