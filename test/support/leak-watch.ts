@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { vi } from 'vitest';
-import type { AuthFetchClient } from '../../../src/lib/auth-fetch.ts';
+import type { AuthFetchClient } from '../../src/lib/auth-fetch.ts';
 import { leakText } from './leak-text.ts';
 
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
