@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { lastTokenClaims, readTokenClaims } from '../../src/lib/session/token-claims.ts';
+import { createExpiryAwareness } from '../../src/lib/session/token-expiry.ts';
 
 const API = 'https://api.test';
 const lead = 60_000;
@@ -225,5 +227,62 @@ describe('expiry, when timers sleep', () => {
     expect(validate).toHaveBeenCalledTimes(1);
     client.stop();
     await call;
+  });
+});
+
+/** A JWT-shaped token with `payload` for its claims. */
+const jwtOf = (payload: unknown) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
+
+describe('readTokenClaims', () => {
+  it.each([
+    [{ exp: 1_700_000_000, sub: 'ada' }],
+    [{ exp: 1_700_000_000, s: 'ab' }],
+    [{ exp: 1_700_000_000, s: 'abc' }],
+    [{ sub: 'no exp' }],
+  ])('reads %j', (payload) => {
+    expect(readTokenClaims(jwtOf(payload))).toEqual(payload);
+  });
+
+  it('tells subjects apart by their bytes, base64url letters and padding included', () => {
+    const subjects = ['ü?>', 'u?>', 'ü?>~', 'ada'].map((sub) => readTokenClaims(jwtOf({ exp: 1_700_000_000, sub })));
+    expect(new Set(subjects.map((claims) => claims.sub)).size).toBe(4);
+    expect(readTokenClaims(jwtOf({ sub: 'ü?>' })).sub).toBe(subjects[0]!.sub);
+    expect(subjects.map((claims) => claims.exp)).toEqual(Array(4).fill(1_700_000_000));
+  });
+
+  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', jwtOf(null), jwtOf(42), jwtOf('text')])('finds no claims in %j', (token) => {
+    const claims = readTokenClaims(token);
+    expect([claims.exp, claims.sub]).toEqual([undefined, undefined]);
+  });
+
+  it('parses each token once when it is asked about again (lastTokenClaims)', () => {
+    const claims = lastTokenClaims();
+    const ada = jwtOf({ sub: 'ada' });
+    const first = claims(ada);
+    expect(claims(ada)).toBe(first);
+    expect(claims(jwtOf({ sub: 'bob' })).sub).toBe('bob');
+    expect(claims(ada)).not.toBe(first);
+  });
+});
+
+describe('createExpiryAwareness', () => {
+  it('counts a token as expiring from exp - lead, until the backend vouches for it', () => {
+    let now = 1_700_000_000_000 - 61_000;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
+    const token = jwtOf({ exp: 1_700_000_000 });
+    expect(expiry.isExpiring(token)).toBe(false);
+    expect(expiry.msUntilExpiring(token)).toBe(1_000);
+    now += 1_000;
+    expect(expiry.isExpiring(token)).toBe(true);
+    expiry.vouch(token);
+    expect(expiry.isExpiring(token)).toBe(false);
+    expect(expiry.isExpiring(jwtOf({ exp: 1_600_000_000 }))).toBe(true);
+    expect(expiry.isExpiring('opaque')).toBe(false);
+  });
+
+  it.each([{ exp: '1700000000' }, { sub: 'no exp' }, { exp: null }])('knows no expiry for %j', (payload) => {
+    const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
+    expect(expiry.msUntilExpiring(jwtOf(payload))).toBeNull();
   });
 });
