@@ -4,11 +4,7 @@ import { completeGoogleSignIn, openSignInPopup, PopupCancelledError, type Google
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
-/**
- * The callback page's half of the handshake: it hands the answer to the
- * window waiting for this sign-in over the sign-in's BroadcastChannel, and by
- * `postMessage` when the popup still has an opener.
- */
+// The callback page's half: the answer goes on the sign-in's channel, and by postMessage to an opener it still has.
 const origin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 const channel = signInChannelName(state);

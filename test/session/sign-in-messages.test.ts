@@ -7,13 +7,7 @@ import { errorMessageType, isErrorMessage, isTokenMessage, signInChannelName, to
 import { fuzzRuns } from '../support/fuzz-settings.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
-/**
- * The opener accepts the sign-in popup's token only from its own origin, from
- * the very popup it opened, with the expected shape and this sign-in's state.
- * Random messages of every other kind are ignored. Messages are delivered as
- * the browser delivers them: structured-cloned, with the origin and source
- * the browser vouches for.
- */
+// Random messages, delivered as a browser does (structured-cloned, with the origin and source it vouches for).
 const appOrigin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 
@@ -96,6 +90,18 @@ describe('the sign-in popup message handler', () => {
         expect(isTokenMessage(cloned, 'another-sign-in')).toBe(false);
       }),
       { numRuns: fuzzRuns },
+    );
+  });
+
+  it('ignores a token message with fields beyond type, state and token', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1 }).filter((k) => !['type', 'state', 'token'].includes(k)), fc.jsonValue(), { minKeys: 1 }),
+        (extra) => {
+          const message = structuredClone({ ...extra, type: tokenMessageType, state, token: 'a.b.c' });
+          expect(isTokenMessage(message, state)).toBe(false);
+        },
+      ),
     );
   });
 });
