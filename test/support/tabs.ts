@@ -109,4 +109,3 @@ export function createTabs(options: TabsOptions = {}) {
     close: () => undo.splice(0).forEach((u) => u()),
   };
 }
-export { unhandledDuring } from './outcomes.ts';
