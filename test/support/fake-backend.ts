@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 
 export const API = 'https://api.test';
 export const OTHER = 'https://elsewhere.test';
@@ -124,7 +123,3 @@ export function createFakeBackend() {
 
 export type FakeBackend = ReturnType<typeof createFakeBackend>;
 
-/** One msw server for a test file; listen in beforeAll with `onUnhandledRequest: 'error'`. */
-export function startServer(backend: FakeBackend) {
-  return setupServer(...backend.handlers);
-}
