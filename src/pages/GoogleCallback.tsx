@@ -8,9 +8,6 @@ let completion: Promise<void> | null = null;
 /**
  * `/auth/google/callback`, inside the sign-in popup: hands the token (or
  * Google's "cancelled") to the studio window that asked for it, and closes.
- *
- * @example
- * <GoogleCallback />
  */
 export function GoogleCallback() {
   const [status, setStatus] = useState('Signing you in…');
