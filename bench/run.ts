@@ -1,14 +1,5 @@
-/**
- * `npm run bench`: authFetch's own cost on a stub fetch (micro.ts: per call
- * and heap per held request, beside the fetch + async-mutex recipe), then
- * the scenarios users compare, against the anchors on one local backend:
- * S3/S3e storms, S4 held requests, S5 bodies. Prints three tables; exits 1
- * when authFetch fails a correctness check (performance targets are reported).
- *
- * Options: --rounds N (scenario rounds, default 3), --time MS (tinybench's time
- * per task, default 2000), --only micro,S3,S3e,S4,S5.
- * Run through `node --expose-gc` (the npm script does): the heap figures need a full GC.
- */
+// `npm run bench [-- --rounds 3 --time 2000 --only micro,S3,S3e,S4,S5]`: exits 1 when authFetch fails a correctness check.
+// Run it through `node --expose-gc`, as the npm script does: the heap figures need a full GC.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';

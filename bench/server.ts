@@ -1,8 +1,4 @@
-/**
- * The benchmark's backend, in its own process (forked by `backend.ts`): the API and the sign-in popup of
- * the app on 127.0.0.1, counting what a user cannot see (validations, re-auths, requests with a stale
- * token). Control is over IPC (`BackendCommand`), so that no control traffic competes with the requests.
- */
+// The benchmark's backend in its own process, controlled over IPC so that no control traffic competes with requests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,11 +22,7 @@ let gateClosed = false;
 /** Re-auth answers parked while the gate is closed: the popup is still open. */
 const parked: Array<() => void> = [];
 
-/**
- * A JWT-shaped token (the app parses `exp` on every call). Normally an hour from its `exp`: only the
- * server expires it (`expire`). `lapsed`: its `exp` has passed and the server refuses it, what a tab
- * holds when its user comes back after the token's lifetime.
- */
+/** A JWT-shaped token an hour from its `exp`; `lapsed`, past it, as a tab holds when its user comes back later. */
 function issueToken(lapsed = false): string {
   generation += 1;
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,9 +1,4 @@
-/**
- * `npm run size`: the session layer's own code against its budget (xstate and React excluded); the
- * layer with xstate beside the auth libraries users would pick instead, each bundled from its package
- * entry and measured the same way; and the production app bundle checked for msw, the mock backend and
- * the inspector. Exits 1 over budget or when any of those ships.
- */
+// `npm run size`: exits 1 when the layer is over its budget or the production bundle ships msw, the mocks or the inspector.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { FORBIDDEN, inspectAppBundle } from './app-bundle.ts';

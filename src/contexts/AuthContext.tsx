@@ -75,8 +75,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
   const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
   useEffect(() => {
-    // The profile of who is signed in now: none when nobody is; the stored one otherwise, which is
-    // none yet after another account signed in (the storage forgets the last one's).
+    // The stored profile is none yet after another account signed in: never the last person's.
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
     if (!signedIn) return session.endSession();
@@ -104,8 +103,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
       refreshSession: session.reconnect,
       popupHint,
       signOut: () => {
-        // Held requests are given up before the token goes, not a render later (the effect above
-        // does it when another tab signs out).
+        // Held requests are given up before the token goes, not a render later (as the effect does for other tabs).
         session.endSession();
         keepTabDraftsOf(null);
         tokens.clear();

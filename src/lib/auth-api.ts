@@ -1,9 +1,4 @@
-/**
- * Everything that touches the access token outside authFetch: its storage,
- * the validation call (getCurrentUser), the Google code exchange and the
- * sign-in popup. No other module reads the token or sends it
- * (test/app/no-raw-token-fetch.test.ts checks the source tree).
- */
+// All that touches the token outside authFetch (test/app/no-raw-token-fetch.test.ts checks no other module does).
 import { authFetch } from './auth-fetch.ts';
 import { apiBaseUrl, apiUrl, mockConsentUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';

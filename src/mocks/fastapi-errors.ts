@@ -1,10 +1,6 @@
 import { HttpResponse } from 'msw';
 
-/**
- * FastAPI's request validation, as the mock needs it: the same 422 status and
- * `{ detail: [{ loc, msg, type }] }` shape the reference backend (pydantic 1)
- * answers with. Messages follow pydantic's; JSON syntax error positions do not.
- */
+// FastAPI's 422 and its `{ detail: [{ loc, msg, type }] }`, as the reference backend answers (pydantic's messages).
 
 /** One entry of FastAPI's 422 `detail`. */
 export interface ValidationIssue {

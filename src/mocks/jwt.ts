@@ -1,9 +1,4 @@
-/**
- * Real HS256 JWTs for the mock backend, signed with WebCrypto so the same code
- * runs in the browser's worker copy of the handlers and in Node's setupServer.
- * Verification is stateless (signature + `exp`): every page of the app runs
- * its own copy of the handlers, so no copy can remember which tokens it issued.
- */
+// HS256 JWTs on WebCrypto (browser and Node alike), verified statelessly: each page runs its own copy of the handlers.
 
 /** The claims our mock backend puts in a token. Times are seconds since the epoch (fractions allowed, RFC 7519). */
 export interface JwtClaims {

@@ -1,9 +1,4 @@
-/**
- * The mock backend's only mutable state, shared by every copy of the handlers.
- * In the browser each page (the app, the sign-in popup) runs its own copy, so
- * the state lives in localStorage, which all pages of the origin share; in
- * Node it lives in memory, one store per test.
- */
+// The mock backend's only mutable state: in localStorage in the browser, as each page runs its own handlers; in memory in Node.
 
 /** The part of `Storage` the store needs; `localStorage` fits. */
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
