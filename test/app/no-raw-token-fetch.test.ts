@@ -8,12 +8,7 @@ import { findTokenLeaks, relativeTo, sourceFiles } from './support/token-scan.ts
 const root = resolve(import.meta.dirname, '../..');
 const src = resolve(root, 'src');
 
-/**
- * Allowed to touch the token: the session layer (it attaches it and hands it to other tabs),
- * auth-api.ts (storage, validation, code exchange) and the mock backend,
- * which is the server side and only ever judges a token. And use-tab-draft.ts, which keeps the
- * user's drafts in sessionStorage under its own key: the token is in localStorage, which it never reads.
- */
+// The layer, auth-api.ts and the mock backend (the server side) handle the token; use-tab-draft.ts only its own drafts.
 const allowed = (file: string) =>
   isInLayer(root, file) ||
   file === resolve(src, 'lib/auth-api.ts') ||

@@ -5,11 +5,7 @@ import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
 import { issuesOf, shapeOf } from './support/shape.ts';
 
-/**
- * One contract, two backends: every call the app makes, sent to the msw mock
- * and to the FastAPI reference backend, must get the same status and the same
- * shape (values such as ids and times may differ).
- */
+// One contract, two backends: each call the app makes gets the same status and shape from the msw mock and from FastAPI.
 const tokenTtlSeconds = 120;
 const backends = [mswBackend(), fastapiBackend({ tokenTtlSeconds })];
 

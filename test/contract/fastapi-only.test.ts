@@ -4,10 +4,7 @@ import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
 import { openChooser, press } from './support/google-chooser.ts';
 
-/**
- * What only the real backend has: CORS (the mock runs on the page's own
- * origin), the redirect to Google, and the stand-in Google itself.
- */
+// What only the real backend has: CORS (the mock runs on the page's origin), the redirect to Google, the stand-in Google.
 const tokenTtlSeconds = 90;
 const backend = fastapiBackend({ tokenTtlSeconds });
 const callbackUrl = `${appOrigin}/auth/google/callback`;

@@ -6,12 +6,7 @@ import { lastOpenWasInClick, launchChromium, screenshots, traceWindowOpen } from
 import { startCoopProvider, type CoopProvider } from './support/coop-provider.ts';
 import { expireSession, heldAtLeast } from './support/studio-user.ts';
 
-/**
- * The studio (mock backend) with its sign-in popup pointed at a provider on
- * another site whose pages send `Cross-Origin-Opener-Policy: same-origin`, as
- * Google's may for the people who run their own backend: the popup loses its
- * opener for good and `popup.closed` reads true while it is open.
- */
+// The sign-in popup on a provider of another site that sends COOP, as Google's may: no opener, and it reads closed while open.
 let provider: CoopProvider;
 let app: ServedApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;

@@ -17,12 +17,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/**
- * What msw's worker does when it believes its last page has closed: it unregisters itself. A reload of
- * the only tab tells it so (`CLIENT_CLOSED` on unload), and when that message is handled before the new
- * page counts as its client, the registration is gone while the sign-in popup navigates. The timing is
- * the browser's; here it is made to happen, at the two moments that matter.
- */
+/** msw's worker unregistering itself, as a reload of the only tab can make it, forced at the two moments that matter. */
 const workerUnregistersItself = (page: Page) =>
   page.evaluate(async () => {
     await (await navigator.serviceWorker.getRegistration())?.unregister();

@@ -87,8 +87,7 @@ describe('an expiring session in the studio, in Chromium', () => {
     // window.open ran inside the click listener's own call stack: reconnect() runs reauthenticate synchronously.
     expect(await lastOpenWasInClick(page)).toBe(true);
     await popup.getByRole('button', { name: /^Continue as Ada Lovelace$/ }).waitFor();
-    // The consent page is served with COOP, as Google's may be: the popup has lost its opener and reads closed,
-    // so the banner asks to finish there (and offers to try again) instead of failing.
+    // The consent page sends COOP, as Google's may: the popup reads closed, so the banner asks to finish there, not fails.
     expect(await popup.evaluate(() => window.opener)).toBeNull();
     await banner.getByText('Finish signing in in the Google window.').waitFor();
     await shot(page, 'reconnecting');

@@ -51,10 +51,7 @@ function stateIds(value: StateValue, prefix = 'session'): string[] {
   return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...(v ? stateIds(v, `${prefix}.${k}`) : [])]);
 }
 
-/**
- * Calls the holding stretch after step `i` answers at the backend, until the session sends again: one for each
- * 401 it holds, and one that must not be sent twice for each `Date` it reads.
- */
+/** The calls answered in the holding stretch after step `i`: one per 401 held, one not to send twice per `Date` read. */
 function poolFor(steps: Steps, i: number): AuthFetchInit[] {
   if (!sendsIn(steps[i - 1]!.state) || sendsIn(steps[i]!.state)) return [];
   const pool: AuthFetchInit[] = [];

@@ -10,10 +10,7 @@ const ada1 = token('ada', 1);
 const ada2 = token('ada', 2);
 const bob = token('bob', 1);
 
-/**
- * ada's first token has expired at the backend, every other token is good; `signIn` is the account the
- * Reconnect popup comes back with, and with `holdFirst` the first send waits for the test's answer.
- */
+/** ada's first token has expired at the backend; Reconnect brings back `signIn`; `holdFirst` makes the first send wait. */
 function world(args: { signIn?: string; holdFirst?: boolean } = {}) {
   let stored: string | null = ada1;
   const sent: Array<{ url: string; authorization: string | null }> = [];

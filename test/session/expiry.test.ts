@@ -12,10 +12,7 @@ const lead = 60_000;
 const jwt = (expMs: number, sub = 'ada') =>
   `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
 
-/**
- * A session on a simulated clock, in front of a backend whose own clock is `skewMs` behind this tab's
- * (positive: the tab is fast). The backend accepts a token until its `exp` on its clock, plus `leewayMs`.
- */
+/** A session on a simulated clock before a backend `skewMs` behind this tab, which takes a token until exp + `leewayMs`. */
 function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean; clock?: { now(): number } } & Partial<AuthFetchOptions>) {
   const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
   const clock = (options.clock ?? new SimulatedClock()) as SimulatedClock;

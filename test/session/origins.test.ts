@@ -33,8 +33,7 @@ describe('the token goes to allowed origins only', () => {
   });
 });
 
-// Real servers on two ports of 127.0.0.1 (two origins) and Node's own fetch, no msw: what a server
-// receives is what a browser's fetch would send (the token is dropped at a hop to another origin).
+// Two ports of 127.0.0.1 are two origins, and Node's own fetch sends what a browser's would: no token past a hop.
 interface Seen {
   method: string;
   url: string;

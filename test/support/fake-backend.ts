@@ -30,11 +30,7 @@ export function createFakeBackend() {
   const network = { down: false };
   const gates = new Map<string, { wait: Promise<Opened>; arrive: () => void }>();
 
-  /**
-   * Requests sent with `x-gate: name` wait at the backend until `open(status, headers)`;
-   * `reached` resolves when the first one arrives. A gate serves one request.
-   * `headers` go on the answer (a `Date`, say, to show the backend's clock).
-   */
+  /** The one request sent with `x-gate: name` waits until `open(status, headers)`; `reached` says it arrived. */
   function gate(name: string) {
     let resolveOpen!: (opened: Opened) => void;
     let arrive!: () => void;

@@ -15,10 +15,7 @@ let fixture: SessionFixture;
 
 withSessionFixtures(() => fixture);
 
-/**
- * The studio on a simulated clock, as the demo wires it: tokens live 60 s (unless told), the notice
- * comes 20 s before exp, requests are checked 5 s before it. Records every state the session takes.
- */
+/** The studio on a simulated clock, wired as the demo (tokens 60 s, notice 20 s and check 5 s before exp). */
 async function renderStudio(options: { tokenLifetimeSec?: number; remindBeforeMs?: number } = {}) {
   const clock = new SimulatedClock();
   fixture = await createSessionFixture({ signedIn: true, clock, expiryLeadMs: 5_000, remindBeforeMs: 20_000, ...options });

@@ -1,8 +1,4 @@
-/**
- * Google sign-in on the reference backend as the popup goes through it, with
- * fetch: `/auth/google/login` → the stand-in's chooser → a button → the app's
- * callback URL with `code` and `state`.
- */
+// Google sign-in on the reference backend as the popup goes, with fetch: login → the chooser → a button → the callback.
 
 const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
 const unescape = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);

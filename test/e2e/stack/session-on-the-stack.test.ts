@@ -14,12 +14,7 @@ import {
   type TestStack,
 } from '../support/stack-user.ts';
 
-/**
- * The app on the reference stack: the FastAPI backend, the stand-in Google
- * (its pages send `Cross-Origin-Opener-Policy: same-origin`) and Vite's dev
- * server with the mocks off. Access tokens live 6 s: every expiry here comes
- * by the clock, as it does for users, and nothing is mocked.
- */
+// The app on the reference stack, nothing mocked; tokens live 6 s, so every expiry comes by the clock, as for users.
 const tokenTtlSeconds = 6;
 let stack: TestStack;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
