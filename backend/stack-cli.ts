@@ -37,7 +37,9 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-console.log(`\nThe app:        ${stack.appUrl}\nThe API:        ${stack.apiUrl}\nStand-in Google: ${stack.googleUrl}\nCtrl-C stops all three.\n`);
+console.log(
+  `\nThe app:        ${stack.appUrl}\nThe API:        ${stack.apiUrl}\nStand-in Google: ${stack.googleUrl}\nCtrl-C stops all three.\n`,
+);
 const gone = await stack.ended;
 if (!ending) {
   console.error(`${gone} exited: stopping the stack.`);

@@ -11,7 +11,8 @@ const BATCH = 100;
 const HOLDERS = ['authFetch', 'fetch + async-mutex'] as const;
 
 /** A JWT-shaped token whose `exp` is in 2100: the expiry check runs, and never holds. */
-const jwt = (generation: number) => `e30.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 4_102_444_800, generation })).toString('base64url')}.sig`;
+const jwt = (generation: number) =>
+  `e30.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 4_102_444_800, generation })).toString('base64url')}.sig`;
 
 /** A token store, a stub fetch that answers 200 to the token it accepts and 401 to any other, and a sign-in. */
 function stubWorld() {

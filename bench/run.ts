@@ -97,8 +97,17 @@ if (active.length) {
 }
 
 const checks = checkTargets(micro, records);
-if (micro.perCall) console.log(`\nOn a stub fetch (tinybench, ${timeMs} ms a task; heap: ${HEAP_ROUNDS} rounds of ${HELD.toLocaleString('en-US')} held):\n\n${microTable(micro.perCall, micro.heap)}`);
-if (records.length) console.log(`\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${scenarioTable(records, contenders.map((c) => c.name))}`);
+if (micro.perCall)
+  console.log(
+    `\nOn a stub fetch (tinybench, ${timeMs} ms a task; heap: ${HEAP_ROUNDS} rounds of ${HELD.toLocaleString('en-US')} held):\n\n${microTable(micro.perCall, micro.heap)}`,
+  );
+if (records.length)
+  console.log(
+    `\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${scenarioTable(
+      records,
+      contenders.map((c) => c.name),
+    )}`,
+  );
 console.log(`\n${targetsTable(checks)}\n`);
 for (const { name } of ANCHORS) {
   const failures = new Set(records.flatMap((r) => (r.contender === name ? r.failures.map((f) => `${r.scenario}: ${f}`) : [])));
@@ -107,5 +116,7 @@ for (const { name } of ANCHORS) {
 const failed = checks.filter((c) => c.kind === 'correctness' && !c.met);
 const missed = checks.filter((c) => c.kind === 'performance' && !c.met).map((c) => c.scenario);
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-console.log(`\nauthFetch: ${failed.length ? `FAILED ${failed.length} correctness check(s)` : 'every correctness check passed'}; performance targets ${missed.length ? `missed: ${missed.join(', ')}` : 'met'} (${seconds} s).`);
+console.log(
+  `\nauthFetch: ${failed.length ? `FAILED ${failed.length} correctness check(s)` : 'every correctness check passed'}; performance targets ${missed.length ? `missed: ${missed.join(', ')}` : 'met'} (${seconds} s).`,
+);
 process.exitCode = failed.length ? 1 : 0;

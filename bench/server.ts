@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 export type BackendStats = Record<'validateCalls' | 'reauthCalls' | 'apiRequests' | 'staleApiRequests', number>;
 
 /** A command from backend.ts; `id` pairs it with its reply: a token for `issue`, the counters for `stats`, null otherwise. */
-export type BackendCommand = { id: number } & ({ type: 'issue'; lapsed?: boolean } | { type: 'expire' | 'stats' | 'reset' } | { type: 'gate'; closed: boolean });
+export type BackendCommand = { id: number } & (
+  | { type: 'issue'; lapsed?: boolean }
+  | { type: 'expire' | 'stats' | 'reset' }
+  | { type: 'gate'; closed: boolean }
+);
 export type BackendReply = { id: number; result: string | BackendStats | null };
 
 const emptyStats = (): BackendStats => ({ validateCalls: 0, reauthCalls: 0, apiRequests: 0, staleApiRequests: 0 });

@@ -1,4 +1,14 @@
-import { assertEvent, assign, fromCallback, fromPromise, setup, stateIn, type CallbackActorLogic, type EventObject, type PromiseActorLogic } from 'xstate';
+import {
+  assertEvent,
+  assign,
+  fromCallback,
+  fromPromise,
+  setup,
+  stateIn,
+  type CallbackActorLogic,
+  type EventObject,
+  type PromiseActorLogic,
+} from 'xstate';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -108,11 +118,17 @@ const resume = { target: '#session.active', reenter: true, actions: ['forgetReau
 const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
   [
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
-    { guard: 'isRenewing', target: '#session.active.reminding', actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout' },
+    {
+      guard: 'isRenewing',
+      target: '#session.active.reminding',
+      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
+    },
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
     { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
   ] as const;
-const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')));
+const notProvided = fromPromise<never>(() =>
+  Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')),
+);
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
@@ -120,7 +136,10 @@ const holding = {
   'token.adopted': resume,
 } as const;
 /** A validation's answer, from the 401 path or a network probe alike. */
-const validated = [{ guard: 'isSessionValid', target: '#session.active', actions: releaseQueue }, { target: '#session.needsReauth' }] as const;
+const validated = [
+  { guard: 'isSessionValid', target: '#session.active', actions: releaseQueue },
+  { target: '#session.needsReauth' },
+] as const;
 
 /**
  * The session statechart. Pure: validation, re-authentication, the browser's
@@ -212,7 +231,11 @@ export const sessionMachine = setup({
   delays: {
     // `offline` and `retrying` are entered with their failure counted (1, 2, …): the first wait is validationBackoffMs.
     validationBackoff: ({ context }) =>
-      Math.min(context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1), Math.max(context.limits.validationBackoffMs, 60_000), longestDelay),
+      Math.min(
+        context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1),
+        Math.max(context.limits.validationBackoffMs, 60_000),
+        longestDelay,
+      ),
     validationTimeout: ({ context }) => context.limits.validationTimeoutMs,
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
     reauthTimeout: ({ context }) => context.limits.reauthTimeoutMs,
@@ -298,8 +321,7 @@ export const sessionMachine = setup({
       },
     },
     validating: {
-      description:
-        'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
+      description: 'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
       initial: 'checking',
       exit: 'resetValidationFailures',
       on: holding,
@@ -352,8 +374,7 @@ export const sessionMachine = setup({
       },
     },
     needsReauth: {
-      description:
-        'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
+      description: 'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
       initial: 'waiting',
       on: holding,
       states: {

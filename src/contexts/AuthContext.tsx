@@ -66,7 +66,15 @@ const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: 
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, clock = pageClock, popupHints = noHints, dismissReminder, children }: AuthProviderProps) {
+export function AuthProvider({
+  session,
+  tokens,
+  loadUser,
+  clock = pageClock,
+  popupHints = noHints,
+  dismissReminder,
+  children,
+}: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
@@ -84,10 +92,13 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
-    loadUser({ signal: controller.signal }).then((loaded) => {
-      tokens.setUser(loaded);
-      setUser(loaded);
-    }, () => {});
+    loadUser({ signal: controller.signal }).then(
+      (loaded) => {
+        tokens.setUser(loaded);
+        setUser(loaded);
+      },
+      () => {},
+    );
     return () => controller.abort();
   }, [account, session, loadUser, tokens]);
 

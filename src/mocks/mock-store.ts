@@ -61,7 +61,8 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
   return {
     tokenLifetimeSec: () => readNumber('tokenLifetimeSec', defaultTokenLifetimeSec),
     setTokenLifetimeSec: (seconds) => {
-      if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`Token lifetime must be a positive number of seconds, got ${seconds}.`);
+      if (!(Number.isFinite(seconds) && seconds > 0))
+        throw new RangeError(`Token lifetime must be a positive number of seconds, got ${seconds}.`);
       writeNumber('tokenLifetimeSec', seconds);
     },
     revokedBefore: () => readNumber('revokedBefore', 0),

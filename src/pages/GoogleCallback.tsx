@@ -13,7 +13,11 @@ export function GoogleCallback() {
   const [status, setStatus] = useState('Signing you in…');
   useEffect(() => {
     let cancelled = false;
-    completion ??= completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode });
+    completion ??= completeGoogleSignIn({
+      url: new URL(window.location.href),
+      opener: window.opener as Window | null,
+      exchange: exchangeGoogleCode,
+    });
     completion.then(
       () => {
         if (cancelled) return;

@@ -49,7 +49,11 @@ describe('the source tree', () => {
       '3:reads web storage',
       '4:reads the token',
     ]);
-    const good = ["await authFetch(apiUrl('/api/credits'));", "// fetch('/x', { headers: { Authorization: 'Bearer t' } })", 'const send = options.fetch;'].join('\n');
+    const good = [
+      "await authFetch(apiUrl('/api/credits'));",
+      "// fetch('/x', { headers: { Authorization: 'Bearer t' } })",
+      'const send = options.fetch;',
+    ].join('\n');
     expect(findTokenLeaks('good.ts', good)).toEqual([]);
   });
 });

@@ -37,7 +37,12 @@ function openTab(shared: { storage: ReturnType<typeof createMemoryStorage>; lock
     },
     { name: shared.name, locks: shared.locks, storage: shared.storage },
   );
-  const client = createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, validate: sync.validate, reauthenticate: sync.reauthenticate });
+  const client = createAuthFetch({
+    getToken: tokens.getToken,
+    setToken: tokens.setToken,
+    validate: sync.validate,
+    reauthenticate: sync.reauthenticate,
+  });
   undo.push(client.stop);
   return { tokens, sync, client, popups };
 }

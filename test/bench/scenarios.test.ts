@@ -57,7 +57,8 @@ describe('the correctness checks of the scenarios', () => {
     const { backend, stats } = fakeBackend();
     stats.reauthCalls = 1;
     const sent: string[] = [];
-    const post = async (_path: string, body: string) => (sent.push(body) === 3 ? ok(sent[0]) : sent.length === 4 ? { status: 401, body: '' } : ok(body));
+    const post = async (_path: string, body: string) =>
+      sent.push(body) === 3 ? ok(sent[0]) : sent.length === 4 ? { status: 401, body: '' } : ok(body);
     const { data, failures } = await bodies(10)({ backend, contender: contender(async () => ok(), post), tokens });
     expect(data.identical).toBe(8);
     expect(failures).toEqual(['8/10 bodies echoed byte-identical (9×200, 1×401; 1 answered 200 with another body)']);

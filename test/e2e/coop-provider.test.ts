@@ -148,7 +148,9 @@ describe('sign-in through a cross-origin provider that sends COOP, in Chromium',
       window.addEventListener('click', () => window.open('about:blank', '_blank', 'popup')?.close(), { capture: true, once: true }),
     );
     await banner.getByRole('button', { name: 'Reconnect' }).click();
-    await banner.getByText('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.').waitFor();
+    await banner
+      .getByText('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.')
+      .waitFor();
     expect(await banner.getByRole('button', { name: 'Reconnect' }).isEnabled()).toBe(true);
     await heldAtLeast(page, 1);
 

@@ -43,7 +43,9 @@ describe('npm run dev', () => {
     expect(await page.locator('.problem').count()).toBe(0);
 
     // The dev panel opens the inspector on demand; stately.ai is stubbed, as the tests run without a network.
-    await context.route('https://stately.ai/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stately Inspector stub</title>' }));
+    await context.route('https://stately.ai/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Stately Inspector stub</title>' }),
+    );
     const inspectorOpened = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Open Stately Inspector' }).click();
     const inspector = await inspectorOpened;

@@ -166,7 +166,10 @@ describe('three tabs of the studio, in Chromium', () => {
       await continueInPopup(await popupOpened, 'Grace Hopper');
 
       // The second tab adopts Grace's token: Ada's Generate is given up there, not sent as Grace.
-      await second.locator('form.generate .problem').filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' }).waitFor();
+      await second
+        .locator('form.generate .problem')
+        .filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' })
+        .waitFor();
       for (const page of [first, second]) {
         await page.getByRole('alert').waitFor({ state: 'detached' });
         await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();

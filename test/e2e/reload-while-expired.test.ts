@@ -42,7 +42,8 @@ describe('reloading an expired tab of the demo, in Chromium', () => {
       const popup = await popupOpened;
       const answers: string[] = [];
       popup.on('response', (response) => {
-        if (/\/(mock-google|auth\/google)\//.test(response.url()) && response.request().method() === 'POST') answers.push(`${response.status()}`);
+        if (/\/(mock-google|auth\/google)\//.test(response.url()) && response.request().method() === 'POST')
+          answers.push(`${response.status()}`);
       });
       const continueAsAda = popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true });
       await continueAsAda.waitFor();

@@ -31,7 +31,12 @@ afterEach(async () => {
 });
 
 /** Everything a user can read on the page, minus the dev panel (which is ours, not the app's). */
-const visibleText = () => page.evaluate(() => document.querySelector('#root > :not(.dev-panel)') && [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+const visibleText = () =>
+  page.evaluate(
+    () =>
+      document.querySelector('#root > :not(.dev-panel)') &&
+      [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'),
+  );
 
 describe('an expiring session in the studio, in Chromium', () => {
   it('keeps the draft and the Generate click through an expiry, and the popup reconnect brings them back', async () => {

@@ -7,7 +7,8 @@ import { selectReauthProblem } from '../../src/lib/session/index.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (sub = 'ada') => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
+const jwt = (sub = 'ada') =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
 
 /** Everything that escapes as uncaught while a test runs. */
 const escaped: unknown[] = [];

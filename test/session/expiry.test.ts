@@ -13,7 +13,15 @@ const jwt = (expMs: number, sub = 'ada') =>
   `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
 
 /** A session on a simulated clock before a backend `skewMs` behind this tab, which takes a token until exp + `leewayMs`. */
-function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean; clock?: { now(): number } } & Partial<AuthFetchOptions>) {
+function session(
+  options: {
+    expMs: number;
+    skewMs?: number;
+    leewayMs?: number;
+    answerDate?: boolean;
+    clock?: { now(): number };
+  } & Partial<AuthFetchOptions>,
+) {
   const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
   const clock = (options.clock ?? new SimulatedClock()) as SimulatedClock;
   const backendNow = () => clock.now() - skewMs;
@@ -162,7 +170,12 @@ describe('expiry', () => {
     const uncaught: unknown[] = [];
     const onError = (event: ErrorEvent) => uncaught.push(event.error);
     window.addEventListener('error', onError);
-    const { client, clock } = session({ expMs: 61_000, getToken: () => { throw new Error('storage is gone'); } });
+    const { client, clock } = session({
+      expMs: 61_000,
+      getToken: () => {
+        throw new Error('storage is gone');
+      },
+    });
     clock.increment(1_000); // the expiry timer reads the token too
     await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow('storage is gone');
     window.removeEventListener('error', onError);
@@ -248,10 +261,13 @@ describe('readTokenClaims', () => {
     expect(subjects.map((claims) => claims.exp)).toEqual(Array(4).fill(1_700_000_000));
   });
 
-  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', jwtOf(null), jwtOf(42), jwtOf('text')])('finds no claims in %j', (token) => {
-    const claims = readTokenClaims(token);
-    expect([claims.exp, claims.sub]).toEqual([undefined, undefined]);
-  });
+  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', jwtOf(null), jwtOf(42), jwtOf('text')])(
+    'finds no claims in %j',
+    (token) => {
+      const claims = readTokenClaims(token);
+      expect([claims.exp, claims.sub]).toEqual([undefined, undefined]);
+    },
+  );
 
   it('parses each token once when it is asked about again (lastTokenClaims)', () => {
     const claims = lastTokenClaims();

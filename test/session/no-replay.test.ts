@@ -5,7 +5,8 @@ import { createAuthFetch, NotReplayedError, type AuthFetchOptions } from '../../
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
 
 /** A backend that accepts the tokens in `valid` and records every send. */
 function session(overrides: Partial<AuthFetchOptions> = {}) {
@@ -20,7 +21,9 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
     allowedOrigins: [API],
     fetch: async (input, init) => {
       const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
-      sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${bearer === jwt(1) ? 't1' : bearer === jwt(2) ? 't2' : bearer}`);
+      sent.push(
+        `${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${bearer === jwt(1) ? 't1' : bearer === jwt(2) ? 't2' : bearer}`,
+      );
       return new Response('{}', { status: valid.has(bearer) ? 200 : 401 });
     },
     ...overrides,
@@ -31,7 +34,8 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
 const stops: Array<() => void> = [];
 afterEach(() => stops.splice(0).forEach((stop) => stop()));
 
-const pay = (h: ReturnType<typeof session>) => h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });
+const pay = (h: ReturnType<typeof session>) =>
+  h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });
 
 describe('a call that must not be sent twice (replay: false)', () => {
   it('rejects with NotReplayedError after its 401, is sent once, and the session still asks the user to reconnect', async () => {
@@ -40,7 +44,9 @@ describe('a call that must not be sent twice (replay: false)', () => {
     const error = await pay(h).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotReplayedError);
     expect((error as NotReplayedError).response.status).toBe(401);
-    expect((error as Error).message).toBe('POST https://api.test/api/pay was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.');
+    expect((error as Error).message).toBe(
+      'POST https://api.test/api/pay was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.',
+    );
     await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
     h.client.reconnect();
     await waitFor(h.client.actor, (s) => s.matches('active'));

@@ -19,7 +19,11 @@ const settle = async () => {
 };
 
 const post = (h: ReturnType<typeof session>, path: string) =>
-  h.client.authFetch(`${API}${path}`, { method: 'POST', body: '{"prompt":"a sapphire ring"}', headers: { 'content-type': 'application/json' } });
+  h.client.authFetch(`${API}${path}`, {
+    method: 'POST',
+    body: '{"prompt":"a sapphire ring"}',
+    headers: { 'content-type': 'application/json' },
+  });
 
 describe('offline', () => {
   it('holds a call made while the browser says it is offline, never sends it, and sends it once when the browser is back', async () => {
@@ -77,7 +81,9 @@ describe('offline', () => {
       await settle();
     }
     // 1, 2, 4, 8, 16, 32 s apart, then a minute at most.
-    expect(probesAt.map((at, i) => at - (probesAt[i - 1] ?? 0))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 57_000].slice(0, probesAt.length));
+    expect(probesAt.map((at, i) => at - (probesAt[i - 1] ?? 0))).toEqual(
+      [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 57_000].slice(0, probesAt.length),
+    );
     expect(probesAt.length).toBeGreaterThanOrEqual(6);
     expect(generate.settled).toBe(false);
     expect(h.client.actor.getSnapshot().matches('needsReauth')).toBe(false);

@@ -51,7 +51,13 @@ function loopbackServer() {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const row = { method: req.method!, url: req.url!, authorization: req.headers.authorization, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const row = {
+        method: req.method!,
+        url: req.url!,
+        authorization: req.headers.authorization,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
       seen.push(row);
       handle(row, res);
     });

@@ -8,7 +8,8 @@ import { track } from '../support/outcomes.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
 
 /** An expired session whose popups the test answers: each reconnect opens one, kept in `popups`. */
 function expired(overrides: Partial<AuthFetchOptions> = {}) {
@@ -22,7 +23,8 @@ function expired(overrides: Partial<AuthFetchOptions> = {}) {
     reauthenticate: ({ signal }) => new Promise<string>((resolve) => popups.push({ signal, resolve })),
     allowedOrigins: [API],
     clock,
-    fetch: async (_input, init) => new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
+    fetch: async (_input, init) =>
+      new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
     ...overrides,
   });
   stops.push(client.stop);
@@ -65,7 +67,10 @@ describe('reconnect', () => {
   });
 
   it('ignores Reconnect while the session is good, and while the cooldown runs', async () => {
-    const h = expired({ reauthenticate: async () => Promise.reject(new Error('closed')), limits: { reauthAttempts: 1, reauthCooldownMs: 30_000 } });
+    const h = expired({
+      reauthenticate: async () => Promise.reject(new Error('closed')),
+      limits: { reauthAttempts: 1, reauthCooldownMs: 30_000 },
+    });
     h.client.reconnect();
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
     h.client.authFetch(`${API}/api/credits`).catch(() => {});

@@ -22,7 +22,10 @@ const bodies: Array<[string, () => RequestInit | Request]> = [
   ['a Blob', () => ({ method: 'POST', body: new Blob(['blob-bytes'], { type: 'application/octet-stream' }) })],
   ['an ArrayBuffer', () => ({ method: 'POST', body: new Uint8Array([0, 1, 2, 250, 251]).buffer })],
   ['FormData', () => ({ method: 'POST', body: form() })],
-  ['a Request with a body', () => new Request(`${API}/api/echo`, { method: 'PATCH', body: 'from a Request', headers: { 'x-custom': 'kept' } })],
+  [
+    'a Request with a body',
+    () => new Request(`${API}/api/echo`, { method: 'PATCH', body: 'from a Request', headers: { 'x-custom': 'kept' } }),
+  ],
 ];
 
 describe('expired: held until reconnect, then replayed byte-identical', () => {
@@ -97,7 +100,7 @@ describe("the caller's objects", () => {
     expect(init.headers).toBe(headers);
   });
 
-  it('a string body with the caller\'s plain headers object: the object is left without a token', async () => {
+  it("a string body with the caller's plain headers object: the object is left without a token", async () => {
     const h = layer.session();
     const headers = { 'content-type': 'application/json' };
     const response = await h.client.authFetch(`${API}/api/echo`, { method: 'POST', headers, body: '{"a":1}' });

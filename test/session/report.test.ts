@@ -35,7 +35,10 @@ describe('the session report', () => {
       fetch: async (_input, init) => {
         if (down) throw new TypeError('Failed to fetch');
         const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
-        return new Response('{}', { status: valid.has(bearer) ? 200 : 401, headers: { date: new Date(clock.now() + 30_000).toUTCString() } });
+        return new Response('{}', {
+          status: valid.has(bearer) ? 200 : 401,
+          headers: { date: new Date(clock.now() + 30_000).toUTCString() },
+        });
       },
     });
     stops.push(client.stop);
@@ -79,7 +82,13 @@ describe('the session report', () => {
         'tab.token adopted',
       ]),
     );
-    expect(report).toMatchObject({ format: 'quiet-session-report/1', state: 'active.quiet', held: 0, clockOffsetMs: 30_500, lastReauthError: null });
+    expect(report).toMatchObject({
+      format: 'quiet-session-report/1',
+      state: 'active.quiet',
+      held: 0,
+      clockOffsetMs: 30_500,
+      lastReauthError: null,
+    });
   });
 
   it('keeps the last few hundred entries only', async () => {

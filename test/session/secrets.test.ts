@@ -2,7 +2,13 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { AuthExpiredError, BodyNotReplayableError, PopupBlockedError, PopupClosedError, QuietSessionError } from '../../src/lib/session/errors.ts';
+import {
+  AuthExpiredError,
+  BodyNotReplayableError,
+  PopupBlockedError,
+  PopupClosedError,
+  QuietSessionError,
+} from '../../src/lib/session/errors.ts';
 import { authFetch as appWideAuthFetch, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { watchForLeaks } from '../support/leak-watch.ts';
@@ -54,13 +60,21 @@ describe('the token never shows', () => {
     watch = watchForLeaks();
     const { client, clock } = createStoryClient([new PopupClosedError(), B, C, new PopupBlockedError(), new PopupClosedError()]);
     const { authFetch } = client;
-    const caught = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => (watch.errors.push(error), error));
+    const caught = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: unknown) => (watch.errors.push(error), error),
+      );
 
     expect((await authFetch(`${API}/api/credits?sig=${querySecret}`)).status).toBe(200);
 
     // A expires: two calls are held, a third is aborted while held.
     backend.valid.delete(A);
-    const post = authFetch(`${API}/api/items?sig=${querySecret}`, { method: 'POST', body: '{"prompt":"ring"}', headers: { 'content-type': 'application/json' } });
+    const post = authFetch(`${API}/api/items?sig=${querySecret}`, {
+      method: 'POST',
+      body: '{"prompt":"ring"}',
+      headers: { 'content-type': 'application/json' },
+    });
     const list = authFetch(`${API}/api/list?page=2`);
     await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 2);
     const controller = new AbortController();
@@ -177,7 +191,9 @@ describe('the token never shows', () => {
         controller.close();
       },
     });
-    const error = await client.authFetch('https://api.test/api/upload', { method: 'POST', body, duplex: 'half' } as RequestInit).catch((e: unknown) => e);
+    const error = await client
+      .authFetch('https://api.test/api/upload', { method: 'POST', body, duplex: 'half' } as RequestInit)
+      .catch((e: unknown) => e);
     client.stop();
     expect(error).toBeInstanceOf(BodyNotReplayableError);
     expect((error as BodyNotReplayableError).request.headers.get('authorization')).toBeNull();

@@ -22,7 +22,13 @@ afterEach(() => {
 const callbackUrl = (query: Record<string, string>) => new URL(`${origin}/auth/google/callback?${new URLSearchParams(query)}`);
 
 function complete(query: Record<string, string>, args: Partial<GoogleCallbackArgs> = {}) {
-  return completeGoogleSignIn({ url: callbackUrl(query), opener: null, exchange: async () => token, BroadcastChannel: bus.BroadcastChannel, ...args });
+  return completeGoogleSignIn({
+    url: callbackUrl(query),
+    opener: null,
+    exchange: async () => token,
+    BroadcastChannel: bus.BroadcastChannel,
+    ...args,
+  });
 }
 
 /** A window of the app listening on the sign-in's channel, answering every message with the opener's receipt. */
@@ -48,7 +54,9 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
   it('says the window that asked is gone when no receipt comes in time, and leaves nothing open', async () => {
     const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: 3_000 }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(3_000);
-    expect(await done).toEqual(new Error('The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.'));
+    expect(await done).toEqual(
+      new Error('The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.'),
+    );
     expect(bus.openChannels()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });

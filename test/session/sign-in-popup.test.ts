@@ -34,9 +34,18 @@ afterEach(() => {
 });
 
 function signIn(options: Partial<SignInPopupOptions> = {}) {
-  const pending = openSignInPopup({ url: `https://studio.test/auth/google/consent?state=${state}`, state, host: opener.host, onClosedHint: (hint) => hints.push(hint), ...options });
+  const pending = openSignInPopup({
+    url: `https://studio.test/auth/google/consent?state=${state}`,
+    state,
+    host: opener.host,
+    onClosedHint: (hint) => hints.push(hint),
+    ...options,
+  });
   // Read as settled or not without awaiting: a pending promise must stay pending.
-  const outcome = pending.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const outcome = pending.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
   let settled: { value?: string; error?: unknown } | null = null;
   void outcome.then((result) => (settled = result));
   return { pending, outcome, settled: async () => (await vi.advanceTimersByTimeAsync(0), settled) };
@@ -176,7 +185,7 @@ describe('openSignInPopup when the popup reads closed', () => {
 });
 
 describe('openSignInPopup when the provider says no', () => {
-  it("rejects with PopupCancelledError at once when the user cancelled at Google", async () => {
+  it('rejects with PopupCancelledError at once when the user cancelled at Google', async () => {
     const { pending } = signIn();
     bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
     const error = await pending.catch((e: unknown) => e);

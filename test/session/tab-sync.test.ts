@@ -154,7 +154,15 @@ describe('many tabs, one session', () => {
 
     const other = new BroadcastChannel(tabs.name);
     const unhandled = await unhandledDuring(async () => {
-      for (const message of [{ type: 'token', token: '' }, { type: 'token', token: 42 }, { type: 'token' }, { type: 'reauth.ended' }, { type: 'bogus' }, null, 'token']) {
+      for (const message of [
+        { type: 'token', token: '' },
+        { type: 'token', token: 42 },
+        { type: 'token' },
+        { type: 'reauth.ended' },
+        { type: 'bogus' },
+        null,
+        'token',
+      ]) {
         other.postMessage(message);
       }
       backend.valid.add('t2');

@@ -118,4 +118,3 @@ export function createFakeBackend() {
 }
 
 export type FakeBackend = ReturnType<typeof createFakeBackend>;
-

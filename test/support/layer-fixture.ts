@@ -120,7 +120,11 @@ export function handAnsweredSession(overrides: Partial<AuthFetchOptions> = {}) {
     fetch: (input, init) =>
       new Promise<Response>((resolve) => {
         const url = String(input instanceof Request ? input.url : input);
-        sends.push({ url, authorization: new Headers(init?.headers).get('authorization'), answer: (status) => resolve(new Response('{}', { status })) });
+        sends.push({
+          url,
+          authorization: new Headers(init?.headers).get('authorization'),
+          answer: (status) => resolve(new Response('{}', { status })),
+        });
       }),
     ...overrides,
   });

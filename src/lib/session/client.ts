@@ -4,7 +4,14 @@ import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, NotReplayedError, QuietSessionError, ReauthError } from './errors.ts';
 import { createHoldRegistry } from './hold-registry.ts';
-import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
+import {
+  allowedOriginsNow,
+  assertAuthFetchOptions,
+  chartInput,
+  type AuthFetch,
+  type AuthFetchInit,
+  type AuthFetchOptions,
+} from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { createServerClock } from './server-clock.ts';
 import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
@@ -159,7 +166,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
           }
           const valid = await answer;
           // Not a TypeError: the chart takes those for a network failure.
-          if (typeof valid !== 'boolean') throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+          if (typeof valid !== 'boolean')
+            throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           if (valid) expiry.vouch(token);
           return valid;
         }),
@@ -220,11 +228,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const isOver = () => snapshot().status !== 'active';
 
   /** Parks the caller until the chart lets its request go, then answers it with `resume(arg)`. */
-  function hold<A>(reason: HeldRequest['reason'], template: RequestTemplate, resume: (arg: A) => Promise<Response>, arg: A): Promise<Response> {
+  function hold<A>(
+    reason: HeldRequest['reason'],
+    template: RequestTemplate,
+    resume: (arg: A) => Promise<Response>,
+    arg: A,
+  ): Promise<Response> {
     // Already aborted: rejects with the signal's reason, never held.
     template.signal?.throwIfAborted();
     const { input } = template;
-    return held.hold({ method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason }, template.signal, resume, arg);
+    return held.hold(
+      { method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason },
+      template.signal,
+      resume,
+      arg,
+    );
   }
 
   /** A call made in a session that has ended since (stopped, signed out) is not sent, least of all with the next user's token. */

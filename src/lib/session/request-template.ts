@@ -47,7 +47,12 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session = 0): RequestTemplate {
+export function createRequestTemplate(
+  input: Request | string,
+  init: AuthFetchInit | undefined,
+  account: unknown,
+  session = 0,
+): RequestTemplate {
   return new Template(input, init, account, session);
 }
 

@@ -66,7 +66,10 @@ export function createSharedAnswers(options: {
     async read(token) {
       const key = keyOf(token);
       const held = locks ? ((await locks.query()).held ?? []) : [];
-      const answers = [parse(storage?.getItem(storageKey)), ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null))];
+      const answers = [
+        parse(storage?.getItem(storageKey)),
+        ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
+      ];
       const expired = hasExpired(token);
       return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },

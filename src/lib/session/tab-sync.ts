@@ -65,10 +65,7 @@ export interface TabSync {
  * const session = createAuthFetch({ ...options, validate: sync.validate, reauthenticate: sync.reauthenticate });
  * sync.connect(session);
  */
-export function createTabSync(
-  inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>,
-  options: TabSyncOptions = {},
-): TabSync {
+export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions = {}): TabSync {
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;

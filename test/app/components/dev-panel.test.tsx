@@ -20,7 +20,10 @@ describe('DevPanel', () => {
     await screen.findByText('Copied.');
     const text = writeText.mock.calls[0]![0];
     expect(text).toContain('\n  "format": "quiet-session-report/1"');
-    expect(JSON.parse(text)).toMatchObject({ held: 0, entries: expect.arrayContaining([expect.objectContaining({ event: 'xstate.init' })]) });
+    expect(JSON.parse(text)).toMatchObject({
+      held: 0,
+      entries: expect.arrayContaining([expect.objectContaining({ event: 'xstate.init' })]),
+    });
     expect(text).not.toContain(fixture.tokens.getToken()!);
   });
 });

@@ -39,7 +39,10 @@ async function generateHeld() {
   await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
   fixture.store.expireSessions();
   await generate();
-  await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+  await waitForActor(
+    fixture.client.actor,
+    (s) => s.matches('needsReauth') && s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')),
+  );
 }
 
 /** Text on screen that is the browser's or the layer's, not ours. */
@@ -51,7 +54,9 @@ describe('describeProblem', () => {
     dropped('post', '/api/jewelry/generate');
     renderInApp(<GenerateForm onStarted={() => {}} />);
     await generate();
-    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
+      "Couldn't reach the studio. Check your connection and try again.",
+    );
     expect(document.body.textContent).not.toMatch(technical);
   });
 
@@ -59,7 +64,9 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/admin/batches');
     renderInApp(<AdminBatches />);
-    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
+      "Couldn't reach the studio. Check your connection and try again.",
+    );
     expect(document.body.textContent).not.toMatch(technical);
   });
 

@@ -23,8 +23,7 @@ async function signIn(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-const get = (path: string, token: string | null) =>
-  fetch(`${API}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token: string | null) => fetch(`${API}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 beforeEach(() => {
   clock = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -97,7 +96,10 @@ describe('mock backend', () => {
     const running = await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json();
     expect(running).toMatchObject({ status: 'RUNNING' });
     clock += 3_000;
-    const done = (await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json()) as { status: string; result: { image_url: string } };
+    const done = (await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json()) as {
+      status: string;
+      result: { image_url: string };
+    };
     expect(done.status).toBe('COMPLETED');
     expect(done.result.image_url).toMatch(/^data:image\/svg\+xml;base64,/);
   });
@@ -111,14 +113,21 @@ describe('mock backend', () => {
     };
     const ok = await (await send(new File([new Uint8Array(64)], 'ring.png', { type: 'image/png' }))).json();
     expect(ok).toMatchObject({ valid: true, filename: 'ring.png', size_bytes: 64, issues: [] });
-    const bad = (await (await send(new File(['hello'], 'notes.txt', { type: 'text/plain' }))).json()) as { valid: boolean; issues: string[] };
+    const bad = (await (await send(new File(['hello'], 'notes.txt', { type: 'text/plain' }))).json()) as {
+      valid: boolean;
+      issues: string[];
+    };
     expect(bad.valid).toBe(false);
     expect(bad.issues[0]).toMatch(/Unsupported type text\/plain/);
   });
 
   it('pages through the admin batches', async () => {
     const token = await signIn();
-    const last = (await (await get('/api/admin/batches?page=5&page_size=10', token)).json()) as { items: unknown[]; pages: number; total: number };
+    const last = (await (await get('/api/admin/batches?page=5&page_size=10', token)).json()) as {
+      items: unknown[];
+      pages: number;
+      total: number;
+    };
     expect(last).toMatchObject({ pages: 5, total: 47 });
     expect(last.items).toHaveLength(7);
   });

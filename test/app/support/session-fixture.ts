@@ -81,11 +81,13 @@ export async function createSessionFixture(options: {
     getToken: tokens.getToken,
     setToken: tokens.setToken,
     validate: async (args) => (await getCurrentUser(args)) !== null,
-    reauthenticate: options.reauthenticate ?? (() => {
-      const next = deferred<string>();
-      reauths.push(next);
-      return next.promise;
-    }),
+    reauthenticate:
+      options.reauthenticate ??
+      (() => {
+        const next = deferred<string>();
+        reauths.push(next);
+        return next.promise;
+      }),
     expiryLeadMs: options.expiryLeadMs ?? 0,
     remindBeforeMs: options.remindBeforeMs,
     limits: options.limits,
