@@ -83,7 +83,7 @@ function run(command: BackendCommand): BackendReply['result'] {
   if (command.type === 'reset') stats = emptyStats();
   if (command.type === 'gate') {
     gateClosed = command.closed;
-    if (!gateClosed) parked.splice(0).forEach((release) => release());
+    if (!gateClosed) for (const release of parked.splice(0)) release();
   }
   return null;
 }

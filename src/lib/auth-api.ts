@@ -54,7 +54,9 @@ const userKey = 'quiet-session.user';
 export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
-  const changed = () => listeners.forEach((listener) => listener());
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   // Another tab signed in or out (`key` is null when it cleared the whole storage).
   const onStorage = (event: StorageEvent) => {
     if (event.key === tokenKey || event.key === null) changed();

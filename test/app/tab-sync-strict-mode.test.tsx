@@ -20,7 +20,7 @@ const server = serveForTests();
 const undo: Array<() => void> = [];
 afterEach(() => {
   cleanup();
-  undo.splice(0).forEach((u) => u());
+  for (const u of undo.splice(0)) u();
 });
 
 /** A tab wired as main.tsx wires one, on a token storage and a lock manager the tabs share. */

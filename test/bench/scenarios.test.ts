@@ -18,7 +18,9 @@ function fakeBackend() {
     expireTokens: async () => {},
     stats: async () => ({ ...stats }),
     resetStats: async () => {},
-    setReauthGate: async (closed) => void (closed || waiting.splice(0).forEach((release) => release())),
+    setReauthGate: async (closed) => {
+      if (!closed) for (const release of waiting.splice(0)) release();
+    },
     stop: async () => {},
   };
   return { backend, stats, afterReauth: () => new Promise<void>((resolve) => waiting.push(resolve)) };

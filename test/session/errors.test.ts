@@ -49,7 +49,9 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   return { client, sent, status, clock, setToken: (next: string | null) => (token = next) };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('errors', () => {
   it('refuses at once a validate that calls authFetch, with an error that says why, instead of waiting on itself', async () => {

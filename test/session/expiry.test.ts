@@ -50,7 +50,7 @@ function session(
 }
 const stops: Array<() => void> = [];
 afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
 });
 
 /** Lets the promises of a call settle. */

@@ -32,7 +32,9 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   return { client, sent, expire: () => valid.delete(jwt(1)) };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 const pay = (h: ReturnType<typeof session>) =>
   h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });

@@ -93,7 +93,7 @@ afterAll(() => {
 const good = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.redirectSecret42';
 const stops: Array<() => void> = [];
 afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
   api.reset();
   other.reset();
 });

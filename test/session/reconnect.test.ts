@@ -31,7 +31,9 @@ function expired(overrides: Partial<AuthFetchOptions> = {}) {
   return { client, popups, clock, token: () => token };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('reconnect', () => {
   it('gives up a sign-in that never finishes at its deadline, keeps every held call, and lets the user try again', async () => {

@@ -8,7 +8,9 @@ const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const tokenA = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_000 })}.secretSignatureA`;
 const tokenB = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_001 })}.secretSignatureB`;
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('the session report', () => {
   it('tells the story of a session in words, with no token, query, header value or body in it', async () => {

@@ -161,7 +161,7 @@ describe('the sign-in channel (the callback page has no opener)', () => {
           host: opener.host,
           signal: controller.signal,
         });
-        messages.forEach((m) => bus.post(signInChannelName(state), m));
+        for (const m of messages) bus.post(signInChannelName(state), m);
         const first = messages.find((m) => hasTheExpectedShape(m) || isRightError(m));
         const unaccepted = new Error('no message was accepted');
         controller.abort(unaccepted);

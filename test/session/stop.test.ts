@@ -56,7 +56,7 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
 }
 const stops: Array<() => void> = [];
 afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
   vi.restoreAllMocks();
 });
 

@@ -65,7 +65,7 @@ describe('holds told to the chart together', () => {
     client.actor.subscribe((snapshot) => events.push(`${JSON.stringify(snapshot.value)} holding ${snapshot.context.queue.length}`));
     const calls = Array.from({ length: 50 }, (_, i) => client.authFetch(`${API}/api/job-${i}`));
     await vi.waitUntil(() => sends.length === 50);
-    sends.forEach((send) => send.answer(401));
+    for (const send of sends) send.answer(401);
 
     const held = await waitFor(client.actor, (s) => s.context.queue.length === 50);
     expect(held.value).toEqual({ validating: 'checking' });
@@ -74,7 +74,7 @@ describe('holds told to the chart together', () => {
 
     validations[0]!(true);
     await vi.waitUntil(() => sends.length === 100);
-    sends.slice(50).forEach((send) => send.answer(200));
+    for (const send of sends.slice(50)) send.answer(200);
     expect(await Promise.all(calls.map(callOutcome))).toEqual(calls.map(() => 'answered 200'));
     expect(validations).toHaveLength(1);
     client.stop();
@@ -86,7 +86,7 @@ describe('holds told to the chart together', () => {
       validations[0]!(true);
       await microtasks();
       expect(sends).toHaveLength(4);
-      sends.slice(2).forEach((send) => send.answer(200));
+      for (const send of sends.slice(2)) send.answer(200);
       expect([await callOutcome(first), await callOutcome(second)]).toEqual(['answered 200', 'answered 200']);
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(client.actor.getSnapshot().matches('active')).toBe(true);

@@ -14,7 +14,7 @@ afterEach(() => vi.restoreAllMocks());
 async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
   backend.valid.delete('t1');
   const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
-  held.forEach((call) => call.catch(() => {})); // awaited by the tests that expect them back
+  for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
   await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
   return held;
 }

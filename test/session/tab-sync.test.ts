@@ -67,7 +67,7 @@ describe('many tabs, one session', () => {
     const tabs = layer.tabs({ lateStorage: true });
     const three = [tabs.open(), tabs.open(), tabs.open()];
     backend.valid.delete('t1');
-    three.forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of three) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
     expect(tabs.meCalls).toHaveLength(1);
   });
@@ -180,7 +180,7 @@ describe('many tabs, one session', () => {
     const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];
     disconnected.disconnect();
     backend.valid.delete('t1');
-    [disconnected, witness, signingIn].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of [disconnected, witness, signingIn]) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all([disconnected, witness, signingIn].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
 
     signingIn.client.reconnect();
@@ -244,7 +244,7 @@ describe('tab sync, with the session report and the notice before expiry', () =>
     const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
-    [first, second].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of [first, second]) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
     first.client.reconnect();
     await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));

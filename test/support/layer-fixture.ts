@@ -67,7 +67,7 @@ export function layerOnFakeBackend() {
   const server = serveForTests(...backend.handlers);
   const undo: Array<() => void> = [];
   afterEach(() => {
-    undo.splice(0).forEach((u) => u());
+    for (const u of undo.splice(0)) u();
     backend.reset();
   });
   return {

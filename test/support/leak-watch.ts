@@ -61,6 +61,8 @@ export function watchForLeaks() {
         ),
       );
     },
-    stop: () => stops.splice(0).forEach((stop) => stop()),
+    stop: () => {
+      for (const stop of stops.splice(0)) stop();
+    },
   };
 }

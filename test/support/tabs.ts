@@ -53,7 +53,9 @@ export function createTabs(options: TabsOptions = {}) {
       setItem: (k: string, v: string) => {
         copy.set(k, v);
         shared.set(k, v);
-        unpropagated.push(() => copies.forEach((other) => other.set(k, v)));
+        unpropagated.push(() => {
+          for (const other of copies) other.set(k, v);
+        });
       },
     };
   };
@@ -105,7 +107,11 @@ export function createTabs(options: TabsOptions = {}) {
     shared,
     name,
     /** Lets every write so far reach every tab's copy (`lateStorage`). */
-    propagate: () => unpropagated.splice(0).forEach((write) => write()),
-    close: () => undo.splice(0).forEach((u) => u()),
+    propagate: () => {
+      for (const write of unpropagated.splice(0)) write();
+    },
+    close: () => {
+      for (const u of undo.splice(0)) u();
+    },
   };
 }
