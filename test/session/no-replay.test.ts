@@ -17,7 +17,10 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
     getToken: () => token,
     setToken: (next) => void (token = next),
     validate: async ({ token: t }) => valid.has(t ?? ''),
-    reauthenticate: async () => (valid.add(jwt(2)), jwt(2)),
+    reauthenticate: async () => {
+      valid.add(jwt(2));
+      return jwt(2);
+    },
     allowedOrigins: [API],
     fetch: async (input, init) => {
       const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
@@ -85,7 +88,11 @@ describe('a call that must not be sent twice (replay: false)', () => {
       validate: async () => true,
       reauthenticate: async () => jwt(2),
       allowedOrigins: [API],
-      fetch: async () => new Response('{}', { status: refuse ? ((refuse = false), 401) : 200 }),
+      fetch: async () => {
+        const status = refuse ? 401 : 200;
+        refuse = false;
+        return new Response('{}', { status });
+      },
     });
     stops.push(client.stop);
     const seen = new Set<string>();

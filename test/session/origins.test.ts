@@ -104,7 +104,10 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   const client: AuthFetchClient = createAuthFetch({
     getToken: () => token,
     setToken: (next) => void (token = next),
-    validate: async ({ token: t }) => (counts.validations++, t === good || t === 'token-new'),
+    validate: async ({ token: t }) => {
+      counts.validations++;
+      return t === good || t === 'token-new';
+    },
     reauthenticate: async () => 'token-new',
     allowedOrigins: [api.origin],
     ...overrides,
@@ -211,7 +214,12 @@ describe('a 401 that is not the session’s goes back to its caller', () => {
     api.on((_seen, res) => res.writeHead(302, { location: `${other.origin}/sso` }).end());
     other.on((_seen, res) => res.writeHead(401).end('{}'));
     let sends = 0;
-    const { client, counts } = session({ fetch: (input, init) => (sends++, fetch(input, init)) });
+    const { client, counts } = session({
+      fetch: (input, init) => {
+        sends++;
+        return fetch(input, init);
+      },
+    });
     const response = await client.authFetch(`${api.origin}/api/report`);
     expect(response.status).toBe(401);
     expect(new URL(response.url).origin).toBe(other.origin);

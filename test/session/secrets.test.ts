@@ -63,7 +63,10 @@ describe('the token never shows', () => {
     const caught = (promise: Promise<unknown>) =>
       promise.then(
         () => null,
-        (error: unknown) => (watch.errors.push(error), error),
+        (error: unknown) => {
+          watch.errors.push(error);
+          return error;
+        },
       );
 
     expect((await authFetch(`${API}/api/credits?sig=${querySecret}`)).status).toBe(200);

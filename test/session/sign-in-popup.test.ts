@@ -48,7 +48,14 @@ function signIn(options: Partial<SignInPopupOptions> = {}) {
   );
   let settled: { value?: string; error?: unknown } | null = null;
   void outcome.then((result) => (settled = result));
-  return { pending, outcome, settled: async () => (await vi.advanceTimersByTimeAsync(0), settled) };
+  return {
+    pending,
+    outcome,
+    settled: async () => {
+      await vi.advanceTimersByTimeAsync(0);
+      return settled;
+    },
+  };
 }
 
 /** Nothing of the sign-in is left: no window listener, no channel, no timer. */

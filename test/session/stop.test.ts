@@ -66,10 +66,14 @@ describe('stop', () => {
     const count = (type: string, by: number) => added.set(type, (added.get(type) ?? 0) + by);
     const add = window.addEventListener.bind(window);
     const remove = window.removeEventListener.bind(window);
-    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => (count(type, 1), add(type, listener, options)));
-    vi.spyOn(window, 'removeEventListener').mockImplementation(
-      (type, listener, options) => (count(type, -1), remove(type, listener, options)),
-    );
+    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => {
+      count(type, 1);
+      add(type, listener, options);
+    });
+    vi.spyOn(window, 'removeEventListener').mockImplementation((type, listener, options) => {
+      count(type, -1);
+      remove(type, listener, options);
+    });
     const clock = countingClock();
     const { client } = session({ clock });
     expect([...added.keys()]).toEqual(expect.arrayContaining(['online', 'offline', 'focus', 'keydown']));

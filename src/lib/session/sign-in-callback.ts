@@ -85,7 +85,10 @@ function receipt(channel: SignInChannel, state: string, ms: number): Promise<voi
     const onMessage = (event: MessageEvent) => {
       if (isReceiptMessage(event.data, state)) resolve(stop());
     };
-    const timer = setTimeout(() => reject((stop(), new Error(gone))), ms);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(gone));
+    }, ms);
     channel.addEventListener('message', onMessage);
   });
 }

@@ -88,7 +88,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     async validate(args) {
       const ask = async () => {
         const known = await answers.read(args.token);
-        if (known !== null) return (note('tab.answer', known ? 'valid' : 'expired'), known);
+        if (known !== null) {
+          note('tab.answer', known ? 'valid' : 'expired');
+          return known;
+        }
         const valid = await inner.validate(args);
         // Shared before the lock is released: the tab granted it next finds the answer.
         await answers.write(args.token, valid);
@@ -100,7 +103,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     reauthenticate(args) {
       // Runs in the click, so the popup opens before any await; not told once the session moved on: that token is nobody's.
-      const signedIn = inner.reauthenticate(args).then((token) => (args.signal.aborted || post({ type: 'token', token }), token));
+      const signedIn = inner.reauthenticate(args).then((token) => {
+        if (!args.signal.aborted) post({ type: 'token', token });
+        return token;
+      });
       if (locks) {
         // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
         const settled = new AbortController();
