@@ -100,7 +100,7 @@ export function AuthProvider({
       () => {},
     );
     return () => controller.abort();
-  }, [account, session, loadUser, tokens]);
+  }, [account, signedIn, session, loadUser, tokens]);
 
   const value = useMemo<AuthContextValue>(
     () => ({

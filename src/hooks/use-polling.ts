@@ -32,6 +32,7 @@ export function usePolling<T>(
   const latest = useRef({ load, until: options.until });
   latest.current = { load, until: options.until };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is read by no one; its change restarts the loop.
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
