@@ -76,13 +76,13 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
     claimOnce: (id, untilMs, nowMs = Date.now()) => {
       let claimed: Record<string, number> = {};
       try {
-        claimed = JSON.parse(storage.getItem(prefix + 'claimed') ?? '{}') as Record<string, number>;
+        claimed = JSON.parse(storage.getItem(`${prefix}claimed`) ?? '{}') as Record<string, number>;
       } catch {
         // A damaged entry forgets the claims: the codes' own expiry still bounds them.
       }
       const live = Object.fromEntries(Object.entries(claimed).filter(([, until]) => until > nowMs));
       if (id in live) return false;
-      storage.setItem(prefix + 'claimed', JSON.stringify({ ...live, [id]: untilMs }));
+      storage.setItem(`${prefix}claimed`, JSON.stringify({ ...live, [id]: untilMs }));
       return true;
     },
   };

@@ -41,8 +41,7 @@ export function createFakeBackend() {
     return { open, reached };
   }
 
-  const isValid = (authorization: string | null) =>
-    authorization !== null && authorization.startsWith('Bearer ') && valid.has(authorization.slice(7));
+  const isValid = (authorization: string | null) => !!authorization?.startsWith('Bearer ') && valid.has(authorization.slice(7));
 
   const handlers = [
     http.all(`${API}/*`, () => (network.down ? HttpResponse.error() : undefined)),

@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
 import { getCredits } from '../../../src/lib/credits-api.ts';

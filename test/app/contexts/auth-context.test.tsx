@@ -31,10 +31,20 @@ function Probe({ popup }: { popup: Popup }) {
         {auth.signedIn ? 'signed in' : 'signed out'} as {auth.user?.name ?? 'nobody'}; needsReauth={String(auth.needsReauth)}
       </p>
       {google.problem ? <p>{google.problem}</p> : null}
-      {google.hint ? <button onClick={() => google.hint?.reopen()}>Try again</button> : null}
-      <button onClick={google.signIn}>Sign in</button>
-      <button onClick={auth.refreshSession}>Refresh session</button>
-      <button onClick={auth.signOut}>Sign out</button>
+      {google.hint ? (
+        <button type="button" onClick={() => google.hint?.reopen()}>
+          Try again
+        </button>
+      ) : null}
+      <button type="button" onClick={google.signIn}>
+        Sign in
+      </button>
+      <button type="button" onClick={auth.refreshSession}>
+        Refresh session
+      </button>
+      <button type="button" onClick={auth.signOut}>
+        Sign out
+      </button>
     </div>
   );
 }
