@@ -10,6 +10,6 @@ export default defineConfig({
   test: {
     ...base.test,
     // Replaces the base's list (mergeConfig would add to it).
-    include: ['test/session/**/*.test.{ts,tsx}', 'test/core/**/*.test.{ts,tsx}', 'test/hardening/**/*.test.ts'],
+    include: ['test/session/**/*.test.{ts,tsx}'],
   },
 });

@@ -102,7 +102,10 @@ export async function startServer(spec: ServerSpec, timeoutMs = 60_000): Promise
   void exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
   while (!(await answers(spec.readyUrl))) {
-    if (gone) throw failure(spawnError ? `could not start (${String(spawnError)})` : `exited with ${child.exitCode ?? child.signalCode} before it was ready`);
+    if (gone)
+      throw failure(
+        spawnError ? `could not start (${String(spawnError)})` : `exited with ${child.exitCode ?? child.signalCode} before it was ready`,
+      );
     if (Date.now() > deadline) {
       await stop();
       throw failure(`did not answer ${spec.readyUrl} within ${timeoutMs} ms`);

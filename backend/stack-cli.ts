@@ -1,9 +1,4 @@
-/**
- * `npm run stack`: the app at http://localhost:5173 on the reference backend
- * (http://127.0.0.1:8000) and the stand-in Google (http://127.0.0.1:8001).
- * STACK_APP_PORT, STACK_API_PORT, STACK_GOOGLE_PORT move them;
- * TOKEN_TTL_SECONDS=30 makes tokens expire by the clock. Ctrl-C ends all three.
- */
+// `npm run stack`: app :5173, API :8000, Google :8001 (STACK_APP_PORT, STACK_API_PORT, STACK_GOOGLE_PORT; TOKEN_TTL_SECONDS).
 import { killAllServers, missingPythonPackages } from './processes.ts';
 import { startStack, type Stack } from './stack.ts';
 
@@ -42,7 +37,9 @@ try {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-console.log(`\nThe app:        ${stack.appUrl}\nThe API:        ${stack.apiUrl}\nStand-in Google: ${stack.googleUrl}\nCtrl-C stops all three.\n`);
+console.log(
+  `\nThe app:        ${stack.appUrl}\nThe API:        ${stack.apiUrl}\nStand-in Google: ${stack.googleUrl}\nCtrl-C stops all three.\n`,
+);
 const gone = await stack.ended;
 if (!ending) {
   console.error(`${gone} exited: stopping the stack.`);

@@ -1,9 +1,4 @@
-/**
- * The app on the reference backend instead of the mock: the FastAPI backend,
- * the stand-in Google and the app (Vite's dev server with VITE_API_BASE_URL
- * set, so the mocks are off), wired together. `npm run stack` runs it
- * (stack-cli.ts); browser tests start it with `startStack` on free ports.
- */
+// The app on the reference backend and the stand-in Google instead of the mock, for `npm run stack` and browser tests.
 import { join, resolve } from 'node:path';
 import { missingPythonPackages, python, serverGroup, startServer, type RunningServer, type ServerGroup } from './processes.ts';
 

@@ -1,8 +1,4 @@
-/**
- * What authFetch itself costs, with no network: the healthy path per call and the heap per held request,
- * beside the fetch + async-mutex recipe (and bare calls, per call), all on one stub fetch: an async
- * function that answers a prebuilt Response. What is left is each wrapper's own cost.
- */
+// authFetch's own cost beside the fetch + async-mutex recipe, on a stub fetch, so that only each wrapper's cost is left.
 import { Bench } from 'tinybench';
 import { waitFor } from 'xstate';
 import type { createAuthFetch } from '../src/lib/session/index.ts';
@@ -15,7 +11,8 @@ const BATCH = 100;
 const HOLDERS = ['authFetch', 'fetch + async-mutex'] as const;
 
 /** A JWT-shaped token whose `exp` is in 2100: the expiry check runs, and never holds. */
-const jwt = (generation: number) => `e30.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 4_102_444_800, generation })).toString('base64url')}.sig`;
+const jwt = (generation: number) =>
+  `e30.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 4_102_444_800, generation })).toString('base64url')}.sig`;
 
 /** A token store, a stub fetch that answers 200 to the token it accepts and 401 to any other, and a sign-in. */
 function stubWorld() {
@@ -94,11 +91,7 @@ async function heapUsed(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-/**
- * One round for `who`: a first call finds the token revoked and the session
- * waits for sign-in; `count` more calls are held, and the heap they add is
- * shared among them. Sign-in then finishes; `ok` counts the calls that end 200.
- */
+/** One round for `who`: `count` calls held on a revoked token, the heap they add, and how many end 200 after sign-in. */
 async function holdOnce(who: (typeof HOLDERS)[number], create: typeof createAuthFetch, count: number) {
   const world = stubWorld();
   world.revoke();

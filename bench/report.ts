@@ -24,9 +24,11 @@ const median = (values: readonly number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-const span = (values: number[]) => (Math.min(...values) === Math.max(...values) ? String(values[0]) : `${Math.min(...values)}–${Math.max(...values)}`);
+const span = (values: number[]) =>
+  Math.min(...values) === Math.max(...values) ? String(values[0]) : `${Math.min(...values)}–${Math.max(...values)}`;
 const us = (p: PerCall) => `${p.us.toFixed(2)} ± ${p.moeUs.toFixed(2)} µs`;
-const table = (header: string[], rows: string[][]) => [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+const table = (header: string[], rows: string[][]) =>
+  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
 /** What each scenario shows of a contender's rounds: worst cases for correctness, medians for times. */
 const FIGURES = {
@@ -65,19 +67,40 @@ const TARGETS: Record<ScenarioId, string> = {
  * @example
  * const failed = checkTargets({ perCall, heap }, records).some((c) => c.kind === 'correctness' && !c.met);
  */
-export function checkTargets({ perCall, heap }: { perCall?: PerCall[]; heap?: HeapPerHeld }, records: readonly RoundRecord[]): TargetCheck[] {
+export function checkTargets(
+  { perCall, heap }: { perCall?: PerCall[]; heap?: HeapPerHeld },
+  records: readonly RoundRecord[],
+): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const [subject, recipe] = ['authFetch', 'fetch + async-mutex'].map((name) => perCall?.find((p) => p.name === name));
   if (subject && recipe) {
     const met = subject.us - subject.moeUs <= recipe.us + recipe.moeUs;
-    checks.push({ kind: 'performance', scenario: 'per call', target: '≤ the recipe (within the margins)', measured: `${us(subject)} vs ${us(recipe)}`, met });
+    checks.push({
+      kind: 'performance',
+      scenario: 'per call',
+      target: '≤ the recipe (within the margins)',
+      measured: `${us(subject)} vs ${us(recipe)}`,
+      met,
+    });
   }
   if (heap) {
     const [bytes, theirs] = [median(heap.authFetch.bytes), median(heap['fetch + async-mutex'].bytes)];
     const target = `≤ ${HEAP_TARGET_BYTES} B heap per held request`;
-    checks.push({ kind: 'performance', scenario: 'held', target, measured: `${bytes.toFixed(0)} B (recipe ${theirs.toFixed(0)} B)`, met: bytes <= HEAP_TARGET_BYTES });
+    checks.push({
+      kind: 'performance',
+      scenario: 'held',
+      target,
+      measured: `${bytes.toFixed(0)} B (recipe ${theirs.toFixed(0)} B)`,
+      met: bytes <= HEAP_TARGET_BYTES,
+    });
     const { worstOk, calls } = heap.authFetch;
-    checks.push({ kind: 'correctness', scenario: 'held', target: 'all held calls end 200 after sign-in (stub)', measured: `worst ${worstOk}/${calls}`, met: worstOk === calls });
+    checks.push({
+      kind: 'correctness',
+      scenario: 'held',
+      target: 'all held calls end 200 after sign-in (stub)',
+      measured: `worst ${worstOk}/${calls}`,
+      met: worstOk === calls,
+    });
   }
   for (const id of Object.keys(TARGETS) as ScenarioId[]) {
     const mine = records.filter((r) => r.contender === 'authFetch' && r.scenario === id);
@@ -134,5 +157,8 @@ export function scenarioTable(records: readonly RoundRecord[], contenders: reado
  * console.log(targetsTable(checks));
  */
 export function targetsTable(checks: readonly TargetCheck[]): string {
-  return table(['', 'target (authFetch)', 'measured', ''], checks.map((c) => [c.scenario, c.target, c.measured, c.met ? 'met' : c.kind === 'correctness' ? '**FAILED**' : 'missed']));
+  return table(
+    ['', 'target (authFetch)', 'measured', ''],
+    checks.map((c) => [c.scenario, c.target, c.measured, c.met ? 'met' : c.kind === 'correctness' ? '**FAILED**' : 'missed']),
+  );
 }

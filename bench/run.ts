@@ -1,14 +1,5 @@
-/**
- * `npm run bench`: authFetch's own cost on a stub fetch (micro.ts: per call
- * and heap per held request, beside the fetch + async-mutex recipe), then
- * the scenarios users compare, against the anchors on one local backend:
- * S3/S3e storms, S4 held requests, S5 bodies. Prints three tables; exits 1
- * when authFetch fails a correctness check (performance targets are reported).
- *
- * Options: --rounds N (scenario rounds, default 3), --time MS (tinybench's time
- * per task, default 2000), --only micro,S3,S3e,S4,S5.
- * Run through `node --expose-gc` (the npm script does): the heap figures need a full GC.
- */
+// `npm run bench [-- --rounds 3 --time 2000 --only micro,S3,S3e,S4,S5]`: exits 1 when authFetch fails a correctness check.
+// Run it through `node --expose-gc`, as the npm script does: the heap figures need a full GC.
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
@@ -106,8 +97,17 @@ if (active.length) {
 }
 
 const checks = checkTargets(micro, records);
-if (micro.perCall) console.log(`\nOn a stub fetch (tinybench, ${timeMs} ms a task; heap: ${HEAP_ROUNDS} rounds of ${HELD.toLocaleString('en-US')} held):\n\n${microTable(micro.perCall, micro.heap)}`);
-if (records.length) console.log(`\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${scenarioTable(records, contenders.map((c) => c.name))}`);
+if (micro.perCall)
+  console.log(
+    `\nOn a stub fetch (tinybench, ${timeMs} ms a task; heap: ${HEAP_ROUNDS} rounds of ${HELD.toLocaleString('en-US')} held):\n\n${microTable(micro.perCall, micro.heap)}`,
+  );
+if (records.length)
+  console.log(
+    `\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${scenarioTable(
+      records,
+      contenders.map((c) => c.name),
+    )}`,
+  );
 console.log(`\n${targetsTable(checks)}\n`);
 for (const { name } of ANCHORS) {
   const failures = new Set(records.flatMap((r) => (r.contender === name ? r.failures.map((f) => `${r.scenario}: ${f}`) : [])));
@@ -116,5 +116,7 @@ for (const { name } of ANCHORS) {
 const failed = checks.filter((c) => c.kind === 'correctness' && !c.met);
 const missed = checks.filter((c) => c.kind === 'performance' && !c.met).map((c) => c.scenario);
 const seconds = ((performance.now() - started) / 1000).toFixed(0);
-console.log(`\nauthFetch: ${failed.length ? `FAILED ${failed.length} correctness check(s)` : 'every correctness check passed'}; performance targets ${missed.length ? `missed: ${missed.join(', ')}` : 'met'} (${seconds} s).`);
+console.log(
+  `\nauthFetch: ${failed.length ? `FAILED ${failed.length} correctness check(s)` : 'every correctness check passed'}; performance targets ${missed.length ? `missed: ${missed.join(', ')}` : 'met'} (${seconds} s).`,
+);
 process.exitCode = failed.length ? 1 : 0;

@@ -1,8 +1,4 @@
-/**
- * The benchmark's backend, in its own process (forked by `backend.ts`): the API and the sign-in popup of
- * the app on 127.0.0.1, counting what a user cannot see (validations, re-auths, requests with a stale
- * token). Control is over IPC (`BackendCommand`), so that no control traffic competes with the requests.
- */
+// The benchmark's backend in its own process, controlled over IPC so that no control traffic competes with requests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 export type BackendStats = Record<'validateCalls' | 'reauthCalls' | 'apiRequests' | 'staleApiRequests', number>;
 
 /** A command from backend.ts; `id` pairs it with its reply: a token for `issue`, the counters for `stats`, null otherwise. */
-export type BackendCommand = { id: number } & ({ type: 'issue'; lapsed?: boolean } | { type: 'expire' | 'stats' | 'reset' } | { type: 'gate'; closed: boolean });
+export type BackendCommand = { id: number } & (
+  | { type: 'issue'; lapsed?: boolean }
+  | { type: 'expire' | 'stats' | 'reset' }
+  | { type: 'gate'; closed: boolean }
+);
 export type BackendReply = { id: number; result: string | BackendStats | null };
 
 const emptyStats = (): BackendStats => ({ validateCalls: 0, reauthCalls: 0, apiRequests: 0, staleApiRequests: 0 });
@@ -26,11 +26,7 @@ let gateClosed = false;
 /** Re-auth answers parked while the gate is closed: the popup is still open. */
 const parked: Array<() => void> = [];
 
-/**
- * A JWT-shaped token (the app parses `exp` on every call). Normally an hour from its `exp`: only the
- * server expires it (`expire`). `lapsed`: its `exp` has passed and the server refuses it, what a tab
- * holds when its user comes back after the token's lifetime.
- */
+/** A JWT-shaped token an hour from its `exp`; `lapsed`, past it, as a tab holds when its user comes back later. */
 function issueToken(lapsed = false): string {
   generation += 1;
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -87,7 +83,7 @@ function run(command: BackendCommand): BackendReply['result'] {
   if (command.type === 'reset') stats = emptyStats();
   if (command.type === 'gate') {
     gateClosed = command.closed;
-    if (!gateClosed) parked.splice(0).forEach((release) => release());
+    if (!gateClosed) for (const release of parked.splice(0)) release();
   }
   return null;
 }

@@ -11,8 +11,7 @@ export async function quickStart(signIn: () => Promise<string>) {
       token = fresh;
     },
     // Your getCurrentUser: true when the backend accepts the token, false when it answers 401.
-    validate: async ({ token, signal }) =>
-      (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
+    validate: async ({ token, signal }) => (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
     // Interactive sign-in (the Google popup in the browser): resolves with the new token.
     reauthenticate: () => signIn(),
     allowedOrigins: [API],

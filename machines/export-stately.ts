@@ -1,7 +1,4 @@
-/**
- * `npm run stately`: writes stately.json and the README's diagram from the
- * machine. test/machines/stately-export.test.ts fails when either drifts.
- */
+// `npm run stately`: writes stately.json and the README's diagram; test/machines/stately-export.test.ts fails on drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sessionMachine } from './session.machine.ts';

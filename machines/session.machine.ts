@@ -1,4 +1,14 @@
-import { assertEvent, assign, fromCallback, fromPromise, setup, stateIn, type CallbackActorLogic, type EventObject, type PromiseActorLogic } from 'xstate';
+import {
+  assertEvent,
+  assign,
+  fromCallback,
+  fromPromise,
+  setup,
+  stateIn,
+  type CallbackActorLogic,
+  type EventObject,
+  type PromiseActorLogic,
+} from 'xstate';
 
 /**
  * A request that authFetch is holding. The machine keeps only data a person
@@ -117,13 +127,23 @@ const unreachable = { actions: 'markUnreachable' } as const;
 const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
   [
     // The popup could not reach the backend either: offline, not a failed sign-in.
-    { guard: 'isUnreachable', target: '#session.offline', actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'] },
+    {
+      guard: 'isUnreachable',
+      target: '#session.offline',
+      actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'],
+    },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
-    { guard: 'isRenewing', target: '#session.active.reminding', actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout' },
+    {
+      guard: 'isRenewing',
+      target: '#session.active.reminding',
+      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
+    },
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
     { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
   ] as const;
-const notProvided = fromPromise<never>(() => Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')));
+const notProvided = fromPromise<never>(() =>
+  Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')),
+);
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
@@ -240,7 +260,11 @@ export const sessionMachine = setup({
   delays: {
     // `offline` and `retrying` are entered with their failure counted (1, 2, …): the first wait is validationBackoffMs.
     validationBackoff: ({ context }) =>
-      Math.min(context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1), Math.max(context.limits.validationBackoffMs, 60_000), longestDelay),
+      Math.min(
+        context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1),
+        Math.max(context.limits.validationBackoffMs, 60_000),
+        longestDelay,
+      ),
     validationTimeout: ({ context }) => context.limits.validationTimeoutMs,
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
     reauthTimeout: ({ context }) => context.limits.reauthTimeoutMs,
@@ -332,8 +356,7 @@ export const sessionMachine = setup({
       },
     },
     validating: {
-      description:
-        'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
+      description: 'A 401, or a token about to expire: ask the backend once whether the token still works; new requests wait.',
       initial: 'checking',
       exit: 'resetValidationFailures',
       on: {
@@ -381,18 +404,14 @@ export const sessionMachine = setup({
             id: 'probeSession',
             src: 'validateSession',
             onDone: validated,
-            onError: [
-              { guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' },
-              ...cannotSay,
-            ],
+            onError: [{ guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' }, ...cannotSay],
           },
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
         },
       },
     },
     needsReauth: {
-      description:
-        'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
+      description: 'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
       initial: 'waiting',
       on: { ...holding, 'token.adopted': adopt },
       states: {

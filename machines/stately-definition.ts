@@ -47,15 +47,15 @@ function stateJson(node: AnyStateNode): Json {
   }
   const invoke = node.invoke.map((inv) => {
     const results = (kind: 'done' | 'error') =>
-      ((node.transitions.get(`xstate.${kind}.actor.${inv.id}`) ?? []) as DefinitionTransition[]).map((t) =>
-        transitionJson(node, t),
-      );
+      ((node.transitions.get(`xstate.${kind}.actor.${inv.id}`) ?? []) as DefinitionTransition[]).map((t) => transitionJson(node, t));
     return { id: inv.id, src: String(inv.src), onDone: results('done'), onError: results('error') };
   });
   const children = Object.values(node.states) as AnyStateNode[];
   // Named actions only: xstate adds its own (xstate.cancel for `after`).
   const named = (list: ReadonlyArray<unknown>) =>
-    (list as ReadonlyArray<string | { type?: unknown }>).map((a) => (typeof a === 'string' ? a : String(a.type))).filter((name) => !name.startsWith('xstate.'));
+    (list as ReadonlyArray<string | { type?: unknown }>)
+      .map((a) => (typeof a === 'string' ? a : String(a.type)))
+      .filter((name) => !name.startsWith('xstate.'));
   const entry = named(node.entry);
   const exit = named(node.exit);
   const always = ((node.always ?? []) as DefinitionTransition[]).map((t) => transitionJson(node, t));

@@ -1,7 +1,8 @@
 import type { Plugin } from 'vite';
 
 /** `description: '…'` (string literals, possibly split with `+`) in a machine config. */
-const description = /\bdescription:\s*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?:\s*\+\s*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))*\s*,?/g;
+const description =
+  /\bdescription:\s*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?:\s*\+\s*(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"))*\s*,?/g;
 
 /**
  * Removes the states' `description`s from machine files in production

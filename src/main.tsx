@@ -8,10 +8,7 @@ import { createPopupHints, createTabSync } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
 
-/**
- * The one place that wires the app: mock backend (mock mode only), token
- * storage, the session and its authFetch, then React.
- */
+// The one place that wires the app: mock backend (mock mode only), token storage, the session and its authFetch, React.
 /** The dev panel, loaded on demand: only development and mock builds ever ask for it. */
 const lazyDevPanel = () => lazy(async () => ({ default: (await import('./components/DevPanel.tsx')).DevPanel }));
 
@@ -20,8 +17,7 @@ async function main(root: HTMLElement) {
   const render = (node: ReactNode) => reactRoot.render(<StrictMode>{node}</StrictMode>);
 
   let devPanel: ((session: AuthFetchClient) => ReactNode) | null = null;
-  // Written out (not mocksEnabled()) so that Vite folds it to `false` in a production
-  // build and drops msw, the consent page, the dev panel and the inspector from the bundle.
+  // Written out (not mocksEnabled()) so that Vite folds it to `false` in production and drops msw and the mock UI.
   if (!import.meta.env.VITE_API_BASE_URL && (import.meta.env.DEV || import.meta.env.MODE === 'mock')) {
     // Before anything renders or fetches, in every page, popup included.
     const { startMockWorker } = await import('./mocks/browser.ts');
@@ -64,8 +60,7 @@ async function main(root: HTMLElement) {
     allowedOrigins: [apiOrigin()],
     // Check the token shortly before its exp, not a whole minute early: demo tokens live 60 s.
     expiryLeadMs: 5_000,
-    // The demo's tokens live 60 s: offer "Stay signed in" 20 s before exp, not from the start (the
-    // layer's 2 minutes). A real backend's tokens get the layer's default.
+    // The demo's tokens live 60 s: "Stay signed in" 20 s before exp, not from the start; a real backend's get the default.
     ...(mocksEnabled() && { remindBeforeMs: 20_000 }),
   });
   tabs.connect(session);

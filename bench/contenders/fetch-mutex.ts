@@ -14,7 +14,8 @@ export const fetchMutex: ContenderFactory = {
     return {
       name: 'fetch + async-mutex',
       get: (path) => recipe(origin + path).then(readOutcome),
-      post: (path, body) => recipe(origin + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then(readOutcome),
+      post: (path, body) =>
+        recipe(origin + path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }).then(readOutcome),
       stop: () => {},
     };
   },

@@ -28,13 +28,19 @@ export function bodies(requests: number): Scenario<BodiesData> {
     const sent = Array.from({ length: requests }, (_, index) => makeBody(index));
     const failures: string[] = [];
     const started = performance.now();
-    const outcomes = await settleAll(sent.map((body) => contender.post('/api/echo', body)), 30_000, failures);
+    const outcomes = await settleAll(
+      sent.map((body) => contender.post('/api/echo', body)),
+      30_000,
+      failures,
+    );
     const drainMs = performance.now() - started;
     const { reauthCalls } = await backend.stats();
     const identical = outcomes.filter((o, index) => o.status === 200 && o.body === sent[index]).length;
     if (identical !== requests) {
       const wrong = outcomes.filter((o, index) => o.status === 200 && o.body !== sent[index]).length;
-      failures.push(`${identical}/${requests} bodies echoed byte-identical (${describeOutcomes(outcomes)}; ${wrong} answered 200 with another body)`);
+      failures.push(
+        `${identical}/${requests} bodies echoed byte-identical (${describeOutcomes(outcomes)}; ${wrong} answered 200 with another body)`,
+      );
     }
     if (reauthCalls !== 1) failures.push(`${reauthCalls} re-auths (popups) for one expiry`);
     return { data: { requests, identical, reauthCalls, drainMs }, failures };

@@ -22,7 +22,11 @@ export function storm(requests: number, expiry: 'revoked' | 'lapsed'): Scenario<
     await backend.resetStats();
     const failures: string[] = [];
     const started = performance.now();
-    const outcomes = await settleAll(Array.from({ length: requests }, () => contender.get('/api/item')), 30_000, failures);
+    const outcomes = await settleAll(
+      Array.from({ length: requests }, () => contender.get('/api/item')),
+      30_000,
+      failures,
+    );
     const drainMs = performance.now() - started;
     const { validateCalls, reauthCalls, staleApiRequests } = await backend.stats();
     const ok = outcomes.filter((o) => o.status === 200).length;

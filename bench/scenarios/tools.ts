@@ -38,7 +38,12 @@ export function describeOutcomes(outcomes: readonly Outcome[]): string {
  * @example
  * await untilStats(backend, (s) => s.reauthCalls >= 1, 10_000);
  */
-export async function untilStats(backend: Backend, predicate: (stats: Awaited<ReturnType<Backend['stats']>>) => boolean, timeoutMs: number, everyMs = 10): Promise<void> {
+export async function untilStats(
+  backend: Backend,
+  predicate: (stats: Awaited<ReturnType<Backend['stats']>>) => boolean,
+  timeoutMs: number,
+  everyMs = 10,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (predicate(await backend.stats())) return;

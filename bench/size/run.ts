@@ -1,9 +1,4 @@
-/**
- * `npm run size`: the session layer's own code against its budget (xstate and React excluded); the
- * layer with xstate beside the auth libraries users would pick instead, each bundled from its package
- * entry and measured the same way; and the production app bundle checked for msw, the mock backend and
- * the inspector. Exits 1 over budget or when any of those ships.
- */
+// `npm run size`: exits 1 when the layer is over its budget or the production bundle ships msw, the mocks or the inspector.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { FORBIDDEN, inspectAppBundle } from './app-bundle.ts';
@@ -20,16 +15,22 @@ const ANCHORS = ['@auth0/auth0-spa-js', 'oidc-client-ts', '@azure/msal-browser']
 const layer = await measureSessionLayer(root);
 const over = layer.gzipBytes - BUDGET_BYTES;
 console.log('\n## Session layer (gzip -9, minified, xstate / React excluded)\n');
-console.log(`${SESSION_LAYER.entry} and the chart: ${bytes(layer.gzipBytes)} (${bytes(layer.minifiedBytes)} minified) of ${bytes(BUDGET_BYTES)}: ${over > 0 ? `OVER by ${bytes(over)}` : `${bytes(-over)} to spare`}`);
+console.log(
+  `${SESSION_LAYER.entry} and the chart: ${bytes(layer.gzipBytes)} (${bytes(layer.minifiedBytes)} minified) of ${bytes(BUDGET_BYTES)}: ${over > 0 ? `OVER by ${bytes(over)}` : `${bytes(-over)} to spare`}`,
+);
 console.log('\nShare by module (bytes as rendered, before minification):');
 for (const module of layer.modules) console.log(`  ${String(module.renderedBytes).padStart(6)}  ${module.file}`);
 
 // React only: the layer does not import it, and it would not count as the layer's if it did.
 const rows = [
   { name: 'the layer alone (its budget)', size: layer },
-  { name: `the layer with xstate ${versionOf('xstate')}`, size: await measureBundle(root, sessionLayerEntry(root), /^(react|react-dom)(\/|$)/) },
+  {
+    name: `the layer with xstate ${versionOf('xstate')}`,
+    size: await measureBundle(root, sessionLayerEntry(root), /^(react|react-dom)(\/|$)/),
+  },
 ];
-for (const name of ANCHORS) rows.push({ name: `${name} ${versionOf(name)}`, size: await measureBundle(root, `export * from ${JSON.stringify(name)};`) });
+for (const name of ANCHORS)
+  rows.push({ name: `${name} ${versionOf(name)}`, size: await measureBundle(root, `export * from ${JSON.stringify(name)};`) });
 console.log('\n## Beside the anchors (whole public API and all it imports; same Vite build, gzip -9)\n');
 console.log('| bundle | minified | gzip -9 |\n| --- | --- | --- |');
 for (const { name, size } of rows) console.log(`| ${name} | ${kb(size.minifiedBytes)} | ${kb(size.gzipBytes)} |`);

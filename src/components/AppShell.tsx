@@ -9,9 +9,7 @@ import { Link } from './Link.tsx';
 /**
  * Signed out: the sign-in page. Signed in (expired or not): the header and
  * the page for the current path. Expiry never lands here: the page stays.
- *
- * @example
- * <AuthProvider {...wiring}><AppShell /></AuthProvider>
+ * Renders under an AuthProvider.
  */
 export function AppShell() {
   const { signedIn } = useAuth();

@@ -7,10 +7,7 @@ import { selectWaitingForNetwork } from '../lib/session/index.ts';
  * not be reached, so the held requests wait to be sent. Not an alert and no
  * button: the user has nothing to do, and it never takes focus. The live
  * region stays mounted (empty while online) so that screen readers announce
- * the line when it appears.
- *
- * @example
- * <AuthProvider {...wiring}><SessionExpiredBanner /><ConnectionNotice /></AuthProvider>
+ * the line when it appears. Renders under an AuthProvider.
  */
 export function ConnectionNotice() {
   const { session } = useAuth();

@@ -25,7 +25,9 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: M
   const panel = useRef<HTMLElement>(null);
   useEffect(() => {
     const root = document.documentElement;
-    const observer = new ResizeObserver(([entry]) => root.style.setProperty('--dev-panel-height', `${entry!.target.getBoundingClientRect().height}px`));
+    const observer = new ResizeObserver(([entry]) =>
+      root.style.setProperty('--dev-panel-height', `${entry!.target.getBoundingClientRect().height}px`),
+    );
     observer.observe(panel.current!);
     return () => {
       observer.disconnect();
@@ -56,39 +58,39 @@ function MockBackendControls({ mock }: { mock: MockControls }) {
   return (
     <>
       <button
-            type="button"
-            onClick={() => {
-              mock.expireSessions();
-              setExpiredAt(new Date().toLocaleTimeString());
-            }}
-          >
-            Expire session
-          </button>
-          {expiredAt ? <span className="muted">Tokens issued before {expiredAt} forgotten.</span> : null}
-          <button
-            type="button"
-            onClick={() => {
-              switchMockNetwork(mock, !networkDown);
-              setNetworkDown(!networkDown);
-            }}
-          >
-            {networkDown ? 'Back online' : 'Go offline'}
-          </button>
-          <label>
-            Token lifetime (s){' '}
-            <input
-              type="number"
-              min={5}
-              step={5}
-              value={lifetime}
-              onChange={(event) => {
-                setLifetime(event.target.value);
-                const seconds = Number(event.target.value);
-                if (Number.isFinite(seconds) && seconds >= 5) mock.setTokenLifetimeSec(seconds);
-              }}
-            />{' '}
-            <span className="muted">(next sign-in)</span>
-          </label>
+        type="button"
+        onClick={() => {
+          mock.expireSessions();
+          setExpiredAt(new Date().toLocaleTimeString());
+        }}
+      >
+        Expire session
+      </button>
+      {expiredAt ? <span className="muted">Tokens issued before {expiredAt} forgotten.</span> : null}
+      <button
+        type="button"
+        onClick={() => {
+          switchMockNetwork(mock, !networkDown);
+          setNetworkDown(!networkDown);
+        }}
+      >
+        {networkDown ? 'Back online' : 'Go offline'}
+      </button>
+      <label>
+        Token lifetime (s){' '}
+        <input
+          type="number"
+          min={5}
+          step={5}
+          value={lifetime}
+          onChange={(event) => {
+            setLifetime(event.target.value);
+            const seconds = Number(event.target.value);
+            if (Number.isFinite(seconds) && seconds >= 5) mock.setTokenLifetimeSec(seconds);
+          }}
+        />{' '}
+        <span className="muted">(next sign-in)</span>
+      </label>
     </>
   );
 }
@@ -101,32 +103,36 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
   const [copied, setCopied] = useState<string | null>(null);
   return (
     <>
-          <span>
-            Session: <output data-testid="session-state">{state}</output> · held: <output data-testid="held-count">{held}</output>
-          </span>
-          <button
-            type="button"
-            disabled={inspecting}
-            onClick={() => {
-              setInspecting(true);
-              void openStatelyInspector(session.actor);
-            }}
-          >
-            {inspecting ? 'Inspector open' : 'Open Stately Inspector'}
-          </button>
-          <button
-            type="button"
-            onClick={() => {
-              // Readable JSON, with no token, URL, header or body in it: safe to paste into a bug report.
-              navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2)).then(
-                () => setCopied('Copied.'),
-                () => setCopied('The browser did not allow copying.'),
-              );
-            }}
-          >
-            Copy session report
-          </button>
-          {copied ? <span role="status" className="muted">{copied}</span> : null}
+      <span>
+        Session: <output data-testid="session-state">{state}</output> · held: <output data-testid="held-count">{held}</output>
+      </span>
+      <button
+        type="button"
+        disabled={inspecting}
+        onClick={() => {
+          setInspecting(true);
+          void openStatelyInspector(session.actor);
+        }}
+      >
+        {inspecting ? 'Inspector open' : 'Open Stately Inspector'}
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          // Readable JSON, with no token, URL, header or body in it: safe to paste into a bug report.
+          navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2)).then(
+            () => setCopied('Copied.'),
+            () => setCopied('The browser did not allow copying.'),
+          );
+        }}
+      >
+        Copy session report
+      </button>
+      {copied ? (
+        <span role="status" className="muted">
+          {copied}
+        </span>
+      ) : null}
     </>
   );
 }

@@ -2,9 +2,6 @@ import { useImageValidation } from '../hooks/use-image-validation.ts';
 
 /**
  * A reference image picker; the backend checks type and size.
- *
- * @example
- * <ImageUpload />
  */
 export function ImageUpload() {
   const { state, validate } = useImageValidation();

@@ -2,10 +2,10 @@ import { usePolling } from '../hooks/use-polling.ts';
 import { getServicesHealth } from '../lib/microservices-api.ts';
 
 /**
- * The microservices' health, polled every 2 s.
+ * The microservices' health, polled every `intervalMs` (2 s unless told).
  *
  * @example
- * <ServicesHealthPanel />
+ * <ServicesHealthPanel intervalMs={10_000} />
  */
 export function ServicesHealthPanel({ intervalMs = 2_000 }: { intervalMs?: number }) {
   const { data, error } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs });

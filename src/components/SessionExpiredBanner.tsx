@@ -11,15 +11,10 @@ const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
 };
 
 /**
- * The one thing a user sees when the session expires: a banner with a
- * Reconnect button that runs Google sign-in in a popup. Rendered from the
- * session's actor; it never takes focus, never navigates, and goes away once
- * the session is back. Your work underneath is untouched. While the popup
- * reads closed (closed, or cut off by Google's COOP: no telling which), it
- * asks to finish in the Google window and offers to try again.
- *
- * @example
- * <AuthProvider {...wiring}><SessionExpiredBanner /><App /></AuthProvider>
+ * The one thing a user sees when the session expires: a banner whose Reconnect runs Google sign-in in
+ * a popup. It never takes focus nor navigates, and goes once the session is back; while the popup reads
+ * closed (closed, or cut off by Google's COOP), it asks to finish in the Google window, with Try again.
+ * Renders under an AuthProvider.
  */
 export function SessionExpiredBanner() {
   const { session, refreshSession, popupHint } = useAuth();

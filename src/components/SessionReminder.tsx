@@ -17,9 +17,7 @@ function endsIn(ms: number): string {
  * anything is held) and "Not now". The session decides when it shows (never for an idle page, offline,
  * or with the expired banner up): this only renders it. A status, not an alert; it never takes focus.
  * The live region stays mounted, empty while there is nothing to say, so screen readers announce it.
- *
- * @example
- * <AuthProvider {...wiring}><SessionExpiredBanner /><SessionReminder /><Studio /></AuthProvider>
+ * Renders under an AuthProvider.
  */
 export function SessionReminder() {
   const { session, clock, dismissReminder } = useAuth();

@@ -66,7 +66,15 @@ const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: 
  *   <Studio />
  * </AuthProvider>
  */
-export function AuthProvider({ session, tokens, loadUser, clock = pageClock, popupHints = noHints, dismissReminder, children }: AuthProviderProps) {
+export function AuthProvider({
+  session,
+  tokens,
+  loadUser,
+  clock = pageClock,
+  popupHints = noHints,
+  dismissReminder,
+  children,
+}: AuthProviderProps) {
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
@@ -75,8 +83,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
   const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
   useEffect(() => {
-    // The profile of who is signed in now: none when nobody is; the stored one otherwise, which is
-    // none yet after another account signed in (the storage forgets the last one's).
+    // The stored profile is none yet after another account signed in: never the last person's.
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
     if (!signedIn) return session.endSession();
@@ -85,12 +92,15 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
-    loadUser({ signal: controller.signal }).then((loaded) => {
-      tokens.setUser(loaded);
-      setUser(loaded);
-    }, () => {});
+    loadUser({ signal: controller.signal }).then(
+      (loaded) => {
+        tokens.setUser(loaded);
+        setUser(loaded);
+      },
+      () => {},
+    );
     return () => controller.abort();
-  }, [account, session, loadUser, tokens]);
+  }, [account, signedIn, session, loadUser, tokens]);
 
   const value = useMemo<AuthContextValue>(
     () => ({
@@ -104,8 +114,7 @@ export function AuthProvider({ session, tokens, loadUser, clock = pageClock, pop
       refreshSession: session.reconnect,
       popupHint,
       signOut: () => {
-        // Held requests are given up before the token goes, not a render later (the effect above
-        // does it when another tab signs out).
+        // Held requests are given up before the token goes, not a render later (as the effect does for other tabs).
         session.endSession();
         keepTabDraftsOf(null);
         tokens.clear();

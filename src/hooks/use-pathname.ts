@@ -8,5 +8,9 @@ import { subscribeToPath } from '../lib/navigation.ts';
  * const path = usePathname(); // '/admin/batches'
  */
 export function usePathname(): string {
-  return useSyncExternalStore(subscribeToPath, () => globalThis.location.pathname, () => '/');
+  return useSyncExternalStore(
+    subscribeToPath,
+    () => globalThis.location.pathname,
+    () => '/',
+  );
 }

@@ -22,13 +22,17 @@ export interface PollingOptions<T> {
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
  */
-export function usePolling<T>(load: (signal: AbortSignal) => Promise<T>, options: PollingOptions<T>): { data: T | null; error: string | null } {
+export function usePolling<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  options: PollingOptions<T>,
+): { data: T | null; error: string | null } {
   const { intervalMs, enabled = true, key } = options;
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
   // The latest closures, so that callers may pass inline functions without restarting the loop.
   const latest = useRef({ load, until: options.until });
   latest.current = { load, until: options.until };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is read by no one; its change restarts the loop.
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();

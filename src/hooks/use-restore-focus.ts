@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, type FocusEvent, type MouseEvent } from
 /** Where someone types: the place to come back to, rather than a link passed on the way. */
 function isField(element: EventTarget | null): element is HTMLElement {
   if (element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) return true;
-  if (element instanceof HTMLInputElement) return !['button', 'submit', 'reset', 'checkbox', 'radio', 'file', 'image', 'range', 'color'].includes(element.type);
+  if (element instanceof HTMLInputElement)
+    return !['button', 'submit', 'reset', 'checkbox', 'radio', 'file', 'image', 'range', 'color'].includes(element.type);
   return element instanceof HTMLElement && element.isContentEditable;
 }
 

@@ -1,8 +1,4 @@
-/**
- * Where the API lives and whether the mock backend runs. Read at call time
- * (never at import), so tests and the popup page see the same answer the app
- * does.
- */
+// Where the API lives and whether the mocks run, read at call time: tests and the popup page see what the app sees.
 
 /**
  * True when the app talks to the msw mock backend: in `npm run dev` and in a

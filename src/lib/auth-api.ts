@@ -1,9 +1,4 @@
-/**
- * Everything that touches the access token outside authFetch: its storage,
- * the validation call (getCurrentUser), the Google code exchange and the
- * sign-in popup. No other module reads the token or sends it
- * (test/app/no-raw-token-fetch.test.ts checks the source tree).
- */
+// All that touches the token outside authFetch (test/app/no-raw-token-fetch.test.ts checks no other module does).
 import { authFetch } from './auth-fetch.ts';
 import { apiBaseUrl, apiUrl, mockConsentUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
@@ -59,7 +54,9 @@ const userKey = 'quiet-session.user';
 export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
-  const changed = () => listeners.forEach((listener) => listener());
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   // Another tab signed in or out (`key` is null when it cleared the whole storage).
   const onStorage = (event: StorageEvent) => {
     if (event.key === tokenKey || event.key === null) changed();

@@ -1,9 +1,4 @@
-/**
- * The app's module of the session layer, at the seed's path: the one
- * app-wide `authFetch` that the API modules import, `installAuthFetch` that
- * main.tsx calls, and the layer's client and errors re-exported, so that
- * whoever read the seed finds them here.
- */
+// The seed's path, kept so its readers find the app-wide authFetch here, with the layer's client and errors.
 import { type AuthFetch, type AuthFetchClient, QuietSessionError } from './session/index.ts';
 
 export {

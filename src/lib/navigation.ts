@@ -1,8 +1,4 @@
-/**
- * A router small enough to read: the path lives in `location`, changes go
- * through the History API, and a custom event tells subscribers. No new
- * dependency for two routes.
- */
+// A router small enough to read (location, the History API, a custom event): no dependency for two routes.
 
 const changeEvent = 'quiet-session:navigate';
 

@@ -1,10 +1,7 @@
 import { useState } from 'react';
 import { mockAccounts, type MockAccount } from './mock-data.ts';
 
-/**
- * Asks the mock "Google" for an authorization code for `account`, bound to
- * this sign-in's `state`. No app token is involved: this is Google's side.
- */
+/** Google's side: a code for `account`, bound to this sign-in's `state` (no app token involved). */
 async function authorize(account: MockAccount, state: string): Promise<string> {
   const response = await fetch('/mock-google/authorize', {
     method: 'POST',
@@ -21,9 +18,6 @@ async function authorize(account: MockAccount, state: string): Promise<string> {
  * account: choosing someone else is how a user switches accounts) gets a code
  * and goes to the app's callback page, as Google's redirect would; "Cancel"
  * goes there with `error=access_denied`. Served with COOP (consent-coop-plugin.ts).
- *
- * @example
- * if (location.pathname === '/auth/google/consent') root.render(<GoogleConsentPage />);
  */
 export function GoogleConsentPage() {
   const [busy, setBusy] = useState(false);

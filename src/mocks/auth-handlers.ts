@@ -20,9 +20,7 @@ export function authHandlers(ctx: HandlerContext) {
       `${base}/auth/me`,
       authed(ctx, ({ user }) => HttpResponse.json({ id: user.sub, email: user.email, name: user.name, role: user.role })),
     ),
-    // The account chosen on the consent page (`{ account: id, state }`; Ada when none is named).
-    // Google's side, not the backend's: the code is bound to the sign-in's state, as the
-    // real backend binds Google's ID token to it (its OIDC nonce).
+    // Google's side: the code is bound to the sign-in's state, as the real backend binds Google's ID token (its nonce).
     http.post(`${base}/mock-google/authorize`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
       const body = (await request.json().catch(() => null)) as { account?: unknown; state?: unknown } | null;

@@ -29,17 +29,10 @@ export async function startMockWorker(): Promise<{ store: MockStore; stop: () =>
   return { store, stop: () => worker.stop() };
 }
 
-/**
- * Resolves once the worker controls this page, or reloads it (and never resolves). msw's worker
- * unregisters itself when it believes its last page closed, which a reload of the only tab can make
- * it believe; a page that navigates meanwhile (the sign-in popup going to its callback page) starts
- * uncontrolled, and `worker.start()` still resolves there: register() takes the registration back,
- * but nothing claims the page. Reloaded, it is controlled from its first request.
- */
+/** Resolves once the worker controls this page, else reloads it: a page that loaded while msw's worker unregistered stays unclaimed. */
 function controlledByTheWorker(): Promise<void> {
   const reloads = Number(sessionStorage.getItem(reloadsKey) ?? 0);
-  // A worker installed just now claimed this page before start() resolved (its activation waits for
-  // the claim). Past the reloads allowed, the page runs uncontrolled and says what failed, as before.
+  // A fresh worker has claimed the page before start() resolved; past the reloads allowed, the page runs as it is.
   if (navigator.serviceWorker.controller || reloads >= reloadsAllowed) {
     sessionStorage.removeItem(reloadsKey);
     return Promise.resolve();

@@ -1,10 +1,6 @@
 import { HttpResponse } from 'msw';
 
-/**
- * FastAPI's request validation, as the mock needs it: the same 422 status and
- * `{ detail: [{ loc, msg, type }] }` shape the reference backend (pydantic 1)
- * answers with. Messages follow pydantic's; JSON syntax error positions do not.
- */
+// FastAPI's 422 and its `{ detail: [{ loc, msg, type }] }`, as the reference backend answers (pydantic's messages).
 
 /** One entry of FastAPI's 422 `detail`. */
 export interface ValidationIssue {
@@ -49,7 +45,8 @@ export async function readJsonObject(request: Request): Promise<{ value: Record<
     return { issue: { loc: ['body', 0], msg: (error as Error).message, type: 'value_error.jsondecode' } };
   }
   if (value === null) return { issue: missing('body') };
-  if (typeof value !== 'object' || Array.isArray(value)) return { issue: { loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' } };
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { issue: { loc: ['body'], msg: 'value is not a valid dict', type: 'type_error.dict' } };
   return { value: value as Record<string, unknown> };
 }
 
@@ -77,6 +74,7 @@ export function strictString(body: Record<string, unknown>, field: string): { va
 export function integerQuery(url: URL, name: string, fallback: number): { value: number } | { issue: ValidationIssue } {
   const raw = url.searchParams.get(name);
   if (raw === null) return { value: fallback };
-  if (!/^\s*[+-]?\d+\s*$/.test(raw)) return { issue: { loc: ['query', name], msg: 'value is not a valid integer', type: 'type_error.integer' } };
+  if (!/^\s*[+-]?\d+\s*$/.test(raw))
+    return { issue: { loc: ['query', name], msg: 'value is not a valid integer', type: 'type_error.integer' } };
   return { value: Number(raw) };
 }

@@ -1,9 +1,4 @@
-/**
- * Real HS256 JWTs for the mock backend, signed with WebCrypto so the same code
- * runs in the browser's worker copy of the handlers and in Node's setupServer.
- * Verification is stateless (signature + `exp`): every page of the app runs
- * its own copy of the handlers, so no copy can remember which tokens it issued.
- */
+// HS256 JWTs on WebCrypto (browser and Node alike), verified statelessly: each page runs its own copy of the handlers.
 
 /** The claims our mock backend puts in a token. Times are seconds since the epoch (fractions allowed, RFC 7519). */
 export interface JwtClaims {
@@ -22,16 +17,18 @@ function base64url(bytes: Uint8Array): string {
 }
 
 function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(text.length / 4) * 4, '='));
+  const binary = atob(
+    text
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(text.length / 4) * 4, '='),
+  );
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {
   // Read at call time: msw's Node interceptors and happy-dom both leave WebCrypto alone.
-  return globalThis.crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ]);
+  return globalThis.crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
 /**

@@ -83,11 +83,7 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
   };
 }
 
-/**
- * The token of an `Authorization: Bearer <token>` header, read as FastAPI's
- * `HTTPBearer` reads it (scheme in any case, split at the first space); null
- * when the request carries none.
- */
+/** The bearer token of `request`, read as FastAPI's `HTTPBearer` reads it (scheme in any case); null when none. */
 function bearerToken(request: Request): string | null {
   const header = request.headers.get('authorization') ?? '';
   const space = header.indexOf(' ');

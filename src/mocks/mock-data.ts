@@ -1,7 +1,4 @@
-/**
- * The mock backend's fixed data: one Google account, the admin's batches and
- * the microservices. Deterministic, so tests and screenshots are stable.
- */
+// The mock backend's fixed data, deterministic so that tests and screenshots are stable.
 
 /** The account the mock Google consent page offers. */
 export const mockAccount: MockAccount = {

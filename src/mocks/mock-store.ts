@@ -1,9 +1,4 @@
-/**
- * The mock backend's only mutable state, shared by every copy of the handlers.
- * In the browser each page (the app, the sign-in popup) runs its own copy, so
- * the state lives in localStorage, which all pages of the origin share; in
- * Node it lives in memory, one store per test.
- */
+// The mock backend's only mutable state: in localStorage in the browser, as each page runs its own handlers; in memory in Node.
 
 /** The part of `Storage` the store needs; `localStorage` fits. */
 export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -66,7 +61,8 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
   return {
     tokenLifetimeSec: () => readNumber('tokenLifetimeSec', defaultTokenLifetimeSec),
     setTokenLifetimeSec: (seconds) => {
-      if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`Token lifetime must be a positive number of seconds, got ${seconds}.`);
+      if (!(Number.isFinite(seconds) && seconds > 0))
+        throw new RangeError(`Token lifetime must be a positive number of seconds, got ${seconds}.`);
       writeNumber('tokenLifetimeSec', seconds);
     },
     revokedBefore: () => readNumber('revokedBefore', 0),
@@ -80,13 +76,13 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
     claimOnce: (id, untilMs, nowMs = Date.now()) => {
       let claimed: Record<string, number> = {};
       try {
-        claimed = JSON.parse(storage.getItem(prefix + 'claimed') ?? '{}') as Record<string, number>;
+        claimed = JSON.parse(storage.getItem(`${prefix}claimed`) ?? '{}') as Record<string, number>;
       } catch {
         // A damaged entry forgets the claims: the codes' own expiry still bounds them.
       }
       const live = Object.fromEntries(Object.entries(claimed).filter(([, until]) => until > nowMs));
       if (id in live) return false;
-      storage.setItem(prefix + 'claimed', JSON.stringify({ ...live, [id]: untilMs }));
+      storage.setItem(`${prefix}claimed`, JSON.stringify({ ...live, [id]: untilMs }));
       return true;
     },
   };

@@ -31,7 +31,10 @@ function ringImage(workflowId: string): string {
 export function studioHandlers(ctx: HandlerContext) {
   const base = ctx.apiBaseUrl;
   return [
-    http.get(`${base}/api/credits`, authed(ctx, () => HttpResponse.json({ balance: ctx.store.credits() }))),
+    http.get(
+      `${base}/api/credits`,
+      authed(ctx, () => HttpResponse.json({ balance: ctx.store.credits() })),
+    ),
     http.post(
       `${base}/api/jewelry/generate`,
       authed(ctx, async ({ request }) => {

@@ -11,9 +11,6 @@ const pageSize = 10;
  * own: through an expired session, the page's request is held by authFetch
  * and completes after the reconnect; the rows on screen stay put meanwhile.
  * A reload of the tab comes back to the same page.
- *
- * @example
- * <AdminBatches />
  */
 export function AdminBatches() {
   const [page, setPage] = useTabDraft('admin.page', 1);

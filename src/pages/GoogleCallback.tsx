@@ -8,15 +8,16 @@ let completion: Promise<void> | null = null;
 /**
  * `/auth/google/callback`, inside the sign-in popup: hands the token (or
  * Google's "cancelled") to the studio window that asked for it, and closes.
- *
- * @example
- * <GoogleCallback />
  */
 export function GoogleCallback() {
   const [status, setStatus] = useState('Signing you in…');
   useEffect(() => {
     let cancelled = false;
-    completion ??= completeGoogleSignIn({ url: new URL(window.location.href), opener: window.opener as Window | null, exchange: exchangeGoogleCode });
+    completion ??= completeGoogleSignIn({
+      url: new URL(window.location.href),
+      opener: window.opener as Window | null,
+      exchange: exchangeGoogleCode,
+    });
     completion.then(
       () => {
         if (cancelled) return;

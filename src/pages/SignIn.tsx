@@ -3,9 +3,6 @@ import { useGoogleSignIn } from '../hooks/use-google-sign-in.ts';
 /**
  * The signed-out page: one Google button, which opens the sign-in popup, and
  * a Try again while that popup reads closed.
- *
- * @example
- * {signedIn ? <Studio /> : <SignIn />}
  */
 export function SignIn() {
   const { signIn, signingIn, problem, hint } = useGoogleSignIn();

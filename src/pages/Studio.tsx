@@ -9,9 +9,6 @@ import type { Generation } from '../lib/jewelry-generate-api.ts';
 /**
  * The jewelry studio (`/`): prompt and Generate, credits, the running
  * workflow, services health and a reference image upload.
- *
- * @example
- * <Studio />
  */
 export function Studio() {
   const [latest, setLatest] = useState<Generation | null>(null);

@@ -8,16 +8,11 @@ import { findTokenLeaks, relativeTo, sourceFiles } from './support/token-scan.ts
 const root = resolve(import.meta.dirname, '../..');
 const src = resolve(root, 'src');
 
-/**
- * Allowed to touch the token: the session layer (it attaches it and hands it to other tabs),
- * auth-api.ts (storage, validation, code exchange) and the mock backend,
- * which is the server side and only ever judges a token. And use-tab-draft.ts, which keeps the
- * user's drafts in sessionStorage under its own key: the token is in localStorage, which it never reads.
- */
+// The layer, auth-api.ts and the mock backend (the server side) handle the token; use-tab-draft.ts only its own drafts.
 const allowed = (file: string) =>
   isInLayer(root, file) ||
   file === resolve(src, 'lib/auth-api.ts') ||
-  file.startsWith(resolve(src, 'mocks') + '/') ||
+  file.startsWith(`${resolve(src, 'mocks')}/`) ||
   (file === resolve(src, 'hooks/use-tab-draft.ts') && !/\blocalStorage\b/.test(readFileSync(file, 'utf8')));
 
 describe('the source tree', () => {
@@ -42,6 +37,7 @@ describe('the source tree', () => {
 
   it('flags raw token fetches, and not authFetch or comments', () => {
     const bad = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a line of source for the scan to read, template and all.
       "await fetch('/api/credits', { headers: { Authorization: `Bearer ${token}` } });",
       'const r = await window.fetch(url);',
       "const token = localStorage.getItem('quiet-session.token');",
@@ -54,7 +50,11 @@ describe('the source tree', () => {
       '3:reads web storage',
       '4:reads the token',
     ]);
-    const good = ["await authFetch(apiUrl('/api/credits'));", "// fetch('/x', { headers: { Authorization: 'Bearer t' } })", 'const send = options.fetch;'].join('\n');
+    const good = [
+      "await authFetch(apiUrl('/api/credits'));",
+      "// fetch('/x', { headers: { Authorization: 'Bearer t' } })",
+      'const send = options.fetch;',
+    ].join('\n');
     expect(findTokenLeaks('good.ts', good)).toEqual([]);
   });
 });

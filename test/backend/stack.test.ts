@@ -21,9 +21,12 @@ describe('startStack', () => {
     expect(config).toContain(`"VITE_API_BASE_URL": "${stack.apiUrl}"`);
     // The backend sends its sign-in to the stand-in, back to the app's callback page.
     const state = 'state-of-the-spa';
-    const login = await fetch(`${stack.apiUrl}/auth/google/login?${new URLSearchParams({ state, redirect_uri: `${stack.appUrl}/auth/google/callback` })}`, {
-      redirect: 'manual',
-    });
+    const login = await fetch(
+      `${stack.apiUrl}/auth/google/login?${new URLSearchParams({ state, redirect_uri: `${stack.appUrl}/auth/google/callback` })}`,
+      {
+        redirect: 'manual',
+      },
+    );
     expect(login.status).toBe(302);
     const chooser = await fetch(login.headers.get('location')!);
     expect(chooser.url.startsWith(`${stack.googleUrl}/`)).toBe(true);

@@ -18,7 +18,9 @@ function fakeBackend() {
     expireTokens: async () => {},
     stats: async () => ({ ...stats }),
     resetStats: async () => {},
-    setReauthGate: async (closed) => void (closed || waiting.splice(0).forEach((release) => release())),
+    setReauthGate: async (closed) => {
+      if (!closed) for (const release of waiting.splice(0)) release();
+    },
     stop: async () => {},
   };
   return { backend, stats, afterReauth: () => new Promise<void>((resolve) => waiting.push(resolve)) };
@@ -57,7 +59,8 @@ describe('the correctness checks of the scenarios', () => {
     const { backend, stats } = fakeBackend();
     stats.reauthCalls = 1;
     const sent: string[] = [];
-    const post = async (_path: string, body: string) => (sent.push(body) === 3 ? ok(sent[0]) : sent.length === 4 ? { status: 401, body: '' } : ok(body));
+    const post = async (_path: string, body: string) =>
+      sent.push(body) === 3 ? ok(sent[0]) : sent.length === 4 ? { status: 401, body: '' } : ok(body);
     const { data, failures } = await bodies(10)({ backend, contender: contender(async () => ok(), post), tokens });
     expect(data.identical).toBe(8);
     expect(failures).toEqual(['8/10 bodies echoed byte-identical (9×200, 1×401; 1 answered 200 with another body)']);

@@ -25,7 +25,10 @@ const check = (checks: ReturnType<typeof checkTargets>, scenario: string) => che
 describe('the targets of npm run bench', () => {
   it('meets the per-call target while authFetch is within the margins of the recipe, and misses it beyond', () => {
     // 0.62 − 0.03 = 0.59 ≤ 0.58 + 0.02 = 0.60: the intervals overlap.
-    expect(check(checkTargets({ perCall: perCall([0.62, 0.03], [0.58, 0.02]) }, []), 'per call')).toMatchObject({ kind: 'performance', met: true });
+    expect(check(checkTargets({ perCall: perCall([0.62, 0.03], [0.58, 0.02]) }, []), 'per call')).toMatchObject({
+      kind: 'performance',
+      met: true,
+    });
     expect(check(checkTargets({ perCall: perCall([0.8, 0.03], [0.58, 0.02]) }, []), 'per call')).toMatchObject({
       met: false,
       measured: '0.80 ± 0.03 µs vs 0.58 ± 0.02 µs',
@@ -37,12 +40,20 @@ describe('the targets of npm run bench', () => {
     expect(target).toMatchObject({ kind: 'performance', met: true, measured: '700 B (recipe 760 B)' });
     expect(answered).toMatchObject({ kind: 'correctness', met: true });
     expect(checkTargets({ heap: heap([701, 702, 650]) }, [])[0]!.met).toBe(false);
-    expect(checkTargets({ heap: heap([600], 10_000) }, [])[1]).toMatchObject({ kind: 'correctness', met: false, measured: 'worst 10000/10001' });
+    expect(checkTargets({ heap: heap([600], 10_000) }, [])[1]).toMatchObject({
+      kind: 'correctness',
+      met: false,
+      measured: 'worst 10000/10001',
+    });
   });
 
   it('fails a storm in any round of which authFetch validated twice or failed, whatever the anchors did', () => {
     const good = [storm(1, 'authFetch', {}), storm(2, 'authFetch', {}), storm(1, 'ky', { ok: 1 }, ['1/1000 ended 200'])];
-    expect(check(checkTargets({}, good), 'S3')).toMatchObject({ kind: 'correctness', met: true, measured: 'validate / re-auth 1 / 1, OK (worst) 1000/1000, sent on the dead token 1000' });
+    expect(check(checkTargets({}, good), 'S3')).toMatchObject({
+      kind: 'correctness',
+      met: true,
+      measured: 'validate / re-auth 1 / 1, OK (worst) 1000/1000, sent on the dead token 1000',
+    });
     expect(check(checkTargets({}, [...good, storm(3, 'authFetch', { validateCalls: 2 })]), 'S3')!.met).toBe(false);
     const twice = storm(3, 'authFetch', { reauthCalls: 2 }, ['2 re-auths (popups) for one expiry']);
     expect(check(checkTargets({}, [...good, twice]), 'S3')).toMatchObject({ met: false, measured: expect.stringContaining('1 / 1–2') });
@@ -54,11 +65,18 @@ describe('the targets of npm run bench', () => {
       { round: 1, scenario: 'S4', contender: 'authFetch', data: held, failures: [] },
       { round: 2, scenario: 'S4', contender: 'authFetch', data: null, failures: ['the scenario itself failed: boom'] },
     ];
-    expect(check(checkTargets({}, records), 'S4')).toMatchObject({ met: false, measured: 'sent while held 0, OK (worst) 101/101; the scenario itself failed: boom' });
+    expect(check(checkTargets({}, records), 'S4')).toMatchObject({
+      met: false,
+      measured: 'sent while held 0, OK (worst) 101/101; the scenario itself failed: boom',
+    });
   });
 
   it('shows every contender a row and each scenario its columns, worst cases and median drains', () => {
-    const records = [storm(1, 'authFetch', { drainMs: 100 }), storm(2, 'authFetch', { drainMs: 300 }), storm(3, 'authFetch', { drainMs: 200, ok: 999 })];
+    const records = [
+      storm(1, 'authFetch', { drainMs: 100 }),
+      storm(2, 'authFetch', { drainMs: 300 }),
+      storm(3, 'authFetch', { drainMs: 200, ok: 999 }),
+    ];
     const [header, , mine, theirs] = scenarioTable(records, ['authFetch', 'ky']).split('\n');
     expect(header).toBe('| contender | S3 validate / re-auth | S3 OK (worst) | S3 sent on the dead token | S3 drain |');
     expect(mine).toBe('| authFetch | 1 / 1 | 999/1000 | 1000 | 200 ms |');

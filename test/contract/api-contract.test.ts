@@ -5,11 +5,7 @@ import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
 import { issuesOf, shapeOf } from './support/shape.ts';
 
-/**
- * One contract, two backends: every call the app makes, sent to the msw mock
- * and to the FastAPI reference backend, must get the same status and the same
- * shape (values such as ids and times may differ).
- */
+// One contract, two backends: each call the app makes gets the same status and shape from the msw mock and from FastAPI.
 const tokenTtlSeconds = 120;
 const backends = [mswBackend(), fastapiBackend({ tokenTtlSeconds })];
 
@@ -89,7 +85,11 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       const wrongType = await answer(await exchange({ code: 42, state: 's' }));
       expect(wrongType.status).toBe(422);
       expect(issuesOf(wrongType.body)).toEqual([{ loc: ['body', 'code'], type: 'type_error.str' }]);
-      const broken = await fetch(api('/auth/google/callback'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":' });
+      const broken = await fetch(api('/auth/google/callback'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"code":',
+      });
       expect(broken.status).toBe(422);
       expect(issuesOf(await broken.json()).map((issue) => issue.type)).toEqual(['value_error.jsondecode']);
       const empty = await fetch(api('/auth/google/callback'), { method: 'POST', headers: { 'content-type': 'application/json' } });
@@ -105,7 +105,10 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       ['/api/admin/batches?page=1&page_size=10', () => ({})],
       ['/api/workflows/wf_abc_def/status', () => ({})],
       ['/api/jewelry/generate', () => json({ prompt: 'a ring' })],
-      ['/api/images/validate', () => ({ method: 'POST', body: formWith(new File([new Uint8Array(8)], 'ring.png', { type: 'image/png' })) })],
+      [
+        '/api/images/validate',
+        () => ({ method: 'POST', body: formWith(new File([new Uint8Array(8)], 'ring.png', { type: 'image/png' })) }),
+      ],
     ];
     const send = (path: string, init: RequestInit, authorization?: string) =>
       fetch(api(path), { ...init, headers: { ...(init.headers as Record<string, string>), ...(authorization ? { authorization } : {}) } });
@@ -134,7 +137,13 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
     it('answers an expired, forged or malformed token with error="invalid_token"', async () => {
       const expired = await backend.sign({ ...claims(), iat: nowSec() - 700, exp: nowSec() - 60 });
       const forged = await signJwt({ ...claims(), typ: 'access', iat: nowSec(), exp: nowSec() + 600 }, 'a-key-this-backend-does-not-use');
-      const tokens = { expired, forged, malformed: 'not-a-jwt', garbage: 'eyJhbGciOiJIUzI1NiJ9.bm9wZQ.c2ln', google: (await backend.googleCode('Ada Lovelace')).code };
+      const tokens = {
+        expired,
+        forged,
+        malformed: 'not-a-jwt',
+        garbage: 'eyJhbGciOiJIUzI1NiJ9.bm9wZQ.c2ln',
+        google: (await backend.googleCode('Ada Lovelace')).code,
+      };
       for (const [kind, token] of Object.entries(tokens)) {
         for (const [path, init] of routes) {
           const response = await send(path, init(), `Bearer ${token}`);
@@ -178,7 +187,12 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
       const started = await answer(await fetch(api('/api/jewelry/generate'), json({ prompt: '  a sapphire ring ' }, ada)));
       expect(started.status).toBe(202);
-      expect(shapeOf(started.body)).toEqual({ generation_id: 'string', workflow_id: 'string', prompt: 'string', credits_remaining: 'number' });
+      expect(shapeOf(started.body)).toEqual({
+        generation_id: 'string',
+        workflow_id: 'string',
+        prompt: 'string',
+        credits_remaining: 'number',
+      });
       expect(started.body).toMatchObject({ prompt: 'a sapphire ring', credits_remaining: balance - 1 });
       expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: balance - 1 } });
 
@@ -205,10 +219,18 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
         ['null', 'application/json', [{ loc: ['body'], type: 'value_error.missing' }]],
       ];
       for (const [body, type, issues] of cases) {
-        const response = await fetch(api('/api/jewelry/generate'), { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${ada}` }, body });
+        const response = await fetch(api('/api/jewelry/generate'), {
+          method: 'POST',
+          headers: { 'content-type': type, authorization: `Bearer ${ada}` },
+          body,
+        });
         expect({ body, status: response.status, issues: issuesOf(await response.json()) }).toEqual({ body, status: 422, issues });
       }
-      const broken = await fetch(api('/api/jewelry/generate'), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ada}` }, body: 'not json' });
+      const broken = await fetch(api('/api/jewelry/generate'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ada}` },
+        body: 'not json',
+      });
       expect(broken.status).toBe(422);
       expect(issuesOf(await broken.json()).map((issue) => issue.type)).toEqual(['value_error.jsondecode']);
     });
@@ -221,7 +243,13 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       });
       const text = await answer(await upload(new File(['hello'], 'notes.txt', { type: 'text/plain' }), ada));
       expect(text.status).toBe(200);
-      expect(shapeOf(text.body)).toEqual({ valid: 'boolean', filename: 'string', content_type: 'string', size_bytes: 'number', issues: ['string'] });
+      expect(shapeOf(text.body)).toEqual({
+        valid: 'boolean',
+        filename: 'string',
+        content_type: 'string',
+        size_bytes: 'number',
+        issues: ['string'],
+      });
       expect(text.body).toMatchObject({ valid: false, issues: ['Unsupported type text/plain: use PNG, JPEG or WebP.'] });
       expect((await answer(await upload(png(0), ada))).body).toMatchObject({ valid: false, issues: ['The file is empty.'] });
       const large = await answer(await upload(png(5 * 1024 * 1024 + 1), ada));

@@ -4,15 +4,13 @@ import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
 import { openChooser, press } from './support/google-chooser.ts';
 
-/**
- * What only the real backend has: CORS (the mock runs on the page's own
- * origin), the redirect to Google, and the stand-in Google itself.
- */
+// What only the real backend has: CORS (the mock runs on the page's origin), the redirect to Google, the stand-in Google.
 const tokenTtlSeconds = 90;
 const backend = fastapiBackend({ tokenTtlSeconds });
 const callbackUrl = `${appOrigin}/auth/google/callback`;
 const otherOrigin = 'https://elsewhere.example';
-const claimsOf = (jwt: string, part = 1) => JSON.parse(Buffer.from(jwt.split('.')[part]!, 'base64url').toString()) as Record<string, unknown>;
+const claimsOf = (jwt: string, part = 1) =>
+  JSON.parse(Buffer.from(jwt.split('.')[part]!, 'base64url').toString()) as Record<string, unknown>;
 
 let api: string;
 let google: string;
@@ -81,7 +79,9 @@ describe('CORS', () => {
 describe('GET /auth/google/login', () => {
   it("redirects to the provider with the app's callback, the code flow's parameters and the SPA's state verbatim", async () => {
     const state = 'nonce from the SPA: a/b+c=d&e';
-    const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state, redirect_uri: callbackUrl })}`, { redirect: 'manual' });
+    const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state, redirect_uri: callbackUrl })}`, {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(`${google}/o/oauth2/v2/auth`);
@@ -96,7 +96,9 @@ describe('GET /auth/google/login', () => {
 
   it('refuses any other redirect_uri with 400 and redirects nowhere', async () => {
     for (const redirectUri of ['https://elsewhere.example/auth/google/callback', `${appOrigin}/somewhere-else`, `${callbackUrl}?next=x`]) {
-      const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', redirect_uri: redirectUri })}`, { redirect: 'manual' });
+      const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', redirect_uri: redirectUri })}`, {
+        redirect: 'manual',
+      });
       expect(response.status, redirectUri).toBe(400);
       expect(response.headers.get('location')).toBeNull();
     }
@@ -124,7 +126,13 @@ describe('the stand-in Google', () => {
     const page = await openChooser(api, 'state-3');
     const nonce = new URL(page.url).searchParams.get('nonce');
     const code = (await press(page, 'Continue as Grace Hopper')).searchParams.get('code')!;
-    const form = { grant_type: 'authorization_code', code, redirect_uri: callbackUrl, client_id: devClient.id, client_secret: devClient.secret };
+    const form = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackUrl,
+      client_id: devClient.id,
+      client_secret: devClient.secret,
+    };
     const post = (fields: Record<string, string>) => fetch(`${google}/token`, { method: 'POST', body: new URLSearchParams(fields) });
 
     const wrongSecret = await post({ ...form, client_secret: 'guessed' });

@@ -4,11 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missingPythonPackages, python } from '../../backend/processes.ts';
 
-/**
- * The backend's checks of Google's ID token (signature by the JWKS, issuer,
- * audience, expiry, nonce, verified email) and of the sign-in state, as Python
- * unit tests (backend/tests, unittest): tokens the stand-in would never make.
- */
+// The backend's checks of Google's ID token and sign-in state, as its Python unit tests: tokens the stand-in never makes.
 describe('the backend checks every Google sign-in', () => {
   it('refuses ID tokens for another client, from another issuer, expired, badly signed or of another sign-in', async () => {
     const missing = missingPythonPackages();

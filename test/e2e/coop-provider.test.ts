@@ -6,12 +6,7 @@ import { lastOpenWasInClick, launchChromium, screenshots, traceWindowOpen } from
 import { startCoopProvider, type CoopProvider } from './support/coop-provider.ts';
 import { expireSession, heldAtLeast } from './support/studio-user.ts';
 
-/**
- * The studio (mock backend) with its sign-in popup pointed at a provider on
- * another site whose pages send `Cross-Origin-Opener-Policy: same-origin`, as
- * Google's may for the people who run their own backend: the popup loses its
- * opener for good and `popup.closed` reads true while it is open.
- */
+// The sign-in popup on a provider of another site that sends COOP, as Google's may: no opener, and it reads closed while open.
 let provider: CoopProvider;
 let app: ServedApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -153,7 +148,9 @@ describe('sign-in through a cross-origin provider that sends COOP, in Chromium',
       window.addEventListener('click', () => window.open('about:blank', '_blank', 'popup')?.close(), { capture: true, once: true }),
     );
     await banner.getByRole('button', { name: 'Reconnect' }).click();
-    await banner.getByText('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.').waitFor();
+    await banner
+      .getByText('The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.')
+      .waitFor();
     expect(await banner.getByRole('button', { name: 'Reconnect' }).isEnabled()).toBe(true);
     await heldAtLeast(page, 1);
 

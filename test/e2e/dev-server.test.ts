@@ -42,9 +42,10 @@ describe('npm run dev', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active.'));
     expect(await page.locator('.problem').count()).toBe(0);
 
-    // The dev panel loads @statelyai/inspect on demand and opens the inspector window
-    // (stately.ai is stubbed: the tests run without a network).
-    await context.route('https://stately.ai/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Stately Inspector stub</title>' }));
+    // The dev panel opens the inspector on demand; stately.ai is stubbed, as the tests run without a network.
+    await context.route('https://stately.ai/**', (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<title>Stately Inspector stub</title>' }),
+    );
     const inspectorOpened = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Open Stately Inspector' }).click();
     const inspector = await inspectorOpened;

@@ -17,12 +17,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/**
- * Every request a page of `context` sends to `pathname` from now on. The mock
- * backend answers inside the service worker, and Chromium still reports the
- * page's fetch once (its response is `fromServiceWorker()`); the worker's own
- * fetches (the assets it lets through) carry `serviceWorker()` and are left out.
- */
+/** Every request a page of `context` sends to `pathname` from now on, without the worker's own fetches. */
 function requestsTo(context: BrowserContext, pathname: string): Request[] {
   const seen: Request[] = [];
   context.on('request', (request) => {
@@ -31,12 +26,7 @@ function requestsTo(context: BrowserContext, pathname: string): Request[] {
   return seen;
 }
 
-/**
- * Opens the studio in a new tab of `context`, already signed in (the tabs share
- * the token), and waits until its start-up calls have answered: the user's name
- * (`/auth/me`), the credits and the health panel. So no `/auth/me` of its own is
- * still on the way when the session expires.
- */
+/** A new signed-in tab of `context`, once its start-up calls answered: no /auth/me of its own is out at the expiry. */
 async function openSignedInTab(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(url);
@@ -64,10 +54,7 @@ async function studioLoaded(page: Page): Promise<void> {
 /** The token the tabs share (they keep it in localStorage). */
 const sharedToken = (page: Page) => page.evaluate(() => localStorage.getItem('quiet-session.token'));
 
-/**
- * The validations among `requests` to /auth/me: those that ask about `token`. A profile load held
- * across the expiry asks /auth/me too, but goes again with the new token.
- */
+/** The validations among `requests` to /auth/me: those about `token`, as a held profile load goes again with the new one. */
 const validationsOf = (requests: Request[], token: string | null) =>
   requests.filter((request) => request.headers().authorization === `Bearer ${token}`);
 
@@ -100,8 +87,7 @@ describe('three tabs of the studio, in Chromium', () => {
       await heldAtLeast(page, 1);
     }
     await shot(third, 'third-tab-expired');
-    // A tab shows the banner only once its validation has answered: every validation is in by now, and
-    // however the tabs' 401s fell (together, or one after another) there is one.
+    // Every tab shows the banner, so every validation has answered: however the tabs' 401s fell, there is one.
     const validations = validationsOf(meRequests, expired);
     expect(await Promise.all(validations.map(async (request) => (await request.response())?.status()))).toEqual([401]);
 
@@ -180,7 +166,10 @@ describe('three tabs of the studio, in Chromium', () => {
       await continueInPopup(await popupOpened, 'Grace Hopper');
 
       // The second tab adopts Grace's token: Ada's Generate is given up there, not sent as Grace.
-      await second.locator('form.generate .problem').filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' }).waitFor();
+      await second
+        .locator('form.generate .problem')
+        .filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' })
+        .waitFor();
       for (const page of [first, second]) {
         await page.getByRole('alert').waitFor({ state: 'detached' });
         await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();

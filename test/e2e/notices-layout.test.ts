@@ -40,7 +40,11 @@ describe('the session notices, in Chromium', () => {
     await shot(page, 'banner');
     expect(await promptTop()).toBe(before);
     // It covers neither the prompt nor the dev panel's controls.
-    const [bannerBox, promptBox, panelBox] = await Promise.all([banner.boundingBox(), prompt.boundingBox(), page.locator('.dev-panel').boundingBox()]);
+    const [bannerBox, promptBox, panelBox] = await Promise.all([
+      banner.boundingBox(),
+      prompt.boundingBox(),
+      page.locator('.dev-panel').boundingBox(),
+    ]);
     expect(bannerBox!.y).toBeGreaterThan(promptBox!.y + promptBox!.height);
     expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
   }, 90_000);

@@ -40,7 +40,8 @@ afterEach(async () => {
 
 const alertEverShown = () => page.evaluate(() => (window as unknown as { __alertSeen: { alert: boolean } }).__alertSeen.alert);
 /** Everything a user can read on the page, minus the dev panel (which is ours, not the app's). */
-const visibleText = () => page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+const visibleText = () =>
+  page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
 const problems = () => page.locator('.problem').allInnerTexts();
 
 /** What fetch says when the network fails, in Chromium's words and Node's: never for people. */

@@ -17,12 +17,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/**
- * What msw's worker does when it believes its last page has closed: it unregisters itself. A reload of
- * the only tab tells it so (`CLIENT_CLOSED` on unload), and when that message is handled before the new
- * page counts as its client, the registration is gone while the sign-in popup navigates. The timing is
- * the browser's; here it is made to happen, at the two moments that matter.
- */
+/** msw's worker unregistering itself, as a reload of the only tab can make it, forced at the two moments that matter. */
 const workerUnregistersItself = (page: Page) =>
   page.evaluate(async () => {
     await (await navigator.serviceWorker.getRegistration())?.unregister();
@@ -47,7 +42,8 @@ describe('reloading an expired tab of the demo, in Chromium', () => {
       const popup = await popupOpened;
       const answers: string[] = [];
       popup.on('response', (response) => {
-        if (/\/(mock-google|auth\/google)\//.test(response.url()) && response.request().method() === 'POST') answers.push(`${response.status()}`);
+        if (/\/(mock-google|auth\/google)\//.test(response.url()) && response.request().method() === 'POST')
+          answers.push(`${response.status()}`);
       });
       const continueAsAda = popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true });
       await continueAsAda.waitFor();

@@ -72,7 +72,9 @@ describe('the notice before the session ends, in Chromium', () => {
 
     // The session went from the notice to the popup and back: never validating, never expired, nothing held.
     const { states, mostHeld } = await sessionSeen();
-    expect(states.filter((state) => !['active.quiet', 'active.due', 'active.reminding', 'reauthenticating.renewing'].includes(state))).toEqual([]);
+    expect(
+      states.filter((state) => !['active.quiet', 'active.due', 'active.reminding', 'reauthenticating.renewing'].includes(state)),
+    ).toEqual([]);
     expect(states).toContain('reauthenticating.renewing');
     expect(mostHeld).toBe(0);
     expect(unauthorized).toEqual([]);

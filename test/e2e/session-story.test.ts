@@ -31,7 +31,12 @@ afterEach(async () => {
 });
 
 /** Everything a user can read on the page, minus the dev panel (which is ours, not the app's). */
-const visibleText = () => page.evaluate(() => document.querySelector('#root > :not(.dev-panel)') && [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+const visibleText = () =>
+  page.evaluate(
+    () =>
+      document.querySelector('#root > :not(.dev-panel)') &&
+      [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'),
+  );
 
 describe('an expiring session in the studio, in Chromium', () => {
   it('keeps the draft and the Generate click through an expiry, and the popup reconnect brings them back', async () => {
@@ -87,8 +92,7 @@ describe('an expiring session in the studio, in Chromium', () => {
     // window.open ran inside the click listener's own call stack: reconnect() runs reauthenticate synchronously.
     expect(await lastOpenWasInClick(page)).toBe(true);
     await popup.getByRole('button', { name: /^Continue as Ada Lovelace$/ }).waitFor();
-    // The consent page is served with COOP, as Google's may be: the popup has lost its opener and reads closed,
-    // so the banner asks to finish there (and offers to try again) instead of failing.
+    // The consent page sends COOP, as Google's may: the popup reads closed, so the banner asks to finish there, not fails.
     expect(await popup.evaluate(() => window.opener)).toBeNull();
     await banner.getByText('Finish signing in in the Google window.').waitFor();
     await shot(page, 'reconnecting');

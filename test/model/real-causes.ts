@@ -106,16 +106,14 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'clock.observed':
       // The backend's `Date` is read on every 401: one that the session does not hold for.
       return async () => {
-        // Sending, a call out with the token another tab has just replaced (it is sent again with the new one);
-        // holding, a call that must not be sent twice (its caller is told).
+        // Sending: a call out with a token another tab just replaced (sent again); holding: one not to send twice.
         const made = sending ? h.call(true) : h.pool.shift()!;
         await made.reached;
         if (sending)
           store.token = arming
             ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token)
             : tokens.replaced(store.token, store.token);
-        // The backend's clock ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer
-        // is not armed again (a clock ahead would make the token expiring before it fires).
+        // Ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer is not armed again.
         const current = client.actor.getSnapshot().context.clockOffsetMs;
         const offset = before.matches({ reauthenticating: 'renewing' })
           ? current - event.offsetMs

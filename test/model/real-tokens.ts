@@ -29,30 +29,24 @@ export function createTokens(backend: FakeBackend, offset: () => number) {
   const expiringAt = (token: string | null, local: number) => (expOf(token) ?? Infinity) - leadMs <= serverAt(local);
   const dueAt = (token: string | null, local: number) => (expOf(token) ?? Infinity) - remindBeforeMs <= serverAt(local);
 
-  /**
-   * The token to hold when a step arms `active.quiet`'s timers, so that the path's next timer is the one that
-   * fires first. Armed together from one token the reminder comes first (it is asked earlier than the lead),
-   * unless the token has no `exp`: then both wait 2^31-1 ms and the expiry timer, armed first, fires first.
-   * When only `quiet` is armed again (a reminder that was not due), the expiry timer stays at `pendingExpiry`.
-   */
+  /** The token to hold when a step arms `active.quiet`'s timers, so that the path's next timer fires first. */
   function forQuiet(current: string | null, at: number, next: ModelEvent | undefined, pendingExpiry?: number): string {
     const source = next && timerOf(next)?.source;
     const wants = source === 'session.active' ? 'expiry' : source === 'session.active.quiet' ? 'reminder' : 'either';
     const exp = expOf(current);
+    // Only `quiet` armed again (a reminder not due): the expiry timer stays at `pendingExpiry`.
     if (pendingExpiry !== undefined) {
       if (wants !== 'reminder') return mint(serverAt(at) + hourMs);
       if (pendingExpiry - at <= 1_000) throw new Error('no room for a reminder before the armed expiry timer');
       return mint(serverAt(pendingExpiry) + remindBeforeMs - 1_000);
     }
+    // Armed together the reminder fires first, unless there is no `exp`: then the expiry timer, armed first, does.
     if (wants === 'expiry') return current !== null && exps.has(current) && exp === null ? current : mint(null);
     if (exp !== null ? exp - serverAt(at) >= freshForMs : wants === 'either' && exps.has(current)) return current!;
     return mint(serverAt(at) + hourMs);
   }
 
-  /**
-   * The token to hold when `reauthenticating.renewing` is entered: its expiry timer and the sign-in deadline
-   * (`reauthTimeoutMs`, armed now) are both pending there, and the path's next timer must fire first.
-   */
+  /** The token to hold on entering `reauthenticating.renewing`, so that the path's next timer (expiry or deadline) fires first. */
   function forRenewing(current: string | null, at: number, next: ModelEvent | undefined, reauthTimeoutMs: number): string {
     const delay = next && timerOf(next)?.delay;
     const exp = expOf(current);

@@ -1,9 +1,10 @@
 /** @vitest-environment happy-dom */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StateValue } from 'xstate';
 import { sessionMachine } from '../../machines/session.machine.ts';
 import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
-import { createFakeBackend, startServer } from '../support/fake-backend.ts';
+import { createFakeBackend } from '../support/fake-backend.ts';
+import { serveForTests } from '../support/msw-server.ts';
 import { chartCoverage, modelTransitions } from './chart-coverage.ts';
 import { eventName, heldReason, type ModelEvent } from './model-events.ts';
 import { cause } from './real-causes.ts';
@@ -50,10 +51,7 @@ function stateIds(value: StateValue, prefix = 'session'): string[] {
   return Object.entries(value).flatMap(([k, v]) => [`${prefix}.${k}`, ...(v ? stateIds(v, `${prefix}.${k}`) : [])]);
 }
 
-/**
- * Calls the holding stretch after step `i` answers at the backend, until the session sends again: one for each
- * 401 it holds, and one that must not be sent twice for each `Date` it reads.
- */
+/** The calls answered in the holding stretch after step `i`: one per 401 held, one not to send twice per `Date` read. */
 function poolFor(steps: Steps, i: number): AuthFetchInit[] {
   if (!sendsIn(steps[i - 1]!.state) || sendsIn(steps[i]!.state)) return [];
   const pool: AuthFetchInit[] = [];
@@ -70,10 +68,8 @@ const taken = new Set<string>();
 const visited = new Set<string>();
 let passed = 0;
 const backend = createFakeBackend();
-const server = startServer(backend);
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+serveForTests(...backend.handlers);
 afterAll(() => {
-  server.close();
   const coverage = chartCoverage(sessionMachine, taken, visited, passed);
   console.log(coverage.line);
   if (!coverage.complete || passed !== paths.length) {

@@ -2,11 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import * as errors from '../../src/lib/session/errors.ts';
 import { selectReauthProblem } from '../../src/lib/session/index.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (sub = 'ada') => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
+const jwt = (sub = 'ada') =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
 
 /** Everything that escapes as uncaught while a test runs. */
 const escaped: unknown[] = [];
@@ -47,7 +49,9 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   return { client, sent, status, clock, setToken: (next: string | null) => (token = next) };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('errors', () => {
   it('refuses at once a validate that calls authFetch, with an error that says why, instead of waiting on itself', async () => {
@@ -163,5 +167,30 @@ describe('errors', () => {
       AbortSignal.prototype.addEventListener = add;
       AbortSignal.prototype.removeEventListener = remove;
     }
+  });
+});
+
+describe('the typed errors', () => {
+  it('carry literal names that survive minification, and chain under QuietSessionError', async () => {
+    const made = [
+      new errors.AuthExpiredError('stopped'),
+      new errors.BodyNotReplayableError(new Request('https://api.test/a?token=secret', { method: 'POST' })),
+      new errors.PopupBlockedError(),
+      new errors.PopupClosedError(),
+      new errors.PopupTimeoutError(120_000),
+      new errors.PopupCancelledError(),
+    ];
+    expect(made.map((e) => e.name)).toEqual([
+      'AuthExpiredError',
+      'BodyNotReplayableError',
+      'PopupBlockedError',
+      'PopupClosedError',
+      'PopupTimeoutError',
+      'PopupCancelledError',
+    ]);
+    expect(made.every((e) => e instanceof errors.QuietSessionError)).toBe(true);
+    expect(made.slice(2).every((e) => e instanceof errors.ReauthError)).toBe(true);
+    expect(made[1]!.message).not.toContain('secret');
+    expect(made[4]!.message).toContain('120 s');
   });
 });

@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { lastTokenClaims, readTokenClaims } from '../../src/lib/session/token-claims.ts';
+import { createExpiryAwareness } from '../../src/lib/session/token-expiry.ts';
 
 const API = 'https://api.test';
 const lead = 60_000;
@@ -10,11 +12,16 @@ const lead = 60_000;
 const jwt = (expMs: number, sub = 'ada') =>
   `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
 
-/**
- * A session on a simulated clock, in front of a backend whose own clock is `skewMs` behind this tab's
- * (positive: the tab is fast). The backend accepts a token until its `exp` on its clock, plus `leewayMs`.
- */
-function session(options: { expMs: number; skewMs?: number; leewayMs?: number; answerDate?: boolean; clock?: { now(): number } } & Partial<AuthFetchOptions>) {
+/** A session on a simulated clock before a backend `skewMs` behind this tab, which takes a token until exp + `leewayMs`. */
+function session(
+  options: {
+    expMs: number;
+    skewMs?: number;
+    leewayMs?: number;
+    answerDate?: boolean;
+    clock?: { now(): number };
+  } & Partial<AuthFetchOptions>,
+) {
   const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
   const clock = (options.clock ?? new SimulatedClock()) as SimulatedClock;
   const backendNow = () => clock.now() - skewMs;
@@ -43,7 +50,7 @@ function session(options: { expMs: number; skewMs?: number; leewayMs?: number; a
 }
 const stops: Array<() => void> = [];
 afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
 });
 
 /** Lets the promises of a call settle. */
@@ -163,7 +170,12 @@ describe('expiry', () => {
     const uncaught: unknown[] = [];
     const onError = (event: ErrorEvent) => uncaught.push(event.error);
     window.addEventListener('error', onError);
-    const { client, clock } = session({ expMs: 61_000, getToken: () => { throw new Error('storage is gone'); } });
+    const { client, clock } = session({
+      expMs: 61_000,
+      getToken: () => {
+        throw new Error('storage is gone');
+      },
+    });
     clock.increment(1_000); // the expiry timer reads the token too
     await expect(client.authFetch(`${API}/api/credits`)).rejects.toThrow('storage is gone');
     window.removeEventListener('error', onError);
@@ -225,5 +237,65 @@ describe('expiry, when timers sleep', () => {
     expect(validate).toHaveBeenCalledTimes(1);
     client.stop();
     await call;
+  });
+});
+
+/** A JWT-shaped token with `payload` for its claims. */
+const jwtOf = (payload: unknown) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
+
+describe('readTokenClaims', () => {
+  it.each([
+    [{ exp: 1_700_000_000, sub: 'ada' }],
+    [{ exp: 1_700_000_000, s: 'ab' }],
+    [{ exp: 1_700_000_000, s: 'abc' }],
+    [{ sub: 'no exp' }],
+  ])('reads %j', (payload) => {
+    expect(readTokenClaims(jwtOf(payload))).toEqual(payload);
+  });
+
+  it('tells subjects apart by their bytes, base64url letters and padding included', () => {
+    const subjects = ['ü?>', 'u?>', 'ü?>~', 'ada'].map((sub) => readTokenClaims(jwtOf({ exp: 1_700_000_000, sub })));
+    expect(new Set(subjects.map((claims) => claims.sub)).size).toBe(4);
+    expect(readTokenClaims(jwtOf({ sub: 'ü?>' })).sub).toBe(subjects[0]!.sub);
+    expect(subjects.map((claims) => claims.exp)).toEqual(Array(4).fill(1_700_000_000));
+  });
+
+  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', jwtOf(null), jwtOf(42), jwtOf('text')])(
+    'finds no claims in %j',
+    (token) => {
+      const claims = readTokenClaims(token);
+      expect([claims.exp, claims.sub]).toEqual([undefined, undefined]);
+    },
+  );
+
+  it('parses each token once when it is asked about again (lastTokenClaims)', () => {
+    const claims = lastTokenClaims();
+    const ada = jwtOf({ sub: 'ada' });
+    const first = claims(ada);
+    expect(claims(ada)).toBe(first);
+    expect(claims(jwtOf({ sub: 'bob' })).sub).toBe('bob');
+    expect(claims(ada)).not.toBe(first);
+  });
+});
+
+describe('createExpiryAwareness', () => {
+  it('counts a token as expiring from exp - lead, until the backend vouches for it', () => {
+    let now = 1_700_000_000_000 - 61_000;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
+    const token = jwtOf({ exp: 1_700_000_000 });
+    expect(expiry.isExpiring(token)).toBe(false);
+    expect(expiry.msUntilExpiring(token)).toBe(1_000);
+    now += 1_000;
+    expect(expiry.isExpiring(token)).toBe(true);
+    expiry.vouch(token);
+    expect(expiry.isExpiring(token)).toBe(false);
+    expect(expiry.isExpiring(jwtOf({ exp: 1_600_000_000 }))).toBe(true);
+    expect(expiry.isExpiring('opaque')).toBe(false);
+  });
+
+  it.each([{ exp: '1700000000' }, { sub: 'no exp' }, { exp: null }])('knows no expiry for %j', (payload) => {
+    const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
+    expect(expiry.msUntilExpiring(jwtOf(payload))).toBeNull();
   });
 });

@@ -5,7 +5,8 @@ import { createAuthFetch, NotReplayedError, type AuthFetchOptions } from '../../
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
 
 /** A backend that accepts the tokens in `valid` and records every send. */
 function session(overrides: Partial<AuthFetchOptions> = {}) {
@@ -16,11 +17,16 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
     getToken: () => token,
     setToken: (next) => void (token = next),
     validate: async ({ token: t }) => valid.has(t ?? ''),
-    reauthenticate: async () => (valid.add(jwt(2)), jwt(2)),
+    reauthenticate: async () => {
+      valid.add(jwt(2));
+      return jwt(2);
+    },
     allowedOrigins: [API],
     fetch: async (input, init) => {
       const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
-      sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${bearer === jwt(1) ? 't1' : bearer === jwt(2) ? 't2' : bearer}`);
+      sent.push(
+        `${init?.method ?? 'GET'} ${new URL(String(input)).pathname} ${bearer === jwt(1) ? 't1' : bearer === jwt(2) ? 't2' : bearer}`,
+      );
       return new Response('{}', { status: valid.has(bearer) ? 200 : 401 });
     },
     ...overrides,
@@ -29,9 +35,12 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   return { client, sent, expire: () => valid.delete(jwt(1)) };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
-const pay = (h: ReturnType<typeof session>) => h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });
+const pay = (h: ReturnType<typeof session>) =>
+  h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });
 
 describe('a call that must not be sent twice (replay: false)', () => {
   it('rejects with NotReplayedError after its 401, is sent once, and the session still asks the user to reconnect', async () => {
@@ -40,7 +49,9 @@ describe('a call that must not be sent twice (replay: false)', () => {
     const error = await pay(h).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotReplayedError);
     expect((error as NotReplayedError).response.status).toBe(401);
-    expect((error as Error).message).toBe('POST https://api.test/api/pay was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.');
+    expect((error as Error).message).toBe(
+      'POST https://api.test/api/pay was refused (401) and not sent again: nothing was done. Reconnect if asked, then try again.',
+    );
     await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
     h.client.reconnect();
     await waitFor(h.client.actor, (s) => s.matches('active'));
@@ -77,7 +88,11 @@ describe('a call that must not be sent twice (replay: false)', () => {
       validate: async () => true,
       reauthenticate: async () => jwt(2),
       allowedOrigins: [API],
-      fetch: async () => new Response('{}', { status: refuse ? ((refuse = false), 401) : 200 }),
+      fetch: async () => {
+        const status = refuse ? 401 : 200;
+        refuse = false;
+        return new Response('{}', { status });
+      },
     });
     stops.push(client.stop);
     const seen = new Set<string>();

@@ -1,28 +1,16 @@
 /** @vitest-environment happy-dom */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createHarness, track } from '../support/session-harness.ts';
+import type { AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-const stops: Array<() => void> = [];
+const layer = layerOnFakeBackend();
+const { backend } = layer;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
-  backend.network.down = false;
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
-});
-afterAll(() => server.close());
-
-function session(overrides?: Parameters<typeof createHarness>[1]) {
+function session(overrides?: Partial<AuthFetchOptions>) {
   const clock = new SimulatedClock();
-  const h = createHarness(backend, { clock, ...overrides });
-  stops.push(h.client.stop);
-  return { ...h, clock };
+  return { ...layer.session({ clock, ...overrides }), clock };
 }
 
 /** Lets every promise settle that can (msw answers within a few macrotasks). */
@@ -31,7 +19,11 @@ const settle = async () => {
 };
 
 const post = (h: ReturnType<typeof session>, path: string) =>
-  h.client.authFetch(`${API}${path}`, { method: 'POST', body: '{"prompt":"a sapphire ring"}', headers: { 'content-type': 'application/json' } });
+  h.client.authFetch(`${API}${path}`, {
+    method: 'POST',
+    body: '{"prompt":"a sapphire ring"}',
+    headers: { 'content-type': 'application/json' },
+  });
 
 describe('offline', () => {
   it('holds a call made while the browser says it is offline, never sends it, and sends it once when the browser is back', async () => {
@@ -89,7 +81,9 @@ describe('offline', () => {
       await settle();
     }
     // 1, 2, 4, 8, 16, 32 s apart, then a minute at most.
-    expect(probesAt.map((at, i) => at - (probesAt[i - 1] ?? 0))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 57_000].slice(0, probesAt.length));
+    expect(probesAt.map((at, i) => at - (probesAt[i - 1] ?? 0))).toEqual(
+      [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 57_000].slice(0, probesAt.length),
+    );
     expect(probesAt.length).toBeGreaterThanOrEqual(6);
     expect(generate.settled).toBe(false);
     expect(h.client.actor.getSnapshot().matches('needsReauth')).toBe(false);

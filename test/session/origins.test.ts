@@ -1,30 +1,83 @@
 /** @vitest-environment node */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, OTHER, layerOnFakeBackend } from '../support/layer-fixture.ts';
 
-/**
- * Real servers on two ports of 127.0.0.1 (two origins) and Node's own fetch: what a server receives is
- * what a browser's fetch would send (the token is dropped at a hop to another origin).
- */
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-function server() {
-  let handle: Handler = (_req, res) => res.writeHead(404).end();
-  const seen: Array<{ url: string; authorization: string | undefined }> = [];
-  const http = createServer((req, res) => {
-    seen.push({ url: req.url!, authorization: req.headers.authorization });
-    req.resume();
-    req.on('end', () => handle(req, res));
+describe('the token goes to allowed origins only', () => {
+  const layer = layerOnFakeBackend();
+  const { backend } = layer;
+
+  it('sends the bearer token to an allowed origin', async () => {
+    const { client } = layer.session();
+    const body = await (await client.authFetch(`${API}/api/credits`)).json();
+    expect(body.authorization).toBe('Bearer t1');
   });
-  return { http, seen, origin: '', on: (next: Handler) => void (handle = next) };
+
+  it("keeps a caller's own Authorization header", async () => {
+    const { client } = layer.session();
+    backend.valid.add('mine');
+    await client.authFetch(`${API}/api/credits`, { headers: { Authorization: 'Bearer mine' } });
+    expect(backend.apiRequests('/api/credits').map((r) => r.authorization)).toEqual(['Bearer mine']);
+  });
+
+  it('sends requests to other origins untouched and returns their 401 without validating', async () => {
+    const { client, validate } = layer.session();
+    const response = await client.authFetch(`${OTHER}/thing`, { headers: { 'x-mine': '1' } });
+    expect(response.status).toBe(401);
+    expect(backend.received.map((r) => r.authorization)).toEqual([null]);
+    expect(validate).not.toHaveBeenCalled();
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
+});
+
+// Two ports of 127.0.0.1 are two origins, and Node's own fetch sends what a browser's would: no token past a hop.
+interface Seen {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+type Handler = (seen: Seen, res: ServerResponse) => void;
+
+function loopbackServer() {
+  const notFound: Handler = (_seen, res) => res.writeHead(404).end();
+  let handle = notFound;
+  const seen: Seen[] = [];
+  const http = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const row = {
+        method: req.method!,
+        url: req.url!,
+        authorization: req.headers.authorization,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      seen.push(row);
+      handle(row, res);
+    });
+  });
+  return {
+    http,
+    seen,
+    origin: '',
+    on: (next: Handler) => void (handle = next),
+    reset: () => {
+      seen.length = 0;
+      handle = notFound;
+    },
+  };
 }
 const listen = (http: Server) =>
   new Promise<string>((resolve) => http.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(http.address() as AddressInfo).port}`)));
 
-const api = server();
-const other = server();
+const api = loopbackServer();
+const other = loopbackServer();
 beforeAll(async () => {
   api.origin = await listen(api.http);
   other.origin = await listen(other.http);
@@ -36,47 +89,95 @@ afterAll(() => {
   }
 });
 
-const good = 'token-good';
+// JWT-shaped, with a signature no other string here contains, to search for in what the servers saw.
+const good = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.redirectSecret42';
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+  api.reset();
+  other.reset();
+});
+
 function session(overrides: Partial<AuthFetchOptions> = {}) {
   let token: string | null = good;
   const counts = { validations: 0 };
-  const client = createAuthFetch({
+  const client: AuthFetchClient = createAuthFetch({
     getToken: () => token,
     setToken: (next) => void (token = next),
-    validate: async ({ token: t }) => (counts.validations++, t === good || t === 'token-new'),
+    validate: async ({ token: t }) => {
+      counts.validations++;
+      return t === good || t === 'token-new';
+    },
     reauthenticate: async () => 'token-new',
     allowedOrigins: [api.origin],
     ...overrides,
   });
+  stops.push(client.stop);
   return { client, counts, setToken: (next: string | null) => (token = next) };
 }
-const bearer = (req: IncomingMessage) => req.headers.authorization?.slice('Bearer '.length);
+const bearer = (seen: Seen) => seen.authorization?.slice('Bearer '.length);
+const carriesToken = (row: Seen) => JSON.stringify(row).includes(good) || JSON.stringify(row).includes('redirectSecret42');
 
-describe('origins and redirects', () => {
-  it('gives the caller the 401 of a chain that passed through another origin, with no second send', async () => {
-    // api → other → api: fetch dropped the token at the hop, so the last 401 says nothing of the session.
-    api.on((req, res) => {
-      if (req.url === '/start') return res.writeHead(302, { location: `${other.origin}/hop` }).end();
-      res.writeHead(bearer(req) === good ? 200 : 401).end('{}');
+describe('redirects, between two real origins', () => {
+  beforeEach(() => {
+    // The other origin answers 200, so that nothing but the redirect itself is under test.
+    other.on((_seen, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"where":"other"}'));
+    api.on((seen, res) => {
+      const [, status, where] = /^\/redirect\/(\d+)\/(same|other)$/.exec(seen.url) ?? [];
+      if (!status) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"where":"first"}');
+      const location = where === 'same' ? '/landed' : `${other.origin}/landed`;
+      res.writeHead(Number(status), { location }).end();
     });
-    other.on((_req, res) => res.writeHead(302, { location: `${api.origin}/end` }).end());
-    api.seen.length = 0;
+  });
+
+  it.each([301, 302, 303, 307, 308])('never reaches another origin that a %i from an allowed origin points to', async (status) => {
+    const { client } = session();
+    const response = await client.authFetch(`${api.origin}/redirect/${status}/other`, { method: 'POST', body: '{"draft":"kept"}' });
+    expect(await response.json()).toEqual({ where: 'other' });
+    expect(response.url).toBe(`${other.origin}/landed`);
+    expect(api.seen.map((row) => row.headers.authorization)).toEqual([`Bearer ${good}`]);
+    expect(other.seen).toHaveLength(1);
+    expect(other.seen[0]!.headers.authorization).toBeUndefined();
+    expect(other.seen.filter(carriesToken)).toEqual([]);
+    // 307 and 308 keep method and body; the others turn the POST into a GET.
+    expect(other.seen[0]!.method).toBe(status >= 307 ? 'POST' : 'GET');
+  });
+
+  it('never reaches another origin even when that origin is allowed too: fetch drops Authorization across origins', async () => {
+    const { client } = session({ allowedOrigins: [api.origin, other.origin] });
+    const response = await client.authFetch(`${api.origin}/redirect/302/other`);
+    expect(response.status).toBe(200);
+    expect(other.seen.map((row) => row.headers.authorization)).toEqual([undefined]);
+    expect(other.seen.filter(carriesToken)).toEqual([]);
+  });
+
+  it.each([302, 307])('keeps working through a %i within the allowed origin: the token and the body follow', async (status) => {
     const { client, counts } = session();
-    const response = await client.authFetch(`${api.origin}/start`);
-    expect(response.status).toBe(401);
-    expect(api.seen.map((s) => s.url)).toEqual(['/start', '/end']);
-    expect(api.seen[1]!.authorization).toBeUndefined();
-    expect(counts.validations).toBeLessThanOrEqual(1);
-    expect(client.actor.getSnapshot().matches('active')).toBe(true);
-    client.stop();
+    const response = await client.authFetch(`${api.origin}/redirect/${status}/same`, { method: 'POST', body: '{"draft":"kept"}' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ where: 'first' });
+    expect(api.seen.map((row) => [row.url, row.headers.authorization])).toEqual([
+      [`/redirect/${status}/same`, `Bearer ${good}`],
+      ['/landed', `Bearer ${good}`],
+    ]);
+    if (status === 307) expect(api.seen[1]!.body).toBe('{"draft":"kept"}');
+    expect(counts.validations).toBe(0);
+  });
+
+  it('sends nothing but the request itself to an origin that is not allowed', async () => {
+    const { client } = session();
+    const response = await client.authFetch(`${other.origin}/direct`, { headers: { 'x-mine': '1' } });
+    expect(response.status).toBe(200);
+    expect(other.seen[0]!.headers.authorization).toBeUndefined();
+    expect(other.seen[0]!.headers['x-mine']).toBe('1');
+    expect(other.seen.filter(carriesToken)).toEqual([]);
   });
 
   it("takes a 401 after a redirect within the API's origin for the session's: held, then sent again after the reconnect", async () => {
-    api.on((req, res) => {
-      if (req.url === '/old') return res.writeHead(302, { location: '/new' }).end();
-      res.writeHead(bearer(req) === 'token-new' ? 200 : 401).end('{}');
+    api.on((seen, res) => {
+      if (seen.url === '/old') return res.writeHead(302, { location: '/new' }).end();
+      res.writeHead(bearer(seen) === 'token-new' ? 200 : 401).end('{}');
     });
-    api.seen.length = 0;
     const { client, setToken } = session();
     setToken('token-expired');
     const call = client.authFetch(`${api.origin}/old`);
@@ -89,27 +190,57 @@ describe('origins and redirects', () => {
       '/old Bearer token-new',
       '/new Bearer token-new',
     ]);
-    client.stop();
+  });
+});
+
+describe('a 401 that is not the session’s goes back to its caller', () => {
+  it('gives the caller the 401 of a chain that passed through another origin, with no second send', async () => {
+    // api → other → api: fetch dropped the token at the hop, so the last 401 says nothing of the session.
+    api.on((seen, res) => {
+      if (seen.url === '/start') return res.writeHead(302, { location: `${other.origin}/hop` }).end();
+      res.writeHead(bearer(seen) === good ? 200 : 401).end('{}');
+    });
+    other.on((_seen, res) => res.writeHead(302, { location: `${api.origin}/end` }).end());
+    const { client, counts } = session();
+    const response = await client.authFetch(`${api.origin}/start`);
+    expect(response.status).toBe(401);
+    expect(api.seen.map((s) => s.url)).toEqual(['/start', '/end']);
+    expect(api.seen[1]!.authorization).toBeUndefined();
+    expect(counts.validations).toBeLessThanOrEqual(1);
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
+
+  it('returns the 401 of another origin reached by a redirect as-is, without validating', async () => {
+    api.on((_seen, res) => res.writeHead(302, { location: `${other.origin}/sso` }).end());
+    other.on((_seen, res) => res.writeHead(401).end('{}'));
+    let sends = 0;
+    const { client, counts } = session({
+      fetch: (input, init) => {
+        sends++;
+        return fetch(input, init);
+      },
+    });
+    const response = await client.authFetch(`${api.origin}/api/report`);
+    expect(response.status).toBe(401);
+    expect(new URL(response.url).origin).toBe(other.origin);
+    expect({ validations: counts.validations, sends }).toEqual({ validations: 0, sends: 1 });
   });
 
   it('gives the caller the 401 of a call made with no token, and of a call with its own Authorization, without validating', async () => {
-    api.on((_req, res) => res.writeHead(401).end('{}'));
+    api.on((_seen, res) => res.writeHead(401).end('{}'));
     const { client, counts, setToken } = session();
     expect((await client.authFetch(`${api.origin}/api/basic`, { headers: { Authorization: 'Basic YWRhOnB3' } })).status).toBe(401);
     setToken(null);
     expect((await client.authFetch(`${api.origin}/api/public`)).status).toBe(401);
     expect(counts.validations).toBe(0);
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
-    client.stop();
   });
 
   it('sends nothing of the session to another origin, and leaves its 401 alone', async () => {
-    other.on((_req, res) => res.writeHead(401).end('{}'));
-    other.seen.length = 0;
+    other.on((_seen, res) => res.writeHead(401).end('{}'));
     const { client, counts } = session();
     expect((await client.authFetch(`${other.origin}/api`)).status).toBe(401);
     expect(other.seen[0]!.authorization).toBeUndefined();
     expect(counts.validations).toBe(0);
-    client.stop();
   });
 });

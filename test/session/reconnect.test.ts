@@ -3,10 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
+import { layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
 
 /** An expired session whose popups the test answers: each reconnect opens one, kept in `popups`. */
 function expired(overrides: Partial<AuthFetchOptions> = {}) {
@@ -20,14 +23,17 @@ function expired(overrides: Partial<AuthFetchOptions> = {}) {
     reauthenticate: ({ signal }) => new Promise<string>((resolve) => popups.push({ signal, resolve })),
     allowedOrigins: [API],
     clock,
-    fetch: async (_input, init) => new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
+    fetch: async (_input, init) =>
+      new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
     ...overrides,
   });
   stops.push(client.stop);
   return { client, popups, clock, token: () => token };
 }
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('reconnect', () => {
   it('gives up a sign-in that never finishes at its deadline, keeps every held call, and lets the user try again', async () => {
@@ -63,7 +69,10 @@ describe('reconnect', () => {
   });
 
   it('ignores Reconnect while the session is good, and while the cooldown runs', async () => {
-    const h = expired({ reauthenticate: async () => Promise.reject(new Error('closed')), limits: { reauthAttempts: 1, reauthCooldownMs: 30_000 } });
+    const h = expired({
+      reauthenticate: async () => Promise.reject(new Error('closed')),
+      limits: { reauthAttempts: 1, reauthCooldownMs: 30_000 },
+    });
     h.client.reconnect();
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
     h.client.authFetch(`${API}/api/credits`).catch(() => {});
@@ -74,6 +83,31 @@ describe('reconnect', () => {
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })).toBe(true);
     h.clock.increment(30_000);
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+});
+
+describe('a failed re-auth keeps everything', () => {
+  const layer = layerOnFakeBackend();
+
+  it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
+    const h = layer.session();
+    h.expire();
+    const pending = [1, 2, 3].map((i) => h.client.authFetch(`${API}/api/item/${i}`));
+    const calls = pending.map(track);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 3);
+    h.control.reauthOutcome = new Error('popup closed');
+    h.client.reconnect();
+    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.reauthFailures === 1);
+    expect(back.context.queue).toHaveLength(3);
+    expect(back.context.lastReauthError).toEqual({ name: 'Error', message: 'popup closed' });
+    expect(calls.some((c) => c.settled)).toBe(false);
+
+    h.control.reauthOutcome = 'success';
+    h.client.reconnect();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(h.reauthenticate).toHaveBeenCalledTimes(2);
+    expect(h.client.actor.getSnapshot().context).toMatchObject({ queue: [], reauthFailures: 0, lastReauthError: null });
   });
 });
 

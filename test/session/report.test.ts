@@ -8,7 +8,9 @@ const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const tokenA = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_000 })}.secretSignatureA`;
 const tokenB = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_001 })}.secretSignatureB`;
 const stops: Array<() => void> = [];
-afterEach(() => stops.splice(0).forEach((stop) => stop()));
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
 
 describe('the session report', () => {
   it('tells the story of a session in words, with no token, query, header value or body in it', async () => {
@@ -35,7 +37,10 @@ describe('the session report', () => {
       fetch: async (_input, init) => {
         if (down) throw new TypeError('Failed to fetch');
         const bearer = new Headers(init?.headers).get('authorization')?.slice(7) ?? '';
-        return new Response('{}', { status: valid.has(bearer) ? 200 : 401, headers: { date: new Date(clock.now() + 30_000).toUTCString() } });
+        return new Response('{}', {
+          status: valid.has(bearer) ? 200 : 401,
+          headers: { date: new Date(clock.now() + 30_000).toUTCString() },
+        });
       },
     });
     stops.push(client.stop);
@@ -79,7 +84,13 @@ describe('the session report', () => {
         'tab.token adopted',
       ]),
     );
-    expect(report).toMatchObject({ format: 'quiet-session-report/1', state: 'active.quiet', held: 0, clockOffsetMs: 30_500, lastReauthError: null });
+    expect(report).toMatchObject({
+      format: 'quiet-session-report/1',
+      state: 'active.quiet',
+      held: 0,
+      clockOffsetMs: 30_500,
+      lastReauthError: null,
+    });
   });
 
   it('keeps the last few hundred entries only', async () => {

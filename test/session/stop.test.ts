@@ -1,8 +1,10 @@
 /** @vitest-environment happy-dom */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatedClock } from 'xstate';
-import { authFetch as appAuthFetch, AuthExpiredError, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { SimulatedClock, waitFor } from 'xstate';
+import { AuthExpiredError, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { deferred } from '../app/support/session-fixture.ts';
+import { handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { callOutcome } from '../support/outcomes.ts';
 
 const API = 'https://api.test';
 /** Expiry times far in the future, on the real clock (these sessions run on it unless given one). */
@@ -54,7 +56,7 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
 }
 const stops: Array<() => void> = [];
 afterEach(() => {
-  stops.splice(0).forEach((stop) => stop());
+  for (const stop of stops.splice(0)) stop();
   vi.restoreAllMocks();
 });
 
@@ -64,8 +66,14 @@ describe('stop', () => {
     const count = (type: string, by: number) => added.set(type, (added.get(type) ?? 0) + by);
     const add = window.addEventListener.bind(window);
     const remove = window.removeEventListener.bind(window);
-    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => (count(type, 1), add(type, listener, options)));
-    vi.spyOn(window, 'removeEventListener').mockImplementation((type, listener, options) => (count(type, -1), remove(type, listener, options)));
+    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => {
+      count(type, 1);
+      add(type, listener, options);
+    });
+    vi.spyOn(window, 'removeEventListener').mockImplementation((type, listener, options) => {
+      count(type, -1);
+      remove(type, listener, options);
+    });
     const clock = countingClock();
     const { client } = session({ clock });
     expect([...added.keys()]).toEqual(expect.arrayContaining(['online', 'offline', 'focus', 'keydown']));
@@ -130,16 +138,104 @@ describe('stop', () => {
   });
 });
 
-describe('installAuthFetch', () => {
-  it("keeps the current client when an older client's install is undone", async () => {
-    const older = session();
-    const current = session();
-    const undoOlder = installAuthFetch(older.client);
-    const undoCurrent = installAuthFetch(current.client);
-    undoOlder();
-    await appAuthFetch(`${API}/api/credits`);
-    expect([older.sent.length, current.sent.length]).toEqual([0, 1]);
-    undoCurrent();
-    await expect(appAuthFetch(`${API}/api/credits`)).rejects.toThrow(/before installAuthFetch/);
+describe('stop() with calls held or out', () => {
+  const layer = layerOnFakeBackend();
+
+  it('rejects held requests and later calls with AuthExpiredError', async () => {
+    const { client, expire } = layer.session();
+    expire();
+    const call = client.authFetch(`${API}/api/credits`);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.stop();
+    await expect(call).rejects.toBeInstanceOf(AuthExpiredError);
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'stopped' });
+  });
+
+  it('does not send a call that was in flight again after stop(), even when the token changed meanwhile', async () => {
+    const { client, sends } = handAnsweredSession({ validate: async () => true, reauthenticate: async () => 'never-used' });
+    const call = client.authFetch(`${API}/api/credits`);
+    client.stop();
+    client.adoptToken('bob-token');
+    sends[0]!.answer(401);
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    expect(sends).toHaveLength(1);
+  });
+
+  it('settles a call that was in flight at stop() and answered 401 after it', async () => {
+    const answers: Array<(response: Response) => void> = [];
+    const client = createAuthFetch({
+      getToken: () => 'token-1',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'token-2',
+      allowedOrigins: ['https://api.test'],
+      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+    });
+    const call = client.authFetch('https://api.test/api/credits');
+    expect(answers).toHaveLength(1); // in flight
+    client.stop();
+    answers[0]!(new Response('{}', { status: 401 }));
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
+  });
+
+  it('settles a held call let go in the same tick as stop(), without sending it', async () => {
+    let token = 'alice-token';
+    const sent: Array<string | null> = [];
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => {
+        token = next;
+      },
+      validate: async () => false,
+      reauthenticate: async () => 'never-used',
+      allowedOrigins: ['https://api.test'],
+      fetch: async (_input, init) => {
+        sent.push(new Headers(init?.headers).get('authorization'));
+        return new Response('{}', { status: 401 });
+      },
+    });
+    // Offline: the call is held, not sent.
+    client.actor.send({ type: 'network.offline' });
+    const call = client.authFetch('https://api.test/api/credits');
+    client.adoptToken('bob-token');
+    client.stop();
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('stop() while the chart is busy with an event', () => {
+  // Sent while the chart handles another event, the end must still reach it before it stops.
+  it('from a subscriber: every held call and every call out then rejects with AuthExpiredError', async () => {
+    const { client, sends } = handAnsweredSession({ validate: async () => false });
+    // An app without Reconnect ends the session when it expires, from its subscription to the chart.
+    client.actor.subscribe((snapshot) => {
+      if (snapshot.matches('needsReauth')) client.stop();
+    });
+    const held = client.authFetch(`${API}/api/held`);
+    const inFlight = client.authFetch(`${API}/api/in-flight`);
+    // Read from now on: it rejects at stop(), before the call out is answered.
+    const heldOutcome = callOutcome(held);
+    sends[0]!.answer(401);
+    await vi.waitUntil(() => client.actor.getSnapshot().status === 'done');
+    sends[1]!.answer(401);
+    expect([await heldOutcome, await callOutcome(inFlight)]).toEqual(['AuthExpiredError', 'AuthExpiredError']);
+    expect(sends).toHaveLength(2);
+  });
+
+  it('from validate: the held call rejects and the chart stops', async () => {
+    let stop = () => {};
+    const { client, sends } = handAnsweredSession({
+      validate: () => {
+        stop();
+        return new Promise<boolean>(() => {});
+      },
+    });
+    stop = client.stop;
+    const held = client.authFetch(`${API}/api/held`);
+    sends[0]!.answer(401);
+    expect(await callOutcome(held)).toBe('AuthExpiredError');
+    expect(client.actor.getSnapshot().status).toBe('done');
+    expect(sends).toHaveLength(1);
   });
 });

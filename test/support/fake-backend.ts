@@ -1,5 +1,4 @@
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
 
 export const API = 'https://api.test';
 export const OTHER = 'https://elsewhere.test';
@@ -31,11 +30,7 @@ export function createFakeBackend() {
   const network = { down: false };
   const gates = new Map<string, { wait: Promise<Opened>; arrive: () => void }>();
 
-  /**
-   * Requests sent with `x-gate: name` wait at the backend until `open(status, headers)`;
-   * `reached` resolves when the first one arrives. A gate serves one request.
-   * `headers` go on the answer (a `Date`, say, to show the backend's clock).
-   */
+  /** The one request sent with `x-gate: name` waits until `open(status, headers)`; `reached` says it arrived. */
   function gate(name: string) {
     let resolveOpen!: (opened: Opened) => void;
     let arrive!: () => void;
@@ -46,8 +41,7 @@ export function createFakeBackend() {
     return { open, reached };
   }
 
-  const isValid = (authorization: string | null) =>
-    authorization !== null && authorization.startsWith('Bearer ') && valid.has(authorization.slice(7));
+  const isValid = (authorization: string | null) => !!authorization?.startsWith('Bearer ') && valid.has(authorization.slice(7));
 
   const handlers = [
     http.all(`${API}/*`, () => (network.down ? HttpResponse.error() : undefined)),
@@ -111,12 +105,15 @@ export function createFakeBackend() {
     handlers,
     /** Requests that reached an API path (not /auth/me). */
     apiRequests: (path?: string) => received.filter((r) => path === undefined || r.url === path),
+    /** Back to a fresh backend between tests: only t1 is valid, nothing received, the network up. */
+    reset() {
+      valid.clear();
+      valid.add('t1');
+      received.length = 0;
+      network.down = false;
+      gates.clear();
+    },
   };
 }
 
 export type FakeBackend = ReturnType<typeof createFakeBackend>;
-
-/** One msw server for a test file; listen in beforeAll with `onUnhandledRequest: 'error'`. */
-export function startServer(backend: FakeBackend) {
-  return setupServer(...backend.handlers);
-}

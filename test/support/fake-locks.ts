@@ -24,7 +24,9 @@ export function createFakeLocks(): TabLocks & { held: Set<string> } {
       return new Promise((resolve, reject) => {
         const run = () => {
           options.signal?.removeEventListener('abort', abort);
-          const holder = { stolen: () => reject(new DOMException("Lock broken by another request with the 'steal' option.", 'AbortError')) };
+          const holder = {
+            stolen: () => reject(new DOMException("Lock broken by another request with the 'steal' option.", 'AbortError')),
+          };
           holders.set(name, holder);
           held.add(name);
           Promise.resolve()
@@ -44,7 +46,10 @@ export function createFakeLocks(): TabLocks & { held: Set<string> } {
           holders.get(name)?.stolen();
           return run();
         }
-        if (options.ifAvailable && held.has(name)) return void Promise.resolve().then(() => grant(null)).then(resolve, reject);
+        if (options.ifAvailable && held.has(name))
+          return void Promise.resolve()
+            .then(() => grant(null))
+            .then(resolve, reject);
         options.signal?.addEventListener('abort', abort, { once: true });
         if (held.has(name)) waiting.set(name, [...(waiting.get(name) ?? []), run]);
         else run();

@@ -18,6 +18,13 @@ export interface Popup {
   reject: (error: Error) => void;
 }
 
+/** How the tabs of `createTabs` share: a lock manager (fake unless told; none with null), late storage, tab sync options. */
+export interface TabsOptions {
+  locks?: TabLocks | null;
+  lateStorage?: boolean;
+  sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'>;
+}
+
 /**
  * The tabs of one app in one process, on the fake backend: one token storage
  * (the tabs of an origin share localStorage), one lock manager (fake, or none
@@ -31,9 +38,7 @@ export interface Popup {
  * const [a, b] = [tabs.open(), tabs.open()];
  * afterEach(tabs.close);
  */
-export function createTabs(
-  options: { locks?: TabLocks | null; lateStorage?: boolean; sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'> } = {},
-) {
+export function createTabs(options: TabsOptions = {}) {
   const storage = { token: 't1' as string | null };
   const shared = new Map<string, string>(); // localStorage, as the tabs of one origin share it
   const localStorage = { getItem: (k: string) => shared.get(k) ?? null, setItem: (k: string, v: string) => void shared.set(k, v) };
@@ -48,7 +53,9 @@ export function createTabs(
       setItem: (k: string, v: string) => {
         copy.set(k, v);
         shared.set(k, v);
-        unpropagated.push(() => copies.forEach((other) => other.set(k, v)));
+        unpropagated.push(() => {
+          for (const other of copies) other.set(k, v);
+        });
       },
     };
   };
@@ -100,28 +107,11 @@ export function createTabs(
     shared,
     name,
     /** Lets every write so far reach every tab's copy (`lateStorage`). */
-    propagate: () => unpropagated.splice(0).forEach((write) => write()),
-    close: () => undo.splice(0).forEach((u) => u()),
+    propagate: () => {
+      for (const write of unpropagated.splice(0)) write();
+    },
+    close: () => {
+      for (const u of undo.splice(0)) u();
+    },
   };
-}
-
-/**
- * What the process reported unhandled while `run` ran: rejections nobody
- * listened to, errors thrown from listeners (a BroadcastChannel's included).
- *
- * @example
- * expect(await unhandledDuring(async () => { ... })).toEqual([]);
- */
-export async function unhandledDuring(run: () => Promise<void>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const note = (reason: unknown) => void seen.push(reason);
-  process.on('unhandledRejection', note);
-  process.on('uncaughtException', note);
-  try {
-    await run();
-  } finally {
-    process.off('unhandledRejection', note);
-    process.off('uncaughtException', note);
-  }
-  return seen;
 }

@@ -4,7 +4,14 @@ import { createBrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, NotReplayedError, QuietSessionError, ReauthError } from './errors.ts';
 import { createHoldRegistry } from './hold-registry.ts';
-import { allowedOriginsNow, assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
+import {
+  allowedOriginsNow,
+  assertAuthFetchOptions,
+  chartInput,
+  type AuthFetch,
+  type AuthFetchInit,
+  type AuthFetchOptions,
+} from './options.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { createServerClock } from './server-clock.ts';
 import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
@@ -61,10 +68,7 @@ function requestUrl(input: RequestInfo | URL): URL {
   return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
 }
 
-/**
- * `input` itself when it is an absolute URL under an allowed origin (`https://api.test/…`), else null: most calls,
- * and no URL to parse for them. The origin ends at the `/`, `?` or `#` after it, so nothing after can change it.
- */
+/** `input` when it is an absolute URL under an allowed origin, else null: most calls are, and need no URL parsed. */
 function underAllowedOrigin(input: string, allowed: readonly string[]): string | null {
   for (const origin of allowed) {
     if (input.startsWith(origin) && '/?#'.includes(input[origin.length] ?? '/')) return input;
@@ -93,10 +97,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   let actor: SessionActor | undefined;
   const snapshot = () => actor!.getSnapshot();
   const claims = lastTokenClaims();
-  /**
-   * The backend's clock offset in the context of the chart's step being taken: while `clock.observed` arms the
-   * timers afresh, actor.getSnapshot() still holds the step before, and its offset.
-   */
+  /** The clock offset of the chart's step being taken: while it re-arms the timers, getSnapshot() holds the last step's. */
   let stepOffsetMs: number | null = null;
   const expiry = createExpiryAwareness({
     leadMs: options.expiryLeadMs ?? 60_000,
@@ -129,10 +130,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       return null;
     }
   };
-  /**
-   * The token the chart's expiry timer is set for. While the page is shown its timers run on time, so a call
-   * with this token need not read the clock (which costs more than the rest of the healthy path on some machines).
-   */
+  /** The token the expiry timer is set for: a call with it skips reading the clock, the healthy path's dearest step. */
   let timedToken: string | null | undefined;
   /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
   const mustValidate = (token: string | null) =>
@@ -168,7 +166,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
           }
           const valid = await answer;
           // Not a TypeError: the chart takes those for a network failure.
-          if (typeof valid !== 'boolean') throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+          if (typeof valid !== 'boolean')
+            throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           if (valid) expiry.vouch(token);
           return valid;
         }),
@@ -236,11 +235,21 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   const isOver = () => snapshot().status !== 'active';
 
   /** Parks the caller until the chart lets its request go, then answers it with `resume(arg)`. */
-  function hold<A>(reason: HeldRequest['reason'], template: RequestTemplate, resume: (arg: A) => Promise<Response>, arg: A): Promise<Response> {
+  function hold<A>(
+    reason: HeldRequest['reason'],
+    template: RequestTemplate,
+    resume: (arg: A) => Promise<Response>,
+    arg: A,
+  ): Promise<Response> {
     // Already aborted: rejects with the signal's reason, never held.
     template.signal?.throwIfAborted();
     const { input } = template;
-    return held.hold({ method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason }, template.signal, resume, arg);
+    return held.hold(
+      { method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason },
+      template.signal,
+      resume,
+      arg,
+    );
   }
 
   /** A call made in a session that has ended since (stopped, signed out) is not sent, least of all with the next user's token. */
@@ -249,11 +258,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     if (snapshot().context.endedSessions !== template.session) throw new AuthExpiredError('signed-out');
   };
 
-  /**
-   * The token to send `template` with now: the current one, unless the session the call was made in has
-   * ended, or the token speaks for another account (someone else signed in, here or in another tab).
-   * Such a call is not sent: it would act for them.
-   */
+  /** The token to send `template` with now; none once its session ended or the token is another account's, who it would act for. */
   const tokenFor = (template: RequestTemplate) => {
     throwIfEnded(template);
     const token = options.getToken();
@@ -264,10 +269,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
   const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template))).catch(networkFailed);
 
-  /**
-   * A redirected 401: fetch drops the token at a hop to another origin, so the chain may never have carried
-   * it. With the token still good (validated, unchanged) the 401 is the caller's; with a new one it replays.
-   */
+  /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
   const answerUnlessRenewed = (held: { template: RequestTemplate; token: string; response: Response }) =>
     options.getToken() === held.token ? Promise.resolve(held.response) : replay(held.template);
 
@@ -277,10 +279,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     throw error;
   };
 
-  /**
-   * Sends with the current token; on a 401 that is the session's, holds the request for its one replay.
-   * `token`: the one authFetch has just read for this call, in the same turn (a held call reads it when let go).
-   */
+  /** Sends with `token`, read in the same turn; a 401 that is the session's is held for its one replay. */
   function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
     // A then, not an async function: one promise less on every call.
     return fetchNow()(...template.next(token)).then((response) => answered(template, token, response), networkFailed);
@@ -294,8 +293,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     if (!unauthorized || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
-    // The session ended while this request was out (signed out, stopped): it is not sent again, least of all
-    // with the next user's token.
+    // Ended while this request was out (signed out, stopped): never sent again, least of all as the next user.
     throwIfEnded(template);
     if (!template.replay) {
       // Not sent again, by the caller's wish; the session still checks the token the backend refused.
@@ -310,8 +308,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     return hold('unauthorized', template, replay, template);
   }
 
-  // Not async itself: a held call then costs one promise and one callback, not a suspended function
-  // (which would keep every local alive while it waits). Its own throws become rejections, like fetch's.
+  // Not async: a held call costs a promise and a callback, not a suspended function; its throws still reject, as fetch's.
   function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
     try {
       const state = snapshot();
@@ -329,8 +326,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       const token = options.getToken();
       const account = claims(token).sub;
       const session = state.context.endedSessions;
-      // The hot path: a URL and nothing else (most GETs) in a good session. Nothing to keep before the send: a 401
-      // gets its template from the same two values.
+      // The hot path (a URL alone, in a good session): nothing kept before the send, a 401 rebuilds its template.
       if (init === undefined && typeof target === 'string' && state.hasTag('sending') && !mustValidate(token)) {
         const url = target;
         return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then((response) => {
@@ -386,10 +382,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
 }
 
 let headerSafe: string | null = null;
-/**
- * True when `token` can be sent in a header. fetch's TypeError for one that cannot would quote it, and
- * error trackers collect those messages. The last good token is remembered: it rarely changes.
- */
+/** True when `token` fits in a header: fetch's TypeError for one that does not would quote it to error trackers. */
 function isHeaderSafe(token: string | null): boolean {
   if (token === null || token === headerSafe) return true;
   if (!/^[\x21-\x7e]+$/.test(token)) return false;

@@ -1,11 +1,7 @@
 import { DEV } from './dev.ts';
 import { urlSummary } from './url-summary.ts';
 
-/**
- * Errors a caller of authFetch or the re-auth popup can meet. Each is named
- * after what the user hit and says what to do; none ever carries a token.
- * Test them with `instanceof`.
- */
+// Errors a caller can meet, each named after what the user hit; none carries a token. Test them with instanceof.
 
 /**
  * Base class of every Quiet Session error.

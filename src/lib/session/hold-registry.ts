@@ -100,8 +100,7 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
           signal.addEventListener('abort', entry.onAbort);
         }
         held.set(entry.request.id, entry);
-        // The first hold is told at once: it takes the session out of `active`. Those that follow while it holds
-        // (a 401 storm answers one by one) are told a turn later, together: one event for them all, not one each.
+        // The first hold is told at once (it leaves `active`); the next ones a turn later, together: a storm is one event.
         unannounced.add(entry);
         if (announcer.announceNow()) announce();
         else timer ??= setTimeout(announce);

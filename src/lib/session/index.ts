@@ -43,4 +43,10 @@ export {
   type ReminderView,
   type SessionSnapshot,
 } from './selectors.ts';
-export { defaultLimits, sessionMachine, type HeldRequest, type ReauthFailure, type SessionLimits } from '../../../machines/session.machine.ts';
+export {
+  defaultLimits,
+  sessionMachine,
+  type HeldRequest,
+  type ReauthFailure,
+  type SessionLimits,
+} from '../../../machines/session.machine.ts';

@@ -81,7 +81,9 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     const ms = options[name];
     const least = name === 'validationTimeoutMs' ? 1 : 0;
     if (ms !== undefined && !(typeof ms === 'number' && ms >= least && ms <= longestDelayMs)) {
-      throw new TypeError(`createAuthFetch: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`);
+      throw new TypeError(
+        `createAuthFetch: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`,
+      );
     }
   }
   const remind = options.remindBeforeMs ?? 120_000;

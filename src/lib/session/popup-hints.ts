@@ -25,7 +25,7 @@ export function createPopupHints(): PopupHints {
   return {
     report: (next) => {
       hint = next;
-      listeners.forEach((listener) => listener());
+      for (const listener of listeners) listener();
     },
     current: () => hint,
     subscribe: (listener) => {

@@ -1,7 +1,4 @@
-/**
- * The messages between the sign-in popup's callback page and the window that
- * opened it. Everything else that arrives is ignored.
- */
+// The messages between the sign-in popup's callback page and the window that opened it; anything else is ignored.
 
 /** `type` of the token message. */
 export const tokenMessageType = 'quiet-session/google-sign-in';

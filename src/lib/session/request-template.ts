@@ -47,7 +47,12 @@ const resendable = (body: unknown) => body == null || typeof body === 'string' |
  * const t = createRequestTemplate('/api/items', { method: 'POST', body: '{"a":1}' }, 'ada');
  * await fetch(...t.next('token-1')); await fetch(...t.next('token-2')); // same body twice
  */
-export function createRequestTemplate(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session = 0): RequestTemplate {
+export function createRequestTemplate(
+  input: Request | string,
+  init: AuthFetchInit | undefined,
+  account: unknown,
+  session = 0,
+): RequestTemplate {
   return new Template(input, init, account, session);
 }
 
@@ -77,8 +82,7 @@ class Template implements RequestTemplate {
     const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
     this.request = request;
     this.replayable = !(init?.body instanceof ReadableStream);
-    // Copied at the call (a body here is a string or a Blob, which cannot change): the caller may reuse its objects.
-    // No headers to copy (most calls): one shared empty record, not one more object per held call.
+    // Copied now, as the caller may reuse its objects; calls without headers (most) share one empty record.
     this.headers = request || init?.headers ? Object.fromEntries(new Headers(request?.headers ?? init?.headers)) : none;
     this.saved = init && { ...init };
     this.method = (request ?? init)?.method ?? 'GET';

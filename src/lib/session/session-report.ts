@@ -39,11 +39,14 @@ export function stateLabel(value: unknown): string {
 }
 
 /** The outcome an event carries, in words: never its payload as it came. */
-function detailOf(event: EventObject & { output?: unknown; error?: unknown; requests?: unknown[]; offsetMs?: unknown }): string | undefined {
+function detailOf(
+  event: EventObject & { output?: unknown; error?: unknown; requests?: unknown[]; offsetMs?: unknown },
+): string | undefined {
   if (/^xstate\.done\.actor\.(validate|probe)Session$/.test(event.type)) {
     return event.output === true ? 'valid' : event.output === false ? 'expired' : 'no answer';
   }
-  if (/^xstate\.error\.actor\./.test(event.type)) return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
+  if (/^xstate\.error\.actor\./.test(event.type))
+    return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
   if (event.type.startsWith('xstate.after.validationTimeout')) return 'timeout';
   if (event.type === 'xstate.done.actor.reauthenticate') return 'token';
   if (event.type === 'request.held') return `+${event.requests?.length ?? 0}`;

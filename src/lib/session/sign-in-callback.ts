@@ -20,7 +20,9 @@ export interface GoogleCallbackArgs {
   /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
   namespace?: string;
   /** Default `globalThis.BroadcastChannel`. */
-  BroadcastChannel?: new (name: string) => SignInChannel;
+  BroadcastChannel?: new (
+    name: string,
+  ) => SignInChannel;
   /** With no opener: how long to wait for the app's receipt before saying it is gone (default 5 s). */
   receiptTimeoutMs?: number;
 }
@@ -48,7 +50,10 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
-    : await args.exchange(code!, state).then((token) => ({ type: tokenMessageType, state, token }), () => failure('exchange_failed'));
+    : await args.exchange(code!, state).then(
+        (token) => ({ type: tokenMessageType, state, token }),
+        () => failure('exchange_failed'),
+      );
 
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
@@ -80,7 +85,10 @@ function receipt(channel: SignInChannel, state: string, ms: number): Promise<voi
     const onMessage = (event: MessageEvent) => {
       if (isReceiptMessage(event.data, state)) resolve(stop());
     };
-    const timer = setTimeout(() => reject((stop(), new Error(gone))), ms);
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(gone));
+    }, ms);
     channel.addEventListener('message', onMessage);
   });
 }

@@ -20,7 +20,9 @@ export interface PopupHost {
    * The channel the callback page answers on when the popup has lost its opener (a provider's COOP cuts it).
    * A host without it has only the `window.opener` path.
    */
-  BroadcastChannel?: new (name: string) => SignInChannel;
+  BroadcastChannel?: new (
+    name: string,
+  ) => SignInChannel;
 }
 
 /** What the page may offer while the popup reads closed and no answer has come. */

@@ -15,10 +15,7 @@ function keyOf(token: string | null): string {
   return (hash >>> 0).toString(36);
 }
 
-/**
- * True once the token's `exp` has passed on this tab's clock: a yes given before then no longer holds, and
- * reused it would let a request that met the 401 at exp replay into a second 401 that reaches its caller.
- */
+/** True once the token's `exp` has passed here: a yes from before would replay a call that met the 401 at exp into another. */
 function hasExpired(token: string | null): boolean {
   const { exp } = readTokenClaims(token);
   return typeof exp === 'number' && Date.now() >= exp * 1000;
@@ -61,9 +58,7 @@ export function createSharedAnswers(options: {
   const { ttl, locks, storage } = options;
   const storageKey = `${options.name}:validated`;
   const lockPrefix = `${options.name}:answer:`;
-  // A rejected token stays rejected (a JWT does not come back to life): its answer holds whenever the token's
-  // 401 comes, even from a tab whose timers slept. An accepted one may be revoked any time: reused for `ttl`,
-  // and never past the token's own exp.
+  // A rejected token stays rejected (a JWT does not revive); an accepted one may be revoked: reused for `ttl`, never past exp.
   const usable = (answer: Answer | null, key: string, expired: boolean): answer is Answer =>
     answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (Date.now() - answer.at < ttl && !expired));
 
@@ -71,7 +66,10 @@ export function createSharedAnswers(options: {
     async read(token) {
       const key = keyOf(token);
       const held = locks ? ((await locks.query()).held ?? []) : [];
-      const answers = [parse(storage?.getItem(storageKey)), ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null))];
+      const answers = [
+        parse(storage?.getItem(storageKey)),
+        ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
+      ];
       const expired = hasExpired(token);
       return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },

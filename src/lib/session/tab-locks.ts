@@ -17,9 +17,8 @@ export interface TabLocks {
  * until `signal` aborts), then taking it over (`steal`): a holder that never
  * lets go (a frozen tab, a popup that never settles) must not block the other
  * tabs for good, as Supabase auth-js's locks did under StrictMode, HMR and
- * Android (supabase-js #2013; an acquire timeout in #1962, a steal in #2106).
- * Taken over in its turn, `work` goes on and still gives this tab its answer;
- * it never steals back (the steal cascade of supabase-js #2178).
+ * Android. Taken over in its turn, `work` goes on and still gives this tab its
+ * answer; it never steals back, which would set off a cascade of steals.
  *
  * @example
  * const valid = await underLock(navigator.locks, 'app:validate', 3_000, signal, () => askBackend());

@@ -65,10 +65,7 @@ export interface TabSync {
  * const session = createAuthFetch({ ...options, validate: sync.validate, reauthenticate: sync.reauthenticate });
  * sync.connect(session);
  */
-export function createTabSync(
-  inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>,
-  options: TabSyncOptions = {},
-): TabSync {
+export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions = {}): TabSync {
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;
@@ -91,7 +88,10 @@ export function createTabSync(
     async validate(args) {
       const ask = async () => {
         const known = await answers.read(args.token);
-        if (known !== null) return (note('tab.answer', known ? 'valid' : 'expired'), known);
+        if (known !== null) {
+          note('tab.answer', known ? 'valid' : 'expired');
+          return known;
+        }
         const valid = await inner.validate(args);
         // Shared before the lock is released: the tab granted it next finds the answer.
         await answers.write(args.token, valid);
@@ -102,12 +102,13 @@ export function createTabSync(
     },
 
     reauthenticate(args) {
-      // Called synchronously from the click: the popup must open now, before any await.
-      // Not told once the session moved on (signed out, stopped): that token is nobody's.
-      const signedIn = inner.reauthenticate(args).then((token) => (args.signal.aborted || post({ type: 'token', token }), token));
+      // Runs in the click, so the popup opens before any await; not told once the session moved on: that token is nobody's.
+      const signedIn = inner.reauthenticate(args).then((token) => {
+        if (!args.signal.aborted) post({ type: 'token', token });
+        return token;
+      });
       if (locks) {
-        // The lock tells the other tabs that a popup is open here, and when it is done. The popup's answer never
-        // waits for it: a popup closed before the lock came is this tab's answer at once, not a rejection nobody handles.
+        // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
         const settled = new AbortController();
         const over = () => settled.abort();
         signedIn.then(over, over);
@@ -139,8 +140,7 @@ export function createTabSync(
         } else if (data?.type === 'reauth.started') {
           note('tab.reauth.started');
           client.reconnectingElsewhere(true);
-          // Granted once the other tab's popup is done or its tab is gone: then this tab may try. A tab frozen with
-          // its popup open is followed for popupTimeoutMs at most: then Reconnect is offered here (and takes the lock over).
+          // This tab may try once the other's popup is done or its tab gone, or after popupTimeoutMs should that tab freeze.
           const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
           void locks
             ?.request(reauthLock, { signal: following.signal }, () => {})

@@ -21,9 +21,7 @@ export interface TokenClaims {
  */
 export function readTokenClaims(token: string | null): TokenClaims {
   try {
-    // atob is forgiving about missing padding; base64url only needs its two letters swapped back.
-    // A token without a payload throws here too. Spread: a payload that is not an object (null, a
-    // number, a string) has no claims of its own, and a string's methods are not taken for claims.
+    // base64url is base64 with two letters swapped; spread, so a payload that is no object (null, 42, 'a') has no claims.
     return { ...JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) };
   } catch {
     return {};

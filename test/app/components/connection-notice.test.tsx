@@ -8,18 +8,14 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
-/**
- * The studio with its token already in the expiry window (lead 60 s, tokens live 60 s), so the
- * next request is held and validated first, and the mock backend's network down: validation
- * cannot reach /auth/me. Records whether the session ever asked the user to reconnect.
- */
+/** The studio with its token expiring and the network down, so the next request waits on a validation that cannot go. */
 async function renderOfflineStudio(limits: { validationRetries?: number; validationBackoffMs?: number }) {
   fixture = await createSessionFixture({ signedIn: true, expiryLeadMs: 60_000, limits });
   let askedToReconnect = false;

@@ -1,12 +1,12 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
 describe('DevPanel', () => {
   it('copies a readable session report with no token in it', async () => {
@@ -20,7 +20,10 @@ describe('DevPanel', () => {
     await screen.findByText('Copied.');
     const text = writeText.mock.calls[0]![0];
     expect(text).toContain('\n  "format": "quiet-session-report/1"');
-    expect(JSON.parse(text)).toMatchObject({ held: 0, entries: expect.arrayContaining([expect.objectContaining({ event: 'xstate.init' })]) });
+    expect(JSON.parse(text)).toMatchObject({
+      held: 0,
+      entries: expect.arrayContaining([expect.objectContaining({ event: 'xstate.init' })]),
+    });
     expect(text).not.toContain(fixture.tokens.getToken()!);
   });
 });

@@ -10,13 +10,15 @@ import { errorMessageType, signInChannelName, tokenMessageType } from '../../../
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
-async function renderExpiredStudio(options: { reauthenticate?: Parameters<typeof createSessionFixture>[0]['reauthenticate']; popupHints?: PopupHints } = {}) {
+async function renderExpiredStudio(
+  options: { reauthenticate?: Parameters<typeof createSessionFixture>[0]['reauthenticate']; popupHints?: PopupHints } = {},
+) {
   fixture = await createSessionFixture({ signedIn: true, reauthenticate: options.reauthenticate });
   render(
     <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} popupHints={options.popupHints}>
@@ -135,7 +137,14 @@ describe('SessionExpiredBanner', () => {
       const reauthenticate = ({ signal }: { signal: AbortSignal }) => {
         const state = `state-${states.length + 1}`;
         states.push(state);
-        return openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, signal, host: opener.host, closedCheckMs: 5, onClosedHint: popupHints.report });
+        return openSignInPopup({
+          url: `/auth/google/consent?state=${state}`,
+          state,
+          signal,
+          host: opener.host,
+          closedCheckMs: 5,
+          onClosedHint: popupHints.report,
+        });
       };
       const answer = (data: Record<string, string>) => bus.post(signInChannelName(states.at(-1)!), { state: states.at(-1)!, ...data });
       return { opener, popupHints, reauthenticate, answer };

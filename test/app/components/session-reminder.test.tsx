@@ -9,16 +9,13 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { PopupClosedError } from '../../../src/lib/session/errors.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 
-/**
- * The studio on a simulated clock, as the demo wires it: tokens live 60 s (unless told), the notice
- * comes 20 s before exp, requests are checked 5 s before it. Records every state the session takes.
- */
+/** The studio on a simulated clock, wired as the demo (tokens 60 s, notice 20 s and check 5 s before exp). */
 async function renderStudio(options: { tokenLifetimeSec?: number; remindBeforeMs?: number } = {}) {
   const clock = new SimulatedClock();
   fixture = await createSessionFixture({ signedIn: true, clock, expiryLeadMs: 5_000, remindBeforeMs: 20_000, ...options });

@@ -12,12 +12,12 @@ import { createTokenStorage, loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { openSignInPopup, type PopupClosedHint } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
-import { createSessionFixture, deferred, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** Shows the context as text and buttons, as a page would use it. */
 type Popup = (args: { signal: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void }) => Promise<string>;
@@ -31,10 +31,20 @@ function Probe({ popup }: { popup: Popup }) {
         {auth.signedIn ? 'signed in' : 'signed out'} as {auth.user?.name ?? 'nobody'}; needsReauth={String(auth.needsReauth)}
       </p>
       {google.problem ? <p>{google.problem}</p> : null}
-      {google.hint ? <button onClick={() => google.hint?.reopen()}>Try again</button> : null}
-      <button onClick={google.signIn}>Sign in</button>
-      <button onClick={auth.refreshSession}>Refresh session</button>
-      <button onClick={auth.signOut}>Sign out</button>
+      {google.hint ? (
+        <button type="button" onClick={() => google.hint?.reopen()}>
+          Try again
+        </button>
+      ) : null}
+      <button type="button" onClick={google.signIn}>
+        Sign in
+      </button>
+      <button type="button" onClick={auth.refreshSession}>
+        Refresh session
+      </button>
+      <button type="button" onClick={auth.signOut}>
+        Sign out
+      </button>
     </div>
   );
 }

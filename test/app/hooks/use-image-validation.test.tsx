@@ -7,11 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** The hook inside the app's provider, as ImageUpload uses it. */
 const renderValidation = () =>
@@ -32,7 +32,9 @@ describe('useImageValidation', () => {
     act(() => result.current.validate(new File(['plain text'], 'notes.txt', { type: 'text/plain' })));
     expect(result.current.state).toEqual({ status: 'checking', filename: 'notes.txt' });
     await waitFor(() => expect(result.current.state.status).toBe('checked'));
-    expect(result.current.state).toMatchObject({ result: { valid: false, issues: [expect.stringMatching(/Unsupported type text\/plain/)] } });
+    expect(result.current.state).toMatchObject({
+      result: { valid: false, issues: [expect.stringMatching(/Unsupported type text\/plain/)] },
+    });
   });
 
   it('holds the upload through an expired session and replays the same file after the reconnect', async () => {
@@ -45,7 +47,9 @@ describe('useImageValidation', () => {
     act(() => fixture.client.reconnect());
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await waitFor(() => expect(result.current.state.status).toBe('checked'));
-    expect(result.current.state).toMatchObject({ result: { valid: true, filename: 'ring.png', size_bytes: 2048, content_type: 'image/png' } });
+    expect(result.current.state).toMatchObject({
+      result: { valid: true, filename: 'ring.png', size_bytes: 2048, content_type: 'image/png' },
+    });
   });
 
   it("says in plain words that the studio could not be reached when the network fails with the upload out, never fetch's message", async () => {

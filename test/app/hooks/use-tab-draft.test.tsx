@@ -7,11 +7,11 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
 import { otherMockAccount, type MockAccount } from '../../../src/mocks/mock-data.ts';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 afterEach(() => {
   sessionStorage.clear();
   navigate('/');

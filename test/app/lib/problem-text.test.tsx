@@ -11,11 +11,11 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
-import { createSessionFixture, server, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 const renderInApp = (children: ReactNode) =>
   render(
@@ -39,7 +39,10 @@ async function generateHeld() {
   await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
   fixture.store.expireSessions();
   await generate();
-  await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+  await waitForActor(
+    fixture.client.actor,
+    (s) => s.matches('needsReauth') && s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')),
+  );
 }
 
 /** Text on screen that is the browser's or the layer's, not ours. */
@@ -51,7 +54,9 @@ describe('describeProblem', () => {
     dropped('post', '/api/jewelry/generate');
     renderInApp(<GenerateForm onStarted={() => {}} />);
     await generate();
-    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
+      "Couldn't reach the studio. Check your connection and try again.",
+    );
     expect(document.body.textContent).not.toMatch(technical);
   });
 
@@ -59,7 +64,9 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/admin/batches');
     renderInApp(<AdminBatches />);
-    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe("Couldn't reach the studio. Check your connection and try again.");
+    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
+      "Couldn't reach the studio. Check your connection and try again.",
+    );
     expect(document.body.textContent).not.toMatch(technical);
   });
 

@@ -1,14 +1,14 @@
 /** @vitest-environment node */
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockStore } from '../../../src/mocks/mock-store.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 const API = 'http://studio.test';
 let clock = 0;
 let store = createMockStore();
-const server = setupServer();
+const server = serveForTests();
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -23,16 +23,13 @@ async function signIn(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-const get = (path: string, token: string | null) =>
-  fetch(`${API}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token: string | null) => fetch(`${API}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(() => {
   clock = Date.UTC(2025, 5, 1, 12, 0, 0);
   store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: API, store, now: () => clock }));
 });
-afterAll(() => server.close());
 
 describe('mock backend', () => {
   it('issues a JWT through the Google code exchange that /auth/me accepts', async () => {
@@ -99,7 +96,10 @@ describe('mock backend', () => {
     const running = await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json();
     expect(running).toMatchObject({ status: 'RUNNING' });
     clock += 3_000;
-    const done = (await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json()) as { status: string; result: { image_url: string } };
+    const done = (await (await get(`/api/workflows/${started.workflow_id}/status`, token)).json()) as {
+      status: string;
+      result: { image_url: string };
+    };
     expect(done.status).toBe('COMPLETED');
     expect(done.result.image_url).toMatch(/^data:image\/svg\+xml;base64,/);
   });
@@ -113,14 +113,21 @@ describe('mock backend', () => {
     };
     const ok = await (await send(new File([new Uint8Array(64)], 'ring.png', { type: 'image/png' }))).json();
     expect(ok).toMatchObject({ valid: true, filename: 'ring.png', size_bytes: 64, issues: [] });
-    const bad = (await (await send(new File(['hello'], 'notes.txt', { type: 'text/plain' }))).json()) as { valid: boolean; issues: string[] };
+    const bad = (await (await send(new File(['hello'], 'notes.txt', { type: 'text/plain' }))).json()) as {
+      valid: boolean;
+      issues: string[];
+    };
     expect(bad.valid).toBe(false);
     expect(bad.issues[0]).toMatch(/Unsupported type text\/plain/);
   });
 
   it('pages through the admin batches', async () => {
     const token = await signIn();
-    const last = (await (await get('/api/admin/batches?page=5&page_size=10', token)).json()) as { items: unknown[]; pages: number; total: number };
+    const last = (await (await get('/api/admin/batches?page=5&page_size=10', token)).json()) as {
+      items: unknown[];
+      pages: number;
+      total: number;
+    };
     expect(last).toMatchObject({ pages: 5, total: 47 });
     expect(last.items).toHaveLength(7);
   });

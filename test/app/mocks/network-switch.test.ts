@@ -1,23 +1,21 @@
 /** @vitest-environment node */
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
 import { createMemoryStorage, createMockStore, type MockStore } from '../../../src/mocks/mock-store.ts';
 import { switchMockNetwork, watchMockNetwork } from '../../../src/mocks/network-switch.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 const API = 'http://studio.test';
-const server = setupServer();
+const server = serveForTests();
 let store: MockStore;
 let token: string;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 beforeEach(async () => {
   store = createMockStore();
   server.resetHandlers(...createMockHandlers({ apiBaseUrl: API, store }));
   token = (await createMockAuth(store).issueAccessToken()).access_token;
 });
-afterAll(() => server.close());
 
 const get = (path: string) => fetch(`${API}${path}`, { headers: { authorization: `Bearer ${token}` } });
 /** Records the `online` / `offline` events a page would hear. */

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
-import { createSessionFixture, useSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-useSessionFixtures(() => fixture);
+withSessionFixtures(() => fixture);
 afterEach(() => sessionStorage.clear());
 
 const pager = () => document.querySelector('.pager span')!.textContent;

@@ -1,6 +1,6 @@
 import { cleanup } from '@testing-library/react';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { SetupServer } from 'msw/node';
+import { afterEach } from 'vitest';
 import type { SimulatedClock } from 'xstate';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
@@ -8,6 +8,7 @@ import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
 import type { MockAccount } from '../../../src/mocks/mock-data.ts';
 import { createMemoryStorage, createMockStore, type KeyValueStorage, type MockStore } from '../../../src/mocks/mock-store.ts';
+import { serveForTests } from '../../support/msw-server.ts';
 
 /** A deferred re-auth: the test decides when and how the "popup" ends. */
 export interface Deferred<T> {
@@ -43,7 +44,8 @@ export interface SessionFixture {
   dispose: () => void;
 }
 
-export const server = setupServer();
+/** The msw server of the running test file; each fixture puts its own store's handlers on it. */
+let fileServer: SetupServer | undefined;
 
 export async function createSessionFixture(options: {
   signedIn: boolean;
@@ -67,7 +69,8 @@ export async function createSessionFixture(options: {
   const { clock } = options;
   clock?.set(Date.now());
   const now = clock ? () => clock.now() : Date.now;
-  server.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store, now }));
+  if (!fileServer) throw new Error('Call withSessionFixtures in the test file first: it starts the mock backend.');
+  fileServer.resetHandlers(...createMockHandlers({ apiBaseUrl: globalThis.location.origin, store, now }));
   const auth = createMockAuth(store, now);
   const issueToken = async (account?: MockAccount) => (await auth.issueAccessToken(account)).access_token;
   const storage = createMemoryStorage();
@@ -78,11 +81,13 @@ export async function createSessionFixture(options: {
     getToken: tokens.getToken,
     setToken: tokens.setToken,
     validate: async (args) => (await getCurrentUser(args)) !== null,
-    reauthenticate: options.reauthenticate ?? (() => {
-      const next = deferred<string>();
-      reauths.push(next);
-      return next.promise;
-    }),
+    reauthenticate:
+      options.reauthenticate ??
+      (() => {
+        const next = deferred<string>();
+        reauths.push(next);
+        return next.promise;
+      }),
     expiryLeadMs: options.expiryLeadMs ?? 0,
     remindBeforeMs: options.remindBeforeMs,
     limits: options.limits,
@@ -104,19 +109,20 @@ export async function createSessionFixture(options: {
 }
 
 /**
- * The life cycle of a test file on the fixture: msw listens for the whole file
- * (unhandled requests fail), and after each test the render is cleaned up and
- * that test's fixture disposed.
+ * The life cycle of a test file on the fixture: msw serves the mock backend for the whole file (see
+ * `serveForTests`), and after each test the render is cleaned up and that test's fixture disposed.
+ *
+ * Returns the file's server, for `server.use` in a test.
  *
  * @example
  * let fixture: SessionFixture;
- * useSessionFixtures(() => fixture);
+ * const server = withSessionFixtures(() => fixture);
  */
-export function useSessionFixtures(current: () => SessionFixture | undefined): void {
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+export function withSessionFixtures(current: () => SessionFixture | undefined): SetupServer {
+  fileServer = serveForTests();
   afterEach(() => {
     cleanup();
     current()?.dispose();
   });
-  afterAll(() => server.close());
+  return fileServer;
 }

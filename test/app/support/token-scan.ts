@@ -18,9 +18,7 @@ const rules: { rule: string; pattern: RegExp }[] = [
 
 /** Blanks comments (keeping line numbers) so TSDoc examples are not mistaken for code. */
 function stripComments(source: string): string {
-  return source
-    .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' '))
-    .replace(/(^|[^:'"`])\/\/[^\n]*/g, '$1');
+  return source.replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/[^\n]*/g, '$1');
 }
 
 /**

@@ -6,6 +6,7 @@ import { mockAccounts } from '../../../src/mocks/mock-data.ts';
 import { mockSigningKey } from '../../../src/mocks/mock-auth.ts';
 import { freePort } from '../../e2e/support/app-server.ts';
 import { openChooser, press } from './google-chooser.ts';
+import { listenStrictly } from '../../support/msw-server.ts';
 
 /** The accounts both Googles offer. */
 export type AccountName = 'Ada Lovelace' | 'Grace Hopper';
@@ -40,7 +41,7 @@ export function mswBackend(): ContractBackend {
   return {
     name: 'msw mock',
     api,
-    start: async () => server.listen({ onUnhandledRequest: 'error' }),
+    start: async () => listenStrictly(server),
     stop: async () => server.close(),
     async googleCode(account) {
       const state = globalThis.crypto.randomUUID();

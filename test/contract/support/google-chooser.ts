@@ -1,11 +1,7 @@
-/**
- * Google sign-in on the reference backend as the popup goes through it, with
- * fetch: `/auth/google/login` → the stand-in's chooser → a button → the app's
- * callback URL with `code` and `state`.
- */
+// Google sign-in on the reference backend as the popup goes, with fetch: login → the chooser → a button → the callback.
 
 const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
-const unescape = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);
+const unescapeHtml = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);
 
 /** The chooser page a login leads to, as the popup would show it. */
 export interface ChooserPage {
@@ -40,13 +36,13 @@ export async function openChooser(api: string, state: string, redirectUri?: stri
 export async function press(page: ChooserPage, label: string): Promise<URL> {
   const form = new URLSearchParams();
   for (const [, name, value] of page.html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-    form.append(unescape(name!), unescape(value!));
+    form.append(unescapeHtml(name!), unescapeHtml(value!));
   }
   const button = [...page.html.matchAll(/<button type="submit" name="([^"]*)" value="([^"]*)"([^>]*)>([\s\S]*?)<\/button>/g)].find(
     ([, , , attributes, content]) => (/aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? content) === label,
   );
   if (!button) throw new Error(`No button "${label}" on ${page.url}`);
-  form.append(unescape(button[1]!), unescape(button[2]!));
+  form.append(unescapeHtml(button[1]!), unescapeHtml(button[2]!));
   const chosen = await fetch(page.url, { method: 'POST', body: form, redirect: 'manual' });
   const location = chosen.headers.get('location');
   if (chosen.status < 300 || chosen.status >= 400 || !location) throw new Error(`the chooser answered ${chosen.status}`);

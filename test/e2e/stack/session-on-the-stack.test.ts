@@ -14,12 +14,7 @@ import {
   type TestStack,
 } from '../support/stack-user.ts';
 
-/**
- * The app on the reference stack: the FastAPI backend, the stand-in Google
- * (its pages send `Cross-Origin-Opener-Policy: same-origin`) and Vite's dev
- * server with the mocks off. Access tokens live 6 s: every expiry here comes
- * by the clock, as it does for users, and nothing is mocked.
- */
+// The app on the reference stack, nothing mocked; tokens live 6 s, so every expiry comes by the clock, as for users.
 const tokenTtlSeconds = 6;
 let stack: TestStack;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -92,7 +87,10 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
     await page.keyboard.press('Control+End');
     await page.keyboard.type(', in silver');
     // The expired token met a 401, which the session read as one: no CORS error, no network failure, not "offline".
-    expect({ state: await sessionSettled(page), networkErrors: networkErrors() }).toEqual({ state: 'needsReauth.waiting', networkErrors: [] });
+    expect({ state: await sessionSettled(page), networkErrors: networkErrors() }).toEqual({
+      state: 'needsReauth.waiting',
+      networkErrors: [],
+    });
     await expiredBanner().waitFor();
     await heldAtLeast(page, 1);
     // Typing goes on into the prompt: the banner took neither the caret nor the text.
@@ -195,7 +193,8 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
     expect(before.ada).not.toBe(before.grace);
     const generates: string[] = [];
     context.on('request', (request) => {
-      if (request.url() === `${stack.apiUrl}/api/jewelry/generate` && request.method() === 'POST') generates.push(request.headers().authorization ?? '');
+      if (request.url() === `${stack.apiUrl}/api/jewelry/generate` && request.method() === 'POST')
+        generates.push(request.headers().authorization ?? '');
     });
     await signIn(context, page);
     await page.getByText(`Credits: ${before.ada}`).waitFor();
@@ -208,7 +207,10 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
 
     const popup = await reconnect();
     await continueInPopup(popup, 'Grace Hopper');
-    await page.locator('form.generate .problem').filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' }).waitFor();
+    await page
+      .locator('form.generate .problem')
+      .filter({ hasText: 'Signed in as another account — this request was not sent. Try again.' })
+      .waitFor();
     await banner().waitFor({ state: 'detached' });
     await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();
     // Grace's balance, not the one Ada had on screen.

@@ -27,8 +27,7 @@ export function freePort(): Promise<number> {
  */
 export async function buildApp(options: { mode: string; env?: Record<string, string> }): Promise<string> {
   const outDir = await mkdtemp(join(tmpdir(), `quiet-session-${options.mode}-`));
-  // Vitest sets NODE_ENV=test, and Vite builds a development bundle (DEV true, React's
-  // dev build) for any NODE_ENV but production: build what `npm run build` builds.
+  // Vitest sets NODE_ENV=test, for which Vite builds a development bundle: build what `npm run build` builds.
   const env = { NODE_ENV: 'production', ...options.env };
   const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);

@@ -87,7 +87,7 @@ export async function traceWindowOpen(context: BrowserContext): Promise<void> {
       return add.call(this, type, wrapped, options);
     };
     const open = window.open;
-    window.open = function (...args: Parameters<typeof window.open>) {
+    window.open = (...args: Parameters<typeof window.open>) => {
       state.lastOpenInClick = state.depth > 0;
       return open.apply(window, args);
     };

@@ -111,7 +111,7 @@ export async function tokenExpired(page: Page): Promise<void> {
     return token === null ? null : (JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number }).exp;
   });
   if (typeof exp !== 'number') throw new Error('The page holds no access token with an exp.');
-  await page.waitForFunction((expMs) => Date.now() >= expMs, exp * 1000, { timeout: (exp * 1000 - Date.now()) + 10_000 });
+  await page.waitForFunction((expMs) => Date.now() >= expMs, exp * 1000, { timeout: exp * 1000 - Date.now() + 10_000 });
 }
 
 /**
@@ -123,7 +123,9 @@ export async function tokenExpired(page: Page): Promise<void> {
  */
 export async function sessionSettled(page: Page): Promise<string> {
   const state = page.getByTestId('session-state');
-  await page.waitForFunction(() => !/^(active|validating)/.test(document.querySelector('[data-testid="session-state"]')?.textContent ?? ''));
+  await page.waitForFunction(
+    () => !/^(active|validating)/.test(document.querySelector('[data-testid="session-state"]')?.textContent ?? ''),
+  );
   return (await state.textContent()) ?? '';
 }
 

@@ -45,10 +45,7 @@ export async function expireSession(page: Page): Promise<void> {
  * await heldAtLeast(page, 2);
  */
 export async function heldAtLeast(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="held-count"]')?.textContent ?? 0) >= n,
-    count,
-  );
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="held-count"]')?.textContent ?? 0) >= n, count);
 }
 
 /** Text that would mean a 401 leaked into the UI. */

@@ -1,21 +1,50 @@
 /** @vitest-environment node */
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
-import { callOutcome } from '../hardening/support/call-outcome.ts';
-import { API, handAnsweredSession } from '../support/hand-answered-session.ts';
+import { API, handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { callOutcome, track } from '../support/outcomes.ts';
 
-/**
- * Microtasks only: no timer can run in between, so the chart's turn (a timer) that tells it of the
- * later holds is kept back. Enough of them for an answered send to become a hold.
- */
+describe('a burst of 401s', () => {
+  const layer = layerOnFakeBackend();
+  const { backend, server } = layer;
+
+  it('validates once however many requests fail at once, and holds new ones', async () => {
+    const { client, validate, expire } = layer.session();
+    expire();
+    const calls = Array.from({ length: 20 }, (_, i) => track(client.authFetch(`${API}/api/item/${i}`)));
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 20);
+    expect(validate).toHaveBeenCalledTimes(1);
+    const sentBefore = backend.apiRequests().length;
+    const late = track(client.authFetch(`${API}/api/late`));
+    await waitFor(client.actor, (s) => s.context.queue.length === 21);
+    expect(backend.apiRequests().length).toBe(sentBefore);
+    expect([...calls, late].some((c) => c.settled)).toBe(false);
+  });
+
+  it('holds new requests while validating, without sending them', async () => {
+    const { client, control } = layer.session();
+    let finish!: (valid: boolean) => void;
+    control.validateOutcome = new Promise<never>((resolve) => (finish = resolve as never));
+    server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
+    const first = client.authFetch(`${API}/api/once`);
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const second = client.authFetch(`${API}/api/credits`);
+    await waitFor(client.actor, (s) => s.context.queue.length === 2);
+    expect(backend.apiRequests('/api/credits')).toHaveLength(0);
+    finish(true);
+    expect((await first).status).toBe(200);
+    expect((await second).status).toBe(200);
+    expect(backend.apiRequests('/api/credits')).toHaveLength(1);
+  });
+});
+
+/** Microtasks only, so that the chart's next turn (a timer) cannot come in between. */
 async function microtasks() {
   for (let turn = 0; turn < 20; turn++) await Promise.resolve();
 }
 
-/**
- * Two calls out; the first is answered 401 (the chart validates), then the second: held, and waiting for the
- * chart's next turn (authFetch's one pending timer) to be told. The test then decides what comes first.
- */
+/** Two calls answered 401 one after the other: the second is held, and the chart not told of it yet. */
 async function secondHeldNotYetTold() {
   const w = handAnsweredSession();
   const first = w.client.authFetch(`${API}/api/first`);
@@ -28,11 +57,7 @@ async function secondHeldNotYetTold() {
   return { ...w, first, second };
 }
 
-/**
- * The held calls that come while the session already holds (a 401 storm answers one by one) reach the chart
- * together a turn later, one event for them all. Until then they are held all the same: whatever lets the
- * queue go, or gives it up, takes them along.
- */
+// Calls held while the session already holds reach the chart together a turn later, held all the same meanwhile.
 describe('holds told to the chart together', () => {
   it('a storm of 401s answered at once is two chart events, not one per call, and every call is replayed once', async () => {
     const { client, sends, validations } = handAnsweredSession();
@@ -40,7 +65,7 @@ describe('holds told to the chart together', () => {
     client.actor.subscribe((snapshot) => events.push(`${JSON.stringify(snapshot.value)} holding ${snapshot.context.queue.length}`));
     const calls = Array.from({ length: 50 }, (_, i) => client.authFetch(`${API}/api/job-${i}`));
     await vi.waitUntil(() => sends.length === 50);
-    sends.forEach((send) => send.answer(401));
+    for (const send of sends) send.answer(401);
 
     const held = await waitFor(client.actor, (s) => s.context.queue.length === 50);
     expect(held.value).toEqual({ validating: 'checking' });
@@ -49,7 +74,7 @@ describe('holds told to the chart together', () => {
 
     validations[0]!(true);
     await vi.waitUntil(() => sends.length === 100);
-    sends.slice(50).forEach((send) => send.answer(200));
+    for (const send of sends.slice(50)) send.answer(200);
     expect(await Promise.all(calls.map(callOutcome))).toEqual(calls.map(() => 'answered 200'));
     expect(validations).toHaveLength(1);
     client.stop();
@@ -61,7 +86,7 @@ describe('holds told to the chart together', () => {
       validations[0]!(true);
       await microtasks();
       expect(sends).toHaveLength(4);
-      sends.slice(2).forEach((send) => send.answer(200));
+      for (const send of sends.slice(2)) send.answer(200);
       expect([await callOutcome(first), await callOutcome(second)]).toEqual(['answered 200', 'answered 200']);
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(client.actor.getSnapshot().matches('active')).toBe(true);

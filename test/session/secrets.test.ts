@@ -1,10 +1,17 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { AuthExpiredError, BodyNotReplayableError, PopupBlockedError, PopupClosedError, QuietSessionError } from '../../src/lib/session/errors.ts';
+import {
+  AuthExpiredError,
+  BodyNotReplayableError,
+  PopupBlockedError,
+  PopupClosedError,
+  QuietSessionError,
+} from '../../src/lib/session/errors.ts';
 import { authFetch as appWideAuthFetch, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { watchForLeaks } from './support/leak-watch.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { watchForLeaks } from '../support/leak-watch.ts';
 
 /** JWT-shaped, each with a signature no other string in the system contains. */
 const tokenNamed = (name: string) => `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.${name}Sig7q`;
@@ -12,15 +19,9 @@ const [A, B, C] = ['leakA', 'leakB', 'leakC'].map(tokenNamed) as [string, string
 const querySecret = 'q-secret-5150';
 const secrets = [A, B, C, 'leakASig7q', 'leakBSig7q', 'leakCSig7q', querySecret];
 
-const backend = createFakeBackend();
-const server = startServer(backend);
+const { backend } = layerOnFakeBackend();
 let watch = watchForLeaks();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  watch.stop();
-  backend.received.length = 0;
-});
-afterAll(() => server.close());
+afterEach(() => watch.stop());
 
 /** Wired as the app wires it: validate asks /auth/me with the token, the popup hands back tokens (or fails) in turn. */
 function createStoryClient(popups: Array<string | Error>, overrides: Partial<AuthFetchOptions> = {}) {
@@ -59,13 +60,24 @@ describe('the token never shows', () => {
     watch = watchForLeaks();
     const { client, clock } = createStoryClient([new PopupClosedError(), B, C, new PopupBlockedError(), new PopupClosedError()]);
     const { authFetch } = client;
-    const caught = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => (watch.errors.push(error), error));
+    const caught = (promise: Promise<unknown>) =>
+      promise.then(
+        () => null,
+        (error: unknown) => {
+          watch.errors.push(error);
+          return error;
+        },
+      );
 
     expect((await authFetch(`${API}/api/credits?sig=${querySecret}`)).status).toBe(200);
 
     // A expires: two calls are held, a third is aborted while held.
     backend.valid.delete(A);
-    const post = authFetch(`${API}/api/items?sig=${querySecret}`, { method: 'POST', body: '{"prompt":"ring"}', headers: { 'content-type': 'application/json' } });
+    const post = authFetch(`${API}/api/items?sig=${querySecret}`, {
+      method: 'POST',
+      body: '{"prompt":"ring"}',
+      headers: { 'content-type': 'application/json' },
+    });
     const list = authFetch(`${API}/api/list?page=2`);
     await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 2);
     const controller = new AbortController();
@@ -161,6 +173,34 @@ describe('the token never shows', () => {
     expect(watch.errors.every((e) => e instanceof TypeError || e instanceof QuietSessionError)).toBe(true);
     expect(watch.errors).toHaveLength(bad.length + 3);
     expect(watch.findLeaks(secrets)).toEqual([]);
+  });
+
+  it('in the request a BodyNotReplayableError keeps: it is a copy without the Authorization that was sent', async () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.streamSecret9';
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => token,
+      allowedOrigins: ['https://api.test'],
+      fetch: async (input) => {
+        await (input as Request).arrayBuffer();
+        return new Response('{}', { status: 401 });
+      },
+    });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('photo'));
+        controller.close();
+      },
+    });
+    const error = await client
+      .authFetch('https://api.test/api/upload', { method: 'POST', body, duplex: 'half' } as RequestInit)
+      .catch((e: unknown) => e);
+    client.stop();
+    expect(error).toBeInstanceOf(BodyNotReplayableError);
+    expect((error as BodyNotReplayableError).request.headers.get('authorization')).toBeNull();
+    expect(inspect(error, { depth: 8 })).not.toContain('streamSecret9');
   });
 });
 

@@ -1,30 +1,19 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createHarness, track } from '../support/session-harness.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-let stop: () => void = () => {};
+const layer = layerOnFakeBackend();
+const { backend } = layer;
 
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  stop();
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
-});
-afterAll(() => server.close());
-
-function expiredSession(overrides?: Parameters<typeof createHarness>[1]) {
-  const h = createHarness(backend, overrides);
-  stop = h.client.stop;
+function expiredSession() {
+  const h = layer.session();
   h.expire();
   return h;
 }
 
-describe('B8 aborting a held request', () => {
+describe('aborting a held request', () => {
   it('rejects it with an AbortError, never sends it, and leaves the others alone', async () => {
     const h = expiredSession();
     const controller = new AbortController();

@@ -4,11 +4,7 @@ import { completeGoogleSignIn, openSignInPopup, PopupCancelledError, type Google
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
-/**
- * The callback page's half of the handshake: it hands the answer to the
- * window waiting for this sign-in over the sign-in's BroadcastChannel, and by
- * `postMessage` when the popup still has an opener.
- */
+// The callback page's half: the answer goes on the sign-in's channel, and by postMessage to an opener it still has.
 const origin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 const channel = signInChannelName(state);
@@ -26,7 +22,13 @@ afterEach(() => {
 const callbackUrl = (query: Record<string, string>) => new URL(`${origin}/auth/google/callback?${new URLSearchParams(query)}`);
 
 function complete(query: Record<string, string>, args: Partial<GoogleCallbackArgs> = {}) {
-  return completeGoogleSignIn({ url: callbackUrl(query), opener: null, exchange: async () => token, BroadcastChannel: bus.BroadcastChannel, ...args });
+  return completeGoogleSignIn({
+    url: callbackUrl(query),
+    opener: null,
+    exchange: async () => token,
+    BroadcastChannel: bus.BroadcastChannel,
+    ...args,
+  });
 }
 
 /** A window of the app listening on the sign-in's channel, answering every message with the opener's receipt. */
@@ -52,7 +54,9 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
   it('says the window that asked is gone when no receipt comes in time, and leaves nothing open', async () => {
     const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: 3_000 }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(3_000);
-    expect(await done).toEqual(new Error('The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.'));
+    expect(await done).toEqual(
+      new Error('The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.'),
+    );
     expect(bus.openChannels()).toEqual([]);
     expect(vi.getTimerCount()).toBe(0);
   });

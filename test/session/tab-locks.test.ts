@@ -1,35 +1,27 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createTabs, unhandledDuring, type Tab } from '../support/tabs.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { unhandledDuring } from '../support/outcomes.ts';
+import type { Tab } from '../support/tabs.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-let tabs: ReturnType<typeof createTabs>;
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  vi.restoreAllMocks();
-  tabs.close();
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
-});
-afterAll(() => server.close());
+const layer = layerOnFakeBackend();
+const { backend } = layer;
+afterEach(() => vi.restoreAllMocks());
 
 /** Every tab holds a call on the expired token and waits for Reconnect. */
 async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
   backend.valid.delete('t1');
   const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
-  held.forEach((call) => call.catch(() => {})); // awaited by the tests that expect them back
+  for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
   await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
   return held;
 }
 
-describe('tab sync locks', () => {
+describe('the locks between tabs', () => {
   it('answers a popup closed while its tab waits for the re-auth lock at once, and leaves no rejection unhandled', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(first, second);
 
@@ -52,7 +44,7 @@ describe('tab sync locks', () => {
 
   it('takes the validation over from a tab that holds its lock and never lets go', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    tabs = createTabs({ sync: { lockTimeoutMs: 50 } });
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 50 } });
     const tab = tabs.open();
     // A frozen tab: it took the validation lock and will never answer.
     tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise(() => {})).catch(() => {}); // taken over: rejected
@@ -66,7 +58,7 @@ describe('tab sync locks', () => {
 
   it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    tabs = createTabs({ sync: { lockTimeoutMs: 50, popupTimeoutMs: 100 } });
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 50, popupTimeoutMs: 100 } });
     const [stuck, second, third] = [tabs.open(), tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(stuck, second, third);
     stuck.client.reconnect(); // its popup never settles
@@ -85,7 +77,7 @@ describe('tab sync locks', () => {
   });
 
   it('validates while another tab has its popup open: the two locks stay apart', async () => {
-    tabs = createTabs({ sync: { lockTimeoutMs: 60_000 } }); // no take-over to hide a wait
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 60_000 } }); // no take-over to hide a wait
     const [popupTab, other] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
     popupTab.client.authFetch(`${API}/api/a`).catch(() => {});
@@ -99,7 +91,7 @@ describe('tab sync locks', () => {
   });
 
   it('leaves the queue for the validation lock when the session stops waiting, and sends no validation later', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     let answer!: (valid: boolean | Promise<boolean>) => void;
     const slow = tabs.open({ validate: () => new Promise((resolve) => (answer = resolve)) });
     const waiting = tabs.open();

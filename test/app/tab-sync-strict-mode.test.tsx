@@ -1,8 +1,7 @@
 /** @vitest-environment happy-dom */
 import { cleanup, render, screen } from '@testing-library/react';
-import { setupServer } from 'msw/node';
 import { StrictMode, useEffect } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { SessionExpiredBanner } from '../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../src/contexts/AuthContext.tsx';
@@ -13,17 +12,16 @@ import { createTabSync, type TabSync } from '../../src/lib/session/tab-sync.ts';
 import { createMockHandlers } from '../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../src/mocks/mock-auth.ts';
 import { createMemoryStorage, createMockStore } from '../../src/mocks/mock-store.ts';
-import { deferred, type Deferred } from '../app/support/session-fixture.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
+import { serveForTests } from '../support/msw-server.ts';
+import { deferred, type Deferred } from './support/session-fixture.ts';
 
-const server = setupServer();
+const server = serveForTests();
 const undo: Array<() => void> = [];
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   cleanup();
-  undo.splice(0).forEach((u) => u());
+  for (const u of undo.splice(0)) u();
 });
-afterAll(() => server.close());
 
 /** A tab wired as main.tsx wires one, on a token storage and a lock manager the tabs share. */
 function openTab(shared: { storage: ReturnType<typeof createMemoryStorage>; locks: ReturnType<typeof createFakeLocks>; name: string }) {
@@ -39,7 +37,12 @@ function openTab(shared: { storage: ReturnType<typeof createMemoryStorage>; lock
     },
     { name: shared.name, locks: shared.locks, storage: shared.storage },
   );
-  const client = createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, validate: sync.validate, reauthenticate: sync.reauthenticate });
+  const client = createAuthFetch({
+    getToken: tokens.getToken,
+    setToken: tokens.setToken,
+    validate: sync.validate,
+    reauthenticate: sync.reauthenticate,
+  });
   undo.push(client.stop);
   return { tokens, sync, client, popups };
 }

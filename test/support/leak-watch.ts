@@ -1,6 +1,6 @@
 import { format } from 'node:util';
 import { vi } from 'vitest';
-import type { AuthFetchClient } from '../../../src/lib/auth-fetch.ts';
+import type { AuthFetchClient } from '../../src/lib/auth-fetch.ts';
 import { leakText } from './leak-text.ts';
 
 const consoleMethods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
@@ -24,7 +24,9 @@ export function watchForLeaks() {
   const stops: Array<() => void> = [];
   for (const method of consoleMethods) {
     // Captured, not printed: a log line is exactly what is under test.
-    const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(`${method}: ${format(...args)} ${leakText(args)}`));
+    const spy = vi
+      .spyOn(console, method)
+      .mockImplementation((...args: unknown[]) => void lines.push(`${method}: ${format(...args)} ${leakText(args)}`));
     stops.push(() => spy.mockRestore());
   }
   return {
@@ -38,7 +40,10 @@ export function watchForLeaks() {
         next: (snapshot) => void inspected.push(leakText(snapshot), JSON.stringify(client.actor.getPersistedSnapshot())),
         error: (error) => void inspected.push(leakText(error)),
       });
-      stops.push(() => inspection.unsubscribe(), () => subscription.unsubscribe());
+      stops.push(
+        () => inspection.unsubscribe(),
+        () => subscription.unsubscribe(),
+      );
     },
     /** Where each secret showed up; an empty list when none did. Errors are read as a person reads them: name, message, stack, cause. */
     findLeaks(secrets: readonly string[]): string[] {
@@ -51,9 +56,13 @@ export function watchForLeaks() {
         ['error', errorTexts],
       ];
       return places.flatMap(([where, texts]) =>
-        texts.flatMap((text) => secrets.filter((secret) => text.includes(secret)).map((secret) => `${where}: …${secret}… in ${text.slice(0, 200)}`)),
+        texts.flatMap((text) =>
+          secrets.filter((secret) => text.includes(secret)).map((secret) => `${where}: …${secret}… in ${text.slice(0, 200)}`),
+        ),
       );
     },
-    stop: () => stops.splice(0).forEach((stop) => stop()),
+    stop: () => {
+      for (const stop of stops.splice(0)) stop();
+    },
   };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
-import { callOutcome } from './support/call-outcome.ts';
+import { callOutcome } from '../support/outcomes.ts';
 
 /** A JWT-shaped token for `sub`; `n` tells two tokens of one account apart. Unsigned: the client never checks. */
 const token = (sub: string, n: number) => `h.${Buffer.from(JSON.stringify({ sub, n })).toString('base64url')}.s`;
@@ -10,11 +10,7 @@ const ada1 = token('ada', 1);
 const ada2 = token('ada', 2);
 const bob = token('bob', 1);
 
-/**
- * ada's first token has expired at the backend; every other token is good.
- * The first call's send waits for the test to answer it when `holdFirst`.
- * `signIn` is the Google account the Reconnect popup comes back with.
- */
+/** ada's first token has expired at the backend; Reconnect brings back `signIn`; `holdFirst` makes the first send wait. */
 function world(args: { signIn?: string; holdFirst?: boolean } = {}) {
   let stored: string | null = ada1;
   const sent: Array<{ url: string; authorization: string | null }> = [];
@@ -47,14 +43,7 @@ function world(args: { signIn?: string; holdFirst?: boolean } = {}) {
   };
 }
 
-/**
- * Found by review: held requests were replayed with whatever token came
- * next. When the user pressed Reconnect and picked another Google account in
- * the popup, or another tab signed in as someone else, ada's held POSTs were
- * sent as bob: his credits spent on her job. A call is now only ever sent for
- * the account it was made for (the token's `sub`): for another one it
- * rejects with AuthExpiredError, and the session goes on as the new account.
- */
+// A call goes only as the account it was made for (the token's `sub`): ada's job must not spend bob's credits.
 describe('another account signing in while requests are held', () => {
   it('gives up the held calls when Reconnect comes back as another account, and goes on as that account', async () => {
     const { client, sentAs } = world({ signIn: bob });

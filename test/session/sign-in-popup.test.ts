@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  createPopupHints,
   openSignInPopup,
   PopupBlockedError,
   PopupCancelledError,
@@ -12,12 +13,7 @@ import {
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
-/**
- * The opener's half of the handshake when the provider sends
- * `Cross-Origin-Opener-Policy: same-origin`: the popup has no opener, so the
- * callback page answers on the sign-in's BroadcastChannel, and `popup.closed`
- * reads true while the popup is open. Timers are faked: no test sleeps.
- */
+// The opener's half. With COOP the popup has no opener and reads closed while open: answers come on the channel.
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 const channel = signInChannelName(state);
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
@@ -38,12 +34,28 @@ afterEach(() => {
 });
 
 function signIn(options: Partial<SignInPopupOptions> = {}) {
-  const pending = openSignInPopup({ url: `https://studio.test/auth/google/consent?state=${state}`, state, host: opener.host, onClosedHint: (hint) => hints.push(hint), ...options });
+  const pending = openSignInPopup({
+    url: `https://studio.test/auth/google/consent?state=${state}`,
+    state,
+    host: opener.host,
+    onClosedHint: (hint) => hints.push(hint),
+    ...options,
+  });
   // Read as settled or not without awaiting: a pending promise must stay pending.
-  const outcome = pending.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const outcome = pending.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
   let settled: { value?: string; error?: unknown } | null = null;
   void outcome.then((result) => (settled = result));
-  return { pending, outcome, settled: async () => (await vi.advanceTimersByTimeAsync(0), settled) };
+  return {
+    pending,
+    outcome,
+    settled: async () => {
+      await vi.advanceTimersByTimeAsync(0);
+      return settled;
+    },
+  };
 }
 
 /** Nothing of the sign-in is left: no window listener, no channel, no timer. */
@@ -180,7 +192,7 @@ describe('openSignInPopup when the popup reads closed', () => {
 });
 
 describe('openSignInPopup when the provider says no', () => {
-  it("rejects with PopupCancelledError at once when the user cancelled at Google", async () => {
+  it('rejects with PopupCancelledError at once when the user cancelled at Google', async () => {
     const { pending } = signIn();
     bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
     const error = await pending.catch((e: unknown) => e);
@@ -215,5 +227,21 @@ describe('openSignInPopup when the provider says no', () => {
     const { pending } = signIn();
     await expect(pending).rejects.toBeInstanceOf(PopupBlockedError);
     expectNothingLeft();
+  });
+});
+
+describe('createPopupHints', () => {
+  it('keeps the last hint reported and tells its subscribers until they leave', () => {
+    const hints = createPopupHints();
+    const seen: unknown[] = [];
+    const leave = hints.subscribe(() => seen.push(hints.current()));
+    expect(hints.current()).toBeNull();
+    const hint = { reopen: () => {} };
+    hints.report(hint);
+    hints.report(null);
+    leave();
+    hints.report(hint);
+    expect(seen).toEqual([hint, null]);
+    expect(hints.current()).toBe(hint);
   });
 });

@@ -3,17 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { completeGoogleSignIn } from '../../src/lib/session/sign-in-callback.ts';
 import { openSignInPopup, type PopupHost } from '../../src/lib/session/sign-in-popup.ts';
-import { errorMessageType, isErrorMessage, isTokenMessage, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
+import {
+  errorMessageType,
+  isErrorMessage,
+  isTokenMessage,
+  signInChannelName,
+  tokenMessageType,
+} from '../../src/lib/session/popup-message.ts';
 import { fuzzRuns } from '../support/fuzz-settings.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
-/**
- * The opener accepts the sign-in popup's token only from its own origin, from
- * the very popup it opened, with the expected shape and this sign-in's state.
- * Random messages of every other kind are ignored. Messages are delivered as
- * the browser delivers them: structured-cloned, with the origin and source
- * the browser vouches for.
- */
+// Random messages, delivered as a browser does (structured-cloned, with the origin and source it vouches for).
 const appOrigin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 
@@ -21,8 +21,16 @@ const jwt = fc.stringMatching(/^[\w-]{1,12}\.[\w-]{1,24}\.[\w-]{1,12}$/);
 const valid = jwt.map((token) => ({ type: tokenMessageType, state, token }));
 /** Messages that are almost right: one part wrong, missing, or of another type. */
 const nearMiss = fc.oneof(
-  fc.record({ type: fc.constantFrom('quiet-session/google-sign-in ', 'QUIET-SESSION/GOOGLE-SIGN-IN', 'token', ''), state: fc.constant(state), token: jwt }),
-  fc.record({ type: fc.constant(tokenMessageType), state: fc.constantFrom('', `${state} `, state.toUpperCase(), 'other-sign-in'), token: jwt }),
+  fc.record({
+    type: fc.constantFrom('quiet-session/google-sign-in ', 'QUIET-SESSION/GOOGLE-SIGN-IN', 'token', ''),
+    state: fc.constant(state),
+    token: jwt,
+  }),
+  fc.record({
+    type: fc.constant(tokenMessageType),
+    state: fc.constantFrom('', `${state} `, state.toUpperCase(), 'other-sign-in'),
+    token: jwt,
+  }),
   fc.record({ type: fc.constant(tokenMessageType), state: fc.constant(state), token: fc.anything() }),
   fc.record({
     type: fc.constant(tokenMessageType),
@@ -34,7 +42,14 @@ const nearMiss = fc.oneof(
   jwt.map((token) => [tokenMessageType, state, token]),
   jwt.map((token) => JSON.stringify({ type: tokenMessageType, state, token })),
 );
-const anyData = fc.anything({ withBoxedValues: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withObjectString: true });
+const anyData = fc.anything({
+  withBoxedValues: true,
+  withMap: true,
+  withSet: true,
+  withBigInt: true,
+  withDate: true,
+  withObjectString: true,
+});
 const data = fc.oneof({ weight: 3, arbitrary: valid }, { weight: 4, arbitrary: nearMiss }, { weight: 2, arbitrary: anyData });
 const origin = fc.oneof(
   { weight: 3, arbitrary: fc.constant(appOrigin) },
@@ -80,7 +95,10 @@ describe('the sign-in popup message handler', () => {
         // Nothing accepted so far means the promise is still pending: the abort decides it.
         const unaccepted = new Error('no message was accepted');
         controller.abort(unaccepted);
-        const outcome = await pending.then((token) => ({ token }), (error: unknown) => ({ error }));
+        const outcome = await pending.then(
+          (token) => ({ token }),
+          (error: unknown) => ({ error }),
+        );
         expect(outcome).toEqual(first ? { token: (first.data as { token: string }).token } : { error: unaccepted });
         expect(listenerCount()).toBe(0);
       }),
@@ -99,6 +117,22 @@ describe('the sign-in popup message handler', () => {
       { numRuns: fuzzRuns },
     );
   });
+
+  it('ignores a token message with fields beyond type, state and token', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => !['type', 'state', 'token'].includes(k)),
+          fc.jsonValue(),
+          { minKeys: 1 },
+        ),
+        (extra) => {
+          const message = structuredClone({ ...extra, type: tokenMessageType, state, token: 'a.b.c' });
+          expect(isTokenMessage(message, state)).toBe(false);
+        },
+      ),
+    );
+  });
 });
 
 describe('the sign-in channel (the callback page has no opener)', () => {
@@ -106,7 +140,11 @@ describe('the sign-in channel (the callback page has no opener)', () => {
   const errorValid = code.map((error) => ({ type: errorMessageType, state, error }));
   const errorNearMiss = fc.oneof(
     fc.record({ type: fc.constant(errorMessageType), state: fc.constantFrom('', 'other-sign-in'), error: code }),
-    fc.record({ type: fc.constant(errorMessageType), state: fc.constant(state), error: fc.string().filter((e) => !/^[a-z][a-z0-9_]{0,63}$/.test(e)) }),
+    fc.record({
+      type: fc.constant(errorMessageType),
+      state: fc.constant(state),
+      error: fc.string().filter((e) => !/^[a-z][a-z0-9_]{0,63}$/.test(e)),
+    }),
     fc.record({ type: fc.constant(errorMessageType), state: fc.constant(state), error: code, error_description: fc.string() }),
   );
   const channelData = fc.oneof(data, { weight: 2, arbitrary: errorValid }, { weight: 2, arbitrary: errorNearMiss });
@@ -118,15 +156,26 @@ describe('the sign-in channel (the callback page has no opener)', () => {
         const bus = createChannelBus();
         const opener = createOpenerWindow(bus, appOrigin);
         const controller = new AbortController();
-        const pending = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host: opener.host, signal: controller.signal });
-        messages.forEach((m) => bus.post(signInChannelName(state), m));
+        const pending = openSignInPopup({
+          url: `${appOrigin}/auth/google/consent?state=${state}`,
+          state,
+          host: opener.host,
+          signal: controller.signal,
+        });
+        for (const m of messages) bus.post(signInChannelName(state), m);
         const first = messages.find((m) => hasTheExpectedShape(m) || isRightError(m));
         const unaccepted = new Error('no message was accepted');
         controller.abort(unaccepted);
-        const outcome = await pending.then((token) => ({ token }), (error: unknown) => ({ error: (error as Error).name }));
+        const outcome = await pending.then(
+          (token) => ({ token }),
+          (error: unknown) => ({ error: (error as Error).name }),
+        );
         if (!first) expect(outcome).toEqual({ error: 'Error' });
         else if (hasTheExpectedShape(first)) expect(outcome).toEqual({ token: (first as { token: string }).token });
-        else expect(outcome).toEqual({ error: (first as { error: string }).error === 'access_denied' ? 'PopupCancelledError' : 'ReauthError' });
+        else
+          expect(outcome).toEqual({
+            error: (first as { error: string }).error === 'access_denied' ? 'PopupCancelledError' : 'ReauthError',
+          });
         expect([bus.openChannels(), opener.windowListeners()]).toEqual([[], 0]);
       }),
       { numRuns: fuzzRuns },
@@ -141,7 +190,11 @@ describe('the callback page', () => {
         const url = new URL(base);
         url.search = new URLSearchParams({ code, state: s }).toString();
         const posted: Array<[unknown, string]> = [];
-        await completeGoogleSignIn({ url, opener: { postMessage: (m: unknown, target: string) => void posted.push([m, target]) } as Window, exchange: async () => token });
+        await completeGoogleSignIn({
+          url,
+          opener: { postMessage: (m: unknown, target: string) => void posted.push([m, target]) } as Window,
+          exchange: async () => token,
+        });
         expect(posted).toEqual([[{ type: tokenMessageType, state: s, token }, url.origin]]);
         expect(isTokenMessage(posted[0]![0], s)).toBe(true);
       }),

@@ -1,22 +1,12 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { BodyNotReplayableError } from '../../src/lib/session/errors.ts';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createHarness, track } from '../support/session-harness.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-let stop: () => void = () => {};
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => {
-  stop();
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
-});
-afterAll(() => server.close());
+const layer = layerOnFakeBackend();
+const { backend } = layer;
 
 function form() {
   const data = new FormData();
@@ -32,13 +22,15 @@ const bodies: Array<[string, () => RequestInit | Request]> = [
   ['a Blob', () => ({ method: 'POST', body: new Blob(['blob-bytes'], { type: 'application/octet-stream' }) })],
   ['an ArrayBuffer', () => ({ method: 'POST', body: new Uint8Array([0, 1, 2, 250, 251]).buffer })],
   ['FormData', () => ({ method: 'POST', body: form() })],
-  ['a Request with a body', () => new Request(`${API}/api/echo`, { method: 'PATCH', body: 'from a Request', headers: { 'x-custom': 'kept' } })],
+  [
+    'a Request with a body',
+    () => new Request(`${API}/api/echo`, { method: 'PATCH', body: 'from a Request', headers: { 'x-custom': 'kept' } }),
+  ],
 ];
 
-describe('B5 expired: held until reconnect, then replayed byte-identical', () => {
+describe('expired: held until reconnect, then replayed byte-identical', () => {
   it.each(bodies)('replays %s with its method, URL, headers and bytes', async (_name, make) => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
+    const h = layer.session();
     h.expire();
     const made = make();
     const pending =
@@ -69,8 +61,7 @@ describe('B5 expired: held until reconnect, then replayed byte-identical', () =>
   });
 
   it('rejects a stream body that must be replayed with BodyNotReplayableError, never an empty resend', async () => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
+    const h = layer.session();
     h.expire();
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -88,10 +79,9 @@ describe('B5 expired: held until reconnect, then replayed byte-identical', () =>
   });
 });
 
-describe('B5 the caller\'s objects', () => {
+describe("the caller's objects", () => {
   it('are never changed, and changing them after the call does not change the replay', async () => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
+    const h = layer.session();
     h.expire();
     const headers = new Headers({ 'x-custom': 'kept' });
     const params = new URLSearchParams({ q: 'gold' });
@@ -110,9 +100,8 @@ describe('B5 the caller\'s objects', () => {
     expect(init.headers).toBe(headers);
   });
 
-  it('a string body with the caller\'s plain headers object: the object is left without a token', async () => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
+  it("a string body with the caller's plain headers object: the object is left without a token", async () => {
+    const h = layer.session();
     const headers = { 'content-type': 'application/json' };
     const response = await h.client.authFetch(`${API}/api/echo`, { method: 'POST', headers, body: '{"a":1}' });
     expect(response.status).toBe(200);
@@ -121,10 +110,9 @@ describe('B5 the caller\'s objects', () => {
   });
 });
 
-describe('B5 held calls are copied at the call', () => {
+describe('held calls are copied at the call', () => {
   it('a reused init object and a reused URL object do not change what the held calls send', async () => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
+    const h = layer.session();
     h.expire();
     const init: RequestInit & { body?: string } = { method: 'POST', headers: { 'x-item': 'a' } };
     const url = new URL(`${API}/api/echo?page=1`);
@@ -145,29 +133,5 @@ describe('B5 held calls are copied at the call', () => {
       ['/api/echo?page=b', 'b'],
       ['/api/echo?page=c', 'c'],
     ]);
-  });
-});
-
-describe('B6 a failed re-auth keeps everything', () => {
-  it('goes back to needsReauth with the queue intact, and a later reconnect succeeds', async () => {
-    const h = createHarness(backend);
-    stop = h.client.stop;
-    h.expire();
-    const pending = [1, 2, 3].map((i) => h.client.authFetch(`${API}/api/item/${i}`));
-    const calls = pending.map(track);
-    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 3);
-    h.control.reauthOutcome = new Error('popup closed');
-    h.client.reconnect();
-    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.reauthFailures === 1);
-    expect(back.context.queue).toHaveLength(3);
-    expect(back.context.lastReauthError).toEqual({ name: 'Error', message: 'popup closed' });
-    expect(calls.some((c) => c.settled)).toBe(false);
-
-    h.control.reauthOutcome = 'success';
-    h.client.reconnect();
-    const responses = await Promise.all(pending);
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(h.reauthenticate).toHaveBeenCalledTimes(2);
-    expect(h.client.actor.getSnapshot().context).toMatchObject({ queue: [], reauthFailures: 0, lastReauthError: null });
   });
 });

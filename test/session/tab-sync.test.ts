@@ -1,27 +1,21 @@
 /** @vitest-environment node */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { API, createFakeBackend, startServer } from '../support/fake-backend.ts';
-import { createTabs, unhandledDuring } from '../support/tabs.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { unhandledDuring } from '../support/outcomes.ts';
+import type { Tab } from '../support/tabs.ts';
 
-const backend = createFakeBackend();
-const server = startServer(backend);
-let tabs: ReturnType<typeof createTabs>;
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+const layer = layerOnFakeBackend();
+const { backend } = layer;
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
-  tabs.close();
-  backend.received.length = 0;
-  backend.valid.clear();
-  backend.valid.add('t1');
 });
-afterAll(() => server.close());
 
-/** N connected tabs of one app (see createTabs), as the first tests wrote them. */
+/** The clients of `count` connected tabs of one app (see `layer.tabs`). */
 function openTabs(count: number) {
-  tabs = createTabs();
+  const tabs = layer.tabs();
   return { ...tabs, tabs: Array.from({ length: count }, () => tabs.open().client) };
 }
 
@@ -70,17 +64,17 @@ describe('many tabs, one session', () => {
   });
 
   it('validates once when three tabs expire at the same moment, though localStorage reaches the others late', async () => {
-    tabs = createTabs({ lateStorage: true });
+    const tabs = layer.tabs({ lateStorage: true });
     const three = [tabs.open(), tabs.open(), tabs.open()];
     backend.valid.delete('t1');
-    three.forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of three) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
     expect(tabs.meCalls).toHaveLength(1);
   });
 
   it("reuses a good token's answer for answerTtlMs, and a rejected token's whenever its 401 comes", async () => {
     vi.useFakeTimers({ toFake: ['Date'] }); // the answer's age only: msw, locks and the chart run on real time
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     // A 401 the backend does not confirm: the token is good, each call gets its own 401 back.
     await first.client.authFetch(`${API}/status/401`);
@@ -103,7 +97,7 @@ describe('many tabs, one session', () => {
 
   it("does not reuse a good token's answer once the token's exp has passed, though answerTtlMs has not", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    tabs = createTabs();
+    const tabs = layer.tabs();
     // A token that lives 6 s, as the browser tests' backend issues them; unsigned, as the layer never checks.
     const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: Date.now() / 1000 + 6 })).toString('base64url');
     const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
@@ -123,7 +117,7 @@ describe('many tabs, one session', () => {
   });
 
   it('asks again for another token than the one answered', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
     first.client.authFetch(`${API}/api/a`).catch(() => {});
@@ -137,7 +131,7 @@ describe('many tabs, one session', () => {
   });
 
   it('ignores a stored answer it cannot read, and asks', async () => {
-    tabs = createTabs({ locks: null });
+    const tabs = layer.tabs({ locks: null });
     const [first, second, third] = [tabs.open(), tabs.open(), tabs.open()];
     await first.client.authFetch(`${API}/status/401`);
     const key = `${tabs.name}:validated`;
@@ -150,7 +144,7 @@ describe('many tabs, one session', () => {
   });
 
   it('ignores messages that are not a token or a popup of another tab', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const tab = tabs.open();
     const views: string[] = [];
     tab.client.actor.subscribe((s) => views.push(JSON.stringify(s.value)));
@@ -160,7 +154,15 @@ describe('many tabs, one session', () => {
 
     const other = new BroadcastChannel(tabs.name);
     const unhandled = await unhandledDuring(async () => {
-      for (const message of [{ type: 'token', token: '' }, { type: 'token', token: 42 }, { type: 'token' }, { type: 'reauth.ended' }, { type: 'bogus' }, null, 'token']) {
+      for (const message of [
+        { type: 'token', token: '' },
+        { type: 'token', token: 42 },
+        { type: 'token' },
+        { type: 'reauth.ended' },
+        { type: 'bogus' },
+        null,
+        'token',
+      ]) {
         other.postMessage(message);
       }
       backend.valid.add('t2');
@@ -174,11 +176,11 @@ describe('many tabs, one session', () => {
   });
 
   it('stops adopting tokens from other tabs once disconnected', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];
     disconnected.disconnect();
     backend.valid.delete('t1');
-    [disconnected, witness, signingIn].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of [disconnected, witness, signingIn]) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all([disconnected, witness, signingIn].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
 
     signingIn.client.reconnect();
@@ -190,7 +192,7 @@ describe('many tabs, one session', () => {
 
   it('runs without Web Locks: validates, signs in, and the other tabs adopt the token', async () => {
     vi.stubGlobal('navigator', {}); // no navigator.locks, whatever Node this runs on
-    tabs = createTabs({ locks: null });
+    const tabs = layer.tabs({ locks: null });
     const [first, second] = [tabs.open(), tabs.open()];
     backend.received.length = 0;
     backend.valid.delete('t1');
@@ -208,7 +210,7 @@ describe('many tabs, one session', () => {
 
 describe('tab sync, with the session report and the notice before expiry', () => {
   it("takes the notice's Not now to every tab: one notice for all", async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
     tabs.storage.token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + 90 })).toString('base64url')}.sig`;
     const [first, second] = [tabs.open(), tabs.open()];
@@ -224,7 +226,7 @@ describe('tab sync, with the session report and the notice before expiry', () =>
   });
 
   it('tells no other tab the token of a sign-in that settled after this tab signed out', async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
     first.client.authFetch(`${API}/api/tab0`).catch(() => {});
@@ -239,10 +241,10 @@ describe('tab sync, with the session report and the notice before expiry', () =>
   });
 
   it("notes in each tab's report what it heard from the others", async () => {
-    tabs = createTabs();
+    const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
-    [first, second].forEach((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {}));
+    for (const tab of [first, second]) tab.client.authFetch(`${API}/api/tab${tab.index}`).catch(() => {});
     await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches('needsReauth'))));
     first.client.reconnect();
     await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
@@ -251,5 +253,70 @@ describe('tab sync, with the session report and the notice before expiry', () =>
     await waitFor(second.client.actor, (s) => s.matches('active'));
     const events = second.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
     expect(events).toEqual(expect.arrayContaining(['tab.answer expired', 'tab.reauth.started', 'tab.token', 'token.adopted']));
+  });
+});
+
+/** Every tab holds a call on the expired token and waits for Reconnect. */
+async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
+  backend.valid.delete('t1');
+  const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+  await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+  return held;
+}
+
+describe('tab sync across remounts', () => {
+  it("signs in after connect's undo, and still tells the other tabs", async () => {
+    const tabs = layer.tabs();
+    const [remounted, other] = [tabs.open(), tabs.open()];
+    remounted.disconnect();
+    const held = await expireWithHeldCalls(remounted, other);
+
+    remounted.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(remounted.client.actor.getSnapshot().context.lastReauthError).toBeNull();
+    await waitFor(other.client.actor, (s) => s.matches('active'));
+  });
+
+  it('hears the other tabs after connect, undo, connect (a double mount)', async () => {
+    const tabs = layer.tabs();
+    const [remounted, other] = [tabs.open(), tabs.open()];
+    remounted.disconnect();
+    remounted.sync.connect(remounted.client);
+    const held = await expireWithHeldCalls(remounted, other);
+
+    other.client.reconnect();
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('hears the other tabs again after an HMR-style dispose and a new tab sync, and its sign-in is theirs', async () => {
+    const tabs = layer.tabs();
+    const disposed = tabs.open();
+    const other = tabs.open();
+    disposed.disconnect();
+    disposed.client.stop();
+    const recreated = tabs.open();
+
+    // Another tab's sign-in reaches the new one.
+    let held = await expireWithHeldCalls(recreated, other);
+    other.client.reconnect();
+    await waitFor(recreated.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+
+    // And its own sign-in reaches the other.
+    backend.valid.delete('t2');
+    held = await expireWithHeldCalls(recreated, other);
+    recreated.client.reconnect();
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t3');
+    tabs.popups[1]!.resolve('t3');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t3')).toHaveLength(2);
   });
 });

@@ -1,0 +1,80 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { QuietSessionError } from '../../src/lib/session/errors.ts';
+
+const good: AuthFetchOptions = {
+  getToken: () => 't1',
+  setToken: () => {},
+  validate: async () => true,
+  reauthenticate: async () => 't2',
+  allowedOrigins: ['https://api.test'],
+};
+
+/** A client whose sends are only counted. */
+function recording() {
+  const sent: string[] = [];
+  const client = createAuthFetch({
+    ...good,
+    fetch: async (input) => {
+      sent.push(String(input));
+      return new Response('{}');
+    },
+  });
+  return { client, sent };
+}
+
+describe('the app-wide authFetch', () => {
+  it('rejects with a clear error until a client is installed, then uses it', async () => {
+    await expect(authFetch('https://api.test/x')).rejects.toBeInstanceOf(QuietSessionError);
+    const seen: string[] = [];
+    const client = createAuthFetch({
+      ...good,
+      fetch: async (input, init) => {
+        seen.push(new Request(input, init).headers.get('authorization') ?? '');
+        return new Response('ok');
+      },
+    });
+    const uninstall = installAuthFetch(client);
+    expect(await (await authFetch('https://api.test/x')).text()).toBe('ok');
+    expect(seen).toEqual(['Bearer t1']);
+    uninstall();
+    await expect(authFetch('https://api.test/x')).rejects.toThrow(/before installAuthFetch/);
+    client.stop();
+  });
+
+  it('keeps many clients apart', async () => {
+    const tokens: string[] = [];
+    const make = (token: string) =>
+      createAuthFetch({
+        ...good,
+        getToken: () => token,
+        fetch: async (input, init) => {
+          tokens.push(new Request(input, init).headers.get('authorization') ?? '');
+          return new Response('ok');
+        },
+      });
+    const a = make('a');
+    const b = make('b');
+    const { authFetch: fetchA } = a;
+    await Promise.all([fetchA('https://api.test/1'), b.authFetch('https://api.test/2')]);
+    expect(tokens.sort()).toEqual(['Bearer a', 'Bearer b']);
+    a.stop();
+    expect(b.actor.getSnapshot().status).toBe('active');
+    b.stop();
+  });
+
+  it("keeps the current client when an older client's install is undone", async () => {
+    const older = recording();
+    const current = recording();
+    const undoOlder = installAuthFetch(older.client);
+    const undoCurrent = installAuthFetch(current.client);
+    undoOlder();
+    await authFetch('https://api.test/api/credits');
+    expect([older.sent.length, current.sent.length]).toEqual([0, 1]);
+    undoCurrent();
+    await expect(authFetch('https://api.test/api/credits')).rejects.toThrow(/before installAuthFetch/);
+    older.client.stop();
+    current.client.stop();
+  });
+});

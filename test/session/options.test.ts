@@ -1,0 +1,60 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+
+const good: AuthFetchOptions = {
+  getToken: () => 't1',
+  setToken: () => {},
+  validate: async () => true,
+  reauthenticate: async () => 't2',
+  allowedOrigins: ['https://api.test'],
+};
+
+describe('createAuthFetch rejects bad options with a message that says what to fix', () => {
+  it.each([
+    [{ ...good, getToken: undefined }, /options\.getToken must be a function, got undefined/],
+    [{ ...good, validate: 'yes' }, /options\.validate must be a function, got string/],
+    [{ ...good, fetch: 42 }, /options\.fetch must be a function/],
+    [{ ...good, allowedOrigins: 'https://api.test' }, /allowedOrigins must be an array/],
+    [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
+    [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
+    [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1 \(2147483647\), got -1/],
+    [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a number of milliseconds from 0/],
+    // A timer fires at once past 2^31-1 ms: such a duration is refused, not run.
+    [{ ...good, validationTimeoutMs: 2 ** 31 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1/],
+    [{ ...good, remindBeforeMs: 2 ** 31 }, /remindBeforeMs must be a number of milliseconds/],
+    // The session validates from expiryLeadMs before exp on: a notice due later would never show.
+    [{ ...good, remindBeforeMs: 30_000 }, /remindBeforeMs \(30000\) must be longer than expiryLeadMs \(60000\).*Set 0 for no notice/],
+    [{ ...good, limits: { reauthCooldownMs: 2 ** 31 } }, /limits\.reauthCooldownMs must be a number from 0 to 2147483647, got 2147483648/],
+    [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 0 to 2147483647/],
+    [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
+    [null, /expected an options object/],
+  ])('%#: throws a TypeError', (options, message) => {
+    expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);
+    expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(message);
+  });
+
+  it('says to pass allowedOrigins when there is no page origin to default to', async () => {
+    const client = createAuthFetch({ ...good, allowedOrigins: undefined });
+    await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
+    client.stop();
+  });
+
+  // A bad value may be a token (an origin copied from a URL with its query): no message repeats it.
+  const secret = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.optionSecret3';
+  const base = { getToken: () => null, setToken: () => {}, validate: async () => true, reauthenticate: async () => 'x' };
+  it.each([
+    ['an allowedOrigins entry with a query string', { ...base, allowedOrigins: [`https://api.test/callback?access_token=${secret}`] }],
+    ['a timeout given a string', { ...base, validationTimeoutMs: secret }],
+    ['a limit given a string', { ...base, limits: { reauthAttempts: secret } }],
+  ])('does not echo %s', (_name, options) => {
+    let message = '';
+    try {
+      createAuthFetch(options as unknown as AuthFetchOptions);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/createAuthFetch/);
+    expect(message).not.toContain('optionSecret3');
+  });
+});
