@@ -1,6 +1,5 @@
 import type { Send } from './fuzz-backend.ts';
 import type { FuzzCall } from './fuzz-calls.ts';
-import { leadMs } from './fuzz-limits.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { leakText } from '../../hardening/support/leak-text.ts';
+import { leakText } from '../../support/leak-text.ts';
 import { isSettled } from './fuzz-calls.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
