@@ -74,7 +74,8 @@ export function eventName(event: ModelEvent): string {
   const [, outcome, id] = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type) ?? [];
   if (outcome === 'done') return `${id}.done(${String((event as { output?: unknown }).output)})`;
   const pastExp = (event as { pastExp?: boolean }).pastExp;
-  if (outcome === 'error') return `${id}.error(${(event as { error: Error }).error.name}${pastExp === undefined ? '' : pastExp ? ', past exp' : ''})`;
+  if (outcome === 'error')
+    return `${id}.error(${(event as { error: Error }).error.name}${pastExp === undefined ? '' : pastExp ? ', past exp' : ''})`;
   return event.type;
 }
 

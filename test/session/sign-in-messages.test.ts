@@ -84,28 +84,37 @@ function createHost() {
 }
 
 describe('the sign-in popup message handler', () => {
-  it('takes the token of the first right message from its own popup and origin, and ignores every other message', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(message, { maxLength: 12 }), async (messages) => {
-        const { host, deliver, listenerCount } = createHost();
-        const controller = new AbortController();
-        const pending = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host, signal: controller.signal });
-        messages.forEach(deliver);
-        const first = messages.find((m) => m.origin === appOrigin && m.source === 'popup' && hasTheExpectedShape(m.data));
-        // Nothing accepted so far means the promise is still pending: the abort decides it.
-        const unaccepted = new Error('no message was accepted');
-        controller.abort(unaccepted);
-        const outcome = await pending.then(
-          (token) => ({ token }),
-          (error: unknown) => ({ error }),
-        );
-        expect(outcome).toEqual(first ? { token: (first.data as { token: string }).token } : { error: unaccepted });
-        expect(listenerCount()).toBe(0);
-      }),
-      { numRuns: fuzzRuns },
-    );
-    // npm run fuzz's 20,000 runs take 4 to 8 s, past vitest's 5 s on a busy machine.
-  }, Math.max(5_000, fuzzRuns));
+  it(
+    'takes the token of the first right message from its own popup and origin, and ignores every other message',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(message, { maxLength: 12 }), async (messages) => {
+          const { host, deliver, listenerCount } = createHost();
+          const controller = new AbortController();
+          const pending = openSignInPopup({
+            url: `${appOrigin}/auth/google/consent?state=${state}`,
+            state,
+            host,
+            signal: controller.signal,
+          });
+          messages.forEach(deliver);
+          const first = messages.find((m) => m.origin === appOrigin && m.source === 'popup' && hasTheExpectedShape(m.data));
+          // Nothing accepted so far means the promise is still pending: the abort decides it.
+          const unaccepted = new Error('no message was accepted');
+          controller.abort(unaccepted);
+          const outcome = await pending.then(
+            (token) => ({ token }),
+            (error: unknown) => ({ error }),
+          );
+          expect(outcome).toEqual(first ? { token: (first.data as { token: string }).token } : { error: unaccepted });
+          expect(listenerCount()).toBe(0);
+        }),
+        { numRuns: fuzzRuns },
+      );
+      // npm run fuzz's 20,000 runs take 4 to 8 s, past vitest's 5 s on a busy machine.
+    },
+    Math.max(5_000, fuzzRuns),
+  );
 
   it('judges the shape alone the same way: only the three fields with this sign-in state and a JWT-shaped token', () => {
     fc.assert(
@@ -150,37 +159,41 @@ describe('the sign-in channel (the callback page has no opener)', () => {
   const channelData = fc.oneof(data, { weight: 2, arbitrary: errorValid }, { weight: 2, arbitrary: errorNearMiss });
   const isRightError = (value: unknown) => isErrorMessage(value, state);
 
-  it('settles on the first right token or error message and ignores every other message, on the channel as on the window', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(channelData, { maxLength: 12 }), async (messages) => {
-        const bus = createChannelBus();
-        const opener = createOpenerWindow(bus, appOrigin);
-        const controller = new AbortController();
-        const pending = openSignInPopup({
-          url: `${appOrigin}/auth/google/consent?state=${state}`,
-          state,
-          host: opener.host,
-          signal: controller.signal,
-        });
-        for (const m of messages) bus.post(signInChannelName(state), m);
-        const first = messages.find((m) => hasTheExpectedShape(m) || isRightError(m));
-        const unaccepted = new Error('no message was accepted');
-        controller.abort(unaccepted);
-        const outcome = await pending.then(
-          (token) => ({ token }),
-          (error: unknown) => ({ error: (error as Error).name }),
-        );
-        if (!first) expect(outcome).toEqual({ error: 'Error' });
-        else if (hasTheExpectedShape(first)) expect(outcome).toEqual({ token: (first as { token: string }).token });
-        else
-          expect(outcome).toEqual({
-            error: (first as { error: string }).error === 'access_denied' ? 'PopupCancelledError' : 'ReauthError',
+  it(
+    'settles on the first right token or error message and ignores every other message, on the channel as on the window',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(channelData, { maxLength: 12 }), async (messages) => {
+          const bus = createChannelBus();
+          const opener = createOpenerWindow(bus, appOrigin);
+          const controller = new AbortController();
+          const pending = openSignInPopup({
+            url: `${appOrigin}/auth/google/consent?state=${state}`,
+            state,
+            host: opener.host,
+            signal: controller.signal,
           });
-        expect([bus.openChannels(), opener.windowListeners()]).toEqual([[], 0]);
-      }),
-      { numRuns: fuzzRuns },
-    );
-  }, Math.max(5_000, fuzzRuns));
+          for (const m of messages) bus.post(signInChannelName(state), m);
+          const first = messages.find((m) => hasTheExpectedShape(m) || isRightError(m));
+          const unaccepted = new Error('no message was accepted');
+          controller.abort(unaccepted);
+          const outcome = await pending.then(
+            (token) => ({ token }),
+            (error: unknown) => ({ error: (error as Error).name }),
+          );
+          if (!first) expect(outcome).toEqual({ error: 'Error' });
+          else if (hasTheExpectedShape(first)) expect(outcome).toEqual({ token: (first as { token: string }).token });
+          else
+            expect(outcome).toEqual({
+              error: (first as { error: string }).error === 'access_denied' ? 'PopupCancelledError' : 'ReauthError',
+            });
+          expect([bus.openChannels(), opener.windowListeners()]).toEqual([[], 0]);
+        }),
+        { numRuns: fuzzRuns },
+      );
+    },
+    Math.max(5_000, fuzzRuns),
+  );
 });
 
 describe('the callback page', () => {

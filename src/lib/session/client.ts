@@ -303,7 +303,8 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     // The token changed while this request was out: it simply used an old one. Sent again now if the session
     // would send a new call so; otherwise held like one (offline, or the new token is expiring).
     const current = options.getToken();
-    if (current !== token) return snapshot().hasTag('sending') && !mustValidate(current) ? replay(template) : hold('unauthorized', template, replay, template);
+    if (current !== token)
+      return snapshot().hasTag('sending') && !mustValidate(current) ? replay(template) : hold('unauthorized', template, replay, template);
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
     return hold('unauthorized', template, replay, template);
   }
