@@ -240,6 +240,100 @@ describe('expiry, when timers sleep', () => {
   });
 });
 
+/** A session on a tab 90 s slow, whose backend says its time in every answer. */
+function slowTabSession() {
+  const clock = new SimulatedClock();
+  const backendNow = () => clock.now() + 90_000;
+  const sent: number[] = [];
+  const client = createAuthFetch({
+    getToken: () => jwt(690_000), // expiring from 630 s on the backend's clock, 540 s on this tab's
+    setToken: () => {},
+    validate: () => new Promise<boolean>(() => {}),
+    reauthenticate: () => new Promise<string>(() => {}), // the popup stays open
+    allowedOrigins: [API],
+    expiryLeadMs: lead,
+    remindBeforeMs: 120_000,
+    clock,
+    fetch: async () => {
+      sent.push(backendNow());
+      return new Response('{}', { headers: { date: new Date(backendNow()).toUTCString() } });
+    },
+  });
+  stops.push(client.stop);
+  return { client, clock, sent };
+}
+
+// A tab whose clock is off learns the backend's from the `Date` of an answer, and its timers move with it.
+describe("the backend's clock, once read", () => {
+  it('sets the expiry timer by it', async () => {
+    const { client, clock, sent } = slowTabSession();
+    clock.increment(420_000);
+    await client.authFetch(`${API}/api/credits`); // its Date says 510 s: the tab learns it is 90 s slow
+    expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs - 90_000)).toBeLessThanOrEqual(1_000);
+
+    clock.increment(120_000); // 630 s at the backend: the token is expiring
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    expect(sent).toEqual([510_000]);
+  });
+});
+
+// A reading that shows the token expiring already sets the timer for now: it fires a task later, so a call can come first.
+describe('an expiry timer due but not yet run', () => {
+  it('is not trusted by a call made in the meantime', async () => {
+    const { client, clock, sent } = slowTabSession();
+    clock.increment(540_000); // 630 s at the backend: expiring there, not yet by this tab's clock
+    await client.authFetch(`${API}/api/credits`); // its Date says so
+    void client.authFetch(`${API}/api/credits`).catch(() => {}); // before the timer's task
+    expect(sent).toEqual([630_000]);
+  });
+
+  // The renewal from the notice ("Stay signed in") sends as `active` does, and arms its timer the same way.
+  it('is not trusted by a call made in the meantime, while renewing before expiry', async () => {
+    const { client, clock, sent } = slowTabSession();
+    clock.increment(600_000); // 600 s here (690 s at the backend): the reminder is due by this tab's clock
+    client.actor.send({ type: 'user.active' });
+    client.reconnect(); // "Stay signed in": the popup opens, calls still go
+    expect(client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
+    await client.authFetch(`${API}/api/credits`); // its Date says 690 s: the token is past its exp there
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    expect(sent).toEqual([690_000]);
+  });
+});
+
+// A token past its exp is dead whatever the backend's server errors leave unsaid: the user is asked.
+describe('a validation given up by server errors', () => {
+  it('does not send a token past its exp with the calls made after it', async () => {
+    const clock = new SimulatedClock();
+    const sent: number[] = [];
+    const client = createAuthFetch({
+      getToken: () => jwt(120_000),
+      setToken: () => {},
+      validate: async () => {
+        throw new Error('Checking the session failed (503).');
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: 60_000,
+      limits: { validationRetries: 0 },
+      clock,
+      fetch: async () => {
+        sent.push(clock.now());
+        return new Response(null, { status: 401 });
+      },
+    });
+    stops.push(client.stop);
+    clock.increment(130_000); // past exp: the session validates, the backend errs
+    await settle();
+    // Dead all the same: the user is asked, and calls wait for the new token.
+    expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await settle();
+    expect(sent).toEqual([]);
+  });
+});
+
 /** A JWT-shaped token with `payload` for its claims. */
 const jwtOf = (payload: unknown) =>
   `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;

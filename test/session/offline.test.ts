@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import type { AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 
@@ -146,5 +146,161 @@ describe('offline', () => {
     expect(h.client.actor.getSnapshot().context.validationFailures).toBe(0);
     window.dispatchEvent(new Event('offline'));
     expect(h.client.actor.getSnapshot().context.validationFailures).toBe(1);
+  });
+});
+
+/** The sessions below are made by hand, each on a fetch of its own: stopped after each test. */
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+/** Lets the promises of a hand-made session's calls settle: no msw behind them, five turns do. */
+const settleCalls = async () => {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+// Only the backend's answer to a probe ends offline: nothing else lets the held calls go.
+describe('offline, left without a word from the backend', () => {
+  /** A session whose backend is down: every send and every validation fails at the network. */
+  function sessionWithBackendDown() {
+    let token: string | null = 't1';
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: () => Promise.reject(new TypeError('Failed to fetch')),
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (input) => {
+        sent.push(String(input));
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    stops.push(client.stop);
+    const signOut = () => {
+      token = null;
+      client.endSession();
+    };
+    return { client, sent, signOut };
+  }
+
+  // Another tab's token says nothing of the network: the calls still wait for the backend.
+  it('keeps the calls made offline when another tab hands over a token', async () => {
+    const { client, sent } = sessionWithBackendDown();
+    await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
+    expect(client.actor.getSnapshot().matches('offline')).toBe(true);
+
+    const generate = client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' });
+    generate.catch(() => {});
+    client.adoptToken('t2'); // another tab signed in
+    await settleCalls();
+    expect(sent).toEqual([`${API}/api/credits`]);
+  });
+
+  // A sign-out rejects what was held, but the network is as gone as before.
+  it('keeps the calls made after a sign-out while offline', async () => {
+    const { client, sent, signOut } = sessionWithBackendDown();
+    await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
+    signOut();
+    void client.authFetch(`${API}/api/public-feed`).catch(() => {});
+    await settleCalls();
+    expect(sent).toEqual([`${API}/api/credits`]);
+  });
+});
+
+// A replay is a call like any other: its network failure is word that the backend is gone.
+describe('a replay that fails at the network', () => {
+  it('takes the session offline like any call', async () => {
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => 't1',
+      setToken: () => {},
+      validate: async () => true, // the 401 was a fluke: the token is good
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (input) => {
+        sent.push(new URL(String(input)).pathname);
+        if (sent.length === 1) return new Response(null, { status: 401 });
+        throw new TypeError('Failed to fetch'); // the network is gone from the replay on
+      },
+    });
+    stops.push(client.stop);
+    const credits = client.authFetch(`${API}/api/credits`);
+    await expect(credits).rejects.toBeInstanceOf(TypeError); // its replay failed at the network
+    await waitFor(client.actor, (s) => !s.matches('validating'));
+    expect(client.actor.getSnapshot().matches('offline')).toBe(true);
+
+    void client.authFetch(`${API}/api/generate`).catch(() => {});
+    await settleCalls();
+    expect(sent).toEqual(['/api/credits', '/api/credits']);
+  });
+});
+
+// Word that the network is gone counts in every state, not only in `active`.
+describe('word that the network is gone, outside active', () => {
+  /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
+  const jwt = (expMs: number) =>
+    `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+
+  // `reauthenticating.renewing` sends as `active` does, so it hears a call's network failure as `active` does.
+  it('stops the calls while renewing before expiry', async () => {
+    const clock = new SimulatedClock();
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => jwt(600_000),
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}), // the popup stays open
+      allowedOrigins: [API],
+      expiryLeadMs: 60_000,
+      remindBeforeMs: 120_000,
+      clock,
+      fetch: async (input) => {
+        sent.push(new URL(String(input)).pathname);
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    stops.push(client.stop);
+    clock.increment(480_000); // the reminder is due
+    client.actor.send({ type: 'user.active' }); // someone uses the page: the notice asks
+    client.reconnect(); // "Stay signed in": the popup opens, calls still go
+    expect(client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
+
+    await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(TypeError);
+    void client.authFetch(`${API}/api/generate`).catch(() => {});
+    await settleCalls();
+    expect(sent).toEqual(['/api/credits']);
+  });
+
+  // The browser's offline, heard while validating, outlives a sign-out: the calls made after it still wait.
+  it('is not forgotten by a sign-out while validating', async () => {
+    let token: string | null = 't1';
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate: () => new Promise<boolean>(() => {}), // out when the network goes
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (input) => {
+        sent.push(new URL(String(input)).pathname);
+        if (sent.length === 1) return new Response(null, { status: 401 });
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    stops.push(client.stop);
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await settleCalls();
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    client.actor.send({ type: 'network.offline' }); // the browser's offline (what its listener sends)
+    token = null;
+    client.endSession(); // the user signs out
+    void client.authFetch(`${API}/api/public-feed`).catch(() => {});
+    await settleCalls();
+    expect(sent).toEqual(['/api/credits']);
   });
 });
