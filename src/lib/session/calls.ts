@@ -1,0 +1,172 @@
+import type { ActorRefFrom } from 'xstate';
+import type { HeldRequest, sessionMachine } from '../../../machines/session.machine.ts';
+import { DEV } from './dev.ts';
+import { AuthExpiredError, NotReplayedError, QuietSessionError } from './errors.ts';
+import type { HoldRegistry } from './hold-registry.ts';
+import { allowedOriginsNow, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
+import { isHeaderSafe, type OwnWork } from './own-work.ts';
+import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
+import type { TokenClaims } from './token-claims.ts';
+import type { ExpiryAwareness } from './token-expiry.ts';
+import { urlSummary } from './url-summary.ts';
+
+/** What authFetch works with. */
+export interface CallParts {
+  options: AuthFetchOptions;
+  actor: ActorRefFrom<typeof sessionMachine>;
+  held: HoldRegistry;
+  claims: (token: string | null) => TokenClaims;
+  expiry: ExpiryAwareness;
+  serverClock: { observe(response: Response, force?: boolean): void };
+  own: OwnWork;
+}
+
+function requestUrl(input: RequestInfo | URL): URL {
+  return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
+}
+
+/** `input` when it is an absolute URL under an allowed origin, else null: most calls are, and need no URL parsed. */
+function underAllowedOrigin(input: string, allowed: readonly string[]): string | null {
+  for (const origin of allowed) {
+    if (input.startsWith(origin) && '/?#'.includes(input[origin.length] ?? '/')) return input;
+  }
+  return null;
+}
+
+const calledFromOwnCallback = () =>
+  new QuietSessionError(
+    DEV
+      ? 'authFetch was called from validate (or reauthenticate): that call would wait behind the very check it is part of. Call fetch with the token validate is given.'
+      : 'validate',
+  );
+
+/**
+ * The session's `authFetch`: sends, holds, replays once, as the chart says.
+ *
+ * @example
+ * const authFetch = createAuthFetchCall({ options, actor, held, claims, expiry, serverClock, own });
+ */
+export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response> {
+  const { options, actor, held, claims, expiry, serverClock, own } = parts;
+  const snapshot = () => actor.getSnapshot();
+  /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
+  const fetchNow = () => options.fetch ?? globalThis.fetch;
+  const isOver = () => snapshot().status !== 'active';
+
+  /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
+  const mustValidate = (token: string | null) =>
+    ((token !== own.timedToken || (globalThis as { document?: { hidden?: boolean } }).document?.hidden === true) &&
+      expiry.isExpiring(token)) ||
+    !isHeaderSafe(token);
+
+  /** Parks the caller until the chart lets its request go, then answers it with `resume(arg)`. */
+  function hold<A>(
+    reason: HeldRequest['reason'],
+    template: RequestTemplate,
+    resume: (arg: A) => Promise<Response>,
+    arg: A,
+  ): Promise<Response> {
+    // Already aborted: rejects with the signal's reason, never held.
+    template.signal?.throwIfAborted();
+    const { input } = template;
+    return held.hold(
+      { method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason },
+      template.signal,
+      resume,
+      arg,
+    );
+  }
+
+  /** A call made in a session that has ended since (stopped, signed out) is not sent, least of all with the next user's token. */
+  const throwIfEnded = (template: RequestTemplate) => {
+    if (isOver()) throw new AuthExpiredError('stopped');
+    if (snapshot().context.endedSessions !== template.session) throw new AuthExpiredError('signed-out');
+  };
+
+  /** The token to send `template` with now; none once its session ended or the token is another account's, who it would act for. */
+  const tokenFor = (template: RequestTemplate) => {
+    throwIfEnded(template);
+    const token = options.getToken();
+    if (claims(token).sub !== template.account) throw new AuthExpiredError('other-account');
+    return token;
+  };
+
+  /** fetch rejected (its TypeError: the network failed): calls made from now on wait for it. This one may have reached the backend: it rejects. */
+  const networkFailed = (error: unknown): never => {
+    if (error instanceof TypeError && !isOver()) actor.send({ type: 'network.offline' });
+    throw error;
+  };
+
+  /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
+  const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template))).catch(networkFailed);
+
+  /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
+  const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) =>
+    options.getToken() === out.token ? Promise.resolve(out.response) : replay(out.template);
+
+  /** Sends with `token`, read in the same turn; a 401 that is the session's is held for its one replay. */
+  function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
+    // A then, not an async function: one promise less on every call.
+    return fetchNow()(...template.next(token)).then((response) => answered(template, token, response), networkFailed);
+  }
+
+  /** What the caller gets for `response`: itself, or, for a 401 that is the session's, a hold for the replay. */
+  function answered(template: RequestTemplate, token: string | null, response: Response): Response | Promise<Response> {
+    const unauthorized = response.status === 401;
+    serverClock.observe(response, unauthorized);
+    // Without a token there is no session to restore: a 401 is the caller's answer.
+    if (!unauthorized || token === null) return response;
+    // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
+    if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
+    // Ended while this request was out (signed out, stopped): never sent again, least of all as the next user.
+    throwIfEnded(template);
+    if (!template.replay) {
+      // Not sent again, by the caller's wish; the session still checks the token the backend refused.
+      if (options.getToken() === token) actor.send({ type: 'token.rejected' });
+      throw new NotReplayedError(template.method, response.url || requestUrl(template.input).href, response);
+    }
+    // The token changed while this request was out: sent again now if a new call would be; otherwise held like one.
+    const current = options.getToken();
+    if (current !== token)
+      return snapshot().hasTag('sending') && !mustValidate(current) ? replay(template) : hold('unauthorized', template, replay, template);
+    if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
+    return hold('unauthorized', template, replay, template);
+  }
+
+  // Not async: a held call costs a promise and a callback, not a suspended function; its throws still reject, as fetch's.
+  return function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
+    try {
+      const state = snapshot();
+      if (state.status !== 'active') throw new AuthExpiredError('stopped');
+      // Other origins never see the token nor our 401 handling: hand them over untouched.
+      const allowed = allowedOriginsNow(options);
+      let target: Request | string | null = typeof input === 'string' ? underAllowedOrigin(input, allowed) : null;
+      if (target === null) {
+        const url = requestUrl(input);
+        if (!allowed.includes(url.origin)) return fetchNow()(input, init);
+        // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
+        target = input instanceof Request ? input : url.href;
+      }
+      if (own.insideValidate || (init?.signal && own.signals.has(init.signal))) throw calledFromOwnCallback();
+      const token = options.getToken();
+      const account = claims(token).sub;
+      const session = state.context.endedSessions;
+      // The hot path (a URL alone, in a good session): nothing kept before the send, a 401 rebuilds its template.
+      if (init === undefined && typeof target === 'string' && state.hasTag('sending') && !mustValidate(token)) {
+        const url = target;
+        return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then((response) => {
+          if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
+          serverClock.observe(response);
+          return response;
+        }, networkFailed);
+      }
+      const template = createRequestTemplate(target, init, account, session);
+      if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
+      // Held while the session holds, or when the token is known to be expiring (then the chart validates first).
+      if (!state.hasTag('sending') || mustValidate(token)) return hold('unsent', template, send, template);
+      return send(template, token);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+}

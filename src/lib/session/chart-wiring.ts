@@ -1,0 +1,104 @@
+import { assign, fromPromise } from 'xstate';
+import { sessionMachine, type SessionContext } from '../../../machines/session.machine.ts';
+import type { BrowserSignals } from './browser-signals.ts';
+import { DEV } from './dev.ts';
+import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
+import type { HoldRegistry } from './hold-registry.ts';
+import type { AuthFetchOptions } from './options.ts';
+import { isHeaderSafe, type OwnWork } from './own-work.ts';
+import type { ExpiryAwareness } from './token-expiry.ts';
+
+/** setTimeout fires at once past 2^31-1 ms: a longer wait is cut there, and the chart looks again when it fires. */
+const clampDelay = (ms: number | null) => (ms === null ? 2 ** 31 - 1 : Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+/** "Used the page recently", for the reminder. */
+const activeWithinMs = 5 * 60_000;
+
+/** What the chart's placeholders are made of. */
+export interface ChartParts {
+  options: AuthFetchOptions;
+  expiry: ExpiryAwareness;
+  /** Runs a read of `expiry` on the clock of the chart's step being taken. */
+  inStep: <T>(read: () => T) => (args: { context: SessionContext }) => T;
+  /** The token as the chart's timers read it: a getToken that throws counts as none. */
+  currentToken: () => string | null;
+  localNow: () => number;
+  held: HoldRegistry;
+  signals: BrowserSignals;
+  own: OwnWork;
+}
+
+/**
+ * The chart with its placeholders supplied: the validation and the popup, what to do with held callers, when
+ * the token expires and the notice is due, the browser's signals.
+ *
+ * @example
+ * const actor = createActor(provideChart(parts), { input: chartInput(options) }).start();
+ */
+export function provideChart(parts: ChartParts) {
+  const { options, expiry, inStep, currentToken, localNow, held, signals, own } = parts;
+  const remindBeforeMs = options.remindBeforeMs ?? 120_000;
+  return sessionMachine.provide({
+    actors: {
+      validateSession: fromPromise(async ({ signal }) => {
+        const token = options.getToken();
+        // A token no header can carry is as good as expired: the user signs in again.
+        if (!isHeaderSafe(token)) return false;
+        own.signals.add(signal);
+        let answer: Promise<boolean>;
+        own.insideValidate = true;
+        try {
+          answer = options.validate({ token, signal });
+        } finally {
+          own.insideValidate = false;
+        }
+        const valid = await answer;
+        // Not a TypeError: the chart takes those for a network failure.
+        if (typeof valid !== 'boolean')
+          throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+        if (valid) expiry.vouch(token);
+        return valid;
+      }),
+      reauthenticate: fromPromise(async ({ signal }) => {
+        own.signals.add(signal);
+        const token = await options.reauthenticate({ signal });
+        // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
+        if (signal.aborted) return;
+        if (typeof token !== 'string' || token === '') throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
+        options.setToken(token);
+      }),
+      browserSignals: signals.logic,
+    },
+    actions: {
+      replayHeldRequests: () => held.releaseAll(),
+      rejectHeldRequests: ({ event }) => {
+        const reason = event.type === 'session.stopped' ? 'stopped' : event.type === 'session.ended' ? 'signed-out' : 'sign-in-given-up';
+        held.rejectAll(() => new AuthExpiredError(reason));
+      },
+      // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
+      postponeExpiryCheck: () => expiry.postpone(currentToken()),
+      noteExpiry: assign({
+        expiresAt: inStep(() => {
+          const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
+          return ms === null ? null : localNow() + ms;
+        }),
+      }),
+    },
+    guards: {
+      isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
+      isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
+      isReminderDue: inStep(() => remindBeforeMs > 0 && (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
+      isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
+    },
+    delays: {
+      untilExpiring: inStep(() => {
+        const token = currentToken();
+        const ms = clampDelay(expiry.msUntilExpiring(token));
+        // A timer due at once runs a task later: until it does, calls read the clock.
+        own.timedToken = ms > 0 ? token : undefined;
+        return ms;
+      }),
+      // 0: no notice, no timer.
+      untilReminder: inStep(() => clampDelay(remindBeforeMs > 0 ? expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) : null)),
+    },
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * What authFetch must know of the session's own work: the token the chart's expiry timer is set for (a call
+ * with it need not read the clock), and the signals of validate and the popup (a call made with one, or from
+ * validate's synchronous part, would wait behind the very check it is part of).
+ */
+export interface OwnWork {
+  timedToken: string | null | undefined;
+  insideValidate: boolean;
+  readonly signals: WeakSet<AbortSignal>;
+}
+
+/**
+ * @example
+ * const own = createOwnWork();
+ * own.signals.add(signal);
+ */
+export function createOwnWork(): OwnWork {
+  return { timedToken: undefined, insideValidate: false, signals: new WeakSet() };
+}
+
+let headerSafe: string | null = null;
+/**
+ * True when `token` fits in a header: fetch's TypeError for one that does not would quote it to error trackers.
+ *
+ * @example
+ * isHeaderSafe('abc\u0001'); // false
+ */
+export function isHeaderSafe(token: string | null): boolean {
+  if (token === null || token === headerSafe) return true;
+  if (!/^[\x21-\x7e]+$/.test(token)) return false;
+  headerSafe = token;
+  return true;
+}
