@@ -1,0 +1,47 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+
+const API = 'https://api.test';
+const jwt = (expMs: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).toString('base64url')}.sig`;
+
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+/** Lets the promises of a validation settle. */
+const settle = async () => {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+describe('expiryLeadMs: 0', () => {
+  it.fails('asks a backend that still accepts the token at its exp (leeway, or a clock a moment behind) a bounded number of times', async () => {
+    const clock = new SimulatedClock();
+    const token = jwt(60_000);
+    // The backend takes tokens 10 s past their exp (PyJWT's leeway=10, say).
+    const validate = vi.fn(async () => clock.now() < 70_000);
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: 0,
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    clock.increment(60_000); // exp: the timer asks, and the backend says yes
+    await settle();
+    for (let ms = 0; ms < 100; ms++) {
+      clock.increment(1);
+      await settle();
+    }
+    // 100 ms past exp, no call made: one validation, maybe two, not one per timer turn.
+    expect(validate.mock.calls.length).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,57 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+
+const API = 'https://api.test';
+const jwt = (expMs: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).toString('base64url')}.sig`;
+
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+/** Lets the promises of a call settle. */
+const settle = async () => {
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+// The lead window's validation meets server errors until its retries are used up: the check is postponed a lead window.
+describe('an expiry check postponed by server errors', () => {
+  it.fails('never lets a call go with the token past its exp', async () => {
+    const clock = new SimulatedClock();
+    const token = jwt(120_000);
+    const sent: number[] = [];
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate: async () => {
+        throw new Error('Checking the session failed (503).');
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: 60_000,
+      limits: { validationRetries: 2, validationBackoffMs: 10_000 },
+      clock,
+      fetch: async () => {
+        sent.push(clock.now());
+        return new Response('{}', { status: clock.now() < 120_000 ? 200 : 401 });
+      },
+    });
+    stops.push(client.stop);
+    clock.increment(60_000); // exp - lead: the timer asks; 503
+    await settle();
+    clock.increment(10_000); // retry: 503
+    await settle();
+    clock.increment(20_000); // retry: 503, given up at 90 s; the check waits a lead window (150 s)
+    await settle();
+    await waitFor(client.actor, (s) => s.matches('active'));
+
+    clock.increment(35_000); // 125 s: 5 s past exp
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await settle();
+    // A token past its exp is dead: the call must wait (validate, or ask the user), not be sent with it.
+    expect(sent).toEqual([]);
+  });
+});

@@ -1,0 +1,25 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+
+describe('the error of a bad allowedOrigins entry', () => {
+  it.fails('does not quote the password of an entry copied with its user:password@', () => {
+    const options: AuthFetchOptions = {
+      getToken: () => null,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'token',
+      // A URL copied from a config that reached the API with basic auth: the entry is refused, rightly.
+      allowedOrigins: ['https://svc:hunter2-s3cret@api.example.com'],
+    };
+    let message = '';
+    try {
+      createAuthFetch(options);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/is not an origin/);
+    // The message says what to fix; it must not carry the credential into logs and error trackers.
+    expect(message).not.toContain('hunter2-s3cret');
+  });
+});

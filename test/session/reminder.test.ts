@@ -1,0 +1,55 @@
+/** @vitest-environment node */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+
+const API = 'https://api.test';
+const lead = 60_000;
+
+/** A JWT for ada that expires at `expMs` on the backend's clock. */
+const jwt = (expMs: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).toString('base64url')}.sig`;
+
+const stops: Array<() => void> = [];
+afterEach(() => {
+  for (const stop of stops.splice(0)) stop();
+});
+
+/** A token that ends in 10 minutes, a backend that accepts it until then, and the notice 2 minutes before. */
+function session(overrides: Partial<AuthFetchOptions> = {}) {
+  const clock = new SimulatedClock();
+  const token = jwt(600_000);
+  const validate = vi.fn(async ({ token: t }: { token: string | null }) => t === token && clock.now() < 600_000);
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: () => {},
+    validate,
+    reauthenticate: () => new Promise<string>(() => {}),
+    allowedOrigins: [API],
+    expiryLeadMs: lead,
+    remindBeforeMs: 120_000,
+    clock,
+    fetch: async () => new Response('{}'),
+    ...overrides,
+  });
+  stops.push(client.stop);
+  return { client, clock, validate };
+}
+
+describe("the notice's Not now", () => {
+  it.fails('keeps the notice away for the rest of the token, past the lead-window validation', async () => {
+    const { client, clock, validate } = session();
+    clock.increment(480_000); // 2 minutes before exp: the notice is due
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+    client.dismissReminder(); // "Not now"
+    expect(client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(true);
+
+    clock.increment(lead); // exp - lead: the chart asks the backend, which still accepts the token
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    clock.increment(0); // timers due now run (a task later in a browser)
+    client.actor.send({ type: 'user.active' }); // the person is still typing
+    // Same token, the user said Not now: the notice must not come back.
+    expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+  });
+});
