@@ -73,6 +73,8 @@ export interface SessionContext {
   expiresAt: number | null;
   /** Word came that the backend cannot be reached, and it has not answered since: no call goes out until it does. */
   unreachable: boolean;
+  /** "Not now" was said for the current token: no notice again until a new token comes. */
+  reminderDismissed: boolean;
   limits: SessionLimits;
 }
 
@@ -115,11 +117,15 @@ const never = () => longestDelay;
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 /** Back with a good token, signed in here (the sign-in reached the backend): held requests go. */
-const resume = { target: '#session.active', reenter: true, actions: ['markReachable', 'forgetReauthFailures', ...releaseQueue] } as const;
+const resume = {
+  target: '#session.active',
+  reenter: true,
+  actions: ['markReachable', 'forgetReauthFailures', 'forgetDismissal', ...releaseQueue],
+} as const;
 /** A token from another tab: held requests go, unless the backend is unreachable here (then it is asked first). */
 const adopt = [
-  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: 'forgetReauthFailures' },
-  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', ...releaseQueue] },
+  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
+  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
 ] as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
@@ -232,6 +238,8 @@ export const sessionMachine = setup({
     resetReauthFailures: assign({ reauthFailures: 0 }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
     markUnreachable: assign({ unreachable: true }),
+    rememberDismissal: assign({ reminderDismissed: true }),
+    forgetDismissal: assign({ reminderDismissed: false }),
     markReachable: assign({ unreachable: false }),
     recordClockOffset: assign({
       clockOffsetMs: ({ event }) => {
@@ -243,11 +251,16 @@ export const sessionMachine = setup({
   guards: {
     isSessionValid: ({ event }) => (event as { output?: unknown }).output === true,
     /** fetch rejects with a TypeError when the network fails: offline, not a verdict on the token. */
-    isNetworkFailure: ({ event }) => (event as { error?: unknown }).error instanceof TypeError,
+    isNetworkFailure: ({ event }) => {
+      const { error } = event as { error?: unknown };
+      // A timeout of validate's own (AbortSignal.timeout) is the network's too.
+      return error instanceof TypeError || (error as { name?: unknown } | undefined)?.name === 'TimeoutError';
+    },
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
     isRenewing: stateIn('#session.reauthenticating.renewing'),
     isUnreachable: ({ context }) => context.unreachable,
+    wasDismissed: ({ context }) => context.reminderDismissed,
     /** The token is within its expiry lead (provided: the chart never sees the token). */
     isTokenExpiring: () => false,
     /** The token is past its `exp` on the backend's clock (provided). */
@@ -286,6 +299,7 @@ export const sessionMachine = setup({
     clockOffsetMs: 0,
     expiresAt: null,
     unreachable: false,
+    reminderDismissed: false,
     limits: { ...defaultLimits, ...input?.limits },
   }),
   invoke: { id: 'browserSignals', src: 'browserSignals' },
@@ -297,9 +311,20 @@ export const sessionMachine = setup({
         guard: 'isUnreachable',
         target: '.offline',
         reenter: true,
-        actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession', 'countValidationFailure'],
+        actions: [
+          'rejectHeldRequests',
+          'clearQueue',
+          'forgetReauthFailures',
+          'forgetDismissal',
+          'countEndedSession',
+          'countValidationFailure',
+        ],
       },
-      { target: '.active', reenter: true, actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'countEndedSession'] },
+      {
+        target: '.active',
+        reenter: true,
+        actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'forgetDismissal', 'countEndedSession'],
+      },
     ],
     'session.stopped': { target: '.stopped', actions: ['rejectHeldRequests', 'clearQueue'] },
     'clock.observed': { actions: 'recordClockOffset' },
@@ -323,13 +348,17 @@ export const sessionMachine = setup({
         // Timers sleep in background tabs: look again when the tab is back.
         'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
-        'token.adopted': { target: 'active', reenter: true },
+        'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
         'clock.observed': { target: 'active', reenter: true, actions: 'recordClockOffset' },
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
+        // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
+        'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
       },
       states: {
         quiet: {
           description: 'Nothing to say.',
+          // Dismissed for this very token, in this tab or another: it stays so, whatever brought the session back here.
+          always: { guard: 'wasDismissed', target: 'dismissed' },
           after: {
             untilReminder: [
               { guard: 'isReminderDue', target: 'due' },
@@ -346,7 +375,6 @@ export const sessionMachine = setup({
           description: 'The notice asks whether to stay signed in; its button opens the sign-in popup before anything is held.',
           on: {
             'reauth.requested': '#session.reauthenticating.renewing',
-            'reminder.dismissed': 'dismissed',
             'reauth.startedElsewhere': 'dismissed',
           },
         },
@@ -362,7 +390,7 @@ export const sessionMachine = setup({
       on: {
         ...holding,
         // Validating, the backend answered a moment ago: another tab's token lets the held requests go.
-        'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', ...releaseQueue] },
+        'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
         'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
       },
       states: {
@@ -391,12 +419,13 @@ export const sessionMachine = setup({
       initial: 'waiting',
       exit: 'resetValidationFailures',
       // Another tab's token is probed at once: only the backend's answer ends offline.
-      on: { ...holding, 'token.adopted': { target: '.probing', reenter: true, actions: 'forgetReauthFailures' } },
+      on: { ...holding, 'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] } },
       states: {
         waiting: {
           description: 'Probe again when the browser is back online, or after a backoff.',
           after: { validationBackoff: 'probing' },
-          on: { 'network.online': 'probing' },
+          // The tab shown again may have slept through the backoff: ask at once.
+          on: { 'network.online': 'probing', 'tab.visible': 'probing' },
         },
         probing: {
           description: 'One validation asks whether the backend is back, and whether it still accepts the token.',

@@ -108,8 +108,9 @@ export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): st
           reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
         }
       : {};
-  // Whether the backend was said to be unreachable: the chart's guards read it.
-  return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable: snapshot.context.unreachable, ...budgets });
+  // Whether the backend was said to be unreachable, and the notice dismissed: the chart's guards read them.
+  const { unreachable, reminderDismissed } = snapshot.context;
+  return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable, reminderDismissed, ...budgets });
 }
 
 /** The test model of the session chart. */

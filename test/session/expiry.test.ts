@@ -110,7 +110,8 @@ describe('expiry', () => {
     const skew = 600_000;
     const { client, clock, validate } = session({ expMs: 3_600_000, skewMs: skew, answerDate: true });
     clock.increment(skew); // the backend's t = 0
-    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    // Two answers agree (one alone could have come from the browser's cache, with an old Date).
+    for (let i = 0; i < 2; i++) expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
     expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs + skew)).toBeLessThanOrEqual(1_000);
     // Uncorrected, the tab would validate 10 minutes early, at its own exp - lead.
     clock.increment(3_600_000 - lead - skew - 2_000);
@@ -125,7 +126,7 @@ describe('expiry', () => {
     // This tab's clock is 10 minutes slow: by the backend's clock the token starts expiring 10 minutes sooner.
     const skew = -600_000;
     const { client, clock, validate } = session({ expMs: 3_600_000, skewMs: skew, answerDate: true });
-    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
     expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs + skew)).toBeLessThanOrEqual(1_000);
     expect(Math.abs(client.actor.getSnapshot().context.expiresAt! - (3_600_000 + skew))).toBeLessThanOrEqual(1_000);
     clock.increment(3_600_000 - lead + skew + 1_000); // the backend's exp - lead, past the Date header's second
@@ -268,13 +269,14 @@ describe("the backend's clock, once read", () => {
   it('sets the expiry timer by it', async () => {
     const { client, clock, sent } = slowTabSession();
     clock.increment(420_000);
-    await client.authFetch(`${API}/api/credits`); // its Date says 510 s: the tab learns it is 90 s slow
+    // Two answers whose Date says 510 s: the tab learns it is 90 s slow.
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`);
     expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs - 90_000)).toBeLessThanOrEqual(1_000);
 
     clock.increment(120_000); // 630 s at the backend: the token is expiring
     expect(client.actor.getSnapshot().matches('validating')).toBe(true);
     void client.authFetch(`${API}/api/credits`).catch(() => {});
-    expect(sent).toEqual([510_000]);
+    expect(sent).toEqual([510_000, 510_000]);
   });
 });
 
@@ -283,9 +285,9 @@ describe('an expiry timer due but not yet run', () => {
   it('is not trusted by a call made in the meantime', async () => {
     const { client, clock, sent } = slowTabSession();
     clock.increment(540_000); // 630 s at the backend: expiring there, not yet by this tab's clock
-    await client.authFetch(`${API}/api/credits`); // its Date says so
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`); // their Date says so
     void client.authFetch(`${API}/api/credits`).catch(() => {}); // before the timer's task
-    expect(sent).toEqual([630_000]);
+    expect(sent).toEqual([630_000, 630_000]);
   });
 
   // The renewal from the notice ("Stay signed in") sends as `active` does, and arms its timer the same way.
@@ -295,9 +297,9 @@ describe('an expiry timer due but not yet run', () => {
     client.actor.send({ type: 'user.active' });
     client.reconnect(); // "Stay signed in": the popup opens, calls still go
     expect(client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
-    await client.authFetch(`${API}/api/credits`); // its Date says 690 s: the token is past its exp there
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`); // their Date says 690 s: past its exp there
     void client.authFetch(`${API}/api/credits`).catch(() => {});
-    expect(sent).toEqual([690_000]);
+    expect(sent).toEqual([690_000, 690_000]);
   });
 });
 

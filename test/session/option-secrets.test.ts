@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 describe('the error of a bad allowedOrigins entry', () => {
-  it.fails('does not quote the password of an entry copied with its user:password@', () => {
+  it('does not quote the password of an entry copied with its user:password@', () => {
     const options: AuthFetchOptions = {
       getToken: () => null,
       setToken: () => {},

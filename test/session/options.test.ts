@@ -26,7 +26,9 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     // The session validates from expiryLeadMs before exp on: a notice due later would never show.
     [{ ...good, remindBeforeMs: 30_000 }, /remindBeforeMs \(30000\) must be longer than expiryLeadMs \(60000\).*Set 0 for no notice/],
     [{ ...good, limits: { reauthCooldownMs: 2 ** 31 } }, /limits\.reauthCooldownMs must be a number from 0 to 2147483647, got 2147483648/],
-    [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 0 to 2147483647/],
+    [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 1 to 2147483647/],
+    // A backoff of 0 would probe in a loop while offline; a deadline of 0 would give the popup up at once.
+    [{ ...good, limits: { validationBackoffMs: 0 } }, /limits\.validationBackoffMs must be a number from 1 to/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
     [null, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {

@@ -33,6 +33,18 @@ function underAllowedOrigin(input: string, allowed: readonly string[]): string |
   return null;
 }
 
+/** Whether fetch could build this request at all (only asked once a send has failed). */
+function buildable([input, init]: Parameters<typeof fetch>): boolean {
+  // A Request was built already; a stream that was sent is used up, and stands for any body here.
+  if (input instanceof Request) return true;
+  try {
+    new Request(input, init?.body instanceof ReadableStream ? { ...init, body: '' } : init);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const calledFromOwnCallback = () =>
   new QuietSessionError(
     DEV
@@ -91,14 +103,21 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     return token;
   };
 
-  /** fetch rejected (its TypeError: the network failed): calls made from now on wait for it. This one may have reached the backend: it rejects. */
-  const networkFailed = (error: unknown): never => {
-    if (error instanceof TypeError && !isOver()) actor.send({ type: 'network.offline' });
+  /**
+   * fetch rejected (its TypeError: the network failed): calls made from now on wait for it. This one may have
+   * reached the backend: it rejects. A request fetch would not even build (a URL with credentials, a GET with a
+   * body) is its caller's mistake, not the network's.
+   */
+  const networkFailed = (error: unknown, sent?: Parameters<typeof fetch>): never => {
+    if (error instanceof TypeError && !isOver() && (!sent || buildable(sent))) actor.send({ type: 'network.offline' });
     throw error;
   };
 
   /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
-  const replay = (template: RequestTemplate) => fetchNow()(...template.next(tokenFor(template))).catch(networkFailed);
+  const replay = (template: RequestTemplate) => {
+    const sent = template.next(tokenFor(template));
+    return fetchNow()(...sent).catch((error: unknown) => networkFailed(error, sent));
+  };
 
   /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
   const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) =>
@@ -107,7 +126,11 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   /** Sends with `token`, read in the same turn; a 401 that is the session's is held for its one replay. */
   function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
     // A then, not an async function: one promise less on every call.
-    return fetchNow()(...template.next(token)).then((response) => answered(template, token, response), networkFailed);
+    const sent = template.next(token);
+    return fetchNow()(...sent).then(
+      (response) => answered(template, token, response),
+      (error: unknown) => networkFailed(error, sent),
+    );
   }
 
   /** What the caller gets for `response`: itself, or, for a 401 that is the session's, a hold for the replay. */
@@ -154,11 +177,14 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       // The hot path (a URL alone, in a good session): nothing kept before the send, a 401 rebuilds its template.
       if (init === undefined && typeof target === 'string' && state.hasTag('sending') && !mustValidate(token)) {
         const url = target;
-        return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then((response) => {
-          if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
-          serverClock.observe(response);
-          return response;
-        }, networkFailed);
+        return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(
+          (response) => {
+            if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
+            serverClock.observe(response);
+            return response;
+          },
+          (error: unknown) => networkFailed(error, [url]),
+        );
       }
       const template = createRequestTemplate(target, init, account, session);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));

@@ -93,8 +93,9 @@ export function provideChart(parts: ChartParts) {
       untilExpiring: inStep(() => {
         const token = currentToken();
         const ms = clampDelay(expiry.msUntilExpiring(token));
-        // A timer due at once runs a task later: until it does, calls read the clock.
-        own.timedToken = ms > 0 ? token : undefined;
+        // Calls trust a timer that fires when the token starts expiring: not one due at once (it runs a task
+        // later), nor one put off for a token already expiring (postponed after the backend could not say).
+        own.timedToken = ms > 0 && !expiry.isExpiring(token) ? token : undefined;
         return ms;
       }),
       // 0: no notice, no timer.

@@ -1,5 +1,5 @@
 import { createActor, type ActorRefFrom } from 'xstate';
-import type { SessionContext, sessionMachine } from '../../../machines/session.machine.ts';
+import type { SessionContext, SessionEvent, sessionMachine } from '../../../machines/session.machine.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { createAuthFetchCall } from './calls.ts';
 import { provideChart } from './chart-wiring.ts';
@@ -64,9 +64,11 @@ type SessionActor = ActorRefFrom<typeof sessionMachine>;
  * });
  * const response = await client.authFetch('/api/credits');
  */
-export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
+export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
-  if (DEV) assertAuthFetchOptions(options);
+  if (DEV) assertAuthFetchOptions(given);
+  // A store that says "nobody" with undefined (a cookie reader, a Map) means no token, as null does.
+  const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() ?? null };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
   // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
@@ -124,12 +126,16 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
   actor.start();
   const started = actor;
   const isOver = () => snapshot().status !== 'active';
+  /** Sends to the chart while it runs: a stopped chart hears nothing (tab sync may still speak to it). */
+  const tell = (event: SessionEvent) => {
+    if (!isOver()) started.send(event);
+  };
 
   return {
     authFetch: createAuthFetchCall({ options, actor: started, held, claims, expiry, serverClock, own }),
     actor: started,
-    reconnect: () => started.send({ type: 'reauth.requested' }),
-    dismissReminder: () => started.send({ type: 'reminder.dismissed' }),
+    reconnect: () => tell({ type: 'reauth.requested' }),
+    dismissReminder: () => tell({ type: 'reminder.dismissed' }),
     adoptToken: (token) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
       if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');
@@ -137,12 +143,10 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },
-    endSession: () => started.send({ type: 'session.ended' }),
-    reconnectingElsewhere: (reconnecting) => started.send({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
+    endSession: () => tell({ type: 'session.ended' }),
+    reconnectingElsewhere: (reconnecting) => tell({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
-    stop: () => {
-      if (!isOver()) started.send({ type: 'session.stopped' });
-    },
+    stop: () => tell({ type: 'session.stopped' }),
     report: () => {
       const { value, context } = snapshot();
       return {
@@ -151,7 +155,7 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
         state: stateLabel(value),
         held: context.queue.length,
         clockOffsetMs: context.clockOffsetMs,
-        expiresAt: context.expiresAt === null ? null : new Date(context.expiresAt).toISOString(),
+        expiresAt: isoOrNull(context.expiresAt),
         limits: context.limits,
         lastReauthError: context.lastReauthError?.name ?? null,
         entries: report.entries(),
@@ -160,3 +164,6 @@ export function createAuthFetch(options: AuthFetchOptions): AuthFetchClient {
     note: report.note,
   };
 }
+
+/** An ISO time, or null for none or one beyond any date (an `exp` in microseconds, say). */
+const isoOrNull = (ms: number | null) => (ms !== null && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null);

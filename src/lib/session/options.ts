@@ -1,6 +1,7 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
 import type { SessionLimits } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
+import { urlSummary } from './url-summary.ts';
 
 /** fetch's options, and one of the session's own. */
 export interface AuthFetchInit extends RequestInit {
@@ -54,6 +55,7 @@ const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate']
 /** Timers fire at once past this. */
 const longestDelayMs = 2 ** 31 - 1;
 const durations = ['validationTimeoutMs', 'expiryLeadMs', 'remindBeforeMs'] as const;
+const positiveLimits = new Set(['validationBackoffMs', 'validationTimeoutMs', 'reauthTimeoutMs']);
 
 /** A rejected value as a message may show it: numbers as they are, anything else by its type (a string could be a secret). */
 const shown = (value: unknown) => (typeof value === 'number' ? String(value) : `a ${typeof value}`);
@@ -93,10 +95,11 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     );
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
-    // Counts may be any size; durations must fit a timer.
+    // Counts may be any size; durations must fit a timer; a backoff or deadline of 0 would loop or give up at once.
     const most = name.endsWith('Ms') ? longestDelayMs : Number.MAX_SAFE_INTEGER;
-    if (!(typeof value === 'number' && value >= 0 && value <= most)) {
-      throw new TypeError(`createAuthFetch: options.limits.${name} must be a number from 0 to ${most}, got ${shown(value)}.`);
+    const least = positiveLimits.has(name) ? 1 : 0;
+    if (!(typeof value === 'number' && value >= least && value <= most)) {
+      throw new TypeError(`createAuthFetch: options.limits.${name} must be a number from ${least} to ${most}, got ${shown(value)}.`);
     }
   }
   if (options.allowedOrigins === undefined) return;
@@ -114,7 +117,7 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
       const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
       throw new TypeError(
         // Up to the query: a URL copied from a request may carry a token there.
-        `createAuthFetch: allowedOrigins entry "${String(origin).split(/[?#]/)[0]}" is not an origin (scheme://host[:port], no path).${hint}`,
+        `createAuthFetch: allowedOrigins entry "${urlSummary(String(origin))}" is not an origin (scheme://host[:port], no path).${hint}`,
       );
     }
   }

@@ -8,7 +8,9 @@ const noiseMs = 1_000;
  * header of its answers (cross-origin, the backend must expose it), so that
  * a fast or slow client clock neither asks early nor sends a dead token.
  * The first answer is read, then one in fifty, and every 401 (`force`); only
- * a change of more than a second is reported.
+ * a change of more than a second is reported. A change read from an answer
+ * the browser's cache may have kept (its `Date` as old as the cache) is
+ * reported once the next answer agrees; a 401 is never cached.
  *
  * @example
  * const clock = createServerClock({ now: Date.now, offset: () => current, report: (ms) => (current = ms) });
@@ -16,15 +18,21 @@ const noiseMs = 1_000;
  */
 export function createServerClock(options: { now: () => number; offset: () => number; report: (offsetMs: number) => void }) {
   let answers = 0;
+  /** A change seen once, waiting for the next answer to agree. */
+  let unconfirmed: number | null = null;
   return {
     observe(response: Response, force = false): void {
-      if (answers++ % sampleEvery !== 0 && !force) return;
+      if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
       const at = options.now();
       const date = Date.parse(response.headers?.get('date') ?? '');
       if (!Number.isFinite(date)) return;
       // `Date` is to the second: the backend's time was somewhere in the second after it.
       const offset = date + 500 - at;
-      if (Math.abs(offset - options.offset()) > noiseMs) options.report(Math.round(offset));
+      const seen = unconfirmed;
+      unconfirmed = null;
+      if (Math.abs(offset - options.offset()) <= noiseMs) return;
+      if (force || (seen !== null && Math.abs(offset - seen) <= 2 * noiseMs)) options.report(Math.round(offset));
+      else unconfirmed = offset;
     },
   };
 }

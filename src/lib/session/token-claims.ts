@@ -37,11 +37,11 @@ export function readTokenClaims(token: string | null): TokenClaims {
  * claims(token).sub; // parsed once for this token
  */
 export function lastTokenClaims(): (token: string | null) => TokenClaims {
-  // `last` starts as no token at all, so the first call always reads (and sets `claims`).
-  let last: string | null | undefined;
+  // A value no token can be, so that the first call always reads (and sets `claims`).
+  let last: unknown = lastTokenClaims;
   let claims!: TokenClaims;
   return (token) => {
-    if (token !== last) claims = readTokenClaims((last = token));
+    if (token !== last) claims = readTokenClaims((last = token) as string | null);
     return claims;
   };
 }

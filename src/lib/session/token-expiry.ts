@@ -1,5 +1,8 @@
 import type { TokenClaims } from './token-claims.ts';
 
+/** How long, at least, a backend that still accepts a token past its `exp` is believed before it is asked again. */
+const minTrustPastExpMs = 10_000;
+
 /** What the session knows about the current token's lifetime, on the backend's clock. */
 export interface ExpiryAwareness {
   /** True from `exp - leadMs` on, but for a lead window after the backend last accepted this very token. */
@@ -70,7 +73,8 @@ export function createExpiryAwareness(options: {
       const exp = expMs(token) ?? Infinity;
       const at = now();
       trusted = token;
-      trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + leadMs;
+      // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
+      trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + Math.max(leadMs, minTrustPastExpMs);
       known = undefined;
     },
     msUntilBeforeExpiry(token, beforeMs) {

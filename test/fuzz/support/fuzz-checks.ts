@@ -120,8 +120,10 @@ export function checkAtRest(world: FuzzWorld): void {
       if (age >= deadline) problems.push(`a ${what} has been out for ${age} ms, past its ${deadline} ms deadline: a hang`);
     }
   }
-  // The backend's Date, once read, tells the session its clock: to the header's precision.
-  world.facts.dateHeard ||= !world.facts.stopped && world.calls.some((call) => call.spec.target === 'api' && !!call.sends[0]?.response);
+  // The backend's Date tells the session its clock, to the header's precision, once two answers agree (one alone
+  // may be the browser's cache) or a 401 says it (never cached).
+  const answers = world.calls.flatMap((call) => (call.spec.target === 'api' ? call.sends.filter((send) => !!send.response) : []));
+  world.facts.dateHeard ||= !world.facts.stopped && (answers.length >= 2 || answers.some((send) => send.response?.status === 401));
   const error = world.beliefError();
   if (world.facts.dateHeard && Math.abs(error) > dateHeaderPrecisionMs)
     problems.push(`the session's idea of the backend's clock is ${error} ms off after reading its Date`);
