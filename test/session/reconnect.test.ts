@@ -84,6 +84,26 @@ describe('reconnect', () => {
     h.clock.increment(30_000);
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
+
+  it('counts sign-ins that outlive their deadline against the attempts, and starts afresh after the cooldown', async () => {
+    const h = expired({ limits: { reauthAttempts: 3, reauthTimeoutMs: 10_000, reauthCooldownMs: 30_000 } });
+    const call = h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const timeOut = () => {
+      h.client.reconnect();
+      h.clock.increment(10_000);
+      return h.client.actor.getSnapshot();
+    };
+    expect(timeOut().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(timeOut().matches({ needsReauth: 'waiting' })).toBe(true);
+    // The third in a row uses the budget up: the held call is given up, and Reconnect waits.
+    expect(timeOut().matches({ needsReauth: 'coolingDown' })).toBe(true);
+    expect(await call).toMatchObject({ name: 'AuthExpiredError', reason: 'sign-in-given-up' });
+    h.clock.increment(30_000);
+    // A whole budget again: one more timeout is one failure, not another cooldown.
+    expect(timeOut().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(selectReauthProblem(h.client.actor.getSnapshot())).toBe('Signing in took longer than 10 s. Press Reconnect to try again.');
+  });
 });
 
 describe('a failed re-auth keeps everything', () => {
@@ -140,5 +160,30 @@ describe('reconnect from the notice before expiry', () => {
     }
     expect(client.actor.getSnapshot().context.reauthFailures).toBe(0);
     expect(client.actor.getSnapshot().context.lastReauthError?.message).toBe('closed');
+  });
+
+  it("says the notice's popup took too long when it outlives its deadline, and spends no attempt", async () => {
+    // A token that ends in 90 s: the notice is due, and the popup's deadline (10 s) comes before the expiry lead.
+    const token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 90 })).toString('base64url')}.sig`;
+    const clock = new SimulatedClock();
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock,
+      limits: { reauthAttempts: 1, reauthTimeoutMs: 10_000 },
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    clock.increment(0);
+    client.actor.send({ type: 'user.active' });
+    client.reconnect();
+    clock.increment(10_000);
+    const snapshot = client.actor.getSnapshot();
+    expect(snapshot.matches({ active: 'reminding' })).toBe(true);
+    expect(selectReauthProblem(snapshot)).toBe('Signing in took longer than 10 s. Press Reconnect to try again.');
+    expect(snapshot.context.reauthFailures).toBe(0);
   });
 });
