@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { API, handAnsweredSession } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
 
@@ -12,7 +12,26 @@ describe('sign-out', () => {
     client.adoptToken('bob-token');
     sends[0]!.answer(401);
     expect(await callOutcome(call)).toBe('AuthExpiredError');
+    expect(await call.catch((error: unknown) => error)).toMatchObject({ reason: 'signed-out' });
     expect(sends.map((s) => s.authorization)).toEqual(['Bearer alice-token']);
+    client.stop();
+  });
+
+  it('tells sign-outs apart: a call of the next user is replayed as usual, and not after the next sign-out', async () => {
+    const { client, sends, signOut } = handAnsweredSession({ validate: async () => true, reauthenticate: async () => 'never-used' });
+    signOut();
+    client.adoptToken('bob-token');
+    const credits = client.authFetch(`${API}/api/credits`);
+    const generate = client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    sends[0]!.answer(401); // bob's token is good: the backend's 401 was spurious, the call goes again
+    await vi.waitFor(() => expect(sends).toHaveLength(3));
+    sends[2]!.answer(200);
+    expect(await callOutcome(credits)).toBe('answered 200');
+    signOut();
+    client.adoptToken('carol-token');
+    sends[1]!.answer(401);
+    expect(await generate.catch((error: unknown) => error)).toMatchObject({ name: 'AuthExpiredError', reason: 'signed-out' });
+    expect(sends.map((s) => s.authorization)).toEqual(['Bearer bob-token', 'Bearer bob-token', 'Bearer bob-token']);
     client.stop();
   });
 });
