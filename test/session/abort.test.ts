@@ -55,3 +55,12 @@ describe('aborting a held request', () => {
     expect(h.client.actor.getSnapshot().context.queue).toHaveLength(1);
   });
 });
+
+describe('aborting a call that is sent', () => {
+  it('rejects it as fetch does, and is no sign of a network gone: the next call goes at once', async () => {
+    const h = layer.session();
+    await expect(h.client.authFetch(`${API}/api/credits`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+});

@@ -44,6 +44,16 @@ describe('offline', () => {
     expect(new TextDecoder().decode(backend.apiRequests('/api/generate')[0]!.body)).toBe('{"prompt":"a sapphire ring"}');
   });
 
+  it('forgets that the backend was unreachable once a probe answers: a later sign-out holds no call', async () => {
+    const h = session();
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(new Event('online'));
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    h.client.endSession();
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+
   it("takes a call's network failure for offline: that call rejects as fetch did, the next ones wait and go once the backend answers", async () => {
     const h = session();
     backend.network.down = true;
