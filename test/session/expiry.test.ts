@@ -184,6 +184,25 @@ describe('expiry', () => {
   });
 });
 
+describe('expiry, with a clock that has timers only', () => {
+  it("reads the token's expiry on Date.now: a token in its lead window is validated before a call goes", async () => {
+    const validate = vi.fn(async () => true);
+    const client = createAuthFetch({
+      getToken: () => jwt(Date.now() + 30_000),
+      setToken: () => {},
+      validate,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: lead,
+      clock: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id as number) },
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(validate).toHaveBeenCalled();
+  });
+});
+
 describe('expiry, when the backend cannot say', () => {
   it('asks about an expiring token once a lead window while the validation keeps answering with a server error, not in a loop', async () => {
     const { client, clock, validate } = session({ expMs: 3_600_000, limits: { validationRetries: 1, validationBackoffMs: 1_000 } });
