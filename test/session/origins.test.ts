@@ -33,6 +33,46 @@ describe('the token goes to allowed origins only', () => {
   });
 });
 
+describe('an allowed origin is matched whole', () => {
+  /** A session for https://api.test whose fetch notes what it is given. */
+  function noting() {
+    const seen: Array<{ url: string; authorization: string | null }> = [];
+    const client = createAuthFetch({
+      getToken: () => 'ada-token',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'never-used',
+      allowedOrigins: ['https://api.test'],
+      fetch: async (input, init) => {
+        seen.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+        return new Response('{}');
+      },
+    });
+    return { client, seen };
+  }
+
+  it('sends no token to a host, a port or a user@host that only begins like an allowed origin', async () => {
+    const { client, seen } = noting();
+    const lookalikes = [
+      'https://api.test.evil.example/x',
+      'https://api.testing/x',
+      'https://api.test:8443/x',
+      'https://api.test@evil.example/x',
+    ];
+    for (const url of lookalikes) await client.authFetch(url);
+    expect(seen).toEqual(lookalikes.map((url) => ({ url, authorization: null })));
+    client.stop();
+  });
+
+  it('gives a fetch of its own an absolute URL under the origin as the caller wrote it, with the token', async () => {
+    const { client, seen } = noting();
+    const urls = ['https://api.test', 'https://api.test?page=2', 'https://api.test#top', 'https://api.test/a/./b'];
+    for (const url of urls) await client.authFetch(url);
+    expect(seen).toEqual(urls.map((url) => ({ url, authorization: 'Bearer ada-token' })));
+    client.stop();
+  });
+});
+
 // Two ports of 127.0.0.1 are two origins, and Node's own fetch sends what a browser's would: no token past a hop.
 interface Seen {
   method: string;
