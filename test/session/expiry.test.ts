@@ -51,6 +51,7 @@ function session(
 const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
+  vi.restoreAllMocks();
 });
 
 /** Lets the promises of a call settle. */
@@ -165,6 +166,17 @@ describe('expiry', () => {
     setToken(jwt(50_000, 'ada'));
     window.dispatchEvent(new Event('focus'));
     expect(validate).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not look when the tab is hidden, only when it is shown again', () => {
+    const { validate, setToken } = session({ expMs: 3_600_000 });
+    setToken(jwt(30_000)); // expiring, changed under the tab without an event
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange')); // the user switched to another tab
+    expect(validate).not.toHaveBeenCalled();
+    visibility.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    expect(validate).toHaveBeenCalledTimes(1);
   });
 
   it('lets a getToken that throws reject the call, and nothing else: no uncaught error', async () => {

@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
@@ -52,6 +52,23 @@ describe('offline', () => {
     h.client.endSession();
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
     expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+
+  it('starts offline when the browser already is: the first call waits for the network, never sent before', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    const h = session();
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
+    const generate = track(post(h, '/api/generate'));
+    await settle();
+    expect(generate.settled).toBe(false);
+    expect(backend.received).toEqual([]);
+    vi.restoreAllMocks();
+
+    window.dispatchEvent(new Event('online'));
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(generate.value?.status).toBe(200);
+    expect(backend.apiRequests('/api/generate')).toHaveLength(1);
   });
 
   it("takes a call's network failure for offline: that call rejects as fetch did, the next ones wait and go once the backend answers", async () => {
@@ -163,6 +180,7 @@ describe('offline', () => {
 const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
+  vi.restoreAllMocks();
 });
 
 /** Lets the promises of a hand-made session's calls settle: no msw behind them, five turns do. */

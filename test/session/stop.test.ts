@@ -54,6 +54,30 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   stops.push(client.stop);
   return { client, sent, respond, token: () => token };
 }
+/**
+ * The listeners on `target` from now on, told apart as the DOM tells them apart (type, function, capture):
+ * a removal that names another type, or the other phase, leaves the listener where it was.
+ */
+function liveListeners(target: EventTarget): Set<string> {
+  const live = new Set<string>();
+  const ids = new Map<unknown, number>();
+  const key = (type: string, listener: unknown, options?: boolean | EventListenerOptions) => {
+    if (!ids.has(listener)) ids.set(listener, ids.size);
+    const capture = typeof options === 'boolean' ? options : options?.capture === true;
+    return `${type} #${ids.get(listener)} ${capture ? 'capture' : 'bubble'}`;
+  };
+  const add = target.addEventListener.bind(target);
+  const remove = target.removeEventListener.bind(target);
+  vi.spyOn(target, 'addEventListener').mockImplementation((type, listener, options) => {
+    live.add(key(type, listener, options));
+    add(type, listener, options);
+  });
+  vi.spyOn(target, 'removeEventListener').mockImplementation((type, listener, options) => {
+    live.delete(key(type, listener, options));
+    remove(type, listener, options);
+  });
+  return live;
+}
 const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
@@ -62,27 +86,20 @@ afterEach(() => {
 
 describe('stop', () => {
   it("removes every listener it added to the page and every timer of the chart's", () => {
-    const added = new Map<string, number>();
-    const count = (type: string, by: number) => added.set(type, (added.get(type) ?? 0) + by);
-    const add = window.addEventListener.bind(window);
-    const remove = window.removeEventListener.bind(window);
-    vi.spyOn(window, 'addEventListener').mockImplementation((type, listener, options) => {
-      count(type, 1);
-      add(type, listener, options);
-    });
-    vi.spyOn(window, 'removeEventListener').mockImplementation((type, listener, options) => {
-      count(type, -1);
-      remove(type, listener, options);
-    });
+    const onWindow = liveListeners(window);
+    const onDocument = liveListeners(document);
     const clock = countingClock();
     const { client } = session({ clock });
-    expect([...added.keys()]).toEqual(expect.arrayContaining(['online', 'offline', 'focus', 'keydown']));
+    expect([...onWindow].map((listener) => listener.split(' ')[0])).toEqual(
+      expect.arrayContaining(['online', 'offline', 'focus', 'pointerdown', 'keydown', 'input']),
+    );
+    expect([...onDocument].map((listener) => listener.split(' ')[0])).toEqual(['visibilitychange']);
     expect(clock.pending.size).toBeGreaterThan(0);
     const warn = vi.spyOn(console, 'warn');
     client.stop();
     client.stop(); // twice: nothing more to do, nothing to warn about
     expect(warn).not.toHaveBeenCalled();
-    expect([...added].filter(([, n]) => n !== 0)).toEqual([]);
+    expect([...onWindow, ...onDocument]).toEqual([]);
     expect(clock.pending.size).toBe(0);
     expect(client.actor.getSnapshot().status).toBe('done');
   });

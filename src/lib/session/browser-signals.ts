@@ -49,7 +49,12 @@ export function createBrowserSignals(options: { now: () => number; target?: Targ
     target.addEventListener?.('offline', onOffline);
     target.addEventListener?.('focus', onVisible);
     doc?.addEventListener('visibilitychange', onVisible);
-    for (const type of activity) target.addEventListener?.(type, onActivity, { capture: true, passive: true });
+    for (const type of activity)
+      target.addEventListener?.(type, onActivity, {
+        capture: true,
+        // Stryker disable next-line BooleanLiteral: passive only forbids preventDefault, which this listener never calls
+        passive: true,
+      });
     if (target.navigator?.onLine === false) onOffline();
     return () => {
       target.removeEventListener?.('online', onOnline);
