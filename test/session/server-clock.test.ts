@@ -43,3 +43,117 @@ describe("the backend's clock, read from an answer the browser's cache gave", ()
     expect(validate).toHaveBeenCalledTimes(1);
   });
 });
+
+describe("the backend's clock, read from the Date of its answers", () => {
+  const hour = 3_600_000;
+  /**
+   * A session before a backend whose clock is `backend.skewMs` ahead of this tab's (null: its answers carry no
+   * Date). Each call is answered with the next of `backend.statuses` (200 when none is left); a 401's replay gets 200.
+   */
+  function session() {
+    const clock = new SimulatedClock();
+    clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
+    const backend = { skewMs: 0 as number | null, statuses: [] as number[] };
+    const client = createAuthFetch({
+      getToken: () => 'opaque-token', // no exp: only the clock is watched
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () =>
+        new Response('{}', {
+          status: backend.statuses.shift() ?? 200,
+          headers: backend.skewMs === null ? {} : { date: new Date(clock.now() + backend.skewMs).toUTCString() },
+        }),
+    });
+    stops.push(client.stop);
+    /** Makes `n` calls, one after the other, each answered by the backend as it is set now. */
+    const call = async (n = 1) => {
+      for (let i = 0; i < n; i++) await client.authFetch(`${API}/api/credits`);
+    };
+    /** The offset the session works with; a Date is to the second, so half a second is added to it. */
+    const offset = () => client.report().clockOffsetMs;
+    return { client, backend, call, offset };
+  }
+
+  it('takes a change from the first answer once the next agrees within two seconds, and only then', async () => {
+    const { backend, call, offset } = session();
+    backend.skewMs = hour;
+    await call(); // may have come from the browser's cache
+    expect(offset()).toBe(0);
+    backend.skewMs = hour + 2_000; // two seconds apart: the same clock, read twice
+    await call();
+    expect(offset()).toBe(hour + 2_500);
+  });
+
+  it('waits for a second reading that agrees: one that does not is the one to confirm', async () => {
+    const { backend, call, offset } = session();
+    backend.skewMs = 1_000; // more than the Date's rounding, but a first reading all the same
+    await call();
+    expect(offset()).toBe(0);
+    backend.skewMs = -hour;
+    await call();
+    expect(offset()).toBe(0);
+    await call();
+    expect(offset()).toBe(-hour + 500);
+  });
+
+  it('reads one answer in fifty after the first, then the next one to confirm it', async () => {
+    const { backend, call, offset } = session();
+    await call(); // the first: clocks agree
+    backend.skewMs = hour; // the backend's clock was set an hour ahead
+    await call(49);
+    expect(offset()).toBe(0); // answers 2 to 50 are not read
+    await call(); // the 51st is
+    expect(offset()).toBe(0);
+    await call(); // and the next agrees
+    expect(offset()).toBe(hour + 500);
+  });
+
+  it("takes a 401's Date at once, whichever answer it is (never cached), and none from answers without one", async () => {
+    const { backend, call, offset } = session();
+    await call(); // the first: clocks agree
+    backend.skewMs = hour;
+    backend.statuses.push(401);
+    await call(); // the second answer, not one the sampling reads
+    expect(offset()).toBe(hour + 500);
+    backend.skewMs = -hour; // set back two hours: far from the last, though as far from zero
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(-hour + 500);
+    backend.skewMs = null;
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(-hour + 500);
+  });
+
+  it("keeps the offset when a 401's Date is within a second of it: that is the Date's own rounding", async () => {
+    const { backend, call, offset } = session();
+    backend.skewMs = hour;
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(hour + 500);
+    backend.skewMs = hour + 1_000; // a second later than the last reading: still the same clock
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(hour + 500);
+  });
+
+  it('passes on an answer with no headers at all (a test double), reading no clock from it', async () => {
+    const answer = { status: 200, ok: true } as Response;
+    const client = createAuthFetch({
+      getToken: () => 'opaque-token',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async () => answer,
+    });
+    stops.push(client.stop);
+    expect(await client.authFetch(`${API}/api/credits`)).toBe(answer);
+    expect(client.report().clockOffsetMs).toBe(0);
+  });
+});
