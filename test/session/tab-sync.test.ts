@@ -2,9 +2,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { createTabSync } from '../../src/lib/session/tab-sync.ts';
+import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
-import type { Tab } from '../support/tabs.ts';
+import type { createTabs, Tab } from '../support/tabs.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -12,6 +14,13 @@ afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });
+
+/** An unsigned JWT that ends `secondsLeft` from now, as the layer reads one (it never checks signatures). */
+const jwt = (secondsLeft: number) =>
+  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + secondsLeft })).toString('base64url')}.sig`;
+
+/** The events of a tab's report, each with its detail: `tab.answer valid`. */
+const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
 
 /** The clients of `count` connected tabs of one app (see `layer.tabs`). */
 function openTabs(count: number) {
@@ -80,7 +89,8 @@ describe('many tabs, one session', () => {
     await first.client.authFetch(`${API}/status/401`);
     await second.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0']);
-    vi.setSystemTime(Date.now() + 5_001);
+    expect(notes(second)).toContain('tab.answer valid');
+    vi.setSystemTime(Date.now() + 5_000); // answerTtlMs to the millisecond: too old
     await second.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
 
@@ -114,6 +124,58 @@ describe('many tabs, one session', () => {
     vi.setSystemTime(Date.now() + 3_000);
     expect(await first.sync.validate({ token, signal })).toBe(false);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
+  it("reuses a good token's answer when its exp is no number: the token does not say when it ends", async () => {
+    const tabs = layer.tabs();
+    const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: '1700000000' })).toString('base64url');
+    const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => true })];
+    const signal = new AbortController().signal;
+    expect(await first.sync.validate({ token, signal })).toBe(true);
+    expect(await second.sync.validate({ token, signal })).toBe(true);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+
+  it('trusts the newer answer when two tabs answered differently, though its localStorage has neither yet', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const tabs = layer.tabs({ lateStorage: true, sync: { lockTimeoutMs: 20 } });
+    const backendSays: Array<(valid: boolean) => void> = [];
+    const slow = () => new Promise<boolean>((resolve) => backendSays.push(resolve));
+    const [first, second, third] = [tabs.open({ validate: slow }), tabs.open({ validate: slow }), tabs.open()];
+    const signal = new AbortController().signal;
+    // The first tab's backend is slow: the second takes the validation over and asks too.
+    const answers = [first.sync.validate({ token: 't1', signal }), second.sync.validate({ token: 't1', signal })];
+    await vi.waitFor(() => expect(backendSays).toHaveLength(2));
+    backendSays[0]!(true);
+    expect(await answers[0]).toBe(true);
+    vi.setSystemTime(Date.now() + 1_000);
+    backendSays[1]!(false); // the token was revoked meanwhile
+    expect(await answers[1]).toBe(false);
+
+    expect(await third.sync.validate({ token: 't1', signal })).toBe(false);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+  });
+
+  it('keeps the answers of two apps on one origin apart', async () => {
+    const locks = createFakeLocks(); // one origin, one lock manager
+    const [app, otherApp] = [layer.tabs({ locks }), layer.tabs({ locks })];
+    const signal = new AbortController().signal;
+    expect(await app.open({ validate: async () => true }).sync.validate({ token: 't1', signal })).toBe(true);
+    expect(await otherApp.open({ validate: async () => true }).sync.validate({ token: 't1', signal })).toBe(true);
+    expect([app.meCalls, otherApp.meCalls]).toEqual([['tab 0'], ['tab 0']]);
+  });
+
+  it('shares answers through the locks alone without localStorage, each lock held for answerTtlMs', async () => {
+    vi.stubGlobal('localStorage', undefined);
+    vi.useFakeTimers({ toFake: ['Date'] }); // the answers' age: the locks run on real time
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks, noStorage: true, sync: { answerTtlMs: 100 } });
+    await expireWithHeldCalls(tabs.open(), tabs.open());
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    const answerLocks = () => [...locks.held].filter((name) => name.startsWith(`${tabs.name}:answer:`));
+    await vi.waitFor(() => expect(answerLocks()).toEqual([]), { timeout: 2_000 });
   });
 
   it('asks again for another token than the one answered', async () => {
@@ -206,23 +268,74 @@ describe('many tabs, one session', () => {
     expect(tabs.popups).toHaveLength(1);
     expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t2')).toHaveLength(2);
   });
+  it("shares a validation's answer through localStorage alone without Web Locks", async () => {
+    vi.stubGlobal('navigator', {});
+    const tabs = layer.tabs({ locks: null });
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open()];
+    const signal = new AbortController().signal;
+    expect(await first.sync.validate({ token: 't1', signal })).toBe(true);
+    expect(await second.sync.validate({ token: 't1', signal })).toBe(true);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+
+  it('runs without BroadcastChannel: one validation for all tabs, and each signs in on its own', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const tabs = layer.tabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(first, second);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+
+    first.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await held[0]!).status).toBe(200);
+    first.sync.dismissReminder();
+    first.disconnect();
+    expect(second.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true); // nobody could tell it
+  });
+
+  it("listens on the channel named 'quiet-session' unless told", async () => {
+    const session = layer.session();
+    const sync = createTabSync({ validate: session.validate, reauthenticate: session.reauthenticate });
+    const disconnect = sync.connect(session.client);
+    const other = new BroadcastChannel('quiet-session');
+    other.postMessage({ type: 'token', token: 't2' });
+    await vi.waitFor(() => expect(session.setToken).toHaveBeenCalledWith('t2'));
+    other.close();
+    disconnect();
+  });
 });
 
 describe('tab sync, with the session report and the notice before expiry', () => {
   it("takes the notice's Not now to every tab: one notice for all", async () => {
     const tabs = layer.tabs();
-    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
-    tabs.storage.token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + 90 })).toString('base64url')}.sig`;
-    const [first, second] = [tabs.open(), tabs.open()];
-    // The person used both tabs (the browser's events, as the chart hears them).
-    for (const tab of [first, second]) {
-      await waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }));
-      tab.client.actor.send({ type: 'user.active' });
-    }
+    const [first, second] = (await remindingTabs(tabs, 2)) as [Tab, Tab];
     expect([first, second].map((tab) => tab.client.actor.getSnapshot().matches({ active: 'reminding' }))).toEqual([true, true]);
     first.sync.dismissReminder();
     expect(first.client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(true);
     await waitFor(second.client.actor, (s) => s.matches({ active: 'dismissed' }));
+  });
+
+  it("takes Not now to the other tabs between connect's undo and the next connect", async () => {
+    const tabs = layer.tabs();
+    const [remounted, other] = (await remindingTabs(tabs, 2)) as [Tab, Tab];
+    remounted.disconnect();
+    remounted.sync.dismissReminder();
+    await waitFor(other.client.actor, (s) => s.matches({ active: 'dismissed' }));
+  });
+
+  it("keeps the notice up when another tab's message is not its Not now", async () => {
+    const tabs = layer.tabs();
+    const [tab] = (await remindingTabs(tabs, 1)) as [Tab];
+    const views: string[] = [];
+    tab!.client.actor.subscribe((s) => views.push(JSON.stringify(s.value)));
+    const other = new BroadcastChannel(tabs.name);
+    for (const message of [{ type: 'token', token: '' }, { type: 'reauth.ended' }, { type: 'bogus' }, null]) other.postMessage(message);
+    // Then a token for an hour, from a sign-in there: the notice goes with the old token, and only then.
+    other.postMessage({ type: 'token', token: jwt(3_600) });
+    await waitFor(tab!.client.actor, (s) => s.matches({ active: 'quiet' }));
+    other.close();
+    expect(views.filter((view) => view.includes('dismissed'))).toEqual([]);
   });
 
   it('tells no other tab the token of a sign-in that settled after this tab signed out', async () => {
@@ -256,10 +369,24 @@ describe('tab sync, with the session report and the notice before expiry', () =>
   });
 });
 
+/** `count` tabs showing the notice before expiry: their token ends in 90 s, and the person used each tab. */
+async function remindingTabs(tabs: ReturnType<typeof createTabs>, count: number): Promise<Tab[]> {
+  // Within the notice's 2 minutes, not yet in the 60 s expiry lead.
+  tabs.storage.token = jwt(90);
+  const open = Array.from({ length: count }, () => tabs.open());
+  // The browser's events, as the chart hears them.
+  for (const tab of open) {
+    await waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }));
+    tab.client.actor.send({ type: 'user.active' });
+  }
+  return open;
+}
+
 /** Every tab holds a call on the expired token and waits for Reconnect. */
 async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
   backend.valid.delete('t1');
   const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+  for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
   await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
   return held;
 }
@@ -318,5 +445,137 @@ describe('tab sync across remounts', () => {
     tabs.popups[1]!.resolve('t3');
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t3')).toHaveLength(2);
+  });
+  it("reuses the other tabs' answers between connect's undo and the next connect", async () => {
+    const tabs = layer.tabs();
+    const [other, remounted] = [tabs.open(), tabs.open()];
+    remounted.disconnect();
+    backend.valid.delete('t1');
+    other.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    remounted.client.authFetch(`${API}/api/b`).catch(() => {});
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+
+  it('closes every channel it opens: none is left once its tabs are gone', async () => {
+    const open = new Set<BroadcastChannel>();
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends BroadcastChannel {
+        constructor(name: string) {
+          super(name);
+          open.add(this);
+        }
+        override close() {
+          open.delete(this);
+          super.close();
+        }
+      },
+    );
+    const tabs = layer.tabs();
+    const [remounted, other] = [tabs.open(), tabs.open()];
+    remounted.disconnect();
+    const held = await expireWithHeldCalls(remounted, other);
+    remounted.client.reconnect(); // told on a channel of the moment
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    remounted.sync.dismissReminder();
+    tabs.close();
+    expect(open.size).toBe(0);
+  });
+
+  it('leaves a newer connection hearing, noting and telling when an older one is undone', async () => {
+    const tabs = layer.tabs();
+    const [older, other] = [tabs.open(), tabs.open()];
+    const newer = tabs.open({ sync: older.sync }); // the tab's next session, connected before the older is undone
+    older.disconnect();
+    older.client.stop();
+
+    // It hears the other tab, and its report says so.
+    let held = await expireWithHeldCalls(newer, other);
+    other.client.reconnect();
+    await waitFor(newer.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+
+    // Its own sign-in reaches the other tab, and not itself.
+    backend.valid.delete('t2');
+    held = await expireWithHeldCalls(newer, other);
+    newer.client.reconnect();
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t3');
+    tabs.popups[1]!.resolve('t3');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(notes(newer).filter((note) => note === 'tab.reauth.started' || note === 'tab.token')).toEqual([
+      'tab.reauth.started',
+      'tab.token',
+    ]);
+  });
+
+  it("stops following another tab's popup once disconnected: it leaves the lock's queue and notes nothing of it", async () => {
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks });
+    const [popupTab, follower] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab, follower);
+    popupTab.client.reconnect();
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    expect((await locks.query()).pending).toEqual([{ name: `${tabs.name}:reauth` }]);
+
+    follower.disconnect();
+    expect((await locks.query()).pending).toEqual([]);
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(popupTab.client.actor, (s) => s.matches('active'));
+    expect(notes(follower).filter((note) => note.startsWith('lock.'))).toEqual([]);
+  });
+
+  it("shows another tab's popup across a remount until its token comes", async () => {
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks });
+    const [popupTab, remounted] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(popupTab, remounted);
+    popupTab.client.reconnect();
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+
+    remounted.disconnect();
+    remounted.sync.connect(remounted.client);
+    const followers = async () => (await locks.query()).pending.filter(({ name }) => name === `${tabs.name}:reauth`);
+    await vi.waitFor(async () => expect(await followers()).toHaveLength(1)); // the remounted tab follows the popup again
+    expect(remounted.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('offers Reconnect again when the popup it followed across a remount closes', async () => {
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const [popupTab, remounted] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab, remounted);
+    popupTab.client.reconnect();
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+
+    remounted.disconnect();
+    remounted.sync.connect(remounted.client);
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(popupTab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
+  });
+
+  it('tells no popup to the others when its sign-in settled before the re-auth lock was granted, and lets the lock go', async () => {
+    const locks = createFakeLocks({ grantInTask: true });
+    const tabs = layer.tabs({ locks });
+    const [first, second] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(first, second);
+    first.client.reconnect();
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2'); // at once: the provider still had a session
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    // Free within a moment: the lock is held only while a popup is open.
+    expect(await locks.request(`${tabs.name}:reauth`, { signal: AbortSignal.timeout(1_000) }, () => 'free')).toBe('free');
+    expect(notes(second)).not.toContain('tab.reauth.started');
   });
 });

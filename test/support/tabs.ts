@@ -18,10 +18,12 @@ export interface Popup {
   reject: (error: Error) => void;
 }
 
-/** How the tabs of `createTabs` share: a lock manager (fake unless told; none with null), late storage, tab sync options. */
+/** How the tabs of `createTabs` share: a lock manager (fake unless told; none with null), late storage or none, tab sync options. */
 export interface TabsOptions {
   locks?: TabLocks | null;
   lateStorage?: boolean;
+  /** No localStorage to share (tab sync falls back to `globalThis.localStorage`, which Node 20 lacks). */
+  noStorage?: boolean;
   sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'>;
 }
 
@@ -68,20 +70,25 @@ export function createTabs(options: TabsOptions = {}) {
   const undo: Array<() => void> = [];
   let opened = 0;
 
-  /** Opens a tab, connected unless told; `validate` replaces the backend call. */
-  function open(tabOptions: { connect?: boolean; validate?: (token: string | null) => Promise<boolean> } = {}): Tab {
+  /**
+   * Opens a tab, connected unless told; `validate` replaces the backend call. With `sync`, a second session
+   * of that tab sync's tab (its popups are noted as that tab's).
+   */
+  function open(tabOptions: { connect?: boolean; validate?: (token: string | null) => Promise<boolean>; sync?: TabSync } = {}): Tab {
     const index = opened++;
-    const sync = createTabSync(
-      {
-        validate: async ({ token, signal }) => {
-          meCalls.push(`tab ${index}`);
-          if (tabOptions.validate) return tabOptions.validate(token);
-          return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
+    const sync =
+      tabOptions.sync ??
+      createTabSync(
+        {
+          validate: async ({ token, signal }) => {
+            meCalls.push(`tab ${index}`);
+            if (tabOptions.validate) return tabOptions.validate(token);
+            return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
+          },
+          reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject })),
         },
-        reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject })),
-      },
-      { ...options.sync, name, locks, storage: options.lateStorage ? lateCopy() : localStorage },
-    );
+        { ...options.sync, name, locks, storage: options.noStorage ? undefined : options.lateStorage ? lateCopy() : localStorage },
+      );
     const client = createAuthFetch({
       getToken: () => storage.token,
       setToken: (token) => {

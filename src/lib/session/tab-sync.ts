@@ -132,6 +132,17 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     connect(client) {
       const gone = new AbortController();
+      /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
+      const follow = () => {
+        const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
+        void locks
+          ?.request(reauthLock, { signal: following.signal }, () => {})
+          .catch(() => note('lock.reauth', 'followed too long'))
+          .then(() => {
+            following.dispose();
+            if (!gone.signal.aborted) client.reconnectingElsewhere(false);
+          });
+      };
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
@@ -140,15 +151,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         } else if (data?.type === 'reauth.started') {
           note('tab.reauth.started');
           client.reconnectingElsewhere(true);
-          // This tab may try once the other's popup is done or its tab gone, or after popupTimeoutMs should that tab freeze.
-          const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
-          void locks
-            ?.request(reauthLock, { signal: following.signal }, () => {})
-            .catch(() => note('lock.reauth', 'followed too long'))
-            .then(() => {
-              following.dispose();
-              if (!gone.signal.aborted) client.reconnectingElsewhere(false);
-            });
+          follow();
         } else if (data?.type === 'reminder.dismissed') {
           client.dismissReminder();
         }
@@ -157,6 +160,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       own?.addEventListener('message', onMessage as EventListener);
       channel = own;
       session = client;
+      // Connected again (a remount) while following: the last connection's follow ended with its undo.
+      if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
       return () => {
         gone.abort();
         own?.close();
