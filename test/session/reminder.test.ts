@@ -53,3 +53,41 @@ describe("the notice's Not now", () => {
     expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
   });
 });
+
+describe('the notice for short-lived tokens', () => {
+  /** A JWT for ada issued at `iatMs` that lives `lifeMs`. */
+  const issued = (iatMs: number, lifeMs: number) =>
+    `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', iat: iatMs / 1000, exp: (iatMs + lifeMs) / 1000 })).toString('base64url')}.sig`;
+
+  it('comes in the second half of a 30 s token, and a renewed token is not asked about at once', () => {
+    let token = issued(0, 30_000);
+    const { client, clock } = session({
+      getToken: () => token,
+      setToken: (t) => (token = t),
+      expiryLeadMs: 5_000,
+      remindBeforeMs: undefined,
+    });
+    const reminding = () => {
+      client.actor.send({ type: 'user.active' });
+      return client.actor.getSnapshot().matches({ active: 'reminding' });
+    };
+    clock.increment(14_999);
+    expect(reminding()).toBe(false); // the default 2 minutes is longer than the token's whole life
+    clock.increment(1);
+    expect(reminding()).toBe(true);
+
+    client.adoptToken(issued(15_000, 30_000)); // "Stay signed in": the new token lives 30 s from now
+    expect(reminding()).toBe(false);
+    clock.increment(14_999);
+    expect(reminding()).toBe(false);
+    clock.increment(1);
+    expect(reminding()).toBe(true);
+  });
+
+  it('comes remindBeforeMs before exp for a token that does not say when it was issued', () => {
+    const { client, clock } = session({ getToken: () => jwt(30_000), expiryLeadMs: 5_000, remindBeforeMs: 20_000 });
+    clock.increment(10_000);
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+});

@@ -36,7 +36,9 @@ export interface ChartParts {
  */
 export function provideChart(parts: ChartParts) {
   const { options, expiry, inStep, currentToken, localNow, held, signals, own } = parts;
-  const remindBeforeMs = options.remindBeforeMs ?? 120_000;
+  const remindBefore = options.remindBeforeMs ?? 120_000;
+  // Never in the first half of a short token's life: a token just renewed would be asked about again at once.
+  const reminderLeadMs = (token: string | null) => Math.min(remindBefore, (expiry.lifetimeMs(token) ?? Infinity) / 2);
   return sessionMachine.provide({
     actors: {
       validateSession: fromPromise(async ({ signal }) => {
@@ -86,7 +88,10 @@ export function provideChart(parts: ChartParts) {
     guards: {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
-      isReminderDue: inStep(() => remindBeforeMs > 0 && (expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) ?? 1) <= 0),
+      isReminderDue: inStep(() => {
+        const token = currentToken();
+        return remindBefore > 0 && (expiry.msUntilBeforeExpiry(token, reminderLeadMs(token)) ?? 1) <= 0;
+      }),
       isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
     },
     delays: {
@@ -99,7 +104,10 @@ export function provideChart(parts: ChartParts) {
         return ms;
       }),
       // 0: no notice, no timer.
-      untilReminder: inStep(() => clampDelay(remindBeforeMs > 0 ? expiry.msUntilBeforeExpiry(currentToken(), remindBeforeMs) : null)),
+      untilReminder: inStep(() => {
+        const token = currentToken();
+        return clampDelay(remindBefore > 0 ? expiry.msUntilBeforeExpiry(token, reminderLeadMs(token)) : null);
+      }),
     },
   });
 }

@@ -43,6 +43,7 @@ export interface AuthFetchOptions {
   /**
    * How long before a JWT's `exp` the notice offers "Stay signed in", to someone using the page.
    * Default 120 000 ms; longer than `expiryLeadMs`, or the session validates before the notice could show; 0: no notice.
+   * At most half the token's life (`exp - iat`), so a token just renewed is not asked about at once.
    */
   remindBeforeMs?: number;
   /** Budgets and deadlines of the chart (validation retries, backoff and timeout, re-auth attempts, cooldown and timeout). */

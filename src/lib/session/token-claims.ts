@@ -6,6 +6,8 @@
 export interface TokenClaims {
   /** Expiry, in seconds since the epoch, when the token says (a number, if it is one). */
   readonly exp?: unknown;
+  /** When it was issued, in seconds since the epoch, when the token says. */
+  readonly iat?: unknown;
   /** The account the token speaks for (a string, if the token says). */
   readonly sub?: unknown;
 }

@@ -21,6 +21,8 @@ export interface ExpiryAwareness {
   msUntilExpiring(token: string | null): number | null;
   /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
   msUntilBeforeExpiry(token: string | null, beforeMs: number): number | null;
+  /** How long `token` lives, `exp - iat`, or null when it does not say both. */
+  lifetimeMs(token: string | null): number | null;
 }
 
 /**
@@ -80,6 +82,11 @@ export function createExpiryAwareness(options: {
     msUntilBeforeExpiry(token, beforeMs) {
       const exp = expMs(token);
       return exp === null ? null : exp - beforeMs - now();
+    },
+    lifetimeMs(token) {
+      const { iat } = claims(token);
+      const exp = expMs(token);
+      return exp === null || !Number.isFinite(iat) ? null : exp - (iat as number) * 1000;
     },
   };
 }

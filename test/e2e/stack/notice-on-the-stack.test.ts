@@ -5,7 +5,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { continueInPopup } from '../support/studio-user.ts';
 import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
 
-// Tokens of 30 s: the demo's notice comes 20 s before exp (10 s in), the expiry lead (5 s) at 25 s.
+// Tokens of 30 s: the notice comes at half their life (the default 2 minutes is longer), the expiry lead (5 s) at 25 s.
 const tokenTtlSeconds = 30;
 let stack: TestStack;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
