@@ -91,3 +91,31 @@ describe('the notice for short-lived tokens', () => {
     expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
   });
 });
+
+describe('the notice, for claims that make no sense', () => {
+  /** A JWT for ada with these claims. */
+  const claimed = (claims: Record<string, number>) =>
+    `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', ...claims })).toString('base64url')}.sig`;
+
+  it('comes remindBeforeMs before exp when iat is not before exp (sent in ms by mistake)', () => {
+    for (const iat of [600_000, 600]) {
+      const { client, clock } = session({ getToken: () => claimed({ iat, exp: 600 }) });
+      clock.increment(480_000);
+      client.actor.send({ type: 'user.active' });
+      expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+    }
+  });
+
+  it('arms no timer loop for claims too large to subtract', () => {
+    vi.useFakeTimers(); // the browser's timers: a delay that is no number fires at once
+    try {
+      const { client } = session({ getToken: () => claimed({ iat: 1e306, exp: 1e306 }), clock: undefined });
+      let steps = 0;
+      client.actor.subscribe(() => steps++);
+      vi.advanceTimersByTime(1_000);
+      expect(steps).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

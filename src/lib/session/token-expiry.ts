@@ -21,7 +21,7 @@ export interface ExpiryAwareness {
   msUntilExpiring(token: string | null): number | null;
   /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
   msUntilBeforeExpiry(token: string | null, beforeMs: number): number | null;
-  /** How long `token` lives, `exp - iat`, or null when it does not say both. */
+  /** How long `token` lives, `exp - iat`, or null when it does not say both or they make no sense. */
   lifetimeMs(token: string | null): number | null;
 }
 
@@ -86,7 +86,9 @@ export function createExpiryAwareness(options: {
     lifetimeMs(token) {
       const { iat } = claims(token);
       const exp = expMs(token);
-      return exp === null || !Number.isFinite(iat) ? null : exp - (iat as number) * 1000;
+      const life = exp === null || !Number.isFinite(iat) ? null : exp - (iat as number) * 1000;
+      // An iat at or after exp (in ms by mistake), or claims too large to subtract, say nothing of the token's life.
+      return life !== null && life > 0 && life < Infinity ? life : null;
     },
   };
 }
