@@ -549,6 +549,7 @@ describe('tab sync across remounts', () => {
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(notes(remounted)).not.toContain('lock.reauth followed too long'); // a remount is no wait too long
   });
 
   it('offers Reconnect again when the popup it followed across a remount closes', async () => {

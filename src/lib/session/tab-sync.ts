@@ -137,7 +137,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
         void locks
           ?.request(reauthLock, { signal: following.signal }, () => {})
-          .catch(() => note('lock.reauth', 'followed too long'))
+          // Not when this connection's undo ended the follow: a remount is no wait too long.
+          .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {
             following.dispose();
             if (!gone.signal.aborted) client.reconnectingElsewhere(false);
