@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 const good: AuthFetchOptions = {
@@ -58,5 +58,20 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     }
     expect(message).toMatch(/createAuthFetch/);
     expect(message).not.toContain('optionSecret3');
+  });
+});
+
+describe('in a production build, which drops the checks and their prose', () => {
+  it('still refuses allowedOrigins given as one string: matched as a substring, it would send lookalikes the token', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      expect((await import('../../src/lib/session/dev.ts')).DEV).toBe(false);
+      expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(TypeError);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

@@ -67,6 +67,8 @@ type SessionActor = ActorRefFrom<typeof sessionMachine>;
 export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(given);
+  // Kept in production: a string's includes() would match lookalike origins as substrings, and send them the token.
+  else if (given.allowedOrigins !== undefined && !Array.isArray(given.allowedOrigins)) throw new TypeError('allowedOrigins');
   // A store that says "nobody" with undefined (a cookie reader, a Map) means no token, as null does.
   const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() ?? null };
   const clock = options.clock as { now?: () => number } | undefined;
