@@ -208,6 +208,7 @@ export const sessionMachine = setup({
     /** The token could not be checked: its expiry is not checked again for a while (no loop of validations). */
     postponeExpiryCheck: () => {},
     /** Reads when the current token expires (the token itself never enters the machine). */
+    // Stryker disable next-line ObjectLiteral: expiresAt starts null and only noteExpiry writes it, so assigning nothing leaves it null
     noteExpiry: assign({ expiresAt: null }),
     holdRequest: assign({
       queue: ({ context, event }) => {
@@ -262,12 +263,16 @@ export const sessionMachine = setup({
     isUnreachable: ({ context }) => context.unreachable,
     wasDismissed: ({ context }) => context.reminderDismissed,
     /** The token is within its expiry lead (provided: the chart never sees the token). */
+    // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isTokenExpiring: () => false,
     /** The token is past its `exp` on the backend's clock (provided). */
+    // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isTokenPastExp: () => false,
     /** The reminder's time has come (provided). */
+    // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isReminderDue: () => false,
     /** The person used the page in the last few minutes (provided). */
+    // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isUserActive: () => false,
   },
   delays: {
