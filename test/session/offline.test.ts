@@ -136,6 +136,22 @@ describe('offline', () => {
     expect(call.value?.status).toBe(200);
   });
 
+  it('takes a validation that gave up at its own timeout (AbortSignal.timeout) for an unreachable backend, not a server error', async () => {
+    const h = session();
+    h.expire();
+    h.control.validateOutcome = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    const call = track(h.client.authFetch(`${API}/api/item/1`));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    expect(h.client.actor.getSnapshot().context.unreachable).toBe(true);
+
+    h.control.validateOutcome = 'backend';
+    backend.valid.add('t1'); // the token was fine all along
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(call.value?.status).toBe(200);
+  });
+
   it('shows the banner, not the offline line, when the backend is back and the token expired meanwhile', async () => {
     const h = session();
     window.dispatchEvent(new Event('offline'));
