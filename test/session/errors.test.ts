@@ -93,6 +93,14 @@ describe('errors', () => {
     expect(escaped).toEqual([]);
   });
 
+  it('takes a validate that rejects with nothing for a check that could not be made, not a broken session', async () => {
+    const h = session({ limits: { validationRetries: 0 }, validate: () => Promise.reject(undefined) });
+    expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(401);
+    expect(h.client.actor.getSnapshot()).toMatchObject({ status: 'active', value: { active: 'quiet' } });
+    await turns();
+    expect(escaped).toEqual([]);
+  });
+
   it('never puts a token that a header cannot carry into an error: it is treated as expired and the banner asks to reconnect', async () => {
     const h = session();
     // Ada's token, with a control character in its signature (a storage that mangled it).
