@@ -117,6 +117,18 @@ describe('errors', () => {
     expect(JSON.stringify(h.client.actor.getSnapshot().context)).not.toContain('secret');
   });
 
+  it('treats a token as one no header can carry wherever its bad character is, at its start too', async () => {
+    const h = session();
+    h.setToken(`\u0001secret${jwt()}`);
+    h.status.value = 200;
+    const call = h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    expect(h.sent).toEqual([]);
+    h.client.reconnect();
+    expect(await call).toBeInstanceOf(Response);
+    expect(h.sent).toEqual([`${API}/api/credits Bearer ${jwt()}`]);
+  });
+
   it('lets a getToken that throws reject the call with its error, and nothing escapes from the chart', async () => {
     const h = session({
       getToken: () => {
