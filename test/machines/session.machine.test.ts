@@ -67,6 +67,8 @@ describe('the session chart alone, with its placeholders', () => {
   it('never finds its token expiring: no timer fires within a day, and a shown tab stays active', async () => {
     const { actor, events } = await bare();
     actor.send({ type: 'tab.visible' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(events.filter((type) => type.startsWith('xstate.after'))).toEqual([]);
     await vi.advanceTimersByTimeAsync(86_400_000);
     expect(actor.getSnapshot().value).toEqual({ active: 'quiet' });
     expect(events.filter((type) => type.startsWith('xstate.after'))).toEqual([]);
