@@ -74,4 +74,16 @@ describe('in a production build, which drops the checks and their prose', () => 
       vi.resetModules();
     }
   });
+
+  it('names a bad option in one word, not the development prose', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(/^allowedOrigins$/);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
 });
