@@ -87,3 +87,13 @@ describe('in a production build, which drops the checks and their prose', () => 
     }
   });
 });
+
+describe('adoptToken, given no token', () => {
+  it.each([[''], [undefined]])('%#: throws a TypeError naming adoptToken and keeps the token it has', (bad) => {
+    const setToken = vi.fn();
+    const client = createAuthFetch({ ...good, setToken });
+    expect(() => client.adoptToken(bad as never)).toThrow(new TypeError('adoptToken: expected a non-empty token string.'));
+    expect(setToken).not.toHaveBeenCalled();
+    client.stop();
+  });
+});
