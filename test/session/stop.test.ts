@@ -192,7 +192,7 @@ describe('stop() with calls held or out', () => {
     expect(answers).toHaveLength(1); // in flight
     client.stop();
     answers[0]!(new Response('{}', { status: 401 }));
-    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    await expect(call).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'stopped' });
   });
 
   it('settles a held call let go in the same tick as stop(), without sending it', async () => {
