@@ -258,6 +258,15 @@ describe('expiry, when timers sleep', () => {
     }
   });
 
+  it('trusts, in a shown page, the timer set for this very token: a call as the lead window opens goes at once', async () => {
+    const clock = sleepingClock();
+    const { client, validate, sent } = session({ expMs: 120_000, clock: clock as never });
+    clock.advance(70_000); // in the lead window; the timer, due at 60 s, runs a task later
+    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(sent).toEqual([{ at: 70_000, accepted: true }]);
+    expect(validate).not.toHaveBeenCalled();
+  });
+
   it('reads the clock for a token the timer was not set for', async () => {
     const clock = sleepingClock();
     const { client, validate, sent, setToken } = session({ expMs: 3_600_000, clock: clock as never });
