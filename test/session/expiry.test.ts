@@ -93,6 +93,19 @@ describe('expiry', () => {
     expect(sent.filter((s) => !s.accepted)).toEqual([]);
   });
 
+  it('does not trust a token the backend refused: adopted again, it is asked about before any call goes with it', async () => {
+    // The backend's clock is 70 s ahead and says nothing of it: the token is dead there when its lead window opens here.
+    const { client, clock, validate, sent } = session({ expMs: 120_000, skewMs: -70_000 });
+    clock.increment(60_000);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.adoptToken(jwt(120_000)); // the same token, from a tab that has not heard
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && validate.mock.calls.length === 2);
+    expect(sent).toEqual([]);
+    client.stop();
+    await call;
+  });
+
   it('asks a backend that still accepts a token past its exp (clocks differ) once a lead window, not on every call', async () => {
     // This tab's clock is 90 s fast and the backend never says when it is.
     const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: 90_000 });
