@@ -358,7 +358,11 @@ describe('an expiry timer due but not yet run', () => {
 
 // A token past its exp is dead whatever the backend's server errors leave unsaid: the user is asked.
 describe('a validation given up by server errors', () => {
-  it('does not send a token past its exp with the calls made after it', async () => {
+  // exp is the first moment the token is no good (RFC 7519): at it, as past it.
+  it.each([
+    ['past its exp', 130_000],
+    ['at its exp', 120_000],
+  ])('does not send a token %s with the calls made after it', async (_, at) => {
     const clock = new SimulatedClock();
     const sent: number[] = [];
     const client = createAuthFetch({
@@ -378,7 +382,7 @@ describe('a validation given up by server errors', () => {
       },
     });
     stops.push(client.stop);
-    clock.increment(130_000); // past exp: the session validates, the backend errs
+    clock.increment(at); // the session validates, the backend errs
     await settle();
     // Dead all the same: the user is asked, and calls wait for the new token.
     expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
