@@ -192,6 +192,26 @@ describe('expiry', () => {
     expect(validate).toHaveBeenCalledTimes(1);
   });
 
+  it('reads a getToken that throws as no token at all: no check is started for the token it last gave', async () => {
+    let broken = false;
+    const { client, clock } = session({
+      expMs: 120_000,
+      getToken: () => {
+        if (broken) throw new Error('storage is gone');
+        return jwt(120_000);
+      },
+      // The backend vouches for the token; then the storage goes.
+      validate: async () => {
+        broken = true;
+        return true;
+      },
+    });
+    clock.increment(60_000);
+    await waitFor(client.actor, (s) => s.matches('active') && broken);
+    clock.increment(1_000);
+    expect(client.actor.getSnapshot().value).toEqual({ active: 'quiet' });
+  });
+
   it('lets a getToken that throws reject the call, and nothing else: no uncaught error', async () => {
     const uncaught: unknown[] = [];
     const onError = (event: ErrorEvent) => uncaught.push(event.error);
