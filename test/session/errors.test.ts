@@ -224,4 +224,37 @@ describe('in a production build, which drops the prose', () => {
       vi.resetModules();
     }
   });
+
+  it('takes a validate that resolves no boolean for a check that could not be made, named validate to the inspector', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      const client = production.createAuthFetch({
+        getToken: () => 'ada-1',
+        setToken: () => {},
+        validate: async () => 'yes' as unknown as boolean,
+        reauthenticate: async () => 'never-used',
+        allowedOrigins: [API],
+        limits: { validationRetries: 0 },
+        fetch: async () => new Response('{}', { status: 401 }),
+      });
+      stops.push(client.stop);
+      // The inspector sees the error once per actor it passes through: the same error each time.
+      const errors = new Set<unknown>();
+      client.actor.system.inspect((inspection) => {
+        const { event } = inspection as { event?: { type: string; error?: unknown } };
+        if (event?.type === 'xstate.error.actor.validateSession') errors.add(event.error);
+      });
+      // The backend could not say: the call goes with its own answer.
+      expect((await client.authFetch(`${API}/api/credits`)).status).toBe(401);
+      const [error, ...others] = errors;
+      expect(others).toEqual([]);
+      expect(error).toBeInstanceOf(production.QuietSessionError);
+      expect((error as Error).message).toBe('validate');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
 });
