@@ -1,6 +1,7 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
-import { waitFor } from 'xstate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 
@@ -62,5 +63,58 @@ describe('aborting a call that is sent', () => {
     await expect(h.client.authFetch(`${API}/api/credits`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
     expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+});
+
+// The report and the dev panel show what the chart heard: nothing about calls it never held, or holds no more.
+describe('what the chart hears of an aborted call', () => {
+  function session(validate: () => Promise<boolean>) {
+    let token = 'ada-1';
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate,
+      reauthenticate: async () => 'ada-2',
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (_input, init) =>
+        new Response('{}', { status: new Headers(init?.headers).get('authorization') === 'Bearer ada-1' ? 401 : 200 }),
+    });
+    stops.push(client.stop);
+    const heard = (event: string) => client.report().entries.filter((entry) => entry.event === event).length;
+    return { client, heard };
+  }
+  const stops: Array<() => void> = [];
+  afterEach(() => {
+    for (const stop of stops.splice(0)) stop();
+  });
+
+  it('nothing, when it was aborted before the chart was told it was held', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the turn that tells the chart of later holds
+    try {
+      const { client, heard } = session(async () => false);
+      void client.authFetch(`${API}/api/first`).catch(() => {});
+      await waitFor(client.actor, (s) => s.matches('needsReauth'));
+      const controller = new AbortController();
+      const aborted = client.authFetch(`${API}/api/aborted`, { signal: controller.signal }).catch((e: unknown) => e);
+      controller.abort();
+      expect(await aborted).toMatchObject({ name: 'AbortError' });
+      vi.runOnlyPendingTimers();
+      expect(heard('request.held')).toBe(1);
+      expect(client.actor.getSnapshot().context.queue.map((r) => r.url)).toEqual([`${API}/api/first`]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('nothing, when it is aborted after it was let go and answered', async () => {
+    const { client, heard } = session(async () => false);
+    const controller = new AbortController();
+    const call = client.authFetch(`${API}/api/credits`, { signal: controller.signal });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    expect((await call).status).toBe(200);
+    controller.abort();
+    expect(heard('request.aborted')).toBe(0);
   });
 });

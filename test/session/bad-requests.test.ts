@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 
@@ -25,5 +26,29 @@ describe('a request that fetch refuses to build (it never left the page)', () =>
     expect(h.client.actor.getSnapshot().matches('offline')).toBe(false);
     expect(backend.apiRequests('/api/credits')).toHaveLength(1);
     expect(credits.value?.status).toBe(200);
+  });
+});
+
+describe('a Request that fetch built and began to send', () => {
+  it.each([
+    ['with no body', () => new Request(`${API}/api/credits`)],
+    ['whose body the send read before the network failed', () => new Request(`${API}/api/upload`, { method: 'PUT', body: 'photo' })],
+  ])('%s: its network failure takes the session offline', async (_, request) => {
+    const client = createAuthFetch({
+      getToken: () => 'ada-token',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'never-used',
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (input) => {
+        await (input as Request).arrayBuffer();
+        throw new TypeError('Failed to fetch');
+      },
+    });
+    const out = await client.authFetch(request()).catch((e: unknown) => e);
+    expect(out).toBeInstanceOf(TypeError);
+    expect(client.actor.getSnapshot().matches('offline')).toBe(true);
+    client.stop();
   });
 });

@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import * as errors from '../../src/lib/session/errors.ts';
@@ -212,5 +212,69 @@ describe('the typed errors', () => {
     expect(made.slice(2).every((e) => e instanceof errors.ReauthError)).toBe(true);
     expect(made[1]!.message).not.toContain('secret');
     expect(made[4]!.message).toContain('120 s');
+  });
+});
+
+describe('in a production build, which drops the prose', () => {
+  it('still refuses a validate that calls authFetch, with an error that names validate', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      const refusals: unknown[] = [];
+      const client: ReturnType<typeof production.createAuthFetch> = production.createAuthFetch({
+        getToken: () => 'ada-1',
+        setToken: () => {},
+        validate: async () => {
+          refusals.push(await client.authFetch(`${API}/auth/me`).catch((error: unknown) => error));
+          return true;
+        },
+        reauthenticate: async () => 'never-used',
+        allowedOrigins: [API],
+        fetch: async () => new Response('{}', { status: 401 }),
+      });
+      stops.push(client.stop);
+      const call = client.authFetch(`${API}/api/credits`);
+      // The token is good, says validate: the replay's 401 is the caller's.
+      expect((await call).status).toBe(401);
+      expect(refusals[0]).toBeInstanceOf(production.QuietSessionError);
+      expect((refusals[0] as Error).message).toBe('validate');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+
+  it('takes a validate that resolves no boolean for a check that could not be made, named validate to the inspector', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      const client = production.createAuthFetch({
+        getToken: () => 'ada-1',
+        setToken: () => {},
+        validate: async () => 'yes' as unknown as boolean,
+        reauthenticate: async () => 'never-used',
+        allowedOrigins: [API],
+        limits: { validationRetries: 0 },
+        fetch: async () => new Response('{}', { status: 401 }),
+      });
+      stops.push(client.stop);
+      // The inspector sees the error once per actor it passes through: the same error each time.
+      const errors = new Set<unknown>();
+      client.actor.system.inspect((inspection) => {
+        const { event } = inspection as { event?: { type: string; error?: unknown } };
+        if (event?.type === 'xstate.error.actor.validateSession') errors.add(event.error);
+      });
+      // The backend could not say: the call goes with its own answer.
+      expect((await client.authFetch(`${API}/api/credits`)).status).toBe(401);
+      const [error, ...others] = errors;
+      expect(others).toEqual([]);
+      expect(error).toBeInstanceOf(production.QuietSessionError);
+      expect((error as Error).message).toBe('validate');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

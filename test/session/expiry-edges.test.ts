@@ -45,3 +45,36 @@ describe('expiryLeadMs: 0', () => {
     expect(validate.mock.calls.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a token that ends beyond the longest timer, or never', () => {
+  it.each([
+    ['in 60 days', () => jwt(Date.now() + 60 * 86_400_000)],
+    [
+      'never (no exp)',
+      () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('{"sub":"ada"}').toString('base64url')}.sig`,
+    ],
+  ])('ends %s: the session sits still, no timer firing at once in a loop', (_, token) => {
+    vi.useFakeTimers(); // the browser's timers: a delay past 2^31-1 ms fires at once
+    try {
+      const stored = token();
+      const getToken = vi.fn(() => stored);
+      const client = createAuthFetch({
+        getToken,
+        setToken: () => {},
+        validate: async () => true,
+        reauthenticate: () => new Promise<string>(() => {}),
+        allowedOrigins: [API],
+        fetch: async () => new Response('{}'),
+      });
+      stops.push(client.stop);
+      let steps = 0;
+      client.actor.subscribe(() => steps++);
+      const reads = getToken.mock.calls.length;
+      vi.advanceTimersByTime(1_000);
+      expect(steps).toBe(0);
+      expect(getToken).toHaveBeenCalledTimes(reads);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

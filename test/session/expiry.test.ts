@@ -93,6 +93,19 @@ describe('expiry', () => {
     expect(sent.filter((s) => !s.accepted)).toEqual([]);
   });
 
+  it('does not trust a token the backend refused: adopted again, it is asked about before any call goes with it', async () => {
+    // The backend's clock is 70 s ahead and says nothing of it: the token is dead there when its lead window opens here.
+    const { client, clock, validate, sent } = session({ expMs: 120_000, skewMs: -70_000 });
+    clock.increment(60_000);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.adoptToken(jwt(120_000)); // the same token, from a tab that has not heard
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && validate.mock.calls.length === 2);
+    expect(sent).toEqual([]);
+    client.stop();
+    await call;
+  });
+
   it('asks a backend that still accepts a token past its exp (clocks differ) once a lead window, not on every call', async () => {
     // This tab's clock is 90 s fast and the backend never says when it is.
     const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: 90_000 });
@@ -179,6 +192,26 @@ describe('expiry', () => {
     expect(validate).toHaveBeenCalledTimes(1);
   });
 
+  it('reads a getToken that throws as no token at all: no check is started for the token it last gave', async () => {
+    let broken = false;
+    const { client, clock } = session({
+      expMs: 120_000,
+      getToken: () => {
+        if (broken) throw new Error('storage is gone');
+        return jwt(120_000);
+      },
+      // The backend vouches for the token; then the storage goes.
+      validate: async () => {
+        broken = true;
+        return true;
+      },
+    });
+    clock.increment(60_000);
+    await waitFor(client.actor, (s) => s.matches('active') && broken);
+    clock.increment(1_000);
+    expect(client.actor.getSnapshot().value).toEqual({ active: 'quiet' });
+  });
+
   it('lets a getToken that throws reject the call, and nothing else: no uncaught error', async () => {
     const uncaught: unknown[] = [];
     const onError = (event: ErrorEvent) => uncaught.push(event.error);
@@ -256,6 +289,15 @@ describe('expiry, when timers sleep', () => {
     } finally {
       Object.defineProperty(document, 'hidden', { value: false, configurable: true });
     }
+  });
+
+  it('trusts, in a shown page, the timer set for this very token: a call as the lead window opens goes at once', async () => {
+    const clock = sleepingClock();
+    const { client, validate, sent } = session({ expMs: 120_000, clock: clock as never });
+    clock.advance(70_000); // in the lead window; the timer, due at 60 s, runs a task later
+    expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(sent).toEqual([{ at: 70_000, accepted: true }]);
+    expect(validate).not.toHaveBeenCalled();
   });
 
   it('reads the clock for a token the timer was not set for', async () => {
@@ -336,7 +378,11 @@ describe('an expiry timer due but not yet run', () => {
 
 // A token past its exp is dead whatever the backend's server errors leave unsaid: the user is asked.
 describe('a validation given up by server errors', () => {
-  it('does not send a token past its exp with the calls made after it', async () => {
+  // exp is the first moment the token is no good (RFC 7519): at it, as past it.
+  it.each([
+    ['past its exp', 130_000],
+    ['at its exp', 120_000],
+  ])('does not send a token %s with the calls made after it', async (_, at) => {
     const clock = new SimulatedClock();
     const sent: number[] = [];
     const client = createAuthFetch({
@@ -356,7 +402,7 @@ describe('a validation given up by server errors', () => {
       },
     });
     stops.push(client.stop);
-    clock.increment(130_000); // past exp: the session validates, the backend errs
+    clock.increment(at); // the session validates, the backend errs
     await settle();
     // Dead all the same: the user is asked, and calls wait for the new token.
     expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);

@@ -1,6 +1,6 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 const API = 'https://api.test';
@@ -29,5 +29,31 @@ describe('the session report, with a token whose exp is no date', () => {
     stops.push(client.stop);
     // The dev panel's "Copy session report", or an error tracker's hook: it must not throw.
     expect(() => client.report()).not.toThrow();
+  });
+});
+
+describe('a token no header can carry', () => {
+  it('is never sent nor handed to validate: the call waits and the user is asked to sign in', async () => {
+    const validate = vi.fn(async () => true);
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => 'ada token with spaces',
+      setToken: () => {},
+      validate,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (input) => {
+        sent.push(String(input));
+        return new Response('{}');
+      },
+    });
+    stops.push(client.stop);
+    const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    expect(validate).not.toHaveBeenCalled();
+    expect(sent).toEqual([]);
+    client.stop();
+    await call;
   });
 });

@@ -101,4 +101,17 @@ describe('a call that must not be sent twice (replay: false)', () => {
     await waitFor(client.actor, (s) => s.matches('active'));
     expect([...seen]).toEqual(['validating', 'active']);
   });
+
+  it('is refused for the token before the one adopted meanwhile: the session, renewed already, checks nothing', async () => {
+    const answers: Array<(response: Response) => void> = [];
+    const h = session({ fetch: () => new Promise<Response>((resolve) => answers.push(resolve)) });
+    const seen: string[] = [];
+    h.client.actor.subscribe((s) => seen.push(JSON.stringify(s.value)));
+    const paid = pay(h).catch((e: unknown) => e);
+    h.client.adoptToken(jwt(3)); // another tab signed in again while the payment was out
+    answers[0]!(new Response('{}', { status: 401 }));
+    expect(await paid).toBeInstanceOf(NotReplayedError);
+    expect(seen.filter((value) => !value.includes('active'))).toEqual([]);
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+  });
 });

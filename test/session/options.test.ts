@@ -74,4 +74,26 @@ describe('in a production build, which drops the checks and their prose', () => 
       vi.resetModules();
     }
   });
+
+  it('names a bad option in one word, not the development prose', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(/^allowedOrigins$/);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+});
+
+describe('adoptToken, given no token', () => {
+  it.each([[''], [undefined]])('%#: throws a TypeError naming adoptToken and keeps the token it has', (bad) => {
+    const setToken = vi.fn();
+    const client = createAuthFetch({ ...good, setToken });
+    expect(() => client.adoptToken(bad as never)).toThrow(new TypeError('adoptToken: expected a non-empty token string.'));
+    expect(setToken).not.toHaveBeenCalled();
+    client.stop();
+  });
 });

@@ -85,6 +85,19 @@ describe('reconnect', () => {
     expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 
+  it('stores no empty token a sign-in resolves with: the call stays held and the banner says to try again', async () => {
+    const h = expired();
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.popups[0]!.resolve('');
+    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+    expect(selectReauthProblem(back)).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    expect(h.token()).toBe(jwt(1));
+    expect(back.context.queue).toHaveLength(1);
+    expect(call.settled).toBe(false);
+  });
+
   it('counts sign-ins that outlive their deadline against the attempts, and starts afresh after the cooldown', async () => {
     const h = expired({ limits: { reauthAttempts: 3, reauthTimeoutMs: 10_000, reauthCooldownMs: 30_000 } });
     const call = h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);

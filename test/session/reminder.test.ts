@@ -54,6 +54,18 @@ describe("the notice's Not now", () => {
   });
 });
 
+describe('the notice, when it comes due', () => {
+  it('asks about the token stored now: one renewed in the meantime (another tab, no word yet) gets no notice', () => {
+    let token = jwt(600_000);
+    const { client, clock } = session({ getToken: () => token });
+    clock.increment(100_000);
+    token = jwt(7_200_000);
+    clock.increment(380_000); // 2 minutes before the first token's exp: its notice would be due
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'quiet' })).toBe(true);
+  });
+});
+
 describe('the notice for short-lived tokens', () => {
   /** A JWT for ada issued at `iatMs` that lives `lifeMs`. */
   const issued = (iatMs: number, lifeMs: number) =>

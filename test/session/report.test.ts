@@ -93,6 +93,27 @@ describe('the session report', () => {
     });
   });
 
+  it("gives the token's expiry as an ISO time, and null for a token that has none or one beyond any date", () => {
+    const expiresAt = (claims: object) => {
+      const token = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', ...claims })}.sig`;
+      const client = createAuthFetch({
+        getToken: () => token,
+        setToken: () => {},
+        validate: async () => true,
+        reauthenticate: async () => token,
+        allowedOrigins: [API],
+        clock: new SimulatedClock(),
+      });
+      stops.push(client.stop);
+      return client.report().expiresAt;
+    };
+    expect(expiresAt({ exp: 4_000_000_000 })).toBe('2096-10-02T07:06:40.000Z');
+    expect(expiresAt({})).toBeNull();
+    // The last date there is, and one past it (an exp in ms by mistake, say).
+    expect(expiresAt({ exp: 8_640_000_000_000 })).toBe('+275760-09-13T00:00:00.000Z');
+    expect(expiresAt({ exp: 8_640_000_000_001 })).toBeNull();
+  });
+
   it('keeps the last few hundred entries only', async () => {
     const client = createAuthFetch({
       getToken: () => tokenA,

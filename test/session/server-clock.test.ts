@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 
 const API = 'https://api.test';
@@ -155,5 +155,41 @@ describe("the backend's clock, read from the Date of its answers", () => {
     stops.push(client.stop);
     expect(await client.authFetch(`${API}/api/credits`)).toBe(answer);
     expect(client.report().clockOffsetMs).toBe(0);
+  });
+});
+
+describe("the backend's clock, read while a validation is out", () => {
+  it('trusts the token the backend then vouches for a lead window on that clock, not on the one before', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
+    const validations: Array<(valid: boolean) => void> = [];
+    const answers: Array<(response: Response) => void> = [];
+    const client = createAuthFetch({
+      getToken: () => jwt(10 * day + 90_000), // ends in 90 s
+      setToken: () => {},
+      validate: () => new Promise<boolean>((resolve) => validations.push(resolve)),
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: lead,
+      remindBeforeMs: 0,
+      clock,
+      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+    });
+    stops.push(client.stop);
+    const calls = [client.authFetch(`${API}/api/first`), client.authFetch(`${API}/api/second`)];
+    answers[0]!(new Response('{}', { status: 401 }));
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    // The other call's 401 says the backend is 20 s ahead (read at once: a 401 is never cached).
+    answers[1]!(new Response('{}', { status: 401, headers: { date: new Date(clock.now() + 20_000).toUTCString() } }));
+    await waitFor(client.actor, (s) => s.context.clockOffsetMs === 20_500);
+    validations[0]!(true); // at 20.5 s on the backend's clock: trusted until 80.5 s there, 60 s here
+    await waitFor(client.actor, (s) => s.matches('active'));
+
+    clock.increment(59_999);
+    expect(validations).toHaveLength(1);
+    clock.increment(1);
+    expect(validations).toHaveLength(2);
+    for (const answer of answers.slice(2)) answer(new Response('{}'));
+    await Promise.all(calls);
   });
 });

@@ -192,7 +192,26 @@ describe('stop() with calls held or out', () => {
     expect(answers).toHaveLength(1); // in flight
     client.stop();
     answers[0]!(new Response('{}', { status: 401 }));
-    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    await expect(call).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'stopped' });
+  });
+
+  it('tells the stopped chart nothing of an answer after stop(), not even a backend clock far off', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const answers: Array<(response: Response) => void> = [];
+    const client = createAuthFetch({
+      getToken: () => 'token-1',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'token-2',
+      allowedOrigins: ['https://api.test'],
+      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+    });
+    const call = client.authFetch('https://api.test/api/credits');
+    client.stop();
+    // A 401 reads the backend's clock at once: its Date says the backend is an hour ahead.
+    answers[0]!(new Response('{}', { status: 401, headers: { date: new Date(Date.now() + 3_600_000).toUTCString() } }));
+    await expect(call).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'stopped' });
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('settles a held call let go in the same tick as stop(), without sending it', async () => {

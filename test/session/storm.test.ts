@@ -2,6 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome, track } from '../support/outcomes.ts';
 
@@ -158,5 +159,51 @@ describe('holds told to the chart together', () => {
       client.stop();
       expect(await callOutcome(other)).toBe('AuthExpiredError');
     });
+  });
+});
+
+// The chart's queue is the picture a dev panel shows: each held call says whether it was sent yet.
+describe('why each held call waits', () => {
+  function world() {
+    let token = 'alice-token';
+    const answers = new Map<string, (response: Response) => void>();
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: () => new Promise<boolean>(() => {}),
+      reauthenticate: async () => 'never-used',
+      allowedOrigins: [API],
+      fetch: (input) => new Promise<Response>((resolve) => answers.set(new URL(String(input)).pathname, resolve)),
+    });
+    const reasons = () => client.actor.getSnapshot().context.queue.map((request) => `${new URL(request.url).pathname} ${request.reason}`);
+    return { client, answers, reasons, storeElsewhere: (next: string) => void (token = next) };
+  }
+
+  it('says unauthorized for 401s, a token changed meanwhile or not, and unsent for a call made while the session holds', async () => {
+    const { client, answers, reasons, storeElsewhere } = world();
+    const out = client.authFetch(`${API}/api/out`);
+    const first = client.authFetch(`${API}/api/first`);
+    answers.get('/api/first')!(new Response('{}', { status: 401 }));
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const later = client.authFetch(`${API}/api/later`);
+    // Another tab stored a new token; its message has not come yet. The call out with the old one is answered 401.
+    storeElsewhere('alice-token-2');
+    answers.get('/api/out')!(new Response('{}', { status: 401 }));
+    await waitFor(client.actor, (s) => s.context.queue.length === 3);
+    expect(reasons()).toEqual(['/api/first unauthorized', '/api/later unsent', '/api/out unauthorized']);
+    client.stop();
+    await Promise.allSettled([out, first, later]);
+  });
+
+  it('says unauthorized for a 401 that came through a redirect within the allowed origin', async () => {
+    const { client, answers, reasons } = world();
+    const call = client.authFetch(`${API}/api/moved`);
+    const response = new Response('{}', { status: 401 });
+    Object.defineProperties(response, { redirected: { value: true }, url: { value: `${API}/api/landed` } });
+    answers.get('/api/moved')!(response);
+    await waitFor(client.actor, (s) => s.context.queue.length === 1);
+    expect(reasons()).toEqual(['/api/moved unauthorized']);
+    client.stop();
+    await Promise.allSettled([call]);
   });
 });

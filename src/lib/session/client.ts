@@ -81,6 +81,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   let stepOffsetMs: number | null = null;
   const expiry = createExpiryAwareness({
     leadMs: options.expiryLeadMs ?? 60_000,
+    // Stryker disable next-line OptionalChaining: every read while the actor is being built runs in inStep, whose stepOffsetMs comes first
     now: () => localNow() + (stepOffsetMs ?? actor?.getSnapshot().context.clockOffsetMs ?? 0),
     claims,
   });

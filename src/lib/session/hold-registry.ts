@@ -63,6 +63,7 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
   };
   const forget = (entry: Held) => {
     held.delete(entry.request.id);
+    // Stryker disable next-line OptionalChaining,StringLiteral: runs only in the abort listener, set only with a signal, which aborts once
     entry.signal?.removeEventListener('abort', entry.onAbort!);
   };
   const settleAll = (settle: (entry: Held) => void) => {
@@ -81,6 +82,7 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
     hold: <A, T>(request: Omit<HeldRequest, 'id'>, signal: AbortSignal | null | undefined, resume: (arg: A) => Promise<T>, arg: A) =>
       new Promise<T>((resolve, reject) => {
         const entry: Held = {
+          // Stryker disable next-line UpdateOperator: ids need only be distinct, and counting down gives distinct ids too
           request: { id: String(++lastId), ...request },
           resolve: resolve as Held['resolve'],
           reject,
