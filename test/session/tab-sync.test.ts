@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { createTabSync } from '../../src/lib/session/tab-sync.ts';
+import { createSharedAnswers } from '../../src/lib/session/tab-answers.ts';
+import { createTabSync, type TabLocks } from '../../src/lib/session/tab-sync.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
@@ -578,5 +579,47 @@ describe('tab sync across remounts', () => {
     // Free within a moment: the lock is held only while a popup is open.
     expect(await locks.request(`${tabs.name}:reauth`, { signal: AbortSignal.timeout(1_000) }, () => 'free')).toBe('free');
     expect(notes(second)).not.toContain('tab.reauth.started');
+  });
+});
+
+describe('the answers the tabs share', () => {
+  /** localStorage as the tabs share it. */
+  const memory = () => {
+    const items = new Map<string, string>();
+    return { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) };
+  };
+
+  it('reads the stored answer when the lock manager lists a lock with no name', async () => {
+    const locks: TabLocks = { ...createFakeLocks(), query: async () => ({ held: [{}] }) };
+    const answers = createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage: memory() });
+    await answers.write('t1', true);
+    expect(await answers.read('t1')).toBe(true);
+  });
+
+  it('shares an answer another tab holds already, at the same moment, without waiting answerTtlMs for its lock', async () => {
+    vi.useFakeTimers(); // one moment: the two answers are the same lock's name
+    const locks = createFakeLocks();
+    const [first, second] = [
+      createSharedAnswers({ name: 'app', ttl: 5_000, locks }),
+      createSharedAnswers({ name: 'app', ttl: 5_000, locks }),
+    ];
+    await first.write('t1', true);
+    let shared = false;
+    void second.write('t1', true).then(() => (shared = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared).toBe(true);
+  });
+
+  it('still shares the answer through storage when the lock manager fails', async () => {
+    vi.useFakeTimers();
+    const locks: TabLocks = { query: async () => ({ held: [] }), request: () => Promise.reject(new Error('lock manager gone')) };
+    const storage = memory();
+    let shared = false;
+    void createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage })
+      .write('t1', false)
+      .then(() => (shared = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared).toBe(true);
+    expect(await createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage }).read('t1')).toBe(false);
   });
 });
