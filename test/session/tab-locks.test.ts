@@ -12,6 +12,9 @@ const layer = layerOnFakeBackend();
 const { backend } = layer;
 afterEach(() => vi.restoreAllMocks());
 
+/** The events of a tab's report, each with its detail: `lock.reauth taken over`. */
+const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
+
 /** Every tab holds a call on the expired token and waits for Reconnect. */
 async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
   backend.valid.delete('t1');
@@ -56,6 +59,7 @@ describe('the locks between tabs', () => {
     await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
     expect(tabs.meCalls).toEqual(['tab 0']);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
+    expect(notes(tab)).toContain('lock.validate taken over'); // the report says why the validation came late
   });
 
   it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
@@ -76,6 +80,10 @@ describe('the locks between tabs', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
     expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
+    // The reports say why Reconnect came back, and who took the popup's lock.
+    expect(notes(second)).toEqual(expect.arrayContaining(['lock.reauth followed too long', 'lock.reauth taken over']));
+    expect(notes(third)).toContain('lock.reauth followed too long');
+    expect(notes(third)).not.toContain('lock.reauth taken over');
   });
 
   it('validates while another tab has its popup open: the two locks stay apart', async () => {
