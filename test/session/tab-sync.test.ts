@@ -534,6 +534,19 @@ describe('tab sync across remounts', () => {
     expect(notes(follower).filter((note) => note.startsWith('lock.'))).toEqual([]);
   });
 
+  it('queues behind no popup when it connects without "Reconnecting in another tab…" showing', async () => {
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks });
+    const popupTab = tabs.open();
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(() => expect(locks.held).toContain(`${tabs.name}:reauth`));
+
+    const opened = tabs.open();
+    expect(opened.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(false);
+    expect((await locks.query()).pending).toEqual([]);
+  });
+
   it("shows another tab's popup across a remount until its token comes", async () => {
     const locks = createFakeLocks();
     const tabs = layer.tabs({ locks });
