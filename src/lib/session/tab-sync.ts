@@ -82,6 +82,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
     const via = channel ?? open();
     via?.postMessage(message);
+    // Stryker disable next-line OptionalChaining: via differs from channel only when open() gave a channel, so it is never null here
     if (via !== channel) via?.close();
   };
   return {
@@ -107,6 +108,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         if (!args.signal.aborted) post({ type: 'token', token });
         return token;
       });
+      // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
       if (locks) {
         // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
         const settled = new AbortController();
@@ -122,6 +124,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
             if (done.aborted) return;
             post({ type: 'reauth.started' });
             // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+            // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
             await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
           },
           () => note('lock.reauth', 'taken over'),
