@@ -580,6 +580,52 @@ describe('tab sync across remounts', () => {
     await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
   });
 
+  it('offers Reconnect again after popupTimeoutMs in a tab without Web Locks, should the popup never finish', async () => {
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const stuck = tabs.open();
+    // A tab of the app without Web Locks: it hears of the popup, but cannot queue for its lock.
+    const inner = { validate: async () => false, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(stuck, unlocked);
+    stuck.client.reconnect(); // its popup never settles
+    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+
+    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(notes(unlocked)).toContain('lock.reauth followed too long');
+  });
+
+  it('ends the follow when the token comes, without Web Locks: no wait too long is noted after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const popupTab = tabs.open();
+    const inner = { validate: async () => false, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(popupTab, unlocked);
+    popupTab.client.reconnect();
+    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(unlocked.client.actor, (s) => s.matches('active'));
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+  });
+
+  it('notes no wait too long in an active tab without Web Locks that hears of a popup: it follows none', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const popupTab = tabs.open();
+    const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(() => expect(notes(unlocked)).toContain('tab.reauth.started'));
+    expect(unlocked.client.actor.getSnapshot().matches('active')).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+  });
+
   it('tells no popup to the others when its sign-in settled before the re-auth lock was granted, and lets the lock go', async () => {
     const locks = createFakeLocks({ grantInTask: true });
     const tabs = layer.tabs({ locks });
