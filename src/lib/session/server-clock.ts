@@ -25,8 +25,9 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
       if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
       const at = options.now();
+      const header = response.headers?.get('date');
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike
-      const date = Date.parse(response.headers?.get('date') ?? '');
+      const date = Date.parse(header ?? '');
       if (!Number.isFinite(date)) return;
       // `Date` is to the second: the backend's time was somewhere in the second after it.
       const offset = date + 500 - at;
