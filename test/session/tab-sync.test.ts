@@ -581,6 +581,7 @@ describe('tab sync across remounts', () => {
   });
 
   it('offers Reconnect again after popupTimeoutMs in a tab without Web Locks, should the popup never finish', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
     const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
     const stuck = tabs.open();
     // A tab of the app without Web Locks: it hears of the popup, but cannot queue for its lock.
@@ -589,8 +590,14 @@ describe('tab sync across remounts', () => {
     await expireWithHeldCalls(stuck, unlocked);
     stuck.client.reconnect(); // its popup never settles
     await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    // A call held meanwhile is no news of the popup: it still shows "Reconnecting in another tab…".
+    unlocked.client.authFetch(`${API}/api/later`).catch(() => {});
+    await vi.advanceTimersByTimeAsync(0); // holds reach the chart a task later
+    expect(unlocked.client.actor.getSnapshot().context.queue).toHaveLength(2);
+    expect(unlocked.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
 
-    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(unlocked.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
     expect(notes(unlocked)).toContain('lock.reauth followed too long');
   });
 
