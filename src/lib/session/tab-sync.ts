@@ -1,3 +1,4 @@
+import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { eitherSignal } from './either-signal.ts';
 import { createSharedAnswers } from './tab-answers.ts';
@@ -135,22 +136,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     connect(client) {
       const gone = new AbortController();
-      /** Without locks no tab can say its popup is done: the follow ends once this session leaves it, or fails at `signal`. */
-      const movedOn = (signal: AbortSignal) => {
-        const elsewhere = () => client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' });
-        let done!: () => void;
-        const over = new Promise<void>((resolve, reject) => {
-          done = resolve;
-          signal.addEventListener('abort', () => reject(signal.reason));
-        });
-        const watch = client.actor.subscribe(() => elsewhere() || done());
-        if (!elsewhere()) done();
-        return over.finally(() => watch.unsubscribe());
-      };
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
         const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
-        const popupDone = locks ? locks.request(reauthLock, { signal: following.signal }, () => {}) : movedOn(following.signal);
+        // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
+        const popupDone = locks
+          ? locks.request(reauthLock, { signal: following.signal }, () => {})
+          : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
         void popupDone
           // Not when this connection's undo ended the follow: a remount is no wait too long.
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
