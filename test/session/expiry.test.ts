@@ -467,6 +467,35 @@ describe('createExpiryAwareness', () => {
     expect(expiry.isExpiring('opaque')).toBe(false);
   });
 
+  it('trusts a token vouched for in its last seconds until its exp, not a whole lead past it', () => {
+    const now = 1_700_000_000_000 - 30_000;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
+    const token = jwtOf({ exp: 1_700_000_000 });
+    expiry.vouch(token);
+    expect(expiry.msUntilExpiring(token)).toBe(30_000);
+  });
+
+  it('trusts a token vouched for right at its exp for a lead window, rather than asking again at once', () => {
+    const now = 1_700_000_000_000;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
+    const token = jwtOf({ exp: 1_700_000_000 });
+    expiry.vouch(token);
+    expect(expiry.msUntilExpiring(token)).toBe(60_000);
+  });
+
+  it("asks about a new token that is already expiring at once, not when the last token's postponed ask is due", () => {
+    const now = 1_700_000_000_000;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
+    expiry.postpone(jwtOf({ exp: 1_700_000_010 }));
+    expect(expiry.msUntilExpiring(jwtOf({ exp: 1_700_000_030 }))).toBe(-30_000);
+  });
+
+  it('knows no lifetime for a token whose iat is not a number', () => {
+    const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
+    expect(expiry.lifetimeMs(jwtOf({ iat: '1699999880', exp: 1_700_000_000 }))).toBeNull();
+    expect(expiry.lifetimeMs(jwtOf({ iat: 1_699_999_880, exp: 1_700_000_000 }))).toBe(120_000);
+  });
+
   it.each([{ exp: '1700000000' }, { sub: 'no exp' }, { exp: null }])('knows no expiry for %j', (payload) => {
     const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
     expect(expiry.msUntilExpiring(jwtOf(payload))).toBeNull();

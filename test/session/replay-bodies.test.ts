@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { BodyNotReplayableError } from '../../src/lib/session/errors.ts';
+import { createRequestTemplate } from '../../src/lib/session/request-template.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 
@@ -133,5 +134,20 @@ describe('held calls are copied at the call', () => {
       ['/api/echo?page=b', 'b'],
       ['/api/echo?page=c', 'c'],
     ]);
+  });
+});
+
+describe('the request template', () => {
+  it('names a call made with no method GET, as fetch sends it', () => {
+    expect(createRequestTemplate(`${API}/api/a`, undefined, 'ada').method).toBe('GET');
+    expect(createRequestTemplate(`${API}/api/a`, { headers: { accept: 'text/plain' } }, 'ada').method).toBe('GET');
+  });
+
+  it("sends no Authorization header when there is no token, and keeps the caller's own in any case", () => {
+    const [, bare] = createRequestTemplate(`${API}/api/a`, undefined, 'ada').next(null);
+    expect(new Headers(bare?.headers).has('authorization')).toBe(false);
+    const own = createRequestTemplate(`${API}/api/a`, { headers: { Authorization: 'Basic b3du' } }, 'ada');
+    expect(new Headers(own.next('t1')[1]?.headers).get('authorization')).toBe('Basic b3du');
+    expect(new Headers(own.next(null)[1]?.headers).get('authorization')).toBe('Basic b3du');
   });
 });

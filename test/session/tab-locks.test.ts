@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { type TabLocks, underLock } from '../../src/lib/session/tab-locks.ts';
+import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
 import type { Tab } from '../support/tabs.ts';
@@ -9,6 +11,9 @@ import type { Tab } from '../support/tabs.ts';
 const layer = layerOnFakeBackend();
 const { backend } = layer;
 afterEach(() => vi.restoreAllMocks());
+
+/** The events of a tab's report, each with its detail: `lock.reauth taken over`. */
+const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
 
 /** Every tab holds a call on the expired token and waits for Reconnect. */
 async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
@@ -54,6 +59,7 @@ describe('the locks between tabs', () => {
     await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
     expect(tabs.meCalls).toEqual(['tab 0']);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
+    expect(notes(tab)).toContain('lock.validate taken over'); // the report says why the validation came late
   });
 
   it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
@@ -74,6 +80,10 @@ describe('the locks between tabs', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200, 200]);
     expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
+    // The reports say why Reconnect came back, and who took the popup's lock.
+    expect(notes(second)).toEqual(expect.arrayContaining(['lock.reauth followed too long', 'lock.reauth taken over']));
+    expect(notes(third)).toContain('lock.reauth followed too long');
+    expect(notes(third)).not.toContain('lock.reauth taken over');
   });
 
   it('validates while another tab has its popup open: the two locks stay apart', async () => {
@@ -107,5 +117,76 @@ describe('the locks between tabs', () => {
     // Granted once every request queued before it is done.
     await tabs.locks!.request(`${tabs.name}:validate`, {}, () => {});
     expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+});
+
+describe('underLock', () => {
+  /** A tab that took `name` and never lets go. */
+  const frozenHolder = (locks: TabLocks, name: string) => void locks.request(name, {}, () => new Promise(() => {})).catch(() => {});
+
+  it('takes the lock over and answers with the work when no one asked to hear of it', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const locks = createFakeLocks();
+    frozenHolder(locks, 'app:work');
+    await expect(underLock(locks, 'app:work', 20, new AbortController().signal, async () => 'done')).resolves.toBe('done');
+  });
+
+  it('still answers with its work when another tab takes the lock over from it in turn', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const locks = createFakeLocks();
+    frozenHolder(locks, 'app:work');
+    let finish!: (value: string) => void;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const answer = underLock(locks, 'app:work', 20, new AbortController().signal, () => {
+      started();
+      return new Promise<string>((resolve) => (finish = resolve));
+    });
+    await running;
+    frozenHolder({ ...locks, request: (name, _options, grant) => locks.request(name, { steal: true }, grant) }, 'app:work');
+    finish('mine');
+    await expect(answer).resolves.toBe('mine');
+  });
+
+  it('fails when the lock manager refuses to take the lock over, having run nothing', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const fake = createFakeLocks();
+    frozenHolder(fake, 'app:work');
+    const refused = new Error('no steal here');
+    const locks: TabLocks = {
+      query: fake.query,
+      request: (name, options, grant) => (options.steal ? Promise.reject(refused) : fake.request(name, options, grant)),
+    };
+    const work = vi.fn(async () => 'done');
+    await expect(underLock(locks, 'app:work', 20, new AbortController().signal, work)).rejects.toBe(refused);
+    expect(work).not.toHaveBeenCalled();
+  });
+
+  it('leaves no timer behind when the lock manager fails the request at once', async () => {
+    vi.useFakeTimers();
+    try {
+      const broken = new Error('lock manager gone');
+      const locks: TabLocks = { query: async () => ({}), request: () => Promise.reject(broken) };
+      await expect(underLock(locks, 'app:work', 3_000, new AbortController().signal, async () => 'done')).rejects.toBe(broken);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes a lock over without a word on the console in a production build', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/tab-locks.ts');
+      const locks = createFakeLocks();
+      frozenHolder(locks, 'app:work');
+      await expect(production.underLock(locks, 'app:work', 20, new AbortController().signal, async () => 'done')).resolves.toBe('done');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
-import { createTabSync } from '../../src/lib/session/tab-sync.ts';
+import { createSharedAnswers } from '../../src/lib/session/tab-answers.ts';
+import { createTabSync, type TabLocks } from '../../src/lib/session/tab-sync.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
@@ -533,6 +534,19 @@ describe('tab sync across remounts', () => {
     expect(notes(follower).filter((note) => note.startsWith('lock.'))).toEqual([]);
   });
 
+  it('queues behind no popup when it connects without "Reconnecting in another tab…" showing', async () => {
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks });
+    const popupTab = tabs.open();
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(() => expect(locks.held).toContain(`${tabs.name}:reauth`));
+
+    const opened = tabs.open();
+    expect(opened.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(false);
+    expect((await locks.query()).pending).toEqual([]);
+  });
+
   it("shows another tab's popup across a remount until its token comes", async () => {
     const locks = createFakeLocks();
     const tabs = layer.tabs({ locks });
@@ -566,6 +580,59 @@ describe('tab sync across remounts', () => {
     await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
   });
 
+  it('offers Reconnect again after popupTimeoutMs in a tab without Web Locks, should the popup never finish', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const stuck = tabs.open();
+    // A tab of the app without Web Locks: it hears of the popup, but cannot queue for its lock.
+    const inner = { validate: async () => false, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(stuck, unlocked);
+    stuck.client.reconnect(); // its popup never settles
+    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    // A call held meanwhile is no news of the popup: it still shows "Reconnecting in another tab…".
+    unlocked.client.authFetch(`${API}/api/later`).catch(() => {});
+    await vi.advanceTimersByTimeAsync(0); // holds reach the chart a task later
+    expect(unlocked.client.actor.getSnapshot().context.queue).toHaveLength(2);
+    expect(unlocked.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(unlocked.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(notes(unlocked)).toContain('lock.reauth followed too long');
+  });
+
+  it('ends the follow when the token comes, without Web Locks: no wait too long is noted after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const popupTab = tabs.open();
+    const inner = { validate: async () => false, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(popupTab, unlocked);
+    popupTab.client.reconnect();
+    await waitFor(unlocked.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    await waitFor(unlocked.client.actor, (s) => s.matches('active'));
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+  });
+
+  it('notes no wait too long in an active tab without Web Locks that hears of a popup: it follows none', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const popupTab = tabs.open();
+    const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(() => expect(notes(unlocked)).toContain('tab.reauth.started'));
+    expect(unlocked.client.actor.getSnapshot().matches('active')).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(100);
+    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+  });
+
   it('tells no popup to the others when its sign-in settled before the re-auth lock was granted, and lets the lock go', async () => {
     const locks = createFakeLocks({ grantInTask: true });
     const tabs = layer.tabs({ locks });
@@ -578,5 +645,47 @@ describe('tab sync across remounts', () => {
     // Free within a moment: the lock is held only while a popup is open.
     expect(await locks.request(`${tabs.name}:reauth`, { signal: AbortSignal.timeout(1_000) }, () => 'free')).toBe('free');
     expect(notes(second)).not.toContain('tab.reauth.started');
+  });
+});
+
+describe('the answers the tabs share', () => {
+  /** localStorage as the tabs share it. */
+  const memory = () => {
+    const items = new Map<string, string>();
+    return { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) };
+  };
+
+  it('reads the stored answer when the lock manager lists a lock with no name', async () => {
+    const locks: TabLocks = { ...createFakeLocks(), query: async () => ({ held: [{}] }) };
+    const answers = createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage: memory() });
+    await answers.write('t1', true);
+    expect(await answers.read('t1')).toBe(true);
+  });
+
+  it('shares an answer another tab holds already, at the same moment, without waiting answerTtlMs for its lock', async () => {
+    vi.useFakeTimers(); // one moment: the two answers are the same lock's name
+    const locks = createFakeLocks();
+    const [first, second] = [
+      createSharedAnswers({ name: 'app', ttl: 5_000, locks }),
+      createSharedAnswers({ name: 'app', ttl: 5_000, locks }),
+    ];
+    await first.write('t1', true);
+    let shared = false;
+    void second.write('t1', true).then(() => (shared = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared).toBe(true);
+  });
+
+  it('still shares the answer through storage when the lock manager fails', async () => {
+    vi.useFakeTimers();
+    const locks: TabLocks = { query: async () => ({ held: [] }), request: () => Promise.reject(new Error('lock manager gone')) };
+    const storage = memory();
+    let shared = false;
+    void createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage })
+      .write('t1', false)
+      .then(() => (shared = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared).toBe(true);
+    expect(await createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage }).read('t1')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { eitherSignal } from './either-signal.ts';
 import { createSharedAnswers } from './tab-answers.ts';
@@ -82,6 +83,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
     const via = channel ?? open();
     via?.postMessage(message);
+    // Stryker disable next-line OptionalChaining: via differs from channel only when open() gave a channel, so it is never null here
     if (via !== channel) via?.close();
   };
   return {
@@ -107,6 +109,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         if (!args.signal.aborted) post({ type: 'token', token });
         return token;
       });
+      // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
       if (locks) {
         // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
         const settled = new AbortController();
@@ -122,6 +125,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
             if (done.aborted) return;
             post({ type: 'reauth.started' });
             // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
+            // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
             await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
           },
           () => note('lock.reauth', 'taken over'),
@@ -135,8 +139,11 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
         const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
-        void locks
-          ?.request(reauthLock, { signal: following.signal }, () => {})
+        // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
+        const popupDone = locks
+          ? locks.request(reauthLock, { signal: following.signal }, () => {})
+          : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
+        void popupDone
           // Not when this connection's undo ended the follow: a remount is no wait too long.
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {

@@ -51,6 +51,7 @@ export function createExpiryAwareness(options: {
     return Number.isFinite(exp) ? (exp as number) * 1000 : null;
   };
   const expiringAt = (token: string | null) => {
+    // Stryker disable next-line ConditionalExpression: a cache only; what it caches changes only in vouch, which clears it
     if (token !== known) {
       known = token;
       const exp = expMs(token);
