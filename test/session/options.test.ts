@@ -69,6 +69,8 @@ describe('in a production build, which drops the checks and their prose', () => 
       const production = await import('../../src/lib/session/index.ts');
       expect((await import('../../src/lib/session/dev.ts')).DEV).toBe(false);
       expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(TypeError);
+      // A list, or none (the page's origin), is taken as it is.
+      for (const allowedOrigins of [good.allowedOrigins, undefined]) production.createAuthFetch({ ...good, allowedOrigins }).stop();
     } finally {
       vi.unstubAllEnvs();
       vi.resetModules();
