@@ -179,6 +179,16 @@ describe('many tabs, one session', () => {
     await vi.waitFor(() => expect(answerLocks()).toEqual([]), { timeout: 2_000 });
   });
 
+  it('notes nothing in the report of a session it was disconnected from', async () => {
+    const tabs = layer.tabs();
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open()];
+    const signal = new AbortController().signal;
+    expect(await first.sync.validate({ token: 't1', signal })).toBe(true);
+    second.disconnect();
+    expect(await second.sync.validate({ token: 't1', signal })).toBe(true); // the first tab's answer
+    expect(notes(second)).not.toContain('tab.answer valid');
+  });
+
   it('asks again for another token than the one answered', async () => {
     const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
