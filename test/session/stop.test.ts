@@ -179,15 +179,7 @@ describe('stop() with calls held or out', () => {
   });
 
   it('settles a call that was in flight at stop() and answered 401 after it', async () => {
-    const answers: Array<(response: Response) => void> = [];
-    const client = createAuthFetch({
-      getToken: () => 'token-1',
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => 'token-2',
-      allowedOrigins: ['https://api.test'],
-      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
-    });
+    const { client, answers } = sessionWithCallsInFlight();
     const call = client.authFetch('https://api.test/api/credits');
     expect(answers).toHaveLength(1); // in flight
     client.stop();
@@ -197,15 +189,7 @@ describe('stop() with calls held or out', () => {
 
   it('tells the stopped chart nothing of an answer after stop(), not even a backend clock far off', async () => {
     const warn = vi.spyOn(console, 'warn');
-    const answers: Array<(response: Response) => void> = [];
-    const client = createAuthFetch({
-      getToken: () => 'token-1',
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => 'token-2',
-      allowedOrigins: ['https://api.test'],
-      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
-    });
+    const { client, answers } = sessionWithCallsInFlight();
     const call = client.authFetch('https://api.test/api/credits');
     client.stop();
     // A 401 reads the backend's clock at once: its Date says the backend is an hour ahead.
@@ -275,3 +259,17 @@ describe('stop() while the chart is busy with an event', () => {
     expect(sends).toHaveLength(1);
   });
 });
+
+/** A session whose calls stay in flight until the test answers them: `answers[i]` answers the i-th send. */
+function sessionWithCallsInFlight() {
+  const answers: Array<(response: Response) => void> = [];
+  const client = createAuthFetch({
+    getToken: () => 'token-1',
+    setToken: () => {},
+    validate: async () => true,
+    reauthenticate: async () => 'token-2',
+    allowedOrigins: ['https://api.test'],
+    fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+  });
+  return { client, answers };
+}
