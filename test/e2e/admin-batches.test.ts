@@ -31,7 +31,8 @@ describe('the admin batches page, in Chromium', () => {
     await shot(page, 'page-1');
 
     await expireSession(page);
-    const next401 = page.waitForResponse((r) => r.url().includes('/api/admin/batches?page=2') && r.status() === 401);
+    // Page 2's request, or a poll, meets the dead token first (the other is then held, never sent).
+    const next401 = page.waitForResponse((r) => r.url().includes('/api/') && r.status() === 401);
     await page.getByRole('button', { name: 'Next' }).click();
     await next401;
     const banner = page.getByRole('alert');
