@@ -4,11 +4,11 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import * as errors from '../../src/lib/session/errors.ts';
 import { selectReauthProblem } from '../../src/lib/session/index.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (sub = 'ada') =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub, exp: far })).toString('base64url')}.sig`;
+const jwt = (sub = 'ada') => unsignedJwt({ sub, exp: far });
 
 /** Everything that escapes as uncaught while a test runs. */
 const escaped: unknown[] = [];

@@ -2,10 +2,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
-const jwt = (expMs: number) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).toString('base64url')}.sig`;
+const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
 const stops: Array<() => void> = [];
 afterEach(() => {

@@ -4,13 +4,13 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { lastTokenClaims, readTokenClaims } from '../../src/lib/session/token-claims.ts';
 import { createExpiryAwareness } from '../../src/lib/session/token-expiry.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 const lead = 60_000;
 
 /** A JWT for `sub` that expires at `expMs` on the backend's clock. */
-const jwt = (expMs: number, sub = 'ada') =>
-  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+const jwt = (expMs: number, sub = 'ada') => unsignedJwt({ sub, exp: expMs / 1000 });
 
 /** A session on a simulated clock before a backend `skewMs` behind this tab, which takes a token until exp + `leewayMs`. */
 function session(
@@ -413,10 +413,6 @@ describe('a validation given up by server errors', () => {
   });
 });
 
-/** A JWT-shaped token with `payload` for its claims. */
-const jwtOf = (payload: unknown) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
-
 describe('readTokenClaims', () => {
   it.each([
     [{ exp: 1_700_000_000, sub: 'ada' }],
@@ -424,17 +420,17 @@ describe('readTokenClaims', () => {
     [{ exp: 1_700_000_000, s: 'abc' }],
     [{ sub: 'no exp' }],
   ])('reads %j', (payload) => {
-    expect(readTokenClaims(jwtOf(payload))).toEqual(payload);
+    expect(readTokenClaims(unsignedJwt(payload))).toEqual(payload);
   });
 
   it('tells subjects apart by their bytes, base64url letters and padding included', () => {
-    const subjects = ['ü?>', 'u?>', 'ü?>~', 'ada'].map((sub) => readTokenClaims(jwtOf({ exp: 1_700_000_000, sub })));
+    const subjects = ['ü?>', 'u?>', 'ü?>~', 'ada'].map((sub) => readTokenClaims(unsignedJwt({ exp: 1_700_000_000, sub })));
     expect(new Set(subjects.map((claims) => claims.sub)).size).toBe(4);
-    expect(readTokenClaims(jwtOf({ sub: 'ü?>' })).sub).toBe(subjects[0]!.sub);
+    expect(readTokenClaims(unsignedJwt({ sub: 'ü?>' })).sub).toBe(subjects[0]!.sub);
     expect(subjects.map((claims) => claims.exp)).toEqual(Array(4).fill(1_700_000_000));
   });
 
-  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', jwtOf(null), jwtOf(42), jwtOf('text')])(
+  it.each([null, '', 'opaque-token', 'a.%%%.c', 'a.bm90IGpzb24.c', 'a..c', unsignedJwt(null), unsignedJwt(42), unsignedJwt('text')])(
     'finds no claims in %j',
     (token) => {
       const claims = readTokenClaims(token);
@@ -444,10 +440,10 @@ describe('readTokenClaims', () => {
 
   it('parses each token once when it is asked about again (lastTokenClaims)', () => {
     const claims = lastTokenClaims();
-    const ada = jwtOf({ sub: 'ada' });
+    const ada = unsignedJwt({ sub: 'ada' });
     const first = claims(ada);
     expect(claims(ada)).toBe(first);
-    expect(claims(jwtOf({ sub: 'bob' })).sub).toBe('bob');
+    expect(claims(unsignedJwt({ sub: 'bob' })).sub).toBe('bob');
     expect(claims(ada)).not.toBe(first);
   });
 });
@@ -456,21 +452,21 @@ describe('createExpiryAwareness', () => {
   it('counts a token as expiring from exp - lead, until the backend vouches for it', () => {
     let now = 1_700_000_000_000 - 61_000;
     const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
-    const token = jwtOf({ exp: 1_700_000_000 });
+    const token = unsignedJwt({ exp: 1_700_000_000 });
     expect(expiry.isExpiring(token)).toBe(false);
     expect(expiry.msUntilExpiring(token)).toBe(1_000);
     now += 1_000;
     expect(expiry.isExpiring(token)).toBe(true);
     expiry.vouch(token);
     expect(expiry.isExpiring(token)).toBe(false);
-    expect(expiry.isExpiring(jwtOf({ exp: 1_600_000_000 }))).toBe(true);
+    expect(expiry.isExpiring(unsignedJwt({ exp: 1_600_000_000 }))).toBe(true);
     expect(expiry.isExpiring('opaque')).toBe(false);
   });
 
   it('trusts a token vouched for in its last seconds until its exp, not a whole lead past it', () => {
     const now = 1_700_000_000_000 - 30_000;
     const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
-    const token = jwtOf({ exp: 1_700_000_000 });
+    const token = unsignedJwt({ exp: 1_700_000_000 });
     expiry.vouch(token);
     expect(expiry.msUntilExpiring(token)).toBe(30_000);
   });
@@ -478,7 +474,7 @@ describe('createExpiryAwareness', () => {
   it('trusts a token vouched for right at its exp for a lead window, rather than asking again at once', () => {
     const now = 1_700_000_000_000;
     const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
-    const token = jwtOf({ exp: 1_700_000_000 });
+    const token = unsignedJwt({ exp: 1_700_000_000 });
     expiry.vouch(token);
     expect(expiry.msUntilExpiring(token)).toBe(60_000);
   });
@@ -486,18 +482,18 @@ describe('createExpiryAwareness', () => {
   it("asks about a new token that is already expiring at once, not when the last token's postponed ask is due", () => {
     const now = 1_700_000_000_000;
     const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
-    expiry.postpone(jwtOf({ exp: 1_700_000_010 }));
-    expect(expiry.msUntilExpiring(jwtOf({ exp: 1_700_000_030 }))).toBe(-30_000);
+    expiry.postpone(unsignedJwt({ exp: 1_700_000_010 }));
+    expect(expiry.msUntilExpiring(unsignedJwt({ exp: 1_700_000_030 }))).toBe(-30_000);
   });
 
   it('knows no lifetime for a token whose iat is not a number', () => {
     const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
-    expect(expiry.lifetimeMs(jwtOf({ iat: '1699999880', exp: 1_700_000_000 }))).toBeNull();
-    expect(expiry.lifetimeMs(jwtOf({ iat: 1_699_999_880, exp: 1_700_000_000 }))).toBe(120_000);
+    expect(expiry.lifetimeMs(unsignedJwt({ iat: '1699999880', exp: 1_700_000_000 }))).toBeNull();
+    expect(expiry.lifetimeMs(unsignedJwt({ iat: 1_699_999_880, exp: 1_700_000_000 }))).toBe(120_000);
   });
 
   it.each([{ exp: '1700000000' }, { sub: 'no exp' }, { exp: null }])('knows no expiry for %j', (payload) => {
     const expiry = createExpiryAwareness({ leadMs: 0, now: () => 0, claims: lastTokenClaims() });
-    expect(expiry.msUntilExpiring(jwtOf(payload))).toBeNull();
+    expect(expiry.msUntilExpiring(unsignedJwt(payload))).toBeNull();
   });
 });

@@ -2,12 +2,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
-/** A JWT whose payload is `claims`, as a backend with its own ideas may mint it. */
-const jwt = (claims: object) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
-
 const stops: Array<() => void> = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
@@ -16,7 +13,7 @@ afterEach(() => {
 describe('the session report, with a token whose exp is no date', () => {
   it('is still given: an exp in microseconds does not make report() throw', () => {
     // exp in microseconds since the epoch (a backend's unit mistake): a number, but far past any Date.
-    const token = jwt({ sub: 'ada', exp: 1_700_000_000_000_000 });
+    const token = unsignedJwt({ sub: 'ada', exp: 1_700_000_000_000_000 });
     const client = createAuthFetch({
       getToken: () => token,
       setToken: () => {},

@@ -2,11 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch, NotReplayedError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) => unsignedJwt({ sub: 'ada', n, exp: far });
 
 /** A backend that accepts the tokens in `valid` and records every send. */
 function session(overrides: Partial<AuthFetchOptions> = {}) {

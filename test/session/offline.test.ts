@@ -4,6 +4,7 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -286,8 +287,7 @@ describe('a replay that fails at the network', () => {
 // Word that the network is gone counts in every state, not only in `active`.
 describe('word that the network is gone, outside active', () => {
   /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
-  const jwt = (expMs: number) =>
-    `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+  const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
   // `reauthenticating.renewing` sends as `active` does, so it hears a call's network failure as `active` does.
   it('stops the calls while renewing before expiry', async () => {

@@ -5,11 +5,11 @@ import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch
 import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
-const jwt = (n: number) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: far })).toString('base64url')}.sig`;
+const jwt = (n: number) => unsignedJwt({ sub: 'ada', n, exp: far });
 
 /** An expired session whose popups the test answers: each reconnect opens one, kept in `popups`. */
 function expired(overrides: Partial<AuthFetchOptions> = {}) {
@@ -147,8 +147,7 @@ describe('a failed re-auth keeps everything', () => {
 describe('reconnect from the notice before expiry', () => {
   it("does not spend the banner's attempts when the notice's popup is closed", async () => {
     // A token that ends in 90 s: the notice is due (2 minutes before), the expiry lead (60 s) not yet.
-    const soon = (n: number, endsInMs: number) =>
-      `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', n, exp: endsInMs / 1000 })).toString('base64url')}.sig`;
+    const soon = (n: number, endsInMs: number) => unsignedJwt({ sub: 'ada', n, exp: endsInMs / 1000 });
     let token = soon(1, 90_000);
     const popups: Array<{ reject: (error: Error) => void; resolve: (token: string) => void }> = [];
     const clock = new SimulatedClock();
@@ -177,7 +176,7 @@ describe('reconnect from the notice before expiry', () => {
 
   it("says the notice's popup took too long when it outlives its deadline, and spends no attempt", async () => {
     // A token that ends in 90 s: the notice is due, and the popup's deadline (10 s) comes before the expiry lead.
-    const token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: 90 })).toString('base64url')}.sig`;
+    const token = unsignedJwt({ sub: 'ada', exp: 90 });
     const clock = new SimulatedClock();
     const client = createAuthFetch({
       getToken: () => token,

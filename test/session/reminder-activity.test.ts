@@ -2,12 +2,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 
 /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
-const jwt = (expMs: number) =>
-  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
 const stops: Array<() => void> = [];
 afterEach(() => {

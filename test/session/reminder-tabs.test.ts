@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const layer = layerOnFakeBackend();
 
@@ -9,7 +10,7 @@ describe("the notice's Not now, across tabs", () => {
   it('reaches a background tab whose notice is due but not yet shown: it does not show there later', async () => {
     const tabs = layer.tabs();
     // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
-    tabs.storage.token = `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + 90 })).toString('base64url')}.sig`;
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
     const [shown, background] = [tabs.open(), tabs.open()];
     await Promise.all([shown, background].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
     // The person uses the first tab only: its notice shows; the background tab's waits for a sign of use.

@@ -2,13 +2,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 const lead = 60_000;
 
 /** A JWT for ada that expires at `expMs` on the backend's clock. */
-const jwt = (expMs: number) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', exp: expMs / 1000 })).toString('base64url')}.sig`;
+const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
 const stops: Array<() => void> = [];
 afterEach(() => {
@@ -68,8 +68,7 @@ describe('the notice, when it comes due', () => {
 
 describe('the notice for short-lived tokens', () => {
   /** A JWT for ada issued at `iatMs` that lives `lifeMs`. */
-  const issued = (iatMs: number, lifeMs: number) =>
-    `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', iat: iatMs / 1000, exp: (iatMs + lifeMs) / 1000 })).toString('base64url')}.sig`;
+  const issued = (iatMs: number, lifeMs: number) => unsignedJwt({ sub: 'ada', iat: iatMs / 1000, exp: (iatMs + lifeMs) / 1000 });
 
   it('comes in the second half of a 30 s token, and a renewed token is not asked about at once', () => {
     let token = issued(0, 30_000);
@@ -106,8 +105,7 @@ describe('the notice for short-lived tokens', () => {
 
 describe('the notice, for claims that make no sense', () => {
   /** A JWT for ada with these claims. */
-  const claimed = (claims: Record<string, number>) =>
-    `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'ada', ...claims })).toString('base64url')}.sig`;
+  const claimed = (claims: Record<string, number>) => unsignedJwt({ sub: 'ada', ...claims });
 
   it('comes remindBeforeMs before exp when iat is not before exp (sent in ms by mistake)', () => {
     for (const iat of [600_000, 600]) {

@@ -5,12 +5,12 @@ import { AuthExpiredError, createAuthFetch, type AuthFetchOptions } from '../../
 import { deferred } from '../app/support/session-fixture.ts';
 import { handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
 /** Expiry times far in the future, on the real clock (these sessions run on it unless given one). */
 const hours = (n: number) => 4_000_000_000_000 + n * 3_600_000;
-const jwt = (expMs: number, sub = 'ada') =>
-  `${btoa('{"alg":"HS256"}')}.${btoa(JSON.stringify({ sub, exp: expMs / 1000 })).replace(/=+$/, '')}.sig`;
+const jwt = (expMs: number, sub = 'ada') => unsignedJwt({ sub, exp: expMs / 1000 });
 
 /** A clock that counts the timers it holds, for the chart. */
 function countingClock() {

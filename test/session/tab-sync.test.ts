@@ -8,6 +8,7 @@ import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
 import type { createTabs, Tab } from '../support/tabs.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -17,8 +18,7 @@ afterEach(() => {
 });
 
 /** An unsigned JWT that ends `secondsLeft` from now, as the layer reads one (it never checks signatures). */
-const jwt = (secondsLeft: number) =>
-  `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from(JSON.stringify({ exp: Date.now() / 1000 + secondsLeft })).toString('base64url')}.sig`;
+const jwt = (secondsLeft: number) => unsignedJwt({ exp: Date.now() / 1000 + secondsLeft });
 
 /** The events of a tab's report, each with its detail: `tab.answer valid`. */
 const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
