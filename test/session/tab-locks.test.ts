@@ -6,23 +6,11 @@ import { type TabLocks, underLock } from '../../src/lib/session/tab-locks.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
-import type { Tab } from '../support/tabs.ts';
+import { reportNotes } from '../support/tabs.ts';
 
 const layer = layerOnFakeBackend();
-const { backend } = layer;
+const { backend, expireWithHeldCalls } = layer;
 afterEach(() => vi.restoreAllMocks());
-
-/** The events of a tab's report, each with its detail: `lock.reauth taken over`. */
-const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
-
-/** Every tab holds a call on the expired token and waits for Reconnect. */
-async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
-  backend.valid.delete('t1');
-  const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
-  for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
-  await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
-  return held;
-}
 
 describe('the locks between tabs', () => {
   it('answers a popup closed while its tab waits for the re-auth lock at once, and leaves no rejection unhandled', async () => {
@@ -59,7 +47,7 @@ describe('the locks between tabs', () => {
     await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
     expect(tabs.meCalls).toEqual(['tab 0']);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
-    expect(notes(tab)).toContain('lock.validate taken over'); // the report says why the validation came late
+    expect(reportNotes(tab)).toContain('lock.validate taken over'); // the report says why the validation came late
   });
 
   it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {
@@ -81,9 +69,9 @@ describe('the locks between tabs', () => {
     expect(tabs.popups.map((p) => p.tab)).toEqual([0, 1]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:reauth" for over 50 ms; taking it over/));
     // The reports say why Reconnect came back, and who took the popup's lock.
-    expect(notes(second)).toEqual(expect.arrayContaining(['lock.reauth followed too long', 'lock.reauth taken over']));
-    expect(notes(third)).toContain('lock.reauth followed too long');
-    expect(notes(third)).not.toContain('lock.reauth taken over');
+    expect(reportNotes(second)).toEqual(expect.arrayContaining(['lock.reauth followed too long', 'lock.reauth taken over']));
+    expect(reportNotes(third)).toContain('lock.reauth followed too long');
+    expect(reportNotes(third)).not.toContain('lock.reauth taken over');
   });
 
   it('validates while another tab has its popup open: the two locks stay apart', async () => {

@@ -7,11 +7,11 @@ import { createTabSync, type TabLocks } from '../../src/lib/session/tab-sync.ts'
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
-import type { createTabs, Tab } from '../support/tabs.ts';
+import { type createTabs, reportNotes, type Tab } from '../support/tabs.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const layer = layerOnFakeBackend();
-const { backend } = layer;
+const { backend, expireWithHeldCalls } = layer;
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
@@ -19,9 +19,6 @@ afterEach(() => {
 
 /** An unsigned JWT that ends `secondsLeft` from now, as the layer reads one (it never checks signatures). */
 const jwt = (secondsLeft: number) => unsignedJwt({ exp: Date.now() / 1000 + secondsLeft });
-
-/** The events of a tab's report, each with its detail: `tab.answer valid`. */
-const notes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
 
 /** The clients of `count` connected tabs of one app (see `layer.tabs`). */
 function openTabs(count: number) {
@@ -90,7 +87,7 @@ describe('many tabs, one session', () => {
     await first.client.authFetch(`${API}/status/401`);
     await second.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0']);
-    expect(notes(second)).toContain('tab.answer valid');
+    expect(reportNotes(second)).toContain('tab.answer valid');
     vi.setSystemTime(Date.now() + 5_000); // answerTtlMs to the millisecond: too old
     await second.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
@@ -186,7 +183,7 @@ describe('many tabs, one session', () => {
     expect(await first.sync.validate({ token: 't1', signal })).toBe(true);
     second.disconnect();
     expect(await second.sync.validate({ token: 't1', signal })).toBe(true); // the first tab's answer
-    expect(notes(second)).not.toContain('tab.answer valid');
+    expect(reportNotes(second)).not.toContain('tab.answer valid');
   });
 
   it('asks again for another token than the one answered', async () => {
@@ -393,15 +390,6 @@ async function remindingTabs(tabs: ReturnType<typeof createTabs>, count: number)
   return open;
 }
 
-/** Every tab holds a call on the expired token and waits for Reconnect. */
-async function expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
-  backend.valid.delete('t1');
-  const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
-  for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
-  await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
-  return held;
-}
-
 describe('tab sync across remounts', () => {
   it("signs in after connect's undo, and still tells the other tabs", async () => {
     const tabs = layer.tabs();
@@ -521,7 +509,7 @@ describe('tab sync across remounts', () => {
     backend.valid.add('t3');
     tabs.popups[1]!.resolve('t3');
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
-    expect(notes(newer).filter((note) => note === 'tab.reauth.started' || note === 'tab.token')).toEqual([
+    expect(reportNotes(newer).filter((note) => note === 'tab.reauth.started' || note === 'tab.token')).toEqual([
       'tab.reauth.started',
       'tab.token',
     ]);
@@ -541,7 +529,7 @@ describe('tab sync across remounts', () => {
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
     await waitFor(popupTab.client.actor, (s) => s.matches('active'));
-    expect(notes(follower).filter((note) => note.startsWith('lock.'))).toEqual([]);
+    expect(reportNotes(follower).filter((note) => note.startsWith('lock.'))).toEqual([]);
   });
 
   it('queues behind no popup when it connects without "Reconnecting in another tab…" showing', async () => {
@@ -573,7 +561,7 @@ describe('tab sync across remounts', () => {
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
-    expect(notes(remounted)).not.toContain('lock.reauth followed too long'); // a remount is no wait too long
+    expect(reportNotes(remounted)).not.toContain('lock.reauth followed too long'); // a remount is no wait too long
   });
 
   it('offers Reconnect again when the popup it followed across a remount closes', async () => {
@@ -608,7 +596,7 @@ describe('tab sync across remounts', () => {
 
     await vi.advanceTimersByTimeAsync(100);
     expect(unlocked.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
-    expect(notes(unlocked)).toContain('lock.reauth followed too long');
+    expect(reportNotes(unlocked)).toContain('lock.reauth followed too long');
   });
 
   it('ends the follow when the token comes, without Web Locks: no wait too long is noted after it', async () => {
@@ -625,7 +613,7 @@ describe('tab sync across remounts', () => {
     await waitFor(unlocked.client.actor, (s) => s.matches('active'));
 
     await vi.advanceTimersByTimeAsync(100);
-    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+    expect(reportNotes(unlocked)).not.toContain('lock.reauth followed too long');
   });
 
   it('notes no wait too long in an active tab without Web Locks that hears of a popup: it follows none', async () => {
@@ -636,11 +624,11 @@ describe('tab sync across remounts', () => {
     const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
     await expireWithHeldCalls(popupTab);
     popupTab.client.reconnect(); // its popup stays open
-    await vi.waitFor(() => expect(notes(unlocked)).toContain('tab.reauth.started'));
+    await vi.waitFor(() => expect(reportNotes(unlocked)).toContain('tab.reauth.started'));
     expect(unlocked.client.actor.getSnapshot().matches('active')).toBe(true);
 
     await vi.advanceTimersByTimeAsync(100);
-    expect(notes(unlocked)).not.toContain('lock.reauth followed too long');
+    expect(reportNotes(unlocked)).not.toContain('lock.reauth followed too long');
   });
 
   it('tells no popup to the others when its sign-in settled before the re-auth lock was granted, and lets the lock go', async () => {
@@ -654,7 +642,7 @@ describe('tab sync across remounts', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     // Free within a moment: the lock is held only while a popup is open.
     expect(await locks.request(`${tabs.name}:reauth`, { signal: AbortSignal.timeout(1_000) }, () => 'free')).toBe('free');
-    expect(notes(second)).not.toContain('tab.reauth.started');
+    expect(reportNotes(second)).not.toContain('tab.reauth.started');
   });
 });
 

@@ -1,8 +1,9 @@
 import { afterEach, vi } from 'vitest';
+import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, createFakeBackend, type FakeBackend } from './fake-backend.ts';
 import { serveForTests } from './msw-server.ts';
-import { createTabs, type TabsOptions } from './tabs.ts';
+import { createTabs, type Tab, type TabsOptions } from './tabs.ts';
 
 export { API, OTHER } from './fake-backend.ts';
 
@@ -84,6 +85,14 @@ export function layerOnFakeBackend() {
       const tabs = createTabs(options);
       undo.push(tabs.close);
       return tabs;
+    },
+    /** Every tab holds a call on the expired token and waits for Reconnect; the calls, for the tests that await them. */
+    async expireWithHeldCalls(...open: Tab[]): Promise<Array<Promise<Response>>> {
+      backend.valid.delete('t1');
+      const held = open.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+      for (const call of held) call.catch(() => {}); // awaited by the tests that expect them back
+      await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }))));
+      return held;
     },
   };
 }

@@ -11,6 +11,9 @@ export interface Tab {
   disconnect: () => void;
 }
 
+/** The events of a tab's report, each with its detail: `tab.answer valid`, `lock.reauth taken over`. */
+export const reportNotes = (tab: Tab) => tab.client.report().entries.map((e) => [e.event, e.detail].filter(Boolean).join(' '));
+
 /** A sign-in popup the test answers; `tab` opened it. */
 export interface Popup {
   tab: number;
