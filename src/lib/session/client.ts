@@ -5,7 +5,7 @@ import { createAuthFetchCall } from './calls.ts';
 import { provideChart } from './chart-wiring.ts';
 import { DEV } from './dev.ts';
 import { createHoldRegistry } from './hold-registry.ts';
-import { assertAuthFetchOptions, chartInput, type AuthFetch, type AuthFetchOptions } from './options.ts';
+import { assertAuthFetchOptions, assertOriginList, chartInput, type AuthFetch, type AuthFetchOptions } from './options.ts';
 import { createOwnWork } from './own-work.ts';
 import { createServerClock } from './server-clock.ts';
 import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
@@ -67,8 +67,7 @@ type SessionActor = ActorRefFrom<typeof sessionMachine>;
 export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(given);
-  // Kept in production: a string's includes() would match lookalike origins as substrings, and send them the token.
-  else if (given.allowedOrigins !== undefined && !Array.isArray(given.allowedOrigins)) throw new TypeError('allowedOrigins');
+  else assertOriginList(given);
   // A store that says "nobody" with undefined (a cookie reader, a Map) means no token, as null does.
   const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() ?? null };
   const clock = options.clock as { now?: () => number } | undefined;

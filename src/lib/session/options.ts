@@ -103,11 +103,8 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
       throw new TypeError(`createAuthFetch: options.limits.${name} must be a number from ${least} to ${most}, got ${shown(value)}.`);
     }
   }
-  if (options.allowedOrigins === undefined) return;
-  if (!Array.isArray(options.allowedOrigins)) {
-    throw new TypeError('createAuthFetch: options.allowedOrigins must be an array of origins such as "https://api.example.com".');
-  }
-  for (const origin of options.allowedOrigins) {
+  assertOriginList(options);
+  for (const origin of options.allowedOrigins ?? []) {
     let parsed: string | null = null;
     try {
       parsed = new URL(origin).origin;
@@ -121,6 +118,21 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
         `createAuthFetch: allowedOrigins entry "${urlSummary(String(origin))}" is not an origin (scheme://host[:port], no path).${hint}`,
       );
     }
+  }
+}
+
+/**
+ * Checks that `allowedOrigins`, when given, is a list: kept in production, for a string's includes() would match
+ * lookalike origins as substrings, and send them the token.
+ *
+ * @example
+ * assertOriginList({ allowedOrigins: 'https://api.example.com' } as never); // TypeError
+ */
+export function assertOriginList(options: AuthFetchOptions): void {
+  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
+    throw new TypeError(
+      DEV ? 'createAuthFetch: options.allowedOrigins must be an array of origins such as "https://api.example.com".' : 'allowedOrigins',
+    );
   }
 }
 
