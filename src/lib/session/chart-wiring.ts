@@ -37,8 +37,12 @@ export interface ChartParts {
 export function provideChart(parts: ChartParts) {
   const { options, expiry, inStep, currentToken, localNow, held, signals, own } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
-  // Never in the first half of a short token's life: a token just renewed would be asked about again at once.
-  const reminderLeadMs = (token: string | null) => Math.min(remindBefore, (expiry.lifetimeMs(token) ?? Infinity) / 2);
+  /** Ms until the notice is due for `token`, or null for none (0: no notice, or an expiry unknown). */
+  const msUntilReminder = (token: string | null) =>
+    remindBefore > 0
+      ? // Never in the first half of a short token's life: a token just renewed would be asked about again at once.
+        expiry.msUntilBeforeExpiry(token, Math.min(remindBefore, (expiry.lifetimeMs(token) ?? Infinity) / 2))
+      : null;
   return sessionMachine.provide({
     actors: {
       validateSession: fromPromise(async ({ signal }) => {
@@ -88,10 +92,7 @@ export function provideChart(parts: ChartParts) {
     guards: {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
-      isReminderDue: inStep(() => {
-        const token = currentToken();
-        return remindBefore > 0 && (expiry.msUntilBeforeExpiry(token, reminderLeadMs(token)) ?? 1) <= 0;
-      }),
+      isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
       isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
     },
     delays: {
@@ -103,11 +104,7 @@ export function provideChart(parts: ChartParts) {
         own.timedToken = ms > 0 && !expiry.isExpiring(token) ? token : undefined;
         return ms;
       }),
-      // 0: no notice, no timer.
-      untilReminder: inStep(() => {
-        const token = currentToken();
-        return clampDelay(remindBefore > 0 ? expiry.msUntilBeforeExpiry(token, reminderLeadMs(token)) : null);
-      }),
+      untilReminder: inStep(() => clampDelay(msUntilReminder(currentToken()))),
     },
   });
 }
