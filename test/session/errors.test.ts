@@ -5,6 +5,7 @@ import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../..
 import * as errors from '../../src/lib/session/errors.ts';
 import { selectReauthProblem } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
@@ -48,10 +49,7 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   stops.push(client.stop);
   return { client, sent, status, clock, setToken: (next: string | null) => (token = next) };
 }
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 describe('errors', () => {
   it('refuses at once a validate that calls authFetch, with an error that says why, instead of waiting on itself', async () => {

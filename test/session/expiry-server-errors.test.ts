@@ -1,16 +1,14 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 /** Lets the promises of a call settle. */
 const settle = async () => {

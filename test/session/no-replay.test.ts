@@ -1,8 +1,9 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch, NotReplayedError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
@@ -34,10 +35,7 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   stops.push(client.stop);
   return { client, sent, expire: () => valid.delete(jwt(1)) };
 }
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 const pay = (h: ReturnType<typeof session>) =>
   h.client.authFetch(`${API}/api/pay`, { method: 'POST', body: '{"amount":5}', replay: false });

@@ -1,11 +1,12 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
@@ -30,10 +31,7 @@ function expired(overrides: Partial<AuthFetchOptions> = {}) {
   stops.push(client.stop);
   return { client, popups, clock, token: () => token };
 }
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 describe('reconnect', () => {
   it('gives up a sign-in that never finishes at its deadline, keeps every held call, and lets the user try again', async () => {

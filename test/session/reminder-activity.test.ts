@@ -1,18 +1,16 @@
 /** @vitest-environment happy-dom */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 
 /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 /** A session whose token ends at `expMs`, with the notice 2 minutes before. */
 function session(expMs: number) {

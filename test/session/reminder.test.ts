@@ -1,8 +1,9 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 const lead = 60_000;
@@ -10,10 +11,7 @@ const lead = 60_000;
 /** A JWT for ada that expires at `expMs` on the backend's clock. */
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 /** A token that ends in 10 minutes, a backend that accepts it until then, and the notice 2 minutes before. */
 function session(overrides: Partial<AuthFetchOptions> = {}) {

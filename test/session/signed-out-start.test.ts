@@ -1,15 +1,13 @@
 /** @vitest-environment node */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { callOutcome, unhandledDuring } from '../support/outcomes.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
 
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-});
+const stops = stoppedAfterEach();
 
 describe('a session created while nobody is signed in, with a store that says so with undefined', () => {
   it('starts, sends calls without a token, and takes the token of a sign-in', async () => {
