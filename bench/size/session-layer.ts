@@ -54,3 +54,15 @@ export const BUDGET_BYTES = 10 * 1024;
 export function sessionLayerEntry(root: string): string {
   return `export * from ${JSON.stringify(resolve(root, SESSION_LAYER.entry))};`;
 }
+
+/**
+ * An entry for an app that uses authFetch and its errors only (its own banner, no tab sync, popup or selectors):
+ * what such an app ships, since the rest of the layer is left out of its build.
+ *
+ * @example
+ * authFetchOnlyEntry('/repo'); // 'export { createAuthFetch } from "…/index.ts"; export * from "…/errors.ts";'
+ */
+export function authFetchOnlyEntry(root: string): string {
+  const from = (file: string) => JSON.stringify(resolve(root, SESSION_LAYER.folder, file));
+  return `export { createAuthFetch } from ${from('index.ts')}; export * from ${from('errors.ts')};`;
+}
