@@ -52,11 +52,16 @@ class PendingStates:
         self._nonces: Dict[str, tuple] = {}
 
     def remember(self, state: str) -> str:
-        """Stores `state`; returns the nonce to send to Google with it."""
+        """Stores `state`; returns the nonce to send to Google with it.
+
+        A state already pending keeps its nonce (its time starts again): the SPA's Try again
+        opens the popup anew with the same state while the first window, cut off by COOP,
+        may still be open at Google, and the user may finish in either.
+        """
         now = time.monotonic()
-        nonce = secrets.token_urlsafe(24)
         with self._lock:
             self._nonces = {s: v for s, v in self._nonces.items() if v[1] > now}
+            nonce = self._nonces[state][0] if state in self._nonces else secrets.token_urlsafe(24)
             self._nonces[state] = (nonce, now + self._ttl)
         return nonce
 

@@ -136,6 +136,14 @@ class PendingStatesTest(unittest.TestCase):
         self.assertEqual(states.take("state-1"), nonce)
         self.assertIsNone(states.take("state-1"))
 
+    def test_a_state_started_again_keeps_its_nonce(self):
+        # Try again reopens the popup with the same state; the first window may still finish.
+        states = PendingStates()
+        nonce = states.remember("state-1")
+        self.assertEqual(states.remember("state-1"), nonce)
+        self.assertEqual(states.take("state-1"), nonce)
+        self.assertNotEqual(states.remember("state-1"), nonce)
+
     def test_does_not_know_a_state_nobody_started(self):
         self.assertIsNone(PendingStates().take("never-started"))
 

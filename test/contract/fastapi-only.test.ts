@@ -105,6 +105,30 @@ describe('GET /auth/google/login', () => {
   });
 });
 
+describe('a sign-in whose popup was opened again (Try again: the same state)', () => {
+  const exchange = (pair: { code: string; state: string }) =>
+    fetch(`${api}/auth/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(pair) });
+  const codeFrom = async (page: Awaited<ReturnType<typeof openChooser>>) =>
+    (await press(page, 'Continue as Ada Lovelace')).searchParams.get('code')!;
+
+  it("completes from the first window, which COOP kept out of the app's reach, once", async () => {
+    const state = globalThis.crypto.randomUUID();
+    const first = await openChooser(api, state, callbackUrl);
+    const second = await openChooser(api, state, callbackUrl);
+    const signedIn = await exchange({ code: await codeFrom(first), state });
+    expect(signedIn.status, await signedIn.clone().text()).toBe(200);
+    // The sign-in is over: the other window's code is no good for it any more.
+    expect((await exchange({ code: await codeFrom(second), state })).status).toBe(400);
+  });
+
+  it('completes from the window opened again', async () => {
+    const state = globalThis.crypto.randomUUID();
+    await openChooser(api, state, callbackUrl);
+    const second = await openChooser(api, state, callbackUrl);
+    expect((await exchange({ code: await codeFrom(second), state })).status).toBe(200);
+  });
+});
+
 describe('the stand-in Google', () => {
   it('shows an account chooser with three buttons, and isolates its pages from the opener', async () => {
     const page = await openChooser(api, 'state-1', callbackUrl);
