@@ -145,7 +145,8 @@ def verify_id_token(
     if nonce is not None and claims.get("nonce") != nonce:
         raise SignInRefused("The Google ID token belongs to another sign-in")
     email = claims.get("email")
-    # Google has sent email_verified as the string "false" in the past.
-    if not isinstance(email, str) or claims.get("email_verified") in (False, "false"):
+    # Verified only when the token says so: an absent claim is no verification. Google has
+    # sent email_verified as a string ("true"/"false") in the past.
+    if not isinstance(email, str) or claims.get("email_verified") not in (True, "true"):
         raise SignInRefused("The Google account has no verified email")
     return GoogleIdentity(sub=str(claims["sub"]), email=email, name=str(claims.get("name") or email))

@@ -99,7 +99,8 @@ class VerifyIdTokenTest(unittest.TestCase):
                 self.verify(self.token(nonce=nonce))
 
     def test_refuses_an_unverified_email(self):
-        for verified in (False, "false"):
+        # No claim is no verification (OIDC Core 5.1): linking by that email would hand over its account.
+        for verified in (False, "false", None, "", 0):
             with self.subTest(email_verified=verified), self.assertRaises(SignInRefused):
                 self.verify(self.token(email_verified=verified))
 
