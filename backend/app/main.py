@@ -1,14 +1,51 @@
 """The FastAPI app: `uvicorn app.main:app` from the `backend/` directory."""
 
+import logging
+
 import jwt
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
 
 from . import routes_admin, routes_auth, routes_studio
 from .google_oauth import PendingStates
 from .routes_studio import Credits
 from .settings import load_settings
 from .users import UserStore
+
+log = logging.getLogger("quiet_session")
+
+
+class ServerErrorsAsJson:
+    """A route's unhandled exception as a 500 `{"detail": ...}`, answered inside CORS.
+
+    Starlette answers it in its outermost layer, outside CORSMiddleware: a 500 without
+    Access-Control-Allow-Origin, which the browser hides as a network error, and which
+    authFetch then takes for "offline" instead of a server error.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            if started:
+                raise
+            log.exception("Unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            await JSONResponse({"detail": "Internal Server Error"}, status_code=500)(scope, receive, send)
 
 
 def create_app() -> FastAPI:
@@ -20,6 +57,8 @@ def create_app() -> FastAPI:
     app.state.credits = Credits()
     app.state.pending_states = PendingStates()
     app.state.google_jwks = jwt.PyJWKClient(settings.google_jwks_url)
+    # Inside CORS (added first, so it runs after it): a server error carries CORS headers too.
+    app.add_middleware(ServerErrorsAsJson)
     # The SPA's origin only. Bearer tokens, no cookies: no credentials mode. A 401 carries
     # these headers like any answer, or the browser would hide it from authFetch as a network error.
     app.add_middleware(
