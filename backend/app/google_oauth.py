@@ -7,8 +7,9 @@ and tests. Nothing here knows which.
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Optional
 from urllib.error import URLError
 from urllib.parse import urlencode
 
@@ -49,7 +50,8 @@ class PendingStates:
     def __init__(self, ttl_seconds: int = STATE_TTL_SECONDS) -> None:
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
-        self._nonces: Dict[str, tuple] = {}
+        # Oldest first: one TTL on a monotonic clock makes insertion order the order of expiry.
+        self._nonces: "OrderedDict[str, tuple]" = OrderedDict()
 
     def remember(self, state: str) -> str:
         """Stores `state`; returns the nonce to send to Google with it.
@@ -60,8 +62,12 @@ class PendingStates:
         """
         now = time.monotonic()
         with self._lock:
-            self._nonces = {s: v for s, v in self._nonces.items() if v[1] > now}
-            nonce = self._nonces[state][0] if state in self._nonces else secrets.token_urlsafe(24)
+            # Only the oldest can have expired: a login costs the same however many are pending
+            # (anyone may start sign-ins, no account needed).
+            while self._nonces and next(iter(self._nonces.values()))[1] <= now:
+                self._nonces.popitem(last=False)
+            pending = self._nonces.pop(state, None)
+            nonce = pending[0] if pending else secrets.token_urlsafe(24)
             self._nonces[state] = (nonce, now + self._ttl)
         return nonce
 

@@ -145,6 +145,22 @@ class PendingStatesTest(unittest.TestCase):
         self.assertEqual(states.take("state-1"), nonce)
         self.assertNotEqual(states.remember("state-1"), nonce)
 
+    def test_a_flood_of_started_sign_ins_does_not_slow_the_next_one(self):
+        # /auth/google/login needs no account: anyone can start sign-ins by the thousand.
+        states = PendingStates()
+
+        def remember_a_thousand(first: int) -> float:
+            started = time.perf_counter()
+            for n in range(first, first + 1000):
+                states.remember(f"state-{n}")
+            return time.perf_counter() - started
+
+        early = remember_a_thousand(0)
+        for first in range(1000, 14000, 1000):
+            remember_a_thousand(first)
+        late = remember_a_thousand(14000)
+        self.assertLess(late, max(early, 0.01) * 8, f"the first thousand took {early:.3f} s, the fifteenth {late:.3f} s")
+
     def test_does_not_know_a_state_nobody_started(self):
         self.assertIsNone(PendingStates().take("never-started"))
 
