@@ -20,6 +20,7 @@ from .settings import Settings
 
 SCOPE = "openid email profile"
 STATE_TTL_SECONDS = 600
+JWKS_TIMEOUT_SECONDS = 10
 
 
 class SignInRefused(Exception):
@@ -80,6 +81,29 @@ class PendingStates:
         return entry[0]
 
 
+class GoogleKeys(jwt.PyJWKClient):
+    """PyJWKClient with a time limit on fetching the keys, and ProviderFailed when they do not come.
+
+    PyJWT 2.6 fetches them with no timeout: a provider that takes the connection and never
+    answers would hold the callback's thread for good, and enough such callbacks would use
+    up the thread pool every plain-`def` route runs in.
+    """
+
+    def fetch_data(self):
+        jwk_set = None
+        try:
+            response = httpx.get(self.uri, timeout=JWKS_TIMEOUT_SECONDS)
+            response.raise_for_status()
+            jwk_set = response.json()
+            return jwk_set
+        except (httpx.HTTPError, ValueError) as error:
+            raise ProviderFailed(f"Google's signing keys could not be fetched: {error}") from error
+        finally:
+            # As PyJWKClient does: a failed fetch empties the cache.
+            if self.jwk_set_cache is not None:
+                self.jwk_set_cache.put(jwk_set)
+
+
 def authorize_url(settings: Settings, state: str, nonce: str) -> str:
     """Where `/auth/google/login` sends the browser."""
     query = {
@@ -128,8 +152,8 @@ def verify_id_token(
 
     RS256 signature by a key of the provider's JWKS (by `kid`), issuer, audience (our
     client id), expiry and issue time (30 s of leeway for clock skew), the nonce of this
-    sign-in, and a verified email. PyJWT 2.6's PyJWKClient fetches the JWKS without a
-    timeout and caches it for 5 minutes, refetching when it meets an unknown `kid`.
+    sign-in, and a verified email. PyJWKClient caches the JWKS for 5 minutes, refetching
+    when it meets an unknown `kid`; GoogleKeys gives its fetch a time limit.
     """
     try:
         key = jwks.get_signing_key_from_jwt(id_token).key

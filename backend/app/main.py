@@ -2,13 +2,12 @@
 
 import logging
 
-import jwt
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from . import routes_admin, routes_auth, routes_studio
-from .google_oauth import PendingStates
+from .google_oauth import GoogleKeys, PendingStates
 from .routes_studio import Credits
 from .settings import load_settings
 from .users import UserStore
@@ -56,7 +55,7 @@ def create_app() -> FastAPI:
     app.state.users = UserStore()
     app.state.credits = Credits()
     app.state.pending_states = PendingStates()
-    app.state.google_jwks = jwt.PyJWKClient(settings.google_jwks_url)
+    app.state.google_jwks = GoogleKeys(settings.google_jwks_url)
     # Inside CORS (added first, so it runs after it): a server error carries CORS headers too.
     app.add_middleware(ServerErrorsAsJson)
     # The SPA's origin only. Bearer tokens, no cookies: no credentials mode. A 401 carries

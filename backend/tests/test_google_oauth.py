@@ -6,10 +6,13 @@ Run from backend/: /usr/bin/python3 -m unittest discover -s tests -t .
 import hashlib
 import hmac
 import json
+import os
+import socket
 import threading
 import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -128,6 +131,34 @@ class VerifyIdTokenTest(unittest.TestCase):
         closed.server_close()
         with self.assertRaises(ProviderFailed):
             self.verify(self.token(), jwks=jwt.PyJWKClient(f"http://127.0.0.1:{port}/certs"))
+
+    def test_says_the_provider_is_unreachable_when_its_keys_never_come(self):
+        # A JWKS endpoint that takes the connection and never answers: without a time limit
+        # the callback's thread waits for good, and enough of them stall every route.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        self.addCleanup(silent.close)
+        with mock.patch.dict(os.environ, {"GOOGLE_JWKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/certs",
+                                          "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": CLIENT_ID}):
+            from app.main import create_app
+
+            jwks = create_app().state.google_jwks
+        outcome = []
+
+        def verify():
+            try:
+                self.verify(self.token(), jwks=jwks)
+                outcome.append("signed in")
+            except Exception as error:
+                outcome.append(error)
+
+        with mock.patch("app.google_oauth.JWKS_TIMEOUT_SECONDS", 1, create=True):
+            waiting = threading.Thread(target=verify, daemon=True)
+            waiting.start()
+            waiting.join(timeout=10)
+        self.assertFalse(waiting.is_alive(), "still waiting for the signing keys after 10 s")
+        self.assertIsInstance(outcome[0], ProviderFailed)
 
 
 class PendingStatesTest(unittest.TestCase):
