@@ -20,7 +20,7 @@ function endsIn(ms: number): string {
  * Renders under an AuthProvider.
  */
 export function SessionReminder() {
-  const { session, clock, dismissReminder } = useAuth();
+  const { session, clock, dismissReminder, popupHint } = useAuth();
   const view = useSelector(session.actor, selectReminderView);
   const expiresAt = useSelector(session.actor, selectExpiresAt);
   const now = useNow(clock, view === 'reminding' ? 1_000 : null);
@@ -42,8 +42,8 @@ export function SessionReminder() {
       {view === 'renewing' ? (
         <div className="notice">
           <p>Finish signing in in the Google window.</p>
-          {/* A new popup, opened inside this click, for a window closed or lost behind others. */}
-          <button type="button" onClick={session.reconnect}>
+          {/* Opened inside this click; while the popup reads closed (COOP may only hide it), the same sign-in, so either window finishes it. */}
+          <button type="button" onClick={() => (popupHint ? popupHint.reopen() : session.reconnect())}>
             Try again
           </button>
         </div>

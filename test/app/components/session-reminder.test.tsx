@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { act, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
@@ -9,6 +9,9 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { PopupClosedError } from '../../../src/lib/session/errors.ts';
+import { createPopupHints, openSignInPopup, type PopupHints } from '../../../src/lib/session/index.ts';
+import { signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
+import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -16,13 +19,21 @@ let fixture: SessionFixture;
 withSessionFixtures(() => fixture);
 
 /** The studio on a simulated clock, wired as the demo (tokens 60 s, notice 20 s and check 5 s before exp). */
-async function renderStudio(options: { tokenLifetimeSec?: number; remindBeforeMs?: number } = {}) {
+async function renderStudio(
+  options: {
+    tokenLifetimeSec?: number;
+    remindBeforeMs?: number;
+    reauthenticate?: Parameters<typeof createSessionFixture>[0]['reauthenticate'];
+    popupHints?: PopupHints;
+  } = {},
+) {
   const clock = new SimulatedClock();
-  fixture = await createSessionFixture({ signedIn: true, clock, expiryLeadMs: 5_000, remindBeforeMs: 20_000, ...options });
+  const { popupHints, ...sessionOptions } = options;
+  fixture = await createSessionFixture({ signedIn: true, clock, expiryLeadMs: 5_000, remindBeforeMs: 20_000, ...sessionOptions });
   const states: string[] = [];
   fixture.client.actor.subscribe((snapshot) => states.push(JSON.stringify(snapshot.value)));
   render(
-    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock} popupHints={popupHints}>
       <SessionExpiredBanner />
       <SessionReminder />
       <ConnectionNotice />
@@ -151,6 +162,40 @@ describe('SessionReminder', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(fixture.reauths).toHaveLength(2);
     fixture.reauths[1]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+    expect(notice()).toBe('');
+  });
+
+  it('Try again behind a provider that sends COOP keeps the sign-in, so the first window, out of our reach, still signs in', async () => {
+    // The popup as main.tsx wires it, on a window double: each sign-in's state is kept to answer on its channel.
+    const bus = createChannelBus();
+    const opener = createOpenerWindow(bus, location.origin);
+    const popupHints = createPopupHints();
+    const states: string[] = [];
+    const reauthenticate = ({ signal }: { signal: AbortSignal }) => {
+      const state = `state-${states.length + 1}`;
+      states.push(state);
+      return openSignInPopup({
+        url: `/auth/google/consent?state=${state}`,
+        state,
+        signal,
+        host: opener.host,
+        closedCheckMs: 5,
+        onClosedHint: popupHints.report,
+      });
+    };
+    const { type, passes } = await renderStudio({ reauthenticate, popupHints });
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    opener.popups[0]!.closed = true; // open, but cut off from us: the app cannot close it
+    await waitFor(() => expect(popupHints.current()).not.toBeNull());
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(opener.opened).toHaveLength(2);
+    // The user finds the first window after all and signs in there: its callback page answers for its state.
+    const token = await fixture.issueToken();
+    bus.post(signInChannelName(states[0]!), { type: tokenMessageType, state: states[0]!, token });
+    await waitFor(() => expect(fixture.tokens.getToken()).toBe(token), { timeout: 1_000 });
     await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
     expect(notice()).toBe('');
   });
