@@ -124,6 +124,24 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
   });
 
+  it("does not reuse a good token's answer once exp has passed on the backend's clock, though this tab's is behind", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const tabs = layer.tabs();
+    const skewMs = 30_000; // this machine's clock is 30 s behind the backend's, as its Date headers say
+    const token = unsignedJwt({ sub: 'ada', exp: (Date.now() + skewMs) / 1000 + 6 });
+    const answers = [true, false];
+    const first = tabs.open({ validate: async () => answers.shift()! });
+    first.client.actor.send({ type: 'clock.observed', offsetMs: skewMs });
+    const signal = new AbortController().signal;
+
+    vi.setSystemTime(Date.now() + 2_000); // the check shortly before exp, on the backend's clock
+    expect(await first.sync.validate({ token, signal })).toBe(true);
+    // exp on the backend's clock, 4 s after the yes: the backend now says no, though this clock is 26 s short of exp.
+    vi.setSystemTime(Date.now() + 4_000);
+    expect(await first.sync.validate({ token, signal })).toBe(false);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
   it("reuses a good token's answer when its exp is no number: the token does not say when it ends", async () => {
     const tabs = layer.tabs();
     const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: '1700000000' })).toString('base64url');

@@ -16,10 +16,13 @@ function keyOf(token: string | null): string {
   return (hash >>> 0).toString(36);
 }
 
-/** True once the token's `exp` has passed here: a yes from before would replay a call that met the 401 at exp into another. */
-function hasExpired(token: string | null): boolean {
+/**
+ * True once the token's `exp` has passed on the backend's clock (this one plus `offsetMs`): a yes from before would
+ * replay a call that met the 401 at exp into another.
+ */
+function hasExpired(token: string | null, offsetMs: number): boolean {
   const { exp } = readTokenClaims(token);
-  return typeof exp === 'number' && Date.now() >= exp * 1000;
+  return typeof exp === 'number' && Date.now() + offsetMs >= exp * 1000;
 }
 
 function parse(text: string | null | undefined): Answer | null {
@@ -34,8 +37,8 @@ function parse(text: string | null | undefined): Answer | null {
 
 /** The last validation answers, as every tab of the app sees them. */
 export interface SharedAnswers {
-  /** What a tab last answered for `token`, or null: ask the backend. */
-  read(token: string | null): Promise<boolean | null>;
+  /** What a tab last answered for `token`, or null: ask the backend. `offsetMs`: the backend's clock minus this one. */
+  read(token: string | null, offsetMs?: number): Promise<boolean | null>;
   /** Shares the answer for `token`; resolves once a tab granted the validation lock next is sure to find it. */
   write(token: string | null, valid: boolean): Promise<void>;
 }
@@ -66,7 +69,7 @@ export function createSharedAnswers(options: {
     answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (Date.now() - answer.at < ttl && !expired));
 
   return {
-    async read(token) {
+    async read(token, offsetMs = 0) {
       const key = keyOf(token);
       // Stryker disable next-line ArrayDeclaration: a string in place of a lock has no `name`, so it maps to null like no lock
       const held = locks ? ((await locks.query()).held ?? []) : [];
@@ -74,7 +77,7 @@ export function createSharedAnswers(options: {
         parse(storage?.getItem(storageKey)),
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
       ];
-      const expired = hasExpired(token);
+      const expired = hasExpired(token, offsetMs);
       return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },
     async write(token, valid) {

@@ -89,7 +89,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   return {
     async validate(args) {
       const ask = async () => {
-        const known = await answers.read(args.token);
+        // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
+        const known = await answers.read(args.token, session?.actor.getSnapshot().context.clockOffsetMs);
         if (known !== null) {
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
