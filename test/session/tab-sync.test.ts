@@ -142,6 +142,19 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
   });
 
+  it("does not reuse a good token's answer from the future: the clock was set back after it was given", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const tabs = layer.tabs({ locks: null }); // the answer in localStorage, which outlives answerTtlMs
+    const answers = [true, false];
+    const first = tabs.open({ validate: async () => answers.shift()! });
+    const signal = new AbortController().signal;
+    expect(await first.sync.validate({ token: 't1', signal })).toBe(true);
+    // The machine's clock is corrected an hour back (NTP, a VM resumed); a minute later the token is revoked.
+    vi.setSystemTime(Date.now() - 3_600_000 + 60_000);
+    expect(await first.sync.validate({ token: 't1', signal })).toBe(false);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
   it("reuses a good token's answer when its exp is no number: the token does not say when it ends", async () => {
     const tabs = layer.tabs();
     const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: '1700000000' })).toString('base64url');

@@ -65,8 +65,10 @@ export function createSharedAnswers(options: {
   const storageKey = `${options.name}:validated`;
   const lockPrefix = `${options.name}:answer:`;
   // A rejected token stays rejected (a JWT does not revive); an accepted one may be revoked: reused for `ttl`, never past exp.
+  // An answer from the future (the clock was set back since) has no age we can tell: not reused, or it would be for hours.
   const usable = (answer: Answer | null, key: string, expired: boolean): answer is Answer =>
-    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (Date.now() - answer.at < ttl && !expired));
+    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (isFresh(Date.now() - answer.at) && !expired));
+  const isFresh = (ageMs: number) => ageMs >= 0 && ageMs < ttl;
 
   return {
     async read(token, offsetMs = 0) {
