@@ -51,6 +51,25 @@ describe('many tabs, one session', () => {
     expect(replays).toHaveLength(6);
   });
 
+  it("shows another tab's open popup in a tab that meets the expiry only after it opened", async () => {
+    const tabs = layer.tabs();
+    const [popupTab, late] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(() => expect(reportNotes(late)).toContain('tab.reauth.started'));
+
+    // The late tab was quiet (a background tab): its first call meets the 401 now.
+    const held = late.client.authFetch(`${API}/api/late`);
+    held.catch(() => {});
+    await waitFor(late.client.actor, (s) => s.matches('needsReauth'));
+    // "Reconnecting in another tab…", not a Reconnect that would open a second popup.
+    await waitFor(late.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await held).status).toBe(200);
+    expect(tabs.popups).toHaveLength(1);
+  });
+
   it('lets another tab take over when the popup tab gives up', async () => {
     const { tabs, popups } = openTabs(2);
     backend.valid.delete('t1');

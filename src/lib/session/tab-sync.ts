@@ -137,8 +137,11 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     connect(client) {
       const gone = new AbortController();
+      /** How many of the other tabs' popups this connection follows now: while any is open, no Reconnect is offered here. */
+      let followed = 0;
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
+        followed++;
         const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
         // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
         const popupDone = locks
@@ -148,6 +151,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           // Not when this connection's undo ended the follow: a remount is no wait too long.
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {
+            followed--;
             following.dispose();
             if (!gone.signal.aborted) client.reconnectingElsewhere(false);
           });
@@ -171,8 +175,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       session = client;
       // Connected again (a remount) while following: the last connection's follow ended with its undo.
       if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
+      // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
+      const expired = client.actor.subscribe((snapshot) => {
+        if (followed > 0 && snapshot.matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
+      });
       return () => {
         gone.abort();
+        expired.unsubscribe();
         own?.close();
         if (channel === own) channel = null;
         if (session === client) session = null;
