@@ -336,6 +336,49 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toEqual(['tab 0']);
   });
 
+  it('validates once and asks to reconnect when localStorage is full: the answer is shared through the locks', async () => {
+    const tabs = layer.tabs();
+    const full = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      },
+    };
+    const validations: string[] = [];
+    const inner = {
+      validate: async ({ token }: { token: string | null }) => {
+        validations.push(`${token}`);
+        return backend.valid.has(`${token}`);
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+    };
+    const tab = tabs.open({ sync: createTabSync(inner, { name: tabs.name, locks: tabs.locks, storage: full }) });
+    backend.valid.delete('t1'); // revoked: the token does not say it has ended
+    const call = tab.client.authFetch(`${API}/api/a`);
+    const asked = waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 8_000 });
+    const outcome = await Promise.race([call.then((r) => `answered ${r.status}`), asked.then(() => 'Reconnect offered')]);
+    expect(outcome).toBe('Reconnect offered');
+    expect(validations).toEqual(['t1']);
+    call.catch(() => {});
+  }, 10_000);
+
+  it('starts when the page may not touch localStorage (cookies blocked): reading it throws', async () => {
+    vi.stubGlobal('navigator', {});
+    const denied = () => {
+      throw new DOMException("Failed to read the 'localStorage' property from 'Window': Access is denied.", 'SecurityError');
+    };
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    Object.defineProperty(globalThis, 'localStorage', { configurable: true, get: denied });
+    try {
+      const session = layer.session();
+      const sync = createTabSync({ validate: session.validate, reauthenticate: session.reauthenticate });
+      expect(await sync.validate({ token: 't1', signal: new AbortController().signal })).toBe(true);
+    } finally {
+      if (descriptor) Object.defineProperty(globalThis, 'localStorage', descriptor);
+      else delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
+
   it('runs without BroadcastChannel: one validation for all tabs, and each signs in on its own', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     const tabs = layer.tabs();

@@ -25,6 +25,15 @@ function hasExpired(token: string | null, offsetMs: number): boolean {
   return typeof exp === 'number' && Date.now() + offsetMs >= exp * 1000;
 }
 
+/** What `read` gives, or undefined when it throws: a storage that is full or refused to this page shares nothing. */
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 function parse(text: string | null | undefined): Answer | null {
   try {
     // Stryker disable BlockStatement: the catch's undefined, were it emptied, is no usable answer, as null is not
@@ -76,7 +85,7 @@ export function createSharedAnswers(options: {
       // Stryker disable next-line ArrayDeclaration: a string in place of a lock has no `name`, so it maps to null like no lock
       const held = locks ? ((await locks.query()).held ?? []) : [];
       const answers = [
-        parse(storage?.getItem(storageKey)),
+        parse(attempt(() => storage?.getItem(storageKey))),
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
       ];
       const expired = hasExpired(token, offsetMs);
@@ -84,7 +93,8 @@ export function createSharedAnswers(options: {
     },
     async write(token, valid) {
       const answer = JSON.stringify({ key: keyOf(token), valid, at: Date.now() } satisfies Answer);
-      storage?.setItem(storageKey, answer);
+      // Full (QuotaExceededError) or refused: the locks still share it, and this tab has its answer either way.
+      attempt(() => storage?.setItem(storageKey, answer));
       if (!locks) return;
       // Held before the validation lock is released (the caller waits for the grant); a name of its own, so never waited for.
       await new Promise<void>((granted) => {

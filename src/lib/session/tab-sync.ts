@@ -52,6 +52,15 @@ export interface TabSync {
   dismissReminder(): void;
 }
 
+/** The page's localStorage; none where reading it throws (cookies blocked, a sandboxed frame: SecurityError). */
+function pageStorage(): Storage | undefined {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One session for every tab of the app. A token obtained in any tab is
  * adopted by the others, which leave `needsReauth` and replay their held
@@ -71,7 +80,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;
   const reauthLock = `${name}:reauth`;
-  const storage = options.storage ?? (globalThis as { localStorage?: Storage }).localStorage;
+  const storage = options.storage ?? pageStorage();
   const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000 });
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
