@@ -362,6 +362,19 @@ describe('many tabs, one session', () => {
     call.catch(() => {});
   }, 10_000);
 
+  it('validates and asks to reconnect when the lock manager refuses this page (cookies blocked): as without locks', async () => {
+    const refused = () => Promise.reject(new DOMException('Access to the Locks API is denied in this context.', 'SecurityError'));
+    const tabs = layer.tabs({ locks: { request: refused, query: refused } });
+    const tab = tabs.open();
+    backend.valid.delete('t1'); // revoked: the token does not say it has ended
+    const call = tab.client.authFetch(`${API}/api/a`);
+    call.catch(() => {});
+    const asked = waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 8_000 });
+    const outcome = await Promise.race([call.then((r) => `answered ${r.status}`), asked.then(() => 'Reconnect offered')]);
+    expect(outcome).toBe('Reconnect offered');
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  }, 10_000);
+
   it('starts when the page may not touch localStorage (cookies blocked): reading it throws', async () => {
     vi.stubGlobal('navigator', {});
     const denied = () => {

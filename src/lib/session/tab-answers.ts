@@ -83,7 +83,7 @@ export function createSharedAnswers(options: {
     async read(token, offsetMs = 0) {
       const key = keyOf(token);
       // Stryker disable next-line ArrayDeclaration: a string in place of a lock has no `name`, so it maps to null like no lock
-      const held = locks ? ((await locks.query()).held ?? []) : [];
+      const held = locks ? ((await locks.query().catch(() => undefined))?.held ?? []) : [];
       const answers = [
         parse(attempt(() => storage?.getItem(storageKey))),
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),

@@ -97,7 +97,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   };
   return {
     async validate(args) {
+      let asked = false;
       const ask = async () => {
+        asked = true;
         // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
         const known = await answers.read(args.token, session?.actor.getSnapshot().context.clockOffsetMs);
         if (known !== null) {
@@ -109,8 +111,15 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         await answers.write(args.token, valid);
         return valid;
       };
-      // Queued behind any other tab's validation, whose answer is there once the lock is ours.
-      return locks ? underLock(locks, `${name}:validate`, lockMs, args.signal, ask, () => note('lock.validate', 'taken over')) : ask();
+      if (!locks) return ask();
+      try {
+        // Queued behind any other tab's validation, whose answer is there once the lock is ours.
+        return await underLock(locks, `${name}:validate`, lockMs, args.signal, ask, () => note('lock.validate', 'taken over'));
+      } catch (error) {
+        // The lock manager refused this page (SecurityError where storage is blocked): asked as without locks.
+        if (asked || args.signal.aborted) throw error;
+        return ask();
+      }
     },
 
     reauthenticate(args) {
