@@ -70,6 +70,40 @@ describe('many tabs, one session', () => {
     expect(tabs.popups).toHaveLength(1);
   });
 
+  it("never offers Reconnect in a tab following another tab's popup that brought a token: its lock goes before the token's message", async () => {
+    const { tabs, popups } = openTabs(2);
+    backend.valid.delete('t1');
+    const held = tabs[1]!.authFetch(`${API}/api/b`);
+    tabs[0]!.authFetch(`${API}/api/a`).catch(() => {});
+    await Promise.all(tabs.map((tab) => waitFor(tab.actor, (s) => s.matches('needsReauth'))));
+    tabs[0]!.reconnect();
+    await waitFor(tabs[1]!.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    const offered: string[] = [];
+    const seen = tabs[1]!.actor.subscribe((s) => s.matches({ needsReauth: 'waiting' }) && offered.push('Reconnect'));
+
+    backend.valid.add('t2');
+    popups[0]!.resolve('t2');
+    expect((await held).status).toBe(200);
+    seen.unsubscribe();
+    expect(offered).toEqual([]);
+  });
+
+  it('offers Reconnect again when the tab whose popup it followed goes without a word (closed): a moment after its lock', async () => {
+    const tabs = layer.tabs();
+    const follower = tabs.open();
+    await expireWithHeldCalls(follower);
+    // A tab that opened its popup, told the others, and was then closed: its lock goes, and no message follows.
+    let close!: () => void;
+    const closed = tabs.locks!.request(`${tabs.name}:reauth`, {}, () => new Promise<void>((resolve) => (close = resolve)));
+    const gone = new BroadcastChannel(tabs.name);
+    gone.postMessage({ type: 'reauth.started' });
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    close();
+    await closed;
+    gone.close();
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 3_000 });
+  });
+
   it('lets another tab take over when the popup tab gives up', async () => {
     const { tabs, popups } = openTabs(2);
     backend.valid.delete('t1');

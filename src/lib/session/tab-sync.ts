@@ -7,7 +7,18 @@ import { underLock, type TabLocks } from './tab-locks.ts';
 export type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
-type TabMessage = { type: 'token'; token: string } | { type: 'reauth.started' } | { type: 'reminder.dismissed' };
+type TabMessage =
+  | { type: 'token'; token: string }
+  | { type: 'reauth.started' }
+  | { type: 'reauth.ended' }
+  | { type: 'reminder.dismissed' };
+
+/** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
+const endedWordMs = 1_000;
+
+/** Resolves once `signal` aborts. */
+const abortOf = (signal: AbortSignal) =>
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
@@ -143,9 +154,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           async () => {
             if (done.aborted) return;
             post({ type: 'reauth.started' });
-            // The token is told (above) before the lock is released, so the other tabs adopt it rather than offer Reconnect again.
             // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
             await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+            // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
+            post({ type: 'reauth.ended' });
           },
           () => note('lock.reauth', 'taken over'),
         ).catch(() => {});
@@ -157,18 +169,28 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       const gone = new AbortController();
       /** How many of the other tabs' popups this connection follows now: while any is open, no Reconnect is offered here. */
       let followed = 0;
+      /** The follows waiting for a popup tab's word that it ended. */
+      const awaitingWord = new Set<() => void>();
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
         followed++;
         const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
+        let heard!: () => void;
+        const word = new Promise<void>((resolve) => awaitingWord.add((heard = resolve)));
+        /** The popup tab's word that it ended, or, should it never come (that tab closed), a moment's wait. */
+        const wordOrMoment = () => {
+          const moment = eitherSignal([following.signal], endedWordMs);
+          return Promise.race([word, abortOf(moment.signal)]).finally(moment.dispose);
+        };
         // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
         const popupDone = locks
-          ? locks.request(reauthLock, { signal: following.signal }, () => {})
+          ? locks.request(reauthLock, { signal: following.signal }, () => {}).then(wordOrMoment)
           : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
         void popupDone
           // Not when this connection's undo ended the follow: a remount is no wait too long.
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {
+            awaitingWord.delete(heard);
             followed--;
             following.dispose();
             if (!gone.signal.aborted) client.reconnectingElsewhere(false);
@@ -179,10 +201,14 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
           note('tab.token');
           client.adoptToken(data.token);
+          // A popup's token is its word that it ended.
+          for (const ended of awaitingWord) ended();
         } else if (data?.type === 'reauth.started') {
           note('tab.reauth.started');
           client.reconnectingElsewhere(true);
           follow();
+        } else if (data?.type === 'reauth.ended') {
+          for (const ended of awaitingWord) ended();
         } else if (data?.type === 'reminder.dismissed') {
           client.dismissReminder();
         }
