@@ -21,8 +21,11 @@ export interface CallParts {
   own: OwnWork;
 }
 
+/** The document's base URL (a `<base href>` sets it), against which fetch resolves a relative URL; none in a worker. */
+const pageBase = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
+
 function requestUrl(input: RequestInfo | URL): URL {
-  return new URL(input instanceof Request ? input.url : input, globalThis.location?.href);
+  return new URL(input instanceof Request ? input.url : input, pageBase() ?? globalThis.location?.href);
 }
 
 /** `input` when it is an absolute URL under an allowed origin, else null: most calls are, and need no URL parsed. */
