@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { callOutcome } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 /** A JWT-shaped token for `sub`; `n` tells two tokens of one account apart. Unsigned: the client never checks. */
 const token = (sub: string, n: number) => `h.${Buffer.from(JSON.stringify({ sub, n })).toString('base64url')}.s`;
@@ -102,6 +103,49 @@ describe('another account signing in while requests are held', () => {
     answerFirst(401);
     expect(await callOutcome(generate)).toBe('answered 200');
     expect(sentAs()).toEqual(['ada', 'ada']);
+    client.stop();
+  });
+});
+
+// RFC 7519 wants `sub` a string, but a backend may put its user record there: the same record is the same account.
+describe('a token whose sub is no string', () => {
+  it('still replays the held calls when Reconnect brings a new token for the same account', async () => {
+    const first = unsignedJwt({ sub: { id: 7, org: 'studio' }, n: 1 });
+    const renewed = unsignedJwt({ sub: { id: 7, org: 'studio' }, n: 2 });
+    let stored: string | null = first;
+    const client = createAuthFetch({
+      getToken: () => stored,
+      setToken: (next) => void (stored = next),
+      validate: async ({ token: current }) => current !== first,
+      reauthenticate: async () => renewed,
+      allowedOrigins: ['https://api.test'],
+      fetch: async (_input, init) =>
+        new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${first}` ? 401 : 200 }),
+    });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    expect(await callOutcome(generate)).toBe('answered 200');
+    client.stop();
+  });
+
+  it('still gives up the held calls when Reconnect comes back as another record', async () => {
+    const ada = unsignedJwt({ sub: { id: 7 }, n: 1 });
+    const bob = unsignedJwt({ sub: { id: 8 }, n: 1 });
+    let stored: string | null = ada;
+    const client = createAuthFetch({
+      getToken: () => stored,
+      setToken: (next) => void (stored = next),
+      validate: async ({ token: current }) => current !== ada,
+      reauthenticate: async () => bob,
+      allowedOrigins: ['https://api.test'],
+      fetch: async (_input, init) =>
+        new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${ada}` ? 401 : 200 }),
+    });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    await expect(generate).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'other-account' });
     client.stop();
   });
 });

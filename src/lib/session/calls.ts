@@ -72,6 +72,14 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
   const isOver = () => snapshot().status !== 'active';
+  /**
+   * Who `token` acts for, comparable by value: its `sub`, and a `sub` that is no string (a record) as its JSON,
+   * for each token's claims are parsed afresh and two parses of one record are two objects.
+   */
+  const accountOf = (token: string | null) => {
+    const { sub } = claims(token);
+    return typeof sub === 'object' && sub !== null ? JSON.stringify(sub) : sub;
+  };
 
   /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
   const mustValidate = (token: string | null) =>
@@ -107,7 +115,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   const tokenFor = (template: RequestTemplate) => {
     throwIfEnded(template);
     const token = options.getToken();
-    if (claims(token).sub !== template.account) throw new AuthExpiredError('other-account');
+    if (accountOf(token) !== template.account) throw new AuthExpiredError('other-account');
     return token;
   };
 
@@ -180,7 +188,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       }
       if (own.insideValidate || (init?.signal && own.signals.has(init.signal))) throw calledFromOwnCallback();
       const token = options.getToken();
-      const account = claims(token).sub;
+      const account = accountOf(token);
       const session = state.context.endedSessions;
       // The hot path (a URL alone, in a good session): nothing kept before the send, a 401 rebuilds its template.
       // Stryker disable next-line StringLiteral,BlockStatement: performance only: the template path below sends the same arguments and answers alike
