@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
-import { track } from '../support/outcomes.ts';
+import { callOutcome, track } from '../support/outcomes.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -63,6 +63,24 @@ describe('aborting a call that is sent', () => {
     await expect(h.client.authFetch(`${API}/api/credits`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
     expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+
+  // fetch rejects with the signal's reason, whatever it is: a TypeError given as the reason is still the caller's abort.
+  it.each<[string, (signal: AbortSignal) => [RequestInfo, RequestInit?]]>([
+    ['given in init', (signal) => [`${API}/api/slow`, { signal, headers: { 'x-gate': 'slow' } }]],
+    ['inside a Request', (signal) => [new Request(`${API}/api/slow`, { signal, headers: { 'x-gate': 'slow' } })]],
+  ])('takes an abort whose reason is a TypeError, signal %s, for no network failure', async (_where, args) => {
+    const h = layer.session();
+    const gate = backend.gate('slow');
+    const controller = new AbortController();
+    const call = h.client.authFetch(...args(controller.signal));
+    await gate.reached;
+    const reason = new TypeError('the user closed the dialog');
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(await callOutcome(h.client.authFetch(`${API}/api/credits`))).toBe('answered 200');
+    gate.open(200);
   });
 });
 

@@ -53,6 +53,12 @@ function buildable([input, init]: Parameters<typeof fetch>): boolean {
   }
 }
 
+/** Whether fetch rejected with the reason its caller aborted it with: any value, a TypeError too, and no network's failure. */
+function abortedWith([input, init]: Parameters<typeof fetch>, error: unknown): boolean {
+  const signal = input instanceof Request ? input.signal : init?.signal;
+  return signal?.aborted === true && signal.reason === error;
+}
+
 const calledFromOwnCallback = () =>
   new QuietSessionError(
     DEV
@@ -125,7 +131,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
    * body) is its caller's mistake, not the network's.
    */
   const networkFailed = (error: unknown, sent?: Parameters<typeof fetch>): never => {
-    if (error instanceof TypeError && !isOver() && (!sent || buildable(sent))) actor.send({ type: 'network.offline' });
+    if (error instanceof TypeError && !isOver() && (!sent || (!abortedWith(sent, error) && buildable(sent))))
+      actor.send({ type: 'network.offline' });
     throw error;
   };
 
