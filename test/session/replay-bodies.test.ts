@@ -111,6 +111,25 @@ describe("the caller's objects", () => {
   });
 });
 
+// fetch reads its init as a dictionary: inherited options and getters count, as they do for a Request given as init.
+describe('an init that is no plain object', () => {
+  it.each<[string, () => RequestInit]>([
+    ['whose options are inherited', () => Object.create({ method: 'DELETE', headers: { 'x-custom': 'kept' } })],
+    ['that is a Request', () => new Request(`${API}/api/elsewhere`, { method: 'DELETE', headers: { 'x-custom': 'kept' } })],
+  ])('%s: sent and replayed as fetch sends it', async (_name, init) => {
+    const h = layer.session();
+    h.expire();
+    const pending = h.client.authFetch(`${API}/api/echo`, init());
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+    expect(backend.apiRequests('/api/echo').map((r) => [r.method, r.authorization])).toEqual([
+      ['DELETE', 'Bearer t1'],
+      ['DELETE', 'Bearer t2'],
+    ]);
+  });
+});
+
 describe('held calls are copied at the call', () => {
   it('a reused init object and a reused URL object do not change what the held calls send', async () => {
     const h = layer.session();

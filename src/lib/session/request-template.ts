@@ -30,10 +30,16 @@ const none: Record<string, string> = {};
 /** Bodies that fetch reads afresh on every call and that cannot change after it: the same bytes each send. */
 const resendable = (body: unknown) => body == null || typeof body === 'string' || body instanceof Blob;
 
+/** An init that a spread copies whole: fetch also reads inherited options and getters (a Request given as init). */
+const plain = (init: object | undefined) => {
+  const proto = init && Object.getPrototypeOf(init);
+  return proto === undefined || proto === Object.prototype || proto === null;
+};
+
 /**
  * Builds the template from fetch's own arguments.
  *
- * A URL with no body, a string or a Blob (the hot path) is kept as fetch's
+ * A URL with no body, a string or a Blob, in a plain init (the hot path), is kept as fetch's
  * arguments and sent again as they are: no `Request` is built. Anything else
  * (a `Request`, FormData, URLSearchParams, buffers) becomes one `Request`
  * whose body the platform's `clone()` (a tee) buffers, so a replay re-sends
@@ -79,7 +85,7 @@ class Template implements RequestTemplate {
     this.account = account;
     this.session = session;
     this.sends = 0;
-    const request = input instanceof Request || !resendable(init?.body) ? new Request(input, init) : null;
+    const request = input instanceof Request || !resendable(init?.body) || !plain(init) ? new Request(input, init) : null;
     this.request = request;
     this.replayable = !(init?.body instanceof ReadableStream);
     const given = request ? request.headers : init?.headers;
