@@ -71,3 +71,32 @@ describe('signing out with a store that says so with undefined', () => {
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
   });
 });
+
+// localStorage.getItem(key) ?? '', a cookie parser, an input's value: '' when nobody is signed in.
+describe('a store that says nobody with an empty string', () => {
+  it('sends calls without a token, and their 401 is theirs: no banner, no validation', async () => {
+    const sent: Array<string | null> = [];
+    let validations = 0;
+    const client = createAuthFetch({
+      getToken: () => '',
+      setToken: () => {},
+      validate: async () => {
+        validations++;
+        return false;
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async (_input, init) => {
+        sent.push(new Headers(init?.headers).get('authorization'));
+        return new Response('{}', { status: 401 });
+      },
+    });
+    stops.push(client.stop);
+    expect(await callOutcome(client.authFetch(`${API}/api/public`))).toBe('answered 401');
+    expect(await callOutcome(client.authFetch(`${API}/api/public`, { method: 'POST', body: '{}' }))).toBe('answered 401');
+    expect(sent).toEqual([null, null]);
+    expect(validations).toBe(0);
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
+});

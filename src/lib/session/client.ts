@@ -68,8 +68,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(given);
   else assertOriginList(given);
-  // A store that says "nobody" with undefined (a cookie reader, a Map) means no token, as null does.
-  const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() ?? null };
+  // A store that says "nobody" with undefined (a cookie reader, a Map) or '' (getItem(key) ?? '') means no token, as null does.
+  const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() || null };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
   // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
