@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { describeProblem } from '../lib/problem-text.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
@@ -15,13 +15,20 @@ export function GenerateForm({ onStarted }: { onStarted: (generation: Generation
   const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // Leaving the studio gives up a Generate still held (expired, offline): sent later, its design would show nowhere.
+  const mounted = useRef<AbortController | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    mounted.current = controller;
+    return () => controller.abort();
+  }, []);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!prompt.trim() || pending) return;
     setPending(true);
     setProblem(null);
-    generateJewelry({ prompt })
+    generateJewelry({ prompt }, { signal: mounted.current?.signal })
       .then(onStarted, (error: unknown) => setProblem(describeProblem(error)))
       .finally(() => setPending(false));
   };

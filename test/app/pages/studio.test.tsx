@@ -1,0 +1,52 @@
+/** @vitest-environment happy-dom */
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppShell } from '../../../src/components/AppShell.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { navigate } from '../../../src/lib/navigation.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+const server = withSessionFixtures(() => fixture);
+afterEach(() => {
+  sessionStorage.clear();
+  navigate('/');
+});
+
+describe('Studio', () => {
+  it('does not spend a credit on a held Generate once the user has left the studio: nobody would see the design', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByText('Ada Lovelace');
+    const credits = fixture.store.credits();
+    fixture.store.expireSessions();
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+
+    // Off to the admin page behind the banner, reconnected there.
+    act(() => navigate('/admin/batches'));
+    const generates: string[] = [];
+    server.events.on('request:start', ({ request }) => {
+      if (new URL(request.url).pathname === '/api/jewelry/generate') generates.push(request.method);
+    });
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await screen.findByText('batch-001');
+    await waitForActor(fixture.client.actor, (s) => s.matches('active') && s.context.queue.length === 0);
+
+    // Back in the studio: no design on screen, so none may have been paid for.
+    act(() => navigate('/'));
+    await screen.findByText('Generate a design to start a workflow.');
+    await waitFor(() => expect(screen.getByText(/^Credits: \d+/)).toBeTruthy());
+    expect({ sent: generates, credits: fixture.store.credits() }).toEqual({ sent: [], credits });
+    server.events.removeAllListeners();
+  });
+});
