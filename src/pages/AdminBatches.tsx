@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { describeProblem } from '../lib/problem-text.ts';
+import { useAuth } from '../hooks/use-auth.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
 import { isAbortError } from '../lib/api-error.ts';
@@ -10,11 +11,15 @@ const pageSize = 10;
  * `/admin/batches`: a paginated table of generation batches. No retry of its
  * own: through an expired session, the page's request is held by authFetch
  * and completes after the reconnect; the rows on screen stay put meanwhile.
- * A reload of the tab comes back to the same page.
+ * A reload of the tab comes back to the same page. Another account signing in (a reconnect as someone
+ * else, another tab) loads the page again as them: the rows the last account was allowed to see go.
  */
 export function AdminBatches() {
+  const { account } = useAuth();
   const [page, setPage] = useTabDraft('admin.page', 1);
-  const [data, setData] = useState<BatchPage | null>(null);
+  // The rows with the account they were loaded for: never shown to another.
+  const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage } | null>(null);
+  const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -24,7 +29,7 @@ export function AdminBatches() {
     setProblem(null);
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
-        setData(next);
+        setLoaded({ account, rows: next });
         setLoading(false);
       },
       (error: unknown) => {
@@ -34,7 +39,7 @@ export function AdminBatches() {
       },
     );
     return () => controller.abort();
-  }, [page]);
+  }, [page, account]);
 
   return (
     <main className="admin">

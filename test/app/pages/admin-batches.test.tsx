@@ -4,6 +4,7 @@ import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
@@ -35,5 +36,24 @@ describe('AdminBatches', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await screen.findByText('batch-011');
     await waitFor(() => expect(pager()).toBe('Page 2 of 5'));
+  });
+
+  it('does not keep an admin’s rows on screen for a member who reconnects: it asks again, as them', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('batch-001');
+    fixture.store.expireSessions();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+
+    // Reconnect, as Grace (a member): Ada's held page 2 is given up, and Ada's page 1 is not Grace's to see.
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
+    await screen.findByText('Loading batches failed (403: Admins only).');
+    expect(screen.queryByText('batch-001')).toBeNull();
   });
 });
