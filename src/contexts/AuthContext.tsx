@@ -94,6 +94,8 @@ export function AuthProvider({
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
     loadUser({ signal: controller.signal }).then(
       (loaded) => {
+        // Another tab may have signed in as someone else meanwhile (its storage event is still to come): not theirs.
+        if (tokens.account() !== account) return;
         tokens.setUser(loaded);
         setUser(loaded);
       },

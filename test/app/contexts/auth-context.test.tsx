@@ -211,6 +211,40 @@ describe('AuthProvider with useGoogleSignIn', () => {
     expect(fixture.tokens.getUser()).toBeNull();
   });
 
+  it('never stores the last account’s profile for the next one when it arrives just as another tab signs in', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const grace = await fixture.issueToken(otherMockAccount);
+    const asked = deferred<void>();
+    const gate = deferred<void>();
+    const answered = deferred<void>();
+    // Ada's profile is on its way (a reload, say) when the other tab signs in; after it, /auth/me cannot be reached.
+    server.use(
+      http.get(
+        `${location.origin}/auth/me`,
+        async () => {
+          asked.resolve();
+          await gate.promise;
+          setTimeout(answered.resolve, 10);
+          return HttpResponse.json({ id: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' });
+        },
+        { once: true },
+      ),
+      http.get(`${location.origin}/auth/me`, () => HttpResponse.error()),
+    );
+    renderProbe(() => fixture.issueToken());
+    await asked.promise;
+
+    // The other tab stores Grace's token; this tab's storage event comes a moment after Ada's profile.
+    createTokenStorage(fixture.storage).setToken(grace);
+    gate.resolve();
+    await answered.promise;
+    window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: 'its token', newValue: grace }));
+
+    await waitFor(() => expect(state()).toBe('signed in as nobody; needsReauth=false'));
+    // Nor after a reload, in this tab or another: Grace is never shown as Ada.
+    expect(createTokenStorage(fixture.storage).getUser()).toBeNull();
+  });
+
   it('signs in when another tab signs in', async () => {
     fixture = await createSessionFixture({ signedIn: false });
     renderProbe(() => fixture.issueToken());
