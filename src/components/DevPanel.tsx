@@ -120,7 +120,9 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
         type="button"
         onClick={() => {
           // Readable JSON, with no token, URL, header or body in it: safe to paste into a bug report.
-          navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2)).then(
+          // In the click (the clipboard wants the gesture); no navigator.clipboard (plain http on a LAN address) is a refusal too.
+          const copying = new Promise<void>((resolve) => resolve(navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2))));
+          copying.then(
             () => setCopied('Copied.'),
             () => setCopied('The browser did not allow copying.'),
           );

@@ -26,4 +26,12 @@ describe('DevPanel', () => {
     });
     expect(text).not.toContain(fixture.tokens.getToken()!);
   });
+
+  it('says copying was not allowed where the page has no clipboard (plain http on a LAN address)', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
+    render(<DevPanel session={fixture.client} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
+    expect(await screen.findByText('The browser did not allow copying.')).toBeTruthy();
+  });
 });
