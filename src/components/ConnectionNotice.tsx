@@ -10,11 +10,13 @@ import { selectWaitingForNetwork } from '../lib/session/index.ts';
  * the line when it appears. Renders under an AuthProvider.
  */
 export function ConnectionNotice() {
-  const { session } = useAuth();
+  const { session, signedIn } = useAuth();
   const offline = useSelector(session.actor, selectWaitingForNetwork);
+  // Signed out, nothing is kept: a sign-out gives up what was held, and the sign-in page sends nothing.
+  const line = signedIn ? "You're offline — your work is kept and will be sent when the connection is back." : "You're offline.";
   return (
     <div role="status" className="connection-notice">
-      {offline ? <p>You're offline — your work is kept and will be sent when the connection is back.</p> : null}
+      {offline ? <p>{line}</p> : null}
     </div>
   );
 }

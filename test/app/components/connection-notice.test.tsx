@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { AppShell } from '../../../src/components/AppShell.tsx';
+import { AuthExpiredError } from '../../../src/lib/session/errors.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
@@ -85,5 +87,25 @@ describe('ConnectionNotice', () => {
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe(''));
     expect(askedToReconnect()).toBe(false);
     expect(prompt.value).toBe('a sapphire ring');
+  });
+
+  it('promises nothing about work that a sign-out gave up, on the sign-in page', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <ConnectionNotice />
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByText('Ada Lovelace');
+    act(() => switchMockNetwork(fixture.store, true));
+    const credits = getCredits();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(offlineLine));
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await expect(credits).rejects.toBeInstanceOf(AuthExpiredError);
+    await screen.findByRole('button', { name: 'Sign in with Google' });
+    // Not sent, ever: the next person at the sign-in page is not told that it will be.
+    expect(screen.getByRole('status').textContent).not.toMatch(/work is kept|will be sent/);
   });
 });
