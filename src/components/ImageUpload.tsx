@@ -15,6 +15,8 @@ export function ImageUpload() {
         accept="image/png,image/jpeg,image/webp"
         onChange={(event) => {
           const file = event.target.files?.[0];
+          // Emptied, so that picking the same file again (to try again after a failure) is a change the browser reports.
+          event.target.value = '';
           if (file) validate(file);
         }}
       />

@@ -1,4 +1,7 @@
 /** @vitest-environment node */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
@@ -126,5 +129,30 @@ describe('an offline spell in the studio, in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.problem').length === 0);
     expect(await visibleText()).not.toMatch(fetchText);
     expect(await alertEverShown()).toBe(false);
+  }, 90_000);
+
+  it('lets the same reference image be picked again after its check could not reach the studio', async () => {
+    await studioWithDraft('A pearl brooch');
+    // A file on disk, as a person picks it (a file made in memory would be a new one each time).
+    const image = join(await mkdtemp(join(tmpdir(), 'quiet-session-upload-')), 'ring.png');
+    await writeFile(image, 'a small png');
+    const pick = async () => {
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByLabel('Upload a reference image').click();
+      await (await chooser).setFiles(image);
+    };
+    // The connection drops with the check on its way: it fails, and the page says to try again.
+    await page.evaluate(() => localStorage.setItem('quiet-session.mock.networkDown', '1'));
+    await pick();
+    await page.locator('.problem').filter({ hasText: unreachable }).waitFor();
+    await page.evaluate(() => {
+      localStorage.setItem('quiet-session.mock.networkDown', '0');
+      window.dispatchEvent(new Event('online'));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
+
+    // Trying again is picking the same file again: the browser says nothing of a choice that did not change.
+    await pick();
+    await page.getByText(/^ring\.png is ready/).waitFor({ timeout: 5_000 });
   }, 90_000);
 });
