@@ -42,7 +42,7 @@ export const EXTERNAL = /^(xstate|@xstate\/react|react|react-dom)(\/|$)/;
  * @example
  * if (size.gzipBytes > BUDGET_BYTES) process.exitCode = 1;
  */
-export const BUDGET_BYTES = 10 * 1024;
+export const BUDGET_BYTES = 11 * 1024;
 
 /**
  * An entry module that keeps every export of the layer alive: the size
