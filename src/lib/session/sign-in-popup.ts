@@ -29,8 +29,8 @@ export interface PopupHost {
 export interface PopupClosedHint {
   /**
    * Closes what it can of the current popup and opens a new one in the same sign-in (same state, same promise;
-   * the time limit starts again). Call it inside a click. If the browser blocks it, the sign-in rejects with
-   * PopupBlockedError.
+   * `timeoutMs` starts again, within the session's `limits.reauthTimeoutMs`, which counts from Reconnect). Call it
+   * inside a click. If the browser blocks it, the sign-in rejects with PopupBlockedError.
    */
   reopen(): void;
 }
