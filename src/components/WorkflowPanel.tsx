@@ -31,6 +31,10 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
           Running… <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%
         </p>
       ) : null}
+      {/* FAILED (or finished with no image): polling has stopped, so say so rather than show nothing. */}
+      {generation && data && data.status !== 'RUNNING' && !(data.status === 'COMPLETED' && data.result) ? (
+        <p className="problem">The workflow failed: no design was made. Generate again to try once more.</p>
+      ) : null}
       {generation && data?.status === 'COMPLETED' && data.result ? (
         <figure className="result">
           <img src={data.result.image_url} alt={`Generated design: ${generation.prompt}`} width={160} height={160} />
