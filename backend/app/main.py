@@ -65,7 +65,7 @@ def create_app() -> FastAPI:
         allow_origins=[settings.app_origin],
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
-        expose_headers=["Date", "WWW-Authenticate"],
+        expose_headers=["Date", "WWW-Authenticate", "Retry-After"],
     )
     app.include_router(routes_auth.router)
     app.include_router(routes_studio.router)

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { isAbortError } from '../lib/api-error.ts';
+import { ApiError, isAbortError } from '../lib/api-error.ts';
 import { describeProblem } from '../lib/problem-text.ts';
+
+/** setTimeout's longest delay: a longer one fires at once. */
+const longestDelay = 2 ** 31 - 1;
 
 /** Options of `usePolling`. */
 export interface PollingOptions<T> {
@@ -17,7 +20,7 @@ export interface PollingOptions<T> {
  * Calls `load` now and again `intervalMs` after each answer: one call in
  * flight at a time, so an expired session holds one poll, not a pile.
  * Unmounting aborts the call in flight. A failure is said in plain words; the
- * last answer stays on screen.
+ * last answer stays on screen. An answer's `Retry-After` is waited out before the next call.
  *
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
@@ -39,6 +42,7 @@ export function usePolling<T>(
     let timer: ReturnType<typeof setTimeout> | undefined;
     setState({ data: null, error: null });
     const tick = async () => {
+      let wait = intervalMs;
       try {
         const data = await latest.current.load(controller.signal);
         if (controller.signal.aborted) return;
@@ -48,8 +52,10 @@ export function usePolling<T>(
         if (controller.signal.aborted || isAbortError(error)) return;
         const problem = describeProblem(error, 'update');
         setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
+        // A 429 or 503 that says how long to wait: asking sooner only keeps the backend refusing.
+        if (error instanceof ApiError && error.retryAfterMs !== null) wait = Math.min(Math.max(wait, error.retryAfterMs), longestDelay);
       }
-      timer = setTimeout(tick, intervalMs);
+      timer = setTimeout(tick, wait);
     };
     void tick();
     return () => {
