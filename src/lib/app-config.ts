@@ -14,19 +14,23 @@ export function mocksEnabled(): boolean {
 }
 
 /**
- * The API's base URL without a trailing slash: `VITE_API_BASE_URL`, or the
- * page's own origin (the mock backend, or a backend served behind the same host).
+ * The API's absolute base URL without a trailing slash: `VITE_API_BASE_URL`
+ * (a path such as `/backend` is on the page's own host), or the page's own
+ * origin (the mock backend, or a backend served behind the same host).
  *
  * @example
  * apiBaseUrl(); // 'http://localhost:5173'
  */
 export function apiBaseUrl(): string {
   const configured = import.meta.env.VITE_API_BASE_URL as string | undefined;
-  const base = configured || globalThis.location?.origin;
-  if (!base || base === 'null') {
+  const page = globalThis.location?.origin;
+  // The origin's root, not the page's URL: the app's routes change the path.
+  const pageUrl = page && page !== 'null' ? `${page}/` : undefined;
+  if (!configured && !pageUrl) {
     throw new TypeError('No API base URL: set VITE_API_BASE_URL, or run the app in a page with an origin.');
   }
-  return base.replace(/\/+$/, '');
+  // apiOrigin() reads the origin out of it: a path alone would throw and stop the app at start.
+  return (configured ? new URL(configured, pageUrl).href : page!).replace(/\/+$/, '');
 }
 
 /**
