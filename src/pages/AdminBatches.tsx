@@ -71,7 +71,8 @@ export function AdminBatches() {
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" onClick={() => setPage((p) => p - 1)} disabled={loading || page <= 1}>
+        {/* Back from the last page there is: the backend clamps a page past it (a page kept from before a reload). */}
+        <button type="button" onClick={() => setPage((p) => Math.min(p, data?.pages ?? p) - 1)} disabled={loading || page <= 1}>
           Previous
         </button>
         {/* The page whose rows are shown; the one asked for, while it loads. */}

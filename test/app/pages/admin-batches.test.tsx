@@ -56,4 +56,20 @@ describe('AdminBatches', () => {
     await screen.findByText('Loading batches failed (403: Admins only).');
     expect(screen.queryByText('batch-001')).toBeNull();
   });
+
+  it('goes back from the page the backend showed when it clamped the one asked for, not from the one asked for', async () => {
+    // This tab's page from before a reload, when there were more batches (or Next pressed while a load failed).
+    sessionStorage.setItem('quiet-session.drafts', JSON.stringify({ account: 'user-ada', values: { 'admin.page': 9 } }));
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('batch-041');
+    expect(pager()).toBe('Page 5 of 5');
+    fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await screen.findByText('batch-031');
+    await waitFor(() => expect(pager()).toBe('Page 4 of 5'));
+  });
 });
