@@ -1,3 +1,5 @@
+import { mockAccount } from './mock-data.ts';
+
 // The mock backend's only mutable state: in localStorage in the browser, as each page runs its own handlers; in memory in Node.
 
 /** The part of `Storage` the store needs; `localStorage` fits. */
@@ -12,9 +14,9 @@ export interface MockStore {
   revokedBefore(): number;
   /** The backend forgets every token issued so far. */
   expireSessions(nowMs?: number): void;
-  /** The signed-in user's generation credits. */
-  credits(): number;
-  setCredits(credits: number): void;
+  /** The generation credits of `account` (a user id, the token's `sub`; default Ada's): each account has its own, as on FastAPI. */
+  credits(account?: string): number;
+  setCredits(credits: number, account?: string): void;
   /** True while the dev panel's "Go offline" is on: the backend answers with network failures. */
   networkDown(): boolean;
   setNetworkDown(down: boolean): void;
@@ -67,8 +69,8 @@ export function createMockStore(storage: KeyValueStorage = createMemoryStorage()
     },
     revokedBefore: () => readNumber('revokedBefore', 0),
     expireSessions: (nowMs = Date.now()) => writeNumber('revokedBefore', nowMs),
-    credits: () => readNumber('credits', defaultCredits),
-    setCredits: (credits) => writeNumber('credits', Math.max(0, Math.floor(credits))),
+    credits: (account = mockAccount.id) => readNumber(`credits.${account}`, defaultCredits),
+    setCredits: (credits, account = mockAccount.id) => writeNumber(`credits.${account}`, Math.max(0, Math.floor(credits))),
     // Stored, not kept in the page: the popup and the other tabs run their own copy of the handlers.
     networkDown: () => readNumber('networkDown', 0) === 1,
     setNetworkDown: (down) => writeNumber('networkDown', down ? 1 : 0),

@@ -33,23 +33,24 @@ export function studioHandlers(ctx: HandlerContext) {
   return [
     http.get(
       `${base}/api/credits`,
-      authed(ctx, () => HttpResponse.json({ balance: ctx.store.credits() })),
+      authed(ctx, ({ user }) => HttpResponse.json({ balance: ctx.store.credits(user.sub) })),
     ),
     http.post(
       `${base}/api/jewelry/generate`,
-      authed(ctx, async ({ request }) => {
+      authed(ctx, async ({ request, user }) => {
         const body = await readJsonObject(request);
         if ('issue' in body) return validationError(body.issue);
         const field = strictString(body.value, 'prompt');
         if ('issue' in field) return validationError(field.issue);
         const prompt = field.value.trim();
         if (!prompt) return validationError({ loc: ['body', 'prompt'], msg: 'prompt must not be empty', type: 'value_error' });
-        if (ctx.store.credits() < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
-        ctx.store.setCredits(ctx.store.credits() - 1);
+        // Each account's own credits, as FastAPI keeps them.
+        if (ctx.store.credits(user.sub) < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
+        ctx.store.setCredits(ctx.store.credits(user.sub) - 1, user.sub);
         const started = ctx.now();
         const workflowId = `wf_${started.toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
         return HttpResponse.json(
-          { generation_id: `gen_${workflowId.slice(3)}`, workflow_id: workflowId, prompt, credits_remaining: ctx.store.credits() },
+          { generation_id: `gen_${workflowId.slice(3)}`, workflow_id: workflowId, prompt, credits_remaining: ctx.store.credits(user.sub) },
           { status: 202 },
         );
       }),

@@ -289,6 +289,14 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(shapeOf(member.body)).toEqual(problem);
     });
 
+    it("keeps each account's credits: what Ada spends is not taken from Grace", async () => {
+      const balance = async (token: string) => ((await (await get('/api/credits', token)).json()) as { balance: number }).balance;
+      const graceBefore = await balance(grace);
+      const adaBefore = await balance(ada);
+      expect((await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, ada))).status).toBe(202);
+      expect({ ada: await balance(ada), grace: await balance(grace) }).toEqual({ ada: adaBefore - 1, grace: graceBefore });
+    });
+
     it('answers 402 once the credits are spent', async () => {
       const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
       for (let left = balance; left > 0; left -= 1) {
