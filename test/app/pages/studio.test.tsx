@@ -37,6 +37,7 @@ describe('Studio', () => {
     server.events.on('request:start', ({ request }) => {
       if (new URL(request.url).pathname === '/api/jewelry/generate') generates.push(request.method);
     });
+    await waitForActor(fixture.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
     fixture.client.reconnect();
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await screen.findByText('batch-001');
