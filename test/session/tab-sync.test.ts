@@ -26,6 +26,10 @@ function openTabs(count: number) {
   return { ...tabs, tabs: Array.from({ length: count }, () => tabs.open().client) };
 }
 
+/** Whether some tab holds the re-auth lock: its popup is open. */
+const reauthLockHeld = async (tabs: ReturnType<typeof createTabs>) =>
+  ((await tabs.locks!.query()).held ?? []).some((lock) => lock.name === `${tabs.name}:reauth`);
+
 describe('many tabs, one session', () => {
   it('validates once for a burst of 401s in three tabs, opens one popup, and brings all three back', async () => {
     const { tabs, meCalls, popups, storage, shared } = openTabs(3);
@@ -68,6 +72,43 @@ describe('many tabs, one session', () => {
     tabs.popups[0]!.resolve('t2');
     expect((await held).status).toBe(200);
     expect(tabs.popups).toHaveLength(1);
+  });
+
+  it("shows another tab's open popup in a tab opened (or reloaded) after it opened: its word came before the tab listened", async () => {
+    const tabs = layer.tabs();
+    const popupTab = tabs.open();
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
+
+    const late = tabs.open();
+    const held = late.client.authFetch(`${API}/api/late`);
+    held.catch(() => {});
+    await waitFor(late.client.actor, (s) => s.matches('needsReauth'));
+    // "Reconnecting in another tab…", not a Reconnect that would open a second popup.
+    await waitFor(late.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await held).status).toBe(200);
+    expect(tabs.popups).toHaveLength(1);
+  });
+
+  it('follows not its own popup when it connects again (a remount) while that popup is open', async () => {
+    const tabs = layer.tabs();
+    const tab = tabs.open();
+    await expireWithHeldCalls(tab);
+    tab.client.reconnect();
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
+    tab.disconnect();
+    const undo = tab.sync.connect(tab.client);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tab.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(reportNotes(tab)).not.toContain('tab.reauth.held');
+    undo();
   });
 
   it("never offers Reconnect in a tab following another tab's popup that brought a token: its lock goes before the token's message", async () => {

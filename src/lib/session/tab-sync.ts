@@ -98,6 +98,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   let channel: BroadcastChannel | null = null;
   /** The connected session: where the report's notes go. */
   let session: AuthFetchClient | null = null;
+  /** How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours. */
+  let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
   const post = (message: TabMessage) => {
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
@@ -142,6 +144,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
       if (locks) {
         // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
+        ownPopups++;
         const settled = new AbortController();
         const over = () => settled.abort();
         signedIn.then(over, over);
@@ -160,7 +163,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
             post({ type: 'reauth.ended' });
           },
           () => note('lock.reauth', 'taken over'),
-        ).catch(() => {});
+        )
+          .catch(() => {})
+          .finally(() => ownPopups--);
       }
       return signedIn;
     },
@@ -219,6 +224,19 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       session = client;
       // Connected again (a remount) while following: the last connection's follow ended with its undo.
       if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
+      // A popup another tab opened before this one listened (opened or reloaded since): its word is gone, its lock is not.
+      if (locks && own) {
+        locks.query().then(
+          ({ held }) => {
+            // This tab's own popup holds it, or held it a moment ago (it just failed): nothing to follow.
+            if (gone.signal.aborted || followed > 0 || ownPopups > 0 || !held?.some((lock) => lock.name === reauthLock)) return;
+            note('tab.reauth.held');
+            follow();
+            if (client.actor.getSnapshot().matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
+          },
+          () => {},
+        );
+      }
       // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
       const expired = client.actor.subscribe((snapshot) => {
         if (followed > 0 && snapshot.matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
