@@ -542,6 +542,26 @@ describe('tab sync, with the session report and the notice before expiry', () =>
     expect(second.client.report().entries.map((e) => e.event)).not.toContain('tab.token');
   });
 
+  it("signs no tab in again with another tab's token that comes after it signed out", async () => {
+    const tabs = layer.tabs();
+    const [signingOut, popupTab] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(signingOut, popupTab);
+    popupTab.client.reconnect();
+    await waitFor(signingOut.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2'); // its token is stored, and its message to the other tab is on its way
+    for (let turn = 0; turn < 20 && tabs.stored.length === 0; turn++) await Promise.resolve(); // no task: the message waits
+    expect(tabs.stored).toEqual(['t2']);
+
+    // Signed out in the other tab before the message reached it (or its tabs store their tokens each on their own).
+    signingOut.client.endSession();
+    tabs.storage.token = null;
+    await expect(held[0]).rejects.toMatchObject({ name: 'AuthExpiredError' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tabs.storage.token).toBeNull();
+    expect(tabs.stored).toEqual(['t2']);
+  });
+
   it("notes in each tab's report what it heard from the others", async () => {
     const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];

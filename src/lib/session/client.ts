@@ -29,9 +29,10 @@ export interface AuthFetchClient {
   dismissReminder: () => void;
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
-   * and, if requests are held, lets them go with it.
+   * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
+   * a token is stored here: a tab signed out since is not signed in again by it.
    */
-  adoptToken: (token: string) => void;
+  adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
   /**
    * The user signed out (here, or in another tab): held requests are given up with AuthExpiredError,
    * never replayed with the next user's token, and none out is sent again. The session goes on.
@@ -138,10 +139,10 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     actor: started,
     reconnect: () => tell({ type: 'reauth.requested' }),
     dismissReminder: () => tell({ type: 'reminder.dismissed' }),
-    adoptToken: (token) => {
+    adoptToken: (token, only) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
       if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');
-      if (isOver()) return;
+      if (isOver() || (only?.whileSignedIn && currentToken() === null)) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },

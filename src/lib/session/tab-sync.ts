@@ -203,9 +203,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       };
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
+        // Not in a tab signed out since that popup opened (its message came late, or each tab stores its own token).
         if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
           note('tab.token');
-          client.adoptToken(data.token);
+          client.adoptToken(data.token, { whileSignedIn: true });
           // A popup's token is its word that it ended.
           for (const ended of awaitingWord) ended();
         } else if (data?.type === 'reauth.started') {
