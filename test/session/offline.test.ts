@@ -348,3 +348,21 @@ describe('word that the network is gone, outside active', () => {
     expect(sent).toEqual(['/api/credits']);
   });
 });
+
+// Nobody signed in: an offline spell ends with the backend's answer, never with "Session expired".
+describe('offline while nobody is signed in', () => {
+  it('asks no one to reconnect when the network is back: the calls made meanwhile go without a token', async () => {
+    const h = session();
+    h.store.token = null; // signed out (or never signed in): the sign-in page
+    h.client.endSession();
+    window.dispatchEvent(new Event('offline'));
+    const feed = track(h.client.authFetch(`${API}/api/public-feed`));
+    window.dispatchEvent(new Event('online'));
+    await waitFor(h.client.actor, (s) => !s.matches('offline'));
+    await settle();
+    expect(h.client.actor.getSnapshot().matches('needsReauth')).toBe(false);
+    expect(feed.settled).toBe(true);
+    expect(backend.apiRequests('/api/public-feed')).toHaveLength(1);
+    expect(backend.apiRequests('/api/public-feed')[0]!.authorization).toBeNull();
+  });
+});

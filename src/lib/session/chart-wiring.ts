@@ -62,7 +62,9 @@ export function provideChart(parts: ChartParts) {
         if (typeof valid !== 'boolean')
           throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
         if (valid) expiry.vouch(token);
-        return valid;
+        // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
+        // The backend answered, or validate would have rejected: the calls go, without a token.
+        return valid || token === null;
       }),
       reauthenticate: fromPromise(async ({ signal }) => {
         own.signals.add(signal);
