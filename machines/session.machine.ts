@@ -358,6 +358,9 @@ export const sessionMachine = setup({
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
+        // Another tab's popup is open: no notice here for this token (its button would open a second popup),
+        // not even once a validation brings the session back to active; the popup's token is adopted here.
+        'reauth.startedElsewhere': { target: '.dismissed', actions: 'rememberDismissal' },
       },
       states: {
         quiet: {
@@ -380,7 +383,6 @@ export const sessionMachine = setup({
           description: 'The notice asks whether to stay signed in; its button opens the sign-in popup before anything is held.',
           on: {
             'reauth.requested': '#session.reauthenticating.renewing',
-            'reauth.startedElsewhere': 'dismissed',
           },
         },
         dismissed: {

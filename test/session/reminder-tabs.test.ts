@@ -25,3 +25,30 @@ describe("the notice's Not now, across tabs", () => {
     expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
   });
 });
+
+describe("the notice's Stay signed in, across tabs", () => {
+  it('is not offered in a background tab while another tab has its popup open: one popup at a time', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    const [shown, background] = [tabs.open(), tabs.open()];
+    await Promise.all([shown, background].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    expect(shown.client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
+    await vi.waitFor(() => expect(background.client.report().entries.map((e) => e.event)).toContain('reauth.startedElsewhere'));
+
+    // The person looks for the popup in the other tab and moves the mouse there.
+    background.client.actor.send({ type: 'user.active' });
+    expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+
+    // A validation there (a 401, the expiry lead) brings it back to active while the popup is still open.
+    layer.backend.valid.add(tabs.storage.token);
+    background.client.actor.send({ type: 'token.rejected' });
+    await waitFor(background.client.actor, (s) => s.matches('active'));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the notice's timer, due at once
+    background.client.actor.send({ type: 'user.active' });
+    expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+    expect(tabs.popups).toHaveLength(1);
+  });
+});
