@@ -173,6 +173,22 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toHaveLength(1);
   });
 
+  it("keeps the other tabs out of offline when one tab's validation is slower than lockTimeoutMs", async () => {
+    // The defaults a tenth: lockTimeoutMs 3 s, validationTimeoutMs 5 s, and /auth/me answering in 3.5 s.
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 300 }, session: { validationTimeoutMs: 500 } });
+    const slow = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 350));
+    const three = [tabs.open({ validate: slow }), tabs.open({ validate: slow }), tabs.open({ validate: slow })];
+    backend.valid.delete('t1'); // a 401 in each tab; the slow validation still says yes
+    const calls = three.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
+    await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches('validating'))));
+    backend.valid.add('t1');
+    await Promise.all(calls);
+    // A single tab would have had its answer in time: so should each of three.
+    const offline = three.map((tab) => tab.client.report().entries.some((e) => e.state?.startsWith('offline')));
+    expect(offline).toEqual([false, false, false]);
+    expect(tabs.meCalls).toHaveLength(1);
+  });
+
   it("reuses a good token's answer for answerTtlMs, and a rejected token's whenever its 401 comes", async () => {
     vi.useFakeTimers({ toFake: ['Date'] }); // the answer's age only: msw, locks and the chart run on real time
     const tabs = layer.tabs();

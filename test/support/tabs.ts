@@ -1,4 +1,4 @@
-import { createAuthFetch, type AuthFetchClient } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { createTabSync, type TabLocks, type TabSync, type TabSyncOptions } from '../../src/lib/session/tab-sync.ts';
 import { API } from './fake-backend.ts';
 import { createFakeLocks } from './fake-locks.ts';
@@ -28,6 +28,8 @@ export interface TabsOptions {
   /** No localStorage to share (tab sync falls back to `globalThis.localStorage`, which Node 20 lacks). */
   noStorage?: boolean;
   sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'>;
+  /** The sessions' own options, such as `validationTimeoutMs`. */
+  session?: Pick<AuthFetchOptions, 'validationTimeoutMs'>;
 }
 
 /**
@@ -101,6 +103,7 @@ export function createTabs(options: TabsOptions = {}) {
       validate: sync.validate,
       reauthenticate: sync.reauthenticate,
       allowedOrigins: [API],
+      ...options.session,
     });
     const disconnect = tabOptions.connect === false ? () => {} : sync.connect(client);
     undo.push(disconnect, client.stop);

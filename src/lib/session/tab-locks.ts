@@ -13,8 +13,8 @@ export interface TabLocks {
 }
 
 /**
- * Runs `work` holding the lock `name`, waiting for it at most `boundMs` (or
- * until `signal` aborts), then taking it over (`steal`): a holder that never
+ * Runs `work` holding the lock `name`, waiting for it at most `bound` ms (or, given `until`, until that
+ * aborts; or until `signal` does), then taking it over (`steal`): a holder that never
  * lets go (a frozen tab, a popup that never settles) must not block the other
  * tabs for good, as Supabase auth-js's locks did under StrictMode, HMR and
  * Android. Taken over in its turn, `work` goes on and still gives this tab its
@@ -26,7 +26,7 @@ export interface TabLocks {
 export async function underLock<T>(
   locks: TabLocks,
   name: string,
-  boundMs: number,
+  bound: number | { ms: number; until: AbortSignal },
   signal: AbortSignal,
   work: () => Promise<T>,
   onTakeOver?: () => void,
@@ -36,7 +36,7 @@ export async function underLock<T>(
     waiting.dispose();
     return (running = work());
   };
-  const waiting = eitherSignal([signal], boundMs);
+  const waiting = typeof bound === 'number' ? eitherSignal([signal], bound) : eitherSignal([signal, bound.until]);
   try {
     return await locks.request(name, { signal: waiting.signal }, run);
   } catch (error) {
@@ -46,7 +46,8 @@ export async function underLock<T>(
   } finally {
     waiting.dispose();
   }
-  if (DEV) console.warn(`quiet-session: another tab held the lock "${name}" for over ${boundMs} ms; taking it over.`);
+  const ms = typeof bound === 'number' ? bound : bound.ms;
+  if (DEV) console.warn(`quiet-session: another tab held the lock "${name}" for over ${ms} ms; taking it over.`);
   onTakeOver?.();
   return locks.request(name, { steal: true }, run).catch((error: unknown) => {
     if (running) return running;

@@ -11,6 +11,7 @@ type TabMessage =
   | { type: 'token'; token: string }
   | { type: 'reauth.started' }
   | { type: 'reauth.ended' }
+  | { type: 'validating' }
   | { type: 'reminder.dismissed' };
 
 /** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
@@ -98,6 +99,34 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   let channel: BroadcastChannel | null = null;
   /** The connected session: where the report's notes go. */
   let session: AuthFetchClient | null = null;
+  /** When another tab last said it is still asking the backend: its validation lock is not taken over while it says so. */
+  let heardValidating = Number.NEGATIVE_INFINITY;
+  /**
+   * Aborts once, for lockMs, no tab has said it is still asking the backend: a frozen tab's validation lock is
+   * taken over; a live one's slow answer is waited for, as a single tab would wait for it.
+   */
+  const patience = () => {
+    const controller = new AbortController();
+    const since = Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      const quiet = Date.now() - Math.max(since, heardValidating);
+      if (quiet >= lockMs) controller.abort(new DOMException('The wait timed out.', 'TimeoutError'));
+      else timer = setTimeout(check, lockMs - quiet);
+    };
+    timer = setTimeout(check, lockMs);
+    return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+  };
+  /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it. */
+  const sayingValidating = async <T>(asking: Promise<T>) => {
+    post({ type: 'validating' });
+    const beat = setInterval(() => post({ type: 'validating' }), lockMs / 3);
+    try {
+      return await asking;
+    } finally {
+      clearInterval(beat);
+    }
+  };
   /** How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours. */
   let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
@@ -119,19 +148,24 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
         }
-        const valid = await inner.validate(args);
+        const valid = await (locks ? sayingValidating(inner.validate(args)) : inner.validate(args));
         // Shared before the lock is released: the tab granted it next finds the answer.
         await answers.write(args.token, valid);
         return valid;
       };
       if (!locks) return ask();
+      const waiting = patience();
       try {
         // Queued behind any other tab's validation, whose answer is there once the lock is ours.
-        return await underLock(locks, `${name}:validate`, lockMs, args.signal, ask, () => note('lock.validate', 'taken over'));
+        return await underLock(locks, `${name}:validate`, { ms: lockMs, until: waiting.signal }, args.signal, ask, () =>
+          note('lock.validate', 'taken over'),
+        );
       } catch (error) {
         // The lock manager refused this page (SecurityError where storage is blocked): asked as without locks.
         if (asked || args.signal.aborted) throw error;
         return ask();
+      } finally {
+        waiting.dispose();
       }
     },
 
@@ -215,6 +249,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           follow();
         } else if (data?.type === 'reauth.ended') {
           for (const ended of awaitingWord) ended();
+        } else if (data?.type === 'validating') {
+          heardValidating = Date.now();
         } else if (data?.type === 'reminder.dismissed') {
           client.dismissReminder();
         }
