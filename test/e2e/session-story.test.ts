@@ -149,6 +149,37 @@ describe('an expiring session in the studio, in Chromium', () => {
     await page.getByText('Credits: 25').waitFor(); // nothing was generated, for either of them
   }, 90_000);
 
+  it('shows Grace nothing of the design Ada was generating, nor asks after it as Grace, once the reconnect comes back as her', async () => {
+    await signIn(context, page);
+    await page.locator('.user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    const draft = 'A locket with Ada’s initials';
+    await page.getByLabel('Prompt').fill(draft);
+    /** Whose token each workflow poll carried (the token's sub). */
+    const pollsFor: string[] = [];
+    page.on('request', (request) => {
+      const bearer = request.headers().authorization;
+      if (!request.url().includes('/api/workflows/') || !bearer) return;
+      pollsFor.push(JSON.parse(Buffer.from(bearer.split('.')[1] ?? '', 'base64url').toString()).sub);
+    });
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByText('Running…').waitFor(); // Ada's workflow is polled every second
+
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    await banner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await popupOpened, 'Grace Hopper');
+    await page.locator('.user').filter({ hasText: 'Grace Hopper' }).waitFor();
+
+    // Ada's workflow is not Grace's: it leaves the page, as the admin rows and the balance do, and is never asked after as her.
+    await page.getByText('Generate a design to start a workflow.').waitFor();
+    expect(await page.getByRole('img', { name: `Generated design: ${draft}` }).count()).toBe(0);
+    expect(pollsFor.filter((sub) => sub !== 'user-ada')).toEqual([]);
+    expect(await page.getByLabel('Prompt').inputValue()).toBe(draft); // what she typed stays on screen
+  }, 90_000);
+
   it('keeps waiting with a hint when the popup is closed, and Try again opens one that signs in', async () => {
     const shot = screenshots('popup-closed');
     await signIn(context, page);
