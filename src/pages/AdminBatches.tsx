@@ -46,7 +46,8 @@ export function AdminBatches() {
       <h1>Batches</h1>
       {problem ? <p className="problem">{problem}</p> : null}
       <table aria-busy={loading}>
-        <caption>{data ? `${data.total} batches` : 'Loading batches…'}</caption>
+        {/* Failed before any rows came (a member's 403): the problem above says why; nothing is loading. */}
+        <caption>{data ? `${data.total} batches` : loading ? 'Loading batches…' : 'No batches to show'}</caption>
         <thead>
           <tr>
             <th scope="col">Batch</th>
@@ -80,7 +81,7 @@ export function AdminBatches() {
           {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
           {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
-        <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || (data !== null && page >= data.pages)}>
+        <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || data === null || page >= data.pages}>
           Next
         </button>
       </div>

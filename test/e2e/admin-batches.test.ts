@@ -57,4 +57,25 @@ describe('the admin batches page, in Chromium', () => {
     expect(await page.locator('.problem').count()).toBe(0);
     expect(page.url()).toBe(url);
   }, 90_000);
+
+  it('tells a member it is for admins only, and then no longer says it is loading nor offers a next page', async () => {
+    const fresh = await launchChromium();
+    try {
+      const { context } = fresh;
+      const page = await context.newPage();
+      await page.goto(app.url);
+      const popupOpened = context.waitForEvent('page');
+      await page.getByRole('button', { name: 'Sign in with Google' }).click();
+      await continueInPopup(await popupOpened, 'Grace Hopper');
+      await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();
+      await page.getByRole('link', { name: 'Admin batches' }).click();
+      await page.locator('.problem').filter({ hasText: 'Loading batches failed (403: Admins only).' }).waitFor();
+      await page.locator('table[aria-busy="false"]').waitFor(); // the answer is in: nothing is loading any more
+
+      expect(await page.locator('caption').innerText()).not.toMatch(/loading/i);
+      expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
 });
