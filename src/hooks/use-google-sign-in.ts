@@ -33,8 +33,9 @@ export function useGoogleSignIn(popup: SignInPopup = signInWithGooglePopup) {
     const signal = (mounted.current ??= new AbortController()).signal;
     setProblem(null);
     setSigningIn(true);
-    // Synchronous call: the popup opens during the click.
-    popup({ signal, onClosedHint: setHint })
+    // The executor runs now, so the popup opens during the click; a throw there (no crypto.randomUUID outside a
+    // secure context, a window.open that throws) ends as a rejection, not a button left on "Signing in…".
+    new Promise<string>((resolve) => resolve(popup({ signal, onClosedHint: setHint })))
       .then(signedInWith, (error: unknown) => {
         if (signal.aborted) return;
         // The popup errors speak to people; they name the banner's button, this page has its own.

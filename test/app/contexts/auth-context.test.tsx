@@ -36,7 +36,8 @@ function Probe({ popup }: { popup: Popup }) {
           Try again
         </button>
       ) : null}
-      <button type="button" onClick={google.signIn}>
+      {/* As the sign-in page: the button waits while a sign-in is under way. */}
+      <button type="button" onClick={google.signIn} disabled={google.signingIn}>
         Sign in
       </button>
       <button type="button" onClick={auth.refreshSession}>
@@ -251,6 +252,18 @@ describe('AuthProvider with useGoogleSignIn', () => {
     fixture.storage.setItem('quiet-session.token', await fixture.issueToken());
     window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', oldValue: null, newValue: 'its token' }));
     await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
+  it('says the sign-in did not start, and offers the button again, when the popup throws before it opens', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    // What signInWithGooglePopup does where crypto.randomUUID is missing (plain http on a LAN address).
+    renderProbe(() => {
+      throw new TypeError('crypto.randomUUID is not a function');
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Signing in did not finish. Try again.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveProperty('disabled', false);
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
   });
 
   it('stays signed out until the popup hands back a token', async () => {
