@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createPopupHints,
+  createSignInState,
   openSignInPopup,
   PopupBlockedError,
   PopupCancelledError,
@@ -243,5 +244,20 @@ describe('createPopupHints', () => {
     hints.report(hint);
     expect(seen).toEqual([hint, null]);
     expect(hints.current()).toBe(hint);
+  });
+});
+
+describe('createSignInState', () => {
+  it('makes an unguessable state outside a secure context too, where crypto.randomUUID is missing', () => {
+    // Plain http on a LAN address: the page's crypto has getRandomValues, not randomUUID.
+    const { getRandomValues } = globalThis.crypto;
+    vi.stubGlobal('crypto', { getRandomValues: getRandomValues.bind(globalThis.crypto) });
+    try {
+      const states = new Set(Array.from({ length: 100 }, () => createSignInState()));
+      expect(states.size).toBe(100);
+      for (const made of states) expect(made).toMatch(/^[0-9a-f]{32}$/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

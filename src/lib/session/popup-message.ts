@@ -86,5 +86,6 @@ export function signInChannelName(state: string, namespace = 'quiet-session'): s
  * const state = createSignInState();
  */
 export function createSignInState(): string {
-  return globalThis.crypto.randomUUID();
+  // 128 random bits in hex. Not crypto.randomUUID: outside a secure context (plain http on a LAN address) it is missing.
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
