@@ -4,6 +4,8 @@ import { completeGoogleSignIn } from '../lib/session/index.ts';
 
 /** One completion per page load: StrictMode runs effects twice in dev, and a code is good for one exchange. */
 let completion: Promise<void> | null = null;
+/** What the surviving run of the effect does when the studio's receipt comes after the page said it did not answer. */
+let lateReceipt: (() => void) | null = null;
 
 /**
  * `/auth/google/callback`, inside the sign-in popup: hands the token (or
@@ -13,22 +15,23 @@ export function GoogleCallback() {
   const [status, setStatus] = useState('Signing you in…');
   useEffect(() => {
     let cancelled = false;
+    const done = () => {
+      if (cancelled) return;
+      // Shown only if the browser keeps the window open.
+      setStatus('Done. You can close this window.');
+      window.close();
+    };
+    // A studio tab frozen in the background (Android opens this popup as a tab) answers when it thaws: signed in after all.
+    lateReceipt = done;
     completion ??= completeGoogleSignIn({
       url: new URL(window.location.href),
       opener: window.opener as Window | null,
       exchange: exchangeGoogleCode,
+      onLateReceipt: () => lateReceipt?.(),
     });
-    completion.then(
-      () => {
-        if (cancelled) return;
-        // Shown only if the browser keeps the window open.
-        setStatus('Done. You can close this window.');
-        window.close();
-      },
-      (error: unknown) => {
-        if (!cancelled) setStatus(error instanceof Error ? error.message : String(error));
-      },
-    );
+    completion.then(done, (error: unknown) => {
+      if (!cancelled) setStatus(error instanceof Error ? error.message : String(error));
+    });
     // Only the surviving run of the effect may close or report.
     return () => {
       cancelled = true;

@@ -61,6 +61,26 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('hears a receipt that comes after the wait: a frozen app tab took the token late, and the sign-in worked', async () => {
+    // A background tab (Android opens the popup as a tab) gets the message when it thaws, and answers then.
+    const got: unknown[] = [];
+    const app = new bus.BroadcastChannel(channel);
+    app.addEventListener('message', ({ data }) => {
+      got.push(data);
+      setTimeout(() => app.postMessage({ type: receiptMessageType, state }), 8_000);
+    });
+    const late = vi.fn();
+    const done = complete({ code: 'c0de', state }, { onLateReceipt: late }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(await done).toBeInstanceOf(Error);
+    expect(late).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(got).toEqual([{ type: tokenMessageType, state, token }]);
+    expect(late).toHaveBeenCalledOnce();
+    app.close();
+    expect(bus.openChannels()).toEqual([]);
+  });
+
   it("sends the user's cancel as access_denied, without exchanging anything", async () => {
     const app = listenAsTheApp();
     const exchange = vi.fn(async () => token);

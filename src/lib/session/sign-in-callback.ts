@@ -25,6 +25,12 @@ export interface GoogleCallbackArgs {
   ) => SignInChannel;
   /** With no opener: how long to wait for the app's receipt before saying it is gone (default 5 s). */
   receiptTimeoutMs?: number;
+  /**
+   * With no opener: called when the app's receipt comes after that wait, once the promise has rejected. A
+   * frozen background tab (Android opens the popup as a tab) takes the token only when it thaws: the sign-in
+   * worked after all, and the page may say so and close. Without it the channel closes when the wait ends.
+   */
+  onLateReceipt?: () => void;
 }
 
 /**
@@ -57,6 +63,8 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
 
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
+  /** The wait for the app's receipt, which closes the channel once over (late, when the app answers late). */
+  let received: Promise<void> | undefined;
   try {
     // Our own origin only: by now the opener may be any window, and the token is for ours.
     opener?.postMessage(message, url.origin);
@@ -65,29 +73,42 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
       return;
     }
     // Without an opener, only the app's receipt says that anyone got it.
-    const received = opener ? undefined : receipt(channel, state, args.receiptTimeoutMs ?? 5_000);
+    if (!opener) received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt);
     channel.postMessage(message);
-    await received;
+  } catch (error) {
+    received?.catch(() => {});
+    received = undefined;
+    throw error;
   } finally {
-    channel?.close();
+    if (!received) channel?.close();
   }
+  await received;
 }
 
 const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
 
-/** Resolves on the opener's receipt for `state`; rejects after `ms` (the window that asked is gone). */
-function receipt(channel: SignInChannel, state: string, ms: number): Promise<void> {
+/**
+ * Resolves on the opener's receipt for `state`; rejects after `ms` (the window that asked is gone, or frozen).
+ * Closes `channel` once over: at the receipt, or at `ms` unless `onLate` hears a receipt that comes after.
+ */
+function receipt(channel: SignInChannel, state: string, ms: number, onLate?: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
+    let late = false;
     const stop = () => {
       clearTimeout(timer);
       channel.removeEventListener('message', onMessage);
+      channel.close();
     };
     const onMessage = (event: MessageEvent) => {
-      if (isReceiptMessage(event.data, state)) resolve(stop());
+      if (!isReceiptMessage(event.data, state)) return;
+      stop();
+      if (late) onLate?.();
+      else resolve();
     };
     const timer = setTimeout(() => {
-      stop();
       reject(new Error(gone));
+      if (onLate) late = true;
+      else stop();
     }, ms);
     channel.addEventListener('message', onMessage);
   });
