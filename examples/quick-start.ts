@@ -10,8 +10,12 @@ export async function quickStart(signIn: () => Promise<string>) {
     setToken: (fresh) => {
       token = fresh;
     },
-    // Your getCurrentUser: true when the backend accepts the token, false when it answers 401.
-    validate: async ({ token, signal }) => (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
+    // Your getCurrentUser: true if the backend accepts the token, false on 401, throws otherwise.
+    validate: async ({ token, signal }) => {
+      const me = await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal });
+      if (!me.ok && me.status !== 401) throw new Error(`/auth/me: ${me.status}`);
+      return me.ok;
+    },
     // Interactive sign-in (the Google popup in the browser): resolves with the new token.
     reauthenticate: () => signIn(),
     allowedOrigins: [API],
