@@ -54,14 +54,23 @@ export interface AuthFetchClient {
 type SessionActor = ActorRefFrom<typeof sessionMachine>;
 
 /**
- * Creates a session and its `authFetch`. Nothing is sent until it is called.
+ * Creates a session and its `authFetch`. Of its own it sends only `validate`'s checks: when the token
+ * nears its `exp`, and to probe a backend it could not reach.
  *
  * @example
  * const client = createAuthFetch({
  *   getToken: () => localStorage.getItem('token'),
  *   setToken: (token) => localStorage.setItem('token', token),
- *   validate: async ({ token, signal }) => (await fetch('/auth/me', { headers: { Authorization: `Bearer ${token}` }, signal })).ok,
- *   reauthenticate: ({ signal }) => openSignInPopup({ signal }),
+ *   // false on 401 only: any other failure throws, and the session asks again rather than the user.
+ *   validate: async ({ token, signal }) => {
+ *     const me = await fetch('/auth/me', { headers: { Authorization: `Bearer ${token}` }, signal });
+ *     if (!me.ok && me.status !== 401) throw new Error(`/auth/me: ${me.status}`);
+ *     return me.ok;
+ *   },
+ *   reauthenticate: ({ signal }) => {
+ *     const state = createSignInState();
+ *     return openSignInPopup({ url: `/auth/google/login?state=${state}`, state, signal });
+ *   },
  * });
  * const response = await client.authFetch('/api/credits');
  */
