@@ -23,7 +23,7 @@ export function selectBannerView(snapshot: SessionSnapshot): BannerView {
 
 /**
  * A plain sentence about the last failed reconnect, or null. The typed popup
- * errors (auth-errors.ts) already say what happened and what to do, for
+ * errors (errors.ts) already say what happened and what to do, for
  * people; anything else gets a generic sentence rather than a stack's words.
  *
  * @example
