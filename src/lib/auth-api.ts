@@ -100,7 +100,8 @@ export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' 
 /**
  * The validator behind authFetch: asks `/auth/me` with `token` directly (not
  * through authFetch, which would hold its own 401). The user, null on 401,
- * and a rejection on anything else, which the session treats as "offline".
+ * and a rejection on anything else: the session waits for the network on
+ * fetch's TypeError, and asks again after a server error (ApiError).
  *
  * @example
  * createAuthFetch({ validate: async (args) => (await getCurrentUser(args)) !== null, ... });
