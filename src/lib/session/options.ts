@@ -25,6 +25,8 @@ export interface AuthFetchOptions {
   /**
    * The app's getCurrentUser: true when the backend accepts the token, false
    * when it answers 401; rejects on a network failure or any other error.
+   * It calls `fetch`, never `authFetch`: one from its synchronous part or with its `signal` is refused,
+   * one after an await without it waits behind this very check until the session thinks it offline.
    */
   validate: (args: { token: string | null; signal: AbortSignal }) => Promise<boolean>;
   /** Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails. */
