@@ -11,16 +11,18 @@ function isField(element: EventTarget | null): element is HTMLElement {
 /**
  * Gives focus back after a transient control goes away. Hand the returned `remember` to the control's
  * container as `onFocus` and `onMouseDown`. When `visible` turns false and focus has fallen to the page
- * (the pressed button went away), focus goes back to the field the user last typed in while the control
- * showed (or just before), else to where focus was before it entered the control: the same after a
- * click as after Tab and Enter or Space, however many links the keyboard passed on the way. It never
- * takes focus from anything else.
+ * (the pressed button went away), focus goes back to the field the user last typed in, while the control
+ * showed or before it (even if focus then left it: a Generate pressed, and disabled while held), else
+ * to the field focused while the control showed, else to where focus was before it entered the control:
+ * the same after a click as after Tab and Enter or Space, however many links or fields the keyboard
+ * passed on the way. It never takes focus from anything else.
  *
  * @example
  * const remember = useRestoreFocus(view !== 'hidden');
  * <div role="alert" onFocus={remember} onMouseDown={remember}><button onClick={reconnect}>Reconnect</button></div>
  */
 export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEvent) => void {
+  const typed = useRef<HTMLElement | null>(null);
   const field = useRef<HTMLElement | null>(null);
   const cameFrom = useRef<Element | null>(null);
   const remember = useCallback((event?: FocusEvent | MouseEvent) => {
@@ -29,6 +31,15 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
     const from = event && 'relatedTarget' in event && event.type.startsWith('focus') ? event.relatedTarget : document.activeElement;
     // Moving within the control is not leaving the page.
     if (from instanceof Element && from !== document.body && !container?.contains(from)) cameFrom.current = from;
+  }, []);
+
+  useEffect(() => {
+    // Whether the control shows or not: where the user typed just before it came is where they were.
+    const onInput = (event: Event) => {
+      if (isField(event.target)) typed.current = event.target;
+    };
+    document.addEventListener('input', onInput, true);
+    return () => document.removeEventListener('input', onInput, true);
   }, []);
 
   useEffect(() => {
@@ -44,7 +55,7 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
 
   useEffect(() => {
     if (visible) return;
-    const back = [field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
+    const back = [typed.current, field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
     // Only when focus fell to the page, never away from anything else.
     if (document.activeElement === document.body || document.activeElement === null) back?.focus?.();
     field.current = null;

@@ -45,4 +45,34 @@ describe('Reconnect from the keyboard, in Chromium', () => {
     await page.keyboard.type(', in silver');
     expect(await prompt.inputValue()).toBe('A moonstone cuff, in silver');
   }, 90_000);
+
+  it('gives focus back to the draft after Generate, Reconnect and sign-in, when focus had fallen to the page', async () => {
+    const { context } = browser;
+    // Alone, so that no other tab of this profile takes part; still signed in from the test before.
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    await page.goto(app.url);
+    const prompt = page.getByLabel('Prompt');
+    await prompt.click();
+    await prompt.fill('');
+    await prompt.pressSequentially('A jade pendant');
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    // Back to the draft, then Tab to Generate and Enter: the held Generate disables its button, and focus falls to the page.
+    await prompt.click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await popupOpened);
+    await page.getByRole('alert').waitFor({ state: 'detached' });
+
+    // Not lost to the page: back in the draft, where the user typed last.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    await page.close();
+  }, 90_000);
 });
