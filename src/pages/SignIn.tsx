@@ -22,7 +22,12 @@ export function SignIn() {
           </button>
         </p>
       ) : null}
-      {problem ? <p className="problem">{problem}</p> : null}
+      {/* An alert, as the banner's: inserted with its text, it is read out at once, again at each failure. */}
+      {problem ? (
+        <p role="alert" className="problem">
+          {problem}
+        </p>
+      ) : null}
     </main>
   );
 }

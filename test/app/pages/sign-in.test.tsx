@@ -1,0 +1,37 @@
+/** @vitest-environment happy-dom */
+import { fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppShell } from '../../../src/components/AppShell.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+withSessionFixtures(() => fixture);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('SignIn', () => {
+  it('announces why the sign-in did not finish, as the banner does, each time it fails', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    // The browser's popup blocker refuses the window.
+    vi.spyOn(window, 'open').mockReturnValue(null);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    const button = await screen.findByRole('button', { name: 'Sign in with Google' });
+    expect(screen.queryByRole('alert')).toBeNull();
+
+    fireEvent.click(button);
+    // Read out to someone who cannot see the line appear under the button.
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Sign in again.',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with Google' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/blocked by the browser/);
+  });
+});
