@@ -103,8 +103,16 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
   const [copied, setCopied] = useState<string | null>(null);
   return (
     <>
+      {/* Not <output>s, which are live regions: a screen reader would read out each state, every probe while offline. */}
       <span>
-        Session: <output data-testid="session-state">{state}</output> · held: <output data-testid="held-count">{held}</output>
+        Session:{' '}
+        <span className="dev-panel__value" data-testid="session-state">
+          {state}
+        </span>{' '}
+        · held:{' '}
+        <span className="dev-panel__value" data-testid="held-count">
+          {held}
+        </span>
       </span>
       <button
         type="button"

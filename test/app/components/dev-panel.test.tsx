@@ -1,8 +1,13 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it, vi } from 'vitest';
+import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
+import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -33,5 +38,48 @@ describe('DevPanel', () => {
     render(<DevPanel session={fixture.client} />);
     fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
     expect(await screen.findByText('The browser did not allow copying.')).toBeTruthy();
+  });
+
+  it('reads out the offline line once, not each probe of the network nor each held call', async () => {
+    fixture = await createSessionFixture({ signedIn: true, expiryLeadMs: 60_000, limits: { validationBackoffMs: 20 } });
+    render(
+      <>
+        <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+          <ConnectionNotice />
+        </AuthProvider>
+        <DevPanel session={fixture.client} mock={fixture.store} />
+      </>,
+    );
+    // What a screen reader hears: each new text of a live region (an <output> is one unless told aria-live="off").
+    const heard: string[] = [];
+    const live = () =>
+      [...document.querySelectorAll('[role=status], [role=alert], [aria-live], output')].filter(
+        (region) => region.getAttribute('aria-live') !== 'off',
+      );
+    const last = new Map<Element, string>();
+    const listen = () => {
+      for (const region of live()) {
+        const text = region.textContent ?? '';
+        if (last.get(region) !== text && text !== '') heard.push(text);
+        last.set(region, text);
+      }
+    };
+    listen();
+    heard.length = 0;
+    const observer = new MutationObserver(listen);
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+
+    act(() => switchMockNetwork(fixture.store, true));
+    const credits = getCredits();
+    const second = getCredits();
+    // Several probes fail (20, 40, 80 ms apart): the chart goes probing and back to waiting each time.
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline') && s.context.validationFailures >= 4, { timeout: 2_000 });
+    await waitFor(() => expect(Number(screen.getByTestId('held-count').textContent)).toBeGreaterThanOrEqual(2));
+    act(() => switchMockNetwork(fixture.store, false));
+    await Promise.all([credits, second]);
+    await waitFor(() => expect(screen.getByTestId('session-state').textContent).toBe('active.quiet'));
+    observer.disconnect();
+
+    expect(heard).toEqual(["You're offline — your work is kept and will be sent when the connection is back."]);
   });
 });
