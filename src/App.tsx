@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { AppShell } from './components/AppShell.tsx';
 import { ConnectionNotice } from './components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from './components/SessionExpiredBanner.tsx';
@@ -18,10 +18,23 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
  * root.render(<App session={client} tokens={tokens} loadUser={loadUser} />);
  */
 export function App({ devPanel, ...wiring }: AppProps) {
+  // The notices cover the bottom of the page: tell it how tall they are, so that Tab scrolls what it reaches above them.
+  const notices = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = document.documentElement;
+    const observer = new ResizeObserver(([entry]) =>
+      root.style.setProperty('--session-notices-height', `${entry!.target.getBoundingClientRect().height}px`),
+    );
+    observer.observe(notices.current!);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--session-notices-height');
+    };
+  }, []);
   return (
     <AuthProvider {...wiring}>
       {/* Over the page, not in its flow: nothing the user is looking at moves when one of them shows. */}
-      <div className="session-notices">
+      <div className="session-notices" ref={notices}>
         <SessionExpiredBanner />
         <SessionReminder />
         <ConnectionNotice />

@@ -48,4 +48,38 @@ describe('the session notices, in Chromium', () => {
     expect(bannerBox!.y).toBeGreaterThan(promptBox!.y + promptBox!.height);
     expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
   }, 90_000);
+
+  it('leave a control reached with Tab in sight, at 200% zoom, not under the banner', async () => {
+    const { context } = browser;
+    // Alone, and signed in afresh: the test before left its tab expired.
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    // The default window at 200% zoom: half as many CSS pixels each way.
+    await page.setViewportSize({ width: 550, height: 380 });
+    await page.goto(app.url);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    const prompt = page.getByLabel('Prompt');
+    await prompt.fill('A moonstone cuff');
+    await expireSession(page);
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor(); // the next poll of the health panel meets the dead token
+    await prompt.focus();
+
+    // On to Generate, as a keyboard user goes: the browser scrolls it into view, and it must be in sight.
+    await page.keyboard.press('Tab');
+    const generate = page.getByRole('button', { name: 'Generate' });
+    expect(await generate.evaluate((button) => button === document.activeElement)).toBe(true);
+    const [bannerBox, generateBox, panelBox] = await Promise.all([
+      banner.boundingBox(),
+      generate.boundingBox(),
+      page.locator('.dev-panel').boundingBox(),
+    ]);
+    expect(generateBox!.y).toBeGreaterThanOrEqual(0);
+    expect(generateBox!.y + generateBox!.height).toBeLessThanOrEqual(bannerBox!.y);
+    expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
+    await page.close();
+  }, 90_000);
 });
