@@ -29,6 +29,7 @@ function hasExpired(token: string | null, offsetMs: number): boolean {
 function attempt<T>(read: () => T): T | undefined {
   try {
     return read();
+    // Stryker disable next-line BlockStatement: an emptied catch returns undefined all the same
   } catch {
     return undefined;
   }
@@ -85,6 +86,7 @@ export function createSharedAnswers(options: {
       // Stryker disable next-line ArrayDeclaration: a string in place of a lock has no `name`, so it maps to null like no lock
       const held = locks ? ((await locks.query().catch(() => undefined))?.held ?? []) : [];
       const answers = [
+        // Stryker disable next-line OptionalChaining: without storage, attempt catches the TypeError and gives undefined alike
         parse(attempt(() => storage?.getItem(storageKey))),
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
       ];
@@ -94,6 +96,7 @@ export function createSharedAnswers(options: {
     async write(token, valid) {
       const answer = JSON.stringify({ key: keyOf(token), valid, at: Date.now() } satisfies Answer);
       // Full (QuotaExceededError) or refused: the locks still share it, and this tab has its answer either way.
+      // Stryker disable next-line OptionalChaining: without storage, attempt catches the TypeError and writes nothing alike
       attempt(() => storage?.setItem(storageKey, answer));
       if (!locks) return;
       // Held before the validation lock is released (the caller waits for the grant); a name of its own, so never waited for.
