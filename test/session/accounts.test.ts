@@ -148,4 +148,29 @@ describe('a token whose sub is no string', () => {
     await expect(generate).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'other-account' });
     client.stop();
   });
+
+  it('gives up the held calls when Reconnect comes back as a record whose JSON is the old sub, a string', async () => {
+    const ada = unsignedJwt({ sub: '{"id":7}', n: 1 });
+    const record = unsignedJwt({ sub: { id: 7 }, n: 1 });
+    let stored: string | null = ada;
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      getToken: () => stored,
+      setToken: (next) => void (stored = next),
+      validate: async ({ token: current }) => current !== ada,
+      reauthenticate: async () => record,
+      allowedOrigins: ['https://api.test'],
+      fetch: async (_input, init) => {
+        const authorization = new Headers(init?.headers).get('authorization');
+        sent.push(authorization === `Bearer ${ada}` ? 'ada' : 'record');
+        return new Response('{}', { status: authorization === `Bearer ${ada}` ? 401 : 200 });
+      },
+    });
+    const generate = client.authFetch('https://api.test/api/generate', { method: 'POST', body: '{"prompt":"ring"}' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    await expect(generate).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'other-account' });
+    expect(sent).toEqual(['ada']);
+    client.stop();
+  });
 });

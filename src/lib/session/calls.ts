@@ -79,12 +79,13 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   const fetchNow = () => options.fetch ?? globalThis.fetch;
   const isOver = () => snapshot().status !== 'active';
   /**
-   * Who `token` acts for, comparable by value: its `sub`, and a `sub` that is no string (a record) as its JSON,
-   * for each token's claims are parsed afresh and two parses of one record are two objects.
+   * Who `token` acts for, comparable by value: its `sub`, and a `sub` that is a record (or null) as the symbol of its
+   * JSON, for each token's claims are parsed afresh and two parses of one record are two objects. A symbol, not the
+   * JSON itself: a string `sub` that spells it is another account.
    */
   const accountOf = (token: string | null) => {
     const { sub } = claims(token);
-    return typeof sub === 'object' && sub !== null ? JSON.stringify(sub) : sub;
+    return typeof sub === 'object' ? Symbol.for(JSON.stringify(sub)) : sub;
   };
 
   /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */

@@ -14,7 +14,7 @@ export interface RequestTemplate {
   readonly signal?: AbortSignal | null;
   /** True when the caller set its own Authorization header: we keep it and leave its 401s alone. */
   readonly hasOwnAuthorization: boolean;
-  /** The account the call was made for: its token's `sub` claim (a record's as JSON; undefined when tokens do not say). Never sent for another. */
+  /** The account the call was made for: its token's `sub` claim (a record's as the symbol of its JSON; undefined when tokens do not say). Never sent for another. */
   readonly account: unknown;
   /** The session it was made in (sign-outs before it): a call is never sent in a later one. */
   readonly session: number;
