@@ -82,6 +82,20 @@ describe('aborting a call that is sent', () => {
     expect(await callOutcome(h.client.authFetch(`${API}/api/credits`))).toBe('answered 200');
     gate.open(200);
   });
+
+  // The signal is aborted by then, but fetch failed with the network's own TypeError, not with the signal's reason.
+  it('takes a network failure for one when the caller aborts in the same moment', async () => {
+    const controller = new AbortController();
+    const failed = new TypeError('Failed to fetch');
+    const h = layer.session({
+      fetch: async () => {
+        controller.abort(); // the caller's own timeout fires as the connection drops
+        throw failed;
+      },
+    });
+    await expect(h.client.authFetch(`${API}/api/credits`, { signal: controller.signal })).rejects.toBe(failed);
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
+  });
 });
 
 // The report and the dev panel show what the chart heard: nothing about calls it never held, or holds no more.

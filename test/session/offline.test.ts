@@ -94,6 +94,21 @@ describe('offline', () => {
     expect(h.validate).toHaveBeenCalledTimes(1);
   });
 
+  it("takes no error but fetch's TypeError for the network's failure: a fetch wrapper's own error leaves the next calls going", async () => {
+    const timedOut = new Error('Request timed out'); // as ky's TimeoutError: the wrapper gave up, the network may be fine
+    let first = true;
+    const h = session({
+      fetch: (input, init) => {
+        if (!first) return fetch(input, init);
+        first = false;
+        return Promise.reject(timedOut);
+      },
+    });
+    await expect(h.client.authFetch(`${API}/api/credits`)).rejects.toBe(timedOut);
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect((await h.client.authFetch(`${API}/api/credits`)).status).toBe(200);
+  });
+
   it('probes the backend with a growing backoff while it stays unreachable, never in a loop', async () => {
     const h = session({ limits: { validationBackoffMs: 1_000 } });
     backend.network.down = true;
