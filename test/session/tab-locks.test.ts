@@ -136,6 +136,27 @@ describe('underLock', () => {
     await expect(answer).resolves.toBe('mine');
   });
 
+  it('leaves the queue as soon as its caller stops waiting: the work never runs, even once the holder lets go', async () => {
+    const locks = createFakeLocks();
+    let letGo!: () => void;
+    const taken = new Promise<void>((resolve) => {
+      locks.request('app:work', {}, () => {
+        resolve();
+        return new Promise<void>((release) => (letGo = release));
+      });
+    });
+    await taken;
+    const controller = new AbortController();
+    const work = vi.fn(async () => 'done');
+    const answer = underLock(locks, 'app:work', 60_000, controller.signal, work).catch((error: unknown) => error);
+    const gone = new Error('the session stopped');
+    controller.abort(gone);
+    letGo();
+    expect(await answer).toBe(gone);
+    await locks.request('app:work', {}, () => {}); // granted once every request queued before it is done
+    expect(work).not.toHaveBeenCalled();
+  });
+
   it('fails when the lock manager refuses to take the lock over, having run nothing', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
     const fake = createFakeLocks();
