@@ -130,6 +130,30 @@ describe('an init that is no plain object', () => {
   });
 });
 
+// Some libraries build their options with Object.create(null): all of it is the init's own, so it goes as it was given.
+describe('an init with no prototype', () => {
+  it("keeps the options only fetch reads (as Next.js's `next`), on the send and on the replay", async () => {
+    const seen: unknown[] = [];
+    const h = layer.session({
+      fetch: (input, init) => {
+        seen.push((init as { next?: unknown } | undefined)?.next);
+        return fetch(input, init);
+      },
+    });
+    h.expire();
+    const init = Object.assign(Object.create(null) as RequestInit, { method: 'POST', body: 'ring', next: { revalidate: 60 } });
+    const pending = h.client.authFetch(`${API}/api/echo`, init);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+    expect(seen).toEqual([{ revalidate: 60 }, { revalidate: 60 }]);
+    expect(backend.apiRequests('/api/echo').map((r) => [r.method, Buffer.from(r.body).toString()])).toEqual([
+      ['POST', 'ring'],
+      ['POST', 'ring'],
+    ]);
+  });
+});
+
 describe('held calls are copied at the call', () => {
   it('a reused init object and a reused URL object do not change what the held calls send', async () => {
     const h = layer.session();
