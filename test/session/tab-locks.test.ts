@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { type TabLocks, underLock } from '../../src/lib/session/tab-locks.ts';
+import { createTabSync } from '../../src/lib/session/tab-sync.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
@@ -10,7 +11,33 @@ import { reportNotes } from '../support/tabs.ts';
 
 const layer = layerOnFakeBackend();
 const { backend, expireWithHeldCalls } = layer;
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+/**
+ * Timers and Date on fake time, the tabs' channels on real time (created after this); the count of the messages
+ * those channels got, each counted as it is dispatched, before the tab hears it.
+ */
+function onFakeTime(): () => number {
+  let heard = 0;
+  vi.stubGlobal(
+    'BroadcastChannel',
+    class extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        this.addEventListener('message', () => heard++);
+      }
+    },
+  );
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  return () => heard;
+}
+
+/** vi.waitFor without a fake millisecond passing between its checks. */
+const untilNow = (check: () => void) => vi.waitFor(check, { interval: 0 });
 
 describe('the locks between tabs', () => {
   it('answers a popup closed while its tab waits for the re-auth lock at once, and leaves no rejection unhandled', async () => {
@@ -48,6 +75,73 @@ describe('the locks between tabs', () => {
     expect(tabs.meCalls).toEqual(['tab 0']);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/held the lock ".*:validate" for over 50 ms; taking it over/));
     expect(reportNotes(tab)).toContain('lock.validate taken over'); // the report says why the validation came late
+  });
+
+  it('takes a frozen validation lock over lockTimeoutMs after its holder last said it was asking, to the millisecond', async () => {
+    const heard = onFakeTime();
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 300 } });
+    const tab = tabs.open({ validate: async () => true });
+    // A tab took the validation lock, said once it was asking the backend, and froze.
+    tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise(() => {})).catch(() => {}); // taken over: rejected
+    let answered = false;
+    void tab.sync.validate({ token: 't1', signal: new AbortController().signal }).then(() => (answered = true));
+    await vi.advanceTimersByTimeAsync(150);
+    const frozen = new BroadcastChannel(tabs.name);
+    frozen.postMessage({ type: 'validating' });
+    await untilNow(() => expect(heard()).toBe(1));
+    frozen.close();
+
+    await vi.advanceTimersByTimeAsync(299);
+    expect([answered, tabs.meCalls]).toEqual([false, []]);
+    await vi.advanceTimersByTimeAsync(1); // lockTimeoutMs since its word
+    await untilNow(() => expect(answered).toBe(true));
+    expect(tabs.meCalls).toEqual(['tab 0']);
+    expect(reportNotes(tab)).toContain('lock.validate taken over');
+  });
+
+  it("waits for a tab granted the validation lock late in this tab's wait: it says at once that it is asking", async () => {
+    const heard = onFakeTime();
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 300 } });
+    let backendSays!: (valid: boolean) => void;
+    const asking = tabs.open({ validate: () => new Promise<boolean>((resolve) => (backendSays = resolve)) });
+    const waiting = tabs.open({ validate: async () => true });
+    // Another validation holds the lock for most of lockTimeoutMs; both tabs queue behind it.
+    let release!: () => void;
+    void tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise<void>((resolve) => (release = resolve)));
+    const signal = new AbortController().signal;
+    const answers = [asking.sync.validate({ token: 't1', signal }), waiting.sync.validate({ token: 't1', signal })];
+    await vi.advanceTimersByTimeAsync(270);
+    release(); // the first tab in the queue asks the backend now
+    await untilNow(() => expect([tabs.meCalls, heard()]).toEqual([['tab 0'], 1]));
+
+    await vi.advanceTimersByTimeAsync(30); // lockTimeoutMs since the second tab began to wait
+    backendSays(false);
+    expect(await Promise.all(answers)).toEqual([false, false]);
+    expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+
+  it("takes a frozen tab's validation lock over though another tab validated before: its word that it asks ends with its answer", async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 50 } });
+    const [earlier, later] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => true })];
+    const signal = new AbortController().signal;
+    expect(await earlier.sync.validate({ token: 't1', signal })).toBe(true);
+    tabs.locks!.request(`${tabs.name}:validate`, {}, () => new Promise(() => {})).catch(() => {}); // taken over: rejected
+
+    let answered = false;
+    void later.sync.validate({ token: 't2', signal }).then(() => (answered = true));
+    await vi.waitFor(() => expect(answered).toBe(true), { timeout: 2_000 });
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+  });
+
+  it('leaves no timer running once a validation is answered and its answer shared for answerTtlMs', async () => {
+    vi.useFakeTimers();
+    const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };
+    const sync = createTabSync(inner, { name: `qs-test-${Math.random()}`, locks: createFakeLocks(), answerTtlMs: 100 });
+    expect(await sync.validate({ token: 't1', signal: new AbortController().signal })).toBe(true);
+    await vi.advanceTimersByTimeAsync(100); // the answer's lock goes
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('offers Reconnect again when the tab with the popup never finishes, and takes its lock over', async () => {

@@ -466,6 +466,35 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toEqual(['tab 0']);
   }, 10_000);
 
+  it("shares a validation's answer through the page's localStorage when told no other storage", async () => {
+    vi.stubGlobal('navigator', {}); // no Web Locks: localStorage is the one way to share
+    const items = new Map<string, string>();
+    vi.stubGlobal('localStorage', {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => items.set(key, value),
+    });
+    const validations: string[] = [];
+    const inner = {
+      validate: async ({ token }: { token: string | null }) => {
+        validations.push(`${token}`);
+        return true;
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+    };
+    const [first, second] = [createTabSync(inner, { name: 'app' }), createTabSync(inner, { name: 'app' })];
+    const signal = new AbortController().signal;
+    expect(await first.validate({ token: 't1', signal })).toBe(true);
+    expect(await second.validate({ token: 't1', signal })).toBe(true);
+    expect(validations).toEqual(['t1']);
+  });
+
+  it('ends a validation whose call was aborted before it began as the validation it wraps ends it, without Web Locks', async () => {
+    vi.stubGlobal('navigator', {});
+    const tab = layer.tabs({ locks: null }).open();
+    const aborted = AbortSignal.abort();
+    await expect(tab.sync.validate({ token: 't1', signal: aborted })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('starts when the page may not touch localStorage (cookies blocked): reading it throws', async () => {
     vi.stubGlobal('navigator', {});
     const denied = () => {
