@@ -282,9 +282,9 @@ describe('many tabs, one session', () => {
     const tabs = layer.tabs({ lateStorage: true, sync: { lockTimeoutMs: 20 } });
     const backendSays: Array<(valid: boolean) => void> = [];
     const slow = () => new Promise<boolean>((resolve) => backendSays.push(resolve));
-    const [first, second, third] = [tabs.open({ validate: slow }), tabs.open({ validate: slow }), tabs.open()];
+    const [first, second, third] = [tabs.open({ validate: slow }), tabs.open({ validate: slow, connect: false }), tabs.open()];
     const signal = new AbortController().signal;
-    // The first tab's backend is slow: the second takes the validation over and asks too.
+    // The first tab's backend is slow, and the second hears no word of it (not connected, as from a frozen tab): it takes the validation over and asks too.
     const answers = [first.sync.validate({ token: 't1', signal }), second.sync.validate({ token: 't1', signal })];
     await vi.waitFor(() => expect(backendSays).toHaveLength(2));
     backendSays[0]!(true);
