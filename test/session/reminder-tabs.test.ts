@@ -1,7 +1,9 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
+import { createFakeLocks } from '../support/fake-locks.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { reportNotes } from '../support/tabs.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const layer = layerOnFakeBackend();
@@ -49,6 +51,25 @@ describe("the notice's Stay signed in, across tabs", () => {
     await new Promise((resolve) => setTimeout(resolve, 10)); // the notice's timer, due at once
     background.client.actor.send({ type: 'user.active' });
     expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+    expect(tabs.popups).toHaveLength(1);
+  });
+
+  it('is not offered in a tab opened while another tab has its popup open: its word came before the tab listened', async () => {
+    const locks = createFakeLocks();
+    const tabs = layer.tabs({ locks });
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    const shown = tabs.open();
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'due' }));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await vi.waitFor(() => expect(locks.held).toContain(`${tabs.name}:reauth`));
+
+    // A tab opened (or reloaded) now learns of the popup from its lock alone.
+    const opened = tabs.open();
+    await vi.waitFor(() => expect(reportNotes(opened)).toContain('tab.reauth.held'));
+    await waitFor(opened.client.actor, (s) => s.matches({ active: 'due' }) || s.matches({ active: 'dismissed' }));
+    opened.client.actor.send({ type: 'user.active' });
+    expect(opened.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
     expect(tabs.popups).toHaveLength(1);
   });
 });

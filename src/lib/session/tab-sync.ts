@@ -273,7 +273,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
             if (gone.signal.aborted || followed > 0 || ownPopups > 0 || !held?.some((lock) => lock.name === reauthLock)) return;
             note('tab.reauth.held');
             follow();
-            if (client.actor.getSnapshot().matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
+            // As on its word: "Reconnecting in another tab…" once expired here, and no notice before expiry (its button would open a second popup).
+            client.reconnectingElsewhere(true);
           },
           () => {},
         );
