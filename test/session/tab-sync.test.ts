@@ -26,6 +26,21 @@ function openTabs(count: number) {
   return { ...tabs, tabs: Array.from({ length: count }, () => tabs.open().client) };
 }
 
+/**
+ * The fake lock manager, and `queried()`: resolves once every query asked of it so far has been answered and acted
+ * on, such as the one a tab asks on connect (whether another tab's popup holds the re-auth lock).
+ */
+function lockManagerWithQueries() {
+  const locks = createFakeLocks();
+  const queries: Array<Promise<unknown>> = [];
+  const query = () => {
+    const answer = locks.query();
+    queries.push(answer);
+    return answer;
+  };
+  return { locks: { ...locks, query }, queried: () => Promise.all(queries.splice(0)) };
+}
+
 /** Whether some tab holds the re-auth lock: its popup is open. */
 const reauthLockHeld = async (tabs: ReturnType<typeof createTabs>) =>
   ((await tabs.locks!.query()).held ?? []).some((lock) => lock.name === `${tabs.name}:reauth`);
@@ -87,10 +102,41 @@ describe('many tabs, one session', () => {
     await waitFor(late.client.actor, (s) => s.matches('needsReauth'));
     // "Reconnecting in another tab…", not a Reconnect that would open a second popup.
     await waitFor(late.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    expect(reportNotes(late)).toContain('tab.reauth.held'); // its report says how it knew
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
     expect((await held).status).toBe(200);
     expect(tabs.popups).toHaveLength(1);
+  });
+
+  it("follows no popup when it connects while another tab holds only the lock of a validation's answer", async () => {
+    const { locks, queried } = lockManagerWithQueries();
+    const tabs = layer.tabs({ locks });
+    const validated = tabs.open();
+    // A 401 the backend does not confirm: the answer is shared, its lock held for answerTtlMs.
+    await validated.client.authFetch(`${API}/status/401`);
+    expect([...locks.held].some((name) => name.startsWith(`${tabs.name}:answer:`))).toBe(true);
+
+    const opened = tabs.open();
+    await queried();
+    expect(reportNotes(opened)).not.toContain('tab.reauth.held');
+    expect((await locks.query()).pending).toEqual([]);
+    expect(opened.client.actor.getSnapshot().matches({ active: 'dismissed' })).toBe(false); // its notice before expiry may show
+  });
+
+  it('connects to a lock manager whose answer lists no held locks: nothing is thrown, and it still hears the other tabs', async () => {
+    const unhandled = await unhandledDuring(async () => {
+      const locks = createFakeLocks();
+      const tabs = layer.tabs({ locks: { request: locks.request, query: async () => ({}) } });
+      const tab = tabs.open();
+      const held = await expireWithHeldCalls(tab);
+      const other = new BroadcastChannel(tabs.name);
+      backend.valid.add('t2');
+      other.postMessage({ type: 'token', token: 't2' });
+      expect((await held[0]!).status).toBe(200);
+      other.close();
+    });
+    expect(unhandled).toEqual([]);
   });
 
   it('follows not its own popup when it connects again (a remount) while that popup is open', async () => {
@@ -143,6 +189,38 @@ describe('many tabs, one session', () => {
     await closed;
     gone.close();
     await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 3_000 });
+  });
+
+  it("offers Reconnect again at once when the popup it followed closes without a token: on that tab's word, not a moment later", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the moment a tab gone without a word gets never passes
+    const tabs = layer.tabs();
+    const [popupTab, follower] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab, follower);
+    popupTab.client.reconnect();
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+  });
+
+  it('offers Reconnect again after popupTimeoutMs though it still waits for the word of a tab whose lock went', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 500 } });
+    const follower = tabs.open();
+    await expireWithHeldCalls(follower);
+    let close!: () => void;
+    const closed = tabs.locks!.request(`${tabs.name}:reauth`, {}, () => new Promise<void>((resolve) => (close = resolve)));
+    const gone = new BroadcastChannel(tabs.name);
+    gone.postMessage({ type: 'reauth.started' });
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    await vi.advanceTimersByTimeAsync(400);
+    // That tab closed: its lock goes, and no word follows; a moment's wait (1 s) for it begins.
+    close();
+    await closed;
+    gone.close();
+
+    await vi.advanceTimersByTimeAsync(100); // popupTimeoutMs since the follow began
+    expect(follower.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 
   it('lets another tab take over when the popup tab gives up', async () => {
@@ -792,7 +870,7 @@ describe('tab sync across remounts', () => {
   });
 
   it("shows another tab's popup across a remount until its token comes", async () => {
-    const locks = createFakeLocks();
+    const { locks, queried } = lockManagerWithQueries();
     const tabs = layer.tabs({ locks });
     const [popupTab, remounted] = [tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(popupTab, remounted);
@@ -802,7 +880,9 @@ describe('tab sync across remounts', () => {
     remounted.disconnect();
     remounted.sync.connect(remounted.client);
     const followers = async () => (await locks.query()).pending.filter(({ name }) => name === `${tabs.name}:reauth`);
-    await vi.waitFor(async () => expect(await followers()).toHaveLength(1)); // the remounted tab follows the popup again
+    await queried(); // and the lock manager's answer on connect: the popup is followed once, as its word was heard
+    expect(await followers()).toHaveLength(1); // the remounted tab follows the popup again
+    expect(reportNotes(remounted)).not.toContain('tab.reauth.held');
     expect(remounted.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
@@ -822,6 +902,40 @@ describe('tab sync across remounts', () => {
     tabs.popups[0]!.reject(new PopupClosedError());
     await waitFor(popupTab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
     await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
+  });
+
+  it("shows another tab's popup opened while it was unmounted, though its own popup came and went before", async () => {
+    const tabs = layer.tabs();
+    const [remounted, other] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(remounted, other);
+    remounted.client.reconnect();
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    tabs.popups[0]!.reject(new PopupClosedError()); // closed without signing in
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+
+    remounted.disconnect();
+    other.client.reconnect(); // its word reaches no one here
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
+    remounted.sync.connect(remounted.client);
+    // "Reconnecting in another tab…", not a Reconnect that would open a second popup.
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    backend.valid.add('t2');
+    tabs.popups[1]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('follows no popup for a connection undone before the lock manager answered: it is left as it was', async () => {
+    const { locks, queried } = lockManagerWithQueries();
+    const tabs = layer.tabs({ locks });
+    const [popupTab, unmounted] = [tabs.open(), tabs.open({ connect: false })];
+    await expireWithHeldCalls(popupTab, unmounted);
+    popupTab.client.reconnect(); // its popup stays open
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
+
+    unmounted.sync.connect(unmounted.client)(); // mounted and unmounted at once: it stays disconnected
+    await queried();
+    expect(unmounted.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect((await locks.query()).pending).toEqual([]);
   });
 
   it('offers Reconnect again after popupTimeoutMs in a tab without Web Locks, should the popup never finish', async () => {
