@@ -1,6 +1,7 @@
 import {
   assertEvent,
   assign,
+  enqueueActions,
   fromCallback,
   fromPromise,
   setup,
@@ -89,6 +90,8 @@ export type SessionEvent =
   | { type: 'token.rejected' }
   /** The banner's Reconnect or the notice's "Stay signed in": a click, so the popup may open. */
   | { type: 'reauth.requested' }
+  /** Try again opened a new popup in the same sign-in: its time starts again, the sign-in goes on. */
+  | { type: 'reauth.reopened' }
   | { type: 'reauth.startedElsewhere' }
   | { type: 'reauth.endedElsewhere' }
   | { type: 'reminder.dismissed' }
@@ -147,6 +150,11 @@ const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
     { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
   ] as const;
+/**
+ * The id xstate gives the timer of `reauthenticating`'s `after: { reauthTimeout }` (its event's type): cancelled
+ * and raised again with it, that very timer starts again, and the popup invoked by the state stays open.
+ */
+const reauthDeadline = 'xstate.after.reauthTimeout.session.reauthenticating';
 const notProvided = fromPromise<never>(() =>
   Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')),
 );
@@ -242,6 +250,11 @@ export const sessionMachine = setup({
     rememberDismissal: assign({ reminderDismissed: true }),
     forgetDismissal: assign({ reminderDismissed: false }),
     markReachable: assign({ unreachable: false }),
+    /** Try again opened a new popup: the sign-in's deadline starts again (the popup is not invoked again). */
+    restartReauthDeadline: enqueueActions(({ enqueue }) => {
+      enqueue.cancel(reauthDeadline);
+      enqueue.raise({ type: reauthDeadline } as never, { id: reauthDeadline, delay: 'reauthTimeout' });
+    }),
     recordClockOffset: assign({
       clockOffsetMs: ({ event }) => {
         assertEvent(event, 'clock.observed');
@@ -481,6 +494,8 @@ export const sessionMachine = setup({
       on: {
         ...holding,
         'token.adopted': adopt,
+        // The popup's own Try again: the same sign-in in a new window, which gets the whole reauthTimeout.
+        'reauth.reopened': { actions: 'restartReauthDeadline' },
         // Try again: the open popup is closed and a new one opens, within this click.
         'reauth.requested': [
           { guard: 'isRenewing', target: '.renewing', reenter: true },

@@ -64,6 +64,32 @@ describe('the session chart alone, with its placeholders', () => {
     });
   });
 
+  it("restarts the sign-in's deadline when the popup is reopened, and keeps the popup open", async () => {
+    let popups = 0;
+    const { actor } = await bare({
+      actors: {
+        validateSession: fromPromise(async () => false),
+        reauthenticate: fromPromise(() => {
+          popups++;
+          return new Promise<void>(() => {});
+        }),
+      },
+    });
+    actor.send({ type: 'request.held', requests: [held] });
+    await vi.advanceTimersByTimeAsync(0);
+    actor.send({ type: 'reauth.requested' });
+    await vi.advanceTimersByTimeAsync(100_000);
+    actor.send({ type: 'reauth.reopened' }); // Try again, 100 s into the 180 s
+    await vi.advanceTimersByTimeAsync(179_999);
+    expect(actor.getSnapshot().value).toEqual({ reauthenticating: 'holding' });
+    expect(popups).toBe(1);
+    // One timer, not two: the first deadline's was cancelled, and the new one fires 180 s after Try again.
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(actor.getSnapshot().value).toEqual({ needsReauth: 'waiting' });
+    expect(actor.getSnapshot().context.lastReauthError?.name).toBe('ReauthTimeoutError');
+  });
+
   it('never finds its token expiring: no timer fires within a day, and a shown tab stays active', async () => {
     const { actor, events } = await bare();
     actor.send({ type: 'tab.visible' });

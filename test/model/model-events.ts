@@ -99,6 +99,7 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     { type: 'request.held', requests: [request(queue, 'unsent')] },
     ...[
       'reauth.requested',
+      'reauth.reopened',
       'reauth.startedElsewhere',
       'reauth.endedElsewhere',
       'reminder.dismissed',

@@ -2,6 +2,7 @@ import type { SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../machines/session.machine.ts';
 import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
 import { AuthExpiredError, NotReplayedError, PopupClosedError } from '../../src/lib/session/errors.ts';
+import { popupReopened } from '../../src/lib/session/popup-reopened.ts';
 import { API } from '../support/fake-backend.ts';
 import { heldReason, timerOf, type ModelEvent } from './model-events.ts';
 import { leadMs } from './real-tokens.ts';
@@ -78,6 +79,9 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
       };
     case 'reauth.requested':
       return client.reconnect;
+    case 'reauth.reopened':
+      // The popup's Try again (openSignInPopup's reopen), in the sign-in the session's signal names.
+      return () => popupReopened(h.reauths.at(-1)!.signal);
     case 'reauth.startedElsewhere':
     case 'reauth.endedElsewhere':
       return () => client.reconnectingElsewhere(event.type === 'reauth.startedElsewhere');

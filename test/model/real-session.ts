@@ -37,7 +37,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   // The timers armed at start must suit the path's first event, like those of every step that arms them.
   const store = { token: tokens.forQuiet(null, 0, first) as string | null };
   const validations: Array<Deferred<boolean>> = [];
-  const reauths: Array<Deferred<string>> = [];
+  const reauths: Array<Deferred<string> & { signal: AbortSignal }> = [];
   const client = createAuthFetch({
     limits: modelLimits[kind],
     clock,
@@ -46,7 +46,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
     getToken: () => store.token,
     setToken: (token) => (store.token = token),
     validate: () => new Promise<boolean>((resolve, reject) => validations.push({ resolve, reject })),
-    reauthenticate: () => new Promise<string>((resolve, reject) => reauths.push({ resolve, reject })),
+    reauthenticate: ({ signal }) => new Promise<string>((resolve, reject) => reauths.push({ resolve, reject, signal })),
     allowedOrigins: [API],
   });
   offset = () => client.actor.getSnapshot().context.clockOffsetMs;

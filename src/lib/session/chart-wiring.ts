@@ -1,11 +1,12 @@
 import { assign, fromPromise } from 'xstate';
-import { sessionMachine, type SessionContext } from '../../../machines/session.machine.ts';
+import { sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, type OwnWork } from './own-work.ts';
+import { onPopupReopened } from './popup-reopened.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 
 /** setTimeout fires at once past 2^31-1 ms: a longer wait is cut there, and the chart looks again when it fires. */
@@ -25,6 +26,8 @@ export interface ChartParts {
   held: HoldRegistry;
   signals: BrowserSignals;
   own: OwnWork;
+  /** Sends to the chart (the popup's Try again restarts its deadline). */
+  tell: (event: SessionEvent) => void;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface ChartParts {
  * const actor = createActor(provideChart(parts), { input: chartInput(options) }).start();
  */
 export function provideChart(parts: ChartParts) {
-  const { options, expiry, inStep, currentToken, localNow, held, signals, own } = parts;
+  const { options, expiry, inStep, currentToken, localNow, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
   /** Ms until the notice is due for `token`, or null for none (0: no notice, or an expiry unknown). */
   const msUntilReminder = (token: string | null) =>
@@ -68,6 +71,8 @@ export function provideChart(parts: ChartParts) {
       }),
       reauthenticate: fromPromise(async ({ signal }) => {
         own.signals.add(signal);
+        // openSignInPopup given this signal says when Try again opens a new window: the deadline starts again.
+        onPopupReopened(signal, () => tell({ type: 'reauth.reopened' }));
         const token = await options.reauthenticate({ signal });
         // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
         if (signal.aborted) return;

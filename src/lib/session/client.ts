@@ -125,7 +125,9 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     report: (offsetMs) => snapshot().status === 'active' && actor!.send({ type: 'clock.observed', offsetMs }),
   });
 
-  actor = createActor(provideChart({ options, expiry, inStep, currentToken, localNow, held, signals, own }), {
+  // The popup's Try again comes while the chart runs, through the tell below.
+  const tellChart = (event: SessionEvent) => tell(event);
+  actor = createActor(provideChart({ options, expiry, inStep, currentToken, localNow, held, signals, own, tell: tellChart }), {
     input: chartInput(options),
     ...(options.clock && { clock: options.clock }),
     // The chart's own events fill the report: nothing runs per request while the session is healthy.

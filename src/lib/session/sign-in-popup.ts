@@ -1,5 +1,6 @@
 import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
+import { popupReopened } from './popup-reopened.ts';
 import { signInErrorFor } from './provider-error.ts';
 
 /** The part of a `BroadcastChannel` the handshake uses; tests pass a double. */
@@ -29,8 +30,9 @@ export interface PopupHost {
 export interface PopupClosedHint {
   /**
    * Closes what it can of the current popup and opens a new one in the same sign-in (same state, same promise;
-   * `timeoutMs` starts again, within the session's `limits.reauthTimeoutMs`, which counts from Reconnect). Call it
-   * inside a click. If the browser blocks it, the sign-in rejects with PopupBlockedError.
+   * `timeoutMs` starts again, and so does the session's `limits.reauthTimeoutMs` when `signal` is the one its
+   * `reauthenticate` was given). Call it inside a click. If the browser blocks it, the sign-in rejects with
+   * PopupBlockedError.
    */
   reopen(): void;
 }
@@ -129,6 +131,7 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
       popup = next;
       hint(null);
       watch();
+      popupReopened(signal);
     };
 
     const receive = (data: unknown) => {
