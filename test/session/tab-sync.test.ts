@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { popupReopened } from '../../src/lib/session/popup-reopened.ts';
 import { createSharedAnswers } from '../../src/lib/session/tab-answers.ts';
 import { createTabSync, type TabLocks } from '../../src/lib/session/tab-sync.ts';
 import { createFakeLocks } from '../support/fake-locks.ts';
@@ -220,6 +221,23 @@ describe('many tabs, one session', () => {
     gone.close();
 
     await vi.advanceTimersByTimeAsync(100); // popupTimeoutMs since the follow began
+    expect(follower.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+
+  it('follows a popup reopened with Try again for popupTimeoutMs from the reopen, not from the first popup', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // popupTimeoutMs passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 500 } });
+    const [popupTab, follower] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab, follower);
+    popupTab.client.reconnect();
+    await waitFor(follower.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    await vi.advanceTimersByTimeAsync(400);
+    popupReopened(tabs.popups[0]!.signal); // Try again, 400 ms in: a new window in the same sign-in
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve)); // the word reaches the follower
+    await vi.advanceTimersByTimeAsync(450); // past the first popup's 500 ms, within the new one's
+    expect(follower.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
+    expect(tabs.popups).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(50); // 500 ms since Try again, the popup tab silent: Reconnect again
     expect(follower.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 

@@ -19,6 +19,8 @@ export interface Popup {
   tab: number;
   resolve: (token: string) => void;
   reject: (error: Error) => void;
+  /** The signal the session gave it: openSignInPopup's Try again names the sign-in by it. */
+  signal: AbortSignal;
 }
 
 /** How the tabs of `createTabs` share: a lock manager (fake unless told; none with null), late storage or none, tab sync options. */
@@ -90,7 +92,7 @@ export function createTabs(options: TabsOptions = {}) {
             if (tabOptions.validate) return tabOptions.validate(token);
             return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` }, signal })).ok;
           },
-          reauthenticate: () => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject })),
+          reauthenticate: ({ signal }) => new Promise<string>((resolve, reject) => popups.push({ tab: index, resolve, reject, signal })),
         },
         { ...options.sync, name, locks, storage: options.noStorage ? undefined : options.lateStorage ? lateCopy() : localStorage },
       );

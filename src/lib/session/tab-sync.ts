@@ -1,6 +1,7 @@
 import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { eitherSignal } from './either-signal.ts';
+import { onPopupReopened } from './popup-reopened.ts';
 import { createSharedAnswers } from './tab-answers.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
@@ -11,6 +12,8 @@ type TabMessage =
   | { type: 'token'; token: string }
   | { type: 'reauth.started' }
   | { type: 'reauth.ended' }
+  /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
+  | { type: 'reauth.reopened' }
   | { type: 'validating' }
   | { type: 'reminder.dismissed' };
 
@@ -46,7 +49,7 @@ export interface TabSyncOptions {
   /**
    * How long another tab's popup is followed here ("Reconnecting in another tab…", Reconnect disabled) should that
    * tab never finish (frozen, its popup stuck): then Reconnect is offered here again. Default 120 000 ms, the
-   * timeout of openSignInPopup.
+   * timeout of openSignInPopup; it starts again when that tab's Try again opens a new window.
    */
   popupTimeoutMs?: number;
 }
@@ -183,6 +186,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       if (locks) {
         // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
         ownPopups++;
+        // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
+        let announced = false;
+        const undoReopened = onPopupReopened(args.signal, () => announced && post({ type: 'reauth.reopened' }));
         const settled = new AbortController();
         const over = () => settled.abort();
         signedIn.then(over, over);
@@ -195,6 +201,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           async () => {
             if (done.aborted) return;
             post({ type: 'reauth.started' });
+            announced = true;
             // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
             await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
             // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
@@ -203,7 +210,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           () => note('lock.reauth', 'taken over'),
         )
           .catch(() => {})
-          .finally(() => ownPopups--);
+          .finally(() => {
+            ownPopups--;
+            undoReopened();
+          });
       }
       return signedIn;
     },
@@ -214,10 +224,23 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       let followed = 0;
       /** The follows waiting for a popup tab's word that it ended. */
       const awaitingWord = new Set<() => void>();
+      /** The follows' clocks, restarted when the popup tab's Try again opens a new window. */
+      const patienceOf = new Set<() => void>();
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
         followed++;
-        const following = eitherSignal([gone.signal], options.popupTimeoutMs ?? 120_000);
+        const tooLong = new AbortController();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const restart = () => {
+          clearTimeout(timer);
+          timer = setTimeout(
+            () => tooLong.abort(new DOMException('The wait timed out.', 'TimeoutError')),
+            options.popupTimeoutMs ?? 120_000,
+          );
+        };
+        restart();
+        patienceOf.add(restart);
+        const following = eitherSignal([gone.signal, tooLong.signal]);
         let heard!: () => void;
         const word = new Promise<void>((resolve) => awaitingWord.add((heard = resolve)));
         /** The popup tab's word that it ended, or, should it never come (that tab closed), a moment's wait. */
@@ -234,6 +257,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {
             awaitingWord.delete(heard);
+            patienceOf.delete(restart);
+            clearTimeout(timer);
             followed--;
             following.dispose();
             if (!gone.signal.aborted) client.reconnectingElsewhere(false);
@@ -253,6 +278,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           follow();
         } else if (data?.type === 'reauth.ended') {
           for (const ended of awaitingWord) ended();
+        } else if (data?.type === 'reauth.reopened') {
+          for (const restart of patienceOf) restart();
         } else if (data?.type === 'validating') {
           heardValidating = Date.now();
         } else if (data?.type === 'reminder.dismissed') {
