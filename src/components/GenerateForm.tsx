@@ -43,7 +43,8 @@ export function GenerateForm({ onStarted }: { onStarted: (generation: Generation
         placeholder="A rose-gold ring with a pear-cut sapphire…"
         onChange={(event) => setPrompt(event.target.value)}
       />
-      <button type="submit" disabled={pending || !prompt.trim()}>
+      {/* Pending, it stays focusable (aria-disabled; submit ignores it): a disabled button drops focus to the page. */}
+      <button type="submit" disabled={!prompt.trim()} aria-disabled={pending || undefined}>
         {pending ? 'Generating…' : 'Generate'}
       </button>
       {problem ? <p className="problem">{problem}</p> : null}

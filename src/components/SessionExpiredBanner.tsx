@@ -40,8 +40,10 @@ export function SessionExpiredBanner() {
       <p>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
       {/* Another tab's popup is the way back: nothing to press here, not even a disabled button. */}
+      {/* Busy, it stays focusable (aria-disabled, a press ignored): a disabled button drops focus to the page, and a
+          cancelled sign-in would then send a keyboard user back to the top. */}
       {view === 'elsewhere' ? null : (
-        <button type="button" onClick={refreshSession} disabled={view !== 'expired'}>
+        <button type="button" onClick={() => view === 'expired' && refreshSession()} aria-disabled={view !== 'expired' || undefined}>
           {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
         </button>
       )}

@@ -10,7 +10,8 @@ export function SignIn() {
     <main className="sign-in">
       <h1>Quiet Session studio</h1>
       <p>Design jewelry with generative models. Sign in to continue.</p>
-      <button type="button" className="google-button" onClick={signIn} disabled={signingIn}>
+      {/* Busy, it stays focusable (aria-disabled, a press ignored): a disabled button drops focus to the page. */}
+      <button type="button" className="google-button" onClick={() => signingIn || signIn()} aria-disabled={signingIn || undefined}>
         {signingIn ? 'Signing in…' : 'Sign in with Google'}
       </button>
       {hint ? (

@@ -2,9 +2,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
 import { launchChromium } from './support/chromium.ts';
+import type { Page } from 'playwright-core';
 import { continueInPopup, expireSession, signIn } from './support/studio-user.ts';
 
 let app: ServedApp;
+
+/** Presses Cancel on the mock Google page and waits for the popup to close itself. */
+async function cancelInPopup(popup: Page): Promise<void> {
+  const closed = popup.waitForEvent('close');
+  await popup.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await closed;
+}
+
+/** What has focus, as a keyboard user would find it: the button's text, or BODY. */
+const focused = (page: Page) =>
+  page.evaluate(() => (document.activeElement === document.body ? 'BODY' : document.activeElement?.textContent));
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
@@ -46,7 +58,7 @@ describe('Reconnect from the keyboard, in Chromium', () => {
     expect(await prompt.inputValue()).toBe('A moonstone cuff, in silver');
   }, 90_000);
 
-  it('gives focus back to the draft after Generate, Reconnect and sign-in, when focus had fallen to the page', async () => {
+  it('gives focus back to the draft after a held Generate, Reconnect and sign-in', async () => {
     const { context } = browser;
     // Alone, so that no other tab of this profile takes part; still signed in from the test before.
     for (const open of context.pages()) await open.close();
@@ -58,13 +70,13 @@ describe('Reconnect from the keyboard, in Chromium', () => {
     await prompt.pressSequentially('A jade pendant');
     await page.getByText('jewelry-generate').waitFor();
     await expireSession(page);
-    // Back to the draft, then Tab to Generate and Enter: the held Generate disables its button, and focus falls to the page.
+    // Back to the draft, then Tab to Generate and Enter: the held Generate is busy, and keeps focus rather than drop it to the page.
     await prompt.click();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
     await banner.waitFor();
-    expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    expect(await focused(page)).toBe('Generating…');
 
     const popupOpened = context.waitForEvent('page');
     await banner.getByRole('button', { name: 'Reconnect' }).click();
@@ -73,6 +85,47 @@ describe('Reconnect from the keyboard, in Chromium', () => {
 
     // Not lost to the page: back in the draft, where the user typed last.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    await page.close();
+  }, 90_000);
+  it('keeps focus on Reconnect while the popup runs, so that a cancelled sign-in leaves it there', async () => {
+    const { context } = browser;
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByLabel('Prompt').waitFor();
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+    await banner.getByRole('button', { name: 'Reconnect' }).focus();
+    const popupOpened = context.waitForEvent('page');
+    await page.keyboard.press('Enter');
+    const popup = await popupOpened;
+    await page.getByText('Reconnecting…', { exact: true }).waitFor();
+    expect(await focused(page)).toBe('Reconnecting…');
+    await cancelInPopup(popup);
+    await page.getByText(/Signing in with Google was cancelled/).waitFor();
+    // Not sent back to the top of the page: Enter tries again.
+    expect(await focused(page)).toBe('Reconnect');
+    await page.close();
+  }, 90_000);
+
+  it('keeps focus on "Sign in with Google" while the popup runs, so that a cancelled sign-in leaves it there', async () => {
+    const { context } = browser;
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const button = page.getByRole('button', { name: 'Sign in with Google' });
+    await button.focus();
+    const popupOpened = context.waitForEvent('page');
+    await page.keyboard.press('Enter');
+    const popup = await popupOpened;
+    await page.getByText('Signing in…', { exact: true }).waitFor();
+    expect(await focused(page)).toBe('Signing in…');
+    await cancelInPopup(popup);
+    await page.getByRole('alert').waitFor();
+    expect(await focused(page)).toBe('Sign in with Google');
     await page.close();
   }, 90_000);
 });

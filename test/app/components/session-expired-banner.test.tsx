@@ -72,7 +72,10 @@ describe('SessionExpiredBanner', () => {
     fireEvent.click(button);
     // Synchronous: the popup (here a deferred) was started in the click's own call stack.
     expect(fixture.reauths).toHaveLength(1);
-    expect(screen.getByRole('button', { name: 'Reconnecting…' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Reconnecting…' }).getAttribute('aria-disabled')).toBe('true');
+    // Still focusable, so that focus does not fall to the page; pressed again, it starts nothing.
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnecting…' }));
+    expect(fixture.reauths).toHaveLength(1);
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(await credits).toEqual({ balance: 25 });
@@ -116,7 +119,7 @@ describe('SessionExpiredBanner', () => {
     expect(screen.getByRole('alert').textContent).toBe('Reconnecting in another tab…');
     expect(screen.queryByRole('button')).toBeNull();
     act(() => fixture.client.reconnectingElsewhere(false));
-    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
   it('tells the user to allow pop-ups when the popup was blocked', async () => {
@@ -124,7 +127,7 @@ describe('SessionExpiredBanner', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
     fixture.reauths[0]!.reject(new PopupBlockedError());
     expect(await screen.findByText(/blocked by the browser\. Allow pop-ups/)).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
   describe('with the real popup handshake, behind a provider that sends COOP', () => {
@@ -158,7 +161,7 @@ describe('SessionExpiredBanner', () => {
       popup.opener.popups[0]!.closed = true; // open, but cut off from us
       await screen.findByText('Finish signing in in the Google window.');
       expect(screen.getByRole('alert').textContent).toContain('Closed it, or cannot find it? Press Try again.');
-      expect(screen.getByRole('button', { name: 'Try again' }).hasAttribute('disabled')).toBe(false);
+      expect(screen.getByRole('button', { name: 'Try again' }).hasAttribute('aria-disabled')).toBe(false);
       expect(isSettled()).toBe(false);
       popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
       expect(await credits).toEqual({ balance: 25 });
@@ -173,7 +176,7 @@ describe('SessionExpiredBanner', () => {
       fireEvent.click(await screen.findByRole('button', { name: 'Try again' }));
       // Synchronous: the second window was opened in the click's own call stack.
       expect(popup.opener.opened).toHaveLength(2);
-      expect(screen.getByRole('button', { name: 'Reconnecting…' }).hasAttribute('disabled')).toBe(true);
+      expect(screen.getByRole('button', { name: 'Reconnecting…' }).getAttribute('aria-disabled')).toBe('true');
       expect(fixture.client.actor.getSnapshot().context.reauthFailures).toBe(0);
       popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
       expect(await credits).toEqual({ balance: 25 });
@@ -199,7 +202,7 @@ describe('SessionExpiredBanner', () => {
       popup.opener.block();
       fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
       expect(await screen.findByText(/blocked by the browser\. Allow pop-ups/)).toBeTruthy();
-      expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('disabled')).toBe(false);
+      expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
       expect(isSettled()).toBe(false);
     });
   });

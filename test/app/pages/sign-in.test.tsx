@@ -34,4 +34,21 @@ describe('SignIn', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Sign in with Google' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/blocked by the browser/);
   });
+
+  it('stays focusable while the popup is open, and a second press opens no second popup', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const open = vi.spyOn(window, 'open').mockReturnValue({ closed: false, close: () => {} } as Window);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign in with Google' }));
+    const busy = await screen.findByRole('button', { name: 'Signing in…' });
+    // Not `disabled`: Chromium would drop focus to the page, and a cancelled sign-in would leave it there.
+    expect(busy.hasAttribute('disabled')).toBe(false);
+    expect(busy.getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(busy);
+    expect(open).toHaveBeenCalledTimes(1);
+  });
 });
