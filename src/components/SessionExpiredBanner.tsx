@@ -1,7 +1,8 @@
 import { useSelector } from '@xstate/react';
+import { useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
-import { selectBannerView, selectReauthProblem, type BannerView } from '../lib/session/index.ts';
+import { selectBannerView, selectReauthProblem, type BannerView, type PopupClosedHint } from '../lib/session/index.ts';
 
 const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
   expired: 'Session expired — click to reconnect',
@@ -21,15 +22,26 @@ export function SessionExpiredBanner() {
   const view = useSelector(session.actor, selectBannerView);
   const problem = useSelector(session.actor, selectReauthProblem);
   const remember = useRestoreFocus(view !== 'hidden');
+  // The popup clears its hint as it settles, a moment before the session moves on: the hint stays until then (or
+  // until Try again opens a new popup), else the alert would say "sign in in the Google window" right after sign-in.
+  const [shownHint, setShownHint] = useState<PopupClosedHint | null>(null);
+  const hint = view === 'reconnecting' ? (popupHint ?? shownHint) : null;
+  if (hint !== shownHint) setShownHint(hint);
   if (view === 'hidden') return null;
 
-  if (view === 'reconnecting' && popupHint) {
+  if (hint) {
     return (
       <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
         <p>Finish signing in in the Google window.</p>
         <p>Closed it, or cannot find it? Press Try again.</p>
         {/* A new popup, opened inside this click; the sign-in under way goes on. */}
-        <button type="button" onClick={() => popupHint.reopen()}>
+        <button
+          type="button"
+          onClick={() => {
+            setShownHint(null);
+            hint.reopen();
+          }}
+        >
           Try again
         </button>
       </div>

@@ -168,6 +168,26 @@ describe('SessionExpiredBanner', () => {
       await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     });
 
+    it('never says "sign in in the Google window" again once the token arrived after the hint', async () => {
+      const popup = popupSignIn();
+      const { credits } = await renderExpiredStudio(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      popup.opener.popups[0]!.closed = true;
+      await screen.findByText('Finish signing in in the Google window.');
+      // What a screen reader hears: every text the alert region takes, until it goes.
+      const said: string[] = [];
+      const observer = new MutationObserver(() => {
+        const text = document.querySelector('[role="alert"]')?.textContent ?? null;
+        if (text !== null && said.at(-1) !== text) said.push(text);
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+      popup.answer({ type: tokenMessageType, token: await fixture.issueToken() });
+      expect(await credits).toEqual({ balance: 25 });
+      await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+      observer.disconnect();
+      expect(said.filter((text) => text.includes('Reconnecting…'))).toEqual([]);
+    });
+
     it('opens a new popup inside the Try again click, in the same sign-in', async () => {
       const popup = popupSignIn();
       const { credits } = await renderExpiredStudio(popup);
