@@ -22,8 +22,7 @@ export function SessionExpiredBanner() {
   const view = useSelector(session.actor, selectBannerView);
   const problem = useSelector(session.actor, selectReauthProblem);
   const remember = useRestoreFocus(view !== 'hidden');
-  // The popup clears its hint as it settles, a moment before the session moves on: the hint stays until then (or
-  // until Try again opens a new popup), else the alert would say "sign in in the Google window" right after sign-in.
+  // Kept until the session moves on (or Try again): the popup clears it a moment before, and the alert would flash.
   const [shownHint, setShownHint] = useState<PopupClosedHint | null>(null);
   const hint = view === 'reconnecting' ? (popupHint ?? shownHint) : null;
   if (hint !== shownHint) setShownHint(hint);
@@ -52,8 +51,7 @@ export function SessionExpiredBanner() {
       <p>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
       {/* Another tab's popup is the way back: nothing to press here, not even a disabled button. */}
-      {/* Busy, it stays focusable (aria-disabled, a press ignored): a disabled button drops focus to the page, and a
-          cancelled sign-in would then send a keyboard user back to the top. */}
+      {/* Busy, it stays focusable (aria-disabled, a press ignored): a disabled button drops focus to the page. */}
       {view === 'elsewhere' ? null : (
         <button type="button" onClick={() => view === 'expired' && refreshSession()} aria-disabled={view !== 'expired' || undefined}>
           {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
