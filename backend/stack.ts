@@ -44,11 +44,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const apiUrl = `http://127.0.0.1:${options.apiPort}`;
   const googleUrl = `http://127.0.0.1:${options.googlePort}`;
   const shared = { ...process.env, GOOGLE_CLIENT_ID: devClient.id, GOOGLE_CLIENT_SECRET: devClient.secret, PYTHONUNBUFFERED: '1' };
-  const uvicorn = (name: string, module: string, port: number, readyPath: string, env: NodeJS.ProcessEnv) =>
+  const uvicorn = (name: string, module: string, port: number, readyPath: string, env: NodeJS.ProcessEnv, flags: string[] = []) =>
     startServer({
       name,
       command: python,
-      args: ['-m', 'uvicorn', module, '--host', '127.0.0.1', '--port', String(port)],
+      args: ['-m', 'uvicorn', module, '--host', '127.0.0.1', '--port', String(port), ...flags],
       cwd: backendDir,
       env: { ...shared, ...env },
       readyUrl: `http://127.0.0.1:${port}${readyPath}`,
@@ -63,15 +63,23 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       }),
     );
     started.push(
-      await uvicorn('api', 'app.main:app', options.apiPort, '/auth/me', {
-        APP_ORIGIN: options.appOrigin,
-        ...(options.tokenTtlSeconds === undefined ? {} : { TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) }),
-        ...(options.jwtSecret === undefined ? {} : { JWT_SECRET: options.jwtSecret }),
-        GOOGLE_AUTH_URL: `${googleUrl}/o/oauth2/v2/auth`,
-        GOOGLE_TOKEN_URL: `${googleUrl}/token`,
-        GOOGLE_JWKS_URL: `${googleUrl}/oauth2/v3/certs`,
-        GOOGLE_ISSUER: googleUrl,
-      }),
+      await uvicorn(
+        'api',
+        'app.main:app',
+        options.apiPort,
+        '/auth/me',
+        {
+          APP_ORIGIN: options.appOrigin,
+          ...(options.tokenTtlSeconds === undefined ? {} : { TOKEN_TTL_SECONDS: String(options.tokenTtlSeconds) }),
+          ...(options.jwtSecret === undefined ? {} : { JWT_SECRET: options.jwtSecret }),
+          GOOGLE_AUTH_URL: `${googleUrl}/o/oauth2/v2/auth`,
+          GOOGLE_TOKEN_URL: `${googleUrl}/token`,
+          GOOGLE_JWKS_URL: `${googleUrl}/oauth2/v3/certs`,
+          GOOGLE_ISSUER: googleUrl,
+        },
+        // The app dates each answer itself (app/main.py): uvicorn 0.17's Date is stale on a kept-alive connection.
+        ['--no-date-header'],
+      ),
     );
   } catch (error) {
     await serverGroup(started).stop();

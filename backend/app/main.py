@@ -1,6 +1,7 @@
 """The FastAPI app: `uvicorn app.main:app` from the `backend/` directory."""
 
 import logging
+from email.utils import formatdate
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -47,6 +48,34 @@ class ServerErrorsAsJson:
             await JSONResponse({"detail": "Internal Server Error"}, status_code=500)(scope, receive, send)
 
 
+class DateOfEachAnswer:
+    """A `Date` header stamped on each answer when it starts, never one left over from before.
+
+    The session reads the backend's clock from `Date` (src/lib/session/server-clock.ts). Debian's
+    uvicorn 0.17 dates every answer on a kept-alive connection with the time the connection opened,
+    and a browser whose panels poll keeps it open for good: the clock seems to fall behind, the
+    token's expiry to come later, and a stale "valid" is believed past it. Run uvicorn with
+    `--no-date-header`; without it there are two `Date` headers, which clients read as none.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def dated(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(name, value) for name, value in message.get("headers", []) if name.lower() != b"date"]
+                headers.append((b"date", formatdate(usegmt=True).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, dated)
+
+
 def create_app() -> FastAPI:
     """Builds the app from the environment (see settings.py)."""
     settings = load_settings()
@@ -67,6 +96,8 @@ def create_app() -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
         expose_headers=["Date", "WWW-Authenticate", "Retry-After"],
     )
+    # Outermost: preflights and server errors are dated too.
+    app.add_middleware(DateOfEachAnswer)
     app.include_router(routes_auth.router)
     app.include_router(routes_studio.router)
     app.include_router(routes_admin.router)

@@ -1,4 +1,5 @@
 /** @vitest-environment node */
+import { Agent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
@@ -73,6 +74,32 @@ describe('CORS', () => {
     const asked = await preflight(otherOrigin);
     expect([ok.status, refused.status, asked.status]).toEqual([200, 401, 400]);
     for (const response of [ok, refused, asked]) expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the Date header', () => {
+  /** The `Date` and the local port of an answer to GET `url` through `agent`. */
+  const dated = (url: string, agent: Agent) =>
+    new Promise<{ date: number; port: number }>((done, failed) => {
+      httpGet(url, { agent }, (response) => {
+        response.resume();
+        done({ date: Date.parse(String(response.headers.date)), port: response.socket.localPort ?? 0 });
+      }).on('error', failed);
+    });
+
+  // The session reads the backend's clock from it (src/lib/session/server-clock.ts), and a browser keeps its
+  // connection alive while panels poll: a Date frozen when the connection opened reads as a clock falling behind.
+  it('is the time of the answer, on a kept-alive connection too', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await dated(`${api}/auth/me`, agent);
+      await new Promise((later) => setTimeout(later, 2_500));
+      const second = await dated(`${api}/auth/me`, agent);
+      expect(second.port).toBe(first.port);
+      expect(second.date - first.date).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
