@@ -89,9 +89,14 @@ def generate(body: GenerateBody, request: Request, user: User = Depends(current_
 @router.get("/workflows/{workflow_id}/status")
 def workflow_status(workflow_id: str, user: User = Depends(current_user)) -> dict:
     match = re.fullmatch(r"wf_([0-9a-z]+)_[0-9a-z]+", workflow_id)
-    if match is None:
+    try:
+        # A start no float can hold (OverflowError), or too many digits to read (ValueError): as the mock's Infinity.
+        started = float(int(match.group(1), 36)) if match else None
+    except (OverflowError, ValueError):
+        started = None
+    if started is None:
         raise HTTPException(status_code=404, detail="Workflow not found")
-    progress = min(1, (time.time() * 1000 - int(match.group(1), 36)) / WORKFLOW_DURATION_MS)
+    progress = min(1, (time.time() * 1000 - started) / WORKFLOW_DURATION_MS)
     if progress < 1:
         return {"workflow_id": workflow_id, "status": "RUNNING", "progress": progress}
     return {"workflow_id": workflow_id, "status": "COMPLETED", "progress": 1, "result": {"image_url": ring_image(workflow_id)}}
