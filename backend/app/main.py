@@ -49,13 +49,10 @@ class ServerErrorsAsJson:
 
 
 class DateOfEachAnswer:
-    """A `Date` header stamped on each answer when it starts, never one left over from before.
+    """A fresh `Date` on each answer: the SPA reads the backend's clock from it.
 
-    The session reads the backend's clock from `Date` (src/lib/session/server-clock.ts). Debian's
-    uvicorn 0.17 dates every answer on a kept-alive connection with the time the connection opened,
-    and a browser whose panels poll keeps it open for good: the clock seems to fall behind, the
-    token's expiry to come later, and a stale "valid" is believed past it. Run uvicorn with
-    `--no-date-header`; without it there are two `Date` headers, which clients read as none.
+    Debian's uvicorn 0.17 dates every answer on a kept-alive connection with the time it opened.
+    Run uvicorn with `--no-date-header`; without it there are two `Date` headers, read as none.
     """
 
     def __init__(self, app) -> None:
