@@ -241,6 +241,27 @@ describe('many tabs, one session', () => {
     expect(follower.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 
+  it("tells the other tabs of no Try again before its popup holds the lock: the popup they follow is another tab's", async () => {
+    const tabs = layer.tabs();
+    const [popupTab, waiting] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab);
+    popupTab.client.reconnect(); // its popup holds the re-auth lock
+    const heard: string[] = [];
+    const other = new BroadcastChannel(tabs.name);
+    other.onmessage = ({ data }) => heard.push(data.type);
+    await vi.waitFor(() => expect(heard).toContain('reauth.started'));
+
+    // A second sign-in, still waiting for the lock, reopens its popup: no word of it may reset the others' follow.
+    const signIn = new AbortController();
+    waiting.sync.reauthenticate({ signal: signIn.signal }).catch(() => {});
+    popupReopened(tabs.popups[1]!.signal);
+    waiting.sync.dismissReminder(); // a word after it on the same channel: whatever came before has come
+    await vi.waitFor(() => expect(heard).toContain('reminder.dismissed'));
+    other.close();
+    signIn.abort();
+    expect(heard).not.toContain('reauth.reopened');
+  });
+
   it('lets another tab take over when the popup tab gives up', async () => {
     const { tabs, popups } = openTabs(2);
     backend.valid.delete('t1');
