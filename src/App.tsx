@@ -1,9 +1,10 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { AppShell } from './components/AppShell.tsx';
 import { ConnectionNotice } from './components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from './components/SessionExpiredBanner.tsx';
 import { SessionReminder } from './components/SessionReminder.tsx';
 import { AuthProvider, type AuthProviderProps } from './contexts/AuthContext.tsx';
+import { useHeightVariable } from './hooks/use-height-variable.ts';
 
 /** The wiring main.tsx (or a test) hands the app, plus an optional dev panel. */
 export interface AppProps extends Omit<AuthProviderProps, 'children'> {
@@ -18,19 +19,8 @@ export interface AppProps extends Omit<AuthProviderProps, 'children'> {
  * root.render(<App session={client} tokens={tokens} loadUser={loadUser} />);
  */
 export function App({ devPanel, ...wiring }: AppProps) {
-  // The notices cover the bottom of the page: tell it how tall they are, so that Tab scrolls what it reaches above them.
-  const notices = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const root = document.documentElement;
-    const observer = new ResizeObserver(([entry]) =>
-      root.style.setProperty('--session-notices-height', `${entry!.target.getBoundingClientRect().height}px`),
-    );
-    observer.observe(notices.current!);
-    return () => {
-      observer.disconnect();
-      root.style.removeProperty('--session-notices-height');
-    };
-  }, []);
+  // The notices cover the bottom of the page: its height, so that Tab scrolls what it reaches above them.
+  const notices = useHeightVariable<HTMLDivElement>('--session-notices-height');
   return (
     <AuthProvider {...wiring}>
       {/* Over the page, not in its flow: nothing the user is looking at moves when one of them shows. */}

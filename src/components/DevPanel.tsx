@@ -1,6 +1,7 @@
 import { useSelector } from '@xstate/react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
+import { useHeightVariable } from '../hooks/use-height-variable.ts';
 import { openStatelyInspector } from '../lib/open-inspector.ts';
 import { selectHeldCount, selectStateLabel } from '../lib/session/index.ts';
 import type { MockStore } from '../mocks/mock-store.ts';
@@ -21,19 +22,8 @@ export type MockControls = Pick<
  * <DevPanel session={client} mock={store} />
  */
 export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: MockControls }) {
-  // The session's notices float above the panel: tell the page how tall it is (it wraps on narrow screens).
-  const panel = useRef<HTMLElement>(null);
-  useEffect(() => {
-    const root = document.documentElement;
-    const observer = new ResizeObserver(([entry]) =>
-      root.style.setProperty('--dev-panel-height', `${entry!.target.getBoundingClientRect().height}px`),
-    );
-    observer.observe(panel.current!);
-    return () => {
-      observer.disconnect();
-      root.style.removeProperty('--dev-panel-height');
-    };
-  }, []);
+  // The session's notices float above the panel: its height (it wraps on narrow screens).
+  const panel = useHeightVariable<HTMLElement>('--dev-panel-height');
   return (
     <aside className="dev-panel" aria-label={mock ? 'Mock backend' : 'Session'} ref={panel}>
       <details open>
