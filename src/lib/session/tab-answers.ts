@@ -25,8 +25,13 @@ function hasExpired(token: string | null, offsetMs: number): boolean {
   return typeof exp === 'number' && Date.now() + offsetMs >= exp * 1000;
 }
 
-/** What `read` gives, or undefined when it throws: a storage that is full or refused to this page shares nothing. */
-function attempt<T>(read: () => T): T | undefined {
+/**
+ * What `read` gives, or undefined when it throws: a storage that is full or refused to this page shares nothing.
+ *
+ * @example
+ * attempt(() => localStorage.getItem('key')); // undefined where the page may not touch localStorage
+ */
+export function attempt<T>(read: () => T): T | undefined {
   try {
     // Stryker disable BlockStatement: an emptied catch returns undefined all the same
     return read();

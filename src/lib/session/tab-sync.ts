@@ -2,7 +2,7 @@ import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { eitherSignal } from './either-signal.ts';
 import { onPopupReopened } from './popup-reopened.ts';
-import { createSharedAnswers } from './tab-answers.ts';
+import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
 export type { TabLocks } from './tab-locks.ts';
@@ -68,17 +68,6 @@ export interface TabSync {
   dismissReminder(): void;
 }
 
-/** The page's localStorage; none where reading it throws (cookies blocked, a sandboxed frame: SecurityError). */
-function pageStorage(): Storage | undefined {
-  try {
-    // Stryker disable BlockStatement: the catch's undefined, were it emptied, is undefined still
-    return (globalThis as { localStorage?: Storage }).localStorage;
-  } catch {
-    return undefined;
-  }
-}
-// Stryker restore BlockStatement
-
 /**
  * One session for every tab of the app. A token obtained in any tab is
  * adopted by the others, which leave `needsReauth` and replay their held
@@ -98,7 +87,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;
   const reauthLock = `${name}:reauth`;
-  const storage = options.storage ?? pageStorage();
+  // None where reading the page's localStorage throws (cookies blocked, a sandboxed frame: SecurityError).
+  const storage = options.storage ?? attempt(() => (globalThis as { localStorage?: Storage }).localStorage);
   const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000 });
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
@@ -202,8 +192,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
             if (done.aborted) return;
             post({ type: 'reauth.started' });
             announced = true;
-            // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
-            await new Promise((resolve) => done.addEventListener('abort', resolve, { once: true }));
+            await abortOf(done);
             // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
             post({ type: 'reauth.ended' });
           },
