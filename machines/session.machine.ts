@@ -367,7 +367,8 @@ export const sessionMachine = setup({
         'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
         'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
-        'clock.observed': { target: 'active', reenter: true, actions: 'recordClockOffset' },
+        // Back to the notice's state as it was: a notice up stays up (hidden for a moment, it would lose the focus).
+        'clock.observed': { target: '.previous', reenter: true, actions: 'recordClockOffset' },
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
@@ -401,6 +402,7 @@ export const sessionMachine = setup({
         dismissed: {
           description: '"Not now", here or in another tab: no notice until the next token.',
         },
+        previous: { type: 'history' },
       },
     },
     validating: {

@@ -60,7 +60,8 @@ export function modelTransitions(machine: AnyStateMachine, snapshot: unknown, ev
 export function chartCoverage(machine: AnyStateMachine, taken: Iterable<string>, visited: Iterable<string>, paths: number) {
   const transitions = new Set(chartTransitions(machine));
   const states = nodes(machine.root)
-    .filter((n) => n !== machine.root)
+    // A history node is never a state the session is in: entering it enters the state it remembers.
+    .filter((n) => n !== machine.root && n.type !== 'history')
     .map((n) => n.id);
   const seen = new Set(taken);
   const seenStates = new Set(visited);

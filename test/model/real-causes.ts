@@ -113,10 +113,6 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
         // Sending: a call out with a token another tab just replaced (sent again); holding: one not to send twice.
         const made = sending ? h.call(true) : h.pool.shift()!;
         await made.reached;
-        if (sending)
-          store.token = arming
-            ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token)
-            : tokens.replaced(store.token, store.token);
         // Ahead by 10 minutes, or back in step; behind while renewing, whose expiry timer is not armed again.
         const current = client.actor.getSnapshot().context.clockOffsetMs;
         const offset = before.matches({ reauthenticating: 'renewing' })
@@ -124,6 +120,12 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
           : Math.abs(current) > 1_000
             ? 0
             : event.offsetMs;
+        // A notice back where it was (up, or Not now) keeps the token's time left on the backend's new clock.
+        const exp = tokens.expOf(store.token);
+        if (sending)
+          store.token = arming
+            ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token)
+            : tokens.mint(exp === null ? null : exp + offset - current);
         made.open!(401, { date: new Date(clock.now() + offset).toUTCString() });
         await h.expectOutcome(made, sending ? { status: 200 } : { rejects: NotReplayedError });
       };

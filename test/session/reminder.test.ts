@@ -127,3 +127,27 @@ describe('the notice, for claims that make no sense', () => {
     }
   });
 });
+
+describe('the notice, while it is up', () => {
+  it('stays up, never hidden for a moment, when an answer shows the backend clock a few seconds off', async () => {
+    const { client, clock } = session({
+      // The backend is 5 s ahead: its Date header says so.
+      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + 5_000).toUTCString() } }),
+    });
+    clock.increment(480_000); // 2 minutes before exp: the notice is due
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+    const seen: unknown[] = [];
+    const watching = client.actor.subscribe((s) => seen.push(s.value));
+
+    // The first answer read is believed once the next one read (one in fifty) agrees.
+    for (let i = 0; i <= 50; i++) await client.authFetch(`${API}/api/credits`);
+    clock.increment(0); // timers due now run
+    watching.unsubscribe();
+
+    expect(client.actor.getSnapshot().context.clockOffsetMs).not.toBe(0);
+    // Every state the page could render in between still shows the notice (a hidden one loses the user's focus).
+    expect(seen).not.toHaveLength(0);
+    for (const value of seen) expect(value).toEqual({ active: 'reminding' });
+  });
+});
