@@ -1,7 +1,9 @@
 """The FastAPI app: `uvicorn app.main:app` from the `backend/` directory."""
 
+import json
 import logging
 from email.utils import formatdate
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -14,6 +16,17 @@ from .settings import load_settings
 from .users import UserStore
 
 log = logging.getLogger("quiet_session")
+
+
+class EscapedJSONResponse(JSONResponse):
+    """JSON with what is not ASCII escaped, as JSON.stringify escapes a lone surrogate.
+
+    A prompt may hold half an emoji (`"\\ud83d"` in the JSON the SPA sends). Starlette's JSONResponse
+    encodes it as UTF-8, which cannot carry it: a 500 after the credit was spent.
+    """
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, allow_nan=False, indent=None, separators=(",", ":")).encode("ascii")
 
 
 class ServerErrorsAsJson:
@@ -76,7 +89,7 @@ class DateOfEachAnswer:
 def create_app() -> FastAPI:
     """Builds the app from the environment (see settings.py)."""
     settings = load_settings()
-    app = FastAPI(title="Quiet Session reference backend")
+    app = FastAPI(title="Quiet Session reference backend", default_response_class=EscapedJSONResponse)
     app.state.settings = settings
     app.state.users = UserStore()
     app.state.credits = Credits()

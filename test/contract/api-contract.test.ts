@@ -215,6 +215,18 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
         });
     });
 
+    // Half an emoji (text cut mid-character elsewhere, then pasted): JSON.stringify escapes it, and it must come back.
+    it('starts a generation for a prompt with a lone surrogate, for one credit, and says it back', async () => {
+      const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
+      const prompt = 'a ring \ud83d';
+      const started = await fetch(api('/api/jewelry/generate'), json({ prompt }, ada));
+      expect({ status: started.status, body: (await started.json()) as unknown }).toMatchObject({
+        status: 202,
+        body: { prompt, credits_remaining: balance - 1 },
+      });
+      expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: balance - 1 } });
+    });
+
     it('answers a bad generate request with 422, as FastAPI validates it', async () => {
       const cases: [BodyInit, string, unknown][] = [
         ['{}', 'application/json', [{ loc: ['body', 'prompt'], type: 'value_error.missing' }]],
