@@ -1,6 +1,9 @@
 /** @vitest-environment node */
 import { Agent, get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { signJwt } from '../../src/mocks/jwt.ts';
 import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
 import { openChooser, press } from './support/google-chooser.ts';
@@ -36,6 +39,47 @@ describe('the access token', () => {
     expect(claims).toMatchObject({ sub: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(tokenTtlSeconds);
   });
+});
+
+describe('an upload held on a 401 and replayed after the reconnect', () => {
+  // The mock reads the form with the platform's own parser; uvicorn's python-multipart is the one a real backend has.
+  it('reaches a real multipart parser whole: its bytes, its type and a filename that is not ASCII', async () => {
+    const claims = { sub: 'user-ada', email: 'ada@quiet.studio', name: 'Ada Lovelace', role: 'admin' };
+    const now = Math.floor(Date.now() / 1000);
+    // Good by its exp, so it is sent; signed with a key the backend does not use, so the backend answers 401.
+    let current = await signJwt({ ...claims, iat: now, exp: now + 600 }, 'a-key-this-backend-does-not-use');
+    const sent: string[] = [];
+    const client = createAuthFetch({
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        sent.push(`${(input as Request).method} ${response.status}`);
+        return response;
+      },
+      getToken: () => current,
+      setToken: (next) => {
+        current = next;
+      },
+      validate: async ({ token: given }) => (await fetch(`${api}/auth/me`, { headers: { authorization: `Bearer ${given}` } })).ok,
+      reauthenticate: async () => token,
+      allowedOrigins: [api],
+    });
+    try {
+      const bytes = new Uint8Array(3 * 1024 * 1024).map((_, index) => index % 251);
+      const form = new FormData();
+      form.append('file', new File([bytes], 'bague émeraude 💍.png', { type: 'image/png' }));
+      const call = client.authFetch(`${api}/api/images/validate`, { method: 'POST', body: form });
+      await waitFor(client.actor, (state) => state.matches('needsReauth'), { timeout: 10_000 });
+      client.reconnect();
+      const response = await call;
+      expect({ status: response.status, body: (await response.json()) as unknown }).toEqual({
+        status: 200,
+        body: { valid: true, filename: 'bague émeraude 💍.png', content_type: 'image/png', size_bytes: bytes.length, issues: [] },
+      });
+      expect(sent).toEqual(['POST 401', 'POST 200']);
+    } finally {
+      client.stop();
+    }
+  }, 30_000);
 });
 
 describe('CORS', () => {
