@@ -111,7 +111,9 @@ export function toMermaid(machine: AnyStateMachine): string {
     const children = Object.values(node.states) as AnyStateNode[];
     if (children.length) lines.push(`${indent}[*] --> ${(node.initial as DefinitionTransition).target![0]!.key}`);
     for (const child of children) {
-      if (node !== machine.root && !Object.keys(child.states).length) lines.push(`${indent}${child.key}`);
+      // A history node is drawn as what it is: the state it remembers, not one of its own.
+      const drawn = child.type === 'history' ? `state "history" as ${child.key}` : child.key;
+      if (node !== machine.root && !Object.keys(child.states).length) lines.push(`${indent}${drawn}`);
       if (Object.keys(child.states).length) {
         lines.push(`${indent}state ${child.key} {`);
         draw(child, `${indent}  `);
