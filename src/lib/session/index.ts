@@ -28,6 +28,8 @@ export {
   type SignInPopupOptions,
 } from './sign-in-popup.ts';
 export { createPopupHints, type PopupHints } from './popup-hints.ts';
+export { resumeSignIn } from './sign-in-resume.ts';
+export type { SignInStorage } from './sign-in-record.ts';
 export { createSignInState } from './popup-message.ts';
 export { completeGoogleSignIn, type GoogleCallbackArgs } from './sign-in-callback.ts';
 export { lastTokenClaims, readTokenClaims, type TokenClaims } from './token-claims.ts';

@@ -2,6 +2,7 @@ import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
 import { popupReopened } from './popup-reopened.ts';
 import { signInErrorFor } from './provider-error.ts';
+import { forgetSignIn, rememberSignIn, type SignInStorage } from './sign-in-record.ts';
 
 /** The part of a `BroadcastChannel` the handshake uses; tests pass a double. */
 export interface SignInChannel {
@@ -24,6 +25,8 @@ export interface PopupHost {
   BroadcastChannel?: new (
     name: string,
   ) => SignInChannel;
+  /** Where a pending sign-in is kept so that `resumeSignIn` finds it after a reload. A host without it keeps none. */
+  sessionStorage?: SignInStorage;
 }
 
 /** What the page may offer while the popup reads closed and no answer has come. */
@@ -72,14 +75,25 @@ export interface SignInPopupOptions {
  * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, onClosedHint: showHint }).then(adopt);
  */
 export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
-  const { state, signal, onClosedHint } = options;
   const host = options.host ?? (globalThis as unknown as PopupHost);
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (options.signal?.aborted) return Promise.reject(options.signal.reason);
   const open = () => host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');
   // Now, not after an await: the browser allows a popup only during the user's click.
   const first = open();
   if (!first) return Promise.reject(new PopupBlockedError());
+  return waitForSignIn(options, host, first, open);
+}
+
+type Popup = Pick<Window, 'closed' | 'close'>;
+
+/**
+ * The wait for the answer to the sign-in `state`, its popup `first` already open (`open` opens another for Try
+ * again). `resumeSignIn` gives an object that is no window. While it waits, the tab keeps its record.
+ */
+export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, first: Popup, open: () => Popup | null): Promise<string> {
+  const { state, signal, onClosedHint, namespace } = options;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const storage = () => host.sessionStorage;
   let popup = first;
 
   return new Promise<string>((resolve, reject) => {
@@ -88,7 +102,7 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
     let timeout: ReturnType<typeof setTimeout> | undefined;
     let closedCheck: ReturnType<typeof setInterval> | undefined;
     // Same-origin by construction: only our own origin's pages can post on it, and what we post reaches no other origin.
-    const channel = host.BroadcastChannel ? new host.BroadcastChannel(signInChannelName(state, options.namespace)) : null;
+    const channel = host.BroadcastChannel ? new host.BroadcastChannel(signInChannelName(state, namespace)) : null;
     const hint = (value: PopupClosedHint | null) => {
       hinted = value !== null;
       onClosedHint?.(value);
@@ -97,6 +111,7 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
     const settle = (outcome: () => void, receipt = false) => {
       if (done) return;
       done = true;
+      forgetSignIn(storage, namespace, state);
       clearTimeout(timeout);
       clearInterval(closedCheck);
       host.removeEventListener('message', onWindowMessage);
@@ -116,6 +131,8 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
       clearTimeout(timeout);
       clearInterval(closedCheck);
       timeout = setTimeout(() => fail(new PopupTimeoutError(timeoutMs)), timeoutMs);
+      // Its state and deadline only: after a reload of this tab, resumeSignIn knows the answer by them.
+      rememberSignIn(storage, namespace, { state, deadline: Date.now() + timeoutMs });
       closedCheck = setInterval(() => {
         if (!popup.closed) return;
         clearInterval(closedCheck);
@@ -149,5 +166,6 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
     channel?.addEventListener('message', onChannelMessage);
     signal?.addEventListener('abort', onAbort, { once: true });
     watch();
+    if (signal?.aborted) onAbort();
   });
 }

@@ -1,0 +1,28 @@
+import { forgetSignIn, readSignIn } from './sign-in-record.ts';
+import { waitForSignIn, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
+
+/** Stands for the popup this page never opened: no window message has it as its source. */
+const noPopup = { closed: false, close() {} };
+
+/**
+ * Takes up the popup sign-in this tab started before it was reloaded (F5, a deploy): listens for that sign-in's
+ * answer on its BroadcastChannel until the popup's deadline, and sends the receipt that lets the callback page
+ * close. Resolves with the token and rejects as `openSignInPopup` does (PopupTimeoutError at the deadline). Null
+ * when there is nothing to take up: no sign-in pending, its deadline passed (the record goes), no
+ * BroadcastChannel, or no readable sessionStorage. Give the token to the session as after any sign-in.
+ *
+ * @example
+ * resumeSignIn()?.then((token) => client.adoptToken(token), () => {});
+ */
+export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'signal' | 'host'> = {}): Promise<string> | null {
+  const host = options.host ?? (globalThis as unknown as PopupHost);
+  const storage = () => host.sessionStorage;
+  const pending = readSignIn(storage, options.namespace);
+  if (!pending) return null;
+  const timeoutMs = pending.deadline - Date.now();
+  // The channel only: the callback page posts there too, and no popup of ours is left to vouch for a window message.
+  if (timeoutMs > 0 && host.BroadcastChannel)
+    return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup);
+  forgetSignIn(storage, options.namespace, pending.state);
+  return null;
+}

@@ -1,0 +1,219 @@
+/** @vitest-environment node */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  openSignInPopup,
+  PopupCancelledError,
+  PopupTimeoutError,
+  resumeSignIn,
+  type PopupHost,
+  type SignInStorage,
+} from '../../src/lib/session/index.ts';
+import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
+import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
+
+// A popup sign-in outlives a reload of its tab: the tab's sessionStorage keeps its state and deadline, never a token.
+const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
+const channel = signInChannelName(state);
+const key = 'quiet-session:sign-in';
+const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+
+/** One tab's sessionStorage: it outlives the page, as a reload keeps it. */
+function tabStorage(): SignInStorage & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (name) => items.get(name) ?? null,
+    setItem: (name, value) => void items.set(name, value),
+    removeItem: (name) => void items.delete(name),
+  };
+}
+
+/** One page of the tab: its window, its channels (gone with it), and the tab's storage. */
+function page(storage: SignInStorage | undefined) {
+  const bus = createChannelBus();
+  const opener = createOpenerWindow(bus);
+  const host: PopupHost = { ...opener.host, sessionStorage: storage };
+  return { bus, opener, host };
+}
+
+let storage: ReturnType<typeof tabStorage>;
+beforeEach(() => {
+  vi.useFakeTimers({ now: 1_000_000 });
+  storage = tabStorage();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const record = () => JSON.parse(storage.items.get(key) ?? 'null');
+const signIn = (host: PopupHost, options: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
+  openSignInPopup({ url: `https://studio.test/auth/google/consent?state=${state}`, state, host, ...options });
+/** A sign-in whose page is gone: nobody hears how it ends. */
+const abandoned = (pending: Promise<string>) => void pending.catch(() => {});
+
+/** A page whose sign-in was pending when the tab reloaded: the new page, with the same storage. */
+function reloadedDuringSignIn(timeoutMs = 120_000) {
+  const before = page(storage);
+  abandoned(signIn(before.host, { timeoutMs }));
+  return page(storage);
+}
+
+describe('the record of a pending popup sign-in', () => {
+  it('keeps the state and the deadline while the popup is open, and nothing else', () => {
+    abandoned(signIn(page(storage).host, { timeoutMs: 60_000 }));
+    expect(record()).toEqual({ state, deadline: 1_060_000 });
+  });
+
+  it('moves the deadline when Try again opens a new window', async () => {
+    const { host, opener } = page(storage);
+    const hints: Array<{ reopen(): void } | null> = [];
+    abandoned(openSignInPopup({ url: 'https://studio.test/consent', state, host, timeoutMs: 60_000, onClosedHint: (h) => hints.push(h) }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    hints[0]!.reopen();
+    expect(record()).toEqual({ state, deadline: 1_070_300 });
+  });
+
+  const outcomes: Array<[string, (p: ReturnType<typeof page>, abort: AbortController) => void]> = [
+    ['a token', ({ bus }) => bus.post(channel, { type: tokenMessageType, state, token })],
+    ['a token by the opener path', ({ opener }) => opener.post({ type: tokenMessageType, state, token })],
+    ['a cancel at Google', ({ bus }) => bus.post(channel, { type: errorMessageType, state, error: 'access_denied' })],
+    ['the time limit', () => void vi.advanceTimersByTime(120_000)],
+    ['an abort', (_, abort) => abort.abort(new Error('signed out'))],
+  ];
+  it.each(outcomes)('is cleared when the sign-in settles with %s', async (_, settle) => {
+    const tab = page(storage);
+    const abort = new AbortController();
+    const pending = signIn(tab.host, { signal: abort.signal }).catch(() => {});
+    expect(record()).not.toBeNull();
+    settle(tab, abort);
+    await pending;
+    expect(storage.items.has(key)).toBe(false);
+  });
+
+  it('is not written when the browser blocks the popup', async () => {
+    const tab = page(storage);
+    tab.opener.block();
+    await signIn(tab.host).catch(() => {});
+    expect(storage.items.size).toBe(0);
+  });
+
+  it('of a newer sign-in stays when an older one settles', async () => {
+    const older = page(storage);
+    const abort = new AbortController();
+    const settled = signIn(older.host, { signal: abort.signal }).catch(() => {});
+    abandoned(openSignInPopup({ url: 'https://studio.test/consent', state: 'newer', host: page(storage).host }));
+    abort.abort(new Error('given up'));
+    await settled;
+    expect(record()).toMatchObject({ state: 'newer' });
+  });
+
+  it('is none where sessionStorage throws, and the sign-in works as before', async () => {
+    const tab = page(undefined);
+    const host: PopupHost = Object.defineProperty({ ...tab.host }, 'sessionStorage', {
+      get: () => {
+        throw new DOMException('The operation is insecure.', 'SecurityError');
+      },
+    });
+    const full: SignInStorage = {
+      ...storage,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    const quota = page(full);
+    const pending = [signIn(host), openSignInPopup({ url: 'https://studio.test/consent', state: 'other', host: quota.host })];
+    expect(resumeSignIn({ host })).toBeNull();
+    tab.bus.post(channel, { type: tokenMessageType, state, token });
+    quota.bus.post(signInChannelName('other'), { type: tokenMessageType, state: 'other', token });
+    await expect(Promise.all(pending)).resolves.toEqual([token, token]);
+  });
+});
+
+describe('resumeSignIn after a reload', () => {
+  it('is null when no sign-in was pending, or its record is not one', () => {
+    expect(resumeSignIn({ host: page(storage).host })).toBeNull();
+    storage.items.set(key, '{"state":');
+    expect(resumeSignIn({ host: page(storage).host })).toBeNull();
+    storage.items.set(key, JSON.stringify({ state, token }));
+    expect(resumeSignIn({ host: page(storage).host })).toBeNull();
+  });
+
+  it('takes the token the callback page posts on the channel, sends the receipt, and clears the record', async () => {
+    const reloaded = reloadedDuringSignIn();
+    // The page before the reload is gone; only its timers stay in this process.
+    const timersOfThePageGone = vi.getTimerCount();
+    const resumed = resumeSignIn({ host: reloaded.host });
+    expect(reloaded.bus.openChannels()).toEqual([channel]);
+    reloaded.bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(resumed).resolves.toBe(token);
+    expect(reloaded.bus.sent.at(-1)).toEqual({ name: channel, data: { type: receiptMessageType, state } });
+    expect(storage.items.has(key)).toBe(false);
+    expect(reloaded.bus.openChannels()).toEqual([]);
+    expect(reloaded.opener.windowListeners()).toBe(0);
+    expect(vi.getTimerCount()).toBe(timersOfThePageGone);
+  });
+
+  it('ignores a window message, from any source: no popup of this page is left to vouch for it', async () => {
+    const reloaded = reloadedDuringSignIn();
+    let settled = false;
+    abandoned(resumeSignIn({ host: reloaded.host })!.finally(() => (settled = true)));
+    reloaded.opener.post({ type: tokenMessageType, state, token }, { source: null });
+    reloaded.opener.post({ type: tokenMessageType, state, token }, { source: {} });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false);
+  });
+
+  it('rejects as the popup would: a cancel at Google, or PopupTimeoutError at the popup’s own deadline', async () => {
+    const cancelled = reloadedDuringSignIn();
+    const first = resumeSignIn({ host: cancelled.host })!;
+    cancelled.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    await expect(first).rejects.toBeInstanceOf(PopupCancelledError);
+
+    const timedOut = reloadedDuringSignIn(60_000);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const second = resumeSignIn({ host: timedOut.host })!;
+    const outcome = second.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(39_999);
+    expect(storage.items.has(key)).toBe(true);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBeInstanceOf(PopupTimeoutError);
+    expect(storage.items.has(key)).toBe(false);
+  });
+
+  it('stops and clears the record when its signal aborts, or was aborted already', async () => {
+    const controller = new AbortController();
+    const resumed = resumeSignIn({ host: reloadedDuringSignIn().host, signal: controller.signal })!;
+    controller.abort(new Error('stopped'));
+    await expect(resumed).rejects.toThrow('stopped');
+    expect(storage.items.has(key)).toBe(false);
+    const again = resumeSignIn({ host: reloadedDuringSignIn().host, signal: controller.signal })!;
+    await expect(again).rejects.toThrow('stopped');
+    expect(storage.items.has(key)).toBe(false);
+  });
+
+  it('does nothing for a sign-in past its deadline, and removes its record', async () => {
+    const reloaded = reloadedDuringSignIn(60_000);
+    vi.setSystemTime(1_060_000);
+    expect(resumeSignIn({ host: reloaded.host })).toBeNull();
+    expect(storage.items.has(key)).toBe(false);
+    expect(reloaded.bus.openChannels()).toEqual([]);
+  });
+
+  it('does nothing without BroadcastChannel, where only the lost popup could have answered', () => {
+    const { BroadcastChannel: _, ...host } = reloadedDuringSignIn().host;
+    expect(resumeSignIn({ host })).toBeNull();
+    expect(storage.items.has(key)).toBe(false);
+  });
+
+  it('listens under the app’s namespace', async () => {
+    const before = page(storage);
+    abandoned(openSignInPopup({ url: 'https://studio.test/consent', state, host: before.host, namespace: 'studio' }));
+    const reloaded = page(storage);
+    expect(resumeSignIn({ host: reloaded.host })).toBeNull();
+    const resumed = resumeSignIn({ host: reloaded.host, namespace: 'studio' });
+    reloaded.bus.post(signInChannelName(state, 'studio'), { type: tokenMessageType, state, token });
+    await expect(resumed).resolves.toBe(token);
+  });
+});
