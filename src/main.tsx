@@ -4,7 +4,7 @@ import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
-import { createPopupHints, createTabSync } from './lib/session/index.ts';
+import { createPopupHints, createTabSync, resumeSignIn } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
 
@@ -65,6 +65,14 @@ async function main(root: HTMLElement) {
   });
   tabs.connect(session);
   installAuthFetch(session);
+  // The popup of a sign-in begun before this tab reloaded may still answer: its token is taken as after any sign-in.
+  const signedOut = new AbortController();
+  const resumed = resumeSignIn({ signal: signedOut.signal });
+  if (resumed) {
+    // Signing out gives it up, as it gives up a popup opened in this page.
+    const leave = tokens.subscribe(() => tokens.account() === null && signedOut.abort());
+    void resumed.then(session.adoptToken, () => {}).finally(leave);
+  }
   render(
     <App
       session={session}

@@ -1,0 +1,73 @@
+/** @vitest-environment node */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium } from './support/chromium.ts';
+import { startCoopProvider, type CoopProvider } from './support/coop-provider.ts';
+import { expireSession } from './support/studio-user.ts';
+
+// The provider sends COOP, so the callback page has no opener: only the sign-in's channel reaches the app, whose receipt closes it.
+let provider: CoopProvider;
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  provider = await startCoopProvider();
+  app = await serveMockApp({ env: { VITE_MOCK_CONSENT_URL: provider.authorizeUrl } });
+  provider.allow(new URL(app.url).origin);
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await provider?.close();
+});
+
+/** Presses "Continue as Ada Lovelace" on the provider's page and waits for the popup to close itself (on the app's receipt). */
+async function continueAsAda(popup: Page): Promise<void> {
+  const closed = popup.waitForEvent('close', { timeout: 15_000 });
+  await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).click();
+  await closed;
+}
+
+describe('reloading the app tab while its sign-in popup is open, in Chromium', () => {
+  it('takes the popup’s answer after the reload: signed in again without a second Reconnect, the draft still there', async () => {
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    const signingIn = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Google' }).click();
+    await continueAsAda(await signingIn);
+    const prompt = page.getByLabel('Prompt');
+    const draft = 'A moonstone ring in white gold';
+    await prompt.click();
+    await prompt.pressSequentially(draft);
+
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    const expired = banner.filter({ hasText: 'Session expired — click to reconnect' });
+    await expired.waitFor();
+    const opened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await opened;
+    await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
+
+    await page.reload();
+    await expired.waitFor();
+    expect(await prompt.inputValue()).toBe(draft);
+    let popupsAfterReload = 0;
+    context.on('page', () => popupsAfterReload++);
+
+    await continueAsAda(popup);
+    await banner.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
+    expect(await prompt.inputValue()).toBe(draft);
+    expect(await page.locator('header .user').textContent()).toContain('Ada Lovelace');
+    expect(popupsAfterReload).toBe(0);
+    // Settled: a second reload has nothing to resume, and the session is still good.
+    await page.reload();
+    await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.endsWith(':sign-in')))).toEqual([]);
+    expect(await banner.count()).toBe(0);
+  }, 90_000);
+});
