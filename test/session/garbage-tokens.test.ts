@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { selectReauthProblem } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
@@ -50,5 +51,36 @@ describe('a token no header can carry', () => {
     expect(sent).toEqual([]);
     client.stop();
     await call;
+  });
+});
+
+describe('a sign-in that hands back a token no header can carry', () => {
+  it('fails as a sign-in, keeps the held call, and never quotes the token in an error', async () => {
+    // The same account's, with a line break a text body ended in: no header can carry it.
+    const unsafe = `${unsignedJwt({ sub: 'ada', exp: 4_000_000_000 })}\nunsafeSig7`;
+    let token = unsignedJwt({ sub: 'ada', exp: 1 });
+    const setToken = vi.fn((next: string) => void (token = next));
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken,
+      validate: async () => false,
+      reauthenticate: async () => unsafe,
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      // As fetch does: a header value it cannot carry is a TypeError that quotes it.
+      fetch: async (input, init) => new Response(new Request(input, init).url),
+    });
+    stops.push(client.stop);
+    const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    client.reconnect();
+    await waitFor(client.actor, (s) => !s.matches('reauthenticating'));
+    expect(setToken).not.toHaveBeenCalled();
+    const snapshot = client.actor.getSnapshot();
+    expect(snapshot.matches('needsReauth')).toBe(true);
+    expect(selectReauthProblem(snapshot)).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    expect(snapshot.context.queue).toHaveLength(1);
+    client.stop();
+    expect(String(await call)).not.toContain('unsafeSig7');
   });
 });

@@ -76,7 +76,9 @@ export function provideChart(parts: ChartParts) {
         const token = await options.reauthenticate({ signal });
         // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
         if (signal.aborted) return;
-        if (typeof token !== 'string' || token === '') throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
+        // None, or none a header can carry: fetch's TypeError would quote it, and the held calls would meet it.
+        if (typeof token !== 'string' || !isHeaderSafe(token))
+          throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
         options.setToken(token);
       }),
       browserSignals: signals.logic,
