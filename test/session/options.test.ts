@@ -90,11 +90,13 @@ describe('in a production build, which drops the checks and their prose', () => 
   });
 });
 
-describe('adoptToken, given no token', () => {
-  it.each([[''], [undefined]])('%#: throws a TypeError naming adoptToken and keeps the token it has', (bad) => {
+describe('adoptToken, given no token a header can carry', () => {
+  it.each([[''], [undefined], ['t2\nt3']])('%#: throws a TypeError naming adoptToken and keeps the token it has', (bad) => {
     const setToken = vi.fn();
     const client = createAuthFetch({ ...good, setToken });
-    expect(() => client.adoptToken(bad as never)).toThrow(new TypeError('adoptToken: expected a non-empty token string.'));
+    expect(() => client.adoptToken(bad as never)).toThrow(
+      new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).'),
+    );
     expect(setToken).not.toHaveBeenCalled();
     client.stop();
   });

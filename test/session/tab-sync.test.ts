@@ -485,6 +485,8 @@ describe('many tabs, one session', () => {
       for (const message of [
         { type: 'token', token: '' },
         { type: 'token', token: 42 },
+        // No header can carry it: fetch would refuse the held call with a TypeError that quotes it.
+        { type: 'token', token: 't2\nleak' },
         { type: 'token' },
         { type: 'reauth.ended' },
         { type: 'bogus' },

@@ -6,7 +6,7 @@ import { provideChart } from './chart-wiring.ts';
 import { DEV } from './dev.ts';
 import { createHoldRegistry } from './hold-registry.ts';
 import { assertAuthFetchOptions, assertOriginList, chartInput, type AuthFetch, type AuthFetchOptions } from './options.ts';
-import { createOwnWork } from './own-work.ts';
+import { createOwnWork, isHeaderSafe } from './own-work.ts';
 import { createServerClock } from './server-clock.ts';
 import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
 import { lastTokenClaims } from './token-claims.ts';
@@ -152,7 +152,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     dismissReminder: () => tell({ type: 'reminder.dismissed' }),
     adoptToken: (token, only) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
-      if (DEV && (typeof token !== 'string' || token === '')) throw new TypeError('adoptToken: expected a non-empty token string.');
+      if (DEV && (typeof token !== 'string' || !isHeaderSafe(token)))
+        throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
       if (isOver() || (only?.whileSignedIn && currentToken() === null)) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });

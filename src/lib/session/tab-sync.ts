@@ -1,6 +1,7 @@
 import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { eitherSignal } from './either-signal.ts';
+import { isHeaderSafe } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
@@ -257,7 +258,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       const onMessage = ({ data }: MessageEvent<TabMessage>) => {
         // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
         // Not in a tab signed out since that popup opened (its message came late, or each tab stores its own token).
-        if (data?.type === 'token' && typeof data.token === 'string' && data.token !== '') {
+        // One no header can carry is none: its held calls would meet fetch's TypeError, which quotes it.
+        if (data?.type === 'token' && typeof data.token === 'string' && isHeaderSafe(data.token)) {
           note('tab.token');
           client.adoptToken(data.token, { whileSignedIn: true });
           // A popup's token is its word that it ended.
