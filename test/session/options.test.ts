@@ -101,3 +101,18 @@ describe('adoptToken, given no token a header can carry', () => {
     client.stop();
   });
 });
+
+describe('getToken, returning no token string', () => {
+  // `async () => localStorage.getItem('token')`: a Promise is no token, and no header carries "[object Promise]".
+  it.each([[async () => 't1'], [() => 42]])('%#: rejects the call with a TypeError naming getToken, sending nothing', async (getToken) => {
+    const fetch = vi.fn(async () => new Response('{}'));
+    const client = createAuthFetch({ ...good, getToken: getToken as never, fetch });
+    const outcome = await Promise.race([
+      client.authFetch('https://api.test/x').catch((error: unknown) => error),
+      new Promise((resolve) => setTimeout(() => resolve('held'), 50)),
+    ]);
+    expect(outcome).toEqual(new TypeError(`createAuthFetch: options.getToken must return a string or null, got ${typeof getToken()}.`));
+    expect(fetch).not.toHaveBeenCalled();
+    client.stop();
+  });
+});

@@ -79,7 +79,16 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   if (DEV) assertAuthFetchOptions(given);
   else assertOriginList(given);
   // A store that says "nobody" with undefined (a cookie reader, a Map) or '' (getItem(key) ?? '') means no token, as null does.
-  const options: AuthFetchOptions = { ...given, getToken: () => given.getToken() || null };
+  const options: AuthFetchOptions = {
+    ...given,
+    getToken: () => {
+      const token = given.getToken() || null;
+      // A wiring mistake (an async getToken: a Promise), caught in development; production drops the check.
+      if (DEV && token !== null && typeof token !== 'string')
+        throw new TypeError(`createAuthFetch: options.getToken must return a string or null, got ${typeof token}.`);
+      return token;
+    },
+  };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
   // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
