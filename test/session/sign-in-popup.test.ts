@@ -231,6 +231,20 @@ describe('openSignInPopup when the provider says no', () => {
   });
 });
 
+describe('openSignInPopup, given a time no timer can wait', () => {
+  // `timeoutMs: Infinity` for "no limit": setTimeout fires at once past 2^31-1 ms, so the sign-in would time out as it opened.
+  it.each([
+    ['timeoutMs', Number.POSITIVE_INFINITY, 1],
+    ['timeoutMs', 0, 1],
+    ['closedCheckMs', Number.NaN, 1],
+  ])('%s: %s throws a TypeError that says what to give, and opens no window', (name, ms, least) => {
+    expect(() => signIn({ [name]: ms })).toThrow(
+      new TypeError(`openSignInPopup: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (2147483647), got ${ms}.`),
+    );
+    expect(opener.opened).toEqual([]);
+  });
+});
+
 describe('createPopupHints', () => {
   it('keeps the last hint reported and tells its subscribers until they leave', () => {
     const hints = createPopupHints();

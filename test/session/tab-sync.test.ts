@@ -1088,3 +1088,17 @@ describe('the answers the tabs share', () => {
     expect(await createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage }).read('t1')).toBe(false);
   });
 });
+
+describe('createTabSync, given a time no timer can wait', () => {
+  const inner = { validate: async () => true, reauthenticate: async () => 't2' };
+  // `popupTimeoutMs: Infinity` for "follow it for good": setTimeout fires at once past 2^31-1 ms, so Reconnect would show beside the open popup.
+  it.each([
+    ['popupTimeoutMs', Number.POSITIVE_INFINITY, 1],
+    ['lockTimeoutMs', 0, 1],
+    ['answerTtlMs', -1, 0],
+  ])('%s: %s throws a TypeError that says what to give', (name, ms, least) => {
+    expect(() => createTabSync(inner, { [name]: ms })).toThrow(
+      new TypeError(`createTabSync: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (2147483647), got ${ms}.`),
+    );
+  });
+});

@@ -82,15 +82,7 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError(`createAuthFetch: options.fetch must be a function when given, got ${typeof options.fetch}.`);
   }
-  for (const name of durations) {
-    const ms = options[name];
-    const least = name === 'validationTimeoutMs' ? 1 : 0;
-    if (ms !== undefined && !(typeof ms === 'number' && ms >= least && ms <= longestDelayMs)) {
-      throw new TypeError(
-        `createAuthFetch: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`,
-      );
-    }
-  }
+  for (const name of durations) assertMs('createAuthFetch', options, name, name === 'validationTimeoutMs' ? 1 : 0);
   const remind = options.remindBeforeMs ?? 120_000;
   if (remind > 0 && remind <= (options.expiryLeadMs ?? 60_000)) {
     throw new TypeError(
@@ -120,6 +112,21 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
         `createAuthFetch: allowedOrigins entry "${urlSummary(String(origin))}" is not an origin (scheme://host[:port], no path).${hint}`,
       );
     }
+  }
+}
+
+/**
+ * Checks that `options[name]`, when given, is a duration a timer can wait: from `least` to 2^31-1 ms (past it, one fires at once).
+ *
+ * @example
+ * assertMs('openSignInPopup', { timeoutMs: Infinity }, 'timeoutMs', 1); // TypeError: openSignInPopup: options.timeoutMs must be …
+ */
+export function assertMs<T extends object>(where: string, options: T, name: keyof T & string, least: number): void {
+  const ms = options[name];
+  if (ms !== undefined && !(typeof ms === 'number' && ms >= least && ms <= longestDelayMs)) {
+    throw new TypeError(
+      `${where}: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (${longestDelayMs}), got ${shown(ms)}.`,
+    );
   }
 }
 

@@ -1,4 +1,6 @@
+import { DEV } from './dev.ts';
 import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
+import { assertMs } from './options.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
 import { popupReopened } from './popup-reopened.ts';
 import { signInErrorFor } from './provider-error.ts';
@@ -75,6 +77,8 @@ export interface SignInPopupOptions {
  * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, onClosedHint: showHint }).then(adopt);
  */
 export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
+  // A wiring mistake (Infinity for no limit: the timer would fire at once), caught in development like createAuthFetch's.
+  if (DEV) for (const name of ['timeoutMs', 'closedCheckMs'] as const) assertMs('openSignInPopup', options, name, 1);
   const host = options.host ?? (globalThis as unknown as PopupHost);
   if (options.signal?.aborted) return Promise.reject(options.signal.reason);
   const open = () => host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');

@@ -1,6 +1,8 @@
 import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { DEV } from './dev.ts';
 import { eitherSignal } from './either-signal.ts';
+import { assertMs } from './options.ts';
 import { isHeaderSafe } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
@@ -84,6 +86,14 @@ export interface TabSync {
  * sync.connect(session);
  */
 export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions = {}): TabSync {
+  // Wiring mistakes (Infinity for "for good": the timer would fire at once), caught in development like createAuthFetch's.
+  if (DEV)
+    for (const [ms, least] of [
+      ['popupTimeoutMs', 1],
+      ['lockTimeoutMs', 1],
+      ['answerTtlMs', 0],
+    ] as const)
+      assertMs('createTabSync', options, ms, least);
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;
