@@ -141,3 +141,21 @@ describe('the handshake, both halves', () => {
     await expect(pending).rejects.toBeInstanceOf(PopupCancelledError);
   });
 });
+
+describe('completeGoogleSignIn, given a wait no timer can make', () => {
+  // `receiptTimeoutMs: Infinity` for "wait for the app": setTimeout fires at once past 2^31-1 ms, so the page would say the app is gone.
+  it.each([[Number.POSITIVE_INFINITY], [-1]])(
+    '%s: rejects with a TypeError that says what to give, before the code is spent',
+    async (ms) => {
+      const exchange = vi.fn(async () => token);
+      const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: ms, exchange }).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(await done).toEqual(
+        new TypeError(
+          `completeGoogleSignIn: options.receiptTimeoutMs must be a number of milliseconds from 0 to 2^31-1 (2147483647), got ${ms}.`,
+        ),
+      );
+      expect(exchange).not.toHaveBeenCalled();
+    },
+  );
+});

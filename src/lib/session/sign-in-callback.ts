@@ -1,3 +1,5 @@
+import { DEV } from './dev.ts';
+import { assertMs } from './options.ts';
 import {
   errorCodePattern,
   errorMessageType,
@@ -47,6 +49,8 @@ export interface GoogleCallbackArgs {
  * window.close();
  */
 export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<void> {
+  // A wiring mistake (Infinity for "wait for the app": the timer would fire at once), caught in development.
+  if (DEV) assertMs('completeGoogleSignIn', args, 'receiptTimeoutMs', 0);
   const { url, opener } = args;
   const state = url.searchParams.get('state');
   const code = url.searchParams.get('code');
