@@ -30,6 +30,11 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     // A backoff of 0 would probe in a loop while offline; a deadline of 0 would give the popup up at once.
     [{ ...good, limits: { validationBackoffMs: 0 } }, /limits\.validationBackoffMs must be a number from 1 to/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
+    // A misspelt limit (plain JS, or an object built elsewhere) would be dropped without a word.
+    [
+      { ...good, limits: { reauthAtempts: 5 } },
+      /options\.limits\.reauthAtempts is no limit of the session: it has validationRetries, .*reauthAttempts/,
+    ],
     [null, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);

@@ -1,5 +1,5 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
-import type { SessionLimits } from '../../../machines/session.machine.ts';
+import { defaultLimits, type SessionLimits } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
 import { urlSummary } from './url-summary.ts';
 
@@ -90,6 +90,11 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     );
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
+    if (!Object.hasOwn(defaultLimits, name)) {
+      throw new TypeError(
+        `createAuthFetch: options.limits.${name} is no limit of the session: it has ${Object.keys(defaultLimits).join(', ')}.`,
+      );
+    }
     // Counts may be any size; durations must fit a timer; a backoff or deadline of 0 would loop or give up at once.
     const most = name.endsWith('Ms') ? longestDelayMs : Number.MAX_SAFE_INTEGER;
     const least = positiveLimits.has(name) ? 1 : 0;
