@@ -1089,6 +1089,14 @@ describe('the answers the tabs share', () => {
   });
 });
 
+describe('createTabSync, given no function to wrap', () => {
+  // Else its validate would fail with a TypeError on every check, which the session takes for a network down: offline for good.
+  it.each([['validate'], ['reauthenticate']])('without %s: throws a TypeError that names it', (name) => {
+    const inner = { validate: async () => true, reauthenticate: async () => 't2', [name]: undefined };
+    expect(() => createTabSync(inner as never)).toThrow(new TypeError(`createTabSync: ${name} must be a function, got undefined.`));
+  });
+});
+
 describe('createTabSync, given a time no timer can wait', () => {
   const inner = { validate: async () => true, reauthenticate: async () => 't2' };
   // `popupTimeoutMs: Infinity` for "follow it for good": setTimeout fires at once past 2^31-1 ms, so Reconnect would show beside the open popup.

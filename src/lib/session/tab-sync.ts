@@ -72,6 +72,26 @@ export interface TabSync {
 }
 
 /**
+ * Wiring mistakes, caught in development like createAuthFetch's: a function missing (its TypeError would read as the
+ * network down: offline for good), or Infinity for "for good" (past 2^31-1 ms a timer fires at once).
+ *
+ * @example
+ * assertTabSyncOptions({ validate }, {}); // TypeError: createTabSync: reauthenticate must be a function, got undefined.
+ */
+function assertTabSyncOptions(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions): void {
+  for (const name of ['validate', 'reauthenticate'] as const) {
+    if (typeof inner?.[name] !== 'function') throw new TypeError(`createTabSync: ${name} must be a function, got ${typeof inner?.[name]}.`);
+  }
+  for (const [name, least] of [
+    ['popupTimeoutMs', 1],
+    ['lockTimeoutMs', 1],
+    ['answerTtlMs', 0],
+  ] as const) {
+    assertMs('createTabSync', options, name, least);
+  }
+}
+
+/**
  * One session for every tab of the app. A token obtained in any tab is
  * adopted by the others, which leave `needsReauth` and replay their held
  * requests with it. Only one tab runs the popup at a time (a Web Lock held
@@ -86,14 +106,7 @@ export interface TabSync {
  * sync.connect(session);
  */
 export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions = {}): TabSync {
-  // Wiring mistakes (Infinity for "for good": the timer would fire at once), caught in development like createAuthFetch's.
-  if (DEV)
-    for (const [ms, least] of [
-      ['popupTimeoutMs', 1],
-      ['lockTimeoutMs', 1],
-      ['answerTtlMs', 0],
-    ] as const)
-      assertMs('createTabSync', options, ms, least);
+  if (DEV) assertTabSyncOptions(inner, options);
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
   const lockMs = options.lockTimeoutMs ?? 3_000;
