@@ -1,5 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 const good: AuthFetchOptions = {
@@ -118,6 +119,41 @@ describe('getToken, returning no token string', () => {
     ]);
     expect(outcome).toEqual(new TypeError(`createAuthFetch: options.getToken must return a string or null, got ${typeof getToken()}.`));
     expect(fetch).not.toHaveBeenCalled();
+    client.stop();
+  });
+});
+
+describe('options that are an instance of a class', () => {
+  // Its methods live on the prototype, where a copy of its own properties does not reach, and read `this`.
+  class SessionWiring implements AuthFetchOptions {
+    #token: string | null = 't1';
+    allowedOrigins = ['https://api.test'];
+    async fetch(_input: RequestInfo | URL, init?: RequestInit) {
+      return new Response('{}', { status: new Headers(init?.headers).get('authorization') === 'Bearer t2' ? 200 : 401 });
+    }
+    getToken() {
+      return this.#token;
+    }
+    setToken(token: string) {
+      this.#token = token;
+    }
+    async validate({ token }: { token: string | null }) {
+      return token === this.#token && token === 't2';
+    }
+    async reauthenticate() {
+      return 't2';
+    }
+  }
+
+  it('are called as its methods: an expired token is renewed and the held call goes with the new one', async () => {
+    const wiring = new SessionWiring();
+    const client = createAuthFetch(wiring);
+    const call = client.authFetch('https://api.test/api/credits');
+    await waitFor(client.actor, (s) => s.matches('needsReauth') || s.matches('offline'));
+    expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+    client.reconnect();
+    expect((await call).status).toBe(200);
+    expect(wiring.getToken()).toBe('t2');
     client.stop();
   });
 });

@@ -78,9 +78,10 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
   if (DEV) assertAuthFetchOptions(given);
   else assertOriginList(given);
-  // A store that says "nobody" with undefined (a cookie reader, a Map) or '' (getItem(key) ?? '') means no token, as null does.
+  // Called as the methods of what was given: a class instance's live on its prototype, which a copy misses, and read `this`.
   const options: AuthFetchOptions = {
     ...given,
+    // A store that says "nobody" with undefined (a cookie reader, a Map) or '' (getItem(key) ?? '') means no token, as null does.
     getToken: () => {
       const token = given.getToken() || null;
       // A wiring mistake (an async getToken: a Promise), caught in development; production drops the check.
@@ -88,6 +89,10 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
         throw new TypeError(`createAuthFetch: options.getToken must return a string or null, got ${typeof token}.`);
       return token;
     },
+    setToken: (token) => given.setToken(token),
+    validate: (args) => given.validate(args),
+    reauthenticate: (args) => given.reauthenticate(args),
+    fetch: given.fetch && ((input, init) => given.fetch!(input, init)),
   };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
