@@ -156,4 +156,14 @@ describe('options that are an instance of a class', () => {
     expect(wiring.getToken()).toBe('t2');
     client.stop();
   });
+
+  it("call the browser's fetch as fetch, with no object for `this` (the browser's refuses one)", async () => {
+    const browserFetch = function (this: unknown, _input: RequestInfo | URL) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Failed to execute 'fetch' on 'Window': Illegal invocation");
+      return Promise.resolve(new Response('{}'));
+    };
+    const client = createAuthFetch({ ...good, fetch: browserFetch as typeof fetch });
+    expect((await client.authFetch('https://api.test/api/credits')).status).toBe(200);
+    client.stop();
+  });
 });

@@ -92,7 +92,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     setToken: (token) => given.setToken(token),
     validate: (args) => given.validate(args),
     reauthenticate: (args) => given.reauthenticate(args),
-    fetch: given.fetch && ((input, init) => given.fetch!(input, init)),
+    // Called with no `this`, as a bare fetch is: the browser's own refuses any other ("Illegal invocation").
+    fetch: given.fetch,
   };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
