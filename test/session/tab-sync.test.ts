@@ -505,6 +505,19 @@ describe('many tabs, one session', () => {
     expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
   });
 
+  it('brings every tab back with the token of a sign-in resumed after a reload, not only the reloaded one', async () => {
+    const tabs = layer.tabs();
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    const [, held] = await expireWithHeldCalls(reloaded, other);
+    // The reloaded tab's resumeSignIn heard the popup's token: no popup of this page, no reauthenticate of tab sync.
+    backend.valid.add('t2');
+    reloaded.sync.adoptToken('t2');
+    expect((await held!).status).toBe(200);
+    await waitFor(other.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
+    expect(tabs.stored).toContain('t2');
+    expect(tabs.popups).toHaveLength(0);
+  });
+
   it('stops adopting tokens from other tabs once disconnected', async () => {
     const tabs = layer.tabs();
     const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];

@@ -69,6 +69,12 @@ export interface TabSync {
   connect(client: AuthFetchClient): () => void;
   /** "Not now" on the notice before expiry, here and in every other tab: one notice for all tabs. */
   dismissReminder(): void;
+  /**
+   * A token this tab got without `reauthenticate` (a sign-in `resumeSignIn` took up after a reload): adopted by
+   * the connected session and by every other tab, as a popup's token is. The other tabs see only localStorage
+   * change otherwise, and would keep their held requests and their Reconnect.
+   */
+  adoptToken(token: string): void;
 }
 
 /**
@@ -337,6 +343,11 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     dismissReminder() {
       session?.dismissReminder();
       post({ type: 'reminder.dismissed' });
+    },
+
+    adoptToken(token) {
+      session?.adoptToken(token);
+      post({ type: 'token', token });
     },
   };
 }
