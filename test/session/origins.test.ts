@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, OTHER, layerOnFakeBackend } from '../support/layer-fixture.ts';
@@ -283,4 +283,43 @@ describe('a 401 that is not the session’s goes back to its caller', () => {
     expect(other.seen[0]!.authorization).toBeUndefined();
     expect(counts.validations).toBe(0);
   });
+});
+
+describe('in a production build, which drops the options checks', () => {
+  it.each([[''], ['https:'], ['https://']])(
+    'sends no token to another origin when an allowedOrigins entry is %j, no origin at all',
+    async (entry) => {
+      vi.stubEnv('DEV', false);
+      vi.resetModules();
+      try {
+        const production = await import('../../src/lib/session/index.ts');
+        const seen: Array<string | null> = [];
+        let client: AuthFetchClient | undefined;
+        try {
+          client = production.createAuthFetch({
+            getToken: () => 'ada-token',
+            setToken: () => {},
+            validate: async () => true,
+            reauthenticate: async () => 'never-used',
+            allowedOrigins: ['https://api.test', entry],
+            fetch: async (_input, init) => {
+              seen.push(new Headers(init?.headers).get('authorization'));
+              return new Response('{}');
+            },
+          });
+        } catch (error) {
+          // Refusing the options at start is as good: no token goes anywhere.
+          expect(error).toBeInstanceOf(TypeError);
+          return;
+        }
+        for (const url of ['//evil.example/steal', 'https://evil.example/steal', 'https:///evil.example/steal'])
+          await client.authFetch(url).catch(() => {});
+        client.stop();
+        expect(seen).toEqual([null, null, null]);
+      } finally {
+        vi.unstubAllEnvs();
+        vi.resetModules();
+      }
+    },
+  );
 });

@@ -135,15 +135,26 @@ export function assertMs<T extends object>(where: string, options: T, name: keyo
   }
 }
 
+/** Whether `entry` is an origin as `URL` writes it: what authFetch may match as the start of a URL. */
+const isOrigin = (entry: string) => {
+  try {
+    return new URL(entry).origin === entry;
+  } catch {
+    return false;
+  }
+};
+
 /**
- * Checks that `allowedOrigins`, when given, is a list: kept in production, for a string's includes() would match
- * lookalike origins as substrings, and send them the token.
+ * Checks that `allowedOrigins`, when given, is a list of origins: kept in production, for a string's includes() would
+ * match lookalike origins as substrings, and an entry that is no origin ('', 'https:') begins `//evil.example` too:
+ * either would send them the token. Development checks each entry afterwards, with a hint.
  *
  * @example
  * assertOriginList({ allowedOrigins: 'https://api.example.com' } as never); // TypeError
  */
 export function assertOriginList(options: AuthFetchOptions): void {
-  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins)) {
+  const list = options.allowedOrigins;
+  if (list !== undefined && !(Array.isArray(list) && (DEV || list.every(isOrigin)))) {
     throw new TypeError(
       DEV ? 'createAuthFetch: options.allowedOrigins must be an array of origins such as "https://api.example.com".' : 'allowedOrigins',
     );
