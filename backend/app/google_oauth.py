@@ -150,9 +150,10 @@ def verify_id_token(
 ) -> GoogleIdentity:
     """Checks everything an ID token claims before anyone is signed in with it.
 
-    RS256 signature by a key of the provider's JWKS (by `kid`), issuer, audience (our
-    client id), expiry and issue time (30 s of leeway for clock skew), the nonce of this
-    sign-in, and a verified email. PyJWKClient caches the JWKS for 5 minutes, refetching
+    RS256 signature by a key of the provider's JWKS (by `kid`), issuer (with or without
+    `https://`, as Google writes it either way), audience (our client id), expiry and
+    issue time (30 s of leeway for clock skew), the nonce of this sign-in, and a verified
+    email. PyJWKClient caches the JWKS for 5 minutes, refetching
     when it meets an unknown `kid`; GoogleKeys gives its fetch a time limit.
     """
     try:
@@ -162,10 +163,12 @@ def verify_id_token(
             key,
             algorithms=["RS256"],
             audience=client_id,
-            issuer=issuer,
             leeway=30,
             options={"require": ["iss", "aud", "sub", "iat", "exp"]},
         )
+        # Google writes its issuer with the scheme or without it; PyJWT 2.6 compares one string only.
+        if claims["iss"] not in (issuer, issuer.removeprefix("https://")):
+            raise jwt.InvalidIssuerError("Invalid issuer")
     except jwt.PyJWKClientError as error:
         if isinstance(error.__context__, URLError):
             raise ProviderFailed("Google's signing keys could not be fetched") from error

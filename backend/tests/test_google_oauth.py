@@ -83,6 +83,14 @@ class VerifyIdTokenTest(unittest.TestCase):
         with self.assertRaises(SignInRefused):
             self.verify(self.token(iss="https://accounts.elsewhere.example"))
 
+    def test_accepts_the_issuer_written_without_its_scheme_as_google_also_writes_it(self):
+        identity = self.verify(self.token(iss=ISSUER.removeprefix("https://")))
+        self.assertEqual(identity.sub, "1042")
+
+    def test_refuses_another_issuer_written_without_a_scheme(self):
+        with self.assertRaises(SignInRefused):
+            self.verify(self.token(iss="accounts.elsewhere.example"))
+
     def test_refuses_an_expired_token(self):
         now = int(time.time())
         with self.assertRaises(SignInRefused):
