@@ -3,9 +3,6 @@ import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { BackendCommand, BackendReply, BackendStats } from './server.ts';
 
-/** Distributes `Omit` over a union, so each command keeps its own fields. */
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-
 /** The benchmark's handle on its backend process. */
 export type Backend = ReturnType<typeof connect>;
 
@@ -57,7 +54,7 @@ function connect(child: ChildProcess, origin: string) {
     for (const [, resolve] of pending) resolve(null);
     pending.clear();
   });
-  const call = (command: WithoutId<BackendCommand>) =>
+  const call = (command: BackendCommand) =>
     new Promise<BackendReply['result']>((resolve, reject) => {
       if (!child.connected) return reject(new Error('bench backend is gone'));
       pending.set(++lastId, resolve);

@@ -13,9 +13,6 @@ import { sessionLayerEntry } from './size/session-layer.ts';
  * with esbuild's keepNames, which gives every named closure its own property
  * store (≈ 256 B each) and would bill each held request for a few of them
  * that no browser ever allocates.
- *
- * @example
- * const create = await buildCore();
  */
 export async function buildCore(): Promise<typeof createAuthFetch> {
   const root = resolve(import.meta.dirname, '..');

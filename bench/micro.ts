@@ -2,7 +2,7 @@
 import { Bench } from 'tinybench';
 import { waitFor } from 'xstate';
 import type { createAuthFetch } from '../src/lib/session/index.ts';
-import { createMutexRecipe } from './contenders/mutex-recipe.ts';
+import { createMutexRecipe } from './contenders/fetch-mutex.ts';
 
 const ORIGIN = 'https://api.test';
 const ITEM = `${ORIGIN}/api/item`;
@@ -52,8 +52,7 @@ function stubWorld() {
 export type PerCall = { name: string; us: number; moeUs: number };
 
 /**
- * The healthy path per call: bare calls to the stub with the header set,
- * the recipe, and authFetch, each a tinybench task of `timeMs`.
+ * The healthy path per call, a tinybench task of `timeMs` each: the stub called bare with the header set, the recipe, authFetch.
  *
  * @example
  * const [bare, recipe, authFetch] = await perCallOverhead(await buildCore(), 2_000);

@@ -1,5 +1,5 @@
 import type { HeapPerHeld, PerCall } from './micro.ts';
-import type { BodiesData, HeldData, StormData } from './scenarios/types.ts';
+import type { BodiesData, HeldData, StormData } from './scenarios/scenario.ts';
 
 export type ScenarioId = 'S3' | 'S3e' | 'S4' | 'S5';
 
@@ -13,10 +13,10 @@ export interface RoundRecord {
 }
 
 /** One target checked against one run. Missing a correctness target fails the run; a performance target is reported. */
-export type TargetCheck = { kind: 'correctness' | 'performance'; scenario: string; target: string; measured: string; met: boolean };
+type TargetCheck = { kind: 'correctness' | 'performance'; scenario: string; target: string; measured: string; met: boolean };
 
 /** The heap target: bytes per held request. */
-export const HEAP_TARGET_BYTES = 700;
+const HEAP_TARGET_BYTES = 700;
 
 const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,26 +30,23 @@ const us = (p: PerCall) => `${p.us.toFixed(2)} ± ${p.moeUs.toFixed(2)} µs`;
 const table = (header: string[], rows: string[][]) =>
   [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
-/** What each scenario shows of a contender's rounds: worst cases for correctness, medians for times. */
+/** What each scenario shows of a contender's rounds: worst cases for correctness, medians for times (the drain, last). */
 const FIGURES = {
   S3: (rounds: StormData[]) => ({
     'validate / re-auth': `${span(rounds.map((d) => d.validateCalls))} / ${span(rounds.map((d) => d.reauthCalls))}`,
     'OK (worst)': `${Math.min(...rounds.map((d) => d.ok))}/${rounds[0]!.requests}`,
     'sent on the dead token': median(rounds.map((d) => d.staleApiRequests)).toFixed(0),
-    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
   }),
   S4: (rounds: HeldData[]) => ({
     'sent while held': String(Math.max(...rounds.map((d) => d.sentWhileHeld))),
     'OK (worst)': `${Math.min(...rounds.map((d) => d.ok))}/${rounds[0]!.held + 1}`,
-    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
   }),
-  S5: (rounds: BodiesData[]) => ({
-    'identical (worst)': `${Math.min(...rounds.map((d) => d.identical))}/${rounds[0]!.requests}`,
-    drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
-  }),
+  S5: (rounds: BodiesData[]) => ({ 'identical (worst)': `${Math.min(...rounds.map((d) => d.identical))}/${rounds[0]!.requests}` }),
 };
-const figuresOf = (id: ScenarioId, rounds: RoundRecord['data'][]): Record<string, string> =>
-  (FIGURES[id === 'S3e' ? 'S3' : id] as (rounds: unknown[]) => Record<string, string>)(rounds);
+const figuresOf = (id: ScenarioId, rounds: NonNullable<RoundRecord['data']>[]): Record<string, string> => ({
+  ...(FIGURES[id === 'S3e' ? 'S3' : id] as (rounds: unknown[]) => Record<string, string>)(rounds),
+  drain: `${median(rounds.map((d) => d.drainMs)).toFixed(0)} ms`,
+});
 
 /** authFetch's correctness target in each scenario: met when no round of it failed (and, in a storm, it validated once). */
 const TARGETS: Record<ScenarioId, string> = {
@@ -74,33 +71,18 @@ export function checkTargets(
   const checks: TargetCheck[] = [];
   const [subject, recipe] = ['authFetch', 'fetch + async-mutex'].map((name) => perCall?.find((p) => p.name === name));
   if (subject && recipe) {
+    const measured = `${us(subject)} vs ${us(recipe)}`;
     const met = subject.us - subject.moeUs <= recipe.us + recipe.moeUs;
-    checks.push({
-      kind: 'performance',
-      scenario: 'per call',
-      target: '≤ the recipe (within the margins)',
-      measured: `${us(subject)} vs ${us(recipe)}`,
-      met,
-    });
+    checks.push({ kind: 'performance', scenario: 'per call', target: '≤ the recipe (within the margins)', measured, met });
   }
   if (heap) {
     const [bytes, theirs] = [median(heap.authFetch.bytes), median(heap['fetch + async-mutex'].bytes)];
     const target = `≤ ${HEAP_TARGET_BYTES} B heap per held request`;
-    checks.push({
-      kind: 'performance',
-      scenario: 'held',
-      target,
-      measured: `${bytes.toFixed(0)} B (recipe ${theirs.toFixed(0)} B)`,
-      met: bytes <= HEAP_TARGET_BYTES,
-    });
+    const measured = `${bytes.toFixed(0)} B (recipe ${theirs.toFixed(0)} B)`;
+    checks.push({ kind: 'performance', scenario: 'held', target, measured, met: bytes <= HEAP_TARGET_BYTES });
     const { worstOk, calls } = heap.authFetch;
-    checks.push({
-      kind: 'correctness',
-      scenario: 'held',
-      target: 'all held calls end 200 after sign-in (stub)',
-      measured: `worst ${worstOk}/${calls}`,
-      met: worstOk === calls,
-    });
+    const allEnded = 'all held calls end 200 after sign-in (stub)';
+    checks.push({ kind: 'correctness', scenario: 'held', target: allEnded, measured: `worst ${worstOk}/${calls}`, met: worstOk === calls });
   }
   for (const id of Object.keys(TARGETS) as ScenarioId[]) {
     const mine = records.filter((r) => r.contender === 'authFetch' && r.scenario === id);
@@ -116,12 +98,7 @@ export function checkTargets(
   return checks;
 }
 
-/**
- * The micro-benchmark as a table: per call (tinybench's mean ± its 95% margin) and heap per held request (median, range).
- *
- * @example
- * console.log(microTable(perCall, heap));
- */
+/** The micro-benchmark as a table: per call (tinybench's mean ± its 95% margin) and heap per held request (median, range). */
 export function microTable(perCall: readonly PerCall[], heap?: HeapPerHeld): string {
   const rows = perCall.map((p) => {
     const bytes = heap?.[p.name as keyof HeapPerHeld]?.bytes.map(Math.round);
@@ -130,12 +107,7 @@ export function microTable(perCall: readonly PerCall[], heap?: HeapPerHeld): str
   return table(['stub fetch, no network', 'per call', 'heap per held request (median, range)'], rows);
 }
 
-/**
- * The scenarios as a table, a contender a row.
- *
- * @example
- * console.log(scenarioTable(records, ['authFetch', 'fetch + async-mutex']));
- */
+/** The scenarios as a table, a contender a row and a figure of a scenario a column. */
 export function scenarioTable(records: readonly RoundRecord[], contenders: readonly string[]): string {
   const ids = [...new Set(records.map((r) => r.scenario))];
   const cells = (contender: string, id: ScenarioId) => {
@@ -150,12 +122,7 @@ export function scenarioTable(records: readonly RoundRecord[], contenders: reado
   return table(['contender', ...columns.map(([id, name]) => `${id} ${name}`)], rows);
 }
 
-/**
- * The targets as a table.
- *
- * @example
- * console.log(targetsTable(checks));
- */
+/** The targets as a table: met, missed (performance) or **FAILED** (correctness). */
 export function targetsTable(checks: readonly TargetCheck[]): string {
   return table(
     ['', 'target (authFetch)', 'measured', ''],

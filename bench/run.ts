@@ -14,7 +14,7 @@ import { checkTargets, microTable, scenarioTable, targetsTable, type RoundRecord
 import { bodies } from './scenarios/bodies.ts';
 import { held } from './scenarios/held.ts';
 import { storm } from './scenarios/storm.ts';
-import type { Measured, Scenario } from './scenarios/types.ts';
+import type { Measured, Scenario } from './scenarios/scenario.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,7 +76,7 @@ if (active.length) {
     } catch (error) {
       return { data: null, failures: [`the scenario itself failed: ${error instanceof Error ? error.message : String(error)}`] };
     } finally {
-      contender.stop();
+      contender.stop?.();
     }
   };
   try {
@@ -101,13 +101,11 @@ if (micro.perCall)
   console.log(
     `\nOn a stub fetch (tinybench, ${timeMs} ms a task; heap: ${HEAP_ROUNDS} rounds of ${HELD.toLocaleString('en-US')} held):\n\n${microTable(micro.perCall, micro.heap)}`,
   );
-if (records.length)
-  console.log(
-    `\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${scenarioTable(
-      records,
-      contenders.map((c) => c.name),
-    )}`,
-  );
+if (records.length) {
+  const names = contenders.map((contender) => contender.name);
+  const table = scenarioTable(records, names);
+  console.log(`\nAgainst the anchors on one local backend (${rounds} round(s); drains are medians):\n\n${table}`);
+}
 console.log(`\n${targetsTable(checks)}\n`);
 for (const { name } of ANCHORS) {
   const failures = new Set(records.flatMap((r) => (r.contender === name ? r.failures.map((f) => `${r.scenario}: ${f}`) : [])));

@@ -8,12 +8,11 @@ import type { AddressInfo } from 'node:net';
  */
 export type BackendStats = Record<'validateCalls' | 'reauthCalls' | 'apiRequests' | 'staleApiRequests', number>;
 
-/** A command from backend.ts; `id` pairs it with its reply: a token for `issue`, the counters for `stats`, null otherwise. */
-export type BackendCommand = { id: number } & (
+/** A command from backend.ts, sent with an `id` for its reply: a token for `issue`, the counters for `stats`, null otherwise. */
+export type BackendCommand =
   | { type: 'issue'; lapsed?: boolean }
   | { type: 'expire' | 'stats' | 'reset' }
-  | { type: 'gate'; closed: boolean }
-);
+  | { type: 'gate'; closed: boolean };
 export type BackendReply = { id: number; result: string | BackendStats | null };
 
 const emptyStats = (): BackendStats => ({ validateCalls: 0, reauthCalls: 0, apiRequests: 0, staleApiRequests: 0 });
@@ -99,5 +98,7 @@ server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => {
   const { port } = server.address() as AddressInfo;
   process.send?.({ type: 'ready', origin: `http://127.0.0.1:${port}` });
 });
-process.on('message', (command: BackendCommand) => process.send?.({ id: command.id, result: run(command) } satisfies BackendReply));
+process.on('message', (command: BackendCommand & { id: number }) =>
+  process.send?.({ id: command.id, result: run(command) } satisfies BackendReply),
+);
 process.on('disconnect', () => process.exit(0));

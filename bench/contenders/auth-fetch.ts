@@ -1,14 +1,10 @@
 import { waitFor } from 'xstate';
 import type { createAuthFetch } from '../../src/lib/session/index.ts';
-import { readOutcome, type ContenderFactory } from './contender.ts';
+import { fetchCalls, type ContenderFactory } from './contender.ts';
 
 /**
- * Quiet Session's authFetch from `create` (the core as build-core.ts ships
- * it), wired as the app wires it. The user presses Reconnect as soon as the
- * banner shows, unless told to wait.
- *
- * @example
- * const contender = authFetchContender(await buildCore()).create({ origin, tokens, auth });
+ * Quiet Session's authFetch from `create` (the core as build-core.ts ships it), wired as the app wires it.
+ * The user presses Reconnect as soon as the banner shows, unless told to wait.
  */
 export function authFetchContender(create: typeof createAuthFetch): ContenderFactory {
   return {
@@ -25,11 +21,8 @@ export function authFetchContender(create: typeof createAuthFetch): ContenderFac
       const subscription = client.actor.subscribe((snapshot) => {
         if (autoReconnect && snapshot.matches({ needsReauth: 'waiting' })) client.reconnect();
       });
-      const call = (path: string, init?: RequestInit) => client.authFetch(origin + path, init).then(readOutcome);
       return {
-        name: 'authFetch',
-        get: (path) => call(path),
-        post: (path, body) => call(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+        ...fetchCalls(origin, client.authFetch),
         user: {
           setAutoReconnect: (on) => void (autoReconnect = on),
           reconnect: () => client.reconnect(),

@@ -3,12 +3,8 @@ import { createAuthRefresh } from 'axios-auth-refresh';
 import type { ContenderFactory, Outcome } from './contender.ts';
 
 /**
- * axios + axios-auth-refresh with the library's defaults, set up as its
- * README shows: a request interceptor that reads the token at call time, and
- * a refresh function that stores the new token and patches the failed request.
- *
- * @example
- * const contender = axiosAuthRefresh.create({ origin, tokens, auth });
+ * axios + axios-auth-refresh with the library's defaults, set up as its README shows: a request interceptor
+ * that reads the token at call time, and a refresh function that stores the new token and patches the failed request.
  */
 export const axiosAuthRefresh: ContenderFactory = {
   name: 'axios + axios-auth-refresh',
@@ -33,10 +29,8 @@ export const axiosAuthRefresh: ContenderFactory = {
         },
       );
     return {
-      name: 'axios + axios-auth-refresh',
       get: (path) => call({ url: path }),
       post: (path, body) => call({ url: path, method: 'POST', data: body, headers: { 'content-type': 'application/json' } }),
-      stop: () => {},
     };
   },
 };

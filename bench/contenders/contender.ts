@@ -13,15 +13,8 @@ export interface TokenStore {
   set(token: string): void;
 }
 
-/** The backend's auth endpoints: `/auth/me` (the app's getCurrentUser) and `/auth/reauth` (the sign-in popup). */
-export interface BenchAuth {
-  validate(token: string | null, signal?: AbortSignal): Promise<boolean>;
-  reauthenticate(signal?: AbortSignal): Promise<string>;
-}
-
 /** A GET, a POST, and for authFetch the user at the banner, whom a scenario plays. */
 export interface Contender {
-  readonly name: string;
   get(path: string): Promise<Outcome>;
   post(path: string, body: string): Promise<Outcome>;
   /** The user at the banner, for a contender that waits for them (authFetch's needsReauth). */
@@ -32,65 +25,49 @@ export interface Contender {
     /** Resolves when the banner shows with `count` requests held. */
     whenHolding(count: number, timeoutMs: number): Promise<void>;
   };
-  stop(): void;
+  /** Only a contender that keeps something running (authFetch's session) has one. */
+  stop?(): void;
 }
 
 /** Builds a fresh contender: each scenario of each round gets its own. */
 export interface ContenderFactory {
   readonly name: string;
-  create(setup: { origin: string; tokens: TokenStore; auth: BenchAuth }): Contender;
+  create(setup: { origin: string; tokens: TokenStore; auth: ReturnType<typeof createBenchAuth> }): Contender;
 }
 
 /**
- * Reads a fetch Response into an Outcome.
+ * The GET and the JSON POST of a contender whose calls have the shape of fetch, the body read as text.
  *
  * @example
- * const outcome = await fetch(url).then(readOutcome);
+ * const { get, post } = fetchCalls(origin, createMutexRecipe({ getToken, setToken, reauthenticate }));
  */
-export async function readOutcome(response: Response): Promise<Outcome> {
-  return { status: response.status, body: await response.text() };
+export function fetchCalls(origin: string, send: (url: string, init?: RequestInit) => Promise<Response>): Pick<Contender, 'get' | 'post'> {
+  const call = async (path: string, init?: RequestInit): Promise<Outcome> => {
+    const response = await send(origin + path, init);
+    return { status: response.status, body: await response.text() };
+  };
+  return {
+    get: (path) => call(path),
+    post: (path, body) => call(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+  };
 }
 
-/**
- * Turns a rejection into an Outcome, so that one failed call is counted, not fatal.
- *
- * @example
- * const outcome = await settle(contender.get('/api/item'));
- */
-export async function settle(call: Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await call;
-  } catch (error) {
-    return { status: 0, body: '', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-}
-
-/**
- * A token held in memory, standing in for the app's localStorage.
- *
- * @example
- * const tokens = createTokenStore(); tokens.set(await backend.issueToken());
- */
+/** A token held in memory, standing in for the app's localStorage. */
 export function createTokenStore(): TokenStore {
   let token: string | null = null;
   return { get: () => token, set: (next) => void (token = next) };
 }
 
-/**
- * The backend's validate and re-auth calls over plain fetch, the same for every contender.
- *
- * @example
- * const token = await createBenchAuth(backend.origin).reauthenticate();
- */
-export function createBenchAuth(origin: string): BenchAuth {
+/** `/auth/me` (the app's getCurrentUser) and `/auth/reauth` (the sign-in popup) over plain fetch, the same for every contender. */
+export function createBenchAuth(origin: string) {
   return {
-    async validate(token, signal) {
+    async validate(token: string | null, signal?: AbortSignal): Promise<boolean> {
       const response = await fetch(`${origin}/auth/me`, { headers: token ? { Authorization: `Bearer ${token}` } : {}, signal });
       await response.arrayBuffer();
       if (response.status !== 401 && !response.ok) throw new Error(`/auth/me answered ${response.status}`);
       return response.ok;
     },
-    async reauthenticate(signal) {
+    async reauthenticate(signal?: AbortSignal): Promise<string> {
       const response = await fetch(`${origin}/auth/reauth`, { method: 'POST', signal });
       if (!response.ok) throw new Error(`/auth/reauth answered ${response.status}`);
       return ((await response.json()) as { token: string }).token;

@@ -1,13 +1,7 @@
 import ky, { HTTPError } from 'ky';
-import { readOutcome, type ContenderFactory, type Outcome } from './contender.ts';
+import { fetchCalls, type ContenderFactory } from './contender.ts';
 
-/**
- * ky 1.x with the afterResponse refresh of its README, made single-flight the
- * way users do it: one shared refresh promise that every 401 awaits.
- *
- * @example
- * const contender = kyRefresh.create({ origin, tokens, auth });
- */
+/** ky 1.x with its README's afterResponse refresh, made single-flight as users do: one shared refresh promise that every 401 awaits. */
 export const kyRefresh: ContenderFactory = {
   name: 'ky + refresh hook',
   create({ origin, tokens, auth }) {
@@ -27,16 +21,9 @@ export const kyRefresh: ContenderFactory = {
         ],
       },
     });
-    const call = (path: string, options: Parameters<typeof api>[1]): Promise<Outcome> =>
-      api(origin + path, options).then(readOutcome, (error: unknown) => {
-        if (error instanceof HTTPError) return readOutcome(error.response);
-        throw error;
-      });
-    return {
-      name: 'ky + refresh hook',
-      get: (path) => call(path, {}),
-      post: (path, body) => call(path, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
-      stop: () => {},
-    };
+    // ky rejects every status but 2xx: its response is what the caller sees.
+    return fetchCalls(origin, (url, init) =>
+      api(url, init).catch((error: unknown) => (error instanceof HTTPError ? error.response : Promise.reject(error))),
+    );
   },
 };

@@ -1,39 +1,16 @@
-import { describeOutcomes, settleAll } from './tools.ts';
-import type { BodiesData, Scenario } from './types.ts';
+import { describeOutcomes, drain, withDeadToken, type BodiesData, type Scenario } from './scenario.ts';
 
-/**
- * A distinct JSON body of 40 B to ~4 KB with non-ASCII text, reproducible
- * from its index (a replay that mixes bodies up shows).
- *
- * @example
- * makeBody(7); // '{"n":7,"note":"ünïcødé ✓ 7 …","pad":"…"}'
- */
-export function makeBody(index: number): string {
-  const pad = 'qs-'.repeat((index * 37) % 1300);
-  return JSON.stringify({ n: index, note: `ünïcødé ✓ ${index} ${'★'.repeat(index % 5)}`, pad });
-}
+/** A distinct JSON body of 40 B to ~4 KB with non-ASCII text, reproducible from its index (a replay that mixes bodies up shows). */
+const makeBody = (index: number) =>
+  JSON.stringify({ n: index, note: `ünïcødé ✓ ${index} ${'★'.repeat(index % 5)}`, pad: 'qs-'.repeat((index * 37) % 1300) });
 
-/**
- * S5: the token expires, then `requests` POSTs with distinct bodies fire at
- * once; every body must come back from the echo endpoint byte-identical.
- *
- * @example
- * const { data } = await bodies(200)(context);
- */
+/** S5: the token expires, then `requests` POSTs with distinct bodies fire at once; each must come back from the echo byte-identical. */
 export function bodies(requests: number): Scenario<BodiesData> {
-  return async ({ backend, contender, tokens }) => {
-    tokens.set(await backend.issueToken());
-    await backend.expireTokens();
-    await backend.resetStats();
+  return async (context) => {
+    const { backend, contender } = context;
+    await withDeadToken(context);
     const sent = Array.from({ length: requests }, (_, index) => makeBody(index));
-    const failures: string[] = [];
-    const started = performance.now();
-    const outcomes = await settleAll(
-      sent.map((body) => contender.post('/api/echo', body)),
-      30_000,
-      failures,
-    );
-    const drainMs = performance.now() - started;
+    const { outcomes, drainMs, failures } = await drain(() => sent.map((body) => contender.post('/api/echo', body)), 30_000);
     const { reauthCalls } = await backend.stats();
     const identical = outcomes.filter((o, index) => o.status === 200 && o.body === sent[index]).length;
     if (identical !== requests) {

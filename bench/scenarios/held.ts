@@ -1,21 +1,16 @@
-import { describeOutcomes, settleAll, untilQuiet, untilStats } from './tools.ts';
-import type { HeldData, Scenario } from './types.ts';
+import { describeOutcomes, drain, untilQuiet, untilStats, withDeadToken, type HeldData, type Scenario } from './scenario.ts';
 
 /**
  * S4: after an expiry, `count` requests are made while the user has not reconnected yet (authFetch: the
  * banner shows, nobody has pressed it; the anchors: their refresh is out, the popup stays open). Counts
  * the requests sent meanwhile (a correct client sends none), then lets the user finish and times the
  * drain. The heap a held request takes is measured apart, on a stub fetch (micro.ts).
- *
- * @example
- * const { data } = await held(10_000)(context);
  */
 export function held(count: number): Scenario<HeldData> {
-  return async ({ backend, contender, tokens }) => {
+  return async (context) => {
+    const { backend, contender } = context;
     const { user } = contender;
-    tokens.set(await backend.issueToken());
-    await backend.expireTokens();
-    await backend.resetStats();
+    await withDeadToken(context);
     await backend.setReauthGate(true);
     user?.setAutoReconnect(false);
     try {
@@ -31,12 +26,11 @@ export function held(count: number): Scenario<HeldData> {
       await untilQuiet(backend, 200, 20_000);
       const sentWhileHeld = (await backend.stats()).apiRequests - before.apiRequests;
 
-      const started = performance.now();
-      await backend.setReauthGate(false);
-      user?.reconnect();
-      const failures: string[] = [];
-      const outcomes = await settleAll(calls, 60_000, failures);
-      const drainMs = performance.now() - started;
+      const { outcomes, drainMs, failures } = await drain(async () => {
+        await backend.setReauthGate(false);
+        user?.reconnect();
+        return calls;
+      }, 60_000);
       const { reauthCalls } = await backend.stats();
 
       const ok = outcomes.filter((o) => o.status === 200).length;

@@ -1,5 +1,4 @@
-import { describeOutcomes, settleAll } from './tools.ts';
-import type { Scenario, StormData } from './types.ts';
+import { describeOutcomes, drain, withDeadToken, type Scenario, type StormData } from './scenario.ts';
 
 /**
  * S3 and S3e: the token dies, then `requests` GETs fire at once. A correct client asks for one
@@ -12,22 +11,10 @@ import type { Scenario, StormData } from './types.ts';
  * const { data, failures } = await storm(1_000, 'lapsed')(context);
  */
 export function storm(requests: number, expiry: 'revoked' | 'lapsed'): Scenario<StormData> {
-  return async ({ backend, contender, tokens }) => {
-    if (expiry === 'lapsed') {
-      tokens.set(await backend.issueLapsedToken());
-    } else {
-      tokens.set(await backend.issueToken());
-      await backend.expireTokens();
-    }
-    await backend.resetStats();
-    const failures: string[] = [];
-    const started = performance.now();
-    const outcomes = await settleAll(
-      Array.from({ length: requests }, () => contender.get('/api/item')),
-      30_000,
-      failures,
-    );
-    const drainMs = performance.now() - started;
+  return async (context) => {
+    const { backend, contender } = context;
+    await withDeadToken(context, expiry);
+    const { outcomes, drainMs, failures } = await drain(() => Array.from({ length: requests }, () => contender.get('/api/item')), 30_000);
     const { validateCalls, reauthCalls, staleApiRequests } = await backend.stats();
     const ok = outcomes.filter((o) => o.status === 200).length;
     if (reauthCalls !== 1) failures.push(`${reauthCalls} re-auths (popups) for one expiry`);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { asProduction } from './production-env.ts';
+import { buildProductionChunks } from './production-build.ts';
 
 /**
  * What must never reach the production app bundle, and how to recognise it:
@@ -17,31 +16,18 @@ export const FORBIDDEN = [
 ] as const;
 
 /**
- * The production app bundle: `built` false when there is no index.html to build; `offenders`, one line per
- * forbidden module or trace found, e.g. "msw: node_modules/msw/lib/core/index.mjs in index-3f2a.js".
- */
-export interface AppBundleReport {
-  built: boolean;
-  offenders: string[];
-}
-
-/**
  * Builds the app as `npm run build` does (its vite.config.ts, mode
  * production unless `mode` says otherwise, e.g. 'mock' to see the check
  * catch something) without writing dist/, and lists every module and trace
- * of msw, the mock backend or the inspector in the output, lazy chunks included.
- *
- * @example
- * const report = await inspectAppBundle(process.cwd());
- * if (report.offenders.length) process.exitCode = 1;
+ * of msw, the mock backend or the inspector in the output, lazy chunks included:
+ * `offenders`, a line each, e.g. "msw: node_modules/msw/lib/core/index.mjs in index-3f2a.js";
+ * `built` false when there is no index.html to build.
  */
-export async function inspectAppBundle(root: string, mode = 'production'): Promise<AppBundleReport> {
+export async function inspectAppBundle(root: string, mode = 'production'): Promise<{ built: boolean; offenders: string[] }> {
   if (!existsSync(join(root, 'index.html'))) return { built: false, offenders: [] };
-  const result = await asProduction(() => build({ root, mode, logLevel: 'silent', build: { write: false } }));
-  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const chunks = await buildProductionChunks({ root, mode, logLevel: 'silent', build: { write: false } });
   const offenders: string[] = [];
-  for (const output of outputs) {
-    if (output.type !== 'chunk') continue;
+  for (const output of chunks) {
     for (const rule of FORBIDDEN) {
       for (const id of Object.keys(output.modules)) {
         if (rule.module.test(id)) offenders.push(`${rule.what}: ${id.replace(`${root}/`, '')} in ${output.fileName}`);

@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'vite';
-import { asProduction } from './production-env.ts';
+import type { Plugin } from 'vite';
+import { buildProductionChunks } from './production-build.ts';
 import { EXTERNAL, sessionLayerEntry } from './session-layer.ts';
 
 /** A bundle as a production build ships it; `modules`: each file's bytes as rendered before minification (a share, not a size). */
-export interface BundleSize {
+interface BundleSize {
   code: string;
   gzipBytes: number;
   minifiedBytes: number;
@@ -31,34 +31,30 @@ const virtualEntry = (code: string): Plugin => ({
  */
 export async function measureBundle(root: string, entryCode: string, external: RegExp | null = null): Promise<BundleSize> {
   const conflicts: string[] = [];
-  const result = await asProduction(() =>
-    build({
-      root,
-      logLevel: 'silent',
-      mode: 'production',
-      plugins: [virtualEntry(entryCode)],
-      build: {
-        write: false,
-        minify: true,
-        target: 'es2022',
-        copyPublicDir: false,
-        rollupOptions: {
-          input: ENTRY,
-          external: (id) => external?.test(id) ?? false,
-          // An app build drops an entry's exports; here they are the point.
-          preserveEntrySignatures: 'strict',
-          output: { format: 'es', codeSplitting: false },
-          // Two files exporting one name would drop it from the entry and shrink the measurement: refuse.
-          onwarn: (warning) => {
-            if (/CONFLICT|AMBIGUOUS/.test(warning.code ?? '')) conflicts.push(warning.message);
-          },
+  const chunks = await buildProductionChunks({
+    root,
+    logLevel: 'silent',
+    mode: 'production',
+    plugins: [virtualEntry(entryCode)],
+    build: {
+      write: false,
+      minify: true,
+      target: 'es2022',
+      copyPublicDir: false,
+      rollupOptions: {
+        input: ENTRY,
+        external: (id) => external?.test(id) ?? false,
+        // An app build drops an entry's exports; here they are the point.
+        preserveEntrySignatures: 'strict',
+        output: { format: 'es', codeSplitting: false },
+        // Two files exporting one name would drop it from the entry and shrink the measurement: refuse.
+        onwarn: (warning) => {
+          if (/CONFLICT|AMBIGUOUS/.test(warning.code ?? '')) conflicts.push(warning.message);
         },
       },
-    }),
-  );
+    },
+  });
   if (conflicts.length) throw new Error(`size: the entry's modules export a name twice:\n${conflicts.join('\n')}`);
-  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
-  const chunks = outputs.filter((o) => o.type === 'chunk');
   const code = chunks.map((chunk) => chunk.code).join('\n');
   const modules = chunks
     .flatMap((chunk) => Object.entries(chunk.modules))
@@ -69,13 +65,7 @@ export async function measureBundle(root: string, entryCode: string, external: R
   return { code, gzipBytes: gzipSync(code, { level: 9 }).length, minifiedBytes: Buffer.byteLength(code), modules };
 }
 
-/**
- * The session layer's own code (the budget's measure): xstate, @xstate/react and React left out.
- *
- * @example
- * const size = await measureSessionLayer(process.cwd());
- * console.log(size.gzipBytes <= BUDGET_BYTES);
- */
+/** The session layer's own code (the budget's measure): xstate, @xstate/react and React left out. */
 export function measureSessionLayer(root: string): Promise<BundleSize> {
   return measureBundle(root, sessionLayerEntry(root), EXTERNAL);
 }

@@ -4,9 +4,6 @@ import { relative, resolve, sep } from 'node:path';
  * What "the session layer" is, in one place: the size budget, the token scan
  * and the edge test all read it. The layer is the framework-free folder with
  * its public index, plus the statechart it runs.
- *
- * @example
- * isInLayer('/repo', '/repo/src/lib/session/client.ts'); // true
  */
 export const SESSION_LAYER = {
   /** Every module of the layer lives here. */
@@ -28,20 +25,10 @@ export function isInLayer(root: string, file: string): boolean {
   return path.startsWith(`${SESSION_LAYER.folder}/`) || path.startsWith(`${SESSION_LAYER.machines}/`);
 }
 
-/**
- * What the layer may import without it counting against the budget.
- *
- * @example
- * EXTERNAL.test('xstate'); // true
- */
+/** What the layer may import without it counting against the budget. */
 export const EXTERNAL = /^(xstate|@xstate\/react|react|react-dom)(\/|$)/;
 
-/**
- * The budget for the layer's own code, gzip -9 bytes.
- *
- * @example
- * if (size.gzipBytes > BUDGET_BYTES) process.exitCode = 1;
- */
+/** The budget for the layer's own code, gzip -9 bytes (decision 0020). */
 export const BUDGET_BYTES = 11 * 1024;
 
 /**

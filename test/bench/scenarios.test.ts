@@ -26,7 +26,7 @@ function fakeBackend() {
   return { backend, stats, afterReauth: () => new Promise<void>((resolve) => waiting.push(resolve)) };
 }
 
-const contender = (get: Contender['get'], post: Contender['post'] = get): Contender => ({ name: 'fake', get, post, stop: () => {} });
+const contender = (get: Contender['get'], post: Contender['post'] = get): Contender => ({ get, post });
 const tokens = { get: () => 'token', set: () => {} };
 const ok = (body = ''): Outcome => ({ status: 200, body });
 

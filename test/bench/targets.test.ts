@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeapPerHeld, PerCall } from '../../bench/micro.ts';
 import { checkTargets, scenarioTable, type RoundRecord } from '../../bench/report.ts';
-import type { HeldData, StormData } from '../../bench/scenarios/types.ts';
+import type { HeldData, StormData } from '../../bench/scenarios/scenario.ts';
 
 const perCall = (authFetch: [number, number], recipe: [number, number]): PerCall[] => [
   { name: 'bare', us: 0.3, moeUs: 0.01 },
