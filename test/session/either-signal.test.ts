@@ -45,4 +45,15 @@ describe('eitherSignal, what the tab locks wait on', () => {
     expect(signal.aborted).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('restarted, takes its whole ms again from the restart', () => {
+    const { signal, restart } = eitherSignal([], 1_000);
+    vi.advanceTimersByTime(900);
+    restart();
+    vi.advanceTimersByTime(999);
+    expect(signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(signal.reason).toMatchObject({ name: 'TimeoutError' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

@@ -1,14 +1,16 @@
 /**
- * A signal that aborts when any of `signals` does, or after `ms`, and a
- * `dispose` that removes every listener and timer it added. AbortSignal.any
- * keeps its listeners on the sources for as long as they live (on Node 20,
- * for good), and a timeout signal keeps its timer until it fires.
+ * A signal that aborts when any of `signals` does, or after `ms`, a `restart` that gives it its whole `ms` again,
+ * and a `dispose` that removes every listener and timer it added. AbortSignal.any keeps its listeners on the
+ * sources for as long as they live (on Node 20, for good), and a timeout signal keeps its timer until it fires.
  *
  * @example
  * const { signal, dispose } = eitherSignal([callerSignal], 3_000);
  * try { await locks.request(name, { signal }, work); } finally { dispose(); }
  */
-export function eitherSignal(signals: readonly AbortSignal[], ms?: number): { signal: AbortSignal; dispose: () => void } {
+export function eitherSignal(
+  signals: readonly AbortSignal[],
+  ms?: number,
+): { signal: AbortSignal; restart: () => void; dispose: () => void } {
   const controller = new AbortController();
   const abort = (reason: unknown) => {
     dispose();
@@ -17,11 +19,16 @@ export function eitherSignal(signals: readonly AbortSignal[], ms?: number): { si
   const onAbort = function (this: AbortSignal) {
     abort(this.reason);
   };
-  const timer = ms === undefined ? undefined : setTimeout(() => abort(new DOMException('The wait timed out.', 'TimeoutError')), ms);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const restart = () => {
+    clearTimeout(timer);
+    if (ms !== undefined) timer = setTimeout(() => abort(new DOMException('The wait timed out.', 'TimeoutError')), ms);
+  };
   const dispose = () => {
     clearTimeout(timer);
     for (const signal of signals) signal.removeEventListener('abort', onAbort);
   };
+  restart();
   for (const signal of signals) {
     if (signal.aborted) {
       abort(signal.reason);
@@ -29,5 +36,5 @@ export function eitherSignal(signals: readonly AbortSignal[], ms?: number): { si
     }
     signal.addEventListener('abort', onAbort);
   }
-  return { signal: controller.signal, dispose };
+  return { signal: controller.signal, restart, dispose };
 }

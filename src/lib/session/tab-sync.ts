@@ -1,5 +1,6 @@
 import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
 import { eitherSignal } from './either-signal.ts';
 import { assertMs } from './options.ts';
@@ -125,25 +126,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   let channel: BroadcastChannel | null = null;
   /** The connected session: where the report's notes go. */
   let session: AuthFetchClient | null = null;
-  /** When another tab last said it is still asking the backend: its validation lock is not taken over while it says so. */
-  let heardValidating = Number.NEGATIVE_INFINITY;
-  /**
-   * Aborts once, for lockMs, no tab has said it is still asking the backend: a frozen tab's validation lock is
-   * taken over; a live one's slow answer is waited for, as a single tab would wait for it.
-   */
-  const patience = () => {
-    const controller = new AbortController();
-    const since = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const check = () => {
-      const quiet = Date.now() - Math.max(since, heardValidating);
-      // Stryker disable next-line StringLiteral: the reason never leaves underLock, which takes the lock over on any abort of this wait
-      if (quiet >= lockMs) controller.abort(new DOMException('The wait timed out.', 'TimeoutError'));
-      else timer = setTimeout(check, lockMs - quiet);
-    };
-    timer = setTimeout(check, lockMs);
-    return { signal: controller.signal, dispose: () => clearTimeout(timer) };
-  };
+  // Another tab's word that it is still asking the backend gives every wait for its validation lock lockMs again.
+  const patience = createDeadlines(lockMs);
   /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it. */
   const sayingValidating = async <T>(asking: Promise<T>) => {
     post({ type: 'validating' });
@@ -181,7 +165,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         return valid;
       };
       if (!locks) return ask();
-      const waiting = patience();
+      const waiting = patience.start();
       try {
         // Queued behind any other tab's validation, whose answer is there once the lock is ours.
         return await underLock(locks, `${name}:validate`, { ms: lockMs, until: waiting.signal }, args.signal, ask, () =>
@@ -243,24 +227,12 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       let followed = 0;
       /** The follows waiting for a popup tab's word that it ended. */
       const awaitingWord = new Set<() => void>();
-      /** The follows' clocks, restarted when the popup tab's Try again opens a new window. */
-      const patienceOf = new Set<() => void>();
+      /** The follows' clocks, each popupTimeoutMs, all started again when the popup tab's Try again opens a new window. */
+      const tooLong = createDeadlines(options.popupTimeoutMs ?? 120_000);
       /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
       const follow = () => {
         followed++;
-        const tooLong = new AbortController();
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const restart = () => {
-          clearTimeout(timer);
-          timer = setTimeout(
-            // Stryker disable next-line StringLiteral: the reason is never read; any end of this wait is a follow too long
-            () => tooLong.abort(new DOMException('The wait timed out.', 'TimeoutError')),
-            options.popupTimeoutMs ?? 120_000,
-          );
-        };
-        restart();
-        patienceOf.add(restart);
-        const following = eitherSignal([gone.signal, tooLong.signal]);
+        const following = tooLong.start([gone.signal]);
         let heard!: () => void;
         const word = new Promise<void>((resolve) => awaitingWord.add((heard = resolve)));
         /** The popup tab's word that it ended, or, should it never come (that tab closed), a moment's wait. */
@@ -277,8 +249,6 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
           .then(() => {
             awaitingWord.delete(heard);
-            patienceOf.delete(restart);
-            clearTimeout(timer);
             followed--;
             following.dispose();
             if (!gone.signal.aborted) client.reconnectingElsewhere(false);
@@ -300,9 +270,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         } else if (data?.type === 'reauth.ended') {
           for (const ended of awaitingWord) ended();
         } else if (data?.type === 'reauth.reopened') {
-          for (const restart of patienceOf) restart();
+          tooLong.restartAll();
         } else if (data?.type === 'validating') {
-          heardValidating = Date.now();
+          patience.restartAll();
         } else if (data?.type === 'reminder.dismissed') {
           client.dismissReminder();
         }
