@@ -38,3 +38,13 @@ export function eitherSignal(
   }
   return { signal: controller.signal, restart, dispose };
 }
+
+/**
+ * Resolves once `signal` aborts (at once if it has): a wait that ends with a signal, raced against other promises.
+ *
+ * @example
+ * await Promise.race([word, abortOf(moment.signal)]);
+ */
+export const abortOf = (signal: AbortSignal): Promise<void> =>
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
+  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));

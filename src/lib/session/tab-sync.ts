@@ -1,33 +1,14 @@
-import { waitFor } from 'xstate';
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
-import { eitherSignal } from './either-signal.ts';
+import { abortOf, eitherSignal } from './either-signal.ts';
 import { assertMs } from './options.ts';
-import { isHeaderSafe } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
+import { listenToTabs, type TabMessage } from './tab-listener.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
 export type { TabLocks } from './tab-locks.ts';
-
-/** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
-type TabMessage =
-  | { type: 'token'; token: string }
-  | { type: 'reauth.started' }
-  | { type: 'reauth.ended' }
-  /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
-  | { type: 'reauth.reopened' }
-  | { type: 'validating' }
-  | { type: 'reminder.dismissed' };
-
-/** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
-const endedWordMs = 1_000;
-
-/** Resolves once `signal` aborts. */
-const abortOf = (signal: AbortSignal) =>
-  // Stryker disable next-line ObjectLiteral,BooleanLiteral: an AbortSignal fires 'abort' once at most, so `once` changes nothing
-  new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
@@ -222,88 +203,21 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     connect(client) {
-      const gone = new AbortController();
-      /** How many of the other tabs' popups this connection follows now: while any is open, no Reconnect is offered here. */
-      let followed = 0;
-      /** The follows waiting for a popup tab's word that it ended. */
-      const awaitingWord = new Set<() => void>();
-      /** The follows' clocks, each popupTimeoutMs, all started again when the popup tab's Try again opens a new window. */
-      const tooLong = createDeadlines(options.popupTimeoutMs ?? 120_000);
-      /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
-      const follow = () => {
-        followed++;
-        const following = tooLong.start([gone.signal]);
-        let heard!: () => void;
-        const word = new Promise<void>((resolve) => awaitingWord.add((heard = resolve)));
-        /** The popup tab's word that it ended, or, should it never come (that tab closed), a moment's wait. */
-        const wordOrMoment = () => {
-          const moment = eitherSignal([following.signal], endedWordMs);
-          return Promise.race([word, abortOf(moment.signal)]).finally(moment.dispose);
-        };
-        // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
-        const popupDone = locks
-          ? locks.request(reauthLock, { signal: following.signal }, () => {}).then(wordOrMoment)
-          : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
-        void popupDone
-          // Not when this connection's undo ended the follow: a remount is no wait too long.
-          .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
-          .then(() => {
-            awaitingWord.delete(heard);
-            followed--;
-            following.dispose();
-            if (!gone.signal.aborted) client.reconnectingElsewhere(false);
-          });
-      };
-      const onMessage = ({ data }: MessageEvent<TabMessage>) => {
-        // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
-        // Not in a tab signed out since that popup opened (its message came late, or each tab stores its own token).
-        // One no header can carry is none: its held calls would meet fetch's TypeError, which quotes it.
-        if (data?.type === 'token' && typeof data.token === 'string' && isHeaderSafe(data.token)) {
-          note('tab.token');
-          client.adoptToken(data.token, { whileSignedIn: true });
-          // A popup's token is its word that it ended.
-          for (const ended of awaitingWord) ended();
-        } else if (data?.type === 'reauth.started') {
-          note('tab.reauth.started');
-          client.reconnectingElsewhere(true);
-          follow();
-        } else if (data?.type === 'reauth.ended') {
-          for (const ended of awaitingWord) ended();
-        } else if (data?.type === 'reauth.reopened') {
-          tooLong.restartAll();
-        } else if (data?.type === 'validating') {
-          patience.restartAll();
-        } else if (data?.type === 'reminder.dismissed') {
-          client.dismissReminder();
-        }
-      };
       const own = open();
-      own?.addEventListener('message', onMessage as EventListener);
       channel = own;
       session = client;
-      // Connected again (a remount) while following: the last connection's follow ended with its undo.
-      if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
-      // A popup another tab opened before this one listened (opened or reloaded since): its word is gone, its lock is not.
-      if (locks && own) {
-        locks.query().then(
-          ({ held }) => {
-            // This tab's own popup holds it, or held it a moment ago (it just failed): nothing to follow.
-            if (gone.signal.aborted || followed > 0 || ownPopups > 0 || !held?.some((lock) => lock.name === reauthLock)) return;
-            note('tab.reauth.held');
-            follow();
-            // As on its word: "Reconnecting in another tab…" once expired here, and no notice before expiry (its button would open a second popup).
-            client.reconnectingElsewhere(true);
-          },
-          () => {},
-        );
-      }
-      // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
-      const expired = client.actor.subscribe((snapshot) => {
-        if (followed > 0 && snapshot.matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
-      });
+      const undo = listenToTabs(
+        client,
+        own,
+        locks,
+        reauthLock,
+        options.popupTimeoutMs ?? 120_000,
+        () => ownPopups,
+        patience.restartAll,
+        note,
+      );
       return () => {
-        gone.abort();
-        expired.unsubscribe();
+        undo();
         own?.close();
         if (channel === own) channel = null;
         if (session === client) session = null;

@@ -1,0 +1,129 @@
+import { waitFor } from 'xstate';
+import type { AuthFetchClient } from './client.ts';
+import { createDeadlines } from './deadlines.ts';
+import { abortOf, eitherSignal } from './either-signal.ts';
+import { isHeaderSafe } from './own-work.ts';
+import type { TabLocks } from './tab-locks.ts';
+
+/** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
+export type TabMessage =
+  | { type: 'token'; token: string }
+  | { type: 'reauth.started' }
+  | { type: 'reauth.ended' }
+  /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
+  | { type: 'reauth.reopened' }
+  | { type: 'validating' }
+  | { type: 'reminder.dismissed' };
+
+/** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
+const endedWordMs = 1_000;
+
+/**
+ * Hears the other tabs for one connection of `client` on `channel`: adopts their tokens and their "Not now", and
+ * follows their popups ("Reconnecting in another tab…", Reconnect disabled), from their word or, on connecting, a
+ * popup whose lock is held or whose follow the last connection had. Returns the connection's undo. Positional
+ * arguments, as underLock's: an options object would cost the layer's size budget its names.
+ *
+ * @param locks The tabs' lock manager, if any: a popup is open in the tab that holds `reauthLock`.
+ * @param popupTimeoutMs How long a popup is followed without its tab finishing; Try again there starts it again.
+ * @param ownPopups How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours.
+ * @param heardValidating Another tab said it is still asking the backend.
+ * @param note Adds a line to the connected session's report.
+ *
+ * @example
+ * const undo = listenToTabs(client, new BroadcastChannel('app'), navigator.locks, 'app:reauth', 120_000, () => 0, () => {}, client.note);
+ */
+export function listenToTabs(
+  client: AuthFetchClient,
+  channel: BroadcastChannel | null,
+  locks: TabLocks | undefined,
+  reauthLock: string,
+  popupTimeoutMs: number,
+  ownPopups: () => number,
+  heardValidating: () => void,
+  note: (event: string, detail?: string) => void,
+): () => void {
+  const gone = new AbortController();
+  /**
+   * The other tabs' popups this connection follows now, each as what hears its tab's word that it ended (one
+   * structure, so their count is its size): while any is followed, no Reconnect is offered here.
+   */
+  const followed = new Set<() => void>();
+  /** The popup tab's word that it ended (or its token): every follow waiting for one has it. */
+  const ended = () => {
+    for (const heard of followed) heard();
+  };
+  /** The follows' clocks, each popupTimeoutMs, all started again when the popup tab's Try again opens a new window. */
+  const tooLong = createDeadlines(popupTimeoutMs);
+  /** Follows another tab's popup: this tab may try once it is done or its tab gone, or after popupTimeoutMs should that tab freeze. */
+  const follow = () => {
+    const following = tooLong.start([gone.signal]);
+    let heard!: () => void;
+    const word = new Promise<void>((resolve) => followed.add((heard = resolve)));
+    /** The popup tab's word that it ended, or, should it never come (that tab closed), a moment's wait. */
+    const wordOrMoment = () => {
+      const moment = eitherSignal([following.signal], endedWordMs);
+      return Promise.race([word, abortOf(moment.signal)]).finally(moment.dispose);
+    };
+    // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
+    const popupDone = locks
+      ? locks.request(reauthLock, { signal: following.signal }, () => {}).then(wordOrMoment)
+      : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
+    void popupDone
+      // Not when this connection's undo ended the follow: a remount is no wait too long.
+      .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
+      .then(() => {
+        followed.delete(heard);
+        following.dispose();
+        if (!gone.signal.aborted) client.reconnectingElsewhere(false);
+      });
+  };
+  const onMessage = ({ data }: MessageEvent<TabMessage>) => {
+    // Tabs share the token's storage, so the token may already be ours: adopting it still lets held requests go.
+    // Not in a tab signed out since that popup opened (its message came late, or each tab stores its own token).
+    // One no header can carry is none: its held calls would meet fetch's TypeError, which quotes it.
+    if (data?.type === 'token' && typeof data.token === 'string' && isHeaderSafe(data.token)) {
+      note('tab.token');
+      client.adoptToken(data.token, { whileSignedIn: true });
+      // A popup's token is its word that it ended.
+      ended();
+    } else if (data?.type === 'reauth.started') {
+      note('tab.reauth.started');
+      client.reconnectingElsewhere(true);
+      follow();
+    } else if (data?.type === 'reauth.ended') {
+      ended();
+    } else if (data?.type === 'reauth.reopened') {
+      tooLong.restartAll();
+    } else if (data?.type === 'validating') {
+      heardValidating();
+    } else if (data?.type === 'reminder.dismissed') {
+      client.dismissReminder();
+    }
+  };
+  channel?.addEventListener('message', onMessage as EventListener);
+  // Connected again (a remount) while following: the last connection's follow ended with its undo.
+  if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
+  // A popup another tab opened before this one listened (opened or reloaded since): its word is gone, its lock is not.
+  if (locks && channel) {
+    locks.query().then(
+      ({ held }) => {
+        // This tab's own popup holds it, or held it a moment ago (it just failed): nothing to follow.
+        if (gone.signal.aborted || followed.size > 0 || ownPopups() > 0 || !held?.some((lock) => lock.name === reauthLock)) return;
+        note('tab.reauth.held');
+        follow();
+        // As on its word: "Reconnecting in another tab…" once expired here, and no notice before expiry (its button would open a second popup).
+        client.reconnectingElsewhere(true);
+      },
+      () => {},
+    );
+  }
+  // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
+  const expired = client.actor.subscribe((snapshot) => {
+    if (followed.size > 0 && snapshot.matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
+  });
+  return () => {
+    gone.abort();
+    expired.unsubscribe();
+  };
+}
