@@ -20,6 +20,8 @@ from .settings import Settings
 
 SCOPE = "openid email profile"
 STATE_TTL_SECONDS = 600
+# About 50 MB of states at most (each up to 256 characters, with its nonce).
+MAX_PENDING_STATES = 100_000
 JWKS_TIMEOUT_SECONDS = 10
 
 
@@ -48,8 +50,9 @@ class PendingStates:
     worker that never saw the state.
     """
 
-    def __init__(self, ttl_seconds: int = STATE_TTL_SECONDS) -> None:
+    def __init__(self, ttl_seconds: int = STATE_TTL_SECONDS, max_pending: int = MAX_PENDING_STATES) -> None:
         self._ttl = ttl_seconds
+        self._max = max_pending
         self._lock = threading.Lock()
         # Oldest first: one TTL on a monotonic clock makes insertion order the order of expiry.
         self._nonces: "OrderedDict[str, tuple]" = OrderedDict()
@@ -70,7 +73,14 @@ class PendingStates:
             pending = self._nonces.pop(state, None)
             nonce = pending[0] if pending else secrets.token_urlsafe(24)
             self._nonces[state] = (nonce, now + self._ttl)
+            # Memory stays bounded under a flood of logins; the oldest sign-in is the one given up.
+            if len(self._nonces) > self._max:
+                self._nonces.popitem(last=False)
         return nonce
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._nonces)
 
     def take(self, state: str) -> Optional[str]:
         """The nonce of a known, unexpired state, which is forgotten at once; None otherwise."""

@@ -203,6 +203,15 @@ class PendingStatesTest(unittest.TestCase):
     def test_does_not_know_a_state_nobody_started(self):
         self.assertIsNone(PendingStates().take("never-started"))
 
+    def test_keeps_at_most_its_limit_of_states_forgetting_the_oldest(self):
+        states = PendingStates(max_pending=3)
+        for n in range(5):
+            states.remember(f"state-{n}")
+        # A flood of logins (anyone may start one) cannot grow the store past its limit.
+        self.assertEqual(len(states), 3)
+        self.assertIsNone(states.take("state-0"))
+        self.assertIsNotNone(states.take("state-4"))
+
     def test_forgets_a_state_once_its_time_is_up(self):
         states = PendingStates(ttl_seconds=0)
         states.remember("state-1")
