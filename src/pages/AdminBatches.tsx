@@ -22,7 +22,16 @@ export function AdminBatches() {
   const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
+  // Each press of Next or Previous asks anew: the page asked for may be the one that failed to load.
+  const [presses, setPresses] = useState(0);
+  // From the page on screen, not the one asked for: the backend clamps a page past the last (a page kept
+  // from before a reload), and a page that failed to load (the connection dropped) was never shown.
+  const go = (by: number) => {
+    setPage((p) => (data ? data.page : p) + by);
+    setPresses((n) => n + 1);
+  };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `presses` is read by no one; a press asks again, for the same page too.
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
@@ -39,7 +48,7 @@ export function AdminBatches() {
       },
     );
     return () => controller.abort();
-  }, [page, account]);
+  }, [page, account, presses]);
 
   return (
     <main className="admin">
@@ -72,8 +81,7 @@ export function AdminBatches() {
         </tbody>
       </table>
       <div className="pager">
-        {/* Back from the last page there is: the backend clamps a page past it (a page kept from before a reload). */}
-        <button type="button" onClick={() => setPage((p) => Math.min(p, data?.pages ?? p) - 1)} disabled={loading || page <= 1}>
+        <button type="button" onClick={() => go(-1)} disabled={loading || (data ? data.page : page) <= 1}>
           Previous
         </button>
         {/* The page whose rows are shown; the one asked for, while it loads. */}
@@ -81,7 +89,7 @@ export function AdminBatches() {
           {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
           {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
-        <button type="button" onClick={() => setPage((p) => p + 1)} disabled={loading || data === null || page >= data.pages}>
+        <button type="button" onClick={() => go(1)} disabled={loading || data === null || data.page >= data.pages}>
           Next
         </button>
       </div>

@@ -73,3 +73,31 @@ describe('AdminBatches', () => {
     await waitFor(() => expect(pager()).toBe('Page 4 of 5'));
   });
 });
+
+describe('AdminBatches across a dropped connection', () => {
+  it('shows the next page once the connection is back, not an error text nor a page skipped', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('batch-001');
+    // The connection drops before the browser notices: page 2's request is sent, and fails on the way.
+    fixture.store.setNetworkDown(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByText("Couldn't reach the studio. Check your connection and try again.");
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+
+    // Back, as the browser tells it: the session asks the backend again, and it answers.
+    fixture.store.setNetworkDown(false);
+    window.dispatchEvent(new Event('online'));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    // Trying again, as the text says: Next, from the page on screen.
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(pager()).toMatch(/^Page \d of 5$/));
+    expect(pager()).toBe('Page 2 of 5');
+    expect(screen.getByText('batch-011')).toBeTruthy();
+    expect(document.querySelector('.problem')).toBeNull();
+  });
+});
