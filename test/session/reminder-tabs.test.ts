@@ -26,6 +26,30 @@ describe("the notice's Not now, across tabs", () => {
     background.client.actor.send({ type: 'user.active' });
     expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
   });
+
+  it('holds in a tab opened, or reloaded, after it: the notice closed for that token stays closed there', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90, iat: Math.floor(Date.now() / 1000) - 600 });
+    const shown = tabs.open();
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'due' }));
+    shown.client.actor.send({ type: 'user.active' });
+    expect(shown.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+    shown.sync.dismissReminder(); // "Not now", for every tab
+
+    // The person opens the app in a new tab (or reloads this one), same token, and types there.
+    const opened = tabs.open();
+    await waitFor(opened.client.actor, (s) => s.matches({ active: 'due' }) || s.matches({ active: 'dismissed' }));
+    opened.client.actor.send({ type: 'user.active' });
+    expect(opened.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+
+    // A new token is a new question: the notice comes again for it.
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 95, iat: Math.floor(Date.now() / 1000) - 600 });
+    const later = tabs.open();
+    await waitFor(later.client.actor, (s) => s.matches({ active: 'due' }));
+    later.client.actor.send({ type: 'user.active' });
+    expect(later.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
 });
 
 describe("the notice's Stay signed in, across tabs", () => {

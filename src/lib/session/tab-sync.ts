@@ -122,6 +122,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   /** How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours. */
   let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
+  /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` (in s) of the token it was said for, never the token. */
+  const dismissedKey = `${name}:dismissed`;
+  /** The `exp` of `client`'s token, on the backend's clock, in s; null when it does not say. */
+  const expOf = (client: AuthFetchClient | null) => {
+    const { expiresAt, clockOffsetMs } = client?.actor.getSnapshot().context ?? { expiresAt: null, clockOffsetMs: 0 };
+    return expiresAt === null ? null : String(Math.round((expiresAt + clockOffsetMs) / 1000));
+  };
   const post = (message: TabMessage) => {
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
     const via = channel ?? open();
@@ -203,6 +210,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     connect(client) {
+      // "Not now" said for this very token before this tab listened (it opened, or reloaded, since): it holds here too.
+      const exp = expOf(client);
+      if (exp !== null && attempt(() => storage?.getItem(dismissedKey)) === exp) client.dismissReminder();
       const own = open();
       channel = own;
       session = client;
@@ -225,6 +235,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     dismissReminder() {
+      const exp = expOf(session);
+      if (exp !== null) attempt(() => storage?.setItem(dismissedKey, exp));
       session?.dismissReminder();
       post({ type: 'reminder.dismissed' });
     },
