@@ -1,8 +1,9 @@
 import { useSelector } from '@xstate/react';
+import { useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
-import { selectExpiresAt, selectReminderView } from '../lib/session/index.ts';
+import { selectExpiresAt, selectReminderView, type SessionSnapshot } from '../lib/session/index.ts';
 
 /** "in less than a minute", "in 1 minute", "in 4 minutes": whole minutes left, never more than there are. */
 function endsIn(ms: number): string {
@@ -10,6 +11,9 @@ function endsIn(ms: number): string {
   if (minutes < 1) return 'in less than a minute';
   return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
 }
+
+/** The session is asking the backend about its token, or has just come back from it (its notice's timer is due at once). */
+const isCheckingToken = (snapshot: SessionSnapshot) => snapshot.matches('validating') || snapshot.matches({ active: 'quiet' });
 
 /**
  * A quiet notice before the session ends, for someone using the page: "Your session ends in 2 minutes"
@@ -21,8 +25,14 @@ function endsIn(ms: number): string {
  */
 export function SessionReminder() {
   const { session, clock, dismissReminder, popupHint } = useAuth();
-  const view = useSelector(session.actor, selectReminderView);
+  const chartView = useSelector(session.actor, selectReminderView);
   const expiresAt = useSelector(session.actor, selectExpiresAt);
+  const checking = useSelector(session.actor, isCheckingToken);
+  // The check before expiry hides the notice for a moment: kept up meanwhile, or it is read out again and its focus lost.
+  const [shown, setShown] = useState({ view: chartView, expiresAt });
+  const held = chartView === 'hidden' && checking && shown.view === 'reminding' && shown.expiresAt === expiresAt;
+  if (!held && (shown.view !== chartView || shown.expiresAt !== expiresAt)) setShown({ view: chartView, expiresAt });
+  const view = held ? 'reminding' : chartView;
   const now = useNow(clock, view === 'reminding' ? 1_000 : null);
   const remember = useRestoreFocus(view !== 'hidden');
 
@@ -31,10 +41,11 @@ export function SessionReminder() {
       {view === 'reminding' ? (
         <div className="notice">
           <p>Your session ends {expiresAt === null ? 'soon' : endsIn(expiresAt - now)}</p>
-          <button type="button" onClick={session.reconnect}>
+          {/* Busy while held: the session takes no answer until its check is done; aria-disabled keeps the focus. */}
+          <button type="button" onClick={() => held || session.reconnect()} aria-disabled={held || undefined}>
             Stay signed in
           </button>
-          <button type="button" className="link-button" onClick={dismissReminder}>
+          <button type="button" className="link-button" onClick={() => held || dismissReminder()} aria-disabled={held || undefined}>
             Not now
           </button>
         </div>

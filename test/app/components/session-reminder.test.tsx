@@ -231,4 +231,24 @@ describe('SessionReminder', () => {
     act(() => fixture.client.reconnectingElsewhere(true));
     expect(notice()).toBe('');
   });
+
+  it('stays up, its button keeping the focus, while the session checks the token before expiry', async () => {
+    const { type, passes, states } = await renderStudio();
+    type('a');
+    passes(40_000);
+    const stay = screen.getByRole('button', { name: 'Stay signed in' });
+    act(() => stay.focus());
+    const texts: string[] = [];
+    const watching = new MutationObserver(() => texts.push(notice() ?? ''));
+    watching.observe(document.querySelector('.session-reminder')!, { childList: true, subtree: true, characterData: true });
+    passes(15_000); // 5 s before exp: the session asks the backend, which still accepts the token
+    await waitFor(() => expect(states.slice(-1)[0]).toBe(JSON.stringify({ active: 'quiet' })));
+    passes(0); // the notice's timer, due at once, runs (a task later in a browser)
+    await waitFor(() => expect(notice()).toMatch(/^Your session ends in less than a minute/));
+    watching.disconnect();
+    expect(states).toContain(JSON.stringify({ validating: 'checking' }));
+    // Never emptied on the way (a screen reader would announce it again), and the focus never dropped.
+    expect(texts.filter((text) => text === '')).toEqual([]);
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stay signed in' }));
+  });
 });
