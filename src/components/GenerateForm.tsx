@@ -6,12 +6,19 @@ import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
  * never cleared, not on expiry, not after generating, and a reload of the
- * tab brings it back.
+ * tab brings it back. With `askBeforeLeaving`, the browser asks before the
+ * page is left while a Generate is held or out (a reload would drop it).
  *
  * @example
- * <GenerateForm onStarted={setLatest} />
+ * <GenerateForm onStarted={setLatest} askBeforeLeaving />
  */
-export function GenerateForm({ onStarted }: { onStarted: (generation: Generation) => void }) {
+export function GenerateForm({
+  onStarted,
+  askBeforeLeaving = false,
+}: {
+  onStarted: (generation: Generation) => void;
+  askBeforeLeaving?: boolean;
+}) {
   const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -22,6 +29,14 @@ export function GenerateForm({ onStarted }: { onStarted: (generation: Generation
     mounted.current = controller;
     return () => controller.abort();
   }, []);
+
+  // A Generate held (offline, expired) lives in this page only: leaving or reloading would drop it, so the browser asks first.
+  useEffect(() => {
+    if (!pending || !askBeforeLeaving) return;
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    addEventListener('beforeunload', ask);
+    return () => removeEventListener('beforeunload', ask);
+  }, [pending, askBeforeLeaving]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

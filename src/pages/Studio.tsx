@@ -5,6 +5,7 @@ import { ImageUpload } from '../components/ImageUpload.tsx';
 import { ServicesHealthPanel } from '../components/ServicesHealthPanel.tsx';
 import { WorkflowPanel } from '../components/WorkflowPanel.tsx';
 import { useAuth } from '../hooks/use-auth.ts';
+import { mocksEnabled } from '../lib/app-config.ts';
 import type { Generation } from '../lib/jewelry-generate-api.ts';
 
 /**
@@ -25,7 +26,8 @@ export function Studio() {
         <h1>Studio</h1>
         <CreditsBadge refreshKey={latest?.generation_id} />
       </div>
-      <GenerateForm onStarted={(generation) => setStarted({ account, generation })} />
+      {/* Not in the mock demo: msw's worker leaves this page on beforeunload, even when the user then stays. */}
+      <GenerateForm onStarted={(generation) => setStarted({ account, generation })} askBeforeLeaving={!mocksEnabled()} />
       <WorkflowPanel generation={latest} />
       <ImageUpload />
       <ServicesHealthPanel />

@@ -1,0 +1,44 @@
+/** @vitest-environment happy-dom */
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { waitFor as waitForActor } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+withSessionFixtures(() => fixture);
+
+/** Whether the page asks before it is left or reloaded: what makes the browser show its "Leave site?" prompt. */
+function leavingIsAsked(): boolean {
+  const leaving = new Event('beforeunload', { cancelable: true });
+  dispatchEvent(leaving);
+  return leaving.defaultPrevented;
+}
+
+describe('GenerateForm', () => {
+  it('asks before the page is left while a Generate is held, and no longer once it went', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <GenerateForm onStarted={() => {}} askBeforeLeaving />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
+    expect(leavingIsAsked()).toBe(false);
+
+    fixture.store.expireSessions();
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length > 0);
+    // Held in this page only: a reload would drop it.
+    expect(leavingIsAsked()).toBe(true);
+
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await screen.findByRole('button', { name: 'Generate' });
+    expect(leavingIsAsked()).toBe(false);
+  });
+});
