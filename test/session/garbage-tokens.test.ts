@@ -84,3 +84,31 @@ describe('a sign-in that hands back a token no header can carry', () => {
     expect(String(await call)).not.toContain('unsafeSig7');
   });
 });
+
+describe('a sign-in that hands back no token at all', () => {
+  // `reauthenticate: () => fetchToken()` that ends in `localStorage.getItem(...)`, or a JSON answer's missing field.
+  it.each([[null], [undefined], [42]])('%s: fails as a sign-in, stores nothing, and keeps the held call', async (none) => {
+    let token = unsignedJwt({ sub: 'ada', exp: 1 });
+    const setToken = vi.fn((next: string) => void (token = next));
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken,
+      validate: async () => false,
+      reauthenticate: async () => none as unknown as string,
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    client.reconnect();
+    await waitFor(client.actor, (s) => !s.matches('reauthenticating'));
+    expect(setToken).not.toHaveBeenCalled();
+    const snapshot = client.actor.getSnapshot();
+    expect(selectReauthProblem(snapshot)).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    expect(snapshot.context.queue).toHaveLength(1);
+    client.stop();
+    await call;
+  });
+});

@@ -26,6 +26,12 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, remindBeforeMs: 2 ** 31 }, /remindBeforeMs must be a number of milliseconds/],
     // The session validates from expiryLeadMs before exp on: a notice due later would never show.
     [{ ...good, remindBeforeMs: 30_000 }, /remindBeforeMs \(30000\) must be longer than expiryLeadMs \(60000\).*Set 0 for no notice/],
+    [{ ...good, remindBeforeMs: 60_000 }, /remindBeforeMs \(60000\) must be longer than expiryLeadMs \(60000\)/],
+    // A number in a string (an env variable passed as it is): a timer would take it, but a comparison or a sum would not.
+    [
+      { ...good, validationTimeoutMs: '5000' },
+      /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1 \(2147483647\), got a string/,
+    ],
     [{ ...good, limits: { reauthCooldownMs: 2 ** 31 } }, /limits\.reauthCooldownMs must be a number from 0 to 2147483647, got 2147483648/],
     [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 1 to 2147483647/],
     // A backoff of 0 would probe in a loop while offline; a deadline of 0 would give the popup up at once.
@@ -40,6 +46,10 @@ describe('createAuthFetch rejects bad options with a message that says what to f
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(message);
+  });
+
+  it('takes the longest duration a timer can wait, 2^31-1 ms', () => {
+    createAuthFetch({ ...good, validationTimeoutMs: 2 ** 31 - 1, remindBeforeMs: 2 ** 31 - 1 }).stop();
   });
 
   it('says to pass allowedOrigins when there is no page origin to default to', async () => {

@@ -1,4 +1,5 @@
 /** @vitest-environment node */
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createPopupHints,
@@ -158,6 +159,29 @@ describe('openSignInPopup when the popup reads closed', () => {
     bus.post(channel, { type: tokenMessageType, state, token });
     await expect(pending).resolves.toBe(token);
     expect(opener.popups[1]!.closeCalls).toBe(1);
+    // Withdrawn once, at the reopen: the settling has no hint left to withdraw.
+    expect(hints).toEqual([hints[0], null]);
+    expectNothingLeft();
+  });
+
+  it('gives no hint while the popup reads open, and withdraws none when it settles', async () => {
+    const { pending } = signIn();
+    await vi.advanceTimersByTimeAsync(60_000);
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    expect(hints).toEqual([]);
+  });
+
+  it('opens nothing when a hint kept from before is used after the sign-in settled', async () => {
+    const { pending } = signIn();
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    const stale = hints[0]!;
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    stale.reopen(); // a Try again still on screen, clicked late
+    expect(opener.opened).toHaveLength(1);
+    expect(hints).toEqual([stale, null]);
     expectNothingLeft();
   });
 
@@ -182,6 +206,37 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it('opens no window when its signal was aborted already, and rejects with the reason', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('signed out'));
+    const { pending } = signIn({ signal: controller.signal });
+    await expect(pending).rejects.toThrow('signed out');
+    expect(opener.opened).toEqual([]);
+    expectNothingLeft();
+  });
+
+  it('sends no receipt when it ends without an answer: the callback page still waits for its own', async () => {
+    const controller = new AbortController();
+    const aborted = signIn({ signal: controller.signal });
+    controller.abort(new Error('signed out'));
+    await aborted.outcome;
+    const timedOut = signIn({ timeoutMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await timedOut.outcome).toEqual({ error: expect.any(PopupTimeoutError) });
+    expect(bus.sent).toEqual([]);
+  });
+
+  it('leaves no listener on its signal once settled: a signal that outlives many sign-ins does not gather them', async () => {
+    const controller = new AbortController();
+    const answered = signIn({ signal: controller.signal });
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await answered.pending;
+    const timedOut = signIn({ signal: controller.signal, timeoutMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    await timedOut.outcome;
+    expect(getEventListeners(controller.signal, 'abort')).toEqual([]);
+  });
+
   it('closes the popup and rejects with the reason when aborted', async () => {
     const controller = new AbortController();
     const { pending } = signIn({ signal: controller.signal });
@@ -189,6 +244,18 @@ describe('openSignInPopup when the popup reads closed', () => {
     await expect(pending).rejects.toThrow('session stopped');
     expect(opener.popups[0]!.closed).toBe(true);
     expectNothingLeft();
+  });
+});
+
+describe('openSignInPopup, the window it opens', () => {
+  it('is a popup of its own name and size, not a new tab', () => {
+    const open = vi.spyOn(opener.host, 'open');
+    void signIn().outcome;
+    expect(open).toHaveBeenCalledWith(
+      `https://studio.test/auth/google/consent?state=${state}`,
+      'quiet-session-sign-in',
+      'popup,width=480,height=640',
+    );
   });
 });
 

@@ -140,6 +140,29 @@ describe('resumeSignIn after a reload', () => {
     expect(resumeSignIn({ host: page(storage).host })).toBeNull();
   });
 
+  it.each([
+    ['a deadline written as text', { state, deadline: '1060000' }],
+    ['a state that is no string', { state: 42, deadline: 1_060_000 }],
+    ['no state', { deadline: 1_060_000 }],
+  ])('is null for a record with %s, and opens no channel', (_, written) => {
+    storage.items.set(key, JSON.stringify(written));
+    const reloaded = page(storage);
+    expect(resumeSignIn({ host: reloaded.host })).toBeNull();
+    expect(reloaded.bus.openChannels()).toEqual([]);
+  });
+
+  it('gives no closed-popup hint, given the options the popup was given: no popup of this page is left to reopen', async () => {
+    const reloaded = reloadedDuringSignIn();
+    const hints: unknown[] = [];
+    // One options object for both, as an app may keep it: resumeSignIn's type does not name onClosedHint.
+    const options = { host: reloaded.host, onClosedHint: (hint: unknown) => hints.push(hint) };
+    const resumed = resumeSignIn(options);
+    await vi.advanceTimersByTimeAsync(60_000);
+    reloaded.bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(resumed).resolves.toBe(token);
+    expect(hints).toEqual([]);
+  });
+
   it('takes the token the callback page posts on the channel, sends the receipt, and clears the record', async () => {
     const reloaded = reloadedDuringSignIn();
     // The page before the reload is gone; only its timers stay in this process.

@@ -518,6 +518,17 @@ describe('many tabs, one session', () => {
     expect(tabs.popups).toHaveLength(0);
   });
 
+  it('still brings the other tabs back when the resumed sign-in ends after its own tab disconnected', async () => {
+    const tabs = layer.tabs();
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    const [, held] = await expireWithHeldCalls(reloaded, other);
+    // resumeSignIn's answer came after the page's tab sync was disconnected (an unmount, a hot reload).
+    reloaded.disconnect();
+    backend.valid.add('t2');
+    reloaded.sync.adoptToken('t2');
+    expect((await held!).status).toBe(200);
+  });
+
   it('stops adopting tokens from other tabs once disconnected', async () => {
     const tabs = layer.tabs();
     const [disconnected, witness, signingIn] = [tabs.open(), tabs.open(), tabs.open()];
@@ -1107,6 +1118,10 @@ describe('createTabSync, given no function to wrap', () => {
   it.each([['validate'], ['reauthenticate']])('without %s: throws a TypeError that names it', (name) => {
     const inner = { validate: async () => true, reauthenticate: async () => 't2', [name]: undefined };
     expect(() => createTabSync(inner as never)).toThrow(new TypeError(`createTabSync: ${name} must be a function, got undefined.`));
+  });
+
+  it.each([[undefined], [null]])('given %s for the session options: throws the same TypeError, naming validate', (inner) => {
+    expect(() => createTabSync(inner as never)).toThrow(new TypeError('createTabSync: validate must be a function, got undefined.'));
   });
 });
 

@@ -24,11 +24,12 @@ export function createChannelBus() {
         for (const listener of [...other.listeners]) listener({ data: structuredClone(data) } as MessageEvent);
       }
     }
-    addEventListener(_type: 'message', listener: Listener) {
-      this.listeners.add(listener);
+    // As a browser's: a listener added or removed under another type is not one of 'message'.
+    addEventListener(type: 'message', listener: Listener) {
+      if (type === 'message') this.listeners.add(listener);
     }
-    removeEventListener(_type: 'message', listener: Listener) {
-      this.listeners.delete(listener);
+    removeEventListener(type: 'message', listener: Listener) {
+      if (type === 'message') this.listeners.delete(listener);
     }
     close() {
       open.delete(this);
@@ -82,8 +83,8 @@ export function createOpenerWindow(bus: ReturnType<typeof createChannelBus>, ori
       popups.push(popup);
       return popup;
     },
-    addEventListener: (_type, listener) => void listeners.add(listener),
-    removeEventListener: (_type, listener) => void listeners.delete(listener),
+    addEventListener: (type, listener) => void (type === 'message' && listeners.add(listener)),
+    removeEventListener: (type, listener) => void (type === 'message' && listeners.delete(listener)),
     location: { origin },
     BroadcastChannel: bus.BroadcastChannel,
   };
