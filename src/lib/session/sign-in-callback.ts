@@ -50,6 +50,7 @@ export interface GoogleCallbackArgs {
  */
 export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<void> {
   // A wiring mistake (Infinity for "wait for the app": the timer would fire at once), caught in development.
+  // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
   if (DEV) assertMs('completeGoogleSignIn', args, 'receiptTimeoutMs', 0);
   const { url, opener } = args;
   const state = url.searchParams.get('state');

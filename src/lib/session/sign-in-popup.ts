@@ -78,6 +78,7 @@ export interface SignInPopupOptions {
  */
 export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
   // A wiring mistake (Infinity for no limit: the timer would fire at once), caught in development like createAuthFetch's.
+  // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
   if (DEV) for (const name of ['timeoutMs', 'closedCheckMs'] as const) assertMs('openSignInPopup', options, name, 1);
   const host = options.host ?? (globalThis as unknown as PopupHost);
   if (options.signal?.aborted) return Promise.reject(options.signal.reason);
@@ -113,12 +114,14 @@ export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, firs
     };
 
     const settle = (outcome: () => void, receipt = false) => {
+      // Stryker disable next-line ConditionalExpression: settle drops every listener and timer before it calls out, and reopen looks at done itself: nothing calls it twice
       if (done) return;
       done = true;
       forgetSignIn(storage, namespace, state);
       clearTimeout(timeout);
       clearInterval(closedCheck);
       host.removeEventListener('message', onWindowMessage);
+      // Stryker disable next-line StringLiteral: the channel is closed just below, and a closed channel hears nothing, listener or not
       channel?.removeEventListener('message', onChannelMessage);
       signal?.removeEventListener('abort', onAbort);
       // A callback page with no opener cannot tell otherwise that its answer arrived, and closes itself on this.
@@ -164,10 +167,12 @@ export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, firs
       if (event.origin === host.location.origin && event.source === popup) receive(event.data);
     };
     const onChannelMessage = (event: MessageEvent) => receive(event.data);
+    // Stryker disable next-line OptionalChaining: onAbort only runs as the signal's listener, or when the signal is there and aborted
     const onAbort = () => fail(signal?.reason);
 
     host.addEventListener('message', onWindowMessage);
     channel?.addEventListener('message', onChannelMessage);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: settle removes it when it fires, and an AbortSignal fires 'abort' once at most
     signal?.addEventListener('abort', onAbort, { once: true });
     watch();
     if (signal?.aborted) onAbort();

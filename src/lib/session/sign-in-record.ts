@@ -13,12 +13,14 @@ const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-in`;
 /** `use` of the storage, or nothing where there is none or it throws (storage blocked, full): then no resume, nothing worse. */
 function using<T>(storage: () => SignInStorage | undefined, use: (s: SignInStorage) => T): T | undefined {
   try {
+    // Stryker disable BlockStatement: an emptied catch returns undefined all the same
     const s = storage();
     return s ? use(s) : undefined;
   } catch {
     return undefined;
   }
 }
+// Stryker restore BlockStatement
 
 /**
  * This tab's pending sign-in, if a well-formed record is kept (expired or not).
@@ -27,6 +29,7 @@ function using<T>(storage: () => SignInStorage | undefined, use: (s: SignInStora
  * const pending = readSignIn(() => sessionStorage);
  */
 export function readSignIn(storage: () => SignInStorage | undefined, namespace?: string): PendingSignIn | undefined {
+  // Stryker disable next-line StringLiteral: JSON.parse('') throws, which using turns into undefined: no record, as null is
   const record = using(storage, (s) => JSON.parse(s.getItem(keyOf(namespace)) ?? 'null'));
   return typeof record?.state === 'string' && typeof record.deadline === 'number' ? record : undefined;
 }

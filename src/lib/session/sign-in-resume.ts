@@ -23,6 +23,7 @@ export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'si
   const timeoutMs = pending.deadline - Date.now();
   // The channel only: the callback page posts there too, and no popup of ours is left to vouch for a window message.
   if (timeoutMs > 0 && host.BroadcastChannel)
+    // Stryker disable next-line StringLiteral,ArrowFunction: only openSignInPopup opens the url; open runs only on a hint's reopen, and noPopup never reads closed
     return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup);
   forgetSignIn(storage, options.namespace, pending.state);
   return null;
