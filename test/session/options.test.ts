@@ -48,8 +48,22 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(message);
   });
 
-  it('takes the longest duration a timer can wait, 2^31-1 ms', () => {
+  it('takes the longest duration a timer can wait, 2^31-1 ms, and a count of any size', () => {
     createAuthFetch({ ...good, validationTimeoutMs: 2 ** 31 - 1, remindBeforeMs: 2 ** 31 - 1 }).stop();
+    createAuthFetch({ ...good, limits: { reauthTimeoutMs: 2 ** 31 - 1, reauthAttempts: Number.MAX_SAFE_INTEGER } }).stop();
+  });
+
+  it('refuses a limit given as a number in a string, and says a count may be any size', () => {
+    expect(() => createAuthFetch({ ...good, limits: { reauthAttempts: '3' as never } })).toThrow(
+      new TypeError(`createAuthFetch: options.limits.reauthAttempts must be a number from 0 to ${Number.MAX_SAFE_INTEGER}, got a string.`),
+    );
+  });
+
+  // No guess where URL finds no origin to offer: a host alone has none, and a file: URL's is the word "null".
+  it.each([['api.test'], ['file:///srv/api']])('offers no "Did you mean" for %s', (entry) => {
+    expect(() => createAuthFetch({ ...good, allowedOrigins: [entry] })).toThrow(
+      new TypeError(`createAuthFetch: allowedOrigins entry "${entry}" is not an origin (scheme://host[:port], no path).`),
+    );
   });
 
   it('says to pass allowedOrigins when there is no page origin to default to', async () => {

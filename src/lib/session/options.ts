@@ -106,10 +106,12 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   for (const origin of options.allowedOrigins ?? []) {
     let parsed: string | null = null;
     try {
+      // Stryker disable BlockStatement: parsed is null already when URL throws
       parsed = new URL(origin).origin;
     } catch {
       parsed = null;
     }
+    // Stryker restore BlockStatement
     if (parsed !== origin) {
       const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
       throw new TypeError(
