@@ -145,6 +145,21 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it("still resolves when the page's hint callback throws as the hint is withdrawn", async () => {
+    const { pending } = signIn({
+      onClosedHint: (hint) => {
+        if (hint === null) throw new Error('the banner was gone already');
+      },
+    });
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    // The channel's message is delivered inside the bus: a throw from the page's callback stays there.
+    try {
+      bus.post(channel, { type: tokenMessageType, state, token });
+    } catch {}
+    await expect(pending).resolves.toBe(token);
+  });
+
   it('reopens a popup in the same sign-in: the hint goes, the time limit starts again, and either window may answer', async () => {
     const { pending, settled } = signIn({ timeoutMs: 10_000 });
     await vi.advanceTimersByTimeAsync(9_000);

@@ -128,8 +128,9 @@ export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, firs
       if (receipt) channel?.postMessage({ type: receiptMessageType, state });
       channel?.close();
       popup.close();
-      if (hinted) hint(null);
+      // Settled first: a page callback that throws must not leave the sign-in pending for good.
       outcome();
+      if (hinted) hint(null);
     };
     const fail = (error: unknown) => settle(() => reject(error));
 
