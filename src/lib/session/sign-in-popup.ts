@@ -53,7 +53,7 @@ export interface SignInPopupOptions {
   timeoutMs?: number;
   /** How often to look whether the popup reads closed (default 300 ms). */
   closedCheckMs?: number;
-  /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
+  /** The app's name for its channels and its sessionStorage record, as tab sync's `name` (default 'quiet-session'). */
   namespace?: string;
   /**
    * Called with a hint once the popup reads closed before any answer came, and with null once that is over
@@ -72,6 +72,8 @@ export interface SignInPopupOptions {
  * cancelled at Google), a ReauthError naming the provider's error,
  * PopupBlockedError, PopupTimeoutError, or the signal's reason. A popup that
  * reads closed is not a cancel: the wait goes on, and `onClosedHint` says so.
+ * While it waits, the host's sessionStorage keeps the sign-in's state and
+ * deadline (never a token), so that `resumeSignIn` takes it up after a reload.
  *
  * @example
  * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, onClosedHint: showHint }).then(adopt);

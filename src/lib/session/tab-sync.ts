@@ -21,8 +21,9 @@ export interface TabSyncOptions {
    */
   answerTtlMs?: number;
   /**
-   * Where the tabs share the last validation answer. Default `localStorage`. With locks the answer is also held
-   * as a lock's name, for localStorage reaches the other tabs only a moment later.
+   * Where the tabs share the last validation answer, and "Not now" for a tab opened later (as the token's `exp`,
+   * never the token). Default `localStorage`. With locks the answer is also held as a lock's name, for
+   * localStorage reaches the other tabs only a moment later.
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /**
@@ -46,10 +47,11 @@ export interface TabSync {
   reauthenticate: AuthFetchOptions['reauthenticate'];
   /**
    * Binds the session once it exists: adopts tokens from other tabs, follows their popups and the notice's
-   * "Not now". Returns an undo; connecting again after it (React StrictMode's double mount, HMR) hears the other tabs again.
+   * "Not now", one said for this token before this tab listened included. Returns an undo; connecting again after
+   * it (React StrictMode's double mount, HMR) hears the other tabs again.
    */
   connect(client: AuthFetchClient): () => void;
-  /** "Not now" on the notice before expiry, here and in every other tab: one notice for all tabs. */
+  /** "Not now" on the notice before expiry, here and in every other tab, open now or opened later for this token. */
   dismissReminder(): void;
   /**
    * A token this tab got without `reauthenticate` (a sign-in `resumeSignIn` took up after a reload): adopted by
