@@ -19,7 +19,8 @@ const isCheckingToken = (snapshot: SessionSnapshot) => snapshot.matches('validat
  * A quiet notice before the session ends, for someone using the page: "Your session ends in 2 minutes"
  * with "Stay signed in" (the sign-in popup, opened inside the click, so the new token arrives before
  * anything is held) and "Not now". The session decides when it shows (never for an idle page, offline,
- * or with the expired banner up): this only renders it. A status, not an alert; it never takes focus.
+ * or with the expired banner up): this renders it, and keeps it up, its buttons busy, while the session
+ * checks its token before expiry. A status, not an alert; it never takes focus.
  * The live region stays mounted, empty while there is nothing to say, so screen readers announce it.
  * Renders under an AuthProvider.
  */
