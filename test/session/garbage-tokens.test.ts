@@ -54,61 +54,48 @@ describe('a token no header can carry', () => {
   });
 });
 
+/** A held call, then Reconnect with a sign-in that resolves `given`: the session's state after it, and the call's outcome. */
+async function reconnectWith(given: unknown) {
+  let token = unsignedJwt({ sub: 'ada', exp: 1 });
+  const setToken = vi.fn((next: string) => void (token = next));
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken,
+    validate: async () => false,
+    reauthenticate: async () => given as string,
+    allowedOrigins: [API],
+    clock: new SimulatedClock(),
+    // As fetch does: a header value it cannot carry is a TypeError that quotes it.
+    fetch: async (input, init) => new Response(new Request(input, init).url),
+  });
+  stops.push(client.stop);
+  const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+  await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+  client.reconnect();
+  await waitFor(client.actor, (s) => !s.matches('reauthenticating'));
+  const snapshot = client.actor.getSnapshot();
+  client.stop();
+  return { setToken, snapshot, outcome: await call };
+}
+
 describe('a sign-in that hands back a token no header can carry', () => {
   it('fails as a sign-in, keeps the held call, and never quotes the token in an error', async () => {
     // The same account's, with a line break a text body ended in: no header can carry it.
-    const unsafe = `${unsignedJwt({ sub: 'ada', exp: 4_000_000_000 })}\nunsafeSig7`;
-    let token = unsignedJwt({ sub: 'ada', exp: 1 });
-    const setToken = vi.fn((next: string) => void (token = next));
-    const client = createAuthFetch({
-      getToken: () => token,
-      setToken,
-      validate: async () => false,
-      reauthenticate: async () => unsafe,
-      allowedOrigins: [API],
-      clock: new SimulatedClock(),
-      // As fetch does: a header value it cannot carry is a TypeError that quotes it.
-      fetch: async (input, init) => new Response(new Request(input, init).url),
-    });
-    stops.push(client.stop);
-    const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
-    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
-    client.reconnect();
-    await waitFor(client.actor, (s) => !s.matches('reauthenticating'));
+    const { setToken, snapshot, outcome } = await reconnectWith(`${unsignedJwt({ sub: 'ada', exp: 4_000_000_000 })}\nunsafeSig7`);
     expect(setToken).not.toHaveBeenCalled();
-    const snapshot = client.actor.getSnapshot();
     expect(snapshot.matches('needsReauth')).toBe(true);
     expect(selectReauthProblem(snapshot)).toBe('Sign-in returned no token. Press Reconnect to try again.');
     expect(snapshot.context.queue).toHaveLength(1);
-    client.stop();
-    expect(String(await call)).not.toContain('unsafeSig7');
+    expect(String(outcome)).not.toContain('unsafeSig7');
   });
 });
 
 describe('a sign-in that hands back no token at all', () => {
   // `reauthenticate: () => fetchToken()` that ends in `localStorage.getItem(...)`, or a JSON answer's missing field.
   it.each([[null], [undefined], [42]])('%s: fails as a sign-in, stores nothing, and keeps the held call', async (none) => {
-    let token = unsignedJwt({ sub: 'ada', exp: 1 });
-    const setToken = vi.fn((next: string) => void (token = next));
-    const client = createAuthFetch({
-      getToken: () => token,
-      setToken,
-      validate: async () => false,
-      reauthenticate: async () => none as unknown as string,
-      allowedOrigins: [API],
-      clock: new SimulatedClock(),
-      fetch: async () => new Response('{}'),
-    });
-    stops.push(client.stop);
-    const call = client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
-    await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
-    client.reconnect();
-    await waitFor(client.actor, (s) => !s.matches('reauthenticating'));
+    const { setToken, snapshot } = await reconnectWith(none);
     expect(setToken).not.toHaveBeenCalled();
-    const snapshot = client.actor.getSnapshot();
     expect(selectReauthProblem(snapshot)).toBe('Sign-in returned no token. Press Reconnect to try again.');
     expect(snapshot.context.queue).toHaveLength(1);
-    client.stop();
-    await call;
   });
 });

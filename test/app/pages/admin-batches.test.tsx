@@ -15,14 +15,19 @@ afterEach(() => sessionStorage.clear());
 
 const pager = () => document.querySelector('.pager span')!.textContent;
 
+/** The admin page for Ada, signed in. */
+async function renderSignedIn() {
+  fixture = await createSessionFixture({ signedIn: true });
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <AdminBatches />
+    </AuthProvider>,
+  );
+}
+
 describe('AdminBatches', () => {
   it('says which page is shown while the next one waits: "Page 1 of 5 · loading page 2…"', async () => {
-    fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AdminBatches />
-      </AuthProvider>,
-    );
+    await renderSignedIn();
     await screen.findByText('batch-001');
     expect(pager()).toBe('Page 1 of 5');
     fixture.store.expireSessions();
@@ -39,12 +44,7 @@ describe('AdminBatches', () => {
   });
 
   it('does not keep an admin’s rows on screen for a member who reconnects: it asks again, as them', async () => {
-    fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AdminBatches />
-      </AuthProvider>,
-    );
+    await renderSignedIn();
     await screen.findByText('batch-001');
     fixture.store.expireSessions();
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
@@ -60,12 +60,7 @@ describe('AdminBatches', () => {
   it('goes back from the page the backend showed when it clamped the one asked for, not from the one asked for', async () => {
     // This tab's page from before a reload, when there were more batches (or Next pressed while a load failed).
     sessionStorage.setItem('quiet-session.drafts', JSON.stringify({ account: 'user-ada', values: { 'admin.page': 9 } }));
-    fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AdminBatches />
-      </AuthProvider>,
-    );
+    await renderSignedIn();
     await screen.findByText('batch-041');
     expect(pager()).toBe('Page 5 of 5');
     fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
@@ -76,12 +71,7 @@ describe('AdminBatches', () => {
 
 describe('AdminBatches across a dropped connection', () => {
   it('shows the next page once the connection is back, not an error text nor a page skipped', async () => {
-    fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AdminBatches />
-      </AuthProvider>,
-    );
+    await renderSignedIn();
     await screen.findByText('batch-001');
     // The connection drops before the browser notices: page 2's request is sent, and fails on the way.
     fixture.store.setNetworkDown(true);
