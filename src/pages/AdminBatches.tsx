@@ -22,7 +22,7 @@ export function AdminBatches() {
   const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
-  // Each press of Next or Previous asks anew: the page asked for may be the one that failed to load.
+  // Each press of Next, Previous or Try again asks anew: the page asked for may be the one that failed to load.
   const [presses, setPresses] = useState(0);
   // From the page on screen, not the one asked for: the backend clamps a page past the last (a page kept
   // from before a reload), and a page that failed to load (the connection dropped) was never shown.
@@ -53,7 +53,15 @@ export function AdminBatches() {
   return (
     <main className="admin">
       <h1>Batches</h1>
-      {problem ? <p className="problem">{problem}</p> : null}
+      {/* Asks for the same page again: with no rows on screen (the first load failed), Next and Previous cannot. */}
+      {problem ? (
+        <>
+          <p className="problem">{problem}</p>
+          <button type="button" className="link-button" onClick={() => setPresses((n) => n + 1)}>
+            Try again
+          </button>
+        </>
+      ) : null}
       <table aria-busy={loading}>
         {/* Failed before any rows came (a member's 403): the problem above says why; nothing is loading. */}
         <caption>{data ? `${data.total} batches` : loading ? 'Loading batches…' : 'No batches to show'}</caption>

@@ -90,4 +90,23 @@ describe('AdminBatches across a dropped connection', () => {
     expect(screen.getByText('batch-011')).toBeTruthy();
     expect(document.querySelector('.problem')).toBeNull();
   });
+
+  it('lets the first page be asked for again when it could not be loaded at all', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // Down before the page's first request: no rows, so neither Next nor Previous can ask again.
+    fixture.store.setNetworkDown(true);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText("Couldn't reach the studio. Check your connection and try again.");
+    fixture.store.setNetworkDown(false);
+    window.dispatchEvent(new Event('online'));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await screen.findByText('batch-001');
+    expect(pager()).toBe('Page 1 of 5');
+    expect(document.querySelector('.problem')).toBeNull();
+  });
 });
