@@ -158,6 +158,14 @@ const reauthDeadline = 'xstate.after.reauthTimeout.session.reauthenticating';
 const notProvided = fromPromise<never>(() =>
   Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')),
 );
+/**
+ * Another tab's "Not now", or its popup opening, while this tab checks its token or waits for the network: kept
+ * for when it is back in active, or its notice would come back there and offer a second popup.
+ */
+const dismissedElsewhere = {
+  'reminder.dismissed': { actions: 'rememberDismissal' },
+  'reauth.startedElsewhere': { actions: 'rememberDismissal' },
+} as const;
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
@@ -411,6 +419,7 @@ export const sessionMachine = setup({
       exit: 'resetValidationFailures',
       on: {
         ...holding,
+        ...dismissedElsewhere,
         // Validating, the backend answered a moment ago: another tab's token lets the held requests go.
         'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
         'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
@@ -441,7 +450,11 @@ export const sessionMachine = setup({
       initial: 'waiting',
       exit: 'resetValidationFailures',
       // Another tab's token is probed at once: only the backend's answer ends offline.
-      on: { ...holding, 'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] } },
+      on: {
+        ...holding,
+        ...dismissedElsewhere,
+        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
+      },
       states: {
         waiting: {
           description: 'Probe again when the browser is back online, or after a backoff.',
