@@ -98,7 +98,7 @@ export function toStatelyJson(machine: AnyStateMachine): Json {
 
 /**
  * The chart as a Mermaid `stateDiagram-v2`, for the README: one arrow per
- * pair of states with their events joined (self-loops would swamp it).
+ * pair of states with their events joined; events taken without a move are left to stately.json.
  *
  * @example
  * console.log(toMermaid(sessionMachine));
@@ -121,7 +121,9 @@ export function toMermaid(machine: AnyStateMachine): string {
       }
       for (const [eventType, transitions] of [...child.transitions, ['always', child.always ?? []] as const]) {
         for (const t of transitions as DefinitionTransition[]) {
-          const arrow = `  ${child.key} --> ${t.target?.[0]?.key ?? child.key}`;
+          // Taken without a move (actions only: a request held, a dismissal noted): stately.json has them.
+          if (!t.target?.length) continue;
+          const arrow = `  ${child.key} --> ${t.target[0]!.key}`;
           const name = eventType
             .replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1')
             .replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
