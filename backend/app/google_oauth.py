@@ -176,8 +176,9 @@ def verify_id_token(
             leeway=30,
             options={"require": ["iss", "aud", "sub", "iat", "exp"]},
         )
-        # Google writes its issuer with the scheme or without it; PyJWT 2.6 compares one string only.
-        if claims["iss"] not in (issuer, issuer.removeprefix("https://")):
+        # Google writes its issuer with or without https://, as GOOGLE_ISSUER may be; PyJWT 2.6 compares one string.
+        bare = issuer.removeprefix("https://")
+        if claims["iss"] not in (bare, f"https://{bare}"):
             raise jwt.InvalidIssuerError("Invalid issuer")
     except jwt.PyJWKClientError as error:
         if isinstance(error.__context__, URLError):

@@ -87,6 +87,11 @@ class VerifyIdTokenTest(unittest.TestCase):
         identity = self.verify(self.token(iss=ISSUER.removeprefix("https://")))
         self.assertEqual(identity.sub, "1042")
 
+    def test_accepts_the_issuer_with_its_scheme_when_it_is_configured_without(self):
+        token = self.token()  # iss: https://accounts.example
+        identity = verify_id_token(token, jwks=self.jwks, client_id=CLIENT_ID, issuer="accounts.example", nonce=NONCE)
+        self.assertEqual(identity.sub, "1042")
+
     def test_refuses_another_issuer_written_without_a_scheme(self):
         with self.assertRaises(SignInRefused):
             self.verify(self.token(iss="accounts.elsewhere.example"))
