@@ -33,7 +33,11 @@ export function GenerateForm({
   // A Generate held (offline, expired) lives in this page only: leaving or reloading would drop it, so the browser asks first.
   useEffect(() => {
     if (!pending || !askBeforeLeaving) return;
-    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    const ask = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      // What browsers before Chrome 119 read instead.
+      event.returnValue = true;
+    };
     addEventListener('beforeunload', ask);
     return () => removeEventListener('beforeunload', ask);
   }, [pending, askBeforeLeaving]);
