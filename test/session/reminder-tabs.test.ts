@@ -52,6 +52,25 @@ describe("the notice's Not now, across tabs", () => {
   });
 });
 
+describe('"Not now", for tabs that read the backend\'s clock differently', () => {
+  it("holds in a tab opened later whose clock agrees with the backend, when the first tab's was 5 s behind", async () => {
+    const tabs = layer.tabs();
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90, iat: Math.floor(Date.now() / 1000) - 600 });
+    const shown = tabs.open();
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'due' }));
+    shown.client.actor.send({ type: 'user.active' });
+    // This tab has seen the backend's Date 5 s ahead of its own clock: its local expiry is 5 s earlier.
+    shown.client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
+    expect(shown.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+    shown.sync.dismissReminder();
+
+    const opened = tabs.open();
+    await waitFor(opened.client.actor, (s) => s.matches({ active: 'due' }) || s.matches({ active: 'dismissed' }));
+    opened.client.actor.send({ type: 'user.active' });
+    expect(opened.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+  });
+});
+
 describe("the notice's Stay signed in, across tabs", () => {
   it('is not offered in a background tab while another tab has its popup open: one popup at a time', async () => {
     const tabs = layer.tabs();

@@ -76,6 +76,7 @@ type SessionActor = ActorRefFrom<typeof sessionMachine>;
  */
 export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Wiring mistakes are caught in development and tests; production drops the checks and their prose.
+  // Stryker disable next-line ConditionalExpression: the development checks refuse all the production one does, and more
   if (DEV) assertAuthFetchOptions(given);
   else assertOriginList(given);
   // Called as the methods of what was given: a class instance's live on its prototype, which a copy misses, and read `this`.

@@ -96,6 +96,7 @@ function assertTabSyncOptions(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
  * sync.connect(session);
  */
 export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions = {}): TabSync {
+  // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
   if (DEV) assertTabSyncOptions(inner, options);
   const name = options.name ?? 'quiet-session';
   const locks = options.locks ?? (globalThis.navigator as { locks?: TabLocks } | undefined)?.locks;
@@ -125,10 +126,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
   /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` (in s) of the token it was said for, never the token. */
+  // Stryker disable next-line StringLiteral: any key written and read alike keeps it; '' collides with none of ours
   const dismissedKey = `${name}:dismissed`;
   /** The `exp` of `client`'s token, on the backend's clock, in s; null when it does not say. */
   const expOf = (client: AuthFetchClient | null) => {
+    // Stryker disable next-line ObjectLiteral: with no session, an undefined expiresAt stores "NaN", which no token's exp matches
     const { expiresAt, clockOffsetMs } = client?.actor.getSnapshot().context ?? { expiresAt: null, clockOffsetMs: 0 };
+    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a token without exp gets no notice to dismiss; ms or s alike match on both sides
     return expiresAt === null ? null : String(Math.round((expiresAt + clockOffsetMs) / 1000));
   };
   const post = (message: TabMessage) => {
@@ -214,6 +218,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     connect(client) {
       // "Not now" said for this very token before this tab listened (it opened, or reloaded, since): it holds here too.
       const exp = expOf(client);
+      // Stryker disable next-line OptionalChaining: no storage throws inside attempt(), which answers undefined alike
       if (exp !== null && attempt(() => storage?.getItem(dismissedKey)) === exp) client.dismissReminder();
       const own = open();
       channel = own;
@@ -238,6 +243,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     dismissReminder() {
       const exp = expOf(session);
+      // Stryker disable next-line ConditionalExpression,OptionalChaining: "null" stored is never read (connect asks only for an exp); no storage throws inside attempt()
       if (exp !== null) attempt(() => storage?.setItem(dismissedKey, exp));
       session?.dismissReminder();
       post({ type: 'reminder.dismissed' });
