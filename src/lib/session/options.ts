@@ -104,14 +104,7 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   }
   assertOriginList(options);
   for (const origin of options.allowedOrigins ?? []) {
-    let parsed: string | null = null;
-    try {
-      // Stryker disable BlockStatement: parsed is null already when URL throws
-      parsed = new URL(origin).origin;
-    } catch {
-      parsed = null;
-    }
-    // Stryker restore BlockStatement
+    const parsed = originOf(origin);
     if (parsed !== origin) {
       const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
       throw new TypeError(
@@ -137,16 +130,19 @@ export function assertMs<T extends object>(where: string, options: T, name: keyo
   }
 }
 
-/** Whether `entry` is an origin as `URL` writes it: what authFetch may match as the start of a URL. */
-const isOrigin = (entry: string) => {
+/** The origin `URL` reads in `entry`, or null where it reads no URL at all. */
+function originOf(entry: string): string | null {
   try {
-    // Stryker disable BlockStatement: an emptied catch returns undefined, which every() reads as false all the same
-    return new URL(entry).origin === entry;
+    // Stryker disable BlockStatement: an emptied catch returns undefined, which no entry equals, as null
+    return new URL(entry).origin;
   } catch {
-    return false;
+    return null;
   }
-};
-// Stryker restore BlockStatement
+  // Stryker restore BlockStatement
+}
+
+/** Whether `entry` is an origin as `URL` writes it: what authFetch may match as the start of a URL. */
+const isOrigin = (entry: string) => originOf(entry) === entry;
 
 /**
  * Checks that `allowedOrigins`, when given, is a list of origins: kept in production, for a string's includes() would
