@@ -71,8 +71,11 @@ async function main(root: HTMLElement) {
   if (resumed) {
     // Signing out gives it up, as it gives up a popup opened in this page.
     const leave = tokens.subscribe(() => tokens.account() === null && signedOut.abort());
-    // Through tab sync: the other tabs, which may hold requests for this very sign-in, adopt it too.
-    void resumed.then(tabs.adoptToken, () => {}).finally(leave);
+    // Through tab sync: the other tabs, which may hold requests for this very sign-in, follow it and adopt it too.
+    void tabs
+      .adoptSignIn(resumed, signedOut.signal)
+      .catch(() => {})
+      .finally(leave);
   }
   render(
     <App

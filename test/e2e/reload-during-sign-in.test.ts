@@ -30,8 +30,14 @@ async function continueAsAda(popup: Page): Promise<void> {
   await closed;
 }
 
+/** Which page (its lock client id) holds the popup's lock, in the page where it runs; null when none does. */
+async function reauthLockHolder(): Promise<string | null> {
+  const { held = [] } = await navigator.locks.query();
+  return held.find((lock) => lock.name?.endsWith(':reauth'))?.clientId ?? null;
+}
+
 describe('reloading the app tab while its sign-in popup is open, in Chromium', () => {
-  it('takes the popup’s answer after the reload: signed in again without a second Reconnect, the draft still there', async () => {
+  it('takes the popup’s answer after the reload: signed in again without a second Reconnect, the draft there, the other tab too', async () => {
     const { context } = browser;
     const page = await context.newPage();
     await page.goto(app.url);
@@ -42,24 +48,39 @@ describe('reloading the app tab while its sign-in popup is open, in Chromium', (
     const draft = 'A moonstone ring in white gold';
     await prompt.click();
     await prompt.pressSequentially(draft);
+    // Another tab of the studio, which follows this tab's popup.
+    const other = await context.newPage();
+    await other.goto(app.url);
+    await other.getByLabel('Prompt').waitFor();
+    const otherBanner = other.getByRole('alert');
 
     await expireSession(page);
     const banner = page.getByRole('alert');
     const expired = banner.filter({ hasText: 'Session expired — click to reconnect' });
     await expired.waitFor();
+    await otherBanner.filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
     const opened = context.waitForEvent('page');
     await banner.getByRole('button', { name: 'Reconnect' }).click();
     const popup = await opened;
     await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
+    await otherBanner.filter({ hasText: 'Reconnecting in another tab…' }).waitFor();
+    const popupLockHolder = () => other.evaluate(reauthLockHolder);
+    const beforeReload = await popupLockHolder();
+    expect(beforeReload).not.toBeNull();
 
     await page.reload();
     await expired.waitFor();
     expect(await prompt.inputValue()).toBe(draft);
     let popupsAfterReload = 0;
     context.on('page', () => popupsAfterReload++);
+    // The reloaded tab holds the popup's lock again: the other tab follows its sign-in, with no Reconnect of its own.
+    await expect.poll(popupLockHolder, { timeout: 15_000 }).not.toBe(beforeReload);
+    expect(await popupLockHolder()).not.toBeNull();
+    await otherBanner.filter({ hasText: 'Reconnecting in another tab…' }).waitFor();
 
     await continueAsAda(popup);
     await banner.waitFor({ state: 'detached' });
+    await otherBanner.waitFor({ state: 'detached' });
     await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
     expect(await prompt.inputValue()).toBe(draft);
     expect(await page.locator('header .user').textContent()).toContain('Ada Lovelace');

@@ -505,27 +505,75 @@ describe('many tabs, one session', () => {
     expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
   });
 
+  /** A sign-in the reloaded tab's resumeSignIn took up (no popup of this page, no reauthenticate of tab sync), and its ends. */
+  function resumedSignIn() {
+    let finish!: (token: string) => void;
+    let fail!: (error: Error) => void;
+    const signIn = new Promise<string>((resolve, reject) => ([finish, fail] = [resolve, reject]));
+    return { signIn, finish, fail, signedOut: new AbortController() };
+  }
+
   it('brings every tab back with the token of a sign-in resumed after a reload, not only the reloaded one', async () => {
     const tabs = layer.tabs();
     const [reloaded, other] = [tabs.open(), tabs.open()];
     const [, held] = await expireWithHeldCalls(reloaded, other);
-    // The reloaded tab's resumeSignIn heard the popup's token: no popup of this page, no reauthenticate of tab sync.
+    const resumed = resumedSignIn();
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
     backend.valid.add('t2');
-    reloaded.sync.adoptToken('t2');
+    resumed.finish('t2');
+    await expect(adopted).resolves.toBe('t2');
     expect((await held!).status).toBe(200);
     await waitFor(other.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
     expect(tabs.stored).toContain('t2');
     expect(tabs.popups).toHaveLength(0);
   });
 
+  it('has the other tabs follow a resumed sign-in as a popup of the reloaded tab, a tab opened meanwhile too', async () => {
+    const { locks, queried } = lockManagerWithQueries();
+    const tabs = layer.tabs({ locks });
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    void reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal).catch(() => {});
+    // "Reconnecting in another tab…" there, no Reconnect that would open a second popup.
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    const late = tabs.open();
+    await queried();
+    expect(reportNotes(late)).toContain('tab.reauth.held');
+    // The sign-in given up (cancelled at Google, or its time over): the others may try again.
+    resumed.fail(new PopupClosedError());
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(await reauthLockHeld(tabs)).toBe(false);
+  });
+
+  it('lets the other tabs go once this tab signs out during a resumed sign-in', async () => {
+    const tabs = layer.tabs();
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    resumed.signedOut.abort();
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(await reauthLockHeld(tabs)).toBe(false);
+    // Its token, should it still come, is nobody's: no tab adopts it.
+    resumed.finish('t2');
+    await adopted;
+    expect(tabs.stored).not.toContain('t2');
+    expect(reloaded.client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+  });
+
   it('still brings the other tabs back when the resumed sign-in ends after its own tab disconnected', async () => {
     const tabs = layer.tabs();
     const [reloaded, other] = [tabs.open(), tabs.open()];
     const [, held] = await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
     // resumeSignIn's answer came after the page's tab sync was disconnected (an unmount, a hot reload).
     reloaded.disconnect();
     backend.valid.add('t2');
-    reloaded.sync.adoptToken('t2');
+    resumed.finish('t2');
+    await adopted;
     expect((await held!).status).toBe(200);
   });
 

@@ -9,11 +9,12 @@ const noPopup = { closed: false, close() {} };
  * answer on its BroadcastChannel until the popup's deadline, and sends the receipt that lets the callback page
  * close. Resolves with the token and rejects as `openSignInPopup` does (PopupTimeoutError at the deadline). Null
  * when there is nothing to take up: no sign-in pending, its deadline passed (the record goes), no
- * BroadcastChannel, or no readable sessionStorage. Give the token to the session as after any sign-in, through
- * tab sync's `adoptToken` where there is one, so that the other tabs take it too.
+ * BroadcastChannel, or no readable sessionStorage. Give it to tab sync's `adoptSignIn` where there is one, so that
+ * the other tabs follow it and take its token too; else to the session's `adoptToken` once it resolves.
  *
  * @example
- * resumeSignIn()?.then((token) => tabs.adoptToken(token), () => {});
+ * const resumed = resumeSignIn({ signal });
+ * if (resumed) tabs.adoptSignIn(resumed, signal).catch(() => {});
  */
 export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'signal' | 'host'> = {}): Promise<string> | null {
   const host = options.host ?? (globalThis as unknown as PopupHost);

@@ -54,11 +54,12 @@ export interface TabSync {
   /** "Not now" on the notice before expiry, here and in every other tab, open now or opened later for this token. */
   dismissReminder(): void;
   /**
-   * A token this tab got without `reauthenticate` (a sign-in `resumeSignIn` took up after a reload): adopted by
-   * the connected session and by every other tab, as a popup's token is. The other tabs see only localStorage
-   * change otherwise, and would keep their held requests and their Reconnect.
+   * A sign-in this tab waits for without `reauthenticate` (one `resumeSignIn` took up after a reload): the other
+   * tabs follow it as this tab's popup ("Reconnecting in another tab…", no second popup), then adopt its token
+   * with the connected session. Resolves with the token; rejects as `signIn` does. Once `signal` aborts (signed
+   * out), its token is nobody's.
    */
-  adoptToken(token: string): void;
+  adoptSignIn(signIn: Promise<string>, signal: AbortSignal): Promise<string>;
 }
 
 /**
@@ -142,6 +143,49 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     // Stryker disable next-line OptionalChaining: via differs from channel only when open() gave a channel, so it is never null here
     if (via !== channel) via?.close();
   };
+  /**
+   * `signedIn`, a sign-in of this tab, told to the others: the re-auth lock is held while it is out (they follow it,
+   * a tab opened meanwhile too) and its token goes to them, unless the session moved on (`signal`): that token is nobody's.
+   */
+  const announced = (signIn: Promise<string>, signal: AbortSignal) => {
+    const signedIn = signIn.then((token) => {
+      if (!signal.aborted) post({ type: 'token', token });
+      return token;
+    });
+    // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
+    if (locks) {
+      // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
+      ownPopups++;
+      // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
+      let told = false;
+      const undoReopened = onPopupReopened(signal, () => told && post({ type: 'reauth.reopened' }));
+      const settled = new AbortController();
+      const over = () => settled.abort();
+      signedIn.then(over, over);
+      const { signal: done } = eitherSignal([signal, settled.signal]);
+      underLock(
+        locks,
+        reauthLock,
+        lockMs,
+        done,
+        async () => {
+          if (done.aborted) return;
+          post({ type: 'reauth.started' });
+          told = true;
+          await abortOf(done);
+          // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
+          post({ type: 'reauth.ended' });
+        },
+        () => note('lock.reauth', 'taken over'),
+      )
+        .catch(() => {})
+        .finally(() => {
+          ownPopups--;
+          undoReopened();
+        });
+    }
+    return signedIn;
+  };
   return {
     async validate(args) {
       let asked = false;
@@ -175,44 +219,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     reauthenticate(args) {
-      // Runs in the click, so the popup opens before any await; not told once the session moved on: that token is nobody's.
-      const signedIn = inner.reauthenticate(args).then((token) => {
-        if (!args.signal.aborted) post({ type: 'token', token });
-        return token;
-      });
-      // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
-      if (locks) {
-        // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
-        ownPopups++;
-        // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
-        let announced = false;
-        const undoReopened = onPopupReopened(args.signal, () => announced && post({ type: 'reauth.reopened' }));
-        const settled = new AbortController();
-        const over = () => settled.abort();
-        signedIn.then(over, over);
-        const { signal: done } = eitherSignal([args.signal, settled.signal]);
-        underLock(
-          locks,
-          reauthLock,
-          lockMs,
-          done,
-          async () => {
-            if (done.aborted) return;
-            post({ type: 'reauth.started' });
-            announced = true;
-            await abortOf(done);
-            // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
-            post({ type: 'reauth.ended' });
-          },
-          () => note('lock.reauth', 'taken over'),
-        )
-          .catch(() => {})
-          .finally(() => {
-            ownPopups--;
-            undoReopened();
-          });
-      }
-      return signedIn;
+      // Runs in the click, so the popup opens before any await.
+      return announced(inner.reauthenticate(args), args.signal);
     },
 
     connect(client) {
@@ -249,9 +257,11 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       post({ type: 'reminder.dismissed' });
     },
 
-    adoptToken(token) {
-      session?.adoptToken(token);
-      post({ type: 'token', token });
+    adoptSignIn(signIn, signal) {
+      return announced(signIn, signal).then((token) => {
+        if (!signal.aborted) session?.adoptToken(token);
+        return token;
+      });
     },
   };
 }
