@@ -31,6 +31,9 @@ export function AdminBatches() {
     setPresses((n) => n + 1);
   };
 
+  const previousOff = loading || (data ? data.page : page) <= 1;
+  const nextOff = loading || data === null || data.page >= data.pages;
+
   // biome-ignore lint/correctness/useExhaustiveDependencies: `presses` is read by no one; a press asks again, for the same page too.
   useEffect(() => {
     const controller = new AbortController();
@@ -89,7 +92,9 @@ export function AdminBatches() {
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" onClick={() => go(-1)} disabled={loading || (data ? data.page : page) <= 1}>
+        {/* Busy or at an end, they stay focusable (aria-disabled, a press ignored): a button turned `disabled` under
+            the keyboard drops focus to the page, and the next Tab starts from the top. */}
+        <button type="button" onClick={() => previousOff || go(-1)} aria-disabled={previousOff || undefined}>
           Previous
         </button>
         {/* The page whose rows are shown; the one asked for, while it loads. */}
@@ -97,7 +102,7 @@ export function AdminBatches() {
           {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
           {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
-        <button type="button" onClick={() => go(1)} disabled={loading || data === null || data.page >= data.pages}>
+        <button type="button" onClick={() => nextOff || go(1)} aria-disabled={nextOff || undefined}>
           Next
         </button>
       </div>

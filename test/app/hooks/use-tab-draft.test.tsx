@@ -114,6 +114,6 @@ describe('useTabDraft', () => {
     renderApp();
     await screen.findByText('batch-011');
     expect(screen.queryByText('batch-001')).toBeNull();
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Previous' }).hasAttribute('disabled')).toBe(false));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Previous' }).getAttribute('aria-disabled')).toBeNull());
   });
 });

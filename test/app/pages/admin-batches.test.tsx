@@ -69,6 +69,44 @@ describe('AdminBatches', () => {
   });
 });
 
+describe('AdminBatches from the keyboard', () => {
+  // Chromium drops focus to the page when the focused button turns `disabled`: the next Tab starts from the top.
+  const stillFocusable = (button: HTMLElement) => ({
+    disabled: button.hasAttribute('disabled'),
+    busy: button.getAttribute('aria-disabled'),
+  });
+
+  it('keeps Next focusable while the page it asked for is held, and a second press asks for nothing more', async () => {
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    fixture.store.expireSessions();
+    const next = screen.getByRole('button', { name: 'Next' });
+    next.focus();
+    fireEvent.click(next);
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+    expect(stillFocusable(next)).toEqual({ disabled: false, busy: 'true' });
+    fireEvent.click(next);
+    expect(pager()).toBe('Page 1 of 5 · loading page 2…');
+
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await screen.findByText('batch-011');
+    expect(pager()).toBe('Page 2 of 5');
+  });
+
+  it('keeps Next focusable on the last page it led to, where it does nothing', async () => {
+    sessionStorage.setItem('quiet-session.drafts', JSON.stringify({ account: 'user-ada', values: { 'admin.page': 4 } }));
+    await renderSignedIn();
+    await screen.findByText('batch-031');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByText('batch-041');
+    await waitFor(() => expect(pager()).toBe('Page 5 of 5'));
+    expect(stillFocusable(screen.getByRole('button', { name: 'Next' }))).toEqual({ disabled: false, busy: 'true' });
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    expect(pager()).toBe('Page 5 of 5');
+  });
+});
+
 describe('AdminBatches across a dropped connection', () => {
   it('shows the next page once the connection is back, not an error text nor a page skipped', async () => {
     await renderSignedIn();
