@@ -25,7 +25,8 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
           <code>{generation.workflow_id}</code> · “{generation.prompt}”
         </p>
       ) : null}
-      {error ? <p className="problem">{error}</p> : null}
+      {/* Polling stops with the generation (another account signed in): what went wrong with it goes too. */}
+      {generation && error ? <p className="problem">{error}</p> : null}
       {generation && data?.status === 'RUNNING' ? (
         <p>
           Running… <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%

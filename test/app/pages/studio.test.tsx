@@ -1,11 +1,13 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppShell } from '../../../src/components/AppShell.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -49,5 +51,30 @@ describe('Studio', () => {
     await waitFor(() => expect(screen.getByText(/^Credits: \d+/)).toBeTruthy());
     expect({ sent: generates, credits: fixture.store.credits() }).toEqual({ sent: [], credits });
     server.events.removeAllListeners();
+  });
+
+  it('shows Grace no problem of the workflow Ada was generating once Grace signs in in another tab', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByText('Ada Lovelace');
+    // Temporal is having a bad moment: Ada's workflow cannot be checked.
+    server.use(
+      http.get(`${location.origin}/api/workflows/:id/status`, () => HttpResponse.json({ detail: 'Temporal is down' }, { status: 500 })),
+    );
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText('Checking the workflow failed (500: Temporal is down).');
+
+    // Another tab signs in as Grace: Ada's workflow is not hers, nor is what went wrong with it.
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await screen.findByText('Grace Hopper');
+    expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
+    expect(screen.queryByText('Checking the workflow failed (500: Temporal is down).')).toBeNull();
   });
 });
