@@ -1,10 +1,10 @@
-import { useState } from 'react';
 import { CreditsBadge } from '../components/CreditsBadge.tsx';
 import { GenerateForm } from '../components/GenerateForm.tsx';
 import { ImageUpload } from '../components/ImageUpload.tsx';
 import { ServicesHealthPanel } from '../components/ServicesHealthPanel.tsx';
 import { WorkflowPanel } from '../components/WorkflowPanel.tsx';
 import { useAuth } from '../hooks/use-auth.ts';
+import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { mocksEnabled } from '../lib/app-config.ts';
 import type { Generation } from '../lib/jewelry-generate-api.ts';
 
@@ -13,12 +13,13 @@ import type { Generation } from '../lib/jewelry-generate-api.ts';
  * workflow, services health and a reference image upload. Another account
  * signing in (a reconnect as someone else, another tab) keeps the prompt on
  * screen, but the last account's generation goes: its design is not theirs,
- * and its workflow is not polled as them.
+ * and its workflow is not polled as them. A reload of the tab brings the
+ * generation back to its account, as it does the prompt.
  */
 export function Studio() {
   const { account } = useAuth();
-  // The generation with the account that started it: never shown to, nor polled as, another.
-  const [started, setStarted] = useState<{ account: string | null; generation: Generation } | null>(null);
+  // The generation with the account that started it: never shown to, nor polled as, another. Paid for: a reload keeps it.
+  const [started, setStarted] = useTabDraft<{ account: string | null; generation: Generation } | null>('studio.generation', null);
   const latest = started?.account === account ? started.generation : null;
   return (
     <main className="studio">

@@ -77,4 +77,34 @@ describe('Studio', () => {
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
     expect(screen.queryByText('Checking the workflow failed (500: Temporal is down).')).toBeNull();
   });
+
+  it('brings back the workflow of a Generate already paid for after a reload of the tab, for its account only', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const studio = () => (
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>
+    );
+    const first = render(studio());
+    await screen.findByText('Ada Lovelace');
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    const workflow = (await screen.findByText(/^wf_/)).textContent;
+    const credits = fixture.store.credits();
+
+    // A reload: the page goes, this tab's sessionStorage stays.
+    first.unmount();
+    render(studio());
+    await screen.findByText('Ada Lovelace');
+    expect((await screen.findByText(/^wf_/)).textContent).toBe(workflow);
+    expect(screen.queryByText('Generate a design to start a workflow.')).toBeNull();
+    expect(fixture.store.credits()).toBe(credits);
+
+    // Grace in this tab: Ada's design is not hers.
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await screen.findByText('Grace Hopper');
+    expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
+  });
 });
