@@ -35,8 +35,11 @@ class UserStore:
     """Users by id, and which Google account (its `sub`) is which user.
 
     A Google account is linked by its stable `sub`; the first time it signs in, by its
-    verified email to a seeded user, else a new user with DEFAULT_ROLE is created.
-    (Linking by email is safe only because the caller refuses unverified emails.)
+    verified email to a seeded user no Google account has claimed yet, else a new user with
+    DEFAULT_ROLE is created. An address can pass to another Google account (a Workspace
+    mailbox given to a new hire): by email alone it would take over the user of the
+    account that had it. (Linking by email is safe only because the caller refuses
+    unverified emails.)
     """
 
     def __init__(self) -> None:
@@ -52,8 +55,8 @@ class UserStore:
             linked = self._by_google_sub.get(sub)
             if linked is not None:
                 return self._by_id[linked]
-            user = next((u for u in self._by_id.values() if u.email.lower() == email.lower()), None)
-            if user is None:
+            user = next((u for u in SEEDED if u.email.lower() == email.lower()), None)
+            if user is None or user.id in self._by_google_sub.values():
                 user = User(id=f"user-{secrets.token_hex(6)}", email=email, name=name or email, role=DEFAULT_ROLE)
                 self._by_id[user.id] = user
             self._by_google_sub[sub] = user.id
