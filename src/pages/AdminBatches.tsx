@@ -38,10 +38,10 @@ export function AdminBatches() {
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);
-    setProblem(null);
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
         setLoaded({ account, rows: next });
+        setProblem(null);
         setLoading(false);
       },
       (error: unknown) => {
@@ -60,7 +60,13 @@ export function AdminBatches() {
       {problem ? (
         <>
           <p className="problem">{problem}</p>
-          <button type="button" className="link-button" onClick={() => setPresses((n) => n + 1)}>
+          {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => loading || setPresses((n) => n + 1)}
+            aria-disabled={loading || undefined}
+          >
             Try again
           </button>
         </>

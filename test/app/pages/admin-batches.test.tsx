@@ -1,5 +1,6 @@
 /** @vitest-environment happy-dom */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -10,7 +11,7 @@ import { createSessionFixture, withSessionFixtures, type SessionFixture } from '
 
 let fixture: SessionFixture;
 
-withSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 afterEach(() => sessionStorage.clear());
 
 const pager = () => document.querySelector('.pager span')!.textContent;
@@ -145,6 +146,33 @@ describe('AdminBatches across a dropped connection', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await screen.findByText('batch-001');
     expect(pager()).toBe('Page 1 of 5');
+    expect(document.querySelector('.problem')).toBeNull();
+  });
+
+  it('keeps Try again, and the focus on it, while it asks again and when that fails too', async () => {
+    const down = http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Batches are down' }, { status: 500 }));
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(down);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    const problem = await screen.findByText(/Batches are down/);
+    const tryAgain = screen.getByRole('button', { name: 'Try again' });
+    tryAgain.focus();
+    fireEvent.click(tryAgain);
+    // Asking: the button stays where the keyboard is, busy; a press meanwhile asks nothing more.
+    expect(document.activeElement).toBe(tryAgain);
+    expect(tryAgain.getAttribute('aria-disabled')).toBe('true');
+    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    expect(screen.getByText(/Batches are down/)).toBe(problem);
+    expect(document.activeElement).toBe(tryAgain);
+    expect(tryAgain.getAttribute('aria-disabled')).toBeNull();
+
+    server.resetHandlers();
+    fireEvent.click(tryAgain);
+    await screen.findByText('batch-001');
     expect(document.querySelector('.problem')).toBeNull();
   });
 });
