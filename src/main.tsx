@@ -71,11 +71,22 @@ async function main(root: HTMLElement) {
   if (resumed) {
     // Signing out gives it up, as it gives up a popup opened in this page.
     const leave = tokens.subscribe(() => tokens.account() === null && signedOut.abort());
+    // Its window is not this page's to see: the banner asks to finish there, and Try again signs in anew.
+    const hint = {
+      reopen: () => {
+        popupHints.report(null);
+        session.reconnect();
+      },
+    };
+    popupHints.report(hint);
     // Through tab sync: the other tabs, which may hold requests for this very sign-in, follow it and adopt it too.
     void tabs
       .adoptSignIn(resumed, signedOut.signal)
       .catch(() => {})
-      .finally(leave);
+      .finally(() => {
+        leave();
+        if (popupHints.current() === hint) popupHints.report(null);
+      });
   }
   render(
     <App

@@ -14,8 +14,8 @@ const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
 /**
  * The one thing a user sees when the session expires: a banner whose Reconnect runs Google sign-in in
  * a popup. It never takes focus nor navigates, and goes once the session is back; while the popup reads
- * closed (closed, or cut off by Google's COOP), it asks to finish in the Google window, with Try again.
- * Renders under an AuthProvider.
+ * closed (closed, or cut off by Google's COOP), or while a sign-in begun before a reload may still answer,
+ * it asks to finish in the Google window, with Try again. Renders under an AuthProvider.
  */
 export function SessionExpiredBanner() {
   const { session, refreshSession, popupHint } = useAuth();
@@ -24,7 +24,8 @@ export function SessionExpiredBanner() {
   const remember = useRestoreFocus(view !== 'hidden');
   // Kept until the session moves on (or Try again): the popup clears it a moment before, and the alert would flash.
   const [shownHint, setShownHint] = useState<PopupClosedHint | null>(null);
-  const hint = view === 'reconnecting' ? (popupHint ?? shownHint) : null;
+  // Expired, a hint is that of a sign-in begun before a reload, whose window this page cannot see.
+  const hint = view === 'reconnecting' ? (popupHint ?? shownHint) : view === 'expired' ? popupHint : null;
   if (hint !== shownHint) setShownHint(hint);
   if (view === 'hidden') return null;
 

@@ -69,7 +69,9 @@ describe('reloading the app tab while its sign-in popup is open, in Chromium', (
     expect(beforeReload).not.toBeNull();
 
     await page.reload();
-    await expired.waitFor();
+    // The popup this page opened is not the reloaded page's to see: it asks to finish there, or to try again.
+    await banner.filter({ hasText: 'Finish signing in in the Google window.' }).waitFor();
+    expect(await banner.getByRole('button').allInnerTexts()).toEqual(['Try again']);
     expect(await prompt.inputValue()).toBe(draft);
     let popupsAfterReload = 0;
     context.on('page', () => popupsAfterReload++);

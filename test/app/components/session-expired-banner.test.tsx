@@ -130,6 +130,25 @@ describe('SessionExpiredBanner', () => {
     expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
+  it('asks to finish in the window of a sign-in begun before a reload, and its Try again signs in anew', async () => {
+    const popupHints = createPopupHints();
+    const { credits } = await renderExpiredStudio({ popupHints });
+    // The app's wiring of resumeSignIn: no popup of this page to watch, so a hint from the start.
+    const resumed = {
+      reopen: () => {
+        popupHints.report(null);
+        fixture.client.reconnect();
+      },
+    };
+    act(() => popupHints.report(resumed));
+    expect(screen.getByRole('alert').textContent).toContain('Finish signing in in the Google window.');
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(screen.getByRole('button', { name: 'Reconnecting…' })).toBeTruthy();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    expect(await credits).toEqual({ balance: 25 });
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
   describe('with the real popup handshake, behind a provider that sends COOP', () => {
     /** The popup as main.tsx wires it, on a window double: each sign-in's state is kept to answer on its channel. */
     function popupSignIn() {
