@@ -3,6 +3,7 @@
 import logging
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 log = logging.getLogger("quiet_session")
 
@@ -29,10 +30,20 @@ class Settings:
         return f"{self.app_origin}/auth/google/callback"
 
 
+def _is_local(origin: str) -> bool:
+    """Whether the app is served from this machine only: the one place the public dev key may sign."""
+    host = urlsplit(origin).hostname or ""
+    return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
+
+
 def load_settings() -> Settings:
-    """Reads the environment. Without JWT_SECRET tokens are signed with a public dev key: warn loudly."""
+    """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one, none."""
+    app_origin = os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/")
     secret = os.environ.get("JWT_SECRET", "")
     if not secret:
+        if not _is_local(app_origin):
+            # Anyone could sign a token for any user, the admin included, with the key this repository publishes.
+            raise RuntimeError(f"JWT_SECRET is not set and APP_ORIGIN ({app_origin}) is not local: set JWT_SECRET to a long random secret.")
         log.warning("JWT_SECRET is not set: signing tokens with a PUBLIC development key. Never deploy like this.")
         secret = DEV_JWT_SECRET
     if not os.environ.get("GOOGLE_CLIENT_ID"):
@@ -40,7 +51,7 @@ def load_settings() -> Settings:
     return Settings(
         jwt_secret=secret,
         token_ttl_seconds=int(os.environ.get("TOKEN_TTL_SECONDS", "3600")),
-        app_origin=os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/"),
+        app_origin=app_origin,
         google_client_id=os.environ.get("GOOGLE_CLIENT_ID", ""),
         google_client_secret=os.environ.get("GOOGLE_CLIENT_SECRET", ""),
         google_auth_url=os.environ.get("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"),

@@ -1,0 +1,40 @@
+"""What the backend refuses to start with: a deployment signing tokens with the public development key.
+
+Run from backend/: /usr/bin/python3 -m unittest discover -s tests -t .
+"""
+
+import os
+import unittest
+from unittest import mock
+
+from app.settings import DEV_JWT_SECRET, load_settings
+
+
+def settings_with(**environment: str):
+    with mock.patch.dict(os.environ, {"GOOGLE_CLIENT_ID": "client-123", **environment}, clear=True):
+        return load_settings()
+
+
+class JwtSecretTest(unittest.TestCase):
+    def test_a_deployment_without_jwt_secret_refuses_to_start(self):
+        # Anyone could sign a token for any user with the key this repository publishes.
+        for origin in ("https://studio.example.com", "http://10.0.0.5:5173", "http://studio.internal"):
+            with self.subTest(origin=origin), self.assertRaisesRegex(RuntimeError, "JWT_SECRET"):
+                settings_with(APP_ORIGIN=origin)
+
+    def test_local_development_signs_with_the_dev_key_and_says_so(self):
+        for origin in ("http://localhost:5173", "http://127.0.0.1:4173", "http://[::1]:5173", "http://app.localhost:5173"):
+            with self.subTest(origin=origin), self.assertLogs("quiet_session", level="WARNING") as logs:
+                self.assertEqual(settings_with(APP_ORIGIN=origin).jwt_secret, DEV_JWT_SECRET)
+            self.assertIn("PUBLIC development key", logs.output[0])
+
+    def test_the_default_origin_is_local_development(self):
+        with self.assertLogs("quiet_session", level="WARNING"):
+            self.assertEqual(settings_with().jwt_secret, DEV_JWT_SECRET)
+
+    def test_a_deployment_with_jwt_secret_starts(self):
+        self.assertEqual(settings_with(APP_ORIGIN="https://studio.example.com", JWT_SECRET="s3cret").jwt_secret, "s3cret")
+
+
+if __name__ == "__main__":
+    unittest.main()
