@@ -546,6 +546,31 @@ describe('many tabs, one session', () => {
     expect(await reauthLockHeld(tabs)).toBe(false);
   });
 
+  it("keeps the other tabs following a resumed sign-in through the reloaded tab's own Reconnect, its popup closed", async () => {
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 100 } });
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    // The reloaded tab still offers Reconnect (decision 0022): a second popup, out past lockTimeoutMs, then closed.
+    reloaded.client.reconnect();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(reloaded.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_200)); // past a follower's wait for the word that a popup ended
+    // The resumed sign-in still waits: "Reconnecting in another tab…" there, no Reconnect for a third popup.
+    expect(other.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
+    expect(await reauthLockHeld(tabs)).toBe(true);
+    expect(reportNotes(reloaded)).not.toContain('lock.reauth taken over'); // its own lock, not a frozen tab's
+    backend.valid.add('t2');
+    resumed.finish('t2');
+    await expect(adopted).resolves.toBe('t2');
+    expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
+    await waitFor(other.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(false));
+  });
+
   it('lets the other tabs go once this tab signs out during a resumed sign-in', async () => {
     const tabs = layer.tabs();
     const [reloaded, other] = [tabs.open(), tabs.open()];

@@ -123,7 +123,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       clearInterval(beat);
     }
   };
-  /** How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours. */
+  /** How many holds of the re-auth lock for this tab's own popups are out (held or waited for): a lock held then may be ours. */
   let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
   /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` (in s) of the token it was said for, never the token. */
@@ -144,6 +144,51 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     if (via !== channel) via?.close();
   };
   /**
+   * The re-auth lock this tab holds (or waits for) for its own sign-ins out now: one hold for all of them, so that a
+   * second one (Reconnect pressed while a sign-in resumed after a reload waits) neither waits for the first's lock
+   * nor takes it over, and the others follow until the last is done. `out` has each one's end.
+   */
+  type Hold = { out: Set<AbortSignal>; over: AbortController; told: boolean };
+  let hold: Hold | null = null;
+  /** Holds the lock (with the sign-ins already out, or alone) until `done` and every other own sign-in are. */
+  const holdUntil = (tabLocks: TabLocks, done: AbortSignal) => {
+    if (!hold) {
+      const current: Hold = { out: new Set(), over: new AbortController(), told: false };
+      hold = current;
+      const { signal: over } = current.over;
+      // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
+      ownPopups++;
+      underLock(
+        tabLocks,
+        reauthLock,
+        lockMs,
+        over,
+        async () => {
+          if (over.aborted) return;
+          post({ type: 'reauth.started' });
+          current.told = true;
+          await abortOf(over);
+          // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
+          post({ type: 'reauth.ended' });
+        },
+        () => note('lock.reauth', 'taken over'),
+      )
+        .catch(() => {})
+        .finally(() => ownPopups--);
+    }
+    const current = hold;
+    current.out.add(done);
+    const leave = () => {
+      current.out.delete(done);
+      if (current.out.size > 0) return;
+      if (hold === current) hold = null;
+      current.over.abort();
+    };
+    if (done.aborted) leave();
+    else done.addEventListener('abort', leave, { once: true });
+    return current;
+  };
+  /**
    * `signedIn`, a sign-in of this tab, told to the others: the re-auth lock is held while it is out (they follow it,
    * a tab opened meanwhile too) and its token goes to them, unless the session moved on (`signal`): that token is nobody's.
    */
@@ -154,35 +199,15 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     });
     // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
     if (locks) {
-      // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
-      ownPopups++;
-      // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
-      let told = false;
-      const undoReopened = onPopupReopened(signal, () => told && post({ type: 'reauth.reopened' }));
       const settled = new AbortController();
       const over = () => settled.abort();
       signedIn.then(over, over);
       const { signal: done } = eitherSignal([signal, settled.signal]);
-      underLock(
-        locks,
-        reauthLock,
-        lockMs,
-        done,
-        async () => {
-          if (done.aborted) return;
-          post({ type: 'reauth.started' });
-          told = true;
-          await abortOf(done);
-          // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
-          post({ type: 'reauth.ended' });
-        },
-        () => note('lock.reauth', 'taken over'),
-      )
-        .catch(() => {})
-        .finally(() => {
-          ownPopups--;
-          undoReopened();
-        });
+      const held = holdUntil(locks, done);
+      // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
+      const undoReopened = onPopupReopened(signal, () => held.told && post({ type: 'reauth.reopened' }));
+      if (held.over.signal.aborted) undoReopened();
+      else held.over.signal.addEventListener('abort', undoReopened, { once: true });
     }
     return signedIn;
   };
