@@ -1,6 +1,12 @@
 /** @vitest-environment node */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { completeGoogleSignIn, openSignInPopup, PopupCancelledError, type GoogleCallbackArgs } from '../../src/lib/session/index.ts';
+import {
+  completeGoogleSignIn,
+  openSignInPopup,
+  PopupCancelledError,
+  ReauthError,
+  type GoogleCallbackArgs,
+} from '../../src/lib/session/index.ts';
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 
@@ -140,6 +146,30 @@ describe('the handshake, both halves', () => {
     await complete({ error: 'access_denied', state });
     await expect(pending).rejects.toBeInstanceOf(PopupCancelledError);
   });
+  // A backend that answers without `access_token` (or with no JWT): the opener takes no such message, so it waited the
+  // popup's whole 120 s, while the callback page said "Done" and closed.
+  // So is an exchange that throws before it returns a promise (a function, not an async one).
+  const throwing = () => {
+    throw new Error('api is not defined');
+  };
+  it.each([[async () => undefined], [async () => ''], [async () => 'opaque-token'], [async () => ({ access_token: token })], [throwing]])(
+    '%#: an exchange that gives no JWT reaches the app at once as exchange_failed',
+    async (exchange) => {
+      const opener = createOpenerWindow(bus, origin);
+      const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });
+      const outcome = pending.catch((e: unknown) => e);
+      const page = complete({ code: 'c0de', state }, { exchange: exchange as never });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toEqual(
+        new ReauthError(
+          'Signing in with Google did not finish: the server could not finish it (exchange_failed). Press Reconnect to try again.',
+        ),
+      );
+      // The app took the answer: the page heard its receipt, and closes.
+      await expect(page).resolves.toBeUndefined();
+      expect(bus.sent.map(({ data }) => data)).not.toContainEqual(expect.objectContaining({ type: tokenMessageType }));
+    },
+  );
 });
 
 describe('completeGoogleSignIn, given a wait no timer can make', () => {

@@ -4,6 +4,7 @@ import {
   errorCodePattern,
   errorMessageType,
   isReceiptMessage,
+  isTokenMessage,
   signInChannelName,
   tokenMessageType,
   type ErrorMessage,
@@ -61,10 +62,17 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
-    : await args.exchange(code!, state).then(
-        (token) => ({ type: tokenMessageType, state, token }),
-        () => failure('exchange_failed'),
-      );
+    : // A promise of its own: an exchange that throws before it returns one fails as one that rejects.
+      await Promise.resolve()
+        .then(() => args.exchange(code!, state))
+        .then(
+          // No JWT (a backend that names it otherwise, an opaque token): the app would drop it and wait out its popup.
+          (token) => {
+            const answer = { type: tokenMessageType, state, token };
+            return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
+          },
+          () => failure('exchange_failed'),
+        );
 
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
