@@ -948,6 +948,37 @@ describe('tab sync across remounts', () => {
     expect(open.size).toBe(0);
   });
 
+  // The README's quick start ends with client.stop(): "Stop removes every listener and timer". A channel left open
+  // kept hearing the other tabs for a session that is gone, and kept a Node process (SSR, a script, a test) from exiting.
+  it('closes its channel and stops listening when the session it is connected to stops, undone or not', async () => {
+    const open = new Set<BroadcastChannel>();
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends BroadcastChannel {
+        constructor(name: string) {
+          super(name);
+          open.add(this);
+        }
+        override close() {
+          open.delete(this);
+          super.close();
+        }
+      },
+    );
+    const tabs = layer.tabs();
+    const stopped = tabs.open();
+    const listening = tabs.open();
+    expect(open.size).toBe(2);
+    stopped.client.stop();
+    listening.client.stop();
+    expect(open.size).toBe(0);
+    // Connected after it stopped: nothing to hear for it.
+    const late = createTabSync({ validate: async () => true, reauthenticate: async () => 'x' }, { name: tabs.name });
+    late.connect(stopped.client);
+    expect(open.size).toBe(0);
+    tabs.close();
+  });
+
   it('leaves a newer connection hearing, noting and telling when an older one is undone', async () => {
     const tabs = layer.tabs();
     const [older, other] = [tabs.open(), tabs.open()];

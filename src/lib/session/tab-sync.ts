@@ -266,12 +266,20 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         patience.restartAll,
         note,
       );
-      return () => {
+      let connected = true;
+      let stopping: { unsubscribe(): void } | undefined;
+      const disconnect = () => {
+        if (!connected) return;
+        connected = false;
+        stopping?.unsubscribe();
         undo();
         own?.close();
         if (channel === own) channel = null;
         if (session === client) session = null;
       };
+      // Stopped for good, the session hears no tab any more: its channel and listeners go with it, undone or not.
+      stopping = client.actor.subscribe({ complete: disconnect });
+      return disconnect;
     },
 
     dismissReminder() {
