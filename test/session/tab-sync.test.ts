@@ -550,15 +550,17 @@ describe('many tabs, one session', () => {
     const tabs = layer.tabs({ sync: { lockTimeoutMs: 100 } });
     const [reloaded, other] = [tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(reloaded, other);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // lockTimeoutMs and a follower's wait pass when told
     const resumed = resumedSignIn();
     const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
-    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
-    // The reloaded tab still offers Reconnect (decision 0022): a second popup, out past lockTimeoutMs, then closed.
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+    // Its Try again (decision 0022): a second popup, out past lockTimeoutMs, then closed.
     reloaded.client.reconnect();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.advanceTimersByTimeAsync(300);
     tabs.popups[0]!.reject(new PopupClosedError());
-    await waitFor(reloaded.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 1_000 });
-    await new Promise((resolve) => setTimeout(resolve, 1_200)); // past a follower's wait for the word that a popup ended
+    await waitFor(reloaded.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    await vi.advanceTimersByTimeAsync(1_200); // past a follower's wait for the word that a popup ended
+    vi.useRealTimers();
     // The resumed sign-in still waits: "Reconnecting in another tab…" there, no Reconnect for a third popup.
     expect(other.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
     expect(await reauthLockHeld(tabs)).toBe(true);
@@ -569,6 +571,38 @@ describe('many tabs, one session', () => {
     expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
     await waitFor(other.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
     await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(false));
+  });
+
+  it("holds the lock again for this tab's next popup once its first one failed: the others follow each", async () => {
+    const tabs = layer.tabs();
+    const [popupTab, other] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(popupTab, other);
+    for (const popup of [0, 1]) {
+      popupTab.client.reconnect();
+      await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+      expect(await reauthLockHeld(tabs)).toBe(true);
+      tabs.popups[popup]!.reject(new PopupClosedError());
+      await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    }
+    expect(reportNotes(other).filter((line) => line === 'tab.reauth.started')).toHaveLength(2);
+  });
+
+  it('holds no lock for a sign-in given up before it began, nor past the next one', async () => {
+    const tabs = layer.tabs();
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    const held = await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    resumed.signedOut.abort(); // signed out in the moment before it was handed over
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
+    reloaded.client.reconnect();
+    await waitFor(other.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
+    // Done with the one sign-in that counted: the lock goes, and a later expiry can open a popup at once.
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(false));
+    resumed.fail(new PopupClosedError());
+    await expect(adopted).rejects.toBeInstanceOf(PopupClosedError);
   });
 
   it('lets the other tabs go once this tab signs out during a resumed sign-in', async () => {
