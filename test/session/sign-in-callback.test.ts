@@ -129,6 +129,54 @@ describe('completeGoogleSignIn with an opener', () => {
   });
 });
 
+describe('completeGoogleSignIn without BroadcastChannel (an old browser)', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('still answers an opener it has, and says the studio did not answer when it has none', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const posted: unknown[] = [];
+    const opener = { postMessage: (message: unknown) => void posted.push(message) } as Window;
+    await complete({ code: 'c0de', state }, { opener, BroadcastChannel: undefined });
+    expect(posted).toEqual([{ type: tokenMessageType, state, token }]);
+    await expect(complete({ code: 'c0de', state }, { BroadcastChannel: undefined })).rejects.toThrow(
+      'The studio window that asked for this sign-in did not answer.',
+    );
+  });
+});
+
+describe('completeGoogleSignIn and the receipt', () => {
+  it('takes no other message for the receipt: not one for another sign-in, nor its own answer', async () => {
+    const app = new bus.BroadcastChannel(channel);
+    app.addEventListener('message', () => {
+      app.postMessage({ type: receiptMessageType, state: 'another-sign-in' });
+      app.postMessage({ type: tokenMessageType, state, token });
+    });
+    const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: 3_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await done).toBeInstanceOf(Error);
+    app.close();
+  });
+
+  it('rejects with the error of posting the answer (channel or opener), and leaves nothing open nor unhandled', async () => {
+    class Refusing extends bus.BroadcastChannel {
+      override postMessage(): void {
+        throw new DOMException('The object could not be cloned.', 'DataCloneError');
+      }
+    }
+    const refusingOpener = {
+      postMessage: () => {
+        throw new DOMException('The object could not be cloned.', 'DataCloneError');
+      },
+    } as unknown as Window;
+    for (const args of [{ BroadcastChannel: Refusing }, { opener: refusingOpener }]) {
+      const done = complete({ code: 'c0de', state }, args).catch((e: unknown) => e);
+      expect(await done).toMatchObject({ name: 'DataCloneError' });
+    }
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(bus.openChannels()).toEqual([]);
+  });
+});
+
 describe('the handshake, both halves', () => {
   it('brings the token from a callback page with no opener to the window that opened the popup', async () => {
     const opener = createOpenerWindow(bus, origin);
