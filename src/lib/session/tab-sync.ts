@@ -265,11 +265,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         patience.restartAll,
         note,
       );
-      let connected = true;
       let stopping: { unsubscribe(): void } | undefined;
+      // Twice (stopped, then undone) is harmless: each step is.
       const disconnect = () => {
-        if (!connected) return;
-        connected = false;
         stopping?.unsubscribe();
         undo();
         own?.close();
