@@ -20,7 +20,8 @@ export interface PollingOptions<T> {
  * Calls `load` now and again `intervalMs` after each answer: one call in
  * flight at a time, so an expired session holds one poll, not a pile.
  * Unmounting aborts the call in flight. A failure is said in plain words; the
- * last answer stays on screen. An answer's `Retry-After` is waited out before the next call.
+ * last answer stays on screen. An answer's `Retry-After` is waited out before the next call; a 404 or
+ * 410 (nothing there to poll) ends the polling until the key changes.
  *
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
@@ -52,6 +53,8 @@ export function usePolling<T>(
         if (controller.signal.aborted || isAbortError(error)) return;
         const problem = describeProblem(error, 'update');
         setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
+        // Not there (a workflow the backend forgot): asking each second changes nothing; a new key asks again.
+        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return;
         // A 429 or 503 that says how long to wait: asking sooner only keeps the backend refusing.
         if (error instanceof ApiError && error.retryAfterMs !== null) wait = Math.min(Math.max(wait, error.retryAfterMs), longestDelay);
       }

@@ -3,6 +3,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ServicesHealthPanel } from '../../../src/components/ServicesHealthPanel.tsx';
+import { WorkflowPanel } from '../../../src/components/WorkflowPanel.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
@@ -71,5 +72,31 @@ describe('usePolling', () => {
       </AuthProvider>,
     );
     await waitFor(() => expect(polls).toBeGreaterThanOrEqual(3));
+  });
+
+  it.each([404, 410])('stops asking for a workflow the backend says is not there (%i): asking again changes nothing', async (status) => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const polls = { wf_gone: 0, wf_failing: 0 };
+    server.use(
+      http.get(`${location.origin}/api/workflows/:id/status`, ({ params }) => {
+        const id = params.id as keyof typeof polls;
+        polls[id] += 1;
+        return id === 'wf_gone'
+          ? HttpResponse.json({ detail: 'Workflow not found' }, { status })
+          : HttpResponse.json({ detail: 'Temporal is down' }, { status: 500 });
+      }),
+    );
+    // A design kept across reloads, whose workflow the backend has since forgotten; beside it, one the backend fails to check.
+    const generation = (workflow_id: string) => ({ generation_id: 'gen_1', workflow_id, prompt: 'A sapphire ring', credits_remaining: 3 });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <WorkflowPanel generation={generation('wf_gone')} />
+        <WorkflowPanel generation={generation('wf_failing')} />
+      </AuthProvider>,
+    );
+    await screen.findByText(`Checking the workflow failed (${status}: Workflow not found).`);
+    // The failing one is asked again each second: two more of its polls, and the one not there was asked no more.
+    await waitFor(() => expect(polls.wf_failing).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+    expect(polls.wf_gone).toBe(1);
   });
 });
