@@ -8,6 +8,10 @@ import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { mocksEnabled } from '../lib/app-config.ts';
 import type { Generation } from '../lib/jewelry-generate-api.ts';
 
+/** A generation of the shape this version keeps: one kept by an older version of the app, across a reload, is none. */
+const isGeneration = (kept: Partial<Generation> | null | undefined): kept is Generation =>
+  typeof kept?.workflow_id === 'string' && typeof kept.prompt === 'string';
+
 /**
  * The jewelry studio (`/`): prompt and Generate, credits, the running
  * workflow, services health and a reference image upload. Another account
@@ -20,7 +24,7 @@ export function Studio() {
   const { account } = useAuth();
   // The generation with the account that started it: never shown to, nor polled as, another. Paid for: a reload keeps it.
   const [started, setStarted] = useTabDraft<{ account: string | null; generation: Generation } | null>('studio.generation', null);
-  const latest = started?.account === account ? started.generation : null;
+  const latest = started?.account === account && isGeneration(started.generation) ? started.generation : null;
   return (
     <main className="studio">
       <div className="studio__title">

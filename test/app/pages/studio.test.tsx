@@ -107,4 +107,32 @@ describe('Studio', () => {
     await screen.findByText('Grace Hopper');
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
   });
+
+  it('shows no design for a kept generation of another shape (an older version of the app), and asks nothing for it', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const studio = () => (
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AppShell />
+      </AuthProvider>
+    );
+    const first = render(studio());
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText(/^wf_/);
+    first.unmount();
+    const polled: string[] = [];
+    server.events.on('request:start', ({ request }) => {
+      if (new URL(request.url).pathname.startsWith('/api/workflows/')) polled.push(request.url);
+    });
+    const drafts = JSON.parse(sessionStorage.getItem('quiet-session.drafts')!);
+    for (const kept of [{}, { prompt: {} }, { workflow_id: 7, prompt: 'A sapphire ring' }]) {
+      drafts.values['studio.generation'].generation = kept;
+      sessionStorage.setItem('quiet-session.drafts', JSON.stringify(drafts));
+      const again = render(studio());
+      await screen.findByText('Generate a design to start a workflow.');
+      again.unmount();
+    }
+    server.events.removeAllListeners();
+    expect(polled).toEqual([]);
+  });
 });
