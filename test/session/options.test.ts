@@ -19,6 +19,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, allowedOrigins: 'https://api.test' }, /allowedOrigins must be an array/],
     [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
     [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
+    // No origin at all: no call would carry the token, and every 401 would go to its caller.
+    [{ ...good, allowedOrigins: [] }, /allowedOrigins is empty: no call would carry the token\. List the API's origin, or leave it out/],
     [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1 \(2147483647\), got -1/],
     [{ ...good, expiryLeadMs: Number.NaN }, /expiryLeadMs must be a number of milliseconds from 0/],
     // A timer fires at once past 2^31-1 ms: such a duration is refused, not run.

@@ -103,6 +103,11 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     }
   }
   assertOriginList(options);
+  if (options.allowedOrigins?.length === 0) {
+    throw new TypeError(
+      "createAuthFetch: options.allowedOrigins is empty: no call would carry the token. List the API's origin, or leave it out for the page's.",
+    );
+  }
   for (const origin of options.allowedOrigins ?? []) {
     const parsed = originOf(origin);
     if (parsed !== origin) {
