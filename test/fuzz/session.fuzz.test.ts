@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeCoverage, expectedCoverage, type Coverage } from './support/fuzz-coverage.ts';
 import { awaitingCoreFix } from './support/fuzz-found.ts';
 import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-property.ts';
@@ -24,6 +24,14 @@ import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-prop
 const parameters = fuzzParameters();
 const coverage: Coverage = new Map();
 afterAll(() => console.log(`fuzz coverage over ${parameters.numRuns} runs:\n${describeCoverage(coverage)}`));
+// A validate answering garbage is one of its moves: development says so on the console each time, which is noise here.
+beforeAll(() => {
+  const error = console.error.bind(console);
+  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    if (!String(args[0]).startsWith('quiet-session: validate must resolve')) error(...args);
+  });
+});
+afterAll(() => vi.restoreAllMocks());
 
 describe('authFetch under random interleavings', () => {
   it(

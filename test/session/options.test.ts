@@ -193,3 +193,21 @@ describe('options that are an instance of a class', () => {
     client.stop();
   });
 });
+
+describe('validate, resolving something else than true or false', () => {
+  // `validate: getCurrentUser`: a user object is no answer; the session cannot say, and the developer must be told why.
+  it.each([[{ name: 'Ada' }], [null], ['yes']])('%#: says so on the console in development, naming what it got', async (answer) => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const client = createAuthFetch({
+      ...good,
+      validate: async () => answer as never,
+      fetch: async () => new Response(null, { status: 401 }),
+      limits: { validationRetries: 0 },
+    });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await vi.waitFor(() => expect(error).toHaveBeenCalled());
+    expect(String(error.mock.calls[0]![0])).toMatch(`quiet-session: validate must resolve true or false, got ${typeof answer}.`);
+    client.stop();
+    error.mockRestore();
+  });
+});

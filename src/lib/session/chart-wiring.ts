@@ -62,8 +62,12 @@ export function provideChart(parts: ChartParts) {
         }
         const valid = await answer;
         // Not a TypeError: the chart takes those for a network failure.
-        if (typeof valid !== 'boolean')
-          throw new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+        if (typeof valid !== 'boolean') {
+          const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+          // A wiring mistake (`validate: getCurrentUser`) the chart only reads as "cannot say": told where a developer looks.
+          if (DEV) console.error(`quiet-session: ${mistake.message}`);
+          throw mistake;
+        }
         if (valid) expiry.vouch(token);
         // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
         // The backend answered, or validate would have rejected: the calls go, without a token.
