@@ -211,3 +211,18 @@ describe('validate, resolving something else than true or false', () => {
     error.mockRestore();
   });
 });
+
+describe('getToken, returning a token no header can carry', () => {
+  // "Bearer abc" kept whole from a header: the session takes it for expired, and the developer must be told why.
+  it('says so on the console in development, never quoting it, and asks the user to sign in again', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const client = createAuthFetch({ ...good, getToken: () => 'Bearer s3cr3t', validate: async () => true });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const said = error.mock.calls.map((call) => String(call[0]));
+    expect(said).toEqual([expect.stringMatching(/^quiet-session: getToken returned a token no header can carry .*without "Bearer "/)]);
+    expect(said.join()).not.toContain('s3cr3t');
+    client.stop();
+    error.mockRestore();
+  });
+});

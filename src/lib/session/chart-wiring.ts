@@ -51,7 +51,14 @@ export function provideChart(parts: ChartParts) {
       validateSession: fromPromise(async ({ signal }) => {
         const token = options.getToken();
         // A token no header can carry is as good as expired: the user signs in again.
-        if (!isHeaderSafe(token)) return false;
+        if (!isHeaderSafe(token)) {
+          // Most likely "Bearer …" kept whole: the developer is told why, never what it is.
+          if (DEV)
+            console.error(
+              'quiet-session: getToken returned a token no header can carry (a space, a line break): the session takes it for expired. Return the token alone, without "Bearer ".',
+            );
+          return false;
+        }
         own.signals.add(signal);
         let answer: Promise<boolean>;
         own.insideValidate = true;
