@@ -86,8 +86,8 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
       return;
     }
     // Without an opener, only the app's receipt says that anyone got it.
-    if (!opener) received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt);
-    channel.postMessage(message);
+    if (opener) channel.postMessage(message);
+    else received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt, message);
   } catch (error) {
     received?.catch(() => {});
     received = undefined;
@@ -100,14 +100,24 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
 
 const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
 
+/** How often the answer is said again while no receipt has come. */
+const repostMs = 500;
+
 /**
- * Resolves on the opener's receipt for `state`; rejects after `ms` (the window that asked is gone, or frozen).
- * Closes `channel` once over: at the receipt, or at `ms` unless `onLate` hears a receipt that comes after.
+ * Says `message` on `channel`, and again every so often (a tab reloading in that moment listens only once it has
+ * loaded), until the opener's receipt for `state`: then resolves. Rejects after `ms` (the window that asked is gone,
+ * or frozen), or with the error of saying it. Closes `channel` once over: at the receipt, or at `ms` unless `onLate`
+ * hears a receipt that comes after.
  */
-function receipt(channel: SignInChannel, state: string, ms: number, onLate?: () => void): Promise<void> {
+function receipt(channel: SignInChannel, state: string, ms: number, onLate: (() => void) | undefined, message: unknown): Promise<void> {
   return new Promise((resolve, reject) => {
     let late = false;
+    let over = false;
+    let again: ReturnType<typeof setInterval> | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
+      over = true;
+      clearInterval(again);
       clearTimeout(timer);
       // Stryker disable next-line StringLiteral: tidiness only: the channel is closed next, and a closed one hears nothing
       channel.removeEventListener('message', onMessage);
@@ -120,11 +130,21 @@ function receipt(channel: SignInChannel, state: string, ms: number, onLate?: () 
       if (late) onLate?.();
       else resolve();
     };
-    const timer = setTimeout(() => {
+    channel.addEventListener('message', onMessage);
+    try {
+      channel.postMessage(message);
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    // A receipt may come at once (a fake channel delivers as it is posted): nothing more to wait for then.
+    if (over) return;
+    again = setInterval(() => channel.postMessage(message), repostMs);
+    timer = setTimeout(() => {
+      clearInterval(again);
       reject(new Error(gone));
       if (onLate) late = true;
       else stop();
     }, ms);
-    channel.addEventListener('message', onMessage);
   });
 }
