@@ -18,20 +18,21 @@ export type AuthFetch = (input: RequestInfo | URL, init?: AuthFetchInit) => Prom
 
 /** What `createAuthFetch` needs from the app. */
 export interface AuthFetchOptions {
-  /** The current access token, or null when signed out. */
+  /** The current access token alone (no `Bearer `), or null when signed out. One no header can carry counts as expired. */
   getToken: () => string | null;
   /** Stores the token that re-authentication obtained. */
   setToken: (token: string) => void;
   /**
    * The app's getCurrentUser: true when the backend accepts the token, false
-   * when it answers 401; rejects on a network failure or any other error.
+   * when it answers 401; rejects on a network failure or any other error. An answer that is no boolean
+   * (`validate: getCurrentUser`) tells the session nothing; development says so on the console.
    * It calls `fetch`, never `authFetch`: one from its synchronous part or with its `signal` is refused,
    * one after an await without it waits behind this very check until the session thinks it offline.
    */
   validate: (args: { token: string | null; signal: AbortSignal }) => Promise<boolean>;
   /** Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails. */
   reauthenticate: (args: { signal: AbortSignal }) => Promise<string>;
-  /** Origins that get the token and 401 handling. Default: the page's origin, read at call time. */
+  /** Origins that get the token and 401 handling. Default: the page's origin, read at call time. Empty: refused in development. */
   allowedOrigins?: string[];
   /** Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. */
   fetch?: typeof fetch;
