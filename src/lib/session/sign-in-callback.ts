@@ -18,7 +18,7 @@ export interface GoogleCallbackArgs {
   url: URL;
   /** `window.opener`: null when a provider's COOP has cut the popup off from the app. */
   opener: Pick<Window, 'postMessage'> | null;
-  /** Trades Google's code for the backend's token. */
+  /** Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`. */
   exchange: (code: string, state: string) => Promise<string>;
   /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
   namespace?: string;
