@@ -44,7 +44,7 @@ async function main(root: HTMLElement) {
   if (location.pathname === '/auth/google/callback') return render(<GoogleCallback />);
 
   const tokens = createTokenStorage();
-  // The re-auth popup's closed hint, for the banner: the chart stays in reauthenticating meanwhile.
+  // The re-auth popup's closed hint, for the banner (the chart stays in reauthenticating meanwhile); a resumed sign-in's too.
   const popupHints = createPopupHints();
   // Every tab shares one session: one validation for a burst of 401s, one popup at a time, tokens adopted.
   const tabs = createTabSync({

@@ -22,7 +22,10 @@ export interface AuthContextValue {
   signedInWith: (token: string) => void;
   /** Re-runs Google sign-in for an expired session (the banner's button). Call it inside a click handler. */
   refreshSession: () => void;
-  /** The re-auth popup reads closed and no answer has come: it may be closed, or only cut off by the provider's COOP. */
+  /**
+   * The re-auth popup reads closed and no answer has come: it may be closed, or only cut off by the provider's COOP.
+   * Also a sign-in begun before a reload, whose window this page cannot see: its Try again signs in anew.
+   */
   popupHint: PopupClosedHint | null;
   signOut: () => void;
   /** The clock the session runs on: countdowns read it. */
@@ -46,7 +49,7 @@ export interface AuthProviderProps {
   loadUser: (args: { signal: AbortSignal }) => Promise<User>;
   /** The clock the session was created with (default the page's): tests pass the session's `SimulatedClock`. */
   clock?: AppClock;
-  /** Where the re-auth popup's closed hint is reported (main.tsx gives its `report` to the popup). */
+  /** Where the re-auth popup's closed hint is reported (main.tsx gives its `report` to the popup, and to a resumed sign-in). */
   popupHints?: PopupHints;
   /** The notice's "Not now": main.tsx gives tab sync's, which tells every tab (default: this tab's session only). */
   dismissReminder?: () => void;
