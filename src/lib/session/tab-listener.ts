@@ -26,7 +26,7 @@ const endedWordMs = 1_000;
  *
  * @param locks The tabs' lock manager, if any: a popup is open in the tab that holds `reauthLock`.
  * @param popupTimeoutMs How long a popup is followed without its tab finishing; Try again there starts it again.
- * @param ownPopups How many of this tab's own popups hold (or wait for) the re-auth lock: a lock held then may be ours.
+ * @param ownPopups How many holds of the re-auth lock for this tab's own sign-ins (a resumed one too) are out: a lock held then may be ours.
  * @param heardValidating Another tab said it is still asking the backend.
  * @param note Adds a line to the connected session's report.
  *
