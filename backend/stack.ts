@@ -16,7 +16,7 @@ export interface BackendOptions {
   appOrigin: string;
   /** Lifetime of access tokens (the backend's default: 3600). */
   tokenTtlSeconds?: number;
-  /** The backend's HS256 key (default: its public dev key, with a warning). Tests set one to sign tokens. */
+  /** The backend's HS256 key (default: its public dev key, with a warning; required for an `appOrigin` not local). Tests set one to sign tokens. */
   jwtSecret?: string;
   /** Where the servers' output lines go, prefixed with their names (default: nowhere). */
   output?: (line: string) => void;

@@ -37,7 +37,7 @@ def _is_local(origin: str) -> bool:
 
 
 def load_settings() -> Settings:
-    """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one, none."""
+    """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one does not start."""
     app_origin = os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/")
     secret = os.environ.get("JWT_SECRET", "")
     if not secret:
