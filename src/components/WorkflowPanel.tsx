@@ -15,6 +15,8 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
     enabled: generation !== null,
     key: generation?.workflow_id,
     until: (status) => status.status !== 'RUNNING',
+    // A design kept across reloads may name a workflow the backend has since forgotten.
+    stopWhenGone: true,
   });
   return (
     <section className="panel" aria-labelledby="workflow-title">

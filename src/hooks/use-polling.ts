@@ -14,14 +14,16 @@ export interface PollingOptions<T> {
   until?: (value: T) => boolean;
   /** A change restarts polling from scratch (another workflow id). */
   key?: unknown;
+  /** Stop at a 404 or 410: what is polled is gone (a workflow the backend forgot), not down for a moment. */
+  stopWhenGone?: boolean;
 }
 
 /**
  * Calls `load` now and again `intervalMs` after each answer: one call in
  * flight at a time, so an expired session holds one poll, not a pile.
  * Unmounting aborts the call in flight. A failure is said in plain words; the
- * last answer stays on screen. An answer's `Retry-After` is waited out before the next call; a 404 or
- * 410 (nothing there to poll) ends the polling until the key changes.
+ * last answer stays on screen. An answer's `Retry-After` is waited out before the next call; with
+ * `stopWhenGone`, a 404 or 410 ends the polling until the key changes.
  *
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
@@ -33,8 +35,8 @@ export function usePolling<T>(
   const { intervalMs, enabled = true, key } = options;
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
   // The latest closures, so that callers may pass inline functions without restarting the loop.
-  const latest = useRef({ load, until: options.until });
-  latest.current = { load, until: options.until };
+  const latest = useRef({ load, until: options.until, stopWhenGone: options.stopWhenGone });
+  latest.current = { load, until: options.until, stopWhenGone: options.stopWhenGone };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is read by no one; its change restarts the loop.
   useEffect(() => {
@@ -53,8 +55,8 @@ export function usePolling<T>(
         if (controller.signal.aborted || isAbortError(error)) return;
         const problem = describeProblem(error, 'update');
         setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
-        // Not there (a workflow the backend forgot): asking each second changes nothing; a new key asks again.
-        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) return;
+        // Gone: asking each second changes nothing; a new key asks again.
+        if (latest.current.stopWhenGone && error instanceof ApiError && (error.status === 404 || error.status === 410)) return;
         // A 429 or 503 that says how long to wait: asking sooner only keeps the backend refusing.
         if (error instanceof ApiError && error.retryAfterMs !== null) wait = Math.min(Math.max(wait, error.retryAfterMs), longestDelay);
       }

@@ -74,6 +74,23 @@ describe('usePolling', () => {
     await waitFor(() => expect(polls).toBeGreaterThanOrEqual(3));
   });
 
+  it('keeps asking for the services health through a 404: a proxy mid-deploy, not something gone for good', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    let polls = 0;
+    server.use(
+      http.get(`${location.origin}/api/microservices/health`, () => {
+        polls += 1;
+        return HttpResponse.json({ detail: 'Not Found' }, { status: 404 });
+      }),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <ServicesHealthPanel intervalMs={20} />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(polls).toBeGreaterThanOrEqual(3));
+  });
+
   it.each([404, 410])('stops asking for a workflow the backend says is not there (%i): asking again changes nothing', async (status) => {
     fixture = await createSessionFixture({ signedIn: true });
     const polls = { wf_gone: 0, wf_failing: 0 };
