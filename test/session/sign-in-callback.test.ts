@@ -15,6 +15,7 @@ const origin = 'https://studio.test';
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
 const channel = signInChannelName(state);
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
 
 let bus: ReturnType<typeof createChannelBus>;
 beforeEach(() => {
@@ -134,12 +135,36 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
 });
 
 describe('completeGoogleSignIn with an opener', () => {
-  it('posts to the opener at our own origin only, and on the channel too, without waiting for a receipt', async () => {
+  it('posts to the opener at our own origin only, and on the channel too, and resolves on the receipt', async () => {
     const posted: Array<[unknown, string]> = [];
     const opener = { postMessage: (message: unknown, target: string) => void posted.push([message, target]) } as Window;
+    const app = listenAsTheApp();
     await complete({ code: 'c0de', state }, { opener });
     expect(posted).toEqual([[{ type: tokenMessageType, state, token }, origin]]);
-    expect(bus.sent).toEqual([{ name: channel, data: { type: tokenMessageType, state, token } }]);
+    expect(bus.sent.filter(({ data }) => (data as { type: string }).type === tokenMessageType)).toEqual([
+      { name: channel, data: { type: tokenMessageType, state, token } },
+    ]);
+    app.close();
+    expect(bus.openChannels()).toEqual([]);
+  });
+
+  it('says it again on the channel until the receipt: an opener reloading in that moment missed the window message', async () => {
+    const opener = { postMessage: () => {} } as unknown as Window; // the old page, unloading: nobody hears it
+    const done = complete({ code: 'c0de', state }, { opener });
+    await vi.advanceTimersByTimeAsync(2_000);
+    const app = listenAsTheApp(); // the reloaded page's resumeSignIn, once loaded
+    await vi.advanceTimersByTimeAsync(1_000);
+    await done;
+    expect(app.got).toEqual([{ type: tokenMessageType, state, token }]);
+    app.close();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('says the studio did not answer when no receipt comes, rather than that it is done', async () => {
+    const opener = { postMessage: () => {} } as unknown as Window;
+    const done = complete({ code: 'c0de', state }, { opener, receiptTimeoutMs: 3_000 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await done).toEqual(new Error(gone));
     expect(bus.openChannels()).toEqual([]);
   });
 });

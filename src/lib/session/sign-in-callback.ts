@@ -26,10 +26,10 @@ export interface GoogleCallbackArgs {
   BroadcastChannel?: new (
     name: string,
   ) => SignInChannel;
-  /** With no opener: how long to wait for the app's receipt before saying it is gone (default 5 s). */
+  /** How long to wait for the app's receipt before saying it is gone (default 5 s). */
   receiptTimeoutMs?: number;
   /**
-   * With no opener: called when the app's receipt comes after that wait, once the promise has rejected. A
+   * Called when the app's receipt comes after that wait, once the promise has rejected. A
    * frozen background tab (Android opens the popup as a tab) takes the token only when it thaws: the sign-in
    * worked after all, and the page may say so and close. Without it the channel closes when the wait ends.
    */
@@ -41,9 +41,9 @@ export interface GoogleCallbackArgs {
  * page) sent it here. It trades the code for the backend's token, or takes
  * the provider's `error`, and tells the window waiting for this sign-in, over
  * the sign-in's BroadcastChannel and, when the popup still has its opener, by
- * `postMessage` to our own origin. Resolves once told (with no opener, once
- * that window sent its receipt): the page then closes itself. Rejects with a
- * sentence for this page when nobody could be told.
+ * `postMessage` to our own origin. Resolves once that window sent its receipt
+ * (where there is no channel, once the opener was told): the page then closes
+ * itself. Rejects with a sentence for this page when nobody could be told.
  *
  * @example
  * await completeGoogleSignIn({ url: new URL(location.href), opener: window.opener, exchange: exchangeGoogleCode });
@@ -85,9 +85,8 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
       if (!opener) throw new Error(gone);
       return;
     }
-    // Without an opener, only the app's receipt says that anyone got it.
-    if (opener) channel.postMessage(message);
-    else received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt, message);
+    // Only the app's receipt says that anyone got it: an opener reloading in this moment did not.
+    received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt, message);
   } catch (error) {
     received?.catch(() => {});
     received = undefined;
