@@ -53,6 +53,7 @@ export function provideChart(parts: ChartParts) {
         // A token no header can carry is as good as expired: the user signs in again.
         if (!isHeaderSafe(token)) {
           // Most likely "Bearer …" kept whole: the developer is told why, never what it is.
+          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
           if (DEV)
             console.error(
               'quiet-session: getToken returned a token no header can carry (a space, a line break): the session takes it for expired. Return the token alone, without "Bearer ".',
@@ -72,6 +73,7 @@ export function provideChart(parts: ChartParts) {
         if (typeof valid !== 'boolean') {
           const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
           // A wiring mistake (`validate: getCurrentUser`) the chart only reads as "cannot say": told where a developer looks.
+          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
           if (DEV) console.error(`quiet-session: ${mistake.message}`);
           throw mistake;
         }
