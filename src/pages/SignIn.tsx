@@ -1,11 +1,16 @@
+import { useAuth } from '../hooks/use-auth.ts';
 import { useGoogleSignIn } from '../hooks/use-google-sign-in.ts';
 
 /**
  * The signed-out page: one Google button, which opens the sign-in popup, and
- * a Try again while that popup reads closed.
+ * a Try again while that popup reads closed, or while one begun before a
+ * reload of the tab may still answer.
  */
 export function SignIn() {
   const { signIn, signingIn, problem, hint } = useGoogleSignIn();
+  const { popupHint } = useAuth();
+  // A sign-in begun before a reload of this tab may still answer; its window is not this page's to see.
+  const resumed = signingIn ? null : popupHint;
   return (
     <main className="sign-in">
       <h1>Quiet Session studio</h1>
@@ -14,11 +19,11 @@ export function SignIn() {
       <button type="button" className="google-button" onClick={() => signingIn || signIn()} aria-disabled={signingIn || undefined}>
         {signingIn ? 'Signing in…' : 'Sign in with Google'}
       </button>
-      {hint ? (
+      {hint || resumed ? (
         <p role="status">
           Finish signing in in the Google window. Closed it, or cannot find it?{' '}
-          {/* A new popup, opened inside this click; the sign-in under way goes on. */}
-          <button type="button" className="link-button" onClick={() => hint.reopen()}>
+          {/* A new popup, opened inside this click; this page's sign-in under way goes on, a resumed one too. */}
+          <button type="button" className="link-button" onClick={() => (hint ? hint.reopen() : signIn())}>
             Try again
           </button>
         </p>

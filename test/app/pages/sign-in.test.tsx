@@ -1,9 +1,10 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppShell } from '../../../src/components/AppShell.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { createPopupHints } from '../../../src/lib/session/index.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -50,5 +51,25 @@ describe('SignIn', () => {
     expect(busy.getAttribute('aria-disabled')).toBe('true');
     fireEvent.click(busy);
     expect(open).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks to finish in the window of a sign-in begun before a reload, and its Try again opens a new one', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const open = vi.spyOn(window, 'open').mockReturnValue({ closed: false, close: () => {} } as Window);
+    const popupHints = createPopupHints();
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} popupHints={popupHints}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByRole('button', { name: 'Sign in with Google' });
+    // The app's wiring of resumeSignIn: that window is not this page's to see, so a hint from the start.
+    act(() => popupHints.report({ reopen: () => popupHints.report(null) }));
+    expect(screen.getByRole('status').textContent).toContain('Finish signing in in the Google window.');
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(await screen.findByRole('button', { name: 'Signing in…' })).toBeTruthy();
+    // This page's own popup is the one it speaks of now: it reads open, so no hint.
+    expect(screen.queryByText(/Finish signing in in the Google window/)).toBeNull();
   });
 });
