@@ -4,6 +4,7 @@ import { App } from './App.tsx';
 import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
+import { followResumedSignIn } from './lib/resumed-sign-in.ts';
 import { createPopupHints, createTabSync, resumeSignIn } from './lib/session/index.ts';
 import { GoogleCallback } from './pages/GoogleCallback.tsx';
 import './styles.css';
@@ -66,28 +67,9 @@ async function main(root: HTMLElement) {
   tabs.connect(session);
   installAuthFetch(session);
   // The popup of a sign-in begun before this tab reloaded may still answer: its token is taken as after any sign-in.
-  const signedOut = new AbortController();
-  const resumed = resumeSignIn({ signal: signedOut.signal });
-  if (resumed) {
-    // Signing out gives it up, as it gives up a popup opened in this page.
-    const leave = tokens.subscribe(() => tokens.account() === null && signedOut.abort());
-    // Its window is not this page's to see: the banner asks to finish there, and Try again signs in anew.
-    const hint = {
-      reopen: () => {
-        popupHints.report(null);
-        session.reconnect();
-      },
-    };
-    popupHints.report(hint);
-    // Through tab sync: the other tabs, which may hold requests for this very sign-in, follow it and adopt it too.
-    void tabs
-      .adoptSignIn(resumed, signedOut.signal)
-      .catch(() => {})
-      .finally(() => {
-        leave();
-        if (popupHints.current() === hint) popupHints.report(null);
-      });
-  }
+  const givenUp = new AbortController();
+  const resumed = resumeSignIn({ signal: givenUp.signal });
+  if (resumed) void followResumedSignIn(resumed, givenUp, { tokens, tabs, popupHints, session });
   render(
     <App
       session={session}

@@ -93,4 +93,32 @@ describe('reloading the app tab while its sign-in popup is open, in Chromium', (
     expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.endsWith(':sign-in')))).toEqual([]);
     expect(await banner.count()).toBe(0);
   }, 90_000);
+
+  it('gives the sign-in up once Try again has signed in: the next expiry offers Reconnect, not that old window', async () => {
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    const expired = banner.filter({ hasText: 'Session expired — click to reconnect' });
+    await expired.waitFor();
+    const firstOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const first = await firstOpened;
+    await first.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
+
+    await page.reload();
+    await banner.filter({ hasText: 'Finish signing in in the Google window.' }).waitFor();
+    const secondOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Try again' }).click();
+    await continueAsAda(await secondOpened);
+    await banner.waitFor({ state: 'detached' });
+
+    // Signed in by the new window: the old one is nobody's now, and the next expiry says so plainly.
+    await expireSession(page);
+    await expired.waitFor();
+    expect(await banner.getByRole('button').allInnerTexts()).toEqual(['Reconnect']);
+    await first.close();
+  }, 90_000);
 });
