@@ -33,7 +33,8 @@ export function SessionReminder() {
   const [shown, setShown] = useState({ view: chartView, expiresAt });
   const held = chartView === 'hidden' && checking && shown.view === 'reminding' && shown.expiresAt === expiresAt;
   if (!held && (shown.view !== chartView || shown.expiresAt !== expiresAt)) setShown({ view: chartView, expiresAt });
-  const view = held ? 'reminding' : chartView;
+  // A hint while reminding is that of a Stay signed in begun before a reload: its window may still answer.
+  const view = held ? 'reminding' : chartView === 'reminding' && popupHint ? 'renewing' : chartView;
   const now = useNow(clock, view === 'reminding' ? 1_000 : null);
   const remember = useRestoreFocus(view !== 'hidden');
 

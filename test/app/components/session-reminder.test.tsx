@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SimulatedClock, waitFor as waitForActor } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { SessionReminder } from '../../../src/components/SessionReminder.tsx';
@@ -152,6 +152,20 @@ describe('SessionReminder', () => {
     type('b');
     passes(40_000);
     expect(notice()).toMatch(/^Your session ends in less than a minute/);
+  });
+
+  it('asks to finish in the window of a Stay signed in begun before a reload, not to press it a second time', async () => {
+    const popupHints = createPopupHints();
+    const { type, passes } = await renderStudio({ popupHints });
+    // The app's wiring of resumeSignIn: the window is not this page's to see, so a hint from the start.
+    const reopen = vi.fn();
+    act(() => popupHints.report({ reopen }));
+    type('a');
+    passes(40_000);
+    expect(notice()).toBe('Finish signing in in the Google window.Try again');
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(reopen).toHaveBeenCalledOnce();
+    expect(fixture.reauths).toHaveLength(0);
   });
 
   it('Try again opens a new popup while the first is open', async () => {
