@@ -46,6 +46,14 @@ function lockManagerWithQueries() {
 const reauthLockHeld = async (tabs: ReturnType<typeof createTabs>) =>
   ((await tabs.locks!.query()).held ?? []).some((lock) => lock.name === `${tabs.name}:reauth`);
 
+/** A sign-in the reloaded tab's resumeSignIn took up (no popup of this page, no reauthenticate of tab sync), and its ends. */
+function resumedSignIn() {
+  let finish!: (token: string) => void;
+  let fail!: (error: Error) => void;
+  const signIn = new Promise<string>((resolve, reject) => ([finish, fail] = [resolve, reject]));
+  return { signIn, finish, fail, signedOut: new AbortController() };
+}
+
 describe('many tabs, one session', () => {
   it('validates once for a burst of 401s in three tabs, opens one popup, and brings all three back', async () => {
     const { tabs, meCalls, popups, storage, shared } = openTabs(3);
@@ -504,14 +512,6 @@ describe('many tabs, one session', () => {
     expect(tabs.stored).toEqual(['t2']);
     expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
   });
-
-  /** A sign-in the reloaded tab's resumeSignIn took up (no popup of this page, no reauthenticate of tab sync), and its ends. */
-  function resumedSignIn() {
-    let finish!: (token: string) => void;
-    let fail!: (error: Error) => void;
-    const signIn = new Promise<string>((resolve, reject) => ([finish, fail] = [resolve, reject]));
-    return { signIn, finish, fail, signedOut: new AbortController() };
-  }
 
   it('brings every tab back with the token of a sign-in resumed after a reload, not only the reloaded one', async () => {
     const tabs = layer.tabs();
@@ -1040,6 +1040,21 @@ describe('tab sync across remounts', () => {
       'tab.reauth.started',
       'tab.token',
     ]);
+  });
+
+  it('takes an undo called twice as once: the same session, connected again (StrictMode), keeps its connection', async () => {
+    const tabs = layer.tabs();
+    const [tab, other] = [tabs.open(), tabs.open()];
+    const undo = tab.disconnect;
+    undo();
+    tab.sync.connect(tab.client); // React's second mount of the same effect
+    undo(); // the first mount's undo again (an unmount that ran it twice)
+    const held = await expireWithHeldCalls(tab, other);
+    const resumed = resumedSignIn();
+    void tab.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
+    backend.valid.add('t2');
+    resumed.finish('t2');
+    expect((await Promise.all(held)).map((response) => response.status)).toEqual([200, 200]);
   });
 
   it("stops following another tab's popup once disconnected: it leaves the lock's queue and notes nothing of it", async () => {

@@ -266,8 +266,11 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         note,
       );
       let stopping: { unsubscribe(): void } | undefined;
-      // Twice (stopped, then undone) is harmless: each step is.
+      let connected = true;
+      // Once only (stopped, then undone; an undo run twice): a second run would let go of this session's next connection.
       const disconnect = () => {
+        if (!connected) return;
+        connected = false;
         stopping?.unsubscribe();
         undo();
         own?.close();
