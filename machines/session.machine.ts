@@ -371,8 +371,11 @@ export const sessionMachine = setup({
         // A 401, or a request whose token is known to be expiring.
         'request.held': { target: 'validating', actions: 'holdRequest' },
         'token.rejected': 'validating',
-        // Timers sleep in background tabs: look again when the tab is back.
-        'tab.visible': { guard: 'isTokenExpiring', target: 'validating' },
+        // Timers sleep in background tabs, and with a laptop's lid: look again when the tab is back, and arm them afresh.
+        'tab.visible': [
+          { guard: 'isTokenExpiring', target: 'validating' },
+          { target: '.previous', reenter: true },
+        ],
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
         'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
         // Back to the notice's state as it was: a notice up stays up (hidden for a moment, it would lose the focus).
@@ -532,7 +535,10 @@ export const sessionMachine = setup({
             'token.rejected': 'holding',
             // Calls wait while the backend cannot be reached; the popup stays open.
             'network.offline': { target: 'holding', actions: 'markUnreachable' },
-            'tab.visible': { guard: 'isTokenExpiring', target: 'holding' },
+            'tab.visible': [
+              { guard: 'isTokenExpiring', target: 'holding' },
+              { target: 'renewing', reenter: true },
+            ],
             // Re-entering this state, not its parent: the popup stays open, its expiry timer is armed afresh.
             'clock.observed': { target: 'renewing', reenter: true, actions: 'recordClockOffset' },
           },

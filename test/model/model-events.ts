@@ -108,6 +108,7 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     ].map((type) => ({ type }) as ModelEvent),
     ...['network.offline', 'network.online', 'user.active', 'session.ended', 'session.stopped'].map((type) => ({ type }) as ModelEvent),
     { type: 'tab.visible', expiring: true },
+    { type: 'tab.visible', expiring: false },
     { type: 'clock.observed', offsetMs: 600_000 },
     ...results('validateSession'),
     ...results('probeSession'),

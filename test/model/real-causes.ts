@@ -100,10 +100,15 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
       };
     case 'network.online':
       return () => window.dispatchEvent(new Event('online'));
-    case 'tab.visible':
-      return expiringSoon(() =>
-        alternate++ % 2 ? window.dispatchEvent(new Event('focus')) : document.dispatchEvent(new Event('visibilitychange')),
-      );
+    case 'tab.visible': {
+      const shown = () =>
+        alternate++ % 2 ? window.dispatchEvent(new Event('focus')) : document.dispatchEvent(new Event('visibilitychange'));
+      if (event.expiring) return expiringSoon(shown);
+      // Not expiring: the timers are armed afresh (they may have slept), renewing's for the path's next timer.
+      if (state.matches({ reauthenticating: 'renewing' }))
+        store.token = tokens.forRenewing(store.token, now, next, modelLimits[h.kind].reauthTimeoutMs);
+      return shown;
+    }
     case 'user.active':
       if (now - h.activity.told < activityEveryMs) throw new Error('the page was used too recently for the chart to hear it again');
       return () => pageUsed(h, 'keydown');
