@@ -16,7 +16,8 @@ export interface TabSyncOptions {
   /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
   locks?: TabLocks;
   /**
-   * How long a tab's answer that the token is good is reused by the others. Default 5 000 ms. An answer that it
+   * How long a tab's answer that the token is good is reused by the others (not by a tab asking whether the backend is
+   * back after it could not reach it). Default 5 000 ms. An answer that it
    * is not does not expire: the backend does not take a token back once it has rejected it.
    */
   answerTtlMs?: number;
@@ -215,8 +216,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       let asked = false;
       const ask = async () => {
         asked = true;
+        const context = session?.actor.getSnapshot().context;
+        // A probe asks whether the backend is back: a yes heard before the network went (answerTtlMs ago) says nothing of it.
         // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
-        const known = await answers.read(args.token, session?.actor.getSnapshot().context.clockOffsetMs);
+        const known = context?.unreachable ? null : await answers.read(args.token, context?.clockOffsetMs);
         if (known !== null) {
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
