@@ -474,6 +474,8 @@ export const sessionMachine = setup({
             onError: [{ guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' }, ...cannotSay],
           },
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
+          // The network is back while this probe is out on the one that was gone (hung, or a Wi-Fi switched): ask anew.
+          on: { 'network.online': { target: 'probing', reenter: true } },
         },
       },
     },

@@ -1,0 +1,46 @@
+/** @vitest-environment happy-dom */
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
+
+const layer = layerOnFakeBackend();
+const { backend } = layer;
+
+/** Lets every promise settle that can (msw answers within a few macrotasks). */
+const settle = async () => {
+  for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+// The browser's `online` while a probe is out on the network that was gone (a hung connection, a Wi-Fi switched).
+describe("the browser's online, heard while a probe is out", () => {
+  it('probes again at once: the call made offline goes, not a timeout and a backoff later', async () => {
+    const clock = new SimulatedClock();
+    const h = layer.session({ clock });
+    backend.network.down = true;
+    window.dispatchEvent(new Event('offline'));
+    const generate = track(
+      h.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }),
+    );
+    // A few probes find nothing: the backoff has grown to 8 s.
+    for (let second = 0; second < 7; second++) {
+      clock.increment(1_000);
+      await settle();
+    }
+    expect(h.client.actor.getSnapshot().matches({ offline: 'waiting' })).toBe(true);
+    // The next probe hangs on the dead connection.
+    h.control.validateOutcome = new Promise<never>(() => {});
+    clock.increment(8_000);
+    await settle();
+    expect(h.client.actor.getSnapshot().matches({ offline: 'probing' })).toBe(true);
+
+    backend.network.down = false;
+    h.control.validateOutcome = 'backend';
+    window.dispatchEvent(new Event('online')); // the network is back
+    await settle();
+    clock.increment(0);
+    await settle();
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(generate.value?.status).toBe(200);
+  });
+});
