@@ -30,7 +30,10 @@ export interface AuthFetchOptions {
    * one after an await without it waits behind this very check until the session thinks it offline.
    */
   validate: (args: { token: string | null; signal: AbortSignal }) => Promise<boolean>;
-  /** Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails. */
+  /**
+   * Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails.
+   * It calls `fetch`, never `authFetch`: a call would wait behind this very sign-in until `reauthTimeoutMs`.
+   */
   reauthenticate: (args: { signal: AbortSignal }) => Promise<string>;
   /** Origins that get the token and 401 handling. Default: the page's origin, read at call time. Empty: refused in development. */
   allowedOrigins?: string[];
