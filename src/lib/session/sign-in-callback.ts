@@ -87,10 +87,6 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
     }
     // Only the app's receipt says that anyone got it: an opener reloading in this moment did not.
     received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt, message);
-  } catch (error) {
-    received?.catch(() => {});
-    received = undefined;
-    throw error;
   } finally {
     if (!received) channel?.close();
   }
