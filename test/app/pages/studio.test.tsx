@@ -18,14 +18,17 @@ afterEach(() => {
   navigate('/');
 });
 
+/** The app as signed in on the current fixture, at the studio unless navigated away. */
+const studio = () => (
+  <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+    <AppShell />
+  </AuthProvider>
+);
+
 describe('Studio', () => {
   it('does not spend a credit on a held Generate once the user has left the studio: nobody would see the design', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AppShell />
-      </AuthProvider>,
-    );
+    render(studio());
     await screen.findByText('Ada Lovelace');
     const credits = fixture.store.credits();
     fixture.store.expireSessions();
@@ -55,11 +58,7 @@ describe('Studio', () => {
 
   it('shows Grace no problem of the workflow Ada was generating once Grace signs in in another tab', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AppShell />
-      </AuthProvider>,
-    );
+    render(studio());
     await screen.findByText('Ada Lovelace');
     // Temporal is having a bad moment: Ada's workflow cannot be checked.
     server.use(
@@ -80,11 +79,6 @@ describe('Studio', () => {
 
   it('brings back the workflow of a Generate already paid for after a reload of the tab, for its account only', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    const studio = () => (
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AppShell />
-      </AuthProvider>
-    );
     const first = render(studio());
     await screen.findByText('Ada Lovelace');
     fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
@@ -110,11 +104,6 @@ describe('Studio', () => {
 
   it('shows no design for a kept generation of another shape (an older version of the app), and asks nothing for it', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    const studio = () => (
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <AppShell />
-      </AuthProvider>
-    );
     const first = render(studio());
     fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
