@@ -46,6 +46,25 @@ function lockManagerWithQueries() {
 const reauthLockHeld = async (tabs: ReturnType<typeof createTabs>) =>
   ((await tabs.locks!.query()).held ?? []).some((lock) => lock.name === `${tabs.name}:reauth`);
 
+/** Every BroadcastChannel opened from now on and not closed yet (the global is stubbed until the test's end). */
+function countOpenChannels(): Set<BroadcastChannel> {
+  const open = new Set<BroadcastChannel>();
+  vi.stubGlobal(
+    'BroadcastChannel',
+    class extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        open.add(this);
+      }
+      override close() {
+        open.delete(this);
+        super.close();
+      }
+    },
+  );
+  return open;
+}
+
 /** A sign-in the reloaded tab's resumeSignIn took up (no popup of this page, no reauthenticate of tab sync), and its ends. */
 function resumedSignIn() {
   let finish!: (token: string) => void;
@@ -954,20 +973,7 @@ describe('tab sync across remounts', () => {
   });
 
   it('closes every channel it opens: none is left once its tabs are gone', async () => {
-    const open = new Set<BroadcastChannel>();
-    vi.stubGlobal(
-      'BroadcastChannel',
-      class extends BroadcastChannel {
-        constructor(name: string) {
-          super(name);
-          open.add(this);
-        }
-        override close() {
-          open.delete(this);
-          super.close();
-        }
-      },
-    );
+    const open = countOpenChannels();
     const tabs = layer.tabs();
     const [remounted, other] = [tabs.open(), tabs.open()];
     remounted.disconnect();
@@ -985,20 +991,7 @@ describe('tab sync across remounts', () => {
   // The README's quick start ends with client.stop(): "Stop removes every listener and timer". A channel left open
   // kept hearing the other tabs for a session that is gone, and kept a Node process (SSR, a script, a test) from exiting.
   it('closes its channel and stops listening when the session it is connected to stops, undone or not', async () => {
-    const open = new Set<BroadcastChannel>();
-    vi.stubGlobal(
-      'BroadcastChannel',
-      class extends BroadcastChannel {
-        constructor(name: string) {
-          super(name);
-          open.add(this);
-        }
-        override close() {
-          open.delete(this);
-          super.close();
-        }
-      },
-    );
+    const open = countOpenChannels();
     const tabs = layer.tabs();
     const stopped = tabs.open();
     const listening = tabs.open();
