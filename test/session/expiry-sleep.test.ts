@@ -52,6 +52,17 @@ function wake(clock: ReturnType<typeof sleepyClock>, beforeExpMs: number) {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
+/** What a `replay: false` charge made now has come to a few turns later: its status, its error, or 'pending'. */
+async function outcomeOfCharge(client: ReturnType<typeof session>['client']): Promise<unknown> {
+  let outcome: unknown = 'pending';
+  client.authFetch(`${API}/api/charge`, { method: 'POST', body: '{}', replay: false }).then(
+    (r) => (outcome = r.status),
+    (e: unknown) => (outcome = e),
+  );
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+  return outcome;
+}
+
 describe('a laptop that slept', () => {
   it("asks before expiry once it wakes in the notice's time", () => {
     const { client, clock } = session();
@@ -65,13 +76,7 @@ describe('a laptop that slept', () => {
     const { client, clock, validate } = session();
     wake(clock, 100_000);
     clock.increment(110_000); // awake for 110 s: the token ended 10 s ago
-    const charge = client.authFetch(`${API}/api/charge`, { method: 'POST', body: '{}', replay: false });
-    let outcome: unknown = 'pending';
-    charge.then(
-      (r) => (outcome = r.status),
-      (e: unknown) => (outcome = e),
-    );
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    const outcome = await outcomeOfCharge(client);
     // Held for a check (the token is past exp), not sent with the dead token and refused.
     expect(outcome).not.toBeInstanceOf(NotReplayedError);
     expect(validate).toHaveBeenCalled();
@@ -85,13 +90,7 @@ describe('a laptop that slept', () => {
     expect(client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
     wake(clock, 100_000);
     clock.increment(110_000); // awake for 110 s: the token ended 10 s ago
-    const charge = client.authFetch(`${API}/api/charge`, { method: 'POST', body: '{}', replay: false });
-    let outcome: unknown = 'pending';
-    charge.then(
-      (r) => (outcome = r.status),
-      (e: unknown) => (outcome = e),
-    );
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    const outcome = await outcomeOfCharge(client);
     expect(outcome).toBe('pending'); // held for the popup's token
     expect(client.actor.getSnapshot().matches({ reauthenticating: 'holding' })).toBe(true);
   });
