@@ -14,6 +14,14 @@ const server = withSessionFixtures(() => fixture);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The services-health panel, polling every 20 ms, for the current fixture. */
+const renderHealthPanel = () =>
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <ServicesHealthPanel intervalMs={20} />
+    </AuthProvider>,
+  );
+
 describe('usePolling', () => {
   it('waits as long as a 429 says in Retry-After before it polls again, not its own interval', async () => {
     fixture = await createSessionFixture({ signedIn: true });
@@ -24,11 +32,7 @@ describe('usePolling', () => {
         return HttpResponse.json({ detail: 'Too many requests' }, { status: 429, headers: { 'Retry-After': '30' } });
       }),
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ServicesHealthPanel intervalMs={20} />
-      </AuthProvider>,
-    );
+    renderHealthPanel();
     await screen.findByText(/429/);
     await sleep(300);
     expect(polls).toBe(1);
@@ -47,11 +51,7 @@ describe('usePolling', () => {
         });
       }),
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ServicesHealthPanel intervalMs={20} />
-      </AuthProvider>,
-    );
+    renderHealthPanel();
     await screen.findByText(/503/);
     await sleep(300);
     expect(polls).toBe(1);
@@ -66,11 +66,7 @@ describe('usePolling', () => {
         return HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 });
       }),
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ServicesHealthPanel intervalMs={20} />
-      </AuthProvider>,
-    );
+    renderHealthPanel();
     await waitFor(() => expect(polls).toBeGreaterThanOrEqual(3));
   });
 
@@ -83,11 +79,7 @@ describe('usePolling', () => {
         return HttpResponse.json({ detail: 'Not Found' }, { status: 404 });
       }),
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ServicesHealthPanel intervalMs={20} />
-      </AuthProvider>,
-    );
+    renderHealthPanel();
     await waitFor(() => expect(polls).toBeGreaterThanOrEqual(3));
   });
 
