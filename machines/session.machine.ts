@@ -47,6 +47,8 @@ export interface SessionLimits {
   reauthCooldownMs: number;
   /** How long the sign-in popup may stay open before the attempt counts as failed. */
   reauthTimeoutMs: number;
+  /** How often the token's expiry is looked at again: timers sleep with a laptop, which may wake without a sign. */
+  lookAgainMs: number;
 }
 
 export const defaultLimits: SessionLimits = {
@@ -56,6 +58,7 @@ export const defaultLimits: SessionLimits = {
   reauthAttempts: 3,
   reauthCooldownMs: 30_000,
   reauthTimeoutMs: 180_000,
+  lookAgainMs: 30_000,
 };
 
 export interface SessionContext {
@@ -307,7 +310,7 @@ export const sessionMachine = setup({
     validationTimeout: ({ context }) => context.limits.validationTimeoutMs,
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
     reauthTimeout: ({ context }) => context.limits.reauthTimeoutMs,
-    /** Until the token starts expiring (provided; at most 2^31-1 ms, then checked again). */
+    /** Until the token starts expiring (provided; at most `lookAgainMs`, then checked again). */
     untilExpiring: never,
     /** Until the reminder is due (provided, likewise). */
     untilReminder: never,
@@ -364,7 +367,8 @@ export const sessionMachine = setup({
       after: {
         untilExpiring: [
           { guard: 'isTokenExpiring', target: 'validating' },
-          { target: 'active', reenter: true },
+          // Not yet: armed afresh, the notice's state as it was.
+          { target: '.previous', reenter: true },
         ],
       },
       on: {

@@ -29,6 +29,7 @@ describe('stately.json and the README diagram come from the machine', () => {
       reauthAttempts: 3,
       reauthCooldownMs: 30000,
       reauthTimeoutMs: 180000,
+      lookAgainMs: 30000,
     });
     for (const state of Object.values<{ description: string | null }>(chart.states)) expect(state.description).toBeTruthy();
   });

@@ -11,7 +11,14 @@ import { eventName, eventsIn, timerEvents, type Condition, type ModelEvent } fro
 export type ModelKind = 'core' | 'full';
 
 /** Every delay at least two seconds: the real system may wait a second (a `Date` is read once a second) without a timer firing. */
-const deadlines = { validationBackoffMs: 2_000, validationTimeoutMs: 10_000, reauthCooldownMs: 30_000, reauthTimeoutMs: 90_000 };
+// The token's timers fire when the path asks: looking again every half minute is test/session/expiry-sleep.test.ts's.
+const deadlines = {
+  validationBackoffMs: 2_000,
+  validationTimeoutMs: 10_000,
+  reauthCooldownMs: 30_000,
+  reauthTimeoutMs: 90_000,
+  lookAgainMs: 2 ** 31 - 1,
+};
 export const modelLimits: Record<ModelKind, SessionLimits> = {
   core: { ...deadlines, validationRetries: 0, reauthAttempts: 1_000 },
   full: { ...deadlines, validationRetries: 1, reauthAttempts: 2 },

@@ -52,6 +52,11 @@ function wake(clock: ReturnType<typeof sleepyClock>, beforeExpMs: number) {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
+/** The laptop wakes `beforeExpMs` before the token's exp, and the browser says nothing (no `visibilitychange`, no `focus`). */
+function wakeWithoutASign(clock: ReturnType<typeof sleepyClock>, beforeExpMs: number) {
+  clock.sleep(expMs - beforeExpMs - clock.now());
+}
+
 /** What a `replay: false` charge made now has come to a few turns later: its status, its error, or 'pending'. */
 async function outcomeOfCharge(client: ReturnType<typeof session>['client']): Promise<unknown> {
   let outcome: unknown = 'pending';
@@ -92,6 +97,35 @@ describe('a laptop that slept', () => {
     clock.increment(110_000); // awake for 110 s: the token ended 10 s ago
     const outcome = await outcomeOfCharge(client);
     expect(outcome).toBe('pending'); // held for the popup's token
+    expect(client.actor.getSnapshot().matches({ reauthenticating: 'holding' })).toBe(true);
+  });
+
+  it("asks before expiry within half a minute of waking in the notice's time, with no sign from the browser", () => {
+    const { client, clock } = session();
+    wakeWithoutASign(clock, 100_000);
+    clock.increment(30_000);
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+
+  it('holds a call made past exp within half a minute of waking, with no sign from the browser', async () => {
+    const { client, clock, validate } = session();
+    wakeWithoutASign(clock, -10_000); // the token ended 10 s before the laptop woke
+    clock.increment(30_000);
+    const outcome = await outcomeOfCharge(client);
+    expect(outcome).not.toBeInstanceOf(NotReplayedError);
+    expect(validate).toHaveBeenCalled();
+  });
+
+  it('holds a call made past exp within half a minute of waking with the Stay signed in popup open, with no sign', async () => {
+    const { client, clock } = session(600_000);
+    clock.increment(expMs - 600_000);
+    client.actor.send({ type: 'user.active' });
+    client.reconnect();
+    wakeWithoutASign(clock, -10_000);
+    clock.increment(30_000);
+    const outcome = await outcomeOfCharge(client);
+    expect(outcome).toBe('pending');
     expect(client.actor.getSnapshot().matches({ reauthenticating: 'holding' })).toBe(true);
   });
 });

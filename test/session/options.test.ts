@@ -38,6 +38,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 1 to 2147483647/],
     // A backoff of 0 would probe in a loop while offline; a deadline of 0 would give the popup up at once.
     [{ ...good, limits: { validationBackoffMs: 0 } }, /limits\.validationBackoffMs must be a number from 1 to/],
+    // Looking again at the clock every 0 ms would never let the page rest.
+    [{ ...good, limits: { lookAgainMs: 0 } }, /limits\.lookAgainMs must be a number from 1 to/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
     // A misspelt limit (plain JS, or an object built elsewhere) would be dropped without a word.
     [

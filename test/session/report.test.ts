@@ -126,4 +126,21 @@ describe('the session report', () => {
     expect(entries).toHaveLength(300);
     expect([entries[0]!.detail, entries.at(-1)!.detail]).toEqual(['100', '399']);
   });
+
+  it('keeps the story of a long quiet session: looking again at the clock adds no line', () => {
+    const clock = new SimulatedClock();
+    const client = createAuthFetch({
+      getToken: () => tokenA,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => tokenB,
+      allowedOrigins: [API],
+      clock,
+    });
+    stops.push(client.stop);
+    client.note('tab.token', 'first');
+    for (let minute = 0; minute < 8 * 60; minute++) clock.increment(60_000); // a working day, the tab open
+    expect(client.report().entries.map((e) => e.detail)).toContain('first');
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
 });

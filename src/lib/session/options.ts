@@ -62,7 +62,7 @@ const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate']
 /** Timers fire at once past this. */
 const longestDelayMs = 2 ** 31 - 1;
 const durations = ['validationTimeoutMs', 'expiryLeadMs', 'remindBeforeMs'] as const;
-const positiveLimits = new Set(['validationBackoffMs', 'validationTimeoutMs', 'reauthTimeoutMs']);
+const positiveLimits = new Set(['validationBackoffMs', 'validationTimeoutMs', 'reauthTimeoutMs', 'lookAgainMs']);
 
 /** A rejected value as a message may show it: numbers as they are, anything else by its type (a string could be a secret). */
 const shown = (value: unknown) => (typeof value === 'number' ? String(value) : `a ${typeof value}`);

@@ -79,8 +79,8 @@ export function createSessionReport(options: { now: () => number; size?: number 
     transition(event: EventObject, snapshot: { value: unknown; context: SessionContext }) {
       const state = stateLabel(snapshot.value);
       const held = snapshot.context.queue.length;
-      // Signs of use come often and usually change nothing.
-      if (event.type === 'user.active' && `${state}/${held}` === last) return;
+      // Signs of use, and the timers looking again at the clock, come often and usually change nothing.
+      if ((event.type === 'user.active' || event.type.startsWith('xstate.after.until')) && `${state}/${held}` === last) return;
       last = `${state}/${held}`;
       const detail = detailOf(event);
       add({ event: event.type, state, held, ...(detail && { detail }) });
