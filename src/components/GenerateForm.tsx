@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { describeProblem } from '../lib/problem-text.ts';
+import { useAuth } from '../hooks/use-auth.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
 
@@ -8,6 +9,7 @@ import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts
  * never cleared, not on expiry, not after generating, and a reload of the
  * tab brings it back. With `askBeforeLeaving`, the browser asks before the
  * page is left while a Generate is held or out (a reload would drop it).
+ * `onStarted` hears the account the Generate was sent as, who paid for it.
  *
  * @example
  * <GenerateForm onStarted={setLatest} askBeforeLeaving />
@@ -16,9 +18,10 @@ export function GenerateForm({
   onStarted,
   askBeforeLeaving = false,
 }: {
-  onStarted: (generation: Generation) => void;
+  onStarted: (generation: Generation, account: string | null) => void;
   askBeforeLeaving?: boolean;
 }) {
+  const { accountNow } = useAuth();
   const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -47,8 +50,13 @@ export function GenerateForm({
     if (!prompt.trim() || pending) return;
     setPending(true);
     setProblem(null);
+    // Read in the same turn as authFetch reads the token: the rendered account may be the one before another tab's sign-in.
+    const account = accountNow();
     generateJewelry({ prompt }, { signal: mounted.current?.signal })
-      .then(onStarted, (error: unknown) => setProblem(describeProblem(error)))
+      .then(
+        (generation) => onStarted(generation, account),
+        (error: unknown) => setProblem(describeProblem(error)),
+      )
       .finally(() => setPending(false));
   };
 

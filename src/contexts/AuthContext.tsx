@@ -14,6 +14,11 @@ export interface AuthContextValue {
   user: User | null;
   /** Who is signed in (the token's `sub`; '' when it does not say), null when nobody is. */
   account: string | null;
+  /**
+   * Who is signed in at this instant, as authFetch reads the token: `account` is as of the last render,
+   * and another tab's sign-in is stored a moment before its storage event renders it here.
+   */
+  accountNow: () => string | null;
   /** A token is stored: the app is shown. An expired session stays signed in; signing out in any tab signs out every tab. */
   signedIn: boolean;
   /** The backend rejected the token: held requests wait for `refreshSession()`. */
@@ -111,6 +116,7 @@ export function AuthProvider({
     () => ({
       session,
       account,
+      accountNow: tokens.account,
       user,
       signedIn,
       needsReauth,

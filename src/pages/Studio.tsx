@@ -32,7 +32,7 @@ export function Studio() {
         <CreditsBadge refreshKey={latest?.generation_id} />
       </div>
       {/* Not in the mock demo: msw's worker leaves this page on beforeunload, even when the user then stays. */}
-      <GenerateForm onStarted={(generation) => setStarted({ account, generation })} askBeforeLeaving={!mocksEnabled()} />
+      <GenerateForm onStarted={(generation, sentAs) => setStarted({ account: sentAs, generation })} askBeforeLeaving={!mocksEnabled()} />
       <WorkflowPanel generation={latest} />
       <ImageUpload />
       <ServicesHealthPanel />

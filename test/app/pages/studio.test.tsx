@@ -102,6 +102,30 @@ describe('Studio', () => {
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
   });
 
+  it("shows Grace the design she paid for when she signed in in another tab an instant before this tab's Generate", async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(studio());
+    await screen.findByText('Ada Lovelace');
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    const credits = { ada: fixture.store.credits(), grace: fixture.store.credits(otherMockAccount.id) };
+
+    // Another tab has stored Grace's token; this tab's storage event is still to come when the click lands.
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByRole('button', { name: 'Generate' });
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await screen.findByText('Grace Hopper');
+
+    // It went with Grace's token, so it is Grace's credit, and Grace's design.
+    expect({ ada: fixture.store.credits(), grace: fixture.store.credits(otherMockAccount.id) }).toEqual({
+      ada: credits.ada,
+      grace: credits.grace - 1,
+    });
+    expect(await screen.findByText(/^wf_/)).toBeTruthy();
+    expect(screen.queryByText('Generate a design to start a workflow.')).toBeNull();
+  });
+
   it('shows no design for a kept generation of another shape (an older version of the app), and asks nothing for it', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     const first = render(studio());
