@@ -1,9 +1,17 @@
+import { useAuth } from '../hooks/use-auth.ts';
 import { useImageValidation } from '../hooks/use-image-validation.ts';
 
 /**
- * A reference image picker; the backend checks type and size.
+ * A reference image picker; the backend checks type and size. Another
+ * account signing in gets a new picker: the last one's check, done or under
+ * way, is not theirs to see.
  */
 export function ImageUpload() {
+  const { account } = useAuth();
+  return <ImagePicker key={String(account)} />;
+}
+
+function ImagePicker() {
   const { state, validate } = useImageValidation();
   return (
     <section className="panel" aria-labelledby="upload-title">

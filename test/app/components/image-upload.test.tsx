@@ -1,0 +1,78 @@
+/** @vitest-environment happy-dom */
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+const server = withSessionFixtures(() => fixture);
+
+const renderUpload = () =>
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <ImageUpload />
+    </AuthProvider>,
+  );
+
+const pick = (file: File) => fireEvent.change(screen.getByLabelText('Upload a reference image'), { target: { files: [file] } });
+
+const png = (name: string) => new File([new Uint8Array(2048).fill(7)], name, { type: 'image/png' });
+
+/** Another tab signs in as Grace: its token in the shared storage, then its storage event here. */
+async function graceSignsIn() {
+  const token = await fixture.issueToken(otherMockAccount);
+  fixture.storage.setItem('quiet-session.token', token);
+  act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+}
+
+describe('ImageUpload', () => {
+  it.each([
+    { what: 'result', file: png('ring.png'), shown: 'ring.png is ready (image/png, 2 KB).' },
+    { what: 'issues', file: new File(['plain text'], 'notes.txt', { type: 'text/plain' }), shown: /Unsupported type text\/plain/ },
+    { what: 'error', file: png('ring.png'), shown: "Couldn't reach the studio. Check your connection and try again.", fails: true },
+  ])("shows Grace none of Ada's upload $what once Grace signs in in another tab", async ({ file, shown, fails }) => {
+    fixture = await createSessionFixture({ signedIn: true });
+    if (fails) server.use(http.post(`${location.origin}/api/images/validate`, () => HttpResponse.error()));
+    renderUpload();
+    pick(file);
+    await screen.findByText(shown);
+
+    await graceSignsIn();
+    expect(screen.queryByText(shown)).toBeNull();
+  });
+
+  it("gives up Ada's upload still out when Grace signs in, and shows Grace only her own", async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const answer = deferred<void>();
+    const aborted: string[] = [];
+    server.use(
+      http.post(
+        `${location.origin}/api/images/validate`,
+        async ({ request }) => {
+          request.signal.addEventListener('abort', () => aborted.push('ring.png'));
+          await answer.promise;
+          return HttpResponse.json({ valid: true, filename: 'ring.png', content_type: 'image/png', size_bytes: 2048, issues: [] });
+        },
+        { once: true },
+      ),
+    );
+    renderUpload();
+    pick(png('ring.png'));
+    await screen.findByText('Checking ring.png…');
+
+    await graceSignsIn();
+    expect(screen.queryByText('Checking ring.png…')).toBeNull();
+    // Its answer, late, would be Ada's: the upload is given up, so it shows to nobody.
+    await waitFor(() => expect(aborted).toEqual(['ring.png']));
+    answer.resolve();
+
+    pick(png('grace.png'));
+    await screen.findByText('grace.png is ready (image/png, 2 KB).');
+    expect(screen.queryByText(/ring\.png/)).toBeNull();
+  });
+});
