@@ -1,14 +1,19 @@
 /** @vitest-environment node */
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
 import {
+  createAuthFetch,
   createPopupHints,
   createSignInState,
+  createTabSync,
   openSignInPopup,
   PopupBlockedError,
   PopupCancelledError,
   PopupTimeoutError,
   ReauthError,
+  selectBannerView,
+  selectReauthProblem,
   type PopupClosedHint,
   type SignInPopupOptions,
 } from '../../src/lib/session/index.ts';
@@ -310,6 +315,46 @@ describe('openSignInPopup when the provider says no', () => {
     const { pending } = signIn();
     await expect(pending).rejects.toBeInstanceOf(PopupBlockedError);
     expectNothingLeft();
+  });
+});
+
+describe('openSignInPopup where no window can open (Node, a worker, a server render)', () => {
+  const noWindow = 'This page cannot open the sign-in window (it has no window.open). Open the app in a browser tab to sign in.';
+
+  it('rejects with a ReauthError that says so, rather than throwing', async () => {
+    // No host: this global, which has no window.open.
+    const error = await openSignInPopup({ url: 'https://studio.test/auth/google/consent', state }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReauthError);
+    expect((error as Error).message).toBe(noWindow);
+  });
+
+  it('leaves the session through tab sync needing a reconnect, the banner saying why', async () => {
+    let token: string | null = 'expired';
+    // As main.tsx wires it.
+    const tabs = createTabSync({
+      validate: async () => false,
+      reauthenticate: ({ signal }) => openSignInPopup({ url: 'https://studio.test/auth/google/consent', state, signal }),
+    });
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: tabs.validate,
+      reauthenticate: tabs.reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+      allowedOrigins: ['https://api.test'],
+    });
+    const undo = tabs.connect(client);
+    try {
+      void client.authFetch('https://api.test/api/credits').catch(() => {});
+      await waitFor(client.actor, (s) => s.matches('needsReauth'));
+      client.reconnect();
+      const back = await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }) && s.context.lastReauthError !== null);
+      expect(selectBannerView(back)).toBe('expired');
+      expect(selectReauthProblem(back)).toBe(noWindow);
+    } finally {
+      undo();
+      client.stop();
+    }
   });
 });
 

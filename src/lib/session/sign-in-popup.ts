@@ -1,5 +1,5 @@
 import { DEV } from './dev.ts';
-import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
+import { PopupBlockedError, PopupTimeoutError, ReauthError } from './errors.ts';
 import { assertMs } from './options.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
 import { popupReopened } from './popup-reopened.ts';
@@ -69,9 +69,10 @@ export interface SignInPopupOptions {
  * back, over the sign-in's BroadcastChannel or, when the popup still has its
  * opener, by `postMessage`. Takes the first message of the right shape and
  * state and nothing after it. Rejects with PopupCancelledError (the user
- * cancelled at Google), a ReauthError naming the provider's error,
- * PopupBlockedError, PopupTimeoutError, or the signal's reason. A popup that
- * reads closed is not a cancel: the wait goes on, and `onClosedHint` says so.
+ * cancelled at Google), a ReauthError naming the provider's error (or that
+ * there is no `window.open`), PopupBlockedError, PopupTimeoutError, or the
+ * signal's reason. A popup that reads closed is not a cancel: the wait goes
+ * on, and `onClosedHint` says so.
  * While it waits, the host's sessionStorage keeps the sign-in's state and
  * deadline (never a token), so that `resumeSignIn` takes it up after a reload.
  *
@@ -84,6 +85,11 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
   if (DEV) for (const name of ['timeoutMs', 'closedCheckMs'] as const) assertMs('openSignInPopup', options, name, 1);
   const host = options.host ?? (globalThis as unknown as PopupHost);
   if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+  // A worker, a server render, Node: a rejection like every other way it fails, so the banner can say why.
+  if (typeof host.open !== 'function')
+    return Promise.reject(
+      new ReauthError('This page cannot open the sign-in window (it has no window.open). Open the app in a browser tab to sign in.'),
+    );
   const open = () => host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');
   // Now, not after an await: the browser allows a popup only during the user's click.
   const first = open();
