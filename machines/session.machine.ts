@@ -95,6 +95,8 @@ export type SessionEvent =
   | { type: 'reauth.requested' }
   /** Try again opened a new popup in the same sign-in: its time starts again, the sign-in goes on. */
   | { type: 'reauth.reopened' }
+  /** A sign-in the chart did not run (one resumed after a reload) failed: why, for the banner. */
+  | { type: 'reauth.failed'; error: unknown }
   | { type: 'reauth.startedElsewhere' }
   | { type: 'reauth.endedElsewhere' }
   | { type: 'reminder.dismissed' }
@@ -486,7 +488,12 @@ export const sessionMachine = setup({
     needsReauth: {
       description: 'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
       initial: 'waiting',
-      on: { ...holding, 'token.adopted': adopt },
+      on: {
+        ...holding,
+        'token.adopted': adopt,
+        // Said as after this chart's own popup, not counted: this page never pressed Reconnect for it.
+        'reauth.failed': { actions: 'rememberReauthFailure' },
+      },
       states: {
         waiting: {
           description: 'The banner offers Reconnect.',

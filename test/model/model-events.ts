@@ -114,6 +114,7 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     ...results('probeSession'),
     { type: 'xstate.done.actor.reauthenticate', output: undefined },
     { type: 'xstate.error.actor.reauthenticate', error: new Error('popup closed') },
+    { type: 'reauth.failed', error: new Error('access_denied') },
     ...timers,
   ];
   if (queue[0]) events.push({ type: 'request.aborted', id: queue[0].id });

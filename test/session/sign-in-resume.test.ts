@@ -1,10 +1,15 @@
 /** @vitest-environment node */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
 import {
+  createAuthFetch,
+  createTabSync,
   openSignInPopup,
   PopupCancelledError,
   PopupTimeoutError,
   resumeSignIn,
+  selectBannerView,
+  selectReauthProblem,
   type PopupHost,
   type SignInStorage,
 } from '../../src/lib/session/index.ts';
@@ -238,5 +243,57 @@ describe('resumeSignIn after a reload', () => {
     const resumed = resumeSignIn({ host: reloaded.host, namespace: 'studio' });
     reloaded.bus.post(signInChannelName(state, 'studio'), { type: tokenMessageType, state, token });
     await expect(resumed).resolves.toBe(token);
+  });
+});
+
+describe('a resumed sign-in that fails, in the session it was resumed for', () => {
+  /** This page after the reload, as main.tsx wires it, its token found expired: the banner is up. */
+  async function expiredAfterReload() {
+    const tabs = createTabSync({ validate: async () => false, reauthenticate: () => Promise.reject(new Error('not used')) });
+    const client = createAuthFetch({
+      getToken: () => 'expired',
+      setToken: () => {},
+      validate: tabs.validate,
+      reauthenticate: tabs.reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+      allowedOrigins: ['https://api.test'],
+    });
+    const undo = tabs.connect(client);
+    void client.authFetch('https://api.test/api/credits').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    const stop = () => {
+      undo();
+      client.stop();
+    };
+    return { tabs, client, stop };
+  }
+
+  it('leaves the banner saying why, as the popup’s own time limit would', async () => {
+    const reloaded = reloadedDuringSignIn(60_000);
+    const { tabs, client, stop } = await expiredAfterReload();
+    const givenUp = new AbortController();
+    const adopted = tabs.adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal);
+    const outcome = adopted.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await outcome).toBeInstanceOf(PopupTimeoutError);
+    const snapshot = client.actor.getSnapshot();
+    expect(selectBannerView(snapshot)).toBe('expired');
+    expect(selectReauthProblem(snapshot)).toBe('Signing in took longer than 60 s and was stopped. Press Reconnect to try again.');
+    // Not counted: this page never pressed Reconnect for it.
+    expect(snapshot.context.reauthFailures).toBe(0);
+    stop();
+  });
+
+  it('says nothing of one given up (signed out, or in by another way)', async () => {
+    const reloaded = reloadedDuringSignIn();
+    const { tabs, client, stop } = await expiredAfterReload();
+    const givenUp = new AbortController();
+    const outcome = tabs
+      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+      .catch((e: unknown) => e);
+    givenUp.abort(new Error('signed out'));
+    expect(await outcome).toEqual(new Error('signed out'));
+    expect(selectReauthProblem(client.actor.getSnapshot())).toBeNull();
+    stop();
   });
 });

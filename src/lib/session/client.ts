@@ -34,6 +34,11 @@ export interface AuthFetchClient {
    */
   adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
   /**
+   * A sign-in the session did not run (one `resumeSignIn` took up after a reload; tab sync's `adoptSignIn` says so)
+   * failed: expired, the banner says why, as after its own popup.
+   */
+  signInFailed: (error: unknown) => void;
+  /**
    * The user signed out (here, or in another tab): held requests are given up with AuthExpiredError,
    * never replayed with the next user's token, and none out is sent again. The session goes on.
    */
@@ -174,6 +179,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },
+    signInFailed: (error) => tell({ type: 'reauth.failed', error }),
     endSession: () => tell({ type: 'session.ended' }),
     reconnectingElsewhere: (reconnecting) => tell({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.

@@ -10,7 +10,8 @@ const noPopup = { closed: false, close() {} };
  * close. Resolves with the token and rejects as `openSignInPopup` does (PopupTimeoutError at the deadline). Null
  * when there is nothing to take up: no sign-in pending, its deadline passed (the record goes), no
  * BroadcastChannel, or no readable sessionStorage. Give it to tab sync's `adoptSignIn` where there is one, so that
- * the other tabs follow it and take its token too; else to the session's `adoptToken` once it resolves.
+ * the other tabs follow it and take its token too, and the session hears why it failed; else to the session's
+ * `adoptToken` once it resolves, and `signInFailed` once it rejects (unless given up).
  *
  * @example
  * const resumed = resumeSignIn({ signal });

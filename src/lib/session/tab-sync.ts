@@ -57,8 +57,8 @@ export interface TabSync {
   /**
    * A sign-in this tab waits for without `reauthenticate` (one `resumeSignIn` took up after a reload): the other
    * tabs follow it as this tab's popup ("Reconnecting in another tab…", no second popup), then adopt its token
-   * with the connected session. Resolves with the token; rejects as `signIn` does. Once `signal` aborts (signed
-   * out), its token is nobody's.
+   * with the connected session, or tell it why it failed (its banner says so). Resolves with the token; rejects as
+   * `signIn` does. Once `signal` aborts (signed out), its token is nobody's, and its failure nobody's business.
    */
   adoptSignIn(signIn: Promise<string>, signal: AbortSignal): Promise<string>;
 }
@@ -294,10 +294,17 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     adoptSignIn(signIn, signal) {
-      return announced(signIn, signal).then((token) => {
-        if (!signal.aborted) session?.adoptToken(token);
-        return token;
-      });
+      return announced(signIn, signal).then(
+        (token) => {
+          if (!signal.aborted) session?.adoptToken(token);
+          return token;
+        },
+        (error: unknown) => {
+          // Given up (signed out, another token) is no failed sign-in: the banner says why only of one that failed.
+          if (!signal.aborted) session?.signInFailed(error);
+          throw error;
+        },
+      );
     },
   };
 }

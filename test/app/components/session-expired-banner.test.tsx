@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
-import { createPopupHints, openSignInPopup, type PopupHints } from '../../../src/lib/session/index.ts';
+import { followResumedSignIn } from '../../../src/lib/resumed-sign-in.ts';
+import { createPopupHints, createTabSync, openSignInPopup, resumeSignIn, type PopupHints } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
+import { rememberSignIn } from '../../../src/lib/session/sign-in-record.ts';
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
@@ -147,6 +149,33 @@ describe('SessionExpiredBanner', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     expect(await credits).toEqual({ balance: 25 });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('says why a sign-in begun before a reload failed, as after its own popup, and offers Reconnect', async () => {
+    const popupHints = createPopupHints();
+    const { isSettled } = await renderExpiredStudio({ popupHints });
+    // The page before the reload left its pending sign-in in the tab's sessionStorage.
+    rememberSignIn(() => sessionStorage, undefined, { state: 'resumed', deadline: Date.now() + 60_000 });
+    // This page, as main.tsx wires it: tab sync carries the resumed sign-in (the session has its own validate and popup).
+    const bus = createChannelBus();
+    const host = { ...createOpenerWindow(bus, location.origin).host, sessionStorage };
+    const tabs = createTabSync({ validate: async () => true, reauthenticate: () => Promise.reject(new Error('not used')) });
+    const disconnect = tabs.connect(fixture.client);
+    const givenUp = new AbortController();
+    const followed = followResumedSignIn(resumeSignIn({ signal: givenUp.signal, host })!, givenUp, {
+      tokens: fixture.tokens,
+      tabs,
+      popupHints,
+      session: fixture.client,
+    });
+    expect(await screen.findByText('Finish signing in in the Google window.')).toBeTruthy();
+    bus.post(signInChannelName('resumed'), { type: errorMessageType, state: 'resumed', error: 'access_denied' });
+    await followed;
+    expect(await screen.findByText('Signing in with Google was cancelled. Press Reconnect when you are ready.')).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
+    expect(isSettled()).toBe(false);
+    disconnect();
   });
 
   describe('with the real popup handshake, behind a provider that sends COOP', () => {
