@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch, PopupBlockedError } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, PopupBlockedError, PopupCancelledError } from '../../src/lib/auth-fetch.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
@@ -142,5 +142,21 @@ describe('the session report', () => {
     for (let minute = 0; minute < 8 * 60; minute++) clock.increment(60_000); // a working day, the tab open
     expect(client.report().entries.map((e) => e.detail)).toContain('first');
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
+
+  it('names why a sign-in resumed after a reload failed, as it does for its own popup', async () => {
+    const client = createAuthFetch({
+      getToken: () => tokenA,
+      setToken: () => {},
+      validate: async () => false,
+      reauthenticate: async () => tokenB,
+      allowedOrigins: [API],
+      fetch: async () => new Response(null, { status: 401 }),
+    });
+    stops.push(client.stop);
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.signInFailed(new PopupCancelledError());
+    expect(client.report().entries.at(-1)).toMatchObject({ event: 'reauth.failed', detail: 'PopupCancelledError' });
   });
 });

@@ -45,7 +45,7 @@ function detailOf(
   if (/^xstate\.done\.actor\.(validate|probe)Session$/.test(event.type)) {
     return event.output === true ? 'valid' : event.output === false ? 'expired' : 'no answer';
   }
-  if (/^xstate\.error\.actor\./.test(event.type))
+  if (/^xstate\.error\.actor\./.test(event.type) || event.type === 'reauth.failed')
     return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
   if (event.type.startsWith('xstate.after.validationTimeout')) return 'timeout';
   if (event.type === 'xstate.done.actor.reauthenticate') return 'token';
