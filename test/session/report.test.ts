@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch, PopupBlockedError, PopupCancelledError } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, PopupBlockedError, PopupCancelledError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
@@ -9,6 +9,20 @@ const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
 const tokenA = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_000 })}.secretSignatureA`;
 const tokenB = `${part({ alg: 'HS256' })}.${part({ sub: 'ada', exp: 4_000_000_001 })}.secretSignatureB`;
 const stops = stoppedAfterEach();
+
+/** A session on tokenA that the backend accepts, unless `more` says otherwise. */
+function tokenAClient(more: Partial<AuthFetchOptions> = {}) {
+  const client = createAuthFetch({
+    getToken: () => tokenA,
+    setToken: () => {},
+    validate: async () => true,
+    reauthenticate: async () => tokenB,
+    allowedOrigins: [API],
+    ...more,
+  });
+  stops.push(client.stop);
+  return client;
+}
 
 describe('the session report', () => {
   it('tells the story of a session in words, with no token, query, header value or body in it', async () => {
@@ -113,14 +127,7 @@ describe('the session report', () => {
   });
 
   it('keeps the last few hundred entries only', async () => {
-    const client = createAuthFetch({
-      getToken: () => tokenA,
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => tokenB,
-      allowedOrigins: [API],
-    });
-    stops.push(client.stop);
+    const client = tokenAClient();
     for (let i = 0; i < 400; i++) client.note('tab.token', String(i));
     const entries = client.report().entries;
     expect(entries).toHaveLength(300);
@@ -129,15 +136,7 @@ describe('the session report', () => {
 
   it('keeps the story of a long quiet session: looking again at the clock adds no line', () => {
     const clock = new SimulatedClock();
-    const client = createAuthFetch({
-      getToken: () => tokenA,
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => tokenB,
-      allowedOrigins: [API],
-      clock,
-    });
-    stops.push(client.stop);
+    const client = tokenAClient({ clock });
     client.note('tab.token', 'first');
     for (let minute = 0; minute < 8 * 60; minute++) clock.increment(60_000); // a working day, the tab open
     expect(client.report().entries.map((e) => e.detail)).toContain('first');
@@ -145,15 +144,7 @@ describe('the session report', () => {
   });
 
   it('names why a sign-in resumed after a reload failed, as it does for its own popup', async () => {
-    const client = createAuthFetch({
-      getToken: () => tokenA,
-      setToken: () => {},
-      validate: async () => false,
-      reauthenticate: async () => tokenB,
-      allowedOrigins: [API],
-      fetch: async () => new Response(null, { status: 401 }),
-    });
-    stops.push(client.stop);
+    const client = tokenAClient({ validate: async () => false, fetch: async () => new Response(null, { status: 401 }) });
     void client.authFetch(`${API}/api/credits`).catch(() => {});
     await waitFor(client.actor, (s) => s.matches('needsReauth'));
     client.signInFailed(new PopupCancelledError());
