@@ -24,6 +24,8 @@ router = APIRouter(prefix="/api")
 ACCEPTED_IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# JavaScript's trim(), the app's test of a blank prompt: str.strip() also takes \x1c-\x1f and \x85, and keeps \ufeff.
+JS_WHITESPACE = "\t\n\v\f\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
 class Credits:
@@ -60,9 +62,10 @@ class GenerateBody(BaseModel):
 
     @validator("prompt")
     def prompt_not_blank(cls, prompt: str) -> str:
-        if not prompt.strip():
+        prompt = prompt.strip(JS_WHITESPACE)
+        if not prompt:
             raise ValueError("prompt must not be empty")
-        return prompt.strip()
+        return prompt
 
 
 @router.get("/credits")

@@ -227,6 +227,24 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: balance - 1 } });
     });
 
+    // The Generate button is on for what JavaScript's trim() keeps: the backend must take that prompt, and trim it alike.
+    it('takes a prompt the Generate button lets through, trimmed as the app trims it', async () => {
+      for (const prompt of ['\x1c', '\u0085', ' \x1f a ring \u0085 ']) {
+        const started = await fetch(api('/api/jewelry/generate'), json({ prompt }, ada));
+        expect({ prompt, status: started.status, body: (await started.json()) as unknown }).toMatchObject({
+          prompt,
+          status: 202,
+          body: { prompt: prompt.trim() },
+        });
+      }
+      // A byte-order mark alone is blank to trim(): the button is off, and a request sent anyway is refused.
+      const blank = await fetch(api('/api/jewelry/generate'), json({ prompt: ' \ufeff ' }, ada));
+      expect({ status: blank.status, issues: issuesOf(await blank.json()) }).toEqual({
+        status: 422,
+        issues: [{ loc: ['body', 'prompt'], type: 'value_error' }],
+      });
+    });
+
     it('answers a bad generate request with 422, as FastAPI validates it', async () => {
       const cases: [BodyInit, string, unknown][] = [
         ['{}', 'application/json', [{ loc: ['body', 'prompt'], type: 'value_error.missing' }]],
