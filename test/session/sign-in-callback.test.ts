@@ -94,13 +94,27 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(await done).toBeInstanceOf(Error);
     expect(late).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(3_000);
-    // The same answer each time it was said, until the wait ended.
+    // The same answer each time it was said, until the receipt.
     expect(new Set(got.map((message) => JSON.stringify(message)))).toEqual(
       new Set([JSON.stringify({ type: tokenMessageType, state, token })]),
     );
     expect(late).toHaveBeenCalledOnce();
     app.close();
     expect(bus.openChannels()).toEqual([]);
+  });
+
+  it('goes on saying it after the wait while it hears late receipts: an app tab slower to reload than that still gets it', async () => {
+    const late = vi.fn();
+    const done = complete({ code: 'c0de', state }, { onLateReceipt: late }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(8_000); // the app tab takes 8 s to load again
+    expect(await done).toBeInstanceOf(Error);
+    const app = listenAsTheApp();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(app.got).toEqual([{ type: tokenMessageType, state, token }]);
+    expect(late).toHaveBeenCalledOnce();
+    app.close();
+    expect(bus.openChannels()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("sends the user's cancel as access_denied, without exchanging anything", async () => {

@@ -31,7 +31,8 @@ export interface GoogleCallbackArgs {
   /**
    * Called when the app's receipt comes after that wait, once the promise has rejected. A
    * frozen background tab (Android opens the popup as a tab) takes the token only when it thaws: the sign-in
-   * worked after all, and the page may say so and close. Without it the channel closes when the wait ends.
+   * worked after all, and the page may say so and close. Until then the answer is said again, for an app tab slower
+   * to reload than the wait. Without it the channel closes when the wait ends.
    */
   onLateReceipt?: () => void;
 }
@@ -101,7 +102,7 @@ const repostMs = 500;
 /**
  * Says `message` on `channel`, and again every so often (a tab reloading in that moment listens only once it has
  * loaded), until the opener's receipt for `state`: then resolves. Rejects after `ms` (the window that asked is gone,
- * or frozen), or with the error of saying it. Closes `channel` once over: at the receipt, or at `ms` unless `onLate`
+ * or frozen), or with the error of saying it. Stops and closes `channel` at the receipt, or at `ms` unless `onLate`
  * hears a receipt that comes after.
  */
 function receipt(channel: SignInChannel, state: string, ms: number, onLate: (() => void) | undefined, message: unknown): Promise<void> {
@@ -136,8 +137,8 @@ function receipt(channel: SignInChannel, state: string, ms: number, onLate: (() 
     if (over) return;
     again = setInterval(() => channel.postMessage(message), repostMs);
     timer = setTimeout(() => {
-      clearInterval(again);
       reject(new Error(gone));
+      // Still said while a late receipt is heard: an app tab slower to reload than `ms` takes it then.
       if (onLate) late = true;
       else stop();
     }, ms);
