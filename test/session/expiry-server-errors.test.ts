@@ -53,3 +53,33 @@ describe('an expiry check postponed by server errors', () => {
     expect(sent).toEqual([]);
   });
 });
+
+describe('a postponed expiry check', () => {
+  it('asks a backend that could not say again a lead window later, not every half minute meanwhile', async () => {
+    const clock = new SimulatedClock();
+    let validations = 0;
+    const client = createAuthFetch({
+      getToken: () => jwt(600_000),
+      setToken: () => {},
+      validate: async () => {
+        validations++;
+        throw new Error('Checking the session failed (503).');
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: 300_000,
+      remindBeforeMs: 0,
+      limits: { validationRetries: 0 },
+      clock,
+    });
+    stops.push(client.stop);
+    clock.increment(300_000); // exp - lead: the timer asks; 503, the check waits a lead window
+    await settle();
+    await waitFor(client.actor, (s) => s.matches('active'));
+    for (let second = 0; second < 290; second += 10) {
+      clock.increment(10_000);
+      await settle();
+    }
+    expect(validations).toBe(1);
+  });
+});

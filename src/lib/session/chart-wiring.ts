@@ -46,14 +46,18 @@ export function provideChart(parts: ChartParts) {
       ? // Never in the first half of a short token's life: a token just renewed would be asked about again at once.
         expiry.msUntilBeforeExpiry(token, Math.min(remindBefore, (expiry.lifetimeMs(token) ?? Infinity) / 2))
       : null;
-  const msUntilExpiring = inStep(() => {
-    const token = currentToken();
-    const ms = clampDelay(expiry.msUntilExpiring(token));
-    // Calls trust a timer that fires before the token starts expiring: not one due at once (it runs a task
-    // later), nor one put off for a token already expiring (postponed after the backend could not say).
-    own.timedToken = ms > 0 && !expiry.isExpiring(token) ? token : undefined;
-    return ms;
-  });
+  /** Until the expiry timer fires: when the token starts expiring, and looked at again within lookAgainMs meanwhile. */
+  const untilExpiring = (args: { context: SessionContext }) =>
+    inStep(() => {
+      const token = currentToken();
+      const ms = clampDelay(expiry.msUntilExpiring(token));
+      const expiring = expiry.isExpiring(token);
+      // Calls trust a timer that fires before the token starts expiring: not one due at once (it runs a task
+      // later), nor one put off for a token already expiring (postponed after the backend could not say).
+      own.timedToken = ms > 0 && !expiring ? token : undefined;
+      // A postponed check keeps its lead window: every call is checked meanwhile, and the backend is not asked every lookAgainMs.
+      return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
+    })(args);
   return sessionMachine.provide({
     actors: {
       validateSession: fromPromise(async ({ signal }) => {
@@ -126,7 +130,7 @@ export function provideChart(parts: ChartParts) {
       isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
     },
     delays: {
-      untilExpiring: (args) => Math.min(msUntilExpiring(args), args.context.limits.lookAgainMs),
+      untilExpiring,
       untilReminder: inStep(() => clampDelay(msUntilReminder(currentToken()))),
     },
   });
