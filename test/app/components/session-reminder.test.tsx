@@ -265,4 +265,22 @@ describe('SessionReminder', () => {
     expect(texts.filter((text) => text === '')).toEqual([]);
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stay signed in' }));
   });
+  it('stays up for minutes, its button keeping the focus, while the session looks at the clock again', async () => {
+    const { type, passes, states } = await renderStudio({ tokenLifetimeSec: 600, remindBeforeMs: 300_000 });
+    passes(290_000);
+    type('a');
+    passes(10_000);
+    const stay = screen.getByRole('button', { name: 'Stay signed in' });
+    act(() => stay.focus());
+    const texts: string[] = [];
+    const watching = new MutationObserver(() => texts.push(notice() ?? ''));
+    watching.observe(document.querySelector('.session-reminder')!, { childList: true, subtree: true, characterData: true });
+    const seen = states.length;
+    for (let step = 0; step < 24; step++) passes(10_000); // four minutes
+    watching.disconnect();
+    expect(notice()).toMatch(/^Your session ends in 1 minute(?!s)/);
+    expect(texts.filter((text) => text === '')).toEqual([]);
+    expect(document.activeElement).toBe(stay);
+    expect(new Set(states.slice(seen))).toEqual(new Set([JSON.stringify({ active: 'reminding' })]));
+  });
 });
