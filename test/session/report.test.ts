@@ -150,4 +150,16 @@ describe('the session report', () => {
     client.signInFailed(new PopupCancelledError());
     expect(client.report().entries.at(-1)).toMatchObject({ event: 'reauth.failed', detail: 'PopupCancelledError' });
   });
+
+  it('keeps the story of a long working session: signs of use that change nothing add no line', () => {
+    const clock = new SimulatedClock();
+    const client = tokenAClient({ clock });
+    client.note('tab.token', 'first');
+    // Typing all morning: a sign of use reaches the chart every 15 s at most.
+    for (let sign = 0; sign < 4 * 240; sign++) {
+      clock.increment(15_000);
+      client.actor.send({ type: 'user.active' });
+    }
+    expect(client.report().entries.map((e) => e.detail)).toContain('first');
+  });
 });
