@@ -116,7 +116,12 @@ export type SessionEvent =
 
 function describeError(error: unknown): ReauthFailure {
   if (error instanceof Error) return { name: error.name, message: error.message };
-  return { name: 'Error', message: String(error) };
+  try {
+    return { name: 'Error', message: String(error) };
+  } catch {
+    // A value String() cannot convert (an object without a prototype): a throw here would stop the chart.
+    return { name: 'Error', message: typeof error };
+  }
 }
 
 /** setTimeout fires at once past 2^31-1 ms: longer waits are cut there (and checked again when they fire). */

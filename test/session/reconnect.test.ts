@@ -140,6 +140,22 @@ describe('a failed re-auth keeps everything', () => {
     expect(h.reauthenticate).toHaveBeenCalledTimes(2);
     expect(h.client.actor.getSnapshot().context).toMatchObject({ queue: [], reauthFailures: 0, lastReauthError: null });
   });
+
+  // Node's querystring.parse, for one, gives an object without a prototype, which String() cannot convert.
+  it('keeps the session and its held call when a sign-in rejects with a value that is no Error', async () => {
+    const h = layer.session();
+    h.expire();
+    const pending = h.client.authFetch(`${API}/api/item/1`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.reauthenticate.mockImplementationOnce(() => Promise.reject(Object.assign(Object.create(null), { error: 'access_denied' })));
+    h.client.reconnect();
+    const back = await waitFor(h.client.actor, (s) => s.status !== 'active' || s.context.reauthFailures === 1);
+    expect(back.status).toBe('active');
+    expect(selectReauthProblem(back)).toBe('Sign-in did not finish. Press Reconnect to try again.');
+
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+  });
 });
 
 describe('reconnect from the notice before expiry', () => {
