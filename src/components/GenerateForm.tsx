@@ -3,6 +3,7 @@ import { describeProblem } from '../lib/problem-text.ts';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
+import { QuietSessionError } from '../lib/session/index.ts';
 
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
@@ -21,10 +22,11 @@ export function GenerateForm({
   onStarted: (generation: Generation, account: string | null) => void;
   askBeforeLeaving?: boolean;
 }) {
-  const { accountNow } = useAuth();
+  const { account: signedInAs, accountNow } = useAuth();
   const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
   const [pending, setPending] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  // With the account it is about: Ada's "Out of credits" is not for Grace, who signed in since.
+  const [problem, setProblem] = useState<{ account: string | null; text: string | null } | null>(null);
   // Leaving the studio gives up a Generate still held (expired, offline): sent later, its design would show nowhere.
   const mounted = useRef<AbortController | null>(null);
   useEffect(() => {
@@ -55,7 +57,9 @@ export function GenerateForm({
     generateJewelry({ prompt }, { signal: mounted.current?.signal })
       .then(
         (generation) => onStarted(generation, account),
-        (error: unknown) => setProblem(describeProblem(error)),
+        // An answer is about the account it was sent as; a call the session did not send, news for whoever is here now.
+        (error: unknown) =>
+          setProblem({ account: error instanceof QuietSessionError ? accountNow() : account, text: describeProblem(error) }),
       )
       .finally(() => setPending(false));
   };
@@ -74,7 +78,7 @@ export function GenerateForm({
       <button type="submit" disabled={!prompt.trim()} aria-disabled={pending || undefined}>
         {pending ? 'Generating…' : 'Generate'}
       </button>
-      {problem ? <p className="problem">{problem}</p> : null}
+      {problem?.text && problem.account === signedInAs ? <p className="problem">{problem.text}</p> : null}
     </form>
   );
 }

@@ -1,10 +1,11 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -40,5 +41,26 @@ describe('GenerateForm', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await screen.findByRole('button', { name: 'Generate' });
     expect(leavingIsAsked()).toBe(false);
+  });
+
+  it('does not show Grace that Ada was out of credits once Grace signs in in another tab', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    fixture.store.setCredits(0);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <GenerateForm onStarted={() => {}} />
+      </AuthProvider>,
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText('Generating failed (402: Out of credits).');
+
+    // Grace, who has credits of her own, signs in in another tab: Ada's balance is not hers to be told.
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await waitFor(() => expect(fixture.tokens.getUser()?.name).toBe('Grace Hopper'));
+    expect(screen.queryByText('Generating failed (402: Out of credits).')).toBeNull();
+    expect(screen.getByLabelText<HTMLTextAreaElement>('Prompt').value).toBe('A sapphire ring');
   });
 });
