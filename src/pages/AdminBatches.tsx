@@ -21,7 +21,9 @@ export function AdminBatches() {
   const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage } | null>(null);
   const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
-  const [problem, setProblem] = useState<string | null>(null);
+  // What went wrong with the account it went wrong for: Ada's failure is not Grace's, whose own page is loading.
+  const [failed, setFailed] = useState<{ account: string | null; text: string | null } | null>(null);
+  const problem = failed?.account === account ? failed.text : null;
   // Each press of Next, Previous or Try again asks anew: the page asked for may be the one that failed to load.
   const [presses, setPresses] = useState(0);
   // From the page on screen, not the one asked for: the backend clamps a page past the last (a page kept
@@ -41,12 +43,12 @@ export function AdminBatches() {
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
         setLoaded({ account, rows: next });
-        setProblem(null);
+        setFailed(null);
         setLoading(false);
       },
       (error: unknown) => {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setProblem(describeProblem(error));
+        setFailed({ account, text: describeProblem(error) });
         setLoading(false);
       },
     );

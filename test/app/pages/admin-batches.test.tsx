@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,6 +56,40 @@ describe('AdminBatches', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
     await screen.findByText('Loading batches failed (403: Admins only).');
     expect(screen.queryByText('batch-001')).toBeNull();
+  });
+
+  it('does not show Grace what went wrong with Ada’s page while Grace’s own is loading', async () => {
+    let answered = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Ada's page fails; the next one (Grace's) takes its time, then goes on to the mock backend.
+    const slow = http.get(`${location.origin}/api/admin/batches`, async () => {
+      answered += 1;
+      if (answered === 1) return HttpResponse.json({ detail: 'Batches are down' }, { status: 500 });
+      await gate;
+      return undefined;
+    });
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(slow);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('Loading batches failed (500: Batches are down).');
+
+    // Grace signs in in another tab: her page is asked for; Ada's failure is not hers.
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await waitFor(() => expect(answered).toBe(2));
+    expect(screen.getByText('Loading batches…')).toBeTruthy();
+    expect(screen.queryByText('Loading batches failed (500: Batches are down).')).toBeNull();
+
+    release();
+    await screen.findByText('Loading batches failed (403: Admins only).');
   });
 
   it('goes back from the page the backend showed when it clamped the one asked for, not from the one asked for', async () => {
