@@ -11,8 +11,8 @@ import { getCredits } from '../lib/credits-api.ts';
  */
 export function CreditsBadge({ refreshKey }: { refreshKey: unknown }) {
   // A reconnect as someone else keeps the page: the balance on it must be theirs, not the last account's.
-  const account = useAuth().user?.id ?? null;
-  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: `${account}:${String(refreshKey)}` });
+  const { account } = useAuth();
+  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: account, refresh: refreshKey });
   return (
     <span className="badge" aria-live="polite">
       Credits: {data ? data.balance : '…'}

@@ -14,6 +14,8 @@ export interface PollingOptions<T> {
   until?: (value: T) => boolean;
   /** A change restarts polling from scratch (another workflow id). */
   key?: unknown;
+  /** A change asks again at once, the last answer staying on screen until the new one comes (a credit spent). */
+  refresh?: unknown;
   /** Stop at a 404 or 410: what is polled is gone (a workflow the backend forgot), not down for a moment. */
   stopWhenGone?: boolean;
 }
@@ -32,18 +34,25 @@ export function usePolling<T>(
   load: (signal: AbortSignal) => Promise<T>,
   options: PollingOptions<T>,
 ): { data: T | null; error: string | null } {
-  const { intervalMs, enabled = true, key } = options;
+  const { intervalMs, enabled = true, key, refresh } = options;
   const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
   // The latest closures, so that callers may pass inline functions without restarting the loop.
   const latest = useRef({ load, until: options.until, stopWhenGone: options.stopWhenGone });
   latest.current = { load, until: options.until, stopWhenGone: options.stopWhenGone };
+  // What the answer on screen was polled for: only a new `refresh` of the same keeps it.
+  const polled = useRef<{ key: unknown; intervalMs: number } | null>(null);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is read by no one; its change restarts the loop.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `refresh` is read by no one; its change restarts the loop.
   useEffect(() => {
-    if (!enabled) return;
+    if (!enabled) {
+      polled.current = null;
+      return;
+    }
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    setState({ data: null, error: null });
+    const same = polled.current !== null && Object.is(polled.current.key, key) && polled.current.intervalMs === intervalMs;
+    polled.current = { key, intervalMs };
+    if (!same) setState({ data: null, error: null });
     const tick = async () => {
       let wait = intervalMs;
       try {
@@ -67,7 +76,7 @@ export function usePolling<T>(
       controller.abort();
       clearTimeout(timer);
     };
-  }, [enabled, intervalMs, key]);
+  }, [enabled, intervalMs, key, refresh]);
 
   return state;
 }

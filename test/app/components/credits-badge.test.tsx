@@ -1,0 +1,70 @@
+/** @vitest-environment happy-dom */
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { http } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { CreditsBadge } from '../../../src/components/CreditsBadge.tsx';
+import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { loadUser } from '../../../src/lib/auth-api.ts';
+import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+const server = withSessionFixtures(() => fixture);
+
+const badge = (refreshKey: string) => (
+  <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+    <CreditsBadge refreshKey={refreshKey} />
+  </AuthProvider>
+);
+
+/** The credits calls from now on wait for `gate`, then reach the mock backend. */
+function slowCredits() {
+  const gate = deferred<void>();
+  const asked: string[] = [];
+  server.use(
+    http.get(`${location.origin}/api/credits`, async ({ request }) => {
+      asked.push(request.headers.get('authorization') ?? '');
+      await gate.promise;
+      return undefined;
+    }),
+  );
+  return { gate, asked };
+}
+
+describe('CreditsBadge', () => {
+  it('keeps the balance on screen while it asks again after a Generate, then shows the new one', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const view = render(badge('gen_1'));
+    await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
+    await screen.findByText('Credits: 25');
+
+    // A Generate was paid for; the refresh takes its time (a slow backend, a connection that drops, a held call).
+    fixture.store.setCredits(24);
+    const { gate, asked } = slowCredits();
+    view.rerender(badge('gen_2'));
+    await waitFor(() => expect(asked).toHaveLength(1));
+    expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 25');
+
+    gate.resolve();
+    await screen.findByText('Credits: 24');
+  });
+
+  it('shows Grace no balance of Ada’s while Grace’s own loads', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(badge('gen_1'));
+    await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
+    await screen.findByText('Credits: 25');
+    fixture.store.setCredits(7, otherMockAccount.id);
+    const { gate, asked } = slowCredits();
+
+    const token = await fixture.issueToken(otherMockAccount);
+    fixture.storage.setItem('quiet-session.token', token);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await waitFor(() => expect(asked).toContain(`Bearer ${token}`));
+    expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: …');
+
+    gate.resolve();
+    await screen.findByText('Credits: 7');
+  });
+});
