@@ -57,6 +57,23 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     createAuthFetch({ ...good, limits: { reauthTimeoutMs: 2 ** 31 - 1, reauthAttempts: Number.MAX_SAFE_INTEGER } }).stop();
   });
 
+  it('takes a limit given as undefined as not given, as it takes the other options (a setting missing in one deployment)', async () => {
+    const limits = { reauthTimeoutMs: undefined, validationTimeoutMs: undefined } as unknown as AuthFetchOptions['limits'];
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      for (const build of [{ createAuthFetch }, production]) {
+        const client = build.createAuthFetch({ ...good, validationTimeoutMs: 2_000, limits });
+        expect(client.actor.getSnapshot().context.limits).toMatchObject({ reauthTimeoutMs: 180_000, validationTimeoutMs: 2_000 });
+        client.stop();
+      }
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
+
   it('refuses a limit given as a number in a string, and says a count may be any size', () => {
     expect(() => createAuthFetch({ ...good, limits: { reauthAttempts: '3' as never } })).toThrow(
       new TypeError(`createAuthFetch: options.limits.reauthAttempts must be a number from 0 to ${Number.MAX_SAFE_INTEGER}, got a string.`),

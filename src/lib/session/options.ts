@@ -94,6 +94,8 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
     );
   }
   for (const [name, value] of Object.entries(options.limits ?? {})) {
+    // Not given, as for the other options: the default holds (chartInput drops it).
+    if (value === undefined) continue;
     if (!Object.hasOwn(defaultLimits, name)) {
       throw new TypeError(
         `createAuthFetch: options.limits.${name} is no limit of the session: it has ${Object.keys(defaultLimits).join(', ')}.`,
@@ -198,5 +200,7 @@ export function allowedOriginsNow(options: AuthFetchOptions): readonly string[] 
  */
 export function chartInput(options: AuthFetchOptions): { limits: Partial<SessionLimits> } {
   const timeout = options.validationTimeoutMs;
-  return { limits: { ...(timeout !== undefined && { validationTimeoutMs: timeout }), ...options.limits } };
+  // A limit given as undefined is not given: spread, it would put undefined over the default.
+  const given = Object.entries(options.limits ?? {}).filter(([, value]) => value !== undefined);
+  return { limits: { ...(timeout !== undefined && { validationTimeoutMs: timeout }), ...Object.fromEntries(given) } };
 }
