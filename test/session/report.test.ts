@@ -162,4 +162,11 @@ describe('the session report', () => {
     }
     expect(client.report().entries.map((e) => e.detail)).toContain('first');
   });
+
+  it('hands out a copy of the limits: a bug report that edits its copy changes no deadline', () => {
+    const client = tokenAClient();
+    const { limits } = client.report();
+    limits.reauthTimeoutMs = 1;
+    expect(client.actor.getSnapshot().context.limits.reauthTimeoutMs).toBe(180_000);
+  });
 });

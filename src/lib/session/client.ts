@@ -193,7 +193,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
         held: context.queue.length,
         clockOffsetMs: context.clockOffsetMs,
         expiresAt: isoOrNull(context.expiresAt),
-        limits: context.limits,
+        limits: { ...context.limits },
         lastReauthError: context.lastReauthError?.name ?? null,
         entries: report.entries(),
       };
