@@ -39,7 +39,11 @@ export function useGoogleSignIn(popup: SignInPopup = signInWithGooglePopup) {
       .then(signedInWith, (error: unknown) => {
         if (signal.aborted) return;
         // The popup errors speak to people; they name the banner's button, this page has its own.
-        setProblem(error instanceof ReauthError ? error.message.replace('Reconnect', 'Sign in') : 'Signing in did not finish. Try again.');
+        setProblem(
+          error instanceof ReauthError
+            ? error.message.replace('Reconnect', 'Sign in with Google')
+            : 'Signing in did not finish. Try again.',
+        );
       })
       .finally(() => setSigningIn(false));
   }, [popup, signedInWith]);

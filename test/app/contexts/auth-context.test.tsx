@@ -87,7 +87,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
     fixture = await createSessionFixture({ signedIn: false });
     renderProbe(() => Promise.reject(new PopupClosedError()));
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByText(/closed before you signed in\. Press Sign in to try again/)).toBeTruthy();
+    expect(await screen.findByText(/closed before you signed in\. Press Sign in with Google to try again/)).toBeTruthy();
     expect(state()).toBe('signed out as nobody; needsReauth=false');
   });
 
@@ -122,7 +122,7 @@ describe('AuthProvider with useGoogleSignIn', () => {
       renderProbe(popup);
       fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
       answer({ type: errorMessageType, error: 'access_denied' });
-      expect(await screen.findByText('Signing in with Google was cancelled. Press Sign in when you are ready.')).toBeTruthy();
+      expect(await screen.findByText('Signing in with Google was cancelled. Press Sign in with Google when you are ready.')).toBeTruthy();
       expect(state()).toBe('signed out as nobody; needsReauth=false');
     });
   });

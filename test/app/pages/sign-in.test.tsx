@@ -30,7 +30,7 @@ describe('SignIn', () => {
     fireEvent.click(button);
     // Read out to someone who cannot see the line appear under the button.
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Sign in again.',
+      'The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Sign in with Google again.',
     );
     fireEvent.click(screen.getByRole('button', { name: 'Sign in with Google' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/blocked by the browser/);
