@@ -66,9 +66,12 @@ describe('SignIn', () => {
     // The app's wiring of resumeSignIn: that window is not this page's to see, so a hint from the start.
     act(() => popupHints.report({ reopen: () => popupHints.report(null) }));
     expect(screen.getByRole('status').textContent).toContain('Finish signing in in the Google window.');
-    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    const tryAgain = screen.getByRole('button', { name: 'Try again' });
+    tryAgain.focus();
+    fireEvent.click(tryAgain);
     expect(open).toHaveBeenCalledTimes(1);
-    expect(await screen.findByRole('button', { name: 'Signing in…' })).toBeTruthy();
+    // Its line goes with the hint: the focus goes to the busy button, not to the top of the page.
+    expect(document.activeElement).toBe(await screen.findByRole('button', { name: 'Signing in…' }));
     // This page's own popup is the one it speaks of now: it reads open, so no hint.
     expect(screen.queryByText(/Finish signing in in the Google window/)).toBeNull();
   });
