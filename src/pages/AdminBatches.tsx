@@ -107,7 +107,8 @@ export function AdminBatches() {
         </button>
         {/* The page whose rows are shown; the one asked for, while it loads. */}
         <span aria-live="polite">
-          {data ? `Page ${data.page} of ${data.pages}` : `Page ${page} of …`}
+          {/* Failed before any rows came (a member's 403): no "of …", which reads as loading. */}
+          {data ? `Page ${data.page} of ${data.pages}` : loading ? `Page ${page} of …` : `Page ${page}`}
           {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}
         </span>
         <button type="button" onClick={() => nextOff || go(1)} aria-disabled={nextOff || undefined}>

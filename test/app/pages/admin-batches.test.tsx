@@ -56,6 +56,8 @@ describe('AdminBatches', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
     await screen.findByText('Loading batches failed (403: Admins only).');
     expect(screen.queryByText('batch-001')).toBeNull();
+    // Nothing is loading: no "of …" that reads as if something were.
+    expect(pager()).not.toContain('…');
   });
 
   it('does not show Grace what went wrong with Ada’s page while Grace’s own is loading', async () => {
