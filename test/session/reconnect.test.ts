@@ -152,6 +152,7 @@ describe('a failed re-auth keeps everything', () => {
     const back = await waitFor(h.client.actor, (s) => s.status !== 'active' || s.context.reauthFailures === 1);
     expect(back.status).toBe('active');
     expect(selectReauthProblem(back)).toBe('Sign-in did not finish. Press Reconnect to try again.');
+    expect(h.client.report().lastReauthError).toBe('Error');
 
     h.client.reconnect();
     expect((await pending).status).toBe(200);

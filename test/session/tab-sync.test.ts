@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
-import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { PopupCancelledError, PopupClosedError } from '../../src/lib/session/errors.ts';
 import { popupReopened } from '../../src/lib/session/popup-reopened.ts';
 import { createSharedAnswers } from '../../src/lib/session/tab-answers.ts';
 import { createTabSync, type TabLocks } from '../../src/lib/session/tab-sync.ts';
@@ -653,6 +653,18 @@ describe('many tabs, one session', () => {
     resumed.finish('t2');
     await adopted;
     expect((await held!).status).toBe(200);
+  });
+
+  it("rejects with the resumed sign-in's own failure when its tab disconnected meanwhile", async () => {
+    const tabs = layer.tabs();
+    const [reloaded, other] = [tabs.open(), tabs.open()];
+    await expireWithHeldCalls(reloaded, other);
+    const resumed = resumedSignIn();
+    const adopted = reloaded.sync.adoptSignIn(resumed.signIn, resumed.signedOut.signal);
+    reloaded.disconnect();
+    const cancelled = new PopupCancelledError();
+    resumed.fail(cancelled);
+    await expect(adopted).rejects.toBe(cancelled);
   });
 
   it('stops adopting tokens from other tabs once disconnected', async () => {
