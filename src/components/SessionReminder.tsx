@@ -40,27 +40,32 @@ export function SessionReminder() {
 
   return (
     <div role="status" className="session-reminder" onFocus={remember} onMouseDown={remember}>
-      {view === 'reminding' ? (
+      {/* One notice, its first button the same element in both views: pressed from the keyboard, it keeps the focus. */}
+      {view === 'hidden' ? null : (
         <div className="notice">
-          <p>Your session ends {expiresAt === null ? 'soon' : endsIn(expiresAt - now)}</p>
-          {/* Busy while held: the session takes no answer until its check is done; aria-disabled keeps the focus. */}
-          <button type="button" onClick={() => held || session.reconnect()} aria-disabled={held || undefined}>
-            Stay signed in
-          </button>
-          <button type="button" className="link-button" onClick={() => held || dismissReminder()} aria-disabled={held || undefined}>
-            Not now
-          </button>
+          {view === 'reminding' ? (
+            <p>Your session ends {expiresAt === null ? 'soon' : endsIn(expiresAt - now)}</p>
+          ) : (
+            <p>Finish signing in in the Google window.</p>
+          )}
+          {view === 'reminding' ? (
+            // Busy while held: the session takes no answer until its check is done; aria-disabled keeps the focus.
+            <button type="button" onClick={() => held || session.reconnect()} aria-disabled={held || undefined}>
+              Stay signed in
+            </button>
+          ) : (
+            // Opened inside this click; while the popup reads closed (COOP may only hide it), the same sign-in, so either window finishes it.
+            <button type="button" onClick={() => (popupHint ? popupHint.reopen() : session.reconnect())}>
+              Try again
+            </button>
+          )}
+          {view === 'reminding' ? (
+            <button type="button" className="link-button" onClick={() => held || dismissReminder()} aria-disabled={held || undefined}>
+              Not now
+            </button>
+          ) : null}
         </div>
-      ) : null}
-      {view === 'renewing' ? (
-        <div className="notice">
-          <p>Finish signing in in the Google window.</p>
-          {/* Opened inside this click; while the popup reads closed (COOP may only hide it), the same sign-in, so either window finishes it. */}
-          <button type="button" onClick={() => (popupHint ? popupHint.reopen() : session.reconnect())}>
-            Try again
-          </button>
-        </div>
-      ) : null}
+      )}
     </div>
   );
 }

@@ -225,6 +225,22 @@ describe('SessionReminder', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('keeps the focus on its button from the keyboard, through the sign-in window and after it is closed', async () => {
+    const { type, passes, prompt } = await renderStudio();
+    type('a');
+    passes(40_000);
+    const stay = screen.getByRole('button', { name: 'Stay signed in' });
+    act(() => stay.focus()); // Tab from the prompt, then Enter
+    fireEvent.click(stay);
+    // The popup is open: the notice says so, and the focus waits on its button, not at the top of the page.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Try again' }));
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'reminding' }));
+    // Back from the closed window, Enter asks again, as it did.
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Stay signed in' }));
+    expect(prompt.value).toBe('a');
+  });
+
   it('Not now hides it until the next token', async () => {
     const { type, passes } = await renderStudio();
     type('a');
