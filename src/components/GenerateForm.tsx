@@ -78,7 +78,10 @@ export function GenerateForm({
       <button type="submit" disabled={!prompt.trim()} aria-disabled={pending || undefined}>
         {pending ? 'Generating…' : 'Generate'}
       </button>
-      {problem?.text && problem.account === signedInAs ? <p className="problem">{problem.text}</p> : null}
+      {/* Mounted, empty while all is well, so that each failure is read out; a status, not an alert: nothing flashes. */}
+      <div role="status" className="generate__problem">
+        {problem?.text && problem.account === signedInAs ? <p className="problem">{problem.text}</p> : null}
+      </div>
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -62,5 +63,24 @@ describe('GenerateForm', () => {
     await waitFor(() => expect(fixture.tokens.getUser()?.name).toBe('Grace Hopper'));
     expect(screen.queryByText('Generating failed (402: Out of credits).')).toBeNull();
     expect(screen.getByLabelText<HTMLTextAreaElement>('Prompt').value).toBe('A sapphire ring');
+  });
+
+  it('reads out why a Generate failed, each time, without an alert', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    fixture.store.setCredits(0);
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <GenerateForm onStarted={() => {}} />
+      </AuthProvider>,
+    );
+    const heard = listenToLiveRegions();
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText('Generating failed (402: Out of credits).');
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(heard.heard).toHaveLength(2));
+    // Someone who cannot see the line appear under the button hears it, a second failure too; quietly, not as an alert.
+    expect(heard.stop()).toEqual(['Generating failed (402: Out of credits).', 'Generating failed (402: Out of credits).']);
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 });
