@@ -6,6 +6,7 @@ import { CreditsBadge } from '../../../src/components/CreditsBadge.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -66,5 +67,16 @@ describe('CreditsBadge', () => {
 
     gate.resolve();
     await screen.findByText('Credits: 7');
+  });
+
+  it('reads out a new balance with what it is: "Credits: 24", not a bare "24"', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const view = render(badge('gen_1'));
+    await screen.findByText('Credits: 25');
+    const heard = listenToLiveRegions();
+    fixture.store.setCredits(24);
+    view.rerender(badge('gen_2'));
+    await screen.findByText('Credits: 24');
+    expect(heard.stop()).toEqual(['Credits: 24']);
   });
 });
