@@ -58,20 +58,19 @@ export function AdminBatches() {
   return (
     <main className="admin">
       <h1>Batches</h1>
+      {/* Mounted, empty while all is well, so that a failure is read out: Next pressed from the keyboard comes back silent. */}
+      <div role="status">{problem ? <p className="problem">{problem}</p> : null}</div>
       {/* Asks for the same page again: with no rows on screen (the first load failed), Next and Previous cannot. */}
+      {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
       {problem ? (
-        <>
-          <p className="problem">{problem}</p>
-          {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => loading || setPresses((n) => n + 1)}
-            aria-disabled={loading || undefined}
-          >
-            Try again
-          </button>
-        </>
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => loading || setPresses((n) => n + 1)}
+          aria-disabled={loading || undefined}
+        >
+          Try again
+        </button>
       ) : null}
       <table aria-busy={loading}>
         {/* Failed before any rows came (a member's 403): the problem above says why; nothing is loading. */}

@@ -7,6 +7,7 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -103,6 +104,18 @@ describe('AdminBatches', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
     await screen.findByText('batch-031');
     await waitFor(() => expect(pager()).toBe('Page 4 of 5'));
+  });
+
+  it('reads out why the next page could not be loaded', async () => {
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    server.use(http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Batches are down' }, { status: 500 })));
+    const heard = listenToLiveRegions();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    const problem = await screen.findByText(/Batches are down/);
+    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    // Pressed from the keyboard, Next comes back to "Page 1 of 5": the reason is read out, not only shown.
+    expect(heard.stop()).toContain(problem.textContent);
   });
 });
 
