@@ -52,7 +52,10 @@ export interface AuthFetchOptions {
    * At most half the token's life (`exp - iat`), so a token just renewed is not asked about at once.
    */
   remindBeforeMs?: number;
-  /** Budgets and deadlines of the chart (validation retries, backoff and timeout, re-auth attempts, cooldown and timeout). */
+  /**
+   * Budgets and deadlines of the chart (validation retries, backoff and timeout, re-auth attempts, cooldown and timeout,
+   * `lookAgainMs`: how often the expiry is looked at again). A limit given as undefined keeps its default.
+   */
   limits?: Partial<SessionLimits>;
   /** The clock of the chart's delays and, when it has `now()`, of token expiry; tests pass xstate's `SimulatedClock`. */
   clock?: ActorOptions<AnyActorLogic>['clock'];
