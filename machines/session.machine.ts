@@ -177,6 +177,14 @@ const dismissedElsewhere = {
   'reminder.dismissed': { actions: 'rememberDismissal' },
   'reauth.startedElsewhere': { actions: 'rememberDismissal' },
 } as const;
+/**
+ * A sign-in the chart did not run (one resumed after a reload) failed: why, for the banner. Heard on the way to it
+ * too: after a reload the callback page's answer often comes while the token is still being checked.
+ */
+const resumedSignInFailed = {
+  // Said as after this chart's own popup, not counted: this page never pressed Reconnect for it.
+  'reauth.failed': { actions: 'rememberReauthFailure' },
+} as const;
 /** What every state that holds requests answers: more held, one aborted, a good token back. */
 const holding = {
   'request.held': { actions: 'holdRequest' },
@@ -435,6 +443,7 @@ export const sessionMachine = setup({
       on: {
         ...holding,
         ...dismissedElsewhere,
+        ...resumedSignInFailed,
         // Validating, the backend answered a moment ago: another tab's token lets the held requests go.
         'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
         'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
@@ -468,6 +477,7 @@ export const sessionMachine = setup({
       on: {
         ...holding,
         ...dismissedElsewhere,
+        ...resumedSignInFailed,
         'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
       },
       states: {
@@ -497,8 +507,7 @@ export const sessionMachine = setup({
       on: {
         ...holding,
         'token.adopted': adopt,
-        // Said as after this chart's own popup, not counted: this page never pressed Reconnect for it.
-        'reauth.failed': { actions: 'rememberReauthFailure' },
+        ...resumedSignInFailed,
       },
       states: {
         waiting: {

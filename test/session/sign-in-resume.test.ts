@@ -297,3 +297,39 @@ describe('a resumed sign-in that fails, in the session it was resumed for', () =
     stop();
   });
 });
+
+describe('a resumed sign-in whose answer comes before the session found its token expired', () => {
+  it('still says why once the banner is up: the callback page says it again at once after a reload', async () => {
+    const reloaded = reloadedDuringSignIn();
+    // The backend takes its time with the reloaded page's token: the callback page's answer comes first.
+    let answer: (valid: boolean) => void = () => {};
+    const tabs = createTabSync({
+      validate: () => new Promise<boolean>((resolve) => (answer = resolve)),
+      reauthenticate: () => Promise.reject(new Error('not used')),
+    });
+    const client = createAuthFetch({
+      getToken: () => 'expired',
+      setToken: () => {},
+      validate: tabs.validate,
+      reauthenticate: tabs.reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+      allowedOrigins: ['https://api.test'],
+    });
+    const undo = tabs.connect(client);
+    void client.authFetch('https://api.test/api/credits').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const givenUp = new AbortController();
+    const outcome = tabs
+      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+      .catch((e: unknown) => e);
+    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    expect(await outcome).toBeInstanceOf(PopupCancelledError);
+    answer(false);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(client.actor.getSnapshot())).toBe(
+      'Signing in with Google was cancelled. Press Reconnect when you are ready.',
+    );
+    undo();
+    client.stop();
+  });
+});
