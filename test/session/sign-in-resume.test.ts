@@ -332,4 +332,41 @@ describe('a resumed sign-in whose answer comes before the session found its toke
     undo();
     client.stop();
   });
+
+  it('still says why once the banner is up when the answer came while the backend was out of reach', async () => {
+    const reloaded = reloadedDuringSignIn();
+    let reachable = false;
+    const tabs = createTabSync({
+      validate: async () => {
+        if (!reachable) throw new TypeError('Failed to fetch');
+        return false;
+      },
+      reauthenticate: () => Promise.reject(new Error('not used')),
+    });
+    const client = createAuthFetch({
+      getToken: () => 'expired',
+      setToken: () => {},
+      validate: tabs.validate,
+      reauthenticate: tabs.reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+      allowedOrigins: ['https://api.test'],
+    });
+    const undo = tabs.connect(client);
+    void client.authFetch('https://api.test/api/credits').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('offline'));
+    const givenUp = new AbortController();
+    const outcome = tabs
+      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+      .catch((e: unknown) => e);
+    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    expect(await outcome).toBeInstanceOf(PopupCancelledError);
+    reachable = true;
+    client.actor.send({ type: 'network.online' });
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(client.actor.getSnapshot())).toBe(
+      'Signing in with Google was cancelled. Press Reconnect when you are ready.',
+    );
+    undo();
+    client.stop();
+  });
 });
