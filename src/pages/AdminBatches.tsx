@@ -104,8 +104,8 @@ export function AdminBatches() {
         <button type="button" onClick={() => previousOff || go(-1)} aria-disabled={previousOff || undefined}>
           Previous
         </button>
-        {/* The page whose rows are shown; the one asked for, while it loads. */}
-        <span aria-live="polite">
+        {/* The page whose rows are shown; the one asked for, while it loads. Read whole: "· loading page 2…" alone says no page. */}
+        <span aria-live="polite" aria-atomic="true">
           {/* Failed before any rows came (a member's 403): no "of …", which reads as loading. */}
           {data ? `Page ${data.page} of ${data.pages}` : loading ? `Page ${page} of …` : `Page ${page}`}
           {loading && data ? (data.page === page ? ' · loading…' : ` · loading page ${page}…`) : ''}

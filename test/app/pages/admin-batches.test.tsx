@@ -117,6 +117,17 @@ describe('AdminBatches', () => {
     // Pressed from the keyboard, Next comes back to "Page 1 of 5": the reason is read out, not only shown.
     expect(heard.stop()).toContain(problem.textContent);
   });
+
+  it('reads out the whole pager line while the next page waits, not only "· loading page 2…"', async () => {
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    fixture.store.expireSessions();
+    const heard = listenToLiveRegions();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+    // Pressed from the keyboard, Next says which page is shown and which one is coming.
+    expect(heard.stop()).toEqual(['Page 1 of 5 · loading page 2…']);
+  });
 });
 
 describe('AdminBatches from the keyboard', () => {
