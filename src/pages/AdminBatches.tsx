@@ -22,7 +22,8 @@ export function AdminBatches() {
   const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
   // What went wrong with the account it went wrong for: Ada's failure is not Grace's, whose own page is loading.
-  const [failed, setFailed] = useState<{ account: string | null; text: string | null } | null>(null);
+  // `count`: each failure is new, the same words again too (a Try again that fails as before).
+  const [failed, setFailed] = useState<{ account: string | null; text: string | null; count: number } | null>(null);
   const problem = failed?.account === account ? failed.text : null;
   // Each press of Next, Previous or Try again asks anew: the page asked for may be the one that failed to load.
   const [presses, setPresses] = useState(0);
@@ -48,7 +49,7 @@ export function AdminBatches() {
       },
       (error: unknown) => {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setFailed({ account, text: describeProblem(error) });
+        setFailed((last) => ({ account, text: describeProblem(error), count: (last?.count ?? 0) + 1 }));
         setLoading(false);
       },
     );
@@ -59,7 +60,14 @@ export function AdminBatches() {
     <main className="admin">
       <h1>Batches</h1>
       {/* Mounted, empty while all is well, so that a failure is read out: Next pressed from the keyboard comes back silent. */}
-      <div role="status">{problem ? <p className="problem">{problem}</p> : null}</div>
+      {/* A new line at each failure, so that the same words are read out again: the press did something. */}
+      <div role="status">
+        {problem ? (
+          <p key={failed?.count} className="problem">
+            {problem}
+          </p>
+        ) : null}
+      </div>
       {/* Asks for the same page again: with no rows on screen (the first load failed), Next and Previous cannot. */}
       {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
       {problem ? (

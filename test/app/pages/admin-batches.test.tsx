@@ -225,8 +225,10 @@ describe('AdminBatches across a dropped connection', () => {
     // Asking: the button stays where the keyboard is, busy; a press meanwhile asks nothing more.
     expect(document.activeElement).toBe(tryAgain);
     expect(tryAgain.getAttribute('aria-disabled')).toBe('true');
-    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    // The reason stays on screen while it asks: nothing flashes.
     expect(screen.getByText(/Batches are down/)).toBe(problem);
+    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    expect(screen.getByText(/Batches are down/).textContent).toBe(problem.textContent);
     expect(document.activeElement).toBe(tryAgain);
     expect(tryAgain.getAttribute('aria-disabled')).toBeNull();
 
@@ -234,5 +236,21 @@ describe('AdminBatches across a dropped connection', () => {
     fireEvent.click(tryAgain);
     await screen.findByText('batch-001');
     expect(document.querySelector('.problem')).toBeNull();
+  });
+
+  it('reads out a Try again that fails again with the same reason', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Batches are down' }, { status: 500 })));
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    const problem = (await screen.findByText(/Batches are down/)).textContent;
+    const heard = listenToLiveRegions();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    // Pressed and come back with the same words: heard again, or the press seems to have done nothing.
+    expect(heard.stop().filter((said) => said === problem)).toHaveLength(1);
   });
 });
