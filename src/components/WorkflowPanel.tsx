@@ -27,16 +27,19 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
           <code>{generation.workflow_id}</code> · “{generation.prompt}”
         </p>
       ) : null}
-      {/* Polling stops with the generation (another account signed in): what went wrong with it goes too. */}
-      {generation && error ? <p className="problem">{error}</p> : null}
+      {/* Mounted, empty while all is well, so that what went wrong is read out; a status, not an alert: nothing flashes. */}
+      <div role="status">
+        {/* Polling stops with the generation (another account signed in): what went wrong with it goes too. */}
+        {generation && error ? <p className="problem">{error}</p> : null}
+        {/* FAILED (or finished with no image): polling has stopped, so say so rather than show nothing. */}
+        {generation && data && data.status !== 'RUNNING' && !(data.status === 'COMPLETED' && data.result) ? (
+          <p className="problem">The workflow failed: no design was made. Generate again to try once more.</p>
+        ) : null}
+      </div>
       {generation && data?.status === 'RUNNING' ? (
         <p>
           Running… <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%
         </p>
-      ) : null}
-      {/* FAILED (or finished with no image): polling has stopped, so say so rather than show nothing. */}
-      {generation && data && data.status !== 'RUNNING' && !(data.status === 'COMPLETED' && data.result) ? (
-        <p className="problem">The workflow failed: no design was made. Generate again to try once more.</p>
       ) : null}
       {generation && data?.status === 'COMPLETED' && data.result ? (
         <figure className="result">

@@ -6,6 +6,7 @@ import { WorkflowPanel } from '../../../src/components/WorkflowPanel.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import type { Generation } from '../../../src/lib/jewelry-generate-api.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -31,5 +32,39 @@ describe('WorkflowPanel', () => {
     );
     await waitFor(() => expect(polls).toHaveLength(1));
     expect((await screen.findByText(/failed/i)).className).toBe('problem');
+  });
+
+  it('reads out that the workflow failed, which a screen-reader user would not otherwise hear of', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/workflows/:id/status`, ({ params }) =>
+        HttpResponse.json({ workflow_id: params.id, status: 'FAILED', progress: 0.4 }),
+      ),
+    );
+    const heard = listenToLiveRegions();
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <WorkflowPanel generation={generation} />
+      </AuthProvider>,
+    );
+    await screen.findByText(/The workflow failed/);
+    // Politely, as a status: nothing flashes.
+    expect(heard.stop()).toEqual(['The workflow failed: no design was made. Generate again to try once more.']);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('reads out why the workflow could not be updated', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/workflows/:id/status`, () => HttpResponse.json({ detail: 'Temporal is down' }, { status: 500 })),
+    );
+    const heard = listenToLiveRegions();
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <WorkflowPanel generation={generation} />
+      </AuthProvider>,
+    );
+    const problem = await screen.findByText(/Temporal is down/);
+    expect(heard.stop()).toEqual([problem.textContent]);
   });
 });
