@@ -29,19 +29,22 @@ function ImagePicker() {
         }}
       />
       {state.status === 'checking' ? <p className="muted">Checking {state.filename}…</p> : null}
-      {state.status === 'checked' && state.result.valid ? (
-        <p>
-          {state.result.filename} is ready ({state.result.content_type}, {Math.ceil(state.result.size_bytes / 1024)} KB).
-        </p>
-      ) : null}
-      {state.status === 'checked' && !state.result.valid ? (
-        <ul className="problem">
-          {state.result.issues.map((issue) => (
-            <li key={issue}>{issue}</li>
-          ))}
-        </ul>
-      ) : null}
-      {state.status === 'failed' ? <p className="problem">{state.message}</p> : null}
+      {/* Mounted, empty while checking, so that each answer is read out, a second pick's too; a status: nothing flashes. */}
+      <div role="status">
+        {state.status === 'checked' && state.result.valid ? (
+          <p>
+            {state.result.filename} is ready ({state.result.content_type}, {Math.ceil(state.result.size_bytes / 1024)} KB).
+          </p>
+        ) : null}
+        {state.status === 'checked' && !state.result.valid ? (
+          <ul className="problem">
+            {state.result.issues.map((issue) => (
+              <li key={issue}>{issue}</li>
+            ))}
+          </ul>
+        ) : null}
+        {state.status === 'failed' ? <p className="problem">{state.message}</p> : null}
+      </div>
     </section>
   );
 }

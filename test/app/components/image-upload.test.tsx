@@ -6,6 +6,7 @@ import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -74,5 +75,36 @@ describe('ImageUpload', () => {
     pick(png('grace.png'));
     await screen.findByText('grace.png is ready (image/png, 2 KB).');
     expect(screen.queryByText(/ring\.png/)).toBeNull();
+  });
+
+  it('reads out what the check of each picked image says, the same words again too', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderUpload();
+    const heard = listenToLiveRegions();
+    pick(png('ring.png'));
+    await screen.findByText('ring.png is ready (image/png, 2 KB).');
+    const notes = new File(['plain text'], 'notes.txt', { type: 'text/plain' });
+    pick(notes);
+    await waitFor(() => expect(heard.heard).toHaveLength(2));
+    // Picked again, to try again: the answer is read again, or the pick seems to have done nothing.
+    pick(notes);
+    await waitFor(() => expect(heard.heard).toHaveLength(3));
+    // Politely, as a status: nothing flashes.
+    expect(heard.stop()).toEqual([
+      'ring.png is ready (image/png, 2 KB).',
+      'Unsupported type text/plain: use PNG, JPEG or WebP.',
+      'Unsupported type text/plain: use PNG, JPEG or WebP.',
+    ]);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('reads out why an image could not be checked', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(http.post(`${location.origin}/api/images/validate`, () => HttpResponse.error()));
+    renderUpload();
+    const heard = listenToLiveRegions();
+    pick(png('ring.png'));
+    await screen.findByText("Couldn't reach the studio. Check your connection and try again.");
+    expect(heard.stop()).toEqual(["Couldn't reach the studio. Check your connection and try again."]);
   });
 });
