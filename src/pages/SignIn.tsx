@@ -27,24 +27,27 @@ export function SignIn() {
       >
         {signingIn ? 'Signing in…' : 'Sign in with Google'}
       </button>
-      {hint || resumed ? (
-        <p role="status">
-          Finish signing in in the Google window. Closed it, or cannot find it?{' '}
-          {/* A new popup, opened inside this click; this page's sign-in under way goes on, a resumed one too. */}
-          {/* Its line goes once a popup of this page's reads open: the focus goes to the busy button, not the page's top. */}
-          <button
-            type="button"
-            className="link-button"
-            onClick={() => {
-              googleButton.current?.focus();
-              if (hint) hint.reopen();
-              else signIn();
-            }}
-          >
-            Try again
-          </button>
-        </p>
-      ) : null}
+      {/* Mounted, empty until a hint, so that its line is read out when it comes: inserted with its text, it may not be. */}
+      <div role="status">
+        {hint || resumed ? (
+          <p>
+            Finish signing in in the Google window. Closed it, or cannot find it?{' '}
+            {/* A new popup, opened inside this click; this page's sign-in under way goes on, a resumed one too. */}
+            {/* Its line goes once a popup of this page's reads open: the focus goes to the busy button, not the page's top. */}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => {
+                googleButton.current?.focus();
+                if (hint) hint.reopen();
+                else signIn();
+              }}
+            >
+              Try again
+            </button>
+          </p>
+        ) : null}
+      </div>
       {/* An alert, as the banner's: inserted with its text, it is read out at once, again at each failure. */}
       {problem ? (
         <p role="alert" className="problem">

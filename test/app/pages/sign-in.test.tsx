@@ -5,6 +5,7 @@ import { AppShell } from '../../../src/components/AppShell.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createPopupHints } from '../../../src/lib/session/index.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -74,5 +75,20 @@ describe('SignIn', () => {
     expect(document.activeElement).toBe(await screen.findByRole('button', { name: 'Signing in…' }));
     // This page's own popup is the one it speaks of now: it reads open, so no hint.
     expect(screen.queryByText(/Finish signing in in the Google window/)).toBeNull();
+  });
+
+  it('reads out the line that asks to finish in the Google window when it comes', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const popupHints = createPopupHints();
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} popupHints={popupHints}>
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByRole('button', { name: 'Sign in with Google' });
+    const heard = listenToLiveRegions();
+    act(() => popupHints.report({ reopen: () => popupHints.report(null) }));
+    // Someone who cannot see it appear hears where to finish, and that Try again is there.
+    expect(heard.stop()).toEqual(['Finish signing in in the Google window. Closed it, or cannot find it? Try again']);
   });
 });
