@@ -104,10 +104,12 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
           {held}
         </span>
       </span>
+      {/* Open, it stays focusable (aria-disabled, a press ignored): a button turned `disabled` drops focus to the page. */}
       <button
         type="button"
-        disabled={inspecting}
+        aria-disabled={inspecting || undefined}
         onClick={() => {
+          if (inspecting) return;
           setInspecting(true);
           void openStatelyInspector(session.actor);
         }}

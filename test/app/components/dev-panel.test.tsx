@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -12,6 +12,9 @@ import { createSessionFixture, withSessionFixtures, type SessionFixture } from '
 
 let fixture: SessionFixture;
 withSessionFixtures(() => fixture);
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('DevPanel', () => {
   it('copies a readable session report with no token in it', async () => {
@@ -81,5 +84,22 @@ describe('DevPanel', () => {
     observer.disconnect();
 
     expect(heard).toEqual(["You're offline — your work is kept and will be sent when the connection is back."]);
+  });
+
+  it('keeps Open Stately Inspector focusable once the inspector is open', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // The inspector's window; stately.ai is not reached from the tests.
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    render(<DevPanel session={fixture.client} />);
+    const button = screen.getByRole('button', { name: 'Open Stately Inspector' });
+    button.focus();
+    fireEvent.click(button);
+    await waitFor(() => expect(open).toHaveBeenCalledTimes(1));
+    // Chromium drops focus to the page when the focused button turns `disabled`: the next Tab starts from the top.
+    expect(button.textContent).toBe('Inspector open');
+    expect({ disabled: button.hasAttribute('disabled'), busy: button.getAttribute('aria-disabled') }).toEqual({
+      disabled: false,
+      busy: 'true',
+    });
   });
 });
