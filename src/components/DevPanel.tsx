@@ -90,7 +90,9 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
   const state = useSelector(session.actor, selectStateLabel);
   const held = useSelector(session.actor, selectHeldCount);
   const [inspecting, setInspecting] = useState(false);
-  const [copied, setCopied] = useState<string | null>(null);
+  // `count`: each press's answer is new, the same words again too.
+  const [copied, setCopied] = useState<{ text: string; count: number } | null>(null);
+  const said = (text: string) => setCopied((last) => ({ text, count: (last?.count ?? 0) + 1 }));
   return (
     <>
       {/* Not <output>s, which are live regions: a screen reader would read out each state, every probe while offline. */}
@@ -123,18 +125,17 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
           // In the click (the clipboard wants the gesture); no navigator.clipboard (plain http on a LAN address) is a refusal too.
           const copying = new Promise<void>((resolve) => resolve(navigator.clipboard.writeText(JSON.stringify(session.report(), null, 2))));
           copying.then(
-            () => setCopied('Copied.'),
-            () => setCopied('The browser did not allow copying.'),
+            () => said('Copied.'),
+            () => said('The browser did not allow copying.'),
           );
         }}
       >
         Copy session report
       </button>
-      {copied ? (
-        <span role="status" className="muted">
-          {copied}
-        </span>
-      ) : null}
+      {/* Mounted, empty until a press, and a new line at each: inserted with its text, or the same again, it is not read. */}
+      <span role="status" className="muted dev-panel__copied">
+        {copied ? <span key={copied.count}>{copied.text}</span> : null}
+      </span>
     </>
   );
 }

@@ -8,6 +8,7 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -101,5 +102,20 @@ describe('DevPanel', () => {
       disabled: false,
       busy: 'true',
     });
+  });
+
+  it('reads out that the report was copied, at each press', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const writeText = vi.fn(async (_text: string) => {});
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    render(<DevPanel session={fixture.client} />);
+    const heard = listenToLiveRegions();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
+    await waitFor(() => expect(heard.heard).toHaveLength(1));
+    // A second copy (the session has moved on): the same words, heard again, or the press seems to do nothing.
+    fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(heard.heard).toHaveLength(2));
+    expect(heard.stop()).toEqual(['Copied.', 'Copied.']);
   });
 });
