@@ -61,6 +61,57 @@ class ServerErrorsAsJson:
             await JSONResponse({"detail": "Internal Server Error"}, status_code=500)(scope, receive, send)
 
 
+# A request body is read whole before its route runs, its token unchecked: anyone could send gigabytes.
+MAX_BODY_BYTES = 1024 * 1024
+# Above 5 MB an image still gets its "larger than 5 MB" answer, up to a photo's size.
+MAX_UPLOAD_BODY_BYTES = 20 * 1024 * 1024
+UPLOAD_PATHS = ("/api/images/validate",)
+
+
+class LimitBodySize:
+    """A 413 for a body over its limit, declared or streamed, before more of it is read."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = MAX_UPLOAD_BODY_BYTES if scope["path"] in UPLOAD_PATHS else MAX_BODY_BYTES
+        too_large = JSONResponse({"detail": f"The request is larger than {limit // (1024 * 1024)} MB."}, status_code=413)
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            await too_large(scope, receive, send)
+            return
+        received = 0
+        over = False
+        started = False
+
+        async def counted():
+            nonlocal received, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    # The route sees a client that went away; its answer is replaced by the 413.
+                    over = True
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def unless_over(message) -> None:
+            nonlocal started
+            if not over:
+                started = started or message["type"] == "http.response.start"
+                await send(message)
+
+        await self.app(scope, counted, unless_over)
+        if over and not started:
+            await too_large(scope, receive, send)
+
+
 class DateOfEachAnswer:
     """A fresh `Date` on each answer: the SPA reads the backend's clock from it.
 
@@ -95,6 +146,8 @@ def create_app() -> FastAPI:
     app.state.credits = Credits()
     app.state.pending_states = PendingStates()
     app.state.google_jwks = GoogleKeys(settings.google_jwks_url)
+    # Innermost: a 413 is answered inside CORS, the app's origin can read it.
+    app.add_middleware(LimitBodySize)
     # Inside CORS (added first, so it runs after it): a server error carries CORS headers too.
     app.add_middleware(ServerErrorsAsJson)
     # The SPA's origin only. Bearer tokens, no cookies: no credentials mode. A 401 carries

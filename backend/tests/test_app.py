@@ -3,6 +3,7 @@
 Run from backend/: /usr/bin/python3 -m unittest discover -s tests -t .
 """
 
+import asyncio
 import os
 import unittest
 from unittest import mock
@@ -39,6 +40,69 @@ class ServerErrorTest(unittest.TestCase):
             response = self.client.get("/api/broken", headers={"Origin": "https://elsewhere.example"})
         self.assertEqual(response.status_code, 500)
         self.assertIsNone(response.headers.get("access-control-allow-origin"))
+
+
+class RequestBodyLimitTest(unittest.TestCase):
+    """Bodies are read before a route runs, before its token is even checked: they must stop at a limit."""
+
+    def setUp(self):
+        with mock.patch.dict(os.environ, {"APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": "client-123"}):
+            from app.main import create_app
+
+            self.app = create_app()
+
+    def post(self, path: str, chunks, content_type: str, content_length=None):
+        """Drives the ASGI app by hand, as a client streaming its body: how much it read, and its answer."""
+        headers = [(b"origin", APP_ORIGIN.encode()), (b"content-type", content_type.encode())]
+        if content_length is not None:
+            headers.append((b"content-length", str(content_length).encode()))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+                 "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": headers, "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+        chunks = iter(chunks)
+        read = 0
+        sent = []
+
+        async def receive():
+            nonlocal read
+            chunk = next(chunks, None)
+            if chunk is None:
+                return {"type": "http.disconnect"}
+            read += len(chunk[0])
+            return {"type": "http.request", "body": chunk[0], "more_body": chunk[1]}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        start = next(message for message in sent if message["type"] == "http.response.start")
+        return read, start["status"], dict(start["headers"])
+
+    def huge_upload(self, megabytes: int):
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="huge.png"\r\nContent-Type: image/png\r\n\r\n', True
+        for _ in range(megabytes):
+            yield bytes(1024 * 1024), True
+        yield b"\r\n--b--\r\n", False
+
+    def test_a_huge_upload_is_refused_before_it_is_all_read(self):
+        # Without a limit, anyone (no token needed) spools the whole body to disk before the 401.
+        read, status, headers = self.post("/api/images/validate", self.huge_upload(200), "multipart/form-data; boundary=b")
+        self.assertLess(read, 30 * 1024 * 1024)
+        self.assertEqual(status, 413)
+        self.assertEqual(headers.get(b"access-control-allow-origin"), APP_ORIGIN.encode())
+
+    def test_a_declared_huge_upload_is_refused_unread(self):
+        read, status, _ = self.post("/api/images/validate", self.huge_upload(200), "multipart/form-data; boundary=b",
+                                    content_length=200 * 1024 * 1024)
+        self.assertEqual(status, 413)
+        self.assertEqual(read, 0)
+
+    def test_a_huge_json_body_is_refused_before_it_is_all_read(self):
+        # The sign-in exchange needs no token either: FastAPI would hold the whole body in memory.
+        body = ((b'{"code": "' if n == 0 else b"x" * 1024 * 1024, True) for n in range(200))
+        read, status, _ = self.post("/auth/google/callback", body, "application/json")
+        self.assertLess(read, 10 * 1024 * 1024)
+        self.assertEqual(status, 413)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,25 @@
-import { http, HttpResponse } from 'msw';
+import { HttpResponse, http, type PathParams } from 'msw';
 import { missing, readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockServices, workflowDurationMs } from './mock-data.ts';
 
 const acceptedImageTypes = ['image/png', 'image/jpeg', 'image/webp'];
 const maxImageBytes = 5 * 1024 * 1024;
+// FastAPI's limit on an upload's whole body, checked before the token: a 413 past it.
+const maxUploadBodyBytes = 20 * 1024 * 1024;
+
+type Resolver = (info: { request: Request; params: PathParams }) => Promise<Response>;
+
+/** A 413 for a body over `limit`, as FastAPI answers it before anything else. */
+function limitBody(limit: number, resolve: Resolver): Resolver {
+  return async (info) => {
+    // In the page a fetch's request has no content-length yet: the body is measured instead.
+    const declared = info.request.headers.get('content-length');
+    const length = declared === null ? (await info.request.clone().arrayBuffer()).byteLength : Number(declared);
+    if (length <= limit) return resolve(info);
+    return HttpResponse.json({ detail: `The request is larger than ${limit / (1024 * 1024)} MB.` }, { status: 413 });
+  };
+}
 
 /** A tiny ring drawing, its colour taken from the workflow id, so each result looks its own. */
 function ringImage(workflowId: string): string {
@@ -78,21 +93,24 @@ export function studioHandlers(ctx: HandlerContext) {
     ),
     http.post(
       `${base}/api/images/validate`,
-      authed(ctx, async ({ request }) => {
-        // FastAPI's `file: UploadFile = File(...)`: no form or no field is missing, a text field is not a file.
-        const form = await request.formData().catch(() => null);
-        const file = form?.get('file') ?? null;
-        if (file === null) return validationError(missing('body', 'file'));
-        if (!(file instanceof Blob)) {
-          return validationError({ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' });
-        }
-        const issues: string[] = [];
-        if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
-        if (file.size === 0) issues.push('The file is empty.');
-        if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
-        const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';
-        return HttpResponse.json({ valid: issues.length === 0, filename, content_type: file.type, size_bytes: file.size, issues });
-      }),
+      limitBody(
+        maxUploadBodyBytes,
+        authed(ctx, async ({ request }) => {
+          // FastAPI's `file: UploadFile = File(...)`: no form or no field is missing, a text field is not a file.
+          const form = await request.formData().catch(() => null);
+          const file = form?.get('file') ?? null;
+          if (file === null) return validationError(missing('body', 'file'));
+          if (!(file instanceof Blob)) {
+            return validationError({ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' });
+          }
+          const issues: string[] = [];
+          if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
+          if (file.size === 0) issues.push('The file is empty.');
+          if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
+          const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';
+          return HttpResponse.json({ valid: issues.length === 0, filename, content_type: file.type, size_bytes: file.size, issues });
+        }),
+      ),
     ),
   ];
 }

@@ -291,6 +291,14 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(large.body).toMatchObject({ valid: false, size_bytes: 5 * 1024 * 1024 + 1, issues: ['The file is larger than 5 MB.'] });
     });
 
+    it('refuses an upload over 20 MB with 413, before it checks the token', async () => {
+      // Bodies are read before the token is checked: without a limit anyone could send gigabytes.
+      const form = new FormData();
+      form.append('file', new File([new Uint8Array(20 * 1024 * 1024 + 1)], 'huge.png', { type: 'image/png' }));
+      const huge = await answer(await fetch(api('/api/images/validate'), { method: 'POST', body: form }));
+      expect(huge).toEqual({ status: 413, body: { detail: 'The request is larger than 20 MB.' } });
+    });
+
     it('answers an upload without a file with 422', async () => {
       const text = await answer(await upload('just text', ada));
       expect(text.status).toBe(422);
