@@ -1,5 +1,6 @@
 """`/auth/*`: the validation endpoint and Google sign-in."""
 
+import logging
 from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -10,6 +11,7 @@ from .google_oauth import ProviderFailed, SignInRefused, authorize_url, exchange
 from .tokens import current_user, issue_access_token
 from .users import User
 
+log = logging.getLogger("quiet_session")
 router = APIRouter()
 
 
@@ -66,6 +68,8 @@ def google_callback(body: GoogleCallbackBody, request: Request) -> dict:
     except SignInRefused as refused:
         raise HTTPException(status_code=400, detail=str(refused)) from None
     except ProviderFailed as down:
-        raise HTTPException(status_code=502, detail=str(down)) from None
+        # The cause names the URLs and hosts the backend calls: for the log, not for the client.
+        log.warning("Google sign-in failed on Google's side: %s", down)
+        raise HTTPException(status_code=502, detail="Google could not be reached. Try again.") from None
     user = app_state.users.for_google_identity(identity.sub, identity.email, identity.name)
     return issue_access_token(user, settings)

@@ -223,5 +223,36 @@ class PendingStatesTest(unittest.TestCase):
         self.assertIsNone(states.take("state-1"))
 
 
+class ProviderFailedAnswerTest(unittest.TestCase):
+    def test_a_provider_failure_answers_502_without_the_backends_internals(self):
+        # httpx's message names the URL the backend called; the client gets a plain 502, the log the cause.
+        class Failing(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Failing)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        jwks_url = f"http://127.0.0.1:{server.server_address[1]}/internal/certs"
+        with mock.patch.dict(os.environ, {"GOOGLE_JWKS_URL": jwks_url, "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": CLIENT_ID}):
+            from app.main import create_app
+
+            app = create_app()
+        from fastapi.testclient import TestClient
+
+        app.state.pending_states.remember("state-1")
+        token = jwt.encode({"sub": "1"}, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256", headers={"kid": KID})
+        with mock.patch("app.routes_auth.exchange_code", return_value=token), self.assertLogs("quiet_session", level="WARNING") as logs:
+            response = TestClient(app).post("/auth/google/callback", json={"code": "code-1", "state": "state-1"})
+            self.assertEqual(response.status_code, 502)
+            self.assertNotIn("127.0.0.1", response.text)
+            self.assertNotIn("/internal/certs", response.text)
+        self.assertIn("/internal/certs", "\n".join(logs.output))
+
+
 if __name__ == "__main__":
     unittest.main()
