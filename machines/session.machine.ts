@@ -403,9 +403,12 @@ export const sessionMachine = setup({
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
-        // Another tab's popup is open: no notice here for this token (its button would open a second popup),
-        // not even once a validation brings the session back to active; the popup's token is adopted here.
-        'reauth.startedElsewhere': { target: '.dismissed', actions: 'rememberDismissal' },
+        // Another tab's popup is open: no notice here (its button would open a second popup), not even once a
+        // validation brings the session back to active; the popup's token is adopted here. "Not now" stays said.
+        'reauth.startedElsewhere': [
+          { guard: 'wasDismissed', target: '.dismissed' },
+          { target: '.elsewhere', actions: 'rememberDismissal' },
+        ],
       },
       states: {
         quiet: {
@@ -432,6 +435,13 @@ export const sessionMachine = setup({
         },
         dismissed: {
           description: '"Not now", here or in another tab: no notice until the next token.',
+        },
+        elsewhere: {
+          description: 'Another tab has the sign-in popup open: no notice here until it closes, as there, without a token.',
+          on: {
+            'reauth.startedElsewhere': 'elsewhere',
+            'reauth.endedElsewhere': { target: 'quiet', actions: 'forgetDismissal' },
+          },
         },
         previous: { type: 'history' },
       },

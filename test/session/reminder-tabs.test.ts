@@ -1,5 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
+import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { createTabSync } from '../../src/lib/session/tab-sync.ts';
 import { waitFor } from 'xstate';
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
@@ -110,9 +112,53 @@ describe("the notice's Stay signed in, across tabs", () => {
     // A tab opened (or reloaded) now learns of the popup from its lock alone.
     const opened = tabs.open();
     await vi.waitFor(() => expect(reportNotes(opened)).toContain('tab.reauth.held'));
-    await waitFor(opened.client.actor, (s) => s.matches({ active: 'due' }) || s.matches({ active: 'dismissed' }));
+    // Past quiet: its notice's timer, due at once, has run (or the popup kept it away).
+    await waitFor(opened.client.actor, (s) => s.matches('active') && !s.matches({ active: 'quiet' }));
     opened.client.actor.send({ type: 'user.active' });
     expect(opened.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
     expect(tabs.popups).toHaveLength(1);
+  });
+
+  it('comes back in a background tab once the popup of another tab closes without a token, as it does there', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    const [shown, background] = [tabs.open(), tabs.open()];
+    await Promise.all([shown, background].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await vi.waitFor(() => expect(background.client.report().entries.map((e) => e.event)).toContain('reauth.startedElsewhere'));
+
+    // The person closes the popup: the first tab asks again; nobody said Not now.
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'reminding' }));
+    await vi.waitFor(() => expect(background.client.report().entries.map((e) => e.event)).toContain('reauth.endedElsewhere'));
+
+    // They switch to the other tab and type there: it asks as the first tab does.
+    background.client.actor.send({ type: 'user.active' });
+    expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+
+  it('is not offered in a tab without Web Locks while another tab has its popup open, and comes back once it closes', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    const shown = tabs.open();
+    // A tab of the app without Web Locks: it hears of the popup, but cannot queue for its lock.
+    const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };
+    const unlocked = tabs.open({ sync: createTabSync(inner, { name: tabs.name }) });
+    await Promise.all([shown, unlocked].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await vi.waitFor(() => expect(reportNotes(unlocked)).toContain('tab.reauth.started'));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the notice's timer, due at once
+    unlocked.client.actor.send({ type: 'user.active' });
+    expect(unlocked.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+
+    // The person closes the popup: the first tab asks again, and so does this one.
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(unlocked.client.actor, (s) => s.matches({ active: 'due' }));
+    unlocked.client.actor.send({ type: 'user.active' });
+    expect(unlocked.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
   });
 });

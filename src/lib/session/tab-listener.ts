@@ -65,10 +65,15 @@ export function listenToTabs(
       const moment = eitherSignal([following.signal], endedWordMs);
       return Promise.race([word, abortOf(moment.signal)]).finally(moment.dispose);
     };
-    // Without locks no tab can say its popup is done: the follow ends once this session leaves it.
+    // Without locks here, the popup tab's word (it has locks, or it told none) or the token ends the follow.
     const popupDone = locks
       ? locks.request(reauthLock, { signal: following.signal }, () => {}).then(wordOrMoment)
-      : waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }), { signal: following.signal });
+      : Promise.race([
+          word,
+          waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }) && !s.matches({ active: 'elsewhere' }), {
+            signal: following.signal,
+          }),
+        ]);
     void popupDone
       // Not when this connection's undo ended the follow: a remount is no wait too long.
       .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
