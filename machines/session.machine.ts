@@ -170,12 +170,11 @@ const notProvided = fromPromise<never>(() =>
   Promise.reject(new Error('createAuthFetch provides this actor; supply it with .provide() to run the machine alone')),
 );
 /**
- * Another tab's "Not now", or its popup opening, while this tab checks its token or waits for the network: kept
- * for when it is back in active, or its notice would come back there and offer a second popup.
+ * Another tab's "Not now" while this tab checks its token or waits for the network: kept for when it is back in
+ * active. (Its popup opening is told again there while it is open: closed meanwhile, the notice may come back.)
  */
 const dismissedElsewhere = {
   'reminder.dismissed': { actions: 'rememberDismissal' },
-  'reauth.startedElsewhere': { actions: 'rememberDismissal' },
 } as const;
 /**
  * A sign-in the chart did not run (one resumed after a reload) failed: why, for the banner. Heard on the way to it

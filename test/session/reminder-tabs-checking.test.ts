@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
+import { PopupClosedError } from '../../src/lib/session/errors.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
@@ -45,5 +46,30 @@ describe("another tab's word while this tab checks its token", () => {
     const { shown, remindsAfter } = await oneTabChecking();
     shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
     expect(await remindsAfter('reauth.startedElsewhere')).toBe(false);
+  });
+});
+
+describe("another tab's popup that closes without a token while this tab checks its token", () => {
+  it('leaves the notice to come back here once the check is done, as it does in that tab', async () => {
+    const tabs = layer.tabs();
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90, iat: Math.floor(Date.now() / 1000) - 600 });
+    let answer!: (valid: boolean) => void;
+    const shown = tabs.open();
+    const checking = tabs.open({ validate: () => new Promise<boolean>((resolve) => (answer = resolve)) });
+    await Promise.all([shown, checking].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    checking.client.actor.send({ type: 'token.rejected' });
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'));
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await vi.waitFor(() => expect(checking.client.report().entries.map((e) => e.event)).toContain('reauth.startedElsewhere'));
+
+    // The person closes the popup: the first tab asks again; nobody said Not now.
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'reminding' }));
+    await vi.waitFor(() => expect(checking.client.report().entries.map((e) => e.event)).toContain('reauth.endedElsewhere'));
+    answer(true);
+    await waitFor(checking.client.actor, (s) => s.matches('active') && !s.matches({ active: 'quiet' }));
+    checking.client.actor.send({ type: 'user.active' });
+    expect(checking.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { waitFor } from 'xstate';
 import type { AuthFetchClient } from './client.ts';
 import { createDeadlines } from './deadlines.ts';
 import { abortOf, eitherSignal } from './either-signal.ts';
@@ -52,6 +51,8 @@ export function listenToTabs(
   /** The popup tab's word that it ended (or its token): every follow waiting for one has it. */
   const ended = () => {
     for (const heard of followed) heard();
+    // Over from its word on: a session back in active meanwhile is not told of it again.
+    followed.clear();
   };
   /** The follows' clocks, each popupTimeoutMs, all started again when the popup tab's Try again opens a new window. */
   const tooLong = createDeadlines(popupTimeoutMs);
@@ -68,12 +69,7 @@ export function listenToTabs(
     // Without locks here, the popup tab's word (it has locks, or it told none) or the token ends the follow.
     const popupDone = locks
       ? locks.request(reauthLock, { signal: following.signal }, () => {}).then(wordOrMoment)
-      : Promise.race([
-          word,
-          waitFor(client.actor, (s) => !s.matches({ needsReauth: 'elsewhere' }) && !s.matches({ active: 'elsewhere' }), {
-            signal: following.signal,
-          }),
-        ]);
+      : Promise.race([word, abortOf(following.signal).then(() => Promise.reject(following.signal.reason))]);
     void popupDone
       // Not when this connection's undo ended the follow: a remount is no wait too long.
       .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
@@ -89,9 +85,9 @@ export function listenToTabs(
     // One no header can carry is none: its held calls would meet fetch's TypeError, which quotes it.
     if (data?.type === 'token' && typeof data.token === 'string' && isHeaderSafe(data.token)) {
       note('tab.token');
-      client.adoptToken(data.token, { whileSignedIn: true });
-      // A popup's token is its word that it ended.
+      // A popup's token is its word that it ended: heard first, so that the session the token brings back stays there.
       ended();
+      client.adoptToken(data.token, { whileSignedIn: true });
     } else if (data?.type === 'reauth.started') {
       note('tab.reauth.started');
       client.reconnectingElsewhere(true);
@@ -124,8 +120,10 @@ export function listenToTabs(
     );
   }
   // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
+  // Back in active after a check while it is open: no notice, whose button would open a second popup.
   const expired = client.actor.subscribe((snapshot) => {
-    if (followed.size > 0 && snapshot.matches({ needsReauth: 'waiting' })) client.reconnectingElsewhere(true);
+    if (followed.size > 0 && (snapshot.matches({ needsReauth: 'waiting' }) || snapshot.matches({ active: 'quiet' })))
+      client.reconnectingElsewhere(true);
   });
   return () => {
     gone.abort();
