@@ -402,12 +402,9 @@ export const sessionMachine = setup({
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
-        // Another tab's popup is open: no notice here (its button would open a second popup), not even once a
-        // validation brings the session back to active; the popup's token is adopted here. "Not now" stays said.
-        'reauth.startedElsewhere': [
-          { guard: 'wasDismissed', target: '.dismissed' },
-          { target: '.elsewhere', actions: 'rememberDismissal' },
-        ],
+        // Another tab's popup is open: no notice here (its button would open a second popup); tab sync tells it
+        // again should a validation bring the session back to active meanwhile. "Not now" stays said.
+        'reauth.startedElsewhere': [{ guard: 'wasDismissed', target: '.dismissed' }, { target: '.elsewhere' }],
       },
       states: {
         quiet: {
@@ -439,7 +436,7 @@ export const sessionMachine = setup({
           description: 'Another tab has the sign-in popup open: no notice here until it closes, as there, without a token.',
           on: {
             'reauth.startedElsewhere': 'elsewhere',
-            'reauth.endedElsewhere': { target: 'quiet', actions: 'forgetDismissal' },
+            'reauth.endedElsewhere': 'quiet',
           },
         },
         previous: { type: 'history' },

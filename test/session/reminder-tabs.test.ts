@@ -161,4 +161,25 @@ describe("the notice's Stay signed in, across tabs", () => {
     unlocked.client.actor.send({ type: 'user.active' });
     expect(unlocked.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
   });
+
+  it('comes back in a background tab that checked its token while the popup was open, once that popup closes', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    layer.backend.valid.add(tabs.storage.token);
+    const [shown, background] = [tabs.open(), tabs.open()];
+    await Promise.all([shown, background].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await vi.waitFor(() => expect(background.client.report().entries.map((e) => e.event)).toContain('reauth.startedElsewhere'));
+    // A validation there (a 401, the expiry lead) brings it back to active while the popup is still open.
+    background.client.actor.send({ type: 'token.rejected' });
+    await waitFor(background.client.actor, (s) => s.matches('active'));
+
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'reminding' }));
+    await waitFor(background.client.actor, (s) => s.matches({ active: 'due' }));
+    background.client.actor.send({ type: 'user.active' });
+    expect(background.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
 });
