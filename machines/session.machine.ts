@@ -201,7 +201,8 @@ const cannotSay = [
 ] as const;
 /** A validation's answer, from the 401 path or a network probe alike. */
 const validated = [
-  { guard: 'isSessionValid', target: '#session.active', actions: ['markReachable', ...releaseQueue] },
+  // The token proved good: a sign-in that failed meanwhile is no reason for a later expiry.
+  { guard: 'isSessionValid', target: '#session.active', actions: ['markReachable', 'forgetReauthError', ...releaseQueue] },
   { target: '#session.needsReauth', actions: 'markReachable' },
 ] as const;
 
@@ -271,6 +272,7 @@ export const sessionMachine = setup({
       lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs),
     }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
+    forgetReauthError: assign({ lastReauthError: null }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
     markUnreachable: assign({ unreachable: true }),
     rememberDismissal: assign({ reminderDismissed: true }),

@@ -369,4 +369,45 @@ describe('a resumed sign-in whose answer comes before the session found its toke
     undo();
     client.stop();
   });
+
+  it('forgets why once the token proves good: a later expiry does not blame that old sign-in', async () => {
+    const reloaded = reloadedDuringSignIn();
+    const answers: Array<(valid: boolean) => void> = [];
+    const tabs = createTabSync({
+      validate: () => new Promise<boolean>((resolve) => answers.push(resolve)),
+      reauthenticate: () => Promise.reject(new Error('not used')),
+    });
+    let accepted = false;
+    const client = createAuthFetch({
+      getToken: () => 'still-good',
+      setToken: () => {},
+      validate: tabs.validate,
+      reauthenticate: tabs.reauthenticate,
+      fetch: async () => new Response(null, { status: accepted ? 200 : 401 }),
+      allowedOrigins: ['https://api.test'],
+    });
+    const undo = tabs.connect(client);
+    const first = client.authFetch('https://api.test/api/credits');
+    await waitFor(client.actor, (s) => s.matches('validating'));
+    const givenUp = new AbortController();
+    const outcome = tabs
+      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+      .catch((e: unknown) => e);
+    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+    expect(await outcome).toBeInstanceOf(PopupCancelledError);
+    accepted = true;
+    answers.shift()!(true);
+    expect((await first).status).toBe(200);
+    // An hour later the token does end: the banner says so, and nothing of the sign-in given up before.
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    accepted = false;
+    void client.authFetch('https://api.test/api/credits').catch(() => {});
+    await vi.advanceTimersByTimeAsync(0);
+    await waitFor(client.actor, (s) => s.matches('validating') && answers.length > 0);
+    answers.shift()!(false);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(client.actor.getSnapshot())).toBeNull();
+    undo();
+    client.stop();
+  });
 });
