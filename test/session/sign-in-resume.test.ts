@@ -298,116 +298,98 @@ describe('a resumed sign-in that fails, in the session it was resumed for', () =
   });
 });
 
+/** A session and its tab sync: `validate` answers for the backend, `status()` is every call's answer. */
+function syncedSession(validate: () => Promise<boolean>, status: () => number) {
+  const tabs = createTabSync({ validate, reauthenticate: () => Promise.reject(new Error('not used')) });
+  const client = createAuthFetch({
+    getToken: () => 'the-token',
+    setToken: () => {},
+    validate: tabs.validate,
+    reauthenticate: tabs.reauthenticate,
+    fetch: async () => new Response(null, { status: status() }),
+    allowedOrigins: ['https://api.test'],
+  });
+  const undo = tabs.connect(client);
+  return {
+    client,
+    call: () => client.authFetch('https://api.test/api/credits'),
+    /** The sign-in begun before the reload, taken up through tab sync, is cancelled at Google. */
+    async cancelResumedSignIn() {
+      const reloaded = reloadedDuringSignIn();
+      const givenUp = new AbortController();
+      const outcome = tabs
+        .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+        .catch((e: unknown) => e);
+      reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
+      expect(await outcome).toBeInstanceOf(PopupCancelledError);
+    },
+    stop() {
+      undo();
+      client.stop();
+    },
+  };
+}
+
+const cancelled = 'Signing in with Google was cancelled. Press Reconnect when you are ready.';
+
 describe('a resumed sign-in whose answer comes before the session found its token expired', () => {
   it('still says why once the banner is up: the callback page says it again at once after a reload', async () => {
-    const reloaded = reloadedDuringSignIn();
     // The backend takes its time with the reloaded page's token: the callback page's answer comes first.
     let answer: (valid: boolean) => void = () => {};
-    const tabs = createTabSync({
-      validate: () => new Promise<boolean>((resolve) => (answer = resolve)),
-      reauthenticate: () => Promise.reject(new Error('not used')),
-    });
-    const client = createAuthFetch({
-      getToken: () => 'expired',
-      setToken: () => {},
-      validate: tabs.validate,
-      reauthenticate: tabs.reauthenticate,
-      fetch: async () => new Response(null, { status: 401 }),
-      allowedOrigins: ['https://api.test'],
-    });
-    const undo = tabs.connect(client);
-    void client.authFetch('https://api.test/api/credits').catch(() => {});
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    const givenUp = new AbortController();
-    const outcome = tabs
-      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
-      .catch((e: unknown) => e);
-    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
-    expect(await outcome).toBeInstanceOf(PopupCancelledError);
-    answer(false);
-    await waitFor(client.actor, (s) => s.matches('needsReauth'));
-    expect(selectReauthProblem(client.actor.getSnapshot())).toBe(
-      'Signing in with Google was cancelled. Press Reconnect when you are ready.',
+    const session = syncedSession(
+      () => new Promise<boolean>((resolve) => (answer = resolve)),
+      () => 401,
     );
-    undo();
-    client.stop();
+    void session.call().catch(() => {});
+    await waitFor(session.client.actor, (s) => s.matches('validating'));
+    await session.cancelResumedSignIn();
+    answer(false);
+    await waitFor(session.client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(session.client.actor.getSnapshot())).toBe(cancelled);
+    session.stop();
   });
 
   it('still says why once the banner is up when the answer came while the backend was out of reach', async () => {
-    const reloaded = reloadedDuringSignIn();
     let reachable = false;
-    const tabs = createTabSync({
-      validate: async () => {
+    const session = syncedSession(
+      async () => {
         if (!reachable) throw new TypeError('Failed to fetch');
         return false;
       },
-      reauthenticate: () => Promise.reject(new Error('not used')),
-    });
-    const client = createAuthFetch({
-      getToken: () => 'expired',
-      setToken: () => {},
-      validate: tabs.validate,
-      reauthenticate: tabs.reauthenticate,
-      fetch: async () => new Response(null, { status: 401 }),
-      allowedOrigins: ['https://api.test'],
-    });
-    const undo = tabs.connect(client);
-    void client.authFetch('https://api.test/api/credits').catch(() => {});
-    await waitFor(client.actor, (s) => s.matches('offline'));
-    const givenUp = new AbortController();
-    const outcome = tabs
-      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
-      .catch((e: unknown) => e);
-    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
-    expect(await outcome).toBeInstanceOf(PopupCancelledError);
-    reachable = true;
-    client.actor.send({ type: 'network.online' });
-    await waitFor(client.actor, (s) => s.matches('needsReauth'));
-    expect(selectReauthProblem(client.actor.getSnapshot())).toBe(
-      'Signing in with Google was cancelled. Press Reconnect when you are ready.',
+      () => 401,
     );
-    undo();
-    client.stop();
+    void session.call().catch(() => {});
+    await waitFor(session.client.actor, (s) => s.matches('offline'));
+    await session.cancelResumedSignIn();
+    reachable = true;
+    session.client.actor.send({ type: 'network.online' });
+    await waitFor(session.client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(session.client.actor.getSnapshot())).toBe(cancelled);
+    session.stop();
   });
 
   it('forgets why once the token proves good: a later expiry does not blame that old sign-in', async () => {
-    const reloaded = reloadedDuringSignIn();
     const answers: Array<(valid: boolean) => void> = [];
-    const tabs = createTabSync({
-      validate: () => new Promise<boolean>((resolve) => answers.push(resolve)),
-      reauthenticate: () => Promise.reject(new Error('not used')),
-    });
     let accepted = false;
-    const client = createAuthFetch({
-      getToken: () => 'still-good',
-      setToken: () => {},
-      validate: tabs.validate,
-      reauthenticate: tabs.reauthenticate,
-      fetch: async () => new Response(null, { status: accepted ? 200 : 401 }),
-      allowedOrigins: ['https://api.test'],
-    });
-    const undo = tabs.connect(client);
-    const first = client.authFetch('https://api.test/api/credits');
-    await waitFor(client.actor, (s) => s.matches('validating'));
-    const givenUp = new AbortController();
-    const outcome = tabs
-      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
-      .catch((e: unknown) => e);
-    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'access_denied' });
-    expect(await outcome).toBeInstanceOf(PopupCancelledError);
+    const session = syncedSession(
+      () => new Promise<boolean>((resolve) => answers.push(resolve)),
+      () => (accepted ? 200 : 401),
+    );
+    const first = session.call();
+    await waitFor(session.client.actor, (s) => s.matches('validating'));
+    await session.cancelResumedSignIn();
     accepted = true;
     answers.shift()!(true);
     expect((await first).status).toBe(200);
     // An hour later the token does end: the banner says so, and nothing of the sign-in given up before.
     await vi.advanceTimersByTimeAsync(3_600_000);
     accepted = false;
-    void client.authFetch('https://api.test/api/credits').catch(() => {});
+    void session.call().catch(() => {});
     await vi.advanceTimersByTimeAsync(0);
-    await waitFor(client.actor, (s) => s.matches('validating') && answers.length > 0);
+    await waitFor(session.client.actor, (s) => s.matches('validating') && answers.length > 0);
     answers.shift()!(false);
-    await waitFor(client.actor, (s) => s.matches('needsReauth'));
-    expect(selectReauthProblem(client.actor.getSnapshot())).toBeNull();
-    undo();
-    client.stop();
+    await waitFor(session.client.actor, (s) => s.matches('needsReauth'));
+    expect(selectReauthProblem(session.client.actor.getSnapshot())).toBeNull();
+    session.stop();
   });
 });
