@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { act, render, screen, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { CreditsBadge } from '../../../src/components/CreditsBadge.tsx';
@@ -7,7 +7,13 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import {
+  createSessionFixture,
+  deferred,
+  withSessionFixtures,
+  type SessionFixture,
+  signInInAnotherTab,
+} from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -59,9 +65,7 @@ describe('CreditsBadge', () => {
     fixture.store.setCredits(7, otherMockAccount.id);
     const { gate, asked } = slowCredits();
 
-    const token = await fixture.issueToken(otherMockAccount);
-    fixture.storage.setItem('quiet-session.token', token);
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    const token = await signInInAnotherTab(fixture);
     await waitFor(() => expect(asked).toContain(`Bearer ${token}`));
     expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: …');
 

@@ -1,13 +1,12 @@
 /** @vitest-environment happy-dom */
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -57,9 +56,7 @@ describe('GenerateForm', () => {
     await screen.findByText('Generating failed (402: Out of credits).');
 
     // Grace, who has credits of her own, signs in in another tab: Ada's balance is not hers to be told.
-    const token = await fixture.issueToken(otherMockAccount);
-    fixture.storage.setItem('quiet-session.token', token);
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await signInInAnotherTab(fixture);
     await waitFor(() => expect(fixture.tokens.getUser()?.name).toBe('Grace Hopper'));
     expect(screen.queryByText('Generating failed (402: Out of credits).')).toBeNull();
     expect(screen.getByLabelText<HTMLTextAreaElement>('Prompt').value).toBe('A sapphire ring');

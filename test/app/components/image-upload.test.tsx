@@ -1,13 +1,18 @@
 /** @vitest-environment happy-dom */
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import {
+  createSessionFixture,
+  deferred,
+  withSessionFixtures,
+  type SessionFixture,
+  signInInAnotherTab,
+} from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -24,13 +29,6 @@ const pick = (file: File) => fireEvent.change(screen.getByLabelText('Upload a re
 
 const png = (name: string) => new File([new Uint8Array(2048).fill(7)], name, { type: 'image/png' });
 
-/** Another tab signs in as Grace: its token in the shared storage, then its storage event here. */
-async function graceSignsIn() {
-  const token = await fixture.issueToken(otherMockAccount);
-  fixture.storage.setItem('quiet-session.token', token);
-  act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
-}
-
 describe('ImageUpload', () => {
   it.each([
     { what: 'result', file: png('ring.png'), shown: 'ring.png is ready (image/png, 2 KB).' },
@@ -43,7 +41,7 @@ describe('ImageUpload', () => {
     pick(file);
     await screen.findByText(shown);
 
-    await graceSignsIn();
+    await signInInAnotherTab(fixture);
     expect(screen.queryByText(shown)).toBeNull();
   });
 
@@ -66,7 +64,7 @@ describe('ImageUpload', () => {
     pick(png('ring.png'));
     await screen.findByText('Checking ring.png…');
 
-    await graceSignsIn();
+    await signInInAnotherTab(fixture);
     expect(screen.queryByText('Checking ring.png…')).toBeNull();
     // Its answer, late, would be Ada's: the upload is given up, so it shows to nobody.
     await waitFor(() => expect(aborted).toEqual(['ring.png']));

@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -84,9 +84,7 @@ describe('AdminBatches', () => {
     await screen.findByText('Loading batches failed (500: Batches are down).');
 
     // Grace signs in in another tab: her page is asked for; Ada's failure is not hers.
-    const token = await fixture.issueToken(otherMockAccount);
-    fixture.storage.setItem('quiet-session.token', token);
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await signInInAnotherTab(fixture);
     await waitFor(() => expect(answered).toBe(2));
     expect(screen.getByText('Loading batches…')).toBeTruthy();
     expect(screen.queryByText('Loading batches failed (500: Batches are down).')).toBeNull();

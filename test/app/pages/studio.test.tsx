@@ -8,7 +8,7 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -69,9 +69,7 @@ describe('Studio', () => {
     await screen.findByText('Checking the workflow failed (500: Temporal is down).');
 
     // Another tab signs in as Grace: Ada's workflow is not hers, nor is what went wrong with it.
-    const token = await fixture.issueToken(otherMockAccount);
-    fixture.storage.setItem('quiet-session.token', token);
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await signInInAnotherTab(fixture);
     await screen.findByText('Grace Hopper');
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
     expect(screen.queryByText('Checking the workflow failed (500: Temporal is down).')).toBeNull();
@@ -95,9 +93,7 @@ describe('Studio', () => {
     expect(fixture.store.credits()).toBe(credits);
 
     // Grace in this tab: Ada's design is not hers.
-    const token = await fixture.issueToken(otherMockAccount);
-    fixture.storage.setItem('quiet-session.token', token);
-    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+    await signInInAnotherTab(fixture);
     await screen.findByText('Grace Hopper');
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
   });

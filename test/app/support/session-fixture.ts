@@ -1,4 +1,4 @@
-import { cleanup } from '@testing-library/react';
+import { act, cleanup } from '@testing-library/react';
 import type { SetupServer } from 'msw/node';
 import { afterEach } from 'vitest';
 import type { SimulatedClock } from 'xstate';
@@ -6,7 +6,7 @@ import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetch
 import { createTokenStorage, getCurrentUser, type TokenStorage } from '../../../src/lib/auth-api.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockAuth } from '../../../src/mocks/mock-auth.ts';
-import type { MockAccount } from '../../../src/mocks/mock-data.ts';
+import { otherMockAccount, type MockAccount } from '../../../src/mocks/mock-data.ts';
 import { createMemoryStorage, createMockStore, type KeyValueStorage, type MockStore } from '../../../src/mocks/mock-store.ts';
 import { serveForTests } from '../../support/msw-server.ts';
 
@@ -42,6 +42,17 @@ export interface SessionFixture {
   /** A fresh token from the mock backend, as Google sign-in would give (for Ada unless told). */
   issueToken: (account?: MockAccount) => Promise<string>;
   dispose: () => void;
+}
+
+/**
+ * Another tab signs `account` in (Grace unless told): its token in the storage the tabs share, then that tab's
+ * storage event here.
+ */
+export async function signInInAnotherTab(fixture: SessionFixture, account: MockAccount = otherMockAccount): Promise<string> {
+  const token = await fixture.issueToken(account);
+  fixture.storage.setItem('quiet-session.token', token);
+  act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.token', newValue: token })));
+  return token;
 }
 
 /** The msw server of the running test file; each fixture puts its own store's handlers on it. */
