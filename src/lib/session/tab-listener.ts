@@ -121,12 +121,12 @@ export function listenToTabs(
   }
   // Expired here only after another tab's popup opened (a quiet tab's first 401): that popup is followed, not a second offered.
   // Back in active after a check while it is open: no notice, whose button would open a second popup.
-  const expired = client.actor.subscribe((snapshot) => {
+  const toldWhileFollowing = client.actor.subscribe((snapshot) => {
     if (followed.size > 0 && (snapshot.matches({ needsReauth: 'waiting' }) || snapshot.matches({ active: 'quiet' })))
       client.reconnectingElsewhere(true);
   });
   return () => {
     gone.abort();
-    expired.unsubscribe();
+    toldWhileFollowing.unsubscribe();
   };
 }
