@@ -231,6 +231,44 @@ describe('validate, resolving something else than true or false', () => {
   });
 });
 
+describe('validate, throwing a TypeError of its own', () => {
+  /** A session whose validate fails with `thrown` on each probe; what the console was warned of after three probes. */
+  async function warnedAfterThreeProbes(thrown: () => TypeError) {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    let probes = 0;
+    const client = createAuthFetch({
+      ...good,
+      validate: async () => {
+        probes++;
+        throw thrown();
+      },
+      fetch: async () => new Response(null, { status: 401 }),
+      limits: { validationBackoffMs: 1 },
+    });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await vi.waitFor(() => expect(probes).toBeGreaterThanOrEqual(3));
+    // Behaviour is unchanged: a TypeError is the network's, and the session waits offline.
+    expect(client.actor.getSnapshot().matches('offline')).toBe(true);
+    client.stop();
+    const said = warn.mock.calls.map((call) => String(call[0]));
+    warn.mockRestore();
+    return said;
+  }
+
+  // `validate: async () => (await fetch(url)).jsn()`: read as the network down, the session would wait offline with no word why.
+  it('says so on the console in development, once, naming the error', async () => {
+    const said = await warnedAfterThreeProbes(() => new TypeError('res.jsn is not a function'));
+    expect(said).toEqual([expect.stringMatching(/^quiet-session: validate threw TypeError: res\.jsn is not a function\. .*offline/)]);
+  });
+
+  it.each(['Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed', 'fetch failed'])(
+    'says nothing of fetch’s own "%s": the network is down, as the session takes it',
+    async (message) => {
+      expect(await warnedAfterThreeProbes(() => new TypeError(message))).toEqual([]);
+    },
+  );
+});
+
 describe('getToken, returning a token no header can carry', () => {
   // "Bearer abc" kept whole from a header: the session takes it for expired, and the developer must be told why.
   it('says so on the console in development, never quoting it, and asks the user to sign in again', async () => {

@@ -14,6 +14,21 @@ const clampDelay = (ms: number | null) => (ms === null ? 2 ** 31 - 1 : Math.min(
 /** "Used the page recently", for the reminder. */
 const activeWithinMs = 5 * 60_000;
 
+/** What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill. */
+const networkFailure = /^(Failed to fetch|fetch failed|Load failed|NetworkError|Network request failed|The (network|Internet) connection)/;
+
+/** validate's own bug (`user.json is not a function`) is a TypeError too, and reads as the network down: said once. */
+function ownTypeErrorWarning() {
+  let told = false;
+  return (error: unknown) => {
+    if (told || !(error instanceof TypeError) || networkFailure.test(error.message)) return;
+    told = true;
+    console.warn(
+      `quiet-session: validate threw TypeError: ${error.message}. The session takes a TypeError for the network being down: it waits offline and holds calls. If this is a bug in validate, fix it there.`,
+    );
+  };
+}
+
 /** What the chart's placeholders are made of. */
 export interface ChartParts {
   options: AuthFetchOptions;
@@ -40,6 +55,7 @@ export interface ChartParts {
 export function provideChart(parts: ChartParts) {
   const { options, expiry, inStep, currentToken, localNow, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
+  const warnOfOwnTypeError = ownTypeErrorWarning();
   /** Ms until the notice is due for `token`, or null for none (0: no notice, or an expiry unknown). */
   const msUntilReminder = (token: string | null) =>
     remindBefore > 0
@@ -74,14 +90,20 @@ export function provideChart(parts: ChartParts) {
           return false;
         }
         own.signals.add(signal);
-        let answer: Promise<boolean>;
+        let valid: boolean;
         own.insideValidate = true;
         try {
-          answer = options.validate({ token, signal });
+          const answer = options.validate({ token, signal });
+          // Calls made while its answer is awaited are not validate's own.
+          own.insideValidate = false;
+          valid = await answer;
+        } catch (error) {
+          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
+          if (DEV) warnOfOwnTypeError(error);
+          throw error;
         } finally {
           own.insideValidate = false;
         }
-        const valid = await answer;
         // Not a TypeError: the chart takes those for a network failure.
         if (typeof valid !== 'boolean') {
           const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
