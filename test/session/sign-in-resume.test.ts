@@ -64,9 +64,9 @@ function reloadedDuringSignIn(timeoutMs = 120_000) {
 }
 
 describe('the record of a pending popup sign-in', () => {
-  it('keeps the state and the deadline while the popup is open, and nothing else', () => {
+  it('keeps the state, the deadline and the time limit while the popup is open, and nothing else', () => {
     abandoned(signIn(page(storage).host, { timeoutMs: 60_000 }));
-    expect(record()).toEqual({ state, deadline: 1_060_000 });
+    expect(record()).toEqual({ state, deadline: 1_060_000, limitMs: 60_000 });
   });
 
   it('moves the deadline when Try again opens a new window', async () => {
@@ -77,7 +77,7 @@ describe('the record of a pending popup sign-in', () => {
     opener.popups[0]!.closed = true;
     await vi.advanceTimersByTimeAsync(300);
     hints[0]!.reopen();
-    expect(record()).toEqual({ state, deadline: 1_070_300 });
+    expect(record()).toEqual({ state, deadline: 1_070_300, limitMs: 60_000 });
   });
 
   const outcomes: Array<[string, (p: ReturnType<typeof page>, abort: AbortController) => void]> = [
@@ -207,7 +207,17 @@ describe('resumeSignIn after a reload', () => {
     expect(storage.items.has(key)).toBe(true);
     await vi.advanceTimersByTimeAsync(1);
     expect(await outcome).toBeInstanceOf(PopupTimeoutError);
+    // The popup's whole time limit, as its own timeout would say, not the 40 s that were left after the reload.
+    expect(await outcome).toHaveProperty('message', 'Signing in took longer than 60 s and was stopped. Press Reconnect to try again.');
     expect(storage.items.has(key)).toBe(false);
+  });
+
+  it('says the time that was left of a record without the time limit, as an older version kept it', async () => {
+    const reloaded = reloadedDuringSignIn(60_000);
+    storage.items.set(key, JSON.stringify({ state, deadline: 1_030_000 }));
+    const outcome = resumeSignIn({ host: reloaded.host })!.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await outcome).toHaveProperty('message', 'Signing in took longer than 30 s and was stopped. Press Reconnect to try again.');
   });
 
   it('stops and clears the record when its signal aborts, or was aborted already', async () => {

@@ -101,9 +101,16 @@ type Popup = Pick<Window, 'closed' | 'close'>;
 
 /**
  * The wait for the answer to the sign-in `state`, its popup `first` already open (`open` opens another for Try
- * again). `resumeSignIn` gives an object that is no window. While it waits, the tab keeps its record.
+ * again). `resumeSignIn` gives an object that is no window, the time left, and the popup's whole `limitMs` (what
+ * its timeout says). While it waits, the tab keeps its record.
  */
-export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, first: Popup, open: () => Popup | null): Promise<string> {
+export function waitForSignIn(
+  options: SignInPopupOptions,
+  host: PopupHost,
+  first: Popup,
+  open: () => Popup | null,
+  limitMs = options.timeoutMs ?? 120_000,
+): Promise<string> {
   const { state, signal, onClosedHint, namespace } = options;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const storage = () => host.sessionStorage;
@@ -146,9 +153,9 @@ export function waitForSignIn(options: SignInPopupOptions, host: PopupHost, firs
     const watch = () => {
       clearTimeout(timeout);
       clearInterval(closedCheck);
-      timeout = setTimeout(() => fail(new PopupTimeoutError(timeoutMs)), timeoutMs);
+      timeout = setTimeout(() => fail(new PopupTimeoutError(limitMs)), timeoutMs);
       // Its state and deadline only: after a reload of this tab, resumeSignIn knows the answer by them.
-      rememberSignIn(storage, namespace, { state, deadline: Date.now() + timeoutMs });
+      rememberSignIn(storage, namespace, { state, deadline: Date.now() + timeoutMs, limitMs });
       closedCheck = setInterval(() => {
         if (!popup.closed) return;
         clearInterval(closedCheck);

@@ -6,6 +6,8 @@ export interface PendingSignIn {
   state: string;
   /** When its popup's time limit ends (epoch ms): no answer is waited for after it. */
   deadline: number;
+  /** The popup's whole time limit (ms), for what its timeout says; none in a record kept by an older version. */
+  limitMs?: number;
 }
 
 const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-in`;
@@ -38,7 +40,7 @@ export function readSignIn(storage: () => SignInStorage | undefined, namespace?:
  * Keeps `record` as this tab's pending sign-in, in place of any before it.
  *
  * @example
- * rememberSignIn(() => sessionStorage, undefined, { state, deadline: Date.now() + 120_000 });
+ * rememberSignIn(() => sessionStorage, undefined, { state, deadline: Date.now() + 120_000, limitMs: 120_000 });
  */
 export function rememberSignIn(storage: () => SignInStorage | undefined, namespace: string | undefined, record: PendingSignIn): void {
   using(storage, (s) => s.setItem(keyOf(namespace), JSON.stringify(record)));

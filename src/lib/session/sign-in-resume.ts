@@ -1,8 +1,11 @@
-import { forgetSignIn, readSignIn } from './sign-in-record.ts';
+import { forgetSignIn, type PendingSignIn, readSignIn } from './sign-in-record.ts';
 import { waitForSignIn, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
 
 /** Stands for the popup this page never opened: no window message has it as its source. */
 const noPopup = { closed: false, close() {} };
+
+/** The popup's whole time limit, or none (then its timeout says the time that was left). */
+const wholeLimit = ({ limitMs }: PendingSignIn) => (typeof limitMs === 'number' && limitMs > 0 ? limitMs : undefined);
 
 /**
  * Takes up the popup sign-in this tab started before it was reloaded (F5, a deploy): listens for that sign-in's
@@ -26,7 +29,7 @@ export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'si
   // The channel only: the callback page posts there too, and no popup of ours is left to vouch for a window message.
   if (timeoutMs > 0 && host.BroadcastChannel)
     // Stryker disable next-line StringLiteral,ArrowFunction: only openSignInPopup opens the url; open runs only on a hint's reopen, and noPopup never reads closed
-    return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup);
+    return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup, wholeLimit(pending));
   forgetSignIn(storage, options.namespace, pending.state);
   return null;
 }
