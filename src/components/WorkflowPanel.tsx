@@ -27,7 +27,7 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
           <code>{generation.workflow_id}</code> · “{generation.prompt}”
         </p>
       ) : null}
-      {/* Mounted, empty while all is well, so that what went wrong is read out; a status, not an alert: nothing flashes. */}
+      {/* Mounted, so that running, completed and what went wrong are each read out; a status, not an alert: nothing flashes. */}
       <div role="status">
         {/* Polling stops with the generation (another account signed in): what went wrong with it goes too. */}
         {generation && error ? <p className="problem">{error}</p> : null}
@@ -35,17 +35,19 @@ export function WorkflowPanel({ generation }: { generation: Generation | null })
         {generation && data && data.status !== 'RUNNING' && !(data.status === 'COMPLETED' && data.result) ? (
           <p className="problem">The workflow failed: no design was made. Generate again to try once more.</p>
         ) : null}
+        {generation && data?.status === 'RUNNING' ? <p>Running…</p> : null}
+        {generation && data?.status === 'COMPLETED' && data.result ? (
+          <figure className="result">
+            <img src={data.result.image_url} alt={`Generated design: ${generation.prompt}`} width={160} height={160} />
+            <figcaption>Completed</figcaption>
+          </figure>
+        ) : null}
       </div>
+      {/* Outside the status: each poll's percent read out would be a second-by-second chatter. */}
       {generation && data?.status === 'RUNNING' ? (
         <p>
-          Running… <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%
+          <progress max={1} value={data.progress} aria-label="Workflow progress" /> {Math.round(data.progress * 100)}%
         </p>
-      ) : null}
-      {generation && data?.status === 'COMPLETED' && data.result ? (
-        <figure className="result">
-          <img src={data.result.image_url} alt={`Generated design: ${generation.prompt}`} width={160} height={160} />
-          <figcaption>Completed</figcaption>
-        </figure>
       ) : null}
     </section>
   );

@@ -53,6 +53,29 @@ describe('WorkflowPanel', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('reads out that the workflow is running and then that it completed, once each, not every percent', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const answers = [
+      { status: 'RUNNING', progress: 0.4 },
+      { status: 'RUNNING', progress: 0.7 },
+      { status: 'COMPLETED', progress: 1, result: { image_url: 'data:image/png;base64,' } },
+    ];
+    server.use(
+      http.get(`${location.origin}/api/workflows/:id/status`, ({ params }) =>
+        HttpResponse.json({ workflow_id: params.id, ...(answers.length > 1 ? answers.shift() : answers[0]) }),
+      ),
+    );
+    const heard = listenToLiveRegions();
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <WorkflowPanel generation={generation} />
+      </AuthProvider>,
+    );
+    await screen.findByText('Completed', {}, { timeout: 4_000 });
+    expect(heard.stop()).toEqual(['Running…', 'Completed']);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
   it('reads out why the workflow could not be updated', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(
