@@ -28,9 +28,9 @@ function ImagePicker() {
           if (file) validate(file);
         }}
       />
-      {state.status === 'checking' ? <p className="muted">Checking {state.filename}…</p> : null}
-      {/* Mounted, empty while checking, so that each answer is read out, a second pick's too; a status: nothing flashes. */}
+      {/* Mounted, so that "Checking…" and then each answer are read out, a second pick's too; a status: nothing flashes. */}
       <div role="status">
+        {state.status === 'checking' ? <p className="muted">Checking {state.filename}…</p> : null}
         {state.status === 'checked' && state.result.valid ? (
           <p>
             {state.result.filename} is ready ({state.result.content_type}, {Math.ceil(state.result.size_bytes / 1024)} KB).

@@ -83,14 +83,17 @@ describe('ImageUpload', () => {
     await screen.findByText('ring.png is ready (image/png, 2 KB).');
     const notes = new File(['plain text'], 'notes.txt', { type: 'text/plain' });
     pick(notes);
-    await waitFor(() => expect(heard.heard).toHaveLength(2));
+    await waitFor(() => expect(heard.heard).toHaveLength(4));
     // Picked again, to try again: the answer is read again, or the pick seems to have done nothing.
     pick(notes);
-    await waitFor(() => expect(heard.heard).toHaveLength(3));
-    // Politely, as a status: nothing flashes.
+    await waitFor(() => expect(heard.heard).toHaveLength(6));
+    // Politely, as a status: nothing flashes; "Checking…" too, or the wait is silent.
     expect(heard.stop()).toEqual([
+      'Checking ring.png…',
       'ring.png is ready (image/png, 2 KB).',
+      'Checking notes.txt…',
       'Unsupported type text/plain: use PNG, JPEG or WebP.',
+      'Checking notes.txt…',
       'Unsupported type text/plain: use PNG, JPEG or WebP.',
     ]);
     expect(screen.queryByRole('alert')).toBeNull();
@@ -103,6 +106,6 @@ describe('ImageUpload', () => {
     const heard = listenToLiveRegions();
     pick(png('ring.png'));
     await screen.findByText("Couldn't reach the studio. Check your connection and try again.");
-    expect(heard.stop()).toEqual(["Couldn't reach the studio. Check your connection and try again."]);
+    expect(heard.stop()).toEqual(['Checking ring.png…', "Couldn't reach the studio. Check your connection and try again."]);
   });
 });
