@@ -18,7 +18,8 @@ export function AdminBatches() {
   const { account } = useAuth();
   const [page, setPage] = useTabDraft('admin.page', 1);
   // The rows with the account they were loaded for: never shown to another.
-  const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage } | null>(null);
+  // `presses`: the count it was asked at, so that a later press asks again for the page on screen too.
+  const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage; presses: number } | null>(null);
   const data = loaded?.account === account ? loaded.rows : null;
   const [loading, setLoading] = useState(true);
   // What went wrong with the account it went wrong for: Ada's failure is not Grace's, whose own page is loading.
@@ -37,13 +38,18 @@ export function AdminBatches() {
   const previousOff = loading || (data ? data.page : page) <= 1;
   const nextOff = loading || data === null || data.page >= data.pages;
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `presses` is read by no one; a press asks again, for the same page too.
   useEffect(() => {
+    // Already on screen: the page the backend clamped the one asked for to, now kept as the page.
+    if (loaded?.account === account && loaded.rows.page === page && loaded.presses === presses) return;
     const controller = new AbortController();
     setLoading(true);
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(
       (next) => {
-        setLoaded({ account, rows: next });
+        // Given up (another account, another page): its page number is not the one to keep.
+        if (controller.signal.aborted) return;
+        setLoaded({ account, rows: next, presses });
+        // Past the last page, the backend answers with the last: keep that one, for a reload and the pager.
+        setPage(next.page);
         setFailed(null);
         setLoading(false);
       },
@@ -54,7 +60,7 @@ export function AdminBatches() {
       },
     );
     return () => controller.abort();
-  }, [page, account, presses]);
+  }, [page, account, presses, loaded, setPage]);
 
   return (
     <main className="admin">

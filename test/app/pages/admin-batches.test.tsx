@@ -104,6 +104,35 @@ describe('AdminBatches', () => {
     await waitFor(() => expect(pager()).toBe('Page 4 of 5'));
   });
 
+  it('keeps the page the backend clamped to, not the one past the last, across a reload of the tab', async () => {
+    sessionStorage.setItem('quiet-session.drafts', JSON.stringify({ account: 'user-ada', values: { 'admin.page': 9 } }));
+    const asked: string[] = [];
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, ({ request }) => {
+        asked.push(new URL(request.url).searchParams.get('page')!);
+        return undefined;
+      }),
+    );
+    const page = () => (
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>
+    );
+    const first = render(page());
+    await screen.findByText('batch-041');
+    expect(pager()).toBe('Page 5 of 5');
+    first.unmount();
+
+    // Reloaded: the page on screen comes back, not "Page 9", which there is none of.
+    render(page());
+    expect(pager()).toBe('Page 5 of …');
+    await screen.findByText('batch-041');
+    expect(pager()).toBe('Page 5 of 5');
+    // The clamped page was not asked for twice.
+    expect(asked).toEqual(['9', '5']);
+  });
+
   it('reads out why the next page could not be loaded', async () => {
     await renderSignedIn();
     await screen.findByText('batch-001');
