@@ -215,6 +215,19 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it('rejects, not throws into the Try again click, when the reopening window.open throws', async () => {
+    const { pending } = signIn();
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    const refused = new DOMException('Opening a window is not allowed here.', 'SecurityError');
+    opener.host.open = () => {
+      throw refused;
+    };
+    expect(() => hints[0]!.reopen()).not.toThrow();
+    await expect(pending).rejects.toBe(refused);
+    expectNothingLeft();
+  });
+
   it('rejects with PopupTimeoutError and closes the popup when nothing comes in time', async () => {
     const { pending, settled } = signIn({ timeoutMs: 20_000 });
     opener.popups[0]!.closed = true;

@@ -37,7 +37,7 @@ export interface PopupClosedHint {
    * Closes what it can of the current popup and opens a new one in the same sign-in (same state, same promise;
    * `timeoutMs` starts again, and so does the session's `limits.reauthTimeoutMs` when `signal` is the one its
    * `reauthenticate` was given). Call it inside a click. If the browser blocks it, the sign-in rejects with
-   * PopupBlockedError.
+   * PopupBlockedError; if `window.open` throws, with what it threw. It never throws itself.
    */
   reopen(): void;
 }
@@ -166,7 +166,13 @@ export function waitForSignIn(
     const reopen = () => {
       if (done) return;
       popup.close();
-      const next = open();
+      let next: Popup | null;
+      try {
+        next = open();
+      } catch (error) {
+        // Called from a click handler: a throw there would be lost, and the sign-in left waiting.
+        return fail(error);
+      }
       if (!next) return fail(new PopupBlockedError());
       popup = next;
       hint(null);

@@ -250,6 +250,21 @@ describe('SessionExpiredBanner', () => {
       expect(await credits).toEqual({ balance: 25 });
     });
 
+    it('says the sign-in did not finish, and offers Reconnect, when Try again cannot open a window at all', async () => {
+      const popup = popupSignIn();
+      const { isSettled } = await renderExpiredStudio(popup);
+      fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+      popup.opener.popups[0]!.closed = true;
+      const tryAgain = await screen.findByRole('button', { name: 'Try again' });
+      popup.opener.host.open = () => {
+        throw new DOMException('Opening a window is not allowed here.', 'SecurityError');
+      };
+      expect(() => fireEvent.click(tryAgain)).not.toThrow();
+      expect(await screen.findByText('Sign-in did not finish. Press Reconnect to try again.')).toBeTruthy();
+      expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
+      expect(isSettled()).toBe(false);
+    });
+
     it('says at once that sign-in was cancelled, keeps the request held, and a second try works', async () => {
       const popup = popupSignIn();
       const { credits, isSettled } = await renderExpiredStudio(popup);
