@@ -155,9 +155,16 @@ export function signInWithGooglePopup(
   args: { signal?: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void } = {},
 ): Promise<string> {
   const state = createSignInState();
+  // No page (a worker, a server render): no URL to build, and openSignInPopup rejects saying why it cannot sign in here.
+  const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state) : 'about:blank';
+  return openSignInPopup({ url, state, signal: args.signal, onClosedHint: args.onClosedHint });
+}
+
+/** The popup's first page for the sign-in `state`, coming back to the page's `origin`. */
+function googleSignInUrl(origin: string, state: string): string {
   // Google sends the popup back to our callback page, which hands the token over.
-  const query = new URLSearchParams({ state, redirect_uri: `${globalThis.location.origin}/auth/google/callback` });
+  const query = new URLSearchParams({ state, redirect_uri: `${origin}/auth/google/callback` });
   // With the mock backend the popup opens a consent page that plays Google.
   const start = mocksEnabled() ? mockConsentUrl() : `${apiBaseUrl()}/auth/google/login`;
-  return openSignInPopup({ url: `${start}?${query}`, state, signal: args.signal, onClosedHint: args.onClosedHint });
+  return `${start}?${query}`;
 }

@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
-import { PopupBlockedError, PopupTimeoutError } from '../../../src/lib/session/errors.ts';
+import { signInWithGooglePopup } from '../../../src/lib/auth-api.ts';
+import { PopupBlockedError, PopupTimeoutError, ReauthError } from '../../../src/lib/session/errors.ts';
 import { openSignInPopup, type PopupHost } from '../../../src/lib/session/sign-in-popup.ts';
 import { tokenMessageType } from '../../../src/lib/session/popup-message.ts';
 
@@ -86,5 +87,18 @@ describe('openSignInPopup', () => {
     controller.abort(new Error('session stopped'));
     await expect(pending).rejects.toThrow('session stopped');
     expect(popup.closed).toBe(true);
+  });
+});
+
+describe('signInWithGooglePopup', () => {
+  it('rejects, not throws, where there is no page, as openSignInPopup does: with why it cannot open a window', async () => {
+    // Node, as a worker or a server render: no location, no window.open.
+    expect(globalThis.location).toBeUndefined();
+    let pending: Promise<string> | undefined;
+    expect(() => {
+      pending = signInWithGooglePopup();
+    }).not.toThrow();
+    await expect(pending).rejects.toBeInstanceOf(ReauthError);
+    await expect(pending).rejects.toThrow('This page cannot open the sign-in window (it has no window.open).');
   });
 });
