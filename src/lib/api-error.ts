@@ -43,7 +43,26 @@ export function retryAfterMs(response: Response): number | null {
 export async function readJson<T>(response: Response, what: string): Promise<T> {
   if (response.ok) return (await response.json()) as T;
   const body = (await response.json().catch(() => null)) as { detail?: unknown } | null;
-  throw new ApiError(what, response.status, typeof body?.detail === 'string' ? body.detail : null, retryAfterMs(response));
+  throw new ApiError(what, response.status, detailText(body?.detail), retryAfterMs(response));
+}
+
+/** At most this many of a 422's issues: enough to act on, short enough to read. */
+const issuesShown = 3;
+
+/**
+ * FastAPI's `detail` in words: a string as it is; a 422's list of `{ loc, msg }` as its first messages, each
+ * after the field it is about ("prompt: Field required"). Null when there is nothing to say.
+ */
+function detailText(detail: unknown): string | null {
+  if (typeof detail === 'string') return detail || null;
+  if (!Array.isArray(detail)) return null;
+  const issues = detail.flatMap((issue: { loc?: unknown; msg?: unknown } | null) => {
+    if (typeof issue?.msg !== 'string' || !issue.msg) return [];
+    // `loc` starts with where the value came from (body, query, path): the field is what a person knows.
+    const field = Array.isArray(issue.loc) ? issue.loc.slice(1).join('.') : '';
+    return [field ? `${field}: ${issue.msg}` : issue.msg];
+  });
+  return issues.length > 0 ? issues.slice(0, issuesShown).join('; ') : null;
 }
 
 /**

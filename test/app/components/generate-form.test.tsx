@@ -1,16 +1,18 @@
 /** @vitest-environment happy-dom */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { validationError } from '../../../src/mocks/fastapi-errors.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
-withSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** Whether the page asks before it is left or reloaded: what makes the browser show its "Leave site?" prompt. */
 function leavingIsAsked(): boolean {
@@ -79,5 +81,29 @@ describe('GenerateForm', () => {
     // Someone who cannot see the line appear under the button hears it, a second failure too; quietly, not as an alert.
     expect(heard.stop()).toEqual(['Generating failed (402: Out of credits).', 'Generating failed (402: Out of credits).']);
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says what FastAPI found wrong with the prompt when it refuses it (422), not only the status', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.post(`${location.origin}/api/jewelry/generate`, () =>
+        validationError(
+          { loc: ['body', 'prompt'], msg: 'String should have at most 500 characters', type: 'string_too_long' },
+          { loc: ['body', 'style'], msg: 'Input should be a valid string', type: 'string_type' },
+        ),
+      ),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <GenerateForm onStarted={() => {}} />
+      </AuthProvider>,
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    expect(
+      await screen.findByText(
+        'Generating failed (422: prompt: String should have at most 500 characters; style: Input should be a valid string).',
+      ),
+    ).toBeTruthy();
   });
 });
