@@ -48,7 +48,8 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
     current.current = controller;
     setState({ status: 'checking', filename: file.name });
     postImage(file, controller.signal).then(
-      (result) => setState({ status: 'checked', result }),
+      // The name as picked: browsers send `"` as %22 in the upload's header, and FastAPI gives it back so.
+      (result) => setState({ status: 'checked', result: { ...result, filename: file.name } }),
       (error: unknown) => {
         if (isAbortError(error) || controller.signal.aborted) return;
         setState({ status: 'failed', message: describeProblem(error) ?? problemTexts.unknown });

@@ -45,6 +45,19 @@ describe('ImageUpload', () => {
     expect(screen.queryByText(shown)).toBeNull();
   });
 
+  it('names the image as it was picked, not as the browser escaped it for the upload', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // What FastAPI answers for Chromium's upload of `ring "gold".png`: the multipart header's %22, kept.
+    server.use(
+      http.post(`${location.origin}/api/images/validate`, () =>
+        HttpResponse.json({ valid: true, filename: 'ring %22gold%22.png', content_type: 'image/png', size_bytes: 2048, issues: [] }),
+      ),
+    );
+    renderUpload();
+    pick(png('ring "gold".png'));
+    await screen.findByText('ring "gold".png is ready (image/png, 2 KB).');
+  });
+
   it("gives up Ada's upload still out when Grace signs in, and shows Grace only her own", async () => {
     fixture = await createSessionFixture({ signedIn: true });
     const answer = deferred<void>();
