@@ -261,12 +261,17 @@ describe('validate, throwing a TypeError of its own', () => {
     expect(said).toEqual([expect.stringMatching(/^quiet-session: validate threw TypeError: res\.jsn is not a function\. .*offline/)]);
   });
 
-  it.each(['Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed', 'fetch failed'])(
-    'says nothing of fetch’s own "%s": the network is down, as the session takes it',
-    async (message) => {
-      expect(await warnedAfterThreeProbes(() => new TypeError(message))).toEqual([]);
-    },
-  );
+  it.each([
+    'Failed to fetch',
+    'NetworkError when attempting to fetch resource.',
+    'Load failed',
+    'fetch failed',
+    'Network request failed',
+    'The network connection was lost.',
+    'The Internet connection appears to be offline.',
+  ])('says nothing of fetch’s own "%s": the network is down, as the session takes it', async (message) => {
+    expect(await warnedAfterThreeProbes(() => new TypeError(message))).toEqual([]);
+  });
 });
 
 describe('getToken, returning a token no header can carry', () => {

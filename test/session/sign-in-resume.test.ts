@@ -212,9 +212,13 @@ describe('resumeSignIn after a reload', () => {
     expect(storage.items.has(key)).toBe(false);
   });
 
-  it('says the time that was left of a record without the time limit, as an older version kept it', async () => {
+  it.each([
+    ['without the time limit, as an older version kept it', {}],
+    ['whose time limit is no duration', { limitMs: '60000' }],
+    ['whose time limit is 0', { limitMs: 0 }],
+  ])('says the time that was left of a record %s', async (_, limit) => {
     const reloaded = reloadedDuringSignIn(60_000);
-    storage.items.set(key, JSON.stringify({ state, deadline: 1_030_000 }));
+    storage.items.set(key, JSON.stringify({ state, deadline: 1_030_000, ...limit }));
     const outcome = resumeSignIn({ host: reloaded.host })!.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(30_000);
     expect(await outcome).toHaveProperty('message', 'Signing in took longer than 30 s and was stopped. Press Reconnect to try again.');
