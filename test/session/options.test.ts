@@ -274,6 +274,26 @@ describe('validate, throwing a TypeError of its own', () => {
   });
 });
 
+describe('validate, throwing at once rather than rejecting', () => {
+  // A plain function with a bug throws before it returns a promise: the session cannot say, and goes on as usual.
+  it('leaves the calls after it working, not refused as made from inside validate', async () => {
+    let statuses = [401, 401];
+    const client = createAuthFetch({
+      ...good,
+      validate: () => {
+        throw new Error('validate has a bug');
+      },
+      fetch: async () => new Response(null, { status: statuses.shift() ?? 200 }),
+      limits: { validationRetries: 0 },
+    });
+    // Held, validated (the check cannot say), sent again, and its second 401 is its own.
+    expect((await client.authFetch('https://api.test/x')).status).toBe(401);
+    statuses = [];
+    expect((await client.authFetch('https://api.test/x')).status).toBe(200);
+    client.stop();
+  });
+});
+
 describe('getToken, returning a token no header can carry', () => {
   // "Bearer abc" kept whole from a header: the session takes it for expired, and the developer must be told why.
   it('says so on the console in development, never quoting it, and asks the user to sign in again', async () => {
