@@ -1,9 +1,12 @@
 """`/api/*` of the studio: credits, generation, workflow status, services health, image checks.
 
 Generation stands in for a Temporal workflow: the workflow id carries its start time,
-so its status is computed from the id, as the mock does.
+so its status is computed from the id, as the mock does. The id also carries a tag, an HMAC
+of its start and its user: only the user who started it can read it, and no id is made up.
 """
 
+import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -16,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, StrictStr, validator
 
 from .data import DEFAULT_CREDITS, SERVICES, WORKFLOW_DURATION_MS, iso, ring_image
+from .settings import Settings
 from .tokens import current_user
 from .users import User
 
@@ -57,6 +61,12 @@ def base36(number: int) -> str:
             return out
 
 
+def workflow_tag(settings: Settings, user_id: str, started: str, nonce: str) -> str:
+    """What binds a workflow id to its user: 16 hex digits of an HMAC the client cannot forge."""
+    message = f"workflow:{user_id}:{started}:{nonce}".encode()
+    return hmac.new(settings.jwt_secret.encode(), message, hashlib.sha256).hexdigest()[:16]
+
+
 class GenerateBody(BaseModel):
     prompt: StrictStr
 
@@ -79,8 +89,9 @@ def generate(body: GenerateBody, request: Request, user: User = Depends(current_
     credits: Credits = request.app.state.credits
     if not credits.spend_one(user.id):
         return JSONResponse({"detail": "Out of credits"}, status_code=402)
-    started = int(time.time() * 1000)
-    workflow_id = f"wf_{base36(started)}_{''.join(secrets.choice(_DIGITS) for _ in range(6))}"
+    started = base36(int(time.time() * 1000))
+    nonce = "".join(secrets.choice(_DIGITS) for _ in range(6))
+    workflow_id = f"wf_{started}_{nonce}{workflow_tag(request.app.state.settings, user.id, started, nonce)}"
     return {
         "generation_id": f"gen_{workflow_id[3:]}",
         "workflow_id": workflow_id,
@@ -90,8 +101,11 @@ def generate(body: GenerateBody, request: Request, user: User = Depends(current_
 
 
 @router.get("/workflows/{workflow_id}/status")
-def workflow_status(workflow_id: str, user: User = Depends(current_user)) -> dict:
-    match = re.fullmatch(r"wf_([0-9a-z]+)_[0-9a-z]+", workflow_id)
+def workflow_status(workflow_id: str, request: Request, user: User = Depends(current_user)) -> dict:
+    """A workflow the user started; another user's, or an id nobody issued, is as unknown."""
+    match = re.fullmatch(r"wf_([0-9a-z]+)_([0-9a-z]{6})([0-9a-f]{16})", workflow_id)
+    if match and not hmac.compare_digest(match.group(3), workflow_tag(request.app.state.settings, user.id, match.group(1), match.group(2))):
+        match = None
     try:
         # A start no float can hold (OverflowError), or too many digits to read (ValueError): as the mock's Infinity.
         started = float(int(match.group(1), 36)) if match else None

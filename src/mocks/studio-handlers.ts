@@ -1,6 +1,7 @@
 import { HttpResponse, http, type PathParams } from 'msw';
 import { missing, readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
+import { mockSigningKey } from './mock-auth.ts';
 import { mockServices, workflowDurationMs } from './mock-data.ts';
 
 const acceptedImageTypes = ['image/png', 'image/jpeg', 'image/webp'];
@@ -21,6 +22,16 @@ function limitBody(limit: number, resolve: Resolver): Resolver {
   };
 }
 
+/** What binds a workflow id to its user, as FastAPI's `workflow_tag`: 16 hex digits of an HMAC. */
+async function workflowTag(userId: string, started: string, nonce: string): Promise<string> {
+  const encoder = new TextEncoder();
+  const key = await globalThis.crypto.subtle.importKey('raw', encoder.encode(mockSigningKey), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const mac = new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(`workflow:${userId}:${started}:${nonce}`)));
+  return Array.from(mac.slice(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 /** A tiny ring drawing, its colour taken from the workflow id, so each result looks its own. */
 function ringImage(workflowId: string): string {
   let hash = 0;
@@ -38,7 +49,8 @@ function ringImage(workflowId: string): string {
  * The studio's routes: credits, generate (starts a Temporal workflow),
  * workflow status, microservices health and multipart image validation.
  * Workflow status is computed from the id, which carries its start time, so
- * every copy of the handlers agrees without sharing memory.
+ * every copy of the handlers agrees without sharing memory; and a tag, an HMAC
+ * of start and user, so only the user who started it can read it.
  *
  * @example
  * setupServer(...studioHandlers(ctx));
@@ -62,8 +74,9 @@ export function studioHandlers(ctx: HandlerContext) {
         // Each account's own credits, as FastAPI keeps them.
         if (ctx.store.credits(user.sub) < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
         ctx.store.setCredits(ctx.store.credits(user.sub) - 1, user.sub);
-        const started = ctx.now();
-        const workflowId = `wf_${started.toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+        const started = ctx.now().toString(36);
+        const nonce = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+        const workflowId = `wf_${started}_${nonce}${await workflowTag(user.sub, started, nonce)}`;
         return HttpResponse.json(
           { generation_id: `gen_${workflowId.slice(3)}`, workflow_id: workflowId, prompt, credits_remaining: ctx.store.credits(user.sub) },
           { status: 202 },
@@ -72,9 +85,12 @@ export function studioHandlers(ctx: HandlerContext) {
     ),
     http.get(
       `${base}/api/workflows/:workflowId/status`,
-      authed(ctx, ({ params }) => {
+      authed(ctx, async ({ params, user }) => {
         const workflowId = String(params.workflowId);
-        const started = parseInt(/^wf_([0-9a-z]+)_[0-9a-z]+$/.exec(workflowId)?.[1] ?? '', 36);
+        const match = /^wf_([0-9a-z]+)_([0-9a-z]{6})([0-9a-f]{16})$/.exec(workflowId);
+        // Another user's workflow, or an id nobody issued, is as unknown.
+        const owned = match !== null && match[3] === (await workflowTag(user.sub, match[1] ?? '', match[2] ?? ''));
+        const started = owned ? parseInt(match[1] ?? '', 36) : Number.NaN;
         if (!Number.isFinite(started)) return HttpResponse.json({ detail: 'Workflow not found' }, { status: 404 });
         const progress = Math.min(1, (ctx.now() - started) / workflowDurationMs);
         return progress < 1

@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signJwt } from '../../src/mocks/jwt.ts';
 import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
@@ -201,9 +201,16 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       const status = await answer(await get(`/api/workflows/${(started.body as { workflow_id: string }).workflow_id}/status`, ada));
       expect(status.status).toBe(200);
       expect(shapeOf(status.body)).toEqual((status.body as { status: string }).status === 'RUNNING' ? running : completed);
-      // A workflow that started ten seconds ago has finished, on either backend.
-      const finished = `wf_${(Date.now() - 10_000).toString(36)}_abc123`;
-      const done = await answer(await get(`/api/workflows/${finished}/status`, ada));
+      // The workflow finishes within seconds, on either backend.
+      const finished = (started.body as { workflow_id: string }).workflow_id;
+      const done = await vi.waitFor(
+        async () => {
+          const polled = await answer(await get(`/api/workflows/${finished}/status`, ada));
+          expect(polled.body).toMatchObject({ status: 'COMPLETED' });
+          return polled;
+        },
+        { timeout: 10_000, interval: 250 },
+      );
       expect(shapeOf(done.body)).toEqual(completed);
       expect(done.body).toMatchObject({ workflow_id: finished, status: 'COMPLETED', progress: 1 });
       expect((done.body as { result: { image_url: string } }).result.image_url).toMatch(/^data:image\/svg\+xml;base64,/);
@@ -213,6 +220,18 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
         expect(await answer(await get(`/api/workflows/wf_${'z'.repeat(digits)}_abc123/status`, ada)), `${digits} digits`).toMatchObject({
           status: 404,
         });
+    });
+
+    it('shows a workflow only to the account that started it, as an unknown id to anyone else', async () => {
+      const started = await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, ada));
+      const { workflow_id: mine } = (await started.json()) as { workflow_id: string };
+      expect((await get(`/api/workflows/${mine}/status`, ada)).status).toBe(200);
+      const unknown = await answer(await get('/api/workflows/not-a-workflow/status', grace));
+      expect(unknown).toEqual({ status: 404, body: { detail: 'Workflow not found' } });
+      expect(await answer(await get(`/api/workflows/${mine}/status`, grace))).toEqual(unknown);
+      // Nor does an id written by hand, with a start time and any suffix, name a workflow.
+      const madeUp = `wf_${(Date.now() - 10_000).toString(36)}_abc123`;
+      expect(await answer(await get(`/api/workflows/${madeUp}/status`, ada))).toEqual(unknown);
     });
 
     // Half an emoji (text cut mid-character elsewhere, then pasted): JSON.stringify escapes it, and it must come back.
