@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 log = logging.getLogger("quiet_session")
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-set-JWT_SECRET"
+# HS256 wants a key of 256 bits (RFC 7518 §3.2): a shorter one can be brute-forced offline from any token.
+MIN_JWT_SECRET_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def _is_local(origin: str) -> bool:
 
 
 def load_settings() -> Settings:
-    """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one does not start."""
+    """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one does not start, nor one with a JWT_SECRET under 32 bytes."""
     app_origin = os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/")
     secret = os.environ.get("JWT_SECRET", "")
     if not secret:
@@ -46,6 +48,8 @@ def load_settings() -> Settings:
             raise RuntimeError(f"JWT_SECRET is not set and APP_ORIGIN ({app_origin}) is not local: set JWT_SECRET to a long random secret.")
         log.warning("JWT_SECRET is not set: signing tokens with a PUBLIC development key. Never deploy like this.")
         secret = DEV_JWT_SECRET
+    if len(secret.encode()) < MIN_JWT_SECRET_BYTES:
+        raise RuntimeError(f"JWT_SECRET is {len(secret.encode())} bytes long: HS256 needs at least {MIN_JWT_SECRET_BYTES} bytes, set a long random secret.")
     if not os.environ.get("GOOGLE_CLIENT_ID"):
         log.warning("GOOGLE_CLIENT_ID is not set: Google sign-in cannot work.")
     return Settings(

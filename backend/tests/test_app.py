@@ -15,7 +15,7 @@ APP_ORIGIN = "http://app.example"
 
 class ServerErrorTest(unittest.TestCase):
     def setUp(self):
-        with mock.patch.dict(os.environ, {"APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": "client-123"}):
+        with mock.patch.dict(os.environ, {"APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": "client-123"}):
             from app.main import create_app
 
             self.app = create_app()
@@ -46,7 +46,7 @@ class RequestBodyLimitTest(unittest.TestCase):
     """Bodies are read before a route runs, before its token is even checked: they must stop at a limit."""
 
     def setUp(self):
-        with mock.patch.dict(os.environ, {"APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": "client-123"}):
+        with mock.patch.dict(os.environ, {"APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": "client-123"}):
             from app.main import create_app
 
             self.app = create_app()

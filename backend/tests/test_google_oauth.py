@@ -153,7 +153,7 @@ class VerifyIdTokenTest(unittest.TestCase):
         silent.listen(8)
         self.addCleanup(silent.close)
         with mock.patch.dict(os.environ, {"GOOGLE_JWKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}/certs",
-                                          "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": CLIENT_ID}):
+                                          "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": CLIENT_ID}):
             from app.main import create_app
 
             jwks = create_app().state.google_jwks
@@ -238,7 +238,7 @@ class ProviderFailedAnswerTest(unittest.TestCase):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.shutdown)
         jwks_url = f"http://127.0.0.1:{server.server_address[1]}/internal/certs"
-        with mock.patch.dict(os.environ, {"GOOGLE_JWKS_URL": jwks_url, "JWT_SECRET": "test-secret", "GOOGLE_CLIENT_ID": CLIENT_ID}):
+        with mock.patch.dict(os.environ, {"GOOGLE_JWKS_URL": jwks_url, "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": CLIENT_ID}):
             from app.main import create_app
 
             app = create_app()

@@ -33,7 +33,15 @@ class JwtSecretTest(unittest.TestCase):
             self.assertEqual(settings_with().jwt_secret, DEV_JWT_SECRET)
 
     def test_a_deployment_with_jwt_secret_starts(self):
-        self.assertEqual(settings_with(APP_ORIGIN="https://studio.example.com", JWT_SECRET="s3cret").jwt_secret, "s3cret")
+        secret = "s3cret-" + "x" * 25
+        self.assertEqual(settings_with(APP_ORIGIN="https://studio.example.com", JWT_SECRET=secret).jwt_secret, secret)
+
+    def test_a_jwt_secret_shorter_than_32_bytes_refuses_to_start(self):
+        # HS256 wants a 256-bit key: a short one can be brute-forced offline from any token.
+        for secret in ("s3cret", "x" * 31, "é" * 15):
+            with self.subTest(secret=secret), self.assertRaisesRegex(RuntimeError, "JWT_SECRET .*32 bytes"):
+                settings_with(APP_ORIGIN="https://studio.example.com", JWT_SECRET=secret)
+        self.assertEqual(len(settings_with(APP_ORIGIN="http://localhost:5173", JWT_SECRET="é" * 16).jwt_secret), 16)
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ export function mswBackend(): ContractBackend {
 }
 
 /** The reference backend's HS256 key in the contract tests. */
-const jwtSecret = 'contract-test-secret';
+const jwtSecret = 'contract-test-secret-of-32-bytes-at-least';
 
 /**
  * The FastAPI backend and the stand-in Google, spawned on free ports.
