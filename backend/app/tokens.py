@@ -16,6 +16,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from .settings import Settings
 from .users import User
 
+# Who issues the tokens and whom they are for, as the mock's (src/mocks/mock-auth.ts): a token
+# signed with the same key for another service or by another issuer is not taken for ours.
+ISSUER = "quiet-session"
+AUDIENCE = "quiet-session-api"
+
 MISSING = "Not authenticated"
 INVALID = "Could not validate credentials"
 
@@ -27,6 +32,8 @@ def issue_access_token(user: User, settings: Settings) -> dict:
     """The body of a successful sign-in. The claims carry the profile, so `/auth/me` needs no lookup."""
     now = int(time.time())
     claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
         "sub": user.id,
         "email": user.email,
         "name": user.name,
@@ -53,7 +60,9 @@ def current_user(request: Request, credentials: Optional[HTTPAuthorizationCreden
             credentials.credentials,
             settings.jwt_secret,
             algorithms=["HS256"],
-            options={"require": ["sub", "iat", "exp"]},
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            options={"require": ["iss", "aud", "sub", "iat", "exp"]},
         )
         return User(id=claims["sub"], email=claims["email"], name=claims["name"], role=claims["role"])
     except (jwt.PyJWTError, KeyError, TypeError):

@@ -6,9 +6,16 @@ import { mockAccount, mockAccounts, type MockAccount } from './mock-data.ts';
 /** The key of the mock backend. Not a secret: the mock exists only in dev, tests and the demo build. */
 export const mockSigningKey = 'quiet-session-mock-backend-hs256';
 
+/** Who issues access tokens, the same on FastAPI (backend/app/tokens.py): a token of another issuer is refused. */
+export const accessTokenIssuer = 'quiet-session';
+/** Whom access tokens are for, the same on FastAPI: a token meant for another API is refused. */
+export const accessTokenAudience = 'quiet-session-api';
+
 /** The claims of a mock access token. */
 export interface AccessClaims extends JwtClaims {
   typ: 'access';
+  iss: typeof accessTokenIssuer;
+  aud: typeof accessTokenAudience;
   email: string;
   name: string;
   role: string;
@@ -52,6 +59,8 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
       const claims: AccessClaims = {
         sub: account.id,
         typ: 'access',
+        iss: accessTokenIssuer,
+        aud: accessTokenAudience,
         email: account.email,
         name: account.name,
         role: account.role,
@@ -65,7 +74,8 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
       const token = bearerToken(request);
       if (token === null) return null;
       const claims = await verifyJwt(token, mockSigningKey, now());
-      if (claims?.typ !== 'access' || Math.round(claims.iat * 1000) <= store.revokedBefore()) return null;
+      if (claims?.typ !== 'access' || claims.iss !== accessTokenIssuer || !isForUs(claims.aud)) return null;
+      if (Math.round(claims.iat * 1000) <= store.revokedBefore()) return null;
       return claims as AccessClaims;
     },
     /**
@@ -81,6 +91,11 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
       );
     },
   };
+}
+
+/** Whether a token's `aud` names this API: one audience, or a list of them (RFC 7519 §4.1.3), as PyJWT reads it. */
+function isForUs(aud: unknown): boolean {
+  return aud === accessTokenAudience || (Array.isArray(aud) && aud.includes(accessTokenAudience));
 }
 
 /** The bearer token of `request`, read as FastAPI's `HTTPBearer` reads it (scheme in any case); null when none. */

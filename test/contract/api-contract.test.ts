@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signJwt } from '../../src/mocks/jwt.ts';
+import { accessTokenAudience, accessTokenIssuer } from '../../src/mocks/mock-auth.ts';
 import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
 import { issuesOf, shapeOf } from './support/shape.ts';
@@ -50,6 +51,9 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(status).toBe(200);
       expect(shapeOf(body)).toEqual(signedIn);
       expect(body).toMatchObject({ token_type: 'bearer' });
+      const token = (body as { access_token: string }).access_token;
+      const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as unknown;
+      expect(claims).toMatchObject({ iss: accessTokenIssuer, aud: accessTokenAudience });
       const me = await answer(await get('/auth/me', (body as { access_token: string }).access_token));
       expect(me).toEqual({ status: 200, body: { id: 'user-grace', email: 'grace@quiet.studio', name: 'Grace Hopper', role: 'member' } });
     });
@@ -137,9 +141,14 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
     it('answers an expired, forged or malformed token with error="invalid_token"', async () => {
       const expired = await backend.sign({ ...claims(), iat: nowSec() - 700, exp: nowSec() - 60 });
       const forged = await signJwt({ ...claims(), typ: 'access', iat: nowSec(), exp: nowSec() + 600 }, 'a-key-this-backend-does-not-use');
+      const fresh = () => ({ ...claims(), iat: nowSec() - 10, exp: nowSec() + 600 });
       const tokens = {
         expired,
         forged,
+        otherAudience: await backend.sign({ ...fresh(), aud: 'another-api' }),
+        otherIssuer: await backend.sign({ ...fresh(), iss: 'another-issuer' }),
+        noAudience: await backend.sign({ ...fresh(), aud: undefined }),
+        noIssuer: await backend.sign({ ...fresh(), iss: undefined }),
         malformed: 'not-a-jwt',
         garbage: 'eyJhbGciOiJIUzI1NiJ9.bm9wZQ.c2ln',
         google: (await backend.googleCode('Ada Lovelace')).code,

@@ -3,7 +3,7 @@ import { startBackend, type Backend } from '../../../backend/stack.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
 import { mockAccounts } from '../../../src/mocks/mock-data.ts';
-import { mockSigningKey } from '../../../src/mocks/mock-auth.ts';
+import { accessTokenAudience, accessTokenIssuer, mockSigningKey } from '../../../src/mocks/mock-auth.ts';
 import { freePort } from '../../e2e/support/app-server.ts';
 import { openChooser, press } from './google-chooser.ts';
 import { listenStrictly } from '../../support/msw-server.ts';
@@ -22,7 +22,7 @@ export interface ContractBackend {
   googleCode(account: AccountName): Promise<{ code: string; state: string }>;
   /** The state of a sign-in that was started and has no code yet. */
   startedState(): Promise<string>;
-  /** Signs `claims` with the backend's own key, as its access tokens are. */
+  /** Signs `claims` with the backend's own key, its issuer and audience unless `claims` say otherwise, as its access tokens are. */
   sign(claims: { sub: string; iat: number; exp: number; [claim: string]: unknown }): Promise<string>;
 }
 
@@ -55,7 +55,7 @@ export function mswBackend(): ContractBackend {
     },
     // The mock keeps no states: a code is bound to the one it was issued with.
     startedState: async () => globalThis.crypto.randomUUID(),
-    sign: (claims) => signJwt({ typ: 'access', ...claims }, mockSigningKey),
+    sign: (claims) => signJwt({ typ: 'access', iss: accessTokenIssuer, aud: accessTokenAudience, ...claims }, mockSigningKey),
   };
 }
 
@@ -92,7 +92,7 @@ export function fastapiBackend(options: { tokenTtlSeconds?: number } = {}): Cont
       await openChooser(self.api, state);
       return state;
     },
-    sign: (claims) => signJwt(claims, jwtSecret),
+    sign: (claims) => signJwt({ iss: accessTokenIssuer, aud: accessTokenAudience, ...claims }, jwtSecret),
   };
   return self;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { killAllServers } from '../../../backend/processes.ts';
 import { startStack, type Stack } from '../../../backend/stack.ts';
+import { accessTokenAudience, accessTokenIssuer } from '../../../src/mocks/mock-auth.ts';
 import { freePort } from './app-server.ts';
 
 /** The backend's key in the browser tests: known, so that a test can ask the API as Ada or Grace itself. */
@@ -59,7 +60,7 @@ function accessToken(userId: SeededUser): string {
       : { email: 'grace@quiet.studio', name: 'Grace Hopper', role: 'member' };
   const now = Math.floor(Date.now() / 1000);
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: userId, ...profile, iat: now, exp: now + 60 })}`;
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: accessTokenIssuer, aud: accessTokenAudience, sub: userId, ...profile, iat: now, exp: now + 60 })}`;
   return `${unsigned}.${createHmac('sha256', jwtSecret).update(unsigned).digest('base64url')}`;
 }
 
