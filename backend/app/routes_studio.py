@@ -67,6 +67,15 @@ def workflow_tag(settings: Settings, user_id: str, started: str, nonce: str) -> 
     return hmac.new(settings.jwt_secret.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
+def is_accepted_image(content: bytes) -> bool:
+    """Whether the bytes start as a PNG, a JPEG or a WebP does, as the mock checks them."""
+    return (
+        content.startswith(b"\x89PNG\r\n\x1a\n")
+        or content.startswith(b"\xff\xd8\xff")
+        or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
+    )
+
+
 class GenerateBody(BaseModel):
     prompt: StrictStr
 
@@ -133,11 +142,15 @@ def services_health(user: User = Depends(current_user)) -> dict:
 @router.post("/images/validate")
 async def validate_image(file: UploadFile = File(...), user: User = Depends(current_user)) -> dict:
     """Checks a reference image: 200 with `valid` and the `issues` found (a bad image is not a bad request)."""
-    size = len(await file.read())
+    content = await file.read()
+    size = len(content)
     content_type = file.content_type or ""
     issues = []
     if content_type not in ACCEPTED_IMAGE_TYPES:
         issues.append(f"Unsupported type {content_type or 'unknown'}: use PNG, JPEG or WebP.")
+    elif size > 0 and not is_accepted_image(content):
+        # The declared type is the client's word: the bytes say what the file is.
+        issues.append("Unsupported type unknown: use PNG, JPEG or WebP.")
     if size == 0:
         issues.append("The file is empty.")
     if size > MAX_IMAGE_BYTES:

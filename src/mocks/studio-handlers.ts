@@ -32,6 +32,17 @@ async function workflowTag(userId: string, started: string, nonce: string): Prom
   return Array.from(mac.slice(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** Whether the file starts as a PNG, a JPEG or a WebP does, as FastAPI's `is_accepted_image`. */
+async function isAcceptedImage(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+  const startsWith = (bytes: number[], at = 0) => bytes.every((byte, index) => head[at + index] === byte);
+  return (
+    startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) ||
+    startsWith([0xff, 0xd8, 0xff]) ||
+    (startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8))
+  );
+}
+
 /** A tiny ring drawing, its colour taken from the workflow id, so each result looks its own. */
 function ringImage(workflowId: string): string {
   let hash = 0;
@@ -121,6 +132,8 @@ export function studioHandlers(ctx: HandlerContext) {
           }
           const issues: string[] = [];
           if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
+          // The declared type is the client's word: the bytes say what the file is.
+          else if (file.size > 0 && !(await isAcceptedImage(file))) issues.push('Unsupported type unknown: use PNG, JPEG or WebP.');
           if (file.size === 0) issues.push('The file is empty.');
           if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
           const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';

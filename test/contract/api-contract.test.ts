@@ -5,6 +5,7 @@ import { accessTokenAudience, accessTokenIssuer } from '../../src/mocks/mock-aut
 import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
 import { issuesOf, shapeOf } from './support/shape.ts';
+import { imageFile } from '../support/image-files.ts';
 
 // One contract, two backends: each call the app makes gets the same status and shape from the msw mock and from FastAPI.
 const tokenTtlSeconds = 120;
@@ -299,7 +300,7 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
     });
 
     it('checks an uploaded image and lists what is wrong with it', async () => {
-      const png = (bytes: number, name = 'ring.png') => new File([new Uint8Array(bytes)], name, { type: 'image/png' });
+      const png = (bytes: number, name = 'ring.png') => imageFile(bytes, name);
       expect(await answer(await upload(png(64), ada))).toEqual({
         status: 200,
         body: { valid: true, filename: 'ring.png', content_type: 'image/png', size_bytes: 64, issues: [] },
@@ -315,6 +316,23 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       });
       expect(text.body).toMatchObject({ valid: false, issues: ['Unsupported type text/plain: use PNG, JPEG or WebP.'] });
       expect((await answer(await upload(png(0), ada))).body).toMatchObject({ valid: false, issues: ['The file is empty.'] });
+      for (const type of ['image/jpeg', 'image/webp'] as const)
+        expect((await answer(await upload(imageFile(64, 'ring', type), ada))).body, type).toMatchObject({
+          valid: true,
+          content_type: type,
+        });
+      // The declared type is the client's word: bytes that are no image are refused whatever it says.
+      const disguised = await answer(await upload(new File(['<script>alert(1)</script>'], 'ring.png', { type: 'image/png' }), ada));
+      expect(disguised).toEqual({
+        status: 200,
+        body: {
+          valid: false,
+          filename: 'ring.png',
+          content_type: 'image/png',
+          size_bytes: 25,
+          issues: ['Unsupported type unknown: use PNG, JPEG or WebP.'],
+        },
+      });
       const large = await answer(await upload(png(5 * 1024 * 1024 + 1), ada));
       expect(large.body).toMatchObject({ valid: false, size_bytes: 5 * 1024 * 1024 + 1, issues: ['The file is larger than 5 MB.'] });
     });

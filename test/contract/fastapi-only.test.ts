@@ -65,6 +65,7 @@ describe('an upload held on a 401 and replayed after the reconnect', () => {
     });
     try {
       const bytes = new Uint8Array(3 * 1024 * 1024).map((_, index) => index % 251);
+      bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       const form = new FormData();
       form.append('file', new File([bytes], 'bague émeraude 💍.png', { type: 'image/png' }));
       const call = client.authFetch(`${api}/api/images/validate`, { method: 'POST', body: form });

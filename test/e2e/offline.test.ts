@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
 import { launchChromium, screenshots } from './support/chromium.ts';
 import { errorText, heldAtLeast, signIn } from './support/studio-user.ts';
+import { imageFile } from '../support/image-files.ts';
 
 let app: ServedApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -135,7 +136,7 @@ describe('an offline spell in the studio, in Chromium', () => {
     await studioWithDraft('A pearl brooch');
     // A file on disk, as a person picks it (a file made in memory would be a new one each time).
     const image = join(await mkdtemp(join(tmpdir(), 'quiet-session-upload-')), 'ring.png');
-    await writeFile(image, 'a small png');
+    await writeFile(image, new Uint8Array(await imageFile(64, 'ring.png').arrayBuffer()));
     const pick = async () => {
       const chooser = page.waitForEvent('filechooser');
       await page.getByLabel('Upload a reference image').click();

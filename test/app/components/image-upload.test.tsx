@@ -6,6 +6,7 @@ import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
+import { imageFile } from '../../support/image-files.ts';
 import {
   createSessionFixture,
   deferred,
@@ -27,7 +28,7 @@ const renderUpload = () =>
 
 const pick = (file: File) => fireEvent.change(screen.getByLabelText('Upload a reference image'), { target: { files: [file] } });
 
-const png = (name: string) => new File([new Uint8Array(2048).fill(7)], name, { type: 'image/png' });
+const png = (name: string) => imageFile(2048, name, 'image/png', 7);
 
 describe('ImageUpload', () => {
   it.each([

@@ -8,6 +8,7 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { imageFile } from '../../support/image-files.ts';
 
 let fixture: SessionFixture;
 
@@ -23,7 +24,7 @@ const renderValidation = () =>
     ),
   });
 
-const png = () => new File([new Uint8Array(2048).fill(7)], 'ring.png', { type: 'image/png' });
+const png = () => imageFile(2048, 'ring.png', 'image/png', 7);
 
 describe('useImageValidation', () => {
   it('uploads the image as multipart and reports what the backend found', async () => {

@@ -4,6 +4,7 @@ import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockStore } from '../../../src/mocks/mock-store.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
 import { serveForTests } from '../../support/msw-server.ts';
+import { imageFile } from '../../support/image-files.ts';
 
 const API = 'http://studio.test';
 let clock = 0;
@@ -111,7 +112,7 @@ describe('mock backend', () => {
       form.append('file', file);
       return fetch(`${API}/api/images/validate`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
     };
-    const ok = await (await send(new File([new Uint8Array(64)], 'ring.png', { type: 'image/png' }))).json();
+    const ok = await (await send(imageFile(64, 'ring.png'))).json();
     expect(ok).toMatchObject({ valid: true, filename: 'ring.png', size_bytes: 64, issues: [] });
     const bad = (await (await send(new File(['hello'], 'notes.txt', { type: 'text/plain' }))).json()) as {
       valid: boolean;
