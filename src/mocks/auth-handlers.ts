@@ -1,4 +1,5 @@
 import { delay, http, HttpResponse } from 'msw';
+import { limitBody, maxBodyBytes } from './body-limit.ts';
 import { readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockAccount, mockAccounts } from './mock-data.ts';
@@ -30,16 +31,19 @@ export function authHandlers(ctx: HandlerContext) {
       return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account, body.state), account });
     }),
     // `{ code, state }`: 422 when malformed, 400 for a bad, expired or used code or state.
-    http.post(`${base}/auth/google/callback`, async ({ request }) => {
-      if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
-      const body = await readJsonObject(request);
-      if ('issue' in body) return validationError(body.issue);
-      const code = strictString(body.value, 'code');
-      const state = strictString(body.value, 'state');
-      if ('issue' in code || 'issue' in state) return validationError(...[code, state].flatMap((f) => ('issue' in f ? [f.issue] : [])));
-      const account = await ctx.auth.accountOfGoogleCode(code.value, state.value);
-      if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
-      return HttpResponse.json(await ctx.auth.issueAccessToken(account));
-    }),
+    http.post(
+      `${base}/auth/google/callback`,
+      limitBody(maxBodyBytes, async ({ request }) => {
+        if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
+        const body = await readJsonObject(request);
+        if ('issue' in body) return validationError(body.issue);
+        const code = strictString(body.value, 'code');
+        const state = strictString(body.value, 'state');
+        if ('issue' in code || 'issue' in state) return validationError(...[code, state].flatMap((f) => ('issue' in f ? [f.issue] : [])));
+        const account = await ctx.auth.accountOfGoogleCode(code.value, state.value);
+        if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
+        return HttpResponse.json(await ctx.auth.issueAccessToken(account));
+      }),
+    ),
   ];
 }

@@ -1,4 +1,5 @@
-import { HttpResponse, http, type PathParams } from 'msw';
+import { HttpResponse, http } from 'msw';
+import { limitBody, maxBodyBytes, maxUploadBodyBytes } from './body-limit.ts';
 import { missing, readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockSigningKey } from './mock-auth.ts';
@@ -6,21 +7,6 @@ import { mockServices, workflowDurationMs } from './mock-data.ts';
 
 const acceptedImageTypes = ['image/png', 'image/jpeg', 'image/webp'];
 const maxImageBytes = 5 * 1024 * 1024;
-// FastAPI's limit on an upload's whole body, checked before the token: a 413 past it.
-const maxUploadBodyBytes = 20 * 1024 * 1024;
-
-type Resolver = (info: { request: Request; params: PathParams }) => Promise<Response>;
-
-/** A 413 for a body over `limit`, as FastAPI answers it before anything else. */
-function limitBody(limit: number, resolve: Resolver): Resolver {
-  return async (info) => {
-    // In the page a fetch's request has no content-length yet: the body is measured instead.
-    const declared = info.request.headers.get('content-length');
-    const length = declared === null ? (await info.request.clone().arrayBuffer()).byteLength : Number(declared);
-    if (length <= limit) return resolve(info);
-    return HttpResponse.json({ detail: `The request is larger than ${limit / (1024 * 1024)} MB.` }, { status: 413 });
-  };
-}
 
 /** What binds a workflow id to its user, as FastAPI's `workflow_tag`: 16 hex digits of an HMAC. */
 async function workflowTag(userId: string, started: string, nonce: string): Promise<string> {
@@ -75,24 +61,32 @@ export function studioHandlers(ctx: HandlerContext) {
     ),
     http.post(
       `${base}/api/jewelry/generate`,
-      authed(ctx, async ({ request, user }) => {
-        const body = await readJsonObject(request);
-        if ('issue' in body) return validationError(body.issue);
-        const field = strictString(body.value, 'prompt');
-        if ('issue' in field) return validationError(field.issue);
-        const prompt = field.value.trim();
-        if (!prompt) return validationError({ loc: ['body', 'prompt'], msg: 'prompt must not be empty', type: 'value_error' });
-        // Each account's own credits, as FastAPI keeps them.
-        if (ctx.store.credits(user.sub) < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
-        ctx.store.setCredits(ctx.store.credits(user.sub) - 1, user.sub);
-        const started = ctx.now().toString(36);
-        const nonce = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
-        const workflowId = `wf_${started}_${nonce}${await workflowTag(user.sub, started, nonce)}`;
-        return HttpResponse.json(
-          { generation_id: `gen_${workflowId.slice(3)}`, workflow_id: workflowId, prompt, credits_remaining: ctx.store.credits(user.sub) },
-          { status: 202 },
-        );
-      }),
+      limitBody(
+        maxBodyBytes,
+        authed(ctx, async ({ request, user }) => {
+          const body = await readJsonObject(request);
+          if ('issue' in body) return validationError(body.issue);
+          const field = strictString(body.value, 'prompt');
+          if ('issue' in field) return validationError(field.issue);
+          const prompt = field.value.trim();
+          if (!prompt) return validationError({ loc: ['body', 'prompt'], msg: 'prompt must not be empty', type: 'value_error' });
+          // Each account's own credits, as FastAPI keeps them.
+          if (ctx.store.credits(user.sub) < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
+          ctx.store.setCredits(ctx.store.credits(user.sub) - 1, user.sub);
+          const started = ctx.now().toString(36);
+          const nonce = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+          const workflowId = `wf_${started}_${nonce}${await workflowTag(user.sub, started, nonce)}`;
+          return HttpResponse.json(
+            {
+              generation_id: `gen_${workflowId.slice(3)}`,
+              workflow_id: workflowId,
+              prompt,
+              credits_remaining: ctx.store.credits(user.sub),
+            },
+            { status: 202 },
+          );
+        }),
+      ),
     ),
     http.get(
       `${base}/api/workflows/:workflowId/status`,

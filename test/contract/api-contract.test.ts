@@ -345,6 +345,20 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(huge).toEqual({ status: 413, body: { detail: 'The request is larger than 20 MB.' } });
     });
 
+    it('refuses a JSON body over 1 MB with 413, before it checks the token', async () => {
+      const huge = { code: 'x'.repeat(1024 * 1024), state: 's', prompt: 'a ring' };
+      const { balance } = (await (await get('/api/credits', ada)).json()) as { balance: number };
+      for (const [path, token] of [
+        ['/auth/google/callback', undefined],
+        ['/api/jewelry/generate', undefined],
+        ['/api/jewelry/generate', ada],
+      ] as const) {
+        const response = await answer(await fetch(api(path), json(huge, token)));
+        expect({ path, token, ...response }).toEqual({ path, token, status: 413, body: { detail: 'The request is larger than 1 MB.' } });
+      }
+      expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance } });
+    });
+
     it('answers an upload without a file with 422', async () => {
       const text = await answer(await upload('just text', ada));
       expect(text.status).toBe(422);
