@@ -150,7 +150,7 @@ async def validate_image(file: UploadFile = File(...), user: User = Depends(curr
         issues.append(f"Unsupported type {content_type or 'unknown'}: use PNG, JPEG or WebP.")
     elif size > 0 and not is_accepted_image(content):
         # The declared type is the client's word: the bytes say what the file is.
-        issues.append("Unsupported type unknown: use PNG, JPEG or WebP.")
+        issues.append("The file is not a PNG, JPEG or WebP image.")
     if size == 0:
         issues.append("The file is empty.")
     if size > MAX_IMAGE_BYTES:

@@ -127,7 +127,7 @@ export function studioHandlers(ctx: HandlerContext) {
           const issues: string[] = [];
           if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
           // The declared type is the client's word: the bytes say what the file is.
-          else if (file.size > 0 && !(await isAcceptedImage(file))) issues.push('Unsupported type unknown: use PNG, JPEG or WebP.');
+          else if (file.size > 0 && !(await isAcceptedImage(file))) issues.push('The file is not a PNG, JPEG or WebP image.');
           if (file.size === 0) issues.push('The file is empty.');
           if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
           const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';

@@ -330,7 +330,7 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
           filename: 'ring.png',
           content_type: 'image/png',
           size_bytes: 25,
-          issues: ['Unsupported type unknown: use PNG, JPEG or WebP.'],
+          issues: ['The file is not a PNG, JPEG or WebP image.'],
         },
       });
       const large = await answer(await upload(png(5 * 1024 * 1024 + 1), ada));
