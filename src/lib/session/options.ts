@@ -24,8 +24,9 @@ export interface AuthFetchOptions {
   setToken: (token: string) => void;
   /**
    * The app's getCurrentUser: true when the backend accepts the token, false
-   * when it answers 401; rejects on a network failure or any other error. An answer that is no boolean
-   * (`validate: getCurrentUser`) tells the session nothing; development says so on the console.
+   * when it answers 401; rejects on a network failure or any other error. A TypeError reads as the network
+   * down (fetch's are), its own bug's too; an answer that is no boolean (`validate: getCurrentUser`) tells the
+   * session nothing. Development says so of both on the console.
    * It calls `fetch`, never `authFetch`: one from its synchronous part or with its `signal` is refused,
    * one after an await without it waits behind this very check until the session thinks it offline.
    */
