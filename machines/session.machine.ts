@@ -77,8 +77,11 @@ export interface SessionContext {
   expiresAt: number | null;
   /** Word came that the backend cannot be reached, and it has not answered since: no call goes out until it does. */
   unreachable: boolean;
-  /** "Not now" was said for the current token: no notice again until a new token comes. */
-  reminderDismissed: boolean;
+  /**
+   * "Not now", with the `exp` of the token it was said for (null: it does not say): no notice again for that token.
+   * Another token with no word of it (a message this tab missed: remounted, in the back/forward cache) asks anew.
+   */
+  reminderDismissed: false | { exp: number | null };
   limits: SessionLimits;
 }
 
@@ -99,7 +102,8 @@ export type SessionEvent =
   | { type: 'reauth.failed'; error: unknown }
   | { type: 'reauth.startedElsewhere' }
   | { type: 'reauth.endedElsewhere' }
-  | { type: 'reminder.dismissed' }
+  /** "Not now", for the token with this `exp` when told (another tab's, or one said before this tab listened); else the current one. */
+  | { type: 'reminder.dismissed'; exp?: number | null }
   | { type: 'token.adopted' }
   /** The browser says it is offline, or a call found the backend unreachable. */
   | { type: 'network.offline' }
@@ -174,7 +178,7 @@ const notProvided = fromPromise<never>(() =>
  * active. (Its popup opening is told again there while it is open: closed meanwhile, the notice may come back.)
  */
 const dismissedElsewhere = {
-  'reminder.dismissed': { actions: 'rememberDismissal' },
+  'reminder.dismissed': { guard: 'isForCurrentToken', actions: 'rememberDismissal' },
 } as const;
 /**
  * A sign-in the chart did not run (one resumed after a reload) failed: why, for the banner. Heard on the way to it
@@ -275,7 +279,9 @@ export const sessionMachine = setup({
     forgetReauthError: assign({ lastReauthError: null }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
     markUnreachable: assign({ unreachable: true }),
-    rememberDismissal: assign({ reminderDismissed: true }),
+    /** Keeps "Not now" with the current token's `exp` (provided: the chart never sees the token). */
+    // Stryker disable next-line ObjectLiteral: the provided action replaces it; the chart's guards read only whether it is false
+    rememberDismissal: assign({ reminderDismissed: { exp: null } }),
     forgetDismissal: assign({ reminderDismissed: false }),
     markReachable: assign({ unreachable: false }),
     /** Try again opened a new popup: the sign-in's deadline starts again (the popup is not invoked again). */
@@ -302,7 +308,13 @@ export const sessionMachine = setup({
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
     isRenewing: stateIn('#session.reauthenticating.renewing'),
     isUnreachable: ({ context }) => context.unreachable,
-    wasDismissed: ({ context }) => context.reminderDismissed,
+    /** "Not now" was said for the current token (provided, to compare tokens). */
+    wasDismissed: ({ context }) => context.reminderDismissed !== false,
+    /** "Not now" was said for another token than the current one (provided). */
+    // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
+    hasNewTokenSinceDismissal: () => false,
+    /** A "Not now" said for the current token, or for none in particular (provided: another tab's names its token's exp). */
+    isForCurrentToken: () => true,
     /** The token is within its expiry lead (provided: the chart never sees the token). */
     // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isTokenExpiring: () => false,
@@ -403,7 +415,8 @@ export const sessionMachine = setup({
         'clock.observed': { target: '.previous', reenter: true, actions: 'recordClockOffset' },
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
-        'reminder.dismissed': { target: '.dismissed', actions: 'rememberDismissal' },
+        // Not when said for another token (this tab missed a message): that "Not now" is not about this one.
+        'reminder.dismissed': { guard: 'isForCurrentToken', target: '.dismissed', actions: 'rememberDismissal' },
         // Another tab's popup is open: no notice here (its button would open a second popup); tab sync tells it
         // again should a validation bring the session back to active meanwhile. "Not now" stays said.
         'reauth.startedElsewhere': [{ guard: 'wasDismissed', target: '.dismissed' }, { target: '.elsewhere' }],
@@ -433,6 +446,8 @@ export const sessionMachine = setup({
         },
         dismissed: {
           description: '"Not now", here or in another tab: no notice until the next token.',
+          // A token that came without a word (this tab missed it) is a new question: its notice may come.
+          always: { guard: 'hasNewTokenSinceDismissal', target: 'quiet', actions: 'forgetDismissal' },
         },
         elsewhere: {
           description: 'Another tab has the sign-in popup open: no notice here until it closes, as there, without a token.',

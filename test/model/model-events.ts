@@ -14,11 +14,17 @@ export interface Condition {
   userActive?: boolean;
   /** isTokenPastExp, read when the backend answers a validation with an error. */
   pastExp?: boolean;
+  /**
+   * hasNewTokenSinceDismissal: another tab's token came with no word. So it is when the expiry timer finds the token
+   * not expiring (the model never looks again before it), and on a `Date` read from a call another tab's token replaced.
+   */
+  newToken?: boolean;
 }
 
 /** Invoke results and timers, which traversal cannot produce on its own, listed as plain events. */
 export type ModelEvent =
-  | Exclude<SessionEvent, { type: 'tab.visible' }>
+  | Exclude<SessionEvent, { type: 'tab.visible' | 'clock.observed' }>
+  | { type: 'clock.observed'; offsetMs: number; newToken: true }
   | { type: 'tab.visible'; expiring: boolean }
   | { type: `xstate.done.actor.${'validateSession' | 'probeSession'}`; output: boolean }
   | { type: 'xstate.done.actor.reauthenticate'; output: undefined }
@@ -29,7 +35,7 @@ type Snapshot = SnapshotFrom<typeof sessionMachine>;
 
 /** The answers each provided delay's guard can give when its timer fires; other timers carry none. */
 const conditions: Record<string, Condition[]> = {
-  untilExpiring: [{ expiring: true }, { expiring: false }],
+  untilExpiring: [{ expiring: true }, { expiring: false, newToken: true }],
   untilReminder: [{ due: true, userActive: true }, { due: true, userActive: false }, { due: false }],
 };
 
@@ -97,19 +103,14 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
   const events: ModelEvent[] = [
     { type: 'request.held', requests: [request(queue, 'unauthorized')] },
     { type: 'request.held', requests: [request(queue, 'unsent')] },
-    ...[
-      'reauth.requested',
-      'reauth.reopened',
-      'reauth.startedElsewhere',
-      'reauth.endedElsewhere',
-      'reminder.dismissed',
-      'token.adopted',
-      'token.rejected',
-    ].map((type) => ({ type }) as ModelEvent),
+    ...['reauth.requested', 'reauth.reopened', 'reauth.startedElsewhere', 'reauth.endedElsewhere', 'token.adopted', 'token.rejected'].map(
+      (type) => ({ type }) as ModelEvent,
+    ),
     ...['network.offline', 'network.online', 'user.active', 'session.ended', 'session.stopped'].map((type) => ({ type }) as ModelEvent),
     { type: 'tab.visible', expiring: true },
     { type: 'tab.visible', expiring: false },
-    { type: 'clock.observed', offsetMs: 600_000 },
+    { type: 'clock.observed', offsetMs: 600_000, newToken: true },
+    { type: 'reminder.dismissed' },
     ...results('validateSession'),
     ...results('probeSession'),
     { type: 'xstate.done.actor.reauthenticate', output: undefined },

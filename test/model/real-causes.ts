@@ -130,10 +130,13 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
             : event.offsetMs;
         // A notice back where it was (up, or Not now) keeps the token's time left on the backend's new clock.
         const exp = tokens.expOf(store.token);
+        // Another tab's token, which a "Not now" said here is not about.
         if (sending)
-          store.token = arming
-            ? tokens.replaced(tokens.forQuiet(store.token, now, next), store.token)
-            : tokens.mint(exp === null ? null : exp + offset - current);
+          store.token = tokens.another(
+            arming ? tokens.forQuiet(store.token, now, next) : tokens.mint(exp === null ? null : exp + offset - current),
+            store.token,
+            now,
+          );
         made.open!(401, { date: new Date(clock.now() + offset).toUTCString() });
         await h.expectOutcome(made, sending ? { status: 200 } : { rejects: NotReplayedError });
       };

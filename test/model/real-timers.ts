@@ -51,7 +51,7 @@ export function planTimer(h: Harness, event: ModelEvent & Condition, next: Model
   const specified = specifiedDelay(h, delay);
   if (specified !== undefined) expect(clock.nextDelay(), `${delay}'s wait`).toBe(specified);
   if (delay === 'untilExpiring') {
-    if (!event.expiring) store.token = tokens.forQuiet(store.token, at, next);
+    if (!event.expiring) store.token = tokens.another(tokens.forQuiet(store.token, at, next), store.token, at);
     else if (!tokens.expiringAt(store.token, at)) store.token = tokens.mint(tokens.serverAt(at) + leadMs);
   }
   if (delay === 'untilReminder') {

@@ -59,7 +59,14 @@ export function createTokens(backend: FakeBackend, offset: () => number) {
   /** `token`, unless it is `current`: then a new token that expires when it does (another tab's renewal, say). */
   const replaced = (token: string | null, current: string | null) => (token === current ? mint(expOf(current)) : token!);
 
-  return { mint, expOf, serverAt, expiringAt, dueAt, forQuiet, forRenewing, replaced };
+  /**
+   * `token`, unless it expires when `last` does: then one that does not (another tab's, which a "Not now" said for
+   * `last` is not about). For none, one far past any timer's longest wait, which acts as none.
+   */
+  const another = (token: string | null, last: string | null, at: number) =>
+    expOf(token) !== expOf(last) ? token! : mint(expOf(last) === null ? serverAt(at) + 2 ** 32 : expOf(last)! + 1_000);
+
+  return { mint, expOf, serverAt, expiringAt, dueAt, forQuiet, forRenewing, replaced, another };
 }
 
 export type Tokens = ReturnType<typeof createTokens>;

@@ -67,6 +67,7 @@ const guardsFromEvents = {
   isReminderDue: (args: { event: unknown }) => conditionOf(args).due === true,
   isUserActive: (args: { event: unknown }) => conditionOf(args).userActive === true,
   isTokenPastExp: (args: { event: unknown }) => conditionOf(args).pastExp === true,
+  hasNewTokenSinceDismissal: (args: { event: unknown }) => conditionOf(args).newToken === true,
 };
 
 /**
@@ -115,8 +116,9 @@ export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): st
           reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
         }
       : {};
-  // Whether the backend was said to be unreachable, and the notice dismissed: the chart's guards read them.
-  const { unreachable, reminderDismissed } = snapshot.context;
+  // Whether the backend was said to be unreachable, and the notice dismissed (not for which exp, which the model never sees).
+  const { unreachable } = snapshot.context;
+  const reminderDismissed = snapshot.context.reminderDismissed !== false;
   return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable, reminderDismissed, ...budgets });
 }
 

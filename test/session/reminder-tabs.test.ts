@@ -54,6 +54,31 @@ describe("the notice's Not now, across tabs", () => {
   });
 });
 
+describe('"Not now", in a tab that missed the next token\'s message', () => {
+  it("belongs to the token it was said for: the next token's notice shows in a tab remounted meanwhile", async () => {
+    const tabs = layer.tabs();
+    const now = Math.floor(Date.now() / 1000);
+    // Tokens within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: now + 90, iat: now - 600 });
+    const [shown, remounted] = [tabs.open(), tabs.open()];
+    await Promise.all([shown, remounted].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.sync.dismissReminder(); // "Not now", for every tab
+    await waitFor(remounted.client.actor, (s) => s.matches({ active: 'dismissed' }));
+
+    // The second tab is away (HMR remounts it, the back/forward cache keeps it) while the first signs in again.
+    remounted.disconnect();
+    shown.client.adoptToken(unsignedJwt({ exp: now + 100, iat: now - 600 })); // stored where every tab reads it
+    remounted.sync.connect(remounted.client);
+
+    // Back, it reads the new token (shared storage); the person types there: the new token's notice shows.
+    remounted.client.actor.send({ type: 'tab.visible' });
+    await waitFor(remounted.client.actor, (s) => s.matches({ active: 'due' }) || s.matches({ active: 'dismissed' }));
+    remounted.client.actor.send({ type: 'user.active' });
+    expect(remounted.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+});
+
 describe('"Not now", for tabs that read the backend\'s clock differently', () => {
   it("holds in a tab opened later whose clock agrees with the backend, when the first tab's was 5 s behind", async () => {
     const tabs = layer.tabs();

@@ -7,6 +7,7 @@ import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, type OwnWork } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
+import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 
 /** setTimeout fires at once past 2^31-1 ms: a longer wait is cut there, and the chart looks again when it fires. */
@@ -34,6 +35,8 @@ function ownTypeErrorWarning() {
 export interface ChartParts {
   options: AuthFetchOptions;
   expiry: ExpiryAwareness;
+  /** Where the token's claims are read (`exp`, for "Not now"). */
+  claims: (token: string | null) => TokenClaims;
   /** Runs a read of `expiry` on the clock of the chart's step being taken. */
   inStep: <T>(read: () => T) => (args: { context: SessionContext }) => T;
   /** The token as the chart's timers read it: a getToken that throws counts as none. */
@@ -54,9 +57,17 @@ export interface ChartParts {
  * const actor = createActor(provideChart(parts), { input: chartInput(options) }).start();
  */
 export function provideChart(parts: ChartParts) {
-  const { options, expiry, inStep, currentToken, localNow, held, signals, own, tell } = parts;
+  const { options, expiry, claims, inStep, currentToken, localNow, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
   const warnOfOwnTypeError = ownTypeErrorWarning();
+  /** The current token's `exp`, what "Not now" is kept with: read now, for a token may change with no word (another tab's). */
+  const currentExp = () => {
+    const { exp } = claims(currentToken());
+    return Number.isFinite(exp) ? (exp as number) : null;
+  };
+  /** Whether "Not now" was said for the current token. */
+  const dismissedNow = ({ context: { reminderDismissed } }: { context: SessionContext }) =>
+    reminderDismissed !== false && reminderDismissed.exp === currentExp();
   /** Ms until the notice is due for `token`, or null for none (0: no notice, or an expiry unknown). */
   const msUntilReminder = (token: string | null) =>
     remindBefore > 0
@@ -140,6 +151,11 @@ export function provideChart(parts: ChartParts) {
       },
       // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
       postponeExpiryCheck: () => expiry.postpone(currentToken()),
+      rememberDismissal: assign({
+        reminderDismissed: ({ event }) => ({
+          exp: event.type === 'reminder.dismissed' && event.exp !== undefined ? event.exp : currentExp(),
+        }),
+      }),
       noteExpiry: assign({
         expiresAt: inStep(() => {
           const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
@@ -151,6 +167,9 @@ export function provideChart(parts: ChartParts) {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
       isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
+      wasDismissed: dismissedNow,
+      isForCurrentToken: ({ event }) => event.type !== 'reminder.dismissed' || event.exp === undefined || event.exp === currentExp(),
+      hasNewTokenSinceDismissal: (args) => args.context.reminderDismissed !== false && !dismissedNow(args),
       isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
     },
     delays: {

@@ -25,8 +25,8 @@ export interface AuthFetchClient {
    * already open). Call it inside the click handler (popup blockers).
    */
   reconnect: () => void;
-  /** The notice's "Not now": no reminder until the next token. */
-  dismissReminder: () => void;
+  /** The notice's "Not now": no reminder until the next token. With `exp`, said for the token with that `exp` only (tab sync's). */
+  dismissReminder: (forToken?: { exp: number | null }) => void;
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
@@ -148,7 +148,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
 
   // The popup's Try again comes while the chart runs, through the tell below.
   const tellChart = (event: SessionEvent) => tell(event);
-  actor = createActor(provideChart({ options, expiry, inStep, currentToken, localNow, held, signals, own, tell: tellChart }), {
+  actor = createActor(provideChart({ options, expiry, claims, inStep, currentToken, localNow, held, signals, own, tell: tellChart }), {
     input: chartInput(options),
     ...(options.clock && { clock: options.clock }),
     // The chart's own events fill the report: nothing runs per request while the session is healthy.
@@ -170,7 +170,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     authFetch: createAuthFetchCall({ options, actor: started, held, claims, expiry, serverClock, own }),
     actor: started,
     reconnect: () => tell({ type: 'reauth.requested' }),
-    dismissReminder: () => tell({ type: 'reminder.dismissed' }),
+    dismissReminder: (forToken) => tell({ type: 'reminder.dismissed', ...(forToken && { exp: forToken.exp }) }),
     adoptToken: (token, only) => {
       // A wiring mistake, caught in development like the options' (production drops the check).
       if (DEV && (typeof token !== 'string' || !isHeaderSafe(token)))

@@ -12,7 +12,7 @@ export type TabMessage =
   /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
   | { type: 'reauth.reopened' }
   | { type: 'validating' }
-  | { type: 'reminder.dismissed' };
+  | { type: 'reminder.dismissed'; exp?: number | null };
 
 /** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
 const endedWordMs = 1_000;
@@ -99,7 +99,8 @@ export function listenToTabs(
     } else if (data?.type === 'validating') {
       heardValidating();
     } else if (data?.type === 'reminder.dismissed') {
-      client.dismissReminder();
+      // For the token it was said for: this tab may hold another (it missed that token's message).
+      client.dismissReminder(data.exp === undefined ? undefined : { exp: data.exp });
     }
   };
   channel?.addEventListener('message', onMessage as EventListener);

@@ -127,16 +127,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   /** How many holds of the re-auth lock for this tab's own popups are out (held or waited for): a lock held then may be ours. */
   let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
-  /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` (in s) of the token it was said for, never the token. */
+  /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` of the token it was said for, never the token. */
   // Stryker disable next-line StringLiteral: any key written and read alike keeps it; '' collides with none of ours
   const dismissedKey = `${name}:dismissed`;
-  /** The `exp` of `client`'s token, on the backend's clock, in s; null when it does not say. */
-  const expOf = (client: AuthFetchClient | null) => {
-    // Stryker disable next-line ObjectLiteral: with no session, an undefined expiresAt stores "NaN", which no token's exp matches
-    const { expiresAt, clockOffsetMs } = client?.actor.getSnapshot().context ?? { expiresAt: null, clockOffsetMs: 0 };
-    // Stryker disable next-line ConditionalExpression,ArithmeticOperator: a token without exp gets no notice to dismiss; ms or s alike match on both sides
-    return expiresAt === null ? null : String(Math.round((expiresAt + clockOffsetMs) / 1000));
-  };
   const post = (message: TabMessage) => {
     // Between an undo and the next connect, a channel of the moment still tells the other tabs (and a closed one would throw).
     const via = channel ?? open();
@@ -252,9 +245,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
 
     connect(client) {
       // "Not now" said for this very token before this tab listened (it opened, or reloaded, since): it holds here too.
-      const exp = expOf(client);
       // Stryker disable next-line OptionalChaining: no storage throws inside attempt(), which answers undefined alike
-      if (exp !== null && attempt(() => storage?.getItem(dismissedKey)) === exp) client.dismissReminder();
+      const said = Number(attempt(() => storage?.getItem(dismissedKey)) ?? Number.NaN);
+      // For that token only: a tab remounted since may hold the next one, whose notice is another question.
+      if (Number.isFinite(said)) client.dismissReminder({ exp: said });
       const own = open();
       channel = own;
       session = client;
@@ -286,11 +280,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     dismissReminder() {
-      const exp = expOf(session);
-      // Stryker disable next-line ConditionalExpression,OptionalChaining: "null" stored is never read (connect asks only for an exp); no storage throws inside attempt()
-      if (exp !== null) attempt(() => storage?.setItem(dismissedKey, exp));
       session?.dismissReminder();
-      post({ type: 'reminder.dismissed' });
+      // The exp of the token it was said for, as the session kept it: the other tabs apply it to that token only.
+      const said = session?.actor.getSnapshot().context.reminderDismissed;
+      const exp = said ? said.exp : undefined;
+      // Stryker disable next-line ConditionalExpression,OptionalChaining: no storage throws inside attempt()
+      if (typeof exp === 'number') attempt(() => storage?.setItem(dismissedKey, String(exp)));
+      post({ type: 'reminder.dismissed', ...(exp !== undefined && { exp }) });
     },
 
     adoptSignIn(signIn, signal) {
