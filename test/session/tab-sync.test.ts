@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { waitFor } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { PopupCancelledError, PopupClosedError } from '../../src/lib/session/errors.ts';
 import { popupReopened } from '../../src/lib/session/popup-reopened.ts';
 import { createSharedAnswers } from '../../src/lib/session/tab-answers.ts';
@@ -407,6 +407,17 @@ describe('many tabs, one session', () => {
     vi.setSystemTime(Date.now() - 3_600_000 + 60_000);
     expect(await first.sync.validate({ token: 't1', signal })).toBe(false);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+  });
+
+  it("reuses a good token's answer on the sessions' clock, a test clock the system's does not follow", async () => {
+    const clock = new SimulatedClock(); // the sessions' now: the epoch
+    const tabs = layer.tabs({ session: { clock } });
+    const token = unsignedJwt({ sub: 'ada', exp: 3_600 }); // an hour left, on the sessions' clock
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => true })];
+    const signal = new AbortController().signal;
+    expect(await first.sync.validate({ token, signal })).toBe(true);
+    expect(await second.sync.validate({ token, signal })).toBe(true);
+    expect(tabs.meCalls).toEqual(['tab 0']);
   });
 
   it("reuses a good token's answer when its exp is no number: the token does not say when it ends", async () => {

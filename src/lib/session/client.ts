@@ -54,6 +54,8 @@ export interface AuthFetchClient {
   report: () => SessionReport;
   /** Adds a line to the report (tab sync's messages and lock waits, or your own adapter's): words, never secrets. */
   note: (event: string, detail?: string) => void;
+  /** The session's time, in ms: the `clock` option's when it has `now()` (a test clock), else `Date.now()`. */
+  now: () => number;
 }
 
 type SessionActor = ActorRefFrom<typeof sessionMachine>;
@@ -184,6 +186,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     reconnectingElsewhere: (reconnecting) => tell({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),
+    now: localNow,
     report: () => {
       const { value, context } = snapshot();
       return {

@@ -20,9 +20,9 @@ function keyOf(token: string | null): string {
  * True once the token's `exp` has passed on the backend's clock (this one plus `offsetMs`): a yes from before would
  * replay a call that met the 401 at exp into another.
  */
-function hasExpired(token: string | null, offsetMs: number): boolean {
+function hasExpired(token: string | null, now: number, offsetMs: number): boolean {
   const { exp } = readTokenClaims(token);
-  return typeof exp === 'number' && Date.now() + offsetMs >= exp * 1000;
+  return typeof exp === 'number' && now + offsetMs >= exp * 1000;
 }
 
 /**
@@ -76,14 +76,17 @@ export function createSharedAnswers(options: {
   ttl: number;
   locks?: TabLocks;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** The connected session's time (its test clock too), or Date.now(): answers are dated and aged on it. */
+  now?: () => number;
 }): SharedAnswers {
   const { ttl, locks, storage } = options;
+  const now = options.now ?? Date.now;
   const storageKey = `${options.name}:validated`;
   const lockPrefix = `${options.name}:answer:`;
   // A rejected token stays rejected (a JWT does not revive); an accepted one may be revoked: reused for `ttl`, never past exp.
   // An answer from the future (the clock was set back since) has no age we can tell: not reused, or it would be for hours.
   const usable = (answer: Answer | null, key: string, expired: boolean): answer is Answer =>
-    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (isFresh(Date.now() - answer.at) && !expired));
+    answer?.key === key && typeof answer.valid === 'boolean' && (!answer.valid || (isFresh(now() - answer.at) && !expired));
   const isFresh = (ageMs: number) => ageMs >= 0 && ageMs < ttl;
 
   return {
@@ -96,11 +99,11 @@ export function createSharedAnswers(options: {
         parse(attempt(() => storage?.getItem(storageKey))),
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
       ];
-      const expired = hasExpired(token, offsetMs);
+      const expired = hasExpired(token, now(), offsetMs);
       return answers.filter((answer) => usable(answer, key, expired)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },
     async write(token, valid) {
-      const answer = JSON.stringify({ key: keyOf(token), valid, at: Date.now() } satisfies Answer);
+      const answer = JSON.stringify({ key: keyOf(token), valid, at: now() } satisfies Answer);
       // Full (QuotaExceededError) or refused: the locks still share it, and this tab has its answer either way.
       // Stryker disable next-line OptionalChaining: without storage, attempt catches the TypeError and writes nothing alike
       attempt(() => storage?.setItem(storageKey, answer));

@@ -106,12 +106,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const reauthLock = `${name}:reauth`;
   // None where reading the page's localStorage throws (cookies blocked, a sandboxed frame: SecurityError).
   const storage = options.storage ?? attempt(() => (globalThis as { localStorage?: Storage }).localStorage);
-  const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000 });
   const open = () => (typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : null);
   /** The channel of the current connection; each connect opens its own, so an undo (StrictMode, HMR) closes only its own. */
   let channel: BroadcastChannel | null = null;
   /** The connected session: where the report's notes go. */
   let session: AuthFetchClient | null = null;
+  // On the connected session's clock: a test clock and the system's would disagree on an answer's age and the token's exp.
+  const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000, now: () => session?.now() ?? Date.now() });
   // Another tab's word that it is still asking the backend gives every wait for its validation lock lockMs again.
   const patience = createDeadlines(lockMs);
   /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it. */
