@@ -40,7 +40,11 @@ export function AdminBatches() {
 
   useEffect(() => {
     // Already on screen: the page the backend clamped the one asked for to, now kept as the page.
-    if (loaded?.account === account && loaded.rows.page === page && loaded.presses === presses) return;
+    // Back to it from another account's load (given up): it is what shows, so nothing is loading.
+    if (loaded?.account === account && loaded.rows.page === page && loaded.presses === presses) {
+      setLoading(false);
+      return;
+    }
     const controller = new AbortController();
     setLoading(true);
     fetchBatches({ page, pageSize }, { signal: controller.signal }).then(

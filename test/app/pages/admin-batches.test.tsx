@@ -5,7 +5,7 @@ import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
-import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { mockAccount, otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
 import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
@@ -131,6 +131,29 @@ describe('AdminBatches', () => {
     expect(pager()).toBe('Page 5 of 5');
     // The clamped page was not asked for twice.
     expect(asked).toEqual(['9', '5']);
+  });
+
+  it('shows Ada her page, not loading for ever, when she signs back in while Grace’s page was loading', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    // Grace's page takes its time; meanwhile Ada signs back in, in another tab.
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, async () => {
+        await gate;
+        return undefined;
+      }),
+    );
+    await signInInAnotherTab(fixture);
+    await screen.findByText('Loading batches…');
+    await signInInAnotherTab(fixture, mockAccount);
+    release();
+    await screen.findByText('batch-001');
+    await waitFor(() => expect(pager()).toBe('Page 1 of 5'));
+    expect(screen.getByRole('button', { name: 'Next' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
   it('reads out why the next page could not be loaded', async () => {
