@@ -239,9 +239,13 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       const unknown = await answer(await get('/api/workflows/not-a-workflow/status', grace));
       expect(unknown).toEqual({ status: 404, body: { detail: 'Workflow not found' } });
       expect(await answer(await get(`/api/workflows/${mine}/status`, grace))).toEqual(unknown);
-      // Nor does an id written by hand, with a start time and any suffix, name a workflow.
-      const madeUp = `wf_${(Date.now() - 10_000).toString(36)}_abc123`;
+      // Nor does an id written by hand, with a start time and a suffix of the right form, name a workflow.
+      const madeUp = `wf_${(Date.now() - 10_000).toString(36)}_abc123${'0'.repeat(16)}`;
       expect(await answer(await get(`/api/workflows/${madeUp}/status`, ada))).toEqual(unknown);
+      // Nor Ada's own, its start moved back to have it done at once: the tag binds the start too.
+      const [, start, tail] = /^wf_([0-9a-z]+)_(.+)$/.exec(mine)!;
+      const backdated = `wf_${(Number.parseInt(start!, 36) - 10_000).toString(36)}_${tail}`;
+      expect(await answer(await get(`/api/workflows/${backdated}/status`, ada))).toEqual(unknown);
     });
 
     // Half an emoji (text cut mid-character elsewhere, then pasted): JSON.stringify escapes it, and it must come back.
