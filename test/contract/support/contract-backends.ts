@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { setupServer } from 'msw/node';
 import { startBackend, type Backend } from '../../../backend/stack.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
@@ -24,7 +25,13 @@ export interface ContractBackend {
   startedState(): Promise<string>;
   /** Signs `claims` with the backend's own key, its issuer and audience unless `claims` say otherwise, as its access tokens are. */
   sign(claims: { sub: string; iat: number; exp: number; [claim: string]: unknown }): Promise<string>;
+  /** A workflow id the backend itself would issue to `userId`: its start (base 36) and nonce, tagged with its own key. */
+  workflowId(userId: string, started: string, nonce: string): string;
 }
+
+/** A workflow id tagged as both backends tag theirs: 16 hex digits of an HMAC-SHA256 of user, start and nonce. */
+const taggedWorkflowId = (key: string, userId: string, started: string, nonce: string) =>
+  `wf_${started}_${nonce}${createHmac('sha256', key).update(`workflow:${userId}:${started}:${nonce}`).digest('hex').slice(0, 16)}`;
 
 /** The app's callback page: where both Googles send the popup back to. */
 export const appOrigin = 'http://app.contract.test';
@@ -56,6 +63,7 @@ export function mswBackend(): ContractBackend {
     // The mock keeps no states: a code is bound to the one it was issued with.
     startedState: async () => globalThis.crypto.randomUUID(),
     sign: (claims) => signJwt({ typ: 'access', iss: accessTokenIssuer, aud: accessTokenAudience, ...claims }, mockSigningKey),
+    workflowId: (userId, started, nonce) => taggedWorkflowId(mockSigningKey, userId, started, nonce),
   };
 }
 
@@ -93,6 +101,7 @@ export function fastapiBackend(options: { tokenTtlSeconds?: number } = {}): Cont
       return state;
     },
     sign: (claims) => signJwt({ iss: accessTokenIssuer, aud: accessTokenAudience, ...claims }, jwtSecret),
+    workflowId: (userId, started, nonce) => taggedWorkflowId(jwtSecret, userId, started, nonce),
   };
   return self;
 }
