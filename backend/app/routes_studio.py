@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Dict
+from typing import Dict, Optional
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
@@ -67,13 +67,15 @@ def workflow_tag(settings: Settings, user_id: str, started: str, nonce: str) -> 
     return hmac.new(settings.jwt_secret.encode(), message, hashlib.sha256).hexdigest()[:16]
 
 
-def is_accepted_image(content: bytes) -> bool:
-    """Whether the bytes start as a PNG, a JPEG or a WebP does, as the mock checks them."""
-    return (
-        content.startswith(b"\x89PNG\r\n\x1a\n")
-        or content.startswith(b"\xff\xd8\xff")
-        or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
-    )
+def image_type(content: bytes) -> Optional[str]:
+    """The type the bytes start as (PNG, JPEG or WebP), as the mock reads them; None for anything else."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 class GenerateBody(BaseModel):
@@ -144,12 +146,13 @@ async def validate_image(file: UploadFile = File(...), user: User = Depends(curr
     """Checks a reference image: 200 with `valid` and the `issues` found (a bad image is not a bad request)."""
     content = await file.read()
     size = len(content)
-    content_type = file.content_type or ""
+    declared = file.content_type or ""
+    # The declared type is the client's word (none, for an extension the system does not know): the bytes say.
+    sniffed = image_type(content)
     issues = []
-    if content_type not in ACCEPTED_IMAGE_TYPES:
-        issues.append(f"Unsupported type {content_type or 'unknown'}: use PNG, JPEG or WebP.")
-    elif size > 0 and not is_accepted_image(content):
-        # The declared type is the client's word: the bytes say what the file is.
+    if sniffed is None and declared not in ACCEPTED_IMAGE_TYPES:
+        issues.append(f"Unsupported type {declared or 'unknown'}: use PNG, JPEG or WebP.")
+    elif sniffed is None and size > 0:
         issues.append("The file is not a PNG, JPEG or WebP image.")
     if size == 0:
         issues.append("The file is empty.")
@@ -158,7 +161,7 @@ async def validate_image(file: UploadFile = File(...), user: User = Depends(curr
     return {
         "valid": not issues,
         "filename": file.filename or "upload",
-        "content_type": content_type,
+        "content_type": sniffed or declared,
         "size_bytes": size,
         "issues": issues,
     }

@@ -18,15 +18,13 @@ async function workflowTag(userId: string, started: string, nonce: string): Prom
   return Array.from(mac.slice(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Whether the file starts as a PNG, a JPEG or a WebP does, as FastAPI's `is_accepted_image`. */
-async function isAcceptedImage(file: Blob): Promise<boolean> {
+/** The type the file starts as (PNG, JPEG or WebP), as FastAPI's `image_type` reads it; null for anything else. */
+async function imageTypeOf(file: Blob): Promise<string | null> {
   const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
   const startsWith = (bytes: number[], at = 0) => bytes.every((byte, index) => head[at + index] === byte);
-  return (
-    startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) ||
-    startsWith([0xff, 0xd8, 0xff]) ||
-    (startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8))
-  );
+  if (startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (startsWith([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  return startsWith([0x52, 0x49, 0x46, 0x46]) && startsWith([0x57, 0x45, 0x42, 0x50], 8) ? 'image/webp' : null;
 }
 
 /** A tiny ring drawing, its colour taken from the workflow id, so each result looks its own. */
@@ -124,14 +122,22 @@ export function studioHandlers(ctx: HandlerContext) {
           if (!(file instanceof Blob)) {
             return validationError({ loc: ['body', 'file'], msg: "Expected UploadFile, received: <class 'str'>", type: 'value_error' });
           }
+          // The declared type is the client's word (none, for an extension the system does not know): the bytes say.
+          const sniffed = await imageTypeOf(file);
           const issues: string[] = [];
-          if (!acceptedImageTypes.includes(file.type)) issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
-          // The declared type is the client's word: the bytes say what the file is.
-          else if (file.size > 0 && !(await isAcceptedImage(file))) issues.push('The file is not a PNG, JPEG or WebP image.');
+          if (sniffed === null && !acceptedImageTypes.includes(file.type))
+            issues.push(`Unsupported type ${file.type || 'unknown'}: use PNG, JPEG or WebP.`);
+          else if (sniffed === null && file.size > 0) issues.push('The file is not a PNG, JPEG or WebP image.');
           if (file.size === 0) issues.push('The file is empty.');
           if (file.size > maxImageBytes) issues.push('The file is larger than 5 MB.');
           const filename = 'name' in file && typeof file.name === 'string' ? file.name : 'upload';
-          return HttpResponse.json({ valid: issues.length === 0, filename, content_type: file.type, size_bytes: file.size, issues });
+          return HttpResponse.json({
+            valid: issues.length === 0,
+            filename,
+            content_type: sniffed ?? file.type,
+            size_bytes: file.size,
+            issues,
+          });
         }),
       ),
     ),

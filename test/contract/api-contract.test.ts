@@ -326,6 +326,11 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
           valid: true,
           content_type: type,
         });
+      // The bytes say what the file is: a WebP the system knows no type for, a JPEG named .png.
+      const untyped = new File([await imageFile(64, 'ring.webp', 'image/webp').arrayBuffer()], 'ring.webp', { type: '' });
+      expect((await answer(await upload(untyped, ada))).body).toMatchObject({ valid: true, content_type: 'image/webp', issues: [] });
+      const misnamed = new File([await imageFile(64, 'ring.png', 'image/jpeg').arrayBuffer()], 'ring.png', { type: 'image/png' });
+      expect((await answer(await upload(misnamed, ada))).body).toMatchObject({ valid: true, content_type: 'image/jpeg', issues: [] });
       // The declared type is the client's word: bytes that are no image are refused whatever it says.
       const disguised = await answer(await upload(new File(['<script>alert(1)</script>'], 'ring.png', { type: 'image/png' }), ada));
       expect(disguised).toEqual({
