@@ -1,0 +1,109 @@
+/** @vitest-environment node */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
+import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
+import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
+
+// The studio's other paths on the reference stack: the upload through a reconnect, a design to its end, another account.
+let stack: TestStack;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+let context: BrowserContext;
+let page: Page;
+let consoleLines: string[];
+let files: string;
+
+beforeAll(async () => {
+  stack = await startTestStack({ tokenTtlSeconds: 60 });
+  files = await mkdtemp(join(tmpdir(), 'quiet-session-uploads-'));
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  await rm(files, { recursive: true, force: true });
+}, 20_000);
+beforeEach(async () => {
+  browser = await launchChromium();
+  context = browser.context;
+  consoleLines = watchConsole(context);
+  page = await context.newPage();
+  await page.goto(stack.appUrl);
+}, 30_000);
+afterEach(async () => {
+  await browser?.close();
+});
+
+/** What a user reads in the app, minus the dev panel (ours, not the app's). */
+const visibleText = () =>
+  page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+const networkErrors = () => consoleLines.filter((line) => networkErrorText.test(line));
+/** A token the backend refuses (its signature is wrong), for one request the test picks. */
+const refusedAuthorization = { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLWFkYSJ9.not-signed-so' };
+const withRefusedToken = (route: Route) => route.continue({ headers: { ...route.request().headers(), ...refusedAuthorization } });
+
+describe('the studio on the reference backend, in Chromium', () => {
+  it('replays an upload refused with a 401 after the reconnect, byte for byte, and FastAPI reads it whole', async () => {
+    await signIn(context, page);
+    const bodies: Buffer[] = [];
+    // The upload, then the validation it starts, meet the refused token: the backend says the session is over.
+    await page.route(
+      '**/api/images/validate',
+      async (route) => {
+        bodies.push(route.request().postDataBuffer() ?? Buffer.alloc(0));
+        await page.route('**/auth/me', withRefusedToken, { times: 1 });
+        await withRefusedToken(route);
+      },
+      { times: 1 },
+    );
+    const name = 'bague "émeraude" 💍.png';
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 9);
+    await writeFile(join(files, name), bytes);
+    await page.setInputFiles('#reference-image', join(files, name));
+    await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+    await page.route(
+      '**/api/images/validate',
+      async (route) => {
+        bodies.push(route.request().postDataBuffer() ?? Buffer.alloc(0));
+        await route.continue();
+      },
+      { times: 1 },
+    );
+
+    const opened = context.waitForEvent('page');
+    await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await opened);
+    await page.getByText(`${name} is ready (image/png, ${Math.ceil(bytes.length / 1024)} KB).`).waitFor();
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]!.length).toBeGreaterThan(bytes.length);
+    expect(bodies[1]!.equals(bodies[0]!)).toBe(true);
+    expect(await visibleText()).not.toMatch(errorText);
+    expect(networkErrors()).toEqual([]);
+  }, 60_000);
+
+  it('spends a credit on Generate, shows the design once the workflow completes, and signs out for Grace to sign in', async () => {
+    await signIn(context, page);
+    const before = { ada: await stack.credits('user-ada'), grace: await stack.credits('user-grace') };
+    await page.getByText(`Credits: ${before.ada}`).waitFor();
+    await page.getByLabel('Prompt').fill('A jade ring');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByText(`Credits: ${before.ada - 1}`).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Running…' }).waitFor();
+    await page.getByRole('img', { name: 'Generated design: A jade ring' }).waitFor();
+    await page.getByText('Completed').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const opened = context.waitForEvent('page');
+    await page.getByRole('button', { name: 'Sign in with Google' }).click();
+    await continueInPopup(await opened, 'Grace Hopper');
+    await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();
+    await page.getByText(`Credits: ${before.grace}`).waitFor();
+    await page.getByText('Generate a design to start a workflow.').waitFor();
+    expect(await page.getByRole('img', { name: /Generated design/ }).count()).toBe(0);
+    expect(await visibleText()).not.toMatch(errorText);
+    expect({ ada: await stack.credits('user-ada'), grace: await stack.credits('user-grace') }).toEqual({ ...before, ada: before.ada - 1 });
+    expect(networkErrors()).toEqual([]);
+  }, 60_000);
+});
