@@ -107,6 +107,8 @@ export async function startStack(options: {
   ports: { app: number; api: number; google: number };
   tokenTtlSeconds?: number;
   jwtSecret?: string;
+  /** Where the app sends its API calls (default: the backend itself); a test puts a proxy there that it can take down. */
+  appApiUrl?: string;
   output?: (line: string) => void;
 }): Promise<Stack> {
   const appUrl = `http://localhost:${options.ports.app}`;
@@ -118,7 +120,7 @@ export async function startStack(options: {
       command: process.execPath,
       args: [join(root, 'node_modules/vite/bin/vite.js'), '--host', 'localhost', '--port', String(options.ports.app), '--strictPort'],
       cwd: root,
-      env: { ...process.env, VITE_API_BASE_URL: backend.apiUrl },
+      env: { ...process.env, VITE_API_BASE_URL: options.appApiUrl ?? backend.apiUrl },
       readyUrl: `${appUrl}/`,
       output: options.output,
     });

@@ -8,7 +8,8 @@ import { launchChromium } from '../support/chromium.ts';
 import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
 import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
 
-// The studio's other paths on the reference stack: the upload through a reconnect, a design to its end, another account.
+// The studio's other paths on the reference stack: the upload through a reconnect, a design to its end, another account,
+// the backend gone for a while.
 let stack: TestStack;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
@@ -17,7 +18,7 @@ let consoleLines: string[];
 let files: string;
 
 beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds: 60 });
+  stack = await startTestStack({ tokenTtlSeconds: 60, switchableApi: true });
   files = await mkdtemp(join(tmpdir(), 'quiet-session-uploads-'));
 }, 60_000);
 afterAll(async () => {
@@ -106,4 +107,35 @@ describe('the studio on the reference backend, in Chromium', () => {
     expect({ ada: await stack.credits('user-ada'), grace: await stack.credits('user-grace') }).toEqual({ ...before, ada: before.ada - 1 });
     expect(networkErrors()).toEqual([]);
   }, 60_000);
+
+  it('holds a Generate while the backend is away, with no error text, and sends it once when it is back', async () => {
+    const api = stack.apiSwitch!;
+    const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+    await signIn(context, page);
+    const before = await stack.credits('user-ada');
+    await page.getByText(`Credits: ${before}`).waitFor();
+    await page.getByText('jewelry-generate').waitFor();
+    const prompt = page.getByLabel('Prompt');
+    await prompt.fill('A garnet brooch');
+    try {
+      await api.down();
+      // The browser stays online: the next poll that meets the refused connection tells the session.
+      await page.getByText(offlineLine).waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Generate' }).click();
+      await heldAtLeast(page, 1);
+      expect(await page.getByRole('button', { name: 'Generating…' }).isVisible()).toBe(true);
+      expect(await visibleText()).not.toMatch(errorText);
+    } finally {
+      await api.up();
+    }
+
+    // No `online` comes when only the backend was away: the session's next probe finds it back.
+    await page.getByRole('img', { name: 'Generated design: A garnet brooch' }).waitFor({ timeout: 30_000 });
+    await page.getByText(`Credits: ${before - 1}`).waitFor();
+    await page.getByText(offlineLine).waitFor({ state: 'detached' });
+    await page.getByText(/Couldn't reach the studio/).waitFor({ state: 'detached' });
+    expect(await prompt.inputValue()).toBe('A garnet brooch');
+    expect(await stack.credits('user-ada')).toBe(before - 1);
+    expect(await visibleText()).not.toMatch(errorText);
+  }, 90_000);
 });

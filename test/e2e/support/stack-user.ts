@@ -3,6 +3,7 @@ import type { BrowserContext, Page, Response } from 'playwright-core';
 import { killAllServers } from '../../../backend/processes.ts';
 import { startStack, type Stack } from '../../../backend/stack.ts';
 import { accessTokenAudience, accessTokenIssuer } from '../../../src/mocks/mock-auth.ts';
+import { startApiSwitch, type ApiSwitch } from './api-switch.ts';
 import { freePort } from './app-server.ts';
 
 /** The backend's key in the browser tests: known, so that a test can ask the API as Ada or Grace itself. */
@@ -14,6 +15,8 @@ export interface TestStack extends Stack {
   credits: (userId: SeededUser) => Promise<number>;
   /** Starts a generation as the user, at the API directly: spends one of their credits. */
   generate: (userId: SeededUser, prompt: string) => Promise<void>;
+  /** With `switchableApi`: the proxy the app's API calls go through, to take the backend away; else null. */
+  apiSwitch: ApiSwitch | null;
 }
 
 /** The backend's seeded users (backend/app/users.py). */
@@ -21,21 +24,20 @@ export type SeededUser = 'user-ada' | 'user-grace';
 
 /**
  * The backend, the stand-in Google and the app on free ports, with access tokens that
- * live `tokenTtlSeconds` (the expiry comes by the clock).
+ * live `tokenTtlSeconds` (the expiry comes by the clock). With `switchableApi`, the app
+ * reaches the API through `apiSwitch`, which the test can take down and bring back.
  *
  * @example
  * const stack = await startTestStack({ tokenTtlSeconds: 6 });
  * await stack.credits('user-ada'); // 25
  * await stack.stop();
  */
-export async function startTestStack(options: { tokenTtlSeconds: number }): Promise<TestStack> {
+export async function startTestStack(options: { tokenTtlSeconds: number; switchableApi?: boolean }): Promise<TestStack> {
   // Should the worker end without afterAll (a bail, a crash), no server outlives it.
   process.once('exit', killAllServers);
-  const stack = await startStack({
-    ports: { app: await freePort(), api: await freePort(), google: await freePort() },
-    tokenTtlSeconds: options.tokenTtlSeconds,
-    jwtSecret,
-  });
+  const ports = { app: await freePort(), api: await freePort(), google: await freePort() };
+  const apiSwitch = options.switchableApi ? await startApiSwitch(await freePort(), ports.api) : null;
+  const stack = await startStack({ ports, tokenTtlSeconds: options.tokenTtlSeconds, jwtSecret, appApiUrl: apiSwitch?.url });
   const credits = async (userId: SeededUser) => {
     const response = await fetch(`${stack.apiUrl}/api/credits`, { headers: { authorization: `Bearer ${accessToken(userId)}` } });
     if (!response.ok) throw new Error(`GET /api/credits as ${userId}: ${response.status}`);
@@ -49,7 +51,9 @@ export async function startTestStack(options: { tokenTtlSeconds: number }): Prom
     });
     if (response.status !== 202) throw new Error(`POST /api/jewelry/generate as ${userId}: ${response.status}`);
   };
-  return { ...stack, credits, generate };
+  // The proxy closes with the stack: no listener keeps the worker alive.
+  const stop = () => Promise.all([stack.stop(), apiSwitch?.down()]).then(() => undefined);
+  return { ...stack, stop, credits, generate, apiSwitch };
 }
 
 /** An access token for `userId`, signed as the backend signs them (HS256, with the profile in its claims). */
