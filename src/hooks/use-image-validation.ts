@@ -22,8 +22,10 @@ export type ImageValidationState =
 
 /** The upload as multipart FormData: a body authFetch can replay byte for byte after a reconnect. */
 async function postImage(file: File, signal: AbortSignal): Promise<ImageValidationResult> {
+  // The bytes as picked: a held upload reads a file from disk when sent, and Chromium refuses one saved again since (a network error).
+  const picked = new File([await file.arrayBuffer()], file.name, { type: file.type, lastModified: file.lastModified });
   const form = new FormData();
-  form.append('file', file, file.name);
+  form.append('file', picked, picked.name);
   const response = await authFetch(apiUrl('/api/images/validate'), { method: 'POST', body: form, signal });
   return readJson<ImageValidationResult>(response, 'Checking the image');
 }

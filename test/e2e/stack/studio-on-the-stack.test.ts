@@ -84,6 +84,31 @@ describe('the studio on the reference backend, in Chromium', () => {
     expect(networkErrors()).toEqual([]);
   }, 60_000);
 
+  it('sends the image as it was picked when its file changes on disk while the upload is held', async () => {
+    await signIn(context, page);
+    await page.route(
+      '**/api/images/validate',
+      async (route) => {
+        await page.route('**/auth/me', withRefusedToken, { times: 1 });
+        await withRefusedToken(route);
+      },
+      { times: 1 },
+    );
+    const path = join(files, 'ring.png');
+    await writeFile(path, Buffer.alloc(1000, 1));
+    await page.setInputFiles('#reference-image', path);
+    await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
+    await heldAtLeast(page, 1);
+    // Touched up and saved again in an editor meanwhile: Chromium will not send a file changed since it was picked.
+    await writeFile(path, Buffer.alloc(3000, 2));
+
+    const opened = context.waitForEvent('page');
+    await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
+    await continueInPopup(await opened);
+    await page.getByText('ring.png is ready (image/png, 1 KB).').waitFor();
+    expect(await visibleText()).not.toMatch(/couldn't reach|offline/i);
+  }, 60_000);
+
   it('spends a credit on Generate, shows the design once the workflow completes, and signs out for Grace to sign in', async () => {
     await signIn(context, page);
     const before = { ada: await stack.credits('user-ada'), grace: await stack.credits('user-grace') };
