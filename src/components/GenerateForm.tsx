@@ -9,7 +9,8 @@ import { QuietSessionError } from '../lib/session/index.ts';
  * The prompt box and the Generate button. The draft is the user's: it is
  * never cleared, not on expiry, not after generating, and a reload of the
  * tab brings it back. With `askBeforeLeaving`, the browser asks before the
- * page is left while a Generate is held or out (a reload would drop it).
+ * page is left while a Generate is held or out (a reload would drop it);
+ * one dropped so (a reload, the studio left) is said when the form is back.
  * `onStarted` hears the account the Generate was sent as, who paid for it.
  *
  * @example
@@ -27,6 +28,9 @@ export function GenerateForm({
   const [pending, setPending] = useState(false);
   // With the account it is about: Ada's "Out of credits" is not for Grace, who signed in since.
   const [problem, setProblem] = useState<{ account: string | null; text: string | null } | null>(null);
+  // The Generate under way, kept for the tab. Here while none is pending, it was dropped with the page (a reload), unanswered.
+  const [unanswered, setUnanswered] = useTabDraft<{ account: string | null; prompt: string } | null>('studio.unanswered', null);
+  const cutOff = !pending && typeof unanswered?.prompt === 'string' && unanswered.account === signedInAs ? unanswered : null;
   // Leaving the studio gives up a Generate still held (expired, offline): sent later, its design would show nowhere.
   const mounted = useRef<AbortController | null>(null);
   useEffect(() => {
@@ -54,6 +58,7 @@ export function GenerateForm({
     setProblem(null);
     // Read in the same turn as authFetch reads the token: the rendered account may be the one before another tab's sign-in.
     const account = accountNow();
+    setUnanswered({ account, prompt });
     generateJewelry({ prompt }, { signal: mounted.current?.signal })
       .then(
         (generation) => onStarted(generation, account),
@@ -61,7 +66,11 @@ export function GenerateForm({
         (error: unknown) =>
           setProblem({ account: error instanceof QuietSessionError ? accountNow() : account, text: describeProblem(error) }),
       )
-      .finally(() => setPending(false));
+      // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.
+      .finally(() => {
+        setPending(false);
+        setUnanswered(null);
+      });
   };
 
   return (
@@ -81,6 +90,13 @@ export function GenerateForm({
       {/* Mounted, empty while all is well, so that each failure is read out; a status, not an alert: nothing flashes. */}
       <div role="status" className="generate__problem">
         {problem?.text && problem.account === signedInAs ? <p className="problem">{problem.text}</p> : null}
+        {/* Until the next Generate: what it says is about the last one. */}
+        {cutOff ? (
+          <p className="problem">
+            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: no design will come from it. Press Generate to try
+            again.
+          </p>
+        ) : null}
       </div>
     </form>
   );

@@ -98,6 +98,33 @@ describe('Studio', () => {
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
   });
 
+  it('says after a reload that the Generate held before it is given up, sends nothing for it, and not for Grace', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = render(studio());
+    await screen.findByText('Ada Lovelace');
+    const credits = fixture.store.credits();
+    fixture.store.expireSessions();
+    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+
+    // A reload: the page and what it held go, this tab's sessionStorage stays. Reconnected after it.
+    first.unmount();
+    render(studio());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitFor(() => expect(screen.getByText(/^Credits: \d+/)).toBeTruthy());
+    expect(fixture.store.credits()).toBe(credits);
+    const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: no design will come from it.';
+    expect(screen.getByText(cutOff, { exact: false })).toBeTruthy();
+
+    // Not Grace's to be told; and for Ada, a new Generate is its own news.
+    await signInInAnotherTab(fixture);
+    await screen.findByText('Grace Hopper');
+    expect(screen.queryByText(cutOff, { exact: false })).toBeNull();
+  });
+
   it("shows Grace the design she paid for when she signed in in another tab an instant before this tab's Generate", async () => {
     fixture = await createSessionFixture({ signedIn: true });
     render(studio());
