@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
@@ -18,6 +18,7 @@ import {
 let fixture: SessionFixture;
 
 const server = withSessionFixtures(() => fixture);
+afterEach(() => sessionStorage.clear());
 
 const renderUpload = () =>
   render(
@@ -111,6 +112,30 @@ describe('ImageUpload', () => {
       'Unsupported type text/plain: use PNG, JPEG or WebP.',
     ]);
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says after a reload that the image picked before it is not kept, until another is picked', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = renderUpload();
+    pick(png('ring.png'));
+    await screen.findByText('ring.png is ready (image/png, 2 KB).');
+
+    // A reload: the page and the picked file go, this tab's sessionStorage stays.
+    first.unmount();
+    renderUpload();
+    const notKept = 'ring.png, picked before the page was reloaded or left, is not kept: pick it again.';
+    await screen.findByText(notKept);
+
+    pick(png('bracelet.png'));
+    await screen.findByText('bracelet.png is ready (image/png, 2 KB).');
+    expect(screen.queryByText(notKept)).toBeNull();
+
+    // Grace, in this tab after a reload: Ada's picks are not hers to be told of.
+    await signInInAnotherTab(fixture);
+    cleanup();
+    renderUpload();
+    await screen.findByText('Upload a reference image');
+    expect(screen.queryByText(/bracelet\.png|ring\.png/)).toBeNull();
   });
 
   it('reads out why an image could not be checked', async () => {
