@@ -93,7 +93,7 @@ export function GenerateForm({
         {/* Until the next Generate: what it says is about the last one. */}
         {cutOff ? (
           <p className="problem">
-            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: no design will come from it. Press Generate to try
+            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: its design will not show here. Press Generate to try
             again.
           </p>
         ) : null}

@@ -116,7 +116,7 @@ describe('Studio', () => {
     fixture.reauths[0]!.resolve(await fixture.issueToken());
     await waitFor(() => expect(screen.getByText(/^Credits: \d+/)).toBeTruthy());
     expect(fixture.store.credits()).toBe(credits);
-    const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: no design will come from it.';
+    const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: its design will not show here.';
     expect(screen.getByText(cutOff, { exact: false })).toBeTruthy();
 
     // Not Grace's to be told; and for Ada, a new Generate is its own news.
