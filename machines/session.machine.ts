@@ -505,10 +505,15 @@ export const sessionMachine = setup({
       },
       states: {
         waiting: {
-          description: 'Probe again when the browser is back online, or after a backoff.',
+          description: 'Probe again when the browser is back online, someone uses the page, or after a backoff.',
           after: { validationBackoff: 'probing' },
-          // The tab shown again may have slept through the backoff: ask at once.
-          on: { 'network.online': 'probing', 'tab.visible': 'probing' },
+          on: {
+            // The tab shown again may have slept through the backoff: ask at once.
+            'network.online': 'probing',
+            'tab.visible': 'probing',
+            // A backend back up gives the browser no sign: someone using the page is not left waiting out a minute's backoff.
+            'user.active': 'probing',
+          },
         },
         probing: {
           description: 'One validation asks whether the backend is back, and whether it still accepts the token.',

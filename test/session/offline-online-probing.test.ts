@@ -44,3 +44,47 @@ describe("the browser's online, heard while a probe is out", () => {
     expect(generate.value?.status).toBe(200);
   });
 });
+
+// The backend went away and came back: the browser said nothing (it was online all along).
+describe('someone using the page while the backend is away', () => {
+  /** A session that found the backend gone; its probes found nothing, and the backoff has grown to 16 s. */
+  async function awayForAWhile(clock: SimulatedClock) {
+    const h = layer.session({ clock });
+    backend.network.down = true;
+    await h.client.authFetch(`${API}/api/credits`).catch(() => {});
+    for (let second = 0; second < 15; second++) {
+      clock.increment(1_000);
+      await settle();
+    }
+    expect(h.client.actor.getSnapshot().matches({ offline: 'waiting' })).toBe(true);
+    backend.network.down = false;
+    return h;
+  }
+  const generate = (h: ReturnType<typeof layer.session>) =>
+    track(h.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }));
+
+  it('asks at once whether it is back when they press a key: what was held goes, not after the backoff', async () => {
+    const clock = new SimulatedClock();
+    const h = await awayForAWhile(clock);
+    const held = generate(h);
+    await settle();
+    expect(held.settled).toBe(false);
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'a' }));
+    await settle();
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(held.value?.status).toBe(200);
+  });
+
+  it('leaves a page nobody uses to its backoff: a poll made then waits for the next probe', async () => {
+    const clock = new SimulatedClock();
+    const h = await awayForAWhile(clock);
+    const poll = track(h.client.authFetch(`${API}/api/credits`));
+    await settle();
+    clock.increment(0);
+    await settle();
+    expect(poll.settled).toBe(false);
+    clock.increment(16_000);
+    await settle();
+    expect(poll.value?.status).toBe(200);
+  });
+});
