@@ -93,12 +93,12 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'token.adopted':
       return () => client.adoptToken(tokenForNext());
     case 'network.offline':
-      // The browser says so, or a call finds the backend unreachable (that call rejects as fetch did); where calls
+      // The browser says so, or a write finds the backend unreachable (that call rejects as fetch did); where calls
       // are held, only the browser can say so.
       if (!sending || alternate++ % 2) return () => window.dispatchEvent(new Event('offline'));
       return async () => {
         h.backend.network.down = true;
-        await h.expectOutcome(h.call(false), { rejects: TypeError });
+        await h.expectOutcome(h.call(false, { method: 'POST' }), { rejects: TypeError });
         h.backend.network.down = false;
       };
     case 'network.online':

@@ -31,7 +31,7 @@ describe('a request that fetch refuses to build (it never left the page)', () =>
 
 describe('a Request that fetch built and began to send', () => {
   it.each([
-    ['with no body', () => new Request(`${API}/api/credits`)],
+    ['with no body', () => new Request(`${API}/api/draft`, { method: 'DELETE' })],
     ['whose body the send read before the network failed', () => new Request(`${API}/api/upload`, { method: 'PUT', body: 'photo' })],
   ])('%s: its network failure takes the session offline', async (_, request) => {
     const client = createAuthFetch({

@@ -20,7 +20,7 @@ describe('offline, with the tabs sharing validation answers', () => {
 
     // The flaky network goes again a moment later: a call finds it gone.
     backend.network.down = true;
-    await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(TypeError);
+    await expect(client.authFetch(`${API}/api/credits`, { method: 'POST' })).rejects.toBeInstanceOf(TypeError);
     expect(client.actor.getSnapshot().matches('offline')).toBe(true);
     const generate = track(client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' }));
 

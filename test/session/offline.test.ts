@@ -72,10 +72,10 @@ describe('offline', () => {
     expect(backend.apiRequests('/api/generate')).toHaveLength(1);
   });
 
-  it("takes a call's network failure for offline: that call rejects as fetch did, the next ones wait and go once the backend answers", async () => {
+  it("takes a write's network failure for offline: that call rejects as fetch did, the next ones wait and go once the backend answers", async () => {
     const h = session();
     backend.network.down = true;
-    const out = await h.client.authFetch(`${API}/api/credits`).catch((error: unknown) => error);
+    const out = await post(h, '/api/save').catch((error: unknown) => error);
     // It may have reached the backend: not sent again, its caller decides.
     expect(out).toBeInstanceOf(TypeError);
     expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
@@ -249,7 +249,7 @@ describe('offline, left without a word from the backend', () => {
   // Another tab's token says nothing of the network: the calls still wait for the backend.
   it('keeps the calls made offline when another tab hands over a token', async () => {
     const { client, sent } = sessionWithBackendDown();
-    await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
+    await client.authFetch(`${API}/api/credits`, { method: 'POST' }).catch(() => {}); // a write fails at the network: offline
     expect(client.actor.getSnapshot().matches('offline')).toBe(true);
 
     const generate = client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' });
@@ -262,7 +262,7 @@ describe('offline, left without a word from the backend', () => {
   // A sign-out rejects what was held, but the network is as gone as before.
   it('keeps the calls made after a sign-out while offline', async () => {
     const { client, sent, signOut } = sessionWithBackendDown();
-    await client.authFetch(`${API}/api/credits`).catch(() => {}); // fails at the network: offline
+    await client.authFetch(`${API}/api/credits`, { method: 'POST' }).catch(() => {}); // a write fails at the network: offline
     signOut();
     void client.authFetch(`${API}/api/public-feed`).catch(() => {});
     await settleCalls();
@@ -328,7 +328,7 @@ describe('word that the network is gone, outside active', () => {
     client.reconnect(); // "Stay signed in": the popup opens, calls still go
     expect(client.actor.getSnapshot().matches({ reauthenticating: 'renewing' })).toBe(true);
 
-    await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(TypeError);
+    await expect(client.authFetch(`${API}/api/credits`, { method: 'POST' })).rejects.toBeInstanceOf(TypeError);
     void client.authFetch(`${API}/api/generate`).catch(() => {});
     await settleCalls();
     expect(sent).toEqual(['/api/credits']);

@@ -103,10 +103,10 @@ describe('the replay of a 401 whose token changed while it was out', () => {
 
   it('waits for the backend when the session is offline', async () => {
     const { client, sends } = session(jwt('t1', 3_600_000));
-    void client.authFetch(`${API}/api/a`).catch(() => {});
+    void client.authFetch(`${API}/api/a`, { method: 'POST' }).catch(() => {});
     void client.authFetch(`${API}/api/b`).catch(() => {});
     client.adoptToken(jwt('t2', 3_600_000)); // another tab signed in: b is out with t1
-    sends[0]!.fail(); // a's network failed: the session is offline
+    sends[0]!.fail(); // a write's network failed: the session is offline
     await settle();
     expect(client.actor.getSnapshot().matches('offline')).toBe(true);
 

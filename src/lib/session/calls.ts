@@ -59,6 +59,9 @@ function abortedWith([input, init]: Parameters<typeof fetch>, error: unknown): b
   return signal?.aborted === true && signal.reason === error;
 }
 
+/** Methods whose request may be sent twice (RFC 9110 §9.2.1): fetch refuses TRACE. */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const calledFromOwnCallback = () =>
   new QuietSessionError(
     DEV
@@ -127,20 +130,30 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   };
 
   /**
-   * fetch rejected (its TypeError: the network failed): calls made from now on wait for it. This one may have
-   * reached the backend: it rejects. A request fetch would not even build (a URL with credentials, a GET with a
-   * body) is its caller's mistake, not the network's.
+   * fetch rejected (its TypeError: the network failed): calls made from now on wait for it, and so does this one if
+   * `template` says it may be sent again; otherwise it may have reached the backend, and rejects. A request fetch
+   * would not even build (a URL with credentials, a GET with a body) is its caller's mistake, not the network's.
    */
-  const networkFailed = (error: unknown, sent?: Parameters<typeof fetch>): never => {
-    if (error instanceof TypeError && !isOver() && (!sent || (!abortedWith(sent, error) && buildable(sent))))
-      actor.send({ type: 'network.offline' });
-    throw error;
+  const networkFailed = (error: unknown, sent: Parameters<typeof fetch>, template?: () => RequestTemplate): Promise<Response> => {
+    if (!(error instanceof TypeError) || isOver() || abortedWith(sent, error) || !buildable(sent)) throw error;
+    actor.send({ type: 'network.offline' });
+    const waiting = template?.();
+    // Safe methods (RFC 9110 §9.2.1) may be sent twice; an aborted signal is its caller's, even as the network failed.
+    if (!waiting?.replay || !safeMethods.has(waiting.method.toUpperCase()) || waiting.signal?.aborted) throw error;
+    return hold('unsent', waiting, replay, waiting);
   };
 
-  /** The one replay of a request answered 401: whatever it answers, 401 included, goes to the caller. */
+  /** The one replay of a request (answered 401, or cut off by the network): whatever it answers goes to the caller. */
   const replay = (template: RequestTemplate) => {
     const sent = template.next(tokenFor(template));
-    return fetchNow()(...sent).catch((error: unknown) => networkFailed(error, sent));
+    return fetchNow()(...sent).then(
+      (response) => {
+        // An answer like any other: its Date tells the backend's clock (a replay may be the first answer since offline).
+        serverClock.observe(response, response.status === 401);
+        return response;
+      },
+      (error: unknown) => networkFailed(error, sent),
+    );
   };
 
   /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
@@ -153,7 +166,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     const sent = template.next(token);
     return fetchNow()(...sent).then(
       (response) => answered(template, token, response),
-      (error: unknown) => networkFailed(error, sent),
+      (error: unknown) => networkFailed(error, sent, () => template),
     );
   }
 
@@ -208,7 +221,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
             serverClock.observe(response);
             return response;
           },
-          (error: unknown) => networkFailed(error, [url]),
+          (error: unknown) => networkFailed(error, [url], () => createRequestTemplate(url, undefined, account, session)),
         );
       }
       const template = createRequestTemplate(target, init, account, session);

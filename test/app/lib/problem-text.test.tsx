@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { waitFor as waitForActor } from 'xstate';
@@ -26,6 +26,12 @@ const renderInApp = (children: ReactNode) =>
 
 /** The network drops while the call is out: fetch rejects with its TypeError ("Failed to fetch"). */
 const dropped = (method: 'get' | 'post', path: string) => server.use(http[method](`${location.origin}${path}`, () => HttpResponse.error()));
+
+/** A GET cut off is held as the session goes offline; the browser's online lets it go, and its one replay drops too. */
+async function replayDroppedToo() {
+  await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+  window.dispatchEvent(new Event('online'));
+}
 
 async function generate(prompt = 'A sapphire ring') {
   fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: prompt } });
@@ -64,6 +70,7 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/admin/batches');
     renderInApp(<AdminBatches />);
+    await replayDroppedToo();
     expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
       "Couldn't reach the studio. Check your connection and try again.",
     );
@@ -74,10 +81,24 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/microservices/health');
     renderInApp(<ServicesHealthPanel />);
+    await replayDroppedToo();
     expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
       "Couldn't reach the studio. Check your connection; this updates by itself once it's back.",
     );
     expect(document.body.textContent).not.toMatch(technical);
+  });
+
+  it('says nothing while the connection is gone: the panel\u2019s update waits, and shows once it is back', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.error(), { once: true }));
+    renderInApp(<ServicesHealthPanel />);
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(screen.queryByText(/^Couldn't reach the studio/)).toBeNull();
+
+    window.dispatchEvent(new Event('online'));
+    expect(await screen.findByText(/jewelry-generate/)).toBeTruthy();
+    expect(screen.queryByText(/^Couldn't reach the studio/)).toBeNull();
   });
 
   it('says that another account signed in when a held Generate is given up for it, and what to do', async () => {

@@ -44,9 +44,9 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
   if (call.sends.length > 2) problems.push('sent more than twice');
   if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
-  // It may have reached the backend: its caller decides.
-  if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError)
-    problems.push('sent again after its send failed at the network');
+  // A write may have reached the backend: its caller decides. A GET is safe to send again (RFC 9110 §9.2.1).
+  if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError && call.spec.method !== 'GET')
+    problems.push('a write sent again after its send failed at the network');
   if (world.facts.stopped) problems.push('sent after the session was stopped');
   if (call.spec.target !== 'api') {
     if (send.headers.some(([, value]) => world.tokens.leakedIn(value))) problems.push('a token went to another origin');

@@ -1,0 +1,119 @@
+/** @vitest-environment happy-dom */
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import type { AuthFetchInit, AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { track } from '../support/outcomes.ts';
+
+const layer = layerOnFakeBackend();
+const { backend } = layer;
+
+/** Lets every promise settle that can (msw answers within a few macrotasks). */
+const settle = async () => {
+  for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+/** A session whose calls (not its validations) go through `fetch`, which counts each send to `/api/…`. */
+function session(fetch: AuthFetchOptions['fetch'] = globalThis.fetch) {
+  const clock = new SimulatedClock();
+  const sends: string[] = [];
+  const h = layer.session({
+    clock,
+    fetch: (input, init) => {
+      sends.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch!(input, init);
+    },
+  });
+  return { ...h, clock, sends };
+}
+
+// A call with a safe method (RFC 9110 §9.2.1) may be sent again: it waits with the calls made offline.
+describe('a call that is out when the network fails', () => {
+  it.each<[string, AuthFetchInit | undefined]>([
+    ['a GET of a URL alone', undefined],
+    ['a GET with an init', { headers: { accept: 'application/json' } }],
+    ['a HEAD', { method: 'HEAD' }],
+  ])('waits for the backend, %s: answered by it once it is back, sent twice in all', async (_what, init) => {
+    const h = session();
+    backend.network.down = true;
+    const credits = track(h.client.authFetch(`${API}/api/credits`, init));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    await settle();
+    expect(credits.settled).toBe(false);
+
+    backend.network.down = false;
+    h.clock.increment(1_000); // the first probe
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(credits.error).toBeUndefined();
+    expect(credits.value?.status).toBe(200);
+    expect(h.sends).toEqual(['/api/credits', '/api/credits']);
+    expect(backend.apiRequests('/api/credits')[0]!.authorization).toBe('Bearer t1');
+  });
+
+  it("rejects a write with fetch's TypeError, as it may have reached the backend: sent once", async () => {
+    const h = session();
+    backend.network.down = true;
+    const generate = h.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' });
+    await expect(generate).rejects.toBeInstanceOf(TypeError);
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
+
+    backend.network.down = false;
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(h.sends).toEqual(['/api/generate']);
+  });
+
+  it('rejects a GET whose one replay fails at the network too, with that failure: no third send', async () => {
+    // The network fails for this call alone (a CORS-broken route): the probes answer, its replay fails again.
+    let failures = 0;
+    const h = session(() => Promise.reject(new TypeError(`Failed to fetch (${++failures})`)));
+    const credits = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    await settle();
+    expect(credits.settled).toBe(false);
+    h.clock.increment(1_000); // the probe answers: the call is sent again, and fails again
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    await settle();
+    expect(credits.error).toBeInstanceOf(TypeError);
+    expect((credits.error as TypeError).message).toBe('Failed to fetch (2)');
+
+    h.clock.increment(1_000); // the backend answers again: nothing is left to send
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(h.sends).toEqual(['/api/credits', '/api/credits']);
+  });
+
+  it("rejects a GET sent with replay: false at once, with fetch's TypeError: sent once", async () => {
+    const h = session();
+    backend.network.down = true;
+    await expect(h.client.authFetch(`${API}/api/credits`, { replay: false })).rejects.toBeInstanceOf(TypeError);
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
+
+    backend.network.down = false;
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(h.sends).toEqual(['/api/credits']);
+  });
+
+  it("rejects a GET aborted while it waits with its signal's reason, and never sends it again", async () => {
+    const h = session();
+    backend.network.down = true;
+    const controller = new AbortController();
+    const credits = track(h.client.authFetch(`${API}/api/credits`, { signal: controller.signal }));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    await settle();
+    const reason = new Error('the user left the page');
+    controller.abort(reason);
+    await settle();
+    expect(credits.error).toBe(reason);
+
+    backend.network.down = false;
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(h.sends).toEqual(['/api/credits']);
+  });
+});
