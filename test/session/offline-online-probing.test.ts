@@ -51,7 +51,8 @@ describe('someone using the page while the backend is away', () => {
   async function awayForAWhile(clock: SimulatedClock) {
     const h = layer.session({ clock });
     backend.network.down = true;
-    await h.client.authFetch(`${API}/api/credits`).catch(() => {});
+    // A write out when it went: it rejects, and the session is offline.
+    await h.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' }).catch(() => {});
     for (let second = 0; second < 15; second++) {
       clock.increment(1_000);
       await settle();
