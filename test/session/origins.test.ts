@@ -64,6 +64,32 @@ describe('an allowed origin is matched whole', () => {
     client.stop();
   });
 
+  it("sends no token to where a Request goes when its class's url getter names an allowed origin", async () => {
+    // A framework's Request subclass may report a URL of its own (Next.js's NextRequest does); fetch sends to the real one.
+    class Rewritten extends Request {
+      override get url() {
+        return 'https://api.test/api/credits';
+      }
+    }
+    const sent: Array<[string, string | null]> = [];
+    const client = createAuthFetch({
+      getToken: () => 'ada-token',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'never-used',
+      allowedOrigins: ['https://api.test'],
+      fetch: async (input, init) => {
+        // What fetch itself reads: the request's own URL, whatever its class says.
+        const request = new Request(input, init);
+        sent.push([Reflect.get(Request.prototype, 'url', request), request.headers.get('authorization')]);
+        return new Response('{}');
+      },
+    });
+    await client.authFetch(new Rewritten('https://evil.example/steal'));
+    expect(sent).toEqual([['https://evil.example/steal', null]]);
+    client.stop();
+  });
+
   it('gives a fetch of its own an absolute URL under the origin as the caller wrote it, with the token', async () => {
     const { client, seen } = noting();
     const urls = ['https://api.test', 'https://api.test?page=2', 'https://api.test#top', 'https://api.test/a/./b'];

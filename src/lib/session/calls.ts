@@ -24,8 +24,11 @@ export interface CallParts {
 /** The document's base URL (a `<base href>` sets it), against which fetch resolves a relative URL; none in a worker. */
 const pageBase = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
 
+/** A Request's own URL, where fetch sends it: a subclass's `url` getter may name another. */
+const urlOf = (request: Request): string => Reflect.get(Request.prototype, 'url', request);
+
 function requestUrl(input: RequestInfo | URL): URL {
-  return new URL(input instanceof Request ? input.url : input, pageBase() ?? globalThis.location?.href);
+  return new URL(input instanceof Request ? urlOf(input) : input, pageBase() ?? globalThis.location?.href);
 }
 
 /** `input` when it is an absolute URL under an allowed origin, else null: most calls are, and need no URL parsed. */
@@ -108,7 +111,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     template.signal?.throwIfAborted();
     const { input } = template;
     return held.hold(
-      { method: template.method, url: urlSummary(input instanceof Request ? input.url : input), reason },
+      { method: template.method, url: urlSummary(input instanceof Request ? urlOf(input) : input), reason },
       template.signal,
       resume,
       arg,
