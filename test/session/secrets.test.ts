@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import {
   AuthExpiredError,
@@ -201,6 +201,49 @@ describe('the token never shows', () => {
     expect(error).toBeInstanceOf(BodyNotReplayableError);
     expect((error as BodyNotReplayableError).request.headers.get('authorization')).toBeNull();
     expect(inspect(error, { depth: 8 })).not.toContain('streamSecret9');
+  });
+});
+
+describe('in a production build, which drops the development checks', () => {
+  it('never puts an adopted token no header can carry into the error of a held call', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      // A sign-in of the app's own that took the token as a MIME encoder wrapped it: a line break inside.
+      const fresh = tokenNamed('leakD').replace('.eyJ', '.\r\neyJ');
+      let token = A;
+      const sent: Array<string | null> = [];
+      const client = production.createAuthFetch({
+        getToken: () => token,
+        setToken: (next) => void (token = next),
+        validate: async ({ token: t }) => t !== A,
+        reauthenticate: async () => B,
+        allowedOrigins: [API],
+        fetch: async (input, init) => {
+          // Built as fetch builds it: a header value it cannot carry throws its TypeError here.
+          const request = new Request(input, init);
+          sent.push(request.headers.get('authorization'));
+          return new Response('{}', { status: request.headers.get('authorization') === `Bearer ${A}` ? 401 : 200 });
+        },
+      });
+      const call = client.authFetch(`${API}/api/credits`).then(
+        (response) => response.status,
+        (error: unknown) => error,
+      );
+      await waitFor(client.actor, (s) => s.matches('needsReauth'));
+      client.adoptToken(fresh);
+      // The banner's Reconnect: the popup brings a token that works.
+      client.reconnect();
+      const outcome = await call;
+      client.stop();
+      const text = outcome instanceof Error ? `${outcome.name}: ${outcome.message}\n${outcome.stack}` : String(outcome);
+      expect(text).not.toContain('leakDSig7q');
+      expect({ outcome, sent }).toEqual({ outcome: 200, sent: [`Bearer ${A}`, `Bearer ${B}`] });
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });
 

@@ -174,10 +174,11 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     reconnect: () => tell({ type: 'reauth.requested' }),
     dismissReminder: (forToken) => tell({ type: 'reminder.dismissed', ...(forToken && { exp: forToken.exp }) }),
     adoptToken: (token, only) => {
-      // A wiring mistake, caught in development like the options' (production drops the check).
-      if (DEV && (typeof token !== 'string' || !isHeaderSafe(token)))
-        throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
-      if (isOver() || (only?.whileSignedIn && currentToken() === null)) return;
+      const unusable = typeof token !== 'string' || !isHeaderSafe(token);
+      // A wiring mistake, caught in development like the options'.
+      if (DEV && unusable) throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
+      // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
+      if (unusable || isOver() || (only?.whileSignedIn && currentToken() === null)) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },
