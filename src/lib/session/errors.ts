@@ -83,7 +83,10 @@ export class NotReplayedError extends QuietSessionError {
 
 /**
  * Base class of the ways interactive re-authentication fails. The session
- * goes back to `needsReauth` with every held request kept.
+ * goes back to `needsReauth` with every held request kept, until
+ * `limits.reauthAttempts` have failed in a row: then they are given up
+ * (AuthExpiredError, `sign-in-given-up`) and Reconnect waits out a cooldown.
+ * Offline, it waits for the backend instead; from the notice, the notice stays.
  *
  * @example
  * if (snapshot.context.lastReauthError?.name === 'PopupBlockedError') showHint();
@@ -137,7 +140,8 @@ export class PopupTimeoutError extends ReauthError {
 
 /**
  * The user cancelled on the provider's page (Google answered `access_denied`).
- * Nothing is lost: held requests stay held until the next Reconnect.
+ * Held requests stay held for the next Reconnect; it counts, like any failed
+ * sign-in, towards `limits.reauthAttempts`.
  *
  * @example
  * if (snapshot.context.lastReauthError?.name === 'PopupCancelledError') focusReconnect();
