@@ -77,7 +77,10 @@ export interface SignInPopupOptions {
  * deadline (never a token), so that `resumeSignIn` takes it up after a reload.
  *
  * @example
- * button.onclick = () => openSignInPopup({ url: `/auth/google/consent?state=${state}`, state, onClosedHint: showHint }).then(adopt);
+ * button.onclick = () => {
+ *   const state = createSignInState(); // one per sign-in
+ *   openSignInPopup({ url: `/auth/google/login?state=${state}`, state, onClosedHint: showHint }).then(adopt);
+ * };
  */
 export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
   // A wiring mistake (Infinity for no limit: the timer would fire at once), caught in development like createAuthFetch's.
