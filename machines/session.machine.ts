@@ -44,6 +44,7 @@ export interface SessionLimits {
   validationTimeoutMs: number;
   /** Failed re-authentications in a row before held requests are given up and a cooldown starts. */
   reauthAttempts: number;
+  /** How long Reconnect waits after those attempts, before it may open the popup again. */
   reauthCooldownMs: number;
   /** How long the sign-in popup may stay open before the attempt counts as failed. */
   reauthTimeoutMs: number;
@@ -51,6 +52,12 @@ export interface SessionLimits {
   lookAgainMs: number;
 }
 
+/**
+ * The limits a session gets where `createAuthFetch`'s `limits` (or `validationTimeoutMs`) says nothing.
+ *
+ * @example
+ * createAuthFetch({ ...options, limits: { reauthAttempts: defaultLimits.reauthAttempts + 2 } });
+ */
 export const defaultLimits: SessionLimits = {
   validationRetries: 2,
   validationBackoffMs: 1_000,

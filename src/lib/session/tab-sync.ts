@@ -10,6 +10,7 @@ import { underLock, type TabLocks } from './tab-locks.ts';
 
 export type { TabLocks } from './tab-locks.ts';
 
+/** How `createTabSync` names its channel and locks, where it keeps what tabs share, and how long it waits. */
 export interface TabSyncOptions {
   /** Channel and lock names share it; one per app. Default 'quiet-session'. */
   name?: string;
@@ -41,6 +42,7 @@ export interface TabSyncOptions {
   popupTimeoutMs?: number;
 }
 
+/** What `createTabSync` gives: `validate` and `reauthenticate` for `createAuthFetch`, and what binds the tabs. */
 export interface TabSync {
   /** Wraps `validate` so that a burst of 401s in N tabs sends one validation. */
   validate: AuthFetchOptions['validate'];
