@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { imageFile } from '../../support/image-files.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
 import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
+
+/** A file's bytes that start as a PNG does: the backends read the type from them. */
+const pngBytes = async (size: number, fill: number) => Buffer.from(await imageFile(size, 'ring.png', 'image/png', fill).arrayBuffer());
 
 // The studio's other paths on the reference stack: the upload through a reconnect, a design to its end, another account,
 // the backend gone for a while.
@@ -59,7 +63,7 @@ describe('the studio on the reference backend, in Chromium', () => {
       { times: 1 },
     );
     const name = 'bague "émeraude" 💍.png';
-    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 9);
+    const bytes = await pngBytes(3 * 1024 * 1024 + 17, 9);
     await writeFile(join(files, name), bytes);
     await page.setInputFiles('#reference-image', join(files, name));
     await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
@@ -95,12 +99,12 @@ describe('the studio on the reference backend, in Chromium', () => {
       { times: 1 },
     );
     const path = join(files, 'ring.png');
-    await writeFile(path, Buffer.alloc(1000, 1));
+    await writeFile(path, await pngBytes(1000, 1));
     await page.setInputFiles('#reference-image', path);
     await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
     await heldAtLeast(page, 1);
     // Touched up and saved again in an editor meanwhile: Chromium will not send a file changed since it was picked.
-    await writeFile(path, Buffer.alloc(3000, 2));
+    await writeFile(path, await pngBytes(3000, 2));
 
     const opened = context.waitForEvent('page');
     await page.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
