@@ -33,6 +33,30 @@ describe('the token goes to allowed origins only', () => {
   });
 });
 
+describe('the allowed origins, as they were checked', () => {
+  it('stay as given: an entry pushed onto the array afterwards gets no token', async () => {
+    const seen: Array<string | null> = [];
+    const origins = ['https://api.test'];
+    const client = createAuthFetch({
+      getToken: () => 't1',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 't2',
+      allowedOrigins: origins,
+      fetch: async (input, init) => {
+        seen.push(new Headers(init?.headers).get('authorization'));
+        return new Response('{}');
+      },
+    });
+    // 'https:' is no origin: checked at createAuthFetch, it would have been refused; every https URL starts with it.
+    origins.push('https:');
+    await client.authFetch('https://evil.test/steal');
+    await client.authFetch('https://api.test/api/credits');
+    expect(seen).toEqual([null, 'Bearer t1']);
+    client.stop();
+  });
+});
+
 describe('an allowed origin is matched whole', () => {
   /** A session for https://api.test whose fetch notes what it is given. */
   function noting() {

@@ -102,6 +102,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     reauthenticate: (args) => given.reauthenticate(args),
     // Called with no `this`, as a bare fetch is: the browser's own refuses any other ("Illegal invocation").
     fetch: given.fetch,
+    // The list as checked: an entry pushed onto the caller's array later ('https:') would match every https URL.
+    allowedOrigins: given.allowedOrigins && [...given.allowedOrigins],
   };
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
