@@ -3,14 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 
 describe('the error of a bad allowedOrigins entry', () => {
-  it('does not quote the password of an entry copied with its user:password@', () => {
+  // A URL copied from a config that reached the API with basic auth: the entry is refused, rightly. Copied with a
+  // space before it, or written without its slashes (which URL reads all the same), too.
+  it.each([
+    'https://svc:hunter2-s3cret@api.example.com',
+    ' https://svc:hunter2-s3cret@api.example.com',
+    'https:svc:hunter2-s3cret@api.example.com',
+    'https:\\\\svc:hunter2-s3cret@api.example.com',
+  ])('does not quote the password of an entry copied with its user:password@ (%s)', (entry) => {
     const options: AuthFetchOptions = {
       getToken: () => null,
       setToken: () => {},
       validate: async () => true,
       reauthenticate: async () => 'token',
-      // A URL copied from a config that reached the API with basic auth: the entry is refused, rightly.
-      allowedOrigins: ['https://svc:hunter2-s3cret@api.example.com'],
+      allowedOrigins: [entry],
     };
     let message = '';
     try {
