@@ -36,9 +36,15 @@ export interface AuthFetchOptions {
    * It calls `fetch`, never `authFetch`: a call would wait behind this very sign-in until `reauthTimeoutMs`.
    */
   reauthenticate: (args: { signal: AbortSignal }) => Promise<string>;
-  /** Origins that get the token and 401 handling. Default: the page's origin, read at call time. Empty: refused in development. */
+  /**
+   * Origins that get the token and 401 handling, as given (a copy: later changes to the array do nothing). Default:
+   * the page's origin, read at call time. Empty: refused in development.
+   */
   allowedOrigins?: string[];
-  /** Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. */
+  /**
+   * Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. One of your own must drop
+   * `Authorization` on a redirect to another origin, as the platform's does (node-fetch 2 keeps it from https to http).
+   */
   fetch?: typeof fetch;
   /** How long one validation may take before the backend counts as unreachable. Default 5 000 ms (also `limits.validationTimeoutMs`). */
   validationTimeoutMs?: number;
