@@ -117,6 +117,18 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('stops saying it ten minutes on when no receipt came: no app still waits, and the window does no work for ever', async () => {
+    const late = vi.fn();
+    const done = complete({ code: 'c0de', state }, { onLateReceipt: late }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(5_000 + 10 * 60_000 - 1);
+    expect(await done).toBeInstanceOf(Error);
+    expect(bus.openChannels()).not.toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bus.openChannels()).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(late).not.toHaveBeenCalled();
+  });
+
   it("sends the user's cancel as access_denied, without exchanging anything", async () => {
     const app = listenAsTheApp();
     const exchange = vi.fn(async () => token);

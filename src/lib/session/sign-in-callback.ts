@@ -98,6 +98,8 @@ const gone = 'The studio window that asked for this sign-in did not answer. Clos
 
 /** How often the answer is said again while no receipt has come. */
 const repostMs = 500;
+/** How long a late receipt is waited for: no app waits longer (its popup's deadline is 2 minutes unless set). */
+const lateForMs = 10 * 60_000;
 
 /**
  * Says `message` on `channel`, and again every so often (a tab reloading in that moment listens only once it has
@@ -138,9 +140,11 @@ function receipt(channel: SignInChannel, state: string, ms: number, onLate: (() 
     again = setInterval(() => channel.postMessage(message), repostMs);
     timer = setTimeout(() => {
       reject(new Error(gone));
-      // Still said while a late receipt is heard: an app tab slower to reload than `ms` takes it then.
-      if (onLate) late = true;
-      else stop();
+      // Still said while a late receipt is heard: an app tab slower to reload than `ms` takes it then, for a while.
+      if (onLate) {
+        late = true;
+        timer = setTimeout(stop, lateForMs);
+      } else stop();
     }, ms);
   });
 }
