@@ -31,8 +31,8 @@ export interface GoogleCallbackArgs {
   /**
    * Called when the app's receipt comes after that wait, once the promise has rejected. A
    * frozen background tab (Android opens the popup as a tab) takes the token only when it thaws: the sign-in
-   * worked after all, and the page may say so and close. Until then the answer is said again, for an app tab slower
-   * to reload than the wait. Without it the channel closes when the wait ends.
+   * worked after all, and the page may say so and close. Until then (ten minutes at most) the answer is said again,
+   * for an app tab slower to reload than the wait. Without it the channel closes when the wait ends.
    */
   onLateReceipt?: () => void;
 }
