@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import type { AuthFetchInit, AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { AuthExpiredError, type AuthFetchInit, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 
@@ -95,6 +95,21 @@ describe('a call that is out when the network fails', () => {
     h.clock.increment(1_000);
     await waitFor(h.client.actor, (s) => s.matches('active'));
     await settle();
+    expect(h.sends).toEqual(['/api/credits']);
+  });
+
+  it('rejects a GET out at a sign-out that the network then cuts off at once: it is not held for the next user', async () => {
+    let cut: (error: TypeError) => void = () => {};
+    const h = session(() => new Promise<Response>((_, reject) => (cut = reject)));
+    const credits = track(h.client.authFetch(`${API}/api/credits`));
+    await settle();
+    h.client.endSession();
+    cut(new TypeError('Failed to fetch'));
+    await settle();
+    // As a 401 after the sign-out is: never sent again, and nothing waits on screen for it.
+    expect(credits.error).toBeInstanceOf(AuthExpiredError);
+    expect((credits.error as AuthExpiredError).reason).toBe('signed-out');
+    expect(h.client.report().held).toBe(0);
     expect(h.sends).toEqual(['/api/credits']);
   });
 
