@@ -113,6 +113,19 @@ describe('a call that is out when the network fails', () => {
     expect(h.sends).toEqual(['/api/credits']);
   });
 
+  it("rejects an OPTIONS whose body is a stream at once, with fetch's TypeError: it cannot be sent again", async () => {
+    const h = session();
+    backend.network.down = true;
+    const body = new Blob(['{"probe":1}']).stream();
+    const init = { method: 'OPTIONS', body, duplex: 'half' } as AuthFetchInit;
+    const options = track(h.client.authFetch(`${API}/api/credits`, init));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    await settle();
+    // Not held until the backend is back, to be refused then as if it had met a 401.
+    expect(options.error).toBeInstanceOf(TypeError);
+    expect(h.client.report().held).toBe(0);
+  });
+
   it("rejects a GET aborted while it waits with its signal's reason, and never sends it again", async () => {
     const h = session();
     backend.network.down = true;

@@ -20,6 +20,8 @@ export interface RequestTemplate {
   readonly session: number;
   /** False when the caller said `replay: false`: sent once at most, never again after a 401. */
   readonly replay: boolean;
+  /** False for a ReadableStream body, which is read as it is sent: the one send there can be. */
+  readonly replayable: boolean;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
 }
@@ -72,12 +74,12 @@ class Template implements RequestTemplate {
   declare readonly signal?: AbortSignal | null;
   declare readonly hasOwnAuthorization: boolean;
   declare readonly replay: boolean;
+  declare readonly replayable: boolean;
   /** The one Request, for bodies fetch cannot read twice (and Request inputs); null on the hot path. */
   declare private readonly request: Request | null;
   /** The caller's init as it was at the call (a copy, only when there was one); its headers apart. */
   declare private readonly saved: AuthFetchInit | undefined;
   declare private readonly headers: Record<string, string>;
-  declare private readonly replayable: boolean;
   declare private sends: number;
 
   constructor(input: Request | string, init: AuthFetchInit | undefined, account: unknown, session: number) {
