@@ -43,7 +43,7 @@ describe('the allowed origins, as they were checked', () => {
       validate: async () => true,
       reauthenticate: async () => 't2',
       allowedOrigins: origins,
-      fetch: async (input, init) => {
+      fetch: async (_input, init) => {
         seen.push(new Headers(init?.headers).get('authorization'));
         return new Response('{}');
       },
