@@ -20,10 +20,16 @@ export type ImageValidationState =
   | { status: 'checked'; result: ImageValidationResult }
   | { status: 'failed'; message: string };
 
+/** The backend refuses an upload past this by its size alone (413): such a file is not read into the tab's memory. */
+const largestUploadBytes = 20 * 1024 * 1024;
+
 /** The upload as multipart FormData: a body authFetch can replay byte for byte after a reconnect. */
 async function postImage(file: File, signal: AbortSignal): Promise<ImageValidationResult> {
   // The bytes as picked: a held upload reads a file from disk when sent, and Chromium refuses one saved again since (a network error).
-  const picked = new File([await file.arrayBuffer()], file.name, { type: file.type, lastModified: file.lastModified });
+  const picked =
+    file.size > largestUploadBytes
+      ? file
+      : new File([await file.arrayBuffer()], file.name, { type: file.type, lastModified: file.lastModified });
   const form = new FormData();
   form.append('file', picked, picked.name);
   const response = await authFetch(apiUrl('/api/images/validate'), { method: 'POST', body: form, signal });

@@ -3,7 +3,7 @@ import { act, renderHook, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import type { ReactNode } from 'react';
 import { waitFor as waitForActor } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useImageValidation } from '../../../src/hooks/use-image-validation.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
@@ -36,6 +36,17 @@ describe('useImageValidation', () => {
     expect(result.current.state).toMatchObject({
       result: { valid: false, issues: [expect.stringMatching(/Unsupported type text\/plain/)] },
     });
+  });
+
+  it('reads no file past the upload limit into memory: a video of gigabytes picked with "All files" is refused by its size', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const huge = png();
+    Object.defineProperty(huge, 'size', { value: 3 * 1024 ** 3 });
+    const read = vi.spyOn(huge, 'arrayBuffer');
+    const { result } = renderValidation();
+    act(() => result.current.validate(huge));
+    await waitFor(() => expect(result.current.state.status).toBe('checked'));
+    expect(read).not.toHaveBeenCalled();
   });
 
   it('holds the upload through an expired session and replays the same file after the reconnect', async () => {
