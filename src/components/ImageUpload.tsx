@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useImageValidation } from '../hooks/use-image-validation.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
@@ -17,6 +18,11 @@ function ImagePicker() {
   const { state, validate } = useImageValidation();
   // The last pick's name, for the tab. Nothing picked on this page yet (idle): it went with the page before.
   const [picked, setPicked] = useTabDraft('upload.picked', '');
+  // A file the check refused is nothing to pick again: not told of after a reload.
+  const refused = state.status === 'checked' && !state.result.valid;
+  useEffect(() => {
+    if (refused) setPicked('');
+  }, [refused, setPicked]);
   return (
     <section className="panel" aria-labelledby="upload-title">
       <h2 id="upload-title">Reference image</h2>

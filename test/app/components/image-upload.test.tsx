@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImageUpload } from '../../../src/components/ImageUpload.tsx';
@@ -136,6 +136,19 @@ describe('ImageUpload', () => {
     renderUpload();
     await screen.findByText('Upload a reference image');
     expect(screen.queryByText(/bracelet\.png|ring\.png/)).toBeNull();
+  });
+
+  it('says nothing after a reload of a file the check refused: it is nothing to pick again', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = renderUpload();
+    pick(new File(['plain text'], 'notes.txt', { type: 'text/plain' }));
+    await screen.findByText(/Unsupported type text\/plain/);
+    // Reloaded a moment later, as a person does: what the page had to do after the answer is done.
+    await act(async () => {});
+    first.unmount();
+    renderUpload();
+    await screen.findByText('Upload a reference image');
+    expect(screen.queryByText(/notes\.txt/)).toBeNull();
   });
 
   it('reads out why an image could not be checked', async () => {
