@@ -33,48 +33,37 @@ describe('the token goes to allowed origins only', () => {
   });
 });
 
+/** A session for `allowedOrigins` whose fetch notes what it is given. */
+function noting(allowedOrigins = ['https://api.test']) {
+  const seen: Array<{ url: string; authorization: string | null }> = [];
+  const client = createAuthFetch({
+    getToken: () => 'ada-token',
+    setToken: () => {},
+    validate: async () => true,
+    reauthenticate: async () => 'never-used',
+    allowedOrigins,
+    fetch: async (input, init) => {
+      seen.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
+      return new Response('{}');
+    },
+  });
+  return { client, seen };
+}
+
 describe('the allowed origins, as they were checked', () => {
   it('stay as given: an entry pushed onto the array afterwards gets no token', async () => {
-    const seen: Array<string | null> = [];
     const origins = ['https://api.test'];
-    const client = createAuthFetch({
-      getToken: () => 't1',
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => 't2',
-      allowedOrigins: origins,
-      fetch: async (_input, init) => {
-        seen.push(new Headers(init?.headers).get('authorization'));
-        return new Response('{}');
-      },
-    });
+    const { client, seen } = noting(origins);
     // 'https:' is no origin: checked at createAuthFetch, it would have been refused; every https URL starts with it.
     origins.push('https:');
     await client.authFetch('https://evil.test/steal');
     await client.authFetch('https://api.test/api/credits');
-    expect(seen).toEqual([null, 'Bearer t1']);
+    expect(seen.map((call) => call.authorization)).toEqual([null, 'Bearer ada-token']);
     client.stop();
   });
 });
 
 describe('an allowed origin is matched whole', () => {
-  /** A session for https://api.test whose fetch notes what it is given. */
-  function noting() {
-    const seen: Array<{ url: string; authorization: string | null }> = [];
-    const client = createAuthFetch({
-      getToken: () => 'ada-token',
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: async () => 'never-used',
-      allowedOrigins: ['https://api.test'],
-      fetch: async (input, init) => {
-        seen.push({ url: String(input), authorization: new Headers(init?.headers).get('authorization') });
-        return new Response('{}');
-      },
-    });
-    return { client, seen };
-  }
-
   it('sends no token to a host, a port or a user@host that only begins like an allowed origin', async () => {
     const { client, seen } = noting();
     const lookalikes = [
