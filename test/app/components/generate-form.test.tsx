@@ -21,20 +21,30 @@ function leavingIsAsked(): boolean {
   return leaving.defaultPrevented;
 }
 
+/** The form in the app's provider, as the studio renders it. */
+function renderForm(props: { askBeforeLeaving?: boolean } = {}) {
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <GenerateForm onStarted={() => {}} {...props} />
+    </AuthProvider>,
+  );
+}
+
+/** Types `prompt` and presses Generate. */
+function generate(prompt: string) {
+  fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: prompt } });
+  fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+}
+
 describe('GenerateForm', () => {
   it('asks before the page is left while a Generate is held, and no longer once it went', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <GenerateForm onStarted={() => {}} askBeforeLeaving />
-      </AuthProvider>,
-    );
+    renderForm({ askBeforeLeaving: true });
     await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
     expect(leavingIsAsked()).toBe(false);
 
     fixture.store.expireSessions();
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    generate('A sapphire ring');
     await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length > 0);
     // Held in this page only: a reload would drop it.
     expect(leavingIsAsked()).toBe(true);
@@ -48,13 +58,8 @@ describe('GenerateForm', () => {
   it('does not show Grace that Ada was out of credits once Grace signs in in another tab', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     fixture.store.setCredits(0);
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <GenerateForm onStarted={() => {}} />
-      </AuthProvider>,
-    );
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    renderForm();
+    generate('A sapphire ring');
     await screen.findByText('Generating failed (402: Out of credits).');
 
     // Grace, who has credits of her own, signs in in another tab: Ada's balance is not hers to be told.
@@ -67,14 +72,9 @@ describe('GenerateForm', () => {
   it('reads out why a Generate failed, each time, without an alert', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     fixture.store.setCredits(0);
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <GenerateForm onStarted={() => {}} />
-      </AuthProvider>,
-    );
+    renderForm();
     const heard = listenToLiveRegions();
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    generate('A sapphire ring');
     await screen.findByText('Generating failed (402: Out of credits).');
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
     await waitFor(() => expect(heard.heard).toHaveLength(2));
@@ -93,13 +93,8 @@ describe('GenerateForm', () => {
         ),
       ),
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <GenerateForm onStarted={() => {}} />
-      </AuthProvider>,
-    );
-    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    renderForm();
+    generate('A sapphire ring');
     expect(
       await screen.findByText(
         'Generating failed (422: prompt: String should have at most 500 characters; style: Input should be a valid string).',
