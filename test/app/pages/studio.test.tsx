@@ -25,16 +25,21 @@ const studio = () => (
   </AuthProvider>
 );
 
+/** The session expires, and a Generate pressed then is held behind the banner. */
+async function generateBehindTheBanner() {
+  fixture.store.expireSessions();
+  fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+  await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+}
+
 describe('Studio', () => {
   it('does not spend a credit on a held Generate once the user has left the studio: nobody would see the design', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     render(studio());
     await screen.findByText('Ada Lovelace');
     const credits = fixture.store.credits();
-    fixture.store.expireSessions();
-    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
-    await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+    await generateBehindTheBanner();
 
     // Off to the admin page behind the banner, reconnected there.
     act(() => navigate('/admin/batches'));
@@ -103,10 +108,7 @@ describe('Studio', () => {
     const first = render(studio());
     await screen.findByText('Ada Lovelace');
     const credits = fixture.store.credits();
-    fixture.store.expireSessions();
-    fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
-    await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
+    await generateBehindTheBanner();
 
     // A reload: the page and what it held go, this tab's sessionStorage stays. Reconnected after it.
     first.unmount();
