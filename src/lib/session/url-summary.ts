@@ -5,5 +5,5 @@
  * @example
  * urlSummary('https://ada:pw@api.test/api/items?key=secret#top'); // 'https://api.test/api/items'
  */
-// `user:password@` found as URL finds it: after spaces, and after as many slashes or backslashes as there are, none too.
-export const urlSummary = (url: string): string => url.replace(/[?#].*/s, '').replace(/^(\s*[a-z][\w+.-]*:[\\/]*)[^/\\]*@/i, '$1');
+// `user:password@` first, found as URL finds it (after spaces, and any slashes), and wider: a password with a # in it.
+export const urlSummary = (url: string): string => url.replace(/^(\s*[a-z][\w+.-]*:[\\/]*)[^/\\]*@/i, '$1').replace(/[?#].*/s, '');
