@@ -79,6 +79,23 @@ describe('"Not now", in a tab that missed the next token\'s message', () => {
   });
 });
 
+describe('"Not now", heard from another tab once the next token is in', () => {
+  it('is not taken for the next token: its notice still shows', async () => {
+    const tabs = layer.tabs();
+    const now = Math.floor(Date.now() / 1000);
+    tabs.storage.token = unsignedJwt({ exp: now + 90, iat: now - 600 });
+    const [said, hearing] = [tabs.open(), tabs.open()];
+    await Promise.all([said, hearing].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    said.client.actor.send({ type: 'user.active' });
+    said.sync.dismissReminder(); // "Not now", for the token of the moment
+    // In that same moment a sign-in elsewhere stores the next token: the word comes to a tab that holds it.
+    tabs.storage.token = unsignedJwt({ exp: now + 100, iat: now - 600 });
+    await vi.waitFor(() => expect(hearing.client.report().entries.some((line) => line.event === 'reminder.dismissed')).toBe(true));
+    hearing.client.actor.send({ type: 'user.active' });
+    expect(hearing.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+});
+
 describe('"Not now", for tabs that read the backend\'s clock differently', () => {
   it("holds in a tab opened later whose clock agrees with the backend, when the first tab's was 5 s behind", async () => {
     const tabs = layer.tabs();

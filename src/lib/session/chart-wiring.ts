@@ -1,4 +1,4 @@
-import { assign, fromPromise } from 'xstate';
+import { assertEvent, assign, fromPromise } from 'xstate';
 import { sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
@@ -67,6 +67,7 @@ export function provideChart(parts: ChartParts) {
   };
   /** Whether "Not now" was said for the current token. */
   const dismissedNow = ({ context: { reminderDismissed } }: { context: SessionContext }) =>
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: false has no exp (undefined), which currentExp() never is
     reminderDismissed !== false && reminderDismissed.exp === currentExp();
   /** Ms until the notice is due for `token`, or null for none (0: no notice, or an expiry unknown). */
   const msUntilReminder = (token: string | null) =>
@@ -151,11 +152,8 @@ export function provideChart(parts: ChartParts) {
       },
       // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.
       postponeExpiryCheck: () => expiry.postpone(currentToken()),
-      rememberDismissal: assign({
-        reminderDismissed: ({ event }) => ({
-          exp: event.type === 'reminder.dismissed' && event.exp !== undefined ? event.exp : currentExp(),
-        }),
-      }),
+      // The current token's: one said for another is not taken (isForCurrentToken).
+      rememberDismissal: assign({ reminderDismissed: () => ({ exp: currentExp() }) }),
       noteExpiry: assign({
         expiresAt: inStep(() => {
           const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
@@ -168,8 +166,12 @@ export function provideChart(parts: ChartParts) {
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
       isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
       wasDismissed: dismissedNow,
-      isForCurrentToken: ({ event }) => event.type !== 'reminder.dismissed' || event.exp === undefined || event.exp === currentExp(),
-      hasNewTokenSinceDismissal: (args) => args.context.reminderDismissed !== false && !dismissedNow(args),
+      isForCurrentToken: ({ event }) => {
+        assertEvent(event, 'reminder.dismissed');
+        return event.exp === undefined || event.exp === currentExp();
+      },
+      // Read in `dismissed` only: a token has come since with no word (this tab missed it).
+      hasNewTokenSinceDismissal: (args) => !dismissedNow(args),
       isUserActive: () => signals.lastActivityAt() > 0 && localNow() - signals.lastActivityAt() < activeWithinMs,
     },
     delays: {
