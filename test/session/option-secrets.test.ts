@@ -6,14 +6,14 @@ describe('the error of a bad allowedOrigins entry', () => {
   // A URL copied from a config that reached the API with basic auth: the entry is refused, rightly. Copied with a
   // space before it, or written without its slashes (which URL reads all the same), too.
   it.each([
-    'https://svc:hunter2-s3cret@api.example.com',
-    ' https://svc:hunter2-s3cret@api.example.com',
-    'https:svc:hunter2-s3cret@api.example.com',
-    'https:\\\\svc:hunter2-s3cret@api.example.com',
+    ['https://svc:hunter2-s3cret@api.example.com', 'https://api.example.com'],
+    [' https://svc:hunter2-s3cret@api.example.com', ' https://api.example.com'],
+    ['https:svc:hunter2-s3cret@api.example.com', 'https:api.example.com'],
+    ['https:\\\\svc:hunter2-s3cret@api.example.com', 'https:\\\\api.example.com'],
     // A password with a # or ? in it, which ends the authority for URL: the entry never parses.
-    'https://svc:hunter2#s3cret@api.example.com',
-    'https://svc:hunter2?s3cret@api.example.com',
-  ])('does not quote the password of an entry copied with its user:password@ (%s)', (entry) => {
+    ['https://svc:hunter2#s3cret@api.example.com', 'https://api.example.com'],
+    ['https://svc:hunter2?s3cret@api.example.com', 'https://api.example.com'],
+  ])('does not quote the password of an entry copied with its user:password@ (%s)', (entry, shown) => {
     const options: AuthFetchOptions = {
       getToken: () => null,
       setToken: () => {},
@@ -27,7 +27,8 @@ describe('the error of a bad allowedOrigins entry', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/is not an origin/);
+    // What it shows of the entry is the entry without it, so that the developer finds the one to fix.
+    expect(message).toContain(`entry "${shown}" is not an origin`);
     // The message says what to fix; it must not carry the credential into logs and error trackers.
     expect(message).not.toContain('hunter2');
   });

@@ -80,6 +80,13 @@ describe('the token never shows', () => {
     });
     const list = authFetch(`${API}/api/list?page=2`);
     await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 2);
+    // The inspector's picture of what is held: origin and path, no query.
+    expect(
+      client.actor
+        .getSnapshot()
+        .context.queue.map((held) => held.url)
+        .sort(),
+    ).toEqual([`${API}/api/items`, `${API}/api/list`]);
     const controller = new AbortController();
     const aborted = caught(authFetch(`${API}/api/aborted?sig=${querySecret}`, { signal: controller.signal }));
     await waitFor(client.actor, (s) => s.context.queue.length === 3);
