@@ -33,6 +33,7 @@ describe('a call that is out when the network fails', () => {
     ['a GET of a URL alone', undefined],
     ['a GET with an init', { headers: { accept: 'application/json' } }],
     ['a HEAD', { method: 'HEAD' }],
+    ['an OPTIONS', { method: 'OPTIONS' }],
   ])('waits for the backend, %s: answered by it once it is back, sent twice in all', async (_what, init) => {
     const h = session();
     backend.network.down = true;
@@ -40,6 +41,8 @@ describe('a call that is out when the network fails', () => {
     await waitFor(h.client.actor, (s) => s.matches('offline'));
     await settle();
     expect(credits.settled).toBe(false);
+    // Pictured as a call to send, as one made offline is.
+    expect(h.client.actor.getSnapshot().context.queue.map((held) => held.reason)).toEqual(['unsent']);
 
     backend.network.down = false;
     h.clock.increment(1_000); // the first probe
