@@ -62,6 +62,17 @@ describe('the notice, when it comes due', () => {
     client.actor.send({ type: 'user.active' });
     expect(client.actor.getSnapshot().matches({ active: 'quiet' })).toBe(true);
   });
+
+  it('asks about the token stored now when it was renewed in the moments before, since its timers last looked', () => {
+    // The first token's notice is due at 470 s; its timers look again every 30 s (last at 450 s).
+    let token = jwt(590_000);
+    const { client, clock } = session({ getToken: () => token });
+    clock.increment(455_000);
+    token = jwt(7_200_000);
+    clock.increment(15_000);
+    client.actor.send({ type: 'user.active' });
+    expect(client.actor.getSnapshot().matches({ active: 'quiet' })).toBe(true);
+  });
 });
 
 describe('the notice for short-lived tokens', () => {
