@@ -148,3 +148,33 @@ describe('a call that is out when the network fails', () => {
     expect(h.sends).toEqual(['/api/credits']);
   });
 });
+
+// The replay may be the first answer since the backend went away: its `Date` tells the backend's clock as any answer's.
+describe("the answer to a GET's replay after the network failed", () => {
+  /** A session whose GET is cut off, then replayed to a `status` answer stamped with the backend's clock 10 minutes ahead. */
+  async function replayedTo(status: number) {
+    let cut = true;
+    const ahead = (at: number) => new Date(at + 600_000).toUTCString();
+    const h = session(async (input, init) => {
+      if (cut) throw new TypeError('Failed to fetch');
+      await globalThis.fetch(input, init);
+      return new Response(null, { status, headers: { date: ahead(h.clock.now()) } });
+    });
+    const credits = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    cut = false;
+    h.clock.increment(1_000); // the probe answers: the GET is sent again
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(credits.value?.status).toBe(status);
+    return h.client.actor.getSnapshot().context.clockOffsetMs;
+  }
+
+  it("moves the session to the backend's clock at once when it is a 401: the token may be dead by that clock", async () => {
+    expect(Math.abs((await replayedTo(401)) - 600_000)).toBeLessThan(2_000);
+  });
+
+  it('waits for a second answer to agree when it is not: one answer is no proof of a clock that moved', async () => {
+    expect(await replayedTo(200)).toBe(0);
+  });
+});
