@@ -1,0 +1,40 @@
+/** @vitest-environment node */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium } from './support/chromium.ts';
+import { expireSession, signIn } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe('the studio 320 px wide (a 1280 px window at 400% zoom), in Chromium', () => {
+  it('shows the header and the banner whole, with no scrolling sideways', async () => {
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 320, height: 568 });
+    await page.goto(app.url);
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(320);
+    // Sign out and Reconnect are in sight, not past the right edge.
+    for (const button of [page.getByRole('button', { name: 'Sign out' }), banner.getByRole('button', { name: 'Reconnect' })]) {
+      const box = (await button.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(320);
+    }
+    await page.close();
+  }, 90_000);
+});
