@@ -1,4 +1,5 @@
 import { useAuth } from '../hooks/use-auth.ts';
+import { useFocusNewPage } from '../hooks/use-focus-new-page.ts';
 import { usePathname } from '../hooks/use-pathname.ts';
 import { AdminBatches } from '../pages/AdminBatches.tsx';
 import { SignIn } from '../pages/SignIn.tsx';
@@ -14,6 +15,7 @@ import { Link } from './Link.tsx';
 export function AppShell() {
   const { signedIn } = useAuth();
   const path = usePathname();
+  useFocusNewPage(signedIn);
   if (!signedIn) return <SignIn />;
   return (
     <>

@@ -1,0 +1,52 @@
+/** @vitest-environment node */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { launchChromium } from './support/chromium.ts';
+import { continueInPopup } from './support/studio-user.ts';
+
+let app: ServedApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  app = await serveMockApp();
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** What has focus, as a screen reader would name it: a heading's or a control's text, or BODY. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    if (active === null || active === document.body) return 'BODY';
+    return active instanceof HTMLTextAreaElement ? `${active.tagName} ${active.id}` : `${active.tagName} ${active.textContent}`;
+  });
+
+describe('signing in and out from the keyboard, in Chromium', () => {
+  it('takes focus to the new page, not back to the top of the document', async () => {
+    const { context } = browser;
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await page.getByRole('button', { name: 'Sign in with Google' }).focus();
+    const popupOpened = context.waitForEvent('page');
+    await page.keyboard.press('Enter');
+    await continueInPopup(await popupOpened);
+    await page.getByLabel('Prompt').waitFor();
+
+    // The studio is named, and the next Tab is its prompt, not the header's first link.
+    expect(await focused(page)).toBe('H1 Studio');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('TEXTAREA prompt');
+
+    await page.getByRole('button', { name: 'Sign out' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign in with Google' }).waitFor();
+    expect(await focused(page)).toBe('H1 Quiet Session studio');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('BUTTON Sign in with Google');
+    await page.close();
+  }, 90_000);
+});
