@@ -15,7 +15,7 @@ import { Link } from './Link.tsx';
 export function AppShell() {
   const { signedIn } = useAuth();
   const path = usePathname();
-  useFocusNewPage(signedIn);
+  useFocusNewPage(signedIn ? path : null);
   if (!signedIn) return <SignIn />;
   return (
     <>

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
 import { launchChromium } from './support/chromium.ts';
-import { continueInPopup } from './support/studio-user.ts';
+import { continueInPopup, signIn } from './support/studio-user.ts';
 
 let app: ServedApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -47,6 +47,28 @@ describe('signing in and out from the keyboard, in Chromium', () => {
     expect(await focused(page)).toBe('H1 Quiet Session studio');
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('BUTTON Sign in with Google');
+    await page.close();
+  }, 90_000);
+});
+
+describe("following the header's links from the keyboard, in Chromium", () => {
+  it('takes focus to the page the link opened, as a page load would announce it', async () => {
+    const { context } = browser;
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await signIn(context, page);
+    await page.getByRole('link', { name: 'Admin batches' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Batches' }).waitFor();
+    expect(await focused(page)).toBe('H1 Batches');
+
+    await page.getByRole('link', { name: 'Studio' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Prompt').waitFor();
+    expect(await focused(page)).toBe('H1 Studio');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('TEXTAREA prompt');
     await page.close();
   }, 90_000);
 });
