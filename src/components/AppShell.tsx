@@ -1,4 +1,5 @@
 import { useAuth } from '../hooks/use-auth.ts';
+import { useDocumentTitle } from '../hooks/use-document-title.ts';
 import { useFocusNewPage } from '../hooks/use-focus-new-page.ts';
 import { usePathname } from '../hooks/use-pathname.ts';
 import { AdminBatches } from '../pages/AdminBatches.tsx';
@@ -10,12 +11,14 @@ import { Link } from './Link.tsx';
 /**
  * Signed out: the sign-in page. Signed in (expired or not): the header and
  * the page for the current path. Expiry never lands here: the page stays.
- * Renders under an AuthProvider.
+ * The title names the page; from the keyboard, signing in or out or following
+ * a link takes focus to the new page's heading. Renders under an AuthProvider.
  */
 export function AppShell() {
   const { signedIn } = useAuth();
   const path = usePathname();
   useFocusNewPage(signedIn ? path : null);
+  useDocumentTitle(!signedIn ? 'Sign in' : path === '/' ? 'Studio' : path === '/admin/batches' ? 'Batches' : 'Not found');
   if (!signedIn) return <SignIn />;
   return (
     <>
