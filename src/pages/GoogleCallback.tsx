@@ -23,8 +23,11 @@ export function GoogleCallback() {
     };
     // A studio tab frozen in the background (Android opens this popup as a tab) answers when it thaws: signed in after all.
     lateReceipt = done;
+    const url = new URL(window.location.href);
+    // The code is good once: no address left in the window, its history or a reload carries it (or the state).
+    if (url.search) window.history.replaceState(window.history.state, '', url.pathname);
     completion ??= completeGoogleSignIn({
-      url: new URL(window.location.href),
+      url,
       opener: window.opener as Window | null,
       exchange: exchangeGoogleCode,
       onLateReceipt: () => lateReceipt?.(),
