@@ -153,6 +153,12 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(app.got).toEqual([{ type: errorMessageType, state, error: 'exchange_failed' }]);
   });
 
+  it('says server_unreachable when the backend could not be reached to trade the code', async () => {
+    const app = listenAsTheApp();
+    await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(new TypeError('Failed to fetch')) });
+    expect(app.got).toEqual([{ type: errorMessageType, state, error: 'server_unreachable' }]);
+  });
+
   it('sends nothing and says so when the URL has no state, or neither code nor error', async () => {
     await expect(complete({ code: 'c0de' })).rejects.toThrow('This page expects a Google sign-in code.');
     await expect(complete({ state })).rejects.toThrow('This page expects a Google sign-in code.');

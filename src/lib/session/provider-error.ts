@@ -8,6 +8,7 @@ const meanings = new Map([
   ['invalid_scope', 'Google did not accept the permissions asked for'],
   ['unauthorized_client', 'Google does not let this app sign in'],
   ['exchange_failed', 'the server could not finish it'],
+  ['server_unreachable', "the studio's server could not be reached"],
 ]);
 
 /**

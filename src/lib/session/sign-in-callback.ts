@@ -18,7 +18,10 @@ export interface GoogleCallbackArgs {
   url: URL;
   /** `window.opener`: null when a provider's COOP has cut the popup off from the app. */
   opener: Pick<Window, 'postMessage'> | null;
-  /** Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`. */
+  /**
+   * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, or as
+   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network).
+   */
   exchange: (code: string, state: string) => Promise<string>;
   /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
   namespace?: string;
@@ -72,7 +75,8 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
             const answer = { type: tokenMessageType, state, token };
             return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
           },
-          () => failure('exchange_failed'),
+          // fetch's TypeError: the backend could not be reached at all, which the person can do something about.
+          (error: unknown) => failure(error instanceof TypeError ? 'server_unreachable' : 'exchange_failed'),
         );
 
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
