@@ -159,6 +159,19 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(app.got).toEqual([{ type: errorMessageType, state, error: 'server_unreachable' }]);
   });
 
+  it('says provider_unreachable when the backend answers 502: it could not reach Google', async () => {
+    const app = listenAsTheApp();
+    const gateway = Object.assign(new Error('Signing in with Google failed (502: Google could not be reached. Try again.).'), {
+      status: 502,
+    });
+    await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(gateway) });
+    await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(Object.assign(new Error('500'), { status: 500 })) });
+    expect(app.got).toEqual([
+      { type: errorMessageType, state, error: 'provider_unreachable' },
+      { type: errorMessageType, state, error: 'exchange_failed' },
+    ]);
+  });
+
   it('sends nothing and says so when the URL has no state, or neither code nor error', async () => {
     await expect(complete({ code: 'c0de' })).rejects.toThrow('This page expects a Google sign-in code.');
     await expect(complete({ state })).rejects.toThrow('This page expects a Google sign-in code.');

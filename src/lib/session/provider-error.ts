@@ -9,6 +9,7 @@ const meanings = new Map([
   ['unauthorized_client', 'Google does not let this app sign in'],
   ['exchange_failed', 'the server could not finish it'],
   ['server_unreachable', "the studio's server could not be reached"],
+  ['provider_unreachable', 'Google could not be reached'],
 ]);
 
 /**

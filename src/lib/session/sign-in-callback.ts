@@ -19,8 +19,9 @@ export interface GoogleCallbackArgs {
   /** `window.opener`: null when a provider's COOP has cut the popup off from the app. */
   opener: Pick<Window, 'postMessage'> | null;
   /**
-   * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, or as
-   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network).
+   * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, as
+   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network), or as `provider_unreachable`
+   * with an error whose `status` is 502 (the backend could not reach Google).
    */
   exchange: (code: string, state: string) => Promise<string>;
   /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
@@ -75,8 +76,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
             const answer = { type: tokenMessageType, state, token };
             return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
           },
-          // fetch's TypeError: the backend could not be reached at all, which the person can do something about.
-          (error: unknown) => failure(error instanceof TypeError ? 'server_unreachable' : 'exchange_failed'),
+          (error: unknown) => failure(exchangeFailure(error)),
         );
 
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
@@ -96,6 +96,15 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
     if (!received) channel?.close();
   }
   await received;
+}
+
+/**
+ * Why the exchange failed, as a code: fetch's TypeError, the backend could not be reached; a 502 from it (an error
+ * with `status: 502`, as the app's ApiError), the backend could not reach the provider; else it did not trade the code.
+ */
+function exchangeFailure(error: unknown): string {
+  if (error instanceof TypeError) return 'server_unreachable';
+  return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
 }
 
 const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
