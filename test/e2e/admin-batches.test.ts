@@ -1,27 +1,17 @@
 /** @vitest-environment node */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { describe, expect, it } from 'vitest';
 import { launchChromium, screenshots } from './support/chromium.ts';
 import { continueInPopup, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 describe('the admin batches page, in Chromium', () => {
   it('survives an expiry: the rows stay, the next page waits for the reconnect, nothing else happens', async () => {
     const shot = screenshots('admin-batches');
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     await page.getByRole('link', { name: 'Admin batches' }).click();
     await page.getByRole('cell', { name: 'batch-001' }).waitFor();
@@ -63,7 +53,7 @@ describe('the admin batches page, in Chromium', () => {
     try {
       const { context } = fresh;
       const page = await context.newPage();
-      await page.goto(app.url);
+      await page.goto(served.app.url);
       const popupOpened = context.waitForEvent('page');
       await page.getByRole('button', { name: 'Sign in with Google' }).click();
       await continueInPopup(await popupOpened, 'Grace Hopper');

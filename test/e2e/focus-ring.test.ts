@@ -1,21 +1,10 @@
 /** @vitest-environment node */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
 import { expireSession, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 /**
  * The contrast of the focused element's outline, as painted (its colour through the element's and its
@@ -55,9 +44,9 @@ const focusRingContrast = (page: Page) =>
 
 describe('the focus ring, in Chromium', () => {
   it('stays at 3:1 on a busy button, which keeps the focus while held', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
     const prompt = page.getByLabel('Prompt');

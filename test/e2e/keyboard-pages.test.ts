@@ -1,21 +1,10 @@
 /** @vitest-environment node */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
 import { continueInPopup, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 /** What has focus, as a screen reader would name it: a heading's or a control's text, or BODY. */
 const focused = (page: Page) =>
@@ -27,9 +16,9 @@ const focused = (page: Page) =>
 
 describe('signing in and out from the keyboard, in Chromium', () => {
   it('takes focus to the new page, not back to the top of the document', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await page.getByRole('button', { name: 'Sign in with Google' }).focus();
     const popupOpened = context.waitForEvent('page');
     await page.keyboard.press('Enter');
@@ -53,10 +42,10 @@ describe('signing in and out from the keyboard, in Chromium', () => {
 
 describe("following the header's links from the keyboard, in Chromium", () => {
   it('takes focus to the page the link opened, as a page load would announce it', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     for (const open of context.pages()) await open.close();
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     await page.getByRole('link', { name: 'Admin batches' }).focus();
     await page.keyboard.press('Enter');

@@ -1,21 +1,11 @@
 /** @vitest-environment node */
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
+import { describe, expect, it } from 'vitest';
 import { launchChromium, screenshots } from './support/chromium.ts';
 import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 /** Every request a page of `context` sends to `pathname` from now on, without the worker's own fetches. */
 function requestsTo(context: BrowserContext, pathname: string): Request[] {
@@ -65,15 +55,15 @@ const visibleText = (page: Page) =>
 describe('three tabs of the studio, in Chromium', () => {
   it('expire together, validate once, follow one popup, and all three come back from one reconnect', async () => {
     const shot = screenshots('three-tabs');
-    const { context } = browser;
+    const { context } = served.browser;
     const first = await context.newPage();
-    await first.goto(app.url);
+    await first.goto(served.app.url);
     // Tokens that outlive the story: no tab checks its token ahead of exp while validations are counted.
     await first.getByLabel(/Token lifetime/).fill('3600');
     await signIn(context, first);
     await studioLoaded(first);
-    const second = await openSignedInTab(context, app.url);
-    const third = await openSignedInTab(context, app.url);
+    const second = await openSignedInTab(context, served.app.url);
+    const third = await openSignedInTab(context, served.app.url);
     const tabs = [first, second, third];
 
     const meRequests = requestsTo(context, '/auth/me');
@@ -123,8 +113,8 @@ describe('three tabs of the studio, in Chromium', () => {
     const fresh = await launchChromium();
     try {
       const { context } = fresh;
-      const first = await signInFirstTab(context, app.url);
-      const second = await openSignedInTab(context, app.url);
+      const first = await signInFirstTab(context, served.app.url);
+      const second = await openSignedInTab(context, served.app.url);
       await expireSession(first);
       await second.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor();
       await heldAtLeast(second, 1);
@@ -150,8 +140,8 @@ describe('three tabs of the studio, in Chromium', () => {
     try {
       const shot = screenshots('tabs-other-account');
       const { context } = fresh;
-      const first = await signInFirstTab(context, app.url);
-      const second = await openSignedInTab(context, app.url);
+      const first = await signInFirstTab(context, served.app.url);
+      const second = await openSignedInTab(context, served.app.url);
       const generates = requestsTo(context, '/api/jewelry/generate');
       await second.getByLabel('Prompt').fill('A moonstone cuff');
 

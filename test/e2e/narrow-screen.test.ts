@@ -1,27 +1,16 @@
 /** @vitest-environment node */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
 import { expireSession, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 describe('the studio 320 px wide (a 1280 px window at 400% zoom), in Chromium', () => {
   it('shows the header and the banner whole, with no scrolling sideways', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
     await page.setViewportSize({ width: 320, height: 568 });
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
     await expireSession(page);
@@ -39,12 +28,12 @@ describe('the studio 320 px wide (a 1280 px window at 400% zoom), in Chromium', 
   }, 90_000);
 
   it('keeps the banner in sight 256 px high, where the dev panel takes the whole height', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     for (const open of context.pages()) await open.close();
     const page = await context.newPage();
     await page.setViewportSize({ width: 320, height: 256 });
     // Still signed in from the test before: reloaded, the session finds its token dead.
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
     await banner.waitFor();
     const reconnect = banner.getByRole('button', { name: 'Reconnect' });

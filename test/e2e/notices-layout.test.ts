@@ -1,27 +1,17 @@
 /** @vitest-environment node */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium, screenshots } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshots } from './support/chromium.ts';
 import { expireSession, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 describe('the session notices, in Chromium', () => {
   it('move nothing the user is looking at when they appear', async () => {
     const shot = screenshots('notices-layout');
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
     const prompt = page.getByLabel('Prompt');
@@ -50,13 +40,13 @@ describe('the session notices, in Chromium', () => {
   }, 90_000);
 
   it('leave a control reached with Tab in sight, at 200% zoom, not under the banner', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     // Alone, and signed in afresh: the test before left its tab expired.
     for (const open of context.pages()) await open.close();
     const page = await context.newPage();
     // The default window at 200% zoom: half as many CSS pixels each way.
     await page.setViewportSize({ width: 550, height: 380 });
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await page.evaluate(() => localStorage.clear());
     await page.reload();
     await signIn(context, page);

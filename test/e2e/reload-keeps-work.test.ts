@@ -1,27 +1,17 @@
 /** @vitest-environment node */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium, screenshots } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshots } from './support/chromium.ts';
 import { expireSession, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 describe('a reload of the tab, in Chromium', () => {
   it('brings back the studio draft and the admin page, expired session or not', async () => {
     const shot = screenshots('reload-keeps-work');
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     const prompt = page.getByLabel('Prompt');
     const draft = 'A rose-gold ring with a pear-cut sapphire';

@@ -1,21 +1,10 @@
 /** @vitest-environment node */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
 import { expireSession, signIn } from './support/studio-user.ts';
+import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  app = await serveMockApp();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const served = mockAppInChromium();
 
 /** msw's worker unregistering itself, as a reload of the only tab can make it, forced at the two moments that matter. */
 const workerUnregistersItself = (page: Page) =>
@@ -25,9 +14,9 @@ const workerUnregistersItself = (page: Page) =>
 
 describe('reloading an expired tab of the demo, in Chromium', () => {
   it('signs in again from Reconnect pressed at once, every time, even when the mock worker unregisters itself meanwhile', async () => {
-    const { context } = browser;
+    const { context } = served.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(served.app.url);
     await signIn(context, page);
     const banner = page.getByRole('alert');
 
