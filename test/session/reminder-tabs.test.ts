@@ -54,15 +54,23 @@ describe("the notice's Not now, across tabs", () => {
   });
 });
 
+/**
+ * Two tabs on a token within the notice's 2 minutes (not yet in the 60 s expiry lead), the notice due in both and
+ * shown in the first, where the person types.
+ */
+async function twoTabsWithTheNoticeDue() {
+  const tabs = layer.tabs();
+  const now = Math.floor(Date.now() / 1000);
+  tabs.storage.token = unsignedJwt({ exp: now + 90, iat: now - 600 });
+  const [first, second] = [tabs.open(), tabs.open()];
+  await Promise.all([first, second].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+  first.client.actor.send({ type: 'user.active' });
+  return { tabs, now, first, second };
+}
+
 describe('"Not now", in a tab that missed the next token\'s message', () => {
   it("belongs to the token it was said for: the next token's notice shows in a tab remounted meanwhile", async () => {
-    const tabs = layer.tabs();
-    const now = Math.floor(Date.now() / 1000);
-    // Tokens within the notice's 2 minutes, not yet in the 60 s expiry lead.
-    tabs.storage.token = unsignedJwt({ exp: now + 90, iat: now - 600 });
-    const [shown, remounted] = [tabs.open(), tabs.open()];
-    await Promise.all([shown, remounted].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
-    shown.client.actor.send({ type: 'user.active' });
+    const { now, first: shown, second: remounted } = await twoTabsWithTheNoticeDue();
     shown.sync.dismissReminder(); // "Not now", for every tab
     await waitFor(remounted.client.actor, (s) => s.matches({ active: 'dismissed' }));
 
@@ -81,12 +89,7 @@ describe('"Not now", in a tab that missed the next token\'s message', () => {
 
 describe('"Not now", heard from another tab once the next token is in', () => {
   it('is not taken for the next token: its notice still shows', async () => {
-    const tabs = layer.tabs();
-    const now = Math.floor(Date.now() / 1000);
-    tabs.storage.token = unsignedJwt({ exp: now + 90, iat: now - 600 });
-    const [said, hearing] = [tabs.open(), tabs.open()];
-    await Promise.all([said, hearing].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
-    said.client.actor.send({ type: 'user.active' });
+    const { tabs, now, first: said, second: hearing } = await twoTabsWithTheNoticeDue();
     said.sync.dismissReminder(); // "Not now", for the token of the moment
     // In that same moment a sign-in elsewhere stores the next token: the word comes to a tab that holds it.
     tabs.storage.token = unsignedJwt({ exp: now + 100, iat: now - 600 });
