@@ -161,6 +161,12 @@ def create_app() -> FastAPI:
     )
     # Outermost: preflights and server errors are dated too.
     app.add_middleware(DateOfEachAnswer)
+
+    @app.get("/health")
+    def health() -> dict:
+        """200 without a token: the app asks it beside the sign-in popup, whose first page is this backend's."""
+        return {"status": "ok"}
+
     app.include_router(routes_auth.router)
     app.include_router(routes_studio.router)
     app.include_router(routes_admin.router)

@@ -16,6 +16,8 @@ import { mockAccount, mockAccounts } from './mock-data.ts';
 export function authHandlers(ctx: HandlerContext) {
   const base = ctx.apiBaseUrl;
   return [
+    // Up, without a token: the app asks it beside the sign-in popup.
+    http.get(`${base}/health`, () => HttpResponse.json({ status: 'ok' })),
     // The validation endpoint: 200 with the user, or 401.
     http.get(
       `${base}/auth/me`,

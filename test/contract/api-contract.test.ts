@@ -170,6 +170,10 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
   });
 
   describe('the studio', () => {
+    it('says it is up at /health, without a token', async () => {
+      expect(await answer(await get('/health'))).toEqual({ status: 200, body: { status: 'ok' } });
+    });
+
     it('says who is signed in at /auth/me', async () => {
       expect(await answer(await get('/auth/me', ada))).toEqual({
         status: 200,
