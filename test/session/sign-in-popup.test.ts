@@ -280,6 +280,57 @@ describe('openSignInPopup when the popup reads closed', () => {
   });
 });
 
+describe('openSignInPopup when the server of its first page cannot be reached', () => {
+  /** A check the test answers: it resolves or rejects when the test says. */
+  function heldCheck() {
+    const asked: AbortSignal[] = [];
+    let answer!: { resolve: (value: unknown) => void; reject: (error: unknown) => void };
+    const checkServer = (signal: AbortSignal) => {
+      asked.push(signal);
+      return new Promise((resolve, reject) => (answer = { resolve, reject }));
+    };
+    return { checkServer, asked, answer: () => answer };
+  }
+
+  it("fails at once, closing the popup, when the check meets fetch's network error", async () => {
+    const check = heldCheck();
+    const { pending } = signIn({ checkServer: check.checkServer });
+    check.answer().reject(new TypeError('Failed to fetch'));
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReauthError);
+    expect((error as Error).message).toBe(
+      "Signing in with Google did not finish: the studio's server could not be reached (server_unreachable). Press Reconnect to try again.",
+    );
+    expect(opener.popups[0]!.closed).toBe(true);
+    expect(check.asked[0]!.aborted).toBe(true);
+    expectNothingLeft();
+  });
+
+  it('waits on for the answer when the server answers, or the check fails otherwise', async () => {
+    for (const outcome of ['answers', 'is refused'] as const) {
+      const check = heldCheck();
+      const { pending, settled } = signIn({ checkServer: check.checkServer });
+      if (outcome === 'answers') check.answer().resolve(new Response(null, { status: 404 }));
+      else check.answer().reject(new DOMException('The operation was aborted.', 'AbortError'));
+      expect(await settled()).toBeNull();
+      bus.post(channel, { type: tokenMessageType, state, token });
+      await expect(pending).resolves.toBe(token);
+      expectNothingLeft();
+    }
+  });
+
+  it("stops the check once the popup's answer came, and a network error after it changes nothing", async () => {
+    const check = heldCheck();
+    const { pending } = signIn({ checkServer: check.checkServer });
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    expect(check.asked[0]!.aborted).toBe(true);
+    check.answer().reject(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(opener.popups[0]!.closeCalls).toBe(1);
+  });
+});
+
 describe('openSignInPopup, the window it opens', () => {
   it('is a popup of its own name and size, not a new tab', () => {
     const open = vi.spyOn(opener.host, 'open');

@@ -60,6 +60,12 @@ export interface SignInPopupOptions {
    * (reopened, or settled). Only a hint: behind a provider's COOP an open popup reads closed too.
    */
   onClosedHint?: (hint: PopupClosedHint | null) => void;
+  /**
+   * Asked once beside the popup whether its first page's server answers, e.g. `(signal) => fetch(url, { mode:
+   * 'no-cors', signal })`: fetch's TypeError from it (the network) fails the sign-in at once as
+   * `server_unreachable`, where the popup would show the browser's error page until `timeoutMs`.
+   */
+  checkServer?: (signal: AbortSignal) => Promise<unknown>;
   /** Default: the page's `window`. */
   host?: PopupHost;
 }
@@ -124,6 +130,7 @@ export function waitForSignIn(
     let hinted = false;
     let timeout: ReturnType<typeof setTimeout> | undefined;
     let closedCheck: ReturnType<typeof setInterval> | undefined;
+    const checked = new AbortController();
     // Same-origin by construction: only our own origin's pages can post on it, and what we post reaches no other origin.
     const channel = host.BroadcastChannel ? new host.BroadcastChannel(signInChannelName(state, namespace)) : null;
     const hint = (value: PopupClosedHint | null) => {
@@ -142,6 +149,7 @@ export function waitForSignIn(
       // Stryker disable next-line StringLiteral: the channel is closed just below, and a closed channel hears nothing, listener or not
       channel?.removeEventListener('message', onChannelMessage);
       signal?.removeEventListener('abort', onAbort);
+      checked.abort();
       // A callback page with no opener cannot tell otherwise that its answer arrived, and closes itself on this.
       if (receipt) channel?.postMessage({ type: receiptMessageType, state });
       channel?.close();
@@ -201,5 +209,9 @@ export function waitForSignIn(
     signal?.addEventListener('abort', onAbort, { once: true });
     watch();
     if (signal?.aborted) onAbort();
+    // A promise of its own: a check that throws is one that failed, never the sign-in's own throw.
+    new Promise((answer) => answer(options.checkServer?.(checked.signal))).catch(
+      (error: unknown) => error instanceof TypeError && fail(signInErrorFor('server_unreachable')),
+    );
   });
 }
