@@ -157,8 +157,18 @@ export function signInWithGooglePopup(
   const state = createSignInState();
   // No page (a worker, a server render): no URL to build, and openSignInPopup rejects saying why it cannot sign in here.
   const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state) : 'about:blank';
-  return openSignInPopup({ url, state, signal: args.signal, onClosedHint: args.onClosedHint });
+  return openSignInPopup({
+    url,
+    state,
+    signal: args.signal,
+    onClosedHint: args.onClosedHint,
+    // The popup's first page is the backend's: when it is down, say so now, not after the popup's two minutes.
+    ...(!mocksEnabled() && { checkServer: reachBackend }),
+  });
 }
+
+/** Any answer of the backend's, unread (no CORS asked), says it is up; fetch's TypeError, that it is not. */
+const reachBackend = (signal: AbortSignal) => fetch(apiUrl('/health'), { mode: 'no-cors', cache: 'no-store', signal });
 
 /** The popup's first page for the sign-in `state`, coming back to the page's `origin`. */
 function googleSignInUrl(origin: string, state: string): string {

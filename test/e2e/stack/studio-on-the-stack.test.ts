@@ -137,6 +137,28 @@ describe('the studio on the reference backend, in Chromium', () => {
     expect(networkErrors()).toEqual([]);
   }, 60_000);
 
+  it('says at once that the backend cannot be reached when it is down at sign-in, and signs in once it is back', async () => {
+    const api = stack.apiSwitch!;
+    try {
+      await api.down();
+      const opened = context.waitForEvent('page');
+      await page.getByRole('button', { name: 'Sign in with Google' }).click();
+      const popup = await opened;
+      await page
+        .getByText(
+          "Signing in with Google did not finish: the studio's server could not be reached (server_unreachable). Press Sign in with Google to try again.",
+        )
+        .waitFor({ timeout: 15_000 });
+      // The popup's first page is the backend's: the browser's error page, which the sign-in closes.
+      if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 5_000 });
+      expect(await page.getByRole('button', { name: 'Sign in with Google' }).isEnabled()).toBe(true);
+    } finally {
+      await api.up();
+    }
+    await signIn(context, page);
+    await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+  }, 60_000);
+
   it('holds a Generate while the backend is away, with no error text, and sends it once when it is back', async () => {
     const api = stack.apiSwitch!;
     const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
