@@ -135,6 +135,23 @@ describe('the locks between tabs', () => {
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
   });
 
+  it('lets the other tabs validate once the session gave up on a validate that never settles and ignores its signal', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const tabs = layer.tabs({ sync: { lockTimeoutMs: 60 }, session: { validationTimeoutMs: 200 } });
+    // A validate whose fetch has no signal, to a backend that never answers.
+    const stuck = tabs.open({ validate: () => new Promise<boolean>(() => {}) });
+    const other = tabs.open();
+    backend.valid.delete('t1');
+    stuck.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(stuck.client.actor, (s) => s.matches('offline'), { timeout: 2_000 }); // its validation timed out
+
+    other.client.authFetch(`${API}/api/b`).catch(() => {});
+    const settled = await waitFor(other.client.actor, (s) => s.matches('needsReauth') || s.matches('offline'), { timeout: 2_000 });
+    expect(settled.matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
+    expect(warn).not.toHaveBeenCalled(); // the lock was let go, not taken over
+  });
+
   it('leaves no timer running once a validation is answered and its answer shared for answerTtlMs', async () => {
     vi.useFakeTimers();
     const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };

@@ -117,12 +117,13 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000, now: () => session?.now() ?? Date.now() });
   // Another tab's word that it is still asking the backend gives every wait for its validation lock lockMs again.
   const patience = createDeadlines(lockMs);
-  /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it. */
-  const sayingValidating = async <T>(asking: Promise<T>) => {
+  /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it; until `signal` aborts. */
+  const sayingValidating = async <T>(asking: Promise<T>, signal: AbortSignal) => {
     post({ type: 'validating' });
     const beat = setInterval(() => post({ type: 'validating' }), lockMs / 3);
     try {
-      return await asking;
+      // A validate that ignores its signal: once the session gave up on it (timed out, stopped), so does this tab, and the lock goes.
+      return await Promise.race([asking, abortOf(signal).then(() => Promise.reject(signal.reason))]);
     } finally {
       clearInterval(beat);
     }
@@ -220,7 +221,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
         }
-        const valid = await (locks ? sayingValidating(inner.validate(args)) : inner.validate(args));
+        const valid = await (locks ? sayingValidating(inner.validate(args), args.signal) : inner.validate(args));
         // Shared before the lock is released: the tab granted it next finds the answer.
         await answers.write(args.token, valid);
         return valid;
