@@ -44,14 +44,47 @@ export interface TokenStorage {
 const tokenKey = 'quiet-session.token';
 const userKey = 'quiet-session.user';
 
+type ItemStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** The page's localStorage, or none where reading it throws (cookies blocked: SecurityError) or there is none (Node). */
+function pageStorage(): ItemStorage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Token storage on `storage` (default: localStorage, read when called).
+ * `storage`, and what it will not take (full: QuotaExceededError; refused; none) kept in this tab's memory in its
+ * place, a removal as null: a sign-in that worked is not lost to a full storage, nor a sign-out kept from happening.
+ */
+function withMemory(storage: ItemStorage | undefined): ItemStorage {
+  const memory = new Map<string, string | null>();
+  const keep = (key: string, value: string | null, write: () => void) => {
+    try {
+      write();
+      memory.delete(key);
+    } catch {
+      memory.set(key, value);
+    }
+  };
+  return {
+    getItem: (key) => (memory.has(key) ? memory.get(key)! : (storage?.getItem(key) ?? null)),
+    setItem: (key, value) => keep(key, value, () => storage!.setItem(key, value)),
+    removeItem: (key) => keep(key, null, () => storage!.removeItem(key)),
+  };
+}
+
+/**
+ * Token storage on `storage` (default: localStorage, read when called); what it will not keep, this tab keeps in memory.
  *
  * @example
  * const tokens = createTokenStorage();
  * createAuthFetch({ getToken: tokens.getToken, setToken: tokens.setToken, ... });
  */
-export function createTokenStorage(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = globalThis.localStorage): TokenStorage {
+export function createTokenStorage(given: ItemStorage | undefined = pageStorage()): TokenStorage {
+  const storage = withMemory(given);
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
   const changed = () => {

@@ -1,0 +1,64 @@
+/** @vitest-environment node */
+import { describe, expect, it, vi } from 'vitest';
+import { createTokenStorage } from '../../../src/lib/auth-api.ts';
+
+const ada = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZGEifQ.';
+const grace = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJncmFjZSJ9.';
+
+/** A localStorage that throws as `refuse` says, holding `kept` to begin with. */
+function storageThat(refuse: { set?: Error; remove?: Error }, kept: Record<string, string> = {}) {
+  const items = new Map(Object.entries(kept));
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => {
+      if (refuse.set) throw refuse.set;
+      items.set(key, value);
+    },
+    removeItem: (key: string) => {
+      if (refuse.remove) throw refuse.remove;
+      items.delete(key);
+    },
+  };
+}
+
+describe('createTokenStorage, where the browser will not keep the token', () => {
+  it('starts, and keeps the token for this tab, where reading localStorage throws (cookies blocked)', () => {
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        throw new DOMException("Failed to read the 'localStorage' property from 'Window': Access is denied.", 'SecurityError');
+      },
+    });
+    try {
+      const tokens = createTokenStorage();
+      expect(tokens.getToken()).toBeNull();
+      tokens.setToken(ada);
+      expect([tokens.getToken(), tokens.account()]).toEqual([ada, 'ada']);
+      tokens.clear();
+      expect(tokens.getToken()).toBeNull();
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
+  });
+
+  it('keeps a new token that a full storage refuses in place of the one before, and says it changed', () => {
+    const full = new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
+    const storage = storageThat({ set: full }, { 'quiet-session.token': ada });
+    const tokens = createTokenStorage(storage);
+    const changed = vi.fn();
+    tokens.subscribe(changed);
+    expect(() => tokens.setToken(grace)).not.toThrow();
+    expect([tokens.getToken(), tokens.account()]).toEqual([grace, 'grace']);
+    expect(changed).toHaveBeenCalledTimes(1);
+    tokens.setUser({ id: '2', email: 'grace@example.com', name: 'Grace', role: 'user' });
+    expect(tokens.getUser()?.name).toBe('Grace');
+  });
+
+  it('signs out though the storage refuses to remove the token', () => {
+    const storage = storageThat({ remove: new DOMException('Access is denied.', 'SecurityError') }, { 'quiet-session.token': ada });
+    const tokens = createTokenStorage(storage);
+    expect(() => tokens.clear()).not.toThrow();
+    expect([tokens.getToken(), tokens.account()]).toEqual([null, null]);
+  });
+});
