@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { createTabSync, selectReauthProblem } from '../../src/lib/session/index.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -226,6 +227,34 @@ describe('validate, resolving something else than true or false', () => {
     void client.authFetch('https://api.test/x').catch(() => {});
     await vi.waitFor(() => expect(error).toHaveBeenCalled());
     expect(String(error.mock.calls[0]![0])).toMatch(`quiet-session: validate must resolve true or false, got ${typeof answer}.`);
+    client.stop();
+    error.mockRestore();
+  });
+});
+
+describe('reauthenticate, resolving no token', () => {
+  // Its `return` forgotten, or the exchange's `{ access_token }` passed on whole: the user is asked again, the developer told why.
+  it.each([
+    ['directly', undefined],
+    ['directly', { access_token: 'eyJ.s3cr3t.x' }],
+  ])('%s, %j: fails as a sign-in with no token, and says so on the console in development', async (via, answer) => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const reauthenticate = (() => answer) as never;
+    const sync = via === 'directly' ? { reauthenticate } : createTabSync({ validate: async () => false, reauthenticate });
+    const client = createAuthFetch({
+      ...good,
+      validate: async () => false,
+      reauthenticate: sync.reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+    });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    const back = await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+    expect(selectReauthProblem(back)).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    const said = error.mock.calls.map((call) => String(call[0]));
+    expect(said).toEqual([`quiet-session: reauthenticate must resolve the new token, a string, got ${typeof answer}.`]);
+    expect(said.join()).not.toContain('s3cr3t');
     client.stop();
     error.mockRestore();
   });
