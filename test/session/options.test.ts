@@ -237,6 +237,8 @@ describe('reauthenticate, resolving no token', () => {
   it.each([
     ['directly', undefined],
     ['directly', { access_token: 'eyJ.s3cr3t.x' }],
+    ['through createTabSync', undefined],
+    ['through createTabSync', { access_token: 'eyJ.s3cr3t.x' }],
   ])('%s, %j: fails as a sign-in with no token, and says so on the console in development', async (via, answer) => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const reauthenticate = (() => answer) as never;

@@ -243,8 +243,8 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     },
 
     reauthenticate(args) {
-      // Runs in the click, so the popup opens before any await.
-      return announced(inner.reauthenticate(args), args.signal);
+      // Runs in the click, so the popup opens before any await. Its answer as a promise: one with no `return` is no token, not a TypeError here.
+      return announced(Promise.resolve(inner.reauthenticate(args)), args.signal);
     },
 
     connect(client) {
