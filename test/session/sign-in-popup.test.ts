@@ -436,6 +436,16 @@ describe('openSignInPopup, given a time no timer can wait', () => {
   });
 });
 
+describe('openSignInPopup, given no state', () => {
+  // Plain JS with the state left out: no answer could ever match, and the popup would wait its two minutes to time out.
+  it.each([[undefined], ['']])('%j: throws a TypeError that says what to give, and opens no window', (given) => {
+    expect(() => signIn({ state: given as never })).toThrow(
+      new TypeError('openSignInPopup: options.state must be the non-empty state nonce its url carries (createSignInState()).'),
+    );
+    expect(opener.opened).toEqual([]);
+  });
+});
+
 describe('createPopupHints', () => {
   it('keeps the last hint reported and tells its subscribers until they leave', () => {
     const hints = createPopupHints();

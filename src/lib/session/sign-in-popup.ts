@@ -92,6 +92,10 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
   // A wiring mistake (Infinity for no limit: the timer would fire at once), caught in development like createAuthFetch's.
   // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
   if (DEV) for (const name of ['timeoutMs', 'closedCheckMs'] as const) assertMs('openSignInPopup', options, name, 1);
+  // Left out (plain JS): no answer could match it, and the popup would wait out its time limit before saying anything.
+  // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
+  if (DEV && !(typeof options.state === 'string' && options.state))
+    throw new TypeError('openSignInPopup: options.state must be the non-empty state nonce its url carries (createSignInState()).');
   const host = options.host ?? (globalThis as unknown as PopupHost);
   if (options.signal?.aborted) return Promise.reject(options.signal.reason);
   // A worker, a server render, Node: a rejection like every other way it fails, so the banner can say why.
