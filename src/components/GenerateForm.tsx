@@ -5,6 +5,8 @@ import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts';
 import { QuietSessionError } from '../lib/session/index.ts';
 
+const droppedText = 'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.';
+
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
  * never cleared, not on expiry, not after generating, and a reload of the
@@ -64,7 +66,11 @@ export function GenerateForm({
         (generation) => onStarted(generation, account),
         // An answer is about the account it was sent as; a call the session did not send, news for whoever is here now.
         (error: unknown) =>
-          setProblem({ account: error instanceof QuietSessionError ? accountNow() : account, text: describeProblem(error) }),
+          setProblem({
+            account: error instanceof QuietSessionError ? accountNow() : account,
+            // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
+            text: error instanceof TypeError ? droppedText : describeProblem(error),
+          }),
       )
       // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.
       .finally(() => {

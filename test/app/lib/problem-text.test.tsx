@@ -55,14 +55,16 @@ async function generateHeld() {
 const technical = /failed to fetch|fetch failed|TypeError|session ended: request not sent/i;
 
 describe('describeProblem', () => {
-  it('says the studio could not be reached when Generate meets a dropped connection, never fetch\u2019s message', async () => {
+  it('says a Generate cut off by a dropped connection may have started, not to try again, never fetch\u2019s message', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('post', '/api/jewelry/generate');
     renderInApp(<GenerateForm onStarted={() => {}} />);
     await generate();
-    expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
-      "Couldn't reach the studio. Check your connection and try again.",
+    // The backend may have started it: a Generate pressed again would pay twice.
+    expect((await screen.findByText(/^The connection dropped/)).textContent).toBe(
+      'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.',
     );
+    expect(document.body.textContent).not.toMatch(/try again/i);
     expect(document.body.textContent).not.toMatch(technical);
   });
 
