@@ -21,7 +21,8 @@ export function SessionExpiredBanner() {
   const { session, refreshSession, popupHint } = useAuth();
   const view = useSelector(session.actor, selectBannerView);
   const problem = useSelector(session.actor, selectReauthProblem);
-  const remember = useRestoreFocus(view !== 'hidden');
+  // Another tab's reconnect takes the button away as the banner's going would: focus goes back to the work.
+  const remember = useRestoreFocus(view !== 'hidden' && view !== 'elsewhere');
   // Kept until the session moves on (or Try again): the popup clears it a moment before, and the alert would flash.
   const [shownHint, setShownHint] = useState<PopupClosedHint | null>(null);
   // Expired, a hint is that of a sign-in begun before a reload, whose window this page cannot see.

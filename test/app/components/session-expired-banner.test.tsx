@@ -124,6 +124,15 @@ describe('SessionExpiredBanner', () => {
     expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
+  it("gives focus back to the draft when another tab's reconnect takes the focused Reconnect away", async () => {
+    const { prompt } = await renderExpiredStudio();
+    const button = screen.getByRole('button', { name: 'Reconnect' });
+    act(() => button.focus());
+    act(() => fixture.client.reconnectingElsewhere(true));
+    expect(screen.queryByRole('button')).toBeNull();
+    expect(document.activeElement).toBe(prompt);
+  });
+
   it('tells the user to allow pop-ups when the popup was blocked', async () => {
     await renderExpiredStudio();
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
