@@ -99,8 +99,9 @@ export function GenerateForm({
         {/* Until the next Generate: what it says is about the last one. */}
         {cutOff ? (
           <p className="problem">
-            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: its design will not show here. Press Generate to try
-            again.
+            {/* Held, it was never sent; out, it may have started: Credits tells which, and a second one would pay twice. */}
+            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: its design will not show here. If Credits did not go
+            down, press Generate to try again.
           </p>
         ) : null}
       </div>

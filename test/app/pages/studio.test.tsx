@@ -119,7 +119,9 @@ describe('Studio', () => {
     await waitFor(() => expect(screen.getByText(/^Credits: \d+/)).toBeTruthy());
     expect(fixture.store.credits()).toBe(credits);
     const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: its design will not show here.';
-    expect(screen.getByText(cutOff, { exact: false })).toBeTruthy();
+    expect(screen.getByText(cutOff, { exact: false }).textContent).toBe(
+      `${cutOff} If Credits did not go down, press Generate to try again.`,
+    );
 
     // Not Grace's to be told; and for Ada, a new Generate is its own news.
     await signInInAnotherTab(fixture);
