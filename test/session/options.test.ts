@@ -262,6 +262,26 @@ describe('reauthenticate, resolving no token', () => {
   });
 });
 
+describe('reauthenticate, resolving a token no header can carry', () => {
+  it('fails as a sign-in with no token, and names no type on the console: a string is what it should give', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const client = createAuthFetch({
+      ...good,
+      validate: async () => false,
+      reauthenticate: async () => 'eyJ.s3cr3t\n.x',
+      fetch: async () => new Response(null, { status: 401 }),
+    });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    const back = await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+    expect(selectReauthProblem(back)).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    expect(error).not.toHaveBeenCalled();
+    client.stop();
+    error.mockRestore();
+  });
+});
+
 describe('validate, throwing a TypeError of its own', () => {
   /** A session whose validate fails with `thrown` on each probe; what the console was warned of after three probes. */
   async function warnedAfterThreeProbes(thrown: () => TypeError) {

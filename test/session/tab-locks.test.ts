@@ -152,6 +152,27 @@ describe('the locks between tabs', () => {
     expect(warn).not.toHaveBeenCalled(); // the lock was let go, not taken over
   });
 
+  it("rejects a validate that never settles with its signal's reason once the session gives it up, and shares no answer", async () => {
+    const storage = new Map<string, string>();
+    const sync = createTabSync(
+      { validate: () => new Promise<boolean>(() => {}), reauthenticate: () => new Promise<string>(() => {}) },
+      {
+        name: `qs-test-${Math.random()}`,
+        locks: createFakeLocks(),
+        storage: {
+          getItem: (key) => storage.get(key) ?? null,
+          setItem: (key, value) => void storage.set(key, value),
+        },
+      },
+    );
+    const controller = new AbortController();
+    const asked = sync.validate({ token: 't1', signal: controller.signal });
+    const reason = new DOMException('The validation timed out.', 'TimeoutError');
+    controller.abort(reason);
+    await expect(asked).rejects.toBe(reason);
+    expect([...storage.values()]).toEqual([]);
+  });
+
   it('leaves no timer running once a validation is answered and its answer shared for answerTtlMs', async () => {
     vi.useFakeTimers();
     const inner = { validate: async () => true, reauthenticate: () => new Promise<string>(() => {}) };

@@ -140,7 +140,7 @@ export function provideChart(parts: ChartParts) {
         // None, or none a header can carry: fetch's TypeError would quote it, and the held calls would meet it.
         if (typeof token !== 'string' || !isHeaderSafe(token)) {
           // A wiring mistake (its `return` forgotten, `{ access_token }` whole), told where a developer looks, never quoted.
-          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
+          // Stryker disable next-line ConditionalExpression,LogicalOperator: DEV is true under test, and a production build drops the line
           if (DEV && typeof token !== 'string')
             console.error(`quiet-session: reauthenticate must resolve the new token, a string, got ${typeof token}.`);
           throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
