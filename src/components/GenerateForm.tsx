@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../lib/api-error.ts';
 import { describeProblem } from '../lib/problem-text.ts';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
@@ -6,6 +7,15 @@ import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts
 import { QuietSessionError } from '../lib/session/index.ts';
 
 const droppedText = 'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.';
+const unansweredText = 'The studio did not answer Generate: it may have started. Credits will say so in a moment.';
+
+/** Words for a Generate that failed: one the gateway gave up on (502, 504) may have reached FastAPI and spent a credit. */
+function generateProblem(error: unknown): string | null {
+  // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
+  if (error instanceof TypeError) return droppedText;
+  if (error instanceof ApiError && (error.status === 502 || error.status === 504)) return unansweredText;
+  return describeProblem(error);
+}
 
 /**
  * The prompt box and the Generate button. The draft is the user's: it is
@@ -68,8 +78,7 @@ export function GenerateForm({
         (error: unknown) =>
           setProblem({
             account: error instanceof QuietSessionError ? accountNow() : account,
-            // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
-            text: error instanceof TypeError ? droppedText : describeProblem(error),
+            text: generateProblem(error),
           }),
       )
       // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.

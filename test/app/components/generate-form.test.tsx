@@ -1,6 +1,6 @@
 /** @vitest-environment happy-dom */
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { GenerateForm } from '../../../src/components/GenerateForm.tsx';
@@ -82,6 +82,25 @@ describe('GenerateForm', () => {
     // Someone who cannot see the line appear under the button hears it, a second failure too; quietly, not as an alert.
     expect(heard.stop()).toEqual(['Generating failed (402: Out of credits).', 'Generating failed (402: Out of credits).']);
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it.each([502, 504])('says a Generate the gateway answered %i with its HTML page may have started, not that it failed', async (status) => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // nginx during a deploy, or tired of waiting: its own page, after FastAPI may have taken the credit.
+    server.use(
+      http.post(
+        `${location.origin}/api/jewelry/generate`,
+        () =>
+          new HttpResponse('<html><head><title>Gateway Time-out</title></head><body><h1>Gateway</h1></body></html>', {
+            status,
+            headers: { 'content-type': 'text/html' },
+          }),
+      ),
+    );
+    renderForm();
+    generate('A sapphire ring');
+    await screen.findByText('The studio did not answer Generate: it may have started. Credits will say so in a moment.');
+    expect(screen.queryByText(/failed|try again|</i)).toBeNull();
   });
 
   it('says what FastAPI found wrong with the prompt when it refuses it (422), not only the status', async () => {
