@@ -160,7 +160,8 @@ export async function loadUser(args: { signal?: AbortSignal } = {}): Promise<Use
 /**
  * The callback page's half of Google sign-in: trades the authorization code
  * for the backend's access token. The backend checks `state` too: it must be
- * the one this sign-in started with, and is good once.
+ * the one this sign-in started with, and is good once. A gateway's own 502-504
+ * rejects with a TypeError, as fetch does when the server cannot be reached.
  *
  * @example
  * const query = new URLSearchParams(location.search);
@@ -173,6 +174,10 @@ export async function exchangeGoogleCode(code: string, state: string, args: { si
     body: JSON.stringify({ code, state }),
     signal: args.signal,
   });
+  // A gateway's own page (nginx's HTML 502 in a deploy), not FastAPI's JSON: the server was not reached, as when fetch fails.
+  if (response.status >= 502 && response.status <= 504 && !response.headers.get('content-type')?.includes('json')) {
+    throw new TypeError(`Signing in with Google failed (${response.status}): the studio's server could not be reached.`);
+  }
   return (await readJson<{ access_token: string }>(response, 'Signing in with Google')).access_token;
 }
 

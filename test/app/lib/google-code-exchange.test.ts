@@ -1,0 +1,41 @@
+/** @vitest-environment happy-dom */
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { exchangeGoogleCode } from '../../../src/lib/auth-api.ts';
+import { completeGoogleSignIn, openSignInPopup } from '../../../src/lib/session/index.ts';
+import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
+import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+
+let fixture: SessionFixture;
+
+const server = withSessionFixtures(() => fixture);
+
+/** What the studio's Reconnect hears when the callback page's exchange of the code meets `answer`. */
+async function signInMeeting(answer: () => Response): Promise<unknown> {
+  fixture = await createSessionFixture({ signedIn: false });
+  server.use(http.post(`${location.origin}/auth/google/callback`, answer));
+  const bus = createChannelBus();
+  const studio = createOpenerWindow(bus, location.origin);
+  const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
+  const popup = openSignInPopup({ url: `${location.origin}/consent?state=${state}`, state, host: studio.host });
+  const url = new URL(`${location.origin}/auth/google/callback?code=c0de&state=${state}`);
+  await completeGoogleSignIn({ url, opener: null, exchange: exchangeGoogleCode, BroadcastChannel: bus.BroadcastChannel });
+  return popup.catch((error: unknown) => (error as Error).message);
+}
+
+describe('exchangeGoogleCode behind a gateway', () => {
+  it("says the studio's server could not be reached when the gateway answers 502 with its own HTML page", async () => {
+    const said = await signInMeeting(
+      () =>
+        new HttpResponse('<html><body><h1>502 Bad Gateway</h1></body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+    );
+    // nginx could not reach FastAPI during a deploy: Google was never asked.
+    expect(said).toContain("the studio's server could not be reached");
+    expect(said).not.toContain('Google could not be reached');
+  });
+
+  it('says Google could not be reached when FastAPI itself answers 502 with its detail', async () => {
+    const said = await signInMeeting(() => HttpResponse.json({ detail: 'Google could not be reached. Try again.' }, { status: 502 }));
+    expect(said).toContain('Google could not be reached');
+  });
+});
