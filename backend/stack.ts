@@ -1,5 +1,9 @@
 // The app on the reference backend and the stand-in Google instead of the mock, for `npm run stack` and browser tests.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { missingPythonPackages, python, serverGroup, startServer, type RunningServer, type ServerGroup } from './processes.ts';
 
 const backendDir = import.meta.dirname;
@@ -109,31 +113,51 @@ export async function startStack(options: {
   jwtSecret?: string;
   /** Where the app sends its API calls (default: the backend itself); a test puts a proxy there that it can take down. */
   appApiUrl?: string;
+  /** `build`: what users ship, `vite build` served by `vite preview`, instead of the dev server (the default). */
+  app?: 'dev' | 'build';
   output?: (line: string) => void;
 }): Promise<Stack> {
   const appUrl = `http://localhost:${options.ports.app}`;
   const backend = await startBackend({ ...options, apiPort: options.ports.api, googlePort: options.ports.google, appOrigin: appUrl });
+  const vite = join(root, 'node_modules/vite/bin/vite.js');
+  // The API's address is baked into a build: set before it, not when it is served.
+  const env = { ...process.env, VITE_API_BASE_URL: options.appApiUrl ?? backend.apiUrl };
+  const serve = ['--host', 'localhost', '--port', String(options.ports.app), '--strictPort'];
+  let outDir: string | null = null;
   let app: RunningServer;
   try {
+    if (options.app === 'build') {
+      outDir = await mkdtemp(join(tmpdir(), 'quiet-session-stack-'));
+      // NODE_ENV as `npm run build` has it: under vitest (NODE_ENV=test) Vite would build for development.
+      await promisify(execFile)(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+        cwd: root,
+        env: { ...env, NODE_ENV: 'production' },
+      });
+    }
     app = await startServer({
       name: 'app',
       command: process.execPath,
-      args: [join(root, 'node_modules/vite/bin/vite.js'), '--host', 'localhost', '--port', String(options.ports.app), '--strictPort'],
+      args: outDir ? [vite, 'preview', '--outDir', outDir, ...serve] : [vite, ...serve],
       cwd: root,
-      env: { ...process.env, VITE_API_BASE_URL: options.appApiUrl ?? backend.apiUrl },
+      env,
       readyUrl: `${appUrl}/`,
       output: options.output,
     });
   } catch (error) {
     await backend.stop();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
     throw error;
   }
   const appGroup = serverGroup([app]);
+  const removeBuild = () => (outDir ? rm(outDir, { recursive: true, force: true }) : undefined);
   return {
     appUrl,
     apiUrl: backend.apiUrl,
     googleUrl: backend.googleUrl,
-    stop: () => Promise.all([appGroup.stop(), backend.stop()]).then(() => undefined),
+    stop: () =>
+      Promise.all([appGroup.stop(), backend.stop()])
+        .then(removeBuild)
+        .then(() => undefined),
     ended: Promise.race([appGroup.ended, backend.ended]),
   };
 }

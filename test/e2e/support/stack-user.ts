@@ -26,18 +26,29 @@ export type SeededUser = 'user-ada' | 'user-grace';
  * The backend, the stand-in Google and the app on free ports, with access tokens that
  * live `tokenTtlSeconds` (the expiry comes by the clock). With `switchableApi`, the app
  * reaches the API through `apiSwitch`, which the test can take down and bring back.
+ * With `app: 'build'`, the app is the production build users ship, not the dev server.
  *
  * @example
  * const stack = await startTestStack({ tokenTtlSeconds: 6 });
  * await stack.credits('user-ada'); // 25
  * await stack.stop();
  */
-export async function startTestStack(options: { tokenTtlSeconds: number; switchableApi?: boolean }): Promise<TestStack> {
+export async function startTestStack(options: {
+  tokenTtlSeconds: number;
+  switchableApi?: boolean;
+  app?: 'dev' | 'build';
+}): Promise<TestStack> {
   // Should the worker end without afterAll (a bail, a crash), no server outlives it.
   process.once('exit', killAllServers);
   const ports = { app: await freePort(), api: await freePort(), google: await freePort() };
   const apiSwitch = options.switchableApi ? await startApiSwitch(await freePort(), ports.api) : null;
-  const stack = await startStack({ ports, tokenTtlSeconds: options.tokenTtlSeconds, jwtSecret, appApiUrl: apiSwitch?.url });
+  const stack = await startStack({
+    ports,
+    tokenTtlSeconds: options.tokenTtlSeconds,
+    jwtSecret,
+    appApiUrl: apiSwitch?.url,
+    app: options.app,
+  });
   const credits = async (userId: SeededUser) => {
     const response = await fetch(`${stack.apiUrl}/api/credits`, { headers: { authorization: `Bearer ${accessToken(userId)}` } });
     if (!response.ok) throw new Error(`GET /api/credits as ${userId}: ${response.status}`);
