@@ -40,7 +40,7 @@ export interface SessionLimits {
   validationRetries: number;
   /** First wait before retrying a validation or probing the network again; doubles each time, up to a minute. */
   validationBackoffMs: number;
-  /** How long one validation may take; past it the backend counts as unreachable. */
+  /** How long one validation may take; past it the backend counts as unreachable. Doubles with each failure, up to 30 s. */
   validationTimeoutMs: number;
   /** Failed re-authentications in a row before held requests are given up and a cooldown starts. */
   reauthAttempts: number;
@@ -343,7 +343,9 @@ export const sessionMachine = setup({
         Math.max(context.limits.validationBackoffMs, 60_000),
         longestDelay,
       ),
-    validationTimeout: ({ context }) => context.limits.validationTimeoutMs,
+    // Twice as long after each failure, to 30 s: a network slower than the limit (a slow 3G) is not offline for good.
+    validationTimeout: ({ context }) =>
+      Math.min(context.limits.validationTimeoutMs * 2 ** context.validationFailures, Math.max(context.limits.validationTimeoutMs, 30_000)),
     reauthCooldown: ({ context }) => context.limits.reauthCooldownMs,
     reauthTimeout: ({ context }) => context.limits.reauthTimeoutMs,
     /** Until the token starts expiring (provided; at most `lookAgainMs`, then checked again). */

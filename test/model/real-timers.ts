@@ -14,28 +14,34 @@ export const activityEveryMs = 15_000;
 
 /**
  * Failures of the current validation spell, counted from the path as SessionLimits describes them, not read
- * from the chart: `offline` starts at one (the failure that took it there), each failed probe adds one;
+ * from the chart: `offline` starts at one (the failure that took it there), each failed probe adds one, another tab's token starts it at none;
  * `validating` starts at none, each error answered with a retry adds one. Anywhere else there is no spell.
  */
 export function failuresAfter(
   failures: number,
   { before, event, state }: { before: Snapshot; event: ModelEvent; state: Snapshot },
 ): number {
-  if (state.matches('offline'))
+  if (state.matches('offline')) {
+    // Another tab's token starts offline anew, its probe first: a new spell, with no failure yet.
+    if (before.matches('offline') && event.type === 'token.adopted') return 0;
     return before.matches('offline')
       ? failures + Number(before.matches({ offline: 'probing' }) && state.matches({ offline: 'waiting' }))
       : 1;
+  }
   if (!state.matches('validating')) return 0;
   if (!before.matches('validating')) return 0;
   return failures + Number(event.type === 'xstate.error.actor.validateSession' && state.matches({ validating: 'retrying' }));
 }
 
-/** How long each timer of the chart waits, by SessionLimits: the backoff doubles from validationBackoffMs, up to a minute. */
+/**
+ * How long each timer of the chart waits, by SessionLimits: the backoff doubles from validationBackoffMs, up to a
+ * minute; a check's time limit doubles from validationTimeoutMs with each failure, up to 30 s.
+ */
 function specifiedDelay(h: Harness, delay: string): number | undefined {
   const limits = modelLimits[h.kind];
   const waits: Record<string, number> = {
     validationBackoff: Math.min(limits.validationBackoffMs * 2 ** (h.failures - 1), Math.max(limits.validationBackoffMs, 60_000)),
-    validationTimeout: limits.validationTimeoutMs,
+    validationTimeout: Math.min(limits.validationTimeoutMs * 2 ** h.failures, Math.max(limits.validationTimeoutMs, 30_000)),
     reauthCooldown: limits.reauthCooldownMs,
     reauthTimeout: limits.reauthTimeoutMs,
   };

@@ -89,3 +89,30 @@ describe('someone using the page while the backend is away', () => {
     expect(poll.value?.status).toBe(200);
   });
 });
+
+// A slow mobile network: every check takes longer than validationTimeoutMs, and the network works.
+describe('a network slower than the validation timeout', () => {
+  it('gives each probe longer, and comes back by itself with what was held', async () => {
+    const clock = new SimulatedClock();
+    const h = layer.session({
+      clock,
+      // Answers after 8 s, past the 5 s limit of a first check.
+      validate: ({ signal }) =>
+        new Promise<boolean>((resolve) => {
+          const id = clock.setTimeout(() => resolve(true), 8_000);
+          signal.addEventListener('abort', () => clock.clearTimeout(id));
+        }),
+    });
+    backend.network.down = true;
+    const held = track(h.client.authFetch(`${API}/api/a`));
+    await settle();
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(true);
+    backend.network.down = false;
+    for (let second = 0; second < 60 && !h.client.actor.getSnapshot().matches('active'); second++) {
+      clock.increment(1_000);
+      await settle();
+    }
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(held.value?.status).toBe(200);
+  });
+});

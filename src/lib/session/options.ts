@@ -46,7 +46,10 @@ export interface AuthFetchOptions {
    * `Authorization` on a redirect to another origin, as the platform's does (node-fetch 2 keeps it from https to http).
    */
   fetch?: typeof fetch;
-  /** How long one validation may take before the backend counts as unreachable. Default 5 000 ms (also `limits.validationTimeoutMs`). */
+  /**
+   * How long one validation may take before the backend counts as unreachable. Default 5 000 ms (also
+   * `limits.validationTimeoutMs`); each probe after a failure may take twice as long, up to 30 s (a slow network).
+   */
   validationTimeoutMs?: number;
   /**
    * How long before a JWT's `exp` the token counts as expiring: requests are

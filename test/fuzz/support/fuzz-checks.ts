@@ -114,8 +114,9 @@ export function checkAtRest(world: FuzzWorld): void {
     ['validation', world.openValidations(), validationTimeoutMs],
     ['popup', world.openReauths(), limits.reauthTimeoutMs],
   ] as const;
-  for (const [what, open, deadline] of deadlines) {
-    for (const { startedAt } of open) {
+  for (const [what, open, limit] of deadlines) {
+    for (const { startedAt, deadlineMs } of open) {
+      const deadline = deadlineMs ?? limit;
       const age = world.clock.now() - startedAt;
       if (age >= deadline) problems.push(`a ${what} has been out for ${age} ms, past its ${deadline} ms deadline: a hang`);
     }

@@ -10,6 +10,9 @@ export const limits = {
   reauthTimeoutMs: 120_000,
 };
 export const validationTimeoutMs = 5_000;
+/** A check's deadline when `failures` of its spell came before it: twice as long after each, up to 30 s. */
+export const validationDeadlineMs = (failures: number) =>
+  Math.min(validationTimeoutMs * 2 ** failures, Math.max(validationTimeoutMs, 30_000));
 /** How long before `exp` a token counts as expiring. */
 export const leadMs = 60_000;
 /** How long before `exp` the reminder asks someone using the page. */

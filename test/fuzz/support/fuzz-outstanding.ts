@@ -3,6 +3,8 @@ export interface Outstanding<T> {
   readonly token: string | null;
   /** On the run's clock. */
   readonly startedAt: number;
+  /** How long the session may leave it out, when the run knows (a check's, by the failures before it). */
+  readonly deadlineMs?: number;
   /** The signal the session gave it: aborted once the session no longer waits for it. */
   readonly signal: AbortSignal;
   /** What it resolved with, once it did. */
@@ -34,6 +36,7 @@ export function startOutstanding<T>(args: {
   token: string | null;
   signal: AbortSignal;
   startedAt: number;
+  deadlineMs?: number;
   ignoresSignal: boolean;
   list: Array<Outstanding<T>>;
   onAbort: (reason: unknown) => void;
@@ -42,6 +45,7 @@ export function startOutstanding<T>(args: {
     const entry: Outstanding<T> = {
       token: args.token,
       startedAt: args.startedAt,
+      deadlineMs: args.deadlineMs,
       signal: args.signal,
       settled: false,
       abandoned: false,

@@ -3,7 +3,7 @@ import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
 import { createFuzzBackend } from './fuzz-backend.ts';
 import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
 import { createFacts } from './fuzz-facts.ts';
-import { leadMs, lifetimeMs, limits, remindBeforeMs, validationTimeoutMs } from './fuzz-limits.ts';
+import { leadMs, lifetimeMs, limits, remindBeforeMs, validationDeadlineMs, validationTimeoutMs } from './fuzz-limits.ts';
 import { watchChart } from './fuzz-marks.ts';
 import { watchedTimers } from './fuzz-timers.ts';
 import { strictByDefault } from './fuzz-known-bugs.ts';
@@ -64,7 +64,9 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
       const ignoresSignal = validations.length % 2 === 1;
       const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
-      const answer = startOutstanding({ token, signal, startedAt: clock.now(), ignoresSignal, list: validations, onAbort });
+      // Its deadline by the failures of the spell before it, as the chart counts them (the model test checks the count).
+      const deadlineMs = validationDeadlineMs(client.actor.getSnapshot().context.validationFailures);
+      const answer = startOutstanding({ token, signal, startedAt: clock.now(), deadlineMs, ignoresSignal, list: validations, onAbort });
       // The API down, it fails at the network a task later, as fetch does.
       if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
       return answer;
