@@ -1,4 +1,5 @@
-// `npm run stack`: app :5173, API :8000, Google :8001 (STACK_APP_PORT, STACK_API_PORT, STACK_GOOGLE_PORT; TOKEN_TTL_SECONDS).
+// `npm run stack`: app :5173, API :8000, Google :8001 (STACK_APP_PORT, STACK_API_PORT, STACK_GOOGLE_PORT; TOKEN_TTL_SECONDS;
+// STACK_APP=build for the production build, as users ship it).
 import { killAllServers, missingPythonPackages } from './processes.ts';
 import { startStack, type Stack } from './stack.ts';
 
@@ -31,6 +32,7 @@ try {
   stack = await startStack({
     ports: { app: port('STACK_APP_PORT', 5173), api: port('STACK_API_PORT', 8000), google: port('STACK_GOOGLE_PORT', 8001) },
     tokenTtlSeconds: ttl ? Number(ttl) : undefined,
+    app: process.env.STACK_APP === 'build' ? 'build' : 'dev',
     output: (line) => console.log(line),
   });
 } catch (error) {
