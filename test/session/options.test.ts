@@ -233,6 +233,25 @@ describe('validate, resolving something else than true or false', () => {
 });
 
 describe('reauthenticate, resolving no token', () => {
+  /** A session whose Reconnect gets `reauthenticate`'s answer: what the banner then says, and what the console said. */
+  async function reconnectWith(reauthenticate: AuthFetchOptions['reauthenticate']) {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const client = createAuthFetch({
+      ...good,
+      validate: async () => false,
+      reauthenticate,
+      fetch: async () => new Response(null, { status: 401 }),
+    });
+    void client.authFetch('https://api.test/x').catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    client.reconnect();
+    const back = await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+    client.stop();
+    const said = error.mock.calls.map((call) => String(call[0]));
+    error.mockRestore();
+    return { problem: selectReauthProblem(back), said };
+  }
+
   // Its `return` forgotten, or the exchange's `{ access_token }` passed on whole: the user is asked again, the developer told why.
   it.each([
     ['directly', undefined],
@@ -240,45 +259,18 @@ describe('reauthenticate, resolving no token', () => {
     ['through createTabSync', undefined],
     ['through createTabSync', { access_token: 'eyJ.s3cr3t.x' }],
   ])('%s, %j: fails as a sign-in with no token, and says so on the console in development', async (via, answer) => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const reauthenticate = (() => answer) as never;
     const sync = via === 'directly' ? { reauthenticate } : createTabSync({ validate: async () => false, reauthenticate });
-    const client = createAuthFetch({
-      ...good,
-      validate: async () => false,
-      reauthenticate: sync.reauthenticate,
-      fetch: async () => new Response(null, { status: 401 }),
-    });
-    void client.authFetch('https://api.test/x').catch(() => {});
-    await waitFor(client.actor, (s) => s.matches('needsReauth'));
-    client.reconnect();
-    const back = await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
-    expect(selectReauthProblem(back)).toBe('Sign-in returned no token. Press Reconnect to try again.');
-    const said = error.mock.calls.map((call) => String(call[0]));
+    const { problem, said } = await reconnectWith(sync.reauthenticate);
+    expect(problem).toBe('Sign-in returned no token. Press Reconnect to try again.');
     expect(said).toEqual([`quiet-session: reauthenticate must resolve the new token, a string, got ${typeof answer}.`]);
     expect(said.join()).not.toContain('s3cr3t');
-    client.stop();
-    error.mockRestore();
   });
-});
 
-describe('reauthenticate, resolving a token no header can carry', () => {
-  it('fails as a sign-in with no token, and names no type on the console: a string is what it should give', async () => {
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const client = createAuthFetch({
-      ...good,
-      validate: async () => false,
-      reauthenticate: async () => 'eyJ.s3cr3t\n.x',
-      fetch: async () => new Response(null, { status: 401 }),
-    });
-    void client.authFetch('https://api.test/x').catch(() => {});
-    await waitFor(client.actor, (s) => s.matches('needsReauth'));
-    client.reconnect();
-    const back = await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
-    expect(selectReauthProblem(back)).toBe('Sign-in returned no token. Press Reconnect to try again.');
-    expect(error).not.toHaveBeenCalled();
-    client.stop();
-    error.mockRestore();
+  it('fails alike for a string no header can carry, and names no type on the console: a string is what it should give', async () => {
+    const { problem, said } = await reconnectWith(async () => 'eyJ.s3cr3t\n.x');
+    expect(problem).toBe('Sign-in returned no token. Press Reconnect to try again.');
+    expect(said).toEqual([]);
   });
 });
 
