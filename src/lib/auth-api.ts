@@ -59,7 +59,7 @@ function pageStorage(): ItemStorage | undefined {
  * `storage`, and what it will not take (full: QuotaExceededError; refused; none) kept in this tab's memory in its
  * place, a removal as null: a sign-in that worked is not lost to a full storage, nor a sign-out kept from happening.
  */
-function withMemory(storage: ItemStorage | undefined): ItemStorage {
+function withMemory(storage: ItemStorage | undefined): ItemStorage & { forget(key: string | null): void } {
   const memory = new Map<string, string | null>();
   const keep = (key: string, value: string | null, write: () => void) => {
     try {
@@ -73,6 +73,8 @@ function withMemory(storage: ItemStorage | undefined): ItemStorage {
     getItem: (key) => (memory.has(key) ? memory.get(key)! : (storage?.getItem(key) ?? null)),
     setItem: (key, value) => keep(key, value, () => storage!.setItem(key, value)),
     removeItem: (key) => keep(key, null, () => storage!.removeItem(key)),
+    // Another tab wrote `key` (null: cleared all): the storage's word is newer than this tab's, a sign-out above all.
+    forget: (key) => void (key === null ? memory.clear() : memory.delete(key)),
   };
 }
 
@@ -92,6 +94,7 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   };
   // Another tab signed in or out (`key` is null when it cleared the whole storage).
   const onStorage = (event: StorageEvent) => {
+    storage.forget(event.key);
     if (event.key === tokenKey || event.key === null) changed();
   };
   return {

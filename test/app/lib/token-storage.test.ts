@@ -62,3 +62,38 @@ describe('createTokenStorage, where the browser will not keep the token', () => 
     expect([tokens.getToken(), tokens.account()]).toEqual([null, null]);
   });
 });
+
+describe('createTokenStorage, keeping a token in memory, and the other tabs', () => {
+  /** The page's `storage` events, as the browser fires them in this tab for another tab's writes. */
+  function otherTabs() {
+    const page = new EventTarget();
+    vi.stubGlobal('addEventListener', page.addEventListener.bind(page));
+    vi.stubGlobal('removeEventListener', page.removeEventListener.bind(page));
+    return { wrote: (key: string | null) => page.dispatchEvent(Object.assign(new Event('storage'), { key })) };
+  }
+
+  it('follows a sign-out, or a newer sign-in, done in another tab after the full storage refused its token', () => {
+    try {
+      const tabs = otherTabs();
+      for (const [other, expected] of [
+        [null, null],
+        [ada, 'ada'],
+      ] as const) {
+        const full = new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
+        const storage = storageThat({ set: full }, { 'quiet-session.token': ada });
+        const tokens = createTokenStorage(storage);
+        const undo = tokens.subscribe(() => {});
+        tokens.setToken(grace);
+        expect(tokens.account()).toBe('grace');
+        // Another tab signs out (or in again): it removes (or writes) the stored token, and this tab hears of it.
+        if (other === null) storage.items.delete('quiet-session.token');
+        else storage.items.set('quiet-session.token', other);
+        tabs.wrote('quiet-session.token');
+        expect(tokens.account()).toBe(expected);
+        undo();
+      }
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
