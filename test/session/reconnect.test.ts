@@ -1,8 +1,8 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
+import { ReauthError, selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
@@ -15,13 +15,13 @@ const jwt = (n: number) => unsignedJwt({ sub: 'ada', n, exp: far });
 /** An expired session whose popups the test answers: each reconnect opens one, kept in `popups`. */
 function expired(overrides: Partial<AuthFetchOptions> = {}) {
   let token = jwt(1);
-  const popups: Array<{ signal: AbortSignal; resolve: (token: string) => void }> = [];
+  const popups: Array<{ signal: AbortSignal; resolve: (token: string) => void; reject: (error: unknown) => void }> = [];
   const clock = new SimulatedClock();
   const client = createAuthFetch({
     getToken: () => token,
     setToken: (next) => void (token = next),
     validate: async ({ token: t }) => t !== jwt(1),
-    reauthenticate: ({ signal }) => new Promise<string>((resolve) => popups.push({ signal, resolve })),
+    reauthenticate: ({ signal }) => new Promise<string>((resolve, reject) => popups.push({ signal, resolve, reject })),
     allowedOrigins: [API],
     clock,
     fetch: async (_input, init) =>
@@ -142,6 +142,30 @@ describe('a failed re-auth keeps everything', () => {
   });
 
   // Node's querystring.parse, for one, gives an object without a prototype, which String() cannot convert.
+  it.each([
+    ["fetch's TypeError", new TypeError('Failed to fetch')],
+    [
+      'the popup’s check that met one',
+      new ReauthError('Signing in with Google did not finish.', { cause: new TypeError('Failed to fetch') }),
+    ],
+  ])('waits offline for the backend when the sign-in could not reach it (%s), and spends no attempt', async (_, error) => {
+    const h = expired({ limits: { reauthAttempts: 1 } });
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.popups[0]!.reject(error);
+    const offline = await waitFor(h.client.actor, (s) => s.matches('offline'));
+    expect(offline.context.reauthFailures).toBe(0);
+    expect(call.settled).toBe(false);
+    // Back, the backend still refuses the old token: the banner asks again, and the held call goes with the new one.
+    h.clock.increment(offline.context.limits.validationBackoffMs);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    h.popups[1]!.resolve(jwt(2));
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await vi.waitFor(() => expect(call.value?.status).toBe(200));
+  });
+
   it('keeps the session and its held call when a sign-in rejects with a value that is no Error', async () => {
     const h = layer.session();
     h.expire();

@@ -292,12 +292,15 @@ describe('openSignInPopup when the server of its first page cannot be reached', 
     return { checkServer, asked, answer: () => answer };
   }
 
-  it("fails at once, closing the popup, when the check meets fetch's network error", async () => {
+  it("fails at once, closing the popup, when the check meets fetch's network error, which it gives as the cause", async () => {
     const check = heldCheck();
     const { pending } = signIn({ checkServer: check.checkServer });
-    check.answer().reject(new TypeError('Failed to fetch'));
+    const unreachable = new TypeError('Failed to fetch');
+    check.answer().reject(unreachable);
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReauthError);
+    // What tells the session that the backend is out of reach, not that signing in failed.
+    expect((error as Error).cause).toBe(unreachable);
     expect((error as Error).message).toBe(
       "Signing in with Google did not finish: the studio's server could not be reached (server_unreachable). Press Reconnect to try again.",
     );

@@ -134,7 +134,14 @@ export function provideChart(parts: ChartParts) {
         own.signals.add(signal);
         // openSignInPopup given this signal says when Try again opens a new window: the deadline starts again.
         onPopupReopened(signal, () => tell({ type: 'reauth.reopened' }));
-        const token = await options.reauthenticate({ signal });
+        let token: unknown;
+        try {
+          token = await options.reauthenticate({ signal });
+        } catch (error) {
+          // The backend out of reach (fetch's TypeError, or the popup's check that met one): offline, no attempt spent.
+          if (error instanceof TypeError || (error as Error | null)?.cause instanceof TypeError) tell({ type: 'network.offline' });
+          throw error;
+        }
         // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
         if (signal.aborted) return;
         // None, or none a header can carry: fetch's TypeError would quote it, and the held calls would meet it.

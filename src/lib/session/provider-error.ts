@@ -15,14 +15,15 @@ const meanings = new Map([
 /**
  * The typed error for an error code the callback page reported (already of
  * the safe shape, `errorCodePattern`): `access_denied` is the user's cancel,
- * anything else a ReauthError that names the code in plain words.
+ * anything else a ReauthError that names the code in plain words, with `cause`
+ * (the check's TypeError, when the popup's server could not be reached).
  *
  * @example
  * signInErrorFor('access_denied'); // PopupCancelledError
  * signInErrorFor('server_error').message; // 'Signing in with Google did not finish: Google had a problem on its side (server_error). …'
  */
-export function signInErrorFor(code: string): ReauthError {
+export function signInErrorFor(code: string, cause?: unknown): ReauthError {
   if (code === 'access_denied') return new PopupCancelledError();
   const words = meanings.get(code) ?? 'Google answered with an error';
-  return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). Press Reconnect to try again.`);
+  return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). Press Reconnect to try again.`, { cause });
 }

@@ -215,7 +215,7 @@ export function waitForSignIn(
     if (signal?.aborted) onAbort();
     // A promise of its own: a check that throws is one that failed, never the sign-in's own throw.
     new Promise((answer) => answer(options.checkServer?.(checked.signal))).catch(
-      (error: unknown) => error instanceof TypeError && fail(signInErrorFor('server_unreachable')),
+      (error: unknown) => error instanceof TypeError && fail(signInErrorFor('server_unreachable', error)),
     );
   });
 }
