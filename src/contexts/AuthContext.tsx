@@ -2,6 +2,7 @@ import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
+import { ApiError, isTransientFailure } from '../lib/api-error.ts';
 import { pageClock, type AppClock } from '../hooks/use-now.ts';
 import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';
 import type { PopupClosedHint, PopupHints } from '../lib/session/index.ts';
@@ -61,6 +62,12 @@ export interface AuthProviderProps {
   children?: ReactNode;
 }
 
+/** The profile asked again 2 s after a passing failure, then twice as late each time, to 30 s (as the session's own checks). */
+const firstRetryMs = 2_000;
+const longestRetryMs = 30_000;
+/** setTimeout's longest delay: a longer `Retry-After` would fire at once. */
+const longestDelay = 2 ** 31 - 1;
+
 /** No hints wired: never a hint. */
 const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: () => () => {} };
 
@@ -99,18 +106,31 @@ export function AuthProvider({
     keepTabDraftsOf(account);
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
     const controller = new AbortController();
+    let timer: unknown;
+    let retryMs = firstRetryMs;
     // A failed refresh keeps the last known profile: no reason to hide who is signed in.
-    loadUser({ signal: controller.signal }).then(
-      (loaded) => {
-        // Another tab may have signed in as someone else meanwhile (its storage event is still to come): not theirs.
-        if (tokens.account() !== account) return;
-        tokens.setUser(loaded);
-        setUser(loaded);
-      },
-      () => {},
-    );
-    return () => controller.abort();
-  }, [account, signedIn, session, loadUser, tokens]);
+    const load = () =>
+      loadUser({ signal: controller.signal }).then(
+        (loaded) => {
+          // Another tab may have signed in as someone else meanwhile (its storage event is still to come): not theirs.
+          if (tokens.account() !== account) return;
+          tokens.setUser(loaded);
+          setUser(loaded);
+        },
+        (error: unknown) => {
+          // A backend restarting (a gateway's 502) comes back by itself: asked again, each time later, not only after a reload.
+          if (controller.signal.aborted || !isTransientFailure(error)) return;
+          const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
+          timer = clock.setTimeout(load, Math.min(Math.max(retryMs, asked), longestDelay));
+          retryMs = Math.min(retryMs * 2, longestRetryMs);
+        },
+      );
+    void load();
+    return () => {
+      controller.abort();
+      clock.clearTimeout(timer);
+    };
+  }, [account, signedIn, session, loadUser, tokens, clock]);
 
   const value = useMemo<AuthContextValue>(
     () => ({

@@ -46,6 +46,18 @@ export async function readJson<T>(response: Response, what: string): Promise<T> 
   throw new ApiError(what, response.status, detailText(body?.detail), retryAfterMs(response));
 }
 
+/**
+ * True for a failure that may pass by itself: the network (fetch's TypeError), a 408 or 429, or the server's side
+ * (5xx, a gateway's too). Asking again later may work; a 4xx like 403 or 404 would only answer the same.
+ *
+ * @example
+ * catch (error) { if (isTransientFailure(error)) setTimeout(load, 2_000); }
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof TypeError) return true;
+  return error instanceof ApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
+}
+
 /** At most this many of a 422's issues: enough to act on, short enough to read. */
 const issuesShown = 3;
 

@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { waitFor as waitForActor } from 'xstate';
+import { SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { useAuth } from '../../../src/hooks/use-auth.ts';
@@ -244,6 +244,65 @@ describe('AuthProvider with useGoogleSignIn', () => {
     await waitFor(() => expect(state()).toBe('signed in as nobody; needsReauth=false'));
     // Nor after a reload, in this tab or another: Grace is never shown as Ada.
     expect(createTokenStorage(fixture.storage).getUser()).toBeNull();
+  });
+
+  it.each([
+    [
+      'a gateway’s 502',
+      () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+    ],
+    ['a 503', () => HttpResponse.json({ detail: 'Service Unavailable' }, { status: 503 })],
+  ])('shows the profile by itself once the backend is back, after %s for it at sign-in', async (_, failure) => {
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock });
+    let asked = 0;
+    server.use(
+      http.get(
+        `${location.origin}/auth/me`,
+        () => {
+          asked += 1;
+          return failure();
+        },
+        { once: true },
+      ),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <Probe popup={() => fixture.issueToken()} />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(asked).toBe(1));
+    expect(state()).toBe('signed in as nobody; needsReauth=false');
+    // No account change, no reload: the backend is back, and the name comes a moment later.
+    act(() => clock.increment(30_000));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
+  it('asks for the profile again no sooner than a 503’s Retry-After', async () => {
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock, tokenLifetimeSec: 3600 });
+    let asked = 0;
+    server.use(
+      http.get(
+        `${location.origin}/auth/me`,
+        () => {
+          asked += 1;
+          return HttpResponse.json({ detail: 'Restarting' }, { status: 503, headers: { 'Retry-After': '120' } });
+        },
+        { once: true },
+      ),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <Probe popup={() => fixture.issueToken()} />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(asked).toBe(1));
+    act(() => clock.increment(60_000));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(state()).toBe('signed in as nobody; needsReauth=false');
+    act(() => clock.increment(60_000));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
   });
 
   it('signs in when another tab signs in', async () => {
