@@ -9,10 +9,13 @@ export class ApiError extends Error {
   readonly status: number;
   /** How long the backend asked us to wait before asking again (a 429's or 503's `Retry-After`), else null. */
   readonly retryAfterMs: number | null;
+  /** FastAPI's `detail` in words, null when the answer had none (a gateway's HTML page). */
+  readonly detail: string | null;
   constructor(what: string, status: number, detail: string | null, retryAfterMs: number | null = null) {
     super(`${what} failed (${status}${detail ? `: ${detail}` : ''}).`);
     this.name = 'ApiError';
     this.status = status;
+    this.detail = detail;
     this.retryAfterMs = retryAfterMs;
   }
 }

@@ -8,8 +8,13 @@ export type ProblemKind = 'request' | 'update';
 export const problemTexts = {
   unreachable: "Couldn't reach the studio. Check your connection and try again.",
   unreachableUpdate: "Couldn't reach the studio. Check your connection; this updates by itself once it's back.",
+  serverTrouble: 'The studio is having trouble. Try again in a moment.',
+  serverTroubleUpdate: "The studio is having trouble; this updates by itself once it's back.",
   unknown: 'Something went wrong. Try again.',
 } as const;
+
+/** A 5xx's detail that only names its status (Starlette's default, FastAPI's own 500): no words chosen for people. */
+const statusNames = /^(internal server error|bad gateway|service unavailable|gateway timeout)$/i;
 
 /**
  * Plain words for a failed call, or null when there is nothing to say: the call was aborted, or a
@@ -24,6 +29,10 @@ export function describeProblem(error: unknown, kind: ProblemKind = 'request'): 
   if (error instanceof TypeError) return kind === 'update' ? problemTexts.unreachableUpdate : problemTexts.unreachable;
   // The session's own errors say what happened and what to do (another account signed in, signing in was given up…).
   if (error instanceof QuietSessionError) return kind === 'update' ? null : error.message;
+  // The server's side with nothing said but its status (a gateway's page, a bare 500): words, not "(503)".
+  if (error instanceof ApiError && error.status >= 500 && (error.detail === null || statusNames.test(error.detail))) {
+    return kind === 'update' ? problemTexts.serverTroubleUpdate : problemTexts.serverTrouble;
+  }
   // The backend's answer, in words it chose for people ("Generating failed (402: Out of credits).").
   if (error instanceof ApiError) return error.message;
   return problemTexts.unknown;

@@ -52,7 +52,7 @@ describe('usePolling', () => {
       }),
     );
     renderHealthPanel();
-    await screen.findByText(/503/);
+    await screen.findByText(/^The studio is having trouble/);
     await sleep(300);
     expect(polls).toBe(1);
   });

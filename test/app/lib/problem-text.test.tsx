@@ -90,6 +90,50 @@ describe('describeProblem', () => {
     expect(document.body.textContent).not.toMatch(technical);
   });
 
+  it('says in words, not a status code, that the studio has trouble when a gateway answers 503, and that the panel updates by itself', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    let down = true;
+    server.use(
+      http.get(`${location.origin}/api/microservices/health`, () =>
+        down
+          ? new HttpResponse('<html><body>503 Service Unavailable</body></html>', { status: 503, headers: { 'content-type': 'text/html' } })
+          : undefined,
+      ),
+    );
+    renderInApp(<ServicesHealthPanel intervalMs={20} />);
+    expect((await screen.findByText(/^The studio is having trouble/)).textContent).toBe(
+      "The studio is having trouble; this updates by itself once it's back.",
+    );
+    expect(document.body.textContent).not.toMatch(/503|Service Unavailable/);
+    // Back: the services show and the words go, with no reload.
+    down = false;
+    expect(await screen.findByText(/jewelry-generate/)).toBeTruthy();
+    expect(screen.queryByText(/^The studio is having trouble/)).toBeNull();
+  });
+
+  it('says so on the admin page for FastAPI’s own 500, whose detail is only the status’s name', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 })),
+    );
+    renderInApp(<AdminBatches />);
+    expect((await screen.findByText(/^The studio is having trouble/)).textContent).toBe(
+      'The studio is having trouble. Try again in a moment.',
+    );
+    expect(document.body.textContent).not.toMatch(/500|Internal Server Error/);
+  });
+
+  it('keeps the words a backend chose for a 5xx', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, () =>
+        HttpResponse.json({ detail: 'Batches are being moved. Back in 5 minutes.' }, { status: 503 }),
+      ),
+    );
+    renderInApp(<AdminBatches />);
+    expect(await screen.findByText(/Batches are being moved\. Back in 5 minutes\./)).toBeTruthy();
+  });
+
   it('says nothing while the connection is gone: the panel\u2019s update waits, and shows once it is back', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.error(), { once: true }));
