@@ -13,6 +13,9 @@ export const problemTexts = {
   unknown: 'Something went wrong. Try again.',
 } as const;
 
+/** After the server's own words on a panel that refreshes itself: nothing to do but wait. */
+const updatesByItself = "This updates by itself once it's back.";
+
 /** A 5xx's detail that only names its status (Starlette's default, FastAPI's own 500): no words chosen for people. */
 const statusNames = /^(internal server error|bad gateway|service unavailable|gateway timeout)$/i;
 
@@ -34,6 +37,6 @@ export function describeProblem(error: unknown, kind: ProblemKind = 'request'): 
     return kind === 'update' ? problemTexts.serverTroubleUpdate : problemTexts.serverTrouble;
   }
   // The backend's answer, in words it chose for people ("Generating failed (402: Out of credits).").
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) return kind === 'update' && error.status >= 500 ? `${error.message} ${updatesByItself}` : error.message;
   return problemTexts.unknown;
 }

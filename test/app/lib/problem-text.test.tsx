@@ -134,6 +134,17 @@ describe('describeProblem', () => {
     expect(await screen.findByText(/Batches are being moved\. Back in 5 minutes\./)).toBeTruthy();
   });
 
+  it('keeps the words a backend chose for a 5xx on a polled panel, and says it updates by itself', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.json({ detail: 'Temporal is down' }, { status: 503 })),
+    );
+    renderInApp(<ServicesHealthPanel intervalMs={20} />);
+    expect((await screen.findByText(/Temporal is down/)).textContent).toBe(
+      "Checking services failed (503: Temporal is down). This updates by itself once it's back.",
+    );
+  });
+
   it('says nothing while the connection is gone: the panel\u2019s update waits, and shows once it is back', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.error(), { once: true }));

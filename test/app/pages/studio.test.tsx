@@ -71,13 +71,13 @@ describe('Studio', () => {
     );
     fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
     fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
-    await screen.findByText('Checking the workflow failed (500: Temporal is down).');
+    await screen.findByText("Checking the workflow failed (500: Temporal is down). This updates by itself once it's back.");
 
     // Another tab signs in as Grace: Ada's workflow is not hers, nor is what went wrong with it.
     await signInInAnotherTab(fixture);
     await screen.findByText('Grace Hopper');
     expect(screen.getByText('Generate a design to start a workflow.')).toBeTruthy();
-    expect(screen.queryByText('Checking the workflow failed (500: Temporal is down).')).toBeNull();
+    expect(screen.queryByText("Checking the workflow failed (500: Temporal is down). This updates by itself once it's back.")).toBeNull();
   });
 
   it('brings back the workflow of a Generate already paid for after a reload of the tab, for its account only', async () => {
