@@ -7,13 +7,13 @@ import { generateJewelry, type Generation } from '../lib/jewelry-generate-api.ts
 import { QuietSessionError } from '../lib/session/index.ts';
 
 const droppedText = 'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.';
-const unansweredText = 'The studio did not answer Generate: it may have started. Credits will say so in a moment.';
+const unansweredText = 'Generate got no clear answer from the studio: it may have started. Credits will say so in a moment.';
 
-/** Words for a Generate that failed: one the gateway gave up on (502, 504) may have reached FastAPI and spent a credit. */
+/** Words for a Generate that failed: a server's error but a 503 (not passed on) may come after FastAPI spent the credit. */
 function generateProblem(error: unknown): string | null {
   // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
   if (error instanceof TypeError) return droppedText;
-  if (error instanceof ApiError && (error.status === 502 || error.status === 504)) return unansweredText;
+  if (error instanceof ApiError && error.status >= 500 && error.status !== 503) return unansweredText;
   return describeProblem(error);
 }
 

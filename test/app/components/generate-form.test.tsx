@@ -84,22 +84,26 @@ describe('GenerateForm', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it.each([502, 504])('says a Generate the gateway answered %i with its HTML page may have started, not that it failed', async (status) => {
+  it.each([
+    [502, 'the gateway, its HTML page'],
+    [504, 'the gateway, its HTML page'],
+    [500, 'FastAPI, after it may have spent the credit'],
+  ])('says a Generate answered %i by %s may have started, not that it failed', async (status, by) => {
     fixture = await createSessionFixture({ signedIn: true });
-    // nginx during a deploy, or tired of waiting: its own page, after FastAPI may have taken the credit.
+    // nginx during a deploy, or tired of waiting; or FastAPI's own error once the credit was taken.
     server.use(
-      http.post(
-        `${location.origin}/api/jewelry/generate`,
-        () =>
-          new HttpResponse('<html><head><title>Gateway Time-out</title></head><body><h1>Gateway</h1></body></html>', {
-            status,
-            headers: { 'content-type': 'text/html' },
-          }),
+      http.post(`${location.origin}/api/jewelry/generate`, () =>
+        by.startsWith('FastAPI')
+          ? HttpResponse.json({ detail: 'Internal Server Error' }, { status })
+          : new HttpResponse('<html><head><title>Gateway Time-out</title></head><body><h1>Gateway</h1></body></html>', {
+              status,
+              headers: { 'content-type': 'text/html' },
+            }),
       ),
     );
     renderForm();
     generate('A sapphire ring');
-    await screen.findByText('The studio did not answer Generate: it may have started. Credits will say so in a moment.');
+    await screen.findByText('Generate got no clear answer from the studio: it may have started. Credits will say so in a moment.');
     expect(screen.queryByText(/failed|try again|</i)).toBeNull();
   });
 
