@@ -1,0 +1,62 @@
+import {
+  type AuthFetchClient,
+  type BannerView,
+  type SessionSnapshot,
+  selectBannerView,
+  selectExpiresAt,
+  selectReauthProblem,
+  selectReminderView,
+  selectWaitingForNetwork,
+} from '../src/lib/session/index.ts';
+
+const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
+  expired: 'Session expired',
+  reconnecting: 'Reconnecting… sign in in the new window.',
+  elsewhere: 'Reconnecting in another tab…',
+  coolingDown: 'Sign-in failed several times. Try again in a moment.',
+};
+
+/**
+ * The session's banner, offline line and notice before expiry, without React: plain DOM drawn from the selectors.
+ * `dismissReminder` is the tab sync's when there is one (every tab), else the client's. Returns an undo.
+ *
+ * @example
+ * const unmount = mountSessionUi(client, sync.dismissReminder, document.body);
+ */
+export function mountSessionUi(client: AuthFetchClient, dismissReminder: () => void, root: HTMLElement): () => void {
+  root.insertAdjacentHTML(
+    'beforeend',
+    `<div class="banner" role="alert" hidden><p class="headline"></p><p class="problem"></p><button type="button">Reconnect</button></div>
+     <p class="offline" role="status" hidden>Waiting for the network…</p>
+     <div class="notice" role="status" hidden><p>Your session ends soon.</p><button type="button" class="stay">Stay signed in</button><button type="button" class="not-now">Not now</button></div>`,
+  );
+  const [banner, offline, notice] = ['.banner', '.offline', '.notice'].map((name) => root.querySelector<HTMLElement>(name)!);
+  const reconnect = banner!.querySelector('button')!;
+  // Reconnect does something only while expired: elsewhere and cooling down, the chart ignores it.
+  reconnect.addEventListener('click', () => selectBannerView(client.actor.getSnapshot()) === 'expired' && client.reconnect());
+  let reminder = { view: selectReminderView(client.actor.getSnapshot()), expiresAt: selectExpiresAt(client.actor.getSnapshot()) };
+  // While the session checks the token before expiry, the notice stays up, its buttons inert: it would flash otherwise.
+  let checkingUnderNotice = false;
+  notice!.querySelector('.stay')!.addEventListener('click', () => checkingUnderNotice || client.reconnect());
+  notice!.querySelector('.not-now')!.addEventListener('click', () => checkingUnderNotice || dismissReminder());
+
+  const render = (snapshot: SessionSnapshot) => {
+    const view = selectBannerView(snapshot);
+    banner!.hidden = view === 'hidden';
+    banner!.querySelector('.headline')!.textContent = view === 'hidden' ? '' : headline[view];
+    banner!.querySelector('.problem')!.textContent = view === 'expired' ? (selectReauthProblem(snapshot) ?? '') : '';
+    reconnect.hidden = view === 'elsewhere';
+    reconnect.setAttribute('aria-disabled', String(view !== 'expired'));
+    offline!.hidden = !selectWaitingForNetwork(snapshot);
+
+    const now = { view: selectReminderView(snapshot), expiresAt: selectExpiresAt(snapshot) };
+    const checking = snapshot.matches('validating') || snapshot.matches({ active: 'quiet' });
+    checkingUnderNotice = now.view === 'hidden' && checking && reminder.view === 'reminding' && reminder.expiresAt === now.expiresAt;
+    if (!checkingUnderNotice) reminder = now;
+    notice!.hidden = reminder.view !== 'reminding';
+  };
+  // subscribe() tells of the next snapshots only: draw the current one first.
+  render(client.actor.getSnapshot());
+  const subscription = client.actor.subscribe(render);
+  return () => subscription.unsubscribe();
+}
