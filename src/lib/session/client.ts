@@ -18,14 +18,18 @@ export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 export interface AuthFetchClient {
   /** A drop-in `fetch` (plus `replay: false` for calls that must not be sent twice); works when taken off the client. */
   authFetch: AuthFetch;
-  /** The running session statechart. */
+  /** The running session statechart: the selectors read its snapshots (`useSelector`, or `subscribe` after `getSnapshot()`). */
   actor: ActorRefFrom<typeof sessionMachine>;
   /**
    * The banner's Reconnect and the notice's "Stay signed in": opens the sign-in popup (again, if one is
-   * already open). Call it inside the click handler (popup blockers).
+   * already open). Call it inside the click handler (popup blockers). Heard while the banner is `expired`, the
+   * notice `reminding`, or a popup open; otherwise (BannerView `elsewhere`, `coolingDown`) it does nothing.
    */
   reconnect: () => void;
-  /** The notice's "Not now": no reminder until the next token. With `exp`, said for the token with that `exp` only (tab sync's). */
+  /**
+   * The notice's "Not now" in this tab: no reminder until the next token. With `exp`, said for the token with that `exp`
+   * only (tab sync's). With `createTabSync`, call its `dismissReminder` instead: every tab's notice goes.
+   */
   dismissReminder: (forToken?: { exp: number | null }) => void;
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it

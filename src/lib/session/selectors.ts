@@ -2,10 +2,18 @@ import type { SnapshotFrom } from 'xstate';
 import type { sessionMachine } from '../../../machines/session.machine.ts';
 import { stateLabel } from './session-report.ts';
 
-/** A snapshot of the session statechart. */
+/**
+ * A snapshot of the session statechart: what every selector reads. Outside React, draw `client.actor.getSnapshot()`
+ * first, then each one `client.actor.subscribe` tells of (it does not replay the current one); examples/session-ui.ts.
+ */
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 
-/** What the banner shows; a string, so `useSelector` re-renders only when it changes. */
+/**
+ * What the banner shows; a string, so `useSelector` re-renders only when it changes. `expired`: Reconnect opens the
+ * popup. `reconnecting`: it is open (Reconnect again closes it and opens another). `elsewhere`: another tab's is open,
+ * and `coolingDown`: sign-in failed `reauthAttempts` times in a row and held calls were rejected with
+ * AuthExpiredError (`sign-in-given-up`), Reconnect waits `reauthCooldownMs`: in both, `reconnect()` does nothing.
+ */
 export type BannerView = 'hidden' | 'expired' | 'reconnecting' | 'elsewhere' | 'coolingDown';
 
 /**
@@ -73,7 +81,10 @@ export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
 export type ReminderView = 'hidden' | 'reminding' | 'renewing';
 
 /**
- * Whether to ask "Stay signed in?" before the token ends, and whether its popup is open.
+ * Whether to ask "Stay signed in?" before the token ends, and whether its popup is open. `hidden` for the moment the
+ * session checks the token `expiryLeadMs` before `exp` (`validating`, then `active.quiet`), then `reminding` again:
+ * keep a notice up meanwhile, its buttons inert, while `selectExpiresAt` is unchanged, or it flashes and is read out
+ * again (examples/session-ui.ts, SessionReminder.tsx).
  *
  * @example
  * const reminder = useSelector(client.actor, selectReminderView); // 'reminding'
