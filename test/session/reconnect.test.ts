@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { ReauthError, selectBannerView, selectReauthProblem } from '../../src/lib/session/index.ts';
+import { ReauthError, selectBannerView, selectReauthProblem, selectWaitingForNetwork } from '../../src/lib/session/index.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
@@ -164,6 +164,21 @@ describe('a failed re-auth keeps everything', () => {
     h.popups[1]!.resolve(jwt(2));
     await waitFor(h.client.actor, (s) => s.matches('active'));
     await vi.waitFor(() => expect(call.value?.status).toBe(200));
+  });
+
+  // README's `reauthenticate: () => signIn()` ignores its signal: its sign-in may still fail after the session moved on.
+  it("does not go offline for a network failure of a sign-in the session already gave up (another tab's token came)", async () => {
+    const h = expired();
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.client.adoptToken(jwt(2));
+    await vi.waitFor(() => expect(call.value?.status).toBe(200));
+    h.popups[0]!.reject(new TypeError('Failed to fetch'));
+    // A few turns of the event loop, no timer: the rejection is heard by then.
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(selectWaitingForNetwork(h.client.actor.getSnapshot())).toBe(false);
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
   });
 
   it('keeps the session and its held call when a sign-in rejects with a value that is no Error', async () => {

@@ -139,7 +139,9 @@ export function provideChart(parts: ChartParts) {
           token = await options.reauthenticate({ signal });
         } catch (error) {
           // The backend out of reach (fetch's TypeError, or the popup's check that met one): offline, no attempt spent.
-          if (error instanceof TypeError || (error as Error | null)?.cause instanceof TypeError) tell({ type: 'network.offline' });
+          // Not once the chart moved on (another tab's token, a sign-out): a sign-in given up says nothing of the backend now.
+          if (!signal.aborted && (error instanceof TypeError || (error as Error | null)?.cause instanceof TypeError))
+            tell({ type: 'network.offline' });
           throw error;
         }
         // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
