@@ -1,35 +1,18 @@
 /** @vitest-environment node */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { stackInChromium } from '../support/stack-in-chromium.ts';
 import { continueInPopup } from '../support/studio-user.ts';
-import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
+import { networkErrorText, watchConsole } from '../support/stack-user.ts';
 
 // Tokens of 30 s: the notice comes at half their life (the default 2 minutes is longer), the expiry lead (5 s) at 25 s.
 const tokenTtlSeconds = 30;
-let stack: TestStack;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
-let page: Page;
-
-beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds });
-}, 60_000);
-afterAll(async () => {
-  await stack?.stop();
-}, 20_000);
-beforeEach(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  page = await context.newPage();
-  await page.goto(stack.appUrl);
-}, 30_000);
-afterEach(async () => {
-  await browser?.close();
-});
+// The test watches the console itself, once the app has loaded.
+const run = stackInChromium({ tokenTtlSeconds, watchConsole: false });
 
 describe('the notice before expiry on the reference backend, in Chromium', () => {
   it('asks someone typing to stay signed in; the stand-in Google renews the session with nothing held and no 401', async () => {
+    const { context, page } = run;
     const consoleLines = watchConsole(context);
     // The stand-in Google's chooser, through its COOP: the popup has no opener.
     const popupSignIn = async (popup: Page) => {

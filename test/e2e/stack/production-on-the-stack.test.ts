@@ -1,52 +1,31 @@
 /** @vitest-environment node */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { stackInChromium } from '../support/stack-in-chromium.ts';
 import { continueInPopup, errorText } from '../support/studio-user.ts';
-import { networkErrorText, startTestStack, tokenExpired, watchConsole, type TestStack } from '../support/stack-user.ts';
+import { networkErrorText, tokenExpired } from '../support/stack-user.ts';
 
 // What users ship: `vite build` served by `vite preview`, on the reference backend and the stand-in Google. No dev panel.
 const tokenTtlSeconds = 20;
-let stack: TestStack;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
-let page: Page;
-let consoleLines: string[];
+const run = stackInChromium({ tokenTtlSeconds, switchableApi: true, app: 'build' });
 
-beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds, switchableApi: true, app: 'build' });
-}, 120_000);
-afterAll(async () => {
-  await stack?.stop();
-}, 20_000);
-beforeEach(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  consoleLines = watchConsole(context);
-  page = await context.newPage();
-  await page.goto(stack.appUrl);
-}, 30_000);
-afterEach(async () => {
-  await browser?.close();
-});
-
-const visibleText = (on = page) => on.evaluate(() => document.getElementById('root')?.innerText ?? '');
-const expiredBanner = (on = page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+const visibleText = (on = run.page) => on.evaluate(() => document.getElementById('root')?.innerText ?? '');
+const expiredBanner = (on = run.page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
 const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
 
 /** Opens the popup with `button`, checks it is the stand-in's chooser, cut off from the app by COOP, and picks `account`. */
 async function choose(button: () => Promise<void>, account = 'Ada Lovelace'): Promise<void> {
-  const opened = context.waitForEvent('page');
+  const opened = run.context.waitForEvent('page');
   await button();
   const popup = await opened;
   await popup.getByRole('button', { name: `Continue as ${account}` }).waitFor();
-  expect(new URL(popup.url()).origin).toBe(stack.googleUrl);
+  expect(new URL(popup.url()).origin).toBe(run.stack.googleUrl);
   expect(await popup.evaluate(() => window.opener)).toBeNull();
   await continueInPopup(popup, account);
 }
 
 describe('the production build on the reference stack, in Chromium', () => {
   it('signs in through COOP, survives a reload, an outage and an expiry with a held Generate, and signs out for Grace', async () => {
+    const { stack, page, consoleLines } = run;
     expect(await page.locator('.dev-panel').count()).toBe(0);
     // The callback page is a route of the built app: the static server answers it with index.html.
     await choose(() => page.getByRole('button', { name: 'Sign in with Google' }).click());
@@ -89,6 +68,7 @@ describe('the production build on the reference stack, in Chromium', () => {
   }, 120_000);
 
   it('says a cancelled sign-in in words, and finishes a reconnect in the Google window after a reload of its tab', async () => {
+    const { stack, context, page, consoleLines } = run;
     const cancel = async (button: () => Promise<void>) => {
       const opened = context.waitForEvent('page');
       await button();

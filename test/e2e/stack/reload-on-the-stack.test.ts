@@ -1,31 +1,16 @@
 /** @vitest-environment node */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { stackInChromium } from '../support/stack-in-chromium.ts';
 import { continueInPopup, signIn } from '../support/studio-user.ts';
-import { networkErrorText, startTestStack, tokenExpired, watchConsole, type TestStack } from '../support/stack-user.ts';
+import { networkErrorText, tokenExpired } from '../support/stack-user.ts';
 
 // Tokens of 6 s: the session expires by the clock while the test waits on the banner.
 const tokenTtlSeconds = 6;
-let stack: TestStack;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
-
-beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds });
-  browser = await launchChromium();
-  context = browser.context;
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-}, 20_000);
+const run = stackInChromium({ tokenTtlSeconds });
 
 describe('reloading mid-sign-in on the reference backend, in Chromium', () => {
   it('asks to finish in the stand-in Google window after the reload, and finishing there brings the session back', async () => {
-    const consoleLines = watchConsole(context);
-    const page: Page = await context.newPage();
-    await page.goto(stack.appUrl);
+    const { context, page, consoleLines } = run;
     await signIn(context, page);
     await tokenExpired(page);
     const banner = page.getByRole('alert');

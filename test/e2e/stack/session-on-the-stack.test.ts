@@ -1,71 +1,42 @@
 /** @vitest-environment node */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, screenshots } from '../support/chromium.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshots } from '../support/chromium.ts';
+import { stackInChromium } from '../support/stack-in-chromium.ts';
 import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
-import {
-  apiResponses,
-  copySessionReport,
-  networkErrorText,
-  sessionSettled,
-  startTestStack,
-  tokenExpired,
-  watchConsole,
-  type TestStack,
-} from '../support/stack-user.ts';
+import { apiResponses, copySessionReport, networkErrorText, sessionSettled, tokenExpired } from '../support/stack-user.ts';
 
 // The app on the reference stack, nothing mocked; tokens live 6 s, so every expiry comes by the clock, as for users.
 const tokenTtlSeconds = 6;
-let stack: TestStack;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
-let page: Page;
-/** Every console line and page error of the test's pages, popups included. */
-let consoleLines: string[];
+const run = stackInChromium({ tokenTtlSeconds });
 
-beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds });
-}, 60_000);
-afterAll(async () => {
-  await stack?.stop();
-}, 20_000);
-beforeEach(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  consoleLines = watchConsole(context);
-  page = await context.newPage();
-  await page.goto(stack.appUrl);
-}, 30_000);
-afterEach(async () => {
-  await browser?.close();
-});
-
-const banner = () => page.getByRole('alert');
-const expiredBanner = (on = page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
-const heldNone = (on = page) => on.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
+const banner = () => run.page.getByRole('alert');
+const expiredBanner = (on = run.page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+const heldNone = (on = run.page) => on.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
 /** What a user reads in the app, minus the dev panel (ours, not the app's). */
-const visibleText = (on = page) =>
+const visibleText = (on = run.page) =>
   on.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
 /** Console lines that would mean a response was unreadable (no CORS headers) or fetch failed. */
-const networkErrors = () => consoleLines.filter((line) => networkErrorText.test(line));
+const networkErrors = () => run.consoleLines.filter((line) => networkErrorText.test(line));
 
 /** Waits for the stand-in Google's chooser in `popup`, and checks that COOP cut it off from the app. */
 async function chooser(popup: Page): Promise<Page> {
   await popup.getByRole('button', { name: 'Continue as Ada Lovelace' }).waitFor();
-  expect(new URL(popup.url()).origin).toBe(stack.googleUrl);
+  expect(new URL(popup.url()).origin).toBe(run.stack.googleUrl);
   expect(await popup.evaluate(() => window.opener)).toBeNull();
   return popup;
 }
 
 /** Presses Reconnect in the banner and resolves with the popup, at the stand-in's chooser. */
-async function reconnect(on = page): Promise<Page> {
-  const opened = context.waitForEvent('page');
+async function reconnect(on = run.page): Promise<Page> {
+  const opened = run.context.waitForEvent('page');
   await on.getByRole('alert').getByRole('button', { name: 'Reconnect' }).click();
   return chooser(await opened);
 }
 
 describe('the studio on the reference backend and the stand-in Google, in Chromium', () => {
   it('keeps the draft and the Generate through an expiry by the clock, and the reconnect through COOP replays it', async () => {
+    const { stack, context, page } = run;
     const shot = screenshots('stack-story');
     const answers = apiResponses(context, stack.apiUrl);
     const adaBefore = await stack.credits('user-ada');
@@ -126,6 +97,7 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
   }, 60_000);
 
   it('says at once that sign-in was cancelled at Google, keeps the requests held, and a second Reconnect works', async () => {
+    const { context, page } = run;
     const shot = screenshots('stack-cancel');
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
@@ -151,6 +123,7 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
   }, 60_000);
 
   it('three tabs expire together, follow one popup, and all come back', async () => {
+    const { stack, context, page } = run;
     const shot = screenshots('stack-tabs');
     await signIn(context, page);
     const tabs = [page];
@@ -186,6 +159,7 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
   }, 60_000);
 
   it('reconnecting as Grace gives up what was held for Ada: the backend never sees it, with either token', async () => {
+    const { stack, context, page } = run;
     const shot = screenshots('stack-other-account');
     // Ada designed something earlier: her balance is not Grace's, so the badge shows whose it is.
     await stack.generate('user-ada', 'An earlier brooch');
@@ -225,6 +199,7 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
   }, 60_000);
 
   it('the admin batches page keeps its rows through an expiry, and the next page comes after the reconnect', async () => {
+    const { context, page } = run;
     const shot = screenshots('stack-admin');
     await signIn(context, page);
     await page.getByRole('link', { name: 'Admin batches' }).click();

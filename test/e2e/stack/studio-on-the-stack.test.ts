@@ -2,54 +2,39 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageFile } from '../../support/image-files.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { stackInChromium } from '../support/stack-in-chromium.ts';
 import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
-import { networkErrorText, startTestStack, watchConsole, type TestStack } from '../support/stack-user.ts';
+import { networkErrorText } from '../support/stack-user.ts';
 
 /** A file's bytes that start as a PNG does: the backends read the type from them. */
 const pngBytes = async (size: number, fill: number) => Buffer.from(await imageFile(size, 'ring.png', 'image/png', fill).arrayBuffer());
 
 // The studio's other paths on the reference stack: the upload through a reconnect, a design to its end, another account,
 // the backend gone for a while.
-let stack: TestStack;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-let context: BrowserContext;
-let page: Page;
-let consoleLines: string[];
+const run = stackInChromium({ tokenTtlSeconds: 60, switchableApi: true });
+/** The folder the test's image files are picked from. */
 let files: string;
-
 beforeAll(async () => {
-  stack = await startTestStack({ tokenTtlSeconds: 60, switchableApi: true });
   files = await mkdtemp(join(tmpdir(), 'quiet-session-uploads-'));
-}, 60_000);
+});
 afterAll(async () => {
-  await stack?.stop();
   await rm(files, { recursive: true, force: true });
-}, 20_000);
-beforeEach(async () => {
-  browser = await launchChromium();
-  context = browser.context;
-  consoleLines = watchConsole(context);
-  page = await context.newPage();
-  await page.goto(stack.appUrl);
-}, 30_000);
-afterEach(async () => {
-  await browser?.close();
 });
 
 /** What a user reads in the app, minus the dev panel (ours, not the app's). */
 const visibleText = () =>
-  page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
-const networkErrors = () => consoleLines.filter((line) => networkErrorText.test(line));
+  run.page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
+const networkErrors = () => run.consoleLines.filter((line) => networkErrorText.test(line));
 /** A token the backend refuses (its signature is wrong), for one request the test picks. */
 const refusedAuthorization = { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyLWFkYSJ9.not-signed-so' };
 const withRefusedToken = (route: Route) => route.continue({ headers: { ...route.request().headers(), ...refusedAuthorization } });
 
 describe('the studio on the reference backend, in Chromium', () => {
   it('replays an upload refused with a 401 after the reconnect, byte for byte, and FastAPI reads it whole', async () => {
+    const { context, page } = run;
     await signIn(context, page);
     const bodies: Buffer[] = [];
     // The upload, then the validation it starts, meet the refused token: the backend says the session is over.
@@ -89,6 +74,7 @@ describe('the studio on the reference backend, in Chromium', () => {
   }, 60_000);
 
   it('sends the image as it was picked when its file changes on disk while the upload is held', async () => {
+    const { context, page } = run;
     await signIn(context, page);
     await page.route(
       '**/api/images/validate',
@@ -114,6 +100,7 @@ describe('the studio on the reference backend, in Chromium', () => {
   }, 60_000);
 
   it('spends a credit on Generate, shows the design once the workflow completes, and signs out for Grace to sign in', async () => {
+    const { stack, context, page } = run;
     await signIn(context, page);
     const before = { ada: await stack.credits('user-ada'), grace: await stack.credits('user-grace') };
     await page.getByText(`Credits: ${before.ada}`).waitFor();
@@ -138,6 +125,7 @@ describe('the studio on the reference backend, in Chromium', () => {
   }, 60_000);
 
   it('says at once that the backend cannot be reached when it is down at sign-in, and signs in once it is back', async () => {
+    const { stack, context, page } = run;
     const api = stack.apiSwitch!;
     try {
       await api.down();
@@ -160,6 +148,7 @@ describe('the studio on the reference backend, in Chromium', () => {
   }, 60_000);
 
   it('holds a Generate while the backend is away, with no error text, and sends it once when it is back', async () => {
+    const { stack, context, page } = run;
     const api = stack.apiSwitch!;
     const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
     await signIn(context, page);
