@@ -181,12 +181,15 @@ describe('a failed re-auth keeps everything', () => {
     expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
   });
 
-  it('keeps the session and its held call when a sign-in rejects with a value that is no Error', async () => {
+  it.each([
+    ['an object of no class', Object.assign(Object.create(null), { error: 'access_denied' })],
+    ['nothing (a bare reject())', undefined],
+  ])('keeps the session and its held call when a sign-in rejects with %s', async (_, reason) => {
     const h = layer.session();
     h.expire();
     const pending = h.client.authFetch(`${API}/api/item/1`);
     await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
-    h.reauthenticate.mockImplementationOnce(() => Promise.reject(Object.assign(Object.create(null), { error: 'access_denied' })));
+    h.reauthenticate.mockImplementationOnce(() => Promise.reject(reason));
     h.client.reconnect();
     const back = await waitFor(h.client.actor, (s) => s.status !== 'active' || s.context.reauthFailures === 1);
     expect(back.status).toBe('active');
