@@ -367,6 +367,16 @@ describe('openSignInPopup when the provider says no', () => {
     expect((error as Error).message).toBe(
       'Signing in with Google did not finish: Google is busy right now (temporarily_unavailable). Press Reconnect to try again.',
     );
+    // Google's trouble, not the network's: the session counts it as a failed sign-in.
+    expect((error as Error).cause).toBeUndefined();
+  });
+
+  it("gives the callback page's server_unreachable a TypeError for its cause, as the check's: the session waits offline", async () => {
+    const { pending } = signIn();
+    bus.post(channel, { type: errorMessageType, state, error: 'server_unreachable' });
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReauthError);
+    expect((error as Error).cause).toBeInstanceOf(TypeError);
   });
 
   it('names a code it does not know without taking words from anything inherited', async () => {

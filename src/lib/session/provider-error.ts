@@ -15,14 +15,18 @@ const meanings = new Map([
 /**
  * The typed error for an error code the callback page reported (already of
  * the safe shape, `errorCodePattern`): `access_denied` is the user's cancel,
- * anything else a ReauthError that names the code in plain words, with `cause`
- * (the check's TypeError, when the popup's server could not be reached).
+ * anything else a ReauthError that names the code in plain words, with `cause`:
+ * a TypeError when the server could not be reached (the check's own, or one that says so).
  *
  * @example
  * signInErrorFor('access_denied'); // PopupCancelledError
  * signInErrorFor('server_error').message; // 'Signing in with Google did not finish: Google had a problem on its side (server_error). …'
  */
-export function signInErrorFor(code: string, cause?: unknown): ReauthError {
+export function signInErrorFor(
+  code: string,
+  // The backend out of reach, as the callback page saw it too: fetch's kind of error, so that the session waits for it.
+  cause: unknown = code === 'server_unreachable' ? new TypeError(code) : undefined,
+): ReauthError {
   if (code === 'access_denied') return new PopupCancelledError();
   const words = meanings.get(code) ?? 'Google answered with an error';
   return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). Press Reconnect to try again.`, { cause });
