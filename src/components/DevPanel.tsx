@@ -1,5 +1,6 @@
 import { useSelector } from '@xstate/react';
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
+import { AuthContext } from '../contexts/AuthContext.tsx';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import { useHeightVariable } from '../hooks/use-height-variable.ts';
 import { openStatelyInspector } from '../lib/open-inspector.ts';
@@ -89,6 +90,8 @@ function MockBackendControls({ mock }: { mock: MockControls }) {
 function SessionControls({ session }: { session: AuthFetchClient }) {
   const state = useSelector(session.actor, selectStateLabel);
   const held = useSelector(session.actor, selectHeldCount);
+  // The chart runs with no one signed in, and `active` alone reads as a live session (in the app, the panel is in the provider).
+  const signedOut = useContext(AuthContext)?.signedIn === false;
   const [inspecting, setInspecting] = useState(false);
   // `count`: each press's answer is new, the same words again too.
   const [copied, setCopied] = useState<{ text: string; count: number } | null>(null);
@@ -100,8 +103,8 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
         Session:{' '}
         <span className="dev-panel__value" data-testid="session-state">
           {state}
-        </span>{' '}
-        · held:{' '}
+        </span>
+        {signedOut ? ' (signed out)' : null} · held:{' '}
         <span className="dev-panel__value" data-testid="held-count">
           {held}
         </span>

@@ -87,6 +87,20 @@ describe('DevPanel', () => {
     expect(heard).toEqual(["You're offline — your work is kept and will be sent when the connection is back."]);
   });
 
+  it('says signed out beside the chart state on the sign-in page, and no more once signed in', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <DevPanel session={fixture.client} mock={fixture.store} />
+      </AuthProvider>,
+    );
+    // The chart runs with no one signed in: its `active` alone reads as a live session.
+    expect(screen.getByTestId('session-state').parentElement?.textContent).toBe('Session: active.quiet (signed out) · held: 0');
+    const token = await fixture.issueToken();
+    act(() => fixture.tokens.setToken(token));
+    expect(screen.getByTestId('session-state').parentElement?.textContent).toBe('Session: active.quiet · held: 0');
+  });
+
   it('keeps Open Stately Inspector focusable once the inspector is open', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     // The inspector's window; stately.ai is not reached from the tests.
