@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { ReauthError, selectBannerView, selectReauthProblem, selectWaitingForNetwork } from '../../src/lib/session/index.ts';
+import { signInErrorFor } from '../../src/lib/session/provider-error.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
@@ -148,6 +149,8 @@ describe('a failed re-auth keeps everything', () => {
       'the popup’s check that met one',
       new ReauthError('Signing in with Google did not finish.', { cause: new TypeError('Failed to fetch') }),
     ],
+    // The backend restarted while the user was at Google: the callback page could not trade the code.
+    ["the callback page's server_unreachable", signInErrorFor('server_unreachable')],
   ])('waits offline for the backend when the sign-in could not reach it (%s), and spends no attempt', async (_, error) => {
     const h = expired({ limits: { reauthAttempts: 1 } });
     const call = track(h.client.authFetch(`${API}/api/credits`));
