@@ -61,9 +61,10 @@ export interface SignInPopupOptions {
    */
   onClosedHint?: (hint: PopupClosedHint | null) => void;
   /**
-   * Asked once beside the popup whether its first page's server answers, e.g. `(signal) => fetch(url, { mode:
-   * 'no-cors', signal })`: fetch's TypeError from it (the network) fails the sign-in at once as
-   * `server_unreachable`, where the popup would show the browser's error page until `timeoutMs`.
+   * Asked once beside the popup whether its first page's server answers, e.g. `(signal) => fetch(healthUrl, {
+   * signal })` (a CORS GET; `no-cors` is refused by `Cross-Origin-Resource-Policy`): fetch's TypeError from it fails
+   * the sign-in at once as `server_unreachable` (a session then waits offline), where the popup would show the
+   * browser's error page until `timeoutMs`.
    */
   checkServer?: (signal: AbortSignal) => Promise<unknown>;
   /** Default: the page's `window`. */
