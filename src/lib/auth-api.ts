@@ -43,6 +43,8 @@ export interface TokenStorage {
 
 const tokenKey = 'quiet-session.token';
 const userKey = 'quiet-session.user';
+/** Where a sign-out is told to the other tabs: removing a key the storage never held fires no `storage` event. */
+const signOutChannel = 'quiet-session.signed-out';
 
 type ItemStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -97,6 +99,12 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
     storage.forget(event.key);
     if (event.key === tokenKey || event.key === null) changed();
   };
+  // Another tab signed out: a token both kept in memory (the storage refused it) is gone here too.
+  const onSignedOut = () => {
+    storage.forget(null);
+    changed();
+  };
+  let signedOut: BroadcastChannel | undefined;
   return {
     account: () => {
       const token = storage.getItem(tokenKey);
@@ -121,13 +129,25 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
       storage.removeItem(tokenKey);
       storage.removeItem(userKey);
       changed();
+      if (!globalThis.BroadcastChannel) return;
+      // On the channel this tab listens on, if any: one never hears itself, so this tab keeps what it just cleared.
+      const tell = signedOut ?? new BroadcastChannel(signOutChannel);
+      tell.postMessage('signed-out');
+      if (tell !== signedOut) tell.close();
     },
     subscribe(listener) {
-      if (listeners.size === 0) globalThis.addEventListener?.('storage', onStorage);
+      if (listeners.size === 0) {
+        globalThis.addEventListener?.('storage', onStorage);
+        signedOut = globalThis.BroadcastChannel ? new BroadcastChannel(signOutChannel) : undefined;
+        signedOut?.addEventListener('message', onSignedOut);
+      }
       listeners.add(listener);
       return () => {
         listeners.delete(listener);
-        if (listeners.size === 0) globalThis.removeEventListener?.('storage', onStorage);
+        if (listeners.size > 0) return;
+        globalThis.removeEventListener?.('storage', onStorage);
+        signedOut?.close();
+        signedOut = undefined;
       };
     },
   };

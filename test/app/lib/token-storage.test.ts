@@ -96,4 +96,29 @@ describe('createTokenStorage, keeping a token in memory, and the other tabs', ()
       vi.unstubAllGlobals();
     }
   });
+  it('signs out when another tab signs out, though the full storage never held the token they shared', async () => {
+    const full = new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
+    // One localStorage for both tabs, full from the start: as a browser, a removal of a key it lacks tells no tab.
+    const storage = storageThat({ set: full });
+    const tabs = otherTabs();
+    const removeItem = storage.removeItem;
+    storage.removeItem = (key) => {
+      const had = storage.items.has(key);
+      removeItem(key);
+      if (had) tabs.wrote(key);
+    };
+    try {
+      const here = createTokenStorage(storage);
+      const undo = here.subscribe(() => {});
+      const there = createTokenStorage(storage);
+      // Signed in in one tab, the token adopted by the other (tab sync): each keeps it in memory.
+      here.setToken(grace);
+      there.setToken(grace);
+      there.clear();
+      await vi.waitFor(() => expect(here.account()).toBeNull());
+      undo();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
