@@ -231,8 +231,10 @@ export function signInWithGooglePopup(
 /**
  * Any answer of the backend's says it is up; fetch's TypeError, that it is not. A simple CORS GET, as every call of
  * the app's: `no-cors` would be refused by a `Cross-Origin-Resource-Policy: same-origin` and read as down for good.
+ * `/auth/me` asked too before saying down: a gateway that does not route `/health` must not keep everyone out.
  */
-const reachBackend = (signal: AbortSignal) => fetch(apiUrl('/health'), { cache: 'no-store', signal });
+const reachBackend = (signal: AbortSignal) =>
+  fetch(apiUrl('/health'), { cache: 'no-store', signal }).catch(() => fetch(apiUrl('/auth/me'), { cache: 'no-store', signal }));
 
 /** The popup's first page for the sign-in `state`, coming back to the page's `origin`. */
 function googleSignInUrl(origin: string, state: string): string {

@@ -20,15 +20,21 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** A window.open double: the popups it opened. */
+function openedPopups() {
+  const popups: Array<{ closed: boolean; close(): void }> = [];
+  vi.spyOn(window, 'open').mockImplementation(() => {
+    const popup = { closed: false, close: () => void (popup.closed = true) };
+    popups.push(popup);
+    return popup as unknown as Window;
+  });
+  return popups;
+}
+
 describe('signInWithGooglePopup, as the app wires it, while the backend is down', () => {
   it('keeps the held calls however often Reconnect is pressed: the session waits for the backend', async () => {
     vi.stubEnv('VITE_API_BASE_URL', API);
-    const popups: Array<{ closed: boolean; close(): void }> = [];
-    vi.spyOn(window, 'open').mockImplementation(() => {
-      const popup = { closed: false, close: () => void (popup.closed = true) };
-      popups.push(popup);
-      return popup as unknown as Window;
-    });
+    const popups = openedPopups();
     let token = 'expired';
     const session = createAuthFetch({
       getToken: () => token,
@@ -59,5 +65,26 @@ describe('signInWithGooglePopup, as the app wires it, while the backend is down'
     } finally {
       session.stop();
     }
+  });
+
+  it('leaves the popup to its sign-in when only /health fails (a gateway that does not route it): the backend answers', async () => {
+    vi.stubEnv('VITE_API_BASE_URL', API);
+    const popups = openedPopups();
+    const asked: string[] = [];
+    server.use(
+      http.get(`${API}/health`, () => HttpResponse.error()),
+      http.get(`${API}/auth/me`, () => {
+        asked.push('/auth/me');
+        return new HttpResponse(null, { status: 401 });
+      }),
+    );
+    const controller = new AbortController();
+    const signIn = track(signInWithGooglePopup({ signal: controller.signal }));
+    await vi.waitFor(() => expect(asked).toEqual(['/auth/me']));
+    // A few turns: a check that failed would have settled the sign-in by now.
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(signIn.settled).toBe(false);
+    expect(popups[0]?.closed).toBe(false);
+    controller.abort();
   });
 });
