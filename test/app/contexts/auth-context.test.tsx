@@ -1,6 +1,6 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, type HttpHandler } from 'msw';
 import { SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -59,6 +59,40 @@ function renderProbe(signInWithPopup: Popup) {
 }
 
 const state = () => screen.getByTestId('state').textContent;
+
+/**
+ * loadUser, counting the provider's asks for the profile. `answered(n)`: the n-th ask has failed or loaded and the
+ * provider has acted on it (its own handlers were attached first, so they have run when ours does).
+ */
+function countedLoadUser() {
+  const asks: Promise<unknown>[] = [];
+  return {
+    loadUser: (args: { signal?: AbortSignal }) => {
+      const ask = loadUser(args);
+      asks.push(ask);
+      return ask;
+    },
+    asked: () => asks.length,
+    answered: async (n: number) => {
+      await waitFor(() => expect(asks.length).toBe(n));
+      await asks[n - 1]!.catch(() => {});
+    },
+  };
+}
+
+/** The provider on a SimulatedClock, its profile asks counted, the backend answering `/auth/me` with `answers` first. */
+async function renderOnClock(answers: HttpHandler, options: { tokenLifetimeSec?: number } = {}) {
+  const clock = new SimulatedClock();
+  fixture = await createSessionFixture({ signedIn: true, clock, ...options });
+  server.use(answers);
+  const profile = countedLoadUser();
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={profile.loadUser} clock={clock}>
+      <Probe popup={() => fixture.issueToken()} />
+    </AuthProvider>,
+  );
+  return { clock, profile };
+}
 
 /** Signed in, then the session expires with the credits call held: the banner would be asking to reconnect. */
 async function signedInWithCreditsHeld(): Promise<{ held: Promise<unknown> }> {
@@ -252,6 +286,9 @@ describe('AuthProvider with useGoogleSignIn', () => {
       () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
     ],
     ['a 503', () => HttpResponse.json({ detail: 'Service Unavailable' }, { status: 503 })],
+    ['FastAPI’s own 500', () => HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 })],
+    ['a 408', () => HttpResponse.json({ detail: 'Request Timeout' }, { status: 408 })],
+    ['a 429', () => HttpResponse.json({ detail: 'Too Many Requests' }, { status: 429 })],
   ])('shows the profile by itself once the backend is back, after %s for it at sign-in', async (_, failure) => {
     const clock = new SimulatedClock();
     fixture = await createSessionFixture({ signedIn: true, clock });
@@ -279,30 +316,64 @@ describe('AuthProvider with useGoogleSignIn', () => {
   });
 
   it('asks for the profile again no sooner than a 503’s Retry-After', async () => {
-    const clock = new SimulatedClock();
-    fixture = await createSessionFixture({ signedIn: true, clock, tokenLifetimeSec: 3600 });
-    let asked = 0;
-    server.use(
+    const { clock, profile } = await renderOnClock(
       http.get(
         `${location.origin}/auth/me`,
-        () => {
-          asked += 1;
-          return HttpResponse.json({ detail: 'Restarting' }, { status: 503, headers: { 'Retry-After': '120' } });
-        },
+        () => HttpResponse.json({ detail: 'Restarting' }, { status: 503, headers: { 'Retry-After': '120' } }),
         { once: true },
       ),
+      { tokenLifetimeSec: 3600 },
     );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-        <Probe popup={() => fixture.issueToken()} />
-      </AuthProvider>,
-    );
-    await waitFor(() => expect(asked).toBe(1));
-    act(() => clock.increment(60_000));
-    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    await profile.answered(1);
+    act(() => clock.increment(119_999));
+    expect(profile.asked()).toBe(1);
     expect(state()).toBe('signed in as nobody; needsReauth=false');
-    act(() => clock.increment(60_000));
+    act(() => clock.increment(1));
+    expect(profile.asked()).toBe(2);
     await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
+  it('asks for the profile again 2 s after a gateway’s 502, then twice as late each time, never later than 30 s', async () => {
+    const { clock, profile } = await renderOnClock(
+      http.get(
+        `${location.origin}/auth/me`,
+        () => new HttpResponse('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      ),
+      { tokenLifetimeSec: 3600 },
+    );
+    // Not at once, again and again, while the backend restarts: that would only add to its load.
+    for (const [n, waitMs] of [2_000, 4_000, 8_000, 16_000, 30_000, 30_000].entries()) {
+      await profile.answered(n + 1);
+      act(() => clock.increment(waitMs - 1));
+      expect(profile.asked()).toBe(n + 1);
+      act(() => clock.increment(1));
+      expect(profile.asked()).toBe(n + 2);
+    }
+    expect(state()).toBe('signed in as nobody; needsReauth=false');
+  });
+
+  it('shows the profile by itself when the network drops as it is asked for, and again as the session sends it once back online', async () => {
+    let met = 0;
+    // The first ask and its one replay drop; the session's check of the network between them finds it back.
+    const { clock, profile } = await renderOnClock(
+      http.get(`${location.origin}/auth/me`, () => ((met += 1) === 1 || met === 3 ? HttpResponse.error() : undefined)),
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+    act(() => void window.dispatchEvent(new Event('online')));
+    await profile.answered(1);
+    expect(state()).toBe('signed in as nobody; needsReauth=false');
+    act(() => clock.increment(2_000));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
+  it('does not ask for the profile again after a 403: it would only answer the same', async () => {
+    const { clock, profile } = await renderOnClock(
+      http.get(`${location.origin}/auth/me`, () => HttpResponse.json({ detail: 'Account disabled' }, { status: 403 })),
+      { tokenLifetimeSec: 3600 },
+    );
+    await profile.answered(1);
+    act(() => clock.increment(60_000));
+    expect(profile.asked()).toBe(1);
   });
 
   it('signs in when another tab signs in', async () => {
