@@ -111,37 +111,54 @@ describe('describeProblem', () => {
     expect(screen.queryByText(/^The studio is having trouble/)).toBeNull();
   });
 
-  it('says so on the admin page for FastAPI’s own 500, whose detail is only the status’s name', async () => {
+  it.each([
+    [500, 'Internal Server Error'],
+    [502, 'Bad Gateway'],
+    [503, 'Service Unavailable'],
+    [504, 'Gateway Timeout'],
+  ])('says so on the admin page for a %i whose detail is only the status’s name (%s)', async (status, name) => {
     fixture = await createSessionFixture({ signedIn: true });
-    server.use(
-      http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 })),
-    );
+    server.use(http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: name }, { status })));
     renderInApp(<AdminBatches />);
     expect((await screen.findByText(/^The studio is having trouble/)).textContent).toBe(
       'The studio is having trouble. Try again in a moment.',
     );
-    expect(document.body.textContent).not.toMatch(/500|Internal Server Error/);
+    expect(document.body.textContent).not.toContain(String(status));
+    expect(document.body.textContent).not.toContain(name);
   });
 
-  it('keeps the words a backend chose for a 5xx', async () => {
+  it('keeps the status of a 4xx that a gateway answered with its own page: the studio is not in trouble', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(
-      http.get(`${location.origin}/api/admin/batches`, () =>
-        HttpResponse.json({ detail: 'Batches are being moved. Back in 5 minutes.' }, { status: 503 }),
+      http.get(
+        `${location.origin}/api/admin/batches`,
+        () => new HttpResponse('<html><body>403 Forbidden</body></html>', { status: 403, headers: { 'content-type': 'text/html' } }),
       ),
     );
     renderInApp(<AdminBatches />);
-    expect(await screen.findByText(/Batches are being moved\. Back in 5 minutes\./)).toBeTruthy();
+    expect(await screen.findByText(/\(403\)/)).toBeTruthy();
+    expect(screen.queryByText(/^The studio is having trouble/)).toBeNull();
   });
 
-  it('keeps the words a backend chose for a 5xx on a polled panel, and says it updates by itself', async () => {
+  it.each([
+    'Batches are being moved. Back in 5 minutes.',
+    // A status's name, and more: words chosen for people.
+    'Service unavailable until 14:00 for maintenance.',
+  ])('keeps the words a backend chose for a 5xx: %s', async (detail) => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail }, { status: 503 })));
+    renderInApp(<AdminBatches />);
+    expect(await screen.findByText(detail, { exact: false })).toBeTruthy();
+  });
+
+  it.each([500, 503])('keeps the words a backend chose for a %i on a polled panel, and says it updates by itself', async (status) => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(
-      http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.json({ detail: 'Temporal is down' }, { status: 503 })),
+      http.get(`${location.origin}/api/microservices/health`, () => HttpResponse.json({ detail: 'Temporal is down' }, { status })),
     );
     renderInApp(<ServicesHealthPanel intervalMs={20} />);
     expect((await screen.findByText(/Temporal is down/)).textContent).toBe(
-      "Checking services failed (503: Temporal is down). This updates by itself once it's back.",
+      `Checking services failed (${status}: Temporal is down). This updates by itself once it's back.`,
     );
   });
 
