@@ -107,6 +107,25 @@ describe('GenerateForm', () => {
     expect(screen.queryByText(/failed|try again|</i)).toBeNull();
   });
 
+  it('says to try again when a Generate is answered 503: it was not passed on, no credit spent', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // nginx with no backend to hand it to, or a load balancer shedding load: the studio never saw it.
+    server.use(
+      http.post(
+        `${location.origin}/api/jewelry/generate`,
+        () =>
+          new HttpResponse('<html><body>503 Service Temporarily Unavailable</body></html>', {
+            status: 503,
+            headers: { 'content-type': 'text/html' },
+          }),
+      ),
+    );
+    renderForm();
+    generate('A sapphire ring');
+    await screen.findByText('The studio is having trouble. Try again in a moment.');
+    expect(screen.queryByText(/may have started/)).toBeNull();
+  });
+
   it('says what FastAPI found wrong with the prompt when it refuses it (422), not only the status', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(
