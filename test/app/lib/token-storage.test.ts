@@ -55,6 +55,25 @@ describe('createTokenStorage, where the browser will not keep the token', () => 
     expect(tokens.getUser()?.name).toBe('Grace');
   });
 
+  it('signs out after a full storage refused the token it kept for this tab', () => {
+    const full = new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
+    const tokens = createTokenStorage(storageThat({ set: full }, { 'quiet-session.token': ada }));
+    tokens.setToken(grace);
+    tokens.clear();
+    expect([tokens.getToken(), tokens.account()]).toEqual([null, null]);
+  });
+
+  it('keeps the token in the page’s localStorage by default: a reload, or another tab, finds it', () => {
+    const storage = storageThat({});
+    Object.defineProperty(globalThis, 'localStorage', { configurable: true, value: storage });
+    try {
+      createTokenStorage().setToken(ada);
+      expect(createTokenStorage().account()).toBe('ada');
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
+  });
+
   it('signs out though the storage refuses to remove the token', () => {
     const storage = storageThat({ remove: new DOMException('Access is denied.', 'SecurityError') }, { 'quiet-session.token': ada });
     const tokens = createTokenStorage(storage);
@@ -72,12 +91,13 @@ describe('createTokenStorage, keeping a token in memory, and the other tabs', ()
     return { wrote: (key: string | null) => page.dispatchEvent(Object.assign(new Event('storage'), { key })) };
   }
 
-  it('follows a sign-out, or a newer sign-in, done in another tab after the full storage refused its token', () => {
+  it('follows a sign-out, a newer sign-in or a cleared storage in another tab after the full storage refused its token', () => {
     try {
       const tabs = otherTabs();
       for (const [other, expected] of [
-        [null, null],
-        [ada, 'ada'],
+        ['signs out', null],
+        ['signs in again', 'ada'],
+        ['clears the site’s storage', null],
       ] as const) {
         const full = new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
         const storage = storageThat({ set: full }, { 'quiet-session.token': ada });
@@ -85,10 +105,10 @@ describe('createTokenStorage, keeping a token in memory, and the other tabs', ()
         const undo = tokens.subscribe(() => {});
         tokens.setToken(grace);
         expect(tokens.account()).toBe('grace');
-        // Another tab signs out (or in again): it removes (or writes) the stored token, and this tab hears of it.
-        if (other === null) storage.items.delete('quiet-session.token');
-        else storage.items.set('quiet-session.token', other);
-        tabs.wrote('quiet-session.token');
+        // Another tab removes (or writes) the stored token, or clears all (a null key), and this tab hears of it.
+        if (other === 'signs in again') storage.items.set('quiet-session.token', ada);
+        else storage.items.delete('quiet-session.token');
+        tabs.wrote(other === 'clears the site’s storage' ? null : 'quiet-session.token');
         expect(tokens.account()).toBe(expected);
         undo();
       }
