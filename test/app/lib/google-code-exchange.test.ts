@@ -24,18 +24,29 @@ async function signInMeeting(answer: () => Response): Promise<unknown> {
 }
 
 describe('exchangeGoogleCode behind a gateway', () => {
-  it("says the studio's server could not be reached when the gateway answers 502 with its own HTML page", async () => {
-    const said = await signInMeeting(
-      () =>
-        new HttpResponse('<html><body><h1>502 Bad Gateway</h1></body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
-    );
-    // nginx could not reach FastAPI during a deploy: Google was never asked.
-    expect(said).toContain("the studio's server could not be reached");
-    expect(said).not.toContain('Google could not be reached');
-  });
+  it.each([502, 503, 504])(
+    "says the studio's server could not be reached when the gateway answers %i with its own HTML page",
+    async (status) => {
+      const said = await signInMeeting(
+        () => new HttpResponse(`<html><body><h1>${status}</h1></body></html>`, { status, headers: { 'content-type': 'text/html' } }),
+      );
+      // nginx could not reach FastAPI during a deploy: Google was never asked.
+      expect(said).toContain("the studio's server could not be reached");
+      expect(said).not.toContain('Google could not be reached');
+    },
+  );
 
   it('says Google could not be reached when FastAPI itself answers 502 with its detail', async () => {
     const said = await signInMeeting(() => HttpResponse.json({ detail: 'Google could not be reached. Try again.' }, { status: 502 }));
     expect(said).toContain('Google could not be reached');
+  });
+
+  it("does not say the studio's server could not be reached when it answers its own crash's plain-text 500", async () => {
+    // Starlette's answer to an unhandled exception: the server was reached, and the sign-in failed there.
+    const said = await signInMeeting(
+      () => new HttpResponse('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+    );
+    expect(said).toContain('the server could not finish it');
+    expect(said).not.toContain('could not be reached');
   });
 });
