@@ -215,6 +215,19 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it('rejects, not throws into the click, when the first window.open throws', async () => {
+    const refused = new DOMException('Opening a window is not allowed here.', 'SecurityError');
+    opener.host.open = () => {
+      throw refused;
+    };
+    let pending: Promise<string> | undefined;
+    expect(() => {
+      pending = openSignInPopup({ url: 'https://studio.test/auth/google/consent', state, host: opener.host });
+    }).not.toThrow();
+    await expect(pending).rejects.toBe(refused);
+    expectNothingLeft();
+  });
+
   it('rejects, not throws into the Try again click, when the reopening window.open throws', async () => {
     const { pending } = signIn();
     opener.popups[0]!.closed = true;

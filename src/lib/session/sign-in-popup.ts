@@ -77,9 +77,9 @@ export interface SignInPopupOptions {
  * opener, by `postMessage`. Takes the first message of the right shape and
  * state and nothing after it. Rejects with PopupCancelledError (the user
  * cancelled at Google), a ReauthError naming the provider's error (or that
- * there is no `window.open`), PopupBlockedError, PopupTimeoutError, or the
- * signal's reason. A popup that reads closed is not a cancel: the wait goes
- * on, and `onClosedHint` says so.
+ * there is no `window.open`), PopupBlockedError, what `window.open` threw,
+ * PopupTimeoutError, or the signal's reason; it never throws. A popup that
+ * reads closed is not a cancel: the wait goes on, and `onClosedHint` says so.
  * While it waits, the host's sessionStorage keeps the sign-in's state and
  * deadline (never a token), so that `resumeSignIn` takes it up after a reload.
  *
@@ -105,8 +105,14 @@ export function openSignInPopup(options: SignInPopupOptions): Promise<string> {
       new ReauthError('This page cannot open the sign-in window (it has no window.open). Open the app in a browser tab to sign in.'),
     );
   const open = () => host.open(options.url, 'quiet-session-sign-in', 'popup,width=480,height=640');
-  // Now, not after an await: the browser allows a popup only during the user's click.
-  const first = open();
+  let first: Popup | null;
+  try {
+    // Now, not after an await: the browser allows a popup only during the user's click.
+    first = open();
+  } catch (error) {
+    // A sandboxed frame's SecurityError: a rejection, as the JSDoc promises, not a throw into the click handler.
+    return Promise.reject(error);
+  }
   if (!first) return Promise.reject(new PopupBlockedError());
   return waitForSignIn(options, host, first, open);
 }
