@@ -2,7 +2,7 @@ import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage, User } from '../lib/auth-api.ts';
-import { ApiError, isTransientFailure } from '../lib/api-error.ts';
+import { isTransientFailure, waitBeforeAsking } from '../lib/api-error.ts';
 import { pageClock, type AppClock } from '../hooks/use-now.ts';
 import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';
 import type { PopupClosedHint, PopupHints } from '../lib/session/index.ts';
@@ -65,8 +65,6 @@ export interface AuthProviderProps {
 /** The profile asked again 2 s after a passing failure, then twice as late each time, to 30 s (as the session's own checks). */
 const firstRetryMs = 2_000;
 const longestRetryMs = 30_000;
-/** setTimeout's longest delay: a longer `Retry-After` would fire at once. */
-const longestDelay = 2 ** 31 - 1;
 
 /** No hints wired: never a hint. */
 const noHints: PopupHints = { report: () => {}, current: () => null, subscribe: () => () => {} };
@@ -120,8 +118,7 @@ export function AuthProvider({
         (error: unknown) => {
           // A backend restarting (a gateway's 502) comes back by itself: asked again, each time later, not only after a reload.
           if (controller.signal.aborted || !isTransientFailure(error)) return;
-          const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
-          timer = clock.setTimeout(load, Math.min(Math.max(retryMs, asked), longestDelay));
+          timer = clock.setTimeout(load, waitBeforeAsking(error, retryMs));
           retryMs = Math.min(retryMs * 2, longestRetryMs);
         },
       );

@@ -1,9 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, isAbortError } from '../lib/api-error.ts';
+import { ApiError, isAbortError, waitBeforeAsking } from '../lib/api-error.ts';
 import { describeProblem } from '../lib/problem-text.ts';
-
-/** setTimeout's longest delay: a longer one fires at once. */
-const longestDelay = 2 ** 31 - 1;
 
 /** Options of `usePolling`. */
 export interface PollingOptions<T> {
@@ -66,8 +63,8 @@ export function usePolling<T>(
         setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
         // Gone: asking each second changes nothing; a new key asks again.
         if (latest.current.stopWhenGone && error instanceof ApiError && (error.status === 404 || error.status === 410)) return;
-        // A 429 or 503 that says how long to wait: asking sooner only keeps the backend refusing.
-        if (error instanceof ApiError && error.retryAfterMs !== null) wait = Math.min(Math.max(wait, error.retryAfterMs), longestDelay);
+        // A 429 or 503 that says how long to wait.
+        wait = waitBeforeAsking(error, wait);
       }
       timer = setTimeout(tick, wait);
     };

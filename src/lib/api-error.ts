@@ -49,6 +49,21 @@ export async function readJson<T>(response: Response, what: string): Promise<T> 
   throw new ApiError(what, response.status, detailText(body?.detail), retryAfterMs(response));
 }
 
+/** setTimeout's longest delay: a longer one fires at once. */
+const longestDelay = 2 ** 31 - 1;
+
+/**
+ * How long to wait before asking again after `error`: `ms`, or its `Retry-After` when longer (asking sooner only
+ * keeps the backend refusing), never past what setTimeout can wait.
+ *
+ * @example
+ * timer = setTimeout(load, waitBeforeAsking(error, 2_000));
+ */
+export function waitBeforeAsking(error: unknown, ms: number): number {
+  const asked = error instanceof ApiError ? (error.retryAfterMs ?? 0) : 0;
+  return Math.min(Math.max(ms, asked), longestDelay);
+}
+
 /**
  * True for a failure that may pass by itself: the network (fetch's TypeError), a 408 or 429, or the server's side
  * (5xx, a gateway's too). Asking again later may work; a 4xx like 403 or 404 would only answer the same.
