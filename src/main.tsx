@@ -1,7 +1,8 @@
 import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
-import { createTokenStorage, getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
+import { getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
+import { createTokenStorage } from './lib/token-storage.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
 import { followResumedSignIn } from './lib/resumed-sign-in.ts';

@@ -1,7 +1,8 @@
 import { useSelector } from '@xstate/react';
 import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
-import type { TokenStorage, User } from '../lib/auth-api.ts';
+import type { User } from '../lib/auth-api.ts';
+import type { TokenStorage } from '../lib/token-storage.ts';
 import { isTransientFailure, waitBeforeAsking } from '../lib/api-error.ts';
 import { pageClock, type AppClock } from '../hooks/use-now.ts';
 import { keepTabDraftsOf } from '../hooks/use-tab-draft.ts';

@@ -1,4 +1,4 @@
-import type { TokenStorage } from './auth-api.ts';
+import type { TokenStorage } from './token-storage.ts';
 import type { AuthFetchClient, PopupHints, TabSync } from './session/index.ts';
 
 /**

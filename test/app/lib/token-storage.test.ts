@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
-import { createTokenStorage } from '../../../src/lib/auth-api.ts';
+import { createTokenStorage } from '../../../src/lib/token-storage.ts';
 
 const ada = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZGEifQ.';
 const grace = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJncmFjZSJ9.';
