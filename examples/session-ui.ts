@@ -3,7 +3,6 @@ import {
   type BannerView,
   type SessionSnapshot,
   selectBannerView,
-  selectExpiresAt,
   selectReauthProblem,
   selectReminderView,
   selectWaitingForNetwork,
@@ -34,11 +33,11 @@ export function mountSessionUi(client: AuthFetchClient, dismissReminder: () => v
   const reconnect = banner!.querySelector('button')!;
   // Reconnect does something only while expired: elsewhere and cooling down, the chart ignores it.
   reconnect.addEventListener('click', () => selectBannerView(client.actor.getSnapshot()) === 'expired' && client.reconnect());
-  let reminder = { view: selectReminderView(client.actor.getSnapshot()), expiresAt: selectExpiresAt(client.actor.getSnapshot()) };
-  // While the session checks the token before expiry, the notice stays up, its buttons inert: it would flash otherwise.
-  let checkingUnderNotice = false;
-  notice!.querySelector('.stay')!.addEventListener('click', () => checkingUnderNotice || client.reconnect());
-  notice!.querySelector('.not-now')!.addEventListener('click', () => checkingUnderNotice || dismissReminder());
+  // While the session checks the token under the notice (`checking`), the notice stays up and its buttons do nothing.
+  const reminding = () => selectReminderView(client.actor.getSnapshot()) === 'reminding';
+  const [stay, notNow] = ['.stay', '.not-now'].map((name) => notice!.querySelector<HTMLButtonElement>(name)!);
+  stay!.addEventListener('click', () => reminding() && client.reconnect());
+  notNow!.addEventListener('click', () => reminding() && dismissReminder());
 
   const render = (snapshot: SessionSnapshot) => {
     const view = selectBannerView(snapshot);
@@ -49,11 +48,9 @@ export function mountSessionUi(client: AuthFetchClient, dismissReminder: () => v
     reconnect.setAttribute('aria-disabled', String(view !== 'expired'));
     offline!.hidden = !selectWaitingForNetwork(snapshot);
 
-    const now = { view: selectReminderView(snapshot), expiresAt: selectExpiresAt(snapshot) };
-    const checking = snapshot.matches('validating') || snapshot.matches({ active: 'quiet' });
-    checkingUnderNotice = now.view === 'hidden' && checking && reminder.view === 'reminding' && reminder.expiresAt === now.expiresAt;
-    if (!checkingUnderNotice) reminder = now;
-    notice!.hidden = reminder.view !== 'reminding';
+    const reminder = selectReminderView(snapshot);
+    notice!.hidden = reminder !== 'reminding' && reminder !== 'checking';
+    for (const button of [stay!, notNow!]) button.setAttribute('aria-disabled', String(reminder === 'checking'));
   };
   // subscribe() tells of the next snapshots only: draw the current one first.
   render(client.actor.getSnapshot());

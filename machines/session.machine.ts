@@ -89,6 +89,11 @@ export interface SessionContext {
    * Another token with no word of it (a message this tab missed: remounted, in the back/forward cache) asks anew.
    */
   reminderDismissed: false | { exp: number | null };
+  /**
+   * The notice was up for the token expiring at `expiresAt`, and the session has not left it since but to check that
+   * token: while it checks, the notice stays (selectReminderView reads `checking`).
+   */
+  reminderShown: { expiresAt: number | null } | null;
   limits: SessionLimits;
 }
 
@@ -290,6 +295,8 @@ export const sessionMachine = setup({
     // Stryker disable next-line ObjectLiteral: the provided action replaces it; the chart's guards read only whether it is false
     rememberDismissal: assign({ reminderDismissed: { exp: null } }),
     forgetDismissal: assign({ reminderDismissed: false }),
+    rememberReminderShown: assign({ reminderShown: ({ context }) => ({ expiresAt: context.expiresAt }) }),
+    forgetReminderShown: assign({ reminderShown: null }),
     markReachable: assign({ unreachable: false }),
     /** Try again opened a new popup: the sign-in's deadline starts again (the popup is not invoked again). */
     restartReauthDeadline: enqueueActions(({ enqueue }) => {
@@ -367,6 +374,7 @@ export const sessionMachine = setup({
     expiresAt: null,
     unreachable: false,
     reminderDismissed: false,
+    reminderShown: null,
     limits: { ...defaultLimits, ...input?.limits },
   }),
   invoke: { id: 'browserSignals', src: 'browserSignals' },
@@ -444,22 +452,26 @@ export const sessionMachine = setup({
         },
         due: {
           description: 'The token ends soon. The notice waits for a sign that someone is using the page.',
+          entry: 'forgetReminderShown',
           always: { guard: 'isUserActive', target: 'reminding' },
           on: { 'user.active': 'reminding' },
         },
         reminding: {
           description: 'The notice asks whether to stay signed in; its button opens the sign-in popup before anything is held.',
+          entry: 'rememberReminderShown',
           on: {
             'reauth.requested': '#session.reauthenticating.renewing',
           },
         },
         dismissed: {
           description: '"Not now", here or in another tab: no notice until the next token.',
+          entry: 'forgetReminderShown',
           // A token that came without a word (this tab missed it) is a new question: its notice may come.
           always: { guard: 'hasNewTokenSinceDismissal', target: 'quiet', actions: 'forgetDismissal' },
         },
         elsewhere: {
           description: 'Another tab has the sign-in popup open: no notice here until it closes, as there, without a token.',
+          entry: 'forgetReminderShown',
           on: {
             'reauth.startedElsewhere': 'elsewhere',
             'reauth.endedElsewhere': 'quiet',
@@ -504,6 +516,7 @@ export const sessionMachine = setup({
     offline: {
       description: 'The backend cannot be reached. Requests wait, never sent, until the network is back; offline is not expired.',
       initial: 'waiting',
+      entry: 'forgetReminderShown',
       exit: 'resetValidationFailures',
       // Another tab's token is probed at once: only the backend's answer ends offline.
       on: {
@@ -540,6 +553,7 @@ export const sessionMachine = setup({
     },
     needsReauth: {
       description: 'The token has expired. Requests are held, nothing is cleared; the user is asked to reconnect.',
+      entry: 'forgetReminderShown',
       initial: 'waiting',
       on: {
         ...holding,
@@ -566,6 +580,7 @@ export const sessionMachine = setup({
     },
     reauthenticating: {
       description: 'The sign-in popup is open. On success the new token is stored and every held request replays.',
+      entry: 'forgetReminderShown',
       initial: 'holding',
       invoke: {
         id: 'reauthenticate',

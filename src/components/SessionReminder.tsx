@@ -1,9 +1,8 @@
 import { useSelector } from '@xstate/react';
-import { useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useNow } from '../hooks/use-now.ts';
 import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
-import { selectExpiresAt, selectReminderView, type SessionSnapshot } from '../lib/session/index.ts';
+import { selectExpiresAt, selectReminderView } from '../lib/session/index.ts';
 
 /** "in less than a minute", "in 1 minute", "in 4 minutes": whole minutes left, never more than there are. */
 function endsIn(ms: number): string {
@@ -11,9 +10,6 @@ function endsIn(ms: number): string {
   if (minutes < 1) return 'in less than a minute';
   return minutes === 1 ? 'in 1 minute' : `in ${minutes} minutes`;
 }
-
-/** The session is asking the backend about its token, or has just come back from it (its notice's timer is due at once). */
-const isCheckingToken = (snapshot: SessionSnapshot) => snapshot.matches('validating') || snapshot.matches({ active: 'quiet' });
 
 /**
  * A quiet notice before the session ends, for someone using the page: "Your session ends in 2 minutes"
@@ -28,11 +24,8 @@ export function SessionReminder() {
   const { session, clock, dismissReminder, popupHint } = useAuth();
   const chartView = useSelector(session.actor, selectReminderView);
   const expiresAt = useSelector(session.actor, selectExpiresAt);
-  const checking = useSelector(session.actor, isCheckingToken);
-  // The check before expiry hides the notice for a moment: kept up meanwhile, or it is read out again and its focus lost.
-  const [shown, setShown] = useState({ view: chartView, expiresAt });
-  const held = chartView === 'hidden' && checking && shown.view === 'reminding' && shown.expiresAt === expiresAt;
-  if (!held && (shown.view !== chartView || shown.expiresAt !== expiresAt)) setShown({ view: chartView, expiresAt });
+  // Kept up while the session checks its token, its buttons busy: hidden, it would be read out again and lose the focus.
+  const held = chartView === 'checking';
   // A hint while reminding is that of a Stay signed in begun before a reload: its window may still answer.
   const view = held ? 'reminding' : chartView === 'reminding' && popupHint ? 'renewing' : chartView;
   const now = useNow(clock, view === 'reminding' ? 1_000 : null);

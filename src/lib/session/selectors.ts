@@ -78,20 +78,24 @@ export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
 }
 
 /** What the notice before expiry shows; a string, so `useSelector` re-renders only when it changes. */
-export type ReminderView = 'hidden' | 'reminding' | 'renewing';
+export type ReminderView = 'hidden' | 'reminding' | 'checking' | 'renewing';
 
 /**
- * Whether to ask "Stay signed in?" before the token ends, and whether its popup is open. `hidden` for the moment the
- * session checks the token `expiryLeadMs` before `exp` (`validating`, then `active.quiet`), then `reminding` again:
- * keep a notice up meanwhile, its buttons inert, while `selectExpiresAt` is unchanged, or it flashes and is read out
- * again (examples/session-ui.ts, SessionReminder.tsx).
+ * Whether to ask "Stay signed in?" before the token ends, and whether its popup is open. `checking`: the notice was
+ * up and the session asks the backend about its token (`expiryLeadMs` before `exp`, or a 401): keep the notice, its
+ * buttons inert (the session takes no answer meanwhile); hidden for that moment, it would flash and be read out again.
  *
  * @example
  * const reminder = useSelector(client.actor, selectReminderView); // 'reminding'
  */
 export function selectReminderView(snapshot: SessionSnapshot): ReminderView {
   if (snapshot.matches({ active: 'reminding' })) return 'reminding';
-  return snapshot.matches({ reauthenticating: 'renewing' }) ? 'renewing' : 'hidden';
+  if (snapshot.matches({ reauthenticating: 'renewing' })) return 'renewing';
+  const { reminderShown, reminderDismissed, expiresAt } = snapshot.context;
+  // Stryker disable next-line ObjectLiteral: of active's states, only reminding and quiet keep reminderShown
+  const checking = snapshot.matches('validating') || snapshot.matches({ active: 'quiet' });
+  // The notice of this very token, not said "Not now" to since (another tab may have).
+  return checking && reminderShown?.expiresAt === expiresAt && reminderDismissed === false ? 'checking' : 'hidden';
 }
 
 /**

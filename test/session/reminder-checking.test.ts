@@ -1,0 +1,127 @@
+/** @vitest-environment happy-dom */
+import { describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
+
+const API = 'https://api.test';
+const lead = 60_000;
+
+/** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
+const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
+
+const stops = stoppedAfterEach();
+
+/**
+ * A token that ends in 10 minutes, its notice up 2 minutes before for someone typing, then exp - lead: the session
+ * asks the backend, whose answer waits for `answer`. `views`: what `selectReminderView` read at each snapshot.
+ */
+function checkingUnderNotice(getToken: () => string = () => jwt(600_000)) {
+  const clock = new SimulatedClock();
+  let answer: (valid: boolean) => void = () => {};
+  const client = createAuthFetch({
+    getToken,
+    setToken: () => {},
+    validate: vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve))),
+    reauthenticate: () => new Promise<string>(() => {}),
+    allowedOrigins: [API],
+    expiryLeadMs: lead,
+    remindBeforeMs: 120_000,
+    clock,
+    fetch: async () => new Response('{}'),
+  });
+  stops.push(client.stop);
+  const view = () => selectReminderView(client.actor.getSnapshot());
+  clock.increment(480_000);
+  window.dispatchEvent(new KeyboardEvent('keydown'));
+  expect(view()).toBe('reminding');
+  const views: ReminderView[] = [];
+  client.actor.subscribe((s) => views.push(selectReminderView(s)));
+  clock.increment(lead);
+  expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+  return { client, clock, view, views, answer: (valid: boolean) => answer(valid) };
+}
+
+// Hidden for that moment, a notice would flash and be read out again, and lose the focus of whoever is on its button.
+describe('the notice while the session checks its token before expiry', () => {
+  it('reads checking, never hidden for a moment, until it is back', async () => {
+    const { client, clock, view, views, answer } = checkingUnderNotice();
+    expect(view()).toBe('checking');
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(0); // timers due now run
+    expect(view()).toBe('reminding');
+    expect(views).toContain('checking');
+    expect(views).not.toContain('hidden');
+  });
+
+  it('reads hidden once the backend refuses the token: the banner takes over', async () => {
+    const { client, view, answer } = checkingUnderNotice();
+    answer(false);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(view()).toBe('hidden');
+  });
+
+  it('reads hidden once the network goes, and is a new notice when it comes back', async () => {
+    const { client, clock, view, views, answer } = checkingUnderNotice();
+    client.actor.send({ type: 'network.offline' });
+    expect(view()).toBe('hidden');
+    client.actor.send({ type: 'network.online' });
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(0);
+    expect(view()).toBe('reminding');
+    // Not a notice kept up from before the spell.
+    expect(views.slice(views.indexOf('hidden'))).not.toContain('checking');
+  });
+
+  it('reads hidden once the session is stopped', () => {
+    const { client, view } = checkingUnderNotice();
+    client.stop();
+    expect(view()).toBe('hidden');
+  });
+
+  it('reads hidden once Not now is said in another tab', () => {
+    const { client, view } = checkingUnderNotice();
+    client.actor.send({ type: 'reminder.dismissed' });
+    expect(view()).toBe('hidden');
+  });
+
+  it('reads hidden for a token that is not the one the notice was for', async () => {
+    let token = jwt(600_000);
+    const { client, view, answer } = checkingUnderNotice(() => token);
+    token = jwt(7_200_000);
+    client.actor.send({ type: 'token.adopted' });
+    answer(true);
+    expect(view()).toBe('hidden');
+  });
+});
+
+describe("the notice's Stay signed in", () => {
+  it('reads renewing while its popup is open, and hidden once the new token is in', async () => {
+    let token = jwt(600_000);
+    let signIn: (token: string) => void = () => {};
+    const clock = new SimulatedClock();
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => (token = next),
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>((resolve) => (signIn = resolve)),
+      allowedOrigins: [API],
+      remindBeforeMs: 120_000,
+      clock,
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    const view = () => selectReminderView(client.actor.getSnapshot());
+    clock.increment(480_000);
+    window.dispatchEvent(new KeyboardEvent('keydown'));
+    client.reconnect();
+    expect(view()).toBe('renewing');
+    signIn(jwt(7_200_000));
+    await waitFor(client.actor, (s) => s.matches({ active: 'quiet' }));
+    expect(view()).toBe('hidden');
+  });
+});
