@@ -1,5 +1,5 @@
 import { useSelector } from '@xstate/react';
-import { useContext, useEffect, useState } from 'react';
+import { useContext, useEffect, useRef, useState } from 'react';
 import { AuthContext } from '../contexts/AuthContext.tsx';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import { useHeightVariable } from '../hooks/use-height-variable.ts';
@@ -93,6 +93,9 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
   // The chart runs with no one signed in, and `active` alone reads as a live session (in the app, the panel is in the provider).
   const signedOut = useContext(AuthContext)?.signedIn === false;
   const [inspecting, setInspecting] = useState(false);
+  // The open inspector's stop: it follows the chart until its window is closed, or the panel goes.
+  const stopInspector = useRef<(() => void) | null>(null);
+  useEffect(() => () => stopInspector.current?.(), []);
   // `count`: each press's answer is new, the same words again too.
   const [copied, setCopied] = useState<{ text: string; count: number } | null>(null);
   const said = (text: string) => setCopied((last) => ({ text, count: (last?.count ?? 0) + 1 }));
@@ -116,7 +119,9 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
         onClick={() => {
           if (inspecting) return;
           setInspecting(true);
-          void openStatelyInspector(session.actor);
+          void openStatelyInspector(session.actor, { onClosed: () => setInspecting(false) }).then((stop) => {
+            stopInspector.current = stop;
+          });
         }}
       >
         {inspecting ? 'Inspector open' : 'Open Stately Inspector'}

@@ -52,5 +52,8 @@ describe('npm run dev', () => {
     await inspector.waitForLoadState();
     expect(inspector.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
     await page.getByRole('button', { name: 'Inspector open' }).waitFor();
+    // Closed, it can be opened again: the panel no longer says it is open.
+    await inspector.close();
+    await page.getByRole('button', { name: 'Open Stately Inspector' }).waitFor();
   }, 90_000);
 });

@@ -103,8 +103,8 @@ describe('DevPanel', () => {
 
   it('keeps Open Stately Inspector focusable once the inspector is open', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    // The inspector's window; stately.ai is not reached from the tests.
-    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    // The inspector's window, left open; stately.ai is not reached from the tests.
+    const open = vi.spyOn(window, 'open').mockReturnValue({ closed: false, postMessage: () => {} } as unknown as Window);
     render(<DevPanel session={fixture.client} />);
     const button = screen.getByRole('button', { name: 'Open Stately Inspector' });
     button.focus();
@@ -116,6 +116,21 @@ describe('DevPanel', () => {
       disabled: false,
       busy: 'true',
     });
+  });
+
+  it('offers Open Stately Inspector again once the inspector window is closed', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const inspectorWindow = { closed: false, postMessage: () => {} } as unknown as Window;
+    const open = vi.spyOn(window, 'open').mockReturnValue(inspectorWindow);
+    render(<DevPanel session={fixture.client} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Open Stately Inspector' }));
+    await screen.findByRole('button', { name: 'Inspector open' });
+    // The user closes the inspector's window.
+    Object.defineProperty(inspectorWindow, 'closed', { value: true });
+    const button = await screen.findByRole('button', { name: 'Open Stately Inspector' });
+    expect(button.getAttribute('aria-disabled')).toBeNull();
+    fireEvent.click(button);
+    await waitFor(() => expect(open).toHaveBeenCalledTimes(2));
   });
 
   it('reads out that the report was copied, at each press', async () => {
