@@ -2,7 +2,7 @@ import { lazy, StrictMode, Suspense, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { getCurrentUser, loadUser, signInWithGooglePopup } from './lib/auth-api.ts';
-import { createTokenStorage } from './lib/token-storage.ts';
+import { createTokenStorage, type TokenStorage } from './lib/token-storage.ts';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient } from './lib/auth-fetch.ts';
 import { apiOrigin, mocksEnabled } from './lib/app-config.ts';
 import { followResumedSignIn } from './lib/resumed-sign-in.ts';
@@ -18,7 +18,7 @@ async function main(root: HTMLElement) {
   const reactRoot = createRoot(root);
   const render = (node: ReactNode) => reactRoot.render(<StrictMode>{node}</StrictMode>);
 
-  let devPanel: ((session: AuthFetchClient) => ReactNode) | null = null;
+  let devPanel: ((session: AuthFetchClient, tokens: TokenStorage) => ReactNode) | null = null;
   // Written out (not mocksEnabled()) so that Vite folds it to `false` in production and drops msw and the mock UI.
   if (!import.meta.env.VITE_API_BASE_URL && (import.meta.env.DEV || import.meta.env.MODE === 'mock')) {
     // Before anything renders or fetches, in every page, popup included.
@@ -29,17 +29,17 @@ async function main(root: HTMLElement) {
       return render(<GoogleConsentPage />);
     }
     const DevPanel = lazyDevPanel();
-    devPanel = (session) => (
+    devPanel = (session, tokens) => (
       <Suspense fallback={null}>
-        <DevPanel session={session} mock={store} />
+        <DevPanel session={session} tokens={tokens} mock={store} />
       </Suspense>
     );
   } else if (import.meta.env.DEV) {
     // Against a real backend (npm run stack): the session's own controls, no mock knobs.
     const DevPanel = lazyDevPanel();
-    devPanel = (session) => (
+    devPanel = (session, tokens) => (
       <Suspense fallback={null}>
-        <DevPanel session={session} />
+        <DevPanel session={session} tokens={tokens} />
       </Suspense>
     );
   }
@@ -79,7 +79,7 @@ async function main(root: HTMLElement) {
       popupHints={popupHints}
       // "Not now" on the notice goes to every tab: one notice for all of them.
       dismissReminder={tabs.dismissReminder}
-      devPanel={devPanel?.(session)}
+      devPanel={devPanel?.(session, tokens)}
     />,
   );
 }

@@ -1,7 +1,8 @@
 import { useSelector } from '@xstate/react';
-import { useContext, useEffect, useRef, useState } from 'react';
+import { useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { AuthContext } from '../contexts/AuthContext.tsx';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
+import type { TokenStorage } from '../lib/token-storage.ts';
 import { useHeightVariable } from '../hooks/use-height-variable.ts';
 import { openStatelyInspector } from '../lib/open-inspector.ts';
 import { selectHeldCount, selectStateLabel } from '../lib/session/index.ts';
@@ -14,15 +15,18 @@ export type MockControls = Pick<
   'expireSessions' | 'tokenLifetimeSec' | 'setTokenLifetimeSec' | 'networkDown' | 'setNetworkDown'
 >;
 
+/** The part of the token storage the panel follows: a new token is a new session. */
+export type PanelTokens = Pick<TokenStorage, 'getToken' | 'subscribe'>;
+
 /**
  * The demo's control panel, mounted in development: watch the session's
  * state, copy its report, open the Stately Inspector; with the mock backend,
  * also expire the session, take the network down and back, set the token lifetime.
  *
  * @example
- * <DevPanel session={client} mock={store} />
+ * <DevPanel session={client} tokens={tokens} mock={store} />
  */
-export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: MockControls }) {
+export function DevPanel({ session, tokens, mock }: { session: AuthFetchClient; tokens: PanelTokens; mock?: MockControls }) {
   // The session's notices float above the panel: its height (it wraps on narrow screens).
   const panel = useHeightVariable<HTMLElement>('--dev-panel-height');
   return (
@@ -30,7 +34,7 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: M
       <details open>
         <summary>{mock ? 'Mock backend' : 'Session'}</summary>
         <span className="dev-panel__controls">
-          {mock ? <MockBackendControls mock={mock} /> : null}
+          {mock ? <MockBackendControls mock={mock} tokens={tokens} /> : null}
           <SessionControls session={session} />
         </span>
       </details>
@@ -39,9 +43,11 @@ export function DevPanel({ session, mock }: { session: AuthFetchClient; mock?: M
 }
 
 /** Turns the mock backend's knobs. */
-function MockBackendControls({ mock }: { mock: MockControls }) {
+function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: PanelTokens }) {
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
-  const [expiredAt, setExpiredAt] = useState<string | null>(null);
+  // Said for the token of the press: once another is stored (a sign-in, here or in another tab, or a sign-out), it is old news.
+  const token = useSyncExternalStore(tokens.subscribe, tokens.getToken);
+  const [expired, setExpired] = useState<{ at: string; token: string | null } | null>(null);
   // Stored like the rest of the mock's state, so another tab may have turned it: follow it.
   const [networkDown, setNetworkDown] = useState(() => mock.networkDown());
   useEffect(() => watchMockNetwork(mock, setNetworkDown), [mock]);
@@ -52,12 +58,12 @@ function MockBackendControls({ mock }: { mock: MockControls }) {
         type="button"
         onClick={() => {
           mock.expireSessions();
-          setExpiredAt(new Date().toLocaleTimeString());
+          setExpired({ at: new Date().toLocaleTimeString(), token });
         }}
       >
         Expire session
       </button>
-      {expiredAt ? <span className="muted">Tokens issued before {expiredAt} forgotten.</span> : null}
+      {expired?.token === token ? <span className="muted">Tokens issued before {expired.at} forgotten.</span> : null}
       <button
         type="button"
         onClick={() => {

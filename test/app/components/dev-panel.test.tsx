@@ -23,7 +23,7 @@ describe('DevPanel', () => {
     await getCredits();
     const writeText = vi.fn(async (_text: string) => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
-    render(<DevPanel session={fixture.client} />);
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
     expect(screen.queryByRole('button', { name: 'Expire session' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
     await screen.findByText('Copied.');
@@ -39,7 +39,7 @@ describe('DevPanel', () => {
   it('says copying was not allowed where the page has no clipboard (plain http on a LAN address)', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true });
-    render(<DevPanel session={fixture.client} />);
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
     fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
     expect(await screen.findByText('The browser did not allow copying.')).toBeTruthy();
   });
@@ -51,7 +51,7 @@ describe('DevPanel', () => {
         <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
           <ConnectionNotice />
         </AuthProvider>
-        <DevPanel session={fixture.client} mock={fixture.store} />
+        <DevPanel session={fixture.client} tokens={fixture.tokens} mock={fixture.store} />
       </>,
     );
     // What a screen reader hears: each new text of a live region (an <output> is one unless told aria-live="off").
@@ -91,7 +91,7 @@ describe('DevPanel', () => {
     fixture = await createSessionFixture({ signedIn: false });
     render(
       <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <DevPanel session={fixture.client} mock={fixture.store} />
+        <DevPanel session={fixture.client} tokens={fixture.tokens} mock={fixture.store} />
       </AuthProvider>,
     );
     // The chart runs with no one signed in: its `active` alone reads as a live session.
@@ -105,7 +105,7 @@ describe('DevPanel', () => {
     fixture = await createSessionFixture({ signedIn: true });
     // The inspector's window, left open; stately.ai is not reached from the tests.
     const open = vi.spyOn(window, 'open').mockReturnValue({ closed: false, postMessage: () => {} } as unknown as Window);
-    render(<DevPanel session={fixture.client} />);
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
     const button = screen.getByRole('button', { name: 'Open Stately Inspector' });
     button.focus();
     fireEvent.click(button);
@@ -122,7 +122,7 @@ describe('DevPanel', () => {
     fixture = await createSessionFixture({ signedIn: true });
     const inspectorWindow = { closed: false, postMessage: () => {} } as unknown as Window;
     const open = vi.spyOn(window, 'open').mockReturnValue(inspectorWindow);
-    render(<DevPanel session={fixture.client} />);
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
     fireEvent.click(screen.getByRole('button', { name: 'Open Stately Inspector' }));
     await screen.findByRole('button', { name: 'Inspector open' });
     // The user closes the inspector's window.
@@ -133,11 +133,22 @@ describe('DevPanel', () => {
     await waitFor(() => expect(open).toHaveBeenCalledTimes(2));
   });
 
+  it('says which tokens Expire session forgot until a new sign-in', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} mock={fixture.store} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Expire session' }));
+    expect(screen.getByText(/^Tokens issued before .+ forgotten\.$/)).toBeTruthy();
+    // Reconnect (or any new sign-in) stores a token issued after the press: the line is old news.
+    const token = await fixture.issueToken();
+    act(() => fixture.tokens.setToken(token));
+    expect(screen.queryByText(/forgotten/)).toBeNull();
+  });
+
   it('reads out that the report was copied, at each press', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     const writeText = vi.fn(async (_text: string) => {});
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
-    render(<DevPanel session={fixture.client} />);
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
     const heard = listenToLiveRegions();
     fireEvent.click(screen.getByRole('button', { name: 'Copy session report' }));
     await waitFor(() => expect(heard.heard).toHaveLength(1));
