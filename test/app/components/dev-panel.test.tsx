@@ -6,6 +6,7 @@ import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { DevPanel } from '../../../src/components/DevPanel.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { readTokenClaims } from '../../../src/lib/session/index.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
@@ -142,6 +143,20 @@ describe('DevPanel', () => {
     const token = await fixture.issueToken();
     act(() => fixture.tokens.setToken(token));
     expect(screen.queryByText(/forgotten/)).toBeNull();
+  });
+
+  it('shows the token lifetime another tab set, the one the next sign-in gets', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(<DevPanel session={fixture.client} tokens={fixture.tokens} mock={fixture.store} />);
+    const lifetime = screen.getByRole<HTMLInputElement>('spinbutton', { name: /Token lifetime/ });
+    expect(lifetime.value).toBe('60');
+    // Another tab sets it: the mock's store is the origin's localStorage, shared by every tab, and this tab hears `storage`.
+    fixture.store.setTokenLifetimeSec(30);
+    act(() => void window.dispatchEvent(new StorageEvent('storage', { key: 'quiet-session.mock.tokenLifetimeSec', newValue: '30' })));
+    expect(lifetime.value).toBe('30');
+    // What the panel shows is what the backend issues next.
+    const { iat, exp } = readTokenClaims(await fixture.issueToken()) as { iat: number; exp: number };
+    expect(exp - iat).toBe(30);
   });
 
   it('reads out that the report was copied, at each press', async () => {
