@@ -26,6 +26,8 @@ export async function startMockWorker(): Promise<{ store: MockStore; stop: () =>
     quiet: true,
   });
   await controlledByTheWorker();
+  // Leaving, msw told its worker this page was gone (and it may have unregistered): back from the bfcache, start again.
+  addEventListener('pageshow', (event) => event.persisted && location.reload());
   return { store, stop: () => worker.stop() };
 }
 

@@ -10,13 +10,16 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
  * A fresh Chromium profile. Playwright turns the popup blocker off by
  * default; we turn it back on, so that a popup opened outside the user's
- * click would fail here as it does for real users.
+ * click would fail here as it does for real users. With `backForwardCache`,
+ * Playwright's default off for the back/forward cache too.
  *
  * @example
  * const browser = await launchChromium();
  * const page = await browser.context.newPage();
  */
-export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchChromium(
+  options: { backForwardCache?: boolean } = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), 'quiet-session-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -30,7 +33,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       '--disable-quic',
       '--no-first-run',
     ],
-    ignoreDefaultArgs: ['--disable-popup-blocking'],
+    ignoreDefaultArgs: ['--disable-popup-blocking', ...(options.backForwardCache ? ['--disable-back-forward-cache'] : [])],
     viewport: { width: 1100, height: 760 },
   });
   context.setDefaultTimeout(15_000);
