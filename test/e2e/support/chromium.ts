@@ -11,7 +11,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * A fresh Chromium profile. Playwright turns the popup blocker off by
  * default; we turn it back on, so that a popup opened outside the user's
  * click would fail here as it does for real users. With `backForwardCache`,
- * Playwright's default off for the back/forward cache too.
+ * the back/forward cache is on too, as for users (Playwright turns it off).
  *
  * @example
  * const browser = await launchChromium();

@@ -25,8 +25,10 @@ export interface StackInChromium {
  *   await page.getByRole('button', { name: 'Sign in with Google' }).click();
  * });
  */
-export function stackInChromium(options: Parameters<typeof startTestStack>[0] & { watchConsole?: boolean }): StackInChromium {
-  const { watchConsole: watching = true, ...stackOptions } = options;
+export function stackInChromium(
+  options: Parameters<typeof startTestStack>[0] & { watchConsole?: boolean } & Parameters<typeof launchChromium>[0],
+): StackInChromium {
+  const { watchConsole: watching = true, backForwardCache, ...stackOptions } = options;
   const run = {} as StackInChromium;
   // A production build runs `vite build` before the app is served.
   beforeAll(
@@ -39,7 +41,7 @@ export function stackInChromium(options: Parameters<typeof startTestStack>[0] & 
     await run.stack?.stop();
   }, 20_000);
   beforeEach(async () => {
-    run.browser = await launchChromium();
+    run.browser = await launchChromium({ backForwardCache });
     run.context = run.browser.context;
     run.consoleLines = watching ? watchConsole(run.context) : [];
     run.page = await run.context.newPage();
