@@ -398,7 +398,15 @@ export const sessionMachine = setup({
       {
         target: '.active',
         reenter: true,
-        actions: ['rejectHeldRequests', 'clearQueue', 'forgetReauthFailures', 'forgetDismissal', 'countEndedSession'],
+        // The notice was the signed-out user's: not kept up as checking while the app clears the token.
+        actions: [
+          'rejectHeldRequests',
+          'clearQueue',
+          'forgetReauthFailures',
+          'forgetDismissal',
+          'forgetReminderShown',
+          'countEndedSession',
+        ],
       },
     ],
     'session.stopped': { target: '.stopped', actions: ['rejectHeldRequests', 'clearQueue'] },

@@ -99,6 +99,33 @@ describe('the notice while the session checks its token before expiry', () => {
   });
 });
 
+describe('the notice when the user signs out', () => {
+  it('reads hidden at once, not checking until the session next looks at its token', () => {
+    let token: string | null = jwt(600_000);
+    const clock = new SimulatedClock();
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      remindBeforeMs: 120_000,
+      clock,
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    const view = () => selectReminderView(client.actor.getSnapshot());
+    clock.increment(480_000);
+    window.dispatchEvent(new KeyboardEvent('keydown'));
+    expect(view()).toBe('reminding');
+    // As the app's Sign out does: the session first (held calls given up), then the stored token.
+    client.endSession();
+    token = null;
+    clock.increment(0);
+    expect(view()).toBe('hidden');
+  });
+});
+
 describe("the notice's Stay signed in", () => {
   it('reads renewing while its popup is open, and hidden once the new token is in', async () => {
     let token = jwt(600_000);
