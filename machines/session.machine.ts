@@ -303,11 +303,13 @@ export const sessionMachine = setup({
       enqueue.cancel(reauthDeadline);
       enqueue.raise({ type: reauthDeadline } as never, { id: reauthDeadline, delay: 'reauthTimeout' });
     }),
-    recordClockOffset: assign({
-      clockOffsetMs: ({ event }) => {
-        assertEvent(event, 'clock.observed');
-        return event.offsetMs;
-      },
+    /** The backend's clock read anew: the expiry, on this tab's clock, moves by as much, and the notice's with it. */
+    recordClockOffset: assign(({ context, event }) => {
+      assertEvent(event, 'clock.observed');
+      const shift = (at: number | null) => (at === null ? null : at + context.clockOffsetMs - event.offsetMs);
+      // Checking under the notice, it is still the same token's: left as it was, it would read hidden once back in active.
+      const reminderShown = context.reminderShown && { expiresAt: shift(context.reminderShown.expiresAt) };
+      return { clockOffsetMs: event.offsetMs, expiresAt: shift(context.expiresAt), reminderShown };
     }),
   },
   guards: {

@@ -57,6 +57,18 @@ describe('the notice while the session checks its token before expiry', () => {
     expect(views).not.toContain('hidden');
   });
 
+  it("stays checking, never hidden for a moment, when the backend's clock is read meanwhile", async () => {
+    const { client, clock, view, views, answer } = checkingUnderNotice();
+    // An answer's Date header: the backend's clock is 5 s ahead of this tab's.
+    client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
+    expect(view()).toBe('checking');
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(0);
+    expect(view()).toBe('reminding');
+    expect(views).not.toContain('hidden');
+  });
+
   it('reads hidden once the backend refuses the token: the banner takes over', async () => {
     const { client, view, answer } = checkingUnderNotice();
     answer(false);
