@@ -164,3 +164,24 @@ describe("the notice's Stay signed in", () => {
     expect(view()).toBe('hidden');
   });
 });
+
+describe('the expiry the notice is kept with', () => {
+  // A millisecond off, the notice would take its own token for another's, and hide during the check.
+  it("is exp on this tab's clock to the millisecond, however the clock ticks between two reads", () => {
+    const clock = new SimulatedClock();
+    // Every read of the time a millisecond later: a real clock may tick between any two.
+    const ticking = Object.assign(Object.create(clock) as SimulatedClock, { now: () => clock.now() + reads++ });
+    let reads = 0;
+    const client = createAuthFetch({
+      getToken: () => jwt(600_000),
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: ticking,
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    expect(client.actor.getSnapshot().context.expiresAt).toBe(600_000);
+  });
+});

@@ -169,10 +169,11 @@ export function provideChart(parts: ChartParts) {
       // The current token's: one said for another is not taken (isForCurrentToken).
       rememberDismissal: assign({ reminderDismissed: () => ({ exp: currentExp() }) }),
       noteExpiry: assign({
-        expiresAt: inStep(() => {
-          const ms = expiry.msUntilBeforeExpiry(currentToken(), 0);
-          return ms === null ? null : localNow() + ms;
-        }),
+        // Not from two reads of the clock: a tick between them would make the same token's notice read as another's.
+        expiresAt: ({ context }) => {
+          const exp = currentExp();
+          return exp === null ? null : exp * 1000 - context.clockOffsetMs;
+        },
       }),
     },
     guards: {
