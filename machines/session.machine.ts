@@ -4,6 +4,7 @@ import {
   enqueueActions,
   fromCallback,
   fromPromise,
+  not,
   setup,
   stateIn,
   type CallbackActorLogic,
@@ -340,6 +341,8 @@ export const sessionMachine = setup({
     /** The reminder's time has come (provided). */
     // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isReminderDue: () => false,
+    /** A notice up or due on a clock since found wrong: the backend's says it is not due yet. */
+    isReminderNotDue: not('isReminderDue'),
     /** The person used the page in the last few minutes (provided). */
     // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isUserActive: () => false,
@@ -439,7 +442,8 @@ export const sessionMachine = setup({
         // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
         'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
         // Back to the notice's state as it was: a notice up stays up (hidden for a moment, it would lose the focus).
-        'clock.observed': { target: '.previous', reenter: true, actions: 'recordClockOffset' },
+        // The end it shows is read again: on the clock before, it may have been an hour off.
+        'clock.observed': { target: '.previous', reenter: true, actions: ['recordClockOffset', 'noteExpiry'] },
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         // Not when said for another token (this tab missed a message): that "Not now" is not about this one.
@@ -463,12 +467,18 @@ export const sessionMachine = setup({
         due: {
           description: 'The token ends soon. The notice waits for a sign that someone is using the page.',
           entry: 'forgetReminderShown',
-          always: { guard: 'isUserActive', target: 'reminding' },
+          always: [
+            // Due only on a clock since found wrong (the backend's first Date, a clock set right): not yet.
+            { guard: 'isReminderNotDue', target: 'quiet' },
+            { guard: 'isUserActive', target: 'reminding' },
+          ],
           on: { 'user.active': 'reminding' },
         },
         reminding: {
           description: 'The notice asks whether to stay signed in; its button opens the sign-in popup before anything is held.',
           entry: 'rememberReminderShown',
+          // Shown on a clock since found wrong: withdrawn until it is due on the backend's.
+          always: { guard: 'isReminderNotDue', target: 'quiet', actions: 'forgetReminderShown' },
           on: {
             'reauth.requested': '#session.reauthenticating.renewing',
           },

@@ -1,0 +1,63 @@
+/** @vitest-environment node */
+import { describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { selectReminderView } from '../../src/lib/session/index.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
+
+const API = 'https://api.test';
+const day = 86_400_000;
+const hour = 3_600_000;
+const stops = stoppedAfterEach();
+
+/**
+ * A tab whose clock is an hour fast (a time zone set wrong) holds a token the backend has just issued for an
+ * hour: until the backend's first answer, the token looks past its exp.
+ */
+function fastClockSession() {
+  const clock = new SimulatedClock();
+  clock.set(10 * day + hour);
+  const backendNow = () => clock.now() - hour;
+  const exp = 10 * day + hour;
+  const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
+  const validate = vi.fn(async () => backendNow() < exp);
+  const sent: number[] = [];
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: () => {},
+    validate,
+    reauthenticate: () => new Promise<string>(() => {}),
+    allowedOrigins: [API],
+    expiryLeadMs: 60_000,
+    remindBeforeMs: 120_000,
+    clock,
+    fetch: async () => {
+      sent.push(backendNow());
+      return new Response('{}', { headers: { date: new Date(backendNow()).toUTCString() } });
+    },
+  });
+  stops.push(client.stop);
+  return { client, clock, validate, sent, exp };
+}
+
+describe("a clock an hour fast, before the backend's clock is read", () => {
+  it('withdraws the notice once the first answers show an hour is left, and brings it 2 minutes before exp', async () => {
+    const { client, clock, validate, exp } = fastClockSession();
+    clock.increment(0); // timers due now run (a task later in a browser): the token looks past its exp
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1); // the backend accepts it
+    clock.increment(0);
+    client.actor.send({ type: 'user.active' }); // the click on Sign in
+    // The first answers: their Date says the backend is an hour behind (the second confirms the first).
+    await client.authFetch(`${API}/api/me`);
+    await client.authFetch(`${API}/api/credits`);
+    client.actor.send({ type: 'user.active' });
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('hidden');
+    // The end on this tab's clock, to the Date header's second.
+    expect(Math.abs(Date.parse(client.report().expiresAt ?? '') - (exp + hour))).toBeLessThanOrEqual(1_000);
+
+    clock.increment(hour - 120_000); // 2 minutes before exp, on the backend's clock
+    client.actor.send({ type: 'user.active' });
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
+  });
+});
