@@ -60,4 +60,20 @@ describe("a clock an hour fast, before the backend's clock is read", () => {
     client.actor.send({ type: 'user.active' });
     expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
   });
+
+  it('asks the backend a lead window before exp on its clock: the trust given on the wrong one does not reach past exp', async () => {
+    const { client, clock, validate, sent, exp } = fastClockSession();
+    clock.increment(0); // the token looks past its exp: the backend is asked, and accepts it
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    await client.authFetch(`${API}/api/me`);
+    await client.authFetch(`${API}/api/credits`); // the backend is an hour behind: the token has an hour left
+
+    clock.increment(hour - 60_000); // exp - lead, on the backend's clock
+    expect(validate).toHaveBeenCalledTimes(2);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(90_000); // past exp: nothing is sent with the dead token
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(sent.filter((at) => at >= exp)).toEqual([]);
+  });
 });

@@ -151,7 +151,12 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   const serverClock = createServerClock({
     now: localNow,
     offset: () => snapshot().context.clockOffsetMs,
-    report: (offsetMs) => snapshot().status === 'active' && actor!.send({ type: 'clock.observed', offsetMs }),
+    report: (offsetMs) => {
+      if (snapshot().status !== 'active') return;
+      // Before the chart re-arms its timers on the new reading: a trust measured on the old one could outlast exp.
+      expiry.clockChanged();
+      actor!.send({ type: 'clock.observed', offsetMs });
+    },
   });
 
   // The popup's Try again comes while the chart runs, through the tell below.

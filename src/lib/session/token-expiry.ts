@@ -17,6 +17,8 @@ export interface ExpiryAwareness {
    * lead window. Calls are not told anything: a token in its lead window is still checked before each is sent.
    */
   postpone(token: string | null): void;
+  /** The backend's clock was read anew: a trust given on the reading before (past `exp` on a clock an hour fast, say) is taken back. */
+  clockChanged(): void;
   /** Ms until the session should ask about `token`: when it starts expiring (trust included), or when a postponed ask is due; null when its expiry is unknown. */
   msUntilExpiring(token: string | null): number | null;
   /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
@@ -78,6 +80,10 @@ export function createExpiryAwareness(options: {
       trusted = token;
       // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
       trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + Math.max(leadMs, minTrustPastExpMs);
+      known = undefined;
+    },
+    clockChanged() {
+      trusted = null;
       known = undefined;
     },
     msUntilBeforeExpiry(token, beforeMs) {
