@@ -101,8 +101,11 @@ describe('Reconnect from the keyboard, in Chromium', () => {
     const popupOpened = context.waitForEvent('page');
     await page.keyboard.press('Enter');
     const popup = await popupOpened;
-    await page.getByText('Reconnecting…', { exact: true }).waitFor();
-    // Once the consent page's COOP makes the popup read closed, the same button says Try again.
+    // Once the consent page's COOP makes the popup read closed (300 ms on), the same button says Try again.
+    await page
+      .getByRole('alert')
+      .getByRole('button', { name: /^(Reconnecting…|Try again)$/ })
+      .waitFor();
     expect(['Reconnecting…', 'Try again']).toContain(await focused(page));
     await cancelInPopup(popup);
     await page.getByText(/Signing in with Google was cancelled/).waitFor();
