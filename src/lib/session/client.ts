@@ -154,7 +154,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     report: (offsetMs) => {
       if (snapshot().status !== 'active') return;
       // Before the chart re-arms its timers on the new reading: a trust measured on the old one could outlast exp.
-      expiry.clockChanged();
+      expiry.clockChanged(offsetMs - snapshot().context.clockOffsetMs);
       actor!.send({ type: 'clock.observed', offsetMs });
     },
   });

@@ -17,8 +17,11 @@ export interface ExpiryAwareness {
    * lead window. Calls are not told anything: a token in its lead window is still checked before each is sent.
    */
   postpone(token: string | null): void;
-  /** The backend's clock was read anew: a trust given on the reading before (past `exp` on a clock an hour fast, say) is taken back. */
-  clockChanged(): void;
+  /**
+   * The backend's clock was read anew, `shiftMs` ahead of the reading before: the last trust is measured again from
+   * when the backend gave it on the new one (past `exp` on a clock an hour fast, say, it was within its life).
+   */
+  clockChanged(shiftMs: number): void;
   /** Ms until the session should ask about `token`: when it starts expiring (trust included), or when a postponed ask is due; null when its expiry is unknown. */
   msUntilExpiring(token: string | null): number | null;
   /** Ms until `beforeMs` before `token`'s `exp`, or null when its expiry is unknown. */
@@ -40,7 +43,8 @@ export function createExpiryAwareness(options: {
   claims: (token: string | null) => TokenClaims;
 }): ExpiryAwareness {
   let trusted: string | null = null;
-  let trustedUntil = 0;
+  /** When the backend last accepted `trusted`, on its clock as read now. */
+  let trustedAt = 0;
   const { claims, leadMs, now } = options;
   /** The last token asked about, and when it starts expiring on the backend's clock: asked on every request. */
   let known: string | null | undefined;
@@ -52,12 +56,16 @@ export function createExpiryAwareness(options: {
     // Number.isFinite is false for anything that is not a number.
     return Number.isFinite(exp) ? (exp as number) * 1000 : null;
   };
+  /** Trusted for one lead window from then, never past `exp`; past `exp` (clocks differ), asked again a window later, not on every request. */
+  const trustedUntil = (exp: number) =>
+    // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
+    trustedAt < exp ? Math.min(trustedAt + leadMs, exp) : trustedAt + Math.max(leadMs, minTrustPastExpMs);
   const expiringAt = (token: string | null) => {
-    // Stryker disable next-line ConditionalExpression: a cache only; what it caches changes only in vouch, which clears it
+    // Stryker disable next-line ConditionalExpression: a cache only; what it caches changes only in vouch and clockChanged, which clear it
     if (token !== known) {
       known = token;
       const exp = expMs(token);
-      startsAt = exp === null ? null : Math.max(exp - leadMs, token === trusted ? trustedUntil : 0);
+      startsAt = exp === null ? null : Math.max(exp - leadMs, token === trusted ? trustedUntil(exp) : 0);
     }
     return startsAt;
   };
@@ -75,15 +83,13 @@ export function createExpiryAwareness(options: {
       postponedUntil = now() + leadMs;
     },
     vouch(token) {
-      const exp = expMs(token) ?? Infinity;
-      const at = now();
       trusted = token;
-      // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
-      trustedUntil = at < exp ? Math.min(at + leadMs, exp) : at + Math.max(leadMs, minTrustPastExpMs);
+      trustedAt = now();
       known = undefined;
     },
-    clockChanged() {
-      trusted = null;
+    clockChanged(shiftMs) {
+      // Not dropped: a token the backend accepted a moment ago is still good, and without trust it would be asked again at once.
+      trustedAt += shiftMs;
       known = undefined;
     },
     msUntilBeforeExpiry(token, beforeMs) {

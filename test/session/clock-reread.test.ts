@@ -1,0 +1,75 @@
+/** @vitest-environment happy-dom */
+import { describe, expect, it, vi } from 'vitest';
+import { SimulatedClock, waitFor } from 'xstate';
+import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { selectBannerView, selectReminderView } from '../../src/lib/session/index.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
+
+const API = 'https://api.test';
+const lead = 60_000;
+const day = 86_400_000;
+const stops = stoppedAfterEach();
+
+/**
+ * A token that ends in 10 minutes, on a tab whose clock agrees with the backend's until `backend.skewMs` says
+ * otherwise; someone types. Brought to exp - 50 s: the backend vouched for the token at exp - lead, the notice is up.
+ */
+async function vouchedInLeadWindow() {
+  const clock = new SimulatedClock();
+  clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
+  const exp = 10 * day + 600_000;
+  const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
+  const backend = { skewMs: 0 };
+  const validate = vi.fn(async () => true);
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: () => {},
+    validate,
+    reauthenticate: () => new Promise<string>(() => {}),
+    allowedOrigins: [API],
+    expiryLeadMs: lead,
+    remindBeforeMs: 120_000,
+    clock,
+    fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
+  });
+  stops.push(client.stop);
+  const type = () => window.dispatchEvent(new KeyboardEvent('keydown'));
+  await client.authFetch(`${API}/api/credits`); // the backend's clock, read: it agrees
+  clock.increment(exp - lead - clock.now()); // the notice came 2 minutes before; now the backend is asked
+  await waitFor(client.actor, (s) => s.matches('active'));
+  clock.increment(10_000);
+  type();
+  expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
+  expect(validate).toHaveBeenCalledTimes(1);
+  /** Calls until the backend's clock, 3 s ahead from now, is taken (one answer in 50 is read, and the next agrees). */
+  const readAnew = async () => {
+    backend.skewMs = 3_000;
+    const sending = () => client.actor.getSnapshot().hasTag('sending');
+    for (let i = 0; i < 100 && sending() && client.actor.getSnapshot().context.clockOffsetMs === 0; i++)
+      await Promise.race([client.authFetch(`${API}/api/credits`), waitFor(client.actor, (s) => !s.hasTag('sending'))]);
+    clock.increment(0); // timers due now run
+  };
+  return { client, validate, readAnew };
+}
+
+describe('a token the backend vouched for, when its clock is read 3 s ahead', () => {
+  it('keeps Stay signed in sending with it: no banner, nothing held, 50 s before exp', async () => {
+    const { client, readAnew } = await vouchedInLeadWindow();
+    client.reconnect(); // Stay signed in: the popup is open
+    await readAnew();
+    const snapshot = client.actor.getSnapshot();
+    expect(snapshot.context.clockOffsetMs).toBe(3_500);
+    expect(selectBannerView(snapshot)).toBe('hidden');
+    expect(selectReminderView(snapshot)).toBe('renewing');
+    expect(snapshot.context.queue).toEqual([]);
+  });
+
+  it('is not asked about again: the notice stays up, its buttons live', async () => {
+    const { client, validate, readAnew } = await vouchedInLeadWindow();
+    await readAnew();
+    expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_500);
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
+    expect(validate).toHaveBeenCalledTimes(1);
+  });
+});
