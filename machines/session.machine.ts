@@ -341,7 +341,7 @@ export const sessionMachine = setup({
     /** The reminder's time has come (provided). */
     // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false
     isReminderDue: () => false,
-    /** A notice up or due on a clock since found wrong: the backend's says it is not due yet. */
+    /** A notice up or due on a clock since found wrong: the backend's says it is not due yet (provided: not within half a minute). */
     isReminderNotDue: not('isReminderDue'),
     /** The person used the page in the last few minutes (provided). */
     // Stryker disable next-line ArrowFunction: xstate takes a guarded transition only on a truthy answer, so undefined acts as false

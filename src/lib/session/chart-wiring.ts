@@ -14,6 +14,8 @@ import type { ExpiryAwareness } from './token-expiry.ts';
 const clampDelay = (ms: number | null) => (ms === null ? 2 ** 31 - 1 : Math.min(Math.max(ms, 0), 2 ** 31 - 1));
 /** "Used the page recently", for the reminder. */
 const activeWithinMs = 5 * 60_000;
+/** A notice up is withdrawn only if not due for longer: a reading a few seconds off, or a clock set back a little, would hide it and show it again. */
+const withdrawBeyondMs = 30_000;
 
 /** What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill. */
 // Stryker disable next-line Regex: anchored or not, no engine's own TypeError (a bug's) carries these words
@@ -180,6 +182,7 @@ export function provideChart(parts: ChartParts) {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
       isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
+      isReminderNotDue: inStep(() => (msUntilReminder(currentToken()) ?? Infinity) > withdrawBeyondMs),
       wasDismissed: dismissedNow,
       isForCurrentToken: ({ event }) => {
         assertEvent(event, 'reminder.dismissed');
