@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
-import { selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
+import { selectExpiresAt, selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
@@ -62,6 +62,20 @@ describe('the notice while the session checks its token before expiry', () => {
     // An answer's Date header: the backend's clock is 5 s ahead of this tab's.
     client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
     expect(view()).toBe('checking');
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(0);
+    expect(view()).toBe('reminding');
+    expect(views).not.toContain('hidden');
+  });
+
+  it("stays checking across two readings of the backend's clock, its end moved by each", async () => {
+    const { client, clock, view, views, answer } = checkingUnderNotice();
+    client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
+    client.actor.send({ type: 'clock.observed', offsetMs: 8_000 });
+    expect(view()).toBe('checking');
+    // exp (600 s) on this tab's clock, 8 s behind the backend's.
+    expect(client.actor.getSnapshot().context.expiresAt).toBe(592_000);
     answer(true);
     await waitFor(client.actor, (s) => s.matches('active'));
     clock.increment(0);
@@ -183,5 +197,27 @@ describe('the expiry the notice is kept with', () => {
     });
     stops.push(client.stop);
     expect(client.actor.getSnapshot().context.expiresAt).toBe(600_000);
+  });
+});
+
+describe('a token that does not say when it expires', () => {
+  it("has no end, whatever the backend's clock reads", async () => {
+    let answer: (valid: boolean) => void = () => {};
+    const client = createAuthFetch({
+      getToken: () => unsignedJwt({ sub: 'ada' }),
+      setToken: () => {},
+      validate: () => new Promise<boolean>((resolve) => (answer = resolve)),
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      fetch: async () => new Response('{}'),
+    });
+    stops.push(client.stop);
+    client.actor.send({ type: 'token.rejected' });
+    client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
+    expect(selectExpiresAt(client.actor.getSnapshot())).toBeNull();
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    expect(selectExpiresAt(client.actor.getSnapshot())).toBeNull();
   });
 });
