@@ -73,3 +73,47 @@ describe('a token the backend vouched for, when its clock is read 3 s ahead', ()
     expect(validate).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('a token vouched for a minute and a half before exp, when the clock is read again', () => {
+  it('is asked about again at the end of its trust on the new reading, not on the old one', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day);
+    const exp = 10 * day + 600_000;
+    const backend = { skewMs: 5_000 };
+    const validate = vi.fn(async () => true);
+    const client = createAuthFetch({
+      getToken: () => unsignedJwt({ sub: 'ada', exp: exp / 1000 }),
+      setToken: () => {},
+      validate,
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: lead,
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
+    });
+    stops.push(client.stop);
+    const offset = () => client.actor.getSnapshot().context.clockOffsetMs;
+    /** Calls until the backend's clock, read anew, is taken (one answer in 50 is read, and the next must agree). */
+    const callUntilOffset = async (ms: number) => {
+      for (let i = 0; i < 100 && offset() !== ms; i++) await client.authFetch(`${API}/api/credits`);
+      expect(offset()).toBe(ms);
+    };
+    /** Moves this tab's clock to `ms` before exp on the backend's clock. */
+    const toBeforeExp = (ms: number) => clock.increment(exp - ms - offset() - clock.now());
+
+    await callUntilOffset(5_500); // the backend's clock is 5.5 s ahead (its Date is to the second)
+    toBeforeExp(90_000);
+    client.actor.send({ type: 'token.rejected' }); // a 401 of a call that holds nothing: the backend vouches for the token
+    await waitFor(client.actor, (s) => s.matches('active'));
+    expect(validate).toHaveBeenCalledTimes(1); // trusted a lead window from now: until 30 s before exp
+
+    backend.skewMs = 3_000;
+    // Read anew (3 s: this tab's clock is half a second into a second here): the trust was given 2.5 s earlier.
+    await callUntilOffset(3_000);
+    toBeforeExp(33_000);
+    expect(validate).toHaveBeenCalledTimes(1);
+    toBeforeExp(32_000); // its trust ended 32.5 s before exp
+    expect(validate).toHaveBeenCalledTimes(2);
+  });
+});

@@ -182,6 +182,7 @@ export function provideChart(parts: ChartParts) {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
       isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
+      // Stryker disable next-line EqualityOperator: due exactly half a minute later, keeping the notice or not are both right
       isReminderNotDue: inStep(() => (msUntilReminder(currentToken()) ?? Infinity) > withdrawBeyondMs),
       wasDismissed: dismissedNow,
       isForCurrentToken: ({ event }) => {
