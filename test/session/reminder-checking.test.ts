@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { selectExpiresAt, selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
@@ -14,28 +14,40 @@ const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
 const stops = stoppedAfterEach();
 
-/**
- * A token that ends in 10 minutes, its notice up 2 minutes before for someone typing, then exp - lead: the session
- * asks the backend, whose answer waits for `answer`. `views`: what `selectReminderView` read at each snapshot.
- */
-function checkingUnderNotice(getToken: () => string = () => jwt(600_000)) {
+/** A session on a simulated clock whose token ends in 10 minutes, with its notice 2 minutes before; `view`: the notice's. */
+function session(overrides: Partial<AuthFetchOptions> = {}) {
   const clock = new SimulatedClock();
-  let answer: (valid: boolean) => void = () => {};
   const client = createAuthFetch({
-    getToken,
+    getToken: () => jwt(600_000),
     setToken: () => {},
-    validate: vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve))),
+    validate: async () => true,
     reauthenticate: () => new Promise<string>(() => {}),
     allowedOrigins: [API],
     expiryLeadMs: lead,
     remindBeforeMs: 120_000,
     clock,
     fetch: async () => new Response('{}'),
+    ...overrides,
   });
   stops.push(client.stop);
   const view = () => selectReminderView(client.actor.getSnapshot());
-  clock.increment(480_000);
-  window.dispatchEvent(new KeyboardEvent('keydown'));
+  /** 2 minutes before exp, someone types: the notice comes. */
+  const noticeUp = () => {
+    clock.increment(480_000);
+    window.dispatchEvent(new KeyboardEvent('keydown'));
+  };
+  return { client, clock, view, noticeUp };
+}
+
+/**
+ * The notice up, then exp - lead: the session asks the backend, whose answer waits for `answer`.
+ * `views`: what `selectReminderView` read at each snapshot.
+ */
+function checkingUnderNotice(getToken: () => string = () => jwt(600_000)) {
+  let answer: (valid: boolean) => void = () => {};
+  const validate = vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve)));
+  const { client, clock, view, noticeUp } = session({ getToken, validate });
+  noticeUp();
   expect(view()).toBe('reminding');
   const views: ReminderView[] = [];
   client.actor.subscribe((s) => views.push(selectReminderView(s)));
@@ -128,21 +140,8 @@ describe('the notice while the session checks its token before expiry', () => {
 describe('the notice when the user signs out', () => {
   it('reads hidden at once, not checking until the session next looks at its token', () => {
     let token: string | null = jwt(600_000);
-    const clock = new SimulatedClock();
-    const client = createAuthFetch({
-      getToken: () => token,
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      remindBeforeMs: 120_000,
-      clock,
-      fetch: async () => new Response('{}'),
-    });
-    stops.push(client.stop);
-    const view = () => selectReminderView(client.actor.getSnapshot());
-    clock.increment(480_000);
-    window.dispatchEvent(new KeyboardEvent('keydown'));
+    const { client, clock, view, noticeUp } = session({ getToken: () => token });
+    noticeUp();
     expect(view()).toBe('reminding');
     // As the app's Sign out does: the session first (held calls given up), then the stored token.
     client.endSession();
@@ -156,21 +155,12 @@ describe("the notice's Stay signed in", () => {
   it('reads renewing while its popup is open, and hidden once the new token is in', async () => {
     let token = jwt(600_000);
     let signIn: (token: string) => void = () => {};
-    const clock = new SimulatedClock();
-    const client = createAuthFetch({
+    const { client, view, noticeUp } = session({
       getToken: () => token,
       setToken: (next) => (token = next),
-      validate: async () => true,
       reauthenticate: () => new Promise<string>((resolve) => (signIn = resolve)),
-      allowedOrigins: [API],
-      remindBeforeMs: 120_000,
-      clock,
-      fetch: async () => new Response('{}'),
     });
-    stops.push(client.stop);
-    const view = () => selectReminderView(client.actor.getSnapshot());
-    clock.increment(480_000);
-    window.dispatchEvent(new KeyboardEvent('keydown'));
+    noticeUp();
     client.reconnect();
     expect(view()).toBe('renewing');
     signIn(jwt(7_200_000));
@@ -186,16 +176,7 @@ describe('the expiry the notice is kept with', () => {
     // Every read of the time a millisecond later: a real clock may tick between any two.
     const ticking = Object.assign(Object.create(clock) as SimulatedClock, { now: () => clock.now() + reads++ });
     let reads = 0;
-    const client = createAuthFetch({
-      getToken: () => jwt(600_000),
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      clock: ticking,
-      fetch: async () => new Response('{}'),
-    });
-    stops.push(client.stop);
+    const { client } = session({ clock: ticking });
     expect(client.actor.getSnapshot().context.expiresAt).toBe(600_000);
   });
 });
@@ -203,16 +184,10 @@ describe('the expiry the notice is kept with', () => {
 describe('a token that does not say when it expires', () => {
   it("has no end, whatever the backend's clock reads", async () => {
     let answer: (valid: boolean) => void = () => {};
-    const client = createAuthFetch({
+    const { client } = session({
       getToken: () => unsignedJwt({ sub: 'ada' }),
-      setToken: () => {},
       validate: () => new Promise<boolean>((resolve) => (answer = resolve)),
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      clock: new SimulatedClock(),
-      fetch: async () => new Response('{}'),
     });
-    stops.push(client.stop);
     client.actor.send({ type: 'token.rejected' });
     client.actor.send({ type: 'clock.observed', offsetMs: 5_000 });
     expect(selectExpiresAt(client.actor.getSnapshot())).toBeNull();
