@@ -439,9 +439,9 @@ export const sessionMachine = setup({
           { guard: 'isTokenExpiring', target: 'validating' },
           { target: '.previous', reenter: true },
         ],
-        // A new token, or a new reading of the backend's clock: the expiry and reminder timers are armed afresh.
+        // A new token: the expiry and reminder timers are armed afresh.
         'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
-        // Back to the notice's state as it was: a notice up stays up (hidden for a moment, it would lose the focus).
+        // Back to the notice's state as it was: a notice still due stays up (hidden for a moment, it would lose the focus).
         // The end it shows is read again: on the clock before, it may have been an hour off.
         'clock.observed': { target: '.previous', reenter: true, actions: ['recordClockOffset', 'noteExpiry'] },
         'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },

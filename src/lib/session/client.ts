@@ -23,7 +23,8 @@ export interface AuthFetchClient {
   /**
    * The banner's Reconnect and the notice's "Stay signed in": opens the sign-in popup (again, if one is
    * already open). Call it inside the click handler (popup blockers). Heard while the banner is `expired`, the
-   * notice `reminding`, or a popup open; otherwise (BannerView `elsewhere`, `coolingDown`) it does nothing.
+   * notice `reminding`, or a popup open; otherwise (BannerView `elsewhere`, `coolingDown`, ReminderView `checking`)
+   * it does nothing.
    */
   reconnect: () => void;
   /**
