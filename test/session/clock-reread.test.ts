@@ -1,15 +1,13 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { selectBannerView, selectReminderView } from '../../src/lib/session/index.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const lead = 60_000;
 const day = 86_400_000;
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /**
  * A token that ends in 10 minutes, on a tab whose clock agrees with the backend's until `backend.skewMs` says
@@ -22,18 +20,13 @@ async function vouchedInLeadWindow() {
   const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
   const backend = { skewMs: 0 };
   const validate = vi.fn(async () => true);
-  const client = createAuthFetch({
+  const { client } = clockedSession({
     getToken: () => token,
-    setToken: () => {},
     validate,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
     expiryLeadMs: lead,
-    remindBeforeMs: 120_000,
     clock,
     fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
   });
-  stops.push(client.stop);
   const type = () => window.dispatchEvent(new KeyboardEvent('keydown'));
   await client.authFetch(`${API}/api/credits`); // the backend's clock, read: it agrees
   clock.increment(exp - lead - clock.now()); // the notice came 2 minutes before; now the backend is asked
@@ -81,18 +74,14 @@ describe('a token vouched for a minute and a half before exp, when the clock is 
     const exp = 10 * day + 600_000;
     const backend = { skewMs: 5_000 };
     const validate = vi.fn(async () => true);
-    const client = createAuthFetch({
+    const { client } = clockedSession({
       getToken: () => unsignedJwt({ sub: 'ada', exp: exp / 1000 }),
-      setToken: () => {},
       validate,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
       expiryLeadMs: lead,
       remindBeforeMs: 0,
       clock,
       fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
     });
-    stops.push(client.stop);
     const offset = () => client.actor.getSnapshot().context.clockOffsetMs;
     /** Calls until the backend's clock, read anew, is taken (one answer in 50 is read, and the next must agree). */
     const callUntilOffset = async (ms: number) => {

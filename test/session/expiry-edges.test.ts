@@ -2,13 +2,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
 const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /** Lets the promises of a validation settle. */
 const settle = async () => {
@@ -21,18 +22,7 @@ describe('expiryLeadMs: 0', () => {
     const token = jwt(60_000);
     // The backend takes tokens 10 s past their exp (PyJWT's leeway=10, say).
     const validate = vi.fn(async () => clock.now() < 70_000);
-    const client = createAuthFetch({
-      getToken: () => token,
-      setToken: () => {},
-      validate,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      expiryLeadMs: 0,
-      remindBeforeMs: 0,
-      clock,
-      fetch: async () => new Response('{}'),
-    });
-    stops.push(client.stop);
+    clockedSession({ getToken: () => token, validate, expiryLeadMs: 0, remindBeforeMs: 0, clock });
     clock.increment(60_000); // exp: the timer asks, and the backend says yes
     await settle();
     for (let ms = 0; ms < 100; ms++) {

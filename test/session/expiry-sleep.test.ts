@@ -1,15 +1,14 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createAuthFetch, NotReplayedError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
+import { NotReplayedError } from '../../src/lib/auth-fetch.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
-const API = 'https://api.test';
 const expMs = 3_600_000;
 const token = unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /**
  * A clock whose timers sleep with the device: a laptop's lid closed, `now` jumps on, and each timer still waits
@@ -31,18 +30,13 @@ function sleepyClock() {
 function session(remindBeforeMs = 120_000) {
   const clock = sleepyClock();
   const validate = vi.fn(async () => clock.now() < expMs);
-  const client = createAuthFetch({
+  const { client } = clockedSession({
     getToken: () => token,
-    setToken: () => {},
     validate,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: 60_000,
     remindBeforeMs,
-    clock: clock as unknown as AuthFetchOptions['clock'],
+    clock,
     fetch: async () => new Response('{}', { status: clock.now() < expMs ? 200 : 401 }),
   });
-  stops.push(client.stop);
   return { client, clock, validate };
 }
 

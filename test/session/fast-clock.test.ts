@@ -1,15 +1,13 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { selectReminderView } from '../../src/lib/session/index.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const day = 86_400_000;
 const hour = 3_600_000;
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /**
  * A tab whose clock is an hour fast (a time zone set wrong) holds a token the backend has just issued for an
@@ -23,21 +21,15 @@ function fastClockSession() {
   const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
   const validate = vi.fn(async () => backendNow() < exp);
   const sent: number[] = [];
-  const client = createAuthFetch({
+  const { client } = clockedSession({
     getToken: () => token,
-    setToken: () => {},
     validate,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: 60_000,
-    remindBeforeMs: 120_000,
     clock,
     fetch: async () => {
       sent.push(backendNow());
       return new Response('{}', { headers: { date: new Date(backendNow()).toUTCString() } });
     },
   });
-  stops.push(client.stop);
   return { client, clock, validate, sent, exp };
 }
 

@@ -1,35 +1,13 @@
 /** @vitest-environment happy-dom */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
-import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { clockedSessions } from '../support/clocked-session.ts';
 
-const API = 'https://api.test';
-
-/** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
-const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
-
-const stops: Array<() => void> = [];
-afterEach(() => {
-  for (const stop of stops.splice(0)) stop();
-  document.body.replaceChildren();
-});
+const clockedSession = clockedSessions();
+afterEach(() => document.body.replaceChildren());
 
 /** A token that ends in 10 minutes, and the notice due 2 minutes before (at 8 minutes). */
 function session() {
-  const clock = new SimulatedClock();
-  const client = createAuthFetch({
-    getToken: () => jwt(600_000),
-    setToken: () => {},
-    validate: async () => true,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: 60_000,
-    remindBeforeMs: 120_000,
-    clock,
-    fetch: async () => new Response('{}'),
-  });
-  stops.push(client.stop);
+  const { client, clock } = clockedSession();
   const showsNotice = () => client.actor.getSnapshot().matches({ active: 'reminding' });
   return { client, clock, showsNotice };
 }

@@ -1,32 +1,16 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
-
-const API = 'https://api.test';
 
 /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /** A session whose token ends at `expMs`, with the notice 2 minutes before. */
 function session(expMs: number) {
-  const clock = new SimulatedClock();
-  const client = createAuthFetch({
-    getToken: () => jwt(expMs),
-    setToken: () => {},
-    validate: async () => true,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: 60_000,
-    remindBeforeMs: 120_000,
-    clock,
-    fetch: async () => new Response('{}'),
-  });
-  stops.push(client.stop);
+  const { client, clock } = clockedSession({ getToken: () => jwt(expMs) });
   const notice = () => client.actor.getSnapshot().matches({ active: 'reminding' });
   /** Someone presses a key on the page. */
   const type = () => window.dispatchEvent(new KeyboardEvent('keydown'));

@@ -1,35 +1,20 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { selectExpiresAt, selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
+import { clockedSessions, type ClockedSessionOptions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const lead = 60_000;
 
 /** A JWT for ada that expires at `expMs` (the session's clock starts at 0). */
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /** A session on a simulated clock whose token ends in 10 minutes, with its notice 2 minutes before; `view`: the notice's. */
-function session(overrides: Partial<AuthFetchOptions> = {}) {
-  const clock = new SimulatedClock();
-  const client = createAuthFetch({
-    getToken: () => jwt(600_000),
-    setToken: () => {},
-    validate: async () => true,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: lead,
-    remindBeforeMs: 120_000,
-    clock,
-    fetch: async () => new Response('{}'),
-    ...overrides,
-  });
-  stops.push(client.stop);
+function session(overrides: ClockedSessionOptions<SimulatedClock> = {}) {
+  const { client, clock } = clockedSession({ getToken: () => jwt(600_000), expiryLeadMs: lead, ...overrides });
   const view = () => selectReminderView(client.actor.getSnapshot());
   /** 2 minutes before exp, someone types: the notice comes. */
   const noticeUp = () => {

@@ -1,14 +1,12 @@
 /** @vitest-environment happy-dom */
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { selectReminderView, type ReminderView } from '../../src/lib/session/index.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const day = 86_400_000;
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /**
  * A token that ends in 10 minutes, on a tab whose clock agrees with the backend's until `backend.skewMs` says
@@ -29,17 +27,11 @@ async function noticeJustUp() {
   };
   const exp = 10 * day + 600_000;
   const backend = { skewMs: 0 };
-  const client = createAuthFetch({
+  const { client } = clockedSession({
     getToken: () => unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 }),
-    setToken: () => {},
-    validate: async () => true,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    remindBeforeMs: 120_000,
     clock: wallClock,
     fetch: async () => new Response('{}', { headers: { date: new Date(wallClock.now() + backend.skewMs).toUTCString() } }),
   });
-  stops.push(client.stop);
   const call = async (n: number) => {
     for (let i = 0; i < n; i++) await client.authFetch(`${API}/api/credits`);
   };

@@ -1,36 +1,23 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import type { AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const lead = 60_000;
 
 /** A JWT for ada that expires at `expMs` on the backend's clock. */
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 /** A token that ends in 10 minutes, a backend that accepts it until then, and the notice 2 minutes before. */
 function session(overrides: Partial<AuthFetchOptions> = {}) {
   const clock = new SimulatedClock();
   const token = jwt(600_000);
   const validate = vi.fn(async ({ token: t }: { token: string | null }) => t === token && clock.now() < 600_000);
-  const client = createAuthFetch({
-    getToken: () => token,
-    setToken: () => {},
-    validate,
-    reauthenticate: () => new Promise<string>(() => {}),
-    allowedOrigins: [API],
-    expiryLeadMs: lead,
-    remindBeforeMs: 120_000,
-    clock,
-    fetch: async () => new Response('{}'),
-    ...overrides,
-  });
-  stops.push(client.stop);
+  const { client } = clockedSession({ getToken: () => token, validate, expiryLeadMs: lead, clock, ...overrides });
   return { client, clock, validate };
 }
 

@@ -1,16 +1,14 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
-import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
-const API = 'https://api.test';
 const lead = 60_000;
 const day = 86_400_000;
 const jwt = (expMs: number) => unsignedJwt({ sub: 'ada', exp: expMs / 1000 });
 
-const stops = stoppedAfterEach();
+const clockedSession = clockedSessions();
 
 describe("the backend's clock, read from an answer the browser's cache gave", () => {
   it('does not move the expiry check a day late: a cached answer keeps the Date it was first sent with', async () => {
@@ -19,12 +17,9 @@ describe("the backend's clock, read from an answer the browser's cache gave", ()
     const clock = new SimulatedClock();
     clock.set(10 * day);
     const validate = vi.fn(async () => true);
-    const client = createAuthFetch({
+    const { client } = clockedSession({
       getToken: () => jwt(10 * day + 600_000), // ends in 10 minutes
-      setToken: () => {},
       validate,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
       expiryLeadMs: lead,
       remindBeforeMs: 0,
       clock,
@@ -33,7 +28,6 @@ describe("the backend's clock, read from an answer the browser's cache gave", ()
           headers: { date: new Date(String(input).endsWith('/config') ? clock.now() - day : clock.now()).toUTCString() },
         }),
     });
-    stops.push(client.stop);
     await client.authFetch(`${API}/api/config`); // from the cache: Date is yesterday's
 
     clock.increment(600_000 - lead); // exp - lead, on every clock there is
@@ -52,12 +46,8 @@ describe("the backend's clock, read from the Date of its answers", () => {
     const clock = new SimulatedClock();
     clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
     const backend = { skewMs: 0 as number | null, statuses: [] as number[] };
-    const client = createAuthFetch({
+    const { client } = clockedSession({
       getToken: () => 'opaque-token', // no exp: only the clock is watched
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
       remindBeforeMs: 0,
       clock,
       fetch: async () =>
@@ -66,7 +56,6 @@ describe("the backend's clock, read from the Date of its answers", () => {
           headers: backend.skewMs === null ? {} : { date: new Date(clock.now() + backend.skewMs).toUTCString() },
         }),
     });
-    stops.push(client.stop);
     /** Makes `n` calls, one after the other, each answered by the backend as it is set now. */
     const call = async (n = 1) => {
       for (let i = 0; i < n; i++) await client.authFetch(`${API}/api/credits`);
@@ -141,16 +130,7 @@ describe("the backend's clock, read from the Date of its answers", () => {
 
   it('passes on an answer with no headers at all (a test double), reading no clock from it', async () => {
     const answer = { status: 200, ok: true } as Response;
-    const client = createAuthFetch({
-      getToken: () => 'opaque-token',
-      setToken: () => {},
-      validate: async () => true,
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      clock: new SimulatedClock(),
-      fetch: async () => answer,
-    });
-    stops.push(client.stop);
+    const { client } = clockedSession({ getToken: () => 'opaque-token', fetch: async () => answer });
     expect(await client.authFetch(`${API}/api/credits`)).toBe(answer);
     expect(client.report().clockOffsetMs).toBe(0);
   });
@@ -162,18 +142,14 @@ describe("the backend's clock, read while a validation is out", () => {
     clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
     const validations: Array<(valid: boolean) => void> = [];
     const answers: Array<(response: Response) => void> = [];
-    const client = createAuthFetch({
+    const { client } = clockedSession({
       getToken: () => jwt(10 * day + 90_000), // ends in 90 s
-      setToken: () => {},
       validate: () => new Promise<boolean>((resolve) => validations.push(resolve)),
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
       expiryLeadMs: lead,
       remindBeforeMs: 0,
       clock,
       fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
     });
-    stops.push(client.stop);
     const calls = [client.authFetch(`${API}/api/first`), client.authFetch(`${API}/api/second`)];
     answers[0]!(new Response('{}', { status: 401 }));
     await waitFor(client.actor, (s) => s.matches('validating'));
