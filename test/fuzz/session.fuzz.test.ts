@@ -12,8 +12,9 @@ import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-prop
  * token, none until the deadline, a new one over the open one, a late token),
  * tokens from other tabs and accounts, the browser's offline/online/focus and
  * input events, the backend going down and up, the reminder, sign-outs,
- * stop(), a backend clock that differs from the tab's, and time, against the
- * real createAuthFetch. After every step the invariants of fuzz-checks.ts and
+ * stop(), a backend clock that differs from the tab's and jumps mid-run (set
+ * right by seconds, minutes or an hour), and time, against the real
+ * createAuthFetch. After every step the invariants of fuzz-checks.ts and
  * fuzz-sends.ts hold; at the end the user reconnects (or the app stops the
  * session) and every call has settled.
  *

@@ -3,7 +3,7 @@ import type { Answer } from './fuzz-backend.ts';
 import { bodyKinds } from './fuzz-bodies.ts';
 import type { RequestSpec } from './fuzz-calls.ts';
 import type { Command, Simple } from './fuzz-commands.ts';
-import { limits } from './fuzz-limits.ts';
+import { clockJumps, limits } from './fuzz-limits.ts';
 import { reauthResults, validateResults } from './fuzz-steps.ts';
 
 /**
@@ -49,6 +49,11 @@ const single: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('network'), up: fc.boolean() }) },
+  // A clock set right by seconds (within the Date header's noise), by the notice's half minute and more, or by an hour.
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('clockSet'), ms: fc.constantFrom(...clockJumps.flatMap((ms) => [ms, -ms])) }),
+  },
   // Short ticks reach backoffs and the validation timeout, long ones the cooldown, the popup's deadline, the reminder
   // (8 minutes into a token's 10) and its expiry (9).
   {

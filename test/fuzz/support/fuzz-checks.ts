@@ -3,6 +3,8 @@ import { API, isSettled, type FuzzCall } from './fuzz-calls.ts';
 import { dateHeaderPrecisionMs, limits, validationTimeoutMs } from './fuzz-limits.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
+/** Answers after which the session must have read a `Date`: one in fifty is read, and the next must agree. */
+const answersReadAfter = 51;
 const immediateTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const timerTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /**
@@ -122,9 +124,12 @@ export function checkAtRest(world: FuzzWorld): void {
     }
   }
   // The backend's Date tells the session its clock, to the header's precision, once two answers agree (one alone
-  // may be the browser's cache) or a 401 says it (never cached).
-  const answers = world.calls.flatMap((call) => (call.spec.target === 'api' ? call.sends.filter((send) => !!send.response) : []));
-  world.facts.dateHeard ||= !world.facts.stopped && (answers.length >= 2 || answers.some((send) => send.response?.status === 401));
+  // may be the browser's cache) or a 401 says it (never cached). The first answer is read, then one in fifty: once
+  // the clock is set, the session may hear of it only 51 answers later (one in fifty, and the next to agree).
+  const { answers, answersBeforeClockSet: before, unauthorizedSinceClockSet } = world.facts;
+  const heard = !world.facts.stopped && (unauthorizedSinceClockSet || answers - before >= (before === 0 ? 2 : answersReadAfter));
+  if (heard && !world.facts.dateHeard && before > 0) world.seen.add("the backend's clock set, then read again");
+  world.facts.dateHeard ||= heard;
   const error = world.beliefError();
   if (world.facts.dateHeard && Math.abs(error) > dateHeaderPrecisionMs)
     problems.push(`the session's idea of the backend's clock is ${error} ms off after reading its Date`);

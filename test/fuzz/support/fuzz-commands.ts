@@ -33,6 +33,8 @@ export type Command =
   /** The API becomes unreachable (fetch fails with a TypeError), or reachable again. */
   | { kind: 'network'; up: boolean }
   | { kind: 'tick'; ms: number }
+  /** The backend's clock jumps by `ms` against the tab's, and stays so (a user's clock set right, NTP after a wake). */
+  | { kind: 'clockSet'; ms: number }
   /** Whatever the session waits for now, answered one of the ways it can be: reaches deep paths often. */
   | { kind: 'advance'; choice: number }
   /**
@@ -143,6 +145,8 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return command.up ? void (world.backend.network.down = false) : acts.goDown(world);
     case 'tick':
       return world.clock.increment(command.ms);
+    case 'clockSet':
+      return world.setBackendClock(command.ms);
     case 'advance':
       return advance(world, command.choice, apply);
     case 'together':

@@ -84,6 +84,7 @@ export const expectedCoverage = [
   'popup (deaf to its signal) aborted',
   'popup aborted',
   'late answer from a validation given up',
+  "the backend's clock set, then read again",
   'late token from a popup given up',
   'call aborted in flight',
   'call aborted while held',

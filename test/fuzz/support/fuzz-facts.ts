@@ -24,8 +24,13 @@ export function createFacts(calls: readonly FuzzCall[]) {
     unchecked: new Map<string, Vouch>(),
     stopped: false,
     signOuts: 0,
-    /** The session has read the backend's `Date` from an answer while it ran. */
+    /** The session has read the backend's `Date` from an answer while it ran, since its clock was last set. */
     dateHeard: false,
+    /** Answers from the API so far (each has a `Date` the session may read), and how many came before its clock was last set. */
+    answers: 0,
+    answersBeforeClockSet: 0,
+    /** A 401 from the API (whose `Date` the session always reads) has come since its clock was last set. */
+    unauthorizedSinceClockSet: false,
     /**
      * The last word on the network was bad (the browser's `offline`, a send or a validation failing at the
      * network, a validation past its deadline), and the backend has not answered anything since.
@@ -53,6 +58,15 @@ export function createFacts(calls: readonly FuzzCall[]) {
     backendAnswered() {
       Object.assign(facts, { unreachable: false, leftOfflineUnheard: false, offlineDropped: false });
       facts.unheardBecause.clear();
+    },
+    /** The API answered with `status`: the session may read its clock from it. */
+    apiAnswered(status: number) {
+      facts.answers++;
+      facts.unauthorizedSinceClockSet ||= status === 401;
+    },
+    /** The backend's clock was set (the user's own clock set right, NTP after a wake): what the session read of it is old. */
+    clockSet() {
+      Object.assign(facts, { dateHeard: false, answersBeforeClockSet: facts.answers, unauthorizedSinceClockSet: false });
     },
     /** Word that the backend cannot be reached: the calls held now wait until it answers again. */
     backendUnreachable(why: string) {

@@ -26,3 +26,5 @@ export const lifetimeMs = 10 * 60_000;
 export const dateHeaderPrecisionMs = 1_500;
 /** How the backend's clock stands to this tab's in a run (backend minus tab): most runs agree. */
 export const skews = [0, 0, 0, 90_000, -90_000] as const;
+/** How far the backend's clock may jump mid-run, either way: seconds, past the notice's 30 s, minutes, an hour. */
+export const clockJumps = [2_000, 40_000, 10 * 60_000, 60 * 60_000] as const;

@@ -14,7 +14,7 @@ import { installFuzzWindow } from './fuzz-window.ts';
 
 /**
  * One fuzz run's system: the real createAuthFetch on `clock`, an in-memory
- * backend whose clock is `skewMs` ahead of the tab's, the page's window, a
+ * backend whose clock is `skewMs` ahead of the tab's (until a run sets it), the page's window, a
  * validation and a popup that answer when the run says, and every invariant
  * that must hold at the instant something happens (a send, a stored token,
  * an inspector event) recorded in `violations`. `strict`: fail on the core's
@@ -25,7 +25,9 @@ import { installFuzzWindow } from './fuzz-window.ts';
  * world.request(spec); world.backend.inFlight()[0]!.respond(401);
  */
 export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = strictByDefault) {
-  const backendNow = () => clock.now() + skewMs;
+  /** How far the backend's clock is ahead of the tab's now: `setBackendClock` moves it. */
+  let skew = skewMs;
+  const backendNow = () => clock.now() + skew;
   const timers = watchedTimers(clock);
   const tokens = createFuzzTokens({ lifetimeMs });
   const store = { token: tokens.mint(backendNow()) as string | null };
@@ -43,9 +45,9 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     onSend: (send) => checkAtSendTime(world, send),
     onAnswer: (answer, send) => {
       const replay = calls.some((call) => call.sends[1] === send);
-      return answer === 'network'
-        ? facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`)
-        : facts.backendAnswered();
+      if (answer === 'network') return facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`);
+      facts.apiAnswered(typeof answer === 'number' ? answer : 401);
+      facts.backendAnswered();
     },
     backendNow,
   });
@@ -92,7 +94,6 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     clock,
     /** Whether a timer of the session's is due now: a real loop runs it before anything else happens. */
     timerDue: timers.due,
-    skewMs,
     strict,
     backendNow,
     tokens,
@@ -121,6 +122,11 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       if (facts.stopped) call.refusals.add('stopped');
       // Not sent in the call itself: held before its first send, whether the chart was told at once or a turn later.
       call.heldUnsent = call.sends.length === 0;
+    },
+    /** The backend's clock jumps by `ms` (its user's clock set right, NTP after a wake), and stays there. */
+    setBackendClock(ms: number) {
+      skew += ms;
+      facts.clockSet();
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
