@@ -67,9 +67,11 @@ export function watchChart(world: FuzzWorld): () => void {
     for (const call of letGo ? held() : []) {
       // It leaves the hold with the queue, told or not: sent again, or settled, by the next rest.
       call.sendsWhenLetGo = call.sends.length;
-      // Held for sure: unsent, or answered 401 once (a 200 on its way to the caller is not held).
-      const unsentOr401 = call.sends.length === 0 || (call.sends.length === 1 && call.sends[0]!.response?.status === 401);
-      if (gaveUp && unsentOr401) call.refusals.add('sign-in-given-up');
+      // Held for sure: unsent, answered 401 once, or a GET whose one send failed at the network (a 200 on its way
+      // to the caller is not held).
+      const [first] = call.sends;
+      const heldForSure = !first || (call.sends.length === 1 && (first.response?.status === 401 || first.error instanceof TypeError));
+      if (gaveUp && heldForSure) call.refusals.add('sign-in-given-up');
     }
     previous = snapshot;
   });
