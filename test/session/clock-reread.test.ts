@@ -106,3 +106,60 @@ describe('a token vouched for a minute and a half before exp, when the clock is 
     expect(validate).toHaveBeenCalledTimes(2);
   });
 });
+
+describe("this tab's clock set back an hour after the backend vouched for the token in its lead window", () => {
+  it('holds a write made past exp for a check, instead of sending it with the dead token', async () => {
+    const timers = new SimulatedClock();
+    timers.set(10 * day);
+    /** This tab's clock is an hour fast (a time zone set wrong) until NTP sets it right; its timers run on, as a browser's do. */
+    const tab = { fastMs: 3_600_000 };
+    const clock = {
+      now: () => timers.now() + tab.fastMs,
+      setTimeout: (fn: (...args: unknown[]) => void, ms: number) => timers.setTimeout(fn, ms),
+      clearTimeout: (id: number) => timers.clearTimeout(id),
+    };
+    const backendNow = () => timers.now();
+    const exp = 10 * day + 600_000;
+    const validate = vi.fn(async () => backendNow() < exp);
+    /** The backend's time of each send, and what it answered: 401 past exp. */
+    const sent: number[] = [];
+    const { client } = clockedSession({
+      getToken: () => unsignedJwt({ sub: 'ada', exp: exp / 1000 }),
+      validate,
+      expiryLeadMs: lead,
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () => {
+        sent.push(backendNow());
+        const status = backendNow() < exp ? 200 : 401;
+        return new Response('{}', { status, headers: { date: new Date(backendNow()).toUTCString() } });
+      },
+    });
+    const offset = () => client.actor.getSnapshot().context.clockOffsetMs;
+    /** Calls until the backend's clock, read anew, is `ms` off this tab's (one answer in 50 is read, and the next must agree). */
+    const callUntilOffset = async (ms: number) => {
+      for (let i = 0; i < 100 && offset() !== ms; i++) await client.authFetch(`${API}/api/credits`);
+      expect(offset()).toBe(ms);
+    };
+
+    timers.increment(0); // timers due now run (a task later in a browser): the token looks past its exp, and is vouched for
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    await callUntilOffset(500 - 3_600_000); // the first answers: the backend is an hour behind (its Date is to the second)
+    timers.increment(exp - lead - backendNow()); // a lead window before exp: the backend is asked, and vouches
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 2);
+
+    tab.fastMs = 0; // NTP sets this tab's clock right: the session's idea of the backend's time is an hour slow
+    await callUntilOffset(500); // read anew from the answers: the token has a minute left
+    timers.increment(exp - backendNow()); // the token's exp, on the backend's clock
+    const write = client.authFetch(`${API}/api/designs`, { method: 'POST', body: '{"ring":1}', replay: false });
+    let failed: unknown;
+    write.catch((error: unknown) => void (failed = error));
+    await waitFor(client.actor, (s) => s.matches('needsReauth'), { timeout: 1_000 });
+    expect(sent.filter((at) => at >= exp)).toEqual([]); // nothing went with the dead token
+    // Held, while the banner asks to sign in again (the chart hears of it a turn later).
+    await waitFor(client.actor, (s) => s.context.queue.length === 1, { timeout: 1_000 });
+    expect(validate).toHaveBeenCalledTimes(3);
+    expect(selectBannerView(client.actor.getSnapshot())).toBe('expired');
+    expect(failed).toBeUndefined();
+  });
+});

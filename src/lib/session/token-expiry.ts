@@ -19,7 +19,8 @@ export interface ExpiryAwareness {
   postpone(token: string | null): void;
   /**
    * The backend's clock was read anew, `shiftMs` ahead of the reading before: the last trust is measured again from
-   * when the backend gave it on the new one (past `exp` on a clock an hour fast, say, it was within its life).
+   * when the backend gave it on the new one (past `exp` on a clock an hour fast, say, it was within its life);
+   * it is trusted past `exp` only if it was past `exp` on every reading.
    */
   clockChanged(shiftMs: number): void;
   /** Ms until the session should ask about `token`: when it starts expiring (trust included), or when a postponed ask is due; null when its expiry is unknown. */
@@ -45,6 +46,9 @@ export function createExpiryAwareness(options: {
   let trusted: string | null = null;
   /** When the backend last accepted `trusted`, on its clock as read now. */
   let trustedAt = 0;
+  /** Whether `trusted` was accepted before its `exp` on any reading of the clock since: then it is never trusted past `exp`. */
+  // Stryker disable next-line BooleanLiteral: read only for a vouched token, and vouch sets it
+  let withinLife = true;
   const { claims, leadMs, now } = options;
   /** The last token asked about, and when it starts expiring on the backend's clock: asked on every request. */
   let known: string | null | undefined;
@@ -59,7 +63,9 @@ export function createExpiryAwareness(options: {
   /** Trusted for one lead window from then, never past `exp`; past `exp` (clocks differ), asked again a window later, not on every request. */
   const trustedUntil = (exp: number) =>
     // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
-    trustedAt < exp ? Math.min(trustedAt + leadMs, exp) : trustedAt + Math.max(leadMs, minTrustPastExpMs);
+    withinLife ? Math.min(trustedAt + leadMs, exp) : trustedAt + Math.max(leadMs, minTrustPastExpMs);
+  // A reading cannot say when the clock changed, before the vouch or after: past exp must hold on every reading.
+  const noteLife = () => void (withinLife ||= trustedAt < (expMs(trusted) ?? Infinity));
   const expiringAt = (token: string | null) => {
     // Stryker disable next-line ConditionalExpression: a cache only; what it caches changes only in vouch and clockChanged, which clear it
     if (token !== known) {
@@ -85,11 +91,14 @@ export function createExpiryAwareness(options: {
     vouch(token) {
       trusted = token;
       trustedAt = now();
+      withinLife = false;
+      noteLife();
       known = undefined;
     },
     clockChanged(shiftMs) {
       // Not dropped: a token the backend accepted a moment ago is still good, and without trust it would be asked again at once.
       trustedAt += shiftMs;
+      noteLife();
       known = undefined;
     },
     msUntilBeforeExpiry(token, beforeMs) {

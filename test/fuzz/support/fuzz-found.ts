@@ -137,6 +137,23 @@ export const foundRuns: FuzzRun[] = [
     'reconnect',
     90_000,
   ],
+  // Fixed in the core: trusts a token past its exp after a reading that moves its vouch past exp.
+  // npm run fuzz, seed 1128556145, once the backend's clock could jump: a GET's 401 is checked; the backend's
+  // clock jumps an hour ahead and then vouches; the replay's 401 says the new time, and the next GET went
+  // with the token 50 minutes past its exp, trusted a lead window as if vouched for past exp on every reading.
+  [
+    [
+      get(),
+      { kind: 'advance', choice: 0 },
+      { kind: 'clockSet', ms: 3_600_000 },
+      { kind: 'advance', choice: 0 },
+      { kind: 'respond', pick: 0, answer: 401 },
+      { kind: 'together', first: { kind: 'browser', event: 'focus' }, second: get() },
+      { kind: 'together', first: { kind: 'respond', pick: 0, answer: 200 }, second: { kind: 'reconnect' } },
+    ],
+    'reconnect',
+    0,
+  ],
 ];
 
 /**
