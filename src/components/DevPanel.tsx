@@ -8,7 +8,7 @@ import { openStatelyInspector } from '../lib/open-inspector.ts';
 import { selectHeldCount, selectStateLabel } from '../lib/session/index.ts';
 import type { MockStore } from '../mocks/mock-store.ts';
 import { switchMockNetwork, watchMockNetwork } from '../mocks/network-switch.ts';
-import { watchTokenLifetime } from '../mocks/token-lifetime-watch.ts';
+import { watchStoredValue } from '../mocks/stored-value-watch.ts';
 
 /** The mock backend's knobs the panel turns. */
 export type MockControls = Pick<
@@ -47,7 +47,14 @@ export function DevPanel({ session, tokens, mock }: { session: AuthFetchClient; 
 function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: PanelTokens }) {
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
   // Stored too, and the next sign-in of every tab gets it: another tab's setting replaces what this one shows.
-  useEffect(() => watchTokenLifetime(mock, (seconds) => setLifetime(String(seconds))), [mock]);
+  useEffect(
+    () =>
+      watchStoredValue(
+        () => mock.tokenLifetimeSec(),
+        (seconds) => setLifetime(String(seconds)),
+      ).stop,
+    [mock],
+  );
   // Said for the token of the press: once another is stored (a sign-in, here or in another tab, or a sign-out), it is old news.
   const token = useSyncExternalStore(tokens.subscribe, tokens.getToken);
   const [expired, setExpired] = useState<{ at: string; token: string | null } | null>(null);

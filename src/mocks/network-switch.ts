@@ -1,4 +1,5 @@
 import type { MockStore } from './mock-store.ts';
+import { watchStoredValue } from './stored-value-watch.ts';
 
 /** The part of the store the switch turns. */
 export type NetworkSwitchStore = Pick<MockStore, 'networkDown' | 'setNetworkDown'>;
@@ -28,23 +29,20 @@ export function switchMockNetwork(store: NetworkSwitchStore, down: boolean, targ
  * useEffect(() => watchMockNetwork(store, setDown), [store]);
  */
 export function watchMockNetwork(store: NetworkSwitchStore, onChange: (down: boolean) => void, target: EventWindow = window): () => void {
-  let known = store.networkDown();
-  // This tab's own switch fires no `storage` here, only `offline` / `online`: keep `known` true to the store.
-  const resync = () => void (known = store.networkDown());
-  // Any key of the mock's store fires `storage` (credits change on every Generate): act on a change of this one only.
-  const onStorage = () => {
-    const down = store.networkDown();
-    if (down === known) return;
-    known = down;
-    target.dispatchEvent(new Event(down ? 'offline' : 'online'));
-    onChange(down);
-  };
-  target.addEventListener('storage', onStorage);
-  target.addEventListener('online', resync);
-  target.addEventListener('offline', resync);
+  const watch = watchStoredValue(
+    () => store.networkDown(),
+    (down) => {
+      target.dispatchEvent(new Event(down ? 'offline' : 'online'));
+      onChange(down);
+    },
+    target,
+  );
+  // This tab's own switch fires no `storage` here, only `offline` / `online`: keep the watch true to the store.
+  target.addEventListener('online', watch.resync);
+  target.addEventListener('offline', watch.resync);
   return () => {
-    target.removeEventListener('storage', onStorage);
-    target.removeEventListener('online', resync);
-    target.removeEventListener('offline', resync);
+    watch.stop();
+    target.removeEventListener('online', watch.resync);
+    target.removeEventListener('offline', watch.resync);
   };
 }
