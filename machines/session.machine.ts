@@ -153,9 +153,10 @@ const resume = {
   reenter: true,
   actions: ['markReachable', 'forgetReauthFailures', 'forgetDismissal', ...releaseQueue],
 } as const;
-/** A token from another tab: held requests go, unless the backend is unreachable here (then it is asked first). */
+/** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
 const adopt = [
   { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
+  { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
   { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
 ] as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
@@ -508,8 +509,8 @@ export const sessionMachine = setup({
         ...holding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
-        // Validating, the backend answered a moment ago: another tab's token lets the held requests go.
-        'token.adopted': { target: '#session.active', actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
+        // Validating, the backend answered a moment ago: another tab's token lets the held requests go, unless it is expiring too.
+        'token.adopted': adopt.slice(1),
         'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
       },
       states: {

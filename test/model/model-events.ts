@@ -26,6 +26,7 @@ export type ModelEvent =
   | Exclude<SessionEvent, { type: 'tab.visible' | 'clock.observed' }>
   | { type: 'clock.observed'; offsetMs: number; newToken: true }
   | { type: 'tab.visible'; expiring: boolean }
+  | { type: 'token.adopted'; expiring?: true }
   | { type: `xstate.done.actor.${'validateSession' | 'probeSession'}`; output: boolean }
   | { type: 'xstate.done.actor.reauthenticate'; output: undefined }
   | { type: `xstate.error.actor.${string}`; error: Error; pastExp?: boolean }
@@ -76,7 +77,7 @@ export function eventName(event: ModelEvent): string {
   const condition = event as Condition;
   if (timer) return `${timer.delay}@${timer.source.replace(/^session\./, '')}${says(condition) ? `(${says(condition)})` : ''}`;
   if (event.type === 'request.held') return `request.held(${heldReason(event)})`;
-  if (event.type === 'tab.visible') return `tab.visible(${says(condition)})`;
+  if (event.type === 'tab.visible' || (event.type === 'token.adopted' && condition.expiring)) return `${event.type}(${says(condition)})`;
   const [, outcome, id] = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type) ?? [];
   if (outcome === 'done') return `${id}.done(${String((event as { output?: unknown }).output)})`;
   const pastExp = (event as { pastExp?: boolean }).pastExp;
@@ -107,6 +108,10 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
       (type) => ({ type }) as ModelEvent,
     ),
     ...['network.offline', 'network.online', 'user.active', 'session.ended', 'session.stopped'].map((type) => ({ type }) as ModelEvent),
+    // Another tab's token is asked about where it would release held requests, should it be expiring too.
+    ...((['validating', 'needsReauth', 'reauthenticating'] as const).some((state) => snapshot.matches(state))
+      ? [{ type: 'token.adopted', expiring: true } as const]
+      : []),
     { type: 'tab.visible', expiring: true },
     { type: 'tab.visible', expiring: false },
     { type: 'clock.observed', offsetMs: 600_000, newToken: true },

@@ -91,7 +91,8 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'reminder.dismissed':
       return client.dismissReminder;
     case 'token.adopted':
-      return () => client.adoptToken(tokenForNext());
+      // Expiring: another tab's token as near its end as this one, which the session asks about before using.
+      return () => client.adoptToken('expiring' in event ? tokens.mint(tokens.serverAt(now) + leadMs / 2) : tokenForNext());
     case 'network.offline':
       // The browser says so, or a write finds the backend unreachable (that call rejects as fetch did); where calls
       // are held, only the browser can say so.

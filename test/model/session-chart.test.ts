@@ -101,8 +101,8 @@ describe('every path through the session chart, run against createAuthFetch and 
           session.harness.failures = failuresAfter(session.harness.failures, step);
           for (const invoked of ['checking', 'probing'] as const) {
             const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
-            // A token adopted while probing probes again, with that token; the browser's online, on the network now up.
-            const again = invoked === 'probing' && (event.type === 'token.adopted' || event.type === 'network.online');
+            // A token adopted while asking asks again, with that token; the browser's online, on the network now up.
+            const again = event.type === 'token.adopted' || (invoked === 'probing' && event.type === 'network.online');
             if (state.matches(node) && (!before.matches(node) || again)) expected.validations++;
           }
           // reauth.requested while the popup is open opens a new one.

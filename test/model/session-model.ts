@@ -95,6 +95,8 @@ export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEven
   // `can` answers for the root's handlers even in the final state: nothing is taken there.
   if (snapshot.status !== 'active') return false;
   if (kind === 'core' && !coreEvents.has(event.type)) return false;
+  // Another tab's expiring token adds a branch wherever a token is adopted: walked edge by edge in `full` alone.
+  if (kind === 'core' && 'expiring' in event && event.type === 'token.adopted') return false;
   if (event.type === 'request.held' && snapshot.context.queue.length >= maxHeld) return false;
   // Only a held request can be aborted while held (an empty queue has none to abort).
   if (event.type === 'request.aborted' && !snapshot.context.queue.some((r) => r.id === event.id)) return false;

@@ -81,10 +81,14 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     let token = first;
     const clock = new SimulatedClock();
     const sends: Array<{ token: string | undefined; answer: (status: number) => void; fail: () => void }> = [];
+    const validations: Array<string | undefined> = [];
     const client = createAuthFetch({
       getToken: () => token,
       setToken: (next) => void (token = next),
-      validate: () => new Promise<boolean>(() => {}),
+      validate: ({ token }) => {
+        validations.push(token?.split('.')[2]);
+        return new Promise<boolean>(() => {});
+      },
       reauthenticate: () => new Promise<string>(() => {}),
       allowedOrigins: [API],
       clock,
@@ -98,7 +102,7 @@ describe('the replay of a 401 whose token changed while it was out', () => {
         }),
     });
     stops.push(client.stop);
-    return { client, clock, sends };
+    return { client, clock, sends, validations };
   }
 
   it('waits for the backend when the session is offline', async () => {
@@ -126,5 +130,15 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     sends[0]!.answer(401); // b's 401, for t1, answered late
     await settle();
     expect(sends.map((send) => send.token)).toEqual(['t1']);
+  });
+
+  it('asks the backend about a token from another tab that is itself expiring before the held calls go with it', async () => {
+    const { client, sends, validations } = session(jwt('t1', 30_000));
+    void client.authFetch(`${API}/api/a`).catch(() => {}); // t1 is expiring: a is held, the session validates
+    client.adoptToken(jwt('t2', 30_000)); // another tab's token, as near its exp
+    await settle();
+    expect(sends).toEqual([]);
+    expect(validations).toEqual(['t1', 't2']);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
   });
 });

@@ -154,6 +154,21 @@ export const foundRuns: FuzzRun[] = [
     'reconnect',
     0,
   ],
+  // Fixed in the core: another tab's token released held calls without asking whether it was expiring too.
+  // npm run fuzz, seed -855634611: a GET's 401 is being checked; the backend's clock is an hour behind this tab's
+  // belief; another tab's token, expiring by that belief, came in and two GETs went with it mid-check.
+  [
+    [
+      get(),
+      { kind: 'respond', pick: 0, answer: 401 },
+      { kind: 'clockSet', ms: -3_600_000 },
+      { kind: 'sameTask', first: get(), second: get() },
+      { kind: 'sameTask', first: { kind: 'adopt' }, second: get() },
+      { kind: 'advance', choice: 0 },
+    ],
+    'reconnect',
+    0,
+  ],
 ];
 
 /**
