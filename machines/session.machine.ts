@@ -297,6 +297,8 @@ export const sessionMachine = setup({
     // Stryker disable next-line ObjectLiteral: the provided action replaces it; the chart's guards read only whether it is false
     rememberDismissal: assign({ reminderDismissed: { exp: null } }),
     forgetDismissal: assign({ reminderDismissed: false }),
+    /** Forgets "Not now" unless said for the current token (provided: the chart never sees the token, and takes it for new). */
+    forgetStaleDismissal: assign({ reminderDismissed: false }),
     rememberReminderShown: assign({ reminderShown: ({ context }) => ({ expiresAt: context.expiresAt }) }),
     forgetReminderShown: assign({ reminderShown: null }),
     markReachable: assign({ unreachable: false }),
@@ -440,8 +442,8 @@ export const sessionMachine = setup({
           { guard: 'isTokenExpiring', target: 'validating' },
           { target: '.previous', reenter: true },
         ],
-        // A new token: the expiry and reminder timers are armed afresh.
-        'token.adopted': { target: 'active', reenter: true, actions: 'forgetDismissal' },
+        // A new token: the expiry and reminder timers are armed afresh. The same one again (a tab's message repeated): "Not now" holds.
+        'token.adopted': { target: 'active', reenter: true, actions: 'forgetStaleDismissal' },
         // Back to the notice's state as it was: a notice still due stays up (hidden for a moment, it would lose the focus).
         // The end it shows is read again: on the clock before, it may have been an hour off.
         'clock.observed': { target: '.previous', reenter: true, actions: ['recordClockOffset', 'noteExpiry'] },

@@ -91,8 +91,12 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'reminder.dismissed':
       return client.dismissReminder;
     case 'token.adopted':
-      // Expiring: another tab's token as near its end as this one, which the session asks about before using.
-      return () => client.adoptToken('expiring' in event ? tokens.mint(tokens.serverAt(now) + leadMs / 2) : tokenForNext());
+      // Another tab's new token: one minted in the same instant would end when the current one does, and "Not now" would hold.
+      // Expiring: as near its end as this one, which the session asks about before using it.
+      return () =>
+        client.adoptToken(
+          tokens.another('expiring' in event ? tokens.mint(tokens.serverAt(now) + leadMs / 2) : tokenForNext(), store.token, now),
+        );
     case 'network.offline':
       // The browser says so, or a write finds the backend unreachable (that call rejects as fetch did); where calls
       // are held, only the browser can say so.

@@ -87,6 +87,26 @@ describe('"Not now", in a tab that missed the next token\'s message', () => {
   });
 });
 
+describe('"Not now", then the same token again from another tab', () => {
+  it('holds: the notice closed for that token does not come back in either tab', async () => {
+    const { tabs, first: said, second: hearing } = await twoTabsWithTheNoticeDue();
+    said.sync.dismissReminder(); // "Not now", for every tab
+    await waitFor(hearing.client.actor, (s) => s.matches({ active: 'dismissed' }));
+
+    // A tab that had not heard it (or tab sync saying it again) sends the token every tab already holds.
+    const another = new BroadcastChannel(tabs.name);
+    another.postMessage({ type: 'token', token: tabs.storage.token });
+    another.close();
+    for (const tab of [said, hearing]) {
+      await vi.waitFor(() => expect(reportNotes(tab)).toContain('tab.token'));
+      // Past quiet: its notice's timer, due at once, has run (or the dismissal kept it away).
+      await waitFor(tab.client.actor, (s) => s.matches('active') && !s.matches({ active: 'quiet' }));
+      tab.client.actor.send({ type: 'user.active' });
+      expect(tab.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(false);
+    }
+  });
+});
+
 describe('"Not now", heard from another tab once the next token is in', () => {
   it('is not taken for the next token: its notice still shows', async () => {
     const { tabs, now, first: said, second: hearing } = await twoTabsWithTheNoticeDue();

@@ -170,6 +170,8 @@ export function provideChart(parts: ChartParts) {
       postponeExpiryCheck: () => expiry.postpone(currentToken()),
       // The current token's: one said for another is not taken (isForCurrentToken).
       rememberDismissal: assign({ reminderDismissed: () => ({ exp: currentExp() }) }),
+      // The token adopted may be the very one it was said for (another tab's message, heard again).
+      forgetStaleDismissal: assign({ reminderDismissed: (args) => (dismissedNow(args) ? args.context.reminderDismissed : false) }),
       noteExpiry: assign({
         // Not from two reads of the clock: a tick between them would make the same token's notice read as another's.
         expiresAt: ({ context }) => {
