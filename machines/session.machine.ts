@@ -511,6 +511,8 @@ export const sessionMachine = setup({
         ...holding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
+        // Another tab's popup: the notice kept up while checking goes (its button would offer a second popup).
+        'reauth.startedElsewhere': { actions: 'forgetReminderShown' },
         // Validating, the backend answered a moment ago: another tab's token lets the held requests go, unless it is expiring too.
         'token.adopted': adopt.slice(1),
         'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },

@@ -135,7 +135,7 @@ export function createSessionTestModel(kind: ModelKind) {
     filterEvents: (snapshot, event) => isModelled(kind, snapshot as Snapshot, event as ModelEvent),
     serializeState: ((snapshot: Snapshot) => serializeState(snapshot, kind)) as never,
     serializeEvent: (event) => eventName(event as ModelEvent),
-    // Steps of the traversal, one per edge: the full model has about 600. Far more means the abstraction leaks (a counter without end).
-    limit: 2_000,
+    // Steps of the traversal, one per edge: the full model has about 2,000. Far more means the abstraction leaks (a counter without end).
+    limit: 3_000,
   });
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { PopupClosedError } from '../../src/lib/session/errors.ts';
+import { selectReminderView } from '../../src/lib/session/index.ts';
 import { layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
@@ -71,5 +72,33 @@ describe("another tab's popup that closes without a token while this tab checks 
     await waitFor(checking.client.actor, (s) => s.matches('active') && !s.matches({ active: 'quiet' }));
     checking.client.actor.send({ type: 'user.active' });
     expect(checking.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+});
+
+describe("another tab's popup opened while this tab checks its token under the notice", () => {
+  it('hides the notice here at once, and keeps it hidden once the check is done: no second popup offered', async () => {
+    const tabs = layer.tabs();
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90, iat: Math.floor(Date.now() / 1000) - 600 });
+    let answer!: (valid: boolean) => void;
+    const popupTab = tabs.open();
+    const checking = tabs.open({ validate: () => new Promise<boolean>((resolve) => (answer = resolve)) });
+    await Promise.all([popupTab, checking].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    // The person has both tabs in view: the notice is up in each.
+    for (const tab of [popupTab, checking]) tab.client.actor.send({ type: 'user.active' });
+    // A 401 here: the notice stays, inert, while the token is checked.
+    checking.client.actor.send({ type: 'token.rejected' });
+    await vi.waitFor(() => expect(answer).toBeTypeOf('function'));
+    const view = () => selectReminderView(checking.client.actor.getSnapshot());
+    expect(view()).toBe('checking');
+
+    popupTab.client.reconnect(); // "Stay signed in" in the other tab: its popup opens
+    await vi.waitFor(() => expect(checking.client.report().entries.map((e) => e.event)).toContain('reauth.startedElsewhere'));
+    expect(view()).toBe('hidden');
+
+    answer(true);
+    await waitFor(checking.client.actor, (s) => s.matches('active') && !s.matches({ active: 'quiet' }));
+    checking.client.actor.send({ type: 'user.active' });
+    expect(view()).toBe('hidden');
+    expect(tabs.popups).toHaveLength(1);
   });
 });
