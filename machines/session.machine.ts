@@ -33,6 +33,8 @@ export interface HeldRequest {
 export interface ReauthFailure {
   readonly name: string;
   readonly message: string;
+  /** The sign-in could not reach the backend: forgotten once the backend answers again, when the words would be stale. */
+  readonly unreachable?: true;
 }
 
 /** The budgets and deadlines of the chart. Data, so that the inspector and stately.json show them. */
@@ -131,8 +133,21 @@ export type SessionEvent =
   /** The client was stopped: held requests are given up, and the chart is done. */
   | { type: 'session.stopped' };
 
+/**
+ * Whether a failed sign-in could not reach the backend: fetch's TypeError, or an error caused by one (the popup's check).
+ *
+ * @example
+ * isUnreachableFailure(new ReauthError('…', { cause: new TypeError('Failed to fetch') })); // true
+ */
+export function isUnreachableFailure(error: unknown): boolean {
+  return error instanceof TypeError || (error as { cause?: unknown } | null | undefined)?.cause instanceof TypeError;
+}
+
 function describeError(error: unknown): ReauthFailure {
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error instanceof Error)
+    return isUnreachableFailure(error)
+      ? { name: error.name, message: error.message, unreachable: true }
+      : { name: error.name, message: error.message };
   try {
     return { name: 'Error', message: String(error) };
   } catch {
@@ -301,7 +316,11 @@ export const sessionMachine = setup({
     forgetStaleDismissal: assign({ reminderDismissed: false }),
     rememberReminderShown: assign({ reminderShown: ({ context }) => ({ expiresAt: context.expiresAt }) }),
     forgetReminderShown: assign({ reminderShown: null }),
-    markReachable: assign({ unreachable: false }),
+    /** The backend answered: a sign-in's word that it could not be reached is stale, and the banner no longer says it. */
+    markReachable: assign({
+      unreachable: false,
+      lastReauthError: ({ context }) => (context.lastReauthError?.unreachable ? null : context.lastReauthError),
+    }),
     /** Try again opened a new popup: the sign-in's deadline starts again (the popup is not invoked again). */
     restartReauthDeadline: enqueueActions(({ enqueue }) => {
       enqueue.cancel(reauthDeadline);

@@ -162,7 +162,10 @@ describe('a failed re-auth keeps everything', () => {
     expect(call.settled).toBe(false);
     // Back, the backend still refuses the old token: the banner asks again, and the held call goes with the new one.
     h.clock.increment(offline.context.limits.validationBackoffMs);
-    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    // The backend answered: the banner no longer blames it, it simply offers Reconnect.
+    expect(selectBannerView(back)).toBe('expired');
+    expect(selectReauthProblem(back)).toBeNull();
     h.client.reconnect();
     h.popups[1]!.resolve(jwt(2));
     await waitFor(h.client.actor, (s) => s.matches('active'));

@@ -1,5 +1,5 @@
 import { assertEvent, assign, fromPromise } from 'xstate';
-import { sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
+import { isUnreachableFailure, sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
@@ -142,8 +142,7 @@ export function provideChart(parts: ChartParts) {
         } catch (error) {
           // The backend out of reach (fetch's TypeError, or the popup's check that met one): offline, no attempt spent.
           // Not once the chart moved on (another tab's token, a sign-out): a sign-in given up says nothing of the backend now.
-          if (!signal.aborted && (error instanceof TypeError || (error as Error | null)?.cause instanceof TypeError))
-            tell({ type: 'network.offline' });
+          if (!signal.aborted && isUnreachableFailure(error)) tell({ type: 'network.offline' });
           throw error;
         }
         // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.

@@ -8,6 +8,7 @@ import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/er
 import { followResumedSignIn } from '../../../src/lib/resumed-sign-in.ts';
 import { createPopupHints, createTabSync, openSignInPopup, resumeSignIn, type PopupHints } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
+import { signInErrorFor } from '../../../src/lib/session/provider-error.ts';
 import { rememberSignIn } from '../../../src/lib/session/sign-in-record.ts';
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
@@ -113,6 +114,22 @@ describe('SessionExpiredBanner', () => {
     fixture.reauths[1]!.resolve(await fixture.issueToken());
     expect(await credits).toEqual({ balance: 25 });
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('no longer says the server could not be reached once it answers again, and simply offers Reconnect', async () => {
+    const { isSettled } = await renderExpiredStudio();
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    // The backend was down while the user was at Google: the callback page could not trade the code.
+    fixture.reauths[0]!.reject(signInErrorFor('server_unreachable'));
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+    // Back up; the browser says so, and the session asks the backend, which still refuses the old token.
+    act(() => void window.dispatchEvent(new Event('online')));
+    await waitForActor(fixture.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Session expired — click to reconnect');
+    expect(alert.textContent).not.toMatch(/could not be reached|server_unreachable/);
+    expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
+    expect(isSettled()).toBe(false);
   });
 
   it('shows no button, not even a disabled one, while another tab reconnects', async () => {
