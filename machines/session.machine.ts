@@ -170,9 +170,9 @@ const resume = {
 } as const;
 /** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
 const adopt = [
-  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
-  { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
-  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal', ...releaseQueue] },
+  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
+  { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
+  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
 ] as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
@@ -567,7 +567,7 @@ export const sessionMachine = setup({
         ...holding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
-        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetDismissal'] },
+        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
       },
       states: {
         waiting: {

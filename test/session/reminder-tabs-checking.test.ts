@@ -33,7 +33,7 @@ async function oneTabChecking() {
     checking.client.actor.send({ type: 'user.active' });
     return checking.client.actor.getSnapshot().matches({ active: 'reminding' });
   };
-  return { shown, remindsAfter };
+  return { tabs, shown, remindsAfter };
 }
 
 describe("another tab's word while this tab checks its token", () => {
@@ -41,6 +41,16 @@ describe("another tab's word while this tab checks its token", () => {
     const { shown, remindsAfter } = await oneTabChecking();
     shown.sync.dismissReminder(); // "Not now", for every tab
     expect(await remindsAfter('reminder.dismissed')).toBe(false);
+  });
+
+  it('Not now said meanwhile holds when the same token is then sent again', async () => {
+    const { tabs, shown, remindsAfter } = await oneTabChecking();
+    shown.sync.dismissReminder(); // "Not now", for every tab
+    // A tab that had not heard it (or tab sync saying it again) sends the token every tab already holds.
+    const another = new BroadcastChannel(tabs.name);
+    another.postMessage({ type: 'token', token: tabs.storage.token });
+    another.close();
+    expect(await remindsAfter('tab.token')).toBe(false);
   });
 
   it("another tab's popup opened meanwhile: no Stay signed in here once the check is done", async () => {
