@@ -158,8 +158,8 @@ function describeError(error: unknown): ReauthFailure {
 }
 
 /** setTimeout fires at once past 2^31-1 ms: longer waits are cut there (and checked again when they fire). */
-const longestDelay = 2 ** 31 - 1;
-const never = () => longestDelay;
+export const longestDelayMs = 2 ** 31 - 1;
+const never = () => longestDelayMs;
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
 /** Back with a good token, signed in here (the sign-in reached the backend): held requests go. */
@@ -375,7 +375,7 @@ export const sessionMachine = setup({
       Math.min(
         context.limits.validationBackoffMs * 2 ** (context.validationFailures - 1),
         Math.max(context.limits.validationBackoffMs, 60_000),
-        longestDelay,
+        longestDelayMs,
       ),
     // Twice as long after each failure, to 30 s: a network slower than the limit (a slow 3G) is not offline for good.
     validationTimeout: ({ context }) =>

@@ -1,5 +1,11 @@
 import { assertEvent, assign, fromPromise } from 'xstate';
-import { isUnreachableFailure, sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
+import {
+  isUnreachableFailure,
+  longestDelayMs,
+  sessionMachine,
+  type SessionContext,
+  type SessionEvent,
+} from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
@@ -10,8 +16,8 @@ import { onPopupReopened } from './popup-reopened.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 
-/** setTimeout fires at once past 2^31-1 ms: a longer wait is cut there, and the chart looks again when it fires. */
-const clampDelay = (ms: number | null) => (ms === null ? 2 ** 31 - 1 : Math.min(Math.max(ms, 0), 2 ** 31 - 1));
+/** A longer wait is cut at the longest setTimeout takes, and the chart looks again when it fires. */
+const clampDelay = (ms: number | null) => (ms === null ? longestDelayMs : Math.min(Math.max(ms, 0), longestDelayMs));
 /** "Used the page recently", for the reminder. */
 const activeWithinMs = 5 * 60_000;
 /** A notice up is withdrawn only if not due for longer: a reading a few seconds off, or a clock set back a little, would hide it and show it again. */

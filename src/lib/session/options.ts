@@ -1,5 +1,5 @@
 import type { ActorOptions, AnyActorLogic } from 'xstate';
-import { defaultLimits, type SessionLimits } from '../../../machines/session.machine.ts';
+import { defaultLimits, longestDelayMs, type SessionLimits } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
 import { urlSummary } from './url-summary.ts';
 
@@ -72,8 +72,6 @@ export interface AuthFetchOptions {
 }
 
 const requiredFunctions = ['getToken', 'setToken', 'validate', 'reauthenticate'] as const;
-/** Timers fire at once past this. */
-const longestDelayMs = 2 ** 31 - 1;
 const durations = ['validationTimeoutMs', 'expiryLeadMs', 'remindBeforeMs'] as const;
 const positiveLimits = new Set(['validationBackoffMs', 'validationTimeoutMs', 'reauthTimeoutMs', 'lookAgainMs']);
 
