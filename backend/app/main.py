@@ -157,7 +157,8 @@ def create_app() -> FastAPI:
         allow_origins=[settings.app_origin],
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
-        expose_headers=["Date", "WWW-Authenticate", "Retry-After"],
+        # Age: a CDN in front keeps these headers with what it caches; its Age dates the Date.
+        expose_headers=["Date", "Age", "WWW-Authenticate", "Retry-After"],
     )
     # Outermost: preflights and server errors are dated too.
     app.add_middleware(DateOfEachAnswer)

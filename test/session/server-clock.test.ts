@@ -36,6 +36,39 @@ describe("the backend's clock, read from an answer the browser's cache gave", ()
   });
 });
 
+describe("the backend's clock, read from answers a CDN's cache gave", () => {
+  it('counts their Age: two answers cached an hour ago do not set the clock an hour back', async () => {
+    const hour = 3_600_000;
+    const clock = new SimulatedClock();
+    clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
+    // This tab's clock and the backend's agree; the CDN kept these answers for an hour, and says so in Age.
+    const { client } = clockedSession({
+      getToken: () => 'opaque-token',
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() - hour).toUTCString(), age: '3600' } }),
+    });
+    await client.authFetch(`${API}/api/catalog`);
+    await client.authFetch(`${API}/api/catalog`); // the second agrees with the first: without Age, an hour back
+    expect(client.report().clockOffsetMs).toBe(0);
+  });
+
+  it("reads the answers it did not keep (Age: 0): a CDN's every answer may carry Age", async () => {
+    const hour = 3_600_000;
+    const clock = new SimulatedClock();
+    clock.set(10 * day);
+    const { client } = clockedSession({
+      getToken: () => 'opaque-token',
+      remindBeforeMs: 0,
+      clock,
+      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + hour).toUTCString(), age: '0' } }),
+    });
+    await client.authFetch(`${API}/api/credits`);
+    await client.authFetch(`${API}/api/credits`);
+    expect(client.report().clockOffsetMs).toBe(hour + 500);
+  });
+});
+
 describe("the backend's clock, read from the Date of its answers", () => {
   const hour = 3_600_000;
   /**

@@ -3,6 +3,9 @@ const sampleEvery = 50;
 /** Offsets closer than this to the last are the Date header's own rounding. */
 const noiseMs = 1_000;
 
+/** How long a cache has kept the answer (RFC 9111: the origin's time now is `Date` plus `Age`); NaN for an Age that is no count of seconds. */
+const ageMs = (age: string | null | undefined) => (age == null ? 0 : /^\s*\d+\s*$/.test(age) ? Number(age) * 1000 : Number.NaN);
+
 /**
  * Estimates how far the backend's clock is from this tab's, from the `Date`
  * header of its answers (cross-origin, the backend must expose it), so that
@@ -10,7 +13,8 @@ const noiseMs = 1_000;
  * The first answer is read, then one in fifty, and every 401 (`force`); only
  * a change of more than a second is reported. A change read from an answer
  * the browser's cache may have kept (its `Date` as old as the cache) is
- * reported once the next answer agrees; a 401 is never cached.
+ * reported once the next answer agrees; a 401 is never cached. A cache's `Age` is
+ * added to `Date` (a CDN sends `Age: 0` on answers it did not keep: ignoring them would read none).
  *
  * @example
  * const clock = createServerClock({ now: Date.now, offset: () => current, report: (ms) => (current = ms) });
@@ -28,9 +32,10 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       const header = response.headers?.get('date');
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike
       const date = Date.parse(header ?? '');
-      if (!Number.isFinite(date)) return;
-      // `Date` is to the second: the backend's time was somewhere in the second after it.
-      const offset = date + 500 - at;
+      const age = ageMs(response.headers?.get('age'));
+      if (!Number.isFinite(date + age)) return;
+      // `Date` is to the second: the backend's time was somewhere in the second after it, and `Age` seconds ago.
+      const offset = date + age + 500 - at;
       const seen = unconfirmed;
       unconfirmed = null;
       if (Math.abs(offset - options.offset()) <= noiseMs) return;
