@@ -51,6 +51,8 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
   });
   offset = () => client.actor.getSnapshot().context.clockOffsetMs;
   const transitions = recordTransitions(client.actor);
+  // The backend's first answer: its clock is read (this one tells none), so a token past exp on it is past exp.
+  const ready = client.authFetch(`${API}/api/first-answer`).then(() => undefined);
 
   const calls = createCalls(client.authFetch, backend, () => store.token);
   const { call, expectOutcome } = calls;
@@ -117,7 +119,7 @@ export function createRealSession(backend: FakeBackend, kind: ModelKind, first: 
     if (client.actor.getSnapshot().status === 'active') client.stop();
     transitions.stop();
   };
-  return { harness, expectToMatch, transitions, stop };
+  return { harness, ready, expectToMatch, transitions, stop };
 }
 
 export type Harness = ReturnType<typeof createRealSession>['harness'];

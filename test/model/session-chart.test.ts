@@ -82,6 +82,7 @@ describe('every path through the session chart, run against createAuthFetch and 
     it(name, async () => {
       backend.received.length = 0;
       const session = createRealSession(backend, kind, steps[1]?.event as ModelEvent | undefined);
+      await session.ready;
       const expected = { validations: 0, reauths: 0 };
       const walked: string[] = [];
       const stepsVisited: string[] = [];

@@ -398,10 +398,12 @@ describe('a validation given up by server errors', () => {
       clock,
       fetch: async () => {
         sent.push(clock.now());
-        return new Response(null, { status: 401 });
+        const date = new Date(clock.now()).toUTCString();
+        return new Response(null, { status: clock.now() < 120_000 ? 200 : 401, headers: { date } });
       },
     });
     stops.push(client.stop);
+    await client.authFetch(`${API}/api/credits`); // its Date: the backend's clock is this tab's
     clock.increment(at); // the session validates, the backend errs
     await settle();
     // Dead all the same: the user is asked, and calls wait for the new token.
@@ -409,7 +411,43 @@ describe('a validation given up by server errors', () => {
 
     void client.authFetch(`${API}/api/credits`).catch(() => {});
     await settle();
-    expect(sent).toEqual([]);
+    expect(sent).toEqual([0]);
+  });
+
+  it("before the backend's clock is read, sends the calls once: a 401's Date says the token is dead", async () => {
+    const clock = new SimulatedClock();
+    const sent: number[] = [];
+    const client = createAuthFetch({
+      getToken: () => jwt(120_000),
+      setToken: () => {},
+      validate: async () => {
+        throw new Error('Checking the session failed (503).');
+      },
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      expiryLeadMs: 60_000,
+      limits: { validationRetries: 0 },
+      clock,
+      fetch: async () => {
+        sent.push(clock.now());
+        return new Response(null, { status: 401, headers: { date: new Date(clock.now()).toUTCString() } });
+      },
+    });
+    stops.push(client.stop);
+    clock.increment(130_000); // past exp on this tab's clock, which may be an hour fast: the backend errs
+    await settle();
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+
+    let settled = false;
+    void client.authFetch(`${API}/api/credits`).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    // Sent once, refused, held for the new token: the banner, and the caller still waiting.
+    expect(sent).toEqual([130_000]);
+    await settle();
+    expect(settled).toBe(false);
   });
 });
 

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { selectReminderView } from '../../src/lib/session/index.ts';
+import { selectBannerView, selectReminderView } from '../../src/lib/session/index.ts';
 import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
@@ -67,5 +67,33 @@ describe("a clock an hour fast, before the backend's clock is read", () => {
     void client.authFetch(`${API}/api/credits`).catch(() => {});
     await waitFor(client.actor, (s) => s.matches('needsReauth'));
     expect(sent.filter((at) => at >= exp)).toEqual([]);
+  });
+});
+
+describe('a clock an hour fast, whose backend cannot check the token (5xx), before its clock is read', () => {
+  it('does not show the expired banner for a token the backend takes, and its calls go', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day + hour);
+    const backendNow = () => clock.now() - hour;
+    const exp = 10 * day + hour; // issued just now, for an hour, on the backend's clock
+    const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
+    const validate = vi.fn(async () => {
+      throw new Error('/auth/me: 503');
+    });
+    const { client } = clockedSession({
+      getToken: () => token,
+      validate,
+      clock,
+      limits: { validationRetries: 0 },
+      fetch: async () =>
+        new Response('{}', { status: backendNow() < exp ? 200 : 401, headers: { date: new Date(backendNow()).toUTCString() } }),
+    });
+    clock.increment(0); // the token looks past its exp on this tab's clock: the backend is asked, and answers 503
+    await waitFor(client.actor, (s) => validate.mock.calls.length === 1 && !s.matches('validating'));
+    expect(selectBannerView(client.actor.getSnapshot())).toBe('hidden');
+
+    const answer = await client.authFetch(`${API}/api/credits`);
+    expect(answer.status).toBe(200);
+    expect(selectBannerView(client.actor.getSnapshot())).toBe('hidden');
   });
 });

@@ -50,6 +50,8 @@ export interface ChartParts {
   /** The token as the chart's timers read it: a getToken that throws counts as none. */
   currentToken: () => string | null;
   localNow: () => number;
+  /** Whether the backend's clock has been read: before, a token past `exp` is so on this tab's clock only. */
+  clockKnown: () => boolean;
   held: HoldRegistry;
   signals: BrowserSignals;
   own: OwnWork;
@@ -65,7 +67,7 @@ export interface ChartParts {
  * const actor = createActor(provideChart(parts), { input: chartInput(options) }).start();
  */
 export function provideChart(parts: ChartParts) {
-  const { options, expiry, claims, inStep, currentToken, localNow, held, signals, own, tell } = parts;
+  const { options, expiry, claims, inStep, currentToken, localNow, clockKnown, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
   const warnOfOwnTypeError = ownTypeErrorWarning();
   /** The current token's `exp`, what "Not now" is kept with: read now, for a token may change with no word (another tab's). */
@@ -187,7 +189,8 @@ export function provideChart(parts: ChartParts) {
     },
     guards: {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
-      isTokenPastExp: inStep(() => (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
+      // Not on this tab's clock alone: an hour fast, it would take a token just issued for dead; its calls go, and a 401's Date says.
+      isTokenPastExp: inStep(() => clockKnown() && (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
       isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
       // Stryker disable next-line EqualityOperator: due exactly half a minute later, keeping the notice or not are both right
       isReminderNotDue: inStep(() => (msUntilReminder(currentToken()) ?? Infinity) > withdrawBeyondMs),

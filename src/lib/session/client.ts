@@ -162,16 +162,31 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
 
   // The popup's Try again comes while the chart runs, through the tell below.
   const tellChart = (event: SessionEvent) => tell(event);
-  actor = createActor(provideChart({ options, expiry, claims, inStep, currentToken, localNow, held, signals, own, tell: tellChart }), {
-    input: chartInput(options),
-    ...(options.clock && { clock: options.clock }),
-    // The chart's own events fill the report: nothing runs per request while the session is healthy.
-    inspect: (inspection) => {
-      if (inspection.type === '@xstate.snapshot' && inspection.actorRef.sessionId === inspection.rootId) {
-        report.transition(inspection.event, inspection.snapshot as never);
-      }
+  actor = createActor(
+    provideChart({
+      options,
+      expiry,
+      claims,
+      inStep,
+      currentToken,
+      localNow,
+      clockKnown: serverClock.known,
+      held,
+      signals,
+      own,
+      tell: tellChart,
+    }),
+    {
+      input: chartInput(options),
+      ...(options.clock && { clock: options.clock }),
+      // The chart's own events fill the report: nothing runs per request while the session is healthy.
+      inspect: (inspection) => {
+        if (inspection.type === '@xstate.snapshot' && inspection.actorRef.sessionId === inspection.rootId) {
+          report.transition(inspection.event, inspection.snapshot as never);
+        }
+      },
     },
-  });
+  );
   actor.start();
   const started = actor;
   const isOver = () => snapshot().status !== 'active';

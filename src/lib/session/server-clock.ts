@@ -24,7 +24,11 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   let answers = 0;
   /** A change seen once, waiting for the next answer to agree. */
   let unconfirmed: number | null = null;
+  /** Whether the backend's clock is known: a Date taken, or an answer with none (this tab's clock is all there is). */
+  let known = false;
   return {
+    /** False until the first answer says the backend's time (or that it will not): a token past `exp` then is so on this tab's clock alone. */
+    known: () => known,
     observe(response: Response, force = false): void {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
       if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
@@ -33,14 +37,23 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike
       const date = Date.parse(header ?? '');
       const age = ageMs(response.headers?.get('age'));
-      if (!Number.isFinite(date + age)) return;
+      if (!Number.isFinite(date + age)) {
+        // No Date at all (not exposed, cross-origin): this backend never tells its time.
+        known ||= header == null;
+        return;
+      }
       // `Date` is to the second: the backend's time was somewhere in the second after it, and `Age` seconds ago.
       const offset = date + age + 500 - at;
       const seen = unconfirmed;
       unconfirmed = null;
-      if (Math.abs(offset - options.offset()) <= noiseMs) return;
-      if (force || (seen !== null && Math.abs(offset - seen) <= 2 * noiseMs)) options.report(Math.round(offset));
-      else unconfirmed = offset;
+      if (Math.abs(offset - options.offset()) <= noiseMs) {
+        known = true;
+        return;
+      }
+      if (force || (seen !== null && Math.abs(offset - seen) <= 2 * noiseMs)) {
+        known = true;
+        options.report(Math.round(offset));
+      } else unconfirmed = offset;
     },
   };
 }
