@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
@@ -58,6 +58,20 @@ describe('a call answered 401 is sent again once', () => {
     expect(await callOutcome(call)).toBe('answered 200');
     expect(sends.map((s) => s.authorization)).toEqual(['Bearer alice-token', 'Bearer alice-token-2']);
     client.stop();
+  });
+
+  it('keeps calls held when the token the backend refused comes back from another tab (a late or repeated message)', async () => {
+    const { client, expire } = layer.session();
+    expire();
+    const call = client.authFetch(`${API}/api/held`);
+    await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    // Tabs share the token's storage: the message names the very token this tab was refused.
+    client.adoptToken('t1', { whileSignedIn: true });
+    client.reconnect();
+    client.adoptToken('t1', { whileSignedIn: true });
+    await waitFor(client.actor, (s) => s.matches('active'));
+    expect(await callOutcome(call)).toBe('answered 200');
+    expect(backend.apiRequests('/api/held').map((r) => r.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
   });
 });
 

@@ -136,6 +136,7 @@ export function provideChart(parts: ChartParts) {
           throw mistake;
         }
         if (valid) expiry.vouch(token);
+        else own.refused = token;
         // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
         // The backend answered, or validate would have rejected: the calls go, without a token.
         return valid || token === null;

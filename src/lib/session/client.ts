@@ -35,7 +35,7 @@ export interface AuthFetchClient {
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
-   * a token is stored here: a tab signed out since is not signed in again by it.
+   * a token is stored here: a tab signed out since is not signed in again by it. One the backend refused here is ignored.
    */
   adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
   /**
@@ -206,6 +206,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       if (DEV && unusable) throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
       // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
       if (unusable || isOver() || (only?.whileSignedIn && currentToken() === null)) return;
+      // The very token the backend refused (a tab's message late or repeated): the held calls would meet its 401 again.
+      if (token === own.refused) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },

@@ -6,6 +6,8 @@
 export interface OwnWork {
   timedToken: string | null | undefined;
   insideValidate: boolean;
+  /** The token the backend last refused: it never takes it back, so another tab's message naming it again is no news. */
+  refused: string | null;
   readonly signals: WeakSet<AbortSignal>;
 }
 
@@ -15,7 +17,7 @@ export interface OwnWork {
  * own.signals.add(signal);
  */
 export function createOwnWork(): OwnWork {
-  return { timedToken: undefined, insideValidate: false, signals: new WeakSet() };
+  return { timedToken: undefined, insideValidate: false, refused: null, signals: new WeakSet() };
 }
 
 let headerSafe: string | null = null;
