@@ -109,9 +109,17 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
   // The chart runs with no one signed in, and `active` alone reads as a live session (in the app, the panel is in the provider).
   const signedOut = useContext(AuthContext)?.signedIn === false;
   const [inspecting, setInspecting] = useState(false);
-  // The open inspector's stop: it follows the chart until its window is closed, or the panel goes.
+  // The open inspector's stop: it follows the chart until its window is closed, or the panel goes (loading, it opens none).
   const stopInspector = useRef<(() => void) | null>(null);
-  useEffect(() => () => stopInspector.current?.(), []);
+  const panelGone = useRef<AbortSignal | undefined>(undefined);
+  useEffect(() => {
+    const gone = new AbortController();
+    panelGone.current = gone.signal;
+    return () => {
+      gone.abort();
+      stopInspector.current?.();
+    };
+  }, []);
   // `count`: each press's answer is new, the same words again too.
   const [copied, setCopied] = useState<{ text: string; count: number } | null>(null);
   const said = (text: string) => setCopied((last) => ({ text, count: (last?.count ?? 0) + 1 }));
@@ -135,9 +143,13 @@ function SessionControls({ session }: { session: AuthFetchClient }) {
         onClick={() => {
           if (inspecting) return;
           setInspecting(true);
-          void openStatelyInspector(session.actor, { onClosed: () => setInspecting(false) }).then((stop) => {
-            stopInspector.current = stop;
-          });
+          openStatelyInspector(session.actor, { onClosed: () => setInspecting(false), signal: panelGone.current }).then(
+            (stop) => {
+              stopInspector.current = stop;
+            },
+            // Not loaded (offline, say): the button offers it again.
+            () => setInspecting(false),
+          );
         }}
       >
         {inspecting ? 'Inspector open' : 'Open Stately Inspector'}

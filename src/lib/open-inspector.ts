@@ -6,6 +6,8 @@ export interface InspectorOptions {
   onClosed?: () => void;
   /** How often to look whether the window reads closed (default 500 ms): a window's closing fires nothing at its opener. */
   closedCheckMs?: number;
+  /** Aborted while the inspector loads (the page that asked is gone): no window opens. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -20,9 +22,10 @@ export interface InspectorOptions {
  */
 export async function openStatelyInspector(
   actor: AnyActorRef,
-  { onClosed, closedCheckMs = 500 }: InspectorOptions = {},
+  { onClosed, closedCheckMs = 500, signal }: InspectorOptions = {},
 ): Promise<() => void> {
   const { createBrowserInspector } = await import('@statelyai/inspect');
+  if (signal?.aborted) return () => {};
   const inspector = createBrowserInspector();
   // The actor already runs: introduce it with its current state, then follow it live.
   inspector.actor(actor, actor.getSnapshot());

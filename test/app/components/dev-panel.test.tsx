@@ -134,6 +134,31 @@ describe('DevPanel', () => {
     await waitFor(() => expect(open).toHaveBeenCalledTimes(2));
   });
 
+  it('opens no inspector window once the panel has gone while the inspector loaded', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const open = vi.spyOn(window, 'open').mockReturnValue({ closed: false, postMessage: () => {} } as unknown as Window);
+    const { unmount } = render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Open Stately Inspector' }));
+    unmount(); // the panel goes (signed out, say) before the inspector has loaded
+    await import('@statelyai/inspect');
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('offers Open Stately Inspector again when the inspector cannot be loaded (offline)', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    vi.doMock('@statelyai/inspect', () => Promise.reject(new TypeError('Failed to fetch dynamically imported module')));
+    try {
+      render(<DevPanel session={fixture.client} tokens={fixture.tokens} />);
+      fireEvent.click(screen.getByRole('button', { name: 'Open Stately Inspector' }));
+      await screen.findByRole('button', { name: 'Inspector open' });
+      const button = await screen.findByRole('button', { name: 'Open Stately Inspector' });
+      expect(button.getAttribute('aria-disabled')).toBeNull();
+    } finally {
+      vi.doUnmock('@statelyai/inspect');
+    }
+  });
+
   it('says which tokens Expire session forgot until a new sign-in', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     render(<DevPanel session={fixture.client} tokens={fixture.tokens} mock={fixture.store} />);
