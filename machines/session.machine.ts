@@ -157,7 +157,12 @@ function describeError(error: unknown): ReauthFailure {
   }
 }
 
-/** setTimeout fires at once past 2^31-1 ms: longer waits are cut there (and checked again when they fire). */
+/**
+ * setTimeout fires at once past 2^31-1 ms: longer waits are cut there (and checked again when they fire).
+ *
+ * @example
+ * setTimeout(lookAgain, Math.min(msUntilExpiring, longestDelayMs));
+ */
 export const longestDelayMs = 2 ** 31 - 1;
 const never = () => longestDelayMs;
 

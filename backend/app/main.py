@@ -157,7 +157,7 @@ def create_app() -> FastAPI:
         allow_origins=[settings.app_origin],
         allow_methods=["GET", "POST"],
         allow_headers=["Authorization", "Content-Type"],
-        # Age: a CDN in front keeps these headers with what it caches; its Age dates the Date.
+        # Age: set by a CDN in front, unreadable cross-origin unless listed; it dates a cached answer's Date.
         expose_headers=["Date", "Age", "WWW-Authenticate", "Retry-After"],
     )
     # Outermost: preflights and server errors are dated too.

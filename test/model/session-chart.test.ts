@@ -102,7 +102,7 @@ describe('every path through the session chart, run against createAuthFetch and 
           session.harness.failures = failuresAfter(session.harness.failures, step);
           for (const invoked of ['checking', 'probing'] as const) {
             const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
-            // A token adopted while asking asks again, with that token; the browser's online, on the network now up.
+            // A token adopted while probing, or an expiring one while checking, asks again with it; online, on the network now up.
             const again = event.type === 'token.adopted' || (invoked === 'probing' && event.type === 'network.online');
             if (state.matches(node) && (!before.matches(node) || again)) expected.validations++;
           }

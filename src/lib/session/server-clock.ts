@@ -27,7 +27,7 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   /** Whether the backend's clock is known: a Date taken, or an answer with none (this tab's clock is all there is). */
   let known = false;
   return {
-    /** False until the first answer says the backend's time (or that it will not): a token past `exp` then is so on this tab's clock alone. */
+    /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
     observe(response: Response, force = false): void {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
