@@ -93,7 +93,7 @@ describe('expiry', () => {
     expect(sent.filter((s) => !s.accepted)).toEqual([]);
   });
 
-  it('does not trust a token the backend refused: adopted again, no call goes with it and the banner stays', async () => {
+  it('does not trust a token the backend refused: offered again by another tab, no call goes with it and the banner stays', async () => {
     // The backend's clock is 70 s ahead and says nothing of it: the token is dead there when its lead window opens here.
     const { client, clock, validate, sent } = session({ expMs: 120_000, skewMs: -70_000 });
     clock.increment(60_000);
