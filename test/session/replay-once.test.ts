@@ -146,6 +146,18 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     expect(sends.map((send) => send.token)).toEqual(['t1']);
   });
 
+  it('keeps calls held when another tab names the very token being checked (a late or repeated message)', async () => {
+    const { client, sends, validations } = session(jwt('t1', 3_600_000));
+    void client.authFetch(`${API}/api/a`).catch(() => {});
+    sends[0]!.answer(401); // t1 is refused: the session checks it
+    await settle();
+    expect(validations).toEqual(['t1']);
+    client.adoptToken(jwt('t1', 3_600_000), { whileSignedIn: true }); // tabs share storage: the message names t1 again
+    await settle();
+    expect(sends.map((send) => send.token)).toEqual(['t1']);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+  });
+
   it('asks the backend about a token from another tab that is itself expiring before the held calls go with it', async () => {
     const { client, sends, validations } = session(jwt('t1', 30_000));
     void client.authFetch(`${API}/api/a`).catch(() => {}); // t1 is expiring: a is held, the session validates

@@ -230,7 +230,7 @@ describe('the locks between tabs', () => {
     waiting.client.authFetch(`${API}/status/401`).catch(() => {});
     await waitFor(waiting.client.actor, (s) => s.matches('validating'));
 
-    waiting.client.adoptToken('t1'); // a token from elsewhere: the session stops validating
+    waiting.client.adoptToken('t2'); // another tab's new token: the session stops validating
     await waitFor(waiting.client.actor, (s) => s.matches('active'));
     answer(Promise.reject(new TypeError('Failed to fetch'))); // no answer to share: a tab still queued would ask
     await waitFor(slow.client.actor, (s) => s.matches('offline'));

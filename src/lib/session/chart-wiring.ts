@@ -113,6 +113,7 @@ export function provideChart(parts: ChartParts) {
           return false;
         }
         own.signals.add(signal);
+        own.checking = { token, signal };
         let valid: boolean;
         own.insideValidate = true;
         try {
@@ -126,6 +127,7 @@ export function provideChart(parts: ChartParts) {
           throw error;
         } finally {
           own.insideValidate = false;
+          if (own.checking?.signal === signal) own.checking = null;
         }
         // Not a TypeError: the chart takes those for a network failure.
         if (typeof valid !== 'boolean') {

@@ -206,8 +206,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       if (DEV && unusable) throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
       // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
       if (unusable || isOver() || (only?.whileSignedIn && currentToken() === null)) return;
-      // The very token the backend refused (a tab's message late or repeated): the held calls would meet its 401 again.
-      if (token === own.refused) return;
+      // The very token the backend refused, or is being asked about (a tab's message late or repeated): no news for held calls.
+      if (token === own.refused || (token === own.checking?.token && !own.checking.signal.aborted)) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },

@@ -8,6 +8,8 @@ export interface OwnWork {
   insideValidate: boolean;
   /** The token the backend last refused: it never takes it back, so another tab's message naming it again is no news. */
   refused: string | null;
+  /** The token a validation is asking about, and its signal (aborted once the chart moved on): its answer is the news. */
+  checking: { token: string | null; signal: AbortSignal } | null;
   readonly signals: WeakSet<AbortSignal>;
 }
 
@@ -17,7 +19,7 @@ export interface OwnWork {
  * own.signals.add(signal);
  */
 export function createOwnWork(): OwnWork {
-  return { timedToken: undefined, insideValidate: false, refused: null, signals: new WeakSet() };
+  return { timedToken: undefined, insideValidate: false, refused: null, checking: null, signals: new WeakSet() };
 }
 
 let headerSafe: string | null = null;
