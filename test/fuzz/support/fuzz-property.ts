@@ -40,7 +40,10 @@ export function fuzzParameters(): fc.Parameters<FuzzRun> & { numRuns: number } {
  * await runSession([[{ kind: 'browser', event: 'offline' }], 'reconnect', 0], { strict: true });
  */
 export async function runSession([commands, ending, skewMs]: FuzzRun, options: { coverage?: Coverage; strict?: boolean } = {}) {
-  const world = createFuzzWorld(new SimulatedClock(), skewMs, options.strict);
+  const clock = new SimulatedClock();
+  // A browser's time, not 1970's: with the backend's clock set an hour back, tokens would expire before the epoch.
+  clock.set(Date.UTC(2026, 0, 1));
+  const world = createFuzzWorld(clock, skewMs, options.strict);
   try {
     for (const next of commands) {
       await apply(world, next);
