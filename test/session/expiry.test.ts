@@ -355,6 +355,31 @@ describe("the backend's clock, once read", () => {
   });
 });
 
+// Another tab may write the token to the shared storage with no word (no adoptToken) while this one is checked.
+describe('a token stored with no word while another is validated', () => {
+  it('is validated before the held calls go with it: a dead one is not sent', async () => {
+    const old = jwt(120_000);
+    const dead = jwt(30_000);
+    let answerOld!: (valid: boolean) => void;
+    const validate = vi.fn(({ token }: { token: string | null }) =>
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(false),
+    );
+    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    setToken(dead); // 40 s past its exp
+    answerOld(true);
+    await settle();
+    expect(sent).toEqual([]);
+    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, dead]);
+    expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+    client.reconnect();
+    expect((await call)?.status).toBe(200);
+    expect(sent.map((s) => s.accepted)).toEqual([true]);
+  });
+});
+
 // A reading that shows the token expiring already sets the timer for now: it fires a task later, so a call can come first.
 describe('an expiry timer due but not yet run', () => {
   it('is not trusted by a call made in the meantime', async () => {

@@ -98,50 +98,62 @@ export function provideChart(parts: ChartParts) {
       // A postponed check keeps its lead window: every call is checked meanwhile, and the backend is not asked every lookAgainMs.
       return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
     })(args);
+  /** Asks the backend about `token`: true when it is good (or there is none: nobody to reconnect), false on a 401. */
+  const validateToken = async (token: string | null, signal: AbortSignal): Promise<boolean> => {
+    // A token no header can carry is as good as expired: the user signs in again.
+    if (!isHeaderSafe(token)) {
+      // Most likely "Bearer …" kept whole: the developer is told why, never what it is.
+      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
+      if (DEV)
+        console.error(
+          'quiet-session: getToken returned a token no header can carry (a space, a line break): the session takes it for expired. Return the token alone, without "Bearer ".',
+        );
+      return false;
+    }
+    own.signals.add(signal);
+    own.checking = { token, signal };
+    let valid: boolean;
+    own.insideValidate = true;
+    try {
+      const answer = options.validate({ token, signal });
+      // Calls made while its answer is awaited are not validate's own.
+      own.insideValidate = false;
+      valid = await answer;
+    } catch (error) {
+      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
+      if (DEV) warnOfOwnTypeError(error);
+      throw error;
+    } finally {
+      own.insideValidate = false;
+      if (own.checking?.signal === signal) own.checking = null;
+    }
+    // Not a TypeError: the chart takes those for a network failure.
+    if (typeof valid !== 'boolean') {
+      const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
+      // A wiring mistake (`validate: getCurrentUser`) the chart only reads as "cannot say": told where a developer looks.
+      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
+      if (DEV) console.error(`quiet-session: ${mistake.message}`);
+      throw mistake;
+    }
+    if (valid) expiry.vouch(token);
+    else own.refused = token;
+    // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
+    // The backend answered, or validate would have rejected: the calls go, without a token.
+    return valid || token === null;
+  };
+  /** Whether a call with `token` would wait for a validation: known to be expiring, or no token a header can carry. */
+  const mustAskAbout = (token: string | null) => token !== null && (expiry.isExpiring(token) || !isHeaderSafe(token));
   return sessionMachine.provide({
     actors: {
       validateSession: fromPromise(async ({ signal }) => {
-        const token = options.getToken();
-        // A token no header can carry is as good as expired: the user signs in again.
-        if (!isHeaderSafe(token)) {
-          // Most likely "Bearer …" kept whole: the developer is told why, never what it is.
-          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-          if (DEV)
-            console.error(
-              'quiet-session: getToken returned a token no header can carry (a space, a line break): the session takes it for expired. Return the token alone, without "Bearer ".',
-            );
-          return false;
+        let token = options.getToken();
+        let valid = await validateToken(token, signal);
+        // A token stored with no word meanwhile (another tab's), expiring: the answer was not about it, and the calls would carry it.
+        for (let now = currentToken(); !signal.aborted && now !== token && mustAskAbout(now); now = currentToken()) {
+          token = now;
+          valid = await validateToken(token, signal);
         }
-        own.signals.add(signal);
-        own.checking = { token, signal };
-        let valid: boolean;
-        own.insideValidate = true;
-        try {
-          const answer = options.validate({ token, signal });
-          // Calls made while its answer is awaited are not validate's own.
-          own.insideValidate = false;
-          valid = await answer;
-        } catch (error) {
-          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-          if (DEV) warnOfOwnTypeError(error);
-          throw error;
-        } finally {
-          own.insideValidate = false;
-          if (own.checking?.signal === signal) own.checking = null;
-        }
-        // Not a TypeError: the chart takes those for a network failure.
-        if (typeof valid !== 'boolean') {
-          const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
-          // A wiring mistake (`validate: getCurrentUser`) the chart only reads as "cannot say": told where a developer looks.
-          // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-          if (DEV) console.error(`quiet-session: ${mistake.message}`);
-          throw mistake;
-        }
-        if (valid) expiry.vouch(token);
-        else own.refused = token;
-        // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
-        // The backend answered, or validate would have rejected: the calls go, without a token.
-        return valid || token === null;
+        return valid;
       }),
       reauthenticate: fromPromise(async ({ signal }) => {
         own.signals.add(signal);
