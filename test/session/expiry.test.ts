@@ -378,6 +378,25 @@ describe('a token stored with no word while another is validated', () => {
     expect((await call)?.status).toBe(200);
     expect(sent.map((s) => s.accepted)).toEqual([true]);
   });
+
+  it('is asked about when the old one is refused: a good one brings the calls back without the banner', async () => {
+    const old = jwt(120_000);
+    const fresh = jwt(3_600_000);
+    let answerOld!: (valid: boolean) => void;
+    const validate = vi.fn(({ token }: { token: string | null }) =>
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
+    );
+    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    setToken(fresh); // another tab's sign-in, stored with no word here
+    answerOld(false);
+    await settle();
+    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, fresh]);
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+    expect((await call)?.status).toBe(200);
+    expect(sent.map((s) => s.accepted)).toEqual([true]); // sent once, with the good token
+  });
 });
 
 // A reading that shows the token expiring already sets the timer for now: it fires a task later, so a call can come first.

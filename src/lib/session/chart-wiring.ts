@@ -148,8 +148,13 @@ export function provideChart(parts: ChartParts) {
       validateSession: fromPromise(async ({ signal }) => {
         let token = options.getToken();
         let valid = await validateToken(token, signal);
-        // A token stored with no word meanwhile (another tab's), expiring: the answer was not about it, and the calls would carry it.
-        for (let now = currentToken(); !signal.aborted && now !== token && mustAskAbout(now); now = currentToken()) {
+        // A token stored with no word meanwhile (another tab's): the answer was not about it, and the calls would carry it.
+        // Asked about when expiring, or when the old one was refused (a good one saves the user a Reconnect).
+        for (
+          let now = currentToken();
+          !signal.aborted && now !== token && (mustAskAbout(now) || (!valid && now !== null));
+          now = currentToken()
+        ) {
           token = now;
           valid = await validateToken(token, signal);
         }
