@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { sessionWhoseChecksErr } from '../support/erring-checks.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const API = 'https://api.test';
@@ -18,24 +19,11 @@ const settle = async () => {
 // The lead window's validation meets server errors until its retries are used up: the check is postponed a lead window.
 describe('an expiry check postponed by server errors', () => {
   it('never lets a call go with the token past its exp', async () => {
-    const clock = new SimulatedClock();
-    const token = jwt(120_000);
-    const sent: number[] = [];
-    const client = createAuthFetch({
-      getToken: () => token,
-      setToken: () => {},
-      validate: async () => {
-        throw new Error('Checking the session failed (503).');
-      },
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      expiryLeadMs: 60_000,
+    const { client, clock, sent } = sessionWhoseChecksErr({
+      api: API,
+      token: jwt(120_000),
       limits: { validationRetries: 2, validationBackoffMs: 10_000 },
-      clock,
-      fetch: async () => {
-        sent.push(clock.now());
-        return new Response('{}', { status: clock.now() < 120_000 ? 200 : 401 });
-      },
+      answer: (now) => new Response('{}', { status: now < 120_000 ? 200 : 401 }),
     });
     stops.push(client.stop);
     clock.increment(60_000); // exp - lead: the timer asks; 503

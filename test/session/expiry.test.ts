@@ -4,6 +4,7 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { lastTokenClaims, readTokenClaims } from '../../src/lib/session/token-claims.ts';
 import { createExpiryAwareness } from '../../src/lib/session/token-expiry.ts';
+import { sessionWhoseChecksErr } from '../support/erring-checks.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const API = 'https://api.test';
@@ -429,24 +430,11 @@ describe('a validation given up by server errors', () => {
     ['past its exp', 130_000],
     ['at its exp', 120_000],
   ])('does not send a token %s with the calls made after it', async (_, at) => {
-    const clock = new SimulatedClock();
-    const sent: number[] = [];
-    const client = createAuthFetch({
-      getToken: () => jwt(120_000),
-      setToken: () => {},
-      validate: async () => {
-        throw new Error('Checking the session failed (503).');
-      },
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      expiryLeadMs: 60_000,
+    const { client, clock, sent } = sessionWhoseChecksErr({
+      api: API,
+      token: jwt(120_000),
       limits: { validationRetries: 0 },
-      clock,
-      fetch: async () => {
-        sent.push(clock.now());
-        const date = new Date(clock.now()).toUTCString();
-        return new Response(null, { status: clock.now() < 120_000 ? 200 : 401, headers: { date } });
-      },
+      answer: (now) => new Response(null, { status: now < 120_000 ? 200 : 401, headers: { date: new Date(now).toUTCString() } }),
     });
     stops.push(client.stop);
     await client.authFetch(`${API}/api/credits`); // its Date: the backend's clock is this tab's
@@ -461,23 +449,11 @@ describe('a validation given up by server errors', () => {
   });
 
   it("before the backend's clock is read, sends the calls once: a 401's Date says the token is dead", async () => {
-    const clock = new SimulatedClock();
-    const sent: number[] = [];
-    const client = createAuthFetch({
-      getToken: () => jwt(120_000),
-      setToken: () => {},
-      validate: async () => {
-        throw new Error('Checking the session failed (503).');
-      },
-      reauthenticate: () => new Promise<string>(() => {}),
-      allowedOrigins: [API],
-      expiryLeadMs: 60_000,
+    const { client, clock, sent } = sessionWhoseChecksErr({
+      api: API,
+      token: jwt(120_000),
       limits: { validationRetries: 0 },
-      clock,
-      fetch: async () => {
-        sent.push(clock.now());
-        return new Response(null, { status: 401, headers: { date: new Date(clock.now()).toUTCString() } });
-      },
+      answer: (now) => new Response(null, { status: 401, headers: { date: new Date(now).toUTCString() } }),
     });
     stops.push(client.stop);
     clock.increment(130_000); // past exp on this tab's clock, which may be an hour fast: the backend errs
