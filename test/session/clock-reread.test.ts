@@ -163,3 +163,21 @@ describe("this tab's clock set back an hour after the backend vouched for the to
     expect(failed).toBeUndefined();
   });
 });
+
+describe('a clock set while the tab slept (NTP after the lid opens)', () => {
+  it('is read again from the next answers once the tab is shown, not fifty calls later', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day);
+    const backend = { skewMs: 0 };
+    const { client } = clockedSession({
+      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
+      clock,
+      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
+    });
+    for (let i = 0; i < 3; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
+    backend.skewMs = 3_600_000; // asleep, this tab's clock was set an hour back
+    document.dispatchEvent(new Event('visibilitychange'));
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`); // read, and the next agrees
+    expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_600_500);
+  });
+});

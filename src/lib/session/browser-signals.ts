@@ -21,23 +21,28 @@ const activityEveryMs = 15_000;
 /**
  * `online` / `offline`, the tab shown again (timers sleep in background tabs)
  * and signs of use, sent to the chart while it runs; every listener goes
- * when the chart stops.
+ * when the chart stops. `onBack`: the tab is shown or online again, after what may have been a sleep.
  *
  * @example
  * const signals = createBrowserSignals({ now: Date.now });
  * sessionMachine.provide({ actors: { browserSignals: signals.logic } });
  */
-export function createBrowserSignals(options: { now: () => number; target?: Target }): BrowserSignals {
+export function createBrowserSignals(options: { now: () => number; target?: Target; onBack?: () => void }): BrowserSignals {
   let lastActivityAt = 0;
   const logic = fromCallback<EventObject>(({ sendBack }) => {
     const target = options.target ?? (globalThis as Target);
     const doc = target.document;
     const send = (event: SessionEvent) => sendBack(event);
     let lastSent = -Infinity;
-    const onOnline = () => send({ type: 'network.online' });
+    const onOnline = () => {
+      options.onBack?.();
+      send({ type: 'network.online' });
+    };
     const onOffline = () => send({ type: 'network.offline' });
     const onVisible = () => {
-      if (!doc || doc.visibilityState === 'visible') send({ type: 'tab.visible' });
+      if (doc && doc.visibilityState !== 'visible') return;
+      options.onBack?.();
+      send({ type: 'tab.visible' });
     };
     const onActivity = () => {
       lastActivityAt = options.now();

@@ -142,7 +142,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     }
   };
   const own = createOwnWork();
-  const signals = createBrowserSignals({ now: localNow });
+  // Back from what may have been a sleep: the clock may have been set meanwhile, and the next answer says by how much.
+  const signals = createBrowserSignals({ now: localNow, onBack: () => serverClock.readNext() });
   const report = createSessionReport({ now: localNow });
   const held = createHoldRegistry({
     announceNow: () => snapshot().hasTag('sending'),

@@ -29,6 +29,10 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   return {
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
+    /** The next answer is read: this tab's clock may have been set meanwhile (NTP after a sleep). */
+    readNext(): void {
+      answers = 0;
+    },
     observe(response: Response, force = false): void {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
       if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
