@@ -398,6 +398,33 @@ describe('a token stored with no word while another is validated', () => {
     expect((await call)?.status).toBe(200);
     expect(sent.map((s) => s.accepted)).toEqual([true]); // sent once, with the good token
   });
+
+  it('keeps calls held when both are refused and another tab names the old one again (a late message)', async () => {
+    const old = jwt(3_600_000);
+    const other = jwt(3_599_000); // revoked too ("Expire session"): refused though not past exp
+    let answerOld!: (valid: boolean) => void;
+    const validate = vi.fn(({ token }: { token: string | null }) =>
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(false),
+    );
+    const sent: string[] = [];
+    const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const bearer = new Headers(init?.headers).get('authorization')?.slice(7);
+      sent.push(bearer === old ? 'old' : 'other');
+      return new Response('{}', { status: 401 });
+    };
+    const { client, setToken } = session({ expMs: 3_600_000, validate, fetch });
+    const call = client.authFetch(`${API}/api/credits`).then((response) => response.status);
+    await settle(); // its 401: the old token is checked
+    setToken(other); // another tab's, stored with no word
+    answerOld(false);
+    await settle();
+    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, other]);
+    client.adoptToken(old, { whileSignedIn: true }); // that tab's message naming the old token, late
+    await settle();
+    expect(sent).toEqual(['old']);
+    expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+    expect(await Promise.race([call, settle().then(() => 'held')])).toBe('held');
+  });
 });
 
 // A reading that shows the token expiring already sets the timer for now: it fires a task later, so a call can come first.

@@ -136,7 +136,11 @@ export function provideChart(parts: ChartParts) {
       throw mistake;
     }
     if (valid) expiry.vouch(token);
-    else own.refused = token;
+    else {
+      own.refused.add(token);
+      // The last few are what a late message can name: a tab open for weeks keeps no list of every token it had.
+      if (own.refused.size > 4) own.refused.delete(own.refused.values().next().value as string | null);
+    }
     // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
     // The backend answered, or validate would have rejected: the calls go, without a token.
     return valid || token === null;

@@ -208,7 +208,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
       if (unusable || isOver() || (only?.whileSignedIn && currentToken() === null)) return;
       // The very token the backend refused, or is being asked about (a tab's message late or repeated): no news for held calls.
-      if (token === own.refused || (token === own.checking?.token && !own.checking.signal.aborted)) return;
+      if (own.refused.has(token) || (token === own.checking?.token && !own.checking.signal.aborted)) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },

@@ -6,8 +6,8 @@
 export interface OwnWork {
   timedToken: string | null | undefined;
   insideValidate: boolean;
-  /** The token the backend last refused: it never takes it back, so another tab's message naming it again is no news. */
-  refused: string | null;
+  /** The tokens the backend refused (one check may refuse two): it never takes one back, so another tab's message naming it again is no news. */
+  readonly refused: Set<string | null>;
   /** The token a validation is asking about, and its signal (aborted once the chart moved on): its answer is the news. */
   checking: { token: string | null; signal: AbortSignal } | null;
   readonly signals: WeakSet<AbortSignal>;
@@ -19,7 +19,7 @@ export interface OwnWork {
  * own.signals.add(signal);
  */
 export function createOwnWork(): OwnWork {
-  return { timedToken: undefined, insideValidate: false, refused: null, checking: null, signals: new WeakSet() };
+  return { timedToken: undefined, insideValidate: false, refused: new Set(), checking: null, signals: new WeakSet() };
 }
 
 let headerSafe: string | null = null;
