@@ -1,6 +1,16 @@
 import { useState } from 'react';
 import { mockAccounts, type MockAccount } from './mock-data.ts';
 
+/** Read out, not shown: "Continue as" before the account's name, as Google's chooser says it to screen readers. */
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clipPath: 'inset(50%)',
+  whiteSpace: 'nowrap',
+} as const;
+
 /** Google's side: a code for `account`, bound to this sign-in's `state` (no app token involved). */
 async function authorize(account: MockAccount, state: string): Promise<string> {
   const response = await fetch('/mock-google/authorize', {
@@ -48,7 +58,7 @@ export function GoogleConsentPage() {
           type="button"
           className="account google-button"
           key={account.id}
-          aria-label={`Continue as ${account.name}`}
+          aria-describedby={`email-${account.id}`}
           onClick={() => proceed(account)}
           disabled={busy}
         >
@@ -56,9 +66,13 @@ export function GoogleConsentPage() {
             {account.name[0]}
           </span>
           <span>
+            <span style={visuallyHidden}>Continue as </span>
             {account.name}
             <br />
-            <small className="muted">{account.email}</small>
+            {/* The name is the words shown (voice control says them, WCAG 2.5.3); the address is its description. */}
+            <small className="muted" id={`email-${account.id}`} aria-hidden="true">
+              {account.email}
+            </small>
           </span>
         </button>
       ))}

@@ -141,6 +141,31 @@ describe('what a screen reader or low-vision user meets, by axe-core, in Chromiu
     }
   }, 90_000);
 
+  it("has no serious violation in the sign-in popup: the mock Google page, and the callback page's error", async () => {
+    // Its own profile: signed out, whatever the tests before left.
+    const fresh = await launchChromium();
+    try {
+      const { context } = fresh;
+      const page = await context.newPage();
+      await page.goto(served.app.url);
+      const popupOpened = context.waitForEvent('page');
+      await page.getByRole('button', { name: 'Sign in with Google' }).click();
+      const popup = await popupOpened;
+      await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
+      expect(await seriousViolations(popup, { exclude: [] }), 'mock Google page').toEqual([]);
+      await cancelInPopup(popup);
+
+      // Opened by hand (a bookmark, a second click on the mail's link): no window asked for it, and it says so.
+      const callback = await context.newPage();
+      await callback.setViewportSize({ width: 500, height: 600 });
+      await callback.goto(`${served.app.url}auth/google/callback?code=c&state=s`);
+      await callback.getByRole('status').filter({ hasNotText: 'Signing you in…' }).waitFor();
+      expect(await seriousViolations(callback, { exclude: [] }), 'callback page, not asked for').toEqual([]);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
   it('has no serious violation in the dev panel, the demo tool', async () => {
     const page = await aloneIn(served.app.url);
     await page.getByRole('button', { name: 'Expire session' }).waitFor();
