@@ -22,12 +22,21 @@ export const acts = {
   /** Another tab signed in (as `sub`) and broadcast its token. */
   adopt(world: FuzzWorld, sub?: string) {
     const token = world.mint(sub);
+    world.told.push(token);
     if (!world.facts.stopped) world.facts.newAccount(world.tokens.subOf(token));
     world.client.adoptToken(token);
+  },
+  /** Another tab's message, repeated or late, names a token told before: the one stored, or one of the two before it. */
+  adoptAgain(world: FuzzWorld, pick: number) {
+    const recent = [...new Set(world.told)].slice(-3);
+    const token = recent[pick % recent.length]!;
+    world.seen.add(token === world.store.token ? 'tab message naming the stored token' : 'tab message naming an older token');
+    world.client.adoptToken(token, { whileSignedIn: true });
   },
   /** Another tab wrote a token to the shared storage, without a word. */
   storeSilently(world: FuzzWorld) {
     world.store.token = world.mint();
+    world.told.push(world.store.token);
     world.facts.newAccount(world.tokens.subOf(world.store.token));
   },
   /** The user signs out: the app forgets the token and ends the session. */

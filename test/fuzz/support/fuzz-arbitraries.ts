@@ -40,6 +40,7 @@ const single: fc.Arbitrary<Command> = fc.oneof(
   { weight: 3, arbitrary: simple('reconnect') },
   { weight: 2, arbitrary: simple('adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'dismiss') },
   { weight: 1, arbitrary: simple('signOut', 'switchAccount', 'adopt', 'stop') },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('adoptAgain'), pick: fc.nat() }) },
   // Input often: the reminder waits for someone using the page.
   {
     weight: 3,

@@ -28,6 +28,8 @@ export type Command =
   | { kind: 'reauth'; result: (typeof reauthResults)[number] }
   /** A popup the session no longer waits for (deaf to its signal) hands back a token after all. */
   | { kind: 'latePopup'; pick: number }
+  /** Another tab's message, repeated or late, names a token some tab had (tab sync's adopt, while signed in). */
+  | { kind: 'adoptAgain'; pick: number }
   | { kind: Simple }
   | { kind: 'browser'; event: 'offline' | 'online' | 'focus' | 'pointerdown' }
   /** The API becomes unreachable (fetch fails with a TypeError), or reachable again. */
@@ -125,6 +127,8 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return acts.reconnect(world);
     case 'adopt':
       return acts.adopt(world);
+    case 'adoptAgain':
+      return acts.adoptAgain(world, command.pick);
     case 'switchAccount':
       return acts.adopt(world, world.tokens.subOf(world.store.token) === 'bob' ? 'ada' : 'bob');
     case 'storage':

@@ -31,6 +31,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   const timers = watchedTimers(clock);
   const tokens = createFuzzTokens({ lifetimeMs });
   const store = { token: tokens.mint(backendNow()) as string | null };
+  /** Tokens some tab stored or broadcast, oldest first: the only ones another tab's message can name (a popup given up tells none). */
+  const told: string[] = [store.token!];
   const calls: FuzzCall[] = [];
   const facts = createFacts(calls);
   const violations: string[] = [];
@@ -59,6 +61,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       if (reauths.some((popup) => popup.value === token && popup.signal.aborted))
         violations.push('a sign-in that settled after the session moved on stored its token');
       store.token = token;
+      told.push(token);
       facts.newAccount(tokens.subOf(token));
     },
     validate: ({ token, signal }) => {
@@ -98,6 +101,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     backendNow,
     tokens,
     store,
+    told,
     facts,
     backend,
     window,
