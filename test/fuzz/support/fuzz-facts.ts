@@ -64,9 +64,11 @@ export function createFacts(calls: readonly FuzzCall[]) {
       facts.answers++;
       facts.unauthorizedSinceClockSet ||= status === 401;
     },
-    /** The backend's clock was set (the user's own clock set right, NTP after a wake): what the session read of it is old. */
-    clockSet() {
+    /** The backend's clock was set by `ms` (the user's own clock set right, NTP after a wake): what the session read of it is old. */
+    clockSet(ms: number) {
       Object.assign(facts, { dateHeard: false, answersBeforeClockSet: facts.answers, unauthorizedSinceClockSet: false });
+      // A yes came when it came: on the new clock that is `ms` later, not `ms` ago (the session measures it again so).
+      for (const [token, { at, error }] of facts.accepted) facts.accepted.set(token, { at: at + ms, error: error - ms });
     },
     /** Word that the backend cannot be reached: the calls held now wait until it answers again. */
     backendUnreachable(why: string) {

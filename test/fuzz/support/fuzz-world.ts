@@ -130,7 +130,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     /** The backend's clock jumps by `ms` (its user's clock set right, NTP after a wake), and stays there. */
     setBackendClock(ms: number) {
       skew += ms;
-      facts.clockSet();
+      facts.clockSet(ms);
     },
     mint: (sub = tokens.subOf(store.token) ?? 'ada') => tokens.mint(backendNow(), sub),
     /** The backend says yes to `token` now (`accepted`), or the session gives up asking (`unchecked`). */
