@@ -94,7 +94,7 @@ describe('the replay of a 401 whose token changed while it was out', () => {
   function session(first: string) {
     let token = first;
     const clock = new SimulatedClock();
-    const sends: Array<{ token: string | undefined; answer: (status: number) => void; fail: () => void }> = [];
+    const sends: Array<{ token: string | undefined; answer: (status: number) => void; redirected: () => void; fail: () => void }> = [];
     const validations: Array<string | undefined> = [];
     const client = createAuthFetch({
       getToken: () => token,
@@ -111,13 +111,20 @@ describe('the replay of a 401 whose token changed while it was out', () => {
           sends.push({
             token: new Headers(init?.headers).get('authorization')?.split('.')[2],
             answer: (status) => resolve(new Response(null, { status })),
+            // A 401 at the end of a redirect within the API: the route's own answer while the token it went with stands.
+            redirected: () => resolve(redirected401()),
             fail: () => reject(new TypeError('Failed to fetch')),
           });
         }),
     });
     stops.push(client.stop);
-    return { client, clock, sends, validations };
+    return { client, clock, sends, validations, storeElsewhere: (next: string) => void (token = next) };
   }
+  const redirected401 = () => {
+    const response = new Response(null, { status: 401 });
+    Object.defineProperties(response, { redirected: { value: true }, url: { value: `${API}/login` } });
+    return response;
+  };
 
   it('waits for the backend when the session is offline', async () => {
     const { client, sends } = session(jwt('t1', 3_600_000));
@@ -156,6 +163,22 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     await settle();
     expect(sends.map((send) => send.token)).toEqual(['t1']);
     expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+  });
+
+  it('gives its caller a 401 through a redirect within the API, not a second send, when its token comes back (a late message)', async () => {
+    const { client, sends, validations, storeElsewhere } = session(jwt('t1', 3_600_000));
+    const b = client.authFetch(`${API}/api/b`);
+    storeElsewhere(jwt('t2', 3_600_000)); // another tab stored t2 without a word: b is out with t1
+    void client.authFetch(`${API}/api/a`).catch(() => {});
+    sends[1]!.answer(401); // a's 401, for t2: the session checks t2
+    await settle();
+    expect(validations).toEqual(['t2']);
+    sends[0]!.redirected(); // b's route answers 401 for t1 through a redirect: held, the token has changed
+    await settle();
+    client.adoptToken(jwt('t1', 3_600_000), { whileSignedIn: true }); // a tab's message, late, names t1 again
+    await settle();
+    expect(await callOutcome(b)).toBe('answered 401');
+    expect(sends.map((send) => send.token)).toEqual(['t1', 't2', 't1']);
   });
 
   it('asks the backend about a token from another tab that is itself expiring before the held calls go with it', async () => {

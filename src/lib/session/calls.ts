@@ -192,8 +192,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     }
     // The token changed while this request was out: sent again now if a new call would be; otherwise held like one.
     const current = options.getToken();
-    if (current !== token)
-      return snapshot().hasTag('sending') && !mustValidate(current) ? replay(template) : hold('unauthorized', template, replay, template);
+    if (current !== token && snapshot().hasTag('sending') && !mustValidate(current)) return replay(template);
+    // Held with the token changed too: the token it went with may be back when it is let go (another tab's late message).
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
     return hold('unauthorized', template, replay, template);
   }
