@@ -26,7 +26,7 @@ function session(
   const { expMs, skewMs = 0, leewayMs = 0, answerDate = false, ...overrides } = options;
   const clock = (options.clock ?? new SimulatedClock()) as SimulatedClock;
   const backendNow = () => clock.now() - skewMs;
-  let token = jwt(expMs);
+  let token: string | null = jwt(expMs);
   const accepts = (t: string | null) => t !== null && JSON.parse(atob(t.split('.')[1]!)).exp * 1000 + leewayMs > backendNow();
   const sent: Array<{ at: number; accepted: boolean }> = [];
   const validate = vi.fn(async ({ token: t }: { token: string | null }) => accepts(t));
@@ -47,7 +47,7 @@ function session(
     ...overrides,
   });
   stops.push(client.stop);
-  return { client, clock, validate, sent, setToken: (next: string) => (token = next) };
+  return { client, clock, validate, sent, setToken: (next: string | null) => (token = next) };
 }
 const stops: Array<() => void> = [];
 afterEach(() => {
@@ -397,6 +397,40 @@ describe('a token stored with no word while another is validated', () => {
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
     expect((await call)?.status).toBe(200);
     expect(sent.map((s) => s.accepted)).toEqual([true]); // sent once, with the good token
+  });
+
+  it('is not asked about when good and the old one is accepted: the calls go with it after one check', async () => {
+    const old = jwt(120_000);
+    const fresh = jwt(3_600_000);
+    let answerOld!: (valid: boolean) => void;
+    const validate = vi.fn(({ token }: { token: string | null }) =>
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
+    );
+    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
+    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    setToken(fresh); // another tab's sign-in, stored with no word here
+    answerOld(true);
+    expect((await call)?.status).toBe(200);
+    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old]);
+    expect(sent.map((s) => s.accepted)).toEqual([true]);
+  });
+
+  it('is none when the old one is refused: the banner, and no check without a token', async () => {
+    const old = jwt(120_000);
+    let answerOld!: (valid: boolean) => void;
+    const validate = vi.fn(({ token }: { token: string | null }) =>
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
+    );
+    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
+    void client.authFetch(`${API}/api/credits`).catch(() => null);
+    setToken(null); // signed out in another tab, with no word here
+    answerOld(false);
+    await settle();
+    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old]);
+    expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
+    expect(sent).toEqual([]);
   });
 
   it('keeps calls held when both are refused and another tab names the old one again (a late message)', async () => {
