@@ -122,6 +122,31 @@ describe('the notice while the session checks its token before expiry', () => {
   });
 });
 
+describe("the notice of another tab's token after Not now", () => {
+  it('reads checking while the session checks the new token, Not now having been said for the old one', async () => {
+    let token = jwt(600_000);
+    let answer: (valid: boolean) => void = () => {};
+    const validate = vi.fn(() => new Promise<boolean>((resolve) => (answer = resolve)));
+    const { client, clock, view, noticeUp } = session({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate,
+    });
+    noticeUp();
+    client.dismissReminder();
+    expect(view()).toBe('hidden');
+    client.adoptToken(jwt(1_200_000)); // another tab's sign-in: ten minutes more
+    clock.increment(600_000); // 2 minutes before the new exp, someone types: its notice comes
+    window.dispatchEvent(new KeyboardEvent('keydown'));
+    expect(view()).toBe('reminding');
+    clock.increment(lead);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    expect(view()).toBe('checking');
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+  });
+});
+
 describe('the notice when the user signs out', () => {
   it('reads hidden at once, not checking until the session next looks at its token', () => {
     let token: string | null = jwt(600_000);
