@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
+import { createServerClock } from '../../src/lib/session/server-clock.ts';
 import { API, clockedSessions } from '../support/clocked-session.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
@@ -198,5 +199,39 @@ describe("the backend's clock, read while a validation is out", () => {
     expect(validations).toHaveLength(2);
     for (const answer of answers.slice(2)) answer(new Response('{}'));
     await Promise.all(calls);
+  });
+});
+
+describe('createServerClock', () => {
+  const at = 10 * day;
+  const hour = 3_600_000;
+  /** A reader whose tab's clock says `at`, with the offsets it reports. */
+  const reader = () => {
+    let offset = 0;
+    const reports: number[] = [];
+    const clock = createServerClock({ now: () => at, offset: () => offset, report: (ms) => void reports.push((offset = ms)) });
+    return { clock, reports };
+  };
+  const answer = (headers: Record<string, string>) => new Response(null, { headers });
+
+  it("knows the backend's time once an answer says it, or says it never will (no Date); not from a Date that does not parse", () => {
+    const garbled = reader();
+    garbled.clock.observe(answer({ date: 'soon' }), true);
+    expect(garbled.clock.known()).toBe(false);
+    const none = reader();
+    none.clock.observe(answer({}), true);
+    expect(none.clock.known()).toBe(true);
+    const agreeing = reader();
+    agreeing.clock.observe(answer({ date: new Date(at).toUTCString() }));
+    expect(agreeing.clock.known()).toBe(true);
+    const changed = reader();
+    changed.clock.observe(answer({ date: new Date(at + hour).toUTCString() }), true);
+    expect({ known: changed.clock.known(), reports: changed.reports }).toEqual({ known: true, reports: [hour + 500] });
+  });
+
+  it("adds a cache's Age to its Date: kept ten minutes, from a backend an hour behind", () => {
+    const { clock, reports } = reader();
+    clock.observe(answer({ date: new Date(at - hour - 600_000).toUTCString(), age: '600' }), true);
+    expect(reports).toEqual([-hour + 500]);
   });
 });
