@@ -358,14 +358,21 @@ describe("the backend's clock, once read", () => {
 
 // Another tab may write the token to the shared storage with no word (no adoptToken) while this one is checked.
 describe('a token stored with no word while another is validated', () => {
-  it('is validated before the held calls go with it: a dead one is not sent', async () => {
-    const old = jwt(120_000);
-    const dead = jwt(30_000);
+  /** A session on `old` (ending at `expMs`) whose check of it waits for `answerOld`; any other token is answered `others` at once. */
+  function checkingOld(others: boolean, options: { expMs?: number; fetch?: AuthFetchOptions['fetch'] } = {}) {
+    const { expMs = 120_000, ...overrides } = options;
+    const old = jwt(expMs);
     let answerOld!: (valid: boolean) => void;
     const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(false),
+      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(others),
     );
-    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    const checked = () => validate.mock.calls.map(([{ token }]) => token);
+    return { ...session({ expMs, validate, ...overrides }), old, checked, answerOld: (valid: boolean) => answerOld(valid) };
+  }
+
+  it('is validated before the held calls go with it: a dead one is not sent', async () => {
+    const dead = jwt(30_000);
+    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(false);
     clock.increment(70_000); // the old token is expiring: the call is held while it is checked
     const call = client.authFetch(`${API}/api/credits`).catch(() => null);
     expect(client.actor.getSnapshot().matches('validating')).toBe(true);
@@ -373,7 +380,7 @@ describe('a token stored with no word while another is validated', () => {
     answerOld(true);
     await settle();
     expect(sent).toEqual([]);
-    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, dead]);
+    expect(checked()).toEqual([old, dead]);
     expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
     client.reconnect();
     expect((await call)?.status).toBe(200);
@@ -381,78 +388,57 @@ describe('a token stored with no word while another is validated', () => {
   });
 
   it('is asked about when the old one is refused: a good one brings the calls back without the banner', async () => {
-    const old = jwt(120_000);
     const fresh = jwt(3_600_000);
-    let answerOld!: (valid: boolean) => void;
-    const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
-    );
-    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
     clock.increment(70_000); // the old token is expiring: the call is held while it is checked
     const call = client.authFetch(`${API}/api/credits`).catch(() => null);
     setToken(fresh); // another tab's sign-in, stored with no word here
     answerOld(false);
     await settle();
-    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, fresh]);
+    expect(checked()).toEqual([old, fresh]);
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
     expect((await call)?.status).toBe(200);
     expect(sent.map((s) => s.accepted)).toEqual([true]); // sent once, with the good token
   });
 
   it('is not asked about when good and the old one is accepted: the calls go with it after one check', async () => {
-    const old = jwt(120_000);
     const fresh = jwt(3_600_000);
-    let answerOld!: (valid: boolean) => void;
-    const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
-    );
-    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
     clock.increment(70_000); // the old token is expiring: the call is held while it is checked
     const call = client.authFetch(`${API}/api/credits`).catch(() => null);
     setToken(fresh); // another tab's sign-in, stored with no word here
     answerOld(true);
     expect((await call)?.status).toBe(200);
-    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old]);
+    expect(checked()).toEqual([old]);
     expect(sent.map((s) => s.accepted)).toEqual([true]);
   });
 
   it('is none when the old one is refused: the banner, and no check without a token', async () => {
-    const old = jwt(120_000);
-    let answerOld!: (valid: boolean) => void;
-    const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(true),
-    );
-    const { client, clock, sent, setToken } = session({ expMs: 120_000, validate });
+    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
     clock.increment(70_000); // the old token is expiring: the call is held while it is checked
     void client.authFetch(`${API}/api/credits`).catch(() => null);
     setToken(null); // signed out in another tab, with no word here
     answerOld(false);
     await settle();
-    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old]);
+    expect(checked()).toEqual([old]);
     expect(client.actor.getSnapshot().matches('needsReauth')).toBe(true);
     expect(sent).toEqual([]);
   });
 
   it('keeps calls held when both are refused and another tab names the old one again (a late message)', async () => {
-    const old = jwt(3_600_000);
     const other = jwt(3_599_000); // revoked too ("Expire session"): refused though not past exp
-    let answerOld!: (valid: boolean) => void;
-    const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(false),
-    );
     const sent: string[] = [];
     const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
-      const bearer = new Headers(init?.headers).get('authorization')?.slice(7);
-      sent.push(bearer === old ? 'old' : 'other');
+      sent.push(new Headers(init?.headers).get('authorization') === `Bearer ${old}` ? 'old' : 'other');
       return new Response('{}', { status: 401 });
     };
-    const { client, setToken } = session({ expMs: 3_600_000, validate, fetch });
+    const { client, setToken, old, checked, answerOld } = checkingOld(false, { expMs: 3_600_000, fetch });
     const call = client.authFetch(`${API}/api/credits`).then((response) => response.status);
     await settle(); // its 401: the old token is checked
     setToken(other); // another tab's, stored with no word
     answerOld(false);
     await settle();
-    expect(validate.mock.calls.map(([{ token }]) => token)).toEqual([old, other]);
+    expect(checked()).toEqual([old, other]);
     client.adoptToken(old, { whileSignedIn: true }); // that tab's message naming the old token, late
     await settle();
     expect(sent).toEqual(['old']);
