@@ -35,7 +35,8 @@ export interface AuthFetchClient {
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
-   * a token is stored here: a tab signed out since is not signed in again by it. One the backend refused here is ignored.
+   * a token is stored here: a tab signed out since is not signed in again by it. One the backend refused here, or is being
+   * asked about, is ignored.
    */
   adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
   /**
