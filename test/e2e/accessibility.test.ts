@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.ts';
 import { launchChromium } from './support/chromium.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
-import { continueInPopup, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { continueInPopup, expireSession, heldAtLeast, pressSignIn, signIn } from './support/studio-user.ts';
 
 const served = mockAppInChromium();
 
@@ -148,9 +148,7 @@ describe('what a screen reader or low-vision user meets, by axe-core, in Chromiu
       const { context } = fresh;
       const page = await context.newPage();
       await page.goto(served.app.url);
-      const popupOpened = context.waitForEvent('page');
-      await page.getByRole('button', { name: 'Sign in with Google' }).click();
-      const popup = await popupOpened;
+      const popup = await pressSignIn(context, page);
       await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
       expect(await seriousViolations(popup, { exclude: [] }), 'mock Google page').toEqual([]);
       await cancelInPopup(popup);

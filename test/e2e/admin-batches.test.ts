@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { launchChromium, screenshots } from './support/chromium.ts';
-import { continueInPopup, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { continueInPopup, expireSession, heldAtLeast, pressSignIn, signIn } from './support/studio-user.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
 const served = mockAppInChromium();
@@ -54,9 +54,7 @@ describe('the admin batches page, in Chromium', () => {
       const { context } = fresh;
       const page = await context.newPage();
       await page.goto(served.app.url);
-      const popupOpened = context.waitForEvent('page');
-      await page.getByRole('button', { name: 'Sign in with Google' }).click();
-      await continueInPopup(await popupOpened, 'Grace Hopper');
+      await continueInPopup(await pressSignIn(context, page), 'Grace Hopper');
       await page.locator('header .user').filter({ hasText: 'Grace Hopper' }).waitFor();
       await page.getByRole('link', { name: 'Admin batches' }).click();
       await page.locator('.problem').filter({ hasText: 'Loading batches failed (403: Admins only).' }).waitFor();

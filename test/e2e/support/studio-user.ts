@@ -8,11 +8,20 @@ import type { BrowserContext, Page } from 'playwright-core';
  * await signIn(context, page);
  */
 export async function signIn(context: BrowserContext, page: Page): Promise<void> {
+  await continueInPopup(await pressSignIn(context, page));
+  await page.getByLabel('Prompt').waitFor();
+}
+
+/**
+ * Presses "Sign in with Google" on the sign-in page and returns the popup it opens (the mock Google page).
+ *
+ * @example
+ * await continueInPopup(await pressSignIn(context, page), 'Grace Hopper');
+ */
+export async function pressSignIn(context: BrowserContext, page: Page): Promise<Page> {
   const popupOpened = context.waitForEvent('page');
   await page.getByRole('button', { name: 'Sign in with Google' }).click();
-  const popup = await popupOpened;
-  await continueInPopup(popup);
-  await page.getByLabel('Prompt').waitFor();
+  return popupOpened;
 }
 
 /**
