@@ -147,7 +147,7 @@ export function provideChart(parts: ChartParts) {
     return valid || token === null;
   };
   /** Whether a call with `token` would wait for a validation: known to be expiring, or no token a header can carry. */
-  const mustAskAbout = (token: string | null) => token !== null && (expiry.isExpiring(token) || !isHeaderSafe(token));
+  const mustAskAbout = (token: string) => expiry.isExpiring(token) || !isHeaderSafe(token);
   return sessionMachine.provide({
     actors: {
       validateSession: fromPromise(async ({ signal }) => {
@@ -157,7 +157,7 @@ export function provideChart(parts: ChartParts) {
         // Asked about when expiring, or when the old one was refused (a good one saves the user a Reconnect).
         for (
           let now = currentToken();
-          !signal.aborted && now !== token && (mustAskAbout(now) || (!valid && now !== null));
+          !signal.aborted && now !== token && now !== null && (!valid || mustAskAbout(now));
           now = currentToken()
         ) {
           token = now;
