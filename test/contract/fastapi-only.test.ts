@@ -6,7 +6,7 @@ import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { signJwt } from '../../src/mocks/jwt.ts';
 import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
-import { openChooser, press } from './support/google-chooser.ts';
+import { buttonName, openChooser, press } from './support/google-chooser.ts';
 
 // What only the real backend has: CORS (the mock runs on the page's origin), the redirect to Google, the stand-in Google.
 const tokenTtlSeconds = 90;
@@ -206,8 +206,8 @@ describe('the stand-in Google', () => {
     const page = await openChooser(api, 'state-1', callbackUrl);
     expect(page.response.status).toBe(200);
     expect(page.response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-    const names = [...page.html.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/g)].map(
-      ([, attributes, content]) => /aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? content,
+    const names = [...page.html.matchAll(/<button\b([^>]*)>([\s\S]*?)<\/button>/g)].map(([, attributes, content]) =>
+      buttonName(attributes!, content!),
     );
     expect(names).toEqual(['Continue as Ada Lovelace', 'Continue as Grace Hopper', 'Cancel']);
   });

@@ -3,6 +3,20 @@
 const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
 const unescapeHtml = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);
 
+/**
+ * A button's accessible name, from its attributes and inner HTML: its aria-label, else its text but what is aria-hidden.
+ *
+ * @example
+ * buttonName('', '<span>Continue as </span>Ada<small aria-hidden="true">ada@x</small>'); // 'Continue as Ada'
+ */
+export function buttonName(attributes: string, content: string): string {
+  const label = /aria-label="([^"]*)"/.exec(attributes)?.[1];
+  const text = content.replace(/<(\w+)\b[^>]*\baria-hidden="true"[^>]*>[\s\S]*?<\/\1>/g, '').replace(/<[^>]*>/g, '');
+  return unescapeHtml(label ?? text)
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The chooser page a login leads to, as the popup would show it. */
 export interface ChooserPage {
   url: string;
@@ -39,7 +53,7 @@ export async function press(page: ChooserPage, label: string): Promise<URL> {
     form.append(unescapeHtml(name!), unescapeHtml(value!));
   }
   const button = [...page.html.matchAll(/<button type="submit" name="([^"]*)" value="([^"]*)"([^>]*)>([\s\S]*?)<\/button>/g)].find(
-    ([, , , attributes, content]) => (/aria-label="([^"]*)"/.exec(attributes!)?.[1] ?? content) === label,
+    ([, , , attributes, content]) => buttonName(attributes!, content!) === label,
   );
   if (!button) throw new Error(`No button "${label}" on ${page.url}`);
   form.append(unescapeHtml(button[1]!), unescapeHtml(button[2]!));
