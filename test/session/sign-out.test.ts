@@ -34,4 +34,22 @@ describe('sign-out', () => {
     expect(sends.map((s) => s.authorization)).toEqual(['Bearer bob-token', 'Bearer bob-token', 'Bearer bob-token']);
     client.stop();
   });
+
+  it('tells a call let go after another tab signed out that the user signed out, not that another account signed in', async () => {
+    // Two tabs share the token's storage; this tab hears of the sign-out a render later, its check answered meanwhile.
+    const shared = { token: 'h.eyJzdWIiOiJhZGEifQ.s' as string | null };
+    const store = { getToken: () => shared.token, setToken: (next: string) => void (shared.token = next) };
+    const here = handAnsweredSession(store);
+    const there = handAnsweredSession(store);
+    const call = here.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    here.sends[0]!.answer(401);
+    await vi.waitFor(() => expect(here.validations).toHaveLength(1));
+    shared.token = null;
+    there.client.endSession();
+    here.validations[0]!(true); // the check was of the token before the sign-out, still good
+    expect(await call.catch((error: unknown) => error)).toMatchObject({ name: 'AuthExpiredError', reason: 'signed-out' });
+    expect(here.sends).toHaveLength(1);
+    here.client.stop();
+    there.client.stop();
+  });
 });

@@ -128,7 +128,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   const tokenFor = (template: RequestTemplate) => {
     throwIfEnded(template);
     const token = options.getToken();
-    if (accountOf(token) !== template.account) throw new AuthExpiredError('other-account');
+    // No token at all: signed out in another tab, whose word reaches this session a moment later.
+    if (accountOf(token) !== template.account) throw new AuthExpiredError(token === null ? 'signed-out' : 'other-account');
     return token;
   };
 
