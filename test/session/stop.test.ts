@@ -153,6 +153,25 @@ describe('stop', () => {
     await expect(client.authFetch(`${API}/api/credits`)).rejects.toBeInstanceOf(AuthExpiredError);
     expect(sent).toHaveLength(1);
   });
+  it('rejects a call whose 401 came through a redirect, let go in the turn of stop() or of a sign-out', async () => {
+    for (const end of ['stop', 'endSession'] as const) {
+      const { client, answers } = sessionWithCallsInFlight();
+      stops.push(client.stop);
+      // The validation says the token is good: the held 401 is let go, and in that turn the session ends.
+      let validating = false;
+      client.actor.subscribe((snapshot) => {
+        if (validating && snapshot.matches('active')) client[end]();
+        validating = snapshot.matches('validating');
+      });
+      const call = client.authFetch(`${API}/api/credits`);
+      // The route's 401 at the end of a redirect within the API: held while the session checks the token.
+      const response = new Response('{}', { status: 401 });
+      Object.defineProperties(response, { redirected: { value: true }, url: { value: `${API}/login` } });
+      answers[0]!(response);
+      await expect(call, end).rejects.toMatchObject({ name: 'AuthExpiredError', reason: end === 'stop' ? 'stopped' : 'signed-out' });
+      expect(answers).toHaveLength(1);
+    }
+  });
 });
 
 describe('stop() with calls held or out', () => {

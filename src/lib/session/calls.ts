@@ -163,8 +163,11 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   };
 
   /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
-  const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) =>
-    options.getToken() === out.token ? Promise.resolve(out.response) : replay(out.template);
+  const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) => {
+    // Let go in the turn the session ended (stopped, signed out): given up as every held call is.
+    throwIfEnded(out.template);
+    return options.getToken() === out.token ? Promise.resolve(out.response) : replay(out.template);
+  };
 
   /** Sends with `token`, read in the same turn; a 401 that is the session's is held for its one replay. */
   function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
