@@ -543,6 +543,45 @@ describe('many tabs, one session', () => {
     expect(views.filter((view) => view.includes('elsewhere'))).toEqual([]);
   });
 
+  it("keeps the newer token when another tab's late or repeated message names an older one (by iat, else by exp)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [older, newer] of [
+      [unsignedJwt({ sub: 'ada', iat: now - 60, exp: now + 3_600 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
+      [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
+    ] as const) {
+      const tabs = layer.tabs();
+      tabs.storage.token = newer; // a sign-in in another tab, stored; the token before it has been revoked since
+      backend.valid.add(newer);
+      const tab = tabs.open();
+      const other = new BroadcastChannel(tabs.name);
+      other.postMessage({ type: 'token', token: older }); // that earlier sign-in's message, late or repeated
+      other.close();
+      await vi.waitFor(() => expect(reportNotes(tab)).toContain('tab.token'));
+      expect(tabs.storage.token).toBe(newer);
+      expect(await tab.client.authFetch(`${API}/api/credits`).then((r) => r.status)).toBe(200);
+      expect(tab.client.actor.getSnapshot().matches('active')).toBe(true);
+    }
+  });
+
+  it("adopts another tab's token that says nothing older: another account's by exp alone, or one without times", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const grace = unsignedJwt({ sub: 'grace', exp: now + 600 }); // a shorter life, not an older sign-in
+    for (const [current, offered] of [
+      [unsignedJwt({ sub: 'ada', exp: now + 3_600 }), grace],
+      [unsignedJwt({ sub: 'ada', exp: now + 3_600 }), 'opaque-t2'],
+      ['opaque-t1', unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
+    ] as const) {
+      const tabs = layer.tabs();
+      tabs.storage.token = current;
+      const tab = tabs.open();
+      const other = new BroadcastChannel(tabs.name);
+      other.postMessage({ type: 'token', token: offered });
+      other.close();
+      await vi.waitFor(() => expect(tabs.storage.token).toBe(offered));
+      expect(tab.client.actor.getSnapshot().matches('active')).toBe(true);
+    }
+  });
+
   it('brings every tab back with the token of a sign-in resumed after a reload, not only the reloaded one', async () => {
     const tabs = layer.tabs();
     const [reloaded, other] = [tabs.open(), tabs.open()];

@@ -9,7 +9,7 @@ import { assertAuthFetchOptions, assertOriginList, chartInput, type AuthFetch, t
 import { createOwnWork, isHeaderSafe } from './own-work.ts';
 import { createServerClock } from './server-clock.ts';
 import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
-import { lastTokenClaims } from './token-claims.ts';
+import { issuedBefore, lastTokenClaims, readTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 
 export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
@@ -35,7 +35,8 @@ export interface AuthFetchClient {
   /**
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
-   * a token is stored here: a tab signed out since is not signed in again by it. One the backend refused here, or is being
+   * a token is stored here (a tab signed out since is not signed in again by it), and only if issued no earlier than that
+   * one (by `iat`, else `exp` for the same account) unless the backend refused it. One the backend refused here, or is being
    * asked about, is ignored.
    */
   adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
@@ -207,9 +208,12 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       // A wiring mistake, caught in development like the options'.
       if (DEV && unusable) throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
       // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
-      if (unusable || isOver() || (only?.whileSignedIn && currentToken() === null)) return;
+      const current = currentToken();
+      if (unusable || isOver() || (only?.whileSignedIn && current === null)) return;
       // The very token the backend refused, or is being asked about (a tab's message late or repeated): no news for held calls.
       if (own.refused.has(token) || (token === own.checking?.token && !own.checking.signal.aborted)) return;
+      // A tab's message naming a token issued before the one stored is late or repeated: the calls would go with the stale one.
+      if (only?.whileSignedIn && !own.refused.has(current) && issuedBefore(readTokenClaims(token), claims(current))) return;
       options.setToken(token);
       started.send({ type: 'token.adopted' });
     },
