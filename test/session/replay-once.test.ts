@@ -181,6 +181,24 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     expect(sends.map((send) => send.token)).toEqual(['t1', 't2', 't1']);
   });
 
+  it('never sends a call again with the token its plain 401 came for when a late message brings that token back', async () => {
+    const { client, sends, validations, storeElsewhere } = session(jwt('t1', 3_600_000));
+    const b = client.authFetch(`${API}/api/b`);
+    storeElsewhere(jwt('t2', 3_600_000)); // another tab stored t2 without a word: b is out with t1
+    const a = client.authFetch(`${API}/api/a`);
+    sends[1]!.answer(401); // a's 401, for t2: the session checks t2
+    await settle();
+    expect(validations).toEqual(['t2']);
+    sends[0]!.answer(401); // b's 401, for t1: held, the token has changed
+    await settle();
+    client.adoptToken(jwt('t1', 3_600_000), { whileSignedIn: true }); // a tab's message, late, names t1 again
+    await settle();
+    expect(sends.map((send) => send.token)).toEqual(['t1', 't2']);
+    expect(client.actor.getSnapshot().matches('validating')).toBe(true);
+    expect(await callOutcome(b)).toBe('still pending');
+    expect(await callOutcome(a)).toBe('still pending');
+  });
+
   it('keeps ignoring the token being probed when an earlier, given-up check of it answers late', async () => {
     let token = jwt('t1', 3_600_000);
     const clock = new SimulatedClock();

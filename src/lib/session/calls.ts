@@ -4,7 +4,7 @@ import { DEV } from './dev.ts';
 import { AuthExpiredError, NotReplayedError, QuietSessionError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import { allowedOriginsNow, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
-import { isHeaderSafe, type OwnWork } from './own-work.ts';
+import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
@@ -199,6 +199,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     if (current !== token && snapshot().hasTag('sending') && !mustValidate(current)) return replay(template);
     // Held with the token changed too: the token it went with may be back when it is let go (another tab's late message).
     if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
+    // A token a tab's late message brings back, never checked here: no call goes again with the very token answered 401.
+    if (current !== token) noteRefused(own, token);
     return hold('unauthorized', template, replay, template);
   }
 

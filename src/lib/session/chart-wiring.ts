@@ -11,7 +11,7 @@ import { DEV } from './dev.ts';
 import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
-import { isHeaderSafe, type OwnWork } from './own-work.ts';
+import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
@@ -136,12 +136,7 @@ export function provideChart(parts: ChartParts) {
       throw mistake;
     }
     if (valid) expiry.vouch(token);
-    else {
-      own.refused.add(token);
-      // The last few are what a late message can name: a tab open for weeks keeps no list of every token it had.
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: how many are kept bounds memory, not what a user sees
-      if (own.refused.size > 4) own.refused.delete(own.refused.values().next().value as string | null);
-    }
+    else noteRefused(own, token);
     // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
     // The backend answered, or validate would have rejected: the calls go, without a token.
     return valid || token === null;

