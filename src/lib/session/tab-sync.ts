@@ -1,46 +1,15 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
-import { abortOf, eitherSignal } from './either-signal.ts';
-import { assertMs } from './options.ts';
-import { onPopupReopened } from './popup-reopened.ts';
+import { abortOf } from './either-signal.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { listenToTabs, type TabMessage } from './tab-listener.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
+import { createOwnSignIns } from './tab-sign-ins.ts';
+import { assertTabSyncOptions, type TabSyncOptions } from './tab-sync-options.ts';
 
 export type { TabLocks } from './tab-locks.ts';
-
-/** How `createTabSync` names its channel and locks, where it keeps what tabs share, and how long it waits. */
-export interface TabSyncOptions {
-  /** Channel and lock names share it; one per app. Default 'quiet-session'. */
-  name?: string;
-  /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
-  locks?: TabLocks;
-  /**
-   * How long a tab's answer that the token is good is reused by the others (not by a tab asking whether the backend is
-   * back after it could not reach it). Default 5 000 ms. An answer that it
-   * is not does not expire: the backend does not take a token back once it has rejected it.
-   */
-  answerTtlMs?: number;
-  /**
-   * Where the tabs share the last validation answer, and "Not now" for a tab opened later (as the token's `exp`,
-   * never the token). Default `localStorage`. With locks the answer is also held as a lock's name, for
-   * localStorage reaches the other tabs only a moment later.
-   */
-  storage?: Pick<Storage, 'getItem' | 'setItem'>;
-  /**
-   * How long a tab waits for a lock another tab holds (its validation; the popup of a Reconnect pressed at the
-   * same moment) before it takes the lock over, so that a frozen tab blocks nobody. Default 3 000 ms: below
-   * createAuthFetch's validationTimeoutMs, or the waiting tab's validation would time out first.
-   */
-  lockTimeoutMs?: number;
-  /**
-   * How long another tab's popup is followed here ("Reconnecting in another tab…", Reconnect disabled) should that
-   * tab never finish (frozen, its popup stuck): then Reconnect is offered here again. Default 120 000 ms, the
-   * timeout of openSignInPopup; it starts again when that tab's Try again opens a new window.
-   */
-  popupTimeoutMs?: number;
-}
+export type { TabSyncOptions } from './tab-sync-options.ts';
 
 /** What `createTabSync` gives: `validate` and `reauthenticate` for `createAuthFetch`, and what binds the tabs. */
 export interface TabSync {
@@ -63,26 +32,6 @@ export interface TabSync {
    * `signIn` does. Once `signal` aborts (signed out), its token is nobody's, and its failure nobody's business.
    */
   adoptSignIn(signIn: Promise<string>, signal: AbortSignal): Promise<string>;
-}
-
-/**
- * Wiring mistakes, caught in development like createAuthFetch's: a function missing (its TypeError would read as the
- * network down: offline for good), or Infinity for "for good" (past 2^31-1 ms a timer fires at once).
- *
- * @example
- * assertTabSyncOptions({ validate }, {}); // TypeError: createTabSync: reauthenticate must be a function, got undefined.
- */
-function assertTabSyncOptions(inner: Pick<AuthFetchOptions, 'validate' | 'reauthenticate'>, options: TabSyncOptions): void {
-  for (const name of ['validate', 'reauthenticate'] as const) {
-    if (typeof inner?.[name] !== 'function') throw new TypeError(`createTabSync: ${name} must be a function, got ${typeof inner?.[name]}.`);
-  }
-  for (const [name, least] of [
-    ['popupTimeoutMs', 1],
-    ['lockTimeoutMs', 1],
-    ['answerTtlMs', 0],
-  ] as const) {
-    assertMs('createTabSync', options, name, least);
-  }
 }
 
 /**
@@ -128,8 +77,6 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       clearInterval(beat);
     }
   };
-  /** How many holds of the re-auth lock for this tab's own popups are out (held or waited for): a lock held then may be ours. */
-  let ownPopups = 0;
   const note = (event: string, detail?: string) => session?.note(event, detail);
   /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` of the token it was said for, never the token. */
   // Stryker disable next-line StringLiteral: any key written and read alike keeps it; '' collides with none of ours
@@ -141,73 +88,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     // Stryker disable next-line OptionalChaining: via differs from channel only when open() gave a channel, so it is never null here
     if (via !== channel) via?.close();
   };
-  /**
-   * The re-auth lock held (or waited for) for this tab's own sign-ins: one hold for all that are out, so that a second
-   * (Reconnect while a sign-in resumed after a reload waits) neither waits for the first's lock nor takes it over, and
-   * the other tabs follow until the last is done.
-   */
-  let hold: { out: number; over: AbortController; told: boolean } | null = null;
-  /** Joins the sign-in that ends with `done` to the tab's hold of the lock, taken now if there is none. */
-  const holdUntil = (tabLocks: TabLocks, done: AbortSignal) => {
-    let current = hold;
-    if (!current) {
-      const started = { out: 0, over: new AbortController(), told: false };
-      current = hold = started;
-      const { signal: over } = started.over;
-      // The lock tells the other tabs a popup is open here; the answer never waits for it, so no rejection goes unhandled.
-      ownPopups++;
-      underLock(
-        tabLocks,
-        reauthLock,
-        lockMs,
-        over,
-        async () => {
-          if (over.aborted) return;
-          post({ type: 'reauth.started' });
-          started.told = true;
-          await abortOf(over);
-          // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
-          post({ type: 'reauth.ended' });
-        },
-        () => note('lock.reauth', 'taken over'),
-      )
-        .catch(() => {})
-        .finally(() => ownPopups--);
-    }
-    const joined = current;
-    joined.out++;
-    const leave = () => {
-      if (--joined.out > 0) return;
-      hold = null;
-      joined.over.abort();
-    };
-    if (done.aborted) leave();
-    else done.addEventListener('abort', leave);
-    return joined;
-  };
-  /**
-   * `signedIn`, a sign-in of this tab, told to the others: the re-auth lock is held while it is out (they follow it,
-   * a tab opened meanwhile too) and its token goes to them, unless the session moved on (`signal`): that token is nobody's.
-   */
-  const announced = (signIn: Promise<string>, signal: AbortSignal) => {
-    const signedIn = signIn.then((token) => {
-      if (!signal.aborted) post({ type: 'token', token });
-      return token;
-    });
-    // Stryker disable next-line ConditionalExpression: without locks underLock fails on locks.request before it posts or holds anything, and the failure is swallowed
-    if (locks) {
-      const settled = new AbortController();
-      const over = () => settled.abort();
-      signedIn.then(over, over);
-      const { signal: done } = eitherSignal([signal, settled.signal]);
-      const held = holdUntil(locks, done);
-      // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
-      const undoReopened = onPopupReopened(signal, () => held.told && post({ type: 'reauth.reopened' }));
-      // Stryker disable next-line StringLiteral: tidiness only: popupReopened calls no listener of an aborted signal, and the entry goes with it
-      done.addEventListener('abort', undoReopened);
-    }
-    return signedIn;
-  };
+  const { announced, ownPopups } = createOwnSignIns({ locks, reauthLock, lockMs, post, note });
   return {
     async validate(args) {
       let asked = false;
@@ -256,16 +137,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       const own = open();
       channel = own;
       session = client;
-      const undo = listenToTabs(
-        client,
-        own,
-        locks,
-        reauthLock,
-        options.popupTimeoutMs ?? 120_000,
-        () => ownPopups,
-        patience.restartAll,
-        note,
-      );
+      const undo = listenToTabs(client, own, locks, reauthLock, options.popupTimeoutMs ?? 120_000, ownPopups, patience.restartAll, note);
       let stopping: { unsubscribe(): void } | undefined;
       let connected = true;
       // Once only (stopped, then undone; an undo run twice): a second run would let go of this session's next connection.
