@@ -229,6 +229,19 @@ describe('createServerClock', () => {
     expect({ known: changed.clock.known(), reports: changed.reports }).toEqual({ known: true, reports: [hour + 500] });
   });
 
+  it('reads the answer after one whose Date or Age does not parse, not the fiftieth after it', () => {
+    const garbledAnswers: Record<string, string>[] = [{ date: 'soon' }, { date: new Date(at).toUTCString(), age: 'soon' }];
+    for (const garbled of garbledAnswers) {
+      const { clock, reports } = reader();
+      clock.observe(answer({ date: new Date(at).toUTCString() })); // the first: clocks agree
+      for (let i = 0; i < 49; i++) clock.observe(answer({})); // answers 2 to 50 are not read
+      clock.observe(answer(garbled)); // the 51st is read, and tells nothing
+      clock.observe(answer({ date: new Date(at + hour).toUTCString() })); // the backend's clock was set an hour ahead
+      clock.observe(answer({ date: new Date(at + hour).toUTCString() })); // and the next agrees
+      expect(reports).toEqual([hour + 500]);
+    }
+  });
+
   it("adds a cache's Age to its Date: kept ten minutes, from a backend an hour behind", () => {
     const { clock, reports } = reader();
     clock.observe(answer({ date: new Date(at - hour - 600_000).toUTCString(), age: '600' }), true);

@@ -11,7 +11,8 @@ const ageMs = (age: string | null | undefined) => (age == null ? 0 : /^\s*\d+\s*
  * Estimates how far the backend's clock is from this tab's, from the `Date`
  * header of its answers (cross-origin, the backend must expose it), so that
  * a fast or slow client clock neither asks early nor sends a dead token.
- * The first answer is read, then one in fifty, and every 401 (`force`); only
+ * The first answer is read, then one in fifty (the next, when its `Date` or
+ * `Age` does not parse), and every 401 (`force`); only
  * a change of more than a second is reported. A change read from an answer
  * the browser's cache may have kept (its `Date` as old as the cache) is
  * reported once the next answer agrees; a 401 is never cached. A cache's `Age` is
@@ -46,6 +47,9 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       if (!Number.isFinite(date + age)) {
         // No Date at all (not exposed, cross-origin): this backend never tells its time.
         known ||= header == null;
+        // A Date or Age that does not parse tells nothing: the next answer may, so it is read.
+        // Stryker disable next-line ConditionalExpression: reading every answer of a backend with no Date costs time, not correctness
+        if (header != null) answers = 0;
         return;
       }
       // `Date` is to the second: the backend's time was somewhere in the second after it, and `Age` seconds ago.
