@@ -352,6 +352,8 @@ export const sessionMachine = setup({
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
     isRenewing: stateIn('#session.reauthenticating.renewing'),
     isUnreachable: ({ context }) => context.unreachable,
+    /** A sign-in failed because it could not reach the backend. */
+    isUnreachableSignIn: ({ event }) => isUnreachableFailure((event as { error?: unknown }).error),
     /** "Not now" was said for the current token (provided, to compare tokens). */
     wasDismissed: ({ context }) => context.reminderDismissed !== false,
     /** "Not now" was said for another token than the current one (provided). */
@@ -614,6 +616,12 @@ export const sessionMachine = setup({
           description: 'The banner offers Reconnect.',
           on: {
             'reauth.requested': '#session.reauthenticating.holding',
+            // A resumed sign-in that could not reach the backend (maybe before the reload): ask it now; its answer clears the banner's word.
+            'reauth.failed': {
+              guard: 'isUnreachableSignIn',
+              target: '#session.offline.probing',
+              actions: ['rememberReauthFailure', 'markUnreachable', 'countValidationFailure'],
+            },
             'reauth.startedElsewhere': 'elsewhere',
           },
         },

@@ -1,5 +1,6 @@
 import type { AnyStateMachine, AnyStateNode, SnapshotFrom } from 'xstate';
-import type { HeldRequest, SessionEvent, sessionMachine } from '../../machines/session.machine.ts';
+import { type HeldRequest, isUnreachableFailure, type SessionEvent, type sessionMachine } from '../../machines/session.machine.ts';
+import { signInErrorFor } from '../../src/lib/session/provider-error.ts';
 
 /**
  * What a provided guard answers when its timer fires or its signal comes: the model's copy of the chart
@@ -78,6 +79,7 @@ export function eventName(event: ModelEvent): string {
   if (timer) return `${timer.delay}@${timer.source.replace(/^session\./, '')}${says(condition) ? `(${says(condition)})` : ''}`;
   if (event.type === 'request.held') return `request.held(${heldReason(event)})`;
   if (event.type === 'tab.visible' || (event.type === 'token.adopted' && condition.expiring)) return `${event.type}(${says(condition)})`;
+  if (event.type === 'reauth.failed' && isUnreachableFailure(event.error)) return 'reauth.failed(unreachable)';
   const [, outcome, id] = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type) ?? [];
   if (outcome === 'done') return `${id}.done(${String((event as { output?: unknown }).output)})`;
   const pastExp = (event as { pastExp?: boolean }).pastExp;
@@ -121,6 +123,8 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     { type: 'xstate.done.actor.reauthenticate', output: undefined },
     { type: 'xstate.error.actor.reauthenticate', error: new Error('popup closed') },
     { type: 'reauth.failed', error: new Error('access_denied') },
+    // The callback page could not reach the backend either (it restarted while the user was at Google).
+    { type: 'reauth.failed', error: signInErrorFor('server_unreachable') },
     ...timers,
   ];
   if (queue[0]) events.push({ type: 'request.aborted', id: queue[0].id });

@@ -262,8 +262,8 @@ describe('resumeSignIn after a reload', () => {
 
 describe('a resumed sign-in that fails, in the session it was resumed for', () => {
   /** This page after the reload, as main.tsx wires it, its token found expired: the banner is up. */
-  async function expiredAfterReload() {
-    const tabs = createTabSync({ validate: async () => false, reauthenticate: () => Promise.reject(new Error('not used')) });
+  async function expiredAfterReload(validate: () => Promise<boolean> = async () => false) {
+    const tabs = createTabSync({ validate, reauthenticate: () => Promise.reject(new Error('not used')) });
     const client = createAuthFetch({
       getToken: () => 'expired',
       setToken: () => {},
@@ -295,6 +295,29 @@ describe('a resumed sign-in that fails, in the session it was resumed for', () =
     expect(selectReauthProblem(snapshot)).toBe('Signing in took longer than 60 s and was stopped. Press Reconnect to try again.');
     // Not counted: this page never pressed Reconnect for it.
     expect(snapshot.context.reauthFailures).toBe(0);
+    stop();
+  });
+
+  it('stops saying the server could not be reached once it answers again', async () => {
+    const reloaded = reloadedDuringSignIn();
+    let reachable = true;
+    const { tabs, client, stop } = await expiredAfterReload(async () => {
+      if (!reachable) throw new TypeError('Failed to fetch');
+      return false;
+    });
+    reachable = false; // the backend restarted while the callback page traded the code
+    const givenUp = new AbortController();
+    const outcome = tabs
+      .adoptSignIn(resumeSignIn({ host: reloaded.host, signal: givenUp.signal })!, givenUp.signal)
+      .catch((e: unknown) => e);
+    reloaded.bus.post(channel, { type: errorMessageType, state, error: 'server_unreachable' });
+    await outcome;
+    reachable = true;
+    await vi.advanceTimersByTimeAsync(60_000);
+    // The backend answered, and still refuses the old token: the banner simply offers Reconnect.
+    const back = await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(selectBannerView(back)).toBe('expired');
+    expect(selectReauthProblem(back)).toBeNull();
     stop();
   });
 
