@@ -109,11 +109,14 @@ export function toMermaid(machine: AnyStateMachine): string {
   // Composite states are drawn as blocks; every arrow goes at the top level, where mermaid lets it cross blocks.
   const draw = (node: AnyStateNode, indent: string) => {
     const children = Object.values(node.states) as AnyStateNode[];
-    if (children.length) lines.push(`${indent}[*] --> ${(node.initial as DefinitionTransition).target![0]!.key}`);
+    const initial = children.length ? (node.initial as DefinitionTransition).target![0]! : undefined;
+    if (initial) lines.push(`${indent}[*] --> ${initial.key}`);
     for (const child of children) {
       // A history node is drawn as what it is: the state it remembers, not one of its own.
       const drawn = child.type === 'history' ? `state "history" as ${child.key}` : child.key;
-      if (node !== machine.root && !Object.keys(child.states).length) lines.push(`${indent}${drawn}`);
+      // `[*] --> name` has already put the initial state in its block.
+      const listed = child === initial && drawn === child.key;
+      if (node !== machine.root && !Object.keys(child.states).length && !listed) lines.push(`${indent}${drawn}`);
       if (Object.keys(child.states).length) {
         lines.push(`${indent}state ${child.key} {`);
         draw(child, `${indent}  `);
@@ -123,7 +126,7 @@ export function toMermaid(machine: AnyStateMachine): string {
         for (const t of transitions as DefinitionTransition[]) {
           // Taken without a move (actions only: a request held, a dismissal noted): stately.json has them.
           if (!t.target?.length) continue;
-          const arrow = `  ${child.key} --> ${t.target[0]!.key}`;
+          const arrow = `${child.key} --> ${t.target[0]!.key}`;
           const name = eventType
             .replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1')
             .replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
@@ -133,7 +136,7 @@ export function toMermaid(machine: AnyStateMachine): string {
       }
     }
   };
-  draw(machine.root, '  ');
+  draw(machine.root, '');
   // The root's own transitions (taken in every state) are drawn from each top-level state they leave.
   for (const [eventType, transitions] of machine.root.transitions) {
     for (const t of transitions as DefinitionTransition[]) {
@@ -141,7 +144,7 @@ export function toMermaid(machine: AnyStateMachine): string {
         const to = t.target?.[0]?.key;
         // A final state takes no event.
         if (!to || to === from.key || from.type === 'final') continue;
-        const arrow = `  ${from.key} --> ${to}`;
+        const arrow = `${from.key} --> ${to}`;
         arrows.set(arrow, [...(arrows.get(arrow) ?? []), eventType]);
       }
     }
