@@ -96,6 +96,19 @@ export function toStatelyJson(machine: AnyStateMachine): Json {
   };
 }
 
+const descendants = (node: AnyStateNode): AnyStateNode[] =>
+  (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [child, ...descendants(child)]);
+
+/** Mermaid ids: a state's name, or its parent's and its own where two states share a name (mermaid would draw one). */
+function mermaidIds(machine: AnyStateMachine): Map<AnyStateNode, string> {
+  const nodes = descendants(machine.root);
+  const named = (key: string) => nodes.filter((n) => n.key === key).length;
+  const ids = new Map(nodes.map((n) => [n, named(n.key) > 1 ? `${n.parent!.key}${n.key[0]!.toUpperCase()}${n.key.slice(1)}` : n.key]));
+  const clash = [...ids.values()].find((id, i, all) => all.indexOf(id) !== i);
+  if (clash) throw new Error(`two states would both be drawn as ${clash}`);
+  return ids;
+}
+
 /**
  * The chart as a Mermaid `stateDiagram-v2`, for the README: one arrow per
  * pair of states with their events joined; events taken without a move are left to stately.json.
@@ -106,19 +119,22 @@ export function toStatelyJson(machine: AnyStateMachine): Json {
 export function toMermaid(machine: AnyStateMachine): string {
   const lines = ['stateDiagram-v2'];
   const arrows = new Map<string, string[]>();
+  const ids = mermaidIds(machine);
+  const id = (node: AnyStateNode) => ids.get(node)!;
   // Composite states are drawn as blocks; every arrow goes at the top level, where mermaid lets it cross blocks.
   const draw = (node: AnyStateNode, indent: string) => {
     const children = Object.values(node.states) as AnyStateNode[];
     const initial = children.length ? (node.initial as DefinitionTransition).target![0]! : undefined;
-    if (initial) lines.push(`${indent}[*] --> ${initial.key}`);
+    if (initial) lines.push(`${indent}[*] --> ${id(initial)}`);
     for (const child of children) {
       // A history node is drawn as what it is: the state it remembers, not one of its own.
-      const drawn = child.type === 'history' ? `state "history" as ${child.key}` : child.key;
+      const label = child.type === 'history' ? 'history' : child.key;
+      const drawn = label === id(child) ? label : `state "${label}" as ${id(child)}`;
       // `[*] --> name` has already put the initial state in its block.
-      const listed = child === initial && drawn === child.key;
+      const listed = child === initial && drawn === id(child);
       if (node !== machine.root && !Object.keys(child.states).length && !listed) lines.push(`${indent}${drawn}`);
       if (Object.keys(child.states).length) {
-        lines.push(`${indent}state ${child.key} {`);
+        lines.push(`${indent}state ${id(child)} {`);
         draw(child, `${indent}  `);
         lines.push(`${indent}}`);
       }
@@ -126,7 +142,7 @@ export function toMermaid(machine: AnyStateMachine): string {
         for (const t of transitions as DefinitionTransition[]) {
           // Taken without a move (actions only: a request held, a dismissal noted): stately.json has them.
           if (!t.target?.length) continue;
-          const arrow = `${child.key} --> ${t.target[0]!.key}`;
+          const arrow = `${id(child)} --> ${id(t.target[0]!)}`;
           const name = eventType
             .replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1')
             .replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
@@ -141,10 +157,10 @@ export function toMermaid(machine: AnyStateMachine): string {
   for (const [eventType, transitions] of machine.root.transitions) {
     for (const t of transitions as DefinitionTransition[]) {
       for (const from of Object.values(machine.root.states) as AnyStateNode[]) {
-        const to = t.target?.[0]?.key;
+        const to = t.target?.[0];
         // A final state takes no event.
-        if (!to || to === from.key || from.type === 'final') continue;
-        const arrow = `${from.key} --> ${to}`;
+        if (!to || to === from || from.type === 'final') continue;
+        const arrow = `${id(from)} --> ${id(to)}`;
         arrows.set(arrow, [...(arrows.get(arrow) ?? []), eventType]);
       }
     }
