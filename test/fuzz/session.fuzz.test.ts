@@ -11,7 +11,8 @@ import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-prop
  * garbage, or none until it times out), popups (a token, closed, blocked, no
  * token, none until the deadline, a new one over the open one, a late token),
  * tokens from other tabs and accounts, the browser's offline/online/focus and
- * input events, the backend going down and up, the reminder, sign-outs,
+ * input events, the backend going down and up, the reminder, sign-outs (and
+ * another tab's sign-out or sign-in, heard here late),
  * stop(), a backend clock that differs from the tab's and jumps mid-run (set
  * right by seconds, minutes or an hour), and time, against the real
  * createAuthFetch. After every step the invariants of fuzz-checks.ts and

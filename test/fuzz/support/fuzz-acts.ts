@@ -41,7 +41,7 @@ export const acts = {
   },
   /** The user signs out: the app forgets the token and ends the session. */
   signOut(world: FuzzWorld) {
-    world.facts.mayRefuse('signed-out');
+    world.facts.signedOut();
     world.facts.signOuts++;
     world.store.token = null;
     world.client.endSession();

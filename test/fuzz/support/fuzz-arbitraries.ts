@@ -41,6 +41,14 @@ const single: fc.Arbitrary<Command> = fc.oneof(
   { weight: 2, arbitrary: simple('adopt', 'storage', 'startedElsewhere', 'endedElsewhere', 'dismiss') },
   { weight: 1, arbitrary: simple('signOut', 'switchAccount', 'adopt', 'stop') },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('adoptAgain'), pick: fc.nat() }) },
+  // Another tab's sign-out or sign-in, heard in the same task, after a rest, or a command or two later.
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('signOutElsewhere', 'signInElsewhere'),
+      heard: fc.record({ after: fc.integer({ min: 0, max: 2 }), beforeRest: fc.boolean() }),
+    }),
+  },
   // Input often: the reminder waits for someone using the page.
   {
     weight: 3,

@@ -56,6 +56,8 @@ export interface FuzzCall {
   sendsWhenLetGo?: number;
   /** The reasons it may fairly be refused for with AuthExpiredError, as they came. */
   readonly refusals: Set<Refusal>;
+  /** A sign-out came while it was pending: refused since, it must say 'signed-out' (or a reason that came later). */
+  signedOutWhilePending?: boolean;
   /** How many times its promise settled: must end at exactly 1. */
   settledCount: number;
   response?: Response;

@@ -98,6 +98,8 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
   // Refused, and saying why: the reason must be one the run gave it.
   if (error instanceof AuthExpiredError && call.refusals.has(error.reason)) return null;
+  if (error instanceof AuthExpiredError && call.signedOutWhilePending)
+    return `refused as '${error.reason}' after the user signed out, not as 'signed-out'`;
   const once401 = call.sends.length === 1 && last?.response?.status === 401;
   if (error instanceof BodyNotReplayableError && call.isStream && once401) return null;
   if (error instanceof NotReplayedError && !call.spec.replay && once401) return null;

@@ -1,5 +1,6 @@
 import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { acts } from './fuzz-acts.ts';
+import { elsewhere, type Heard } from './fuzz-elsewhere.ts';
 import { networkError, type Answer } from './fuzz-backend.ts';
 import type { RequestSpec } from './fuzz-calls.ts';
 import { advance, type reauthResults, type validateResults } from './fuzz-steps.ts';
@@ -30,6 +31,8 @@ export type Command =
   | { kind: 'latePopup'; pick: number }
   /** Another tab's message, repeated or late, names a token some tab had (tab sync's adopt, while signed in). */
   | { kind: 'adoptAgain'; pick: number }
+  /** Another tab signs out (the shared token gone now) or signs in as another account (its token stored now); heard here later. */
+  | { kind: 'signOutElsewhere' | 'signInElsewhere'; heard: Heard }
   | { kind: Simple }
   | { kind: 'browser'; event: 'offline' | 'online' | 'focus' | 'pointerdown' }
   /** The API becomes unreachable (fetch fails with a TypeError), or reachable again. */
@@ -140,6 +143,10 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return client.dismissReminder();
     case 'signOut':
       return acts.signOut(world);
+    case 'signOutElsewhere':
+      return elsewhere.signOut(world, command.heard);
+    case 'signInElsewhere':
+      return elsewhere.signIn(world, command.heard);
     case 'stop':
       return acts.stop(world);
     case 'browser':

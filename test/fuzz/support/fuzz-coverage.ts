@@ -86,6 +86,7 @@ export const expectedCoverage = [
   'late answer from a validation given up',
   "the backend's clock set, then read again",
   'late token from a popup given up',
+  ...['signed out elsewhere', 'sign-out elsewhere heard', 'signed in elsewhere as another account', 'sign-in elsewhere heard'],
   'call aborted in flight',
   'call aborted while held',
   'call held before its first send, then sent',

@@ -47,6 +47,18 @@ export function createFacts(calls: readonly FuzzCall[]) {
     mayRefuse(reason: Refusal, which = pending()) {
       for (const call of which) call.refusals.add(reason);
     },
+    /**
+     * The user signed out (here, or another tab cleared the shared token): a call pending now that is refused
+     * from now on must say so, whatever it could have been refused for before (unless the session is stopped).
+     */
+    signedOut() {
+      if (facts.stopped) return;
+      for (const call of pending()) {
+        call.refusals.clear();
+        call.refusals.add('signed-out');
+        call.signedOutWhilePending = true;
+      }
+    },
     /** A token for `sub` comes in: the calls made for another account may be refused. */
     newAccount(sub: string | undefined) {
       facts.mayRefuse(

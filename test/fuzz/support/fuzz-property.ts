@@ -45,8 +45,13 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
   clock.set(Date.UTC(2026, 0, 1));
   const world = createFuzzWorld(clock, skewMs, options.strict);
   try {
-    for (const next of commands) {
+    for (const [step, next] of commands.entries()) {
+      world.late.step = step;
       await apply(world, next);
+      world.late.hearDue(true);
+      await untilAtRest(world);
+      checkAtRest(world);
+      if (!world.late.hearDue(false)) continue;
       await untilAtRest(world);
       checkAtRest(world);
     }

@@ -2,6 +2,7 @@ import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
 import { createFuzzBackend } from './fuzz-backend.ts';
 import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
+import { createLateWords } from './fuzz-elsewhere.ts';
 import { createFacts } from './fuzz-facts.ts';
 import { leadMs, lifetimeMs, limits, remindBeforeMs, validationDeadlineMs, validationTimeoutMs } from './fuzz-limits.ts';
 import { watchChart } from './fuzz-marks.ts';
@@ -103,6 +104,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     store,
     told,
     facts,
+    /** Other tabs' words on their way. */
+    late: createLateWords(),
     backend,
     window,
     calls,

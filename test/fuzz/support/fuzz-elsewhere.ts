@@ -1,0 +1,82 @@
+import type { FuzzWorld } from './fuzz-world.ts';
+
+/**
+ * When this tab hears another tab's word of what it already did to the shared storage: after `after` more
+ * commands (0: this one), in the same task as that command (`beforeRest`) or once the system has rested after it.
+ * A run that ends first never hears it.
+ */
+export interface Heard {
+  after: number;
+  beforeRest: boolean;
+}
+
+interface Word {
+  step: number;
+  beforeRest: boolean;
+  hear: () => void;
+}
+
+/**
+ * Another tab's words on their way: the storage they share changed at once, the message comes later.
+ *
+ * @example
+ * const late = createLateWords();
+ * late.send({ after: 1, beforeRest: false }, () => client.endSession());
+ */
+export function createLateWords() {
+  let words: Word[] = [];
+  const late = {
+    /** The command being run, counted from 0 by the run. */
+    step: 0,
+    send(heard: Heard, hear: () => void) {
+      words.push({ step: late.step + heard.after, beforeRest: heard.beforeRest, hear });
+    },
+    /** Hears, in the order sent, the words due now (`beforeRest`: in the command's task); true if any was heard. */
+    hearDue(beforeRest: boolean): boolean {
+      const due = words.filter((word) => word.step <= late.step && word.beforeRest === beforeRest);
+      words = words.filter((word) => !due.includes(word));
+      for (const word of due) word.hear();
+      return due.length > 0;
+    },
+  };
+  return late;
+}
+
+/** The other account than the one whose token is stored (ada when none is). */
+const otherThan = (sub: string | undefined) => (sub === 'bob' ? 'ada' : 'bob');
+
+/**
+ * What another tab does to the shared storage, heard here only later.
+ *
+ * @example
+ * elsewhere.signOut(world, { after: 1, beforeRest: true });
+ */
+export const elsewhere = {
+  /** Another tab signs out: the shared token is gone now; tab sync's word (`endSession`) comes later. */
+  signOut(world: FuzzWorld, heard: Heard) {
+    world.facts.signedOut();
+    world.store.token = null;
+    world.seen.add('signed out elsewhere');
+    world.late.send(heard, () => {
+      // A stopped session hears nothing: tab sync may still speak to it.
+      if (world.facts.stopped) return;
+      world.seen.add('sign-out elsewhere heard');
+      world.facts.signedOut();
+      world.facts.signOuts++;
+      world.client.endSession();
+    });
+  },
+  /** Another tab signs in as another account: its token is stored now, without a word; tab sync hands it over later. */
+  signIn(world: FuzzWorld, heard: Heard) {
+    const token = world.mint(otherThan(world.tokens.subOf(world.store.token)));
+    world.store.token = token;
+    world.told.push(token);
+    world.facts.newAccount(world.tokens.subOf(token));
+    world.seen.add('signed in elsewhere as another account');
+    world.late.send(heard, () => {
+      if (!world.facts.stopped) world.facts.newAccount(world.tokens.subOf(token));
+      world.seen.add('sign-in elsewhere heard');
+      world.client.adoptToken(token);
+    });
+  },
+};
