@@ -52,7 +52,7 @@ export type Command =
   | { kind: 'sameTask'; first: Command; second: Command };
 
 /** Lets the promise jobs of a task run, however deep their chains, and no timer. */
-async function promiseJobs(): Promise<void> {
+export async function promiseJobs(): Promise<void> {
   for (let i = 0; i < 100; i++) await Promise.resolve();
 }
 

@@ -2,7 +2,8 @@ import type { FuzzWorld } from './fuzz-world.ts';
 
 /**
  * When this tab hears another tab's word of what it already did to the shared storage: after `after` more
- * commands (0: this one), in the same task as that command (`beforeRest`) or once the system has rested after it.
+ * commands (0: this one), in the task right after that command's (`beforeRest`: its timers not yet run) or once
+ * the system has rested after it.
  * A run that ends first never hears it.
  */
 export interface Heard {
@@ -31,7 +32,7 @@ export function createLateWords() {
     send(heard: Heard, hear: () => void) {
       words.push({ step: late.step + heard.after, beforeRest: heard.beforeRest, hear });
     },
-    /** Hears, in the order sent, the words due now (`beforeRest`: in the command's task); true if any was heard. */
+    /** Hears, in the order sent, the words due now (`beforeRest`: before the command's rest); true if any was heard. */
     hearDue(beforeRest: boolean): boolean {
       const due = words.filter((word) => word.step <= late.step && word.beforeRest === beforeRest);
       words = words.filter((word) => !due.includes(word));
@@ -61,7 +62,8 @@ export const elsewhere = {
       // A stopped session hears nothing: tab sync may still speak to it.
       if (world.facts.stopped) return;
       world.seen.add('sign-out elsewhere heard');
-      world.facts.signedOut();
+      // Not a new sign-out: a call refused since the token went may already have its reason (another account's token).
+      world.facts.mayRefuse('signed-out');
       world.facts.signOuts++;
       world.client.endSession();
     });

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { fuzzRuns } from '../../support/fuzz-settings.ts';
 import { acts } from './fuzz-acts.ts';
 import { command } from './fuzz-arbitraries.ts';
-import { apply } from './fuzz-commands.ts';
+import { apply, promiseJobs } from './fuzz-commands.ts';
 import { checkAtRest, checkReport, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
@@ -48,6 +48,8 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
     for (const [step, next] of commands.entries()) {
       world.late.step = step;
       await apply(world, next);
+      // Another tab's word is a task of its own: the command's promise jobs run first, its timers not.
+      await promiseJobs();
       world.late.hearDue(true);
       await untilAtRest(world);
       checkAtRest(world);
