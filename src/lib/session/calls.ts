@@ -1,11 +1,13 @@
 import type { ActorRefFrom } from 'xstate';
 import type { HeldRequest, sessionMachine } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
+import { abortedWith, buildable, safeMethods } from './fetch-failure.ts';
 import { AuthExpiredError, NotReplayedError, QuietSessionError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import { allowedOriginsNow, type AuthFetchInit, type AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
+import { requestUrl, underAllowedOrigin, urlOf } from './request-url.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 import { urlSummary } from './url-summary.ts';
@@ -20,50 +22,6 @@ export interface CallParts {
   serverClock: { observe(response: Response, force?: boolean): void };
   own: OwnWork;
 }
-
-/** The document's base URL (a `<base href>` sets it), against which fetch resolves a relative URL; none in a worker. */
-const pageBase = () => (globalThis as { document?: { baseURI?: string } }).document?.baseURI;
-
-/** A Request's own URL, where fetch sends it: a subclass's `url` getter may name another. */
-const urlOf = (request: Request): string => Reflect.get(Request.prototype, 'url', request);
-
-function requestUrl(input: RequestInfo | URL): URL {
-  return new URL(input instanceof Request ? urlOf(input) : input, pageBase() ?? globalThis.location?.href);
-}
-
-/** `input` when it is an absolute URL under an allowed origin, else null: most calls are, and need no URL parsed. */
-function underAllowedOrigin(input: string, allowed: readonly string[]): string | null {
-  for (const origin of allowed) {
-    // lastIndexOf from 0, not startsWith: half the cost on V8, on every call.
-    if (input.lastIndexOf(origin, 0) !== 0) continue;
-    const next = input.charCodeAt(origin.length);
-    // The origin ends there (the URL's end: NaN), or its path, query or fragment starts.
-    if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return input;
-  }
-  return null;
-}
-
-/** Whether fetch could build this request at all (only asked once a send has failed). */
-function buildable([input, init]: Parameters<typeof fetch>): boolean {
-  // A Request was built already (a stream body is always sent inside one, used up by then).
-  if (input instanceof Request) return true;
-  try {
-    new Request(input, init);
-    return true;
-    // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false to the one caller
-  } catch {
-    return false;
-  }
-}
-
-/** Whether fetch rejected with the reason its caller aborted it with: any value, a TypeError too, and no network's failure. */
-function abortedWith([input, init]: Parameters<typeof fetch>, error: unknown): boolean {
-  const signal = input instanceof Request ? input.signal : init?.signal;
-  return signal?.aborted === true && signal.reason === error;
-}
-
-/** Methods whose request may be sent twice (RFC 9110 §9.2.1): fetch refuses TRACE. */
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const calledFromOwnCallback = () =>
   new QuietSessionError(

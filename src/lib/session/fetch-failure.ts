@@ -1,0 +1,37 @@
+/**
+ * Whether fetch could build this request at all (only asked once a send has failed): if not, its TypeError is the
+ * caller's mistake, not the network's.
+ *
+ * @example
+ * buildable(['https://user:secret@api.example.com/', undefined]); // false: fetch refuses credentials in a URL
+ */
+export function buildable([input, init]: Parameters<typeof fetch>): boolean {
+  // A Request was built already (a stream body is always sent inside one, used up by then).
+  if (input instanceof Request) return true;
+  try {
+    new Request(input, init);
+    return true;
+    // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false to the one caller
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether fetch rejected with the reason its caller aborted it with: any value, a TypeError too, and no network's failure.
+ *
+ * @example
+ * abortedWith([url, { signal }], error); // true when signal.reason is error
+ */
+export function abortedWith([input, init]: Parameters<typeof fetch>, error: unknown): boolean {
+  const signal = input instanceof Request ? input.signal : init?.signal;
+  return signal?.aborted === true && signal.reason === error;
+}
+
+/**
+ * Methods whose request may be sent twice (RFC 9110 §9.2.1): fetch refuses TRACE.
+ *
+ * @example
+ * safeMethods.has('GET'); // true
+ */
+export const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
