@@ -6,9 +6,10 @@ import { provideChart } from './chart-wiring.ts';
 import { DEV } from './dev.ts';
 import { createHoldRegistry } from './hold-registry.ts';
 import { assertAuthFetchOptions, assertOriginList, chartInput, type AuthFetch, type AuthFetchOptions } from './options.ts';
+import { callableOptions } from './callable-options.ts';
 import { createOwnWork, isHeaderSafe } from './own-work.ts';
 import { createServerClock } from './server-clock.ts';
-import { createSessionReport, stateLabel, type SessionReport } from './session-report.ts';
+import { createSessionReport, type SessionReport } from './session-report.ts';
 import { issuedBefore, lastTokenClaims, readTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
 
@@ -93,25 +94,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Stryker disable next-line ConditionalExpression: the development checks refuse all the production one does, and more
   if (DEV) assertAuthFetchOptions(given);
   else assertOriginList(given);
-  // Called as the methods of what was given: a class instance's live on its prototype, which a copy misses, and read `this`.
-  const options: AuthFetchOptions = {
-    ...given,
-    // A store that says "nobody" with undefined (a cookie reader, a Map) or '' (getItem(key) ?? '') means no token, as null does.
-    getToken: () => {
-      const token = given.getToken() || null;
-      // A wiring mistake (an async getToken: a Promise), caught in development; production drops the check.
-      if (DEV && token !== null && typeof token !== 'string')
-        throw new TypeError(`createAuthFetch: options.getToken must return a string or null, got ${typeof token}.`);
-      return token;
-    },
-    setToken: (token) => given.setToken(token),
-    validate: (args) => given.validate(args),
-    reauthenticate: (args) => given.reauthenticate(args),
-    // Called with no `this`, as a bare fetch is: the browser's own refuses any other ("Illegal invocation").
-    fetch: given.fetch,
-    // The list as checked: an entry pushed onto the caller's array later ('https:') would match every https URL.
-    allowedOrigins: given.allowedOrigins && [...given.allowedOrigins],
-  };
+  const options = callableOptions(given);
   const clock = options.clock as { now?: () => number } | undefined;
   const localNow = () => clock?.now?.() ?? Date.now();
   // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
@@ -223,23 +206,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),
     now: localNow,
-    report: () => {
-      const { value, context } = snapshot();
-      return {
-        format: 'quiet-session-report/1',
-        createdAt: new Date(localNow()).toISOString(),
-        state: stateLabel(value),
-        held: context.queue.length,
-        clockOffsetMs: context.clockOffsetMs,
-        expiresAt: isoOrNull(context.expiresAt),
-        limits: { ...context.limits },
-        lastReauthError: context.lastReauthError?.name ?? null,
-        entries: report.entries(),
-      };
-    },
+    report: () => report.whole(snapshot()),
     note: report.note,
   };
 }
-
-/** An ISO time, or null for none or one beyond any date (an `exp` in microseconds, say). */
-const isoOrNull = (ms: number | null) => (ms !== null && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null);

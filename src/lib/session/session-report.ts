@@ -74,6 +74,7 @@ export function createSessionReport(options: { now: () => number; size?: number 
     next = (next + 1) % size;
   };
   let last = '';
+  const ordered = () => [...entries.slice(next), ...entries.slice(0, next)].slice(-size);
   return {
     /** The chart took `event` and is now in `snapshot`. */
     transition(event: EventObject, snapshot: { value: unknown; context: SessionContext }) {
@@ -90,6 +91,23 @@ export function createSessionReport(options: { now: () => number; size?: number 
       add({ event, ...(detail && { detail }) });
     },
     /** The entries, oldest first. */
-    entries: () => [...entries.slice(next), ...entries.slice(0, next)].slice(-size),
+    entries: ordered,
+    /** The report of the session as `snapshot` has it now: its facts, then the entries. */
+    whole({ value, context }: { value: unknown; context: SessionContext }): SessionReport {
+      return {
+        format: 'quiet-session-report/1',
+        createdAt: new Date(options.now()).toISOString(),
+        state: stateLabel(value),
+        held: context.queue.length,
+        clockOffsetMs: context.clockOffsetMs,
+        expiresAt: isoOrNull(context.expiresAt),
+        limits: { ...context.limits },
+        lastReauthError: context.lastReauthError?.name ?? null,
+        entries: ordered(),
+      };
+    },
   };
 }
+
+/** An ISO time, or null for none or one beyond any date (an `exp` in microseconds, say). */
+const isoOrNull = (ms: number | null) => (ms !== null && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : null);
