@@ -184,6 +184,26 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it("gives the reopened popup its whole time limit when the page's hint callback throws as the hint is withdrawn", async () => {
+    const { settled } = signIn({
+      timeoutMs: 10_000,
+      onClosedHint: (hint) => {
+        hints.push(hint);
+        if (hint === null) throw new Error('the banner was gone already');
+      },
+    });
+    await vi.advanceTimersByTimeAsync(9_000);
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    // Try again, in its click: the page's throw is the page's, the new window is the sign-in's.
+    expect(() => hints[0]!.reopen()).toThrow('the banner was gone already');
+    await vi.advanceTimersByTimeAsync(9_000); // past the first popup's limit
+    expect(await settled()).toBeNull();
+    opener.popups[1]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(hints).toEqual([hints[0], null, { reopen: expect.any(Function) }]);
+  });
+
   it('gives no hint while the popup reads open, and withdraws none when it settles', async () => {
     const { pending } = signIn();
     await vi.advanceTimersByTimeAsync(60_000);

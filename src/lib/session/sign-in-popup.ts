@@ -197,9 +197,10 @@ export function waitForSignIn(
       }
       if (!next) return fail(new PopupBlockedError());
       popup = next;
-      hint(null);
       watch();
       popupReopened(signal);
+      // Last: a page callback that throws must not leave the new window on the old one's time limit.
+      hint(null);
     };
 
     const receive = (data: unknown) => {
