@@ -3,9 +3,9 @@ import { exchangeGoogleCode } from '../lib/auth-api.ts';
 import { completeGoogleSignIn } from '../lib/session/index.ts';
 
 /** One completion per page load: StrictMode runs effects twice in dev, and a code is good for one exchange. */
-let completion: Promise<void> | null = null;
+let completion: Promise<string | null> | null = null;
 /** What the surviving run of the effect does when the studio's receipt comes after the page said it did not answer. */
-let lateReceipt: (() => void) | null = null;
+let lateReceipt: ((refused: string | null) => void) | null = null;
 
 /**
  * `/auth/google/callback`, inside the sign-in popup: hands the token (or
@@ -15,10 +15,16 @@ export function GoogleCallback() {
   const [status, setStatus] = useState('Signing you in…');
   useEffect(() => {
     let cancelled = false;
-    const done = () => {
+    const done = (refused: string | null) => {
       if (cancelled) return;
-      // Shown only if the browser keeps the window open.
-      setStatus('Done. You can close this window.');
+      // Shown only if the browser keeps the window open: a cancel or a failure is no "Done".
+      setStatus(
+        refused === null
+          ? 'Done. You can close this window.'
+          : refused === 'access_denied'
+            ? 'Signing in was cancelled. You can close this window.'
+            : 'Signing in did not finish: the studio window says why. You can close this one.',
+      );
       window.close();
     };
     // A studio tab frozen in the background (Android opens this popup as a tab) answers when it thaws: signed in after all.
@@ -30,7 +36,7 @@ export function GoogleCallback() {
       url,
       opener: window.opener as Window | null,
       exchange: exchangeGoogleCode,
-      onLateReceipt: () => lateReceipt?.(),
+      onLateReceipt: (refused) => lateReceipt?.(refused),
     });
     completion.then(done, (error: unknown) => {
       if (!cancelled) setStatus(error instanceof Error ? error.message : String(error));

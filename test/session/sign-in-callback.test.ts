@@ -52,7 +52,7 @@ function listenAsTheApp() {
 describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
   it('sends the token on the sign-in channel and resolves on the receipt', async () => {
     const app = listenAsTheApp();
-    await complete({ code: 'c0de', state });
+    await expect(complete({ code: 'c0de', state })).resolves.toBeNull();
     expect(app.got).toEqual([{ type: tokenMessageType, state, token }]);
     app.close();
     expect(bus.openChannels()).toEqual([]);
@@ -98,7 +98,7 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(new Set(got.map((message) => JSON.stringify(message)))).toEqual(
       new Set([JSON.stringify({ type: tokenMessageType, state, token })]),
     );
-    expect(late).toHaveBeenCalledOnce();
+    expect(late).toHaveBeenCalledExactlyOnceWith(null);
     app.close();
     expect(bus.openChannels()).toEqual([]);
   });
@@ -132,7 +132,8 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
   it("sends the user's cancel as access_denied, without exchanging anything", async () => {
     const app = listenAsTheApp();
     const exchange = vi.fn(async () => token);
-    await complete({ error: 'access_denied', state }, { exchange });
+    // Said back to the page, so that a window the browser keeps open does not read "Done".
+    await expect(complete({ error: 'access_denied', state }, { exchange })).resolves.toBe('access_denied');
     expect(app.got).toEqual([{ type: errorMessageType, state, error: 'access_denied' }]);
     expect(exchange).not.toHaveBeenCalled();
   });
@@ -299,7 +300,7 @@ describe('the handshake, both halves', () => {
         ),
       );
       // The app took the answer: the page heard its receipt, and closes.
-      await expect(page).resolves.toBeUndefined();
+      await expect(page).resolves.toBe('exchange_failed');
       expect(bus.sent.map(({ data }) => data)).not.toContainEqual(expect.objectContaining({ type: tokenMessageType }));
     },
   );

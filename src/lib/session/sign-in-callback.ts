@@ -33,12 +33,12 @@ export interface GoogleCallbackArgs {
   /** How long to wait for the app's receipt before saying it is gone (default 5 s). */
   receiptTimeoutMs?: number;
   /**
-   * Called when the app's receipt comes after that wait, once the promise has rejected. A
-   * frozen background tab (Android opens the popup as a tab) takes the token only when it thaws: the sign-in
-   * worked after all, and the page may say so and close. Until then (ten minutes at most) the answer is said again,
+   * Called, with what the promise would have resolved with, when the app's receipt comes after that wait, once the
+   * promise has rejected. A frozen background tab (Android opens the popup as a tab) takes the answer only when it
+   * thaws: the page may then say how it ended and close. Until then (ten minutes at most) the answer is said again,
    * for an app tab slower to reload than the wait. Without it the channel closes when the wait ends.
    */
-  onLateReceipt?: () => void;
+  onLateReceipt?: (refused: string | null) => void;
 }
 
 /**
@@ -48,13 +48,16 @@ export interface GoogleCallbackArgs {
  * the sign-in's BroadcastChannel and, when the popup still has its opener, by
  * `postMessage` to our own origin. Resolves once that window sent its receipt
  * (where there is no channel, once the opener was told): the page then closes
- * itself. Rejects with a sentence for this page when nobody could be told.
+ * itself. It resolves with the error code that window was told (`access_denied`:
+ * the user cancelled), or null when it was told the token, so that a window the
+ * browser keeps open does not say "done" for a sign-in that failed. Rejects
+ * with a sentence for this page when nobody could be told.
  *
  * @example
  * await completeGoogleSignIn({ url: new URL(location.href), opener: window.opener, exchange: exchangeGoogleCode });
  * window.close();
  */
-export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<void> {
+export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<string | null> {
   // A wiring mistake (Infinity for "wait for the app": the timer would fire at once), caught in development.
   // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
   if (DEV) assertMs('completeGoogleSignIn', args, 'receiptTimeoutMs', 0);
@@ -79,6 +82,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
           (error: unknown) => failure(exchangeFailure(error)),
         );
 
+  const refused = message.type === errorMessageType ? message.error : null;
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
   /** The wait for the app's receipt, which closes the channel once over (late, when the app answers late). */
@@ -88,14 +92,16 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<vo
     opener?.postMessage(message, url.origin);
     if (!channel) {
       if (!opener) throw new Error(gone);
-      return;
+      return refused;
     }
     // Only the app's receipt says that anyone got it: an opener reloading in this moment did not.
-    received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, args.onLateReceipt, message);
+    const late = args.onLateReceipt;
+    received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, late && (() => late(refused)), message);
   } finally {
     if (!received) channel?.close();
   }
   await received;
+  return refused;
 }
 
 /**
