@@ -235,6 +235,14 @@ describe('resumeSignIn after a reload', () => {
     expect(storage.items.has(key)).toBe(false);
   });
 
+  it('waits no longer than the popup’s own time limit when the clock went back since the record was kept', async () => {
+    // Kept an hour ahead: the system clock was set back (or corrected) between the popup and the reload.
+    storage.items.set(key, JSON.stringify({ state, deadline: Date.now() + 3_600_000, limitMs: 120_000 }));
+    const resumed = resumeSignIn({ host: page(storage).host })!.catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(await Promise.race([resumed, Promise.resolve('still waiting')])).toBeInstanceOf(PopupTimeoutError);
+  });
+
   it('does nothing for a sign-in past its deadline, and removes its record', async () => {
     const reloaded = reloadedDuringSignIn(60_000);
     vi.setSystemTime(1_060_000);

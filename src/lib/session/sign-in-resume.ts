@@ -25,7 +25,8 @@ export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'si
   const storage = () => host.sessionStorage;
   const pending = readSignIn(storage, options.namespace);
   if (!pending) return null;
-  const timeoutMs = pending.deadline - Date.now();
+  // Never past its whole limit: a clock set back since the record was kept would stretch the wait by as much.
+  const timeoutMs = Math.min(pending.deadline - Date.now(), wholeLimit(pending) ?? Number.POSITIVE_INFINITY);
   // The channel only: the callback page posts there too, and no popup of ours is left to vouch for a window message.
   if (timeoutMs > 0 && host.BroadcastChannel)
     // Stryker disable next-line StringLiteral,ArrowFunction: only openSignInPopup opens the url; open runs only on a hint's reopen, and noPopup never reads closed
