@@ -8,11 +8,12 @@ import {
 } from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
 import { DEV } from './dev.ts';
-import { AuthExpiredError, QuietSessionError, ReauthError } from './errors.ts';
+import { AuthExpiredError, ReauthError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
-import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
+import { isHeaderSafe, type OwnWork } from './own-work.ts';
 import { onPopupReopened } from './popup-reopened.ts';
+import { createTokenCheck } from './token-check.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 
@@ -22,22 +23,6 @@ const clampDelay = (ms: number | null) => (ms === null ? longestDelayMs : Math.m
 const activeWithinMs = 5 * 60_000;
 /** A notice up is withdrawn only if not due for longer: a reading a few seconds off, or a clock set back a little, would hide it and show it again. */
 const withdrawBeyondMs = 30_000;
-
-/** What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill. */
-// Stryker disable next-line Regex: anchored or not, no engine's own TypeError (a bug's) carries these words
-const networkFailure = /^(Failed to fetch|fetch failed|Load failed|NetworkError|Network request failed|The (network|Internet) connection)/;
-
-/** validate's own bug (`user.json is not a function`) is a TypeError too, and reads as the network down: said once. */
-function ownTypeErrorWarning() {
-  let told = false;
-  return (error: unknown) => {
-    if (told || !(error instanceof TypeError) || networkFailure.test(error.message)) return;
-    told = true;
-    console.warn(
-      `quiet-session: validate threw TypeError: ${error.message}. The session takes a TypeError for the network being down: it waits offline and holds calls. If this is a bug in validate, fix it there.`,
-    );
-  };
-}
 
 /** What the chart's placeholders are made of. */
 export interface ChartParts {
@@ -69,7 +54,6 @@ export interface ChartParts {
 export function provideChart(parts: ChartParts) {
   const { options, expiry, claims, inStep, currentToken, localNow, clockKnown, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
-  const warnOfOwnTypeError = ownTypeErrorWarning();
   /** The current token's `exp`, what "Not now" is kept with: read now, for a token may change with no word (another tab's). */
   const currentExp = () => {
     const { exp } = claims(currentToken());
@@ -98,49 +82,7 @@ export function provideChart(parts: ChartParts) {
       // A postponed check keeps its lead window: every call is checked meanwhile, and the backend is not asked every lookAgainMs.
       return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
     })(args);
-  /** Asks the backend about `token`: true when it is good (or there is none: nobody to reconnect), false on a 401. */
-  const validateToken = async (token: string | null, signal: AbortSignal): Promise<boolean> => {
-    // A token no header can carry is as good as expired: the user signs in again.
-    if (!isHeaderSafe(token)) {
-      // Most likely "Bearer …" kept whole: the developer is told why, never what it is.
-      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-      if (DEV)
-        console.error(
-          'quiet-session: getToken returned a token no header can carry (a space, a line break): the session takes it for expired. Return the token alone, without "Bearer ".',
-        );
-      return false;
-    }
-    own.signals.add(signal);
-    own.checking = { token, signal };
-    let valid: boolean;
-    own.insideValidate = true;
-    try {
-      const answer = options.validate({ token, signal });
-      // Calls made while its answer is awaited are not validate's own.
-      own.insideValidate = false;
-      valid = await answer;
-    } catch (error) {
-      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-      if (DEV) warnOfOwnTypeError(error);
-      throw error;
-    } finally {
-      own.insideValidate = false;
-      if (own.checking?.signal === signal) own.checking = null;
-    }
-    // Not a TypeError: the chart takes those for a network failure.
-    if (typeof valid !== 'boolean') {
-      const mistake = new QuietSessionError(DEV ? `validate must resolve true or false, got ${typeof valid}.` : 'validate');
-      // A wiring mistake (`validate: getCurrentUser`) the chart only reads as "cannot say": told where a developer looks.
-      // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the line
-      if (DEV) console.error(`quiet-session: ${mistake.message}`);
-      throw mistake;
-    }
-    if (valid) expiry.vouch(token);
-    else noteRefused(own, token);
-    // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
-    // The backend answered, or validate would have rejected: the calls go, without a token.
-    return valid || token === null;
-  };
+  const validateToken = createTokenCheck({ options, expiry, own });
   /** Whether a call with `token` would wait for a validation: known to be expiring, or no token a header can carry. */
   const mustAskAbout = (token: string) => expiry.isExpiring(token) || !isHeaderSafe(token);
   return sessionMachine.provide({
