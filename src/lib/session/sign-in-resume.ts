@@ -1,5 +1,6 @@
 import { forgetSignIn, type PendingSignIn, readSignIn } from './sign-in-record.ts';
-import { waitForSignIn, type PopupHost, type SignInPopupOptions } from './sign-in-popup.ts';
+import type { PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
+import { waitForSignIn } from './sign-in-wait.ts';
 
 /** Stands for the popup this page never opened: no window message has it as its source. */
 const noPopup = { closed: false, close() {} };
