@@ -173,6 +173,24 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     ]);
   });
 
+  it('gives up an exchange the backend never answers after exchangeTimeoutMs, cancels it, and says server_timeout', async () => {
+    const app = listenAsTheApp();
+    const signals: AbortSignal[] = [];
+    // A backend that took the connection and never answers.
+    const exchange = (_code: string, _state: string, args?: { signal?: AbortSignal }) => {
+      if (args?.signal) signals.push(args.signal);
+      return new Promise<string>(() => {});
+    };
+    const done = complete({ code: 'c0de', state }, { exchange, exchangeTimeoutMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(app.got).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(done).resolves.toBe('server_timeout');
+    expect(app.got).toEqual([{ type: errorMessageType, state, error: 'server_timeout' }]);
+    expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('sends nothing and says so when the URL has no state, or neither code nor error', async () => {
     await expect(complete({ code: 'c0de' })).rejects.toThrow('This page expects a Google sign-in code.');
     await expect(complete({ state })).rejects.toThrow('This page expects a Google sign-in code.');
@@ -304,22 +322,38 @@ describe('the handshake, both halves', () => {
       expect(bus.sent.map(({ data }) => data)).not.toContainEqual(expect.objectContaining({ type: tokenMessageType }));
     },
   );
+  it('tells the opener, within its own wait, that the server did not answer: the popup under COOP cannot be closed by it', async () => {
+    const opener = createOpenerWindow(bus, origin);
+    const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    const outcome = pending.catch((e: unknown) => e);
+    opener.popups[0]!.closed = true; // COOP: open, but reads closed
+    const page = complete({ code: 'c0de', state }, { exchange: () => new Promise<string>(() => {}) });
+    await vi.advanceTimersByTimeAsync(60_000); // half the popup's default two minutes
+    expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toEqual(
+      new ReauthError(
+        "Signing in with Google did not finish: the studio's server did not answer in time (server_timeout). Press Reconnect to try again.",
+      ),
+    );
+    await expect(page).resolves.toBe('server_timeout');
+  });
 });
 
 describe('completeGoogleSignIn, given a wait no timer can make', () => {
   // `receiptTimeoutMs: Infinity` for "wait for the app": setTimeout fires at once past 2^31-1 ms, so the page would say the app is gone.
-  it.each([[Number.POSITIVE_INFINITY], [-1]])(
-    '%s: rejects with a TypeError that says what to give, before the code is spent',
-    async (ms) => {
-      const exchange = vi.fn(async () => token);
-      const done = complete({ code: 'c0de', state }, { receiptTimeoutMs: ms, exchange }).catch((e: unknown) => e);
-      await vi.advanceTimersByTimeAsync(0);
-      expect(await done).toEqual(
-        new TypeError(
-          `completeGoogleSignIn: options.receiptTimeoutMs must be a number of milliseconds from 0 to 2^31-1 (2147483647), got ${ms}.`,
-        ),
-      );
-      expect(exchange).not.toHaveBeenCalled();
-    },
-  );
+  it.each([
+    ['receiptTimeoutMs', Number.POSITIVE_INFINITY, 0],
+    ['receiptTimeoutMs', -1, 0],
+    ['exchangeTimeoutMs', Number.POSITIVE_INFINITY, 1],
+    ['exchangeTimeoutMs', 0, 1],
+  ] as const)('%s %s: rejects with a TypeError that says what to give, before the code is spent', async (name, ms, least) => {
+    const exchange = vi.fn(async () => token);
+    const done = complete({ code: 'c0de', state }, { [name]: ms, exchange }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await done).toEqual(
+      new TypeError(
+        `completeGoogleSignIn: options.${name} must be a number of milliseconds from ${least} to 2^31-1 (2147483647), got ${ms}.`,
+      ),
+    );
+    expect(exchange).not.toHaveBeenCalled();
+  });
 });

@@ -10,6 +10,7 @@ const meanings = new Map([
   ['exchange_failed', 'the server could not finish it'],
   ['server_unreachable', "the studio's server could not be reached"],
   ['provider_unreachable', 'Google could not be reached'],
+  ['server_timeout', "the studio's server did not answer in time"],
 ]);
 
 /**

@@ -20,10 +20,17 @@ export interface GoogleCallbackArgs {
   opener: Pick<Window, 'postMessage'> | null;
   /**
    * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, as
-   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network), or as `provider_unreachable`
-   * with an error whose `status` is 502 (the backend could not reach Google).
+   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network), as `provider_unreachable`
+   * with an error whose `status` is 502 (the backend could not reach Google), or as `server_timeout` when it has not
+   * settled within `exchangeTimeoutMs`: `signal` then aborts, so that the request is cancelled.
    */
-  exchange: (code: string, state: string) => Promise<string>;
+  exchange: (code: string, state: string, args: { signal: AbortSignal }) => Promise<string>;
+  /**
+   * How long the exchange may take before it is given up (default 30 s): under COOP the app cannot close this
+   * window, so a backend that never answers would leave it saying "Signing you in…" for good. Keep it under the
+   * app's popup timeout (openSignInPopup's `timeoutMs`, 2 minutes unless set), so that the app still hears why.
+   */
+  exchangeTimeoutMs?: number;
   /** The app's name for its channels, as tab sync's `name` (default 'quiet-session'). */
   namespace?: string;
   /** Default `globalThis.BroadcastChannel`. */
@@ -60,7 +67,10 @@ export interface GoogleCallbackArgs {
 export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<string | null> {
   // A wiring mistake (Infinity for "wait for the app": the timer would fire at once), caught in development.
   // Stryker disable next-line ConditionalExpression: DEV is true under test, and a production build drops the check
-  if (DEV) assertMs('completeGoogleSignIn', args, 'receiptTimeoutMs', 0);
+  if (DEV) {
+    assertMs('completeGoogleSignIn', args, 'receiptTimeoutMs', 0);
+    assertMs('completeGoogleSignIn', args, 'exchangeTimeoutMs', 1);
+  }
   const { url, opener } = args;
   const state = url.searchParams.get('state');
   const code = url.searchParams.get('code');
@@ -70,17 +80,19 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
-    : // A promise of its own: an exchange that throws before it returns one fails as one that rejects.
-      await Promise.resolve()
-        .then(() => args.exchange(code!, state))
-        .then(
-          // No JWT (a backend that names it otherwise, an opaque token): the app would drop it and wait out its popup.
-          (token) => {
-            const answer = { type: tokenMessageType, state, token };
-            return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
-          },
-          (error: unknown) => failure(exchangeFailure(error)),
-        );
+    : await exchangeWithin(args.exchangeTimeoutMs ?? 30_000, failure('server_timeout'), (signal) =>
+        // A promise of its own: an exchange that throws before it returns one fails as one that rejects.
+        Promise.resolve()
+          .then(() => args.exchange(code!, state, { signal }))
+          .then(
+            // No JWT (a backend that names it otherwise, an opaque token): the app would drop it and wait out its popup.
+            (token) => {
+              const answer = { type: tokenMessageType, state, token };
+              return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
+            },
+            (error: unknown) => failure(exchangeFailure(error)),
+          ),
+      );
 
   const refused = message.type === errorMessageType ? message.error : null;
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
@@ -111,6 +123,23 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
 function exchangeFailure(error: unknown): string {
   if (error instanceof TypeError) return 'server_unreachable';
   return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
+}
+
+/** What `run` settles with, or `late` after `ms`: then its signal aborts, so that a request it made is cancelled. */
+async function exchangeWithin<T>(ms: number, late: T, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const given = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(late);
+      controller.abort();
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), given]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';

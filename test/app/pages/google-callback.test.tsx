@@ -1,5 +1,6 @@
 /** @vitest-environment happy-dom */
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
+import { http } from 'msw';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { receiptMessageType, signInChannelName } from '../../../src/lib/session/popup-message.ts';
 import { GoogleCallback } from '../../../src/pages/GoogleCallback.tsx';
@@ -7,8 +8,9 @@ import { createSessionFixture, withSessionFixtures, type SessionFixture } from '
 
 let fixture: SessionFixture;
 
-withSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
@@ -39,5 +41,30 @@ describe('GoogleCallback', () => {
     window.history.pushState(null, '', `/auth/google/callback?${query}&state=s-2`);
     render(<Page />);
     expect(await screen.findByText(words)).toBeTruthy();
+  });
+
+  it('says signing in did not finish, and cancels the request, when the server never answers the exchange', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const exchanges: Request[] = [];
+    // A backend that took the connection and never answers.
+    server.use(
+      http.post(`${window.location.origin}/auth/google/callback`, ({ request }) => {
+        exchanges.push(request);
+        return new Promise<never>(() => {});
+      }),
+    );
+    vi.resetModules();
+    const { GoogleCallback: Page } = await import('../../../src/pages/GoogleCallback.tsx');
+    vi.spyOn(window, 'close').mockImplementation(() => {});
+    const studio = new BroadcastChannel(signInChannelName('s-3'));
+    studio.onmessage = () => studio.postMessage({ type: receiptMessageType, state: 's-3' });
+    onTestFinished(() => studio.close());
+    window.history.pushState(null, '', '/auth/google/callback?code=4%2Fone-use-code&state=s-3');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    render(<Page />);
+    await act(() => vi.advanceTimersByTimeAsync(60_000)); // half the studio's two minutes
+    vi.useRealTimers();
+    expect(await screen.findByText('Signing in did not finish: the studio window says why. You can close this one.')).toBeTruthy();
+    expect(exchanges.map((request) => request.signal.aborted)).toEqual([true]);
   });
 });
