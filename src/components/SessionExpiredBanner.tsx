@@ -1,5 +1,5 @@
 import { useSelector } from '@xstate/react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useRestoreFocus } from '../hooks/use-restore-focus.ts';
 import { selectBannerView, selectReauthProblem, type BannerView, type PopupClosedHint } from '../lib/session/index.ts';
@@ -21,6 +21,7 @@ export function SessionExpiredBanner() {
   const { session, refreshSession, popupHint } = useAuth();
   const view = useSelector(session.actor, selectBannerView);
   const problem = useSelector(session.actor, selectReauthProblem);
+  const headlineId = useId();
   // Another tab's reconnect takes the button away as the banner's going would: focus goes back to the work.
   const remember = useRestoreFocus(view !== 'hidden' && view !== 'elsewhere');
   // Kept until the session moves on (or Try again): the popup clears it a moment before, and the alert would flash.
@@ -50,12 +51,17 @@ export function SessionExpiredBanner() {
   }
   return (
     <div role="alert" className="session-banner" onFocus={remember} onMouseDown={remember}>
-      <p>{headline[view]}</p>
+      <p id={headlineId}>{headline[view]}</p>
       {view === 'expired' && problem ? <p>{problem}</p> : null}
       {/* Another tab's popup is the way back: nothing to press here, not even a disabled button. */}
-      {/* Busy, it stays focusable (aria-disabled, a press ignored): a disabled button drops focus to the page. */}
+      {/* Busy, it stays focusable (aria-disabled, a press ignored, the headline saying why): a disabled button drops focus to the page. */}
       {view === 'elsewhere' ? null : (
-        <button type="button" onClick={() => view === 'expired' && refreshSession()} aria-disabled={view !== 'expired' || undefined}>
+        <button
+          type="button"
+          onClick={() => view === 'expired' && refreshSession()}
+          aria-disabled={view !== 'expired' || undefined}
+          aria-describedby={view === 'expired' ? undefined : headlineId}
+        >
           {view === 'reconnecting' ? 'Reconnecting…' : 'Reconnect'}
         </button>
       )}

@@ -141,6 +141,21 @@ describe('SessionExpiredBanner', () => {
     expect(screen.getByRole('button', { name: 'Reconnect' }).hasAttribute('aria-disabled')).toBe(false);
   });
 
+  it('says, on the busy Reconnect itself, why it does nothing while sign-in cools down', async () => {
+    await renderExpiredStudio();
+    while (!fixture.client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })) {
+      const reconnect = screen.getByRole('button', { name: 'Reconnect' });
+      act(() => reconnect.focus()); // Tab to it, then Enter
+      fireEvent.click(reconnect);
+      fixture.reauths.at(-1)!.reject(new PopupClosedError());
+      await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+    }
+    // Tabbing back to it, a screen reader says why it is unavailable, not only "Reconnect, dimmed".
+    const busy = screen.getByRole('button', { name: 'Reconnect', description: 'Sign-in failed several times. Try again in a moment.' });
+    expect(busy.getAttribute('aria-disabled')).toBe('true');
+    expect(document.activeElement).toBe(busy);
+  });
+
   it("gives focus back to the draft when another tab's reconnect takes the focused Reconnect away", async () => {
     const { prompt } = await renderExpiredStudio();
     const button = screen.getByRole('button', { name: 'Reconnect' });
