@@ -3,7 +3,7 @@
 import logging
 from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StrictStr
 
@@ -45,7 +45,7 @@ def google_login(
 
 
 @router.post("/auth/google/callback")
-def google_callback(body: GoogleCallbackBody, request: Request) -> dict:
+def google_callback(body: GoogleCallbackBody, request: Request, response: Response) -> dict:
     """The callback page's exchange: `{code, state}` → the app's access token.
 
     A plain `def`: FastAPI runs it in a thread, so the blocking calls to Google
@@ -72,4 +72,6 @@ def google_callback(body: GoogleCallbackBody, request: Request) -> dict:
         log.warning("Google sign-in failed on Google's side: %s", down)
         raise HTTPException(status_code=502, detail="Google could not be reached. Try again.") from None
     user = app_state.users.for_google_identity(identity.sub, identity.email, identity.name)
+    # RFC 6749 §5.1: an answer carrying a token is kept by no cache, the browser's or a proxy's.
+    response.headers["Cache-Control"] = "no-store"
     return issue_access_token(user, settings)

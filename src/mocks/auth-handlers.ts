@@ -44,7 +44,8 @@ export function authHandlers(ctx: HandlerContext) {
         if ('issue' in code || 'issue' in state) return validationError(...[code, state].flatMap((f) => ('issue' in f ? [f.issue] : [])));
         const account = await ctx.auth.accountOfGoogleCode(code.value, state.value);
         if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
-        return HttpResponse.json(await ctx.auth.issueAccessToken(account));
+        // As FastAPI's (RFC 6749 §5.1): an answer carrying a token is kept by no cache.
+        return HttpResponse.json(await ctx.auth.issueAccessToken(account), { headers: { 'Cache-Control': 'no-store' } });
       }),
     ),
   ];

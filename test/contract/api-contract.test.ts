@@ -59,6 +59,15 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(me).toEqual({ status: 200, body: { id: 'user-grace', email: 'grace@quiet.studio', name: 'Grace Hopper', role: 'member' } });
     });
 
+    // RFC 6749 §5.1: a token answer must not be kept by the browser's cache or a proxy in front of the backend.
+    it('answers the exchange with Cache-Control: no-store', async () => {
+      const response = await exchange(await backend.googleCode('Ada Lovelace'));
+      expect({ status: response.status, cacheControl: response.headers.get('cache-control') }).toEqual({
+        status: 200,
+        cacheControl: 'no-store',
+      });
+    });
+
     it('refuses a code used before, with 400', async () => {
       const pair = await backend.googleCode('Ada Lovelace');
       expect((await exchange(pair)).status).toBe(200);
