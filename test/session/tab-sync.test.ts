@@ -548,6 +548,8 @@ describe('many tabs, one session', () => {
     for (const [older, newer] of [
       [unsignedJwt({ sub: 'ada', iat: now - 60, exp: now + 3_600 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
       [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
+      // Issued in the same second (iat is to the second): the exp says which came later.
+      [unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_599 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
     ] as const) {
       const tabs = layer.tabs();
       tabs.storage.token = newer; // a sign-in in another tab, stored; the token before it has been revoked since

@@ -37,7 +37,7 @@ export interface AuthFetchClient {
    * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
    * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
    * a token is stored here (a tab signed out since is not signed in again by it), and only if issued no earlier than that
-   * one (by `iat`, else `exp` for the same account) unless the backend refused it. One the backend refused here, or is being
+   * one (by `iat`, else or in a tie `exp` for the same account) unless the backend refused it. One the backend refused here, or is being
    * asked about, is ignored.
    */
   adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;

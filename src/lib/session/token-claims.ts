@@ -49,15 +49,16 @@ export function lastTokenClaims(): (token: string | null) => TokenClaims {
 }
 
 /**
- * Whether the token with `claims` was issued before the one with `than`: by `iat` when both say, else by `exp` for the
+ * Whether the token with `claims` was issued before the one with `than`: by `iat` when both say and differ, else by `exp` for the
  * same account (another account's may simply live shorter). A token that says neither (opaque, not a JWT) is no older.
  *
  * @example
  * issuedBefore({ sub: 'ada', exp: 1_700_000_000 }, { sub: 'ada', exp: 1_700_000_600 }); // true
  */
 export function issuedBefore(claims: TokenClaims, than: TokenClaims): boolean {
-  // Number.isFinite is false for anything that is not a number.
-  if (Number.isFinite(claims.iat) && Number.isFinite(than.iat)) return (claims.iat as number) < (than.iat as number);
+  // Number.isFinite is false for anything that is not a number; iat is to the second: a tie says nothing.
+  if (Number.isFinite(claims.iat) && Number.isFinite(than.iat) && claims.iat !== than.iat)
+    return (claims.iat as number) < (than.iat as number);
   return (
     claims.sub === than.sub && Number.isFinite(claims.exp) && Number.isFinite(than.exp) && (claims.exp as number) < (than.exp as number)
   );
