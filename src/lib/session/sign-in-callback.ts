@@ -1,5 +1,5 @@
 import { DEV } from './dev.ts';
-import { assertMs } from './options.ts';
+import { assertMs } from './option-checks.ts';
 import {
   errorCodePattern,
   errorMessageType,

@@ -1,6 +1,6 @@
 import { DEV } from './dev.ts';
 import { PopupBlockedError, ReauthError } from './errors.ts';
-import { assertMs } from './options.ts';
+import { assertMs } from './option-checks.ts';
 import type { SignInStorage } from './sign-in-record.ts';
 import { waitForSignIn, type Popup } from './sign-in-wait.ts';
 

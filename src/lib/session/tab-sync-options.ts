@@ -1,5 +1,5 @@
 import type { AuthFetchOptions } from './client.ts';
-import { assertMs } from './options.ts';
+import { assertMs } from './option-checks.ts';
 import type { TabLocks } from './tab-locks.ts';
 
 /** How `createTabSync` names its channel and locks, where it keeps what tabs share, and how long it waits. */
