@@ -78,6 +78,10 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   const storage = withMemory(given);
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
+  const account = () => {
+    const token = storage.getItem(tokenKey);
+    return token === null ? null : String(claims(token).sub ?? '');
+  };
   const changed = () => {
     for (const listener of listeners) listener();
   };
@@ -93,10 +97,7 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   };
   let signedOut: BroadcastChannel | undefined;
   return {
-    account: () => {
-      const token = storage.getItem(tokenKey);
-      return token === null ? null : String(claims(token).sub ?? '');
-    },
+    account,
     getToken: () => storage.getItem(tokenKey),
     setToken: (token) => {
       // Another account: its profile is not the last one's (AuthContext shows none until it has loaded).
@@ -106,12 +107,14 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
     },
     getUser: () => {
       try {
-        return JSON.parse(storage.getItem(userKey) ?? 'null') as User | null;
+        // Kept with its account: an older version's bare profile (maybe the last person's) or a garbled one is none.
+        const kept = JSON.parse(storage.getItem(userKey) ?? 'null') as { account?: unknown; user?: Partial<User> } | null;
+        return kept?.account === account() && typeof kept.user?.name === 'string' ? (kept.user as User) : null;
       } catch {
         return null;
       }
     },
-    setUser: (user) => storage.setItem(userKey, JSON.stringify(user)),
+    setUser: (user) => storage.setItem(userKey, JSON.stringify({ account: account(), user })),
     clear: () => {
       storage.removeItem(tokenKey);
       storage.removeItem(userKey);

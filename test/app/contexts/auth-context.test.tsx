@@ -10,7 +10,7 @@ import { AuthExpiredError, PopupClosedError } from '../../../src/lib/session/err
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { createTokenStorage } from '../../../src/lib/token-storage.ts';
-import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { mockAccount, otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { openSignInPopup, type PopupClosedHint } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
 import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
@@ -246,6 +246,22 @@ describe('AuthProvider with useGoogleSignIn', () => {
     // A reload would not show Ada either: the storage forgot her profile when Grace's token came in.
     expect(fixture.tokens.getUser()).toBeNull();
   });
+
+  const keptProfiles = [
+    // As an older version left it: Ada's profile, bare, still there once Grace had signed in.
+    { kept: 'Ada’s profile next to Grace’s token', token: otherMockAccount, user: JSON.stringify(mockAccount) },
+    { kept: 'a profile of another shape', token: mockAccount, user: JSON.stringify({ name: { first: 'Ada' } }) },
+  ];
+  for (const { kept, token, user } of keptProfiles) {
+    it(`shows no profile after a reload on an expired session that finds ${kept}, and does not crash`, async () => {
+      fixture = await createSessionFixture({ signedIn: false });
+      fixture.tokens.setToken(await fixture.issueToken(token));
+      fixture.storage.setItem('quiet-session.user', user);
+      fixture.store.expireSessions();
+      renderProbe(() => fixture.issueToken());
+      await waitFor(() => expect(state()).toBe('signed in as nobody; needsReauth=true'));
+    });
+  }
 
   it('never stores the last account’s profile for the next one when it arrives just as another tab signs in', async () => {
     fixture = await createSessionFixture({ signedIn: true });
