@@ -53,16 +53,18 @@ export function keepTabDraftsOf(account: string | null): void {
  * for the account that left it. What is on screen stays on screen; the stored copy follows whoever is
  * signed in now.
  *
+ * `accepts` says which stored values of the right type are still of use (a page number that is a whole one).
+ *
  * @example
  * const [prompt, setPrompt] = useTabDraft('studio.prompt', '');
  */
-export function useTabDraft<T>(name: string, initial: T): [T, Dispatch<SetStateAction<T>>] {
+export function useTabDraft<T>(name: string, initial: T, accepts: (stored: T) => boolean = () => true): [T, Dispatch<SetStateAction<T>>] {
   const { account } = useAuth();
   const [value, setValue] = useState<T>(() => {
     const drafts = read();
     const stored = drafts?.account === account ? drafts.values[name] : undefined;
     // Of another type (an old version of the app, a hand edit): not ours to trust.
-    return stored !== undefined && typeof stored === typeof initial ? (stored as T) : initial;
+    return stored !== undefined && typeof stored === typeof initial && accepts(stored as T) ? (stored as T) : initial;
   });
   useEffect(() => {
     if (account === null) return;

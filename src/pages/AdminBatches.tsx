@@ -7,6 +7,9 @@ import { isAbortError } from '../lib/api-error.ts';
 
 const pageSize = 10;
 
+/** A page the backend can be asked for: it refuses one that is no whole number (a garbled one kept for the tab). */
+const isPageNumber = (page: number) => Number.isSafeInteger(page) && page >= 1;
+
 /**
  * `/admin/batches`: a paginated table of generation batches. No retry of its
  * own: through an expired session, the page's request is held by authFetch
@@ -16,7 +19,7 @@ const pageSize = 10;
  */
 export function AdminBatches() {
   const { account } = useAuth();
-  const [page, setPage] = useTabDraft('admin.page', 1);
+  const [page, setPage] = useTabDraft<number>('admin.page', 1, isPageNumber);
   // The rows with the account they were loaded for: never shown to another.
   // `presses`: the count it was asked at, so that a later press asks again for the page on screen too.
   const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage; presses: number } | null>(null);

@@ -133,6 +133,15 @@ describe('AdminBatches', () => {
     expect(asked).toEqual(['9', '5']);
   });
 
+  it('starts from the first page, not from an error it cannot leave, when the page kept for the tab is no page number', async () => {
+    // Garbled (a hand edit, another version): the backend refuses it (422), and Try again would only ask it again.
+    sessionStorage.setItem('quiet-session.drafts', JSON.stringify({ account: 'user-ada', values: { 'admin.page': 2.5 } }));
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    expect(pager()).toBe('Page 1 of 5');
+    expect(screen.queryByText(/Loading batches failed/)).toBeNull();
+  });
+
   it('shows Ada her page, not loading for ever, when she signs back in while Grace’s page was loading', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
