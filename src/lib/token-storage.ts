@@ -78,9 +78,11 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   const storage = withMemory(given);
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
+  // An empty one (garbled, or signed out by writing '') is none: the session would send no token, so never ask to reconnect.
+  const token = () => storage.getItem(tokenKey) || null;
   const account = () => {
-    const token = storage.getItem(tokenKey);
-    return token === null ? null : String(claims(token).sub ?? '');
+    const kept = token();
+    return kept === null ? null : String(claims(kept).sub ?? '');
   };
   const changed = () => {
     for (const listener of listeners) listener();
@@ -98,7 +100,7 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   let signedOut: BroadcastChannel | undefined;
   return {
     account,
-    getToken: () => storage.getItem(tokenKey),
+    getToken: token,
     setToken: (token) => {
       // Another account: its profile is not the last one's (AuthContext shows none until it has loaded).
       if (claims(token).sub !== claims(storage.getItem(tokenKey)).sub) storage.removeItem(userKey);

@@ -263,6 +263,16 @@ describe('AuthProvider with useGoogleSignIn', () => {
     });
   }
 
+  it('shows the sign-in, not a studio whose every call is refused, after a reload that finds an empty token kept', async () => {
+    // Garbled, or an older version's way to sign out: no token to send, so nothing would ever ask to reconnect.
+    fixture = await createSessionFixture({ signedIn: false });
+    fixture.storage.setItem('quiet-session.token', '');
+    renderProbe(() => fixture.issueToken());
+    expect(state()).toBe('signed out as nobody; needsReauth=false');
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+  });
+
   it('never stores the last account’s profile for the next one when it arrives just as another tab signs in', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     const grace = await fixture.issueToken(otherMockAccount);
