@@ -550,6 +550,8 @@ describe('many tabs, one session', () => {
       [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
       // Issued in the same second (iat is to the second): the exp says which came later.
       [unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_599 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
+      // Only one says when it was issued: by exp.
+      [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
     ] as const) {
       const tabs = layer.tabs();
       tabs.storage.token = newer; // a sign-in in another tab, stored; the token before it has been revoked since
@@ -565,13 +567,19 @@ describe('many tabs, one session', () => {
     }
   });
 
-  it("adopts another tab's token that says nothing older: another account's by exp alone, or one without times", async () => {
+  it("adopts another tab's token that says nothing older: another account's by exp alone, one without times, one issued later", async () => {
     const now = Math.floor(Date.now() / 1000);
     const grace = unsignedJwt({ sub: 'grace', exp: now + 600 }); // a shorter life, not an older sign-in
     for (const [current, offered] of [
       [unsignedJwt({ sub: 'ada', exp: now + 3_600 }), grace],
       [unsignedJwt({ sub: 'ada', exp: now + 3_600 }), 'opaque-t2'],
       ['opaque-t1', unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
+      // Issued later, or in the same second (a second sign-in), by iat.
+      [unsignedJwt({ sub: 'ada', iat: now - 60, exp: now + 3_600 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
+      [
+        unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600, jti: 'a' }),
+        unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600, jti: 'b' }),
+      ],
     ] as const) {
       const tabs = layer.tabs();
       tabs.storage.token = current;
