@@ -5,6 +5,7 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 describe('a call answered 401 is sent again once', () => {
   const layer = layerOnFakeBackend();
@@ -16,6 +17,19 @@ describe('a call answered 401 is sent again once', () => {
     const response = await client.authFetch(`${API}/api/once`);
     expect(response.status).toBe(200);
     expect(validate).toHaveBeenCalledTimes(1);
+    expect(client.actor.getSnapshot().matches('active')).toBe(true);
+  });
+
+  it('keeps its token, vouched for after a spurious 401, over an older one that a late tab message names', async () => {
+    const { client, store } = layer.session();
+    const now = Math.floor(Date.now() / 1000);
+    const older = unsignedJwt({ sub: 'ada', iat: now - 60, exp: now + 3_600 }); // revoked by the sign-in since
+    store.token = unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 });
+    backend.valid.add(store.token);
+    server.use(http.get(`${API}/api/once`, () => HttpResponse.json({}, { status: 401 }), { once: true }));
+    expect((await client.authFetch(`${API}/api/once`)).status).toBe(200); // the backend vouched for the token: replayed
+    client.adoptToken(older, { whileSignedIn: true }); // the earlier sign-in's message, late
+    expect(await callOutcome(client.authFetch(`${API}/api/credits`))).toBe('answered 200');
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
   });
 
