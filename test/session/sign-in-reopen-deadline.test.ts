@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
-import { createPopupHints, openSignInPopup, selectBannerView } from '../../src/lib/session/index.ts';
+import { createPopupHints, openSignInPopup, type PopupClosedHint, selectBannerView } from '../../src/lib/session/index.ts';
 import { signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
@@ -20,7 +20,8 @@ afterEach(() => void vi.useRealTimers());
 describe('Try again in the app wiring', () => {
   // The chart's limits.reauthTimeoutMs (180 s) starts again with reopen(), as openSignInPopup's 120 s do: pressed
   // 100 s in, Try again gives the new window its 120 s, not the 80 s left of the first deadline.
-  it('gives the reopened popup its whole time limit, with the default limits', async () => {
+  /** Signs in with the default limits; the popup reads closed, and Try again is pressed 100 s in. */
+  async function tryAgainAfter100s(onClosedHint: (hints: ReturnType<typeof createPopupHints>) => (hint: PopupClosedHint | null) => void) {
     const bus = createChannelBus();
     const opener = createOpenerWindow(bus);
     const hints = createPopupHints();
@@ -31,7 +32,7 @@ describe('Try again in the app wiring', () => {
       setToken: (next) => void (token = next),
       validate: async ({ token: t }) => t !== jwt(1),
       reauthenticate: ({ signal }) =>
-        openSignInPopup({ url: `/consent?state=${state}`, state, signal, host: opener.host, onClosedHint: hints.report }),
+        openSignInPopup({ url: `/consent?state=${state}`, state, signal, host: opener.host, onClosedHint: onClosedHint(hints) }),
       allowedOrigins: [API],
       fetch: async (_input, init) =>
         new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${jwt(1)}` ? 401 : 200 }),
@@ -43,12 +44,25 @@ describe('Try again in the app wiring', () => {
     client.reconnect();
     opener.popups[0]!.closed = true; // COOP: open, but reads closed
     await vi.advanceTimersByTimeAsync(100_000);
-    hints.current()!.reopen(); // Try again, 100 s in: openSignInPopup's 120 s start again
+    try {
+      hints.current()!.reopen(); // Try again, 100 s in: openSignInPopup's 120 s start again
+    } catch {} // the page's own throw, in its click handler
     await vi.advanceTimersByTimeAsync(100_000); // 200 s in, 100 s into the new popup's 120 s
     expect(selectBannerView(client.actor.getSnapshot())).toBe('reconnecting');
     expect(opener.popups[1]!.closeCalls).toBe(0);
     bus.post(signInChannelName(state), { type: tokenMessageType, state, token: jwt(2) });
     await waitFor(client.actor, (s) => s.matches('active'));
     expect((await call).status).toBe(200);
+  }
+
+  it('gives the reopened popup its whole time limit, with the default limits', async () => {
+    await tryAgainAfter100s((hints) => hints.report);
+  });
+
+  it("gives the reopened popup its whole time limit when the page's hint callback throws as the hint is withdrawn", async () => {
+    await tryAgainAfter100s((hints) => (hint) => {
+      hints.report(hint);
+      if (hint === null) throw new Error('the banner was gone already');
+    });
   });
 });
