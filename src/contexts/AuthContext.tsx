@@ -100,7 +100,8 @@ export function AuthProvider({
     // The stored profile is none yet after another account signed in: never the last person's.
     setUser(signedIn ? tokens.getUser() : null);
     // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
-    if (!signedIn) return session.endSession();
+    // Not once a token is stored again (this render came late): that is a newer session's.
+    if (!signedIn) return session.endSession({ whileSignedOut: true });
     // Another account's drafts are not this one's to get back. (Signed out in another tab: kept, the same account may come back.)
     keepTabDraftsOf(account);
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.

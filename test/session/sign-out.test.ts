@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { API, handAnsweredSession } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 describe('sign-out', () => {
   it('never replays a call that was in flight with the next user’s token, after a sign-out and a new sign-in', async () => {
@@ -51,5 +52,22 @@ describe('sign-out', () => {
     expect(here.sends).toHaveLength(1);
     here.client.stop();
     there.client.stop();
+  });
+
+  it('keeps the session of a token signed in with since another tab signed out, whose word comes late', async () => {
+    const shared = { token: unsignedJwt({ sub: 'ada', iat: 1 }) as string | null };
+    const here = handAnsweredSession({ getToken: () => shared.token, setToken: (next) => void (shared.token = next) });
+    shared.token = null; // another tab signs out: the shared token goes now, its word comes later
+    here.client.adoptToken(unsignedJwt({ sub: 'ada', iat: 2 })); // and this tab signs in again meanwhile
+    const call = here.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    call.catch(() => {}); // its outcome is awaited below
+    here.sends[0]!.answer(401);
+    await vi.waitFor(() => expect(here.validations).toHaveLength(1));
+    here.client.endSession({ whileSignedOut: true }); // the other tab's word, older than the token stored
+    here.validations[0]!(true);
+    await vi.waitFor(() => expect(here.sends).toHaveLength(2));
+    here.sends[1]!.answer(200);
+    expect(await callOutcome(call)).toBe('answered 200');
+    here.client.stop();
   });
 });

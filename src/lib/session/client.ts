@@ -49,9 +49,10 @@ export interface AuthFetchClient {
   signInFailed: (error: unknown) => void;
   /**
    * The user signed out (here, or in another tab): held requests are given up with AuthExpiredError,
-   * never replayed with the next user's token, and none out is sent again. The session goes on.
+   * never replayed with the next user's token, and none out is sent again. The session goes on. With `whileSignedOut`
+   * (another tab's word), only while no token is stored here: one stored since is a newer session's, which it does not end.
    */
-  endSession: () => void;
+  endSession: (options?: { whileSignedOut?: boolean }) => void;
   /** Another tab opened (true) or closed (false) the sign-in popup: the banner follows it. */
   reconnectingElsewhere: (reconnecting: boolean) => void;
   /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
@@ -202,7 +203,9 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       started.send({ type: 'token.adopted' });
     },
     signInFailed: (error) => tell({ type: 'reauth.failed', error }),
-    endSession: () => tell({ type: 'session.ended' }),
+    endSession: (only) => {
+      if (!only?.whileSignedOut || currentToken() === null) tell({ type: 'session.ended' });
+    },
     reconnectingElsewhere: (reconnecting) => tell({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),

@@ -53,7 +53,7 @@ const otherThan = (sub: string | undefined) => (sub === 'bob' ? 'ada' : 'bob');
  * elsewhere.signOut(world, { after: 1, beforeRest: true });
  */
 export const elsewhere = {
-  /** Another tab signs out: the shared token is gone now; tab sync's word (`endSession`) comes later. */
+  /** Another tab signs out: the shared token is gone now; its word (`endSession({ whileSignedOut: true })`) comes later. */
   signOut(world: FuzzWorld, heard: Heard) {
     world.facts.signedOut();
     world.store.token = null;
@@ -62,10 +62,14 @@ export const elsewhere = {
       // A stopped session hears nothing: tab sync may still speak to it.
       if (world.facts.stopped) return;
       world.seen.add('sign-out elsewhere heard');
-      // Not a new sign-out: a call refused since the token went may already have its reason (another account's token).
-      world.facts.mayRefuse('signed-out');
-      world.facts.signOuts++;
-      world.client.endSession();
+      // A token stored since (a sign-in here or there): the word is older than it, and ends no session.
+      if (world.store.token !== null) world.seen.add('stale sign-out word');
+      else {
+        // Not a new sign-out: a call refused since the token went may already have its reason (another account's token).
+        world.facts.mayRefuse('signed-out');
+        world.facts.signOuts++;
+      }
+      world.client.endSession({ whileSignedOut: true });
     });
   },
   /** Another tab signs in as another account: its token is stored now, without a word; tab sync hands it over later. */
