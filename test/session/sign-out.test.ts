@@ -1,5 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
+import { waitFor } from 'xstate';
 import { API, handAnsweredSession } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
@@ -68,6 +69,24 @@ describe('sign-out', () => {
     await vi.waitFor(() => expect(here.sends).toHaveLength(2));
     here.sends[1]!.answer(200);
     expect(await callOutcome(call)).toBe('answered 200');
+    here.client.stop();
+  });
+
+  it('tells a call given up after another tab signed out, before its word came, that the user signed out', async () => {
+    const shared = { token: unsignedJwt({ sub: 'ada' }) as string | null };
+    const here = handAnsweredSession({
+      getToken: () => shared.token,
+      setToken: (next) => void (shared.token = next),
+      validate: async () => false,
+      reauthenticate: () => Promise.reject(new Error('closed')),
+      limits: { reauthAttempts: 1 },
+    });
+    const call = here.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    here.sends[0]!.answer(401);
+    await waitFor(here.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    shared.token = null; // another tab signs out; its word has not come yet
+    here.client.reconnect(); // the popup fails: the attempts are spent
+    expect(await call.catch((error: unknown) => error)).toMatchObject({ name: 'AuthExpiredError', reason: 'signed-out' });
     here.client.stop();
   });
 });

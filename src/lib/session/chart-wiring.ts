@@ -132,7 +132,13 @@ export function provideChart(parts: ChartParts) {
     actions: {
       replayHeldRequests: () => held.releaseAll(),
       rejectHeldRequests: ({ event }) => {
-        const reason = event.type === 'session.stopped' ? 'stopped' : event.type === 'session.ended' ? 'signed-out' : 'sign-in-given-up';
+        // Given up with no token stored: another tab signed out, its word still on its way.
+        const reason =
+          event.type === 'session.stopped'
+            ? 'stopped'
+            : event.type === 'session.ended' || currentToken() === null
+              ? 'signed-out'
+              : 'sign-in-given-up';
         held.rejectAll(() => new AuthExpiredError(reason));
       },
       // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.

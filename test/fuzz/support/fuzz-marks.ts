@@ -71,7 +71,8 @@ export function watchChart(world: FuzzWorld): () => void {
       // to the caller is not held).
       const [first] = call.sends;
       const heldForSure = !first || (call.sends.length === 1 && (first.response?.status === 401 || first.error instanceof TypeError));
-      if (gaveUp && heldForSure) call.refusals.add('sign-in-given-up');
+      // With no token stored, the user signed out (here or in another tab, its word on its way): the call says so.
+      if (gaveUp && heldForSure && world.store.token !== null) call.refusals.add('sign-in-given-up');
     }
     previous = snapshot;
   });
