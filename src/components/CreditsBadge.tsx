@@ -1,18 +1,27 @@
+import { useSelector } from '@xstate/react';
+import { useMemo, useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 import { getCredits } from '../lib/credits-api.ts';
+import { selectWaitingForNetwork } from '../lib/session/index.ts';
 
 /**
  * The signed-in user's credit balance, refreshed every 15 s, whenever
- * `refreshKey` changes, and at once when another account signs in.
+ * `refreshKey` changes, at once when another account signs in, and when the
+ * connection is back after the session waited for it.
  *
  * @example
  * <CreditsBadge refreshKey={generations} />
  */
 export function CreditsBadge({ refreshKey }: { refreshKey: unknown }) {
   // A reconnect as someone else keeps the page: the balance on it must be theirs, not the last account's.
-  const { account } = useAuth();
-  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: account, refresh: refreshKey });
+  const { account, session } = useAuth();
+  // A Generate cut off offline may have been paid for, and its words send the user here once back: not the balance from before.
+  const offline = useSelector(session.actor, selectWaitingForNetwork);
+  const [spell, setSpell] = useState({ offline, backs: 0 });
+  if (spell.offline !== offline) setSpell({ offline, backs: spell.backs + (offline ? 0 : 1) });
+  const refresh = useMemo(() => [refreshKey, spell.backs], [refreshKey, spell.backs]);
+  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: account, refresh });
   // Atomic: only the number changes, and a bare "24" would be read out.
   return (
     <span className="badge" aria-live="polite" aria-atomic="true">

@@ -8,6 +8,7 @@ import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
+import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -174,5 +175,28 @@ describe('Studio', () => {
     }
     server.events.removeAllListeners();
     expect(polled).toEqual([]);
+  });
+  it('shows the balance as it is once the connection is back after a Generate cut off on its way, as it promises', async () => {
+    // A backoff far beyond the test: only `online` ends the spell.
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
+    render(studio());
+    await screen.findByText('Credits: 25');
+    // The Generate reached the backend, which spent the credit; then the connection dropped before its answer came.
+    server.use(
+      http.post(`${location.origin}/api/jewelry/generate`, () => {
+        fixture.store.setCredits(24);
+        fixture.store.setNetworkDown(true);
+        return HttpResponse.error();
+      }),
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText(/it may have started\. Credits will say so once it is back\./);
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+
+    // Back: the page must not show the balance from before, which reads as "it did not start" and invites a second payment.
+    act(() => switchMockNetwork(fixture.store, false));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
   });
 });
