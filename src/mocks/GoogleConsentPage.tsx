@@ -11,6 +11,9 @@ const visuallyHidden = {
   whiteSpace: 'nowrap',
 } as const;
 
+/** What the page says when the network is down (the dev panel's "Go offline"): the accounts stay there to choose again. */
+const unreachable = "Couldn't reach Google. Check your connection, then choose an account again.";
+
 /** Google's side: a code for `account`, bound to this sign-in's `state` (no app token involved). */
 async function authorize(account: MockAccount, state: string): Promise<string> {
   const response = await fetch('/mock-google/authorize', {
@@ -40,7 +43,8 @@ export function GoogleConsentPage() {
       (code) => window.location.replace(`/auth/google/callback?${new URLSearchParams({ code, state })}`),
       (error: unknown) => {
         setBusy(false);
-        setProblem(error instanceof Error ? error.message : String(error));
+        // fetch's TypeError is the network's ("Failed to fetch"): words for people, as the app's own pages have.
+        setProblem(error instanceof TypeError ? unreachable : error instanceof Error ? error.message : String(error));
       },
     );
   };
