@@ -83,6 +83,9 @@ export function provideChart(parts: ChartParts) {
       return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
     })(args);
   const validateToken = createTokenCheck({ options, expiry, own });
+  /** Why held calls are given up on the chart's `event`: no token stored is a sign-out whose word is still on its way. */
+  const givenUpReason = (event: string) =>
+    event === 'session.stopped' ? 'stopped' : event === 'session.ended' || currentToken() === null ? 'signed-out' : 'sign-in-given-up';
   /** Whether a call with `token` would wait for a validation: known to be expiring, or no token a header can carry. */
   const mustAskAbout = (token: string) => expiry.isExpiring(token) || !isHeaderSafe(token);
   return sessionMachine.provide({
@@ -132,13 +135,7 @@ export function provideChart(parts: ChartParts) {
     actions: {
       replayHeldRequests: () => held.releaseAll(),
       rejectHeldRequests: ({ event }) => {
-        // Given up with no token stored: another tab signed out, its word still on its way.
-        const reason =
-          event.type === 'session.stopped'
-            ? 'stopped'
-            : event.type === 'session.ended' || currentToken() === null
-              ? 'signed-out'
-              : 'sign-in-given-up';
+        const reason = givenUpReason(event.type);
         held.rejectAll(() => new AuthExpiredError(reason));
       },
       // Asked again a lead window later, not at once: a backend that keeps erroring is not asked in a loop.

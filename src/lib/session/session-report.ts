@@ -93,7 +93,7 @@ export function createSessionReport(options: { now: () => number; size?: number 
     /** The entries, oldest first. */
     entries: ordered,
     /** The report of the session as `snapshot` has it now: its facts, then the entries. */
-    whole({ value, context }: { value: unknown; context: SessionContext }): SessionReport {
+    build({ value, context }: { value: unknown; context: SessionContext }): SessionReport {
       return {
         format: 'quiet-session-report/1',
         createdAt: new Date(options.now()).toISOString(),

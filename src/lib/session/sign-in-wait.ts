@@ -5,13 +5,21 @@ import { signInErrorFor } from './provider-error.ts';
 import { forgetSignIn, rememberSignIn } from './sign-in-record.ts';
 import type { PopupClosedHint, PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
 
-/** The popup as the wait watches it: a window, or the stand-in `resumeSignIn` gives. */
+/**
+ * The popup as the wait watches it: a window, or the stand-in `resumeSignIn` gives.
+ *
+ * @example
+ * const popup: Popup = window.open(url, 'quiet-session-sign-in', 'popup') ?? noPopup;
+ */
 export type Popup = Pick<Window, 'closed' | 'close'>;
 
 /**
  * The wait for the answer to the sign-in `state`, its popup `first` already open (`open` opens another for Try
  * again). `resumeSignIn` gives an object that is no window, the time left, and the popup's whole `limitMs` (what
  * its timeout says). While it waits, the tab keeps its record.
+ *
+ * @example
+ * const token = await waitForSignIn(options, window, popup, () => window.open(options.url, 'quiet-session-sign-in'));
  */
 export function waitForSignIn(
   options: SignInPopupOptions,

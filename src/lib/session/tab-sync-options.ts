@@ -1,4 +1,4 @@
-import type { AuthFetchOptions } from './client.ts';
+import type { AuthFetchOptions } from './options.ts';
 import { assertMs } from './option-checks.ts';
 import type { TabLocks } from './tab-locks.ts';
 
