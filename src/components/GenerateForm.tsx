@@ -9,11 +9,14 @@ import { QuietSessionError } from '../lib/session/index.ts';
 const droppedText = 'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.';
 const unansweredText = 'Generate got no clear answer from the studio: it may have started. Credits will say so in a moment.';
 
-/** Words for a Generate that failed: a server's error but a 503 (not passed on) may come after FastAPI spent the credit. */
+/** A server's error but a 503 (not passed on) may come after FastAPI spent the credit. */
+const answeredUnclearly = (error: unknown) => error instanceof ApiError && error.status >= 500 && error.status !== 503;
+
+/** Words for a Generate that failed. */
 function generateProblem(error: unknown): string | null {
   // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
   if (error instanceof TypeError) return droppedText;
-  if (error instanceof ApiError && error.status >= 500 && error.status !== 503) return unansweredText;
+  if (answeredUnclearly(error)) return unansweredText;
   return describeProblem(error);
 }
 
@@ -23,16 +26,19 @@ function generateProblem(error: unknown): string | null {
  * tab brings it back. With `askBeforeLeaving`, the browser asks before the
  * page is left while a Generate is held or out (a reload would drop it);
  * one dropped so (a reload, the studio left) is said when the form is back.
- * `onStarted` hears the account the Generate was sent as, who paid for it.
+ * `onStarted` hears the account the Generate was sent as, who paid for it;
+ * `onUnclear`, a Generate that failed but may have started (paid for).
  *
  * @example
- * <GenerateForm onStarted={setLatest} askBeforeLeaving />
+ * <GenerateForm onStarted={setLatest} onUnclear={askCreditsAgain} askBeforeLeaving />
  */
 export function GenerateForm({
   onStarted,
+  onUnclear,
   askBeforeLeaving = false,
 }: {
   onStarted: (generation: Generation, account: string | null) => void;
+  onUnclear?: () => void;
   askBeforeLeaving?: boolean;
 }) {
   const { account: signedInAs, accountNow } = useAuth();
@@ -75,11 +81,14 @@ export function GenerateForm({
       .then(
         (generation) => onStarted(generation, account),
         // An answer is about the account it was sent as; a call the session did not send, news for whoever is here now.
-        (error: unknown) =>
+        (error: unknown) => {
           setProblem({
             account: error instanceof QuietSessionError ? accountNow() : account,
             text: generateProblem(error),
-          }),
+          });
+          // Its words send the user to Credits: the balance there must be asked now, not at the next poll.
+          if (error instanceof TypeError || answeredUnclearly(error)) onUnclear?.();
+        },
       )
       // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.
       .finally(() => {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { CreditsBadge } from '../components/CreditsBadge.tsx';
 import { GenerateForm } from '../components/GenerateForm.tsx';
 import { ImageUpload } from '../components/ImageUpload.tsx';
@@ -25,14 +26,20 @@ export function Studio() {
   // The generation with the account that started it: never shown to, nor polled as, another. Paid for: a reload keeps it.
   const [started, setStarted] = useTabDraft<{ account: string | null; generation: Generation } | null>('studio.generation', null);
   const latest = started?.account === account && isGeneration(started.generation) ? started.generation : null;
+  // Generates that failed but may have been paid for: each asks Credits again.
+  const [unclear, setUnclear] = useState(0);
   return (
     <main className="studio">
       <div className="studio__title">
         <h1>Studio</h1>
-        <CreditsBadge refreshKey={latest?.generation_id} />
+        <CreditsBadge refreshKey={`${latest?.generation_id ?? ''}/${unclear}`} />
       </div>
       {/* Not in the mock demo: msw's worker leaves this page on beforeunload, even when the user then stays. */}
-      <GenerateForm onStarted={(generation, sentAs) => setStarted({ account: sentAs, generation })} askBeforeLeaving={!mocksEnabled()} />
+      <GenerateForm
+        onStarted={(generation, sentAs) => setStarted({ account: sentAs, generation })}
+        onUnclear={() => setUnclear((count) => count + 1)}
+        askBeforeLeaving={!mocksEnabled()}
+      />
       <WorkflowPanel generation={latest} />
       <ImageUpload />
       <ServicesHealthPanel />

@@ -199,4 +199,23 @@ describe('Studio', () => {
     await waitForActor(fixture.client.actor, (s) => s.matches('active'));
     await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
   });
+
+  it('shows the balance as it is at once after a Generate answered with a server error, as it promises', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(studio());
+    await screen.findByText('Credits: 25');
+    // FastAPI spent the credit, then failed: a 500 says nothing of whether the design started.
+    server.use(
+      http.post(`${location.origin}/api/jewelry/generate`, () => {
+        fixture.store.setCredits(24);
+        return HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 });
+      }),
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText(/it may have started\. Credits will say so in a moment\./);
+
+    // Not the balance from before until the next poll, 15 s on: it reads as "it did not start" and invites a second payment.
+    await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
+  });
 });
