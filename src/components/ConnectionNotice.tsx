@@ -13,7 +13,8 @@ export function ConnectionNotice() {
   const { session, signedIn } = useAuth();
   const offline = useSelector(session.actor, selectWaitingForNetwork);
   // Signed out, nothing is kept: a sign-out gives up what was held, and the sign-in page sends nothing.
-  const line = signedIn ? "You're offline — your work is kept and will be sent when the connection is back." : "You're offline.";
+  // "Still waiting", not "your work": a write out as the network failed rejected, and its own words beside this say so.
+  const line = signedIn ? "You're offline — anything still waiting will be sent when the connection is back." : "You're offline.";
   return (
     <div role="status" className="connection-notice">
       {offline ? <p>{line}</p> : null}

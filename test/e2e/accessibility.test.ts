@@ -10,7 +10,7 @@ const served = mockAppInChromium();
 
 /** The app as its users meet it: the dev panel is the demo's tool, audited on its own below. */
 const app = { exclude: ['.dev-panel'] };
-const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 
 /** Presses Cancel on the mock Google page and waits for the popup to close itself. */
 async function cancelInPopup(popup: Page): Promise<void> {

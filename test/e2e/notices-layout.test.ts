@@ -19,7 +19,7 @@ describe('the session notices, in Chromium', () => {
     const before = await promptTop();
 
     await page.getByRole('button', { name: 'Go offline' }).click();
-    await page.getByText("You're offline — your work is kept and will be sent when the connection is back.").waitFor();
+    await page.getByText("You're offline — anything still waiting will be sent when the connection is back.").waitFor();
     expect(await promptTop()).toBe(before);
     await page.getByRole('button', { name: 'Back online' }).click();
     await page.getByText("You're offline").waitFor({ state: 'detached' });

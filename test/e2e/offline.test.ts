@@ -14,7 +14,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 let page: Page;
 
-const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 /** Words that belong to an expired session, never to a dropped connection. */
 const expiredText = /session expired|reconnect|unauthori[sz]ed|\b401\b|could not validate/i;
 

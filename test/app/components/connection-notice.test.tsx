@@ -1,5 +1,6 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
@@ -12,12 +13,12 @@ import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
-const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 let fixture: SessionFixture;
 /** The connection notice's live region: the studio and the sign-in page have live regions of their own. */
 const notice = () => document.querySelector<HTMLElement>('[role="status"].connection-notice')!;
 
-withSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
 /** The studio with its token expiring and the network down, so the next request waits on a validation that cannot go. */
 async function renderOfflineStudio(limits: { validationRetries?: number; validationBackoffMs?: number }) {
@@ -89,6 +90,32 @@ describe('ConnectionNotice', () => {
     await waitFor(() => expect(notice().textContent).toBe(''));
     expect(askedToReconnect()).toBe(false);
     expect(prompt.value).toBe('a sapphire ring');
+  });
+
+  it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {
+    // A backoff far beyond the test: only `online` ends the spell.
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <ConnectionNotice />
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByText('Ada Lovelace');
+    // The connection drops with the Generate on its way: a write out then rejects, it is not kept.
+    server.use(
+      http.post(`${location.origin}/api/jewelry/generate`, () => {
+        fixture.store.setNetworkDown(true);
+        return HttpResponse.error();
+      }),
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText(/The connection dropped before Generate got an answer: it may have started\./);
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+
+    // Beside it, a line saying that the user's work will be sent would read as "this Generate will go": it will not.
+    await waitFor(() => expect(notice().textContent).toBe(offlineLine));
   });
 
   it('promises nothing about work that a sign-out gave up, on the sign-in page', async () => {

@@ -85,7 +85,7 @@ describe('DevPanel', () => {
     await waitFor(() => expect(screen.getByTestId('session-state').textContent).toBe('active.quiet'));
     observer.disconnect();
 
-    expect(heard).toEqual(["You're offline — your work is kept and will be sent when the connection is back."]);
+    expect(heard).toEqual(["You're offline — anything still waiting will be sent when the connection is back."]);
   });
 
   it('says signed out beside the chart state on the sign-in page, and no more once signed in', async () => {

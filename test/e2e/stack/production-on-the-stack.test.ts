@@ -10,7 +10,7 @@ const run = stackInChromium({ tokenTtlSeconds, switchableApi: true, app: 'build'
 
 const visibleText = (on = run.page) => on.evaluate(() => document.getElementById('root')?.innerText ?? '');
 const expiredBanner = (on = run.page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
-const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 
 /** Opens the popup with `button`, checks it is the stand-in's chooser, cut off from the app by COOP, and picks `account`. */
 async function choose(button: () => Promise<void>, account = 'Ada Lovelace'): Promise<void> {

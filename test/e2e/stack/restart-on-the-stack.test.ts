@@ -8,7 +8,7 @@ import { tokenExpired } from '../support/stack-user.ts';
 // Two tabs on the reference stack whose backend restarts while the user is at Google's chooser.
 const run = stackInChromium({ tokenTtlSeconds: 15, switchableApi: true });
 
-const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 const unreachable = "Signing in with Google did not finish: the studio's server could not be reached (server_unreachable).";
 const expiredBanner = (on: Page) => on.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
 const heldNone = (on: Page) => on.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');

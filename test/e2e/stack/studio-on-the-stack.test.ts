@@ -150,7 +150,7 @@ describe('the studio on the reference backend, in Chromium', () => {
   it('holds a Generate while the backend is away, with no error text, and sends it once when it is back', async () => {
     const { stack, context, page } = run;
     const api = stack.apiSwitch!;
-    const offlineLine = "You're offline — your work is kept and will be sent when the connection is back.";
+    const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
     await signIn(context, page);
     const before = await stack.credits('user-ada');
     await page.getByText(`Credits: ${before}`).waitFor();
