@@ -1,5 +1,5 @@
 import { useSelector } from '@xstate/react';
-import { createContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { User } from '../lib/auth-api.ts';
 import type { TokenStorage } from '../lib/token-storage.ts';
@@ -96,12 +96,23 @@ export function AuthProvider({
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
   const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
+  /** Whether this tab's Sign out has ended the session itself: the effect's word is for another tab's. */
+  const endedHere = useRef(false);
+  const wasSignedIn = useRef(signedIn);
   useEffect(() => {
+    const signedOutSince = wasSignedIn.current && !signedIn;
+    wasSignedIn.current = signedIn;
+    const ownSignOut = endedHere.current;
+    endedHere.current = false;
     // The stored profile is none yet after another account signed in: never the last person's.
     setUser(signedIn ? tokens.getUser() : null);
-    // Signed out, here or in another tab: requests held for that user are given up, never replayed with the next user's token.
-    // Not once a token is stored again (this render came late): that is a newer session's.
-    if (!signedIn) return session.endSession({ whileSignedOut: true });
+    if (!signedIn) {
+      // Signed out in another tab: requests held for that user are given up, never replayed with the next user's token.
+      // Once only, and not after this tab's own (a call the sign-in page made since is no one's to give up).
+      // Not once a token is stored again (this render came late): that is a newer session's.
+      if (signedOutSince && !ownSignOut) session.endSession({ whileSignedOut: true });
+      return;
+    }
     // Another account's drafts are not this one's to get back. (Signed out in another tab: kept, the same account may come back.)
     keepTabDraftsOf(account);
     // Signed in, or another account signed in (here, or in another tab): its profile is loaded.
@@ -146,6 +157,7 @@ export function AuthProvider({
       signOut: () => {
         // Held requests are given up before the token goes, not a render later (as the effect does for other tabs).
         session.endSession();
+        endedHere.current = true;
         keepTabDraftsOf(null);
         tokens.clear();
       },

@@ -1,5 +1,6 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { useEffect } from 'react';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,22 @@ function Probe({ popup }: { popup: Popup }) {
       </button>
     </div>
   );
+}
+
+/** As a sign-in page that asks the backend when it mounts (its effect runs before the provider's): what it was answered. */
+function SignInPage({ answers }: { answers: Array<number | string> }) {
+  return useAuth().signedIn ? null : <AskOnMount answers={answers} />;
+}
+
+function AskOnMount({ answers }: { answers: Array<number | string> }) {
+  const { session } = useAuth();
+  useEffect(() => {
+    session.authFetch(`${location.origin}/health`).then(
+      (response) => answers.push(response.status),
+      (error: unknown) => answers.push((error as AuthExpiredError).reason ?? String(error)),
+    );
+  }, [session, answers]);
+  return null;
 }
 
 function renderProbe(signInWithPopup: Popup) {
@@ -201,6 +218,23 @@ describe('AuthProvider with useGoogleSignIn', () => {
     // The next sign-in loads its own profile; the signed-out user's credits call is not sent with the new token.
     expect(sent).not.toContain('/api/credits');
     server.events.removeAllListeners();
+  });
+
+  it('sends a call made by the sign-in page after a sign-out offline once back, not refused as signed out', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const answers: Array<number | string> = [];
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <Probe popup={() => fixture.issueToken()} />
+        <SignInPage answers={answers} />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(state()).toBe('signed in as Ada Lovelace; needsReauth=false'));
+    act(() => void window.dispatchEvent(new Event('offline')));
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    act(() => void window.dispatchEvent(new Event('online')));
+    await waitFor(() => expect(answers).toEqual([200]));
   });
 
   it('signs out when another tab signs out: held requests are given up, the sign-in page shows', async () => {
