@@ -1,4 +1,5 @@
 import { networkError } from './fuzz-backend.ts';
+import { hearTabToken } from './fuzz-elsewhere.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /**
@@ -31,7 +32,7 @@ export const acts = {
     const recent = [...new Set(world.told)].slice(-3);
     const token = recent[pick % recent.length]!;
     world.seen.add(token === world.store.token ? 'tab message naming the stored token' : 'tab message naming an older token');
-    world.client.adoptToken(token, { whileSignedIn: true });
+    hearTabToken(world, token);
   },
   /** Another tab wrote a token to the shared storage, without a word. */
   storeSilently(world: FuzzWorld) {

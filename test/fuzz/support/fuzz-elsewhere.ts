@@ -43,6 +43,24 @@ export function createLateWords() {
   return late;
 }
 
+/**
+ * Another tab's message naming `token`, heard as tab sync's listener hears it (while signed in here). Late or
+ * repeated, it may name a token older than the one stored of the same account: that one stays, and calls go with
+ * it, unless the backend refused it.
+ *
+ * @example
+ * hearTabToken(world, world.told[0]!);
+ */
+export function hearTabToken(world: FuzzWorld, token: string) {
+  const { tokens, store } = world;
+  const stored = store.token;
+  const older = stored !== null && tokens.subOf(token) === tokens.subOf(stored) && tokens.expOf(token)! < tokens.expOf(stored)!;
+  if (older) world.seen.add('tab message naming an older token of the account stored');
+  world.client.adoptToken(token, { whileSignedIn: true });
+  if (older && store.token === token && !world.facts.refused.has(stored))
+    world.violations.push("a tab's late message put an older token of the same account in place of the stored one");
+}
+
 /** The other account than the one whose token is stored (ada when none is). */
 const otherThan = (sub: string | undefined) => (sub === 'bob' ? 'ada' : 'bob');
 

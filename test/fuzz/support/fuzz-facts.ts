@@ -22,6 +22,8 @@ export function createFacts(calls: readonly FuzzCall[]) {
     accepted: new Map<string, Vouch>(),
     /** When the session last gave up validating a token (the backend erred, retries used up): likewise. */
     unchecked: new Map<string, Vouch>(),
+    /** Tokens the backend answered 401 or a validation said no to: the session may take an older token over one of them. */
+    refused: new Set<string>(),
     stopped: false,
     signOuts: 0,
     /** The session has read the backend's `Date` from an answer while it ran, since its clock was last set. */

@@ -49,6 +49,7 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     onAnswer: (answer, send) => {
       const replay = calls.some((call) => call.sends[1] === send);
       if (answer === 'network') return facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`);
+      if ((answer === 401 || answer === '401-here') && send.authorization) facts.refused.add(send.authorization.replace(/^Bearer /, ''));
       facts.apiAnswered(typeof answer === 'number' ? answer : 401);
       facts.backendAnswered();
     },
@@ -75,6 +76,10 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       const answer = startOutstanding({ token, signal, startedAt: clock.now(), deadlineMs, ignoresSignal, list: validations, onAbort });
       // The API down, it fails at the network a task later, as fetch does.
       if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
+      answer.then(
+        (valid) => valid === false && token !== null && facts.refused.add(token),
+        () => {},
+      );
       return answer;
     },
     reauthenticate: ({ signal }) => {
