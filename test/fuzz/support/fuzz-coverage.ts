@@ -86,7 +86,7 @@ export const expectedCoverage = [
   'late answer from a validation given up',
   "the backend's clock set, then read again",
   'late token from a popup given up',
-  'tab message naming an older token of the account stored',
+  ...['the account stored', 'the same second'].map((which) => `tab message naming an older token of ${which}`),
   ...['signed out elsewhere', 'sign-out elsewhere heard', 'stale sign-out word'],
   ...['signed in elsewhere as another account', 'sign-in elsewhere heard'],
   'call aborted in flight',

@@ -56,6 +56,7 @@ export function hearTabToken(world: FuzzWorld, token: string) {
   const stored = store.token;
   const older = stored !== null && tokens.subOf(token) === tokens.subOf(stored) && tokens.expOf(token)! < tokens.expOf(stored)!;
   if (older) world.seen.add('tab message naming an older token of the account stored');
+  if (older && tokens.iatOf(token) === tokens.iatOf(stored)) world.seen.add('tab message naming an older token of the same second');
   world.client.adoptToken(token, { whileSignedIn: true });
   if (older && store.token === token && !world.facts.refused.has(stored))
     world.violations.push("a tab's late message put an older token of the same account in place of the stored one");
