@@ -88,7 +88,7 @@ export const expectedCoverage = [
   'late token from a popup given up',
   ...['the account stored', 'the same second'].map((which) => `tab message naming an older token of ${which}`),
   ...['signed out elsewhere', 'sign-out elsewhere heard', 'stale sign-out word'],
-  ...['signed in elsewhere as another account', 'sign-in elsewhere heard'],
+  ...['signed in elsewhere as another account', 'sign-in elsewhere heard', 'sign-in elsewhere heard after a sign-out'],
   'call aborted in flight',
   'call aborted while held',
   'call held before its first send, then sent',

@@ -44,9 +44,9 @@ export function createLateWords() {
 }
 
 /**
- * Another tab's message naming `token`, heard as tab sync's listener hears it (while signed in here). Late or
- * repeated, it may name a token older than the one stored of the same account: that one stays, and calls go with
- * it, unless the backend refused it.
+ * Another tab's message naming `token`, heard as tab sync's listener hears it (while signed in here): heard after a
+ * sign-out, it signs no one in again. Late or repeated, it may name a token older than the one stored of the same
+ * account: that one stays, and calls go with it, unless the backend refused it.
  *
  * @example
  * hearTabToken(world, world.told[0]!);
@@ -58,6 +58,7 @@ export function hearTabToken(world: FuzzWorld, token: string) {
   if (older) world.seen.add('tab message naming an older token of the account stored');
   if (older && tokens.iatOf(token) === tokens.iatOf(stored)) world.seen.add('tab message naming an older token of the same second');
   world.client.adoptToken(token, { whileSignedIn: true });
+  if (stored === null && store.token !== null) world.violations.push("a tab's late message signed this tab in again after a sign-out");
   if (older && store.token === token && !world.facts.refused.has(stored))
     world.violations.push("a tab's late message put an older token of the same account in place of the stored one");
 }
@@ -91,7 +92,7 @@ export const elsewhere = {
       world.client.endSession({ whileSignedOut: true });
     });
   },
-  /** Another tab signs in as another account: its token is stored now, without a word; tab sync hands it over later. */
+  /** Another tab signs in as another account: its token is stored now, without a word; tab sync's listener hears it later. */
   signIn(world: FuzzWorld, heard: Heard) {
     const token = world.mint(otherThan(world.tokens.subOf(world.store.token)));
     world.store.token = token;
@@ -100,8 +101,8 @@ export const elsewhere = {
     world.seen.add('signed in elsewhere as another account');
     world.late.send(heard, () => {
       if (!world.facts.stopped) world.facts.newAccount(world.tokens.subOf(token));
-      world.seen.add('sign-in elsewhere heard');
-      world.client.adoptToken(token);
+      world.seen.add(world.store.token === null ? 'sign-in elsewhere heard after a sign-out' : 'sign-in elsewhere heard');
+      hearTabToken(world, token);
     });
   },
 };
