@@ -12,6 +12,7 @@ import { errorMessageType, signInChannelName, tokenMessageType } from '../../src
 import { createFakeLocks } from '../support/fake-locks.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { liveListeners } from '../support/live-listeners.ts';
 
 const API = 'https://api.test';
 /** Days of one tab's life: each an expiry, a sign-in, an offline spell, the other tabs' word (2,000 hold too; these take a few seconds). */
@@ -22,28 +23,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
-
-/** Listeners on `target` added and not removed since, told apart as the DOM tells them (type, function, capture). */
-function liveListeners(target: EventTarget): Set<string> {
-  const live = new Set<string>();
-  const ids = new Map<unknown, number>();
-  const key = (type: string, listener: unknown, options?: boolean | EventListenerOptions) => {
-    if (!ids.has(listener)) ids.set(listener, ids.size);
-    const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    return `${type} #${ids.get(listener)} ${capture}`;
-  };
-  const add = target.addEventListener.bind(target);
-  const remove = target.removeEventListener.bind(target);
-  vi.spyOn(target, 'addEventListener').mockImplementation((type, listener, options) => {
-    live.add(key(type, listener, options));
-    add(type, listener, options);
-  });
-  vi.spyOn(target, 'removeEventListener').mockImplementation((type, listener, options) => {
-    live.delete(key(type, listener, options));
-    remove(type, listener, options);
-  });
-  return live;
-}
 
 /** A tab open for weeks: one session, its tab sync, the sign-in popup's doubles, and a backend that expires tokens. */
 function weeksOpenTab() {

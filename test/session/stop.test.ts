@@ -6,6 +6,7 @@ import { deferred } from '../app/support/session-fixture.ts';
 import { handAnsweredSession, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { liveListeners } from '../support/live-listeners.ts';
 
 const API = 'https://api.test';
 /** Expiry times far in the future, on the real clock (these sessions run on it unless given one). */
@@ -53,30 +54,6 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   });
   stops.push(client.stop);
   return { client, sent, respond, token: () => token };
-}
-/**
- * The listeners on `target` from now on, told apart as the DOM tells them apart (type, function, capture):
- * a removal that names another type, or the other phase, leaves the listener where it was.
- */
-function liveListeners(target: EventTarget): Set<string> {
-  const live = new Set<string>();
-  const ids = new Map<unknown, number>();
-  const key = (type: string, listener: unknown, options?: boolean | EventListenerOptions) => {
-    if (!ids.has(listener)) ids.set(listener, ids.size);
-    const capture = typeof options === 'boolean' ? options : options?.capture === true;
-    return `${type} #${ids.get(listener)} ${capture ? 'capture' : 'bubble'}`;
-  };
-  const add = target.addEventListener.bind(target);
-  const remove = target.removeEventListener.bind(target);
-  vi.spyOn(target, 'addEventListener').mockImplementation((type, listener, options) => {
-    live.add(key(type, listener, options));
-    add(type, listener, options);
-  });
-  vi.spyOn(target, 'removeEventListener').mockImplementation((type, listener, options) => {
-    live.delete(key(type, listener, options));
-    remove(type, listener, options);
-  });
-  return live;
 }
 const stops: Array<() => void> = [];
 afterEach(() => {

@@ -43,6 +43,16 @@ async function renderOfflineStudio(limits: { validationRetries?: number; validat
   return { prompt: prompt as HTMLInputElement, askedToReconnect: () => askedToReconnect };
 }
 
+/** The studio as the app shows it, with the connection line above it. */
+function renderStudioWithNotice() {
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <ConnectionNotice />
+      <AppShell />
+    </AuthProvider>,
+  );
+}
+
 describe('ConnectionNotice', () => {
   it('says nothing while the session is good', async () => {
     fixture = await createSessionFixture({ signedIn: true });
@@ -95,12 +105,7 @@ describe('ConnectionNotice', () => {
   it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {
     // A backoff far beyond the test: only `online` ends the spell.
     fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ConnectionNotice />
-        <AppShell />
-      </AuthProvider>,
-    );
+    renderStudioWithNotice();
     await screen.findByText('Ada Lovelace');
     // The connection drops with the Generate on its way: a write out then rejects, it is not kept.
     server.use(
@@ -120,12 +125,7 @@ describe('ConnectionNotice', () => {
 
   it('promises nothing about work that a sign-out gave up, on the sign-in page', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <ConnectionNotice />
-        <AppShell />
-      </AuthProvider>,
-    );
+    renderStudioWithNotice();
     await screen.findByText('Ada Lovelace');
     act(() => switchMockNetwork(fixture.store, true));
     const credits = getCredits();
