@@ -550,6 +550,8 @@ describe('many tabs, one session', () => {
       [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', exp: now + 3_600 })],
       // Issued in the same second (iat is to the second): the exp says which came later.
       [unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_599 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
+      // One account named by a record (as calls tell accounts apart): by exp too.
+      [unsignedJwt({ sub: { id: 7 }, exp: now + 3_540 }), unsignedJwt({ sub: { id: 7 }, exp: now + 3_600 })],
       // Only one says when it was issued: by exp.
       [unsignedJwt({ sub: 'ada', exp: now + 3_540 }), unsignedJwt({ sub: 'ada', iat: now, exp: now + 3_600 })],
     ] as const) {

@@ -8,7 +8,7 @@ import { allowedOriginsNow, type AuthFetchInit, type AuthFetchOptions } from './
 import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
 import { createRequestTemplate, type RequestTemplate } from './request-template.ts';
 import { requestUrl, underAllowedOrigin, urlOf } from './request-url.ts';
-import type { TokenClaims } from './token-claims.ts';
+import { accountIn, type TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 import { urlSummary } from './url-summary.ts';
 
@@ -42,15 +42,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
   const fetchNow = () => options.fetch ?? globalThis.fetch;
   const isOver = () => snapshot().status !== 'active';
-  /**
-   * Who `token` acts for, comparable by value: its `sub`, and a `sub` that is a record (or null) as the symbol of its
-   * JSON, for each token's claims are parsed afresh and two parses of one record are two objects. A symbol, not the
-   * JSON itself: a string `sub` that spells it is another account.
-   */
-  const accountOf = (token: string | null) => {
-    const { sub } = claims(token);
-    return typeof sub === 'object' ? Symbol.for(JSON.stringify(sub)) : sub;
-  };
+  /** Who `token` acts for, comparable by value. */
+  const accountOf = (token: string | null) => accountIn(claims(token));
 
   /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
   const mustValidate = (token: string | null) =>

@@ -49,6 +49,18 @@ export function lastTokenClaims(): (token: string | null) => TokenClaims {
 }
 
 /**
+ * Who a token with `claims` acts for, comparable by value: its `sub`, and a `sub` that is a record (or null) as the
+ * symbol of its JSON, for each token's claims are parsed afresh and two parses of one record are two objects. A
+ * symbol, not the JSON itself: a string `sub` that spells it is another account.
+ *
+ * @example
+ * accountIn(readTokenClaims(a)) === accountIn(readTokenClaims(b)); // one account, even when `sub` is { id: 7 }
+ */
+export function accountIn({ sub }: TokenClaims): unknown {
+  return typeof sub === 'object' ? Symbol.for(JSON.stringify(sub)) : sub;
+}
+
+/**
  * Whether the token with `claims` was issued before the one with `than`: by `iat` when both say and differ, else by `exp` for the
  * same account (another account's may simply live shorter). A token that says neither (opaque, not a JWT) is no older.
  *
@@ -60,6 +72,9 @@ export function issuedBefore(claims: TokenClaims, than: TokenClaims): boolean {
   if (Number.isFinite(claims.iat) && Number.isFinite(than.iat) && claims.iat !== than.iat)
     return (claims.iat as number) < (than.iat as number);
   return (
-    claims.sub === than.sub && Number.isFinite(claims.exp) && Number.isFinite(than.exp) && (claims.exp as number) < (than.exp as number)
+    accountIn(claims) === accountIn(than) &&
+    Number.isFinite(claims.exp) &&
+    Number.isFinite(than.exp) &&
+    (claims.exp as number) < (than.exp as number)
   );
 }
