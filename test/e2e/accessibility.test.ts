@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './support/axe.ts';
-import { launchChromium } from './support/chromium.ts';
+import { inOwnProfile } from './support/chromium.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 import { continueInPopup, expireSession, heldAtLeast, pressSignIn, signIn } from './support/studio-user.ts';
 
@@ -109,9 +109,7 @@ describe('what a screen reader or low-vision user meets, by axe-core, in Chromiu
 
   it('has no serious violation on the admin batches page with its next page held, nor once sign-in is given up', async () => {
     // Its own profile: a session of its own, with a full minute to live.
-    const fresh = await launchChromium();
-    try {
-      const { context } = fresh;
+    await inOwnProfile(async (context) => {
       const page = await context.newPage();
       await page.goto(served.app.url);
       await signIn(context, page);
@@ -136,16 +134,12 @@ describe('what a screen reader or low-vision user meets, by axe-core, in Chromiu
       }
       await banner.filter({ hasText: 'Sign-in failed several times. Try again in a moment.' }).waitFor();
       expect(await seriousViolations(page, app), 'banner cooling down').toEqual([]);
-    } finally {
-      await fresh.close();
-    }
+    });
   }, 90_000);
 
   it("has no serious violation in the sign-in popup: the mock Google page, and the callback page's error", async () => {
     // Its own profile: signed out, whatever the tests before left.
-    const fresh = await launchChromium();
-    try {
-      const { context } = fresh;
+    await inOwnProfile(async (context) => {
       const page = await context.newPage();
       await page.goto(served.app.url);
       const popup = await pressSignIn(context, page);
@@ -159,9 +153,7 @@ describe('what a screen reader or low-vision user meets, by axe-core, in Chromiu
       await callback.goto(`${served.app.url}auth/google/callback?code=c&state=s`);
       await callback.getByRole('status').filter({ hasNotText: 'Signing you in…' }).waitFor();
       expect(await seriousViolations(callback, { exclude: [] }), 'callback page, not asked for').toEqual([]);
-    } finally {
-      await fresh.close();
-    }
+    });
   }, 90_000);
 
   it('has no serious violation in the dev panel, the demo tool', async () => {

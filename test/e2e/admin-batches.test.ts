@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { launchChromium, screenshots } from './support/chromium.ts';
+import { inOwnProfile, screenshots } from './support/chromium.ts';
 import { continueInPopup, expireSession, heldAtLeast, pressSignIn, signIn } from './support/studio-user.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
@@ -49,9 +49,7 @@ describe('the admin batches page, in Chromium', () => {
   }, 90_000);
 
   it('tells a member it is for admins only, and then no longer says it is loading nor offers a next page', async () => {
-    const fresh = await launchChromium();
-    try {
-      const { context } = fresh;
+    await inOwnProfile(async (context) => {
       const page = await context.newPage();
       await page.goto(served.app.url);
       await continueInPopup(await pressSignIn(context, page), 'Grace Hopper');
@@ -62,8 +60,6 @@ describe('the admin batches page, in Chromium', () => {
 
       expect(await page.locator('caption').innerText()).not.toMatch(/loading/i);
       expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
-    } finally {
-      await fresh.close();
-    }
+    });
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { launchChromium, screenshots } from './support/chromium.ts';
+import { inOwnProfile, screenshots } from './support/chromium.ts';
 import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
@@ -114,9 +114,7 @@ describe('three tabs of the studio, in Chromium', () => {
 
   it('sign out in one tab signs out the others; what they held is given up, not sent for the next sign-in', async () => {
     // A profile of its own: the story above leaves its tabs signed in.
-    const fresh = await launchChromium();
-    try {
-      const { context } = fresh;
+    await inOwnProfile(async (context) => {
       const first = await signInFirstTab(context, served.app.url);
       const second = await openSignedInTab(context, served.app.url);
       await expireSession(first);
@@ -134,16 +132,12 @@ describe('three tabs of the studio, in Chromium', () => {
       await studioLoaded(second);
       expect(await second.getByRole('alert').count()).toBe(0);
       expect(await visibleText(second)).not.toMatch(errorText);
-    } finally {
-      await fresh.close();
-    }
+    });
   }, 90_000);
 
   it('reconnecting as another account in one tab: what the other tab held for Ada is given up there too, and it turns to Grace', async () => {
-    const fresh = await launchChromium();
-    try {
+    await inOwnProfile(async (context) => {
       const shot = screenshots('tabs-other-account');
-      const { context } = fresh;
       const first = await signInFirstTab(context, served.app.url);
       const second = await openSignedInTab(context, served.app.url);
       const generates = requestsTo(context, '/api/jewelry/generate');
@@ -171,8 +165,6 @@ describe('three tabs of the studio, in Chromium', () => {
       await shot(second, 'second-tab-given-up');
       expect(generates).toHaveLength(1); // the one that met the expiry
       expect(await second.getByLabel('Prompt').inputValue()).toBe('A moonstone cuff');
-    } finally {
-      await fresh.close();
-    }
+    });
   }, 90_000);
 });

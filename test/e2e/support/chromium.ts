@@ -47,6 +47,23 @@ export async function launchChromium(
 }
 
 /**
+ * Runs `story` in a Chromium of its own, a fresh profile (signed out, whatever the tests before left), closed after.
+ *
+ * @example
+ * await inOwnProfile(async (context) => {
+ *   await signIn(context, await context.newPage());
+ * });
+ */
+export async function inOwnProfile(story: (context: BrowserContext) => Promise<void>): Promise<void> {
+  const own = await launchChromium();
+  try {
+    await story(own.context);
+  } finally {
+    await own.close();
+  }
+}
+
+/**
  * Saves a screenshot of a step to test-results/e2e/<story>/<nn>-<step>.png.
  *
  * @example
