@@ -369,12 +369,16 @@ describe('a token stored with no word while another is validated', () => {
     const checked = () => validate.mock.calls.map(([{ token }]) => token);
     return { ...session({ expMs, validate, ...overrides }), old, checked, answerOld: (valid: boolean) => answerOld(valid) };
   }
+  /** `checkingOld`, its old token expiring, and a call held while that token is checked. */
+  function callHeldWhileOldIsChecked(others: boolean) {
+    const checking = checkingOld(others);
+    checking.clock.increment(70_000); // the old token is expiring: the call is held while it is checked
+    return { ...checking, call: checking.client.authFetch(`${API}/api/credits`).catch(() => null) };
+  }
 
   it('is validated before the held calls go with it: a dead one is not sent', async () => {
     const dead = jwt(30_000);
-    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(false);
-    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
-    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    const { client, sent, setToken, old, checked, answerOld, call } = callHeldWhileOldIsChecked(false);
     expect(client.actor.getSnapshot().matches('validating')).toBe(true);
     setToken(dead); // 40 s past its exp
     answerOld(true);
@@ -389,9 +393,7 @@ describe('a token stored with no word while another is validated', () => {
 
   it('is asked about when the old one is refused: a good one brings the calls back without the banner', async () => {
     const fresh = jwt(3_600_000);
-    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
-    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
-    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    const { client, sent, setToken, old, checked, answerOld, call } = callHeldWhileOldIsChecked(true);
     setToken(fresh); // another tab's sign-in, stored with no word here
     answerOld(false);
     await settle();
@@ -403,9 +405,7 @@ describe('a token stored with no word while another is validated', () => {
 
   it('is not asked about when good and the old one is accepted: the calls go with it after one check', async () => {
     const fresh = jwt(3_600_000);
-    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
-    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
-    const call = client.authFetch(`${API}/api/credits`).catch(() => null);
+    const { sent, setToken, old, checked, answerOld, call } = callHeldWhileOldIsChecked(true);
     setToken(fresh); // another tab's sign-in, stored with no word here
     answerOld(true);
     expect((await call)?.status).toBe(200);
@@ -414,9 +414,7 @@ describe('a token stored with no word while another is validated', () => {
   });
 
   it('is none when the old one is refused: the banner, and no check without a token', async () => {
-    const { client, clock, sent, setToken, old, checked, answerOld } = checkingOld(true);
-    clock.increment(70_000); // the old token is expiring: the call is held while it is checked
-    void client.authFetch(`${API}/api/credits`).catch(() => null);
+    const { client, sent, setToken, old, checked, answerOld } = callHeldWhileOldIsChecked(true);
     setToken(null); // signed out in another tab, with no word here
     answerOld(false);
     await settle();
