@@ -27,7 +27,8 @@ function generateProblem(error: unknown): string | null {
  * page is left while a Generate is held or out (a reload would drop it);
  * one dropped so (a reload, the studio left) is said when the form is back.
  * `onStarted` hears the account the Generate was sent as, who paid for it;
- * `onUnclear`, a Generate that failed but may have started (paid for).
+ * `onUnclear`, a Generate the server failed but may have started (paid for); one cut off
+ * by the network is the badge's own to ask about once the connection is back.
  *
  * @example
  * <GenerateForm onStarted={setLatest} onUnclear={askCreditsAgain} askBeforeLeaving />
@@ -86,8 +87,8 @@ export function GenerateForm({
             account: error instanceof QuietSessionError ? accountNow() : account,
             text: generateProblem(error),
           });
-          // Its words send the user to Credits: the balance there must be asked now, not at the next poll.
-          if (error instanceof TypeError || answeredUnclearly(error)) onUnclear?.();
+          // Its words send the user to Credits: the balance there must be asked now, not at the next poll (offline: the badge asks once back).
+          if (answeredUnclearly(error)) onUnclear?.();
         },
       )
       // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.
