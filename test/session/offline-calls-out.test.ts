@@ -68,24 +68,44 @@ describe('a call that is out when the network fails', () => {
     expect(h.sends).toEqual(['/api/generate']);
   });
 
-  it('rejects a GET whose one replay fails at the network too, with that failure: no third send', async () => {
-    // The network fails for this call alone (a CORS-broken route): the probes answer, its replay fails again.
-    let failures = 0;
-    const h = session(() => Promise.reject(new TypeError(`Failed to fetch (${++failures})`)));
+  it('waits again for a GET whose replay is cut off too (a flaky network): answered once the network holds', async () => {
+    let cutOffs = 2;
+    const h = session((input, init) => (cutOffs-- > 0 ? Promise.reject(new TypeError('Failed to fetch')) : fetch(input, init)));
     const credits = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    h.clock.increment(1_000); // the probe answers: the call is sent again, and cut off again
     await waitFor(h.client.actor, (s) => s.matches('offline'));
     await settle();
     expect(credits.settled).toBe(false);
-    h.clock.increment(1_000); // the probe answers: the call is sent again, and fails again
+
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    await settle();
+    expect(credits.error).toBeUndefined();
+    expect(credits.value?.status).toBe(200);
+    expect(h.sends).toEqual(['/api/credits', '/api/credits', '/api/credits']);
+  });
+
+  it('rejects a GET cut off at each of its three sends with the last failure: a route that always fails cannot loop', async () => {
+    // The network fails for this call alone (a CORS-broken route): the probes answer, each replay fails again.
+    let failures = 0;
+    const h = session(() => Promise.reject(new TypeError(`Failed to fetch (${++failures})`)));
+    const credits = track(h.client.authFetch(`${API}/api/credits`));
+    for (const _replay of [1, 2]) {
+      await waitFor(h.client.actor, (s) => s.matches('offline'));
+      await settle();
+      expect(credits.settled).toBe(false);
+      h.clock.increment(1_000); // the probe answers: the call is sent again, and fails again
+    }
     await waitFor(h.client.actor, (s) => s.matches('offline'));
     await settle();
     expect(credits.error).toBeInstanceOf(TypeError);
-    expect((credits.error as TypeError).message).toBe('Failed to fetch (2)');
+    expect((credits.error as TypeError).message).toBe('Failed to fetch (3)');
 
     h.clock.increment(1_000); // the backend answers again: nothing is left to send
     await waitFor(h.client.actor, (s) => s.matches('active'));
     await settle();
-    expect(h.sends).toEqual(['/api/credits', '/api/credits']);
+    expect(h.sends).toEqual(['/api/credits', '/api/credits', '/api/credits']);
   });
 
   it("rejects a GET sent with replay: false at once, with fetch's TypeError: sent once", async () => {

@@ -30,8 +30,11 @@ const calledFromOwnCallback = () =>
       : 'validate',
   );
 
+/** How many times in all a safe call is sent while the network keeps cutting it off. */
+const CUT_OFF_SENDS = 3;
+
 /**
- * The session's `authFetch`: sends, holds, replays once, as the chart says.
+ * The session's `authFetch`: sends, holds, replays, as the chart says.
  *
  * @example
  * const authFetch = createAuthFetchCall({ options, actor, held, claims, expiry, serverClock, own });
@@ -89,7 +92,12 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
    * `template` says it may be sent again; otherwise it may have reached the backend, and rejects. A request fetch
    * would not even build (a URL with credentials, a GET with a body) is its caller's mistake, not the network's.
    */
-  const networkFailed = (error: unknown, sent: Parameters<typeof fetch>, template?: () => RequestTemplate): Promise<Response> => {
+  const networkFailed = (
+    error: unknown,
+    sent: Parameters<typeof fetch>,
+    template?: () => RequestTemplate,
+    sends = 1,
+  ): Promise<Response> => {
     if (!(error instanceof TypeError) || isOver() || abortedWith(sent, error) || !buildable(sent)) throw error;
     actor.send({ type: 'network.offline' });
     const waiting = template?.();
@@ -97,11 +105,15 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     if (!waiting?.replay || !waiting.replayable || !safeMethods.has(waiting.method.toUpperCase()) || waiting.signal?.aborted) throw error;
     // Signed out, or another account's token, since it went out: it would never be sent again, so it is not held.
     tokenFor(waiting);
-    return hold('unsent', waiting, replay, waiting);
+    return hold('unsent', waiting, (again) => replay(again, sends), waiting);
   };
 
-  /** The one replay of a request (answered 401, or cut off by the network): whatever it answers goes to the caller. */
-  const replay = (template: RequestTemplate) => {
+  /**
+   * A request sent again (answered 401, or cut off by the network): whatever it answers goes to the caller, but for a
+   * safe one cut off again, held again until its `CUT_OFF_SENDS`th send (a flaky network, not a route that always fails).
+   */
+  const replay = (template: RequestTemplate, sendsBefore = 1) => {
+    const sends = sendsBefore + 1;
     const sent = template.next(tokenFor(template));
     return fetchNow()(...sent).then(
       (response) => {
@@ -109,7 +121,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
         serverClock.observe(response, response.status === 401);
         return response;
       },
-      (error: unknown) => networkFailed(error, sent),
+      (error: unknown) => networkFailed(error, sent, sends < CUT_OFF_SENDS ? () => template : undefined, sends),
     );
   };
 

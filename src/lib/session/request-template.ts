@@ -2,8 +2,8 @@ import { BodyNotReplayableError } from './errors.ts';
 import type { AuthFetchInit } from './options.ts';
 
 /**
- * One request as the caller asked for it, kept so that it can be sent twice
- * (first send + one replay) with the body intact.
+ * One request as the caller asked for it, kept so that it can be sent again
+ * (its replay, and a GET's sends after the network cut it off) with the body intact.
  */
 export interface RequestTemplate {
   /** What the caller fetched: a Request, or the absolute URL as it was at the call. */

@@ -14,7 +14,13 @@ import { createTokenStorage } from '../../../src/lib/token-storage.ts';
 import { mockAccount, otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { openSignInPopup, type PopupClosedHint } from '../../../src/lib/session/index.ts';
 import { errorMessageType, signInChannelName, tokenMessageType } from '../../../src/lib/session/popup-message.ts';
-import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import {
+  createSessionFixture,
+  deferred,
+  onlineAfterEachCutOff,
+  withSessionFixtures,
+  type SessionFixture,
+} from '../support/session-fixture.ts';
 import { createChannelBus, createOpenerWindow } from '../../support/fake-sign-in-windows.ts';
 
 let fixture: SessionFixture;
@@ -415,12 +421,11 @@ describe('AuthProvider with useGoogleSignIn', () => {
 
   it('shows the profile by itself when the network drops as it is asked for, and again as the session sends it once back online', async () => {
     let met = 0;
-    // The first ask and its one replay drop; the session's check of the network between them finds it back.
+    // Each of the ask's three sends drops; the session's checks of the network between them find it back.
     const { clock, profile } = await renderOnClock(
-      http.get(`${location.origin}/auth/me`, () => ((met += 1) === 1 || met === 3 ? HttpResponse.error() : undefined)),
+      http.get(`${location.origin}/auth/me`, () => ([1, 3, 5].includes((met += 1)) ? HttpResponse.error() : undefined)),
     );
-    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
-    act(() => void window.dispatchEvent(new Event('online')));
+    await onlineAfterEachCutOff(fixture);
     await profile.answered(1);
     expect(state()).toBe('signed in as nobody; needsReauth=false');
     act(() => clock.increment(2_000));

@@ -11,7 +11,7 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
-import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, onlineAfterEachCutOff, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -26,12 +26,6 @@ const renderInApp = (children: ReactNode) =>
 
 /** The network drops while the call is out: fetch rejects with its TypeError ("Failed to fetch"). */
 const dropped = (method: 'get' | 'post', path: string) => server.use(http[method](`${location.origin}${path}`, () => HttpResponse.error()));
-
-/** A GET cut off is held as the session goes offline; the browser's online lets it go, and its one replay drops too. */
-async function replayDroppedToo() {
-  await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
-  window.dispatchEvent(new Event('online'));
-}
 
 async function generate(prompt = 'A sapphire ring') {
   fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: prompt } });
@@ -72,7 +66,7 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/admin/batches');
     renderInApp(<AdminBatches />);
-    await replayDroppedToo();
+    await onlineAfterEachCutOff(fixture);
     expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
       "Couldn't reach the studio. Check your connection and try again.",
     );
@@ -83,7 +77,7 @@ describe('describeProblem', () => {
     fixture = await createSessionFixture({ signedIn: true });
     dropped('get', '/api/microservices/health');
     renderInApp(<ServicesHealthPanel />);
-    await replayDroppedToo();
+    await onlineAfterEachCutOff(fixture);
     expect((await screen.findByText(/^Couldn't reach the studio/)).textContent).toBe(
       "Couldn't reach the studio. Check your connection; this updates by itself once it's back.",
     );

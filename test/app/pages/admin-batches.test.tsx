@@ -8,7 +8,13 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { mockAccount, otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { AdminBatches } from '../../../src/pages/AdminBatches.tsx';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
+import {
+  createSessionFixture,
+  onlineAfterEachCutOff,
+  type SessionFixture,
+  signInInAnotherTab,
+  withSessionFixtures,
+} from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -250,7 +256,7 @@ describe('AdminBatches across a dropped connection', () => {
 
   it('lets the first page be asked for again when it could not be loaded at all', async () => {
     fixture = await createSessionFixture({ signedIn: true });
-    // The page's route drops every request (the rest of the backend answers): its send and its one replay fail.
+    // The page's route drops every request (the rest of the backend answers): each of its sends fails.
     let dropping = true;
     server.use(http.get(`${location.origin}/api/admin/batches`, () => (dropping ? HttpResponse.error() : undefined)));
     render(
@@ -258,8 +264,7 @@ describe('AdminBatches across a dropped connection', () => {
         <AdminBatches />
       </AuthProvider>,
     );
-    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
-    window.dispatchEvent(new Event('online'));
+    await onlineAfterEachCutOff(fixture);
     // No rows, so neither Next nor Previous can ask again.
     await screen.findByText("Couldn't reach the studio. Check your connection and try again.");
     dropping = false;

@@ -1,7 +1,7 @@
 import { act, cleanup } from '@testing-library/react';
 import type { SetupServer } from 'msw/node';
 import { afterEach } from 'vitest';
-import type { SimulatedClock } from 'xstate';
+import { type SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { createAuthFetch, installAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../../src/lib/auth-fetch.ts';
 import { getCurrentUser } from '../../../src/lib/auth-api.ts';
 import { createTokenStorage, type TokenStorage } from '../../../src/lib/token-storage.ts';
@@ -137,4 +137,15 @@ export function withSessionFixtures(current: () => SessionFixture | undefined): 
     current()?.dispose();
   });
   return fileServer;
+}
+
+/**
+ * A GET whose route the network drops at each send: the browser's `online` lets it go again after each cut-off, until
+ * its last send is dropped too and it rejects.
+ */
+export async function onlineAfterEachCutOff(fixture: SessionFixture): Promise<void> {
+  for (const _replay of [1, 2]) {
+    await waitForActor(fixture.client.actor, (s) => s.matches({ offline: 'waiting' }));
+    act(() => void window.dispatchEvent(new Event('online')));
+  }
 }

@@ -42,7 +42,10 @@ function expiryProblem(world: FuzzWorld, token: string | null): string | null {
 function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const problems: string[] = [];
   if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
-  if (call.sends.length > 2) problems.push('sent more than twice');
+  // A third send only for a call whose replay the network cut off; never a fourth.
+  if (call.sends.length > 3) problems.push('sent more than three times');
+  if (call.sends.length === 3 && !(call.sends[1]!.error instanceof TypeError))
+    problems.push('sent a third time, though its replay was answered');
   if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
   // A write may have reached the backend: its caller decides. A GET is safe to send again (RFC 9110 §9.2.1).
   if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError && call.spec.method !== 'GET')
