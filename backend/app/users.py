@@ -4,7 +4,7 @@ An in-memory store, seeded with the mock backend's two accounts (src/mocks/mock-
 so that the app shows the same people on both backends. Replace it with your database.
 """
 
-import secrets
+import hashlib
 import threading
 from dataclasses import asdict, dataclass
 from typing import Dict, Optional
@@ -29,6 +29,15 @@ SEEDED = (
     User(id="user-ada", email="ada@quiet.studio", name="Ada Lovelace", role="admin"),
     User(id="user-grace", email="grace@quiet.studio", name="Grace Hopper", role="member"),
 )
+
+
+def google_user_id(sub: str) -> str:
+    """The id of the user made for a Google account: the same after a restart and on every worker.
+
+    It is the access token's `sub`: a new one for the same person would read in the app as another
+    account signing in (what was held given up) and hide the designs they had started.
+    """
+    return f"user-g{hashlib.sha256(sub.encode()).hexdigest()[:16]}"
 
 
 class UserStore:
@@ -57,7 +66,7 @@ class UserStore:
                 return self._by_id[linked]
             user = next((u for u in SEEDED if u.email.lower() == email.lower()), None)
             if user is None or user.id in self._by_google_sub.values():
-                user = User(id=f"user-{secrets.token_hex(6)}", email=email, name=name or email, role=DEFAULT_ROLE)
+                user = User(id=google_user_id(sub), email=email, name=name or email, role=DEFAULT_ROLE)
                 self._by_id[user.id] = user
             self._by_google_sub[sub] = user.id
             return user

@@ -31,6 +31,12 @@ class GoogleAccountLinkingTest(unittest.TestCase):
         self.assertNotEqual(other.id, "user-ada")
         self.assertEqual(other.role, "member")
 
+    def test_gives_a_google_account_the_same_user_after_a_restart_or_on_another_worker(self):
+        # The token names the user by id: a new id for the same person reads in the app as another account signing in.
+        before, after = UserStore(), UserStore()
+        sam = before.for_google_identity("sub-sam", "sam@example.com", "Sam")
+        self.assertEqual(after.for_google_identity("sub-sam", "sam@example.com", "Sam").id, sam.id)
+
 
 if __name__ == "__main__":
     unittest.main()
