@@ -1,4 +1,5 @@
 /** @vitest-environment node */
+import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { BodyNotReplayableError } from '../../src/lib/session/errors.ts';
@@ -150,6 +151,32 @@ describe('an init with no prototype', () => {
     expect(backend.apiRequests('/api/echo').map((r) => [r.method, Buffer.from(r.body).toString()])).toEqual([
       ['POST', 'ring'],
       ['POST', 'ring'],
+    ]);
+  });
+});
+
+// fetch(request, init) forgets the request's referrer when init is given: the page's URL would go as Referer.
+describe("the caller's referrer options", () => {
+  it.each<[string, (url: string, options: RequestInit) => [RequestInfo, RequestInit?]]>([
+    ['a FormData body', (url, options) => [url, { ...options, method: 'POST', body: form() }]],
+    ['an ArrayBuffer body', (url, options) => [url, { ...options, method: 'POST', body: new Uint8Array([1, 2, 3]) }]],
+    ['a Request', (url, options) => [new Request(url, { ...options, method: 'POST', body: 'ring' })]],
+  ])('go with %s, on the send and on the replay', async (_name, call) => {
+    const seen: Array<[string, string]> = [];
+    layer.server.use(
+      http.all(`${API}/api/echo`, ({ request }) => {
+        seen.push([request.referrer, request.referrerPolicy]);
+      }),
+    );
+    const h = layer.session();
+    h.expire();
+    const pending = h.client.authFetch(...call(`${API}/api/echo`, { referrer: '', referrerPolicy: 'same-origin' }));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+    expect(seen).toEqual([
+      ['', 'same-origin'],
+      ['', 'same-origin'],
     ]);
   });
 });

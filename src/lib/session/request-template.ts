@@ -109,7 +109,8 @@ class Template implements RequestTemplate {
     if (request) {
       // Stryker disable next-line ConditionalExpression,LogicalOperator: a copy of a bodyless request, or of a stream's only send, sends the same method, headers and bytes
       const once = this.replayable && request.body ? request.clone() : request;
-      return [once, { headers: sent }];
+      // An init resets a Request's referrer and its policy (the Fetch standard): given back, or the page's URL goes as Referer.
+      return [once, { headers: sent, referrer: request.referrer, referrerPolicy: request.referrerPolicy }];
     }
     return [this.input, { ...this.saved, headers: sent }];
   }
