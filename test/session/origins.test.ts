@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, OTHER, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { callOutcome } from '../support/outcomes.ts';
 
 describe('the token goes to allowed origins only', () => {
   const layer = layerOnFakeBackend();
@@ -321,6 +322,39 @@ describe('a 401 that is not the session’s goes back to its caller', () => {
     expect((await client.authFetch(`${other.origin}/api`)).status).toBe(401);
     expect(other.seen[0]!.authorization).toBeUndefined();
     expect(counts.validations).toBe(0);
+  });
+});
+
+// URL.createObjectURL names the page's origin in a blob: URL, yet fetch reads it from the page's memory, not a server.
+describe("a blob: URL under an allowed origin: the page's own bytes", () => {
+  const layer = layerOnFakeBackend();
+  /** A session on the backend whose fetch reads blob: URLs as the browser does: from `blobs`, or a TypeError once revoked. */
+  function withBlobs(blobs: Map<string, Blob>) {
+    return layer.session({
+      fetch: async (input, init) => {
+        const url = input instanceof Request ? input.url : String(input);
+        if (!url.startsWith('blob:')) return fetch(input, init);
+        const blob = blobs.get(url);
+        if (!blob) throw new TypeError('Failed to fetch');
+        return new Response(blob);
+      },
+    });
+  }
+
+  it('is read at once while the session waits for a sign-in', async () => {
+    const preview = `blob:${API}/5f0c4d2e-preview`;
+    const h = withBlobs(new Map([[preview, new Blob(['ring.png bytes'])]]));
+    h.expire();
+    h.client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    expect(await callOutcome(h.client.authFetch(preview))).toBe('answered 200');
+  });
+
+  it('once revoked, rejects as fetch does and leaves the session online', async () => {
+    const h = withBlobs(new Map());
+    await expect(h.client.authFetch(`blob:${API}/5f0c4d2e-revoked`)).rejects.toBeInstanceOf(TypeError);
+    expect(h.client.actor.getSnapshot().matches('active')).toBe(true);
+    expect(await callOutcome(h.client.authFetch(`${API}/api/credits`))).toBe('answered 200');
   });
 });
 

@@ -177,7 +177,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       let target: Request | string | null = typeof input === 'string' ? underAllowedOrigin(input, allowed) : null;
       if (target === null) {
         const url = requestUrl(input);
-        if (!allowed.includes(url.origin)) return fetchNow()(input, init);
+        // A blob: URL bears its page's origin but is read from memory: no server to hold it for, no network to miss.
+        if (url.protocol === 'blob:' || !allowed.includes(url.origin)) return fetchNow()(input, init);
         // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
         target = input instanceof Request ? input : url.href;
       }
