@@ -1,4 +1,5 @@
 /** @vitest-environment node */
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
@@ -15,6 +16,19 @@ function expiredSession() {
 }
 
 describe('aborting a held request', () => {
+  it('listens once per held call to a signal they share, as long as it holds them', async () => {
+    const h = expiredSession();
+    const page = new AbortController(); // one signal for all of a page's calls, as an app keeps it
+    const init = { signal: page.signal, headers: { accept: 'application/json' } };
+    void h.client.authFetch(`${API}/api/first`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    const calls = [1, 2, 3].map((n) => h.client.authFetch(`${API}/api/item/${n}`, init));
+    await waitFor(h.client.actor, (s) => s.context.queue.length === 4);
+    expect(getEventListeners(page.signal, 'abort')).toHaveLength(3);
+    h.client.reconnect();
+    expect((await Promise.all(calls)).map((response) => response.status)).toEqual([200, 200, 200]);
+  });
+
   it('rejects it with an AbortError, never sends it, and leaves the others alone', async () => {
     const h = expiredSession();
     const controller = new AbortController();

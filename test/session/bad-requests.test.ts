@@ -1,9 +1,9 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { SimulatedClock } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
-import { track } from '../support/outcomes.ts';
+import { callOutcome, track } from '../support/outcomes.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -26,6 +26,30 @@ describe('a request that fetch refuses to build (it never left the page)', () =>
     expect(h.client.actor.getSnapshot().matches('offline')).toBe(false);
     expect(backend.apiRequests('/api/credits')).toHaveLength(1);
     expect(credits.value?.status).toBe(200);
+  });
+});
+
+describe('a request that fetch refuses to build, made while the session waits for a sign-in', () => {
+  it.each<[string, [string, RequestInit?]]>([
+    ['a URL with credentials', ['https://ada:pw@api.test/api/search']],
+    ['a GET with a body', [`${API}/api/search`, { body: 'ring' }]],
+    ['a method that is no token', [`${API}/api/search`, { method: 'GET ALL' }]],
+  ])('%s: rejects at once with the TypeError fetch rejects with, and is never held', async (_name, args) => {
+    const h = layer.session();
+    h.expire();
+    h.client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    // fetch's first step builds a Request (msw's fetch in this file would let a GET's body through).
+    const refused = (() => {
+      try {
+        new Request(...args);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(await callOutcome(h.client.authFetch(...args))).toBe(String(refused));
+    expect(h.client.actor.getSnapshot().context.queue).toHaveLength(1);
   });
 });
 

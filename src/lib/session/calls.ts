@@ -203,7 +203,11 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       const template = createRequestTemplate(target, init, account, session);
       if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
       // Held while the session holds, or when the token is known to be expiring (then the chart validates first).
-      if (!state.hasTag('sending') || mustValidate(token)) return hold('unsent', template, send, template);
+      if (!state.hasTag('sending') || mustValidate(token)) {
+        // A request fetch would refuse at once is refused now, not after a sign-in or a wait for the network.
+        template.assertBuildable();
+        return hold('unsent', template, send, template);
+      }
       return send(template, token);
     } catch (error) {
       return Promise.reject(error);

@@ -24,6 +24,8 @@ export interface RequestTemplate {
   readonly replayable: boolean;
   /** fetch's arguments for one send, with `token` as bearer unless the caller brought its own. */
   next(token: string | null): Parameters<typeof fetch>;
+  /** Throws the TypeError fetch would reject with for a request it cannot build (a GET with a body, a URL with credentials). */
+  assertBuildable(): void;
 }
 
 /** Never written to: each send spreads it into a record of its own. */
@@ -98,6 +100,12 @@ class Template implements RequestTemplate {
     this.signal = (request ?? init)?.signal;
     this.hasOwnAuthorization = 'authorization' in this.headers;
     this.replay = init?.replay !== false;
+  }
+
+  assertBuildable(): void {
+    // A Request was built at the call already; otherwise build one as fetch would, for its TypeError alone.
+    // Without the signal: a Request listens to it until collected, and held calls may share one that lives long.
+    if (!this.request) new Request(this.input, { ...this.saved, headers: this.headers, signal: null });
   }
 
   next(token: string | null): Parameters<typeof fetch> {
