@@ -333,49 +333,62 @@ describe('many tabs, one session', () => {
     expect(tabs.meCalls).toHaveLength(1);
   });
 
-  it("reuses a good token's answer for answerTtlMs, and a rejected token's whenever its 401 comes", async () => {
-    vi.useFakeTimers({ toFake: ['Date'] }); // the answer's age only: msw, locks and the chart run on real time
+  it("reuses a good token's answer given while it waited, a rejected token's whenever its 401 comes", async () => {
     const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
-    // A 401 the backend does not confirm: the token is good, each call gets its own 401 back.
-    await first.client.authFetch(`${API}/status/401`);
-    await second.client.authFetch(`${API}/status/401`);
+    // A 401 the backend does not confirm, in both tabs at once: the token is good, each call gets its own 401 back.
+    await Promise.all([first.client.authFetch(`${API}/status/401`), second.client.authFetch(`${API}/status/401`)]);
     expect(tabs.meCalls).toEqual(['tab 0']);
     expect(reportNotes(second)).toContain('tab.answer valid');
-    vi.setSystemTime(Date.now() + 5_000); // answerTtlMs to the millisecond: too old
+    // A 401 after that yes may mean the token was taken back since: asked again.
     await second.client.authFetch(`${API}/status/401`);
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
 
-    vi.setSystemTime(Date.now() + 5_001);
     backend.valid.delete('t1');
     first.client.authFetch(`${API}/api/a`).catch(() => {});
     await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
     // A tab whose timers slept (a background tab) meets the expiry a minute later.
+    vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 60_000);
     second.client.authFetch(`${API}/api/b`).catch(() => {});
     await waitFor(second.client.actor, (s) => s.matches('needsReauth'));
     expect(tabs.meCalls).toEqual(['tab 0', 'tab 1', 'tab 0']);
   });
 
-  it("does not reuse a good token's answer once the token's exp has passed, though answerTtlMs has not", async () => {
+  it('asks the backend again for a 401 after its own yes: a token taken back since is not sent into a second 401', async () => {
+    const tabs = layer.tabs();
+    const tab = tabs.open();
+    // A yes a moment ago (the check as the network came back); then the backend takes the token back.
+    expect(await tab.sync.validate({ token: 't1', signal: new AbortController().signal })).toBe(true);
+    backend.valid.delete('t1');
+    let settled = false;
+    tab.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' }).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await waitFor(tab.client.actor, (s) => s.matches('needsReauth'));
+    expect(settled).toBe(false); // held for Reconnect, not answered with the replay's 401
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+    expect(backend.apiRequests('/api/generate')).toHaveLength(1);
+  });
+
+  it("does not reuse a good token's answer given once the token's exp has passed, though answerTtlMs has not", async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const tabs = layer.tabs();
     // A token that lives 6 s, as the browser tests' backend issues them; unsigned, as the layer never checks.
-    const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: Date.now() / 1000 + 6 })).toString('base64url');
-    const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
-    const answers = [true, false];
-    const [first, second] = [tabs.open({ validate: async () => answers.shift()! }), tabs.open()];
+    const token = jwt(6);
+    const backendSays: Array<(valid: boolean) => void> = [];
+    const first = tabs.open({ validate: () => new Promise<boolean>((resolve) => backendSays.push(resolve)) });
+    const second = tabs.open({ validate: async () => false });
     const signal = new AbortController().signal;
 
-    vi.setSystemTime(Date.now() + 2_000); // the check shortly before exp
-    expect(await first.sync.validate({ token, signal })).toBe(true);
-    vi.setSystemTime(Date.now() + 1_000);
-    expect(await second.sync.validate({ token, signal })).toBe(true); // the token's life and the reuse window: one call
-    expect(tabs.meCalls).toEqual(['tab 0']);
-    // exp, 4 s after the yes: inside answerTtlMs, yet the backend now says no (a health poll met the 401 at exp).
-    vi.setSystemTime(Date.now() + 3_000);
-    expect(await first.sync.validate({ token, signal })).toBe(false);
-    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+    vi.setSystemTime(Date.now() + 5_000); // the check a second before exp; the second tab waits behind the first's
+    const answers = [first.sync.validate({ token, signal }), second.sync.validate({ token, signal })];
+    await vi.waitFor(() => expect(backendSays).toHaveLength(1));
+    vi.setSystemTime(Date.now() + 1_500); // the yes arrives past exp: the backend said it just before
+    backendSays[0]!(true);
+    expect(await Promise.all(answers)).toEqual([true, false]);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
   });
 
   it("does not reuse a good token's answer once exp has passed on the backend's clock, though this tab's is behind", async () => {
@@ -383,17 +396,20 @@ describe('many tabs, one session', () => {
     const tabs = layer.tabs();
     const skewMs = 30_000; // this machine's clock is 30 s behind the backend's, as its Date headers say
     const token = unsignedJwt({ sub: 'ada', exp: (Date.now() + skewMs) / 1000 + 6 });
-    const answers = [true, false];
-    const first = tabs.open({ validate: async () => answers.shift()! });
-    first.client.actor.send({ type: 'clock.observed', offsetMs: skewMs });
+    const backendSays: Array<(valid: boolean) => void> = [];
+    const first = tabs.open({ validate: () => new Promise<boolean>((resolve) => backendSays.push(resolve)) });
+    const second = tabs.open({ validate: async () => false });
+    second.client.actor.send({ type: 'clock.observed', offsetMs: skewMs });
     const signal = new AbortController().signal;
 
-    vi.setSystemTime(Date.now() + 2_000); // the check shortly before exp, on the backend's clock
-    expect(await first.sync.validate({ token, signal })).toBe(true);
-    // exp on the backend's clock, 4 s after the yes: the backend now says no, though this clock is 26 s short of exp.
-    vi.setSystemTime(Date.now() + 4_000);
-    expect(await first.sync.validate({ token, signal })).toBe(false);
-    expect(tabs.meCalls).toEqual(['tab 0', 'tab 0']);
+    vi.setSystemTime(Date.now() + 5_000); // the check a second before exp, on the backend's clock
+    const answers = [first.sync.validate({ token, signal }), second.sync.validate({ token, signal })];
+    await vi.waitFor(() => expect(backendSays).toHaveLength(1));
+    // The yes arrives past exp on the backend's clock, though this clock is 24.5 s short of it.
+    vi.setSystemTime(Date.now() + 1_500);
+    backendSays[0]!(true);
+    expect(await Promise.all(answers)).toEqual([true, false]);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
   });
 
   it("does not reuse a good token's answer from the future: the clock was set back after it was given", async () => {
@@ -424,11 +440,21 @@ describe('many tabs, one session', () => {
     const tabs = layer.tabs();
     const payload = Buffer.from(JSON.stringify({ sub: 'ada', exp: '1700000000' })).toString('base64url');
     const token = `eyJhbGciOiJIUzI1NiJ9.${payload}.sig`;
-    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => true })];
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => false })];
     const signal = new AbortController().signal;
-    expect(await first.sync.validate({ token, signal })).toBe(true);
-    expect(await second.sync.validate({ token, signal })).toBe(true);
+    // The second waits behind the first's validation, and takes its yes.
+    expect(await Promise.all([first.sync.validate({ token, signal }), second.sync.validate({ token, signal })])).toEqual([true, true]);
     expect(tabs.meCalls).toEqual(['tab 0']);
+  });
+
+  it('reuses no yes with answerTtlMs 0: a tab that waited behind another asks too', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // the yes is given and read in the same millisecond
+    const tabs = layer.tabs({ sync: { answerTtlMs: 0 } });
+    const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => false })];
+    const signal = new AbortController().signal;
+    const answers = [first.sync.validate({ token: 't1', signal }), second.sync.validate({ token: 't1', signal })];
+    expect(await Promise.all(answers)).toEqual([true, false]);
+    expect(tabs.meCalls).toEqual(['tab 0', 'tab 1']);
   });
 
   it('trusts the newer answer when two tabs answered differently, though its localStorage has neither yet', async () => {

@@ -9,8 +9,8 @@ export interface TabSyncOptions {
   /** Default `navigator.locks`. Without locks, tabs still share tokens but not the single popup or validation. */
   locks?: TabLocks;
   /**
-   * How long a tab's answer that the token is good is reused by the others (not by a tab asking whether the backend is
-   * back after it could not reach it). Default 5 000 ms. An answer that it
+   * How long a tab's answer that the token is good is reused by the tabs whose validations waited behind it (never for a
+   * 401 that came after it, nor by a tab asking whether the backend is back). Default 5 000 ms. An answer that it
    * is not does not expire: the backend does not take a token back once it has rejected it.
    */
   answerTtlMs?: number;

@@ -92,12 +92,14 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   return {
     async validate(args) {
       let asked = false;
+      // A yes given before this validation began predates the 401 it is for: only one given while it waited is reused.
+      const since = session?.now() ?? Date.now();
       const ask = async () => {
         asked = true;
         const context = session?.actor.getSnapshot().context;
         // A probe asks whether the backend is back: a yes heard before the network went (answerTtlMs ago) says nothing of it.
         // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
-        const known = context?.unreachable ? null : await answers.read(args.token, context?.clockOffsetMs);
+        const known = context?.unreachable ? null : await answers.read(args.token, context?.clockOffsetMs, since);
         if (known !== null) {
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
