@@ -38,9 +38,24 @@ def _is_local(origin: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
 
 
+def _origin(value: str) -> str:
+    """`value` as browsers write an Origin header (lower case, no default port), which CORS compares byte for byte."""
+    try:
+        parts = urlsplit(value.strip().rstrip("/"))
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if not parts or parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+        raise RuntimeError(f"APP_ORIGIN ({value}) is no origin: write it as https://studio.example.com, with a port if not the default, and no path.")
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+
+
 def load_settings() -> Settings:
     """Reads the environment. Without JWT_SECRET a local app gets tokens signed with a public dev key (warned); a deployed one does not start, nor one with a JWT_SECRET under 32 bytes."""
-    app_origin = os.environ.get("APP_ORIGIN", "http://localhost:5173").rstrip("/")
+    app_origin = _origin(os.environ.get("APP_ORIGIN", "http://localhost:5173"))
     secret = os.environ.get("JWT_SECRET", "")
     if not secret:
         if not _is_local(app_origin):

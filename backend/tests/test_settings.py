@@ -44,5 +44,34 @@ class JwtSecretTest(unittest.TestCase):
         self.assertEqual(len(settings_with(APP_ORIGIN="http://localhost:5173", JWT_SECRET="é" * 16).jwt_secret), 16)
 
 
+class AppOriginTest(unittest.TestCase):
+    secret = "s3cret-" + "x" * 25
+
+    def test_an_origin_is_written_as_the_browser_sends_it(self):
+        # CORS compares the Origin header byte for byte: any other spelling refuses every call, which reads as offline.
+        for given, origin in (
+            ("HTTPS://Studio.Example.com", "https://studio.example.com"),
+            ("https://studio.example.com:443", "https://studio.example.com"),
+            ("http://studio.example.com:80/", "http://studio.example.com"),
+            ("http://localhost:5173", "http://localhost:5173"),
+            ("http://[::1]:5173", "http://[::1]:5173"),
+        ):
+            with self.subTest(given=given):
+                self.assertEqual(settings_with(APP_ORIGIN=given, JWT_SECRET=self.secret).app_origin, origin)
+
+    def test_what_is_no_origin_refuses_to_start_and_says_what_an_origin_is(self):
+        for given in (
+            "studio.example.com",
+            "https://studio.example.com/app",
+            "ftp://studio.example.com",
+            "https://",
+            "https://studio.example.com?x=1",
+            "https://a@studio.example.com",
+            "https://studio.example.com:99999",
+        ):
+            with self.subTest(given=given), self.assertRaisesRegex(RuntimeError, "APP_ORIGIN .* is no origin: write it as https://studio.example.com"):
+                settings_with(APP_ORIGIN=given, JWT_SECRET=self.secret)
+
+
 if __name__ == "__main__":
     unittest.main()
