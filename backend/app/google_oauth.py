@@ -4,6 +4,8 @@ Talks to whatever GOOGLE_* URLs say: Google in production, the stand-in in devel
 and tests. Nothing here knows which.
 """
 
+import base64
+import hashlib
 import secrets
 import threading
 import time
@@ -40,11 +42,18 @@ class GoogleIdentity:
     name: str
 
 
+def code_challenge_of(code_verifier: str) -> str:
+    """RFC 7636's S256: the unpadded base64url of the verifier's SHA-256."""
+    digest = hashlib.sha256(code_verifier.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 class PendingStates:
     """The `state` of each sign-in started at `/auth/google/login`: known, short-lived, one use.
 
     The SPA's own nonce is the OAuth state, verbatim (the SPA checks it on its side too);
-    each remembers the OIDC `nonce` sent with it, which binds the ID token to this sign-in.
+    each remembers the OIDC `nonce` sent with it, which binds the ID token to this sign-in,
+    and the SPA's PKCE `code_challenge`: only the SPA's `code_verifier` takes the state.
     In memory, so it works with ONE worker process: with several workers or hosts, keep it
     in shared storage (Redis with a TTL, a database table), or a callback may reach a
     worker that never saw the state.
@@ -55,24 +64,30 @@ class PendingStates:
         self._max = max_pending
         self._lock = threading.Lock()
         # Oldest first: one TTL on a monotonic clock makes insertion order the order of expiry.
+        # Each entry: (nonce, code_challenge, expires).
         self._nonces: "OrderedDict[str, tuple]" = OrderedDict()
 
-    def remember(self, state: str) -> str:
-        """Stores `state`; returns the nonce to send to Google with it.
+    def remember(self, state: str, code_challenge: str) -> str:
+        """Stores `state` with its S256 `code_challenge`; returns the nonce to send to Google with it.
 
         A state already pending keeps its nonce (its time starts again): the SPA's Try again
         opens the popup anew with the same state while the first window, cut off by COOP,
-        may still be open at Google, and the user may finish in either.
+        may still be open at Google, and the user may finish in either. It keeps its challenge
+        too: another one is refused (SignInRefused), or whoever read the state in a log could
+        start it again with a challenge of their own.
         """
         now = time.monotonic()
         with self._lock:
             # Only the oldest can have expired: a login costs the same however many are pending
             # (anyone may start sign-ins, no account needed).
-            while self._nonces and next(iter(self._nonces.values()))[1] <= now:
+            while self._nonces and next(iter(self._nonces.values()))[2] <= now:
                 self._nonces.popitem(last=False)
-            pending = self._nonces.pop(state, None)
+            pending = self._nonces.get(state)
+            if pending and not secrets.compare_digest(pending[1], code_challenge):
+                raise SignInRefused("This sign-in state was started with another code_challenge")
+            self._nonces.pop(state, None)
             nonce = pending[0] if pending else secrets.token_urlsafe(24)
-            self._nonces[state] = (nonce, now + self._ttl)
+            self._nonces[state] = (nonce, code_challenge, now + self._ttl)
             # Memory stays bounded under a flood of logins; the oldest sign-in is the one given up.
             if len(self._nonces) > self._max:
                 self._nonces.popitem(last=False)
@@ -82,11 +97,20 @@ class PendingStates:
         with self._lock:
             return len(self._nonces)
 
-    def take(self, state: str) -> Optional[str]:
-        """The nonce of a known, unexpired state, which is forgotten at once; None otherwise."""
+    def take(self, state: str, code_verifier: str) -> Optional[str]:
+        """The nonce of a known, unexpired state whose challenge `code_verifier` answers; None otherwise.
+
+        The state is forgotten once taken. A wrong verifier leaves it pending: it can only
+        come from someone who read the code and state but is not the SPA, and the SPA's own
+        callback may still follow.
+        """
+        challenge = code_challenge_of(code_verifier)
         with self._lock:
-            entry = self._nonces.pop(state, None)
-        if entry is None or entry[1] <= time.monotonic():
+            entry = self._nonces.get(state)
+            if entry is None or not secrets.compare_digest(entry[1], challenge):
+                return None
+            del self._nonces[state]
+        if entry[2] <= time.monotonic():
             return None
         return entry[0]
 
@@ -114,8 +138,8 @@ class GoogleKeys(jwt.PyJWKClient):
                 self.jwk_set_cache.put(jwk_set)
 
 
-def authorize_url(settings: Settings, state: str, nonce: str) -> str:
-    """Where `/auth/google/login` sends the browser."""
+def authorize_url(settings: Settings, state: str, nonce: str, code_challenge: str) -> str:
+    """Where `/auth/google/login` sends the browser: Google binds the code to the challenge too."""
     query = {
         "client_id": settings.google_client_id,
         "redirect_uri": settings.google_redirect_uri,
@@ -123,14 +147,17 @@ def authorize_url(settings: Settings, state: str, nonce: str) -> str:
         "scope": SCOPE,
         "state": state,
         "nonce": nonce,
+        "code_challenge": code_challenge,
+        "code_challenge_method": "S256",
     }
     return f"{settings.google_auth_url}?{urlencode(query)}"
 
 
-def exchange_code(settings: Settings, code: str) -> str:
-    """Trades the authorization code for Google's ID token (client_secret_post)."""
+def exchange_code(settings: Settings, code: str, code_verifier: str) -> str:
+    """Trades the authorization code and its PKCE verifier for Google's ID token (client_secret_post)."""
     form = {
         "code": code,
+        "code_verifier": code_verifier,
         "client_id": settings.google_client_id,
         "client_secret": settings.google_client_secret,
         "redirect_uri": settings.google_redirect_uri,

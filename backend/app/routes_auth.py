@@ -18,6 +18,8 @@ router = APIRouter()
 class GoogleCallbackBody(BaseModel):
     code: StrictStr
     state: StrictStr
+    # PKCE (RFC 7636): code and state are in the callback page's URL, hence in logs; the verifier never is.
+    code_verifier: StrictStr
 
 
 @router.get("/auth/me")
@@ -30,34 +32,44 @@ def me(user: User = Depends(current_user)) -> dict:
 def google_login(
     request: Request,
     state: str = Query(..., min_length=1, max_length=256),
+    # An S256 challenge is the base64url of 32 bytes: 43 characters.
+    code_challenge: str = Query(..., regex=r"^[A-Za-z0-9_-]{43}$"),
+    code_challenge_method: str = "plain",
     redirect_uri: Optional[str] = None,
 ) -> RedirectResponse:
-    """Starts sign-in in the popup: 302 to Google's consent page, with the SPA's `state`.
+    """Starts sign-in in the popup: 302 to Google's consent page, with the SPA's `state` and PKCE challenge.
 
     `redirect_uri` is accepted only when it is the app's own callback page, and is never
-    followed: anything else is a 400, not an open redirect.
+    followed: anything else is a 400, not an open redirect. Only S256 is taken: `plain`
+    would put the verifier itself in the URL.
     """
     settings = request.app.state.settings
     if redirect_uri is not None and redirect_uri != settings.google_redirect_uri:
         raise HTTPException(status_code=400, detail="redirect_uri is not this app's sign-in callback")
-    nonce = request.app.state.pending_states.remember(state)
-    return RedirectResponse(authorize_url(settings, state, nonce), status_code=302)
+    if code_challenge_method != "S256":
+        raise HTTPException(status_code=400, detail="code_challenge_method must be S256")
+    try:
+        nonce = request.app.state.pending_states.remember(state, code_challenge)
+    except SignInRefused as refused:
+        raise HTTPException(status_code=400, detail=str(refused)) from None
+    return RedirectResponse(authorize_url(settings, state, nonce, code_challenge), status_code=302)
 
 
 @router.post("/auth/google/callback")
 def google_callback(body: GoogleCallbackBody, request: Request, response: Response) -> dict:
-    """The callback page's exchange: `{code, state}` → the app's access token.
+    """The callback page's exchange: `{code, state, code_verifier}` → the app's access token.
 
     A plain `def`: FastAPI runs it in a thread, so the blocking calls to Google
     do not stall other requests.
     """
     app_state = request.app.state
     settings = app_state.settings
-    nonce = app_state.pending_states.take(body.state)
+    nonce = app_state.pending_states.take(body.state, body.code_verifier)
     if nonce is None:
-        raise HTTPException(status_code=400, detail="Unknown, expired or already used sign-in state")
+        raise HTTPException(status_code=400, detail="Unknown, expired or already used sign-in state, or not its code_verifier")
     try:
-        id_token = exchange_code(settings, body.code)
+        # Google checks the verifier against the code's challenge too.
+        id_token = exchange_code(settings, body.code, body.code_verifier)
         identity = verify_id_token(
             id_token,
             jwks=app_state.google_jwks,

@@ -3,12 +3,16 @@
 Google's endpoints on one origin: the account chooser (`/o/oauth2/v2/auth`), the token
 endpoint (`/token`), the signing keys (`/oauth2/v3/certs`) and the discovery document.
 One registered client (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, STANDIN_REDIRECT_URIS);
-ID tokens are RS256, signed by a key made at start. Every answer carries
+PKCE (RFC 7636) as Google has it: `code_challenge` optional, `S256` or `plain` (the default),
+and then the code is good only with its `code_verifier`. ID tokens are RS256, signed by a key made at start. Every answer carries
 `Cross-Origin-Opener-Policy: same-origin`, as the strictest provider's pages would.
 """
 
+import base64
+import hashlib
 import json
 import os
+import re
 import secrets
 import threading
 import time
@@ -28,6 +32,20 @@ ACCOUNTS = {
     "grace": {"key": "grace", "sub": "104200000000000000002", "email": "grace@quiet.studio", "name": "Grace Hopper"},
 }
 CODE_TTL_SECONDS = 120
+# RFC 7636 §4.1: 43 to 128 unreserved characters; Google refuses any other verifier.
+VERIFIER_PATTERN = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+def verifies(grant: dict, verifier: str) -> bool:
+    """Whether `verifier` answers the grant's PKCE challenge; a grant without one needs none."""
+    challenge = grant.get("code_challenge")
+    if not challenge:
+        return True
+    if not VERIFIER_PATTERN.fullmatch(verifier):
+        return False
+    if grant.get("code_challenge_method") == "S256":
+        verifier = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return secrets.compare_digest(verifier, challenge)
 ID_TOKEN_TTL_SECONDS = 3600
 
 
@@ -77,7 +95,10 @@ def create_app() -> FastAPI:
             return RedirectResponse(with_query(params["redirect_uri"], {"error": "unsupported_response_type", **back}), 302)
         if "openid" not in params.get("scope", "").split():
             return RedirectResponse(with_query(params["redirect_uri"], {"error": "invalid_scope", **back}), 302)
-        fields = {k: params[k] for k in ("client_id", "redirect_uri", "scope", "state", "nonce") if k in params}
+        if "code_challenge" in params and params.get("code_challenge_method", "plain") not in ("S256", "plain"):
+            return RedirectResponse(with_query(params["redirect_uri"], {"error": "invalid_request", **back}), 302)
+        pkce = ("code_challenge", "code_challenge_method")
+        fields = {k: params[k] for k in ("client_id", "redirect_uri", "scope", "state", "nonce", *pkce) if k in params}
         return HTMLResponse(chooser_page(fields, ACCOUNTS.values()))
 
     @app.post("/o/oauth2/v2/auth")
@@ -97,7 +118,9 @@ def create_app() -> FastAPI:
             for stale in [c for c, grant in codes.items() if grant["expires"] <= now]:
                 del codes[stale]
             codes[code] = {"account": account, "redirect_uri": form["redirect_uri"], "nonce": form.get("nonce"),
-                           "scope": form.get("scope", ""), "expires": now + CODE_TTL_SECONDS}
+                           "scope": form.get("scope", ""), "expires": now + CODE_TTL_SECONDS,
+                           "code_challenge": form.get("code_challenge"),
+                           "code_challenge_method": form.get("code_challenge_method", "plain")}
         return RedirectResponse(with_query(form["redirect_uri"], {"code": code, **back, "scope": form.get("scope", "")}), 303)
 
     @app.post("/token")
@@ -108,8 +131,9 @@ def create_app() -> FastAPI:
         redirect_uri: str = Form(""),
         client_id_: str = Form("", alias="client_id"),
         client_secret_: str = Form("", alias="client_secret"),
+        code_verifier: str = Form(""),
     ):
-        """The code exchange (client_secret_post): one use per code, bound to its redirect_uri."""
+        """The code exchange (client_secret_post): one use per code, bound to its redirect_uri and PKCE challenge."""
         def oauth_error(status: int, error: str, description: str) -> JSONResponse:
             return JSONResponse({"error": error, "error_description": description}, status, headers={"Cache-Control": "no-store"})
 
@@ -121,6 +145,9 @@ def create_app() -> FastAPI:
             grant = codes.pop(code, None)
         if grant is None or grant["expires"] <= time.time() or grant["redirect_uri"] != redirect_uri:
             return oauth_error(400, "invalid_grant", "Bad Request")
+        # One try per code, whatever the outcome: a wrong verifier uses it up too.
+        if not verifies(grant, code_verifier):
+            return oauth_error(400, "invalid_grant", "Invalid code verifier.")
         account, now = grant["account"], int(time.time())
         claims = {"iss": issuer(request), "azp": client_id, "aud": client_id, "sub": account["sub"],
                   "email": account["email"], "email_verified": True, "name": account["name"],
@@ -150,6 +177,7 @@ def create_app() -> FastAPI:
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "email", "profile"],
             "token_endpoint_auth_methods_supported": ["client_secret_post"],
+            "code_challenge_methods_supported": ["plain", "S256"],
             "claims_supported": ["aud", "email", "email_verified", "exp", "iat", "iss", "name", "sub", "nonce"],
         }
 

@@ -13,19 +13,24 @@ import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_encode
 
-from app.google_oauth import PendingStates, ProviderFailed, SignInRefused, verify_id_token
+from app.google_oauth import PendingStates, ProviderFailed, SignInRefused, code_challenge_of, verify_id_token
 
 ISSUER = "https://accounts.example"
 CLIENT_ID = "client-123"
 KID = "key-1"
 NONCE = "nonce-of-this-sign-in"
+# RFC 7636 Appendix B: a code_verifier and its S256 code_challenge.
+VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
 
 
 def serve_jwks(public_key) -> ThreadingHTTPServer:
@@ -177,17 +182,38 @@ class VerifyIdTokenTest(unittest.TestCase):
 class PendingStatesTest(unittest.TestCase):
     def test_knows_a_started_state_once(self):
         states = PendingStates()
-        nonce = states.remember("state-1")
-        self.assertEqual(states.take("state-1"), nonce)
-        self.assertIsNone(states.take("state-1"))
+        nonce = states.remember("state-1", CHALLENGE)
+        self.assertEqual(states.take("state-1", VERIFIER), nonce)
+        self.assertIsNone(states.take("state-1", VERIFIER))
 
     def test_a_state_started_again_keeps_its_nonce(self):
         # Try again reopens the popup with the same state; the first window may still finish.
         states = PendingStates()
-        nonce = states.remember("state-1")
-        self.assertEqual(states.remember("state-1"), nonce)
-        self.assertEqual(states.take("state-1"), nonce)
-        self.assertNotEqual(states.remember("state-1"), nonce)
+        nonce = states.remember("state-1", CHALLENGE)
+        self.assertEqual(states.remember("state-1", CHALLENGE), nonce)
+        self.assertEqual(states.take("state-1", VERIFIER), nonce)
+        self.assertNotEqual(states.remember("state-1", CHALLENGE), nonce)
+
+    def test_computes_the_s256_code_challenge_of_rfc_7636(self):
+        self.assertEqual(code_challenge_of(VERIFIER), CHALLENGE)
+
+    def test_gives_a_state_only_to_the_code_verifier_of_its_challenge(self):
+        # The code and state are in the callback page's URL, hence in a host's log: without the verifier they are no good.
+        states = PendingStates()
+        nonce = states.remember("state-1", CHALLENGE)
+        self.assertIsNone(states.take("state-1", ""))
+        self.assertIsNone(states.take("state-1", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"))
+        self.assertIsNone(states.take("state-1", CHALLENGE))
+        # A wrong verifier does not use the sign-in up: its own callback page may still come.
+        self.assertEqual(states.take("state-1", VERIFIER), nonce)
+
+    def test_a_state_started_again_keeps_its_challenge(self):
+        # Whoever read a pending state in a log cannot start it again with a challenge of their own.
+        states = PendingStates()
+        states.remember("state-1", CHALLENGE)
+        with self.assertRaises(SignInRefused):
+            states.remember("state-1", code_challenge_of("a-verifier-of-someone-else-43-characters-long"))
+        self.assertIsNotNone(states.take("state-1", VERIFIER))
 
     def test_a_flood_of_started_sign_ins_does_not_slow_the_next_one(self):
         # /auth/google/login needs no account: anyone can start sign-ins by the thousand.
@@ -196,7 +222,7 @@ class PendingStatesTest(unittest.TestCase):
         def remember_a_thousand(first: int) -> float:
             started = time.perf_counter()
             for n in range(first, first + 1000):
-                states.remember(f"state-{n}")
+                states.remember(f"state-{n}", CHALLENGE)
             return time.perf_counter() - started
 
         early = remember_a_thousand(0)
@@ -206,21 +232,68 @@ class PendingStatesTest(unittest.TestCase):
         self.assertLess(late, max(early, 0.01) * 8, f"the first thousand took {early:.3f} s, the fifteenth {late:.3f} s")
 
     def test_does_not_know_a_state_nobody_started(self):
-        self.assertIsNone(PendingStates().take("never-started"))
+        self.assertIsNone(PendingStates().take("never-started", VERIFIER))
 
     def test_keeps_at_most_its_limit_of_states_forgetting_the_oldest(self):
         states = PendingStates(max_pending=3)
         for n in range(5):
-            states.remember(f"state-{n}")
+            states.remember(f"state-{n}", CHALLENGE)
         # A flood of logins (anyone may start one) cannot grow the store past its limit.
         self.assertEqual(len(states), 3)
-        self.assertIsNone(states.take("state-0"))
-        self.assertIsNotNone(states.take("state-4"))
+        self.assertIsNone(states.take("state-0", VERIFIER))
+        self.assertIsNotNone(states.take("state-4", VERIFIER))
 
     def test_forgets_a_state_once_its_time_is_up(self):
         states = PendingStates(ttl_seconds=0)
-        states.remember("state-1")
-        self.assertIsNone(states.take("state-1"))
+        states.remember("state-1", CHALLENGE)
+        self.assertIsNone(states.take("state-1", VERIFIER))
+
+
+class PkceRouteTest(unittest.TestCase):
+    """The routes' half of PKCE: the challenge goes to Google, and no exchange without its verifier."""
+
+    def setUp(self):
+        with mock.patch.dict(os.environ, {"JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": CLIENT_ID}):
+            from app.main import create_app
+
+            self.app = create_app()
+        from fastapi.testclient import TestClient
+
+        self.client = TestClient(self.app)
+
+    def login(self, **query):
+        return self.client.get("/auth/google/login", params={"state": "state-1", **query}, allow_redirects=False)
+
+    def test_login_sends_the_s256_challenge_to_google(self):
+        response = self.login(code_challenge=CHALLENGE, code_challenge_method="S256")
+        self.assertEqual(response.status_code, 302)
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        self.assertEqual((query["code_challenge"], query["code_challenge_method"]), ([CHALLENGE], ["S256"]))
+
+    def test_login_refuses_a_sign_in_without_an_s256_challenge(self):
+        self.assertEqual(self.login().status_code, 422)
+        self.assertEqual(self.login(code_challenge=CHALLENGE).status_code, 400)
+        self.assertEqual(self.login(code_challenge=VERIFIER, code_challenge_method="plain").status_code, 400)
+        self.assertEqual(self.login(code_challenge="short", code_challenge_method="S256").status_code, 422)
+        self.assertEqual(len(self.app.state.pending_states), 0)
+
+    def test_refuses_an_exchange_without_the_verifier_of_its_challenge_before_asking_google(self):
+        self.login(code_challenge=CHALLENGE, code_challenge_method="S256")
+        with mock.patch("app.routes_auth.exchange_code") as exchange:
+            missing = self.client.post("/auth/google/callback", json={"code": "code-1", "state": "state-1"})
+            wrong = self.client.post(
+                "/auth/google/callback",
+                json={"code": "code-1", "state": "state-1", "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"},
+            )
+        self.assertEqual((missing.status_code, wrong.status_code), (422, 400))
+        exchange.assert_not_called()
+
+    def test_sends_the_verifier_to_googles_token_endpoint(self):
+        self.login(code_challenge=CHALLENGE, code_challenge_method="S256")
+        with mock.patch("app.google_oauth.httpx.post", side_effect=httpx.ConnectError("down")) as post, self.assertLogs("quiet_session"):
+            response = self.client.post("/auth/google/callback", json={"code": "code-1", "state": "state-1", "code_verifier": VERIFIER})
+        self.assertEqual(response.status_code, 502)
+        self.assertEqual(post.call_args.kwargs["data"]["code_verifier"], VERIFIER)
 
 
 class ProviderFailedAnswerTest(unittest.TestCase):
@@ -244,10 +317,10 @@ class ProviderFailedAnswerTest(unittest.TestCase):
             app = create_app()
         from fastapi.testclient import TestClient
 
-        app.state.pending_states.remember("state-1")
+        app.state.pending_states.remember("state-1", CHALLENGE)
         token = jwt.encode({"sub": "1"}, rsa.generate_private_key(public_exponent=65537, key_size=2048), algorithm="RS256", headers={"kid": KID})
         with mock.patch("app.routes_auth.exchange_code", return_value=token), self.assertLogs("quiet_session", level="WARNING") as logs:
-            response = TestClient(app).post("/auth/google/callback", json={"code": "code-1", "state": "state-1"})
+            response = TestClient(app).post("/auth/google/callback", json={"code": "code-1", "state": "state-1", "code_verifier": VERIFIER})
             self.assertEqual(response.status_code, 502)
             self.assertNotIn("127.0.0.1", response.text)
             self.assertNotIn("/internal/certs", response.text)

@@ -3,6 +3,8 @@
 import { authFetch } from './auth-fetch.ts';
 import { apiBaseUrl, apiUrl, mockConsentUrl, mocksEnabled } from './app-config.ts';
 import { readJson } from './api-error.ts';
+import { codeVerifierOf, forgetCodeVerifier, rememberCodeVerifier } from './code-verifier-store.ts';
+import { codeChallengeOf, createCodeVerifier } from './pkce.ts';
 import { createSignInState, openSignInPopup, type PopupClosedHint } from './session/index.ts';
 
 // Re-exported so that API modules import their fetch from the auth module, as the seed did.
@@ -46,7 +48,8 @@ export async function loadUser(args: { signal?: AbortSignal } = {}): Promise<Use
 /**
  * The callback page's half of Google sign-in: trades the authorization code
  * for the backend's access token. The backend checks `state` too: it must be
- * the one this sign-in started with, and is good once. A gateway's own 502-504
+ * the one this sign-in started with, and is good once; and the PKCE verifier
+ * this browser kept for it, which no log holds. A gateway's own 502-504
  * rejects with a TypeError, as fetch does when the server cannot be reached.
  *
  * @example
@@ -57,14 +60,17 @@ export async function exchangeGoogleCode(code: string, state: string, args: { si
   const response = await fetch(apiUrl('/auth/google/callback'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, state }),
+    // No verifier kept (another browser, storage blocked): the backend refuses, and the studio says the sign-in failed.
+    body: JSON.stringify({ code, state, code_verifier: codeVerifierOf(state) ?? undefined }),
     signal: args.signal,
   });
   // A gateway's own page (nginx's HTML 502 in a deploy), not FastAPI's JSON: the server was not reached, as when fetch fails.
   if (response.status >= 502 && response.status <= 504 && !response.headers.get('content-type')?.includes('json')) {
     throw new TypeError(`Signing in with Google failed (${response.status}): the studio's server could not be reached.`);
   }
-  return (await readJson<{ access_token: string }>(response, 'Signing in with Google')).access_token;
+  const { access_token } = await readJson<{ access_token: string }>(response, 'Signing in with Google');
+  forgetCodeVerifier(state);
+  return access_token;
 }
 
 /**
@@ -79,9 +85,12 @@ export function signInWithGooglePopup(
   args: { signal?: AbortSignal; onClosedHint?: (hint: PopupClosedHint | null) => void } = {},
 ): Promise<string> {
   const state = createSignInState();
+  const verifier = createCodeVerifier();
+  // For the callback page, which may have no opener to ask: same origin, so the same localStorage.
+  rememberCodeVerifier(state, verifier);
   // No page (a worker, a server render): no URL to build, and openSignInPopup rejects saying why it cannot sign in here.
-  const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state) : 'about:blank';
-  return openSignInPopup({
+  const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state, codeChallengeOf(verifier)) : 'about:blank';
+  const signedIn = openSignInPopup({
     url,
     state,
     signal: args.signal,
@@ -89,6 +98,12 @@ export function signInWithGooglePopup(
     // The popup's first page is the backend's: when it is down, say so now, not after the popup's two minutes.
     ...(!mocksEnabled() && { checkServer: reachBackend }),
   });
+  // Over, however it ended: no verifier outlives its sign-in (one whose tab reloaded goes after the state's 10 minutes).
+  void signedIn.then(
+    () => forgetCodeVerifier(state),
+    () => forgetCodeVerifier(state),
+  );
+  return signedIn;
 }
 
 /**
@@ -99,10 +114,15 @@ export function signInWithGooglePopup(
 const reachBackend = (signal: AbortSignal) =>
   fetch(apiUrl('/health'), { cache: 'no-store', signal }).catch(() => fetch(apiUrl('/auth/me'), { cache: 'no-store', signal }));
 
-/** The popup's first page for the sign-in `state`, coming back to the page's `origin`. */
-function googleSignInUrl(origin: string, state: string): string {
+/** The popup's first page for the sign-in `state` and its PKCE `challenge`, coming back to the page's `origin`. */
+function googleSignInUrl(origin: string, state: string, challenge: string): string {
   // Google sends the popup back to our callback page, which hands the token over.
-  const query = new URLSearchParams({ state, redirect_uri: `${origin}/auth/google/callback` });
+  const query = new URLSearchParams({
+    state,
+    redirect_uri: `${origin}/auth/google/callback`,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
   // With the mock backend the popup opens a consent page that plays Google.
   const start = mocksEnabled() ? mockConsentUrl() : `${apiBaseUrl()}/auth/google/login`;
   return `${start}?${query}`;

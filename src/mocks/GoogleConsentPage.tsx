@@ -14,12 +14,17 @@ const visuallyHidden = {
 /** What the page says when the network is down (the dev panel's "Go offline"): the accounts stay there to choose again. */
 const unreachable = "Couldn't reach Google. Check your connection, then choose an account again.";
 
-/** Google's side: a code for `account`, bound to this sign-in's `state` (no app token involved). */
-async function authorize(account: MockAccount, state: string): Promise<string> {
+/** Google's side: a code for `account`, bound to this sign-in's `state` and PKCE challenge (no app token involved). */
+async function authorize(account: MockAccount, query: URLSearchParams): Promise<string> {
   const response = await fetch('/mock-google/authorize', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ account: account.id, state }),
+    body: JSON.stringify({
+      account: account.id,
+      state: query.get('state') ?? '',
+      code_challenge: query.get('code_challenge'),
+      code_challenge_method: query.get('code_challenge_method'),
+    }),
   });
   if (!response.ok) throw new Error(`The mock Google answered ${response.status}.`);
   return ((await response.json()) as { code: string }).code;
@@ -35,11 +40,12 @@ async function authorize(account: MockAccount, state: string): Promise<string> {
 export function GoogleConsentPage() {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const state = new URLSearchParams(window.location.search).get('state') ?? '';
+  const query = new URLSearchParams(window.location.search);
+  const state = query.get('state') ?? '';
 
   const proceed = (account: MockAccount) => {
     setBusy(true);
-    authorize(account, state).then(
+    authorize(account, query).then(
       (code) => window.location.replace(`/auth/google/callback?${new URLSearchParams({ code, state })}`),
       (error: unknown) => {
         setBusy(false);

@@ -23,16 +23,20 @@ export function authHandlers(ctx: HandlerContext) {
       `${base}/auth/me`,
       authed(ctx, ({ user }) => HttpResponse.json({ id: user.sub, email: user.email, name: user.name, role: user.role })),
     ),
-    // Google's side: the code is bound to the sign-in's state, as the real backend binds Google's ID token (its nonce).
+    // Google's side: the code is bound to the sign-in's state, as the real backend binds Google's ID token (its nonce),
+    // and to its PKCE challenge, which FastAPI's login, like this, takes only as S256.
     http.post(`${base}/mock-google/authorize`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
-      const body = (await request.json().catch(() => null)) as { account?: unknown; state?: unknown } | null;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
       const account = body?.account === undefined ? mockAccount : mockAccounts.find((a) => a.id === body.account);
       if (!account) return HttpResponse.json({ detail: 'No such account' }, { status: 400 });
       if (typeof body?.state !== 'string' || !body.state) return HttpResponse.json({ detail: 'No sign-in state' }, { status: 400 });
-      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account, body.state), account });
+      const challenge = body.code_challenge;
+      if (typeof challenge !== 'string' || !/^[\w-]{43}$/.test(challenge) || body.code_challenge_method !== 'S256')
+        return HttpResponse.json({ detail: 'code_challenge_method must be S256, with its code_challenge' }, { status: 400 });
+      return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account, body.state, challenge), account });
     }),
-    // `{ code, state }`: 422 when malformed, 400 for a bad, expired or used code or state.
+    // `{ code, state, code_verifier }`: 422 when malformed, 400 for a bad, expired or used code or state, or another verifier.
     http.post(
       `${base}/auth/google/callback`,
       limitBody(maxBodyBytes, async ({ request }) => {
@@ -41,8 +45,10 @@ export function authHandlers(ctx: HandlerContext) {
         if ('issue' in body) return validationError(body.issue);
         const code = strictString(body.value, 'code');
         const state = strictString(body.value, 'state');
-        if ('issue' in code || 'issue' in state) return validationError(...[code, state].flatMap((f) => ('issue' in f ? [f.issue] : [])));
-        const account = await ctx.auth.accountOfGoogleCode(code.value, state.value);
+        const verifier = strictString(body.value, 'code_verifier');
+        if ('issue' in code || 'issue' in state || 'issue' in verifier)
+          return validationError(...[code, state, verifier].flatMap((f) => ('issue' in f ? [f.issue] : [])));
+        const account = await ctx.auth.accountOfGoogleCode(code.value, state.value, verifier.value);
         if (!account) return HttpResponse.json({ detail: 'Invalid or expired Google authorization code' }, { status: 400 });
         // As FastAPI's (RFC 6749 §5.1): an answer carrying a token is kept by no cache.
         return HttpResponse.json(await ctx.auth.issueAccessToken(account), { headers: { 'Cache-Control': 'no-store' } });

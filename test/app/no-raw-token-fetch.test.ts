@@ -9,10 +9,11 @@ const root = resolve(import.meta.dirname, '../..');
 const src = resolve(root, 'src');
 
 // The layer, auth-api.ts, token-storage.ts and the mock backend (the server side) handle the token; use-tab-draft.ts
-// only its own drafts.
+// only its own drafts, code-verifier-store.ts only the sign-in's PKCE verifiers.
 const allowed = (file: string) =>
   isInLayer(root, file) ||
   file === resolve(src, 'lib/auth-api.ts') ||
+  file === resolve(src, 'lib/code-verifier-store.ts') ||
   file === resolve(src, 'lib/token-storage.ts') ||
   file.startsWith(`${resolve(src, 'mocks')}/`) ||
   (file === resolve(src, 'hooks/use-tab-draft.ts') && !/\blocalStorage\b/.test(readFileSync(file, 'utf8')));

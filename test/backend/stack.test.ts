@@ -22,7 +22,7 @@ describe('startStack', () => {
     // The backend sends its sign-in to the stand-in, back to the app's callback page.
     const state = 'state-of-the-spa';
     const login = await fetch(
-      `${stack.apiUrl}/auth/google/login?${new URLSearchParams({ state, redirect_uri: `${stack.appUrl}/auth/google/callback` })}`,
+      `${stack.apiUrl}/auth/google/login?${new URLSearchParams({ state, redirect_uri: `${stack.appUrl}/auth/google/callback`, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`,
       {
         redirect: 'manual',
       },

@@ -4,6 +4,7 @@ import { signJwt } from '../../src/mocks/jwt.ts';
 import { accessTokenAudience, accessTokenIssuer } from '../../src/mocks/mock-auth.ts';
 import { mockBatches, mockServices } from '../../src/mocks/mock-data.ts';
 import { fastapiBackend, mswBackend, type AccountName, type ContractBackend } from './support/contract-backends.ts';
+import { chooserVerifier } from './support/google-chooser.ts';
 import { issuesOf, shapeOf } from './support/shape.ts';
 import { imageFile } from '../support/image-files.ts';
 
@@ -77,16 +78,32 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
     });
 
     it('refuses a code sent with the state of another sign-in, or with a state nobody started', async () => {
-      const { code } = await backend.googleCode('Ada Lovelace');
-      const other = await answer(await exchange({ code, state: await backend.startedState() }));
+      const { code, code_verifier } = await backend.googleCode('Ada Lovelace');
+      const other = await answer(await exchange({ code, state: await backend.startedState(), code_verifier }));
       expect(other.status).toBe(400);
       expect(shapeOf(other.body)).toEqual(problem);
-      const { code: second } = await backend.googleCode('Ada Lovelace');
-      expect((await exchange({ code: second, state: 'never-started' })).status).toBe(400);
+      const second = await backend.googleCode('Ada Lovelace');
+      expect((await exchange({ ...second, state: 'never-started' })).status).toBe(400);
+    });
+
+    // The code and state are in the callback page's URL, so in the static host's log: alone, they trade for nothing.
+    it('refuses a code and its state without their PKCE code_verifier, and still takes the right one after', async () => {
+      const pair = await backend.googleCode('Ada Lovelace');
+      const { code_verifier: verifier, ...fromTheLog } = pair;
+      const without = await answer(await exchange(fromTheLog));
+      expect(without.status).toBe(422);
+      expect(issuesOf(without.body)).toEqual([{ loc: ['body', 'code_verifier'], type: 'value_error.missing' }]);
+      const guessed = await answer(
+        await exchange({ ...fromTheLog, code_verifier: verifier.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }),
+      );
+      expect(guessed.status).toBe(400);
+      expect(shapeOf(guessed.body)).toEqual(problem);
+      // Whoever tried it did not use the sign-in up: the user's own callback page still signs in.
+      expect((await exchange(pair)).status).toBe(200);
     });
 
     it('refuses a made-up code for a started sign-in', async () => {
-      const made = await answer(await exchange({ code: '4/made-up', state: await backend.startedState() }));
+      const made = await answer(await exchange({ code: '4/made-up', state: await backend.startedState(), code_verifier: chooserVerifier }));
       expect(made.status).toBe(400);
       expect(shapeOf(made.body)).toEqual(problem);
     });
@@ -95,8 +112,9 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(issuesOf((await answer(await exchange({}))).body)).toEqual([
         { loc: ['body', 'code'], type: 'value_error.missing' },
         { loc: ['body', 'state'], type: 'value_error.missing' },
+        { loc: ['body', 'code_verifier'], type: 'value_error.missing' },
       ]);
-      const wrongType = await answer(await exchange({ code: 42, state: 's' }));
+      const wrongType = await answer(await exchange({ code: 42, state: 's', code_verifier: chooserVerifier }));
       expect(wrongType.status).toBe(422);
       expect(issuesOf(wrongType.body)).toEqual([{ loc: ['body', 'code'], type: 'type_error.str' }]);
       const broken = await fetch(api('/auth/google/callback'), {

@@ -6,13 +6,15 @@ import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { signJwt } from '../../src/mocks/jwt.ts';
 import { devClient } from '../../backend/stack.ts';
 import { appOrigin, fastapiBackend } from './support/contract-backends.ts';
-import { buttonName, openChooser, press } from './support/google-chooser.ts';
+import { codeChallengeOf } from '../../src/lib/pkce.ts';
+import { buttonName, chooserVerifier, openChooser, press } from './support/google-chooser.ts';
 
 // What only the real backend has: CORS (the mock runs on the page's origin), the redirect to Google, the stand-in Google.
 const tokenTtlSeconds = 90;
 const backend = fastapiBackend({ tokenTtlSeconds });
 const callbackUrl = `${appOrigin}/auth/google/callback`;
 const otherOrigin = 'https://elsewhere.example';
+const pkce = { code_challenge: codeChallengeOf(chooserVerifier), code_challenge_method: 'S256' };
 const claimsOf = (jwt: string, part = 1) =>
   JSON.parse(Buffer.from(jwt.split('.')[part]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -149,9 +151,9 @@ describe('the Date header', () => {
 });
 
 describe('GET /auth/google/login', () => {
-  it("redirects to the provider with the app's callback, the code flow's parameters and the SPA's state verbatim", async () => {
+  it("redirects to the provider with the app's callback, the code flow's parameters, its PKCE challenge and the SPA's state verbatim", async () => {
     const state = 'nonce from the SPA: a/b+c=d&e';
-    const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state, redirect_uri: callbackUrl })}`, {
+    const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state, redirect_uri: callbackUrl, ...pkce })}`, {
       redirect: 'manual',
     });
     expect(response.status).toBe(302);
@@ -163,12 +165,21 @@ describe('GET /auth/google/login', () => {
       response_type: 'code',
       scope: 'openid email profile',
       state,
+      ...pkce,
     });
+  });
+
+  it('refuses a sign-in without an S256 challenge, as plain would put the verifier in the URL', async () => {
+    const login = (query: Record<string, string>) =>
+      fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', ...query })}`, { redirect: 'manual' });
+    expect((await login({})).status).toBe(422);
+    expect((await login({ code_challenge: chooserVerifier, code_challenge_method: 'plain' })).status).toBe(400);
+    expect((await login({ code_challenge: pkce.code_challenge })).status).toBe(400);
   });
 
   it('refuses any other redirect_uri with 400 and redirects nowhere', async () => {
     for (const redirectUri of ['https://elsewhere.example/auth/google/callback', `${appOrigin}/somewhere-else`, `${callbackUrl}?next=x`]) {
-      const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', redirect_uri: redirectUri })}`, {
+      const response = await fetch(`${api}/auth/google/login?${new URLSearchParams({ state: 's', redirect_uri: redirectUri, ...pkce })}`, {
         redirect: 'manual',
       });
       expect(response.status, redirectUri).toBe(400);
@@ -179,7 +190,11 @@ describe('GET /auth/google/login', () => {
 
 describe('a sign-in whose popup was opened again (Try again: the same state)', () => {
   const exchange = (pair: { code: string; state: string }) =>
-    fetch(`${api}/auth/google/callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(pair) });
+    fetch(`${api}/auth/google/callback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...pair, code_verifier: chooserVerifier }),
+    });
   const codeFrom = async (page: Awaited<ReturnType<typeof openChooser>>) =>
     (await press(page, 'Continue as Ada Lovelace')).searchParams.get('code')!;
 
@@ -228,6 +243,7 @@ describe('the stand-in Google', () => {
       redirect_uri: callbackUrl,
       client_id: devClient.id,
       client_secret: devClient.secret,
+      code_verifier: chooserVerifier,
     };
     const post = (fields: Record<string, string>) => fetch(`${google}/token`, { method: 'POST', body: new URLSearchParams(fields) });
 
@@ -259,7 +275,16 @@ describe('the stand-in Google', () => {
     const reused = await post(form);
     expect([reused.status, ((await reused.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
 
-    // A code is bound to the redirect_uri it was issued for.
+    // A code is bound to its PKCE challenge (and used up by a wrong verifier), and to the redirect_uri it was issued for.
+    for (const verifier of [undefined, `${chooserVerifier.slice(0, -1)}j`]) {
+      const code = (await press(await openChooser(api, globalThis.crypto.randomUUID()), 'Continue as Ada Lovelace')).searchParams.get(
+        'code',
+      )!;
+      const { code_verifier: _, ...withoutVerifier } = form;
+      const wrong = await post({ ...withoutVerifier, code, ...(verifier && { code_verifier: verifier }) });
+      expect([wrong.status, ((await wrong.json()) as { error: string }).error], verifier).toEqual([400, 'invalid_grant']);
+      expect((await post({ ...form, code })).status).toBe(400);
+    }
     const other = (await press(await openChooser(api, 'state-4'), 'Continue as Ada Lovelace')).searchParams.get('code')!;
     const wrongRedirect = await post({ ...form, code: other, redirect_uri: `${appOrigin}/elsewhere` });
     expect([wrongRedirect.status, ((await wrongRedirect.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);

@@ -1,5 +1,6 @@
 /** @vitest-environment node */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { codeChallengeOf } from '../../../src/lib/pkce.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { createMockStore } from '../../../src/mocks/mock-store.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
@@ -13,13 +14,17 @@ const server = serveForTests();
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/** The PKCE verifier of every sign-in here (RFC 7636 Appendix B's). */
+const code_verifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
+const pkce = { code_challenge: codeChallengeOf(code_verifier), code_challenge_method: 'S256' };
+
 async function googleCode(state: string, account?: string): Promise<string> {
-  return ((await (await fetch(`${API}/mock-google/authorize`, json({ account, state }))).json()) as { code: string }).code;
+  return ((await (await fetch(`${API}/mock-google/authorize`, json({ account, state, ...pkce }))).json()) as { code: string }).code;
 }
 
 async function signIn(): Promise<string> {
   const code = await googleCode('state-1');
-  const response = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-1' }));
+  const response = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-1', code_verifier }));
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -71,16 +76,23 @@ describe('mock backend', () => {
   it('rejects a Google code used as an access token and a made-up code', async () => {
     const code = await googleCode('state-1');
     expect((await get('/auth/me', code)).status).toBe(401);
-    const bad = await fetch(`${API}/auth/google/callback`, json({ code: 'nope', state: 'state-1' }));
+    const bad = await fetch(`${API}/auth/google/callback`, json({ code: 'nope', state: 'state-1', code_verifier }));
     expect(bad.status).toBe(400);
   });
 
   it('signs in as the account chosen on the consent page, and refuses an unknown one', async () => {
     const code = await googleCode('state-2', 'user-grace');
-    const exchanged = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-2' }));
+    const exchanged = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-2', code_verifier }));
     const { access_token: token } = (await exchanged.json()) as { access_token: string };
     expect(await (await get('/auth/me', token)).json()).toMatchObject({ id: 'user-grace', name: 'Grace Hopper' });
-    expect((await fetch(`${API}/mock-google/authorize`, json({ account: 'user-nobody', state: 'state-3' }))).status).toBe(400);
+    expect((await fetch(`${API}/mock-google/authorize`, json({ account: 'user-nobody', state: 'state-3', ...pkce }))).status).toBe(400);
+  });
+
+  it('gives a code only to a sign-in with an S256 challenge, as the backend starts none without', async () => {
+    const authorize = (body: Record<string, string>) => fetch(`${API}/mock-google/authorize`, json({ state: 'state-4', ...body }));
+    expect((await authorize({})).status).toBe(400);
+    expect((await authorize({ code_challenge: code_verifier, code_challenge_method: 'plain' })).status).toBe(400);
+    expect((await authorize(pkce)).status).toBe(200);
   });
 
   it('generates against credits and completes the workflow after its run time', async () => {

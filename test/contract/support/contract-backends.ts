@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setupServer } from 'msw/node';
 import { startBackend, type Backend } from '../../../backend/stack.ts';
+import { codeChallengeOf, createCodeVerifier } from '../../../src/lib/pkce.ts';
 import { createMockHandlers } from '../../../src/mocks/handlers.ts';
 import { signJwt } from '../../../src/mocks/jwt.ts';
 import { mockAccounts } from '../../../src/mocks/mock-data.ts';
@@ -19,8 +20,8 @@ export interface ContractBackend {
   api: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** A fresh Google code and the state it belongs to, as the app's callback page receives them. */
-  googleCode(account: AccountName): Promise<{ code: string; state: string }>;
+  /** A fresh Google code and the state it belongs to, as the app's callback page receives them, with the PKCE verifier the app kept. */
+  googleCode(account: AccountName): Promise<{ code: string; state: string; code_verifier: string }>;
   /** The state of a sign-in that was started and has no code yet. */
   startedState(): Promise<string>;
   /** Signs `claims` with the backend's own key, its issuer and audience unless `claims` say otherwise, as its access tokens are. */
@@ -52,13 +53,14 @@ export function mswBackend(): ContractBackend {
     stop: async () => server.close(),
     async googleCode(account) {
       const state = globalThis.crypto.randomUUID();
+      const verifier = createCodeVerifier();
       const id = mockAccounts.find((candidate) => candidate.name === account)?.id;
       const response = await fetch(`${api}/mock-google/authorize`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ account: id, state }),
+        body: JSON.stringify({ account: id, state, code_challenge: codeChallengeOf(verifier), code_challenge_method: 'S256' }),
       });
-      return { code: ((await response.json()) as { code: string }).code, state };
+      return { code: ((await response.json()) as { code: string }).code, state, code_verifier: verifier };
     },
     // The mock keeps no states: a code is bound to the one it was issued with.
     startedState: async () => globalThis.crypto.randomUUID(),
@@ -92,8 +94,9 @@ export function fastapiBackend(options: { tokenTtlSeconds?: number } = {}): Cont
     stop: async () => servers?.stop(),
     async googleCode(account) {
       const state = globalThis.crypto.randomUUID();
-      const callback = await press(await openChooser(self.api, state), `Continue as ${account}`);
-      return { code: callback.searchParams.get('code') ?? '', state: callback.searchParams.get('state') ?? '' };
+      const verifier = createCodeVerifier();
+      const callback = await press(await openChooser(self.api, state, undefined, verifier), `Continue as ${account}`);
+      return { code: callback.searchParams.get('code') ?? '', state: callback.searchParams.get('state') ?? '', code_verifier: verifier };
     },
     async startedState() {
       const state = globalThis.crypto.randomUUID();

@@ -1,4 +1,8 @@
 // Google sign-in on the reference backend as the popup goes, with fetch: login → the chooser → a button → the callback.
+import { codeChallengeOf } from '../../../src/lib/pkce.ts';
+
+/** The PKCE verifier of the sign-ins `openChooser` starts unless told another (RFC 7636 Appendix B's). */
+export const chooserVerifier = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 
 const entities: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&lt;': '<', '&gt;': '>', '&#x27;': "'" };
 const unescapeHtml = (text: string) => text.replace(/&(amp|quot|lt|gt|#x27);/g, (entity) => entities[entity] ?? entity);
@@ -25,13 +29,15 @@ export interface ChooserPage {
 }
 
 /**
- * Follows `/auth/google/login?state=` to the provider's page (two requests, redirects by hand).
+ * Follows `/auth/google/login?state=&code_challenge=` to the provider's page (two requests, redirects by hand), with
+ * the S256 challenge of `verifier`.
  *
  * @example
  * const page = await openChooser(api, 'state-1', 'http://localhost:5173/auth/google/callback');
  */
-export async function openChooser(api: string, state: string, redirectUri?: string): Promise<ChooserPage> {
-  const query = new URLSearchParams({ state, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
+export async function openChooser(api: string, state: string, redirectUri?: string, verifier = chooserVerifier): Promise<ChooserPage> {
+  const pkce = { code_challenge: codeChallengeOf(verifier), code_challenge_method: 'S256' };
+  const query = new URLSearchParams({ state, ...pkce, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
   const login = await fetch(`${api}/auth/google/login?${query}`, { redirect: 'manual' });
   const url = login.headers.get('location');
   if (login.status !== 302 || !url) throw new Error(`login answered ${login.status} ${await login.text()}`);

@@ -21,7 +21,9 @@ describe("the stand-in Google's account chooser, by axe-core, in Chromium", () =
   it('has no serious violation: each account button is named by the words it shows', async () => {
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 500, height: 600 });
-    await page.goto(`${backend.apiUrl}/auth/google/login?state=a11y`);
+    // RFC 7636's example challenge: the backend starts no sign-in without one.
+    const pkce = 'code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256';
+    await page.goto(`${backend.apiUrl}/auth/google/login?state=a11y&${pkce}`);
     const ada = page.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true });
     await ada.waitFor();
     expect(new URL(page.url()).origin).toBe(backend.googleUrl);

@@ -6,7 +6,7 @@ import { createMockStore } from '../../../src/mocks/mock-store.ts';
 
 /** A stand-in OAuth provider on its own origin. */
 export interface CoopProvider {
-  /** Where the sign-in starts: `${authorizeUrl}?state=…&redirect_uri=…`. */
+  /** Where the sign-in starts: `${authorizeUrl}?state=…&redirect_uri=…&code_challenge=…`. */
   authorizeUrl: string;
   /** The only origin it sends the popup back to, as a provider allows only registered redirect URIs. */
   allow: (origin: string) => void;
@@ -36,6 +36,7 @@ export async function startCoopProvider(): Promise<CoopProvider> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const state = url.searchParams.get('state') ?? '';
     const redirect = url.searchParams.get('redirect_uri') ?? '';
+    const challenge = url.searchParams.get('code_challenge') ?? '';
     const headers = { 'cross-origin-opener-policy': 'same-origin', 'cache-control': 'no-store' };
     if (allowed === null || !redirect.startsWith(`${allowed}/auth/google/callback`) || !state) {
       response.writeHead(400, { ...headers, 'content-type': 'text/plain' }).end('redirect_uri is not registered, or state is missing');
@@ -47,6 +48,7 @@ export async function startCoopProvider(): Promise<CoopProvider> {
       const form = (choice: string, label: string) =>
         `<form action="/decide" method="get"><input type="hidden" name="state" value="${html(state)}">` +
         `<input type="hidden" name="redirect_uri" value="${html(redirect)}"><input type="hidden" name="choice" value="${choice}">` +
+        `<input type="hidden" name="code_challenge" value="${html(challenge)}">` +
         `<button type="submit">${label}</button></form>`;
       response.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
       response.end(
@@ -55,7 +57,7 @@ export async function startCoopProvider(): Promise<CoopProvider> {
           form('cancel', 'Cancel'),
       );
     } else if (url.pathname === '/decide' && url.searchParams.get('choice') === 'ada') {
-      void auth.issueGoogleCode(mockAccount, state).then((code) => back({ code }));
+      void auth.issueGoogleCode(mockAccount, state, challenge).then((code) => back({ code }));
     } else if (url.pathname === '/decide') {
       void back({ error: 'access_denied' });
     } else {

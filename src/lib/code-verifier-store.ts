@@ -1,0 +1,68 @@
+// Where each Google sign-in's PKCE verifier waits for its callback page: at the same origin, but maybe in a popup that
+// COOP cut off from its opener (no window.opener, a sessionStorage of its own) or after the app's tab reloaded. So the
+// origin's localStorage, one key per state; never the token, and gone once the sign-in is over.
+
+type ItemStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem' | 'key' | 'length'>;
+
+const prefix = 'quiet-session.pkce.';
+/** As long as the backend keeps a sign-in's state: an older verifier can trade nothing. */
+const keptForMs = 10 * 60_000;
+
+/** The page's localStorage, or none where reading it throws (cookies blocked: SecurityError) or there is none (Node). */
+function pageStorage(): ItemStorage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `use` of the storage; nothing where there is none or it throws (full): the exchange is then refused, and says so. */
+function using<T>(use: (storage: ItemStorage) => T): T | undefined {
+  try {
+    const storage = pageStorage();
+    return storage ? use(storage) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Keeps `verifier` for the sign-in started with `state`, and drops those of sign-ins that ended long ago (a tab
+ * closed or reloaded while its popup was open, so nobody forgot them).
+ *
+ * @example
+ * rememberCodeVerifier(state, createCodeVerifier());
+ */
+export function rememberCodeVerifier(state: string, verifier: string, now = Date.now()): void {
+  using((storage) => {
+    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
+    for (const key of keys) {
+      if (!key?.startsWith(prefix)) continue;
+      const at = Number((JSON.parse(storage.getItem(key) ?? 'null') as { at?: unknown } | null)?.at);
+      if (!(now - at < keptForMs)) storage.removeItem(key);
+    }
+    storage.setItem(prefix + state, JSON.stringify({ verifier, at: now }));
+  });
+}
+
+/**
+ * The verifier kept for `state`, or null: none was (another browser, a sign-in already over), or storage is blocked.
+ *
+ * @example
+ * const verifier = codeVerifierOf(query.get('state')!);
+ */
+export function codeVerifierOf(state: string): string | null {
+  const record = using((storage) => JSON.parse(storage.getItem(prefix + state) ?? 'null') as { verifier?: unknown } | null);
+  return typeof record?.verifier === 'string' ? record.verifier : null;
+}
+
+/**
+ * Drops the verifier of `state`: its sign-in is over.
+ *
+ * @example
+ * forgetCodeVerifier(state);
+ */
+export function forgetCodeVerifier(state: string): void {
+  using((storage) => storage.removeItem(prefix + state));
+}
