@@ -67,8 +67,8 @@ class PendingStates:
         # Each entry: (nonce, code_challenge, expires).
         self._nonces: "OrderedDict[str, tuple]" = OrderedDict()
 
-    def remember(self, state: str, code_challenge: str) -> str:
-        """Stores `state` with its S256 `code_challenge`; returns the nonce to send to Google with it.
+    def remember(self, state: str, code_challenge: Optional[str]) -> str:
+        """Stores `state` with its S256 `code_challenge` (None: a browser that could keep no verifier); returns the nonce to send to Google with it.
 
         A state already pending keeps its nonce (its time starts again): the SPA's Try again
         opens the popup anew with the same state while the first window, cut off by COOP,
@@ -83,7 +83,7 @@ class PendingStates:
             while self._nonces and next(iter(self._nonces.values()))[2] <= now:
                 self._nonces.popitem(last=False)
             pending = self._nonces.get(state)
-            if pending and not secrets.compare_digest(pending[1], code_challenge):
+            if pending and not secrets.compare_digest(pending[1] or "", code_challenge or ""):
                 raise SignInRefused("This sign-in state was started with another code_challenge")
             self._nonces.pop(state, None)
             nonce = pending[0] if pending else secrets.token_urlsafe(24)
@@ -97,17 +97,18 @@ class PendingStates:
         with self._lock:
             return len(self._nonces)
 
-    def take(self, state: str, code_verifier: str) -> Optional[str]:
-        """The nonce of a known, unexpired state whose challenge `code_verifier` answers; None otherwise.
+    def take(self, state: str, code_verifier: Optional[str]) -> Optional[str]:
+        """The nonce of a known, unexpired state whose challenge, if it had one, `code_verifier` answers; None otherwise.
 
         The state is forgotten once taken. A wrong verifier leaves it pending: it can only
         come from someone who read the code and state but is not the SPA, and the SPA's own
         callback may still follow.
         """
-        challenge = code_challenge_of(code_verifier)
         with self._lock:
             entry = self._nonces.get(state)
-            if entry is None or not secrets.compare_digest(entry[1], challenge):
+            if entry is None:
+                return None
+            if entry[1] is not None and (code_verifier is None or not secrets.compare_digest(entry[1], code_challenge_of(code_verifier))):
                 return None
             del self._nonces[state]
         if entry[2] <= time.monotonic():
@@ -138,7 +139,7 @@ class GoogleKeys(jwt.PyJWKClient):
                 self.jwk_set_cache.put(jwk_set)
 
 
-def authorize_url(settings: Settings, state: str, nonce: str, code_challenge: str) -> str:
+def authorize_url(settings: Settings, state: str, nonce: str, code_challenge: Optional[str]) -> str:
     """Where `/auth/google/login` sends the browser: Google binds the code to the challenge too."""
     query = {
         "client_id": settings.google_client_id,
@@ -147,17 +148,16 @@ def authorize_url(settings: Settings, state: str, nonce: str, code_challenge: st
         "scope": SCOPE,
         "state": state,
         "nonce": nonce,
-        "code_challenge": code_challenge,
-        "code_challenge_method": "S256",
+        **({"code_challenge": code_challenge, "code_challenge_method": "S256"} if code_challenge else {}),
     }
     return f"{settings.google_auth_url}?{urlencode(query)}"
 
 
-def exchange_code(settings: Settings, code: str, code_verifier: str) -> str:
+def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -> str:
     """Trades the authorization code and its PKCE verifier for Google's ID token (client_secret_post)."""
     form = {
         "code": code,
-        "code_verifier": code_verifier,
+        **({"code_verifier": code_verifier} if code_verifier else {}),
         "client_id": settings.google_client_id,
         "client_secret": settings.google_client_secret,
         "redirect_uri": settings.google_redirect_uri,

@@ -19,7 +19,7 @@ class GoogleCallbackBody(BaseModel):
     code: StrictStr
     state: StrictStr
     # PKCE (RFC 7636): code and state are in the callback page's URL, hence in logs; the verifier never is.
-    code_verifier: StrictStr
+    code_verifier: Optional[StrictStr] = None
 
 
 @router.get("/auth/me")
@@ -32,8 +32,8 @@ def me(user: User = Depends(current_user)) -> dict:
 def google_login(
     request: Request,
     state: str = Query(..., min_length=1, max_length=256),
-    # An S256 challenge is the base64url of 32 bytes: 43 characters.
-    code_challenge: str = Query(..., regex=r"^[A-Za-z0-9_-]{43}$"),
+    # An S256 challenge is the base64url of 32 bytes: 43 characters. None only from a browser that can keep no verifier.
+    code_challenge: Optional[str] = Query(None, regex=r"^[A-Za-z0-9_-]{43}$"),
     code_challenge_method: str = "plain",
     redirect_uri: Optional[str] = None,
 ) -> RedirectResponse:
@@ -41,12 +41,13 @@ def google_login(
 
     `redirect_uri` is accepted only when it is the app's own callback page, and is never
     followed: anything else is a 400, not an open redirect. Only S256 is taken: `plain`
-    would put the verifier itself in the URL.
+    would put the verifier itself in the URL. A sign-in without a challenge (the SPA could
+    store no verifier: storage blocked) is taken, and its exchange needs none.
     """
     settings = request.app.state.settings
     if redirect_uri is not None and redirect_uri != settings.google_redirect_uri:
         raise HTTPException(status_code=400, detail="redirect_uri is not this app's sign-in callback")
-    if code_challenge_method != "S256":
+    if code_challenge is not None and code_challenge_method != "S256":
         raise HTTPException(status_code=400, detail="code_challenge_method must be S256")
     try:
         nonce = request.app.state.pending_states.remember(state, code_challenge)

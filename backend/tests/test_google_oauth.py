@@ -270,8 +270,7 @@ class PkceRouteTest(unittest.TestCase):
         query = parse_qs(urlsplit(response.headers["location"]).query)
         self.assertEqual((query["code_challenge"], query["code_challenge_method"]), ([CHALLENGE], ["S256"]))
 
-    def test_login_refuses_a_sign_in_without_an_s256_challenge(self):
-        self.assertEqual(self.login().status_code, 422)
+    def test_login_refuses_a_challenge_that_is_not_s256(self):
         self.assertEqual(self.login(code_challenge=CHALLENGE).status_code, 400)
         self.assertEqual(self.login(code_challenge=VERIFIER, code_challenge_method="plain").status_code, 400)
         self.assertEqual(self.login(code_challenge="short", code_challenge_method="S256").status_code, 422)
@@ -285,8 +284,20 @@ class PkceRouteTest(unittest.TestCase):
                 "/auth/google/callback",
                 json={"code": "code-1", "state": "state-1", "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXj"},
             )
-        self.assertEqual((missing.status_code, wrong.status_code), (422, 400))
+        self.assertEqual((missing.status_code, wrong.status_code), (400, 400))
         exchange.assert_not_called()
+
+    def test_takes_a_sign_in_without_a_challenge_from_a_browser_that_can_keep_no_verifier(self):
+        # Storage blocked (cookies off): no verifier to keep, so no challenge; such a sign-in is as before PKCE.
+        response = self.login()
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn("code_challenge", parse_qs(urlsplit(response.headers["location"]).query))
+        # Its state cannot be started again with a challenge of someone else's.
+        self.assertEqual(self.login(code_challenge=CHALLENGE, code_challenge_method="S256").status_code, 400)
+        with mock.patch("app.google_oauth.httpx.post", side_effect=httpx.ConnectError("down")) as post, self.assertLogs("quiet_session"):
+            response = self.client.post("/auth/google/callback", json={"code": "code-1", "state": "state-1"})
+        self.assertEqual(response.status_code, 502)  # past the state's check: Google was asked, without a verifier
+        self.assertNotIn("code_verifier", post.call_args.kwargs["data"])
 
     def test_sends_the_verifier_to_googles_token_endpoint(self):
         self.login(code_challenge=CHALLENGE, code_challenge_method="S256")

@@ -60,7 +60,7 @@ export async function exchangeGoogleCode(code: string, state: string, args: { si
   const response = await fetch(apiUrl('/auth/google/callback'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    // No verifier kept (another browser, storage blocked): the backend refuses, and the studio says the sign-in failed.
+    // No verifier kept: a sign-in started without PKCE (storage blocked), or one this browser did not start, which the backend refuses.
     body: JSON.stringify({ code, state, code_verifier: codeVerifierOf(state) ?? undefined }),
     signal: args.signal,
   });
@@ -86,10 +86,11 @@ export function signInWithGooglePopup(
 ): Promise<string> {
   const state = createSignInState();
   const verifier = createCodeVerifier();
-  // For the callback page, which may have no opener to ask: same origin, so the same localStorage.
-  rememberCodeVerifier(state, verifier);
+  // For the callback page, which may have no opener to ask: same origin, so the same localStorage. None there
+  // (cookies blocked): a sign-in without PKCE, as the backend takes from such a browser, rather than none at all.
+  const challenge = rememberCodeVerifier(state, verifier) ? codeChallengeOf(verifier) : null;
   // No page (a worker, a server render): no URL to build, and openSignInPopup rejects saying why it cannot sign in here.
-  const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state, codeChallengeOf(verifier)) : 'about:blank';
+  const url = globalThis.location ? googleSignInUrl(globalThis.location.origin, state, challenge) : 'about:blank';
   const signedIn = openSignInPopup({
     url,
     state,
@@ -114,14 +115,13 @@ export function signInWithGooglePopup(
 const reachBackend = (signal: AbortSignal) =>
   fetch(apiUrl('/health'), { cache: 'no-store', signal }).catch(() => fetch(apiUrl('/auth/me'), { cache: 'no-store', signal }));
 
-/** The popup's first page for the sign-in `state` and its PKCE `challenge`, coming back to the page's `origin`. */
-function googleSignInUrl(origin: string, state: string, challenge: string): string {
+/** The popup's first page for the sign-in `state` and its PKCE `challenge` (if any), coming back to the page's `origin`. */
+function googleSignInUrl(origin: string, state: string, challenge: string | null): string {
   // Google sends the popup back to our callback page, which hands the token over.
   const query = new URLSearchParams({
     state,
     redirect_uri: `${origin}/auth/google/callback`,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
+    ...(challenge && { code_challenge: challenge, code_challenge_method: 'S256' }),
   });
   // With the mock backend the popup opens a consent page that plays Google.
   const start = mocksEnabled() ? mockConsentUrl() : `${apiBaseUrl()}/auth/google/login`;

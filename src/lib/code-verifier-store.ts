@@ -29,12 +29,12 @@ function using<T>(use: (storage: ItemStorage) => T): T | undefined {
 
 /**
  * Keeps `verifier` for the sign-in started with `state`, and drops those of sign-ins that ended long ago (a tab
- * closed or reloaded while its popup was open, so nobody forgot them).
+ * closed or reloaded while its popup was open, so nobody forgot them). False when it could not be kept.
  *
  * @example
- * rememberCodeVerifier(state, createCodeVerifier());
+ * const kept = rememberCodeVerifier(state, createCodeVerifier());
  */
-export function rememberCodeVerifier(state: string, verifier: string, now = Date.now()): void {
+export function rememberCodeVerifier(state: string, verifier: string, now = Date.now()): boolean {
   using((storage) => {
     const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
     for (const key of keys) {
@@ -44,6 +44,7 @@ export function rememberCodeVerifier(state: string, verifier: string, now = Date
     }
     storage.setItem(prefix + state, JSON.stringify({ verifier, at: now }));
   });
+  return codeVerifierOf(state) === verifier;
 }
 
 /**

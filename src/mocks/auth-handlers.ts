@@ -24,19 +24,20 @@ export function authHandlers(ctx: HandlerContext) {
       authed(ctx, ({ user }) => HttpResponse.json({ id: user.sub, email: user.email, name: user.name, role: user.role })),
     ),
     // Google's side: the code is bound to the sign-in's state, as the real backend binds Google's ID token (its nonce),
-    // and to its PKCE challenge, which FastAPI's login, like this, takes only as S256.
+    // and to its PKCE challenge if it has one, which FastAPI's login, like this, takes only as S256.
     http.post(`${base}/mock-google/authorize`, async ({ request }) => {
       if (ctx.latencyMs > 0) await delay(ctx.latencyMs);
       const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
       const account = body?.account === undefined ? mockAccount : mockAccounts.find((a) => a.id === body.account);
       if (!account) return HttpResponse.json({ detail: 'No such account' }, { status: 400 });
       if (typeof body?.state !== 'string' || !body.state) return HttpResponse.json({ detail: 'No sign-in state' }, { status: 400 });
-      const challenge = body.code_challenge;
-      if (typeof challenge !== 'string' || !/^[\w-]{43}$/.test(challenge) || body.code_challenge_method !== 'S256')
+      // None from a browser that can keep no verifier (storage blocked): a sign-in as before PKCE.
+      const challenge = body.code_challenge ?? null;
+      if (challenge !== null && (typeof challenge !== 'string' || !/^[\w-]{43}$/.test(challenge) || body.code_challenge_method !== 'S256'))
         return HttpResponse.json({ detail: 'code_challenge_method must be S256, with its code_challenge' }, { status: 400 });
       return HttpResponse.json({ code: await ctx.auth.issueGoogleCode(account, body.state, challenge), account });
     }),
-    // `{ code, state, code_verifier }`: 422 when malformed, 400 for a bad, expired or used code or state, or another verifier.
+    // `{ code, state, code_verifier? }`: 422 when malformed, 400 for a bad, expired or used code or state, or not its verifier.
     http.post(
       `${base}/auth/google/callback`,
       limitBody(maxBodyBytes, async ({ request }) => {
@@ -45,7 +46,7 @@ export function authHandlers(ctx: HandlerContext) {
         if ('issue' in body) return validationError(body.issue);
         const code = strictString(body.value, 'code');
         const state = strictString(body.value, 'state');
-        const verifier = strictString(body.value, 'code_verifier');
+        const verifier = body.value.code_verifier == null ? { value: undefined } : strictString(body.value, 'code_verifier');
         if ('issue' in code || 'issue' in state || 'issue' in verifier)
           return validationError(...[code, state, verifier].flatMap((f) => ('issue' in f ? [f.issue] : [])));
         const account = await ctx.auth.accountOfGoogleCode(code.value, state.value, verifier.value);

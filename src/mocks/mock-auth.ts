@@ -36,10 +36,10 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
   return {
     /**
      * A Google authorization code for `account`, bound to the sign-in's `state`
-     * and its S256 PKCE `codeChallenge`: a short-lived signed token of its own
-     * kind, good for one exchange.
+     * and its S256 PKCE `codeChallenge` (null: none): a short-lived signed token
+     * of its own kind, good for one exchange.
      */
-    async issueGoogleCode(account: MockAccount, state: string, codeChallenge: string): Promise<string> {
+    async issueGoogleCode(account: MockAccount, state: string, codeChallenge: string | null): Promise<string> {
       const iat = now() / 1000;
       const jti = globalThis.crypto.randomUUID();
       return signJwt({ sub: account.email, typ: 'google-code', state, codeChallenge, jti, iat, exp: iat + 120 }, mockSigningKey);
@@ -47,13 +47,14 @@ export function createMockAuth(store: MockStore, now: () => number = Date.now) {
     /**
      * The account a fresh `code` from `issueGoogleCode` was issued for, when
      * `state` is the one it was issued with, `codeVerifier` answers its challenge
-     * and it was not used before; else null. A wrong verifier does not use it up,
+     * (if it has one) and it was not used before; else null. A wrong verifier does not use it up,
      * as FastAPI refuses it before asking Google.
      */
-    async accountOfGoogleCode(code: string, state: string, codeVerifier: string): Promise<MockAccount | null> {
+    async accountOfGoogleCode(code: string, state: string, codeVerifier: string | undefined): Promise<MockAccount | null> {
       const claims = await verifyJwt(code, mockSigningKey, now());
       if (claims?.typ !== 'google-code' || claims.state !== state || typeof claims.jti !== 'string') return null;
-      if (claims.codeChallenge !== codeChallengeOf(codeVerifier)) return null;
+      if (claims.codeChallenge != null && (codeVerifier === undefined || claims.codeChallenge !== codeChallengeOf(codeVerifier)))
+        return null;
       if (!store.claimOnce(claims.jti, claims.exp * 1000, now())) return null;
       return mockAccounts.find((account) => account.email === claims.sub) ?? null;
     },

@@ -56,4 +56,22 @@ describe('Google sign-in with PKCE', () => {
     await expect(signedIn).rejects.toBeInstanceOf(PopupCancelledError);
     expect(verifiersKept()).toEqual([]);
   });
+
+  it('signs in without PKCE where the page may keep nothing in localStorage (cookies blocked), as before it', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    vi.spyOn(localStorage, 'setItem').mockImplementation(() => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    });
+    const { signedIn, first } = startSignIn();
+    const state = first.searchParams.get('state')!;
+    expect(first.searchParams.has('code_challenge')).toBe(false);
+    const authorized = await fetch(`${location.origin}/mock-google/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state, code_challenge: first.searchParams.get('code_challenge') }),
+    });
+    const { code } = (await authorized.json()) as { code: string };
+    await callbackPage({ code, state });
+    expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
+  });
 });

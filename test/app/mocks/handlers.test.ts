@@ -88,11 +88,14 @@ describe('mock backend', () => {
     expect((await fetch(`${API}/mock-google/authorize`, json({ account: 'user-nobody', state: 'state-3', ...pkce }))).status).toBe(400);
   });
 
-  it('gives a code only to a sign-in with an S256 challenge, as the backend starts none without', async () => {
+  it('gives a code only to a sign-in with an S256 challenge, or none (a browser that can keep no verifier)', async () => {
     const authorize = (body: Record<string, string>) => fetch(`${API}/mock-google/authorize`, json({ state: 'state-4', ...body }));
-    expect((await authorize({})).status).toBe(400);
     expect((await authorize({ code_challenge: code_verifier, code_challenge_method: 'plain' })).status).toBe(400);
+    expect((await authorize({ code_challenge: pkce.code_challenge })).status).toBe(400);
     expect((await authorize(pkce)).status).toBe(200);
+    const { code } = (await (await authorize({})).json()) as { code: string };
+    const exchanged = await fetch(`${API}/auth/google/callback`, json({ code, state: 'state-4' }));
+    expect(exchanged.status).toBe(200);
   });
 
   it('generates against credits and completes the workflow after its run time', async () => {

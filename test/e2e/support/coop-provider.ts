@@ -57,7 +57,7 @@ export async function startCoopProvider(): Promise<CoopProvider> {
           form('cancel', 'Cancel'),
       );
     } else if (url.pathname === '/decide' && url.searchParams.get('choice') === 'ada') {
-      void auth.issueGoogleCode(mockAccount, state, challenge).then((code) => back({ code }));
+      void auth.issueGoogleCode(mockAccount, state, challenge || null).then((code) => back({ code }));
     } else if (url.pathname === '/decide') {
       void back({ error: 'access_denied' });
     } else {
