@@ -95,7 +95,8 @@ export function signInWithGooglePopup(
     url,
     state,
     signal: args.signal,
-    onClosedHint: args.onClosedHint,
+    // Try again gives the popup and the backend's state their whole time again: the verifier, too, is kept as new.
+    onClosedHint: args.onClosedHint && ((hint) => args.onClosedHint?.(hint && { reopen: () => keptAnew(state, verifier, hint) })),
     // The popup's first page is the backend's: when it is down, say so now, not after the popup's two minutes.
     ...(!mocksEnabled() && { checkServer: reachBackend }),
   });
@@ -105,6 +106,12 @@ export function signInWithGooglePopup(
     () => forgetCodeVerifier(state),
   );
   return signedIn;
+}
+
+/** `hint`'s reopen, the verifier of `state` first kept as if new, so that no tidying of old ones drops it meanwhile. */
+function keptAnew(state: string, verifier: string, hint: PopupClosedHint): void {
+  if (codeVerifierOf(state) === verifier) rememberCodeVerifier(state, verifier);
+  hint.reopen();
 }
 
 /**
