@@ -81,6 +81,28 @@ describe('expired: held until reconnect, then replayed byte-identical', () => {
   });
 });
 
+describe('made while the session holds: sent once let go, with its bytes', () => {
+  it.each(bodies)('sends %s made during the sign-in with the new token', async (_name, make) => {
+    const h = layer.session();
+    h.expire();
+    void h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    const made = make();
+    const expected = made instanceof Request ? await made.clone().arrayBuffer() : await new Request(API, made).arrayBuffer();
+    const pending = made instanceof Request ? h.client.authFetch(made) : h.client.authFetch(`${API}/api/echo`, made);
+    await waitFor(h.client.actor, (s) => s.context.queue.length === 2);
+
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+    const sent = backend.apiRequests().filter((r) => r.url === '/api/echo');
+    expect(sent.map((r) => r.authorization)).toEqual(['Bearer t2']);
+    const [body, asMade] = [Buffer.from(sent[0]!.body).toString('latin1'), Buffer.from(expected).toString('latin1')];
+    // A multipart body's boundary is drawn anew each time one is built: its parts are what must arrive.
+    if (!(made instanceof Request) && made.body instanceof FormData) expect(body).toContain('a silver ring with a small emerald');
+    else expect(body).toBe(asMade);
+  });
+});
+
 describe("the caller's objects", () => {
   it('are never changed, and changing them after the call does not change the replay', async () => {
     const h = layer.session();

@@ -426,7 +426,8 @@ describe('many tabs, one session', () => {
   });
 
   it("reuses a good token's answer on the sessions' clock, a test clock the system's does not follow", async () => {
-    const clock = new SimulatedClock(); // the sessions' now: the epoch
+    const clock = new SimulatedClock(); // the sessions' now: a second after the epoch
+    clock.increment(1_000);
     const tabs = layer.tabs({ session: { clock } });
     const token = unsignedJwt({ sub: 'ada', exp: 3_600 }); // an hour left, on the sessions' clock
     const [first, second] = [tabs.open({ validate: async () => true }), tabs.open({ validate: async () => true })];
@@ -1344,6 +1345,17 @@ describe('the answers the tabs share', () => {
     void second.write('t1', true).then(() => (shared = true));
     await vi.advanceTimersByTimeAsync(0);
     expect(shared).toBe(true);
+  });
+
+  it('takes the newest of the answers it finds, wherever each is kept', async () => {
+    let now = 1_000;
+    const [locks, storage] = [createFakeLocks(), memory()];
+    // A yes only in storage (the tab that gave it has no locks), a later no held as a lock's name.
+    await createSharedAnswers({ name: 'app', ttl: 5_000, storage, now: () => now }).write('t1', true);
+    now = 2_000;
+    void createSharedAnswers({ name: 'app', ttl: 5_000, locks, now: () => now }).write('t1', false);
+    await vi.waitFor(() => expect(locks.held.size).toBe(1));
+    expect(await createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage, now: () => now }).read('t1', 0, 0)).toBe(false);
   });
 
   it('still shares the answer through storage when the lock manager fails', async () => {
