@@ -15,11 +15,17 @@ const isPageNumber = (page: number) => Number.isSafeInteger(page) && page >= 1;
  * own: through an expired session, the page's request is held by authFetch
  * and completes after the reconnect; the rows on screen stay put meanwhile.
  * A reload of the tab comes back to the same page. Another account signing in (a reconnect as someone
- * else, another tab) loads the page again as them: the rows the last account was allowed to see go.
+ * else, another tab) loads the first page as them: the rows the last account was allowed to see go.
  */
 export function AdminBatches() {
   const { account } = useAuth();
   const [page, setPage] = useTabDraft<number>('admin.page', 1, isPageNumber);
+  // Another account starts from the first page: the last one's place in the list is not theirs (a member has no page 2).
+  const [pagedFor, setPagedFor] = useState(account);
+  if (pagedFor !== account) {
+    setPagedFor(account);
+    setPage(1);
+  }
   // The rows with the account they were loaded for: never shown to another.
   // `presses`: the count it was asked at, so that a later press asks again for the page on screen too.
   const [loaded, setLoaded] = useState<{ account: string | null; rows: BatchPage; presses: number } | null>(null);

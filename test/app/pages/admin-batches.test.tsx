@@ -67,6 +67,23 @@ describe('AdminBatches', () => {
     expect(pager()).not.toContain('…');
   });
 
+  it('starts a member who reconnects on page 2 from the first page: no "Page 2" and no live Previous beside the 403', async () => {
+    await renderSignedIn();
+    await screen.findByText('batch-001');
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await screen.findByText('batch-011');
+    fixture.store.expireSessions();
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+
+    // Reconnect, as Grace: Ada's place in the list is not hers; she has no page 2 to go back from.
+    fixture.client.reconnect();
+    fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
+    await screen.findByText('Loading batches failed (403: Admins only).');
+    expect(pager()).toBe('Page 1');
+    expect(screen.getByRole('button', { name: 'Previous' }).getAttribute('aria-disabled')).toBe('true');
+  });
+
   it('does not show Grace what went wrong with Ada’s page while Grace’s own is loading', async () => {
     let answered = 0;
     let release!: () => void;
