@@ -49,7 +49,10 @@ export function GenerateForm({
   const [problem, setProblem] = useState<{ account: string | null; text: string | null } | null>(null);
   // The Generate under way, kept for the tab. Here while none is pending, it was dropped with the page (a reload), unanswered.
   const [unanswered, setUnanswered] = useTabDraft<{ account: string | null; prompt: string } | null>('studio.unanswered', null);
-  const cutOff = !pending && typeof unanswered?.prompt === 'string' && unanswered.account === signedInAs ? unanswered : null;
+  // Said into the status region once it is on the page: a live region that comes with its text (a reload) is not read out.
+  const [regionShown, setRegionShown] = useState(false);
+  useEffect(() => setRegionShown(true), []);
+  const cutOff = regionShown && !pending && typeof unanswered?.prompt === 'string' && unanswered.account === signedInAs ? unanswered : null;
   // Leaving the studio gives up a Generate still held (expired, offline): sent later, its design would show nowhere.
   const mounted = useRef<AbortController | null>(null);
   useEffect(() => {

@@ -9,6 +9,7 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
@@ -128,6 +129,21 @@ describe('Studio', () => {
     await signInInAnotherTab(fixture);
     await screen.findByText('Grace Hopper');
     expect(screen.queryByText(cutOff, { exact: false })).toBeNull();
+  });
+
+  it('reads out after a reload that the Generate held before it was cut off, not only shows it', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = render(studio());
+    await screen.findByText('Ada Lovelace');
+    await generateBehindTheBanner();
+
+    // A reload: someone who cannot see the line come hears it, as they would any other news of their Generate.
+    first.unmount();
+    const heard = listenToLiveRegions();
+    render(studio());
+    const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: its design will not show here.';
+    await screen.findByText(cutOff, { exact: false });
+    expect(heard.stop()).toContain(`${cutOff} If Credits did not go down, press Generate to try again.`);
   });
 
   it("shows Grace the design she paid for when she signed in in another tab an instant before this tab's Generate", async () => {
