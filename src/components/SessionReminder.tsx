@@ -48,7 +48,15 @@ export function SessionReminder() {
             </button>
           ) : (
             // Opened inside this click; while the popup reads closed (COOP may only hide it), the same sign-in, so either window finishes it.
-            <button type="button" onClick={() => (popupHint ? popupHint.reopen() : session.reconnect())}>
+            // A double-click's second click (detail 2) is the same press of Stay signed in: not a Try again that closes its window.
+            <button
+              type="button"
+              onClick={(event) => {
+                if (event.detail > 1) return;
+                if (popupHint) popupHint.reopen();
+                else session.reconnect();
+              }}
+            >
               Try again
             </button>
           )}

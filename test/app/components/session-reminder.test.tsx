@@ -180,6 +180,20 @@ describe('SessionReminder', () => {
     expect(notice()).toBe('');
   });
 
+  it('opens one sign-in window for a double-click on Stay signed in, not a second in place of the first', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    const stay = screen.getByRole('button', { name: 'Stay signed in' });
+    fireEvent.click(stay, { detail: 1 });
+    // The double-click's second click lands on the same button, now Try again.
+    fireEvent.click(stay, { detail: 2 });
+    expect(fixture.reauths).toHaveLength(1);
+    fixture.reauths[0]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
+    expect(notice()).toBe('');
+  });
+
   it('Try again behind a provider that sends COOP keeps the sign-in, so the first window, out of our reach, still signs in', async () => {
     // The popup as main.tsx wires it, on a window double: each sign-in's state is kept to answer on its channel.
     const bus = createChannelBus();
