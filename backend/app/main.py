@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from . import routes_admin, routes_auth, routes_studio
+from . import form_headers, routes_admin, routes_auth, routes_studio
 from .google_oauth import GoogleKeys, PendingStates
 from .routes_studio import Credits
 from .settings import load_settings
@@ -140,6 +140,8 @@ class DateOfEachAnswer:
 def create_app() -> FastAPI:
     """Builds the app from the environment (see settings.py)."""
     settings = load_settings()
+    # Before any form is parsed: Debian's python-multipart would let one crafted header stall every request.
+    form_headers.make_linear()
     app = FastAPI(title="Quiet Session reference backend", default_response_class=EscapedJSONResponse)
     app.state.settings = settings
     app.state.users = UserStore()
