@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { authFetch, createAuthFetch, installAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { QuietSessionError } from '../../src/lib/session/errors.ts';
 
@@ -76,5 +76,45 @@ describe('the app-wide authFetch', () => {
     await expect(authFetch('https://api.test/api/credits')).rejects.toThrow(/before installAuthFetch/);
     older.client.stop();
     current.client.stop();
+  });
+});
+
+describe('authFetch put in the place of fetch', () => {
+  const platformFetch = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = platformFetch;
+  });
+
+  it.each([
+    ["the client's", (client: ReturnType<typeof createAuthFetch>) => client.authFetch],
+    ['the app-wide one', () => authFetch],
+  ])('says so when globalThis.fetch is %s, instead of calling itself until the stack overflows', async (_, patched) => {
+    const client = createAuthFetch(good);
+    const undo = installAuthFetch(client);
+    globalThis.fetch = patched(client);
+    for (const url of ['https://api.test/api/credits', 'https://elsewhere.test/x']) {
+      const call = fetch(url, { method: 'POST', body: '{}' });
+      await expect(call).rejects.toBeInstanceOf(QuietSessionError);
+      await expect(call).rejects.toThrow(/globalThis\.fetch is authFetch.*options\.fetch/);
+    }
+    undo();
+    client.stop();
+  });
+
+  it('works when given the platform fetch taken before globalThis.fetch was replaced', async () => {
+    const seen: string[] = [];
+    const client = createAuthFetch({
+      ...good,
+      fetch: async (input, init) => {
+        seen.push(new Request(input, init).headers.get('authorization') ?? '');
+        return new Response('ok');
+      },
+    });
+    globalThis.fetch = client.authFetch;
+    for (const url of ['https://api.test/api/credits', 'https://api.test/api/credits?again']) {
+      expect(await (await fetch(url)).text()).toBe('ok');
+    }
+    expect(seen).toEqual(['Bearer t1', 'Bearer t1']);
+    client.stop();
   });
 });

@@ -30,6 +30,13 @@ const calledFromOwnCallback = () =>
       : 'validate',
   );
 
+const sendsToItself = () =>
+  new QuietSessionError(
+    DEV
+      ? 'globalThis.fetch is authFetch, which sends with it: pass the platform fetch, taken before you replaced globalThis.fetch, as options.fetch (and call that one in validate).'
+      : 'fetch',
+  );
+
 /** How many times in all a safe call is sent while the network keeps cutting it off. */
 const CUT_OFF_SENDS = 3;
 
@@ -42,8 +49,18 @@ const CUT_OFF_SENDS = 3;
 export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL, init?: AuthFetchInit) => Promise<Response> {
   const { options, actor, held, claims, expiry, serverClock, own } = parts;
   const snapshot = () => actor.getSnapshot();
-  /** The fetch to send with, read at call time so that msw and test doubles can replace it. */
-  const fetchNow = () => options.fetch ?? globalThis.fetch;
+  /** True while a request is being handed to fetch: authFetch entered then is that fetch (`globalThis.fetch = authFetch`). */
+  let handing = false;
+  /** Sends with the fetch read at call time, so that msw and test doubles can replace it. */
+  const fetchNow = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const platform = options.fetch ?? globalThis.fetch;
+    handing = true;
+    try {
+      return platform(input, init);
+    } finally {
+      handing = false;
+    }
+  };
   const isOver = () => snapshot().status !== 'active';
   /** Who `token` acts for, comparable by value. */
   const accountOf = (token: string | null) => accountIn(claims(token));
@@ -115,7 +132,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   const replay = (template: RequestTemplate, sendsBefore = 1) => {
     const sends = sendsBefore + 1;
     const sent = template.next(tokenFor(template));
-    return fetchNow()(...sent).then(
+    return fetchNow(...sent).then(
       (response) => {
         // An answer like any other: its Date tells the backend's clock (a replay may be the first answer since offline).
         serverClock.observe(response, response.status === 401);
@@ -136,7 +153,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
     // A then, not an async function: one promise less on every call.
     const sent = template.next(token);
-    return fetchNow()(...sent).then(
+    return fetchNow(...sent).then(
       (response) => answered(template, token, response),
       (error: unknown) => networkFailed(error, sent, () => template),
     );
@@ -170,6 +187,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   // Not async: a held call costs a promise and a callback, not a suspended function; its throws still reject, as fetch's.
   return function authFetch(input: RequestInfo | URL, init?: AuthFetchInit): Promise<Response> {
     try {
+      // Each call would call itself until the stack overflows: said plainly instead.
+      if (handing) throw sendsToItself();
       const state = snapshot();
       if (state.status !== 'active') throw new AuthExpiredError('stopped');
       // Other origins never see the token nor our 401 handling: hand them over untouched.
@@ -178,7 +197,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       if (target === null) {
         const url = requestUrl(input);
         // A blob: URL bears its page's origin but is read from memory: no server to hold it for, no network to miss.
-        if (url.protocol === 'blob:' || !allowed.includes(url.origin)) return fetchNow()(input, init);
+        if (url.protocol === 'blob:' || !allowed.includes(url.origin)) return fetchNow(input, init);
         // From here on the URL as it is now: the caller may reuse its URL object, or the page move, before a replay.
         target = input instanceof Request ? input : url.href;
       }
@@ -190,7 +209,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
       // Stryker disable next-line StringLiteral,BlockStatement: performance only: the template path below sends the same arguments and answers alike
       if (init === undefined && typeof target === 'string' && state.hasTag('sending') && !mustValidate(token)) {
         const url = target;
-        return fetchNow()(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(
+        return fetchNow(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } }).then(
           (response) => {
             // Stryker disable next-line ConditionalExpression: performance only: answered gives any other status the same answer
             if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
@@ -201,7 +220,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
         );
       }
       const template = createRequestTemplate(target, init, account, session);
-      if (template.hasOwnAuthorization) return fetchNow()(...template.next(null));
+      if (template.hasOwnAuthorization) return fetchNow(...template.next(null));
       // Held while the session holds, or when the token is known to be expiring (then the chart validates first).
       if (!state.hasTag('sending') || mustValidate(token)) {
         // A request fetch would refuse at once is refused now, not after a sign-in or a wait for the network.

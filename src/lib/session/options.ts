@@ -43,6 +43,7 @@ export interface AuthFetchOptions {
   /**
    * Default: `globalThis.fetch`, read at call time so msw and test doubles can replace it. One of your own must drop
    * `Authorization` on a redirect to another origin, as the platform's does (node-fetch 2 keeps it from https to http).
+   * To put authFetch in the place of `globalThis.fetch`, give the platform's here, taken before: else each call is refused.
    */
   fetch?: typeof fetch;
   /**
