@@ -20,6 +20,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, allowedOrigins: 'https://api.test' }, /allowedOrigins must be an array/],
     [{ ...good, allowedOrigins: ['https://api.test/v1'] }, /not an origin.*Did you mean "https:\/\/api\.test"/],
     [{ ...good, allowedOrigins: ['api.test'] }, /"api\.test" is not an origin/],
+    // A setting missing in one deployment (`[env.API_ORIGIN ?? null]`): no call would carry the token.
+    [{ ...good, allowedOrigins: [null] }, /allowedOrigins entry "null" is not an origin/],
     // No origin at all: no call would carry the token, and every 401 would go to its caller.
     [{ ...good, allowedOrigins: [] }, /allowedOrigins is empty: no call would carry the token\. List the API's origin, or leave it out/],
     [{ ...good, validationTimeoutMs: -1 }, /validationTimeoutMs must be a number of milliseconds from 1 to 2\^31-1 \(2147483647\), got -1/],
@@ -121,6 +123,7 @@ describe('in a production build, which drops the checks and their prose', () => 
       const production = await import('../../src/lib/session/index.ts');
       expect((await import('../../src/lib/session/dev.ts')).DEV).toBe(false);
       expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(TypeError);
+      expect(() => production.createAuthFetch({ ...good, allowedOrigins: [null] as never })).toThrow(TypeError);
       // A list, or none (the page's origin), is taken as it is.
       for (const allowedOrigins of [good.allowedOrigins, undefined]) production.createAuthFetch({ ...good, allowedOrigins }).stop();
     } finally {

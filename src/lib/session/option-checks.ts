@@ -59,7 +59,8 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   }
   for (const origin of options.allowedOrigins ?? []) {
     const parsed = originOf(origin);
-    if (parsed !== origin) {
+    // A null entry (`[env.API_ORIGIN ?? null]`) equals the null that says "no URL": no origin either.
+    if (parsed === null || parsed !== origin) {
       const hint = parsed && parsed !== 'null' ? ` Did you mean "${parsed}"?` : '';
       throw new TypeError(
         // Up to the query: a URL copied from a request may carry a token there.
@@ -96,7 +97,10 @@ function originOf(entry: string): string | null {
 }
 
 /** Whether `entry` is an origin as `URL` writes it: what authFetch may match as the start of a URL. */
-const isOrigin = (entry: string) => originOf(entry) === entry;
+const isOrigin = (entry: string) => {
+  const origin = originOf(entry);
+  return origin !== null && origin === entry;
+};
 
 /**
  * Checks that `allowedOrigins`, when given, is a list of origins: kept in production, for a string's includes() would
