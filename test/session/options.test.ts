@@ -44,6 +44,9 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     // Looking again at the clock every 0 ms would never let the page rest.
     [{ ...good, limits: { lookAgainMs: 0 } }, /limits\.lookAgainMs must be a number from 1 to/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
+    // A clock for now() alone (plain JS): the chart would fail at its first timer, every call refused as "stopped".
+    [{ ...good, clock: { now: () => Date.now() } }, /options\.clock must have setTimeout and clearTimeout/],
+    [{ ...good, clock: 5 }, /options\.clock must have setTimeout and clearTimeout/],
     // A misspelt limit (plain JS, or an object built elsewhere) would be dropped without a word.
     [
       { ...good, limits: { reauthAtempts: 5 } },

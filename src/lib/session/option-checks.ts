@@ -29,6 +29,13 @@ export function assertAuthFetchOptions(options: AuthFetchOptions): void {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw new TypeError(`createAuthFetch: options.fetch must be a function when given, got ${typeof options.fetch}.`);
   }
+  const clock = options.clock as { setTimeout?: unknown; clearTimeout?: unknown } | undefined;
+  // Else the chart fails at its first timer, after start: every call then refused as "stopped", the cause unsaid.
+  if (clock !== undefined && !(typeof clock?.setTimeout === 'function' && typeof clock.clearTimeout === 'function')) {
+    throw new TypeError(
+      "createAuthFetch: options.clock must have setTimeout and clearTimeout, as xstate's SimulatedClock has; leave it out for the system's.",
+    );
+  }
   for (const name of durations) assertMs('createAuthFetch', options, name, name === 'validationTimeoutMs' ? 1 : 0);
   const remind = options.remindBeforeMs ?? 120_000;
   if (remind > 0 && remind <= (options.expiryLeadMs ?? 60_000)) {
