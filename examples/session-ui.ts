@@ -17,19 +17,20 @@ const headline: Record<Exclude<BannerView, 'hidden'>, string> = {
 
 /**
  * The session's banner, offline line and notice before expiry, without React: plain DOM drawn from the selectors.
- * `dismissReminder` is the tab sync's when there is one (every tab), else the client's. Returns an undo.
+ * `dismissReminder` is the tab sync's when there is one (every tab), else the client's. Returns an undo that takes them away.
  *
  * @example
  * const unmount = mountSessionUi(client, sync.dismissReminder, document.body);
  */
 export function mountSessionUi(client: AuthFetchClient, dismissReminder: () => void, root: HTMLElement): () => void {
-  root.insertAdjacentHTML(
-    'beforeend',
-    `<div class="banner" role="alert" hidden><p class="headline"></p><p class="problem"></p><button type="button">Reconnect</button></div>
+  const template = root.ownerDocument.createElement('template');
+  template.innerHTML = `<div class="banner" role="alert" hidden><p class="headline"></p><p class="problem"></p><button type="button">Reconnect</button></div>
      <p class="offline" role="status" hidden>Waiting for the network…</p>
-     <div class="notice" role="status" hidden><p>Your session ends soon.</p><button type="button" class="stay">Stay signed in</button><button type="button" class="not-now">Not now</button></div>`,
-  );
-  const [banner, offline, notice] = ['.banner', '.offline', '.notice'].map((name) => root.querySelector<HTMLElement>(name)!);
+     <div class="notice" role="status" hidden><p>Your session ends soon.</p><button type="button" class="stay">Stay signed in</button><button type="button" class="not-now">Not now</button></div>`;
+  // Held as made, not found again by class: the page may have a `.banner` of its own.
+  const parts = [...template.content.children] as HTMLElement[];
+  const [banner, offline, notice] = parts;
+  root.append(...parts);
   const reconnect = banner!.querySelector('button')!;
   // Reconnect does something only while expired: elsewhere and cooling down, the chart ignores it.
   reconnect.addEventListener('click', () => selectBannerView(client.actor.getSnapshot()) === 'expired' && client.reconnect());
@@ -55,5 +56,8 @@ export function mountSessionUi(client: AuthFetchClient, dismissReminder: () => v
   // subscribe() tells of the next snapshots only: draw the current one first.
   render(client.actor.getSnapshot());
   const subscription = client.actor.subscribe(render);
-  return () => subscription.unsubscribe();
+  return () => {
+    subscription.unsubscribe();
+    for (const part of parts) part.remove();
+  };
 }

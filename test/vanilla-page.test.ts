@@ -64,8 +64,9 @@ function page(options: { signIn?: () => Promise<string>; clock?: SimulatedClock;
     allowedOrigins: [API],
     clock,
   });
-  undo.push(client.stop, sync.connect(client), mountSessionUi(client, sync.dismissReminder, options.root ?? document.body));
-  return { client, clock, signIns, expire: () => backend.valid.delete(token ?? '') };
+  const unmount = mountSessionUi(client, sync.dismissReminder, options.root ?? document.body);
+  undo.push(client.stop, sync.connect(client), unmount);
+  return { client, clock, signIns, unmount, expire: () => backend.valid.delete(token ?? '') };
 }
 
 describe('a page without React, wired from the README and the JSDoc', () => {
@@ -86,6 +87,20 @@ describe('a page without React, wired from the README and the JSDoc', () => {
     // Answered 401 on the old token, then sent once more with the new one.
     expect(sent.map((r) => new TextDecoder().decode(r.body))).toEqual(['', '{"n":1}', '{"n":1}']);
     expect(sent[2]!.authorization).not.toBe(sent[1]!.authorization);
+  });
+
+  it("draws in its own elements, never the page's of the same class, and takes them away when undone", async () => {
+    document.body.innerHTML = '<div class="banner" role="note"><p>Spring sale</p></div><p class="offline" role="note">Offline mode</p>';
+    const { client, expire, unmount } = page();
+    expire();
+    void client.authFetch(`${API}/api/credits`).catch(() => {});
+    await waitFor(client.actor, (s) => selectBannerView(s) === 'expired');
+    expect(visibleText()).toEqual(['Spring sale', 'Offline mode', 'Session expired Reconnect']);
+
+    client.stop();
+    unmount();
+    expect(visibleText()).toEqual(['Spring sale', 'Offline mode']);
+    expect(document.body.children).toHaveLength(2);
   });
 
   it('says why a cancelled sign-in did not bring the session back, and the next Reconnect sends the held call', async () => {
