@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeCoverage, expectedCoverage, type Coverage } from './support/fuzz-coverage.ts';
 import { awaitingCoreFix } from './support/fuzz-found.ts';
+import { flakyCommand, tabsCommand } from './support/fuzz-arbitraries.ts';
 import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-property.ts';
 
 /**
@@ -26,6 +27,9 @@ import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-prop
 const parameters = fuzzParameters();
 const coverage: Coverage = new Map();
 afterAll(() => console.log(`fuzz coverage over ${parameters.numRuns} runs:\n${describeCoverage(coverage)}`));
+/** The focused properties: a tenth of the runs each, shorter, with no kept runs (FUZZ_PATH replays one with its seed). */
+const focused = { ...parameters, numRuns: Math.ceil(parameters.numRuns / 10), examples: [], path: undefined, endOnFailure: false };
+const reached = (seen: Coverage, keys: string[]) => keys.filter((key) => !seen.has(key));
 // A validate answering garbage is one of its moves: development says so on the console each time, which is noise here.
 beforeAll(() => {
   const error = console.error.bind(console);
@@ -50,6 +54,40 @@ describe('authFetch under random interleavings', () => {
       // About 5 ms a run alone on this machine; several times that when the machine is busy.
     },
     Math.max(120_000, parameters.numRuns * 30),
+  );
+
+  it(
+    `holds a GET cut off again, up to three sends, over ${focused.numRuns} runs of a flaky network`,
+    async () => {
+      const seen: Coverage = new Map();
+      await fc.assert(sessionProperty(['reconnect'], seen, { command: flakyCommand, maxLength: 40 }), focused);
+      console.log(`flaky network coverage over ${focused.numRuns} runs:\n${describeCoverage(seen)}`);
+      if (focused.numRuns >= 100) {
+        const keys = ['call sent a third time after a cut-off replay', 'call rejected network error at its third cut-off send'];
+        expect(reached(seen, keys), 'paths the flaky network no longer reaches').toEqual([]);
+        expect(seen.get(keys[0]!), 'third sends').toBeGreaterThanOrEqual(focused.numRuns / 8);
+      }
+    },
+    Math.max(60_000, focused.numRuns * 30),
+  );
+
+  it(
+    `replays no 401 on another tab's yes older than it, over ${focused.numRuns} runs with tab sync`,
+    async () => {
+      const seen: Coverage = new Map();
+      await fc.assert(sessionProperty(['reconnect', 'stopWhileHeld'], seen, { command: tabsCommand, maxLength: 30, tabs: true }), focused);
+      if (focused.numRuns >= 100) {
+        const keys = [
+          "validation answered from the tabs' yes",
+          "validation answered from the tabs' no",
+          'validation asked the backend, though a tab heard yes lately',
+          'another tab answered yes after asking',
+        ];
+        expect(reached(seen, keys), 'paths the tabs no longer reach').toEqual([]);
+      }
+      console.log(`tabs coverage over ${focused.numRuns} runs:\n${describeCoverage(seen)}`);
+    },
+    Math.max(60_000, focused.numRuns * 30),
   );
 
   // Green while the core bug is there (the fuzz counts it as known, fuzz-known-bugs.ts); red once it is fixed.

@@ -101,3 +101,43 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('together'), first: task, second: task }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sameTask'), first: appCall, second: appCall }) },
 );
+
+/**
+ * A flaky network under GETs: sends cut off (replays most of all), the backend coming back, answers. Third sends,
+ * and cut-off third sends, come up in most runs.
+ *
+ * @example
+ * fc.array(flakyCommand, { maxLength: 25 });
+ */
+export const flakyCommand: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 3, arbitrary: spec.map((s) => ({ kind: 'request', spec: { ...s, target: 'api', method: 'GET' } }) as const) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('cutOff'), pick: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('respond'), pick: fc.nat(), answer: fc.constantFrom<Answer>(200, 401) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('browser'), event: fc.constantFrom('offline', 'online') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('network'), up: fc.boolean() }) },
+  // The backend back: most probes say yes, and the held GETs go.
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom('true', 'true', 'true', ...validateResults) }),
+  },
+);
+
+/**
+ * Everything, with another tab that asks the backend and shares its answers, and time in seconds between
+ * them: yeses a moment older than a 401 come up in most runs.
+ *
+ * @example
+ * fc.array(tabsCommand, { maxLength: 30 });
+ */
+export const tabsCommand: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 4, arbitrary: spec.map((s) => ({ kind: 'request', spec: { ...s, target: 'api' } }) as const) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('respond'), pick: fc.nat(), answer: fc.constantFrom<Answer>(200, 401, 401) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('validate'), result: fc.constantFrom('true', ...validateResults) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'tabAsks' } as const) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('tabAnswers'), valid: fc.constantFrom(true, true, false) }) },
+  // Seconds between a yes and the next 401, within the answers' 5 s of reuse.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000) }) },
+  { weight: 2, arbitrary: single },
+);

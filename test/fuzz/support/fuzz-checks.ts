@@ -40,7 +40,10 @@ function whyMoving(world: FuzzWorld): string | null {
   if (world.backend.sends.some((send) => send.inFlight && send.failing)) return 'a send is failing at the network';
   if (world.validations.some((validation) => validation.failing)) return 'a validation is failing at the network';
   const checking = snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) ? 1 : 0;
-  if (world.openValidations().length !== checking) return `${world.openValidations().length} validations out while ${state}`;
+  // Tab sync waits for the lock another tab holds while it asks: the session checks, with no validation of its own out.
+  const waitingForTab = checking === 1 && world.openValidations().length === 0 && world.tabs?.asking;
+  if (world.openValidations().length !== checking && !waitingForTab)
+    return `${world.openValidations().length} validations out while ${state}`;
   const popup = snapshot.matches('reauthenticating') ? 1 : 0;
   if (world.openReauths().length !== popup) return `${world.openReauths().length} popups open while ${state}`;
   return null;
@@ -94,6 +97,10 @@ function outcomeProblem(world: FuzzWorld, call: FuzzCall): string | null {
   const error = call.error;
   const text = error instanceof Error ? `${error.name}: ${error.message} ${String(error.cause ?? '')}` : String(error);
   if (world.tokens.leakedIn(text) || text.includes('secret-query')) return `rejected with an error whose message carries a secret: ${text}`;
+  // A GET the network cut off waits for the backend and goes again, until its third send is cut off too.
+  const cutOffGet = call.spec.target === 'api' && call.spec.method === 'GET' && call.spec.replay && error instanceof TypeError;
+  if (cutOffGet && last && error === last.error && call.sends.length < 3 && !world.facts.stopped && !call.controller.signal.aborted)
+    return `rejected with the network's error after ${call.sends.length} send(s), not held to be sent again`;
   if (last && error === last.error) return null; // the network's own error, or the abort of the send
   if (call.controller.signal.aborted && error === call.controller.signal.reason) return null;
   // Refused, and saying why: the reason must be one the run gave it.

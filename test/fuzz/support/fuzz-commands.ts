@@ -2,7 +2,7 @@ import { PopupBlockedError, PopupClosedError } from '../../../src/lib/session/er
 import { acts } from './fuzz-acts.ts';
 import { elsewhere, type Heard } from './fuzz-elsewhere.ts';
 import { networkError, type Answer } from './fuzz-backend.ts';
-import type { RequestSpec } from './fuzz-calls.ts';
+import { API, type RequestSpec } from './fuzz-calls.ts';
 import { advance, type reauthResults, type validateResults } from './fuzz-steps.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
@@ -22,6 +22,11 @@ export type Simple =
 export type Command =
   | { kind: 'request'; spec: RequestSpec }
   | { kind: 'respond'; pick: number; answer: Answer }
+  /** The network cuts off a send to the API, most often one already sent again (a flaky network, not an outage). */
+  | { kind: 'cutOff'; pick: number }
+  /** Another tab (with `tabs`) starts asking the backend about the token, or hears its answer and shares it. */
+  | { kind: 'tabAsks' }
+  | { kind: 'tabAnswers'; valid: boolean }
   | { kind: 'abort'; pick: number; withReason: boolean }
   | { kind: 'validate'; result: (typeof validateResults)[number] }
   /** A validation the session gave up on (its deadline passed) answers after all. */
@@ -76,6 +81,26 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return world.request(command.spec);
     case 'respond':
       return pick(world.backend.inFlight(), command.pick)?.respond(command.answer);
+    case 'cutOff': {
+      const out = world.backend.inFlight().filter((send) => send.url.origin === API);
+      const sendsOf = (send: (typeof out)[number]) => world.calls.find((call) => call.sends.includes(send))?.sends.length ?? 0;
+      // The later sends of a call first: a replay cut off again is what this command is for.
+      const latest = Math.max(0, ...out.map(sendsOf));
+      const preferred = command.pick % 3 === 0 ? out : out.filter((send) => sendsOf(send) === latest);
+      return pick(preferred, command.pick)?.respond('network');
+    }
+    case 'tabAsks':
+      return world.tabs?.startAsking();
+    case 'tabAnswers': {
+      if (!world.tabs) return;
+      const token = world.store.token;
+      // The other tab's backend said so now: the oracle judges the session by it, as by this tab's validation.
+      world.facts.backendAnswered();
+      if (command.valid) world.vouch(token, 'accepted');
+      else if (token !== null) world.facts.refused.add(token);
+      world.seen.add(`another tab answered ${command.valid ? 'yes' : 'no'}${world.tabs.asking ? ' after asking' : ''}`);
+      return world.tabs.answer(token, command.valid);
+    }
     case 'abort': {
       const call = pick(world.calls, command.pick);
       return call?.controller.abort(command.withReason ? new Error(`call ${call.n} given up by its caller`) : undefined);

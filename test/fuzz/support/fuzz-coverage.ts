@@ -28,6 +28,7 @@ function outcomeOf(call: FuzzWorld['calls'][number]): string {
 export function tally(coverage: Coverage, world: FuzzWorld): void {
   const add = (key: string) => coverage.set(key, (coverage.get(key) ?? 0) + 1);
   world.seen.forEach(add);
+  world.tabs?.seen.forEach(add);
   for (const call of world.calls) {
     add(`call ${outcomeOf(call)}`);
     if (call.sends.length === 2 && call.sends[0]!.authorization !== call.sends[1]!.authorization) add('call replayed with a newer token');
@@ -45,6 +46,9 @@ export function tally(coverage: Coverage, world: FuzzWorld): void {
     if (redirected)
       add(`call resolved 401 after 1 send (redirected ${new URL(call.response!.url).origin === API ? 'here, token still good' : 'away'})`);
     if (call.spec.method !== 'GET' && call.sends.length === 2) add(`body replayed: ${call.spec.body}`);
+    if (call.sends.length === 3 && call.sends[1]!.error instanceof TypeError) add('call sent a third time after a cut-off replay');
+    if (call.sends.length === 3 && call.sends[2]!.error instanceof TypeError && call.error === call.sends[2]!.error)
+      add('call rejected network error at its third cut-off send');
   }
 }
 

@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { fuzzRuns } from '../../support/fuzz-settings.ts';
 import { acts } from './fuzz-acts.ts';
 import { command } from './fuzz-arbitraries.ts';
-import { apply, promiseJobs } from './fuzz-commands.ts';
+import { apply, promiseJobs, type Command } from './fuzz-commands.ts';
 import { checkAtRest, checkReport, untilAtRest } from './fuzz-checks.ts';
 import { tally, type Coverage } from './fuzz-coverage.ts';
 import { endings, type EndingName } from './fuzz-endings.ts';
@@ -39,11 +39,14 @@ export function fuzzParameters(): fc.Parameters<FuzzRun> & { numRuns: number } {
  * @example
  * await runSession([[{ kind: 'browser', event: 'offline' }], 'reconnect', 0], { strict: true });
  */
-export async function runSession([commands, ending, skewMs]: FuzzRun, options: { coverage?: Coverage; strict?: boolean } = {}) {
+export async function runSession(
+  [commands, ending, skewMs]: FuzzRun,
+  options: { coverage?: Coverage; strict?: boolean; tabs?: boolean } = {},
+) {
   const clock = new SimulatedClock();
   // A browser's time, not 1970's: with the backend's clock set an hour back, tokens would expire before the epoch.
   clock.set(Date.UTC(2026, 0, 1));
-  const world = createFuzzWorld(clock, skewMs, options.strict);
+  const world = createFuzzWorld(clock, skewMs, options.strict, { tabs: options.tabs });
   try {
     for (const [step, next] of commands.entries()) {
       world.late.step = step;
@@ -72,13 +75,19 @@ export async function runSession([commands, ending, skewMs]: FuzzRun, options: {
 }
 
 /**
- * The property: up to 40 random commands, one of `endingNames`, and how far
- * the backend's clock is from the tab's, as `runSession` runs them.
+ * The property: up to `maxLength` random commands (40 of `command` unless told), one of `endingNames`, and how far
+ * the backend's clock is from the tab's, as `runSession` runs them; `tabs`: with tab sync and another tab.
  *
  * @example
  * await fc.assert(sessionProperty(['reconnect'], coverage), fuzzParameters());
  */
-export function sessionProperty(endingNames: [EndingName, ...EndingName[]], coverage?: Coverage) {
-  const commands = fc.array(command, { minLength: 1, maxLength: 40, size: 'max' });
-  return fc.asyncProperty(commands, fc.constantFrom(...endingNames), fc.constantFrom(...skews), (...run) => runSession(run, { coverage }));
+export function sessionProperty(
+  endingNames: [EndingName, ...EndingName[]],
+  coverage?: Coverage,
+  drawn: { command?: fc.Arbitrary<Command>; maxLength?: number; tabs?: boolean } = {},
+) {
+  const commands = fc.array(drawn.command ?? command, { minLength: 1, maxLength: drawn.maxLength ?? 40, size: 'max' });
+  return fc.asyncProperty(commands, fc.constantFrom(...endingNames), fc.constantFrom(...skews), (...run) =>
+    runSession(run, { coverage, tabs: drawn.tabs }),
+  );
 }

@@ -74,6 +74,20 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   ) {
     problems.push('a redirected 401 whose token is still good was sent again');
   }
+  // A yes reused from before the 401 says nothing of it: the backend may have taken the token back in between.
+  const verdict = world.tabs?.last;
+  const at401 = first.response?.status === 401 ? world.answeredAt.get(first) : undefined;
+  if (
+    call.sends.length === 2 &&
+    at401 !== undefined &&
+    first.authorization === send.authorization &&
+    call.unvalidatedSend !== 1 &&
+    verdict?.token === token &&
+    verdict.reusedYesAt !== undefined &&
+    verdict.reusedYesAt < at401
+  ) {
+    problems.push(`replayed on a yes given ${at401 - verdict.reusedYesAt} ms before its 401, reused from the tabs' answers`);
+  }
   if (call.unvalidatedSend !== call.sends.length - 1) {
     const expiry = expiryProblem(world, token);
     if (expiry) problems.push(expiry);

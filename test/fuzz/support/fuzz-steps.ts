@@ -24,6 +24,11 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
   const { client } = world;
   const of = <T>(list: readonly T[]) => list[choice % list.length]!;
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
+    // Waiting for the lock of another tab that is asking: that tab's answer is the one to come.
+    if (world.openValidations().length === 0 && world.tabs?.asking) {
+      void apply(world, { kind: 'tabAnswers', valid: choice % 3 !== 2 });
+      return;
+    }
     void apply(world, { kind: 'validate', result: of(validateResults) });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) {
@@ -81,8 +86,12 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   const snapshot = world.client.actor.getSnapshot();
   if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
     // The backend judges the token by its exp, on its clock: fresh, the held calls go with it; else the user signs in.
-    const exp = world.tokens.expOf(world.openValidations()[0]?.token ?? null);
-    void apply(world, { kind: 'validate', result: exp !== undefined && world.backendNow() < exp ? 'true' : 'false' });
+    const token = world.openValidations()[0]?.token ?? world.store.token;
+    const exp = world.tokens.expOf(token);
+    const valid = exp !== undefined && world.backendNow() < exp;
+    // Waiting for the lock of another tab that is asking: that tab answers, as the backend would.
+    if (world.openValidations().length === 0 && world.tabs?.asking) void apply(world, { kind: 'tabAnswers', valid });
+    else void apply(world, { kind: 'validate', result: valid ? 'true' : 'false' });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
   else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
   else if (snapshot.matches({ needsReauth: 'waiting' })) acts.reconnect(world);

@@ -1,6 +1,7 @@
 import type { SimulatedClock } from 'xstate';
 import { createAuthFetch } from '../../../src/lib/auth-fetch.ts';
-import { createFuzzBackend } from './fuzz-backend.ts';
+import type { AuthFetchOptions } from '../../../src/lib/session/options.ts';
+import { createFuzzBackend, type Send } from './fuzz-backend.ts';
 import { API, startCall, type FuzzCall, type RequestSpec } from './fuzz-calls.ts';
 import { createLateWords } from './fuzz-elsewhere.ts';
 import { createFacts } from './fuzz-facts.ts';
@@ -10,6 +11,7 @@ import { watchedTimers } from './fuzz-timers.ts';
 import { strictByDefault } from './fuzz-known-bugs.ts';
 import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
 import { checkAtSendTime } from './fuzz-sends.ts';
+import { createFuzzTabs } from './fuzz-tabs.ts';
 import { createFuzzTokens } from './fuzz-tokens.ts';
 import { installFuzzWindow } from './fuzz-window.ts';
 
@@ -25,7 +27,7 @@ import { installFuzzWindow } from './fuzz-window.ts';
  * const world = createFuzzWorld(new SimulatedClock(), 0);
  * world.request(spec); world.backend.inFlight()[0]!.respond(401);
  */
-export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = strictByDefault) {
+export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = strictByDefault, options: { tabs?: boolean } = {}) {
   /** How far the backend's clock is ahead of the tab's now: `setBackendClock` moves it. */
   let skew = skewMs;
   const backendNow = () => clock.now() + skew;
@@ -44,9 +46,14 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   // Its deadline, a new popup, a sign-out, stop(): the chart's events say which.
   const aborted = (what: string) => () => seen.add(`${what} aborted`);
   const window = installFuzzWindow();
+  /** When each send to the API was answered, on the tab's clock. */
+  const answeredAt = new Map<Send, number>();
+  /** With `tabs`: tab sync around validate, and another tab sharing its answers. */
+  const tabs = options.tabs ? createFuzzTabs(clock, () => validations.length) : undefined;
   const backend = createFuzzBackend({
     onSend: (send) => checkAtSendTime(world, send),
     onAnswer: (answer, send) => {
+      answeredAt.set(send, clock.now());
       const replay = calls.some((call) => call.sends[1] === send);
       if (answer === 'network') return facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`);
       if ((answer === 401 || answer === '401-here') && send.authorization) facts.refused.add(send.authorization.replace(/^Bearer /, ''));
@@ -56,6 +63,29 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     backendNow,
   });
 
+  const validate: AuthFetchOptions['validate'] = ({ token, signal }) => {
+    if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
+    // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
+    const ignoresSignal = validations.length % 2 === 1;
+    const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
+    // Its deadline by the failures of the spell before it, as the chart counts them (the model test checks the count).
+    const deadlineMs = validationDeadlineMs(client.actor.getSnapshot().context.validationFailures);
+    const answer = startOutstanding({ token, signal, startedAt: clock.now(), deadlineMs, ignoresSignal, list: validations, onAbort });
+    // The API down, it fails at the network a task later, as fetch does.
+    if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
+    answer.then(
+      (valid) => valid === false && token !== null && facts.refused.add(token),
+      () => {},
+    );
+    return answer;
+  };
+  const reauthenticate: AuthFetchOptions['reauthenticate'] = ({ signal }) => {
+    if (openOf(reauths).length > 0) violations.push('a second popup opened while one was in flight');
+    // Every third popup ignores its signal: it may still hand back a token after the session stopped waiting.
+    const ignoresSignal = reauths.length % 3 === 2;
+    const onAbort = aborted(ignoresSignal ? 'popup (deaf to its signal)' : 'popup');
+    return startOutstanding({ token: null, signal, startedAt: clock.now(), ignoresSignal, list: reauths, onAbort });
+  };
   const client = createAuthFetch({
     getToken: () => store.token,
     setToken: (token) => {
@@ -66,29 +96,8 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
       told.push(token);
       facts.newAccount(tokens.subOf(token));
     },
-    validate: ({ token, signal }) => {
-      if (openOf(validations).length > 0) violations.push('a second validation started while one was in flight');
-      // Every other validation ignores its signal, as a validate that never hands it to fetch: only the deadline ends it.
-      const ignoresSignal = validations.length % 2 === 1;
-      const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
-      // Its deadline by the failures of the spell before it, as the chart counts them (the model test checks the count).
-      const deadlineMs = validationDeadlineMs(client.actor.getSnapshot().context.validationFailures);
-      const answer = startOutstanding({ token, signal, startedAt: clock.now(), deadlineMs, ignoresSignal, list: validations, onAbort });
-      // The API down, it fails at the network a task later, as fetch does.
-      if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
-      answer.then(
-        (valid) => valid === false && token !== null && facts.refused.add(token),
-        () => {},
-      );
-      return answer;
-    },
-    reauthenticate: ({ signal }) => {
-      if (openOf(reauths).length > 0) violations.push('a second popup opened while one was in flight');
-      // Every third popup ignores its signal: it may still hand back a token after the session stopped waiting.
-      const ignoresSignal = reauths.length % 3 === 2;
-      const onAbort = aborted(ignoresSignal ? 'popup (deaf to its signal)' : 'popup');
-      return startOutstanding({ token: null, signal, startedAt: clock.now(), ignoresSignal, list: reauths, onAbort });
-    },
+    validate: tabs ? tabs.wrap({ validate, reauthenticate }) : validate,
+    reauthenticate,
     allowedOrigins: [API],
     fetch: backend.fetch,
     clock: timers.clock,
@@ -98,8 +107,11 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     limits,
   });
 
+  tabs?.sync?.connect(client);
   const world = {
     client,
+    tabs,
+    answeredAt,
     clock,
     /** Whether a timer of the session's is due now: a real loop runs it before anything else happens. */
     timerDue: timers.due,
