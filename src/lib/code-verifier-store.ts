@@ -27,6 +27,15 @@ function using<T>(use: (storage: ItemStorage) => T): T | undefined {
   }
 }
 
+/** When the entry `text` was kept, or NaN: one that cannot be read (cut short, another version's) has no age and goes. */
+function keptAt(text: string | null): number {
+  try {
+    return Number((JSON.parse(text ?? 'null') as { at?: unknown } | null)?.at);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Keeps `verifier` for the sign-in started with `state`, and drops those of sign-ins that ended long ago (a tab
  * closed or reloaded while its popup was open, so nobody forgot them). False when it could not be kept.
@@ -39,8 +48,7 @@ export function rememberCodeVerifier(state: string, verifier: string, now = Date
     const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
     for (const key of keys) {
       if (!key?.startsWith(prefix)) continue;
-      const at = Number((JSON.parse(storage.getItem(key) ?? 'null') as { at?: unknown } | null)?.at);
-      if (!(now - at < keptForMs)) storage.removeItem(key);
+      if (!(now - keptAt(storage.getItem(key)) < keptForMs)) storage.removeItem(key);
     }
     storage.setItem(prefix + state, JSON.stringify({ verifier, at: now }));
   });

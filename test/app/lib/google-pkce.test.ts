@@ -96,6 +96,22 @@ describe('Google sign-in with PKCE', () => {
     }
   });
 
+  it('still binds the sign-in to a verifier when a kept entry cannot be read (cut short, or from another version)', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    localStorage.setItem('quiet-session.pkce.an-old-state', '{"verifier":"cut sho');
+    try {
+      const { signedIn, first } = startSignIn();
+      expect(first.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      expect(verifiersKept()).toHaveLength(1);
+      const state = first.searchParams.get('state')!;
+      const { code } = await authorize(state, first.searchParams.get('code_challenge'));
+      await callbackPage({ code, state });
+      expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
+    } finally {
+      localStorage.clear();
+    }
+  });
+
   it('signs in without PKCE where the page may keep nothing in localStorage (cookies blocked), as before it', async () => {
     fixture = await createSessionFixture({ signedIn: false });
     vi.spyOn(localStorage, 'setItem').mockImplementation(() => {
