@@ -18,7 +18,7 @@ function pageStorage(): ItemStorage | undefined {
 }
 
 /** `use` of the storage; nothing where there is none or it throws (full): the exchange is then refused, and says so. */
-function using<T>(use: (storage: ItemStorage) => T): T | undefined {
+function withStorage<T>(use: (storage: ItemStorage) => T): T | undefined {
   try {
     const storage = pageStorage();
     return storage ? use(storage) : undefined;
@@ -44,7 +44,7 @@ function keptAt(text: string | null): number {
  * const kept = rememberCodeVerifier(state, createCodeVerifier());
  */
 export function rememberCodeVerifier(state: string, verifier: string, now = Date.now()): boolean {
-  using((storage) => {
+  withStorage((storage) => {
     const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
     for (const key of keys) {
       if (!key?.startsWith(prefix)) continue;
@@ -62,7 +62,7 @@ export function rememberCodeVerifier(state: string, verifier: string, now = Date
  * const verifier = codeVerifierOf(query.get('state')!);
  */
 export function codeVerifierOf(state: string): string | null {
-  const record = using((storage) => JSON.parse(storage.getItem(prefix + state) ?? 'null') as { verifier?: unknown } | null);
+  const record = withStorage((storage) => JSON.parse(storage.getItem(prefix + state) ?? 'null') as { verifier?: unknown } | null);
   return typeof record?.verifier === 'string' ? record.verifier : null;
 }
 
@@ -73,5 +73,5 @@ export function codeVerifierOf(state: string): string | null {
  * forgetCodeVerifier(state);
  */
 export function forgetCodeVerifier(state: string): void {
-  using((storage) => storage.removeItem(prefix + state));
+  withStorage((storage) => storage.removeItem(prefix + state));
 }

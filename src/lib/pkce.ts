@@ -2,7 +2,7 @@
 // only the tab that holds the verifier can trade them. Synchronous: the popup must open inside the click, and
 // crypto.subtle (async, and missing outside a secure context) would come too late.
 
-/** SHA-256's round constants and first hash: the fractional bits of the cube and square roots of the first primes. */
+// SHA-256's round constants and first hash: the fractional bits of the cube and square roots of the first primes.
 const isPrime = (n: number) => n > 1 && Array.from({ length: n - 2 }, (_, i) => i + 2).every((d) => n % d !== 0);
 const primes = Array.from({ length: 312 }, (_, n) => n).filter(isPrime);
 const fraction = (x: number) => ((x - Math.floor(x)) * 2 ** 32) >>> 0;

@@ -118,7 +118,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     if (!(error instanceof TypeError) || isOver() || abortedWith(sent, error) || !buildable(sent)) throw error;
     actor.send({ type: 'network.offline' });
     const waiting = template?.();
-    // Safe methods (RFC 9110 §9.2.1) may be sent twice; an aborted signal is its caller's, even as the network failed.
+    // Safe methods (RFC 9110 §9.2.1) may be sent again; an aborted signal is its caller's, even as the network failed.
     if (!waiting?.replay || !waiting.replayable || !safeMethods.has(waiting.method.toUpperCase()) || waiting.signal?.aborted) throw error;
     // Signed out, or another account's token, since it went out: it would never be sent again, so it is not held.
     tokenFor(waiting);
