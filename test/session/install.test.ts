@@ -24,17 +24,24 @@ function recording() {
   return { client, sent };
 }
 
+/** A client that answers 'ok' to each send and keeps the Authorization each carried. */
+function seeingTokens(overrides: Partial<AuthFetchOptions> = {}) {
+  const seen: string[] = [];
+  const client = createAuthFetch({
+    ...good,
+    ...overrides,
+    fetch: async (input, init) => {
+      seen.push(new Request(input, init).headers.get('authorization') ?? '');
+      return new Response('ok');
+    },
+  });
+  return { client, seen };
+}
+
 describe('the app-wide authFetch', () => {
   it('rejects with a clear error until a client is installed, then uses it', async () => {
     await expect(authFetch('https://api.test/x')).rejects.toBeInstanceOf(QuietSessionError);
-    const seen: string[] = [];
-    const client = createAuthFetch({
-      ...good,
-      fetch: async (input, init) => {
-        seen.push(new Request(input, init).headers.get('authorization') ?? '');
-        return new Response('ok');
-      },
-    });
+    const { client, seen } = seeingTokens();
     const uninstall = installAuthFetch(client);
     expect(await (await authFetch('https://api.test/x')).text()).toBe('ok');
     expect(seen).toEqual(['Bearer t1']);
@@ -102,14 +109,7 @@ describe('authFetch put in the place of fetch', () => {
   });
 
   it('works when given the platform fetch taken before globalThis.fetch was replaced', async () => {
-    const seen: string[] = [];
-    const client = createAuthFetch({
-      ...good,
-      fetch: async (input, init) => {
-        seen.push(new Request(input, init).headers.get('authorization') ?? '');
-        return new Response('ok');
-      },
-    });
+    const { client, seen } = seeingTokens();
     globalThis.fetch = client.authFetch;
     for (const url of ['https://api.test/api/credits', 'https://api.test/api/credits?again']) {
       expect(await (await fetch(url)).text()).toBe('ok');

@@ -33,6 +33,16 @@ async function renderSignedIn() {
   );
 }
 
+/** Expired, Next pressed (held), then Reconnect as Grace, a member: the 403 she gets is on screen. */
+async function nextHeldThenReconnectAsMember() {
+  fixture.store.expireSessions();
+  fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+  await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
+  fixture.client.reconnect();
+  fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
+  await screen.findByText('Loading batches failed (403: Admins only).');
+}
+
 describe('AdminBatches', () => {
   it('says which page is shown while the next one waits: "Page 1 of 5 · loading page 2…"', async () => {
     await renderSignedIn();
@@ -54,14 +64,8 @@ describe('AdminBatches', () => {
   it('does not keep an admin’s rows on screen for a member who reconnects: it asks again, as them', async () => {
     await renderSignedIn();
     await screen.findByText('batch-001');
-    fixture.store.expireSessions();
-    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
-
     // Reconnect, as Grace (a member): Ada's held page 2 is given up, and Ada's page 1 is not Grace's to see.
-    fixture.client.reconnect();
-    fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
-    await screen.findByText('Loading batches failed (403: Admins only).');
+    await nextHeldThenReconnectAsMember();
     expect(screen.queryByText('batch-001')).toBeNull();
     // Nothing is loading: no "of …" that reads as if something were.
     expect(pager()).not.toContain('…');
@@ -72,14 +76,8 @@ describe('AdminBatches', () => {
     await screen.findByText('batch-001');
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
     await screen.findByText('batch-011');
-    fixture.store.expireSessions();
-    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    await waitForActor(fixture.client.actor, (s) => s.matches('needsReauth'));
-
     // Reconnect, as Grace: Ada's place in the list is not hers; she has no page 2 to go back from.
-    fixture.client.reconnect();
-    fixture.reauths[0]!.resolve(await fixture.issueToken(otherMockAccount));
-    await screen.findByText('Loading batches failed (403: Admins only).');
+    await nextHeldThenReconnectAsMember();
     expect(pager()).toBe('Page 1');
     expect(screen.getByRole('button', { name: 'Previous' }).getAttribute('aria-disabled')).toBe('true');
   });
