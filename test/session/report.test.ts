@@ -163,6 +163,18 @@ describe('the session report', () => {
     expect(client.report().entries.map((e) => e.detail)).toContain('first');
   });
 
+  it('keeps the story of a session whose tab is shown again all day: a return that changes nothing adds no line', () => {
+    const clock = new SimulatedClock();
+    const client = tokenAClient({ clock });
+    client.note('tab.token', 'first');
+    // Back to the tab from mail, or the network back after a blip, every minute or so of a working day.
+    for (let minute = 0; minute < 8 * 60; minute++) {
+      clock.increment(60_000);
+      client.actor.send({ type: minute % 2 ? 'tab.visible' : 'network.online' });
+    }
+    expect(client.report().entries.map((e) => e.detail)).toContain('first');
+  });
+
   it('hands out a copy of the limits: a bug report that edits its copy changes no deadline', () => {
     const client = tokenAClient();
     const { limits } = client.report();

@@ -38,6 +38,9 @@ export function stateLabel(value: unknown): string {
     .join(', ');
 }
 
+/** The browser's signs: a line each only when they change the state or the count held. */
+const signs = new Set(['user.active', 'tab.visible', 'network.online']);
+
 /** The outcome an event carries, in words: never its payload as it came. */
 function detailOf(
   event: EventObject & { output?: unknown; error?: unknown; requests?: unknown[]; offsetMs?: unknown },
@@ -80,8 +83,8 @@ export function createSessionReport(options: { now: () => number; size?: number 
     transition(event: EventObject, snapshot: { value: unknown; context: SessionContext }) {
       const state = stateLabel(snapshot.value);
       const held = snapshot.context.queue.length;
-      // Signs of use, and the timers looking again at the clock, come often and usually change nothing.
-      if ((event.type === 'user.active' || event.type.startsWith('xstate.after.until')) && `${state}/${held}` === last) return;
+      // Signs of use, the tab shown or the network back, and the timers looking again at the clock come often and usually change nothing.
+      if ((signs.has(event.type) || event.type.startsWith('xstate.after.until')) && `${state}/${held}` === last) return;
       last = `${state}/${held}`;
       const detail = detailOf(event);
       add({ event: event.type, state, held, ...(detail && { detail }) });
