@@ -175,6 +175,15 @@ describe('the session report', () => {
     expect(client.report().entries.map((e) => e.detail)).toContain('first');
   });
 
+  it('says whether anyone is signed in: a signed-out tab does not read as a live session', () => {
+    let token: string | null = tokenA;
+    const client = tokenAClient({ getToken: () => token });
+    expect(client.report()).toMatchObject({ state: 'active.quiet', signedIn: true });
+    token = null;
+    client.endSession();
+    expect(client.report()).toMatchObject({ state: 'active.quiet', signedIn: false, expiresAt: null });
+  });
+
   it('hands out a copy of the limits: a bug report that edits its copy changes no deadline', () => {
     const client = tokenAClient();
     const { limits } = client.report();

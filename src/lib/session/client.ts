@@ -210,7 +210,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),
     now: localNow,
-    report: () => report.build(snapshot()),
+    report: () => report.build(snapshot(), currentToken() !== null),
     note: report.note,
   };
 }

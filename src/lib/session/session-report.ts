@@ -20,6 +20,8 @@ export interface SessionReport {
   format: 'quiet-session-report/1';
   createdAt: string;
   state: string;
+  /** A token is stored: the chart runs, `active` too, with no one signed in. */
+  signedIn: boolean;
   held: number;
   clockOffsetMs: number;
   /** When the token expires (from its `exp`), or null. */
@@ -96,11 +98,12 @@ export function createSessionReport(options: { now: () => number; size?: number 
     /** The entries, oldest first. */
     entries: ordered,
     /** The report of the session as `snapshot` has it now: its facts, then the entries. */
-    build({ value, context }: { value: unknown; context: SessionContext }): SessionReport {
+    build({ value, context }: { value: unknown; context: SessionContext }, signedIn: boolean): SessionReport {
       return {
         format: 'quiet-session-report/1',
         createdAt: new Date(options.now()).toISOString(),
         state: stateLabel(value),
+        signedIn,
         held: context.queue.length,
         clockOffsetMs: context.clockOffsetMs,
         expiresAt: isoOrNull(context.expiresAt),
