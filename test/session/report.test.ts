@@ -86,7 +86,7 @@ describe('the session report', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         'clock.observed active.quiet 30500 ms',
-        'request.held validating.checking +1',
+        'request.held validating.checking +1 (1 POST unauthorized)',
         'xstate.done.actor.validateSession needsReauth.waiting expired',
         'reauth.requested reauthenticating.holding',
         'xstate.error.actor.reauthenticate needsReauth.waiting PopupBlockedError',
@@ -182,6 +182,26 @@ describe('the session report', () => {
     token = null;
     client.endSession();
     expect(client.report()).toMatchObject({ state: 'active.quiet', signedIn: false, expiresAt: null });
+  });
+
+  it('says what was held, by method and why, in a short line however many calls it is', async () => {
+    const client = tokenAClient({ validate: () => new Promise(() => {}), fetch: async () => new Response(null, { status: 401 }) });
+    const calls = [client.authFetch(`${API}/api/credits`), client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' })];
+    await waitFor(client.actor, (s) => s.context.queue.length === 1);
+    // While it checks, a storm of calls: held before they are sent.
+    for (let i = 0; i < 500; i++)
+      calls.push(client.authFetch(`${API}/api/items/${i}`, { method: ['GET', 'PUT', 'DELETE', 'PATCH'][i % 4] }));
+    await waitFor(client.actor, (s) => s.context.queue.length === 502);
+    for (const call of calls) call.catch(() => {});
+    const details = client
+      .report()
+      .entries.filter((e) => e.event === 'request.held')
+      .map((e) => e.detail);
+    expect(details).toEqual([
+      '+1 (1 GET unauthorized)',
+      // The POST's 401 and the storm held in the same turn: one event.
+      '+501 (125 GET unsent, 125 PUT unsent, 125 DELETE unsent, …)',
+    ]);
   });
 
   it('hands out a copy of the limits: a bug report that edits its copy changes no deadline', () => {

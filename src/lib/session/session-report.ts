@@ -1,5 +1,5 @@
 import type { EventObject } from 'xstate';
-import type { SessionContext } from '../../../machines/session.machine.ts';
+import type { HeldRequest, SessionContext } from '../../../machines/session.machine.ts';
 
 /** One line of the session report. Words and numbers only: never a token, a URL, a header or a body. */
 export interface ReportEntry {
@@ -43,9 +43,18 @@ export function stateLabel(value: unknown): string {
 /** The browser's signs: a line each only when they change the state or the count held. */
 const signs = new Set(['user.active', 'tab.visible', 'network.online']);
 
+/** Calls held, by method and why (never their URL): `+3 (2 GET unauthorized, 1 POST unsent)`; a storm's three largest groups. */
+function heldDetail(requests: readonly HeldRequest[]): string {
+  const groups = new Map<string, number>();
+  for (const { method, reason } of requests) groups.set(`${method} ${reason}`, (groups.get(`${method} ${reason}`) ?? 0) + 1);
+  const largest = [...groups].sort(([, a], [, b]) => b - a);
+  const words = largest.slice(0, 3).map(([group, count]) => `${count} ${group}`);
+  return `+${requests.length} (${words.join(', ')}${largest.length > 3 ? ', …' : ''})`;
+}
+
 /** The outcome an event carries, in words: never its payload as it came. */
 function detailOf(
-  event: EventObject & { output?: unknown; error?: unknown; requests?: unknown[]; offsetMs?: unknown },
+  event: EventObject & { output?: unknown; error?: unknown; requests?: readonly HeldRequest[]; offsetMs?: unknown },
 ): string | undefined {
   if (/^xstate\.done\.actor\.(validate|probe)Session$/.test(event.type)) {
     return event.output === true ? 'valid' : event.output === false ? 'expired' : 'no answer';
@@ -54,7 +63,7 @@ function detailOf(
     return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
   if (event.type.startsWith('xstate.after.validationTimeout')) return 'timeout';
   if (event.type === 'xstate.done.actor.reauthenticate') return 'token';
-  if (event.type === 'request.held') return `+${event.requests?.length ?? 0}`;
+  if (event.type === 'request.held') return heldDetail(event.requests ?? []);
   if (event.type === 'clock.observed') return `${Number(event.offsetMs)} ms`;
   return undefined;
 }
