@@ -5,9 +5,9 @@ part, before the route's dependencies run: with no token at all. Its option rege
 backtracks exponentially on a quoted value of backslashes left open (CVE-2024-24762:
 `a="` and 50 of them froze the event loop, every request with it, for minutes) and
 polynomially on a run of vertical tabs, which `\\s` and a key both take. Here a
-backslash is only ever an escape, and a key takes no whitespace; what they match is
-unchanged for any header a browser sends. Newer releases parse headers otherwise: their
-regex, if any, is left alone.
+backslash is an escape unless that leaves the value open, and a key takes no whitespace;
+what they match is unchanged for any header a browser sends. Newer releases parse
+headers otherwise: their regex, if any, is left alone.
 """
 
 import re
@@ -16,7 +16,8 @@ import multipart.multipart as _multipart
 
 _SPECIAL = re.escape(b'()<>@,;:\\"/[]?={} \t')
 _VULNERABLE = br'(?:;|^)\s*([^' + _SPECIAL + br']+)\s*=\s*(' + br'(?:[^' + _SPECIAL + br']+|' + br'"(?:\\.|[^"])*"' + br')' + br')'
-_LINEAR = br'(?:;|^)\s*([^' + _SPECIAL + br'\s]+)\s*=\s*(' + br'(?:[^' + _SPECIAL + br']+|' + br'"(?:\\.|[^"\\])*"' + br')' + br')'
+# A quoted value left open by its escapes ends, as before, at the last quote: Chromium sends `filename="ring\"` for `ring\`.
+_LINEAR = br'(?:;|^)\s*([^' + _SPECIAL + br'\s]+)\s*=\s*(' + br'(?:[^' + _SPECIAL + br']+|' + br'"(?:\\.|[^"\\]|\\(?!.))*"|"(?s:.)*"' + br')' + br')'
 
 
 def make_linear() -> bool:
