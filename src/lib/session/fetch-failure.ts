@@ -1,15 +1,25 @@
 /**
+ * Throws the TypeError fetch would reject with for a request it cannot build (a URL with credentials, a GET with a
+ * body).
+ *
+ * @example
+ * assertBuildable(['https://user:secret@api.example.com/', undefined]); // TypeError: fetch refuses credentials in a URL
+ */
+export function assertBuildable([input, init]: Parameters<typeof fetch>): void {
+  // A Request was built already (a stream body is always sent inside one, used up by then).
+  if (!(input instanceof Request)) new Request(input, init);
+}
+
+/**
  * Whether fetch could build this request at all (only asked once a send has failed): if not, its TypeError is the
  * caller's mistake, not the network's.
  *
  * @example
  * buildable(['https://user:secret@api.example.com/', undefined]); // false: fetch refuses credentials in a URL
  */
-export function buildable([input, init]: Parameters<typeof fetch>): boolean {
-  // A Request was built already (a stream body is always sent inside one, used up by then).
-  if (input instanceof Request) return true;
+export function buildable(sent: Parameters<typeof fetch>): boolean {
   try {
-    new Request(input, init);
+    assertBuildable(sent);
     return true;
     // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false to the one caller
   } catch {

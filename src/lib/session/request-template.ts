@@ -1,4 +1,5 @@
 import { BodyNotReplayableError } from './errors.ts';
+import { assertBuildable } from './fetch-failure.ts';
 import type { AuthFetchInit } from './options.ts';
 
 /**
@@ -103,9 +104,9 @@ class Template implements RequestTemplate {
   }
 
   assertBuildable(): void {
-    // A Request was built at the call already; otherwise build one as fetch would, for its TypeError alone.
+    // A Request was built at the call already; otherwise one is built as fetch would, for its TypeError alone.
     // Without the signal: a Request listens to it until collected, and held calls may share one that lives long.
-    if (!this.request) new Request(this.input, { ...this.saved, headers: this.headers, signal: null });
+    if (!this.request) assertBuildable([this.input, { ...this.saved, headers: this.headers, signal: null }]);
   }
 
   next(token: string | null): Parameters<typeof fetch> {
