@@ -38,22 +38,21 @@ async function authorize(state: string, challenge: string | null): Promise<{ cod
   return (await authorized.json()) as { code: string };
 }
 
+/** The user finishes at Google: its code for the popup's first address, handed to the callback page. */
+async function finishAtGoogle(first: URL): Promise<void> {
+  const state = first.searchParams.get('state')!;
+  const { code } = await authorize(state, first.searchParams.get('code_challenge'));
+  await callbackPage({ code, state });
+}
+
 const verifiersKept = () => Object.keys(localStorage).filter((key) => key.includes('pkce'));
 
 describe('Google sign-in with PKCE', () => {
   it("signs in with the verifier the studio's tab kept for the callback page, and keeps none after", async () => {
     fixture = await createSessionFixture({ signedIn: false });
     const { signedIn, first } = startSignIn();
-    const state = first.searchParams.get('state')!;
     expect(first.searchParams.get('code_challenge_method')).toBe('S256');
-    // Google's side, as the mock consent page asks it: a code bound to the challenge in the popup's first address.
-    const authorized = await fetch(`${location.origin}/mock-google/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ state, code_challenge: first.searchParams.get('code_challenge'), code_challenge_method: 'S256' }),
-    });
-    const { code } = (await authorized.json()) as { code: string };
-    await callbackPage({ code, state });
+    await finishAtGoogle(first);
     expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
     expect(verifiersKept()).toEqual([]);
   });
@@ -87,9 +86,7 @@ describe('Google sign-in with PKCE', () => {
       signInWithGooglePopup({ signal: other.signal }).catch(() => {});
       other.abort();
       vi.useRealTimers();
-      const state = first.searchParams.get('state')!;
-      const { code } = await authorize(state, first.searchParams.get('code_challenge'));
-      await callbackPage({ code, state });
+      await finishAtGoogle(first);
       expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
     } finally {
       vi.useRealTimers();
@@ -103,9 +100,7 @@ describe('Google sign-in with PKCE', () => {
       const { signedIn, first } = startSignIn();
       expect(first.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
       expect(verifiersKept()).toHaveLength(1);
-      const state = first.searchParams.get('state')!;
-      const { code } = await authorize(state, first.searchParams.get('code_challenge'));
-      await callbackPage({ code, state });
+      await finishAtGoogle(first);
       expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
     } finally {
       localStorage.clear();
@@ -118,15 +113,8 @@ describe('Google sign-in with PKCE', () => {
       throw new DOMException('The operation is insecure.', 'SecurityError');
     });
     const { signedIn, first } = startSignIn();
-    const state = first.searchParams.get('state')!;
     expect(first.searchParams.has('code_challenge')).toBe(false);
-    const authorized = await fetch(`${location.origin}/mock-google/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ state, code_challenge: first.searchParams.get('code_challenge') }),
-    });
-    const { code } = (await authorized.json()) as { code: string };
-    await callbackPage({ code, state });
+    await finishAtGoogle(first);
     expect(readTokenClaims(await signedIn)).toMatchObject({ name: 'Ada Lovelace' });
   });
 });
