@@ -788,6 +788,8 @@ describe('many tabs, one session', () => {
     expect(backend.apiRequests().filter((r) => r.authorization === 'Bearer t2')).toHaveLength(2);
   });
   it("shares a validation's answer through localStorage alone without Web Locks", async () => {
+    // One instant for both: a yes given before a validation began is not reused, and no lock makes the second wait.
+    vi.useFakeTimers({ toFake: ['Date'] });
     vi.stubGlobal('navigator', {});
     const tabs = layer.tabs({ locks: null });
     const [first, second] = [tabs.open({ validate: async () => true }), tabs.open()];
