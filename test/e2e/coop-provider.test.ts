@@ -123,6 +123,27 @@ describe('sign-in through a cross-origin provider that sends COOP, in Chromium',
     await heldNone();
   }, 90_000);
 
+  it('says in a window finished after the other one answered that the studio stopped waiting, and the studio stays signed in', async () => {
+    const banner = await expiredWithRequestsHeld();
+    const firstOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const first = await firstOpened;
+    const secondOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Try again' }).click();
+    await chooseInPopup(await secondOpened, 'Continue as Ada Lovelace');
+    await banner.waitFor({ state: 'detached' });
+    // The first window, out of the studio's reach, is still open at the provider: the user finishes there too.
+    await first.getByRole('button', { name: 'Continue as Ada Lovelace' }).click();
+    await first
+      .getByRole('status')
+      .filter({
+        hasText: 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.',
+      })
+      .waitFor();
+    await heldNone();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  }, 90_000);
+
   it('shows the typed cancel message in the banner at once, keeps the requests held, and a second try works', async () => {
     const shot = screenshots('coop-provider-cancel');
     const banner = await expiredWithRequestsHeld();

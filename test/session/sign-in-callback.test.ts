@@ -6,6 +6,7 @@ import {
   PopupCancelledError,
   ReauthError,
   type GoogleCallbackArgs,
+  type SignInStorage,
 } from '../../src/lib/session/index.ts';
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
@@ -335,6 +336,84 @@ describe('the handshake, both halves', () => {
       ),
     );
     await expect(page).resolves.toBe('server_timeout');
+  });
+});
+
+describe('a callback page for a sign-in the studio gave up', () => {
+  const stopped = 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';
+  /** The origin's localStorage, which the studio and its callback page share even when COOP cut the popup off. */
+  function originStorage(): SignInStorage {
+    const items = new Map<string, string>();
+    return {
+      getItem: (name) => items.get(name) ?? null,
+      setItem: (name, value) => void items.set(name, value),
+      removeItem: (name) => void items.delete(name),
+    };
+  }
+  const giveUps: Array<[string, (stop: AbortController) => Promise<unknown>]> = [
+    ['its wait timed out', () => vi.advanceTimersByTimeAsync(120_000)],
+    ['it gave the sign-in up (signed out, left the page)', async (stop) => stop.abort(new Error('signed out'))],
+  ];
+  it.each(giveUps)('says at once that the studio stopped waiting when %s, and trades no code', async (_, giveUp) => {
+    const localStorage = originStorage();
+    const opener = createOpenerWindow(bus, origin);
+    const stop = new AbortController();
+    const pending = openSignInPopup({
+      url: `${origin}/auth/google/consent?state=${state}`,
+      state,
+      signal: stop.signal,
+      host: { ...opener.host, localStorage },
+    });
+    const outcome = pending.catch((e: unknown) => e);
+    opener.popups[0]!.closed = true; // COOP: the studio cannot close the window, and the user finishes in it
+    await giveUp(stop);
+    expect(await outcome).toBeInstanceOf(Error);
+    const exchange = vi.fn(async () => token);
+    const page = complete({ code: 'c0de', state }, { exchange, localStorage }).catch((e: unknown) => e);
+    // No timer runs: no wait for a receipt that cannot come.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await Promise.race([page, Promise.resolve('still waiting')])).toEqual(new Error(stopped));
+    expect(exchange).not.toHaveBeenCalled();
+    expect(bus.sent).toEqual([]);
+    expect(bus.openChannels()).toEqual([]);
+  });
+
+  it('says so too when the studio gives it up while the code is traded', async () => {
+    const localStorage = originStorage();
+    const opener = createOpenerWindow(bus, origin);
+    const stop = new AbortController();
+    const pending = openSignInPopup({
+      url: `${origin}/auth/google/consent?state=${state}`,
+      state,
+      signal: stop.signal,
+      host: { ...opener.host, localStorage },
+    });
+    const outcome = pending.catch((e: unknown) => e);
+    let traded: (token: string) => void = () => {};
+    const page = complete({ code: 'c0de', state }, { exchange: () => new Promise((resolve) => (traded = resolve)), localStorage }).catch(
+      (e: unknown) => e,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    stop.abort(new Error('signed out'));
+    expect(await outcome).toBeInstanceOf(Error);
+    traded(token);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await Promise.race([page, Promise.resolve('still waiting')])).toEqual(new Error(stopped));
+    expect(bus.sent.map(({ data }) => data)).not.toContainEqual(expect.objectContaining({ type: tokenMessageType }));
+  });
+
+  it('says so to a second window that answers a sign-in already answered (Try again left the first open)', async () => {
+    const localStorage = originStorage();
+    const opener = createOpenerWindow(bus, origin);
+    const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: { ...opener.host, localStorage } });
+    await complete({ code: 'c0de', state }, { localStorage });
+    await expect(pending).resolves.toBe(token);
+    const exchange = vi.fn(async () => token);
+    const second = complete({ code: 'c0de-2', state }, { exchange, localStorage }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await Promise.race([second, Promise.resolve('still waiting')])).toEqual(new Error(stopped));
+    expect(exchange).not.toHaveBeenCalled();
   });
 });
 

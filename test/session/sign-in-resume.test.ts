@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import {
+  completeGoogleSignIn,
   createAuthFetch,
   createTabSync,
   openSignInPopup,
@@ -249,6 +250,18 @@ describe('resumeSignIn after a reload', () => {
     expect(resumeSignIn({ host: reloaded.host })).toBeNull();
     expect(storage.items.has(key)).toBe(false);
     expect(reloaded.bus.openChannels()).toEqual([]);
+  });
+
+  it('tells a callback page that comes for a sign-in past its deadline, at once, that the studio stopped waiting', async () => {
+    const localStorage = tabStorage(); // the origin's, which the popup shares
+    const reloaded = reloadedDuringSignIn(60_000);
+    vi.setSystemTime(1_060_000);
+    expect(resumeSignIn({ host: { ...reloaded.host, localStorage } })).toBeNull();
+    const exchange = vi.fn(async () => token);
+    const url = new URL(`https://studio.test/auth/google/callback?code=c0de&state=${state}`);
+    const callback = { url, opener: null, exchange, BroadcastChannel: reloaded.bus.BroadcastChannel, localStorage };
+    await expect(completeGoogleSignIn(callback)).rejects.toThrow('The studio stopped waiting for this sign-in.');
+    expect(exchange).not.toHaveBeenCalled();
   });
 
   it('does nothing without BroadcastChannel, where only the lost popup could have answered', () => {

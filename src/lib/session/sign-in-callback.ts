@@ -11,6 +11,8 @@ import {
   type TokenMessage,
 } from './popup-message.ts';
 import type { SignInChannel } from './sign-in-popup.ts';
+import type { SignInStorage } from './sign-in-record.ts';
+import { isSignInOver } from './sign-ins-over.ts';
 
 /** What the callback page needs; tests pass doubles for the channel. */
 export interface GoogleCallbackArgs {
@@ -37,6 +39,8 @@ export interface GoogleCallbackArgs {
   BroadcastChannel?: new (
     name: string,
   ) => SignInChannel;
+  /** Where the studio keeps the sign-ins it is done with, as its popup's host does (default `globalThis.localStorage`). */
+  localStorage?: SignInStorage;
   /** How long to wait for the app's receipt before saying it is gone (default 5 s). */
   receiptTimeoutMs?: number;
   /**
@@ -58,7 +62,8 @@ export interface GoogleCallbackArgs {
  * itself. It resolves with the error code that window was told (`access_denied`:
  * the user cancelled), or null when it was told the token, so that a window the
  * browser keeps open does not say "done" for a sign-in that failed. Rejects
- * with a sentence for this page when nobody could be told.
+ * with a sentence for this page when nobody could be told, at once (and
+ * with no code traded) when the studio is done with this sign-in already.
  *
  * @example
  * await completeGoogleSignIn({ url: new URL(location.href), opener: window.opener, exchange: exchangeGoogleCode });
@@ -77,6 +82,10 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   const error = url.searchParams.get('error');
   if (!state || !(code || error)) throw new Error('This page expects a Google sign-in code. Close this window and try again.');
   const failure = (reason: string): ErrorMessage => ({ type: errorMessageType, state, error: reason });
+  // The studio gave it up (timed out, signed out) or took another window's answer: no receipt would come.
+  const over = () =>
+    isSignInOver(() => args.localStorage ?? (globalThis as { localStorage?: SignInStorage }).localStorage, args.namespace, state);
+  if (over()) throw new Error(stopped);
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
@@ -94,6 +103,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
           ),
       );
 
+  if (over()) throw new Error(stopped);
   const refused = message.type === errorMessageType ? message.error : null;
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
@@ -142,6 +152,7 @@ async function exchangeWithin<T>(ms: number, late: T, run: (signal: AbortSignal)
   }
 }
 
+const stopped = 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';
 const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
 
 /** How often the answer is said again while no receipt has come. */

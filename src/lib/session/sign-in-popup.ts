@@ -27,6 +27,8 @@ export interface PopupHost {
   ) => SignInChannel;
   /** Where a pending sign-in is kept so that `resumeSignIn` finds it after a reload. A host without it keeps none. */
   sessionStorage?: SignInStorage;
+  /** Where the origin's callback pages learn that a sign-in is over here. A host without it tells them nothing. */
+  localStorage?: SignInStorage;
 }
 
 /** What the page may offer while the popup reads closed and no answer has come. */

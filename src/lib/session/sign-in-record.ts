@@ -12,8 +12,13 @@ export interface PendingSignIn {
 
 const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-in`;
 
-/** `use` of the storage, or nothing where there is none or it throws (storage blocked, full): then no resume, nothing worse. */
-function using<T>(storage: () => SignInStorage | undefined, use: (s: SignInStorage) => T): T | undefined {
+/**
+ * `use` of the storage, or nothing where there is none or it throws (storage blocked, full): then no resume, nothing worse.
+ *
+ * @example
+ * const kept = using(() => sessionStorage, (s) => s.getItem('key'));
+ */
+export function using<T>(storage: () => SignInStorage | undefined, use: (s: SignInStorage) => T): T | undefined {
   try {
     // Stryker disable BlockStatement: an emptied catch returns undefined all the same
     const s = storage();

@@ -1,6 +1,7 @@
 import { forgetSignIn, type PendingSignIn, readSignIn } from './sign-in-record.ts';
 import type { PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
 import { waitForSignIn } from './sign-in-wait.ts';
+import { markSignInOver } from './sign-ins-over.ts';
 
 /** Stands for the popup this page never opened: no window message has it as its source. */
 const noPopup = { closed: false, close() {} };
@@ -33,5 +34,6 @@ export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'si
     // Stryker disable next-line StringLiteral,ArrowFunction: only openSignInPopup opens the url; open runs only on a hint's reopen, and noPopup never reads closed
     return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup, wholeLimit(pending));
   forgetSignIn(storage, options.namespace, pending.state);
+  markSignInOver(() => host.localStorage, options.namespace, pending.state);
   return null;
 }

@@ -3,6 +3,7 @@ import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName }
 import { popupReopened } from './popup-reopened.ts';
 import { signInErrorFor } from './provider-error.ts';
 import { forgetSignIn, rememberSignIn } from './sign-in-record.ts';
+import { markSignInOver } from './sign-ins-over.ts';
 import type { PopupClosedHint, PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
 
 /**
@@ -51,6 +52,8 @@ export function waitForSignIn(
       if (done) return;
       done = true;
       forgetSignIn(storage, namespace, state);
+      // A window the studio could not close (COOP) may still answer: its page then says at once that nobody waits.
+      markSignInOver(() => host.localStorage, namespace, state);
       clearTimeout(timeout);
       clearInterval(closedCheck);
       host.removeEventListener('message', onWindowMessage);

@@ -2,6 +2,7 @@
 import { act, render, screen } from '@testing-library/react';
 import { http } from 'msw';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { signInWithGooglePopup } from '../../../src/lib/auth-api.ts';
 import { receiptMessageType, signInChannelName } from '../../../src/lib/session/popup-message.ts';
 import { GoogleCallback } from '../../../src/pages/GoogleCallback.tsx';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
@@ -66,5 +67,36 @@ describe('GoogleCallback', () => {
     vi.useRealTimers();
     expect(await screen.findByText('Signing in did not finish: the studio window says why. You can close this one.')).toBeTruthy();
     expect(exchanges.map((request) => request.signal.aborted)).toEqual([true]);
+  });
+
+  it('says at once that the studio stopped waiting when the studio gave the sign-in up, and trades no code', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    const exchanges: string[] = [];
+    server.events.on('request:start', ({ request }) => void (request.method === 'POST' && exchanges.push(request.url)));
+    onTestFinished(() => server.events.removeAllListeners());
+    vi.resetModules();
+    const { GoogleCallback: Page } = await import('../../../src/pages/GoogleCallback.tsx');
+    vi.spyOn(window, 'close').mockImplementation(() => {});
+    // The studio's sign-in, its popup cut off by the provider's COOP (open, but it reads closed), given up: signed out.
+    const opened: string[] = [];
+    vi.spyOn(window, 'open').mockImplementation((url) => {
+      opened.push(String(url));
+      return { closed: true, close() {} } as Window;
+    });
+    const signOut = new AbortController();
+    const signedIn = signInWithGooglePopup({ signal: signOut.signal }).catch(() => 'given up');
+    signOut.abort();
+    expect(await signedIn).toBe('given up');
+    // The user finishes at Google in the window the studio could not close.
+    const state = new URL(opened[0]!).searchParams.get('state');
+    window.history.pushState(null, '', `/auth/google/callback?code=4%2Fone-use-code&state=${state}`);
+    // No timer runs from here: no wait for a receipt that cannot come is over before the words show.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+    render(<Page />);
+    await act(async () => {});
+    expect(screen.getByRole('status').textContent).toBe(
+      'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.',
+    );
+    expect(exchanges).toEqual([]);
   });
 });

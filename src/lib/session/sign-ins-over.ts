@@ -1,0 +1,50 @@
+import { type SignInStorage, using } from './sign-in-record.ts';
+
+/** As long as a callback page may still come for a sign-in: the backend keeps its state ten minutes. */
+const keptForMs = 10 * 60_000;
+
+const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-ins-over`;
+
+/** The states kept as over, each with when it ended, those ended long ago left out; none where the entry is unreadable. */
+function keptOver(s: SignInStorage, namespace: string | undefined, now: number): Record<string, number> {
+  let kept: unknown;
+  try {
+    kept = JSON.parse(s.getItem(keyOf(namespace)) ?? '{}');
+  } catch {
+    kept = {};
+  }
+  return Object.fromEntries(
+    Object.entries(kept && typeof kept === 'object' ? kept : {}).filter(([, at]) => typeof at === 'number' && now - at < keptForMs),
+  );
+}
+
+/**
+ * Keeps, in the origin's localStorage, that the window waiting for the sign-in `state` is done with it (answered or
+ * given up): a callback page for it then says so at once, where it would wait in vain for a receipt.
+ *
+ * @example
+ * markSignInOver(() => localStorage, undefined, state);
+ */
+export function markSignInOver(
+  storage: () => SignInStorage | undefined,
+  namespace: string | undefined,
+  state: string,
+  now = Date.now(),
+): void {
+  using(storage, (s) => s.setItem(keyOf(namespace), JSON.stringify({ ...keptOver(s, namespace, now), [state]: now })));
+}
+
+/**
+ * True when the window that waited for the sign-in `state` is done with it.
+ *
+ * @example
+ * if (isSignInOver(() => localStorage, undefined, state)) say('The studio stopped waiting for this sign-in.');
+ */
+export function isSignInOver(
+  storage: () => SignInStorage | undefined,
+  namespace: string | undefined,
+  state: string,
+  now = Date.now(),
+): boolean {
+  return using(storage, (s) => Object.hasOwn(keptOver(s, namespace, now), state)) === true;
+}

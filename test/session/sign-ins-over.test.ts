@@ -1,0 +1,49 @@
+/** @vitest-environment node */
+import { describe, expect, it } from 'vitest';
+import type { SignInStorage } from '../../src/lib/session/index.ts';
+import { isSignInOver, markSignInOver } from '../../src/lib/session/sign-ins-over.ts';
+
+/** The origin's localStorage, as its tabs and callback pages share it. */
+function originStorage(): SignInStorage & { items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (name) => items.get(name) ?? null,
+    setItem: (name, value) => void items.set(name, value),
+    removeItem: (name) => void items.delete(name),
+  };
+}
+
+describe('the sign-ins the studio is done with', () => {
+  it('are known over for ten minutes, a callback page may come for no longer, and then go', () => {
+    const storage = originStorage();
+    markSignInOver(() => storage, undefined, 'old', 0);
+    markSignInOver(() => storage, undefined, 'new', 9 * 60_000);
+    expect(isSignInOver(() => storage, undefined, 'old', 9 * 60_000)).toBe(true);
+    expect(isSignInOver(() => storage, undefined, 'old', 10 * 60_000)).toBe(false);
+    markSignInOver(() => storage, undefined, 'newer', 10 * 60_000);
+    expect(Object.keys(JSON.parse(storage.items.get('quiet-session:sign-ins-over')!))).toEqual(['new', 'newer']);
+  });
+
+  it('are kept by namespace, and a state of another sign-in is not over', () => {
+    const storage = originStorage();
+    markSignInOver(() => storage, 'other-app', 's-1');
+    expect(isSignInOver(() => storage, 'other-app', 's-1')).toBe(true);
+    expect(isSignInOver(() => storage, undefined, 's-1')).toBe(false);
+    expect(isSignInOver(() => storage, 'other-app', 's-2')).toBe(false);
+    expect(isSignInOver(() => storage, 'other-app', 'constructor')).toBe(false);
+  });
+
+  it('are kept anew over an entry that cannot be read, and are none where storage throws or is missing', () => {
+    const storage = originStorage();
+    storage.items.set('quiet-session:sign-ins-over', '{"cut sh');
+    markSignInOver(() => storage, undefined, 's-1');
+    expect(isSignInOver(() => storage, undefined, 's-1')).toBe(true);
+    const blocked = () => {
+      throw new DOMException('The operation is insecure.', 'SecurityError');
+    };
+    expect(() => markSignInOver(blocked, undefined, 's-1')).not.toThrow();
+    expect(isSignInOver(blocked, undefined, 's-1')).toBe(false);
+    expect(isSignInOver(() => undefined, undefined, 's-1')).toBe(false);
+  });
+});
