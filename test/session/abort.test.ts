@@ -5,6 +5,7 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome, track } from '../support/outcomes.ts';
+import { stoppedAfterEach } from '../support/stopped-after-each.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -68,6 +69,34 @@ describe('aborting a held request', () => {
     await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
     await expect(h.client.authFetch(`${API}/api/x`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(h.client.actor.getSnapshot().context.queue).toHaveLength(1);
+  });
+});
+
+describe("the caller's signal, once its calls are answered", () => {
+  const stops = stoppedAfterEach();
+
+  it('keeps no listener on it from calls the network cut off and that were sent again', async () => {
+    const net = { down: true };
+    const client = createAuthFetch({
+      getToken: () => 'ada-1',
+      setToken: () => {},
+      validate: async () => true,
+      reauthenticate: async () => 'ada-2',
+      allowedOrigins: [API],
+      fetch: async () => {
+        if (net.down) throw new TypeError('Failed to fetch');
+        return new Response('{}');
+      },
+    });
+    stops.push(client.stop);
+    const page = new AbortController(); // one signal for all of a page's calls, as an app keeps it
+    const init = { signal: page.signal, headers: { accept: 'application/json' } };
+    const calls = Array.from({ length: 20 }, (_, n) => client.authFetch(`${API}/api/item/${n}`, init));
+    await waitFor(client.actor, (s) => s.matches('offline') && s.context.queue.length === 20);
+    net.down = false;
+    client.actor.send({ type: 'network.online' });
+    expect(new Set((await Promise.all(calls)).map((response) => response.status))).toEqual(new Set([200]));
+    expect(getEventListeners(page.signal, 'abort')).toHaveLength(0);
   });
 });
 

@@ -27,6 +27,14 @@ describe('a request that fetch refuses to build (it never left the page)', () =>
     expect(backend.apiRequests('/api/credits')).toHaveLength(1);
     expect(credits.value?.status).toBe(200);
   });
+  it('with a signal that is no AbortSignal: rejects with fetch’s TypeError, and the session stays online', async () => {
+    const h = layer.session({ clock: new SimulatedClock() });
+    const bad = await h.client.authFetch(`${API}/api/search`, { signal: {} as AbortSignal }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(TypeError);
+    expect(String(bad)).toMatch(/AbortSignal/);
+    expect(h.client.actor.getSnapshot().matches('offline')).toBe(false);
+    expect(backend.apiRequests('/api/search')).toHaveLength(0);
+  });
 });
 
 describe('a request that fetch refuses to build, made while the session waits for a sign-in', () => {

@@ -17,9 +17,10 @@ export function assertBuildable([input, init]: Parameters<typeof fetch>): void {
  * @example
  * buildable(['https://user:secret@api.example.com/', undefined]); // false: fetch refuses credentials in a URL
  */
-export function buildable(sent: Parameters<typeof fetch>): boolean {
+export function buildable([input, init]: Parameters<typeof fetch>): boolean {
   try {
-    assertBuildable(sent);
+    // An AbortSignal left out (a Request listens to it until collected); any other signal kept, for fetch to refuse.
+    assertBuildable([input, init?.signal instanceof AbortSignal ? { ...init, signal: null } : init]);
     return true;
     // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false to the one caller
   } catch {
