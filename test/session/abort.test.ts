@@ -98,6 +98,55 @@ describe("the caller's signal, once its calls are answered", () => {
     expect(new Set((await Promise.all(calls)).map((response) => response.status))).toEqual(new Set([200]));
     expect(getEventListeners(page.signal, 'abort')).toHaveLength(0);
   });
+
+  it('keeps none across 10,000 calls answered, held and replayed, aborted while held, and cut off', async () => {
+    const backend = { valid: 'ada-1', signIns: 1, down: false };
+    let token: string | null = backend.valid;
+    const client = createAuthFetch({
+      getToken: () => token,
+      setToken: (next) => void (token = next),
+      validate: async ({ token: asked }) => {
+        if (backend.down) throw new TypeError('Failed to fetch');
+        return asked === backend.valid;
+      },
+      reauthenticate: async () => (backend.valid = `ada-${++backend.signIns}`),
+      allowedOrigins: [API],
+      fetch: async (_input, init) => {
+        if (backend.down) throw new TypeError('Failed to fetch');
+        return new Response('{}', { status: new Headers(init?.headers).get('authorization') === `Bearer ${backend.valid}` ? 200 : 401 });
+      },
+    });
+    stops.push(client.stop);
+    const page = new AbortController();
+    const dropped: AbortSignal[] = [];
+    const some = <T>(n: number, call: (i: number) => T) => Array.from({ length: n }, (_, i) => call(i));
+    const send = (i: number) =>
+      client.authFetch(`${API}/api/item/${i}`, i % 2 ? { signal: page.signal } : { signal: page.signal, method: 'POST', body: '{}' });
+    for (let round = 0; round < 100; round++) {
+      await Promise.all(some(20, send));
+      // The token expires at the backend: calls answered 401 and calls made meanwhile are held; some are aborted.
+      backend.valid = 'none';
+      const held = some(30, send);
+      const aborting = some(10, () => new AbortController());
+      dropped.push(...aborting.map((controller) => controller.signal));
+      const aborted = aborting.map((controller, i) =>
+        client.authFetch(`${API}/api/dropped/${i}`, { signal: controller.signal }).catch(() => {}),
+      );
+      await waitFor(client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 40);
+      for (const controller of aborting) controller.abort();
+      client.reconnect();
+      await Promise.all([...held, ...aborted]);
+      // The network goes: the calls out are held, and sent again once it is back.
+      backend.down = true;
+      const cutOff = some(40, (i) => client.authFetch(`${API}/api/item/${i}`, { signal: page.signal }));
+      await waitFor(client.actor, (s) => s.matches('offline') && s.context.queue.length === 40);
+      backend.down = false;
+      client.actor.send({ type: 'network.online' });
+      await Promise.all(cutOff);
+    }
+    expect(getEventListeners(page.signal, 'abort')).toHaveLength(0);
+    expect(dropped.filter((signal) => getEventListeners(signal, 'abort').length > 0)).toEqual([]);
+  }, 30_000);
 });
 
 describe('aborting a call that is sent', () => {
