@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { authFetch } from '../lib/auth-api.ts';
 import { apiUrl } from '../lib/app-config.ts';
-import { isAbortError, readJson } from '../lib/api-error.ts';
+import { ApiError, isAbortError, readJson } from '../lib/api-error.ts';
 import { describeProblem, problemTexts } from '../lib/problem-text.ts';
 
 /** What the backend says about an uploaded reference image. */
@@ -22,6 +22,9 @@ export type ImageValidationState =
 
 /** The backend refuses an upload past this by its size alone (413): such a file is not read into the tab's memory. */
 const largestUploadBytes = 20 * 1024 * 1024;
+
+/** The backend's words for an image over its 5 MB limit: a 413 is one past that, not a 20 MB limit to aim for. */
+const tooLargeText = 'The file is larger than 5 MB.';
 
 /** The upload as multipart FormData: a body authFetch can replay byte for byte after a reconnect. */
 async function postImage(file: File, signal: AbortSignal): Promise<ImageValidationResult> {
@@ -60,6 +63,12 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
       (result) => setState({ status: 'checked', result: { ...result, filename: file.name } }),
       (error: unknown) => {
         if (isAbortError(error) || controller.signal.aborted) return;
+        // Refused by its size alone (413): as the backend says of one of 6 MB, an issue with the file, not a failure to try again.
+        if (error instanceof ApiError && error.status === 413) {
+          const refused = { valid: false, filename: file.name, content_type: file.type, size_bytes: file.size, issues: [tooLargeText] };
+          setState({ status: 'checked', result: refused });
+          return;
+        }
         setState({ status: 'failed', message: describeProblem(error) ?? problemTexts.unknown });
       },
     );

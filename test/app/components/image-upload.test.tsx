@@ -151,6 +151,23 @@ describe('ImageUpload', () => {
     expect(screen.queryByText(/notes\.txt/)).toBeNull();
   });
 
+  it('says an image past the upload limit is larger than 5 MB, as it says of one of 6 MB, not that 20 MB would do', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = renderUpload();
+    pick(imageFile(6 * 1024 * 1024, 'photo.png'));
+    await screen.findByText('The file is larger than 5 MB.');
+    // A phone's photo of 21 MB: the backend refuses its upload by size alone (413), before looking at it.
+    pick(imageFile(21 * 1024 * 1024, 'big-photo.png'));
+    await waitFor(() => expect(screen.queryByText('Checking big-photo.png…')).toBeNull());
+    expect(screen.getByRole('status').textContent).toBe('The file is larger than 5 MB.');
+    // Refused, it is nothing to pick again after a reload.
+    await act(async () => {});
+    first.unmount();
+    renderUpload();
+    await screen.findByText('Upload a reference image');
+    expect(screen.queryByText(/big-photo\.png/)).toBeNull();
+  });
+
   it('reads out why an image could not be checked', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(http.post(`${location.origin}/api/images/validate`, () => HttpResponse.error()));
