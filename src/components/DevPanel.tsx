@@ -1,5 +1,5 @@
 import { useSelector } from '@xstate/react';
-import { useContext, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useContext, useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { AuthContext } from '../contexts/AuthContext.tsx';
 import type { AuthFetchClient } from '../lib/auth-fetch.ts';
 import type { TokenStorage } from '../lib/token-storage.ts';
@@ -43,9 +43,15 @@ export function DevPanel({ session, tokens, mock }: { session: AuthFetchClient; 
   );
 }
 
+/** The shortest token lifetime the panel sets, in seconds. */
+const shortestLifetimeSec = 5;
+
 /** Turns the mock backend's knobs. */
 function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: PanelTokens }) {
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
+  // Not stored (too short, or emptied): said, with the lifetime the next sign-in still gets, or the field would seem taken.
+  const refused = !(Number(lifetime) >= shortestLifetimeSec);
+  const refusedId = useId();
   // Stored too, and the next sign-in of every tab gets it: another tab's setting replaces what this one shows.
   useEffect(
     () =>
@@ -87,16 +93,24 @@ function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: Pan
         Token lifetime (s){' '}
         <input
           type="number"
-          min={5}
+          min={shortestLifetimeSec}
           step={5}
           value={lifetime}
+          aria-invalid={refused || undefined}
+          aria-describedby={refused ? refusedId : undefined}
           onChange={(event) => {
             setLifetime(event.target.value);
             const seconds = Number(event.target.value);
-            if (Number.isFinite(seconds) && seconds >= 5) mock.setTokenLifetimeSec(seconds);
+            if (Number.isFinite(seconds) && seconds >= shortestLifetimeSec) mock.setTokenLifetimeSec(seconds);
           }}
         />{' '}
-        <span className="muted">(next sign-in)</span>
+        {refused ? (
+          <span id={refusedId} className="dev-panel__refused">
+            At least {shortestLifetimeSec} s: the next sign-in gets {mock.tokenLifetimeSec()} s.
+          </span>
+        ) : (
+          <span className="muted">(next sign-in)</span>
+        )}
       </label>
     </>
   );
