@@ -6,8 +6,8 @@ export interface ApiSwitch {
   url: string;
   /** Refuses new connections and cuts the open ones, as a backend that went away. */
   down: () => Promise<void>;
-  /** Accepts connections again, on the same port. */
-  up: () => Promise<void>;
+  /** Accepts connections again, on the same port: to the same backend, or to the one on `targetPort` (a restarted backend). */
+  up: (targetPort?: number) => Promise<void>;
 }
 
 /**
@@ -18,11 +18,13 @@ export interface ApiSwitch {
  */
 export async function startApiSwitch(port: number, targetPort: number): Promise<ApiSwitch> {
   let server: Server | null = null;
+  let target = targetPort;
   const open = new Set<Socket>();
-  const up = () =>
+  const up = (nextTarget = target) =>
     new Promise<void>((done, fail) => {
+      target = nextTarget;
       server = createServer((client) => {
-        const backend = connect(targetPort, '127.0.0.1');
+        const backend = connect(target, '127.0.0.1');
         const end = () => {
           for (const socket of [client, backend]) {
             socket.destroy();
