@@ -90,3 +90,32 @@ describe('sign-out', () => {
     here.client.stop();
   });
 });
+
+// Tokens that are no JWT (opaque) say no account: "signed in" and "signed out" still differ.
+describe('sign-out in another tab, with opaque tokens, before its word comes', () => {
+  it('does not send a call again without a token when its 401 comes after the token went', async () => {
+    const shared = { token: 'opaque-alice' as string | null };
+    const here = handAnsweredSession({ getToken: () => shared.token, setToken: (next) => void (shared.token = next) });
+    const call = here.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    shared.token = null; // another tab signs out: the shared token goes now, its word comes later
+    here.sends[0]!.answer(401);
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    expect(here.sends.map((s) => s.authorization)).toEqual(['Bearer opaque-alice']);
+    expect(await call.catch((error: unknown) => error)).toMatchObject({ reason: 'signed-out' });
+    here.client.stop();
+  });
+
+  it('does not send a held call without a token when the check let it go after the token went', async () => {
+    const shared = { token: 'opaque-alice' as string | null };
+    const here = handAnsweredSession({ getToken: () => shared.token, setToken: (next) => void (shared.token = next) });
+    const call = here.client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{"prompt":"ring"}' });
+    here.sends[0]!.answer(401);
+    await vi.waitFor(() => expect(here.validations).toHaveLength(1));
+    shared.token = null; // another tab signs out; its word has not come yet
+    here.validations[0]!(true);
+    expect(await callOutcome(call)).toBe('AuthExpiredError');
+    expect(here.sends.map((s) => s.authorization)).toEqual(['Bearer opaque-alice']);
+    expect(await call.catch((error: unknown) => error)).toMatchObject({ reason: 'signed-out' });
+    here.client.stop();
+  });
+});

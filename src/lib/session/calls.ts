@@ -62,8 +62,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     }
   };
   const isOver = () => snapshot().status !== 'active';
-  /** Who `token` acts for, comparable by value. */
-  const accountOf = (token: string | null) => accountIn(claims(token));
+  /** Who `token` acts for, comparable by value; no token is nobody, never the account of a token that names none (opaque). */
+  const accountOf = (token: string | null) => (token === null ? null : accountIn(claims(token)));
 
   /** Whether a call with `token` must wait for a validation: its expiry is near, or it is no token a header can carry. */
   const mustValidate = (token: string | null) =>
