@@ -42,6 +42,7 @@ describe('a request that fetch refuses to build, made while the session waits fo
     ['a URL with credentials', ['https://ada:pw@api.test/api/search']],
     ['a GET with a body', [`${API}/api/search`, { body: 'ring' }]],
     ['a method that is no token', [`${API}/api/search`, { method: 'GET ALL' }]],
+    ['a signal that is no AbortSignal', [`${API}/api/search`, { signal: {} as AbortSignal }]],
   ])('%s: rejects at once with the TypeError fetch rejects with, and is never held', async (_name, args) => {
     const h = layer.session();
     h.expire();

@@ -7,7 +7,8 @@
  */
 export function assertBuildable([input, init]: Parameters<typeof fetch>): void {
   // A Request was built already (a stream body is always sent inside one, used up by then).
-  if (!(input instanceof Request)) new Request(input, init);
+  // An AbortSignal left out (a Request listens to it until collected); any other signal kept, for fetch to refuse.
+  if (!(input instanceof Request)) new Request(input, init?.signal instanceof AbortSignal ? { ...init, signal: null } : init);
 }
 
 /**
@@ -17,10 +18,9 @@ export function assertBuildable([input, init]: Parameters<typeof fetch>): void {
  * @example
  * buildable(['https://user:secret@api.example.com/', undefined]); // false: fetch refuses credentials in a URL
  */
-export function buildable([input, init]: Parameters<typeof fetch>): boolean {
+export function buildable(sent: Parameters<typeof fetch>): boolean {
   try {
-    // An AbortSignal left out (a Request listens to it until collected); any other signal kept, for fetch to refuse.
-    assertBuildable([input, init?.signal instanceof AbortSignal ? { ...init, signal: null } : init]);
+    assertBuildable(sent);
     return true;
     // Stryker disable next-line BlockStatement: an empty catch returns undefined, as falsy as false to the one caller
   } catch {

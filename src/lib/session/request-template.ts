@@ -104,9 +104,9 @@ class Template implements RequestTemplate {
   }
 
   assertBuildable(): void {
-    // A Request was built at the call already; otherwise one is built as fetch would, for its TypeError alone.
-    // Without the signal: a Request listens to it until collected, and held calls may share one that lives long.
-    if (!this.request) assertBuildable([this.input, { ...this.saved, headers: this.headers, signal: null }]);
+    // A Request was built at the call already; otherwise one is built as fetch would, for its TypeError alone
+    // (without an AbortSignal: a Request listens to it until collected, and held calls may share one that lives long).
+    if (!this.request) assertBuildable([this.input, { ...this.saved, headers: this.headers }]);
   }
 
   next(token: string | null): Parameters<typeof fetch> {
