@@ -6,6 +6,7 @@ import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, OTHER, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 describe('the token goes to allowed origins only', () => {
   const layer = layerOnFakeBackend();
@@ -304,6 +305,24 @@ describe('a 401 that is not the session’s goes back to its caller', () => {
     expect(response.status).toBe(401);
     expect(new URL(response.url).origin).toBe(other.origin);
     expect({ validations: counts.validations, sends }).toEqual({ validations: 0, sends: 1 });
+  });
+
+  it("takes no reading of the backend's clock from another origin's 401 reached by a redirect", async () => {
+    // The other origin's clock is an hour fast (and it exposes its Date); the API's agrees with this tab's.
+    const hour = 3_600_000;
+    api.on((seen, res) => {
+      if (seen.url === '/api/file') return res.writeHead(302, { location: `${other.origin}/signed` }).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    other.on((_seen, res) => res.writeHead(401, { date: new Date(Date.now() + hour).toUTCString() }).end('{}'));
+    const fresh = unsignedJwt({ sub: 'ada', exp: Math.floor(Date.now() / 1000) + 1_800 });
+    let validations = 0;
+    const { client } = session({ getToken: () => fresh, validate: async () => ++validations > 0 });
+    expect((await client.authFetch(`${api.origin}/api/file`)).status).toBe(401);
+    // The token has half an hour left on the API's clock: the next call goes at once, with no check first.
+    expect((await client.authFetch(`${api.origin}/api/credits`)).status).toBe(200);
+    expect(Math.abs(client.report().clockOffsetMs)).toBeLessThan(5_000);
+    expect(validations).toBe(0);
   });
 
   it('gives the caller the 401 of a call made with no token, and of a call with its own Authorization, without validating', async () => {

@@ -19,7 +19,7 @@ export interface CallParts {
   held: HoldRegistry;
   claims: (token: string | null) => TokenClaims;
   expiry: ExpiryAwareness;
-  serverClock: { observe(response: Response, force?: boolean): void };
+  serverClock: { observe(response: Response, force?: boolean, sentTo?: Request | string): void };
   own: OwnWork;
 }
 
@@ -135,7 +135,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     return fetchNow(...sent).then(
       (response) => {
         // An answer like any other: its Date tells the backend's clock (a replay may be the first answer since offline).
-        serverClock.observe(response, response.status === 401);
+        serverClock.observe(response, response.status === 401, template.input);
         return response;
       },
       (error: unknown) => networkFailed(error, sent, sends < CUT_OFF_SENDS ? () => template : undefined, sends),
@@ -162,7 +162,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   /** What the caller gets for `response`: itself, or, for a 401 that is the session's, a hold for the replay. */
   function answered(template: RequestTemplate, token: string | null, response: Response): Response | Promise<Response> {
     const unauthorized = response.status === 401;
-    serverClock.observe(response, unauthorized);
+    serverClock.observe(response, unauthorized, template.input);
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (!unauthorized || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
@@ -213,7 +213,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
           (response) => {
             // Stryker disable next-line ConditionalExpression: performance only: answered gives any other status the same answer
             if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
-            serverClock.observe(response);
+            serverClock.observe(response, false, url);
             return response;
           },
           (error: unknown) => networkFailed(error, [url], () => createRequestTemplate(url, undefined, account, session)),

@@ -1,3 +1,5 @@
+import { requestUrl } from './request-url.ts';
+
 /** One answer in so many is plenty (clocks drift by seconds a day), and reading the clock costs on every call. */
 const sampleEvery = 50;
 /** Offsets closer than this to the last are the Date header's own rounding. */
@@ -20,7 +22,7 @@ const ageMs = (age: string | null | undefined) => (age == null ? 0 : /^\s*\d+\s*
  *
  * @example
  * const clock = createServerClock({ now: Date.now, offset: () => current, report: (ms) => (current = ms) });
- * clock.observe(response);
+ * clock.observe(response, false, 'https://api.example.com/api/credits');
  */
 export function createServerClock(options: { now: () => number; offset: () => number; report: (offsetMs: number) => void }) {
   let answers = 0;
@@ -35,9 +37,12 @@ export function createServerClock(options: { now: () => number; offset: () => nu
     readNext(): void {
       answers = 0;
     },
-    observe(response: Response, force = false): void {
+    /** Reads `response`, when its turn has come, to the request sent to `sentTo` (its absolute URL, or the Request). */
+    observe(response: Response, force = false, sentTo?: Request | string): void {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
       if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
+      // Redirected to another origin: its Date is another server's clock; the next answer is read instead.
+      if (sentTo && response.redirected && new URL(response.url).origin !== requestUrl(sentTo).origin) return void (answers = 0);
       const at = options.now();
       const header = response.headers?.get('date');
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike

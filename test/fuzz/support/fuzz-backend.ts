@@ -101,9 +101,16 @@ export function createFuzzBackend(hooks: {
           const body = JSON.stringify({ send: send.index });
           // The backend's own clock, which the session reads to know when tokens expire there.
           const headers = { date: new Date(backendNow()).toUTCString() };
+          // Another origin's server, an hour off: the session must not take its Date for the backend's.
+          const away = { date: new Date(backendNow() + 3_600_000).toUTCString() };
           const response =
             answer === '401-here' || answer === '401-away'
-              ? redirectedResponse(body, 401, `${answer === '401-here' ? send.url.origin : 'https://sso.elsewhere.test'}/login`, headers)
+              ? redirectedResponse(
+                  body,
+                  401,
+                  answer === '401-here' ? `${send.url.origin}/login` : 'https://sso.elsewhere.test/login',
+                  answer === '401-here' ? headers : away,
+                )
               : new Response(body, { status: answer, headers });
           finish(() => resolve((send.response = response)));
         },
