@@ -79,12 +79,22 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   const claims = lastTokenClaims();
   const listeners = new Set<() => void>();
   // An empty one (garbled, or signed out by writing '') is none: the session would send no token, so never ask to reconnect.
-  const token = () => storage.getItem(tokenKey) || null;
+  const read = () => storage.getItem(tokenKey) || null;
+  /** The token as this tab's listeners were last told of it (undefined: not read yet). */
+  let known: string | null | undefined;
+  const token = () => {
+    const kept = read();
+    // Cleared in this very tab (its console, its site data), which fires no `storage` event here: told as another tab's change is.
+    if (known !== undefined && kept !== known) queueMicrotask(changed);
+    known = kept;
+    return kept;
+  };
   const account = () => {
     const kept = token();
     return kept === null ? null : String(claims(kept).sub ?? '');
   };
   const changed = () => {
+    known = read();
     for (const listener of listeners) listener();
   };
   // Another tab signed in or out (`key` is null when it cleared the whole storage).

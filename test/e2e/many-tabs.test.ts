@@ -135,6 +135,22 @@ describe('three tabs of the studio, in Chromium', () => {
     });
   }, 90_000);
 
+  it('localStorage cleared in one tab signs out that tab too, not only the others: no 401 on its panels', async () => {
+    await inOwnProfile(async (context) => {
+      const first = await signInFirstTab(context, served.app.url);
+      const second = await openSignedInTab(context, served.app.url);
+      // Site data cleared from this tab (its console, a "reset" of its own): the browser tells only the other tabs.
+      await first.evaluate(() => localStorage.clear());
+      await second.getByRole('button', { name: 'Sign in with Google' }).waitFor();
+
+      // The tab it was cleared in finds out at its next call: the sign-in page, as in the other tab.
+      await first.getByRole('button', { name: 'Sign in with Google' }).waitFor();
+      await first.waitForFunction(() => document.querySelector('[data-testid="held-count"]')?.textContent === '0');
+      expect(await first.getByRole('alert').count()).toBe(0);
+      expect(await visibleText(first)).not.toMatch(errorText);
+    });
+  }, 60_000);
+
   it('reconnecting as another account in one tab: what the other tab held for Ada is given up there too, and it turns to Grace', async () => {
     await inOwnProfile(async (context) => {
       const shot = screenshots('tabs-other-account');

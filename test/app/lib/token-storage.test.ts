@@ -142,3 +142,21 @@ describe('createTokenStorage, keeping a token in memory, and the other tabs', ()
     }
   });
 });
+
+describe('createTokenStorage, cleared in this very tab', () => {
+  it('tells its listeners at its next read that the token is gone: no storage event comes to the tab that cleared it', async () => {
+    const storage = storageThat({}, { 'quiet-session.token': ada });
+    const tokens = createTokenStorage(storage);
+    const changed = vi.fn();
+    tokens.subscribe(changed);
+    expect(tokens.account()).toBe('ada');
+    // localStorage.clear() in this tab's console, or site data cleared from it.
+    storage.items.clear();
+    expect(tokens.getToken()).toBeNull();
+    await vi.waitFor(() => expect(changed).toHaveBeenCalledTimes(1));
+    // Told once: its listeners read the same token again.
+    expect(tokens.account()).toBeNull();
+    await Promise.resolve();
+    expect(changed).toHaveBeenCalledTimes(1);
+  });
+});
