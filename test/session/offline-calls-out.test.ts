@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { AuthExpiredError, type AuthFetchInit, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
-import { track } from '../support/outcomes.ts';
+import { callOutcome, track } from '../support/outcomes.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -166,6 +166,55 @@ describe('a call that is out when the network fails', () => {
     await waitFor(h.client.actor, (s) => s.matches('active'));
     await settle();
     expect(h.sends).toEqual(['/api/credits']);
+  });
+});
+
+// The token may die while the network is gone, after the probe that said yes (a race): its replay's 401 is the session's.
+describe("a GET's replay after the network failed, answered 401", () => {
+  /** A session whose first `cutOffs` sends of a GET fail at the network; the token dies as the next one goes. */
+  function cutOffThenExpired(cutOffs: number) {
+    const h = session((input, init) => {
+      if (cutOffs-- > 0) return Promise.reject(new TypeError('Failed to fetch'));
+      if (cutOffs === -1) h.expire(); // just after the probe said yes
+      return fetch(input, init);
+    });
+    return h;
+  }
+
+  it.each([
+    ['cut off once', 1],
+    ['cut off again (a flaky network), then answered on its last send', 2],
+  ])('waits for the reconnect, %s: answered by the backend with the new token, never the 401', async (_what, cutOffs) => {
+    const h = cutOffThenExpired(cutOffs);
+    const credits = h.client.authFetch(`${API}/api/credits`);
+    for (let cut = 0; cut < cutOffs; cut++) {
+      await waitFor(h.client.actor, (s) => s.matches({ offline: 'waiting' }) && s.context.queue.length === 1);
+      h.clock.increment(1_000); // the probe answers with t1 still good: the GET is sent again
+    }
+    // As a 401 on a first send: held, the token checked, the user asked to reconnect; no error on screen.
+    expect(await callOutcome(credits)).toBe('still pending');
+    expect(h.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+    expect(h.client.actor.getSnapshot().context.queue.map((held) => held.reason)).toEqual(['unauthorized']);
+
+    h.client.reconnect();
+    expect(await callOutcome(credits)).toBe('answered 200');
+    expect(backend.apiRequests('/api/credits').map((r) => r.authorization)).toEqual(['Bearer t1', 'Bearer t2']);
+    expect(h.sends).toHaveLength(cutOffs + 2);
+  });
+
+  it('gives its caller a second 401 after the one replay: the route refuses a token the backend vouches for, no loop', async () => {
+    let cut = true;
+    const h = session(async () => {
+      if (cut) throw new TypeError('Failed to fetch');
+      return new Response(null, { status: 401 });
+    });
+    const credits = h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('offline'));
+    cut = false;
+    h.clock.increment(1_000); // the probe answers: the GET is sent again, answered 401, checked, sent once more
+    expect((await credits).status).toBe(401);
+    expect(h.sends).toEqual(['/api/credits', '/api/credits', '/api/credits']);
+    expect(h.validate).toHaveBeenCalledTimes(2); // the probe, then the 401's one check
   });
 });
 

@@ -106,14 +106,16 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
 
   /**
    * fetch rejected (its TypeError: the network failed): calls made from now on wait for it, and so does this one if
-   * `template` says it may be sent again; otherwise it may have reached the backend, and rejects. A request fetch
-   * would not even build (a URL with credentials, a GET with a body) is its caller's mistake, not the network's.
+   * `template` says it may be sent again (then by `again`: `resend` before any 401, `replay` after one); otherwise it
+   * may have reached the backend, and rejects. A request fetch would not even build (a URL with credentials, a GET
+   * with a body) is its caller's mistake, not the network's.
    */
   const networkFailed = (
     error: unknown,
     sent: Parameters<typeof fetch>,
     template?: () => RequestTemplate,
     sends = 1,
+    again = resend,
   ): Promise<Response> => {
     if (!(error instanceof TypeError) || isOver() || abortedWith(sent, error) || !buildable(sent)) throw error;
     actor.send({ type: 'network.offline' });
@@ -122,14 +124,20 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     if (!waiting?.replay || !waiting.replayable || !safeMethods.has(waiting.method.toUpperCase()) || waiting.signal?.aborted) throw error;
     // Signed out, or another account's token, since it went out: it would never be sent again, so it is not held.
     tokenFor(waiting);
-    return hold('unsent', waiting, (again) => replay(again, sends), waiting);
+    return hold('unsent', waiting, (held) => again(held, sends), waiting);
   };
 
+  /** A call cut off at its `sends`th send is held again until its `CUT_OFF_SENDS`th: a flaky network, not a route that always fails. */
+  const heldAgain = (template: RequestTemplate, sends: number) => (sends < CUT_OFF_SENDS ? () => template : undefined);
+
+  /** A safe request cut off before any 401, sent again: its 401 is still the session's, held for the one replay. */
+  const resend = (template: RequestTemplate, sendsBefore: number) => send(template, tokenFor(template), sendsBefore + 1);
+
   /**
-   * A request sent again (answered 401, or cut off by the network): whatever it answers goes to the caller, but for a
-   * safe one cut off again, held again until its `CUT_OFF_SENDS`th send (a flaky network, not a route that always fails).
+   * A request sent again after a 401: whatever it answers goes to the caller, but for a safe one cut off, held again
+   * (and sent by this same function: a 401 is replayed once).
    */
-  const replay = (template: RequestTemplate, sendsBefore = 1) => {
+  const replay = (template: RequestTemplate, sendsBefore = 1): Promise<Response> => {
     const sends = sendsBefore + 1;
     const sent = template.next(tokenFor(template));
     return fetchNow(...sent).then(
@@ -138,7 +146,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
         serverClock.observe(response, response.status === 401, template.input);
         return response;
       },
-      (error: unknown) => networkFailed(error, sent, sends < CUT_OFF_SENDS ? () => template : undefined, sends),
+      (error: unknown) => networkFailed(error, sent, heldAgain(template, sends), sends, replay),
     );
   };
 
@@ -149,13 +157,13 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     return options.getToken() === out.token ? Promise.resolve(out.response) : replay(out.template);
   };
 
-  /** Sends with `token`, read in the same turn; a 401 that is the session's is held for its one replay. */
-  function send(template: RequestTemplate, token = tokenFor(template)): Promise<Response> {
+  /** Sends with `token`, read in the same turn (its `sends`th send, those before cut off); a 401 that is the session's is held for its one replay. */
+  function send(template: RequestTemplate, token = tokenFor(template), sends = 1): Promise<Response> {
     // A then, not an async function: one promise less on every call.
     const sent = template.next(token);
     return fetchNow(...sent).then(
       (response) => answered(template, token, response),
-      (error: unknown) => networkFailed(error, sent, () => template),
+      (error: unknown) => networkFailed(error, sent, heldAgain(template, sends), sends),
     );
   }
 

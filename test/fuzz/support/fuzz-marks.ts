@@ -67,11 +67,11 @@ export function watchChart(world: FuzzWorld): () => void {
     for (const call of letGo ? held() : []) {
       // It leaves the hold with the queue, told or not: sent again, or settled, by the next rest.
       call.sendsWhenLetGo = call.sends.length;
-      // Held for sure: unsent, answered 401 once, or a GET whose latest send failed at the network before its third
-      // (a 200 on its way to the caller is not held).
+      // Held for sure: unsent, answered 401 first (its sends before cut off by the network), or a GET whose latest send
+      // failed at the network before its third (a 200 on its way to the caller is not held).
       const last = call.sends.at(-1);
-      const heldForSure =
-        !last || (call.sends.length === 1 && last.response?.status === 401) || (call.sends.length < 3 && last.error instanceof TypeError);
+      const firstAnswer401 = last?.response?.status === 401 && call.sends.every((send) => send === last || !send.response);
+      const heldForSure = !last || firstAnswer401 || (call.sends.length < 3 && last.error instanceof TypeError);
       // With no token stored, the user signed out (here or in another tab, its word on its way): the call says so.
       if (gaveUp && heldForSure && world.store.token !== null) call.refusals.add('sign-in-given-up');
     }

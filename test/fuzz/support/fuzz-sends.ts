@@ -42,10 +42,13 @@ function expiryProblem(world: FuzzWorld, token: string | null): string | null {
 function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const problems: string[] = [];
   if (world.tokens.leakedIn(send.url.href)) problems.push('a token is in its URL');
-  // A third send only for a call whose replay the network cut off; never a fourth.
-  if (call.sends.length > 3) problems.push('sent more than three times');
-  if (call.sends.length === 3 && !(call.sends[1]!.error instanceof TypeError))
-    problems.push('sent a third time, though its replay was answered');
+  // Sends the network cut off before the first answer are a first send's: from the first answer on (a 401), or
+  // from the first send while none came, a third send only for a call whose replay the network cut off; never a fourth.
+  const firstAnswer = call.sends.findIndex((sent) => sent.response);
+  const cutOffBefore = Math.max(0, firstAnswer);
+  const since = call.sends.slice(cutOffBefore);
+  if (since.length > 3) problems.push(`sent more than three times${cutOffBefore > 0 ? ' since its first answer' : ''}`);
+  if (since.length === 3 && !(since[1]!.error instanceof TypeError)) problems.push('sent a third time, though its replay was answered');
   if (call.sends.length > 1 && !call.spec.replay) problems.push('sent again, though made with replay: false');
   // A write may have reached the backend: its caller decides. A GET is safe to send again (RFC 9110 §9.2.1).
   if (call.sends.length > 1 && call.sends.at(-2)!.error instanceof TypeError && call.spec.method !== 'GET')
@@ -65,9 +68,9 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   else if ((call.madeOffline || call.heldOffline) && world.facts.unreachable) {
     problems.push(`${call.madeOffline ? 'made' : 'held'} while the backend was unreachable, and sent before it answered anything`);
   } else if (call.sends.length === 1 && !snapshot.hasTag('sending')) problems.push(`a new request went out while the session was ${state}`);
-  const first = call.sends[0]!;
+  const first = since[0]!;
   if (
-    call.sends.length === 2 &&
+    since.length === 2 &&
     first.response?.redirected &&
     new URL(first.response.url).origin === send.url.origin &&
     first.authorization === send.authorization
@@ -78,10 +81,10 @@ function sendProblems(world: FuzzWorld, call: FuzzCall, send: Send): string[] {
   const verdict = world.tabs?.last;
   const at401 = first.response?.status === 401 ? world.answeredAt.get(first) : undefined;
   if (
-    call.sends.length === 2 &&
+    since.length === 2 &&
     at401 !== undefined &&
     first.authorization === send.authorization &&
-    call.unvalidatedSend !== 1 &&
+    call.unvalidatedSend !== cutOffBefore + 1 &&
     verdict?.token === token &&
     verdict.reusedYesAt !== undefined &&
     verdict.reusedYesAt < at401
