@@ -1,4 +1,5 @@
 import {
+  and,
   assertEvent,
   assign,
   enqueueActions,
@@ -354,6 +355,8 @@ export const sessionMachine = setup({
     isUnreachable: ({ context }) => context.unreachable,
     /** A sign-in failed because it could not reach the backend. */
     isUnreachableSignIn: ({ event }) => isUnreachableFailure((event as { error?: unknown }).error),
+    /** The notice was up for the current token, and is kept up while it is checked. */
+    wasReminderShown: ({ context }) => context.reminderShown !== null,
     /** "Not now" was said for the current token (provided, to compare tokens). */
     wasDismissed: ({ context }) => context.reminderDismissed !== false,
     /** "Not now" was said for another token than the current one (provided). */
@@ -484,8 +487,12 @@ export const sessionMachine = setup({
       states: {
         quiet: {
           description: 'Nothing to say.',
-          // Dismissed for this very token, in this tab or another: it stays so, whatever brought the session back here.
-          always: { guard: 'wasDismissed', target: 'dismissed' },
+          always: [
+            // Dismissed for this very token, in this tab or another: it stays so, whatever brought the session back here.
+            { guard: 'wasDismissed', target: 'dismissed' },
+            // Kept up while its token was checked, and not due on the backend's clock read meanwhile: withdrawn, as in reminding.
+            { guard: and(['wasReminderShown', 'isReminderNotDue']), actions: 'forgetReminderShown' },
+          ],
           after: {
             untilReminder: [
               { guard: 'isReminderDue', target: 'due' },

@@ -80,6 +80,17 @@ describe('the notice while the session checks its token before expiry', () => {
     expect(views).not.toContain('hidden');
   });
 
+  it("is withdrawn once back, when the backend's clock read meanwhile puts the token an hour from its end", async () => {
+    const { client, clock, view, answer } = checkingUnderNotice();
+    // An answer's Date header: the backend's clock is an hour behind this tab's, so the token has an hour left.
+    client.actor.send({ type: 'clock.observed', offsetMs: -3_600_000 });
+    answer(true);
+    await waitFor(client.actor, (s) => s.matches('active'));
+    clock.increment(0); // timers due now run
+    // Not a notice with inert buttons for the hour until it is due again, as on a reading taken while it was up.
+    expect(view()).toBe('hidden');
+  });
+
   it('reads hidden once the backend refuses the token: the banner takes over', async () => {
     const { client, view, answer } = checkingUnderNotice();
     answer(false);
