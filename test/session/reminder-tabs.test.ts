@@ -227,6 +227,30 @@ describe("the notice's Stay signed in, across tabs", () => {
     expect(unlocked.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
   });
 
+  it('comes back in a background tab remounted while the popup was open, once that popup closes', async () => {
+    const tabs = layer.tabs();
+    // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+    tabs.storage.token = unsignedJwt({ exp: Date.now() / 1000 + 90 });
+    const [shown, remounted] = [tabs.open(), tabs.open()];
+    await Promise.all([shown, remounted].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    shown.client.actor.send({ type: 'user.active' });
+    shown.client.reconnect(); // "Stay signed in": the popup opens in the first tab
+    await waitFor(remounted.client.actor, (s) => s.matches({ active: 'elsewhere' }));
+
+    // The background tab remounts (HMR, a route's provider); the popup closes while its word reaches no one there.
+    remounted.disconnect();
+    tabs.popups[0]!.reject(new PopupClosedError());
+    await waitFor(shown.client.actor, (s) => s.matches({ active: 'reminding' }));
+    const popupOpen = async () => ((await tabs.locks!.query()).held ?? []).some((lock) => lock.name === `${tabs.name}:reauth`);
+    await vi.waitFor(async () => expect(await popupOpen()).toBe(false));
+    remounted.sync.connect(remounted.client);
+
+    // They switch to it and type there: it asks as the first tab does, not kept quiet for a popup long closed.
+    await waitFor(remounted.client.actor, (s) => s.matches({ active: 'due' }), { timeout: 3_000 });
+    remounted.client.actor.send({ type: 'user.active' });
+    expect(remounted.client.actor.getSnapshot().matches({ active: 'reminding' })).toBe(true);
+  });
+
   it('comes back in a background tab that checked its token while the popup was open, once that popup closes', async () => {
     const tabs = layer.tabs();
     // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.

@@ -104,8 +104,9 @@ export function listenToTabs(
     }
   };
   channel?.addEventListener('message', onMessage as EventListener);
-  // Connected again (a remount) while following: the last connection's follow ended with its undo.
-  if (client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })) follow();
+  // Connected again (a remount) while following, expired or not: the last connection's follow ended with its undo.
+  const snapshot = client.actor.getSnapshot();
+  if (snapshot.matches({ needsReauth: 'elsewhere' }) || snapshot.matches({ active: 'elsewhere' })) follow();
   // A popup another tab opened before this one listened (opened or reloaded since): its word is gone, its lock is not.
   if (locks && channel) {
     locks.query().then(
