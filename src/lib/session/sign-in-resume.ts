@@ -24,8 +24,25 @@ const wholeLimit = ({ limitMs }: PendingSignIn) => (typeof limitMs === 'number' 
  */
 export function resumeSignIn(options: Pick<SignInPopupOptions, 'namespace' | 'signal' | 'host'> = {}): Promise<string> | null {
   const host = options.host ?? (globalThis as unknown as PopupHost);
+  return takeUpSignIn(
+    readSignIn(() => host.sessionStorage, options.namespace),
+    options,
+  );
+}
+
+/**
+ * As `resumeSignIn`, for the sign-in `pending` (another tab's, told by tab sync, once that tab closed while its
+ * window may still be open at Google): null when there is none, or when its deadline has passed (it is over then).
+ *
+ * @example
+ * const taken = takeUpSignIn({ state, deadline, limitMs }, { namespace, signal });
+ */
+export function takeUpSignIn(
+  pending: PendingSignIn | undefined,
+  options: Pick<SignInPopupOptions, 'namespace' | 'signal' | 'host'>,
+): Promise<string> | null {
+  const host = options.host ?? (globalThis as unknown as PopupHost);
   const storage = () => host.sessionStorage;
-  const pending = readSignIn(storage, options.namespace);
   if (!pending) return null;
   // Never past its whole limit: a clock set back since the record was kept would stretch the wait by as much.
   const timeoutMs = Math.min(pending.deadline - Date.now(), wholeLimit(pending) ?? Number.POSITIVE_INFINITY);

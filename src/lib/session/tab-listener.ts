@@ -2,17 +2,22 @@ import type { AuthFetchClient } from './client.ts';
 import { createDeadlines } from './deadlines.ts';
 import { abortOf, eitherSignal } from './either-signal.ts';
 import { isHeaderSafe } from './own-work.ts';
+import type { PendingSignIn } from './sign-in-record.ts';
 import type { TabLocks } from './tab-locks.ts';
 
 /** What tabs of one app tell each other. Same-origin only (BroadcastChannel). */
 export type TabMessage =
   | { type: 'token'; token: string }
-  | { type: 'reauth.started' }
+  /** With the popup's sign-in (state, deadline), when that tab keeps a record of it: should the tab close, its answer is taken here. */
+  | ({ type: 'reauth.started' } & Partial<PendingSignIn>)
   | { type: 'reauth.ended' }
   /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
-  | { type: 'reauth.reopened' }
+  | ({ type: 'reauth.reopened' } & Partial<PendingSignIn>)
   | { type: 'validating' }
   | { type: 'reminder.dismissed'; exp?: number | null };
+
+/** The sign-in a tab's word names, if it names one (a tab of an older version names none). */
+const sayingSignIn = (data: Partial<PendingSignIn>) => (typeof data.state === 'string' ? (data as PendingSignIn) : undefined);
 
 /** How long a tab whose lock wait for another tab's popup is over waits for that tab's word that it ended: the word may come after the lock. */
 const endedWordMs = 1_000;
@@ -28,9 +33,10 @@ const endedWordMs = 1_000;
  * @param ownPopups How many holds of the re-auth lock for this tab's own sign-ins (a resumed one too) are out: a lock held then may be ours.
  * @param heardValidating Another tab said it is still asking the backend.
  * @param note Adds a line to the connected session's report.
+ * @param takeUp Takes up the sign-in of a popup followed here whose tab went without a word (closed), its window maybe still open.
  *
  * @example
- * const undo = listenToTabs(client, new BroadcastChannel('app'), navigator.locks, 'app:reauth', 120_000, () => 0, () => {}, client.note);
+ * const undo = listenToTabs(client, new BroadcastChannel('app'), navigator.locks, 'app:reauth', 120_000, () => 0, () => {}, client.note, () => {});
  */
 export function listenToTabs(
   client: AuthFetchClient,
@@ -41,8 +47,11 @@ export function listenToTabs(
   ownPopups: () => number,
   heardValidating: () => void,
   note: (event: string, detail?: string) => void,
+  takeUp: (signIn: PendingSignIn) => void,
 ): () => void {
   const gone = new AbortController();
+  /** The sign-in of the popup followed last, as its tab told it. */
+  let told: PendingSignIn | undefined;
   /**
    * The other tabs' popups this connection follows now, each as what hears its tab's word that it ended (one
    * structure, so their count is its size): while any is followed, no Reconnect is offered here.
@@ -74,9 +83,13 @@ export function listenToTabs(
       // Not when this connection's undo ended the follow: a remount is no wait too long.
       .catch(() => gone.signal.aborted || note('lock.reauth', 'followed too long'))
       .then(() => {
-        followed.delete(heard);
+        // Its lock gone and no word after it: that tab was closed, and its window, which COOP may keep from it, maybe not.
+        const silent = followed.delete(heard) && !following.signal.aborted;
         following.dispose();
-        if (!gone.signal.aborted) client.reconnectingElsewhere(false);
+        if (gone.signal.aborted) return;
+        client.reconnectingElsewhere(false);
+        if (silent && told) takeUp(told);
+        told = undefined;
       });
   };
   const onMessage = ({ data }: MessageEvent<TabMessage>) => {
@@ -90,11 +103,13 @@ export function listenToTabs(
       client.adoptToken(data.token, { whileSignedIn: true });
     } else if (data?.type === 'reauth.started') {
       note('tab.reauth.started');
+      told = sayingSignIn(data);
       client.reconnectingElsewhere(true);
       follow();
     } else if (data?.type === 'reauth.ended') {
       ended();
     } else if (data?.type === 'reauth.reopened') {
+      told = sayingSignIn(data);
       tooLong.restartAll();
     } else if (data?.type === 'validating') {
       heardValidating();

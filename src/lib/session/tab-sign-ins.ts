@@ -1,5 +1,6 @@
 import { abortOf, eitherSignal } from './either-signal.ts';
 import { onPopupReopened } from './popup-reopened.ts';
+import type { PendingSignIn } from './sign-in-record.ts';
 import type { TabMessage } from './tab-listener.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
 
@@ -10,6 +11,8 @@ interface OwnSignInParts {
   lockMs: number;
   post: (message: TabMessage) => void;
   note: (event: string, detail?: string) => void;
+  /** This tab's popup sign-in as its record says (state, deadline), told with its lock: should this tab close, another takes its answer. */
+  pending: () => PendingSignIn | undefined;
 }
 
 /**
@@ -17,10 +20,10 @@ interface OwnSignInParts {
  * `ownPopups` says how many holds of that lock are this tab's.
  *
  * @example
- * const { announced } = createOwnSignIns({ locks, reauthLock, lockMs, post, note });
+ * const { announced } = createOwnSignIns({ locks, reauthLock, lockMs, post, note, pending: () => readSignIn(() => sessionStorage) });
  * const token = await announced(popupSignIn, signal);
  */
-export function createOwnSignIns({ locks, reauthLock, lockMs, post, note }: OwnSignInParts) {
+export function createOwnSignIns({ locks, reauthLock, lockMs, post, note, pending }: OwnSignInParts) {
   /** How many holds of the re-auth lock for this tab's own popups are out (held or waited for): a lock held then may be ours. */
   let ownPopups = 0;
   /**
@@ -45,7 +48,7 @@ export function createOwnSignIns({ locks, reauthLock, lockMs, post, note }: OwnS
         over,
         async () => {
           if (over.aborted) return;
-          post({ type: 'reauth.started' });
+          post({ type: 'reauth.started', ...pending() });
           started.told = true;
           await abortOf(over);
           // After the token's message, which every tab gets first: a follower that ends on this word has adopted the token.
@@ -84,7 +87,7 @@ export function createOwnSignIns({ locks, reauthLock, lockMs, post, note }: OwnS
       const { signal: done } = eitherSignal([signal, settled.signal]);
       const held = holdUntil(locks, done);
       // Try again in this tab, once the others follow its popup: they follow the new window for their whole popupTimeoutMs.
-      const undoReopened = onPopupReopened(signal, () => held.told && post({ type: 'reauth.reopened' }));
+      const undoReopened = onPopupReopened(signal, () => held.told && post({ type: 'reauth.reopened', ...pending() }));
       // Stryker disable next-line StringLiteral: tidiness only: popupReopened calls no listener of an aborted signal, and the entry goes with it
       done.addEventListener('abort', undoReopened);
     }

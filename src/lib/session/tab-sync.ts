@@ -1,7 +1,9 @@
 import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import { closedTabSignIn } from './closed-tab-sign-in.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
 import { abortOf } from './either-signal.ts';
+import { readSignIn, type SignInStorage } from './sign-in-record.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { listenToTabs, type TabMessage } from './tab-listener.ts';
 import { underLock, type TabLocks } from './tab-locks.ts';
@@ -88,7 +90,9 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
     // Stryker disable next-line OptionalChaining: via differs from channel only when open() gave a channel, so it is never null here
     if (via !== channel) via?.close();
   };
-  const { announced, ownPopups } = createOwnSignIns({ locks, reauthLock, lockMs, post, note });
+  // This tab's popup sign-in, as openSignInPopup keeps it (under tab sync's name, as the app's namespace), to tell with its lock.
+  const pending = () => readSignIn(() => (globalThis as { sessionStorage?: SignInStorage }).sessionStorage, name);
+  const { announced, ownPopups } = createOwnSignIns({ locks, reauthLock, lockMs, post, note, pending });
   return {
     async validate(args) {
       let asked = false;
@@ -139,7 +143,17 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       const own = open();
       channel = own;
       session = client;
-      const undo = listenToTabs(client, own, locks, reauthLock, options.popupTimeoutMs ?? 120_000, ownPopups, patience.restartAll, note);
+      const undo = listenToTabs(
+        client,
+        own,
+        locks,
+        reauthLock,
+        options.popupTimeoutMs ?? 120_000,
+        ownPopups,
+        patience.restartAll,
+        note,
+        closedTabSignIn(client, name),
+      );
       let stopping: { unsubscribe(): void } | undefined;
       let connected = true;
       // Once only (stopped, then undone; an undo run twice): a second run would let go of this session's next connection.
