@@ -198,3 +198,23 @@ describe('a sign-in whose tab was closed while its window was open', () => {
     expect(b.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 });
+
+describe('a sign-in whose tab was closed, and a tab opened while its window was open', () => {
+  it('signs that tab in too when the user finishes in that window: it heard no word of it, but shares the session', async () => {
+    const { tabs, b, held, finish } = await popupTabClosed();
+    // Opened (or reloaded) since that window opened: it was never told which sign-in the window is for.
+    const c = tabs.open();
+    const heldInC = c.client.authFetch(`${API}/api/tab${c.index}`);
+    heldInC.catch(() => {}); // awaited below
+    await waitFor(c.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 3_000 });
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    backend.valid.add(token);
+
+    await expect(finish(async () => token)).resolves.toBeNull();
+    expect((await held).status).toBe(200);
+    await waitFor(b.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
+    // Not "Session expired" with Reconnect in this tab while the other is signed in: its held call goes too.
+    await waitFor(c.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
+    expect((await heldInC).status).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@ import type { AuthFetchClient } from './client.ts';
 import type { SessionSnapshot } from './selectors.ts';
 import type { PendingSignIn } from './sign-in-record.ts';
 import { takeUpSignIn } from './sign-in-resume.ts';
+import type { TabMessage } from './tab-listener.ts';
 
 /** Expired, or its own popup open: the session waits for a sign-in. */
 const waitsForSignIn = (s: SessionSnapshot) => s.matches('needsReauth') || s.matches('reauthenticating');
@@ -11,18 +12,27 @@ const waitsForSignIn = (s: SessionSnapshot) => s.matches('needsReauth') || s.mat
  * it opened may still be open (COOP keeps it from the studio), and the user may finish there. Its answer is taken
  * on its channel (the receipt closes that window) while the session waits for a sign-in, never past its deadline;
  * once the session no longer waits (signed in, out, stopped), it is given up for good, as its own tab would have.
+ * Its token is posted to the other tabs, as its own tab would have: one that never heard of that sign-in waits too.
  *
  * @example
- * listenToTabs(client, channel, locks, reauthLock, 120_000, ownPopups, restartAll, note, closedTabSignIn(client, name));
+ * listenToTabs(client, channel, locks, reauthLock, 120_000, ownPopups, restartAll, note, closedTabSignIn(client, name, post));
  */
-export function closedTabSignIn(client: AuthFetchClient, namespace: string): (signIn: PendingSignIn) => void {
+export function closedTabSignIn(
+  client: AuthFetchClient,
+  namespace: string,
+  post: (message: TabMessage) => void,
+): (signIn: PendingSignIn) => void {
   return (signIn) => {
     if (!waitsForSignIn(client.actor.getSnapshot())) return;
     const left = new AbortController();
     const watching = client.actor.subscribe((s) => waitsForSignIn(s) || left.abort());
     // As another tab's token: not in a tab signed out since, and the account rules for what is held.
     Promise.resolve(takeUpSignIn(signIn, { namespace, signal: left.signal }))
-      .then((token) => token && client.adoptToken(token, { whileSignedIn: true }))
+      .then((token) => {
+        if (!token) return;
+        client.adoptToken(token, { whileSignedIn: true });
+        post({ type: 'token', token });
+      })
       .catch(() => {})
       .finally(() => watching.unsubscribe());
   };

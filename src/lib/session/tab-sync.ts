@@ -152,7 +152,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
         ownPopups,
         patience.restartAll,
         note,
-        closedTabSignIn(client, name),
+        closedTabSignIn(client, name, post),
       );
       let stopping: { unsubscribe(): void } | undefined;
       let connected = true;
