@@ -185,11 +185,11 @@ const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
 const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
   [
-    // The popup could not reach the backend either: offline, not a failed sign-in.
+    // The backend was said to be gone: offline, not a failed sign-in. Asked at once, for the word may be old (a blip the banner sat through).
     {
       guard: 'isUnreachable',
-      target: '#session.offline',
-      actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'],
+      target: '#session.offline.probing',
+      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
     },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
     {

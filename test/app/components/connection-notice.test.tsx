@@ -7,7 +7,7 @@ import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { AppShell } from '../../../src/components/AppShell.tsx';
-import { AuthExpiredError } from '../../../src/lib/session/errors.ts';
+import { AuthExpiredError, PopupClosedError } from '../../../src/lib/session/errors.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
@@ -100,6 +100,31 @@ describe('ConnectionNotice', () => {
     await waitFor(() => expect(notice().textContent).toBe(''));
     expect(askedToReconnect()).toBe(false);
     expect(prompt.value).toBe('a sapphire ring');
+  });
+
+  it('says nothing of being offline when the popup is closed after a blip the banner sat through: the banner offers Reconnect', async () => {
+    // A backoff far beyond the test: the session asks the backend at once, or not at all here.
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    fixture.store.expireSessions();
+    // Held for the reconnect; the test ends with stop(), which rejects it.
+    getCredits().catch(() => {});
+    await screen.findByRole('alert');
+    // A laptop waking: the browser says offline, then online; the backend was there all along.
+    act(() => void window.dispatchEvent(new Event('offline')));
+    act(() => void window.dispatchEvent(new Event('online')));
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fixture.reauths[0]!.reject(new PopupClosedError());
+
+    expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
+    expect(notice().textContent).toBe('');
   });
 
   it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {
