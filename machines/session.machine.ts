@@ -98,6 +98,8 @@ export interface SessionContext {
    * token: while it checks, the notice stays (selectReminderView reads `checking`).
    */
   reminderShown: { expiresAt: number | null } | null;
+  /** The popup open is the notice's ("Stay signed in"): given up once calls wait for it, the backend is asked before the banner shows. */
+  fromNotice: boolean;
   limits: SessionLimits;
 }
 
@@ -195,6 +197,12 @@ const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
     {
       guard: 'isRenewing',
       target: '#session.active.reminding',
+      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
+    },
+    // The notice's popup, given up once calls wait for it: only the backend's no shows the banner (not counted either).
+    {
+      guard: 'isFromNotice',
+      target: '#session.validating',
       actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
     },
     { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
@@ -322,6 +330,8 @@ export const sessionMachine = setup({
     forgetStaleDismissal: assign({ reminderDismissed: false }),
     rememberReminderShown: assign({ reminderShown: ({ context }) => ({ expiresAt: context.expiresAt }) }),
     forgetReminderShown: assign({ reminderShown: null }),
+    markFromNotice: assign({ fromNotice: true }),
+    forgetFromNotice: assign({ fromNotice: false }),
     /** The backend answered: a sign-in's word that it could not be reached is stale, and the banner no longer says it. */
     markReachable: assign({
       unreachable: false,
@@ -352,6 +362,7 @@ export const sessionMachine = setup({
     hasValidationRetriesLeft: ({ context }) => context.validationFailures < context.limits.validationRetries,
     hasReauthAttemptsLeft: ({ context }) => context.reauthFailures + 1 < context.limits.reauthAttempts,
     isRenewing: stateIn('#session.reauthenticating.renewing'),
+    isFromNotice: ({ context }) => context.fromNotice,
     isUnreachable: ({ context }) => context.unreachable,
     /** A sign-in failed because it could not reach the backend. */
     isUnreachableSignIn: ({ event }) => isUnreachableFailure((event as { error?: unknown }).error),
@@ -412,6 +423,7 @@ export const sessionMachine = setup({
     unreachable: false,
     reminderDismissed: false,
     reminderShown: null,
+    fromNotice: false,
     limits: { ...defaultLimits, ...input?.limits },
   }),
   invoke: { id: 'browserSignals', src: 'browserSignals' },
@@ -645,6 +657,7 @@ export const sessionMachine = setup({
     reauthenticating: {
       description: 'The sign-in popup is open. On success the new token is stored and every held request replays.',
       entry: 'forgetReminderShown',
+      exit: 'forgetFromNotice',
       initial: 'holding',
       invoke: {
         id: 'reauthenticate',
@@ -668,6 +681,7 @@ export const sessionMachine = setup({
         renewing: {
           description: 'Asked before expiry: requests still go out with the current token while the popup is open.',
           tags: ['sending'],
+          entry: 'markFromNotice',
           after: {
             untilExpiring: [
               { guard: 'isTokenExpiring', target: 'holding' },

@@ -118,10 +118,10 @@ export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): st
           reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
         }
       : {};
-  // Whether the backend was said to be unreachable, and the notice dismissed (not for which exp, which the model never sees).
-  const { unreachable } = snapshot.context;
+  // Whether the backend was said to be unreachable, the popup is the notice's, and the notice dismissed (not for which exp, which the model never sees).
+  const { unreachable, fromNotice } = snapshot.context;
   const reminderDismissed = snapshot.context.reminderDismissed !== false;
-  return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable, reminderDismissed, ...budgets });
+  return JSON.stringify({ value: snapshot.value, held: queue.length, unreachable, fromNotice, reminderDismissed, ...budgets });
 }
 
 /** The test model of the session chart. */

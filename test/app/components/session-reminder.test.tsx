@@ -239,6 +239,23 @@ describe('SessionReminder', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
+  it('asks the backend, not the user, when its sign-in window is closed after calls began to wait for it', async () => {
+    const { type, passes } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    passes(15_000); // 5 s before exp: calls now wait for the new token
+    await waitForActor(fixture.client.actor, (s) => s.matches({ reauthenticating: 'holding' }));
+    const credits = getCredits();
+    // Held for good should the session be taken for expired: the test ends with stop(), which rejects it.
+    credits.catch(() => {});
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => !s.matches('reauthenticating') && !s.matches('validating'));
+    // The backend still takes the token: nobody is told the session expired, and the call goes with it.
+    expect(screen.queryByText(/Session expired/)).toBeNull();
+    expect(await credits).toEqual({ balance: 25 });
+  });
+
   it('keeps the focus on its button from the keyboard, through the sign-in window and after it is closed', async () => {
     const { type, passes, prompt } = await renderStudio();
     type('a');
