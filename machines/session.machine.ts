@@ -484,7 +484,8 @@ export const sessionMachine = setup({
           { target: '.previous', reenter: true },
         ],
         // A new token: the expiry and reminder timers are armed afresh. The same one again (a tab's message repeated): "Not now" holds.
-        'token.adopted': { target: 'active', reenter: true, actions: 'forgetStaleDismissal' },
+        // A sign-in that failed before it is no word on this token: its error would show under the banner of its end.
+        'token.adopted': { target: 'active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
         // Back to the notice's state as it was: a notice still due stays up (hidden for a moment, it would lose the focus).
         // The end it shows is read again: on the clock before, it may have been an hour off.
         'clock.observed': { target: '.previous', reenter: true, actions: ['recordClockOffset', 'noteExpiry'] },

@@ -256,6 +256,26 @@ describe('SessionReminder', () => {
     expect(await credits).toEqual({ balance: 25 });
   });
 
+  it("forgets its closed sign-in window once another tab's token comes: the banner of that token's end says nothing of it", async () => {
+    const { type, passes, clock } = await renderStudio();
+    type('a');
+    passes(40_000);
+    fireEvent.click(screen.getByRole('button', { name: 'Stay signed in' }));
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'reminding' }));
+    // Another tab signed in: tab sync hands its token over.
+    const token = await fixture.issueToken();
+    act(() => fixture.client.adoptToken(token));
+    expect(notice()).toBe('');
+    // Much later, the new token is refused: the banner asks to reconnect, without the old window's words.
+    passes(10_000);
+    fixture.store.expireSessions(clock.now());
+    getCredits().catch(() => {});
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Session expired — click to reconnect');
+    expect(alert.textContent).not.toMatch(/window was closed/);
+  });
+
   it('keeps the focus on its button from the keyboard, through the sign-in window and after it is closed', async () => {
     const { type, passes, prompt } = await renderStudio();
     type('a');
