@@ -178,7 +178,12 @@ const resume = {
 } as const;
 /** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
 const adopt = [
-  { guard: 'isUnreachable', target: '#session.offline.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
+  {
+    guard: 'isUnreachable',
+    target: '#session.offline.probing',
+    reenter: true,
+    actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'],
+  },
   { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
   { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
 ] as const;
@@ -442,6 +447,7 @@ export const sessionMachine = setup({
           'forgetDismissal',
           'countEndedSession',
           'countValidationFailure',
+          'noteExpiry',
         ],
       },
       {
@@ -594,7 +600,8 @@ export const sessionMachine = setup({
         ...holding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
-        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
+        // Its end read now: offline shows no notice, but the report and selectExpiresAt would give the old token's.
+        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] },
       },
       states: {
         waiting: {

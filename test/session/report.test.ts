@@ -184,6 +184,17 @@ describe('the session report', () => {
     expect(client.report()).toMatchObject({ state: 'active.quiet', signedIn: false, expiresAt: null });
   });
 
+  it("gives the expiry of the token stored, not the last one's, after a sign-out or another tab's token while offline", () => {
+    let token: string | null = tokenA;
+    const client = tokenAClient({ getToken: () => token, setToken: (next) => void (token = next), validate: () => new Promise(() => {}) });
+    client.actor.send({ type: 'network.offline' });
+    client.adoptToken(tokenB);
+    expect(client.report()).toMatchObject({ state: 'offline.probing', expiresAt: '2096-10-02T07:06:41.000Z' });
+    token = null;
+    client.endSession();
+    expect(client.report()).toMatchObject({ state: 'offline.waiting', signedIn: false, expiresAt: null });
+  });
+
   it('says what was held, by method and why, in a short line however many calls it is', async () => {
     const client = tokenAClient({ validate: () => new Promise(() => {}), fetch: async () => new Response(null, { status: 401 }) });
     const calls = [client.authFetch(`${API}/api/credits`), client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' })];
