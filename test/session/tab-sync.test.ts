@@ -839,6 +839,8 @@ describe('many tabs, one session', () => {
   }, 10_000);
 
   it("shares a validation's answer through the page's localStorage when told no other storage", async () => {
+    // One instant for both: a yes given before a validation began is not reused, and no lock makes the second wait.
+    vi.useFakeTimers({ toFake: ['Date'] });
     vi.stubGlobal('navigator', {}); // no Web Locks: localStorage is the one way to share
     const items = new Map<string, string>();
     vi.stubGlobal('localStorage', {
