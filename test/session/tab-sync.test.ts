@@ -1240,6 +1240,19 @@ describe('tab sync across remounts', () => {
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
   });
 
+  it("takes its notice away when it connects again while another tab's popup, opened from that tab's notice, is open", async () => {
+    const tabs = layer.tabs();
+    const [popupTab, remounted] = (await remindingTabs(tabs, 2)) as [Tab, Tab];
+    remounted.disconnect();
+    popupTab.client.reconnect(); // the notice's button there: its popup stays open, its word reaches no one here
+    await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
+
+    remounted.sync.connect(remounted.client);
+    // No notice here whose button would open a second popup.
+    await waitFor(remounted.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
+    expect(reportNotes(remounted)).toContain('tab.reauth.held');
+  });
+
   it('follows no popup for a connection undone before the lock manager answered: it is left as it was', async () => {
     const { locks, queried } = lockManagerWithQueries();
     const tabs = layer.tabs({ locks });
@@ -1306,6 +1319,27 @@ describe('tab sync across remounts', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(reportNotes(unlocked)).toContain('lock.reauth followed too long');
     expect(unlocked.client.actor.getSnapshot().matches({ active: 'elsewhere' })).toBe(false);
+  });
+
+  it("keeps showing another tab's popup in a tab without Web Locks connected again a moment after its undo", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the moment passes when told
+    const tabs = layer.tabs({ sync: { popupTimeoutMs: 100 } });
+    const popupTab = tabs.open();
+    const inner = { validate: async () => false, reauthenticate: () => new Promise<string>(() => {}) };
+    const remounted = tabs.open({ sync: createTabSync(inner, { name: tabs.name, popupTimeoutMs: 100 }) });
+    const held = await expireWithHeldCalls(popupTab, remounted);
+    popupTab.client.reconnect(); // its popup stays open
+    await waitFor(remounted.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }));
+
+    remounted.disconnect();
+    await vi.advanceTimersByTimeAsync(50); // unmounted for a moment, within popupTimeoutMs
+    remounted.sync.connect(remounted.client);
+    // "Reconnecting in another tab…", not a Reconnect that would open a second popup.
+    expect(remounted.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(true);
+    backend.valid.add('t2');
+    tabs.popups[0]!.resolve('t2');
+    expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
+    expect(tabs.popups).toHaveLength(1);
   });
 
   it('tells no popup to the others when its sign-in settled before the re-auth lock was granted, and lets the lock go', async () => {
