@@ -197,6 +197,19 @@ describe('the sign-in channel (the callback page has no opener)', () => {
   );
 });
 
+describe('the sign-in messages a page of the origin could get wrong', () => {
+  it('ignores an error that is no bare code and a token that is no string: no page text reaches the banner', async () => {
+    const bus = createChannelBus();
+    const opener = createOpenerWindow(bus, appOrigin);
+    const pending = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    for (const error of ['Access blocked: access_denied', 'server_error: see https://help.test', ['server_error']])
+      bus.post(signInChannelName(state), { type: errorMessageType, state, error });
+    bus.post(signInChannelName(state), { type: tokenMessageType, state, token: ['a.b.c'] });
+    bus.post(signInChannelName(state), { type: tokenMessageType, state, token: 'a.b.c' });
+    await expect(pending).resolves.toBe('a.b.c');
+  });
+});
+
 describe('the callback page', () => {
   it(
     'posts the token only to its own origin, in exactly the shape the opener accepts',
