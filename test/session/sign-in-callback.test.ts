@@ -155,6 +155,16 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(app.got).toEqual([{ type: errorMessageType, state, error: 'exchange_failed' }]);
   });
 
+  it('says exchange_failed when the exchange rejects with nothing or null', async () => {
+    const app = listenAsTheApp();
+    await complete({ code: 'c0de', state }, { exchange: () => Promise.reject() });
+    await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(null) });
+    expect(app.got).toEqual([
+      { type: errorMessageType, state, error: 'exchange_failed' },
+      { type: errorMessageType, state, error: 'exchange_failed' },
+    ]);
+  });
+
   it('says server_unreachable when the backend could not be reached to trade the code', async () => {
     const app = listenAsTheApp();
     await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(new TypeError('Failed to fetch')) });
