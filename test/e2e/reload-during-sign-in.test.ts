@@ -1,34 +1,10 @@
 /** @vitest-environment node */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
-import { startCoopProvider, type CoopProvider } from './support/coop-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { continueAsAda, serveCoopStudio } from './support/coop-studio.ts';
 import { expireSession } from './support/studio-user.ts';
 
 // The provider sends COOP, so the callback page has no opener: only the sign-in's channel reaches the app, whose receipt closes it.
-let provider: CoopProvider;
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  provider = await startCoopProvider();
-  app = await serveMockApp({ env: { VITE_MOCK_CONSENT_URL: provider.authorizeUrl } });
-  provider.allow(new URL(app.url).origin);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await provider?.close();
-});
-
-/** Presses "Continue as Ada Lovelace" on the provider's page and waits for the popup to close itself (on the app's receipt). */
-async function continueAsAda(popup: Page): Promise<void> {
-  const closed = popup.waitForEvent('close', { timeout: 15_000 });
-  await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).click();
-  await closed;
-}
+const studio = serveCoopStudio();
 
 /** Which page (its lock client id) holds the popup's lock, in the page where it runs; null when none does. */
 async function reauthLockHolder(): Promise<string | null> {
@@ -38,9 +14,9 @@ async function reauthLockHolder(): Promise<string | null> {
 
 describe('reloading the app tab while its sign-in popup is open, in Chromium', () => {
   it('takes the popup’s answer after the reload: signed in again without a second Reconnect, the draft there, the other tab too', async () => {
-    const { context } = browser;
+    const { context } = studio.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(studio.app.url);
     const signingIn = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Sign in with Google' }).click();
     await continueAsAda(await signingIn);
@@ -50,7 +26,7 @@ describe('reloading the app tab while its sign-in popup is open, in Chromium', (
     await prompt.pressSequentially(draft);
     // Another tab of the studio, which follows this tab's popup.
     const other = await context.newPage();
-    await other.goto(app.url);
+    await other.goto(studio.app.url);
     await other.getByLabel('Prompt').waitFor();
     const otherBanner = other.getByRole('alert');
 
@@ -95,9 +71,9 @@ describe('reloading the app tab while its sign-in popup is open, in Chromium', (
   }, 90_000);
 
   it('gives the sign-in up once Try again has signed in: the next expiry offers Reconnect, not that old window', async () => {
-    const { context } = browser;
+    const { context } = studio.browser;
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(studio.app.url);
     await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
     await expireSession(page);
     const banner = page.getByRole('alert');

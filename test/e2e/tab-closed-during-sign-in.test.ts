@@ -1,46 +1,22 @@
 /** @vitest-environment node */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
-import { startCoopProvider, type CoopProvider } from './support/coop-provider.ts';
+import { describe, expect, it } from 'vitest';
+import { continueAsAda, serveCoopStudio } from './support/coop-studio.ts';
 import { expireSession, heldAtLeast } from './support/studio-user.ts';
 
 // The provider sends COOP: the studio can neither see nor close the Google window, which may outlive the tab that opened it.
-let provider: CoopProvider;
-let app: ServedApp;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
-
-beforeAll(async () => {
-  provider = await startCoopProvider();
-  app = await serveMockApp({ env: { VITE_MOCK_CONSENT_URL: provider.authorizeUrl } });
-  provider.allow(new URL(app.url).origin);
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await provider?.close();
-});
-
-/** Presses "Continue as Ada Lovelace" on the provider's page and waits for the popup to close itself (on the studio's receipt). */
-async function continueAsAda(popup: Page): Promise<void> {
-  const closed = popup.waitForEvent('close', { timeout: 15_000 });
-  await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).click();
-  await closed;
-}
+const studio = serveCoopStudio();
 
 describe('closing the studio tab whose sign-in window is open, in Chromium', () => {
   it('signs the other studio tab in when the user finishes in that window: its held work goes, and the window closes', async () => {
-    const { context } = browser;
+    const { context } = studio.browser;
     const closing = await context.newPage();
-    await closing.goto(app.url);
+    await closing.goto(studio.app.url);
     const signingIn = context.waitForEvent('page');
     await closing.getByRole('button', { name: 'Sign in with Google' }).click();
     await continueAsAda(await signingIn);
     await closing.getByLabel('Prompt').waitFor();
     const other = await context.newPage();
-    await other.goto(app.url);
+    await other.goto(studio.app.url);
     await other.getByLabel('Prompt').waitFor();
     const otherBanner = other.getByRole('alert');
     const otherExpired = otherBanner.filter({ hasText: 'Session expired — click to reconnect' });
