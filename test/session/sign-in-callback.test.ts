@@ -360,11 +360,8 @@ describe('a callback page for a sign-in the studio gave up', () => {
       removeItem: (name) => void items.delete(name),
     };
   }
-  const giveUps: Array<[string, (stop: AbortController) => Promise<unknown>]> = [
-    ['its wait timed out', () => vi.advanceTimersByTimeAsync(120_000)],
-    ['it gave the sign-in up (signed out, left the page)', async (stop) => stop.abort(new Error('signed out'))],
-  ];
-  it.each(giveUps)('says at once that the studio stopped waiting when %s, and trades no code', async (_, giveUp) => {
+  /** A sign-in the studio waits for with a signal it may give up by, the window's COOP keeping it from the studio. */
+  function openCutOff() {
     const localStorage = originStorage();
     const opener = createOpenerWindow(bus, origin);
     const stop = new AbortController();
@@ -374,7 +371,14 @@ describe('a callback page for a sign-in the studio gave up', () => {
       signal: stop.signal,
       host: { ...opener.host, localStorage },
     });
-    const outcome = pending.catch((e: unknown) => e);
+    return { localStorage, opener, stop, outcome: pending.catch((e: unknown) => e) };
+  }
+  const giveUps: Array<[string, (stop: AbortController) => Promise<unknown>]> = [
+    ['its wait timed out', () => vi.advanceTimersByTimeAsync(120_000)],
+    ['it gave the sign-in up (signed out, left the page)', async (stop) => stop.abort(new Error('signed out'))],
+  ];
+  it.each(giveUps)('says at once that the studio stopped waiting when %s, and trades no code', async (_, giveUp) => {
+    const { localStorage, opener, stop, outcome } = openCutOff();
     opener.popups[0]!.closed = true; // COOP: the studio cannot close the window, and the user finishes in it
     await giveUp(stop);
     expect(await outcome).toBeInstanceOf(Error);
@@ -390,16 +394,7 @@ describe('a callback page for a sign-in the studio gave up', () => {
   });
 
   it('says so too when the studio gives it up while the code is traded', async () => {
-    const localStorage = originStorage();
-    const opener = createOpenerWindow(bus, origin);
-    const stop = new AbortController();
-    const pending = openSignInPopup({
-      url: `${origin}/auth/google/consent?state=${state}`,
-      state,
-      signal: stop.signal,
-      host: { ...opener.host, localStorage },
-    });
-    const outcome = pending.catch((e: unknown) => e);
+    const { localStorage, stop, outcome } = openCutOff();
     let traded: (token: string) => void = () => {};
     const page = complete({ code: 'c0de', state }, { exchange: () => new Promise((resolve) => (traded = resolve)), localStorage }).catch(
       (e: unknown) => e,
