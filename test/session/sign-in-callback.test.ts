@@ -6,10 +6,10 @@ import {
   PopupCancelledError,
   ReauthError,
   type GoogleCallbackArgs,
-  type SignInStorage,
 } from '../../src/lib/session/index.ts';
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 // The callback page's half: the answer goes on the sign-in's channel, and by postMessage to an opener it still has.
 const origin = 'https://studio.test';
@@ -352,14 +352,7 @@ describe('the handshake, both halves', () => {
 describe('a callback page for a sign-in the studio gave up', () => {
   const stopped = 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';
   /** The origin's localStorage, which the studio and its callback page share even when COOP cut the popup off. */
-  function originStorage(): SignInStorage {
-    const items = new Map<string, string>();
-    return {
-      getItem: (name) => items.get(name) ?? null,
-      setItem: (name, value) => void items.set(name, value),
-      removeItem: (name) => void items.delete(name),
-    };
-  }
+  const originStorage = memoryStorage;
   /** A sign-in the studio waits for with a signal it may give up by, the window's COOP keeping it from the studio. */
   function openCutOff() {
     const localStorage = originStorage();

@@ -16,6 +16,7 @@ import {
 } from '../../src/lib/session/index.ts';
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 // A popup sign-in outlives a reload of its tab: the tab's sessionStorage keeps its state and deadline, never a token.
 const state = 'b0f4c1de-2d5e-4a8b-9f6a-6c1d2e3f4a5b';
@@ -24,15 +25,7 @@ const key = 'quiet-session:sign-in';
 const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
 
 /** One tab's sessionStorage: it outlives the page, as a reload keeps it. */
-function tabStorage(): SignInStorage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (name) => items.get(name) ?? null,
-    setItem: (name, value) => void items.set(name, value),
-    removeItem: (name) => void items.delete(name),
-  };
-}
+const tabStorage = memoryStorage;
 
 /** One page of the tab: its window, its channels (gone with it), and the tab's storage. */
 function page(storage: SignInStorage | undefined) {

@@ -1,18 +1,10 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import type { SignInStorage } from '../../src/lib/session/index.ts';
 import { isSignInOver, markSignInOver } from '../../src/lib/session/sign-ins-over.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 /** The origin's localStorage, as its tabs and callback pages share it. */
-function originStorage(): SignInStorage & { items: Map<string, string> } {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (name) => items.get(name) ?? null,
-    setItem: (name, value) => void items.set(name, value),
-    removeItem: (name) => void items.delete(name),
-  };
-}
+const originStorage = memoryStorage;
 
 describe('the sign-ins the studio is done with', () => {
   it('are known over for ten minutes, a callback page may come for no longer, and then go', () => {
