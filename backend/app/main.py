@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from . import form_headers, routes_admin, routes_auth, routes_studio
+from . import form_headers, multipart_data, routes_admin, routes_auth, routes_studio
 from .google_oauth import GoogleKeys, PendingStates
 from .routes_studio import Credits
 from .settings import load_settings
@@ -142,6 +142,8 @@ def create_app() -> FastAPI:
     settings = load_settings()
     # Before any form is parsed: Debian's python-multipart would let one crafted header stall every request.
     form_headers.make_linear()
+    # And its body parser, which a crafted upload kept busy for minutes, token or not.
+    multipart_data.make_fast()
     app = FastAPI(title="Quiet Session reference backend", default_response_class=EscapedJSONResponse)
     app.state.settings = settings
     app.state.users = UserStore()
