@@ -124,7 +124,8 @@ def workflow_status(workflow_id: str, request: Request, user: User = Depends(cur
         started = None
     if started is None:
         raise HTTPException(status_code=404, detail="Workflow not found")
-    progress = min(1, (time.time() * 1000 - started) / WORKFLOW_DURATION_MS)
+    # Not below 0: the start may be ahead of this clock (another host's, or before a step back).
+    progress = max(0, min(1, (time.time() * 1000 - started) / WORKFLOW_DURATION_MS))
     if progress < 1:
         return {"workflow_id": workflow_id, "status": "RUNNING", "progress": progress}
     return {"workflow_id": workflow_id, "status": "COMPLETED", "progress": 1, "result": {"image_url": ring_image(workflow_id)}}

@@ -95,7 +95,8 @@ export function studioHandlers(ctx: HandlerContext) {
         const owned = match !== null && match[3] === (await workflowTag(user.sub, match[1] ?? '', match[2] ?? ''));
         const started = owned ? parseInt(match[1] ?? '', 36) : Number.NaN;
         if (!Number.isFinite(started)) return HttpResponse.json({ detail: 'Workflow not found' }, { status: 404 });
-        const progress = Math.min(1, (ctx.now() - started) / workflowDurationMs);
+        // Not below 0, as FastAPI's: the start may be ahead of the clock that reads it.
+        const progress = Math.max(0, Math.min(1, (ctx.now() - started) / workflowDurationMs));
         return progress < 1
           ? HttpResponse.json({ workflow_id: workflowId, status: 'RUNNING', progress })
           : HttpResponse.json({ workflow_id: workflowId, status: 'COMPLETED', progress: 1, result: { image_url: ringImage(workflowId) } });

@@ -269,6 +269,15 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       }
     });
 
+    // Started on another host whose clock is ahead (or before this one's clock stepped back): not begun yet, not -40%.
+    it('reports a workflow whose start is still ahead of its clock as at 0, never below', async () => {
+      const ahead = backend.workflowId('user-ada', (Date.now() + 60_000).toString(36), 'abc123');
+      expect(await answer(await get(`/api/workflows/${ahead}/status`, ada))).toEqual({
+        status: 200,
+        body: { workflow_id: ahead, status: 'RUNNING', progress: 0 },
+      });
+    });
+
     it('shows a workflow only to the account that started it, as an unknown id to anyone else', async () => {
       const started = await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, ada));
       const { workflow_id: mine } = (await started.json()) as { workflow_id: string };
