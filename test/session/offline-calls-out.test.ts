@@ -216,6 +216,23 @@ describe("a GET's replay after the network failed, answered 401", () => {
     expect(h.sends).toEqual(['/api/credits', '/api/credits', '/api/credits']);
     expect(h.validate).toHaveBeenCalledTimes(2); // the probe, then the 401's one check
   });
+
+  it('rejects with the network’s error when its replays after the reconnect are cut off: three sends from the 401, no loop', async () => {
+    const h = session((input, init) => {
+      if (h.sends.length > 1) return Promise.reject(new TypeError('Failed to fetch')); // a route the network always cuts
+      h.expire(); // the token dies as the first send goes: a 401
+      return fetch(input, init);
+    });
+    const credits = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    h.client.reconnect();
+    await waitFor(h.client.actor, (s) => s.matches({ offline: 'waiting' }) && s.context.queue.length === 1);
+    expect(credits.settled).toBe(false); // a flaky network: held again
+    h.clock.increment(1_000); // the probe answers: the replay is sent again, and cut off again
+    await settle();
+    expect(String(credits.error)).toBe('TypeError: Failed to fetch');
+    expect(h.sends).toHaveLength(3); // the 401, then its replay sent twice
+  });
 });
 
 // The replay may be the first answer since the backend went away: its `Date` tells the backend's clock as any answer's.
