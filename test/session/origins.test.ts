@@ -325,6 +325,18 @@ describe('a 401 that is not the session’s goes back to its caller', () => {
     expect(validations).toBe(0);
   });
 
+  it("reads the backend's clock from its own 401 reached by a redirect within its origin", async () => {
+    const ahead = 600_000; // the API's clock, ten minutes ahead of this tab's
+    api.on((seen, res) => {
+      if (seen.url === '/api/old') return res.writeHead(302, { location: `${api.origin}/api/new` }).end();
+      res.writeHead(401, { date: new Date(Date.now() + ahead).toUTCString() }).end('{}');
+    });
+    const fresh = unsignedJwt({ sub: 'ada', exp: Math.floor(Date.now() / 1000) + 1_800 });
+    const { client } = session({ getToken: () => fresh, validate: async () => true });
+    expect((await client.authFetch(`${api.origin}/api/old`)).status).toBe(401);
+    expect(Math.abs(client.report().clockOffsetMs - ahead)).toBeLessThan(5_000);
+  });
+
   it('gives the caller the 401 of a call made with no token, and of a call with its own Authorization, without validating', async () => {
     api.on((_seen, res) => res.writeHead(401).end('{}'));
     const { client, counts, setToken } = session();
