@@ -33,6 +33,21 @@ describe('a call answered 401 is sent again once', () => {
     expect(client.actor.getSnapshot().matches('active')).toBe(true);
   });
 
+  it("reads the backend's clock at once from the replay's 401 too: the caller's answer, and the backend's time", async () => {
+    const { client } = layer.session();
+    let sent = 0;
+    server.use(
+      http.get(`${API}/api/clocked`, () => {
+        // The first 401 agrees with this tab's clock; the replay's, after the backend vouched for the token, is ten minutes ahead.
+        const date = new Date(Date.now() + (sent++ === 0 ? 0 : 600_000)).toUTCString();
+        return new HttpResponse(null, { status: 401, headers: { date } });
+      }),
+    );
+    expect((await client.authFetch(`${API}/api/clocked`)).status).toBe(401);
+    expect(sent).toBe(2);
+    expect(Math.abs(client.actor.getSnapshot().context.clockOffsetMs - 600_000)).toBeLessThan(2_000);
+  });
+
   it('returns a second 401 to its caller instead of looping', async () => {
     const { client, validate } = layer.session();
     let sends = 0;
