@@ -4,48 +4,27 @@ Run from backend/: /usr/bin/python3 -m unittest discover -s tests -t .
 """
 
 import logging
-import os
 import random
-import subprocess
-import sys
 import unittest
 
 import multipart.multipart as _multipart
 
 from app import multipart_data
 
-APP_ORIGIN = "http://app.example"
+from .upload_process import answer_within
+
+FORM = "multipart/form-data; boundary=b"
 HEAD = b'--b\r\nContent-Disposition: form-data; name="file"; filename="ring.png"\r\nContent-Type: image/png\r\n\r\n'
-
-
-def answer_within(seconds: float, body: bytes):
-    """The upload's status and how many lines the backend logged, or None when it is still at it after `seconds`.
-
-    In a process of its own, which is killed at the time limit.
-    """
-    upload = (
-        "import sys; from fastapi.testclient import TestClient; from app.main import create_app; "
-        "body = sys.stdin.buffer.read(); "
-        "print(TestClient(create_app()).post('/api/images/validate', content=body, "
-        "headers={'content-type': 'multipart/form-data; boundary=b'}).status_code)"
-    )
-    env = {**os.environ, "APP_ORIGIN": APP_ORIGIN, "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": "client-123"}
-    backend = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        done = subprocess.run([sys.executable, "-c", upload], input=body, capture_output=True, timeout=seconds, cwd=backend, env=env)
-    except subprocess.TimeoutExpired:
-        return None
-    return int(done.stdout), done.stderr.count(b"\n")
 
 
 class CraftedUploadTest(unittest.TestCase):
     def test_a_file_of_carriage_returns_is_answered_at_once(self):
         # Each \r was handed on alone, and written alone to the spooled file: minutes for a few MB.
-        self.assertEqual(answer_within(20, HEAD + b"\r" * (3 * 1024 * 1024) + b"\r\n--b--\r\n"), (401, 0))
+        self.assertEqual(answer_within(20, HEAD + b"\r" * (3 * 1024 * 1024) + b"\r\n--b--\r\n", FORM), (401, 0))
 
     def test_what_follows_the_last_boundary_is_skipped_at_once_and_not_logged_byte_by_byte(self):
         # CVE-2024-53981: a warning per byte after the end, a log line each.
-        answer = answer_within(20, HEAD + b"x\r\n--b--\r\n" + b"x" * (3 * 1024 * 1024))
+        answer = answer_within(20, HEAD + b"x\r\n--b--\r\n" + b"x" * (3 * 1024 * 1024), FORM)
         self.assertIsNotNone(answer)
         self.assertEqual(answer[0], 401)
         self.assertLess(answer[1], 10_000)
