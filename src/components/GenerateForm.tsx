@@ -12,6 +12,9 @@ const unansweredText = 'Generate got no clear answer from the studio: it may hav
 /** A server's error but a 503 (not passed on) may come after FastAPI spent the credit. */
 const answeredUnclearly = (error: unknown) => error instanceof ApiError && error.status >= 500 && error.status !== 503;
 
+/** Refused for want of credits: the balance on screen may say some are left (spent elsewhere since it asked). */
+const refusedForCredits = (error: unknown) => error instanceof ApiError && error.status === 402;
+
 /** Words for a Generate that failed. */
 function generateProblem(error: unknown): string | null {
   // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
@@ -27,19 +30,20 @@ function generateProblem(error: unknown): string | null {
  * page is left while a Generate is held or out (a reload would drop it);
  * one dropped so (a reload, the studio left) is said when the form is back.
  * `onStarted` hears the account the Generate was sent as, who paid for it;
- * `onUnclear`, a Generate the server failed but may have started (paid for); one cut off
- * by the network is the badge's own to ask about once the connection is back.
+ * `onCreditsStale`, a Generate whose answer says the balance on screen may be wrong: one the server
+ * failed but may have started (paid for), or one refused for want of credits (spent elsewhere); one cut
+ * off by the network is the badge's own to ask about once the connection is back.
  *
  * @example
- * <GenerateForm onStarted={setLatest} onUnclear={askCreditsAgain} askBeforeLeaving />
+ * <GenerateForm onStarted={setLatest} onCreditsStale={askCreditsAgain} askBeforeLeaving />
  */
 export function GenerateForm({
   onStarted,
-  onUnclear,
+  onCreditsStale,
   askBeforeLeaving = false,
 }: {
   onStarted: (generation: Generation, account: string | null) => void;
-  onUnclear?: () => void;
+  onCreditsStale?: () => void;
   askBeforeLeaving?: boolean;
 }) {
   const { account: signedInAs, accountNow } = useAuth();
@@ -90,8 +94,9 @@ export function GenerateForm({
             account: error instanceof QuietSessionError ? accountNow() : account,
             text: generateProblem(error),
           });
-          // Its words send the user to Credits: the balance there must be asked now, not at the next poll (offline: the badge asks once back).
-          if (answeredUnclearly(error)) onUnclear?.();
+          // Its words send the user to Credits, or contradict it (spent in another tab): the balance must be asked now,
+          // not at the next poll (offline: the badge asks once back).
+          if (answeredUnclearly(error) || refusedForCredits(error)) onCreditsStale?.();
         },
       )
       // Answered: nothing to say after a reload. Left unanswered (the form gone), the stored copy stays, to be said.

@@ -26,18 +26,18 @@ export function Studio() {
   // The generation with the account that started it: never shown to, nor polled as, another. Paid for: a reload keeps it.
   const [started, setStarted] = useTabDraft<{ account: string | null; generation: Generation } | null>('studio.generation', null);
   const latest = started?.account === account && isGeneration(started.generation) ? started.generation : null;
-  // Generates that failed but may have been paid for: each asks Credits again.
-  const [unclear, setUnclear] = useState(0);
+  // Generates whose failure puts the balance on screen in doubt (paid for, or refused for want of credits): each asks Credits again.
+  const [stale, setStale] = useState(0);
   return (
     <main className="studio">
       <div className="studio__title">
         <h1>Studio</h1>
-        <CreditsBadge refreshKey={`${latest?.generation_id ?? ''}/${unclear}`} />
+        <CreditsBadge refreshKey={`${latest?.generation_id ?? ''}/${stale}`} />
       </div>
       {/* Not in the mock demo: msw's worker leaves this page on beforeunload, even when the user then stays. */}
       <GenerateForm
         onStarted={(generation, sentAs) => setStarted({ account: sentAs, generation })}
-        onUnclear={() => setUnclear((count) => count + 1)}
+        onCreditsStale={() => setStale((count) => count + 1)}
         askBeforeLeaving={!mocksEnabled()}
       />
       <WorkflowPanel generation={latest} />

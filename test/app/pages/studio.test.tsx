@@ -234,4 +234,18 @@ describe('Studio', () => {
     // Not the balance from before until the next poll, 15 s on: it reads as "it did not start" and invites a second payment.
     await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
   });
+
+  it('shows the balance the backend went by when it refuses a Generate for want of credits, not the one from before', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(studio());
+    await screen.findByText('Credits: 25');
+    // Spent meanwhile elsewhere (another tab of Ada's): this tab's badge has not asked since.
+    fixture.store.setCredits(0);
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByText('Generating failed (402: Out of credits).');
+
+    // "Out of credits" beside "Credits: 25" until the next poll, 15 s on: one of them is wrong, and the user cannot tell which.
+    await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 0'), { timeout: 3_000 });
+  });
 });
