@@ -3,7 +3,7 @@ import { describeProblem } from '../lib/problem-text.ts';
 import { useAuth } from '../hooks/use-auth.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
-import { isAbortError } from '../lib/api-error.ts';
+import { ApiError, isAbortError } from '../lib/api-error.ts';
 
 const pageSize = 10;
 
@@ -33,7 +33,8 @@ export function AdminBatches() {
   const [loading, setLoading] = useState(true);
   // What went wrong with the account it went wrong for: Ada's failure is not Grace's, whose own page is loading.
   // `count`: each failure is new, the same words again too (a Try again that fails as before).
-  const [failed, setFailed] = useState<{ account: string | null; text: string | null; count: number } | null>(null);
+  // `refused`: a 403 (a member), which asking again as the same account only gets again.
+  const [failed, setFailed] = useState<{ account: string | null; text: string | null; count: number; refused: boolean } | null>(null);
   const problem = failed?.account === account ? failed.text : null;
   // Each press of Next, Previous or Try again asks anew: the page asked for may be the one that failed to load.
   const [presses, setPresses] = useState(0);
@@ -68,7 +69,8 @@ export function AdminBatches() {
       },
       (error: unknown) => {
         if (controller.signal.aborted || isAbortError(error)) return;
-        setFailed((last) => ({ account, text: describeProblem(error), count: (last?.count ?? 0) + 1 }));
+        const refused = error instanceof ApiError && error.status === 403;
+        setFailed((last) => ({ account, text: describeProblem(error), count: (last?.count ?? 0) + 1, refused }));
         setLoading(false);
       },
     );
@@ -89,7 +91,8 @@ export function AdminBatches() {
       </div>
       {/* Asks for the same page again: with no rows on screen (the first load failed), Next and Previous cannot. */}
       {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
-      {problem ? (
+      {/* None for a 403 (a member): asked again, it would only be refused again. */}
+      {problem && !failed?.refused ? (
         <button
           type="button"
           className="link-button"

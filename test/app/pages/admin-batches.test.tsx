@@ -82,6 +82,19 @@ describe('AdminBatches', () => {
     expect(screen.getByRole('button', { name: 'Previous' }).getAttribute('aria-disabled')).toBe('true');
   });
 
+  it('offers a member no Try again beside "Admins only": asking again would only be refused again', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    fixture.tokens.setToken(await fixture.issueToken(otherMockAccount));
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText('Loading batches failed (403: Admins only).');
+    await waitFor(() => expect(document.querySelector('table')!.getAttribute('aria-busy')).toBe('false'));
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
   it('does not show Grace what went wrong with Ada’s page while Grace’s own is loading', async () => {
     let answered = 0;
     let release!: () => void;
