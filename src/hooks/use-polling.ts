@@ -13,7 +13,7 @@ export interface PollingOptions<T> {
   key?: unknown;
   /** A change asks again at once, the last answer staying on screen until the new one comes (a credit spent). */
   refresh?: unknown;
-  /** Stop at a 404 or 410: what is polled is gone (a workflow the backend forgot), not down for a moment. */
+  /** Stop at a 404 or 410, the last answer dropped: what is polled is gone (a workflow the backend forgot), not down for a moment. */
   stopWhenGone?: boolean;
 }
 
@@ -22,7 +22,7 @@ export interface PollingOptions<T> {
  * flight at a time, so an expired session holds one poll, not a pile.
  * Unmounting aborts the call in flight. A failure is said in plain words; the
  * last answer stays on screen. An answer's `Retry-After` is waited out before the next call; with
- * `stopWhenGone`, a 404 or 410 ends the polling until the key changes.
+ * `stopWhenGone`, a 404 or 410 ends the polling until the key changes, and the last answer with it.
  *
  * @example
  * const { data } = usePolling((signal) => getServicesHealth({ signal }), { intervalMs: 2000 });
@@ -60,9 +60,11 @@ export function usePolling<T>(
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
         const problem = describeProblem(error, 'update');
-        setState((previous) => ({ data: previous.data, error: problem ?? previous.error }));
+        const gone = latest.current.stopWhenGone === true && error instanceof ApiError && (error.status === 404 || error.status === 410);
+        // Gone, the last answer is of nothing there any more ("running", for ever): only the problem stays.
+        setState((previous) => ({ data: gone ? null : previous.data, error: problem ?? previous.error }));
         // Gone: asking each second changes nothing; a new key asks again.
-        if (latest.current.stopWhenGone && error instanceof ApiError && (error.status === 404 || error.status === 410)) return;
+        if (gone) return;
         // A 429 or 503 that says how long to wait.
         wait = waitBeforeAsking(error, wait);
       }

@@ -90,4 +90,26 @@ describe('WorkflowPanel', () => {
     const problem = await screen.findByText(/Temporal is down/);
     expect(heard.stop()).toEqual([problem.textContent]);
   });
+
+  it('says no more that the workflow is running once the backend no longer knows it: its polling has stopped', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // Running, then forgotten (the backend's key was rotated, say): a 404 ends the polling.
+    const answers = [HttpResponse.json({ workflow_id: generation.workflow_id, status: 'RUNNING', progress: 0.4 })];
+    server.use(
+      http.get(
+        `${location.origin}/api/workflows/:id/status`,
+        () => answers.shift() ?? HttpResponse.json({ detail: 'Workflow not found' }, { status: 404 }),
+      ),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <WorkflowPanel generation={generation} />
+      </AuthProvider>,
+    );
+    await screen.findByText('Running…');
+    await screen.findByText(/Workflow not found/, {}, { timeout: 3_000 });
+    // "Running… 40%" for ever beside it would say it is still going, and nothing will ever change it.
+    expect(screen.queryByText('Running…')).toBeNull();
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
 });
