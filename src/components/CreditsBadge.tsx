@@ -8,7 +8,7 @@ import { selectWaitingForNetwork } from '../lib/session/index.ts';
 /**
  * The signed-in user's credit balance, refreshed every 15 s, whenever
  * `refreshKey` changes, at once when another account signs in, and when the
- * connection is back after the session waited for it.
+ * connection is back after the session waited for it. "unavailable" while none could be loaded.
  *
  * @example
  * <CreditsBadge refreshKey={generations} />
@@ -21,11 +21,12 @@ export function CreditsBadge({ refreshKey }: { refreshKey: unknown }) {
   const [spell, setSpell] = useState({ offline, backs: 0 });
   if (spell.offline !== offline) setSpell({ offline, backs: spell.backs + (offline ? 0 : 1) });
   const refresh = useMemo(() => [refreshKey, spell.backs], [refreshKey, spell.backs]);
-  const { data } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: account, refresh });
+  const { data, error } = usePolling((signal) => getCredits({ signal }), { intervalMs: 15_000, key: account, refresh });
   // Atomic: only the number changes, and a bare "24" would be read out.
+  // Failed with none on screen: "…" would read as loading until the next ask, 15 s on.
   return (
     <span className="badge" aria-live="polite" aria-atomic="true">
-      Credits: {data ? data.balance : '…'}
+      Credits: {data ? data.balance : error ? 'unavailable' : '…'}
     </span>
   );
 }

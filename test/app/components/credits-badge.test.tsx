@@ -1,6 +1,6 @@
 /** @vitest-environment happy-dom */
 import { render, screen, waitFor } from '@testing-library/react';
-import { http } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { CreditsBadge } from '../../../src/components/CreditsBadge.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -82,5 +82,20 @@ describe('CreditsBadge', () => {
     view.rerender(badge('gen_2'));
     await screen.findByText('Credits: 24');
     expect(heard.stop()).toEqual(['Credits: 24']);
+  });
+
+  it('says the balance could not be loaded, not "…" as if still loading, when the backend fails to give it', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const asked: string[] = [];
+    server.use(
+      http.get(`${location.origin}/api/credits`, () => {
+        asked.push('credits');
+        return HttpResponse.json({ detail: 'Internal Server Error' }, { status: 500 });
+      }),
+    );
+    render(badge('gen_1'));
+    await waitFor(() => expect(asked).toHaveLength(1));
+    // The answer is in and the next ask is 15 s away: "…" would read as loading all that time.
+    await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: unavailable'));
   });
 });
