@@ -180,13 +180,15 @@ const resume = {
 const adopt = [
   {
     guard: 'isUnreachable',
-    target: '#session.offline.probing',
+    target: '#session.offline.confirming',
     reenter: true,
     actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'],
   },
   { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
   { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
 ] as const;
+/** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
+const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
@@ -195,7 +197,7 @@ const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
     // The backend was said to be gone: offline, not a failed sign-in. Asked at once, for the word may be old (a blip the banner sat through).
     {
       guard: 'isUnreachable',
-      target: '#session.offline.probing',
+      target: '#session.offline.confirming',
       actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
     },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
@@ -582,7 +584,8 @@ export const sessionMachine = setup({
               ...cannotSay,
             ],
           },
-          after: { validationTimeout: { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] } },
+          // Slow or gone, none can tell yet: offline, not said so until a check given longer goes unanswered too.
+          after: { validationTimeout: { target: '#session.offline.unconfirmed', actions: ['markUnreachable', 'countValidationFailure'] } },
         },
         retrying: {
           description: 'The backend answered the validation with an error. Ask again after a backoff.',
@@ -601,7 +604,7 @@ export const sessionMachine = setup({
         ...dismissedElsewhere,
         ...resumedSignInFailed,
         // Its end read now: offline shows no notice, but the report and selectExpiresAt would give the old token's.
-        'token.adopted': { target: '.probing', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] },
+        'token.adopted': { target: '.probing', reenter: true, actions: adoptedOffline },
       },
       states: {
         waiting: {
@@ -627,6 +630,27 @@ export const sessionMachine = setup({
           // The network is back while this probe is out on the one that was gone (hung, or a Wi-Fi switched): ask anew.
           on: { 'network.online': { target: 'probing', reenter: true } },
         },
+        unconfirmed: {
+          description: 'A check outlived its first time limit: the backend may be slow, not gone. Ask again after a backoff, given longer.',
+          // The first backoff of a spell, a second or so: only the network's coming back cuts it short.
+          after: { validationBackoff: 'confirming' },
+          on: { 'network.online': 'confirming', 'token.adopted': { target: 'confirming', actions: adoptedOffline } },
+        },
+        confirming: {
+          description:
+            'One validation asks whether the backend is there, the word that it is gone not confirmed (a check past its first limit, or a word from before a sign-in): only its failure confirms it.',
+          invoke: {
+            id: 'probeSession',
+            src: 'validateSession',
+            onDone: validated,
+            onError: [{ guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' }, ...cannotSay],
+          },
+          after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
+          on: {
+            'network.online': { target: 'confirming', reenter: true },
+            'token.adopted': { target: 'confirming', reenter: true, actions: adoptedOffline },
+          },
+        },
       },
     },
     needsReauth: {
@@ -646,7 +670,7 @@ export const sessionMachine = setup({
             // A resumed sign-in that could not reach the backend (maybe before the reload): ask it now; its answer clears the banner's word.
             'reauth.failed': {
               guard: 'isUnreachableSignIn',
-              target: '#session.offline.probing',
+              target: '#session.offline.confirming',
               actions: ['rememberReauthFailure', 'markUnreachable', 'countValidationFailure'],
             },
             'reauth.startedElsewhere': 'elsewhere',

@@ -25,7 +25,10 @@ export function failuresAfter(
     // Another tab's token starts offline anew, its probe first: a new spell, with no failure yet.
     if (before.matches('offline') && event.type === 'token.adopted') return 0;
     return before.matches('offline')
-      ? failures + Number(before.matches({ offline: 'probing' }) && state.matches({ offline: 'waiting' }))
+      ? failures +
+          Number(
+            (before.matches({ offline: 'probing' }) || before.matches({ offline: 'confirming' })) && state.matches({ offline: 'waiting' }),
+          )
       : 1;
   }
   if (!state.matches('validating')) return 0;

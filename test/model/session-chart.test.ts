@@ -100,10 +100,10 @@ describe('every path through the session chart, run against createAuthFetch and 
           };
           await cause(session.harness, step);
           session.harness.failures = failuresAfter(session.harness.failures, step);
-          for (const invoked of ['checking', 'probing'] as const) {
+          for (const invoked of ['checking', 'probing', 'confirming'] as const) {
             const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
             // A token adopted while probing, or an expiring one while checking, asks again with it; online, on the network now up.
-            const again = event.type === 'token.adopted' || (invoked === 'probing' && event.type === 'network.online');
+            const again = event.type === 'token.adopted' || (invoked !== 'checking' && event.type === 'network.online');
             if (state.matches(node) && (!before.matches(node) || again)) expected.validations++;
           }
           // reauth.requested while the popup is open opens a new one.

@@ -246,7 +246,7 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     await settle();
     clock.increment(5_000); // no answer in time: offline
     clock.increment(1_000); // the backoff: t1 is asked about again
-    expect(client.actor.getSnapshot().matches({ offline: 'probing' })).toBe(true);
+    expect(client.actor.getSnapshot().matches({ offline: 'confirming' })).toBe(true);
     checks[0]!(true); // the first check, given up, answers late
     await settle();
     client.adoptToken(token, { whileSignedIn: true }); // tabs share storage: a late message names t1

@@ -66,15 +66,16 @@ export function selectHeldCount(snapshot: SessionSnapshot): number {
 }
 
 /**
- * True while the session cannot reach the backend (`offline`): requests
- * wait, never sent, for `online` or the next probe. Offline is not expired:
- * this is never the banner's business.
+ * True while the session knows it cannot reach the backend: requests wait, never sent, for `online` or the next
+ * probe. Not while that is unconfirmed (`offline.unconfirmed`, `offline.confirming`: a check slower than its first
+ * limit, or an old word being asked about), when a slow backend would read as gone. Offline is not expired: this is
+ * never the banner's business.
  *
  * @example
  * const offline = useSelector(client.actor, selectWaitingForNetwork); // true
  */
 export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
-  return snapshot.matches('offline');
+  return snapshot.matches({ offline: 'waiting' }) || snapshot.matches({ offline: 'probing' });
 }
 
 /** What the notice before expiry shows; a string, so `useSelector` re-renders only when it changes. */

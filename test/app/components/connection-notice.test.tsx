@@ -1,6 +1,6 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
@@ -11,6 +11,7 @@ import { AuthExpiredError, PopupClosedError } from '../../../src/lib/session/err
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
+import { listenToLiveRegions } from '../support/announcements.ts';
 import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
@@ -125,6 +126,72 @@ describe('ConnectionNotice', () => {
     expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
     expect(notice().textContent).toBe('');
+  });
+
+  it('never says offline when the backend is up but answers the check slower than its time limit: the banner comes', async () => {
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    // Up, and slow: each check is answered, past the first check's limit (and within the next one's).
+    server.use(
+      http.get(`${location.origin}/auth/me`, async () => {
+        await delay(150);
+      }),
+    );
+    const heard = listenToLiveRegions();
+    fixture.store.expireSessions();
+    // Held for the reconnect; the test ends with stop(), which rejects it.
+    getCredits().catch(() => {});
+
+    expect((await screen.findByRole('alert', {}, { timeout: 3_000 })).textContent).toContain('Session expired — click to reconnect');
+    expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
+    expect(notice().textContent).toBe('');
+  });
+
+  it('says offline once a check given twice as long goes unanswered too: a backend that never answers is not waited on in silence', async () => {
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    server.use(http.get(`${location.origin}/auth/me`, () => delay('infinite')));
+    fixture.store.expireSessions();
+    getCredits().catch(() => {});
+
+    await waitFor(() => expect(notice().textContent).toBe(offlineLine), { timeout: 3_000 });
+    expect(fixture.client.actor.getSnapshot().context.validationFailures).toBe(2);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says nothing of being offline while it asks whether an old word of the network still holds, after the popup is closed', async () => {
+    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    fixture.store.expireSessions();
+    getCredits().catch(() => {});
+    await screen.findByRole('alert');
+    // A blip the banner sat through: the browser says offline, then online; the backend was there all along.
+    act(() => void window.dispatchEvent(new Event('offline')));
+    act(() => void window.dispatchEvent(new Event('online')));
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    const heard = listenToLiveRegions();
+    fixture.reauths[0]!.reject(new PopupClosedError());
+
+    expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
+    expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
   });
 
   it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {

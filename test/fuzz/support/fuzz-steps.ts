@@ -23,7 +23,11 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
   const snapshot = world.client.actor.getSnapshot();
   const { client } = world;
   const of = <T>(list: readonly T[]) => list[choice % list.length]!;
-  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
+  if (
+    snapshot.matches({ validating: 'checking' }) ||
+    snapshot.matches({ offline: 'probing' }) ||
+    snapshot.matches({ offline: 'confirming' })
+  ) {
     // Waiting for the lock of another tab that is asking: that tab's answer is the one to come.
     if (world.openValidations().length === 0 && world.tabs?.asking) {
       void apply(world, { kind: 'tabAnswers', valid: choice % 3 !== 2 });
@@ -31,7 +35,7 @@ export function advance(world: FuzzWorld, choice: number, apply: (world: FuzzWor
     }
     void apply(world, { kind: 'validate', result: of(validateResults) });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
-  else if (snapshot.matches({ offline: 'waiting' })) {
+  else if (snapshot.matches({ offline: 'waiting' }) || snapshot.matches({ offline: 'unconfirmed' })) {
     void apply(
       world,
       of<Command>([
@@ -84,7 +88,11 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
   for (const send of inFlight) send.respond(200);
   if (inFlight.length > 0) return;
   const snapshot = world.client.actor.getSnapshot();
-  if (snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' })) {
+  if (
+    snapshot.matches({ validating: 'checking' }) ||
+    snapshot.matches({ offline: 'probing' }) ||
+    snapshot.matches({ offline: 'confirming' })
+  ) {
     // The backend judges the token by its exp, on its clock: fresh, the held calls go with it; else the user signs in.
     const token = world.openValidations()[0]?.token ?? world.store.token;
     const exp = world.tokens.expOf(token);
@@ -93,7 +101,7 @@ export function completeStep(world: FuzzWorld, apply: (world: FuzzWorld, command
     if (world.openValidations().length === 0 && world.tabs?.asking) void apply(world, { kind: 'tabAnswers', valid });
     else void apply(world, { kind: 'validate', result: valid ? 'true' : 'false' });
   } else if (snapshot.matches({ validating: 'retrying' })) world.clock.increment(backoffMs);
-  else if (snapshot.matches({ offline: 'waiting' })) world.window.dispatch('online');
+  else if (snapshot.matches({ offline: 'waiting' }) || snapshot.matches({ offline: 'unconfirmed' })) world.window.dispatch('online');
   else if (snapshot.matches({ needsReauth: 'waiting' })) acts.reconnect(world);
   else if (snapshot.matches({ needsReauth: 'elsewhere' })) world.client.reconnectingElsewhere(false);
   else if (snapshot.matches({ needsReauth: 'coolingDown' })) world.clock.increment(limits.reauthCooldownMs);
