@@ -24,7 +24,8 @@ export function ServicesHealthPanel({ intervalMs = 2_000 }: { intervalMs?: numbe
             </li>
           ))}
         </ul>
-      ) : (
+      ) : error ? null : (
+        // Failed with none on screen: the problem says it all, "Checking…" would read as still loading.
         <p className="muted">Checking services…</p>
       )}
     </section>
