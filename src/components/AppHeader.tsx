@@ -2,13 +2,15 @@ import { useAuth } from '../hooks/use-auth.ts';
 import { Link } from './Link.tsx';
 
 /**
- * The top bar: navigation, who is signed in, sign-out.
+ * The top bar: navigation (the admins' page for admins), who is signed in, sign-out.
  *
  * @example
  * <AppHeader path={usePathname()} />
  */
 export function AppHeader({ path }: { path: string }) {
   const { user, signOut } = useAuth();
+  // The backend lets only admins see the batches: a member's click would only read "Admins only". Shown while the role is unknown.
+  const mayAdminister = user === null || user.role === 'admin';
   return (
     <header className="app-header">
       <strong className="brand">Quiet Session studio</strong>
@@ -16,9 +18,11 @@ export function AppHeader({ path }: { path: string }) {
         <Link to="/" aria-current={path === '/' ? 'page' : undefined}>
           Studio
         </Link>
-        <Link to="/admin/batches" aria-current={path === '/admin/batches' ? 'page' : undefined}>
-          Admin batches
-        </Link>
+        {mayAdminister ? (
+          <Link to="/admin/batches" aria-current={path === '/admin/batches' ? 'page' : undefined}>
+            Admin batches
+          </Link>
+        ) : null}
       </nav>
       <span className="user">{user ? user.name : ''}</span>
       <button type="button" className="link-button" onClick={signOut}>
