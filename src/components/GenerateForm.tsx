@@ -8,6 +8,7 @@ import { QuietSessionError } from '../lib/session/index.ts';
 
 const droppedText = 'The connection dropped before Generate got an answer: it may have started. Credits will say so once it is back.';
 const unansweredText = 'Generate got no clear answer from the studio: it may have started. Credits will say so in a moment.';
+const tooLongText = 'The prompt is too long. Shorten it, then press Generate again.';
 
 /** A server's error but a 503 (not passed on) may come after FastAPI spent the credit. */
 const answeredUnclearly = (error: unknown) => error instanceof ApiError && error.status >= 500 && error.status !== 503;
@@ -20,6 +21,8 @@ function generateProblem(error: unknown): string | null {
   // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
   if (error instanceof TypeError) return droppedText;
   if (answeredUnclearly(error)) return unansweredText;
+  // Over the size any request may have (refused before the route, nothing spent): the prompt is all the body holds.
+  if (error instanceof ApiError && error.status === 413) return tooLongText;
   return describeProblem(error);
 }
 

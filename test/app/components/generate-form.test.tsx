@@ -144,4 +144,15 @@ describe('GenerateForm', () => {
       ),
     ).toBeTruthy();
   });
+
+  it('says the prompt is too long, and to shorten it, when the backend refuses its size (413)', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    renderForm();
+    // Past the 1 MB any request's body may hold: refused before the route reads it, no credit spent.
+    generate(`A ring ${'with sapphires '.repeat(80_000)}`);
+    const status = screen.getByRole('status');
+    await waitFor(() => expect(status.textContent).not.toBe(''));
+    expect(status.textContent).toBe('The prompt is too long. Shorten it, then press Generate again.');
+    expect(fixture.store.credits()).toBe(25);
+  });
 });
