@@ -26,13 +26,25 @@ const largestUploadBytes = 20 * 1024 * 1024;
 /** The backend's words for an image over its 5 MB limit: a 413 is one past that, not a 20 MB limit to aim for. */
 const tooLargeText = 'The file is larger than 5 MB.';
 
+/** A picked file the browser would not read (saved again, moved or deleted since the pick: NotReadableError, NotFoundError). */
+class UnreadableFileError extends Error {}
+
+/** What to do about a file the browser would not read: a new pick reads it as it is now. */
+const unreadableText = (name: string) => `${name} could not be read: it may have changed since it was picked. Pick it again.`;
+
+/** The bytes of `file` as picked, or an UnreadableFileError. */
+async function readPicked(file: File): Promise<File> {
+  try {
+    return new File([await file.arrayBuffer()], file.name, { type: file.type, lastModified: file.lastModified });
+  } catch (cause) {
+    throw new UnreadableFileError(`Reading ${file.name} failed.`, { cause });
+  }
+}
+
 /** The upload as multipart FormData: a body authFetch can replay byte for byte after a reconnect. */
 async function postImage(file: File, signal: AbortSignal): Promise<ImageValidationResult> {
   // The bytes as picked: a held upload reads a file from disk when sent, and Chromium refuses one saved again since (a network error).
-  const picked =
-    file.size > largestUploadBytes
-      ? file
-      : new File([await file.arrayBuffer()], file.name, { type: file.type, lastModified: file.lastModified });
+  const picked = file.size > largestUploadBytes ? file : await readPicked(file);
   const form = new FormData();
   form.append('file', picked, picked.name);
   const response = await authFetch(apiUrl('/api/images/validate'), { method: 'POST', body: form, signal });
@@ -63,6 +75,10 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
       (result) => setState({ status: 'checked', result: { ...result, filename: file.name } }),
       (error: unknown) => {
         if (isAbortError(error) || controller.signal.aborted) return;
+        if (error instanceof UnreadableFileError) {
+          setState({ status: 'failed', message: unreadableText(file.name) });
+          return;
+        }
         // Refused by its size alone (413): as the backend says of one of 6 MB, an issue with the file, not a failure to try again.
         if (error instanceof ApiError && error.status === 413) {
           const refused = { valid: false, filename: file.name, content_type: file.type, size_bytes: file.size, issues: [tooLargeText] };
