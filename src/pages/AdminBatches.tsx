@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { describeProblem } from '../lib/problem-text.ts';
 import { useAuth } from '../hooks/use-auth.ts';
+import { useFocusWhenGone } from '../hooks/use-focus-when-gone.ts';
 import { useTabDraft } from '../hooks/use-tab-draft.ts';
 import { fetchBatches, type BatchPage } from '../lib/admin-batches-api.ts';
 import { ApiError, isAbortError } from '../lib/api-error.ts';
@@ -77,6 +78,13 @@ export function AdminBatches() {
     return () => controller.abort();
   }, [page, account, presses, loaded, setPage]);
 
+  // None for a 403 (a member): asked again, it would only be refused again.
+  const offerTryAgain = problem !== null && !failed?.refused;
+  const problemLine = useRef<HTMLParagraphElement>(null);
+  const table = useRef<HTMLTableElement>(null);
+  // Its answer came (a 403, the rows): the button goes from under the keyboard, which goes on from what it brought.
+  useFocusWhenGone(offerTryAgain, () => problemLine.current ?? table.current);
+
   return (
     <main className="admin">
       <h1>Batches</h1>
@@ -84,15 +92,14 @@ export function AdminBatches() {
       {/* A new line at each failure, so that the same words are read out again: the press did something. */}
       <div role="status">
         {problem ? (
-          <p key={failed?.count} className="problem">
+          <p key={failed?.count} ref={problemLine} className="problem">
             {problem}
           </p>
         ) : null}
       </div>
       {/* Asks for the same page again: with no rows on screen (the first load failed), Next and Previous cannot. */}
       {/* Up until an answer comes, busy meanwhile: gone under the keyboard, it would drop focus to the page. */}
-      {/* None for a 403 (a member): asked again, it would only be refused again. */}
-      {problem && !failed?.refused ? (
+      {offerTryAgain ? (
         <button
           type="button"
           className="link-button"
@@ -102,7 +109,7 @@ export function AdminBatches() {
           Try again
         </button>
       ) : null}
-      <table aria-busy={loading}>
+      <table ref={table} aria-busy={loading}>
         {/* Failed before any rows came (a member's 403): the problem above says why; nothing is loading. */}
         <caption>{data ? `${data.total} batches` : loading ? 'Loading batches…' : 'No batches to show'}</caption>
         <thead>

@@ -348,4 +348,47 @@ describe('AdminBatches across a dropped connection', () => {
     // Pressed and come back with the same words: heard again, or the press seems to have done nothing.
     expect(heard.stop().filter((said) => said === problem)).toHaveLength(1);
   });
+
+  it('moves the focus to "Admins only" when a Try again after a server error is refused: the button goes, the keyboard stays', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    fixture.tokens.setToken(await fixture.issueToken(otherMockAccount));
+    // A member on the page's address while the backend is down: the refusal comes only once it is back.
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Batches are down' }, { status: 500 }), {
+        once: true,
+      }),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText(/Batches are down/);
+    const tryAgain = screen.getByRole('button', { name: 'Try again' });
+    tryAgain.focus();
+    fireEvent.click(tryAgain);
+    const refused = await screen.findByText('Loading batches failed (403: Admins only).');
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(document.activeElement).toBe(refused);
+  });
+
+  it('moves the focus to the rows when a Try again brings them: the button goes, the keyboard stays', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    server.use(
+      http.get(`${location.origin}/api/admin/batches`, () => HttpResponse.json({ detail: 'Batches are down' }, { status: 500 }), {
+        once: true,
+      }),
+    );
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <AdminBatches />
+      </AuthProvider>,
+    );
+    await screen.findByText(/Batches are down/);
+    const tryAgain = screen.getByRole('button', { name: 'Try again' });
+    tryAgain.focus();
+    fireEvent.click(tryAgain);
+    await screen.findByText('batch-001');
+    expect(document.activeElement).toBe(screen.getByRole('table', { name: '47 batches' }));
+  });
 });
