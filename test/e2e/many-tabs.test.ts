@@ -183,4 +183,18 @@ describe('three tabs of the studio, in Chromium', () => {
       expect(await second.getByLabel('Prompt').inputValue()).toBe('A moonstone cuff');
     });
   }, 90_000);
+
+  it("a Generate in one tab shows its spent credit in the other at once, not after that tab's next poll 15 s on", async () => {
+    await inOwnProfile(async (context) => {
+      const first = await signInFirstTab(context, served.app.url);
+      const second = await openSignedInTab(context, served.app.url);
+      const before = Number((await second.getByText(/^Credits: \d+$/).textContent())!.slice('Credits: '.length));
+
+      await first.getByLabel('Prompt').fill('A moonstone cuff');
+      await first.getByRole('button', { name: 'Generate' }).click();
+      await first.getByText(`Credits: ${before - 1}`).waitFor();
+      // Well within the 15 s of a poll: only news from the first tab brings it.
+      await second.getByText(`Credits: ${before - 1}`).waitFor({ timeout: 5_000 });
+    });
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { waitFor as waitForActor } from 'xstate';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,24 @@ const server = withSessionFixtures(() => fixture);
 afterEach(() => {
   sessionStorage.clear();
   navigate('/');
+  delete (document as { visibilityState?: unknown }).visibilityState;
 });
+
+/** The browser hides or shows the page (the user switches tabs), with its `visibilitychange`. */
+function showPage(shown: boolean) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (shown ? 'visible' : 'hidden') });
+  act(() => void document.dispatchEvent(new Event('visibilitychange')));
+}
+
+/** The credits calls from now on, as the mock backend sees them start. */
+function countCreditsCalls(): { count: () => number; stop: () => void } {
+  let calls = 0;
+  const onStart = ({ request }: { request: Request }) => {
+    if (new URL(request.url).pathname === '/api/credits') calls += 1;
+  };
+  server.events.on('request:start', onStart);
+  return { count: () => calls, stop: () => server.events.removeListener('request:start', onStart) };
+}
 
 /** The app as signed in on the current fixture, at the studio unless navigated away. */
 const studio = () => (
@@ -233,6 +250,52 @@ describe('Studio', () => {
 
     // Not the balance from before until the next poll, 15 s on: it reads as "it did not start" and invites a second payment.
     await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
+  });
+
+  it('shows in another open tab the credit a Generate here spent, not the balance from before until its next poll', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const a = within(render(studio()).container);
+    const b = within(render(studio()).container);
+    await a.findByText('Credits: 25');
+    await b.findByText('Credits: 25');
+
+    fireEvent.change(a.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(a.getByRole('button', { name: 'Generate' }));
+    await a.findByText('Credits: 24');
+
+    // Side by side, or the user switches to it: "25" there reads as "that Generate did not go through".
+    await waitFor(() => expect(b.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
+  });
+
+  it('asks a tab in the background for the credit spent in another once it is shown, and not at each switch after', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const a = within(render(studio()).container);
+    const b = within(render(studio()).container);
+    await a.findByText('Credits: 25');
+    await b.findByText('Credits: 25');
+    const calls = countCreditsCalls();
+
+    // The tabs in the background: a Generate there asks for its own balance, the hidden one no more than it did.
+    showPage(false);
+    fireEvent.change(a.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(a.getByRole('button', { name: 'Generate' }));
+    await a.findByText('Credits: 24');
+    expect(b.getByText(/^Credits:/).textContent).toBe('Credits: 25');
+
+    // Shown: the balance as it is, once; a flurry of switches after that asks nothing more.
+    showPage(true);
+    await waitFor(() => expect(b.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
+    for (const _switch of [1, 2, 3, 4, 5]) {
+      showPage(false);
+      showPage(true);
+    }
+    // One more Generate, seen as it happens, marks the end: the switches' asks, if any, have started by then.
+    fireEvent.change(a.getByLabelText('Prompt'), { target: { value: 'A ruby ring' } });
+    fireEvent.click(a.getByRole('button', { name: 'Generate' }));
+    await waitFor(() => expect(b.getByText(/^Credits:/).textContent).toBe('Credits: 23'), { timeout: 3_000 });
+    await a.findByText('Credits: 23');
+    calls.stop();
+    expect(calls.count()).toBe(4);
   });
 
   it('shows the balance the backend went by when it refuses a Generate for want of credits, not the one from before', async () => {
