@@ -37,6 +37,9 @@ const sendsToItself = () =>
       : 'fetch',
   );
 
+/** Lets go of an answer nobody will read: unread, Node keeps its connection and a browser its stream until collected. */
+const release = (response?: Response) => void response?.body?.cancel().catch(() => {});
+
 /** How many times in all a safe call is sent while the network keeps cutting it off. */
 const CUT_OFF_SENDS = 3;
 
@@ -90,9 +93,12 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   }
 
   /** A call made in a session that has ended since (stopped, signed out) is not sent, least of all with the next user's token. */
-  const throwIfEnded = (template: RequestTemplate) => {
-    if (isOver()) throw new AuthExpiredError('stopped');
-    if (snapshot().context.endedSessions !== template.session) throw new AuthExpiredError('signed-out');
+  const throwIfEnded = (template: RequestTemplate, answer?: Response) => {
+    if (isOver() || snapshot().context.endedSessions !== template.session) {
+      // The answer it got (a 401) is read by nobody then.
+      release(answer);
+      throw new AuthExpiredError(isOver() ? 'stopped' : 'signed-out');
+    }
   };
 
   /** The token to send `template` with now; none once its session ended or the token is another account's, who it would act for. */
@@ -154,7 +160,9 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
   const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) => {
     // Let go in the turn the session ended (stopped, signed out): given up as every held call is.
     throwIfEnded(out.template);
-    return options.getToken() === out.token ? Promise.resolve(out.response) : replay(out.template);
+    if (options.getToken() === out.token) return Promise.resolve(out.response);
+    release(out.response);
+    return replay(out.template);
   };
 
   /** Sends with `token`, read in the same turn (its `sends`th send, those before cut off); a 401 that is the session's is held for its one replay. */
@@ -176,7 +184,7 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
     if (response.redirected && new URL(response.url).origin !== requestUrl(template.input).origin) return response;
     // Ended while this request was out (signed out, stopped): never sent again, least of all as the next user.
-    throwIfEnded(template);
+    throwIfEnded(template, response);
     if (!template.replay) {
       // Not sent again, by the caller's wish; the session still checks the token the backend refused.
       if (options.getToken() === token) actor.send({ type: 'token.rejected' });
@@ -184,11 +192,21 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     }
     // The token changed while this request was out: sent again now if a new call would be; otherwise held like one.
     const current = options.getToken();
-    if (current !== token && snapshot().hasTag('sending') && !mustValidate(current)) return replay(template);
+    if (current !== token && snapshot().hasTag('sending') && !mustValidate(current)) {
+      release(response);
+      return replay(template);
+    }
     // Held with the token changed too: the token it went with may be back when it is let go (another tab's late message).
-    if (response.redirected) return hold('unauthorized', template, answerUnlessRenewed, { template, token, response });
+    if (response.redirected)
+      return hold('unauthorized', template, answerUnlessRenewed, { template, token, response }).catch((error: unknown) => {
+        // Given up (stopped, signed out, aborted): its 401 goes unread.
+        release(response);
+        throw error;
+      });
     // A token a tab's late message brings back, never checked here: no call goes again with the very token answered 401.
     if (current !== token) noteRefused(own, token);
+    // Held for the replay, whose answer the caller gets: this one is let go now, not held open while the user signs in.
+    release(response);
     return hold('unauthorized', template, replay, template);
   }
 
