@@ -30,7 +30,11 @@ export interface User {
 export async function getCurrentUser(args: { token: string | null; signal?: AbortSignal }): Promise<User | null> {
   if (args.token === null) return null;
   const response = await fetch(apiUrl('/auth/me'), { headers: { Authorization: `Bearer ${args.token}` }, signal: args.signal });
-  if (response.status === 401) return null;
+  if (response.status === 401) {
+    // Its body is read by nobody: let go now, not kept open (a connection, a stream) until collected.
+    void response.body?.cancel().catch(() => {});
+    return null;
+  }
   return readJson<User>(response, 'Checking the session');
 }
 
