@@ -145,7 +145,10 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
    */
   const replay = (template: RequestTemplate, sendsBefore = 1): Promise<Response> => {
     const sends = sendsBefore + 1;
-    const sent = template.next(tokenFor(template));
+    const token = tokenFor(template);
+    // Stored since the check that let it go (another tab's write, the app's setToken): waits as a new call with it would.
+    if (!isHeaderSafe(token)) return hold('unauthorized', template, replay, template);
+    const sent = template.next(token);
     return fetchNow(...sent).then(
       (response) => {
         // An answer like any other: its Date tells the backend's clock (a replay may be the first answer since offline).
@@ -167,6 +170,8 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
 
   /** Sends with `token`, read in the same turn (its `sends`th send, those before cut off); a 401 that is the session's is held for its one replay. */
   function send(template: RequestTemplate, token = tokenFor(template), sends = 1): Promise<Response> {
+    // fetch's TypeError would quote it, and read as the network's: the call waits for the check that asks for a sign-in.
+    if (!isHeaderSafe(token)) return hold('unsent', template, send, template);
     // A then, not an async function: one promise less on every call.
     const sent = template.next(token);
     return fetchNow(...sent).then(
