@@ -137,13 +137,25 @@ export type SessionEvent =
   | { type: 'session.stopped' };
 
 /**
- * Whether a failed sign-in could not reach the backend: fetch's TypeError, or an error caused by one (the popup's check).
+ * What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill.
+ *
+ * @example
+ * networkFailure.test(new TypeError('Failed to fetch').message); // true
+ */
+// Stryker disable next-line Regex: anchored or not, no engine's own TypeError (a bug's) carries these words
+export const networkFailure = /^(Failed to fetch|fetch failed|Load failed|Network|The network|The Internet)/;
+
+/**
+ * Whether a failed sign-in could not reach the backend: fetch's TypeError, or an error caused by a TypeError (the
+ * popup's check, the callback page's `server_unreachable`). A TypeError in other words (`x is not a function`) is the
+ * sign-in's own bug: a failed sign-in, not a wait for the backend after every Reconnect.
  *
  * @example
  * isUnreachableFailure(new ReauthError('…', { cause: new TypeError('Failed to fetch') })); // true
  */
 export function isUnreachableFailure(error: unknown): boolean {
-  return error instanceof TypeError || (error as { cause?: unknown } | null | undefined)?.cause instanceof TypeError;
+  if (error instanceof TypeError) return networkFailure.test(error.message);
+  return (error as { cause?: unknown } | null | undefined)?.cause instanceof TypeError;
 }
 
 function describeError(error: unknown): ReauthFailure {

@@ -172,6 +172,29 @@ describe('a failed re-auth keeps everything', () => {
     await vi.waitFor(() => expect(call.value?.status).toBe(200));
   });
 
+  // signInWithGooglePopup on plain http (a LAN address), where crypto.randomUUID is missing: a bug, not the network.
+  it('fails the sign-in, never says offline, when reauthenticate throws a TypeError of its own', async () => {
+    const h = expired();
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const offline: boolean[] = [];
+    const watch = h.client.actor.subscribe((s) => offline.push(selectWaitingForNetwork(s)));
+    h.client.reconnect();
+    h.popups[0]!.reject(new TypeError('crypto.randomUUID is not a function'));
+    const back = await waitFor(h.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    watch.unsubscribe();
+    expect(offline).not.toContain(true);
+    expect(selectReauthProblem(back)).toBe('Sign-in did not finish. Press Reconnect to try again.');
+    // Counted like any failed sign-in, and said where a developer looks (the report, the inspector).
+    expect(back.context.reauthFailures).toBe(1);
+    expect(back.context.lastReauthError).toEqual({ name: 'TypeError', message: 'crypto.randomUUID is not a function' });
+    expect(h.client.report().entries.find((e) => e.event.startsWith('xstate.error.actor.reauthenticate'))?.detail).toBe('TypeError');
+    expect(call.settled).toBe(false);
+    h.client.reconnect();
+    h.popups[1]!.resolve(jwt(2));
+    await vi.waitFor(() => expect(call.value?.status).toBe(200));
+  });
+
   // README's `reauthenticate: () => signIn()` ignores its signal: its sign-in may still fail after the session moved on.
   it("does not go offline for a network failure of a sign-in the session already gave up (another tab's token came)", async () => {
     const h = expired();

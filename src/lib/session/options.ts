@@ -32,6 +32,8 @@ export interface AuthFetchOptions {
   validate: (args: { token: string | null; signal: AbortSignal }) => Promise<boolean>;
   /**
    * Interactive re-auth (the sign-in popup): resolves with the new token, rejects when it is closed, blocked or fails.
+   * fetch's TypeError, or an error whose `cause` is a TypeError, reads as the backend out of reach (offline, no attempt
+   * spent); a TypeError in other words (its own bug's, `x is not a function`) is a failed sign-in.
    * It calls `fetch`, never `authFetch`: a call would wait behind this very sign-in until `reauthTimeoutMs`.
    */
   reauthenticate: (args: { signal: AbortSignal }) => Promise<string>;

@@ -1,5 +1,5 @@
 import type { EventObject } from 'xstate';
-import type { HeldRequest, SessionContext } from '../../../machines/session.machine.ts';
+import { isUnreachableFailure, type HeldRequest, type SessionContext } from '../../../machines/session.machine.ts';
 
 /** One line of the session report. Words and numbers only: never a token, a URL, a header or a body. */
 export interface ReportEntry {
@@ -60,7 +60,8 @@ function detailOf(
     return event.output === true ? 'valid' : event.output === false ? 'expired' : 'no answer';
   }
   if (/^xstate\.error\.actor\./.test(event.type) || event.type === 'reauth.failed')
-    return event.error instanceof TypeError ? 'network' : event.error instanceof Error ? event.error.name : 'error';
+    // A TypeError in other words than fetch's is a bug's (validate's, the sign-in's): named, not blamed on the network.
+    return isUnreachableFailure(event.error) ? 'network' : event.error instanceof Error ? event.error.name : 'error';
   if (event.type.startsWith('xstate.after.validationTimeout')) return 'timeout';
   if (event.type === 'xstate.done.actor.reauthenticate') return 'token';
   if (event.type === 'request.held') return heldDetail(event.requests ?? []);

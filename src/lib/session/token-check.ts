@@ -1,12 +1,9 @@
+import { networkFailure } from '../../../machines/session.machine.ts';
 import { DEV } from './dev.ts';
 import { QuietSessionError } from './errors.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, noteRefused, type OwnWork } from './own-work.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
-
-/** What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill. */
-// Stryker disable next-line Regex: anchored or not, no engine's own TypeError (a bug's) carries these words
-const networkFailure = /^(Failed to fetch|fetch failed|Load failed|NetworkError|Network request failed|The (network|Internet) connection)/;
 
 /** validate's own bug (`user.json is not a function`) is a TypeError too, and reads as the network down: said once. */
 function ownTypeErrorWarning() {
