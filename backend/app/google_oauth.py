@@ -32,7 +32,7 @@ class SignInRefused(Exception):
 
 
 class ProviderFailed(Exception):
-    """Google could not be asked (network, 5xx) or refused our client credentials: a 502."""
+    """Google could not be asked (network, 5xx, 429), refused our client credentials or served no usable keys: a 502."""
 
 
 @dataclass(frozen=True)
@@ -129,14 +129,25 @@ class GoogleKeys(jwt.PyJWKClient):
         try:
             response = httpx.get(self.uri, timeout=JWKS_TIMEOUT_SECONDS)
             response.raise_for_status()
-            jwk_set = response.json()
+            fetched = response.json()
+            _check_signing_keys(fetched)
+            jwk_set = fetched
             return jwk_set
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx.HTTPError, ValueError, jwt.PyJWTError) as error:
             raise ProviderFailed(f"Google's signing keys could not be fetched: {error}") from error
         finally:
-            # As PyJWKClient does: a failed fetch empties the cache.
+            # As PyJWKClient does: a failed fetch empties the cache. Unusable keys are not kept either.
             if self.jwk_set_cache is not None:
                 self.jwk_set_cache.put(jwk_set)
+
+
+def _check_signing_keys(fetched) -> None:
+    """Raises unless `fetched` is a JWK set with a signing key: anything else is Google's failure, not the token's."""
+    if not isinstance(fetched, dict):
+        raise ValueError("the answer is not a JWK set")
+    keys = jwt.PyJWKSet.from_dict(fetched).keys
+    if not any(key.public_key_use in ("sig", None) and key.key_id for key in keys):
+        raise ValueError("the JWK set has no signing key")
 
 
 def authorize_url(settings: Settings, state: str, nonce: str, code_challenge: Optional[str]) -> str:
@@ -167,12 +178,12 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
         response = httpx.post(settings.google_token_url, data=form, timeout=10)
     except httpx.HTTPError as error:
         raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
-    if response.status_code >= 500 or response.status_code == 401:
-        # 401 is invalid_client: our GOOGLE_CLIENT_ID/SECRET are wrong, not the user's code.
-        raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
-    if response.status_code != 200:
+    if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.
         raise SignInRefused("Invalid or expired Google authorization code")
+    if response.status_code != 200:
+        # 401 is invalid_client (our GOOGLE_CLIENT_ID/SECRET), 429 and 5xx Google's load: none says the code is bad.
+        raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
     try:
         id_token = response.json().get("id_token")
     except (ValueError, AttributeError) as error:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from jwt.utils import base64url_encode
 
-from app.google_oauth import PendingStates, ProviderFailed, SignInRefused, code_challenge_of, verify_id_token
+from app.google_oauth import GoogleKeys, PendingStates, ProviderFailed, SignInRefused, code_challenge_of, verify_id_token
 
 ISSUER = "https://accounts.example"
 CLIENT_ID = "client-123"
@@ -336,6 +336,85 @@ class ProviderFailedAnswerTest(unittest.TestCase):
             self.assertNotIn("127.0.0.1", response.text)
             self.assertNotIn("/internal/certs", response.text)
         self.assertIn("/internal/certs", "\n".join(logs.output))
+
+
+class GoogleAnswerTest(unittest.TestCase):
+    """What Google's token endpoint and keys answer, through the callback route: a failure on Google's side is a 502."""
+
+    def setUp(self):
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = {**json.loads(RSAAlgorithm.to_jwk(self.key.public_key())), "kid": KID, "use": "sig", "alg": "RS256"}
+        # The token endpoint's None: the ID token of the sign-in under way.
+        self.answers = {"/token": None, "/certs": (200, {"keys": [jwk]})}
+        answers, test = self.answers, self
+
+        class Google(BaseHTTPRequestHandler):
+            def answer(self):
+                status, body = answers[self.path] or (200, {"id_token": test.id_token})
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body if isinstance(body, bytes) else json.dumps(body).encode())
+
+            do_GET = do_POST = answer
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Google)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        google = f"http://127.0.0.1:{server.server_address[1]}"
+        env = {"GOOGLE_TOKEN_URL": f"{google}/token", "GOOGLE_JWKS_URL": f"{google}/certs", "GOOGLE_ISSUER": ISSUER,
+               "JWT_SECRET": "test-secret-of-at-least-32-bytes!!", "GOOGLE_CLIENT_ID": CLIENT_ID}
+        with mock.patch.dict(os.environ, env):
+            from app.main import create_app
+
+            self.app = create_app()
+        from fastapi.testclient import TestClient
+
+        self.client = TestClient(self.app)
+        self.good_keys = self.answers["/certs"]
+
+    def sign_in(self):
+        """The callback's answer to a sign-in whose ID token Google would make."""
+        nonce = self.app.state.pending_states.remember("state-1", CHALLENGE)
+        now = int(time.time())
+        claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": "1042", "email": "ada@quiet.studio", "email_verified": True,
+                  "nonce": nonce, "iat": now, "exp": now + 3600}
+        self.id_token = jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": KID})
+        return self.client.post("/auth/google/callback", json={"code": "code-1", "state": "state-1", "code_verifier": VERIFIER})
+
+    def assertGoogleFailed(self, response):
+        self.assertEqual((response.status_code, response.json()), (502, {"detail": "Google could not be reached. Try again."}))
+
+    def test_signs_in_when_google_answers(self):
+        self.assertEqual(self.sign_in().status_code, 200)
+
+    def test_a_code_google_refuses_is_a_refused_sign_in(self):
+        self.answers["/token"] = (400, {"error": "invalid_grant"})
+        self.assertEqual(self.sign_in().status_code, 400)
+
+    def test_google_limiting_the_rate_of_its_token_endpoint_is_a_502(self):
+        # Too many requests says nothing of the user's code: trying again later is the way out.
+        self.answers["/token"] = (429, {"error": "rate_limit_exceeded"})
+        with self.assertLogs("quiet_session", level="WARNING"):
+            self.assertGoogleFailed(self.sign_in())
+
+    def test_keys_google_serves_unreadable_or_unusable_are_a_502_and_not_kept(self):
+        jwk = self.good_keys[1]["keys"][0]
+        for keys in (b"<html>busy</html>", [], {}, {"keys": []}, {"keys": "x"}, {"keys": [{"kty": "none"}]},
+                     {"keys": [{key: value for key, value in jwk.items() if key != "kid"}]}):
+            with self.subTest(keys=keys):
+                # As the backend starts, or its 5 minutes of keys are up: none kept yet.
+                self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
+                self.answers["/certs"] = (200, keys)
+                with self.assertLogs("quiet_session", level="WARNING"):
+                    self.assertGoogleFailed(self.sign_in())
+                # Once Google serves its keys again, the next sign-in goes through.
+                self.answers["/certs"] = self.good_keys
+                self.assertEqual(self.sign_in().status_code, 200)
 
 
 if __name__ == "__main__":
