@@ -42,14 +42,14 @@ class Credits:
     def balance(self, user_id: str) -> int:
         return self._balance.get(user_id, DEFAULT_CREDITS)
 
-    def spend_one(self, user_id: str) -> bool:
+    def spend_one(self, user_id: str) -> Optional[int]:
+        """The credits left once one is spent, read under the same lock (another generation may spend the next); None when none is left."""
         with self._lock:
             left = self.balance(user_id)
             if left < 1:
-                return False
+                return None
             self._balance[user_id] = left - 1
-            return True
-
+            return left - 1
 
 
 def base36(number: int) -> str:
@@ -98,7 +98,8 @@ def get_credits(request: Request, user: User = Depends(current_user)) -> dict:
 def generate(body: GenerateBody, request: Request, user: User = Depends(current_user)):
     """Starts a generation for one credit: 202 with its workflow, 402 when out of credits."""
     credits: Credits = request.app.state.credits
-    if not credits.spend_one(user.id):
+    remaining = credits.spend_one(user.id)
+    if remaining is None:
         return JSONResponse({"detail": "Out of credits"}, status_code=402)
     started = base36(int(time.time() * 1000))
     nonce = "".join(secrets.choice(_DIGITS) for _ in range(6))
@@ -107,7 +108,7 @@ def generate(body: GenerateBody, request: Request, user: User = Depends(current_
         "generation_id": f"gen_{workflow_id[3:]}",
         "workflow_id": workflow_id,
         "prompt": body.prompt,
-        "credits_remaining": credits.balance(user.id),
+        "credits_remaining": remaining,
     }
 
 

@@ -70,7 +70,9 @@ export function studioHandlers(ctx: HandlerContext) {
           if (!prompt) return validationError({ loc: ['body', 'prompt'], msg: 'prompt must not be empty', type: 'value_error' });
           // Each account's own credits, as FastAPI keeps them.
           if (ctx.store.credits(user.sub) < 1) return HttpResponse.json({ detail: 'Out of credits' }, { status: 402 });
-          ctx.store.setCredits(ctx.store.credits(user.sub) - 1, user.sub);
+          // Read before the next await: another generation may spend the next credit meanwhile.
+          const remaining = ctx.store.credits(user.sub) - 1;
+          ctx.store.setCredits(remaining, user.sub);
           const started = ctx.now().toString(36);
           const nonce = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
           const workflowId = `wf_${started}_${nonce}${await workflowTag(user.sub, started, nonce)}`;
@@ -79,7 +81,7 @@ export function studioHandlers(ctx: HandlerContext) {
               generation_id: `gen_${workflowId.slice(3)}`,
               workflow_id: workflowId,
               prompt,
-              credits_remaining: ctx.store.credits(user.sub),
+              credits_remaining: remaining,
             },
             { status: 202 },
           );

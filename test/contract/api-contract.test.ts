@@ -465,6 +465,21 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect(out).toEqual({ status: 402, body: { detail: 'Out of credits' } });
       expect(await answer(await get('/api/credits', ada))).toEqual({ status: 200, body: { balance: 0 } });
     });
+
+    it('tells generations started at once each its own remaining credits, and spends no more than there are', async () => {
+      const { balance } = (await (await get('/api/credits', grace)).json()) as { balance: number };
+      const answers = await Promise.all(
+        Array.from({ length: balance + 3 }, async () =>
+          answer(await fetch(api('/api/jewelry/generate'), json({ prompt: 'a ring' }, grace))),
+        ),
+      );
+      const remaining = answers.flatMap(({ status, body }) =>
+        status === 202 ? [(body as { credits_remaining: number }).credits_remaining] : [],
+      );
+      expect(remaining.sort((a, b) => a - b)).toEqual(Array.from({ length: balance }, (_, left) => left));
+      expect(answers.filter(({ status }) => status === 402)).toHaveLength(3);
+      expect(await answer(await get('/api/credits', grace))).toEqual({ status: 200, body: { balance: 0 } });
+    });
   });
 });
 
