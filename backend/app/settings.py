@@ -5,6 +5,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import idna
+
 log = logging.getLogger("quiet_session")
 
 DEV_JWT_SECRET = "dev-only-insecure-jwt-secret-set-JWT_SECRET"
@@ -38,6 +40,16 @@ def _is_local(origin: str) -> bool:
     return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
 
 
+def _ascii_host(hostname: str, value: str) -> str:
+    """A name of other scripts in the punycode a browser's Origin header carries (UTS #46, as the URL Standard)."""
+    if hostname.isascii():
+        return hostname
+    try:
+        return idna.encode(hostname, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError as error:
+        raise RuntimeError(f"APP_ORIGIN ({value}) is no origin: its host name is not one a browser opens ({error}).") from None
+
+
 def _origin(value: str) -> str:
     """`value` as browsers write an Origin header (lower case, no default port), which CORS compares byte for byte."""
     try:
@@ -48,7 +60,8 @@ def _origin(value: str) -> str:
     if not parts or parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment or "@" in parts.netloc:
         raise RuntimeError(f"APP_ORIGIN ({value}) is no origin: write it as https://studio.example.com, with a port if not the default, and no path.")
     scheme = parts.scheme.lower()
-    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    host = _ascii_host(parts.hostname, value)
+    host = f"[{host}]" if ":" in host else host
     default = {"http": 80, "https": 443}[scheme]
     return f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
 

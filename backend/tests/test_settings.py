@@ -7,6 +7,8 @@ import os
 import unittest
 from unittest import mock
 
+from fastapi.testclient import TestClient
+
 from app.settings import DEV_JWT_SECRET, load_settings
 
 
@@ -55,9 +57,24 @@ class AppOriginTest(unittest.TestCase):
             ("http://studio.example.com:80/", "http://studio.example.com"),
             ("http://localhost:5173", "http://localhost:5173"),
             ("http://[::1]:5173", "http://[::1]:5173"),
+            # The browser sends a name of other scripts in its ASCII form, as `new URL(...).origin` writes it.
+            ("http://bücher.example:5173", "http://xn--bcher-kva.example:5173"),
+            ("https://BÜCHER.example", "https://xn--bcher-kva.example"),
+            ("https://straße.example", "https://xn--strae-oqa.example"),
         ):
             with self.subTest(given=given):
                 self.assertEqual(settings_with(APP_ORIGIN=given, JWT_SECRET=self.secret).app_origin, origin)
+
+    def test_the_app_on_a_name_of_other_scripts_can_read_the_answers(self):
+        with mock.patch.dict(os.environ, {"APP_ORIGIN": "http://bücher.example:5173", "JWT_SECRET": self.secret, "GOOGLE_CLIENT_ID": "client-123"}):
+            from app.main import create_app
+
+            client = TestClient(create_app())
+        sent = "http://xn--bcher-kva.example:5173"
+        response = client.get("/health", headers={"Origin": sent})
+        self.assertEqual(response.headers.get("access-control-allow-origin"), sent)
+        preflight = client.options("/api/credits", headers={"Origin": sent, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+        self.assertEqual((preflight.status_code, preflight.headers.get("access-control-allow-origin")), (200, sent))
 
     def test_what_is_no_origin_refuses_to_start_and_says_what_an_origin_is(self):
         for given in (
