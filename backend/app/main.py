@@ -6,10 +6,11 @@ from email.utils import formatdate
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from . import form_headers, multipart_data, routes_admin, routes_auth, routes_studio
+from . import form_headers, multipart_data, routes_admin, routes_auth, routes_studio, validation_errors
 from .google_oauth import GoogleKeys, PendingStates
 from .routes_studio import Credits
 from .settings import load_settings
@@ -145,6 +146,7 @@ def create_app() -> FastAPI:
     # And its body parser, which a crafted upload kept busy for minutes, token or not.
     multipart_data.make_fast()
     app = FastAPI(title="Quiet Session reference backend", default_response_class=EscapedJSONResponse)
+    app.add_exception_handler(RequestValidationError, validation_errors.without_body)
     app.state.settings = settings
     app.state.users = UserStore()
     app.state.credits = Credits()

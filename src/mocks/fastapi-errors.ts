@@ -41,8 +41,9 @@ export async function readJsonObject(request: Request): Promise<{ value: Record<
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    return { issue: { loc: ['body', 0], msg: (error as Error).message, type: 'value_error.jsondecode' } };
+  } catch {
+    // Not JSON.parse's message: it quotes the body around the error, a sign-in's code and verifier with it.
+    return { issue: { loc: ['body', 0], msg: 'Expecting a JSON value', type: 'value_error.jsondecode' } };
   }
   if (value === null) return { issue: missing('body') };
   if (typeof value !== 'object' || Array.isArray(value))

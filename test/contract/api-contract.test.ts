@@ -102,6 +102,19 @@ describe.each(backends)('$name', (backend: ContractBackend) => {
       expect((await exchange(pair)).status).toBe(200);
     });
 
+    it('answers an exchange that is not JSON with 422, without saying its code or verifier back', async () => {
+      // An answer may be logged where the request is not (a proxy, an error reporter): the verifier must not be in it.
+      const response = await fetch(api('/auth/google/callback'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"code":"c0de-of-ada","state":"s","code_verifier": v3rifier}',
+      });
+      const text = await response.text();
+      expect(response.status).toBe(422);
+      expect(issuesOf(JSON.parse(text)).map((issue) => issue.type)).toEqual(['value_error.jsondecode']);
+      expect(text).not.toMatch(/c0de|v3rif/);
+    });
+
     it('refuses a made-up code for a started sign-in', async () => {
       const made = await answer(await exchange({ code: '4/made-up', state: await backend.startedState(), code_verifier: chooserVerifier }));
       expect(made.status).toBe(400);
