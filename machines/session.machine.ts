@@ -646,7 +646,12 @@ export const sessionMachine = setup({
           description: 'A check outlived its first time limit: the backend may be slow, not gone. Ask again after a backoff, given longer.',
           // The first backoff of a spell, a second or so: only the network's coming back cuts it short.
           after: { validationBackoff: 'confirming' },
-          on: { 'network.online': 'confirming', 'token.adopted': { target: 'confirming', actions: adoptedOffline } },
+          on: {
+            'network.online': 'confirming',
+            // Word now (the browser's offline, a call's TypeError), not a slow check: nothing left to ask.
+            'network.offline': { target: 'waiting', actions: 'markUnreachable' },
+            'token.adopted': { target: 'confirming', actions: adoptedOffline },
+          },
         },
         confirming: {
           description:
@@ -660,6 +665,8 @@ export const sessionMachine = setup({
           after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
           on: {
             'network.online': { target: 'confirming', reenter: true },
+            // Word now that the network failed: the probe's answer is not waited for (a hung one takes its whole limit).
+            'network.offline': { target: 'waiting', actions: ['markUnreachable', 'countValidationFailure'] },
             'token.adopted': { target: 'confirming', reenter: true, actions: adoptedOffline },
           },
         },

@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { delay, http, HttpResponse } from 'msw';
-import { waitFor as waitForActor } from 'xstate';
+import { SimulatedClock, waitFor as waitForActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { ConnectionNotice } from '../../../src/components/ConnectionNotice.tsx';
 import { SessionExpiredBanner } from '../../../src/components/SessionExpiredBanner.tsx';
@@ -12,7 +12,7 @@ import { loadUser } from '../../../src/lib/auth-api.ts';
 import { getCredits } from '../../../src/lib/credits-api.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
+import { createSessionFixture, deferred, withSessionFixtures, type SessionFixture } from '../support/session-fixture.ts';
 
 const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 let fixture: SessionFixture;
@@ -193,6 +193,36 @@ describe('ConnectionNotice', () => {
     expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
     expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
   });
+
+  for (const [spell, backoffs] of [
+    ['waits to ask again', 0],
+    ['asks again, given longer', 1],
+  ] as const)
+    it(`says offline at once when the browser goes offline while a check past its first limit ${spell}`, async () => {
+      const clock = new SimulatedClock();
+      fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+      render(
+        <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+          <SessionExpiredBanner />
+          <ConnectionNotice />
+        </AuthProvider>,
+      );
+      await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+      // The backend is slow to answer the check: past its first limit, none can tell slow from gone.
+      const answer = deferred<void>();
+      server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
+      fixture.store.expireSessions();
+      getCredits().catch(() => {});
+      await waitForActor(fixture.client.actor, (s) => s.matches({ validating: 'checking' }));
+      act(() => clock.increment(5_000));
+      if (backoffs) act(() => clock.increment(1_000));
+      expect(notice().textContent).toBe('');
+
+      // Now the browser says so: no longer a question, and the clock need not run out a second limit to say it.
+      act(() => switchMockNetwork(fixture.store, true));
+      await waitFor(() => expect(notice().textContent).toBe(offlineLine));
+      answer.resolve();
+    });
 
   it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {
     // A backoff far beyond the test: only `online` ends the spell.
