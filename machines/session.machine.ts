@@ -194,7 +194,8 @@ const adopt = [
     guard: 'isUnreachable',
     target: '#session.offline.confirming',
     reenter: true,
-    actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'],
+    // Counted as the word that took it there: its probe is given the longer limit, as after a check past its first.
+    actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry', 'countValidationFailure'],
   },
   { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
   { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
@@ -210,7 +211,8 @@ const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
     {
       guard: 'isUnreachable',
       target: '#session.offline.confirming',
-      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
+      // Counted, as the word that took it there: its probe is given the longer limit, and a slow backend is not called gone.
+      actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'],
     },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
     {

@@ -137,4 +137,20 @@ describe('the session chart alone, with its placeholders', () => {
     actor.send({ type: 'session.ended' });
     expect(actor.getSnapshot().context.endedSessions).toBe(2);
   });
+  it("gives the check of another tab's token, on an old word of the network, longer than the first limit", async () => {
+    let checks = 0;
+    const { actor } = await bare({
+      // The first check says the token expired; the backend is slow after that.
+      actors: { validateSession: fromPromise(() => (checks++ === 0 ? Promise.resolve(false) : new Promise<boolean>(() => {}))) },
+    });
+    actor.send({ type: 'request.held', requests: [held] });
+    await vi.advanceTimersByTimeAsync(0);
+    actor.send({ type: 'network.offline' }); // a blip the banner sat through
+    actor.send({ type: 'token.adopted' });
+    expect(actor.getSnapshot().value).toEqual({ offline: 'confirming' });
+    await vi.advanceTimersByTimeAsync(5_000); // the first limit of the default limits
+    expect(actor.getSnapshot().value).toEqual({ offline: 'confirming' });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(actor.getSnapshot().value).toEqual({ offline: 'waiting' });
+  });
 });

@@ -224,6 +224,36 @@ describe('ConnectionNotice', () => {
       answer.resolve();
     });
 
+  it('gives the check after a popup closed on an old word of the network longer than the first limit: a slow backend is not called offline', async () => {
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    fixture.store.expireSessions();
+    getCredits().catch(() => {});
+    await screen.findByRole('alert');
+    // A blip the banner sat through; then the backend is up, and slower than the first check's limit.
+    act(() => void window.dispatchEvent(new Event('offline')));
+    act(() => void window.dispatchEvent(new Event('online')));
+    const answer = deferred<void>();
+    server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    const heard = listenToLiveRegions();
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ offline: 'confirming' }));
+    act(() => clock.increment(5_000));
+    answer.resolve();
+
+    expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
+    expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
+    expect(notice().textContent).toBe('');
+  });
+
   it('promises nothing of a Generate it already said may have started: only what still waits will be sent', async () => {
     // A backoff far beyond the test: only `online` ends the spell.
     fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
