@@ -202,6 +202,11 @@ const adopt = [
 ] as const;
 /** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
 const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
+/** The network back, or another tab's token, while offline is not confirmed: asked at once, with a probe of its own. */
+const confirmAnew = {
+  'network.online': { target: 'confirming', reenter: true },
+  'token.adopted': { target: 'confirming', reenter: true, actions: adoptedOffline },
+} as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
@@ -273,6 +278,15 @@ const validated = [
   { guard: 'isSessionValid', target: '#session.active', actions: ['markReachable', 'forgetReauthError', ...releaseQueue] },
   { target: '#session.needsReauth', actions: 'markReachable' },
 ] as const;
+/** A probe offline that failed, or was given up: a failure of the spell, and a backoff before the next. */
+const probeFailed = { target: 'waiting', actions: 'countValidationFailure' } as const;
+/** One validation offline, asking whether the backend is there (and still takes the token). */
+const probe = {
+  id: 'probeSession',
+  src: 'validateSession',
+  onDone: validated,
+  onError: [{ guard: 'isNetworkFailure', ...probeFailed }, ...cannotSay],
+} as const;
 
 /**
  * The session statechart. Pure: validation, re-authentication, the browser's
@@ -634,13 +648,8 @@ export const sessionMachine = setup({
         },
         probing: {
           description: 'One validation asks whether the backend is back, and whether it still accepts the token.',
-          invoke: {
-            id: 'probeSession',
-            src: 'validateSession',
-            onDone: validated,
-            onError: [{ guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' }, ...cannotSay],
-          },
-          after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
+          invoke: probe,
+          after: { validationTimeout: probeFailed },
           // The network is back while this probe is out on the one that was gone (hung, or a Wi-Fi switched): ask anew.
           on: { 'network.online': { target: 'probing', reenter: true } },
         },
@@ -649,27 +658,20 @@ export const sessionMachine = setup({
           // The first backoff of a spell, a second or so: only the network's coming back cuts it short.
           after: { validationBackoff: 'confirming' },
           on: {
-            'network.online': 'confirming',
+            ...confirmAnew,
             // Word now (the browser's offline, a call's TypeError), not a slow check: nothing left to ask.
-            'network.offline': { target: 'waiting', actions: 'markUnreachable' },
-            'token.adopted': { target: 'confirming', actions: adoptedOffline },
+            'network.offline': 'waiting',
           },
         },
         confirming: {
           description:
             'One validation asks whether the backend is there, the word that it is gone not confirmed (a check past its first limit, or a word from before a sign-in): only its failure confirms it.',
-          invoke: {
-            id: 'probeSession',
-            src: 'validateSession',
-            onDone: validated,
-            onError: [{ guard: 'isNetworkFailure', target: 'waiting', actions: 'countValidationFailure' }, ...cannotSay],
-          },
-          after: { validationTimeout: { target: 'waiting', actions: 'countValidationFailure' } },
+          invoke: probe,
+          after: { validationTimeout: probeFailed },
           on: {
-            'network.online': { target: 'confirming', reenter: true },
+            ...confirmAnew,
             // Word now that the network failed: the probe's answer is not waited for (a hung one takes its whole limit).
-            'network.offline': { target: 'waiting', actions: ['markUnreachable', 'countValidationFailure'] },
-            'token.adopted': { target: 'confirming', reenter: true, actions: adoptedOffline },
+            'network.offline': probeFailed,
           },
         },
       },
