@@ -202,11 +202,23 @@ const adopt = [
 ] as const;
 /** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
 const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
+/** Signed out while the backend was said unreachable: what was held is given up, and a spell starts with that word. */
+const signedOutOffline = [
+  'rejectHeldRequests',
+  'clearQueue',
+  'forgetReauthFailures',
+  'forgetDismissal',
+  'countEndedSession',
+  'countValidationFailure',
+  'noteExpiry',
+] as const;
 /** The network back, or another tab's token, while offline is not confirmed: asked at once, with a probe of its own. */
 const confirmAnew = {
   'network.online': { target: 'confirming', reenter: true },
   'token.adopted': { target: 'confirming', reenter: true, actions: adoptedOffline },
 } as const;
+/** Signed out once offline was said: the sign-in page says it too. */
+const signedOutSaid = { 'session.ended': { target: '#session.offline', reenter: true, actions: signedOutOffline } } as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
@@ -466,20 +478,9 @@ export const sessionMachine = setup({
   on: {
     // Signed out: what was held is given up; calls made after it wait for the backend if it is unreachable.
     'session.ended': [
-      {
-        guard: 'isUnreachable',
-        target: '.offline',
-        reenter: true,
-        actions: [
-          'rejectHeldRequests',
-          'clearQueue',
-          'forgetReauthFailures',
-          'forgetDismissal',
-          'countEndedSession',
-          'countValidationFailure',
-          'noteExpiry',
-        ],
-      },
+      // A word not confirmed (a slow check, or one from before): the sign-in page is not told it is offline until a probe says so.
+      // Asked after a backoff, not at once: the app clears the token after this event, and a probe now would ask about the old one.
+      { guard: 'isUnreachable', target: '.offline.unconfirmed', reenter: true, actions: signedOutOffline },
       {
         target: '.active',
         reenter: true,
@@ -639,6 +640,7 @@ export const sessionMachine = setup({
           description: 'Probe again when the browser is back online, someone uses the page, or after a backoff.',
           after: { validationBackoff: 'probing' },
           on: {
+            ...signedOutSaid,
             // The tab shown again may have slept through the backoff: ask at once.
             'network.online': 'probing',
             'tab.visible': 'probing',
@@ -651,7 +653,7 @@ export const sessionMachine = setup({
           invoke: probe,
           after: { validationTimeout: probeFailed },
           // The network is back while this probe is out on the one that was gone (hung, or a Wi-Fi switched): ask anew.
-          on: { 'network.online': { target: 'probing', reenter: true } },
+          on: { ...signedOutSaid, 'network.online': { target: 'probing', reenter: true } },
         },
         unconfirmed: {
           description: 'A check outlived its first time limit: the backend may be slow, not gone. Ask again after a backoff, given longer.',

@@ -275,6 +275,35 @@ describe('ConnectionNotice', () => {
     await waitFor(() => expect(notice().textContent).toBe(offlineLine));
   });
 
+  it('says nothing of being offline on the sign-in page after a sign-out while a slow check was unconfirmed', async () => {
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <ConnectionNotice />
+        <AppShell />
+      </AuthProvider>,
+    );
+    await screen.findByText('Ada Lovelace');
+    // The backend is up, and slower than the first check's limit.
+    const answer = deferred<void>();
+    server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
+    fixture.store.expireSessions();
+    getCredits().catch(() => {});
+    await waitForActor(fixture.client.actor, (s) => s.matches({ validating: 'checking' }));
+    act(() => clock.increment(5_000));
+    const heard = listenToLiveRegions();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('button', { name: 'Sign in with Google' });
+    expect(notice().textContent).toBe('');
+    // The backend was there all along: after a backoff, the probe it answers ends the spell.
+    answer.resolve();
+    act(() => clock.increment(1_000));
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
+  });
+
   it('promises nothing about work that a sign-out gave up, on the sign-in page', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     renderStudioWithNotice();
