@@ -6,11 +6,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppShell } from '../../../src/components/AppShell.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
+import { getCredits } from '../../../src/lib/credits-api.ts';
 import { navigate } from '../../../src/lib/navigation.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { switchMockNetwork } from '../../../src/mocks/network-switch.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
-import { createSessionFixture, withSessionFixtures, type SessionFixture, signInInAnotherTab } from '../support/session-fixture.ts';
+import {
+  createSessionFixture,
+  deferred,
+  withSessionFixtures,
+  type SessionFixture,
+  signInInAnotherTab,
+} from '../support/session-fixture.ts';
+import { PopupClosedError } from '../../../src/lib/session/errors.ts';
 
 let fixture: SessionFixture;
 
@@ -230,6 +238,41 @@ describe('Studio', () => {
     // Back: the page must not show the balance from before, which reads as "it did not start" and invites a second payment.
     act(() => switchMockNetwork(fixture.store, false));
     await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
+  });
+
+  it('shows the balance as it is once back after a Generate cut off behind the banner, the popup closed meanwhile', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    render(studio());
+    await screen.findByText('Credits: 25');
+    // The Generate is slow; the session expires while it is out, and the connection drops before its answer.
+    const cut = deferred<void>();
+    server.use(
+      http.post(`${location.origin}/api/jewelry/generate`, async () => {
+        await cut.promise;
+        fixture.store.setCredits(24);
+        fixture.store.setNetworkDown(true);
+        return HttpResponse.error();
+      }),
+    );
+    fireEvent.change(screen.getByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    fixture.store.expireSessions();
+    // A call of the page meets the 401: held behind the banner, and sent once signed in again.
+    getCredits().catch(() => {});
+    await waitForActor(fixture.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    cut.resolve();
+    await screen.findByText(/it may have started\. Credits will say so once it is back\./);
+
+    // Back; the first popup is closed, the second signs in.
+    act(() => switchMockNetwork(fixture.store, false));
+    fixture.client.reconnect();
+    fixture.reauths[0]!.reject(new PopupClosedError());
+    await waitForActor(fixture.client.actor, (s) => s.matches({ needsReauth: 'waiting' }) && !s.context.unreachable);
+    fixture.client.reconnect();
+    fixture.reauths[1]!.resolve(await fixture.issueToken());
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    // Not the balance from before: it reads as "it did not start" and invites a second payment.
     await waitFor(() => expect(screen.getByText(/^Credits:/).textContent).toBe('Credits: 24'), { timeout: 3_000 });
   });
 
