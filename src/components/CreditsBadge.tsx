@@ -3,10 +3,7 @@ import { useMemo, useState } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 import { getCredits } from '../lib/credits-api.ts';
-import type { SessionSnapshot } from '../lib/session/index.ts';
-
-/** Word came that the backend cannot be reached, and it has not answered since. */
-const selectUnreachable = (snapshot: SessionSnapshot) => snapshot.context.unreachable;
+import { selectBackendUnreachable } from '../lib/session/index.ts';
 
 /**
  * The signed-in user's credit balance, refreshed every 15 s, whenever
@@ -21,7 +18,7 @@ export function CreditsBadge({ refreshKey }: { refreshKey: unknown }) {
   const { account, session } = useAuth();
   // A Generate cut off offline may have been paid for, and its words send the user here once back: not the balance from before.
   // Back is the backend answering after word it could not be reached, whatever the session showed meanwhile (the banner, say).
-  const unreachable = useSelector(session.actor, selectUnreachable);
+  const unreachable = useSelector(session.actor, selectBackendUnreachable);
   const [spell, setSpell] = useState({ unreachable, backs: 0 });
   if (spell.unreachable !== unreachable) setSpell({ unreachable, backs: spell.backs + (unreachable ? 0 : 1) });
   const refresh = useMemo(() => [refreshKey, spell.backs], [refreshKey, spell.backs]);

@@ -41,6 +41,7 @@ export {
   selectReminderView,
   selectStateLabel,
   selectWaitingForNetwork,
+  selectBackendUnreachable,
   type BannerView,
   type ReminderView,
   type SessionSnapshot,

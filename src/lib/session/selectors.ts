@@ -78,6 +78,17 @@ export function selectWaitingForNetwork(snapshot: SessionSnapshot): boolean {
   return snapshot.matches({ offline: 'waiting' }) || snapshot.matches({ offline: 'probing' });
 }
 
+/**
+ * True from word that the backend cannot be reached (a call cut off, a check past its limit) until it answers again,
+ * whatever the session shows meanwhile (the banner, a quiet check): its fall is the backend back.
+ *
+ * @example
+ * const unreachable = useSelector(client.actor, selectBackendUnreachable); // false once it answers
+ */
+export function selectBackendUnreachable(snapshot: SessionSnapshot): boolean {
+  return snapshot.context.unreachable;
+}
+
 /** What the notice before expiry shows; a string, so `useSelector` re-renders only when it changes. */
 export type ReminderView = 'hidden' | 'reminding' | 'checking' | 'renewing';
 
