@@ -109,8 +109,48 @@ function mermaidIds(machine: AnyStateMachine): Map<AnyStateNode, string> {
   return ids;
 }
 
+/** A move drawn between two states: taken without a move (actions only) it is left to stately.json. */
+interface Move {
+  from: AnyStateNode;
+  to: AnyStateNode;
+  event: string;
+  guard?: string;
+}
+
+const eventName = (eventType: string) =>
+  eventType.replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1').replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
+
+/** Every move, each state's after its children's, then the root's (taken in every state) from each top-level state it leaves. */
+function movesOf(machine: AnyStateMachine): Move[] {
+  const own = (node: AnyStateNode): Move[] =>
+    [...node.transitions, ['always', node.always ?? []] as const].flatMap(([eventType, transitions]) =>
+      (transitions as DefinitionTransition[])
+        .filter((t) => t.target?.length)
+        .map((t) => ({ from: node, to: t.target![0]!, event: eventName(eventType), guard: guardName(t) })),
+    );
+  const within = (node: AnyStateNode): Move[] =>
+    (Object.values(node.states) as AnyStateNode[]).flatMap((child) => [...within(child), ...own(child)]);
+  const tops = Object.values(machine.root.states) as AnyStateNode[];
+  const fromRoot = [...machine.root.transitions].flatMap(([eventType, transitions]) =>
+    (transitions as DefinitionTransition[]).flatMap((t) =>
+      // A final state takes no event.
+      tops
+        .filter((from) => t.target?.[0] && t.target[0] !== from && from.type !== 'final')
+        .map((from) => ({ from, to: t.target![0]!, event: eventType })),
+    ),
+  );
+  return [...within(machine.root), ...fromRoot];
+}
+
+/** `a --> b: e1, e2` lines, one per pair of states, events in the order met. */
+function arrowLines(pairs: ReadonlyArray<{ arrow: string; label: string }>): string[] {
+  const arrows = new Map<string, string[]>();
+  for (const { arrow, label } of pairs) arrows.set(arrow, [...(arrows.get(arrow) ?? []), label]);
+  return [...arrows].map(([arrow, labels]) => `${arrow}: ${labels.join(', ')}`);
+}
+
 /**
- * The chart as a Mermaid `stateDiagram-v2`, for the README: one arrow per
+ * The chart as a Mermaid `stateDiagram-v2`, for docs/chart.md: one arrow per
  * pair of states with their events joined; events taken without a move are left to stately.json.
  *
  * @example
@@ -118,7 +158,6 @@ function mermaidIds(machine: AnyStateMachine): Map<AnyStateNode, string> {
  */
 export function toMermaid(machine: AnyStateMachine): string {
   const lines = ['stateDiagram-v2'];
-  const arrows = new Map<string, string[]>();
   const ids = mermaidIds(machine);
   const id = (node: AnyStateNode) => ids.get(node)!;
   // Composite states are drawn as blocks; every arrow goes at the top level, where mermaid lets it cross blocks.
@@ -138,33 +177,33 @@ export function toMermaid(machine: AnyStateMachine): string {
         draw(child, `${indent}  `);
         lines.push(`${indent}}`);
       }
-      for (const [eventType, transitions] of [...child.transitions, ['always', child.always ?? []] as const]) {
-        for (const t of transitions as DefinitionTransition[]) {
-          // Taken without a move (actions only: a request held, a dismissal noted): stately.json has them.
-          if (!t.target?.length) continue;
-          const arrow = `${id(child)} --> ${id(t.target[0]!)}`;
-          const name = eventType
-            .replace(/^xstate\.(done|error)\.actor\.(.+)$/, '$2 $1')
-            .replace(/^xstate\.after\.([^.]+)\..*$/, 'after $1');
-          const guard = guardName(t);
-          arrows.set(arrow, [...(arrows.get(arrow) ?? []), guard ? `${name} [${guard}]` : name]);
-        }
-      }
     }
   };
   draw(machine.root, '');
-  // The root's own transitions (taken in every state) are drawn from each top-level state they leave.
-  for (const [eventType, transitions] of machine.root.transitions) {
-    for (const t of transitions as DefinitionTransition[]) {
-      for (const from of Object.values(machine.root.states) as AnyStateNode[]) {
-        const to = t.target?.[0];
-        // A final state takes no event.
-        if (!to || to === from || from.type === 'final') continue;
-        const arrow = `${id(from)} --> ${id(to)}`;
-        arrows.set(arrow, [...(arrows.get(arrow) ?? []), eventType]);
-      }
-    }
-  }
-  for (const [arrow, labels] of arrows) lines.push(`${arrow}: ${labels.join(', ')}`);
-  return lines.join('\n');
+  const moves = movesOf(machine).map((m) => ({
+    arrow: `${id(m.from)} --> ${id(m.to)}`,
+    label: m.guard ? `${m.event} [${m.guard}]` : m.event,
+  }));
+  return [...lines, ...arrowLines(moves)].join('\n');
+}
+
+/**
+ * The chart's top-level states only, for the README: one arrow per pair of
+ * them with their events joined, no guards, each event once; moves inside a state are left out.
+ *
+ * @example
+ * console.log(toOverviewMermaid(sessionMachine));
+ */
+export function toOverviewMermaid(machine: AnyStateMachine): string {
+  const tops = Object.values(machine.root.states) as AnyStateNode[];
+  const top = (node: AnyStateNode): AnyStateNode => (node.parent === machine.root ? node : top(node.parent!));
+  const initial = (machine.root.initial as DefinitionTransition).target![0]!;
+  // Grouped by the state they leave, in the chart's order, so each state's ways out read together.
+  const moves = movesOf(machine)
+    .map((m) => ({ from: top(m.from), to: top(m.to), label: m.event }))
+    .filter((m) => m.from !== m.to)
+    .sort((a, b) => tops.indexOf(a.from) - tops.indexOf(b.from))
+    .map((m) => ({ arrow: `${m.from.key} --> ${m.to.key}`, label: m.label }))
+    .filter((m, i, all) => all.findIndex((o) => o.arrow === m.arrow && o.label === m.label) === i);
+  return ['stateDiagram-v2', `[*] --> ${initial.key}`, ...arrowLines(moves)].join('\n');
 }
