@@ -136,7 +136,7 @@ function movesOf(machine: AnyStateMachine): Move[] {
       // A final state takes no event.
       tops
         .filter((from) => t.target?.[0] && t.target[0] !== from && from.type !== 'final')
-        .map((from) => ({ from, to: t.target![0]!, event: eventType })),
+        .map((from) => ({ from, to: t.target![0]!, event: eventType, guard: guardName(t) })),
     ),
   );
   return [...within(machine.root), ...fromRoot];
