@@ -31,6 +31,12 @@ export const pageClock: AppClock = {
  */
 export function useNow(clock: AppClock, everyMs: number | null): number {
   const [now, setNow] = useState(() => clock.now());
+  const [counting, setCounting] = useState(everyMs);
+  // Read again as the timer starts, before anything shows: the first words would otherwise say the time of the last render.
+  if (counting !== everyMs) {
+    setCounting(everyMs);
+    if (everyMs !== null) setNow(clock.now());
+  }
   useEffect(() => {
     if (everyMs === null) return;
     let timer: unknown;

@@ -74,6 +74,23 @@ describe('SessionReminder', () => {
     expect(prompt.value).toBe('a sapphire ring');
   });
 
+  it('shows the time left from its first word, not first the time left when the page opened', async () => {
+    const { type, passes } = await renderStudio();
+    // Every text the notice showed: a text changed in place leaves its old value in the record.
+    const shown: string[] = [];
+    const watch = new MutationObserver((records) => {
+      for (const record of records) if (record.type === 'characterData' && record.oldValue) shown.push(record.oldValue);
+    });
+    watch.observe(document.querySelector('.session-reminder')!, { subtree: true, characterData: true, characterDataOldValue: true });
+    passes(39_000);
+    type('a');
+    passes(1_000); // 20 s before exp
+    shown.push(...watch.takeRecords().flatMap((record) => (record.oldValue ? [record.oldValue] : [])));
+    watch.disconnect();
+    expect(notice()).toMatch(/^Your session ends in less than a minute/);
+    expect(shown).toEqual([]);
+  });
+
   it('counts the minutes down as time passes: 5 minutes, 3 minutes, 1 minute, less than a minute', async () => {
     const { type, passes } = await renderStudio({ tokenLifetimeSec: 600, remindBeforeMs: 300_000 });
     passes(290_000);
