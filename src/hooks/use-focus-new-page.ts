@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { focusPageHeading } from '../lib/page-heading.ts';
 
 /**
  * When `page` changes (signed in, signed out, a link followed), focus goes to the new page's heading if the
@@ -17,10 +18,6 @@ export function useFocusNewPage(page: unknown): void {
     const active = document.activeElement;
     const followed = active instanceof HTMLAnchorElement && active.pathname === globalThis.location.pathname;
     if (active !== document.body && active !== null && !followed) return;
-    const heading = document.querySelector<HTMLElement>('main h1');
-    if (!heading) return;
-    // Focusable from script only: not a Tab stop of its own.
-    heading.tabIndex = -1;
-    heading.focus();
+    focusPageHeading();
   }, [page]);
 }

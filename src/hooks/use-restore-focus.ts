@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, type FocusEvent, type MouseEvent } from 'react';
+import { focusPageHeading } from '../lib/page-heading.ts';
 
 /** Where someone types: the place to come back to, rather than a link passed on the way. */
 function isField(element: EventTarget | null): element is HTMLElement {
@@ -15,7 +16,8 @@ function isField(element: EventTarget | null): element is HTMLElement {
  * showed or before it (even if focus then left it: a Generate pressed, and disabled while held), else
  * to the field focused while the control showed, else to where focus was before it entered the control:
  * the same after a click as after Tab and Enter or Space, however many links or fields the keyboard
- * passed on the way. It never takes focus from anything else.
+ * passed on the way; with none of these (Tab from the top of a page just loaded), to the page's heading, if
+ * the keyboard had brought the focus into the control. It never takes focus from anything else.
  *
  * @example
  * const remember = useRestoreFocus(view !== 'hidden');
@@ -25,8 +27,12 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
   const typed = useRef<HTMLElement | null>(null);
   const field = useRef<HTMLElement | null>(null);
   const cameFrom = useRef<Element | null>(null);
+  // The control, and whether the keyboard's focus is in it: leaving the window for the popup moves it nowhere.
+  const control = useRef<Element | null>(null);
+  const inside = useRef(false);
   const remember = useCallback((event?: FocusEvent | MouseEvent) => {
     const container = event?.currentTarget instanceof Element ? event.currentTarget : null;
+    control.current = container;
     // A focus event says where focus came from; before a mouse click moves it, it is still there.
     const from = event && 'relatedTarget' in event && event.type.startsWith('focus') ? event.relatedTarget : document.activeElement;
     // Moving within the control is not leaving the page.
@@ -46,6 +52,8 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
     if (!visible) return;
     const note = (target: EventTarget | null) => {
       if (isField(target)) field.current = target;
+      // From the keyboard only: a click leaves the focus where the page is, and the heading would scroll it away.
+      inside.current = target instanceof Element && !!control.current?.contains(target) && target.matches(':focus-visible');
     };
     note(document.activeElement);
     const onFocusIn = (event: globalThis.FocusEvent) => note(event.target);
@@ -57,7 +65,11 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
     if (visible) return;
     const back = [typed.current, field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
     // Only when focus fell to the page, never away from anything else.
-    if (document.activeElement === document.body || document.activeElement === null) back?.focus?.();
+    if (document.activeElement === document.body || document.activeElement === null) {
+      if (back) back.focus?.();
+      else if (inside.current) focusPageHeading();
+    }
+    inside.current = false;
     field.current = null;
     cameFrom.current = null;
   }, [visible]);

@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveMockApp, type ServedApp } from './support/app-server.ts';
-import { launchChromium } from './support/chromium.ts';
+import { inOwnProfile, launchChromium } from './support/chromium.ts';
 import type { Page } from 'playwright-core';
 import { continueInPopup, expireSession, signIn } from './support/studio-user.ts';
 
@@ -112,6 +112,31 @@ describe('Reconnect from the keyboard, in Chromium', () => {
     // Not sent back to the top of the page: Enter tries again.
     expect(await focused(page)).toBe('Reconnect');
     await page.close();
+  }, 90_000);
+
+  it('takes focus to the page heading after Tab to Reconnect on a reloaded page, not back to the top of the document', async () => {
+    await inOwnProfile(async (context) => {
+      const page = await context.newPage();
+      await page.goto(app.url);
+      await signIn(context, page);
+      await page.getByText('jewelry-generate').waitFor();
+      await expireSession(page);
+      // Reloaded while expired: nothing was typed nor focused before the banner, the first Tab stop.
+      await page.reload();
+      const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+      await banner.waitFor();
+      await page.keyboard.press('Tab');
+      expect(await focused(page)).toBe('Reconnect');
+      const popupOpened = context.waitForEvent('page');
+      await page.keyboard.press('Enter');
+      await continueInPopup(await popupOpened);
+      await banner.waitFor({ state: 'detached' });
+
+      // Told where they are, and Tab goes on into the page from there.
+      expect(await page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`)).toBe('H1 Studio');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('prompt');
+    });
   }, 90_000);
 
   it('keeps focus on "Sign in with Google" while the popup runs, so that a cancelled sign-in leaves it there', async () => {

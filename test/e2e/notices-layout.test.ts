@@ -72,4 +72,31 @@ describe('the session notices, in Chromium', () => {
     expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
     await page.close();
   }, 90_000);
+
+  it('move nothing when the banner goes after a click on Reconnect, the page scrolled down', async () => {
+    const { context } = served.browser;
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 550, height: 380 });
+    await page.goto(served.app.url);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    // Reloaded while expired: nothing typed nor focused to come back to.
+    await page.reload();
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+    await page.evaluate(() => window.scrollTo(0, 200));
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await popupOpened;
+    const closed = popup.waitForEvent('close');
+    await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).click();
+    await closed;
+    await banner.waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => window.scrollY)).toBe(200);
+    await page.close();
+  }, 90_000);
 });
