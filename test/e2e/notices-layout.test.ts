@@ -6,9 +6,10 @@ import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
 const served = mockAppInChromium();
 
+const shot = screenshots('notices-layout');
+
 describe('the session notices, in Chromium', () => {
   it('move nothing the user is looking at when they appear', async () => {
-    const shot = screenshots('notices-layout');
     const { context } = served.browser;
     const page = await context.newPage();
     await page.goto(served.app.url);
@@ -70,6 +71,48 @@ describe('the session notices, in Chromium', () => {
     expect(generateBox!.y).toBeGreaterThanOrEqual(0);
     expect(generateBox!.y + generateBox!.height).toBeLessThanOrEqual(bannerBox!.y);
     expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(panelBox!.y);
+    await page.close();
+  }, 90_000);
+
+  it('leave the end of the page readable above the banner on a phone, however many lines the banner says', async () => {
+    const { context } = served.browser;
+    for (const open of context.pages()) await open.close();
+    const page = await context.newPage();
+    // The narrowest screen a page must reflow to (WCAG 1.4.10), where the banner's lines wrap the most.
+    await page.setViewportSize({ width: 320, height: 568 });
+    await page.goto(served.app.url);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await signIn(context, page);
+    await page.getByText('jewelry-generate').waitFor();
+    await expireSession(page);
+    const banner = page.getByRole('alert');
+    await banner.getByRole('button', { name: 'Reconnect' }).waitFor();
+    const popupOpened = context.waitForEvent('page');
+    await banner.getByRole('button', { name: 'Reconnect' }).click();
+    const popup = await popupOpened;
+    await popup.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await banner.getByText('Signing in with Google was cancelled. Press Reconnect when you are ready.').waitFor();
+    // The demo's panel folded to its one line, as the page is without it.
+    await page.locator('.dev-panel summary').click();
+    await page.waitForFunction(
+      () =>
+        document.documentElement.style.getPropertyValue('--dev-panel-height') ===
+        `${document.querySelector('.dev-panel')!.getBoundingClientRect().height}px`,
+    );
+
+    // Scrolled to the end: the page's last line of text shows above the banner, not under it.
+    const lastLineBottom = await page.evaluate(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      const walker = document.createTreeWalker(document.querySelector('main')!, NodeFilter.SHOW_TEXT);
+      let last: Node | null = null;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.textContent?.trim()) last = node;
+      const range = document.createRange();
+      range.selectNodeContents(last!);
+      return range.getBoundingClientRect().bottom;
+    });
+    await shot(page, 'phone-end-of-page');
+    expect(lastLineBottom).toBeLessThanOrEqual((await banner.boundingBox())!.y);
     await page.close();
   }, 90_000);
 
