@@ -6,13 +6,16 @@ as small as one byte, each written to the upload's spooled file on its own: two 
 kept the backend busy for minutes, every other request waiting. It also logged a warning per
 byte after the last boundary, and skipped line breaks before the first one byte by byte
 (CVE-2024-53981). Here the part's data between boundaries is found with `bytes.find` and goes
-on as one piece; 0.0.5 walks only the boundaries and the part headers. What a form parses to
-is unchanged, but for a header line without a colon, which 0.0.5 took for the headers' end and
-later releases refuse: refused here too, as 0.0.5 then told bytes of the headers as data.
+on as one piece; 0.0.5 walks only the boundaries and a few bytes of the part headers, which
+`multipart_headers.py` passes and limits. What a form parses to is unchanged, but for a header
+line without a colon, which 0.0.5 took for the headers' end and later releases refuse: refused
+here too, as 0.0.5 then told bytes of the headers as data.
 """
 
 import multipart
 import multipart.multipart as _multipart
+
+from . import multipart_headers
 
 _ORIGINAL_WRITE = _multipart.MultipartParser.write
 _ORIGINAL_CALLBACK = _multipart.MultipartParser.callback
@@ -22,6 +25,7 @@ def _callback(self, name, data=None, start=None, end=None) -> None:
     """Part data gathered, until another callback or the end of the chunk passes it on; none after the end."""
     if name == "end":
         self._ended = True
+    multipart_headers.on_callback(self, name)
     gathering = getattr(self, "_gathering", None)
     if name == "part_data" and getattr(self, "_ended", False):
         # 0.0.5 told some bytes after the last boundary as data, which Starlette wrote to the closed part's file.
@@ -50,6 +54,7 @@ def _write(self, data) -> int:
         at = 0
         while at < len(data) and self.state != _multipart.STATE_END:
             at = _pass_part_data(self, data, at)
+            at = multipart_headers.pass_headers(self, data, at)
             end = _walk_end(self, data, at)
             _ORIGINAL_WRITE(self, data[at:end])
             _refuse_header_line_without_colon(self, end)
@@ -101,19 +106,14 @@ def _pass_unfinished_boundary(self, data, at: int) -> bool:
 
 
 def _walk_end(self, data, at: int) -> int:
-    """How far 0.0.5 walks: to the end of the boundary begun and the two bytes after it, or of the headers."""
+    """How far 0.0.5 walks: to the end of the boundary begun and the two bytes after it, of a header's byte, or of the first line."""
     if self.state in (_multipart.STATE_PART_DATA_START, _multipart.STATE_PART_DATA):
         return at + len(self.boundary) + 2 - self.index
-    # The headers end at a line without a colon, the blank one or not: walked at once, the lines before it.
-    end = at
-    while True:
-        line_end = data.find(b"\n", end)
-        if line_end == -1:
-            return len(data)
-        colon = data.find(b":", end, line_end)
-        end = line_end + 1
-        if colon == -1:
-            return end
+    if self.state in multipart_headers.STATES:
+        return multipart_headers.walk_end(self, data, at)
+    # The first boundary: 0.0.5 refuses it at the first byte that differs.
+    end = data.find(b"\n", at)
+    return len(data) if end == -1 else end + 1
 
 
 def _refuse_header_line_without_colon(self, offset: int) -> None:
