@@ -16,9 +16,12 @@ import multipart
 import multipart.multipart as _multipart
 
 from . import multipart_headers
+from .multipart_refused import FormRefused
 
 _ORIGINAL_WRITE = _multipart.MultipartParser.write
 _ORIGINAL_CALLBACK = _multipart.MultipartParser.callback
+# As python-multipart 0.0.28 and later: 0.0.5 walks each boundary byte by byte, as long as a request's headers let it be.
+MAX_BOUNDARY = 256
 
 
 def _callback(self, name, data=None, start=None, end=None) -> None:
@@ -47,6 +50,8 @@ def _flush(self) -> None:
 def _write(self, data) -> int:
     """`MultipartParser.write`, walking only what is not part data; line breaks before the start and bytes after the end skipped."""
     total = len(data)
+    if len(self.boundary) > len(b"\r\n--") + MAX_BOUNDARY:
+        raise FormRefused(f"The form's boundary is longer than {MAX_BOUNDARY} characters.")
     if self.state == _multipart.STATE_START:
         data = data.lstrip(b"\r\n")
     self._gathering = bytearray()
