@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { limitBody, maxBodyBytes, maxUploadBodyBytes } from './body-limit.ts';
+import { limitBody, maxBodyBytes, uploadLimit } from './body-limit.ts';
 import { missing, readJsonObject, strictString, validationError } from './fastapi-errors.ts';
 import { authed, type HandlerContext } from './handler-context.ts';
 import { mockSigningKey } from './mock-auth.ts';
@@ -116,7 +116,7 @@ export function studioHandlers(ctx: HandlerContext) {
     http.post(
       `${base}/api/images/validate`,
       limitBody(
-        maxUploadBodyBytes,
+        uploadLimit,
         authed(ctx, async ({ request }) => {
           // FastAPI's `file: UploadFile = File(...)`: no form or no field is missing, a text field is not a file.
           const form = await request.formData().catch(() => null);
