@@ -137,13 +137,14 @@ export type SessionEvent =
   | { type: 'session.stopped' };
 
 /**
- * What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill.
+ * What fetch rejects with when the network fails, in Chromium, Firefox, Safari, Node and the fetch polyfill, and what
+ * reading its body does when the connection is cut there (Chromium's `network error`, Node's `terminated`).
  *
  * @example
  * networkFailure.test(new TypeError('Failed to fetch').message); // true
  */
 // Stryker disable next-line Regex: anchored or not, no engine's own TypeError (a bug's) carries these words
-export const networkFailure = /^(Failed to fetch|fetch failed|Load failed|Network|The network|The Internet)/;
+export const networkFailure = /^(Failed to fetch|fetch failed|Load failed|terminated$|network error|Network|The network|The Internet)/;
 
 /**
  * Whether a failed sign-in could not reach the backend: fetch's TypeError, or an error caused by a TypeError (the

@@ -1,4 +1,6 @@
 /** @vitest-environment node */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
@@ -116,6 +118,60 @@ describe('reconnect', () => {
     expect(timeOut().matches({ needsReauth: 'waiting' })).toBe(true);
     expect(selectReauthProblem(h.client.actor.getSnapshot())).toBe('Signing in took longer than 10 s. Press Reconnect to try again.');
   });
+
+  // A sign-in of the app's own whose answer is cut off mid-body: the platform's fetch says so in words of its own (Node: `terminated`).
+  it('waits offline, spending no attempt, when the network drops while the sign-in reads its answer', async () => {
+    const server = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"access_token": "');
+      // Cut once the first part of the body is on its way: the answer began, and never ends.
+      response.write('x'.repeat(70_000), () => request.socket.destroy());
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    const { port } = server.address() as AddressInfo;
+    const signIn = async () => ((await (await fetch(`http://127.0.0.1:${port}/token`)).json()) as { access_token: string }).access_token;
+    const h = expired({ limits: { reauthAttempts: 1 } });
+    try {
+      const call = track(h.client.authFetch(`${API}/api/credits`));
+      await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+      h.client.reconnect();
+      h.popups[0]!.reject(await signIn().catch((error: unknown) => error));
+      const offline = await waitFor(h.client.actor, (s) => !s.matches('reauthenticating'));
+      expect(offline.value).toMatchObject({ offline: expect.any(String) });
+      expect(offline.context.reauthFailures).toBe(0);
+      expect(call.settled).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  // Chromium's words when a stream reader meets the connection cut: lower case, unlike Firefox's `NetworkError`.
+  it("takes Chromium's network error, reading a sign-in's answer, for the backend out of reach", async () => {
+    const h = expired({ limits: { reauthAttempts: 1 } });
+    track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.popups[0]!.reject(new TypeError('network error'));
+    const after = await waitFor(h.client.actor, (s) => !s.matches('reauthenticating'));
+    expect(after.value).toMatchObject({ offline: expect.any(String) });
+    expect(after.context.reauthFailures).toBe(0);
+  });
+
+  // V8 starts a bug's words with what it called: a sign-in's own `network` object is not the network.
+  it.each(['network.status is not a function', 'terminated.then is not a function'])(
+    'fails the sign-in for a TypeError of its own that starts with such words (%s)',
+    async (message) => {
+      const h = expired({ limits: { reauthAttempts: 2 } });
+      track(h.client.authFetch(`${API}/api/credits`));
+      await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+      h.client.reconnect();
+      h.popups[0]!.reject(new TypeError(message));
+      const after = await waitFor(h.client.actor, (s) => !s.matches('reauthenticating'));
+      expect(after.value).toEqual({ needsReauth: 'waiting' });
+      expect(after.context.reauthFailures).toBe(1);
+    },
+  );
 });
 
 describe('a failed re-auth keeps everything', () => {
