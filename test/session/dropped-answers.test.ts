@@ -1,6 +1,8 @@
 /** @vitest-environment node */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
@@ -63,9 +65,10 @@ afterAll(() => {
 const stops = stoppedAfterEach();
 
 /** A session on the server whose token the backend refuses; Reconnect signs in as `good`. */
-function expiredSession() {
+function expiredSession(fetch?: typeof globalThis.fetch) {
   let token: string | null = 'old';
   const client = createAuthFetch({
+    fetch,
     getToken: () => token,
     setToken: (next) => void (token = next),
     validate: async ({ token: asked }) => asked === 'good',
@@ -150,5 +153,28 @@ describe('answers the session drops', () => {
     client.stop();
     expect(await call).toBeInstanceOf(AuthExpiredError);
     await vi.waitFor(() => expect(server.refusals[0]!.isReleased()).toBe(true));
+  });
+
+  // node-fetch's answers, for one: `body` is a Node stream, which has no cancel().
+  it('answers a held call as before when its fetch gives bodies that are Node streams', async () => {
+    const nodeStreamBodies: typeof globalThis.fetch = async (input, init) => {
+      const response = await globalThis.fetch(input, init);
+      // An unread 401's stream errors when the server closes: heard, as node-fetch hears its own.
+      const body = response.body && Readable.fromWeb(response.body as WebReadableStream).on('error', () => {});
+      return Object.defineProperty(response, 'body', { value: body });
+    };
+    const { client } = expiredSession(nodeStreamBodies);
+    let outcome: unknown;
+    const call = client.authFetch(`${server.origin}/api/credits`).then(
+      (response) => void (outcome = response),
+      (error: unknown) => void (outcome = error),
+    );
+    await vi.waitFor(() => expect(outcome !== undefined || client.actor.getSnapshot().matches('needsReauth')).toBe(true));
+    client.reconnect();
+    await call;
+    expect(outcome).toBeInstanceOf(Response);
+    // Read as node-fetch's caller would: from the stream.
+    const read = Buffer.concat(await ((outcome as Response).body as unknown as Readable).toArray());
+    expect(JSON.parse(read.toString())).toEqual({ path: '/api/credits' });
   });
 });
