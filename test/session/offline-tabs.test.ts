@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { waitFor } from 'xstate';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
+import { selectWaitingForNetwork } from '../../src/lib/session/selectors.ts';
 import { track } from '../support/outcomes.ts';
 
 const layer = layerOnFakeBackend();
@@ -34,5 +35,29 @@ describe('offline, with the tabs sharing validation answers', () => {
     await waitFor(client.actor, (s) => s.matches('active'));
     await vi.waitFor(() => expect(generate.settled).toBe(true));
     expect(generate.value?.status).toBe(200);
+  });
+});
+
+// A backend slower than the first time limit, but within the longer one its confirming probe gets (decision 0007).
+describe('a check past its first time limit in several tabs', () => {
+  it('lets every tab go on the answer one tab got while the others waited: none says it is offline', async () => {
+    // A tenth of the defaults: the first limit 500 ms, the confirming probe's 1 s; /auth/me answers in 700 ms.
+    const tabs = layer.tabs({ session: { limits: { validationTimeoutMs: 500, validationBackoffMs: 100 } } });
+    const slow = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 700));
+    const two = [tabs.open({ validate: slow }), tabs.open({ validate: slow })];
+    const saidOffline = two.map(() => false);
+    const watching = two.map((tab, i) =>
+      tab.client.actor.subscribe((s) => {
+        if (selectWaitingForNetwork(s)) saidOffline[i] = true;
+      }),
+    );
+    backend.valid.delete('t1'); // a 401 in each tab; the slow check still says yes
+    const calls = two.map((tab) => track(tab.client.authFetch(`${API}/api/tab${tab.index}`)));
+    await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ offline: 'confirming' }))));
+    backend.valid.add('t1');
+    await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches('active') || selectWaitingForNetwork(s))));
+    for (const w of watching) w.unsubscribe();
+    expect(saidOffline).toEqual([false, false]);
+    await vi.waitFor(() => expect(calls.map((c) => c.value?.status)).toEqual([200, 200]));
   });
 });

@@ -31,7 +31,7 @@ export interface TabsOptions {
   noStorage?: boolean;
   sync?: Omit<TabSyncOptions, 'name' | 'locks' | 'storage'>;
   /** The sessions' own options, such as `validationTimeoutMs`. */
-  session?: Pick<AuthFetchOptions, 'validationTimeoutMs' | 'clock'>;
+  session?: Pick<AuthFetchOptions, 'validationTimeoutMs' | 'limits' | 'clock'>;
 }
 
 /**

@@ -55,9 +55,10 @@ function parse(text: string | null | undefined): Answer | null {
 export interface SharedAnswers {
   /**
    * What a tab last answered for `token`, or null: ask the backend. `offsetMs`: the backend's clock minus this one; a yes
-   * is taken only if given at `since` or later (the 401 that asks again may be newer than an older yes).
+   * is taken only if given at `since` or later (the 401 that asks again may be newer than an older yes), and with
+   * `probing` (the backend was said unreachable) any answer only if given after `since`.
    */
-  read(token: string | null, offsetMs?: number, since?: number): Promise<boolean | null>;
+  read(token: string | null, offsetMs?: number, since?: number, probing?: boolean): Promise<boolean | null>;
   /** Shares the answer for `token`; resolves once a tab granted the validation lock next is sure to find it. */
   write(token: string | null, valid: boolean): Promise<void>;
 }
@@ -88,14 +89,16 @@ export function createSharedAnswers(options: {
   const lockPrefix = `${options.name}:answer:`;
   // A rejected token stays rejected (a JWT does not revive); an accepted one may be revoked: reused for `ttl`, never past exp.
   // An answer from the future (the clock was set back since) has no age we can tell: not reused, or it would be for hours.
-  const usable = (answer: Answer | null, key: string, expired: boolean, since: number): answer is Answer =>
+  // Asking whether the backend is there, only an answer given after that began says so, a no too (one of the same instant was asked before).
+  const usable = (answer: Answer | null, key: string, expired: boolean, since: number, probing: boolean): answer is Answer =>
     answer?.key === key &&
     typeof answer.valid === 'boolean' &&
+    (!probing || answer.at > since) &&
     (!answer.valid || (isFresh(now() - answer.at) && answer.at >= since && !expired));
   const isFresh = (ageMs: number) => ageMs >= 0 && ageMs < ttl;
 
   return {
-    async read(token, offsetMs = 0, since = Number.NEGATIVE_INFINITY) {
+    async read(token, offsetMs = 0, since = Number.NEGATIVE_INFINITY, probing = false) {
       const key = keyOf(token);
       // Stryker disable next-line ArrayDeclaration: a string in place of a lock has no `name`, so it maps to null like no lock
       const held = locks ? ((await locks.query().catch(() => undefined))?.held ?? []) : [];
@@ -105,7 +108,7 @@ export function createSharedAnswers(options: {
         ...held.map(({ name }) => (name?.startsWith(lockPrefix) ? parse(name.slice(lockPrefix.length)) : null)),
       ];
       const expired = hasExpired(token, now(), offsetMs);
-      return answers.filter((answer) => usable(answer, key, expired, since)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
+      return answers.filter((answer) => usable(answer, key, expired, since, probing)).sort((a, b) => b.at - a.at)[0]?.valid ?? null;
     },
     async write(token, valid) {
       const answer = JSON.stringify({ key: keyOf(token), valid, at: now() } satisfies Answer);

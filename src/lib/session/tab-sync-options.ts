@@ -10,8 +10,8 @@ export interface TabSyncOptions {
   locks?: TabLocks;
   /**
    * How long a tab's answer that the token is good is reused by the tabs whose validations waited behind it (never for a
-   * 401 that came after it, nor by a tab asking whether the backend is back). Default 5 000 ms. An answer that it
-   * is not does not expire: the backend does not take a token back once it has rejected it.
+   * 401 that came after it). Default 5 000 ms. An answer that it is not does not expire: the backend does not take a
+   * token back once it has rejected it. A tab asking whether the backend is back takes either only if given while it waited.
    */
   answerTtlMs?: number;
   /**

@@ -101,9 +101,10 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
       const ask = async () => {
         asked = true;
         const context = session?.actor.getSnapshot().context;
-        // A probe asks whether the backend is back: a yes heard before the network went (answerTtlMs ago) says nothing of it.
         // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
-        const known = context?.unreachable ? null : await answers.read(args.token, context?.clockOffsetMs, since);
+        // A probe asks whether the backend is back: an answer from before it began (the network went since) says nothing of it;
+        // one another tab got while this one waited behind it does, and asked again in turn, this tab's would come past its limit.
+        const known = await answers.read(args.token, context?.clockOffsetMs, since, context?.unreachable);
         if (known !== null) {
           note('tab.answer', known ? 'valid' : 'expired');
           return known;
