@@ -14,25 +14,24 @@ export const activityEveryMs = 15_000;
 
 /**
  * Failures of the current validation spell, counted from the path as SessionLimits describes them, not read
- * from the chart: `offline` starts at one (the failure that took it there), each failed probe adds one, another tab's token starts it at none;
- * `validating` starts at none, each error answered with a retry adds one. Anywhere else there is no spell.
+ * from the chart: `offline` starts at one (the word that took it there; a sign-out inside it starts it there
+ * anew), each failed probe adds one. Another tab's token once offline is said starts it at none, its probe first;
+ * before, that probe still asks about the word, which stays counted. `validating` starts at none (another tab's
+ * expiring token starts it anew), each error answered with a retry adds one. Anywhere else there is no spell.
  */
 export function failuresAfter(
   failures: number,
   { before, event, state }: { before: Snapshot; event: ModelEvent; state: Snapshot },
 ): number {
+  const confirmingWord = before.matches({ offline: 'unconfirmed' }) || before.matches({ offline: 'confirming' });
   if (state.matches('offline')) {
-    // Another tab's token starts offline anew, its probe first: a new spell, with no failure yet.
-    if (before.matches('offline') && event.type === 'token.adopted') return 0;
-    return before.matches('offline')
-      ? failures +
-          Number(
-            (before.matches({ offline: 'probing' }) || before.matches({ offline: 'confirming' })) && state.matches({ offline: 'waiting' }),
-          )
-      : 1;
+    if (!before.matches('offline') || event.type === 'session.ended') return 1;
+    if (event.type === 'token.adopted') return confirmingWord ? failures : 0;
+    const probed = before.matches({ offline: 'probing' }) || before.matches({ offline: 'confirming' });
+    return failures + Number(probed && state.matches({ offline: 'waiting' }));
   }
   if (!state.matches('validating')) return 0;
-  if (!before.matches('validating')) return 0;
+  if (!before.matches('validating') || event.type === 'token.adopted') return 0;
   return failures + Number(event.type === 'xstate.error.actor.validateSession' && state.matches({ validating: 'retrying' }));
 }
 
@@ -49,6 +48,24 @@ function specifiedDelay(h: Harness, delay: string): number | undefined {
     reauthTimeout: limits.reauthTimeoutMs,
   };
   return waits[delay];
+}
+
+/** The states that wait on a validation's time limit, and those that wait a backoff before the next. */
+const armed: Array<[delay: string, states: Array<Record<string, string>>]> = [
+  ['validationTimeout', [{ validating: 'checking' }, { offline: 'probing' }, { offline: 'confirming' }]],
+  ['validationBackoff', [{ validating: 'retrying' }, { offline: 'waiting' }, { offline: 'unconfirmed' }]],
+];
+
+/**
+ * After every step, not only when the timer fires: the wait the chart armed is the one SessionLimits gives the
+ * spell's failures. A probe's time limit is how long until "You're offline"; the backoff, until the next probe.
+ */
+export function expectArmedWait(h: Harness, state: Snapshot) {
+  const [delay] = armed.find(([, states]) => states.some((s) => state.matches(s))) ?? [];
+  if (!delay) return;
+  // The chart's timer is the only one pending in these states: the token's are armed in active alone.
+  expect(h.clock.pending(), 'pending timers').toHaveLength(1);
+  expect(h.clock.nextDelay(), `${delay}'s wait in ${JSON.stringify(state.value)}`).toBe(specifiedDelay(h, delay));
 }
 
 /** Time passes until the chart's next timer, with the token its guard reads there set up first. */

@@ -9,7 +9,7 @@ import { chartCoverage, modelTransitions } from './chart-coverage.ts';
 import { eventName, heldReason, type ModelEvent } from './model-events.ts';
 import { cause } from './real-causes.ts';
 import { createRealSession, sendsIn } from './real-session.ts';
-import { failuresAfter } from './real-timers.ts';
+import { expectArmedWait, failuresAfter } from './real-timers.ts';
 import { createSessionTestModel, serializeState, withEffectsAsEvents, type ModelKind } from './session-model.ts';
 
 type Steps = ReturnType<ReturnType<typeof createSessionTestModel>['getSimplePaths']>[number]['steps'];
@@ -110,6 +110,7 @@ describe('every path through the session chart, run against createAuthFetch and 
           if (state.matches('reauthenticating') && (!before.matches('reauthenticating') || event.type === 'reauth.requested'))
             expected.reauths++;
           await session.expectToMatch(before as never, state as never, expected);
+          expectArmedWait(session.harness, state as never);
           // The real chart took the very transitions the model's did: no more, no fewer.
           const real = session.transitions.take();
           expect(real).toEqual(modelTransitions(testable, before, event));

@@ -103,11 +103,18 @@ export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEven
   return snapshot.can(event as never);
 }
 
+/** The time limit the chart gives a probe with the failures of `snapshot`'s spell: its own delay, read as the chart reads it. */
+const probeLimitMs = (snapshot: Snapshot): number =>
+  (sessionMachine.implementations.delays.validationTimeout as (args: { context: Snapshot['context'] }) => number)({
+    context: snapshot.context,
+  });
+
 /**
  * Abstract state: the state, how many requests are held and, in the full model, the budgets as their guards
- * read them. Offline counts validation failures for its backoff alone, and a sign-in that fails before expiry
- * counts one more each time, without end: past what a guard tells apart they are one vertex. Ids, URLs, the
- * clock's offset and the sign-out count would make every path a new vertex.
+ * read them. Offline counts validation failures without end: it is told apart by the time limit its probe gets
+ * (how long until "You're offline"), which stops doubling at 30 s. A sign-in that fails before expiry counts one more
+ * each time, without end too: past what a guard tells apart they are one vertex. Ids, URLs, the clock's offset and
+ * the sign-out count would make every path a new vertex.
  */
 export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): string {
   const { queue, validationFailures, reauthFailures, limits } = snapshot.context;
@@ -116,6 +123,7 @@ export function serializeState(snapshot: Snapshot, kind: ModelKind = 'full'): st
       ? {
           validationFailures: snapshot.matches('validating') ? validationFailures : 0,
           reauthFailures: Math.min(reauthFailures, limits.reauthAttempts - 1),
+          ...(snapshot.matches('offline') && { probeLimitMs: probeLimitMs(snapshot) }),
         }
       : {};
   // Whether the backend was said to be unreachable, the popup is the notice's, and the notice dismissed (not for which exp, which the model never sees).
@@ -135,7 +143,7 @@ export function createSessionTestModel(kind: ModelKind) {
     filterEvents: (snapshot, event) => isModelled(kind, snapshot as Snapshot, event as ModelEvent),
     serializeState: ((snapshot: Snapshot) => serializeState(snapshot, kind)) as never,
     serializeEvent: (event) => eventName(event as ModelEvent),
-    // Steps of the traversal, one per edge: the full model has about 2,000. Far more means the abstraction leaks (a counter without end).
-    limit: 3_000,
+    // Steps of the traversal, one per edge: the full model has about 3,200. Far more means the abstraction leaks (a counter without end).
+    limit: 4_000,
   });
 }
