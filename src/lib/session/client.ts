@@ -1,72 +1,20 @@
 import { createActor, type ActorRefFrom } from 'xstate';
 import type { SessionContext, SessionEvent, sessionMachine } from '../../../machines/session.machine.ts';
+import { createAdoptToken } from './adopt-token.ts';
+import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { createAuthFetchCall } from './calls.ts';
 import { provideChart } from './chart-wiring.ts';
 import { DEV } from './dev.ts';
 import { createHoldRegistry } from './hold-registry.ts';
 import { assertAuthFetchOptions, assertOriginList } from './option-checks.ts';
-import { chartInput, type AuthFetch, type AuthFetchOptions } from './options.ts';
+import { chartInput, type AuthFetchOptions } from './options.ts';
 import { callableOptions } from './callable-options.ts';
-import { createOwnWork, isHeaderSafe } from './own-work.ts';
+import { createOwnWork } from './own-work.ts';
 import { createServerClock } from './server-clock.ts';
-import { createSessionReport, type SessionReport } from './session-report.ts';
-import { issuedBefore, lastTokenClaims, readTokenClaims } from './token-claims.ts';
+import { createSessionReport } from './session-report.ts';
+import { lastTokenClaims } from './token-claims.ts';
 import { createExpiryAwareness } from './token-expiry.ts';
-
-export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
-
-/** One session: its fetch, its actor, and what the banner and the app can ask of it. */
-export interface AuthFetchClient {
-  /** A drop-in `fetch` (plus `replay: false` for calls that must not be sent twice); works when taken off the client. */
-  authFetch: AuthFetch;
-  /** The running session statechart: the selectors read its snapshots (`useSelector`, or `subscribe` after `getSnapshot()`). */
-  actor: ActorRefFrom<typeof sessionMachine>;
-  /**
-   * The banner's Reconnect and the notice's "Stay signed in": opens the sign-in popup (again, if one is
-   * already open). Call it inside the click handler (popup blockers). Heard while the banner is `expired`, the
-   * notice `reminding`, or a popup open; otherwise (BannerView `elsewhere`, `coolingDown`, ReminderView `checking`)
-   * it does nothing.
-   */
-  reconnect: () => void;
-  /**
-   * The notice's "Not now" in this tab: no reminder until the next token. With `exp`, said for the token with that `exp`
-   * only (tab sync's). With `createTabSync`, call its `dismissReminder` instead: every tab's notice goes.
-   */
-  dismissReminder: (forToken?: { exp: number | null }) => void;
-  /**
-   * Adopts a token obtained elsewhere (a fresh sign-in, another tab): stores it
-   * and, if requests are held, lets them go with it. With `whileSignedIn` (another tab's Reconnect), only while
-   * a token is stored here (a tab signed out since is not signed in again by it), and only if issued no earlier than that
-   * one (by `iat`, else or in a tie `exp` for the same account) unless the backend refused it. One the backend refused here, or is being
-   * asked about, is ignored.
-   */
-  adoptToken: (token: string, options?: { whileSignedIn?: boolean }) => void;
-  /**
-   * A sign-in the session did not run (one `resumeSignIn` took up after a reload; tab sync's `adoptSignIn` says so)
-   * failed: expired, the banner says why, as after its own popup.
-   */
-  signInFailed: (error: unknown) => void;
-  /**
-   * The user signed out (here, or in another tab): held requests are given up with AuthExpiredError,
-   * never replayed with the next user's token, and none out is sent again. The session goes on. With `whileSignedOut`
-   * (another tab's word), only while no token is stored here: one stored since is a newer session's, which it does not end.
-   */
-  endSession: (options?: { whileSignedOut?: boolean }) => void;
-  /** Another tab opened (true) or closed (false) the sign-in popup: the banner follows it. */
-  reconnectingElsewhere: (reconnecting: boolean) => void;
-  /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
-  stop: () => void;
-  /**
-   * What the session did lately (its last few hundred events, validations, popups, tab-sync notes), ready for
-   * JSON.stringify: for a bug report or the dev panel. Never a token, a URL, a header value or a body.
-   */
-  report: () => SessionReport;
-  /** Adds a line to the report (tab sync's messages and lock waits, or your own adapter's): words, never secrets. */
-  note: (event: string, detail?: string) => void;
-  /** The session's time, in ms: the `clock` option's when it has `now()` (a test clock), else `Date.now()`. */
-  now: () => number;
-}
 
 type SessionActor = ActorRefFrom<typeof sessionMachine>;
 
@@ -188,20 +136,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     actor: started,
     reconnect: () => tell({ type: 'reauth.requested' }),
     dismissReminder: (forToken) => tell({ type: 'reminder.dismissed', ...(forToken && { exp: forToken.exp }) }),
-    adoptToken: (token, only) => {
-      const unusable = typeof token !== 'string' || !isHeaderSafe(token);
-      // A wiring mistake, caught in development like the options'.
-      if (DEV && unusable) throw new TypeError('adoptToken: expected a token string a header can carry (no spaces, no line breaks).');
-      // Ignored in production: the held calls would meet fetch's TypeError, which quotes it.
-      const current = currentToken();
-      if (unusable || isOver() || (only?.whileSignedIn && current === null)) return;
-      // The very token the backend refused, or is being asked about (a tab's message late or repeated): no news for held calls.
-      if (own.refused.has(token) || (token === own.checking?.token && !own.checking.signal.aborted)) return;
-      // A tab's message naming a token issued before the one stored is late or repeated: the calls would go with the stale one.
-      if (only?.whileSignedIn && !own.refused.has(current) && issuedBefore(readTokenClaims(token), claims(current))) return;
-      options.setToken(token);
-      started.send({ type: 'token.adopted' });
-    },
+    adoptToken: createAdoptToken({ options, own, claims, currentToken, actor: started }),
     signInFailed: (error) => tell({ type: 'reauth.failed', error }),
     endSession: (only) => {
       if (!only?.whileSignedOut || currentToken() === null) tell({ type: 'session.ended' });

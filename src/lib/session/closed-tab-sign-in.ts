@@ -1,4 +1,4 @@
-import type { AuthFetchClient } from './client.ts';
+import type { AuthFetchClient } from './auth-fetch-client.ts';
 import type { SessionSnapshot } from './selectors.ts';
 import type { PendingSignIn } from './sign-in-record.ts';
 import { takeUpSignIn } from './sign-in-resume.ts';

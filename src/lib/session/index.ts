@@ -4,7 +4,8 @@
  * request templates, timeouts, the expiry clock, the browser listeners, the
  * popup message format) is how it works inside and may change.
  */
-export { createAuthFetch, type AuthFetchClient } from './client.ts';
+export type { AuthFetchClient } from './auth-fetch-client.ts';
+export { createAuthFetch } from './client.ts';
 export type { ReportEntry, SessionReport } from './session-report.ts';
 export type { AuthFetch, AuthFetchInit, AuthFetchOptions } from './options.ts';
 export {

@@ -1,4 +1,4 @@
-import type { AuthFetchClient } from './client.ts';
+import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { createDeadlines } from './deadlines.ts';
 import { abortOf, eitherSignal } from './either-signal.ts';
 import { isHeaderSafe } from './own-work.ts';

@@ -1,8 +1,9 @@
-import type { AuthFetchClient, AuthFetchOptions } from './client.ts';
+import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { closedTabSignIn } from './closed-tab-sign-in.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
 import { abortOf } from './either-signal.ts';
+import type { AuthFetchOptions } from './options.ts';
 import { readSignIn, type SignInStorage } from './sign-in-record.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { listenToTabs, type TabMessage } from './tab-listener.ts';
