@@ -2,14 +2,14 @@ import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { closedTabSignIn } from './closed-tab-sign-in.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
-import { abortOf } from './either-signal.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { readSignIn, type SignInStorage } from './sign-in-record.ts';
 import { attempt, createSharedAnswers } from './tab-answers.ts';
 import { listenToTabs, type TabMessage } from './tab-listener.ts';
-import { underLock, type TabLocks } from './tab-locks.ts';
+import type { TabLocks } from './tab-locks.ts';
 import { createOwnSignIns } from './tab-sign-ins.ts';
 import { assertTabSyncOptions, type TabSyncOptions } from './tab-sync-options.ts';
+import { createTabValidation } from './tab-validation.ts';
 
 export type { TabLocks } from './tab-locks.ts';
 export type { TabSyncOptions } from './tab-sync-options.ts';
@@ -69,17 +69,6 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const answers = createSharedAnswers({ name, locks, storage, ttl: options.answerTtlMs ?? 5_000, now: () => session?.now() ?? Date.now() });
   // Another tab's word that it is still asking the backend gives every wait for its validation lock lockMs again.
   const patience = createDeadlines(lockMs);
-  /** `asking`, while the other tabs are told, now and every lockMs / 3, that this tab is still at it; until `signal` aborts. */
-  const sayingValidating = async <T>(asking: Promise<T>, signal: AbortSignal) => {
-    post({ type: 'validating' });
-    const beat = setInterval(() => post({ type: 'validating' }), lockMs / 3);
-    try {
-      // A validate that ignores its signal: once the session gave up on it (timed out, stopped), so does this tab, and the lock goes.
-      return await Promise.race([asking, abortOf(signal).then(() => Promise.reject(signal.reason))]);
-    } finally {
-      clearInterval(beat);
-    }
-  };
   const note = (event: string, detail?: string) => session?.note(event, detail);
   /** Where "Not now" is kept for a tab opened or reloaded later: the `exp` of the token it was said for, never the token. */
   // Stryker disable next-line StringLiteral: any key written and read alike keeps it; '' collides with none of ours
@@ -95,41 +84,7 @@ export function createTabSync(inner: Pick<AuthFetchOptions, 'validate' | 'reauth
   const pending = () => readSignIn(() => (globalThis as { sessionStorage?: SignInStorage }).sessionStorage, name);
   const { announced, ownPopups } = createOwnSignIns({ locks, reauthLock, lockMs, post, note, pending });
   return {
-    async validate(args) {
-      let asked = false;
-      // A yes given before this validation began predates the 401 it is for: only one given while it waited is reused.
-      const since = session?.now() ?? Date.now();
-      const ask = async () => {
-        asked = true;
-        const context = session?.actor.getSnapshot().context;
-        // exp on the backend's clock, as the session reads it: a clock behind it would reuse a yes past exp.
-        // A probe asks whether the backend is back: an answer from before it began (the network went since) says nothing of it;
-        // one another tab got while this one waited behind it does, and asked again in turn, this tab's would come past its limit.
-        const known = await answers.read(args.token, context?.clockOffsetMs, since, context?.unreachable);
-        if (known !== null) {
-          note('tab.answer', known ? 'valid' : 'expired');
-          return known;
-        }
-        const valid = await (locks ? sayingValidating(inner.validate(args), args.signal) : inner.validate(args));
-        // Shared before the lock is released: the tab granted it next finds the answer.
-        await answers.write(args.token, valid);
-        return valid;
-      };
-      if (!locks) return ask();
-      const waiting = patience.start();
-      try {
-        // Queued behind any other tab's validation, whose answer is there once the lock is ours.
-        return await underLock(locks, `${name}:validate`, { ms: lockMs, until: waiting.signal }, args.signal, ask, () =>
-          note('lock.validate', 'taken over'),
-        );
-      } catch (error) {
-        // The lock manager refused this page (SecurityError where storage is blocked): asked as without locks.
-        if (asked || args.signal.aborted) throw error;
-        return ask();
-      } finally {
-        waiting.dispose();
-      }
-    },
+    validate: createTabValidation(inner, name, locks, lockMs, answers, patience, post, note, () => session),
 
     reauthenticate(args) {
       // Runs in the click, so the popup opens before any await. Its answer as a promise: one with no `return` is no token, not a TypeError here.
