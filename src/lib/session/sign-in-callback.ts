@@ -1,16 +1,9 @@
 import { DEV } from './dev.ts';
 import { assertMs } from './option-checks.ts';
-import {
-  errorCodePattern,
-  errorMessageType,
-  isReceiptMessage,
-  isTokenMessage,
-  signInChannelName,
-  tokenMessageType,
-  type ErrorMessage,
-  type TokenMessage,
-} from './popup-message.ts';
+import { exchangeCode } from './code-exchange.ts';
+import { errorCodePattern, errorMessageType, signInChannelName, type ErrorMessage, type TokenMessage } from './popup-message.ts';
 import type { SignInChannel } from './sign-in-popup.ts';
+import { gone, sayUntilReceipt } from './sign-in-receipt.ts';
 import type { SignInStorage } from './sign-in-record.ts';
 import { isSignInOver } from './sign-ins-over.ts';
 
@@ -89,19 +82,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
-    : await exchangeWithin(args.exchangeTimeoutMs ?? 30_000, failure('server_timeout'), (signal) =>
-        // A promise of its own: an exchange that throws before it returns one fails as one that rejects.
-        Promise.resolve()
-          .then(() => args.exchange(code!, state, { signal }))
-          .then(
-            // No JWT (a backend that names it otherwise, an opaque token): the app would drop it and wait out its popup.
-            (token) => {
-              const answer = { type: tokenMessageType, state, token };
-              return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
-            },
-            (error: unknown) => failure(exchangeFailure(error)),
-          ),
-      );
+    : await exchangeCode(args, code!, state, failure);
 
   if (over()) throw new Error(stopped);
   const refused = message.type === errorMessageType ? message.error : null;
@@ -118,7 +99,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
     }
     // Only the app's receipt says that anyone got it: an opener reloading in this moment did not.
     const late = args.onLateReceipt;
-    received = receipt(channel, state, args.receiptTimeoutMs ?? 5_000, late && (() => late(refused)), message);
+    received = sayUntilReceipt(channel, state, args.receiptTimeoutMs ?? 5_000, late && (() => late(refused)), message);
   } finally {
     if (!received) channel?.close();
   }
@@ -126,84 +107,4 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   return refused;
 }
 
-/**
- * Why the exchange failed, as a code: fetch's TypeError, the backend could not be reached; a 502 from it (an error
- * with `status: 502`, as the app's ApiError), the backend could not reach the provider; else it did not trade the code.
- */
-function exchangeFailure(error: unknown): string {
-  if (error instanceof TypeError) return 'server_unreachable';
-  return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
-}
-
-/** What `run` settles with, or `late` after `ms`: then its signal aborts, so that a request it made is cancelled. */
-async function exchangeWithin<T>(ms: number, late: T, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const given = new Promise<T>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(late);
-      controller.abort();
-    }, ms);
-  });
-  try {
-    return await Promise.race([run(controller.signal), given]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const stopped = 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';
-const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
-
-/** How often the answer is said again while no receipt has come. */
-const repostMs = 500;
-/** How long a late receipt is waited for: no app waits longer (its popup's deadline is 2 minutes unless set). */
-const lateForMs = 10 * 60_000;
-
-/**
- * Says `message` on `channel`, and again every so often (a tab reloading in that moment listens only once it has
- * loaded), until the opener's receipt for `state`: then resolves. Rejects after `ms` (the window that asked is gone,
- * or frozen), or with the error of saying it. Stops and closes `channel` at the receipt, or at `ms` unless `onLate`
- * hears a receipt that comes after.
- */
-function receipt(channel: SignInChannel, state: string, ms: number, onLate: (() => void) | undefined, message: unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let late = false;
-    let over = false;
-    let again: ReturnType<typeof setInterval> | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = () => {
-      over = true;
-      clearInterval(again);
-      clearTimeout(timer);
-      // Stryker disable next-line StringLiteral: tidiness only: the channel is closed next, and a closed one hears nothing
-      channel.removeEventListener('message', onMessage);
-      channel.close();
-    };
-    const onMessage = (event: MessageEvent) => {
-      if (!isReceiptMessage(event.data, state)) return;
-      stop();
-      // Stryker disable next-line OptionalChaining: late is set only when there is an onLate
-      if (late) onLate?.();
-      else resolve();
-    };
-    channel.addEventListener('message', onMessage);
-    try {
-      channel.postMessage(message);
-    } catch (error) {
-      stop();
-      throw error;
-    }
-    // A receipt may come at once (a fake channel delivers as it is posted): nothing more to wait for then.
-    if (over) return;
-    again = setInterval(() => channel.postMessage(message), repostMs);
-    timer = setTimeout(() => {
-      reject(new Error(gone));
-      // Still said while a late receipt is heard: an app tab slower to reload than `ms` takes it then, for a while.
-      if (onLate) {
-        late = true;
-        timer = setTimeout(stop, lateForMs);
-      } else stop();
-    }, ms);
-  });
-}

@@ -1,0 +1,57 @@
+import { isTokenMessage, tokenMessageType, type ErrorMessage, type TokenMessage } from './popup-message.ts';
+import type { GoogleCallbackArgs } from './sign-in-callback.ts';
+
+/**
+ * Why the exchange failed, as a code: fetch's TypeError, the backend could not be reached; a 502 from it (an error
+ * with `status: 502`, as the app's ApiError), the backend could not reach the provider; else it did not trade the code.
+ */
+function exchangeFailure(error: unknown): string {
+  if (error instanceof TypeError) return 'server_unreachable';
+  return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
+}
+
+/** What `run` settles with, or `late` after `ms`: then its signal aborts, so that a request it made is cancelled. */
+async function exchangeWithin<T>(ms: number, late: T, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const given = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(late);
+      controller.abort();
+    }, ms);
+  });
+  try {
+    return await Promise.race([run(controller.signal), given]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Trades the provider's `code` with `args.exchange` (called as its method) for what the callback page tells the app:
+ * the token, or, as made by `failure`, why there is none (`server_timeout` once `args.exchangeTimeoutMs` passed: the
+ * exchange's signal then aborts). Never rejects.
+ *
+ * @example
+ * const message = await exchangeCode({ exchange: exchangeGoogleCode }, code, state, (error) => ({ type: errorMessageType, state, error }));
+ */
+export function exchangeCode(
+  args: Pick<GoogleCallbackArgs, 'exchange' | 'exchangeTimeoutMs'>,
+  code: string,
+  state: string,
+  failure: (reason: string) => ErrorMessage,
+): Promise<TokenMessage | ErrorMessage> {
+  return exchangeWithin(args.exchangeTimeoutMs ?? 30_000, failure('server_timeout'), (signal) =>
+    // A promise of its own: an exchange that throws before it returns one fails as one that rejects.
+    Promise.resolve()
+      .then(() => args.exchange(code, state, { signal }))
+      .then(
+        // No JWT (a backend that names it otherwise, an opaque token): the app would drop it and wait out its popup.
+        (token) => {
+          const answer = { type: tokenMessageType, state, token };
+          return isTokenMessage(answer, state) ? answer : failure('exchange_failed');
+        },
+        (error: unknown) => failure(exchangeFailure(error)),
+      ),
+  );
+}
