@@ -1,18 +1,11 @@
 import { assertEvent, assign, fromPromise } from 'xstate';
-import {
-  isUnreachableFailure,
-  longestDelayMs,
-  sessionMachine,
-  type SessionContext,
-  type SessionEvent,
-} from '../../../machines/session.machine.ts';
+import { longestDelayMs, sessionMachine, type SessionContext, type SessionEvent } from '../../../machines/session.machine.ts';
 import type { BrowserSignals } from './browser-signals.ts';
-import { DEV } from './dev.ts';
-import { AuthExpiredError, ReauthError } from './errors.ts';
+import { signInForChart } from './chart-sign-in.ts';
+import { AuthExpiredError } from './errors.ts';
 import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, type OwnWork } from './own-work.ts';
-import { onPopupReopened } from './popup-reopened.ts';
 import { createTokenCheck } from './token-check.ts';
 import type { TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
@@ -105,31 +98,7 @@ export function provideChart(parts: ChartParts) {
         }
         return valid;
       }),
-      reauthenticate: fromPromise(async ({ signal }) => {
-        own.signals.add(signal);
-        // openSignInPopup given this signal says when Try again opens a new window: the deadline starts again.
-        onPopupReopened(signal, () => tell({ type: 'reauth.reopened' }));
-        let token: unknown;
-        try {
-          token = await options.reauthenticate({ signal });
-        } catch (error) {
-          // The backend out of reach (fetch's TypeError, or the popup's check that met one): offline, no attempt spent.
-          // Not once the chart moved on (another tab's token, a sign-out): a sign-in given up says nothing of the backend now.
-          if (!signal.aborted && isUnreachableFailure(error)) tell({ type: 'network.offline' });
-          throw error;
-        }
-        // Settled after the chart moved on (signed out, stopped, another tab's token): not ours to store.
-        if (signal.aborted) return;
-        // None, or none a header can carry: fetch's TypeError would quote it, and the held calls would meet it.
-        if (typeof token !== 'string' || !isHeaderSafe(token)) {
-          // A wiring mistake (its `return` forgotten, `{ access_token }` whole), told where a developer looks, never quoted.
-          // Stryker disable next-line ConditionalExpression,LogicalOperator: DEV is true under test, and a production build drops the line
-          if (DEV && typeof token !== 'string')
-            console.error(`quiet-session: reauthenticate must resolve the new token, a string, got ${typeof token}.`);
-          throw new ReauthError('Sign-in returned no token. Press Reconnect to try again.');
-        }
-        options.setToken(token);
-      }),
+      reauthenticate: fromPromise(({ signal }) => signInForChart(options, own, tell, signal)),
       browserSignals: signals.logic,
     },
     actions: {
