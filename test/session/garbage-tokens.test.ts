@@ -141,3 +141,42 @@ describe('a replay whose token no header can carry', () => {
     },
   );
 });
+
+describe('a call made under the banner, let go with a token no header can carry', () => {
+  it('waits for another sign-in, never fails quoting it', async () => {
+    let token = 'old';
+    let writes = 0;
+    const client = createAuthFetch({
+      getToken: () => token,
+      // The first sign-in's token is stored mangled (another tab's write over it, or the app's setToken's bug).
+      setToken: (next) => void (token = ++writes === 1 ? `${next}\nunsafeSig7` : next),
+      validate: async ({ token: asked }) => asked === 'good',
+      reauthenticate: async () => 'good',
+      allowedOrigins: [API],
+      clock: new SimulatedClock(),
+      // As fetch does: a header value it cannot carry is a TypeError that quotes it.
+      fetch: async (input, init) =>
+        new Response('{}', { status: new Request(input, init).headers.get('authorization') === 'Bearer good' ? 200 : 401 }),
+    });
+    stops.push(client.stop);
+    const outcome = (response: Promise<Response>) =>
+      response.then(
+        (answer) => `answered ${answer.status}`,
+        (error: unknown) => String(error),
+      );
+    const first = outcome(client.authFetch(`${API}/api/credits`));
+    await waitFor(client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    // Made while the banner is up: held before any send, sent once the sign-in lets it go.
+    const second = outcome(client.authFetch(`${API}/api/jobs`, { method: 'POST', body: '{"n":1}' }));
+    await waitFor(client.actor, (s) => s.context.queue.length === 2);
+    client.reconnect();
+    // The sign-in worked, but the token stored is none a call can carry: the user is asked again, both calls kept.
+    const askedAgain = waitFor(
+      client.actor,
+      (s) => s.matches({ needsReauth: 'waiting' }) && s.context.queue.length === 2 && writes === 1,
+    ).then(() => 'asked again');
+    expect(await Promise.race([second, askedAgain])).toBe('asked again');
+    client.reconnect();
+    expect(await Promise.all([first, second])).toEqual(['answered 200', 'answered 200']);
+  });
+});
