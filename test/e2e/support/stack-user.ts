@@ -147,6 +147,8 @@ export async function sessionSettled(page: Page): Promise<string> {
 
 /** One line of the session report (src/lib/session/session-report.ts). */
 export interface ReportEntry {
+  /** ISO time, on the tab's clock. */
+  at: string;
   event: string;
   state?: string;
   held?: number;
