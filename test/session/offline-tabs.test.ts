@@ -60,4 +60,19 @@ describe('a check past its first time limit in several tabs', () => {
     expect(saidOffline).toEqual([false, false]);
     await vi.waitFor(() => expect(calls.map((c) => c.value?.status)).toEqual([200, 200]));
   });
+
+  it("keeps a tab offline whose probe finds another tab's no from before: a rejected token says nothing of the network now", async () => {
+    const tabs = layer.tabs();
+    const [first, second] = [tabs.open(), tabs.open()];
+    backend.valid.delete('t1');
+    first.client.authFetch(`${API}/api/a`).catch(() => {});
+    await waitFor(first.client.actor, (s) => s.matches('needsReauth'));
+
+    // The second tab has not met the 401 yet when the network goes: its probe finds the first tab's no, shared.
+    backend.network.down = true;
+    await expect(second.client.authFetch(`${API}/api/b`, { method: 'POST' })).rejects.toBeInstanceOf(TypeError);
+    second.client.actor.send({ type: 'user.active' });
+    await waitFor(second.client.actor, (s) => s.matches({ offline: 'waiting' }) && tabs.meCalls.length === 2);
+    expect(selectWaitingForNetwork(second.client.actor.getSnapshot())).toBe(true);
+  });
 });
