@@ -8,7 +8,7 @@ import type { Harness } from './real-session.ts';
 
 type Snapshot = SnapshotFrom<typeof sessionMachine>;
 
-/** How recent a use of the page makes the reminder show at once (client.ts), and how often one reaches the chart (browser-signals.ts). */
+/** How recent a use of the page makes the reminder show at once (chart-wiring.ts), and how often one reaches the chart (browser-signals.ts). */
 const activeWithinMs = 5 * 60_000;
 export const activityEveryMs = 15_000;
 
