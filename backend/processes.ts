@@ -6,7 +6,7 @@ export const python = '/usr/bin/python3';
 
 /** The one line to print when the backend's Python packages are missing. */
 export const aptInstallCommand =
-  'apt-get install -y python3-fastapi python3-uvicorn python3-jwt python3-httpx python3-multipart python3-cryptography';
+  'apt-get install -y python3-fastapi python3-uvicorn python3-jwt python3-httpx python3-multipart python3-cryptography python3-idna';
 
 /**
  * Null when Debian's Python has every package the backend imports, else the
@@ -17,7 +17,7 @@ export const aptInstallCommand =
  * if (missing) throw new Error(missing);
  */
 export function missingPythonPackages(): string | null {
-  const check = spawnSync(python, ['-c', 'import fastapi, uvicorn, jwt, httpx, multipart, cryptography'], { stdio: 'ignore' });
+  const check = spawnSync(python, ['-c', 'import fastapi, uvicorn, jwt, httpx, multipart, cryptography, idna'], { stdio: 'ignore' });
   return check.status === 0 ? null : `The backend needs Debian's Python packages: ${aptInstallCommand}`;
 }
 
