@@ -16,6 +16,15 @@ const answeredUnclearly = (error: unknown) => error instanceof ApiError && error
 /** Refused for want of credits: the balance on screen may say some are left (spent elsewhere since it asked). */
 const refusedForCredits = (error: unknown) => error instanceof ApiError && error.status === 402;
 
+/** Longest part of a prompt a line quotes: enough to say which Generate, not the whole of a pasted text, read out. */
+const quotedLength = 72;
+
+/** `prompt` as a line quotes it: its start, cut between characters a reader sees (an emoji stays whole), and "…". */
+function quote(prompt: string): string {
+  const characters = Intl.Segmenter ? Array.from(new Intl.Segmenter().segment(prompt), (part) => part.segment) : Array.from(prompt);
+  return characters.length <= quotedLength ? prompt : `${characters.slice(0, quotedLength).join('').trimEnd()}…`;
+}
+
 /** Words for a Generate that failed. */
 function generateProblem(error: unknown): string | null {
   // Cut off on its way (fetch's TypeError): the backend may have started it, and "try again" would pay twice.
@@ -130,8 +139,8 @@ export function GenerateForm({
         {cutOff ? (
           <p className="problem">
             {/* Held, it was never sent; out, it may have started: Credits tells which, and a second one would pay twice. */}
-            Your Generate of “{cutOff.prompt}” was cut off before it got an answer: its design will not show here. If Credits did not go
-            down, press Generate to try again.
+            Your Generate of “{quote(cutOff.prompt)}” was cut off before it got an answer: its design will not show here. If Credits did not
+            go down, press Generate to try again.
           </p>
         ) : null}
       </div>

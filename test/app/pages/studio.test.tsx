@@ -53,9 +53,9 @@ const studio = () => (
 );
 
 /** The session expires, and a Generate pressed then is held behind the banner. */
-async function generateBehindTheBanner() {
+async function generateBehindTheBanner(prompt = 'A sapphire ring') {
   fixture.store.expireSessions();
-  fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: 'A sapphire ring' } });
+  fireEvent.change(await screen.findByLabelText('Prompt'), { target: { value: prompt } });
   fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
   await waitForActor(fixture.client.actor, (s) => s.context.queue.some((held) => held.url.endsWith('/api/jewelry/generate')));
 }
@@ -169,6 +169,24 @@ describe('Studio', () => {
     const cutOff = 'Your Generate of “A sapphire ring” was cut off before it got an answer: its design will not show here.';
     await screen.findByText(cutOff, { exact: false });
     expect(heard.stop()).toContain(`${cutOff} If Credits did not go down, press Generate to try again.`);
+  });
+
+  it('quotes a long prompt it says was cut off by its start only: the whole of it is still in the box', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const first = render(studio());
+    await screen.findByText('Ada Lovelace');
+    const prompt = `A ring like the one in https://example.com/${'very_long_path_'.repeat(200)}`;
+    await generateBehindTheBanner(prompt);
+
+    first.unmount();
+    const heard = listenToLiveRegions();
+    render(studio());
+    const line = await screen.findByText(/was cut off before it got an answer/);
+    // Read out and shown: a few words of it say which Generate, not three thousand characters.
+    expect(line.textContent).toContain('Your Generate of “A ring like the one in https://example.com/very_long_path_very_long_path…”');
+    expect(line.textContent!.length).toBeLessThan(250);
+    expect(heard.stop().join(' ').length).toBeLessThan(400);
+    expect((screen.getByLabelText('Prompt') as HTMLTextAreaElement).value).toBe(prompt);
   });
 
   it("shows Grace the design she paid for when she signed in in another tab an instant before this tab's Generate", async () => {
