@@ -3,14 +3,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeCoverage, expectedCoverage, type Coverage } from './support/fuzz-coverage.ts';
 import { awaitingCoreFix } from './support/fuzz-found.ts';
-import { flakyCommand, tabsCommand } from './support/fuzz-arbitraries.ts';
+import { flakyCommand, slowCommand, tabsCommand } from './support/fuzz-arbitraries.ts';
 import { fuzzParameters, runSession, sessionProperty } from './support/fuzz-property.ts';
 
 /**
  * Random interleavings of callers, 401s (redirected too), network failures,
  * aborts, validation answers (true, false, a network failure, a server error,
- * garbage, or none until it times out), popups (a token, closed, blocked, no
- * token, none until the deadline, a new one over the open one, a late token),
+ * garbage, or none until it times out), a backend whose validation answers
+ * late (within the first limit, past it, past the longer one too, never),
+ * popups (a token, closed, blocked, no token, none until the deadline, a new
+ * one over the open one, a late token),
  * tokens from other tabs and accounts, the browser's offline/online/focus and
  * input events, the backend going down and up, the reminder, sign-outs (and
  * another tab's sign-out or sign-in, heard here late),
@@ -86,6 +88,32 @@ describe('authFetch under random interleavings', () => {
         expect(reached(seen, keys), 'paths the tabs no longer reach').toEqual([]);
       }
       console.log(`tabs coverage over ${focused.numRuns} runs:\n${describeCoverage(seen)}`);
+    },
+    Math.max(60_000, focused.numRuns * 30),
+  );
+
+  it(
+    `says offline only for a backend gone or past a longer limit, over ${focused.numRuns} runs of a slow backend`,
+    async () => {
+      const seen: Coverage = new Map();
+      await fc.assert(sessionProperty(['reconnect', 'stopWhileInFlight'], seen, { command: slowCommand, maxLength: 30 }), focused);
+      console.log(`slow backend coverage over ${focused.numRuns} runs:\n${describeCoverage(seen)}`);
+      if (focused.numRuns >= 100) {
+        const timerOf = (delay: string, state: string) => `event xstate.after.${delay}.session.offline.${state}`;
+        const keys = [
+          'state offline.unconfirmed',
+          'state offline.confirming',
+          timerOf('validationBackoff', 'unconfirmed'),
+          timerOf('validationTimeout', 'confirming'),
+          ...['first', 'longer'].map((limit) => `slow check answered within its ${limit} limit`),
+          'slow check answered after the session gave up',
+          'left an unconfirmed offline, never saying it',
+          'unconfirmed offline said on a probe past its limit',
+          'said offline after a check given longer went unanswered',
+        ];
+        expect(reached(seen, keys), 'paths the slow backend no longer reaches').toEqual([]);
+        expect(seen.get(keys[0]!), 'runs through an unconfirmed offline').toBeGreaterThanOrEqual(focused.numRuns / 4);
+      }
     },
     Math.max(60_000, focused.numRuns * 30),
   );

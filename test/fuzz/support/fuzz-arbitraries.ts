@@ -4,6 +4,7 @@ import { bodyKinds } from './fuzz-bodies.ts';
 import type { RequestSpec } from './fuzz-calls.ts';
 import type { Command, Simple } from './fuzz-commands.ts';
 import { clockJumps, limits } from './fuzz-limits.ts';
+import { answerTimes } from './fuzz-slow.ts';
 import { reauthResults, validateResults } from './fuzz-steps.ts';
 
 /**
@@ -140,4 +141,22 @@ export const tabsCommand: fc.Arbitrary<Command> = fc.oneof(
   // Seconds between a yes and the next 401, within the answers' 5 s of reuse.
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(100, 1_000, 2_000) }) },
   { weight: 2, arbitrary: single },
+);
+
+/**
+ * A backend whose /auth/me answers late (fuzz-slow.ts: within the first limit, past it, past the longer one too,
+ * never), under 401s that ask it and everything else: checks outlive their first limit and probes are given
+ * longer in most runs, and the page must not say offline for a backend that is only slow.
+ *
+ * @example
+ * fc.array(slowCommand, { maxLength: 30 });
+ */
+export const slowCommand: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('slowBackend'), answersIn: fc.constantFrom(...answerTimes) }) },
+  { weight: 3, arbitrary: spec.map((s) => ({ kind: 'request', spec: { ...s, target: 'api' } }) as const) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('respond'), pick: fc.nat(), answer: fc.constantFrom<Answer>(200, 401, 401) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance'), choice: fc.nat() }) },
+  // Seconds, across the limits of 5, 10, 20 and 30 s and the backoffs between.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick'), ms: fc.constantFrom(1_000, 2_000, 5_000, 7_000, 30_000) }) },
+  { weight: 4, arbitrary: single },
 );

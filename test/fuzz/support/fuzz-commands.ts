@@ -3,6 +3,7 @@ import { acts } from './fuzz-acts.ts';
 import { elsewhere, type Heard } from './fuzz-elsewhere.ts';
 import { networkError, type Answer } from './fuzz-backend.ts';
 import { API, type RequestSpec } from './fuzz-calls.ts';
+import { passTime, slowDown, type AnswerTime } from './fuzz-slow.ts';
 import { advance, type reauthResults, type validateResults } from './fuzz-steps.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
@@ -29,6 +30,8 @@ export type Command =
   | { kind: 'tabAnswers'; valid: boolean }
   | { kind: 'abort'; pick: number; withReason: boolean }
   | { kind: 'validate'; result: (typeof validateResults)[number] }
+  /** The backend's /auth/me takes this long to answer from now on (fuzz-slow.ts): late, past the limits, never. */
+  | { kind: 'slowBackend'; answersIn: AnswerTime }
   /** A validation the session gave up on (its deadline passed) answers after all. */
   | { kind: 'lateAnswer'; pick: number; result: 'true' | 'false' | 'network' }
   | { kind: 'reauth'; result: (typeof reauthResults)[number] }
@@ -96,6 +99,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       const token = world.store.token;
       // The other tab's backend said so now: the oracle judges the session by it, as by this tab's validation.
       world.facts.backendAnswered();
+      world.facts.answerOnItsWay = true;
       if (command.valid) world.vouch(token, 'accepted');
       else if (token !== null) world.facts.refused.add(token);
       world.seen.add(`another tab answered ${command.valid ? 'yes' : 'no'}${world.tabs.asking ? ' after asking' : ''}`);
@@ -112,7 +116,10 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
         world.facts.backendUnreachable('a validation failed at the network');
         return validation.reject(networkError());
       }
+      // A slow backend says it in its time (or never): only the network fails at once.
+      if (world.checkAnswersIn !== 'whenTold') return void (validation.says = command.result);
       world.facts.backendAnswered();
+      world.facts.answerOnItsWay = true;
       if (command.result === 'error') return validation.reject(new Error('Checking the session failed (503).'));
       if (command.result === 'not-a-boolean') return validation.resolve('yes' as unknown as boolean);
       if (command.result === 'true') world.vouch(validation.token, 'accepted');
@@ -138,6 +145,7 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       // The sign-in's last step is our backend exchanging Google's code: a token means it answered.
       if (command.result === 'token') {
         world.facts.backendAnswered();
+        world.facts.answerOnItsWay = true;
         return popup.resolve(world.mint());
       }
       if (command.result === 'empty') return popup.resolve('');
@@ -179,8 +187,10 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       return world.window.dispatch(command.event);
     case 'network':
       return command.up ? void (world.backend.network.down = false) : acts.goDown(world);
+    case 'slowBackend':
+      return slowDown(world, command.answersIn);
     case 'tick':
-      return world.clock.increment(command.ms);
+      return passTime(world, command.ms);
     case 'clockSet':
       return world.setBackendClock(command.ms);
     case 'advance':

@@ -17,7 +17,7 @@ const isStopped = (world: FuzzWorld) => world.client.actor.getSnapshot().matches
 async function reconnect(world: FuzzWorld) {
   const done = () => pending(world).length === 0 && (isStopped(world) || world.client.actor.getSnapshot().matches('active'));
   for (let step = 0; step < 40 && !done(); step++) {
-    completeStep(world, apply);
+    await completeStep(world, apply, step);
     await untilAtRest(world);
     checkAtRest(world);
   }

@@ -40,6 +40,11 @@ export function createFacts(calls: readonly FuzzCall[]) {
     unreachable: false,
     /** What said so, since the backend last answered. */
     unheardBecause: new Set<string>(),
+    /**
+     * Why the page may say "You're offline": word that the network failed, or a check given longer than the first
+     * limit that went unanswered; forgotten when the chart hears the backend answer a check or a sign-in.
+     */
+    offlineBecause: new Set<string>(),
     /** The chart was told the network is gone (network.offline) in a state that drops it (a known core bug). */
     offlineDropped: false,
     /** The session left `offline` for another tab's token or a sign-out, the backend still unheard (a known core bug). */
@@ -84,10 +89,23 @@ export function createFacts(calls: readonly FuzzCall[]) {
       // A yes came when it came: on the new clock that is `ms` later, not `ms` ago (the session measures it again so).
       for (const [token, { at, error }] of facts.accepted) facts.accepted.set(token, { at: at + ms, error: error - ms });
     },
-    /** Word that the backend cannot be reached: the calls held now wait until it answers again. */
-    backendUnreachable(why: string) {
+    /** The backend answered the session's check (or a sign-in reached it): the chart hears it when the check ends. */
+    answerOnItsWay: false,
+    /** The chart's check or sign-in ended: with the backend's answer, the page has no reason left to say offline. */
+    checkEnded(answered: boolean) {
+      if (answered || facts.answerOnItsWay) facts.offlineBecause.clear();
+      facts.answerOnItsWay = false;
+    },
+    /**
+     * Word that the backend cannot be reached: the calls held now wait until it answers again. `said`: the word
+     * lets the page say so (not a check past its first limit: the backend may be slow).
+     */
+    backendUnreachable(why: string, said = true) {
       facts.unreachable = true;
       facts.unheardBecause.add(why);
+      if (!said) return;
+      facts.offlineBecause.add(why);
+      facts.answerOnItsWay = false;
       for (const call of pending()) if (!call.sends.at(-1)?.inFlight) call.heldOffline = true;
     },
   };

@@ -1,10 +1,43 @@
+import { selectWaitingForNetwork } from '../../../src/lib/session/selectors.ts';
 import { leakText } from '../../support/leak-text.ts';
 import { isSettled } from './fuzz-calls.ts';
+import { validationDeadlineMs, validationTimeoutMs } from './fuzz-limits.ts';
 import type { FuzzWorld } from './fuzz-world.ts';
 
 /** Validations whose failure, when it is not the network's, lets the held calls go unvalidated. */
 const givenUpValidating = new Set(['xstate.error.actor.validateSession', 'xstate.error.actor.probeSession']);
 const coolingDown = { needsReauth: 'coolingDown' } as const;
+/** Why the page may say offline once a check given longer than the first limit timed out. */
+const longerUnanswered = 'a check given longer went unanswered';
+/** The end of a check or sign-in, with its answer (done) or its failure. */
+const checkEnd = /^xstate\.(done|error)\.actor\.(validateSession|probeSession|reauthenticate)$/;
+type Snapshot = ReturnType<FuzzWorld['client']['actor']['getSnapshot']>;
+/** Which state of `offline` the chart is in, if any (read from its value: cheaper than `matches`, on every snapshot). */
+const offlineState = (snapshot: Snapshot) => (snapshot.value as { offline?: string }).offline;
+const unconfirmed = (snapshot: Snapshot) => ['unconfirmed', 'confirming'].includes(offlineState(snapshot) ?? '');
+
+/**
+ * What the page says of the network as the chart moves from `before` to `now` on `event`: "You're offline" only
+ * with a reason (fuzz-facts.ts's `offlineBecause`): never while every check was answered within its limit and the
+ * network gave no sign of failing. Notes the paths through an offline not yet confirmed.
+ */
+function watchOffline(world: FuzzWorld, before: Snapshot, now: Snapshot, event: string) {
+  if (offlineState(before) === undefined && offlineState(now) === undefined) return;
+  const said = selectWaitingForNetwork(now);
+  if (said && world.facts.offlineBecause.size === 0)
+    world.violations.push(
+      `the page says offline after ${event} (${JSON.stringify(now.value)}), though no check went unanswered past a longer limit and the network gave no sign`,
+    );
+  if (said && !selectWaitingForNetwork(before)) {
+    const why = [...world.facts.offlineBecause];
+    world.seen.add(
+      `said offline ${why.length === 1 && why[0] === longerUnanswered ? 'after a check given longer went unanswered' : 'on word of the network'}`,
+    );
+  }
+  if (unconfirmed(before) && offlineState(now) === undefined) world.seen.add('left an unconfirmed offline, never saying it');
+  if (unconfirmed(before) && said)
+    world.seen.add(`unconfirmed offline said on ${event.startsWith('xstate.after') ? 'a probe past its limit' : event}`);
+}
 
 /**
  * Follows the chart as the inspector would, and marks the calls that what it
@@ -22,10 +55,13 @@ export function watchChart(world: FuzzWorld): () => void {
   const held = () => calls.filter((call) => !isSettled(call) && !call.sends.at(-1)?.inFlight);
 
   let wasOffline = false;
+  /** The chart as the inspector last saw it. */
+  let before = client.actor.getSnapshot();
   const inspection = client.actor.system.inspect((event) => {
     if (event.type !== '@xstate.event' && event.type !== '@xstate.snapshot' && event.type !== '@xstate.action') return;
     if (event.type === '@xstate.event' && event.actorRef === client.actor) {
       seen.add(`event ${event.event.type}`);
+      world.chartEvent = event.event.type;
       // Only `active` takes it (`offline` needs it not): before the chart takes it, is it where it will be dropped?
       const where = client.actor.getSnapshot();
       if (event.event.type === 'network.offline' && !where.matches('active') && !where.matches('offline'))
@@ -39,12 +75,19 @@ export function watchChart(world: FuzzWorld): () => void {
       }
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor) {
-      // Past its deadline, a validation counts as the backend unreachable.
-      if (event.event.type.startsWith('xstate.after.validationTimeout')) world.facts.backendUnreachable('a validation timed out');
+      // Past its deadline, a validation counts as the backend unreachable; past a first limit, the backend may be slow.
+      if (event.event.type.startsWith('xstate.after.validationTimeout')) {
+        const longer = validationDeadlineMs(before.context.validationFailures) > validationTimeoutMs;
+        world.facts.backendUnreachable(longer ? longerUnanswered : 'a check past its first limit', longer);
+      }
       if (/^(token.adopted|session.ended)$/.test(event.event.type) && wasOffline && world.facts.unreachable)
         world.facts.leftOfflineUnheard = true;
       const now = client.actor.getSnapshot();
       wasOffline = now.matches('offline');
+      const ended = checkEnd.exec(event.event.type);
+      if (ended) world.facts.checkEnded(ended[1] === 'done');
+      watchOffline(world, before, now, event.event.type);
+      before = now;
     }
     if (event.type === '@xstate.snapshot' && event.actorRef === client.actor && event.event.type.startsWith('xstate.after.reauthTimeout')) {
       const error = client.actor.getSnapshot().context.lastReauthError;

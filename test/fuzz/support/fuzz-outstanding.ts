@@ -1,3 +1,5 @@
+import type { SlowAnswer } from './fuzz-slow.ts';
+
 /** A validation or popup the session started and the run has not answered yet. */
 export interface Outstanding<T> {
   readonly token: string | null;
@@ -17,6 +19,10 @@ export interface Outstanding<T> {
    * may still answer, late.
    */
   abandoned: boolean;
+  /** When the backend's answer comes (a slow backend, fuzz-slow.ts): unset, when the run says. */
+  answerAt?: number;
+  /** What that answer says, when the run said it before its time (else the backend's verdict). */
+  says?: SlowAnswer;
   /** Set while it is about to fail at the network (a task later). */
   failing?: boolean;
   resolve(value: T): void;

@@ -12,6 +12,7 @@ import { strictByDefault } from './fuzz-known-bugs.ts';
 import { openOf, startOutstanding, type Outstanding } from './fuzz-outstanding.ts';
 import { checkAtSendTime } from './fuzz-sends.ts';
 import { createFuzzTabs } from './fuzz-tabs.ts';
+import { answerAtFor, noteGivenUp, type AnswerTime } from './fuzz-slow.ts';
 import { createFuzzTokens } from './fuzz-tokens.ts';
 import { installFuzzWindow } from './fuzz-window.ts';
 
@@ -70,8 +71,16 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     const ignoresSignal = validations.length % 2 === 1;
     const onAbort = aborted(ignoresSignal ? 'validation (deaf to its signal)' : 'validation');
     // Its deadline by the failures of the spell before it, as the chart counts them (the model test checks the count).
-    const deadlineMs = validationDeadlineMs(client.actor.getSnapshot().context.validationFailures);
+    // Asked again in the same check (a token stored meanwhile), it has what is left of the check's limit.
+    const first = validations.find((earlier) => earlier.signal === signal);
+    const deadlineMs = first
+      ? first.deadlineMs! - (clock.now() - first.startedAt)
+      : validationDeadlineMs(client.actor.getSnapshot().context.validationFailures);
+    if (first) seen.add('check asked again within its limit');
     const answer = startOutstanding({ token, signal, startedAt: clock.now(), deadlineMs, ignoresSignal, list: validations, onAbort });
+    const check = validations.at(-1)!;
+    check.answerAt = answerAtFor(world, check.startedAt);
+    signal.addEventListener('abort', () => noteGivenUp(world, check), { once: true });
     // The API down, it fails at the network a task later, as fetch does.
     if (backend.network.down) validations.at(-1)!.failAtTheNetwork(() => facts.backendUnreachable('a validation failed at the network'));
     answer.then(
@@ -122,6 +131,10 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
     store,
     told,
     facts,
+    /** How long the backend takes to answer a check (fuzz-slow.ts). */
+    checkAnswersIn: 'whenTold' as AnswerTime,
+    /** The type of the last event the chart took (set by fuzz-marks.ts). */
+    chartEvent: '',
     /** Other tabs' words on their way. */
     late: createLateWords(),
     backend,
