@@ -28,8 +28,8 @@ export function requestUrl(input: RequestInfo | URL): URL {
  */
 export function underAllowedOrigin(input: string, allowed: readonly string[]): string | null {
   for (const origin of allowed) {
-    // lastIndexOf from 0, not startsWith: half the cost on V8, on every call.
-    if (input.lastIndexOf(origin, 0) !== 0) continue;
+    // indexOf, not startsWith nor lastIndexOf(origin, 0): by far the cheapest on V8, on every call (another origin's is parsed anyway).
+    if (input.indexOf(origin) !== 0) continue;
     const next = input.charCodeAt(origin.length);
     // The origin ends there (the URL's end: NaN), or its path, query or fragment starts.
     if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return input;
