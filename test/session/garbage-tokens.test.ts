@@ -100,6 +100,25 @@ describe('a sign-in that hands back no token at all', () => {
   });
 });
 
+/** A session whose first sign-in ('good') is stored mangled: another tab's write over it, or the app's setToken's bug. */
+function mangledOnFirstSignIn() {
+  let token = 'old';
+  let writes = 0;
+  const client = createAuthFetch({
+    getToken: () => token,
+    setToken: (next) => void (token = ++writes === 1 ? `${next}\nunsafeSig7` : next),
+    validate: async ({ token: asked }) => asked === 'good',
+    reauthenticate: async () => 'good',
+    allowedOrigins: [API],
+    clock: new SimulatedClock(),
+    // As fetch does: a header value it cannot carry is a TypeError that quotes it.
+    fetch: async (input, init) =>
+      new Response('{}', { status: new Request(input, init).headers.get('authorization') === 'Bearer good' ? 200 : 401 }),
+  });
+  stops.push(client.stop);
+  return { client, writes: () => writes };
+}
+
 describe('a replay whose token no header can carry', () => {
   const calls = {
     'a GET with headers': (authFetch: typeof fetch) => authFetch(`${API}/api/credits`, { headers: { accept: 'application/json' } }),
@@ -109,21 +128,7 @@ describe('a replay whose token no header can carry', () => {
   it.each(Object.keys(calls) as Array<keyof typeof calls>)(
     '%s: waits for another sign-in, never fails quoting it nor says offline',
     async (kind) => {
-      let token = 'old';
-      let writes = 0;
-      const client = createAuthFetch({
-        getToken: () => token,
-        // The first sign-in's token is stored mangled (another tab's write over it, or the app's setToken's bug).
-        setToken: (next) => void (token = ++writes === 1 ? `${next}\nunsafeSig7` : next),
-        validate: async ({ token: asked }) => asked === 'good',
-        reauthenticate: async () => 'good',
-        allowedOrigins: [API],
-        clock: new SimulatedClock(),
-        // As fetch does: a header value it cannot carry is a TypeError that quotes it.
-        fetch: async (input, init) =>
-          new Response('{}', { status: new Request(input, init).headers.get('authorization') === 'Bearer good' ? 200 : 401 }),
-      });
-      stops.push(client.stop);
+      const { client, writes } = mangledOnFirstSignIn();
       const call = calls[kind](client.authFetch).then(
         (response) => `answered ${response.status}`,
         (error: unknown) => String(error),
@@ -133,7 +138,7 @@ describe('a replay whose token no header can carry', () => {
       // The sign-in worked, but the token stored is none a call can carry: the user is asked again, the call kept.
       const askedAgain = waitFor(
         client.actor,
-        (s) => s.matches('offline') || (s.matches({ needsReauth: 'waiting' }) && s.context.queue.length === 1 && writes === 1),
+        (s) => s.matches('offline') || (s.matches({ needsReauth: 'waiting' }) && s.context.queue.length === 1 && writes() === 1),
       ).then((s) => (s.matches('offline') ? 'offline' : 'asked again'));
       expect(await Promise.race([call, askedAgain])).toBe('asked again');
       client.reconnect();
@@ -144,21 +149,7 @@ describe('a replay whose token no header can carry', () => {
 
 describe('a call made under the banner, let go with a token no header can carry', () => {
   it('waits for another sign-in, never fails quoting it', async () => {
-    let token = 'old';
-    let writes = 0;
-    const client = createAuthFetch({
-      getToken: () => token,
-      // The first sign-in's token is stored mangled (another tab's write over it, or the app's setToken's bug).
-      setToken: (next) => void (token = ++writes === 1 ? `${next}\nunsafeSig7` : next),
-      validate: async ({ token: asked }) => asked === 'good',
-      reauthenticate: async () => 'good',
-      allowedOrigins: [API],
-      clock: new SimulatedClock(),
-      // As fetch does: a header value it cannot carry is a TypeError that quotes it.
-      fetch: async (input, init) =>
-        new Response('{}', { status: new Request(input, init).headers.get('authorization') === 'Bearer good' ? 200 : 401 }),
-    });
-    stops.push(client.stop);
+    const { client, writes } = mangledOnFirstSignIn();
     const outcome = (response: Promise<Response>) =>
       response.then(
         (answer) => `answered ${answer.status}`,
@@ -173,7 +164,7 @@ describe('a call made under the banner, let go with a token no header can carry'
     // The sign-in worked, but the token stored is none a call can carry: the user is asked again, both calls kept.
     const askedAgain = waitFor(
       client.actor,
-      (s) => s.matches({ needsReauth: 'waiting' }) && s.context.queue.length === 2 && writes === 1,
+      (s) => s.matches({ needsReauth: 'waiting' }) && s.context.queue.length === 2 && writes() === 1,
     ).then(() => 'asked again');
     expect(await Promise.race([second, askedAgain])).toBe('asked again');
     client.reconnect();

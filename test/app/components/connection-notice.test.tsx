@@ -21,6 +21,18 @@ const notice = () => document.querySelector<HTMLElement>('[role="status"].connec
 
 const server = withSessionFixtures(() => fixture);
 
+/** A signed-in session (`options` for its fixture) under the banner and the connection notice, once it is active. */
+async function openNotices(options: Omit<Parameters<typeof createSessionFixture>[0], 'signedIn'> = {}) {
+  fixture = await createSessionFixture({ signedIn: true, ...options });
+  render(
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+      <SessionExpiredBanner />
+      <ConnectionNotice />
+    </AuthProvider>,
+  );
+  await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+}
+
 /** The studio with its token expiring and the network down, so the next request waits on a validation that cannot go. */
 async function renderOfflineStudio(limits: { validationRetries?: number; validationBackoffMs?: number }) {
   fixture = await createSessionFixture({ signedIn: true, expiryLeadMs: 60_000, limits });
@@ -105,14 +117,7 @@ describe('ConnectionNotice', () => {
 
   it('says nothing of being offline when the popup is closed after a blip the banner sat through: the banner offers Reconnect', async () => {
     // A backoff far beyond the test: the session asks the backend at once, or not at all here.
-    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await openNotices({ limits: { validationBackoffMs: 600_000 } });
     fixture.store.expireSessions();
     // Held for the reconnect; the test ends with stop(), which rejects it.
     getCredits().catch(() => {});
@@ -129,14 +134,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('never says offline when the backend is up but answers the check slower than its time limit: the banner comes', async () => {
-    fixture = await createSessionFixture({ signedIn: true, limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await openNotices({ limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
     // Up, and slow: each check is answered, past the first check's limit (and within the next one's).
     server.use(
       http.get(`${location.origin}/auth/me`, async () => {
@@ -154,14 +152,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('says offline once a check given twice as long goes unanswered too: a backend that never answers is not waited on in silence', async () => {
-    fixture = await createSessionFixture({ signedIn: true, limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await openNotices({ limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
     server.use(http.get(`${location.origin}/auth/me`, () => delay('infinite')));
     fixture.store.expireSessions();
     getCredits().catch(() => {});
@@ -172,14 +163,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('says nothing of being offline while it asks whether an old word of the network still holds, after the popup is closed', async () => {
-    fixture = await createSessionFixture({ signedIn: true, limits: { validationBackoffMs: 600_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    await openNotices({ limits: { validationBackoffMs: 600_000 } });
     fixture.store.expireSessions();
     getCredits().catch(() => {});
     await screen.findByRole('alert');
