@@ -54,7 +54,8 @@ export async function loadUser(args: { signal?: AbortSignal } = {}): Promise<Use
  * for the backend's access token. The backend checks `state` too: it must be
  * the one this sign-in started with, and is good once; and the PKCE verifier
  * this browser kept for it, which no log holds. A gateway's own 502-504
- * rejects with a TypeError, as fetch does when the server cannot be reached.
+ * rejects with an error caused by a TypeError: the server was not reached, as
+ * when fetch's own TypeError says so.
  *
  * @example
  * const query = new URLSearchParams(location.search);
@@ -68,9 +69,10 @@ export async function exchangeGoogleCode(code: string, state: string, args: { si
     body: JSON.stringify({ code, state, code_verifier: codeVerifierOf(state) ?? undefined }),
     signal: args.signal,
   });
-  // A gateway's own page (nginx's HTML 502 in a deploy), not FastAPI's JSON: the server was not reached, as when fetch fails.
+  // A gateway's own page (nginx's HTML 502 in a deploy), not FastAPI's JSON: unreached, said as fetch's TypeError is, by a cause.
   if (response.status >= 502 && response.status <= 504 && !response.headers.get('content-type')?.includes('json')) {
-    throw new TypeError(`Signing in with Google failed (${response.status}): the studio's server could not be reached.`);
+    const unreached = new TypeError(`The gateway answered ${response.status}: the studio's server was not reached.`);
+    throw new Error(`Signing in with Google failed (${response.status}): the studio's server could not be reached.`, { cause: unreached });
   }
   const { access_token } = await readJson<{ access_token: string }>(response, 'Signing in with Google');
   forgetCodeVerifier(state);

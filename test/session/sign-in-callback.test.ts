@@ -7,6 +7,7 @@ import {
   ReauthError,
   type GoogleCallbackArgs,
 } from '../../src/lib/session/index.ts';
+import { isUnreachableFailure } from '../../machines/session.machine.ts';
 import { errorMessageType, receiptMessageType, signInChannelName, tokenMessageType } from '../../src/lib/session/popup-message.ts';
 import { createChannelBus, createOpenerWindow } from '../support/fake-sign-in-windows.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
@@ -333,6 +334,37 @@ describe('the handshake, both halves', () => {
       expect(bus.sent.map(({ data }) => data)).not.toContainEqual(expect.objectContaining({ type: tokenMessageType }));
     },
   );
+  // The app's exchange with a bug of its own: fetch's words are the network's, any other TypeError is the page's mistake.
+  const bug = () => {
+    throw new TypeError('exchange is not a function');
+  };
+  const unreachable = "Signing in with Google did not finish: the studio's server could not be reached (server_unreachable).";
+  it.each([
+    ['a TypeError thrown by its own bug', bug, 'the server could not finish it (exchange_failed).', false],
+    [
+      'a TypeError rejected by its own bug',
+      () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'access_token')")),
+      'the server could not finish it (exchange_failed).',
+      false,
+    ],
+    ["fetch's TypeError", () => Promise.reject(new TypeError('Failed to fetch')), unreachable, true],
+    [
+      "an error caused by the network's (a gateway's own page)",
+      () => Promise.reject(new Error('Signing in with Google failed (502).', { cause: new TypeError('The gateway answered 502.') })),
+      unreachable,
+      true,
+    ],
+  ])('%s: the studio hears what it says, and waits offline only for the network', async (_, exchange, words, offline) => {
+    const opener = createOpenerWindow(bus, origin);
+    const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    const outcome = pending.catch((e: unknown) => e);
+    await complete({ code: 'c0de', state }, { exchange });
+    const error = await outcome;
+    expect((error as Error).message).toContain(words);
+    // What the session does with it: waits offline for the backend, or counts a failed sign-in and says so.
+    expect(isUnreachableFailure(error)).toBe(offline);
+  });
+
   it('tells the opener, within its own wait, that the server did not answer: the popup under COOP cannot be closed by it', async () => {
     const opener = createOpenerWindow(bus, origin);
     const pending = openSignInPopup({ url: `${origin}/auth/google/consent?state=${state}`, state, host: opener.host });

@@ -1,12 +1,15 @@
+import { isUnreachableFailure } from '../../../machines/session.machine.ts';
 import { isTokenMessage, tokenMessageType, type ErrorMessage, type TokenMessage } from './popup-message.ts';
 import type { GoogleCallbackArgs } from './sign-in-callback.ts';
 
 /**
- * Why the exchange failed, as a code: fetch's TypeError, the backend could not be reached; a 502 from it (an error
- * with `status: 502`, as the app's ApiError), the backend could not reach the provider; else it did not trade the code.
+ * Why the exchange failed, as a code: fetch's TypeError (or an error caused by a TypeError), the backend could not be
+ * reached, as the session reads a sign-in's failure; a 502 from it (an error with `status: 502`, as the app's
+ * ApiError), the backend could not reach the provider; else, a TypeError of the exchange's own bug too, it did not
+ * trade the code.
  */
 function exchangeFailure(error: unknown): string {
-  if (error instanceof TypeError) return 'server_unreachable';
+  if (isUnreachableFailure(error)) return 'server_unreachable';
   return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
 }
 

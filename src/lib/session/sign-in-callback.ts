@@ -15,9 +15,10 @@ export interface GoogleCallbackArgs {
   opener: Pick<Window, 'postMessage'> | null;
   /**
    * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, as
-   * `server_unreachable` when it rejects with a TypeError (fetch's, for the network), as `provider_unreachable`
-   * with an error whose `status` is 502 (the backend could not reach Google), or as `server_timeout` when it has not
-   * settled within `exchangeTimeoutMs`: `signal` then aborts, so that the request is cancelled.
+   * `server_unreachable` when it rejects with fetch's TypeError ("Failed to fetch", …) or an error whose `cause` is a
+   * TypeError (say so for a gateway's own 502: a TypeError in other words is the exchange's bug, `exchange_failed`),
+   * as `provider_unreachable` with an error whose `status` is 502 (the backend could not reach Google), or as
+   * `server_timeout` when it has not settled within `exchangeTimeoutMs`: `signal` then aborts, so that the request is cancelled.
    */
   exchange: (code: string, state: string, args: { signal: AbortSignal }) => Promise<string>;
   /**

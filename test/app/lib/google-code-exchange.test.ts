@@ -36,6 +36,11 @@ describe('exchangeGoogleCode behind a gateway', () => {
     },
   );
 
+  it("says the studio's server could not be reached when the network fails the exchange", async () => {
+    const said = await signInMeeting(() => HttpResponse.error());
+    expect(said).toContain("the studio's server could not be reached");
+  });
+
   it('says Google could not be reached when FastAPI itself answers 502 with its detail', async () => {
     const said = await signInMeeting(() => HttpResponse.json({ detail: 'Google could not be reached. Try again.' }, { status: 502 }));
     expect(said).toContain('Google could not be reached');
