@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { focusPageHeading } from '../lib/page-heading.ts';
+import { focusFellToPage, focusPageHeading } from '../lib/page-focus.ts';
 
 /**
  * When `page` changes (signed in, signed out, a link followed), focus goes to the new page's heading if the
@@ -17,7 +17,7 @@ export function useFocusNewPage(page: unknown): void {
     shown.current = page;
     const active = document.activeElement;
     const followed = active instanceof HTMLAnchorElement && active.pathname === globalThis.location.pathname;
-    if (active !== document.body && active !== null && !followed) return;
+    if (!focusFellToPage() && !followed) return;
     focusPageHeading();
   }, [page]);
 }

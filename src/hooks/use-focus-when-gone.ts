@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { focusFellToPage, focusFromScript } from '../lib/page-focus.ts';
 
 /**
  * When a control stops showing (`shown` turns false) and focus has fallen to the page with it (the pressed button
@@ -15,11 +16,8 @@ export function useFocusWhenGone(shown: boolean, next: () => HTMLElement | null)
   useEffect(() => {
     const gone = wasShown.current && !shown;
     wasShown.current = shown;
-    if (!gone || (document.activeElement !== document.body && document.activeElement !== null)) return;
+    if (!gone || !focusFellToPage()) return;
     const target = latestNext.current();
-    if (!target) return;
-    // Focusable from script only: not a Tab stop of its own.
-    if (target.tabIndex < 0 && !target.hasAttribute('tabindex')) target.tabIndex = -1;
-    target.focus();
+    if (target) focusFromScript(target);
   }, [shown]);
 }

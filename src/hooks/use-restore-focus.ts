@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, type FocusEvent, type MouseEvent } from 'react';
-import { focusPageHeading } from '../lib/page-heading.ts';
+import { focusFellToPage, focusPageHeading } from '../lib/page-focus.ts';
 
 /** Where someone types: the place to come back to, rather than a link passed on the way. */
 function isField(element: EventTarget | null): element is HTMLElement {
@@ -65,7 +65,7 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
     if (visible) return;
     const back = [typed.current, field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
     // Only when focus fell to the page, never away from anything else.
-    if (document.activeElement === document.body || document.activeElement === null) {
+    if (focusFellToPage()) {
       if (back) back.focus?.();
       else if (inside.current) focusPageHeading();
     }
