@@ -8,6 +8,20 @@ const served = mockAppInChromium();
 
 const shot = screenshots('notices-layout');
 
+/** One tab of `size`, alone and signed in afresh (the tests before leave theirs expired), the studio loaded. */
+async function aloneSignedIn(size: { width: number; height: number }) {
+  const { context } = served.browser;
+  for (const open of context.pages()) await open.close();
+  const page = await context.newPage();
+  await page.setViewportSize(size);
+  await page.goto(served.app.url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await signIn(context, page);
+  await page.getByText('jewelry-generate').waitFor();
+  return { context, page };
+}
+
 describe('the session notices, in Chromium', () => {
   it('move nothing the user is looking at when they appear', async () => {
     const { context } = served.browser;
@@ -41,17 +55,8 @@ describe('the session notices, in Chromium', () => {
   }, 90_000);
 
   it('leave a control reached with Tab in sight, at 200% zoom, not under the banner', async () => {
-    const { context } = served.browser;
-    // Alone, and signed in afresh: the test before left its tab expired.
-    for (const open of context.pages()) await open.close();
-    const page = await context.newPage();
     // The default window at 200% zoom: half as many CSS pixels each way.
-    await page.setViewportSize({ width: 550, height: 380 });
-    await page.goto(served.app.url);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await signIn(context, page);
-    await page.getByText('jewelry-generate').waitFor();
+    const { page } = await aloneSignedIn({ width: 550, height: 380 });
     const prompt = page.getByLabel('Prompt');
     await prompt.fill('A moonstone cuff');
     await expireSession(page);
@@ -75,16 +80,8 @@ describe('the session notices, in Chromium', () => {
   }, 90_000);
 
   it('leave the end of the page readable above the banner on a phone, however many lines the banner says', async () => {
-    const { context } = served.browser;
-    for (const open of context.pages()) await open.close();
-    const page = await context.newPage();
     // The narrowest screen a page must reflow to (WCAG 1.4.10), where the banner's lines wrap the most.
-    await page.setViewportSize({ width: 320, height: 568 });
-    await page.goto(served.app.url);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await signIn(context, page);
-    await page.getByText('jewelry-generate').waitFor();
+    const { context, page } = await aloneSignedIn({ width: 320, height: 568 });
     await expireSession(page);
     const banner = page.getByRole('alert');
     await banner.getByRole('button', { name: 'Reconnect' }).waitFor();
@@ -117,15 +114,7 @@ describe('the session notices, in Chromium', () => {
   }, 90_000);
 
   it('move nothing when the banner goes after a click on Reconnect, the page scrolled down', async () => {
-    const { context } = served.browser;
-    for (const open of context.pages()) await open.close();
-    const page = await context.newPage();
-    await page.setViewportSize({ width: 550, height: 380 });
-    await page.goto(served.app.url);
-    await page.evaluate(() => localStorage.clear());
-    await page.reload();
-    await signIn(context, page);
-    await page.getByText('jewelry-generate').waitFor();
+    const { context, page } = await aloneSignedIn({ width: 550, height: 380 });
     await expireSession(page);
     // Reloaded while expired: nothing typed nor focused to come back to.
     await page.reload();

@@ -33,6 +33,22 @@ async function openNotices(options: Omit<Parameters<typeof createSessionFixture>
   await waitForActor(fixture.client.actor, (s) => s.matches('active'));
 }
 
+/**
+ * Under the banner, a blip it sat through (a laptop waking: the browser says offline, then online; the backend was
+ * there all along), then Reconnect: the popup is open. A backoff far beyond the test: the session asks the backend at
+ * once, or not at all here.
+ */
+async function reconnectAfterBlip() {
+  await openNotices({ limits: { validationBackoffMs: 600_000 } });
+  fixture.store.expireSessions();
+  // Held for the reconnect; the test ends with stop(), which rejects it.
+  getCredits().catch(() => {});
+  await screen.findByRole('alert');
+  act(() => void window.dispatchEvent(new Event('offline')));
+  act(() => void window.dispatchEvent(new Event('online')));
+  fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+}
+
 /** The studio with its token expiring and the network down, so the next request waits on a validation that cannot go. */
 async function renderOfflineStudio(limits: { validationRetries?: number; validationBackoffMs?: number }) {
   fixture = await createSessionFixture({ signedIn: true, expiryLeadMs: 60_000, limits });
@@ -116,16 +132,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('says nothing of being offline when the popup is closed after a blip the banner sat through: the banner offers Reconnect', async () => {
-    // A backoff far beyond the test: the session asks the backend at once, or not at all here.
-    await openNotices({ limits: { validationBackoffMs: 600_000 } });
-    fixture.store.expireSessions();
-    // Held for the reconnect; the test ends with stop(), which rejects it.
-    getCredits().catch(() => {});
-    await screen.findByRole('alert');
-    // A laptop waking: the browser says offline, then online; the backend was there all along.
-    act(() => void window.dispatchEvent(new Event('offline')));
-    act(() => void window.dispatchEvent(new Event('online')));
-    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await reconnectAfterBlip();
     fixture.reauths[0]!.reject(new PopupClosedError());
 
     expect(await screen.findByText(/sign-in window was closed before you signed in/)).toBeTruthy();
@@ -163,14 +170,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('says nothing of being offline while it asks whether an old word of the network still holds, after the popup is closed', async () => {
-    await openNotices({ limits: { validationBackoffMs: 600_000 } });
-    fixture.store.expireSessions();
-    getCredits().catch(() => {});
-    await screen.findByRole('alert');
-    // A blip the banner sat through: the browser says offline, then online; the backend was there all along.
-    act(() => void window.dispatchEvent(new Event('offline')));
-    act(() => void window.dispatchEvent(new Event('online')));
-    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    await reconnectAfterBlip();
     const heard = listenToLiveRegions();
     fixture.reauths[0]!.reject(new PopupClosedError());
 
