@@ -189,6 +189,8 @@ const resume = {
   reenter: true,
   actions: ['markReachable', 'forgetReauthFailures', 'forgetDismissal', ...releaseQueue],
 } as const;
+/** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
+const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
 /** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
 const adopt = [
   {
@@ -196,13 +198,11 @@ const adopt = [
     target: '#session.offline.confirming',
     reenter: true,
     // Counted as the word that took it there: its probe is given the longer limit, as after a check past its first.
-    actions: ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry', 'countValidationFailure'],
+    actions: [...adoptedOffline, 'countValidationFailure'],
   },
   { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
   { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
 ] as const;
-/** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
-const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
 /** Signed out while the backend was said unreachable: what was held is given up, and a spell starts with that word. */
 const signedOutOffline = [
   'rejectHeldRequests',
