@@ -355,6 +355,19 @@ describe('openSignInPopup when the server of its first page cannot be reached', 
     }
   });
 
+  it("waits on for the answer when the check's own code throws a TypeError that is no network's", async () => {
+    const { pending, settled } = signIn({
+      checkServer: () => {
+        throw new TypeError('crypto.randomUUID is not a function');
+      },
+    });
+    expect(await settled()).toBeNull();
+    expect(opener.popups[0]!.closed).toBe(false);
+    bus.post(channel, { type: tokenMessageType, state, token });
+    await expect(pending).resolves.toBe(token);
+    expectNothingLeft();
+  });
+
   it("stops the check once the popup's answer came, and a network error after it changes nothing", async () => {
     const check = heldCheck();
     const { pending } = signIn({ checkServer: check.checkServer });

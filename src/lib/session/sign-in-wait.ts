@@ -1,3 +1,4 @@
+import { isUnreachableFailure } from '../../../machines/session.machine.ts';
 import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
 import { popupReopened } from './popup-reopened.ts';
@@ -123,7 +124,7 @@ export function waitForSignIn(
     if (signal?.aborted) onAbort();
     // A promise of its own: a check that throws is one that failed, never the sign-in's own throw.
     new Promise((answer) => answer(options.checkServer?.(checked.signal))).catch(
-      (error: unknown) => error instanceof TypeError && fail(signInErrorFor('server_unreachable', error)),
+      (error: unknown) => isUnreachableFailure(error) && fail(signInErrorFor('server_unreachable', error)),
     );
   });
 }
