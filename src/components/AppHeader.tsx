@@ -8,7 +8,7 @@ import { Link } from './Link.tsx';
  * <AppHeader path={usePathname()} />
  */
 export function AppHeader({ path }: { path: string }) {
-  const { user, signOut } = useAuth();
+  const { user, tokenName, signOut } = useAuth();
   // The backend lets only admins see the batches: a member's click would only read "Admins only". Shown while the role is unknown.
   const mayAdminister = user === null || user.role === 'admin';
   return (
@@ -24,7 +24,8 @@ export function AppHeader({ path }: { path: string }) {
           </Link>
         ) : null}
       </nav>
-      <span className="user">{user ? user.name : ''}</span>
+      {/* Before the profile (a reload offline before it came), the token's own word for who this is: never an empty slot. */}
+      <span className="user">{user ? user.name : (tokenName ?? 'Signed in')}</span>
       <button type="button" className="link-button" onClick={signOut}>
         Sign out
       </button>

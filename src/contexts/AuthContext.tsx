@@ -17,6 +17,11 @@ export interface AuthContextValue {
   /** Who is signed in (the token's `sub`; '' when it does not say), null when nobody is. */
   account: string | null;
   /**
+   * Who is signed in, as the token names them (its `name`, else `email`): the words to show while `user` is null, as
+   * after a reload offline before the profile ever came. Null when nobody is, or the token names no one.
+   */
+  tokenName: string | null;
+  /**
    * Who is signed in at this instant, as authFetch reads the token: `account` is as of the last render,
    * and another tab's sign-in is stored a moment before its storage event renders it here.
    */
@@ -92,6 +97,7 @@ export function AuthProvider({
   // The stored token decides who is signed in, in this tab and the others: they share it.
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
+  const tokenName = useSyncExternalStore(tokens.subscribe, tokens.tokenName);
   const [user, setUser] = useState(tokens.getUser);
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
   const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
@@ -146,6 +152,7 @@ export function AuthProvider({
     () => ({
       session,
       account,
+      tokenName,
       accountNow: tokens.account,
       user,
       signedIn,
@@ -164,7 +171,7 @@ export function AuthProvider({
       clock,
       dismissReminder: dismissReminder ?? session.dismissReminder,
     }),
-    [session, tokens, account, user, signedIn, needsReauth, popupHint, clock, dismissReminder],
+    [session, tokens, account, tokenName, user, signedIn, needsReauth, popupHint, clock, dismissReminder],
   );
   return <AuthContext value={value}>{children}</AuthContext>;
 }

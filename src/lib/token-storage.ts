@@ -1,6 +1,7 @@
 // Where the token is kept, told to the other tabs (with auth-api.ts, all that touches the token outside authFetch).
 import type { User } from './auth-api.ts';
 import { lastTokenClaims } from './session/index.ts';
+import { nameInToken } from './token-name.ts';
 
 /** Where the token and the (non-secret) profile of the signed-in user are kept. */
 export interface TokenStorage {
@@ -10,6 +11,11 @@ export interface TokenStorage {
    * the profile again when it changes.
    */
   account(): string | null;
+  /**
+   * Who the token says is signed in, in words (its `name` claim, else `email`), null when nobody is or it says
+   * neither: always the account signed in now, so the header can name them before their profile has loaded.
+   */
+  tokenName(): string | null;
   getToken(): string | null;
   setToken(token: string): void;
   /**
@@ -110,6 +116,10 @@ export function createTokenStorage(given: ItemStorage | undefined = pageStorage(
   let signedOut: BroadcastChannel | undefined;
   return {
     account,
+    tokenName: () => {
+      const kept = token();
+      return kept === null ? null : nameInToken(claims(kept));
+    },
     getToken: token,
     setToken: (token) => {
       // Another account: its profile is not the last one's (AuthContext shows none until it has loaded).

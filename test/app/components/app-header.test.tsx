@@ -1,6 +1,8 @@
 /** @vitest-environment happy-dom */
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
+import { waitFor as waitForActor } from 'xstate';
 import { AppHeader } from '../../../src/components/AppHeader.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
@@ -9,19 +11,34 @@ import { createSessionFixture, type SessionFixture, withSessionFixtures } from '
 
 let fixture: SessionFixture;
 
-withSessionFixtures(() => fixture);
+const server = withSessionFixtures(() => fixture);
 
-async function headerFor(account: MockAccount) {
-  fixture = await createSessionFixture({ signedIn: false });
-  fixture.tokens.setToken(await fixture.issueToken(account));
+function renderHeader() {
   render(
     <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
       <AppHeader path="/" />
     </AuthProvider>,
   );
-  // The profile has loaded: the header knows who this is.
-  await screen.findByText(account.name);
 }
+
+async function headerFor(account: MockAccount) {
+  fixture = await createSessionFixture({ signedIn: false });
+  fixture.tokens.setToken(await fixture.issueToken(account));
+  renderHeader();
+  // The profile has loaded: the header knows who this is, and what they may do.
+  await waitFor(() => expect(fixture.tokens.getUser()?.name).toBe(account.name));
+}
+
+/** As a reload finds it offline, signed in before the profile ever came: a token stored, no profile, no network. */
+async function reloadedOfflineBeforeTheProfile(token: (fixture: SessionFixture) => Promise<string>) {
+  fixture = await createSessionFixture({ signedIn: false });
+  fixture.tokens.setToken(await token(fixture));
+  server.use(http.get(`${location.origin}/auth/me`, () => HttpResponse.error()));
+  renderHeader();
+  await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+}
+
+const shownUser = () => document.querySelector('header .user')?.textContent;
 
 describe('AppHeader', () => {
   it('offers a member no link to the admins’ page, which would only answer "Admins only"', async () => {
@@ -35,5 +52,17 @@ describe('AppHeader', () => {
     await headerFor(mockAccount);
     expect(mockAccount.role).toBe('admin');
     expect(screen.getByRole('link', { name: 'Admin batches' })).toBeTruthy();
+  });
+
+  it('names who is signed in, as their token says, after a reload offline before the profile came', async () => {
+    await reloadedOfflineBeforeTheProfile((f) => f.issueToken(otherMockAccount));
+    expect(shownUser()).toBe('Grace Hopper');
+    expect(fixture.tokens.getUser()).toBeNull();
+  });
+
+  it('says only that someone is signed in when neither the profile nor the token names them', async () => {
+    // A token of a backend that puts no name nor email in it.
+    await reloadedOfflineBeforeTheProfile(async () => 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLWFkYSJ9.');
+    expect(shownUser()).toBe('Signed in');
   });
 });

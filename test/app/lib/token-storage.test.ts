@@ -160,3 +160,22 @@ describe('createTokenStorage, cleared in this very tab', () => {
     expect(changed).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('createTokenStorage, naming who is signed in from the token', () => {
+  /** An unsigned token of `payload`, its JSON as UTF-8 bytes, as the mock backend (and most JWT libraries) write it. */
+  const tokenOf = (payload: string) => `eyJhbGciOiJub25lIn0.${Buffer.from(payload, 'utf8').toString('base64url')}.`;
+
+  it('reads the name as it was written, in UTF-8 bytes or in JSON escapes, else the email, else none', () => {
+    const tokens = createTokenStorage(storageThat({}));
+    expect(tokens.tokenName()).toBeNull();
+    for (const [payload, name] of [
+      ['{"sub":"j","name":"José Núñez"}', 'José Núñez'],
+      ['{"sub":"j","name":"Jos\\u00e9"}', 'José'],
+      ['{"sub":"j","name":"  ","email":"jose@example.com"}', 'jose@example.com'],
+      ['{"sub":"j","name":{"first":"José"}}', null],
+    ] as const) {
+      tokens.setToken(tokenOf(payload));
+      expect(tokens.tokenName()).toBe(name);
+    }
+  });
+});
