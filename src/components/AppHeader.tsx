@@ -1,4 +1,6 @@
+import { useRef } from 'react';
 import { useAuth } from '../hooks/use-auth.ts';
+import { useFocusWhenGone } from '../hooks/use-focus-when-gone.ts';
 import { Link } from './Link.tsx';
 
 /**
@@ -9,13 +11,16 @@ import { Link } from './Link.tsx';
  */
 export function AppHeader({ path }: { path: string }) {
   const { user, tokenName, signOut } = useAuth();
-  // The backend lets only admins see the batches: a member's click would only read "Admins only". Shown while the role is unknown.
-  const mayAdminister = user === null || user.role === 'admin';
+  // The backend lets only admins see the batches: a member's click would only read "Admins only". None until the profile says admin.
+  const mayAdminister = user?.role === 'admin';
+  const studioLink = useRef<HTMLAnchorElement>(null);
+  // Gone from under the keyboard (the profile says member now, another account signed in): it stays in the nav.
+  useFocusWhenGone(mayAdminister, () => studioLink.current);
   return (
     <header className="app-header">
       <strong className="brand">Quiet Session studio</strong>
       <nav aria-label="Main">
-        <Link to="/" aria-current={path === '/' ? 'page' : undefined}>
+        <Link ref={studioLink} to="/" aria-current={path === '/' ? 'page' : undefined}>
           Studio
         </Link>
         {mayAdminister ? (

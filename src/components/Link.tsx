@@ -1,4 +1,4 @@
-import type { AnchorHTMLAttributes, MouseEvent } from 'react';
+import type { ComponentProps, MouseEvent } from 'react';
 import { navigate } from '../lib/navigation.ts';
 
 /**
@@ -8,7 +8,7 @@ import { navigate } from '../lib/navigation.ts';
  * @example
  * <Link to="/admin/batches">Admin batches</Link>
  */
-export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
+export function Link({ to, onClick, ...rest }: ComponentProps<'a'> & { to: string }) {
   const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

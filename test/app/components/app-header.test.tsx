@@ -1,5 +1,5 @@
 /** @vitest-environment happy-dom */
-import { render, screen, waitFor } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { waitFor as waitForActor } from 'xstate';
@@ -7,7 +7,7 @@ import { AppHeader } from '../../../src/components/AppHeader.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { mockAccount, otherMockAccount, type MockAccount } from '../../../src/mocks/mock-data.ts';
-import { createSessionFixture, type SessionFixture, withSessionFixtures } from '../support/session-fixture.ts';
+import { createSessionFixture, deferred, type SessionFixture, withSessionFixtures } from '../support/session-fixture.ts';
 
 let fixture: SessionFixture;
 
@@ -64,5 +64,43 @@ describe('AppHeader', () => {
     // A token of a backend that puts no name nor email in it.
     await reloadedOfflineBeforeTheProfile(async () => 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLWFkYSJ9.');
     expect(shownUser()).toBe('Signed in');
+  });
+
+  it('offers the link to the batches only once the profile says admin, taking no focus as it comes', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    fixture.tokens.setToken(await fixture.issueToken(mockAccount));
+    let reachable = false;
+    // Reloaded offline before the profile came: the token says who, only the profile says what they may do.
+    server.use(http.get(`${location.origin}/auth/me`, () => (reachable ? undefined : HttpResponse.error())));
+    renderHeader();
+    await waitForActor(fixture.client.actor, (s) => s.matches('offline'));
+    expect(screen.queryByRole('link', { name: 'Admin batches' })).toBeNull();
+    const studio = screen.getByRole('link', { name: 'Studio' });
+    act(() => studio.focus());
+
+    reachable = true;
+    act(() => void window.dispatchEvent(new Event('online')));
+    await screen.findByRole('link', { name: 'Admin batches' });
+    expect(document.activeElement).toBe(studio);
+  });
+
+  it('keeps the keyboard in the header when the link goes from under it: the profile says member now', async () => {
+    fixture = await createSessionFixture({ signedIn: false });
+    fixture.tokens.setToken(await fixture.issueToken(mockAccount));
+    // Admin as last known; the backend's profile says member now.
+    fixture.tokens.setUser(mockAccount);
+    const demoted = deferred<void>();
+    server.use(
+      http.get(`${location.origin}/auth/me`, async () => {
+        await demoted.promise;
+        return HttpResponse.json({ ...mockAccount, role: 'member' });
+      }),
+    );
+    renderHeader();
+    act(() => screen.getByRole('link', { name: 'Admin batches' }).focus());
+
+    demoted.resolve();
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Admin batches' })).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Studio' }));
   });
 });
