@@ -98,7 +98,9 @@ export function AuthProvider({
   const account = useSyncExternalStore(tokens.subscribe, tokens.account);
   const signedIn = account !== null;
   const tokenName = useSyncExternalStore(tokens.subscribe, tokens.tokenName);
-  const [user, setUser] = useState(tokens.getUser);
+  // The profile with the account it is of: another account's is none, even in the render before the effect below runs.
+  const [profile, setProfile] = useState(() => ({ account, user: tokens.getUser() }));
+  const user = profile.account === account ? profile.user : null;
   const needsReauth = useSelector(session.actor, (snapshot) => snapshot.matches('needsReauth'));
   const popupHint = useSyncExternalStore(popupHints.subscribe, popupHints.current);
 
@@ -111,7 +113,7 @@ export function AuthProvider({
     const ownSignOut = endedHere.current;
     endedHere.current = false;
     // The stored profile is none yet after another account signed in: never the last person's.
-    setUser(signedIn ? tokens.getUser() : null);
+    setProfile({ account, user: signedIn ? tokens.getUser() : null });
     if (!signedIn) {
       // Signed out in another tab: requests held for that user are given up, never replayed with the next user's token.
       // Once only, and not after this tab's own (a call the sign-in page made since is no one's to give up).
@@ -132,7 +134,7 @@ export function AuthProvider({
           // Another tab may have signed in as someone else meanwhile (its storage event is still to come): not theirs.
           if (tokens.account() !== account) return;
           tokens.setUser(loaded);
-          setUser(loaded);
+          setProfile({ account, user: loaded });
         },
         (error: unknown) => {
           // A backend restarting (a gateway's 502) comes back by itself: asked again, each time later, not only after a reload.

@@ -18,6 +18,7 @@ import {
   createSessionFixture,
   deferred,
   onlineAfterEachCutOff,
+  signInInAnotherTab,
   withSessionFixtures,
   type SessionFixture,
 } from '../support/session-fixture.ts';
@@ -56,6 +57,13 @@ function Probe({ popup }: { popup: Popup }) {
       </button>
     </div>
   );
+}
+
+/** Notes, at each render, whose token it is and whose profile shows. */
+function RenderRecorder({ seen }: { seen: string[] }) {
+  const { account, user } = useAuth();
+  seen.push(`${account} as ${user?.name ?? 'nobody'}`);
+  return null;
 }
 
 /** As a sign-in page that asks the backend when it mounts (its effect runs before the provider's): what it was answered. */
@@ -285,6 +293,21 @@ describe('AuthProvider with useGoogleSignIn', () => {
     await waitFor(() => expect(state()).toBe('signed in as nobody; needsReauth=false'));
     // A reload would not show Ada either: the storage forgot her profile when Grace's token came in.
     expect(fixture.tokens.getUser()).toBeNull();
+  });
+
+  it('never renders the last account’s profile with the next one’s token, not even once before the new profile loads', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const seen: string[] = [];
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <RenderRecorder seen={seen} />
+      </AuthProvider>,
+    );
+    await waitFor(() => expect(seen.at(-1)).toBe('user-ada as Ada Lovelace'));
+
+    await signInInAnotherTab(fixture);
+    await waitFor(() => expect(seen.at(-1)).toBe('user-grace as Grace Hopper'));
+    expect(seen).not.toContain('user-grace as Ada Lovelace');
   });
 
   const keptProfiles = [
