@@ -9,7 +9,7 @@ export interface PollingOptions<T> {
   enabled?: boolean;
   /** Stop once the value says so (a finished workflow). */
   until?: (value: T) => boolean;
-  /** A change restarts polling from scratch (another workflow id). */
+  /** A change restarts polling from scratch (another workflow id, another account): the last answer is gone at once. */
   key?: unknown;
   /** A change asks again at once, the last answer staying on screen until the new one comes (a credit spent). */
   refresh?: unknown;
@@ -32,7 +32,8 @@ export function usePolling<T>(
   options: PollingOptions<T>,
 ): { data: T | null; error: string | null } {
   const { intervalMs, enabled = true, key, refresh } = options;
-  const [state, setState] = useState<{ data: T | null; error: string | null }>({ data: null, error: null });
+  // With the key it was polled for: another key's answer is none, even in the render before the effect below runs.
+  const [state, setState] = useState<{ data: T | null; error: string | null; key: unknown }>({ data: null, error: null, key });
   // The latest closures, so that callers may pass inline functions without restarting the loop.
   const latest = useRef({ load, until: options.until, stopWhenGone: options.stopWhenGone });
   latest.current = { load, until: options.until, stopWhenGone: options.stopWhenGone };
@@ -49,20 +50,20 @@ export function usePolling<T>(
     let timer: ReturnType<typeof setTimeout> | undefined;
     const same = polled.current !== null && Object.is(polled.current.key, key) && polled.current.intervalMs === intervalMs;
     polled.current = { key, intervalMs };
-    if (!same) setState({ data: null, error: null });
+    if (!same) setState({ data: null, error: null, key });
     const tick = async () => {
       let wait = intervalMs;
       try {
         const data = await latest.current.load(controller.signal);
         if (controller.signal.aborted) return;
-        setState({ data, error: null });
+        setState({ data, error: null, key });
         if (latest.current.until?.(data)) return;
       } catch (error) {
         if (controller.signal.aborted || isAbortError(error)) return;
         const problem = describeProblem(error, 'update');
         const gone = latest.current.stopWhenGone === true && error instanceof ApiError && (error.status === 404 || error.status === 410);
         // Gone, the last answer is of nothing there any more ("running", for ever): only the problem stays.
-        setState((previous) => ({ data: gone ? null : previous.data, error: problem ?? previous.error }));
+        setState((previous) => ({ data: gone ? null : previous.data, error: problem ?? previous.error, key }));
         // Gone: asking each second changes nothing; a new key asks again.
         if (gone) return;
         // A 429 or 503 that says how long to wait.
@@ -77,5 +78,5 @@ export function usePolling<T>(
     };
   }, [enabled, intervalMs, key, refresh]);
 
-  return state;
+  return Object.is(state.key, key) ? { data: state.data, error: state.error } : { data: null, error: null };
 }

@@ -1,9 +1,11 @@
 /** @vitest-environment happy-dom */
 import { render, screen, waitFor } from '@testing-library/react';
+import { useLayoutEffect } from 'react';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { CreditsBadge } from '../../../src/components/CreditsBadge.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
+import { useAuth } from '../../../src/hooks/use-auth.ts';
 import { loadUser } from '../../../src/lib/auth-api.ts';
 import { otherMockAccount } from '../../../src/mocks/mock-data.ts';
 import { listenToLiveRegions } from '../support/announcements.ts';
@@ -24,6 +26,13 @@ const badge = (refreshKey: string) => (
     <CreditsBadge refreshKey={refreshKey} />
   </AuthProvider>
 );
+
+/** Notes, at each commit, whose token it is and the balance the badge shows then. */
+function CommitRecorder({ seen }: { seen: string[] }) {
+  const { account } = useAuth();
+  useLayoutEffect(() => void seen.push(`${account}: ${document.querySelector('.badge')?.textContent}`));
+  return null;
+}
 
 /** The credits calls from now on wait for `gate`, then reach the mock backend. */
 function slowCredits() {
@@ -71,6 +80,23 @@ describe('CreditsBadge', () => {
 
     gate.resolve();
     await screen.findByText('Credits: 7');
+  });
+
+  it('never shows Ada’s balance beside Grace’s token, not even for the one commit before Grace’s is asked for', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    const seen: string[] = [];
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+        <CreditsBadge refreshKey="gen_1" />
+        <CommitRecorder seen={seen} />
+      </AuthProvider>,
+    );
+    await screen.findByText('Credits: 25');
+    fixture.store.setCredits(7, otherMockAccount.id);
+
+    await signInInAnotherTab(fixture);
+    await screen.findByText('Credits: 7');
+    expect(seen).not.toContain('user-grace: Credits: 25');
   });
 
   it('reads out a new balance with what it is: "Credits: 24", not a bare "24"', async () => {
