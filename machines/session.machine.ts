@@ -120,6 +120,8 @@ export type SessionEvent =
   | { type: 'reauth.failed'; error: unknown }
   | { type: 'reauth.startedElsewhere' }
   | { type: 'reauth.endedElsewhere' }
+  /** Another tab's check got the backend's answer (yes or no): the backend is there, whatever this tab last heard. */
+  | { type: 'backend.answeredElsewhere' }
   /** "Not now", for the token with this `exp` when told (another tab's, or one said before this tab listened); else the current one. */
   | { type: 'reminder.dismissed'; exp?: number | null }
   | { type: 'token.adopted' }
@@ -647,6 +649,8 @@ export const sessionMachine = setup({
             'tab.visible': 'probing',
             // A backend back up gives the browser no sign: someone using the page is not left waiting out a minute's backoff.
             'user.active': 'probing',
+            // Nor is another tab's word that it heard the backend: one probe here, its answer this tab's own (a 401: the banner).
+            'backend.answeredElsewhere': 'probing',
           },
         },
         probing: {
@@ -664,6 +668,8 @@ export const sessionMachine = setup({
             ...confirmAnew,
             // Word now (the browser's offline, a call's TypeError), not a slow check: nothing left to ask.
             'network.offline': 'waiting',
+            // Another tab heard the backend: asked now, as when the network is back.
+            'backend.answeredElsewhere': 'confirming',
           },
         },
         confirming: {

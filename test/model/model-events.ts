@@ -110,6 +110,8 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
       (type) => ({ type }) as ModelEvent,
     ),
     ...['network.offline', 'network.online', 'user.active', 'session.ended', 'session.stopped'].map((type) => ({ type }) as ModelEvent),
+    // Another tab's check got the backend's answer: a tab holding offline asks now.
+    { type: 'backend.answeredElsewhere' },
     // Another tab's token is asked about where it would release held requests, should it be expiring too.
     ...((['validating', 'needsReauth', 'reauthenticating'] as const).some((state) => snapshot.matches(state))
       ? [{ type: 'token.adopted', expiring: true } as const]

@@ -85,6 +85,9 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'reauth.startedElsewhere':
     case 'reauth.endedElsewhere':
       return () => client.reconnectingElsewhere(event.type === 'reauth.startedElsewhere');
+    case 'backend.answeredElsewhere':
+      // Another tab's check got the backend's answer: tab sync's listener tells the session so.
+      return () => client.backendAnsweredElsewhere();
     case 'reauth.failed':
       // A sign-in resumed after a reload failed: tab sync's adoptSignIn tells the session so.
       return () => client.signInFailed(event.error);

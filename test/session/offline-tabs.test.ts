@@ -4,6 +4,7 @@ import { waitFor } from 'xstate';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { selectWaitingForNetwork } from '../../src/lib/session/selectors.ts';
 import { track } from '../support/outcomes.ts';
+import { reportNotes, type Tab } from '../support/tabs.ts';
 
 const layer = layerOnFakeBackend();
 const { backend } = layer;
@@ -74,5 +75,95 @@ describe('a check past its first time limit in several tabs', () => {
     second.client.actor.send({ type: 'user.active' });
     await waitFor(second.client.actor, (s) => s.matches({ offline: 'waiting' }) && tabs.meCalls.length === 2);
     expect(selectWaitingForNetwork(second.client.actor.getSnapshot())).toBe(true);
+  });
+});
+
+// A tab holding offline waits out its backoff (up to a minute) unless told: another tab that hears the backend tells it.
+describe("another tab's answer from the backend, in a tab holding calls offline", () => {
+  // Backoffs of a minute: a tab that goes on before one ends was told.
+  const minuteBackoff = { validationBackoffMs: 60_000 };
+
+  /** Each tab meets the network gone with a write (it rejects, as fetch did), then holds its own call offline. */
+  async function offlineWithHeldCalls(open: Tab[]) {
+    backend.network.down = true;
+    for (const tab of open) await expect(tab.client.authFetch(`${API}/api/write`, { method: 'POST' })).rejects.toBeInstanceOf(TypeError);
+    const held = open.map((tab) => track(tab.client.authFetch(`${API}/api/tab${tab.index}`)));
+    await Promise.all(open.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ offline: 'waiting' }))));
+    return held;
+  }
+
+  it('sends the calls a tab holds offline once another tab finds the backend back, not after its own backoff', async () => {
+    const tabs = layer.tabs({ session: { limits: minuteBackoff } });
+    const [first, second] = [tabs.open(), tabs.open()];
+    const held = await offlineWithHeldCalls([first, second]);
+
+    backend.network.down = false;
+    first.client.actor.send({ type: 'user.active' }); // someone uses the first tab: its probe finds the backend
+    await waitFor(first.client.actor, (s) => s.matches('active'));
+    await waitFor(second.client.actor, (s) => s.matches('active'), { timeout: 2_000 });
+    await vi.waitFor(() => expect(held.map((call) => call.value?.status)).toEqual([200, 200]));
+  });
+
+  it('asks again at once in a tab whose check outlived its first limit, once another tab hears the backend', async () => {
+    const tabs = layer.tabs({ session: { limits: { ...minuteBackoff, validationTimeoutMs: 300 } } });
+    const slow = { hang: true };
+    const validate = async (token: string | null) => (slow.hang ? new Promise<boolean>(() => {}) : backend.valid.has(token ?? ''));
+    const two = [tabs.open({ validate }), tabs.open({ validate })];
+    backend.valid.delete('t1'); // a 401 in each tab, whose check then hangs past its first limit
+    const calls = two.map((tab) => track(tab.client.authFetch(`${API}/api/tab${tab.index}`)));
+    await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ offline: 'unconfirmed' }))));
+
+    slow.hang = false;
+    backend.valid.add('t1');
+    two[0]!.client.actor.send({ type: 'network.online' });
+    await waitFor(two[0]!.client.actor, (s) => s.matches('active'));
+    await waitFor(two[1]!.client.actor, (s) => s.matches('active'), { timeout: 2_000 });
+    await vi.waitFor(() => expect(calls.map((call) => call.value?.status)).toEqual([200, 200]));
+  });
+
+  it("takes a tab holding offline to the banner when another tab's probe meets a 401: its own check says so, its calls still held", async () => {
+    const tabs = layer.tabs({ session: { limits: minuteBackoff } });
+    const [first, second] = [tabs.open(), tabs.open()];
+    const held = await offlineWithHeldCalls([first, second]);
+
+    backend.valid.delete('t1'); // the token ended while the network was gone
+    backend.network.down = false;
+    first.client.actor.send({ type: 'user.active' });
+    await waitFor(first.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    await waitFor(second.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 2_000 });
+    expect(held.map((call) => call.settled)).toEqual([false, false]);
+
+    // The usual way back: Reconnect in one tab, and both send what they held with the new token.
+    first.client.reconnect();
+    backend.valid.add('t2');
+    await vi.waitFor(() => expect(tabs.popups).toHaveLength(1));
+    tabs.popups[0]!.resolve('t2');
+    await vi.waitFor(() => expect(held.map((call) => call.value?.status)).toEqual([200, 200]));
+  });
+
+  it('checks at most once in each told tab, one tab at a time: four tabs back do not all ask the backend at once', async () => {
+    const tabs = layer.tabs({ session: { limits: minuteBackoff } });
+    let out = 0;
+    let mostOut = 0;
+    const validate = async (token: string | null) => {
+      mostOut = Math.max(mostOut, ++out);
+      try {
+        return (await fetch(`${API}/auth/me`, { headers: { Authorization: `Bearer ${token}` } })).ok;
+      } finally {
+        out--;
+      }
+    };
+    const four = [0, 1, 2, 3].map(() => tabs.open({ validate }));
+    const held = await offlineWithHeldCalls(four);
+
+    backend.network.down = false;
+    four[0]!.client.actor.send({ type: 'user.active' });
+    await Promise.all(four.map((tab) => waitFor(tab.client.actor, (s) => s.matches('active'), { timeout: 2_000 })));
+    await vi.waitFor(() => expect(held.every((call) => call.value?.status === 200)).toBe(true));
+    for (const tab of four) expect(tabs.meCalls.filter((call) => call === `tab ${tab.index}`).length).toBeLessThanOrEqual(1);
+    expect(mostOut).toBe(1);
+    // Each tab hears every other's word: a line in its report only where it moved the session.
+    expect(reportNotes(four[0]!).filter((line) => line.startsWith('backend.answeredElsewhere'))).toEqual([]);
+    expect(reportNotes(four[1]!)).toContain('backend.answeredElsewhere');
   });
 });

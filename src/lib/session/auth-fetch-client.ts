@@ -42,6 +42,8 @@ export interface AuthFetchClient {
   endSession: (options?: { whileSignedOut?: boolean }) => void;
   /** Another tab opened (true) or closed (false) the sign-in popup: the banner follows it. */
   reconnectingElsewhere: (reconnecting: boolean) => void;
+  /** Another tab's check got the backend's answer: a session holding calls offline asks now, not after its backoff. */
+  backendAnsweredElsewhere: () => void;
   /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
   stop: () => void;
   /**

@@ -142,6 +142,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       if (!only?.whileSignedOut || currentToken() === null) tell({ type: 'session.ended' });
     },
     reconnectingElsewhere: (reconnecting) => tell({ type: reconnecting ? 'reauth.startedElsewhere' : 'reauth.endedElsewhere' }),
+    backendAnsweredElsewhere: () => tell({ type: 'backend.answeredElsewhere' }),
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),
     now: localNow,

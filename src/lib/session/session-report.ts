@@ -40,8 +40,8 @@ export function stateLabel(value: unknown): string {
     .join(', ');
 }
 
-/** The browser's signs: a line each only when they change the state or the count held. */
-const signs = new Set(['user.active', 'tab.visible', 'network.online']);
+/** The browser's signs, and another tab's word that the backend answered: a line each only when they change the state or the count held. */
+const signs = new Set(['user.active', 'tab.visible', 'network.online', 'backend.answeredElsewhere']);
 
 /** Calls held, by method and why (never their URL): `+3 (2 GET unauthorized, 1 POST unsent)`; a storm's three largest groups. */
 function heldDetail(requests: readonly HeldRequest[]): string {

@@ -14,6 +14,8 @@ export type TabMessage =
   /** Try again opened a new window in the same sign-in: it is followed for popupTimeoutMs again. */
   | ({ type: 'reauth.reopened' } & Partial<PendingSignIn>)
   | { type: 'validating' }
+  /** This tab's check got the backend's answer: a tab holding offline asks now, not after its backoff. */
+  | { type: 'answered' }
   | { type: 'reminder.dismissed'; exp?: number | null };
 
 /** The sign-in a tab's word names, if it names one (a tab of an older version names none). */
@@ -113,6 +115,8 @@ export function listenToTabs(
       tooLong.restartAll();
     } else if (data?.type === 'validating') {
       heardValidating();
+    } else if (data?.type === 'answered') {
+      client.backendAnsweredElsewhere();
     } else if (data?.type === 'reminder.dismissed') {
       // For the token it was said for: this tab may hold another (it missed that token's message).
       client.dismissReminder(data.exp === undefined ? undefined : { exp: data.exp });

@@ -62,6 +62,8 @@ export function createTabValidation(
       const valid = await (locks ? sayingValidating(inner.validate(args), args.signal) : inner.validate(args));
       // Shared before the lock is released: the tab granted it next finds the answer.
       await answers.write(args.token, valid);
+      // The backend is there: a tab holding offline asks now, not after its backoff.
+      post({ type: 'answered' });
       return valid;
     };
     if (!locks) return ask();

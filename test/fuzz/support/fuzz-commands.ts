@@ -103,7 +103,11 @@ export async function apply(world: FuzzWorld, command: Command): Promise<void> {
       if (command.valid) world.vouch(token, 'accepted');
       else if (token !== null) world.facts.refused.add(token);
       world.seen.add(`another tab answered ${command.valid ? 'yes' : 'no'}${world.tabs.asking ? ' after asking' : ''}`);
-      return world.tabs.answer(token, command.valid);
+      await world.tabs.answer(token, command.valid);
+      // Its word that the backend answered, as tab sync's listener hears it: a session holding offline asks now.
+      if (world.facts.stopped) return;
+      if (client.actor.getSnapshot().matches('offline')) world.seen.add('told offline that another tab heard the backend');
+      return client.backendAnsweredElsewhere();
     }
     case 'abort': {
       const call = pick(world.calls, command.pick);
