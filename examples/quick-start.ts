@@ -1,9 +1,10 @@
 import { waitFor } from 'xstate';
-import { createAuthFetch } from '../src/lib/auth-fetch.ts';
+import { createAuthFetch } from '../src/lib/session/index.ts';
 
 const API = 'https://api.example.com';
 
 export async function quickStart(signIn: () => Promise<string>) {
+  // Your stored token; held calls go again only with one for the same account (the JWT's `sub`).
   let token: string | null = 'token-that-expired';
   const client = createAuthFetch({
     getToken: () => token,
