@@ -1,6 +1,8 @@
 /** @vitest-environment node */
-import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isInLayer, SESSION_LAYER } from '../../bench/size/session-layer.ts';
 import { sourceFiles } from '../app/support/token-scan.ts';
@@ -63,4 +65,23 @@ describe('the edges of the session layer', () => {
     const reachable = closure(entry);
     expect(layerFiles.filter((file) => !reachable.has(file)).map(rel)).toEqual([]);
   });
+
+  it("type-checks on its own, as copied into an app that has neither Vite's nor Node's types", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layer-alone-'));
+    try {
+      const compilerOptions = JSON.parse(readFileSync(resolve(root, 'tsconfig.json'), 'utf8')).compilerOptions;
+      const config = { compilerOptions: { ...compilerOptions, jsx: undefined, types: [] }, files: [entry] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(config));
+      const tsc = resolve(root, 'node_modules/.bin/tsc');
+      let errors = '';
+      try {
+        execFileSync(tsc, ['-p', join(dir, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
+      } catch (failed) {
+        errors = `${(failed as { stdout?: string }).stdout}${(failed as { stderr?: string }).stderr}` || String(failed);
+      }
+      expect(errors).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
