@@ -68,3 +68,26 @@ describe('a notice just up, on a clock a few seconds off', () => {
     expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
   });
 });
+
+describe('the notice before expiry, on a network that answers 6.5 s late', () => {
+  it('comes 2 minutes before exp: a late answer does not read as the backend 6.5 s behind', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
+    const exp = 10 * day + 600_000;
+    const { client } = clockedSession({
+      getToken: () => unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 }),
+      clock,
+      // The backend's clock agrees with this tab's; it writes Date as the request comes in, and the answer takes 6.5 s.
+      fetch: async () => {
+        const date = new Date(clock.now()).toUTCString();
+        clock.increment(6_500);
+        return new Response('{}', { headers: { date } });
+      },
+    });
+    await client.authFetch(`${API}/api/credits`);
+    await client.authFetch(`${API}/api/credits`); // the first answer and the next agree: a change would be taken
+    clock.increment(exp - 120_000 - clock.now());
+    window.dispatchEvent(new KeyboardEvent('keydown'));
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
+  });
+});

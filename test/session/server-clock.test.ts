@@ -79,16 +79,18 @@ describe("the backend's clock, read from the Date of its answers", () => {
   function session() {
     const clock = new SimulatedClock();
     clock.set(10 * day); // a whole second: a Date header says exactly the backend's time
-    const backend = { skewMs: 0 as number | null, statuses: [] as number[] };
+    const backend = { skewMs: 0 as number | null, statuses: [] as number[], lateMs: 0 };
     const { client } = clockedSession({
       getToken: () => 'opaque-token', // no exp: only the clock is watched
       remindBeforeMs: 0,
       clock,
-      fetch: async () =>
-        new Response('{}', {
-          status: backend.statuses.shift() ?? 200,
-          headers: backend.skewMs === null ? {} : { date: new Date(clock.now() + backend.skewMs).toUTCString() },
-        }),
+      fetch: async () => {
+        // Date is written as the request comes in; the answer then takes `lateMs` to arrive (a slow proxy).
+        const headers: Record<string, string> =
+          backend.skewMs === null ? {} : { date: new Date(clock.now() + backend.skewMs).toUTCString() };
+        clock.increment(backend.lateMs);
+        return new Response('{}', { status: backend.statuses.shift() ?? 200, headers });
+      },
     });
     /** Makes `n` calls, one after the other, each answered by the backend as it is set now. */
     const call = async (n = 1) => {
@@ -162,6 +164,32 @@ describe("the backend's clock, read from the Date of its answers", () => {
     expect(offset()).toBe(hour + 500);
   });
 
+  it('takes no change from answers 6.5 s late whose Date was written when they were sent', async () => {
+    const { backend, call, offset } = session();
+    backend.lateMs = 6_500;
+    await call(2); // the first and the next agree: a change would be taken
+    expect(offset()).toBe(0);
+  });
+
+  it("does not set the clock back on a 401 that came 6.5 s late, though a 401's Date is taken at once", async () => {
+    const { backend, call, offset } = session();
+    await call(); // the first: clocks agree
+    backend.lateMs = 6_500;
+    backend.statuses.push(401);
+    await call(); // not one the sampling reads, nor its replay
+    expect(offset()).toBe(0);
+  });
+
+  it('takes a backend two minutes behind from answers 6.5 s late, within the second its Date names', async () => {
+    const { backend, call, offset } = session();
+    backend.skewMs = -120_000;
+    backend.lateMs = 6_500;
+    await call(2);
+    // The backend's time is in the second after its Date: -120 s to -119 s, not 6.5 s more behind.
+    expect(offset()).toBeGreaterThanOrEqual(-120_000);
+    expect(offset()).toBeLessThanOrEqual(-119_000);
+  });
+
   it('passes on an answer with no headers at all (a test double), reading no clock from it', async () => {
     const answer = { status: 200, ok: true } as Response;
     const { client } = clockedSession({ getToken: () => 'opaque-token', fetch: async () => answer });
@@ -216,16 +244,16 @@ describe('createServerClock', () => {
 
   it("knows the backend's time once an answer says it, or says it never will (no Date); not from a Date that does not parse", () => {
     const garbled = reader();
-    garbled.clock.observe(answer({ date: 'soon' }), true);
+    garbled.clock.observe(answer({ date: 'soon' }), garbled.clock.sending(), true);
     expect(garbled.clock.known()).toBe(false);
     const none = reader();
-    none.clock.observe(answer({}), true);
+    none.clock.observe(answer({}), none.clock.sending(), true);
     expect(none.clock.known()).toBe(true);
     const agreeing = reader();
-    agreeing.clock.observe(answer({ date: new Date(at).toUTCString() }));
+    agreeing.clock.observe(answer({ date: new Date(at).toUTCString() }), agreeing.clock.sending());
     expect(agreeing.clock.known()).toBe(true);
     const changed = reader();
-    changed.clock.observe(answer({ date: new Date(at + hour).toUTCString() }), true);
+    changed.clock.observe(answer({ date: new Date(at + hour).toUTCString() }), changed.clock.sending(), true);
     expect({ known: changed.clock.known(), reports: changed.reports }).toEqual({ known: true, reports: [hour + 500] });
   });
 
@@ -233,18 +261,18 @@ describe('createServerClock', () => {
     const garbledAnswers: Record<string, string>[] = [{ date: 'soon' }, { date: new Date(at).toUTCString(), age: 'soon' }];
     for (const garbled of garbledAnswers) {
       const { clock, reports } = reader();
-      clock.observe(answer({ date: new Date(at).toUTCString() })); // the first: clocks agree
-      for (let i = 0; i < 49; i++) clock.observe(answer({})); // answers 2 to 50 are not read
-      clock.observe(answer(garbled)); // the 51st is read, and tells nothing
-      clock.observe(answer({ date: new Date(at + hour).toUTCString() })); // the backend's clock was set an hour ahead
-      clock.observe(answer({ date: new Date(at + hour).toUTCString() })); // and the next agrees
+      clock.observe(answer({ date: new Date(at).toUTCString() }), clock.sending()); // the first: clocks agree
+      for (let i = 0; i < 49; i++) clock.observe(answer({}), clock.sending()); // answers 2 to 50 are not read
+      clock.observe(answer(garbled), clock.sending()); // the 51st is read, and tells nothing
+      clock.observe(answer({ date: new Date(at + hour).toUTCString() }), clock.sending()); // the backend's clock was set an hour ahead
+      clock.observe(answer({ date: new Date(at + hour).toUTCString() }), clock.sending()); // and the next agrees
       expect(reports).toEqual([hour + 500]);
     }
   });
 
   it("adds a cache's Age to its Date: kept ten minutes, from a backend an hour behind", () => {
     const { clock, reports } = reader();
-    clock.observe(answer({ date: new Date(at - hour - 600_000).toUTCString(), age: '600' }), true);
+    clock.observe(answer({ date: new Date(at - hour - 600_000).toUTCString(), age: '600' }), clock.sending(), true);
     expect(reports).toEqual([-hour + 500]);
   });
 });

@@ -17,7 +17,7 @@ export interface CallParts {
   held: HoldRegistry;
   claims: (token: string | null) => TokenClaims;
   expiry: ExpiryAwareness;
-  serverClock: { observe(response: Response, force?: boolean, sentTo?: Request | string): void };
+  serverClock: { sending(): number; observe(response: Response, sentAt: number, force?: boolean, sentTo?: Request | string): void };
   own: OwnWork;
 }
 

@@ -59,10 +59,11 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     // Stored since the check that let it go (another tab's write, the app's setToken): waits as a new call with it would.
     if (!isHeaderSafe(token)) return hold(parts, 'unauthorized', template, replay, template);
     const sent = template.next(token);
+    const sentAt = serverClock.sending();
     return fetchNow(...sent).then(
       (response) => {
         // An answer like any other: its Date tells the backend's clock (a replay may be the first answer since offline).
-        serverClock.observe(response, response.status === 401, template.input);
+        serverClock.observe(response, sentAt, response.status === 401, template.input);
         return response;
       },
       (error: unknown) => networkFailed(parts, error, sent, heldAgain(template, sends), sends, replay),
@@ -77,8 +78,9 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
     if (!isHeaderSafe(token)) return hold(parts, 'unsent', template, send, template);
     // A then, not an async function: one promise less on every call.
     const sent = template.next(token);
+    const sentAt = serverClock.sending();
     return fetchNow(...sent).then(
-      (response) => answered(template, token, response),
+      (response) => answered(template, token, response, sentAt),
       (error: unknown) => networkFailed(parts, error, sent, heldAgain(template, sends), sends, resend),
     );
   }
@@ -110,11 +112,12 @@ export function createAuthFetchCall(parts: CallParts): (input: RequestInfo | URL
         const url = target;
         // Stryker disable next-line ConditionalExpression: a cache only; built anew, the header is the same
         if (token !== bearerOf) bearer = `Bearer ${(bearerOf = token)}`;
+        const sentAt = serverClock.sending();
         return fetchNow(url, { headers: token === null ? {} : { authorization: bearer } }).then(
           (response) => {
             // Stryker disable next-line ConditionalExpression: performance only: answered gives any other status the same answer
-            if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response);
-            serverClock.observe(response, false, url);
+            if (response.status === 401) return answered(createRequestTemplate(url, undefined, account, session), token, response, sentAt);
+            serverClock.observe(response, sentAt, false, url);
             return response;
           },
           (error: unknown) => networkFailed(parts, error, [url], () => createRequestTemplate(url, undefined, account, session), 1, resend),

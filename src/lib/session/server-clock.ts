@@ -2,47 +2,58 @@ import { requestUrl } from './request-url.ts';
 
 /** One answer in so many is plenty (clocks drift by seconds a day), and reading the clock costs on every call. */
 const sampleEvery = 50;
-/** Offsets closer than this to the last are the Date header's own rounding. */
+/** Offsets closer than this to what an answer allows are the Date header's own rounding. */
 const noiseMs = 1_000;
 
 /** How long a cache has kept the answer (RFC 9111: the origin's time now is `Date` plus `Age`); NaN for an Age that is no count of seconds. */
 // Stryker disable next-line Regex: looser anchors or classes let through only what Number() refuses; \d for \d+ fails the Age tests
 const ageMs = (age: string | null | undefined) => (age == null ? 0 : /^\s*\d+\s*$/.test(age) ? Number(age) * 1000 : Number.NaN);
 
+/** What `sending` gives a send whose answer will not be read: its time was not taken. */
+const untimed = -Infinity;
+
 /**
  * Estimates how far the backend's clock is from this tab's, from the `Date`
  * header of its answers (cross-origin, the backend must expose it), so that
  * a fast or slow client clock neither asks early nor sends a dead token.
  * The first answer is read, then one in fifty (the next, when its `Date` or
- * `Age` does not parse), and every 401 (`force`); only
- * a change of more than a second is reported. A change read from an answer
- * the browser's cache may have kept (its `Date` as old as the cache) is
- * reported once the next answer agrees; a 401 is never cached. A cache's `Age` is
- * added to `Date` (a CDN sends `Age: 0` on answers it did not keep: ignoring them would read none).
+ * `Age` does not parse), and every 401 (`force`). The backend wrote `Date`
+ * between the send and the answer: a change is reported only when the offset
+ * is more than a second from every moment in between, and then the nearest
+ * (a late answer proves no change). A change read from an answer the browser's
+ * cache may have kept (its `Date` as old as the cache) is reported once the
+ * next answer agrees; a 401 is never cached. A cache's `Age` is added to
+ * `Date` (a CDN sends `Age: 0` on answers it did not keep: ignoring them would read none).
  *
  * @example
  * const clock = createServerClock({ now: Date.now, offset: () => current, report: (ms) => (current = ms) });
- * clock.observe(response, false, 'https://api.example.com/api/credits');
+ * const sentAt = clock.sending();
+ * clock.observe(await fetch(url), sentAt, false, url);
  */
 export function createServerClock(options: { now: () => number; offset: () => number; report: (offsetMs: number) => void }) {
-  let answers = 0;
-  /** A change seen once, waiting for the next answer to agree. */
-  let unconfirmed: number | null = null;
+  let sends = 0;
+  /** A change seen once, the offsets it allows as [low, high], waiting for the next answer to agree. */
+  let unconfirmed: [number, number] | null = null;
   /** Whether the backend's clock is known: a Date taken, or an answer with none (this tab's clock is all there is). */
   let known = false;
   return {
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
-    /** The next answer is read: this tab's clock may have been set meanwhile (NTP after a sleep). */
+    /** The next send is timed: this tab's clock may have been set meanwhile (NTP after a sleep). */
     readNext(): void {
-      answers = 0;
+      sends = 0;
     },
-    /** Reads `response`, when its turn has come, to the request sent to `sentTo` (its absolute URL, or the Request). */
-    observe(response: Response, force = false, sentTo?: Request | string): void {
+    /** Called as a request goes: its send time for `observe`, read only when its answer's turn has come (the clock costs on every call). */
+    sending(): number {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
-      if (answers++ % sampleEvery !== 0 && !force && unconfirmed === null) return;
-      // Redirected to another origin: its Date is another server's clock; the next answer is read instead.
-      if (sentTo && response.redirected && new URL(response.url).origin !== requestUrl(sentTo).origin) return void (answers = 0);
+      return sends++ % sampleEvery === 0 || unconfirmed !== null || !known ? options.now() : untimed;
+    },
+    /** Reads `response` to the request sent at `sentAt` (from `sending`) to `sentTo` (its absolute URL, or the Request). */
+    observe(response: Response, sentAt: number, force = false, sentTo?: Request | string): void {
+      const timed = sentAt !== untimed;
+      if (!timed && !force) return;
+      // Redirected to another origin: its Date is another server's clock; the next send is timed instead.
+      if (sentTo && response.redirected && new URL(response.url).origin !== requestUrl(sentTo).origin) return void (sends = 0);
       const at = options.now();
       const header = response.headers?.get('date');
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike
@@ -52,23 +63,31 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       if (!Number.isFinite(date + age)) {
         // No Date at all (not exposed, cross-origin): this backend never tells its time.
         known ||= header == null;
-        // A Date or Age that does not parse tells nothing: the next answer may, so it is read.
+        // A Date or Age that does not parse tells nothing: the next may, so it is timed.
         // Stryker disable next-line ConditionalExpression: true also resets for a missing Date, which is then read again: time, not correctness
-        if (header != null) answers = 0;
+        if (header != null) sends = 0;
         return;
       }
-      // `Date` is to the second: the backend's time was somewhere in the second after it, and `Age` seconds ago.
-      const offset = date + age + 500 - at;
+      // The backend's time was in the second after `Date`, `Age` seconds ago, at some moment from the send to now.
+      const low = date + age + 500 - at;
+      // A 401 sent untimed may have come late: read as come at once, it shows the backend ahead, and behind once a timed answer agrees.
+      const high = timed ? date + age + 500 - Math.min(sentAt, at) : low;
+      const current = options.offset();
       const seen = unconfirmed;
       unconfirmed = null;
-      if (Math.abs(offset - options.offset()) <= noiseMs) {
+      if (current >= low - noiseMs && current <= high + noiseMs) {
         known = true;
         return;
       }
-      if (force || (seen !== null && Math.abs(offset - seen) <= 2 * noiseMs)) {
+      // The least change this answer proves.
+      const offset = current < low ? low : high;
+      if (
+        (force && (timed || current < low)) ||
+        (timed && seen !== null && seen[0] - high <= 2 * noiseMs && low - seen[1] <= 2 * noiseMs)
+      ) {
         known = true;
         options.report(Math.round(offset));
-      } else unconfirmed = offset;
+      } else unconfirmed = [low, high];
     },
   };
 }

@@ -9,12 +9,12 @@ import { requestUrl } from './request-url.ts';
  *
  * @example
  * const answered = createUnauthorizedAnswer(parts, replay);
- * fetchNow(...template.next(token)).then((response) => answered(template, token, response));
+ * fetchNow(...template.next(token)).then((response) => answered(template, token, response, sentAt));
  */
 export function createUnauthorizedAnswer(
   parts: CallParts,
   replay: (template: RequestTemplate) => Promise<Response>,
-): (template: RequestTemplate, token: string | null, response: Response) => Response | Promise<Response> {
+): (template: RequestTemplate, token: string | null, response: Response, sentAt: number) => Response | Promise<Response> {
   /** A redirected 401 may never have carried the token (dropped at another origin): the caller's unless the token changed. */
   const answerUnlessRenewed = (out: { template: RequestTemplate; token: string; response: Response }) => {
     // Let go in the turn the session ended (stopped, signed out): given up as every held call is.
@@ -24,9 +24,9 @@ export function createUnauthorizedAnswer(
     return replay(out.template);
   };
 
-  return function answered(template, token, response) {
+  return function answered(template, token, response, sentAt) {
     const unauthorized = response.status === 401;
-    parts.serverClock.observe(response, unauthorized, template.input);
+    parts.serverClock.observe(response, sentAt, unauthorized, template.input);
     // Without a token there is no session to restore: a 401 is the caller's answer.
     if (!unauthorized || token === null) return response;
     // Redirected to another origin, which fetch gave no token: its 401 says nothing about this session.
