@@ -180,14 +180,13 @@ describe("the backend's clock, read from the Date of its answers", () => {
     expect(offset()).toBe(0);
   });
 
-  it('takes a backend two minutes behind from answers 6.5 s late, within the second its Date names', async () => {
+  it('takes a backend two minutes behind from answers 6.5 s late, off by half their delay at most', async () => {
     const { backend, call, offset } = session();
     backend.skewMs = -120_000;
     backend.lateMs = 6_500;
     await call(2);
-    // The backend's time is in the second after its Date: -120 s to -119 s, not 6.5 s more behind.
-    expect(offset()).toBeGreaterThanOrEqual(-120_000);
-    expect(offset()).toBeLessThanOrEqual(-119_000);
+    // Its Date may have been written at the send or on arrival: not read as 6.5 s more behind.
+    expect(Math.abs(offset() - -120_000)).toBeLessThanOrEqual(6_500 / 2 + 500);
   });
 
   it('passes on an answer with no headers at all (a test double), reading no clock from it', async () => {

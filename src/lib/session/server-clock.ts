@@ -19,8 +19,8 @@ const untimed = -Infinity;
  * The first answer is read, then one in fifty (the next, when its `Date` or
  * `Age` does not parse), and every 401 (`force`). The backend wrote `Date`
  * between the send and the answer: a change is reported only when the offset
- * is more than a second from every moment in between, and then the nearest
- * (a late answer proves no change). A change read from an answer the browser's
+ * is more than a second from every moment in between (a late answer proves
+ * no change), and then the middle. A change read from an answer the browser's
  * cache may have kept (its `Date` as old as the cache) is reported once the
  * next answer agrees; a 401 is never cached. A cache's `Age` is added to
  * `Date` (a CDN sends `Age: 0` on answers it did not keep: ignoring them would read none).
@@ -79,8 +79,8 @@ export function createServerClock(options: { now: () => number; offset: () => nu
         known = true;
         return;
       }
-      // The least change this answer proves.
-      const offset = current < low ? low : high;
+      // The middle: wrong by half the delay at most, whichever end of it the backend wrote Date at.
+      const offset = (low + high) / 2;
       if (
         (force && (timed || current < low)) ||
         (timed && seen !== null && seen[0] - high <= 2 * noiseMs && low - seen[1] <= 2 * noiseMs)

@@ -31,8 +31,10 @@ export function createFacts(calls: readonly FuzzCall[]) {
     /** Answers from the API so far (each has a `Date` the session may read), and how many came before its clock was last set. */
     answers: 0,
     answersBeforeClockSet: 0,
-    /** A 401 from the API (whose `Date` the session always reads) has come since its clock was last set. */
+    /** A 401 from the API (whose `Date` the session always reads) has come since its clock was last set, the backend ahead of the session's idea (an untimed 401 may be late: it shows no more). */
     unauthorizedSinceClockSet: false,
+    /** The longest an API answer took since the clock was last set: its `Date` was written at some moment in between. */
+    slowestAnswerMs: 0,
     /**
      * The last word on the network was bad (the browser's `offline`, a send or a validation failing at the
      * network, a validation past its deadline), and the backend has not answered anything since.
@@ -79,13 +81,19 @@ export function createFacts(calls: readonly FuzzCall[]) {
       facts.unheardBecause.clear();
     },
     /** The API answered with `status`: the session may read its clock from it. */
-    apiAnswered(status: number) {
+    apiAnswered(status: number, tookMs: number, backendAhead: boolean) {
       facts.answers++;
-      facts.unauthorizedSinceClockSet ||= status === 401;
+      facts.slowestAnswerMs = Math.max(facts.slowestAnswerMs, tookMs);
+      facts.unauthorizedSinceClockSet ||= status === 401 && backendAhead;
     },
     /** The backend's clock was set by `ms` (the user's own clock set right, NTP after a wake): what the session read of it is old. */
     clockSet(ms: number) {
-      Object.assign(facts, { dateHeard: false, answersBeforeClockSet: facts.answers, unauthorizedSinceClockSet: false });
+      Object.assign(facts, {
+        dateHeard: false,
+        answersBeforeClockSet: facts.answers,
+        unauthorizedSinceClockSet: false,
+        slowestAnswerMs: 0,
+      });
       // A yes came when it came: on the new clock that is `ms` later, not `ms` ago (the session measures it again so).
       for (const [token, { at, error }] of facts.accepted) facts.accepted.set(token, { at: at + ms, error: error - ms });
     },

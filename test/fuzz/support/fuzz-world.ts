@@ -49,17 +49,22 @@ export function createFuzzWorld(clock: SimulatedClock, skewMs: number, strict = 
   const window = installFuzzWindow();
   /** When each send to the API was answered, on the tab's clock. */
   const answeredAt = new Map<Send, number>();
+  const sentAt = new Map<Send, number>();
   /** With `tabs`: tab sync around validate, and another tab sharing its answers. */
   const tabs = options.tabs ? createFuzzTabs(clock, () => validations.length) : undefined;
   const backend = createFuzzBackend({
-    onSend: (send) => checkAtSendTime(world, send),
+    onSend: (send) => {
+      sentAt.set(send, clock.now());
+      checkAtSendTime(world, send);
+    },
     onAnswer: (answer, send) => {
       answeredAt.set(send, clock.now());
       const replay = calls.some((call) => call.sends[1] === send);
       if (answer === 'network') return facts.backendUnreachable(`a ${replay ? 'replay' : 'send'} failed at the network`);
       if ((answer === 401 || answer === '401-here') && send.authorization) facts.refused.add(send.authorization.replace(/^Bearer /, ''));
       // Another origin's 401 at the end of a redirect: its Date is another server's clock, not read.
-      if (answer !== '401-away') facts.apiAnswered(typeof answer === 'number' ? answer : 401);
+      if (answer !== '401-away')
+        facts.apiAnswered(typeof answer === 'number' ? answer : 401, clock.now() - sentAt.get(send)!, world.beliefError() < 0);
       facts.backendAnswered();
     },
     backendNow,
