@@ -32,7 +32,11 @@ class SignInRefused(Exception):
 
 
 class ProviderFailed(Exception):
-    """Google could not be asked (network, 5xx, 429), refused our client credentials or served no usable keys: a 502."""
+    """Google could not be asked (network, 5xx), refused our client credentials or served no usable keys: a 502."""
+
+
+class ProviderBusy(ProviderFailed):
+    """Google limits how often it is asked (429): a 502 too, in words that say to try again soon."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,8 @@ class GoogleKeys(jwt.PyJWKClient):
         jwk_set = None
         try:
             response = httpx.get(self.uri, timeout=JWKS_TIMEOUT_SECONDS)
+            if response.status_code == 429:
+                raise ProviderBusy("Google's signing keys: it limits our rate (429)")
             response.raise_for_status()
             fetched = response.json()
             _check_signing_keys(fetched)
@@ -181,8 +187,10 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
     if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.
         raise SignInRefused("Invalid or expired Google authorization code")
+    if response.status_code == 429:
+        raise ProviderBusy("Google's token endpoint limits our rate (429)")
     if response.status_code != 200:
-        # 401 is invalid_client (our GOOGLE_CLIENT_ID/SECRET), 429 and 5xx Google's load: none says the code is bad.
+        # 401 is invalid_client (our GOOGLE_CLIENT_ID/SECRET), 5xx Google's trouble: none says the code is bad.
         raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
     try:
         id_token = response.json().get("id_token")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StrictStr
 
-from .google_oauth import ProviderFailed, SignInRefused, authorize_url, exchange_code, verify_id_token
+from .google_oauth import ProviderBusy, ProviderFailed, SignInRefused, authorize_url, exchange_code, verify_id_token
 from .tokens import current_user, issue_access_token
 from .users import User
 
@@ -83,7 +83,10 @@ def google_callback(body: GoogleCallbackBody, request: Request, response: Respon
     except ProviderFailed as down:
         # The cause names the URLs and hosts the backend calls: for the log, not for the client.
         log.warning("Google sign-in failed on Google's side: %s", down)
-        raise HTTPException(status_code=502, detail="Google could not be reached. Try again.") from None
+        # A 502 either way: the studio reads it as Google's side failing, a 503 as this backend's own.
+        busy = isinstance(down, ProviderBusy)
+        words = "Google is busy. Try again in a moment." if busy else "Google could not be reached. Try again."
+        raise HTTPException(status_code=502, detail=words) from None
     user = app_state.users.for_google_identity(identity.sub, identity.email, identity.name)
     # RFC 6749 §5.1: an answer carrying a token is kept by no cache, the browser's or a proxy's.
     response.headers["Cache-Control"] = "no-store"

@@ -396,9 +396,26 @@ class GoogleAnswerTest(unittest.TestCase):
         self.answers["/token"] = (400, {"error": "invalid_grant"})
         self.assertEqual(self.sign_in().status_code, 400)
 
-    def test_google_limiting_the_rate_of_its_token_endpoint_is_a_502(self):
+    def assertGoogleBusy(self, response):
+        # Google answered: "could not be reached" would send the user looking at their network.
+        self.assertEqual((response.status_code, response.json()), (502, {"detail": "Google is busy. Try again in a moment."}))
+
+    def test_google_limiting_the_rate_of_its_token_endpoint_is_a_502_that_says_it_is_busy(self):
         # Too many requests says nothing of the user's code: trying again later is the way out.
         self.answers["/token"] = (429, {"error": "rate_limit_exceeded"})
+        with self.assertLogs("quiet_session", level="WARNING"):
+            self.assertGoogleBusy(self.sign_in())
+
+    def test_google_limiting_the_rate_of_its_keys_is_a_502_that_says_it_is_busy(self):
+        self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
+        self.answers["/certs"] = (429, {"error": "rate_limit_exceeded"})
+        with self.assertLogs("quiet_session", level="WARNING"):
+            self.assertGoogleBusy(self.sign_in())
+        self.answers["/certs"] = self.good_keys
+        self.assertEqual(self.sign_in().status_code, 200)
+
+    def test_google_failing_on_its_side_still_says_it_could_not_be_reached(self):
+        self.answers["/token"] = (500, {"error": "server_error"})
         with self.assertLogs("quiet_session", level="WARNING"):
             self.assertGoogleFailed(self.sign_in())
 
