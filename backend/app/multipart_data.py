@@ -9,7 +9,8 @@ byte after the last boundary, and skipped line breaks before the first one byte 
 on as one piece; 0.0.5 walks only the boundaries and a few bytes of the part headers, which
 `multipart_headers.py` passes and limits. What a form parses to is unchanged, but for a header
 line without a colon, which 0.0.5 took for the headers' end and later releases refuse: refused
-here too, as 0.0.5 then told bytes of the headers as data.
+here too, as 0.0.5 then told bytes of the headers as data. That line, and any header line 0.0.5
+refuses, is a 400 that says so, not FastAPI's "There was an error parsing the body".
 """
 
 import multipart
@@ -22,6 +23,7 @@ _ORIGINAL_WRITE = _multipart.MultipartParser.write
 _ORIGINAL_CALLBACK = _multipart.MultipartParser.callback
 # As python-multipart 0.0.28 and later: 0.0.5 walks each boundary byte by byte, as long as a request's headers let it be.
 MAX_BOUNDARY = 256
+BAD_HEADER_LINE = "A part of the form has a header line that is not a name, a colon and a value."
 
 
 def _callback(self, name, data=None, start=None, end=None) -> None:
@@ -61,7 +63,7 @@ def _write(self, data) -> int:
             at = _pass_part_data(self, data, at)
             at = multipart_headers.pass_headers(self, data, at)
             end = _walk_end(self, data, at)
-            _ORIGINAL_WRITE(self, data[at:end])
+            _walk(self, data[at:end])
             _refuse_header_line_without_colon(self, end)
             at = end
         _flush(self)
@@ -121,10 +123,23 @@ def _walk_end(self, data, at: int) -> int:
     return len(data) if end == -1 else end + 1
 
 
+def _walk(self, data) -> None:
+    """0.0.5's walk, a header line it refuses refused in words: its own message, which FastAPI hides, names a byte."""
+    in_headers = self.state in multipart_headers.STATES
+    try:
+        _ORIGINAL_WRITE(self, data)
+    except FormRefused:
+        raise
+    except _multipart.MultipartParseError as error:
+        if not in_headers:
+            raise
+        raise FormRefused(BAD_HEADER_LINE) from error
+
+
 def _refuse_header_line_without_colon(self, offset: int) -> None:
     """0.0.5 ends a part's headers at a line's \\r, colon or not: its data then begins with bytes of that line."""
     if self.state in (_multipart.STATE_HEADERS_ALMOST_DONE, _multipart.STATE_PART_DATA_START) and self.index != 0:
-        error = _multipart.MultipartParseError("Found a part header without a colon")
+        error = FormRefused(BAD_HEADER_LINE)
         error.offset = offset - 1
         raise error
 

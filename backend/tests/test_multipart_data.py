@@ -110,6 +110,15 @@ class CraftedPartHeadersTest(unittest.TestCase):
         self.assertEqual(answer.status_code, 401)
         self.assertLess(walked, len(body) // 256)
 
+class MalformedPartHeadersTest(unittest.TestCase):
+    def test_a_part_header_line_that_is_not_a_name_a_colon_and_a_value_is_refused_in_words(self):
+        # Not "There was an error parsing the body": the client is told what of its form is wrong.
+        refused = (400, "A part of the form has a header line that is not a name, a colon and a value.")
+        for line in (b"Junk\r\n", b'Content-Disposition form-data; name="file"\r\n', b"Content Type: image/png\r\n", b": x\r\n", b"X-Note: v\rx\r\n"):
+            with self.subTest(line=line):
+                self.assertEqual(detail_within(10, b"--b\r\n" + line + DISPOSITION + b"\r\nx\r\n--b--\r\n", FORM), refused)
+
+
 class Original(_multipart.MultipartParser):
     """The parser as 0.0.5 has it, to compare with."""
 
