@@ -9,8 +9,9 @@ byte after the last boundary, and skipped line breaks before the first one byte 
 on as one piece; 0.0.5 walks only the boundaries and a few bytes of the part headers, which
 `multipart_headers.py` passes and limits. What a form parses to is unchanged, but for a header
 line without a colon, which 0.0.5 took for the headers' end and later releases refuse: refused
-here too, as 0.0.5 then told bytes of the headers as data. That line, and any header line 0.0.5
-refuses, is a 400 that says so, not FastAPI's "There was an error parsing the body".
+here too, as 0.0.5 then told bytes of the headers as data. That line, any header line 0.0.5
+refuses and a body that does not begin with its boundary are a 400 that says so, not FastAPI's
+"There was an error parsing the body".
 """
 
 import multipart
@@ -24,6 +25,7 @@ _ORIGINAL_CALLBACK = _multipart.MultipartParser.callback
 # As python-multipart 0.0.28 and later: 0.0.5 walks each boundary byte by byte, as long as a request's headers let it be.
 MAX_BOUNDARY = 256
 BAD_HEADER_LINE = "A part of the form has a header line that is not a name, a colon and a value."
+BAD_START = "The form does not begin with its boundary."
 
 
 def _callback(self, name, data=None, start=None, end=None) -> None:
@@ -124,16 +126,15 @@ def _walk_end(self, data, at: int) -> int:
 
 
 def _walk(self, data) -> None:
-    """0.0.5's walk, a header line it refuses refused in words: its own message, which FastAPI hides, names a byte."""
-    in_headers = self.state in multipart_headers.STATES
+    """0.0.5's walk, what it refuses refused in words: its own message, which FastAPI hides, names a byte."""
+    # Outside a part's headers 0.0.5 refuses only a first boundary; after it, what is not one is data.
+    words = BAD_HEADER_LINE if self.state in multipart_headers.STATES else BAD_START
     try:
         _ORIGINAL_WRITE(self, data)
     except FormRefused:
         raise
     except _multipart.MultipartParseError as error:
-        if not in_headers:
-            raise
-        raise FormRefused(BAD_HEADER_LINE) from error
+        raise FormRefused(words) from error
 
 
 def _refuse_header_line_without_colon(self, offset: int) -> None:

@@ -110,7 +110,14 @@ class CraftedPartHeadersTest(unittest.TestCase):
         self.assertEqual(answer.status_code, 401)
         self.assertLess(walked, len(body) // 256)
 
-class MalformedPartHeadersTest(unittest.TestCase):
+class MalformedFormTest(unittest.TestCase):
+    def test_a_form_that_does_not_begin_with_its_boundary_is_refused_in_words(self):
+        refused = (400, "The form does not begin with its boundary.")
+        for body, content_type in ((b"--x\r\n" + DISPOSITION + b"\r\nx\r\n--x--\r\n", FORM), (b"--b--\r\n", FORM), (b"--bx\r\n", FORM),
+                                   (b"x", FORM), (HEAD + b"x\r\n--b--\r\n", 'multipart/form-data; boundary=""')):
+            with self.subTest(body=body[:8], content_type=content_type):
+                self.assertEqual(detail_within(10, body, content_type), refused)
+
     def test_a_part_header_line_that_is_not_a_name_a_colon_and_a_value_is_refused_in_words(self):
         # Not "There was an error parsing the body": the client is told what of its form is wrong.
         refused = (400, "A part of the form has a header line that is not a name, a colon and a value.")
