@@ -23,8 +23,11 @@ export type ImageValidationState =
 /** The backend refuses an upload past this by its size alone (413): such a file is not read into the tab's memory. */
 const largestUploadBytes = 20 * 1024 * 1024;
 
-/** The backend's words for an image over its 5 MB limit: a 413 is one past that, not a 20 MB limit to aim for. */
+/** The backend's limit for an image, and its words for one over it: a 413 is one past that, not a 20 MB limit to aim for. */
+const largestImageBytes = 5 * 1024 * 1024;
 const tooLargeText = 'The file is larger than 5 MB.';
+/** A 413 for a smaller file: a proxy on the way has a limit of its own (nginx's is 1 MB). */
+const tooLargeForServerText = 'The file is too large for the server to take. Pick a smaller one.';
 
 /** A picked file the browser would not read (saved again, moved or deleted since the pick: NotReadableError, NotFoundError). */
 class UnreadableFileError extends Error {}
@@ -81,7 +84,8 @@ export function useImageValidation(): { state: ImageValidationState; validate: (
         }
         // Refused by its size alone (413): as the backend says of one of 6 MB, an issue with the file, not a failure to try again.
         if (error instanceof ApiError && error.status === 413) {
-          const refused = { valid: false, filename: file.name, content_type: file.type, size_bytes: file.size, issues: [tooLargeText] };
+          const issue = file.size > largestImageBytes ? tooLargeText : tooLargeForServerText;
+          const refused = { valid: false, filename: file.name, content_type: file.type, size_bytes: file.size, issues: [issue] };
           setState({ status: 'checked', result: refused });
           return;
         }

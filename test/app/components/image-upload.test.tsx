@@ -168,6 +168,21 @@ describe('ImageUpload', () => {
     expect(screen.queryByText(/big-photo\.png/)).toBeNull();
   });
 
+  it('says a smaller image was too large for the server, not that it is larger than 5 MB, when a proxy on the way refused it', async () => {
+    fixture = await createSessionFixture({ signedIn: true });
+    // A proxy in front of the backend with a limit of its own (nginx's is 1 MB), answering 413 in its own words.
+    server.use(
+      http.post(
+        `${location.origin}/api/images/validate`,
+        () => new HttpResponse('<html>413 Request Entity Too Large</html>', { status: 413 }),
+      ),
+    );
+    renderUpload();
+    pick(imageFile(2 * 1024 * 1024, 'ring.png'));
+    await screen.findByText('The file is too large for the server to take. Pick a smaller one.');
+    expect(screen.queryByText('The file is larger than 5 MB.')).toBeNull();
+  });
+
   it('reads out why an image could not be checked', async () => {
     fixture = await createSessionFixture({ signedIn: true });
     server.use(http.post(`${location.origin}/api/images/validate`, () => HttpResponse.error()));
