@@ -43,14 +43,17 @@ export function DevPanel({ session, tokens, mock }: { session: AuthFetchClient; 
   );
 }
 
-/** The shortest token lifetime the panel sets, in seconds. */
+/** The shortest and longest token lifetimes the panel sets, in seconds (a day: past it, nothing expires in a demo). */
 const shortestLifetimeSec = 5;
+const longestLifetimeSec = 86_400;
+/** Whether the panel stores `typed` as the lifetime: a number of seconds in its range (not '', not 1e999). */
+const takenLifetime = (typed: string) => Number(typed) >= shortestLifetimeSec && Number(typed) <= longestLifetimeSec;
 
 /** Turns the mock backend's knobs. */
 function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: PanelTokens }) {
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
   // Not stored (too short, or emptied): said, with the lifetime the next sign-in still gets, or the field would seem taken.
-  const refused = !(Number(lifetime) >= shortestLifetimeSec);
+  const refused = !takenLifetime(lifetime);
   const refusedId = useId();
   // Stored too, and the next sign-in of every tab gets it: another tab's setting replaces what this one shows.
   useEffect(
@@ -94,19 +97,19 @@ function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: Pan
         <input
           type="number"
           min={shortestLifetimeSec}
+          max={longestLifetimeSec}
           step={5}
           value={lifetime}
           aria-invalid={refused || undefined}
           aria-describedby={refused ? refusedId : undefined}
           onChange={(event) => {
             setLifetime(event.target.value);
-            const seconds = Number(event.target.value);
-            if (Number.isFinite(seconds) && seconds >= shortestLifetimeSec) mock.setTokenLifetimeSec(seconds);
+            if (takenLifetime(event.target.value)) mock.setTokenLifetimeSec(Number(event.target.value));
           }}
         />{' '}
         {refused ? (
           <span id={refusedId} className="dev-panel__refused">
-            At least {shortestLifetimeSec} s: the next sign-in gets {mock.tokenLifetimeSec()} s.
+            From {shortestLifetimeSec} to {longestLifetimeSec} s: the next sign-in gets {mock.tokenLifetimeSec()} s.
           </span>
         ) : (
           <span className="muted">(next sign-in)</span>
