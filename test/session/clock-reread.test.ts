@@ -181,3 +181,57 @@ describe('a clock set while the tab slept (NTP after the lid opens)', () => {
     expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_600_500);
   });
 });
+
+describe('a clock set while the tab slept, when the first call after the wake gets no answer', () => {
+  it('is read from the answers that do come, not fifty calls later', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day);
+    const backend = { skewMs: 0 };
+    const { client } = clockedSession({
+      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
+      clock,
+      fetch: (input, init) => {
+        const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+        // A call its caller gives up (a view left as the tab comes back) is never answered.
+        if (signal) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return Promise.resolve(new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }));
+      },
+    });
+    for (let i = 0; i < 3; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
+    backend.skewMs = 3_600_000; // asleep, this tab's clock was set an hour back
+    document.dispatchEvent(new Event('visibilitychange'));
+    const leaving = new AbortController();
+    const left = client.authFetch(`${API}/api/designs`, { signal: leaving.signal }).catch(() => 'aborted');
+    leaving.abort();
+    expect(await left).toBe('aborted');
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`); // read, and the next agrees
+    expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_600_500);
+  });
+});
+
+describe('a clock set while the tab slept, when a call sent before the sleep answers after the wake', () => {
+  it('is read from the calls sent since: the old call says nothing of the wake', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day);
+    const backend = { skewMs: 0 };
+    /** The answer of the call sent across the sleep, written before it, given by the test. */
+    let acrossSleep: (() => void) | undefined;
+    const { client } = clockedSession({
+      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
+      clock,
+      fetch: (input) => {
+        const answer = new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } });
+        if (!String(input).endsWith('/api/upload')) return Promise.resolve(answer);
+        return new Promise((resolve) => (acrossSleep = () => resolve(answer)));
+      },
+    });
+    for (let i = 0; i < 50; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
+    const upload = client.authFetch(`${API}/api/upload`); // the fifty-first, sent as the lid closes
+    backend.skewMs = 3_600_000; // asleep, this tab's clock was set an hour back
+    document.dispatchEvent(new Event('visibilitychange'));
+    acrossSleep!();
+    await upload;
+    for (let i = 0; i < 2; i++) await client.authFetch(`${API}/api/credits`); // read, and the next agrees
+    expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_600_500);
+  });
+});

@@ -32,6 +32,10 @@ const untimed = -Infinity;
  */
 export function createServerClock(options: { now: () => number; offset: () => number; report: (offsetMs: number) => void }) {
   let sends = 0;
+  /** A reading is owed (a wake, a Date that did not parse, a redirect): sends are timed until an answer to one sent since comes. */
+  let owed = false;
+  /** When the first send since it was owed went: an answer to one sent before (out across a sleep) does not pay it. */
+  let owedFrom: number | null = null;
   /** A change seen once, the offsets it allows as [low, high], waiting for the next answer to agree. */
   let unconfirmed: [number, number] | null = null;
   /** Whether the backend's clock is known: a Date taken, or an answer with none (this tab's clock is all there is). */
@@ -39,21 +43,31 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   return {
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
-    /** The next send is timed: this tab's clock may have been set meanwhile (NTP after a sleep). */
+    /** The next answer is read, sends timed until one comes: this tab's clock may have been set meanwhile (NTP after a sleep). */
     readNext(): void {
-      sends = 0;
+      owed = true;
+      // Sends out before now do not pay it: timed as the fiftieth, one out across a sleep says nothing of the clock since.
+      owedFrom = null;
     },
     /** Called as a request goes: its send time for `observe`, read only when its answer's turn has come (the clock costs on every call). */
     sending(): number {
       // Stryker disable next-line UpdateOperator: counting down reads the same one in fifty, for -50 % 50 is -0, equal to 0
-      return sends++ % sampleEvery === 0 || unconfirmed !== null || !known ? options.now() : untimed;
+      if (!(sends++ % sampleEvery === 0 || owed || unconfirmed !== null || !known)) return untimed;
+      const now = options.now();
+      if (owed) owedFrom ??= now;
+      return now;
     },
     /** Reads `response` to the request sent at `sentAt` (from `sending`) to `sentTo` (its absolute URL, or the Request). */
     observe(response: Response, sentAt: number, force = false, sentTo?: Request | string): void {
       const timed = sentAt !== untimed;
       if (!timed && !force) return;
-      // Redirected to another origin: its Date is another server's clock; the next send is timed instead.
-      if (sentTo && response.redirected && new URL(response.url).origin !== requestUrl(sentTo).origin) return void (sends = 0);
+      // Redirected to another origin: its Date is another server's clock; the next answer is read instead.
+      if (sentTo && response.redirected && new URL(response.url).origin !== requestUrl(sentTo).origin) return void (owed = true);
+      // Paid by an answer, not a send: one sent timed and never answered (aborted, cut off) leaves it owed.
+      if (owedFrom !== null && sentAt >= owedFrom) {
+        owed = false;
+        owedFrom = null;
+      }
       const at = options.now();
       const header = response.headers?.get('date');
       // Stryker disable next-line StringLiteral: Date.parse of '' and of any other text that is no date is NaN alike
@@ -63,9 +77,9 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       if (!Number.isFinite(date + age)) {
         // No Date at all (not exposed, cross-origin): this backend never tells its time.
         known ||= header == null;
-        // A Date or Age that does not parse tells nothing: the next may, so it is timed.
+        // A Date or Age that does not parse tells nothing: the next may, so it is read.
         // Stryker disable next-line ConditionalExpression: true also resets for a missing Date, which is then read again: time, not correctness
-        if (header != null) sends = 0;
+        if (header != null) owed = true;
         return;
       }
       // The backend's time was in the second after `Date`, `Age` seconds ago, at some moment from the send to now.
