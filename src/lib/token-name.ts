@@ -20,6 +20,10 @@ function decoded(text: string): string {
  * nameInToken(readTokenClaims(token)); // 'Ada Lovelace'
  */
 export function nameInToken(claims: TokenClaims & { name?: unknown; email?: unknown }): string | null {
-  for (const said of [claims.name, claims.email]) if (typeof said === 'string' && said.trim()) return decoded(said.trim());
+  for (const said of [claims.name, claims.email]) {
+    // Decoded before the trim: a letter's last byte may read as a no-break space (à is C3 A0).
+    const words = typeof said === 'string' ? decoded(said).trim() : '';
+    if (words) return words;
+  }
   return null;
 }

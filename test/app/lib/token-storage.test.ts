@@ -178,4 +178,13 @@ describe('createTokenStorage, naming who is signed in from the token', () => {
       expect(tokens.tokenName()).toBe(name);
     }
   });
+
+  it('reads a name whose last letter ends in the byte 0xA0 in UTF-8, as the trim of a byte would cut it', () => {
+    const tokens = createTokenStorage(storageThat({}));
+    // à is C3 A0, Š is C5 A0, 楠 is E6 A5 A0: read a byte a character, A0 is a no-break space.
+    for (const name of ['Raffaella Carrà', 'TOMÁŠ NOVÁK', 'TOMÁŠ', '李楠']) {
+      tokens.setToken(tokenOf(JSON.stringify({ sub: 'j', name })));
+      expect(tokens.tokenName()).toBe(name);
+    }
+  });
 });
