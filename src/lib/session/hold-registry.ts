@@ -35,9 +35,40 @@ interface Held {
   resume: (arg: unknown) => Promise<unknown>;
   arg: unknown;
   signal?: AbortSignal | null;
-  onAbort?: () => void;
   announced: boolean;
 }
+
+/**
+ * The held calls waiting on each caller's signal, of every registry: one 'abort' listener a signal however many
+ * calls share it (a page's AbortController), as Node warns of a leak from 11 listeners on one target.
+ */
+const bySignal = new WeakMap<AbortSignal, Map<Held, (entry: Held) => void>>();
+
+/** The one listener: each entry leaves the map as it is answered, and one that another's answer let go is skipped. */
+function abortHeld(this: AbortSignal) {
+  // None left: a listener removed while the signal dispatches still runs where the platform snapshots them (happy-dom).
+  for (const [entry, aborted] of bySignal.get(this) ?? []) aborted(entry);
+}
+
+/** Its registry's `aborted` beside the entry, not on it: a call held with no signal costs no more. */
+const listen = (entry: Held, signal: AbortSignal, aborted: (entry: Held) => void) => {
+  let entries = bySignal.get(signal);
+  if (!entries) {
+    bySignal.set(signal, (entries = new Map()));
+    signal.addEventListener('abort', abortHeld);
+  }
+  entries.set(entry, aborted);
+};
+
+/** Takes `entry` off its signal, and the listener off the signal with it once no call waits on it. */
+const unlisten = (entry: Held) => {
+  const { signal } = entry;
+  const entries = signal && bySignal.get(signal);
+  if (entries?.delete(entry) && !entries.size) {
+    bySignal.delete(signal!);
+    signal!.removeEventListener('abort', abortHeld);
+  }
+};
 
 /**
  * @example
@@ -61,10 +92,13 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
     for (const entry of batch) entry.announced = true;
     announcer.announce(batch.map((entry) => entry.request));
   };
-  const forget = (entry: Held) => {
+  const aborted = (entry: Held) => {
     held.delete(entry.request.id);
-    // Stryker disable next-line OptionalChaining,StringLiteral: runs only in the abort listener, set only with a signal, which aborts once
-    entry.signal?.removeEventListener('abort', entry.onAbort!);
+    unlisten(entry);
+    entry.reject(entry.signal!.reason);
+    // The chart never heard of an unannounced hold: it simply leaves the batch.
+    if (entry.announced) announcer.withdraw(entry.request.id);
+    else unannounced.delete(entry);
   };
   const settleAll = (settle: (entry: Held) => void) => {
     clearTimeout(timer);
@@ -73,7 +107,7 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
     const all = [...held.values()];
     held.clear();
     for (const entry of all) {
-      entry.signal?.removeEventListener('abort', entry.onAbort!);
+      unlisten(entry);
       settle(entry);
     }
   };
@@ -91,16 +125,7 @@ export function createHoldRegistry(announcer: HoldAnnouncer): HoldRegistry {
           signal,
           announced: false,
         };
-        if (signal) {
-          entry.onAbort = () => {
-            forget(entry);
-            reject(signal.reason);
-            // The chart never heard of an unannounced hold: it simply leaves the batch.
-            if (entry.announced) announcer.withdraw(entry.request.id);
-            else unannounced.delete(entry);
-          };
-          signal.addEventListener('abort', entry.onAbort);
-        }
+        if (signal) listen(entry, signal, aborted);
         held.set(entry.request.id, entry);
         // The first hold is told at once (it leaves `active`); the next ones a turn later, together: a storm is one event.
         unannounced.add(entry);
