@@ -63,8 +63,9 @@ export interface SignInPopupOptions {
   /**
    * Asked once beside the popup whether its first page's server answers, e.g. `(signal) => fetch(healthUrl, {
    * signal })` (a CORS GET; `no-cors` is refused by `Cross-Origin-Resource-Policy`): fetch's network TypeError from it
-   * (or an error caused by one) fails the sign-in at once as `server_unreachable` (a session then waits offline), where
-   * the popup would show the browser's error page until `timeoutMs`; any other failure of the check is ignored.
+   * (or an error whose `cause` is a TypeError) fails the sign-in at once as `server_unreachable` (a session then waits
+   * offline), where the popup would show the browser's error page until `timeoutMs`; any other failure of the check is
+   * ignored.
    */
   checkServer?: (signal: AbortSignal) => Promise<unknown>;
   /** Default: the page's `window`. */
