@@ -1,6 +1,6 @@
 import { requestUrl } from './request-url.ts';
 
-/** One answer in so many is plenty (clocks drift by seconds a day), and reading the clock costs on every call. */
+/** One send in so many timed and its answer read is plenty (clocks drift by seconds a day): reading the clock costs on every call. */
 const sampleEvery = 50;
 /** Offsets closer than this to what an answer allows are the Date header's own rounding. */
 const noiseMs = 1_000;
@@ -16,14 +16,17 @@ const untimed = -Infinity;
  * Estimates how far the backend's clock is from this tab's, from the `Date`
  * header of its answers (cross-origin, the backend must expose it), so that
  * a fast or slow client clock neither asks early nor sends a dead token.
- * The first answer is read, then one in fifty (the next, when its `Date` or
- * `Age` does not parse), and every 401 (`force`). The backend wrote `Date`
- * between the send and the answer: a change is reported only when the offset
- * is more than a second from every moment in between (a late answer proves
- * no change), and then the middle. A change read from an answer the browser's
- * cache may have kept (its `Date` as old as the cache) is reported once the
- * next answer agrees; a 401 is never cached. A cache's `Age` is added to
- * `Date` (a CDN sends `Age: 0` on answers it did not keep: ignoring them would read none).
+ * Every answer is read until the clock is known, then one send in fifty's
+ * (every send's after a wake, a redirect or a `Date` or `Age` that does not
+ * parse, until one sent since is answered), and every 401 (`force`). The
+ * backend wrote `Date` between the send and the answer: a change is reported
+ * only when the offset is more than a second from every moment in between
+ * (a late answer proves no change), and then the middle. A change read from
+ * an answer the browser's cache may have kept (its `Date` as old as the
+ * cache) is reported once the next answer agrees; a 401 is never cached, and
+ * taken at once unless sent untimed and putting the backend behind (it may
+ * have come late). A cache's `Age` is added to `Date` (a CDN sends `Age: 0`
+ * on answers it did not keep: ignoring them would read none).
  *
  * @example
  * const clock = createServerClock({ now: Date.now, offset: () => current, report: (ms) => (current = ms) });
