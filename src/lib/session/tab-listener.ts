@@ -25,10 +25,11 @@ const sayingSignIn = (data: Partial<PendingSignIn>) => (typeof data.state === 's
 const endedWordMs = 1_000;
 
 /**
- * Hears the other tabs for one connection of `client` on `channel`: adopts their tokens and their "Not now", and
- * follows their popups ("Reconnecting in another tab…", Reconnect disabled), from their word or, on connecting, a
- * popup whose lock is held or whose follow the last connection had. Returns the connection's undo. Positional
- * arguments, as underLock's: an options object would cost the layer's size budget its names.
+ * Hears the other tabs for one connection of `client` on `channel`: adopts their tokens and their "Not now", asks the
+ * backend at once when one heard it (`answered`), and follows their popups ("Reconnecting in another tab…", Reconnect
+ * disabled), from their word or, on connecting, a popup whose lock is held or whose follow the last connection had.
+ * Returns the connection's undo. Positional arguments, as underLock's: an options object would cost the layer's size
+ * budget its names.
  *
  * @param locks The tabs' lock manager, if any: a popup is open in the tab that holds `reauthLock`.
  * @param popupTimeoutMs How long a popup is followed without its tab finishing; Try again there starts it again.

@@ -21,9 +21,10 @@ export interface TabSync {
   /** Wraps `reauthenticate` so that one tab at a time runs the popup, and the others know. */
   reauthenticate: AuthFetchOptions['reauthenticate'];
   /**
-   * Binds the session once it exists: adopts tokens from other tabs, follows their popups and the notice's
-   * "Not now", one said for this token before this tab listened included. Returns an undo; connecting again after
-   * it (React StrictMode's double mount, HMR) hears the other tabs again. A session stopped for good is undone alone.
+   * Binds the session once it exists: adopts tokens from other tabs, follows their popups and the notice's "Not now",
+   * one said for this token before this tab listened included, and asks the backend at once, when holding calls
+   * offline, once another tab heard it. Returns an undo; connecting again after it (React StrictMode's double mount,
+   * HMR) hears the other tabs again. A session stopped for good is undone alone.
    */
   connect(client: AuthFetchClient): () => void;
   /** "Not now" on the notice before expiry, here and in every other tab, open now or opened later for this token. */

@@ -8,8 +8,9 @@ import { underLock, type TabLocks } from './tab-locks.ts';
 
 /**
  * `inner.validate`, single-flight across tabs: the first tab asks the backend under the validation lock, telling the
- * others it is still at it; the others, queued behind it, reuse its answer. Positional arguments, as listenToTabs':
- * an options object would cost the layer's size budget its names.
+ * others it is still at it; the others, queued behind it, reuse its answer. Once answered, it tells them the backend is
+ * there (`answered`): one holding calls offline asks now. Positional arguments, as listenToTabs': an options object
+ * would cost the layer's size budget its names.
  *
  * @param inner Where the app's own validate is, called as its method.
  * @param locks The tabs' lock manager, if any: without one each tab asks alone, sharing its answer still.
