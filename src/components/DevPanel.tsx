@@ -52,7 +52,7 @@ const takenLifetime = (typed: string) => Number(typed) >= shortestLifetimeSec &&
 /** Turns the mock backend's knobs. */
 function MockBackendControls({ mock, tokens }: { mock: MockControls; tokens: PanelTokens }) {
   const [lifetime, setLifetime] = useState(() => String(mock.tokenLifetimeSec()));
-  // Not stored (too short, or emptied): said, with the lifetime the next sign-in still gets, or the field would seem taken.
+  // Not stored (too short, past a day, or emptied): said, with the lifetime the next sign-in still gets, or the field would seem taken.
   const refused = !takenLifetime(lifetime);
   const refusedId = useId();
   // Stored too, and the next sign-in of every tab gets it: another tab's setting replaces what this one shows.
