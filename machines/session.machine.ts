@@ -640,7 +640,8 @@ export const sessionMachine = setup({
       },
       states: {
         waiting: {
-          description: 'Probe again when the browser is back online, someone uses the page, or after a backoff.',
+          description:
+            'Probe again when the browser is back online, the tab is shown, someone uses the page, another tab hears the backend, or after a backoff.',
           after: { validationBackoff: 'probing' },
           on: {
             ...signedOutSaid,
@@ -661,8 +662,9 @@ export const sessionMachine = setup({
           on: { ...signedOutSaid, 'network.online': { target: 'probing', reenter: true } },
         },
         unconfirmed: {
-          description: 'A check outlived its first time limit: the backend may be slow, not gone. Ask again after a backoff, given longer.',
-          // The first backoff of a spell, a second or so: only the network's coming back cuts it short.
+          description:
+            'A check outlived its first time limit: the backend may be slow, not gone. Ask again after a backoff, given longer; at once when the network is back, a token comes from another tab or another tab hears the backend.',
+          // The first backoff of a spell, a second or so: only the network's coming back, a token or another tab's answer cut it short.
           after: { validationBackoff: 'confirming' },
           on: {
             ...confirmAnew,
