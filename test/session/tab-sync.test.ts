@@ -1396,6 +1396,38 @@ describe('the answers the tabs share', () => {
     expect(await createSharedAnswers({ name: 'app', ttl: 5_000, locks, storage, now: () => now }).read('t1', 0, 0)).toBe(false);
   });
 
+  it('takes no stored answer that is neither a yes nor a no, though it names this token', async () => {
+    const storage = memory();
+    const answers = createSharedAnswers({ name: 'app', ttl: 5_000, storage });
+    await answers.write('t1', false);
+    const stored = JSON.parse(storage.getItem('app:validated')!);
+    for (const valid of [0, '', 'no', null]) {
+      storage.setItem('app:validated', JSON.stringify({ ...stored, valid }));
+      expect(await answers.read('t1')).toBeNull();
+    }
+  });
+
+  it("reuses no yes from the very millisecond of the token's exp: the token is dead from exp on", async () => {
+    let now = 1_000;
+    const answers = createSharedAnswers({ name: 'app', ttl: 60_000, storage: memory(), now: () => now });
+    const token = unsignedJwt({ sub: 'ada', exp: 10 });
+    await answers.write(token, true);
+    now = 9_999;
+    expect(await answers.read(token)).toBe(true);
+    now = 10_000;
+    expect(await answers.read(token)).toBeNull();
+  });
+
+  it('takes, asking whether the backend is back, only an answer given after that began: not one of that instant', async () => {
+    let now = 1_000;
+    const answers = createSharedAnswers({ name: 'app', ttl: 60_000, storage: memory(), now: () => now });
+    await answers.write('t1', false);
+    now = 2_000;
+    expect(await answers.read('t1', 0, 1_000)).toBe(false); // a rejected token stays rejected
+    expect(await answers.read('t1', 0, 1_000, true)).toBeNull(); // asked before the probe began: no word that the backend is back
+    expect(await answers.read('t1', 0, 999, true)).toBe(false);
+  });
+
   it('still shares the answer through storage when the lock manager fails', async () => {
     vi.useFakeTimers();
     const locks: TabLocks = { query: async () => ({ held: [] }), request: () => Promise.reject(new Error('lock manager gone')) };
