@@ -197,6 +197,22 @@ describe('a sign-in whose tab was closed while its window was open', () => {
     expect(tabs.stored).not.toContain(token);
     expect(b.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
+
+  it('takes up no sign-in when the closed tab named none (an older version): none is marked over', async () => {
+    const tabs = layer.tabs();
+    const b = tabs.open();
+    await expireWithHeldCalls(b);
+    // A tab of an older version: its popup holds the lock, its word names no sign-in; then it is closed.
+    let close!: () => void;
+    void tabs.locks!.request(`${tabs.name}:reauth`, {}, () => new Promise<void>((resolve) => (close = resolve)));
+    const older = new BroadcastChannel(tabs.name);
+    older.postMessage({ type: 'reauth.started' });
+    await waitFor(b.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    close();
+    older.close();
+    await waitFor(b.client.actor, (s) => s.matches({ needsReauth: 'waiting' }), { timeout: 3_000 });
+    expect(localStorage.getItem(`${tabs.name}:sign-ins-over`)).toBeNull();
+  });
 });
 
 describe('a sign-in whose tab was closed, and a tab opened while its window was open', () => {
