@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
+import { selectWaitingForNetwork } from '../../src/lib/session/selectors.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { track } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
@@ -130,6 +131,24 @@ describe('offline', () => {
     expect(probesAt.length).toBeGreaterThanOrEqual(6);
     expect(generate.settled).toBe(false);
     expect(h.client.actor.getSnapshot().matches('needsReauth')).toBe(false);
+  });
+
+  it('says it waits for the network all through a probe, not only between probes, until the backend answers', async () => {
+    const h = session({ limits: { validationBackoffMs: 1_000 } });
+    window.dispatchEvent(new Event('offline'));
+    const generate = track(post(h, '/api/generate'));
+    let answer!: (valid: boolean) => void;
+    h.validate.mockImplementation(() => new Promise<boolean>((resolve) => (answer = resolve)));
+    const waiting = () => selectWaitingForNetwork(h.client.actor.getSnapshot());
+    expect(waiting()).toBe(true);
+    h.clock.increment(1_000);
+    await waitFor(h.client.actor, (s) => s.matches({ offline: 'probing' }));
+    expect(waiting()).toBe(true);
+    answer(true);
+    await waitFor(h.client.actor, (s) => s.matches('active'));
+    expect(waiting()).toBe(false);
+    await settle();
+    expect(generate.value?.status).toBe(200);
   });
 
   it('takes a validation that hangs past its timeout for an unreachable backend: the calls wait, and go when a probe answers', async () => {
