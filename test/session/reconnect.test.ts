@@ -251,6 +251,19 @@ describe('a failed re-auth keeps everything', () => {
     await vi.waitFor(() => expect(call.value?.status).toBe(200));
   });
 
+  it("says the plain sentence, not the message, for an app's own error whose name only mentions a popup", async () => {
+    const h = expired();
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    h.client.reconnect();
+    h.popups[0]!.reject(Object.assign(new Error('gsi: invalid_client for 1234.apps.googleusercontent.com'), { name: 'GooglePopupError' }));
+    const back = await waitFor(h.client.actor, (s) => s.matches({ needsReauth: 'waiting' }) && s.context.lastReauthError !== null);
+    expect(selectReauthProblem(back)).toBe('Sign-in did not finish. Press Reconnect to try again.');
+    h.client.reconnect();
+    h.popups[1]!.resolve(jwt(2));
+    await vi.waitFor(() => expect(call.value?.status).toBe(200));
+  });
+
   // README's `reauthenticate: () => signIn()` ignores its signal: its sign-in may still fail after the session moved on.
   it("does not go offline for a network failure of a sign-in the session already gave up (another tab's token came)", async () => {
     const h = expired();
