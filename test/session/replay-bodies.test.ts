@@ -151,6 +151,21 @@ describe('an init that is no plain object', () => {
       ['DELETE', 'Bearer t2'],
     ]);
   });
+
+  it('whose method is inherited and whose body is its own, made while the session holds: held, then sent as fetch sends it', async () => {
+    const h = layer.session();
+    h.expire();
+    const first = h.client.authFetch(`${API}/api/credits`);
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth'));
+    const init: RequestInit = Object.assign(Object.create({ method: 'POST' }), { body: 'ring' });
+    const pending = h.client.authFetch(`${API}/api/echo`, init);
+    h.client.reconnect();
+    expect((await pending).status).toBe(200);
+    expect((await first).status).toBe(200);
+    expect(backend.apiRequests('/api/echo').map((r) => [r.method, r.authorization, Buffer.from(r.body).toString()])).toEqual([
+      ['POST', 'Bearer t2', 'ring'],
+    ]);
+  });
 });
 
 // Some libraries build their options with Object.create(null): all of it is the init's own, so it goes as it was given.
