@@ -23,7 +23,8 @@ export function nameInToken(claims: TokenClaims & { name?: unknown; email?: unkn
   for (const said of [claims.name, claims.email]) {
     // Decoded before the trim: a letter's last byte may read as a no-break space (à is C3 A0).
     const words = typeof said === 'string' ? decoded(said).trim() : '';
-    if (words) return words;
+    // Only zero-width or control characters read as an empty slot: none.
+    if (/[^\p{White_Space}\p{C}]/u.test(words)) return words;
   }
   return null;
 }

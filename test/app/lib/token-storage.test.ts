@@ -173,6 +173,10 @@ describe('createTokenStorage, naming who is signed in from the token', () => {
       ['{"sub":"j","name":"Jos\\u00e9"}', 'José'],
       ['{"sub":"j","name":"  ","email":"jose@example.com"}', 'jose@example.com'],
       ['{"sub":"j","name":{"first":"José"}}', null],
+      // Nothing anyone could read: zero-width spaces, a bell, a byte-order mark.
+      ['{"sub":"j","name":"\u200b\u200b","email":"jose@example.com"}', 'jose@example.com'],
+      ['{"sub":"j","name":"\u0007\ufeff"}', null],
+      ['{"sub":"j","name":"🦄"}', '🦄'],
     ] as const) {
       tokens.setToken(tokenOf(payload));
       expect(tokens.tokenName()).toBe(name);
