@@ -232,6 +232,57 @@ describe('expiry', () => {
   });
 });
 
+describe("a yes at exp, on a reading of the backend's clock half a second fast", () => {
+  // The backend is 3 s ahead of this tab, its Dates whole seconds: read as 3.5 s ahead.
+  const readClock = async (client: ReturnType<typeof session>['client']) => {
+    for (let i = 0; i < 2; i++) expect((await client.authFetch(`${API}/api/credits`)).status).toBe(200);
+    expect(client.actor.getSnapshot().context.clockOffsetMs).toBe(3_500);
+  };
+
+  it('is no proof the backend takes the token past exp: a write a moment after exp waits for a check, and the banner comes', async () => {
+    const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: -3_000, answerDate: true });
+    await readClock(client);
+    clock.increment(3_536_500); // the lead window opens on the reading: the backend says yes
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    clock.increment(60_000); // exp on the reading, 0.5 s before it at the backend: yes again
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 2);
+    clock.increment(860); // 0.36 s past exp at the backend
+    const write = client.authFetch(`${API}/api/designs`, { method: 'POST', body: '{}', replay: false }).catch((error: Error) => error);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(sent.filter((s) => !s.accepted)).toEqual([]);
+    client.reconnect();
+    expect(await write).toMatchObject({ status: 200 });
+  });
+
+  it('trusts a backend that still takes the token a second past exp (leeway) for a lead window, after one more check', async () => {
+    const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: -3_000, answerDate: true, leewayMs: 30_000 });
+    await readClock(client);
+    clock.increment(3_536_500 + 60_000); // exp on the reading
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length >= 1);
+    for (let i = 0; i < 20; i++) {
+      clock.increment(500);
+      expect((await client.authFetch(`${API}/api/item/${i}`)).status).toBe(200);
+    }
+    // 10 s of calls from exp: the lead window's check, exp's, and one once the reading's uncertainty passed; not one per call.
+    expect(validate.mock.calls.length).toBeLessThanOrEqual(3);
+    expect(sent.filter((s) => !s.accepted)).toEqual([]);
+  });
+
+  it('holds a call after exp in a shown page when the yes came just before it: the timer that asks again is not trusted', async () => {
+    // A lead of half a second: the check goes 0.5 s before exp on the reading, 1 s before it at the backend.
+    const { client, clock, validate, sent } = session({ expMs: 3_600_000, skewMs: -3_000, answerDate: true, expiryLeadMs: 500 });
+    await readClock(client);
+    clock.increment(3_596_000);
+    await waitFor(client.actor, (s) => s.matches('active') && validate.mock.calls.length === 1);
+    clock.increment(1_200); // 0.2 s past exp at the backend
+    const call = client.authFetch(`${API}/api/credits`).catch((error: Error) => error);
+    await waitFor(client.actor, (s) => s.matches('needsReauth'));
+    expect(sent.filter((s) => !s.accepted)).toEqual([]);
+    client.reconnect();
+    expect(await call).toMatchObject({ status: 200 });
+  });
+});
+
 describe('expiry, with a clock that has timers only', () => {
   it("reads the token's expiry on Date.now: a token in its lead window is validated before a call goes", async () => {
     const validate = vi.fn(async () => true);
@@ -581,6 +632,19 @@ describe('createExpiryAwareness', () => {
     const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, claims: lastTokenClaims() });
     const token = unsignedJwt({ exp: 1_700_000_000 });
     expiry.vouch(token);
+    expect(expiry.msUntilExpiring(token)).toBe(60_000);
+  });
+
+  it("holds a token vouched for within the reading's uncertainty of its exp from exp on, and asks again once a yes proves it", () => {
+    let now = 1_700_000_000_000 + 300;
+    const expiry = createExpiryAwareness({ leadMs: 60_000, now: () => now, uncertaintyMs: () => 1_000, claims: lastTokenClaims() });
+    const token = unsignedJwt({ exp: 1_700_000_000 });
+    expiry.vouch(token, 100); // asked 0.2 s past exp on the reading: maybe before it at the backend
+    expect(expiry.isExpiring(token)).toBe(true);
+    expect(expiry.msUntilExpiring(token)).toBe(700);
+    now += 700;
+    expiry.vouch(token, 0); // asked as the reading's uncertainty passed: the backend takes it past exp
+    expect(expiry.isExpiring(token)).toBe(false);
     expect(expiry.msUntilExpiring(token)).toBe(60_000);
   });
 

@@ -274,4 +274,13 @@ describe('createServerClock', () => {
     clock.observe(answer({ date: new Date(at - hour - 600_000).toUTCString(), age: '600' }), clock.sending(), true);
     expect(reports).toEqual([-hour + 500]);
   });
+
+  it("says how far its reading may be off: none said before one, then the Date's second and half the answer's delay", () => {
+    const { clock } = reader();
+    expect(clock.uncertaintyMs()).toBe(0);
+    clock.observe(answer({ date: new Date(at).toUTCString() }), clock.sending()); // quick, and the clocks agree
+    expect(clock.uncertaintyMs()).toBe(1_000);
+    clock.observe(answer({ date: new Date(at + hour).toUTCString() }), at - 6_000, true); // a 401 sent 6 s ago
+    expect(clock.uncertaintyMs()).toBe(1_000 + 3_000);
+  });
 });

@@ -75,7 +75,7 @@ export function provideChart(parts: ChartParts) {
       // A postponed check keeps its lead window: every call is checked meanwhile, and the backend is not asked every lookAgainMs.
       return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
     })(args);
-  const validateToken = createTokenCheck({ options, expiry, own });
+  const validateToken = createTokenCheck({ options, expiry, own, now: localNow });
   /** Why held calls are given up on the chart's `event`: no token stored is a sign-out whose word is still on its way. */
   const givenUpReason = (event: string) =>
     event === 'session.stopped' ? 'stopped' : event === 'session.ended' || currentToken() === null ? 'signed-out' : 'sign-in-given-up';

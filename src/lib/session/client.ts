@@ -57,6 +57,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     leadMs: options.expiryLeadMs ?? 60_000,
     // Stryker disable next-line OptionalChaining: every read while the actor is being built runs in inStep, whose stepOffsetMs comes first
     now: () => localNow() + (stepOffsetMs ?? actor?.getSnapshot().context.clockOffsetMs ?? 0),
+    // Read on a vouch, when the clock below is made.
+    uncertaintyMs: () => serverClock.uncertaintyMs(),
     claims,
   });
   const inStep =

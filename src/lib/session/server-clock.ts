@@ -43,7 +43,14 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   let unconfirmed: [number, number] | null = null;
   /** Whether the backend's clock is known: a Date taken, or an answer with none (this tab's clock is all there is). */
   let known = false;
+  /** Half the range of offsets the reading taken allowed: its middle is off by that much at most, besides the rounding. */
+  let halfRangeMs = 0;
   return {
+    /**
+     * How far the reading may be off: the Date's rounding, and half the delay of the answer it was taken from. None said
+     * before a reading: this tab's clock may be hours off, and a token past `exp` on it goes once, its 401 read (0009).
+     */
+    uncertaintyMs: () => (known ? noiseMs + halfRangeMs : 0),
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
     /** The next answer is read, sends timed until one comes: this tab's clock may have been set meanwhile (NTP after a sleep). */
@@ -103,6 +110,7 @@ export function createServerClock(options: { now: () => number; offset: () => nu
         (timed && seen !== null && seen[0] - high <= 2 * noiseMs && low - seen[1] <= 2 * noiseMs)
       ) {
         known = true;
+        halfRangeMs = (high - low) / 2;
         options.report(Math.round(offset));
       } else unconfirmed = [low, high];
     },

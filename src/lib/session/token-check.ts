@@ -22,10 +22,21 @@ function ownTypeErrorWarning() {
  * on a 401. A good one is trusted until its expiry, a refused one kept (a tab's late message may name it again).
  *
  * @example
- * const validateToken = createTokenCheck({ options, expiry, own });
+ * const validateToken = createTokenCheck({ options, expiry, own, now: Date.now });
  * const valid = await validateToken(options.getToken(), signal);
  */
-export function createTokenCheck({ options, expiry, own }: { options: AuthFetchOptions; expiry: ExpiryAwareness; own: OwnWork }) {
+export function createTokenCheck({
+  options,
+  expiry,
+  own,
+  now,
+}: {
+  options: AuthFetchOptions;
+  expiry: ExpiryAwareness;
+  own: OwnWork;
+  /** This tab's clock: how long the answer took, for the yes may have been given as it was asked. */
+  now: () => number;
+}) {
   const warnOfOwnTypeError = ownTypeErrorWarning();
   return async (token: string | null, signal: AbortSignal): Promise<boolean> => {
     // A token no header can carry is as good as expired: the user signs in again.
@@ -40,6 +51,7 @@ export function createTokenCheck({ options, expiry, own }: { options: AuthFetchO
     }
     own.signals.add(signal);
     own.checking = { token, signal };
+    const askedAt = now();
     let valid: boolean;
     own.insideValidate = true;
     try {
@@ -63,7 +75,7 @@ export function createTokenCheck({ options, expiry, own }: { options: AuthFetchO
       if (DEV) console.error(`quiet-session: ${mistake.message}`);
       throw mistake;
     }
-    if (valid) expiry.vouch(token);
+    if (valid) expiry.vouch(token, now() - askedAt);
     else noteRefused(own, token);
     // Nobody is signed in (a probe after a sign-out, or on the sign-in page): no session to reconnect.
     // The backend answered, or validate would have rejected: the calls go, without a token.

@@ -8,10 +8,11 @@ export interface ExpiryAwareness {
   /** True from `exp - leadMs` on, but for a lead window after the backend last accepted this very token. */
   isExpiring(token: string | null): boolean;
   /**
-   * The backend accepted `token` just now: it is trusted for one lead window, never past its `exp`. Past
-   * `exp` (clocks differ), a backend that still accepts it is asked again once a window, not on every request.
+   * The backend accepted `token` just now, asked `askedMsAgo` ago: it is trusted for one lead window, never past its
+   * `exp`. Past `exp` (clocks differ), a backend that still accepts it is asked again once a window, not on every
+   * request; a yes that may have been given before `exp`, on a reading as far off as it may be, proves nothing past it.
    */
-  vouch(token: string | null): void;
+  vouch(token: string | null, askedMsAgo?: number): void;
   /**
    * The backend could not say whether `token` is good (it answered with errors): the timer that asks it waits a
    * lead window. Calls are not told anything: a token in its lead window is still checked before each is sent.
@@ -40,6 +41,8 @@ export function createExpiryAwareness(options: {
   leadMs: number;
   /** The backend's time: this tab's clock plus the offset seen in its answers. */
   now: () => number;
+  /** How far `now` may be off the backend's own clock (the `Date` header's rounding, a late answer); 0 when not said. */
+  uncertaintyMs?: () => number;
   /** Where claims are read: a `lastTokenClaims()`, shared so that each token is parsed once. */
   claims: (token: string | null) => TokenClaims;
 }): ExpiryAwareness {
@@ -49,7 +52,10 @@ export function createExpiryAwareness(options: {
   /** Whether `trusted` was accepted before its `exp` on any reading of the clock since: then it is never trusted past `exp`. */
   // Stryker disable next-line BooleanLiteral: read only for a vouched token, and vouch sets it
   let withinLife = true;
+  /** How long before `trustedAt` the backend was asked: its yes may have been given as early as that. */
+  let askedBefore = 0;
   const { claims, leadMs, now } = options;
+  const uncertainty = options.uncertaintyMs ?? (() => 0);
   /** The last token asked about, and when it starts expiring on the backend's clock: asked on every request. */
   let known: string | null | undefined;
   let startsAt: number | null = null;
@@ -65,7 +71,8 @@ export function createExpiryAwareness(options: {
     // Past exp, at least a few seconds: with no lead at all it would be asked again at once, in a loop.
     withinLife ? Math.min(trustedAt + leadMs, exp) : trustedAt + Math.max(leadMs, minTrustPastExpMs);
   // A reading cannot say when the clock changed, before the vouch or after: past exp must hold on every reading.
-  const noteLife = () => void (withinLife ||= trustedAt < (expMs(trusted) ?? Infinity));
+  // Within the reading's uncertainty of exp, a yes may have been given before it: proof of nothing past it.
+  const noteLife = () => void (withinLife ||= trustedAt - askedBefore - uncertainty() < (expMs(trusted) ?? Infinity));
   const expiringAt = (token: string | null) => {
     // Stryker disable next-line ConditionalExpression: a cache only; what it caches changes only in vouch and clockChanged, which clear it
     if (token !== known) {
@@ -78,7 +85,9 @@ export function createExpiryAwareness(options: {
   return {
     msUntilExpiring(token) {
       const at = expiringAt(token);
-      return at === null ? null : Math.max(at, token === postponed ? postponedUntil : 0) - now();
+      if (at === null) return null;
+      // Put off only once expiring: a shown page's calls trust a timer that fires before then, and would go unchecked past it.
+      return (at <= now() && token === postponed ? Math.max(at, postponedUntil) : at) - now();
     },
     isExpiring(token) {
       const at = expiringAt(token);
@@ -88,12 +97,19 @@ export function createExpiryAwareness(options: {
       postponed = token;
       postponedUntil = now() + leadMs;
     },
-    vouch(token) {
+    vouch(token, askedMsAgo = 0) {
       trusted = token;
       trustedAt = now();
+      askedBefore = askedMsAgo;
       withinLife = false;
       noteLife();
       known = undefined;
+      const exp = expMs(token);
+      // A yes that may be past exp is asked about again once a yes would prove it, not at once and again (calls still wait from exp).
+      if (withinLife && exp !== null && trustedAt + uncertainty() > exp) {
+        postponed = token;
+        postponedUntil = exp + uncertainty();
+      }
     },
     clockChanged(shiftMs) {
       // Not dropped: a token the backend accepted a moment ago is still good, and without trust it would be asked again at once.
