@@ -164,16 +164,26 @@ describe("this tab's clock set back an hour after the backend vouched for the to
   });
 });
 
+/**
+ * A session on a simulated clock at day 10, its token good for three hours; `fetchWith` gets the backend's answer
+ * dated by its clock, `backend.skewMs` off this tab's (a tab's clock set back while it slept).
+ */
+function sessionOnWakingClock(fetchWith: (dated: () => Response) => typeof fetch) {
+  const clock = new SimulatedClock();
+  clock.set(10 * day);
+  const backend = { skewMs: 0 };
+  const dated = () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } });
+  const { client } = clockedSession({
+    getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
+    clock,
+    fetch: fetchWith(dated),
+  });
+  return { backend, client };
+}
+
 describe('a clock set while the tab slept (NTP after the lid opens)', () => {
   it('is read again from the next answers once the tab is shown, not fifty calls later', async () => {
-    const clock = new SimulatedClock();
-    clock.set(10 * day);
-    const backend = { skewMs: 0 };
-    const { client } = clockedSession({
-      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
-      clock,
-      fetch: async () => new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }),
-    });
+    const { backend, client } = sessionOnWakingClock((dated) => async () => dated());
     for (let i = 0; i < 3; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
     backend.skewMs = 3_600_000; // asleep, this tab's clock was set an hour back
     document.dispatchEvent(new Event('visibilitychange'));
@@ -184,18 +194,11 @@ describe('a clock set while the tab slept (NTP after the lid opens)', () => {
 
 describe('a clock set while the tab slept, when the first call after the wake gets no answer', () => {
   it('is read from the answers that do come, not fifty calls later', async () => {
-    const clock = new SimulatedClock();
-    clock.set(10 * day);
-    const backend = { skewMs: 0 };
-    const { client } = clockedSession({
-      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
-      clock,
-      fetch: (input, init) => {
-        const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-        // A call its caller gives up (a view left as the tab comes back) is never answered.
-        if (signal) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
-        return Promise.resolve(new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } }));
-      },
+    const { backend, client } = sessionOnWakingClock((dated) => (input, init) => {
+      const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+      // A call its caller gives up (a view left as the tab comes back) is never answered.
+      if (signal) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      return Promise.resolve(dated());
     });
     for (let i = 0; i < 3; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
     backend.skewMs = 3_600_000; // asleep, this tab's clock was set an hour back
@@ -211,19 +214,12 @@ describe('a clock set while the tab slept, when the first call after the wake ge
 
 describe('a clock set while the tab slept, when a call sent before the sleep answers after the wake', () => {
   it('is read from the calls sent since: the old call says nothing of the wake', async () => {
-    const clock = new SimulatedClock();
-    clock.set(10 * day);
-    const backend = { skewMs: 0 };
     /** The answer of the call sent across the sleep, written before it, given by the test. */
     let acrossSleep: (() => void) | undefined;
-    const { client } = clockedSession({
-      getToken: () => unsignedJwt({ sub: 'ada', exp: (10 * day + 3 * 3_600_000) / 1000 }),
-      clock,
-      fetch: (input) => {
-        const answer = new Response('{}', { headers: { date: new Date(clock.now() + backend.skewMs).toUTCString() } });
-        if (!String(input).endsWith('/api/upload')) return Promise.resolve(answer);
-        return new Promise((resolve) => (acrossSleep = () => resolve(answer)));
-      },
+    const { backend, client } = sessionOnWakingClock((dated) => (input) => {
+      const answer = dated();
+      if (!String(input).endsWith('/api/upload')) return Promise.resolve(answer);
+      return new Promise((resolve) => (acrossSleep = () => resolve(answer)));
     });
     for (let i = 0; i < 50; i++) await client.authFetch(`${API}/api/credits`); // the first is read: the clocks agree
     const upload = client.authFetch(`${API}/api/upload`); // the fifty-first, sent as the lid closes
