@@ -123,6 +123,22 @@ describe("the backend's clock, read from the Date of its answers", () => {
     expect(offset()).toBe(-hour + 500);
   });
 
+  it('takes two readings two seconds apart either way as one clock, and not three seconds apart', async () => {
+    for (const [secondMs, taken] of [
+      [hour + 2_000, true],
+      [hour - 2_000, true],
+      [hour + 3_000, false],
+      [hour - 3_000, false],
+    ] as const) {
+      const { backend, call, offset } = session();
+      backend.skewMs = hour;
+      await call();
+      backend.skewMs = secondMs;
+      await call();
+      expect({ secondMs, offset: offset() }).toEqual({ secondMs, offset: taken ? secondMs + 500 : 0 });
+    }
+  });
+
   it('reads one answer in fifty after the first, then the next one to confirm it', async () => {
     const { backend, call, offset } = session();
     await call(); // the first: clocks agree
@@ -159,6 +175,18 @@ describe("the backend's clock, read from the Date of its answers", () => {
     await call();
     expect(offset()).toBe(hour + 500);
     backend.skewMs = hour + 1_000; // a second later than the last reading: still the same clock
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(hour + 500);
+  });
+
+  it("keeps the offset when a 401's Date is a second behind it: the Date's rounding either way", async () => {
+    const { backend, call, offset } = session();
+    backend.skewMs = hour;
+    backend.statuses.push(401);
+    await call();
+    expect(offset()).toBe(hour + 500);
+    backend.skewMs = hour - 1_000;
     backend.statuses.push(401);
     await call();
     expect(offset()).toBe(hour + 500);
@@ -282,5 +310,97 @@ describe('createServerClock', () => {
     expect(clock.uncertaintyMs()).toBe(1_000);
     clock.observe(answer({ date: new Date(at + hour).toUTCString() }), at - 6_000, true); // a 401 sent 6 s ago
     expect(clock.uncertaintyMs()).toBe(1_000 + 3_000);
+  });
+});
+
+describe('createServerClock, reading the clock only for the answers it reads', () => {
+  const at = 10 * day;
+  const hour = 3_600_000;
+  /** A reader on a tab's clock the test sets, counting the reads of it (each costs, on every call: 0009). */
+  const timing = () => {
+    const tab = { now: at, reads: 0 };
+    let offset = 0;
+    const reports: number[] = [];
+    const clock = createServerClock({
+      now: () => {
+        tab.reads++;
+        return tab.now;
+      },
+      offset: () => offset,
+      report: (ms) => void reports.push((offset = ms)),
+    });
+    /** One request going out: its send time for `observe`, and whether taking it read the clock. */
+    const send = () => {
+      const before = tab.reads;
+      const sentAt = clock.sending();
+      return { sentAt, timed: tab.reads > before };
+    };
+    /** An answer whose Date is the backend's time now, `skewMs` off this tab's. */
+    const dated = (skewMs = 0, status = 200) => new Response(null, { status, headers: { date: new Date(tab.now + skewMs).toUTCString() } });
+    return { clock, tab, reports, send, dated };
+  };
+
+  it('times sends after a wake until one sent since is answered, then one in fifty again', () => {
+    const { clock, send, dated } = timing();
+    const first = send();
+    clock.observe(dated(), first.sentAt);
+    expect(send().timed).toBe(false);
+    clock.readNext();
+    const since = send();
+    expect([since.timed, send().timed]).toEqual([true, true]); // none answered yet
+    clock.observe(dated(), since.sentAt);
+    expect([send().timed, send().timed]).toEqual([false, false]);
+  });
+
+  it('does not take the answer to a send out across the wake as the reading it owes', () => {
+    const { clock, tab, send, dated } = timing();
+    const across = send(); // the first: timed
+    tab.now += hour; // asleep
+    clock.readNext();
+    clock.observe(dated(), across.sentAt);
+    expect(send().timed).toBe(true);
+  });
+
+  it('keeps timing sends while the one sent since the wake is unanswered, a 401 to an untimed one sent before notwithstanding', () => {
+    const { clock, send, dated } = timing();
+    const first = send();
+    clock.observe(dated(), first.sentAt);
+    const before = send();
+    expect(before.timed).toBe(false);
+    clock.readNext();
+    expect(send().timed).toBe(true); // then aborted: never answered
+    clock.observe(dated(0, 401), before.sentAt, true);
+    expect(send().timed).toBe(true);
+  });
+
+  it('times the sends after an answer redirected to another origin until one sent since is answered', () => {
+    const { clock, send, dated } = timing();
+    const [out, redirected] = [send(), send()]; // both timed: the backend's clock is not known yet
+    const elsewhere = Object.defineProperties(dated(hour), { redirected: { value: true }, url: { value: 'https://elsewhere.example/' } });
+    clock.observe(elsewhere, redirected.sentAt, false, `${API}/api/credits`);
+    clock.observe(dated(), out.sentAt); // sent before the redirect came: the clock is known, the reading still owed
+    const since = send();
+    expect(since.timed).toBe(true);
+    clock.observe(dated(), since.sentAt);
+    expect(send().timed).toBe(false);
+  });
+
+  it("times only the first send and one in fifty when none is owed, though this tab's clock went back while the first was out", () => {
+    const { clock, tab, send, dated } = timing();
+    send(); // cut off: never answered
+    tab.now -= 10_000; // set back (NTP)
+    const second = send();
+    clock.observe(dated(), second.sentAt);
+    expect(send().timed).toBe(false);
+  });
+
+  it('reads nothing from the answer to a send it did not time, unless told to (a 401)', () => {
+    const { clock, reports, send, dated } = timing();
+    const first = send();
+    clock.observe(dated(), first.sentAt);
+    clock.observe(dated(hour), send().sentAt);
+    expect(reports).toEqual([]);
+    clock.observe(dated(hour, 401), send().sentAt, true);
+    expect(reports).toEqual([hour + 500]);
   });
 });
