@@ -168,25 +168,16 @@ describe("the backend's clock, read from the Date of its answers", () => {
     expect(offset()).toBe(-hour + 500);
   });
 
-  it("keeps the offset when a 401's Date is within a second of it: that is the Date's own rounding", async () => {
+  it.each([
+    ['later than', 1_000],
+    ['behind', -1_000],
+  ])("keeps the offset when a 401's Date is a second %s it: that is the Date's own rounding", async (_, secondMs) => {
     const { backend, call, offset } = session();
     backend.skewMs = hour;
     backend.statuses.push(401);
     await call();
     expect(offset()).toBe(hour + 500);
-    backend.skewMs = hour + 1_000; // a second later than the last reading: still the same clock
-    backend.statuses.push(401);
-    await call();
-    expect(offset()).toBe(hour + 500);
-  });
-
-  it("keeps the offset when a 401's Date is a second behind it: the Date's rounding either way", async () => {
-    const { backend, call, offset } = session();
-    backend.skewMs = hour;
-    backend.statuses.push(401);
-    await call();
-    expect(offset()).toBe(hour + 500);
-    backend.skewMs = hour - 1_000;
+    backend.skewMs = hour + secondMs; // a second off the last reading either way: still the same clock
     backend.statuses.push(401);
     await call();
     expect(offset()).toBe(hour + 500);
