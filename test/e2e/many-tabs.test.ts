@@ -2,7 +2,7 @@
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { inOwnProfile, screenshots } from './support/chromium.ts';
-import { continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
+import { adaProfileShown, continueInPopup, errorText, expireSession, heldAtLeast, signIn } from './support/studio-user.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
 const served = mockAppInChromium();
@@ -36,7 +36,7 @@ async function signInFirstTab(context: BrowserContext, url: string): Promise<Pag
 /** The studio has answered every start-up call: user, credits, health. */
 async function studioLoaded(page: Page): Promise<void> {
   await page.getByLabel('Prompt').waitFor();
-  await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+  await adaProfileShown(page);
   await page.getByText(/^Credits: \d+$/).waitFor();
   await page.getByText('jewelry-generate').waitFor();
 }

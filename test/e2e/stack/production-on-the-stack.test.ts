@@ -1,7 +1,7 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
 import { stackInChromium } from '../support/stack-in-chromium.ts';
-import { continueInPopup, errorText } from '../support/studio-user.ts';
+import { adaProfileShown, continueInPopup, errorText } from '../support/studio-user.ts';
 import { networkErrorText, tokenExpired } from '../support/stack-user.ts';
 
 // What users ship: `vite build` served by `vite preview`, on the reference backend and the stand-in Google. No dev panel.
@@ -82,7 +82,7 @@ describe('the production build on the reference stack, in Chromium', () => {
     await choose(() => page.getByRole('button', { name: 'Sign in with Google' }).click());
     const tab = await context.newPage();
     await tab.goto(stack.appUrl);
-    await tab.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    await adaProfileShown(tab);
 
     await tokenExpired(page);
     await expiredBanner().waitFor({ timeout: 20_000 });

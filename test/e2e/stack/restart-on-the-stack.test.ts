@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { stackInChromium } from '../support/stack-in-chromium.ts';
-import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
+import { adaProfileShown, continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
 import { tokenExpired } from '../support/stack-user.ts';
 
 // Two tabs on the reference stack whose backend restarts while the user is at Google's chooser.
@@ -23,7 +23,7 @@ describe('a backend that restarts during a Reconnect, in two tabs of Chromium', 
     const before = await stack.credits('user-ada');
     const other = await context.newPage();
     await other.goto(stack.appUrl);
-    await other.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+    await adaProfileShown(other);
     await page.getByLabel('Prompt').fill('A topaz brooch');
     await tokenExpired(page);
     await page.getByRole('button', { name: 'Generate' }).click();

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screenshots } from '../support/chromium.ts';
 import { stackInChromium } from '../support/stack-in-chromium.ts';
-import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
+import { adaProfileShown, continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
 import { apiResponses, copySessionReport, networkErrorText, sessionSettled, tokenExpired } from '../support/stack-user.ts';
 
 // The app on the reference stack, nothing mocked; tokens live 6 s, so every expiry comes by the clock, as for users.
@@ -130,7 +130,7 @@ describe('the studio on the reference backend and the stand-in Google, in Chromi
     for (let n = 0; n < 2; n++) {
       const tab = await context.newPage();
       await tab.goto(stack.appUrl);
-      await tab.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+      await adaProfileShown(tab);
       tabs.push(tab);
     }
     for (const tab of tabs) await tab.getByText('jewelry-generate').waitFor();

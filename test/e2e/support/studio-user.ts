@@ -37,6 +37,17 @@ export async function continueInPopup(popup: Page, account = 'Ada Lovelace'): Pr
 }
 
 /**
+ * Resolves once Ada's profile has come: the token alone names her in the header, only the profile offers the admins' page.
+ *
+ * @example
+ * await adaProfileShown(page);
+ */
+export async function adaProfileShown(page: Page): Promise<void> {
+  await page.locator('header .user').filter({ hasText: 'Ada Lovelace' }).waitFor();
+  await page.getByRole('link', { name: 'Admin batches' }).waitFor();
+}
+
+/**
  * Presses the dev panel's "Expire session": the mock backend forgets every token so far.
  *
  * @example
