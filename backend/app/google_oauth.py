@@ -32,11 +32,19 @@ class SignInRefused(Exception):
 
 
 class ProviderFailed(Exception):
-    """Google could not be asked (network, 5xx), refused our client credentials or served no usable keys: a 502."""
+    """Google could not be asked (network, 5xx), or served no usable keys: a 502."""
 
 
 class ProviderBusy(ProviderFailed):
     """Google limits how often it is asked (429): a 502 too, in words that say to try again soon."""
+
+
+class ClientRefused(ProviderFailed):
+    """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI): a 502 that says no retry will help."""
+
+
+# The token endpoint's 400s that are about our client, not the user's code (RFC 6749 §5.2, and Google's own).
+CLIENT_ERRORS = ("invalid_client", "unauthorized_client", "redirect_uri_mismatch")
 
 
 @dataclass(frozen=True)
@@ -184,13 +192,15 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
         response = httpx.post(settings.google_token_url, data=form, timeout=10)
     except httpx.HTTPError as error:
         raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
+    if response.status_code == 401 or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
+        raise ClientRefused(f"Google's token endpoint refused our client ({response.status_code} {_oauth_error(response)})")
     if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.
         raise SignInRefused("Invalid or expired Google authorization code")
     if response.status_code == 429:
         raise ProviderBusy("Google's token endpoint limits our rate (429)")
     if response.status_code != 200:
-        # 401 is invalid_client (our GOOGLE_CLIENT_ID/SECRET), 5xx Google's trouble: none says the code is bad.
+        # 5xx is Google's trouble: it does not say the code is bad.
         raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
     try:
         id_token = response.json().get("id_token")
@@ -199,6 +209,15 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
     if not isinstance(id_token, str):
         raise SignInRefused("Google answered without an ID token")
     return id_token
+
+
+def _oauth_error(response: httpx.Response) -> Optional[str]:
+    """The `error` of an OAuth error answer, None when its body is no such JSON."""
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return None
+    return error if isinstance(error, str) else None
 
 
 def verify_id_token(

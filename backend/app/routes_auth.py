@@ -7,7 +7,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, StrictStr
 
-from .google_oauth import ProviderBusy, ProviderFailed, SignInRefused, authorize_url, exchange_code, verify_id_token
+from .google_oauth import (
+    ClientRefused,
+    ProviderBusy,
+    ProviderFailed,
+    SignInRefused,
+    authorize_url,
+    exchange_code,
+    verify_id_token,
+)
 from .tokens import current_user, issue_access_token
 from .users import User
 
@@ -56,6 +64,16 @@ def google_login(
     return RedirectResponse(authorize_url(settings, state, nonce, code_challenge), status_code=302)
 
 
+def provider_failed(response: Response, code: str, words: str) -> dict:
+    """A 502 for a failure on Google's side or with it, `code` saying which, so that the studio words each its own way.
+
+    A 502 every time, as before there was a code: a studio that reads none takes it for Google's side failing (a 503
+    would be this backend's own).
+    """
+    response.status_code = 502
+    return {"detail": words, "code": code}
+
+
 @router.post("/auth/google/callback")
 def google_callback(body: GoogleCallbackBody, request: Request, response: Response) -> dict:
     """The callback page's exchange: `{code, state, code_verifier}` → the app's access token.
@@ -80,13 +98,18 @@ def google_callback(body: GoogleCallbackBody, request: Request, response: Respon
         )
     except SignInRefused as refused:
         raise HTTPException(status_code=400, detail=str(refused)) from None
+    except ClientRefused as refused:
+        # Nobody signs in until GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET or GOOGLE_REDIRECT_URI is fixed: the operators' error.
+        log.error("Google refused this backend's OAuth client: %s", refused)
+        words = "Sign-in with Google is not set up right on this server. Trying again will not help."
+        return provider_failed(response, "server_misconfigured", words)
+    except ProviderBusy as busy:
+        log.warning("Google sign-in failed on Google's side: %s", busy)
+        return provider_failed(response, "provider_busy", "Google is busy. Try again in a moment.")
     except ProviderFailed as down:
         # The cause names the URLs and hosts the backend calls: for the log, not for the client.
         log.warning("Google sign-in failed on Google's side: %s", down)
-        # A 502 either way: the studio reads it as Google's side failing, a 503 as this backend's own.
-        busy = isinstance(down, ProviderBusy)
-        words = "Google is busy. Try again in a moment." if busy else "Google could not be reached. Try again."
-        raise HTTPException(status_code=502, detail=words) from None
+        return provider_failed(response, "provider_unreachable", "Google could not be reached. Try again.")
     user = app_state.users.for_google_identity(identity.sub, identity.email, identity.name)
     # RFC 6749 §5.1: an answer carrying a token is kept by no cache, the browser's or a proxy's.
     response.headers["Cache-Control"] = "no-store"

@@ -387,7 +387,8 @@ class GoogleAnswerTest(unittest.TestCase):
         return self.client.post("/auth/google/callback", json={"code": "code-1", "state": "state-1", "code_verifier": VERIFIER})
 
     def assertGoogleFailed(self, response):
-        self.assertEqual((response.status_code, response.json()), (502, {"detail": "Google could not be reached. Try again."}))
+        self.assertEqual((response.status_code, response.json()),
+                         (502, {"detail": "Google could not be reached. Try again.", "code": "provider_unreachable"}))
 
     def test_signs_in_when_google_answers(self):
         self.assertEqual(self.sign_in().status_code, 200)
@@ -398,7 +399,8 @@ class GoogleAnswerTest(unittest.TestCase):
 
     def assertGoogleBusy(self, response):
         # Google answered: "could not be reached" would send the user looking at their network.
-        self.assertEqual((response.status_code, response.json()), (502, {"detail": "Google is busy. Try again in a moment."}))
+        self.assertEqual((response.status_code, response.json()),
+                         (502, {"detail": "Google is busy. Try again in a moment.", "code": "provider_busy"}))
 
     def test_google_limiting_the_rate_of_its_token_endpoint_is_a_502_that_says_it_is_busy(self):
         # Too many requests says nothing of the user's code: trying again later is the way out.
@@ -418,6 +420,26 @@ class GoogleAnswerTest(unittest.TestCase):
         self.answers["/token"] = (500, {"error": "server_error"})
         with self.assertLogs("quiet_session", level="WARNING"):
             self.assertGoogleFailed(self.sign_in())
+
+    def test_google_refusing_our_client_is_a_502_that_says_the_server_is_not_set_up_right(self):
+        # GOOGLE_CLIENT_ID/SECRET or the redirect URI wrong: no user can fix it, and trying again changes nothing.
+        for answer in ((401, {"error": "invalid_client", "error_description": "Unauthorized"}),
+                       (400, {"error": "invalid_client", "error_description": "The OAuth client was not found."}),
+                       (400, {"error": "unauthorized_client"}),
+                       (400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"})):
+            with self.subTest(answer=answer):
+                self.answers["/token"] = answer
+                # An error in the log: the site's operators have something to fix.
+                with self.assertLogs("quiet_session", level="ERROR"):
+                    response = self.sign_in()
+                self.assertEqual((response.status_code, response.json()), (502, {
+                    "detail": "Sign-in with Google is not set up right on this server. Trying again will not help.",
+                    "code": "server_misconfigured",
+                }))
+
+    def test_a_400_that_is_not_json_is_still_a_refused_code(self):
+        self.answers["/token"] = (400, b"<html>Bad Request</html>")
+        self.assertEqual(self.sign_in().status_code, 400)
 
     def test_keys_google_serves_unreadable_or_unusable_are_a_502_and_not_kept(self):
         jwk = self.good_keys[1]["keys"][0]
