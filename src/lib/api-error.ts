@@ -11,12 +11,15 @@ export class ApiError extends Error {
   readonly retryAfterMs: number | null;
   /** FastAPI's `detail` in words, null when the answer had none (a gateway's HTML page). */
   readonly detail: string | null;
-  constructor(what: string, status: number, detail: string | null, retryAfterMs: number | null = null) {
+  /** The backend's word for what failed, beside `detail` (a sign-in's 502: `provider_busy`, …), null when it gave none. */
+  readonly code: string | null;
+  constructor(what: string, status: number, detail: string | null, retryAfterMs: number | null = null, code: string | null = null) {
     super(`${what} failed (${status}${detail ? `: ${detail}` : ''}).`);
     this.name = 'ApiError';
     this.status = status;
     this.detail = detail;
     this.retryAfterMs = retryAfterMs;
+    this.code = code;
   }
 }
 
@@ -45,8 +48,9 @@ export function retryAfterMs(response: Response): number | null {
  */
 export async function readJson<T>(response: Response, what: string): Promise<T> {
   if (response.ok) return (await response.json()) as T;
-  const body = (await response.json().catch(() => null)) as { detail?: unknown } | null;
-  throw new ApiError(what, response.status, detailText(body?.detail), retryAfterMs(response));
+  const body = (await response.json().catch(() => null)) as { detail?: unknown; code?: unknown } | null;
+  const code = typeof body?.code === 'string' ? body.code : null;
+  throw new ApiError(what, response.status, detailText(body?.detail), retryAfterMs(response), code);
 }
 
 /** setTimeout's longest delay: a longer one fires at once. */

@@ -185,6 +185,36 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     ]);
   });
 
+  it("passes on the code of the backend's 502 for Google busy or our client refused, and reads any other as provider_unreachable", async () => {
+    const app = listenAsTheApp();
+    const answered = (status: number, code: unknown) =>
+      Object.assign(new Error(`Signing in with Google failed (${status}).`), { status, code });
+    const answers: [number, unknown][] = [
+      [502, 'provider_busy'],
+      [502, 'server_misconfigured'],
+      [502, 'provider_unreachable'],
+      // A backend that names no code (an older one), or one this page does not know: Google could not be reached, as before.
+      [502, undefined],
+      [502, 'rate_limited'],
+      [502, 'constructor'],
+      [502, 42],
+      // Only a 502 is about Google.
+      [500, 'provider_busy'],
+    ];
+    for (const [status, code] of answers)
+      await complete({ code: 'c0de', state }, { exchange: () => Promise.reject(answered(status, code)) });
+    expect(app.got.map((message) => (message as { error: string }).error)).toEqual([
+      'provider_busy',
+      'server_misconfigured',
+      'provider_unreachable',
+      'provider_unreachable',
+      'provider_unreachable',
+      'provider_unreachable',
+      'provider_unreachable',
+      'exchange_failed',
+    ]);
+  });
+
   it('gives up an exchange the backend never answers after exchangeTimeoutMs, cancels it, and says server_timeout', async () => {
     const app = listenAsTheApp();
     const signals: AbortSignal[] = [];

@@ -404,15 +404,28 @@ describe('openSignInPopup when the provider says no', () => {
     expectNothingLeft();
   });
 
-  it('rejects with a ReauthError that names any other provider error in plain words', async () => {
+  it.each([
+    ['server_error', 'Google had a problem on its side (server_error). Press Reconnect to try again.'],
+    // Google answered, busy: not the network, and a Reconnect at once would meet the same.
+    ['temporarily_unavailable', 'Google is busy right now (temporarily_unavailable). Wait a moment, then press Reconnect.'],
+    ['provider_busy', 'Google is busy right now (provider_busy). Wait a moment, then press Reconnect.'],
+    ['provider_unreachable', 'Google could not be reached (provider_unreachable). Press Reconnect to try again.'],
+    // The site's setup, which nobody at the page can fix: no Reconnect offered as the way out.
+    [
+      'server_misconfigured',
+      "it is not set up right on the studio's server (server_misconfigured). Trying again will not help: please tell the studio's team.",
+    ],
+    [
+      'unauthorized_client',
+      "Google does not let this app sign in (unauthorized_client). Trying again will not help: please tell the studio's team.",
+    ],
+  ])('rejects with a ReauthError that says %s in plain words, and what to do', async (code, words) => {
     const { pending } = signIn();
-    bus.post(channel, { type: errorMessageType, state, error: 'temporarily_unavailable' });
+    bus.post(channel, { type: errorMessageType, state, error: code });
     const error = await pending.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReauthError);
     expect(error).not.toBeInstanceOf(PopupCancelledError);
-    expect((error as Error).message).toBe(
-      'Signing in with Google did not finish: Google is busy right now (temporarily_unavailable). Press Reconnect to try again.',
-    );
+    expect((error as Error).message).toBe(`Signing in with Google did not finish: ${words}`);
     // Google's trouble, not the network's: the session counts it as a failed sign-in.
     expect((error as Error).cause).toBeUndefined();
   });

@@ -2,15 +2,20 @@ import { isUnreachableFailure } from '../../../machines/session.machine.ts';
 import { isTokenMessage, tokenMessageType, type ErrorMessage, type TokenMessage } from './popup-message.ts';
 import type { GoogleCallbackArgs } from './sign-in-callback.ts';
 
+/** The codes a backend's 502 may name beside its `detail` (Google busy, our OAuth client refused); any other is unreachable. */
+const providerCodes = new Set<unknown>(['provider_busy', 'server_misconfigured']);
+
 /**
  * Why the exchange failed, as a code: fetch's TypeError (or an error caused by a TypeError), the backend could not be
  * reached, as the session reads a sign-in's failure; a 502 from it (an error with `status: 502`, as the app's
- * ApiError), the backend could not reach the provider; else, a TypeError of the exchange's own bug too, it did not
- * trade the code.
+ * ApiError), the backend could not reach the provider, or, when its `code` says so, found it busy or was refused its
+ * client; else, a TypeError of the exchange's own bug too, it did not trade the code.
  */
 function exchangeFailure(error: unknown): string {
   if (isUnreachableFailure(error)) return 'server_unreachable';
-  return (error as { status?: unknown } | null)?.status === 502 ? 'provider_unreachable' : 'exchange_failed';
+  const answer = error as { status?: unknown; code?: unknown } | null;
+  if (answer?.status !== 502) return 'exchange_failed';
+  return providerCodes.has(answer.code) ? (answer.code as string) : 'provider_unreachable';
 }
 
 /** What `run` settles with, or `late` after `ms`: then its signal aborts, so that a request it made is cancelled. */

@@ -19,7 +19,7 @@ export interface TokenMessage {
 export interface ErrorMessage {
   type: typeof errorMessageType;
   state: string;
-  /** An OAuth error code (`access_denied`, `server_error`, …) `exchange_failed`, `server_unreachable`, `provider_unreachable`, `server_timeout`; never free text. */
+  /** An OAuth error code (`access_denied`, `server_error`, …) `exchange_failed`, `server_unreachable`, `provider_unreachable`, `provider_busy`, `server_misconfigured`, `server_timeout`; never free text. */
   error: string;
 }
 

@@ -17,7 +17,8 @@ export interface GoogleCallbackArgs {
    * Trades Google's code for the backend's token, a JWT: anything else reaches the app as `exchange_failed`, as
    * `server_unreachable` when it rejects with fetch's TypeError ("Failed to fetch", …) or an error whose `cause` is a
    * TypeError (say so for a gateway's own 502: a TypeError in other words is the exchange's bug, `exchange_failed`),
-   * as `provider_unreachable` with an error whose `status` is 502 (the backend could not reach Google), or as
+   * as `provider_unreachable` with an error whose `status` is 502 (the backend could not reach Google; `provider_busy`
+   * or `server_misconfigured` when its `code` says so: Google limits our rate, or refused our OAuth client), or as
    * `server_timeout` when it has not settled within `exchangeTimeoutMs`: `signal` then aborts, so that the request is cancelled.
    */
   exchange: (code: string, state: string, args: { signal: AbortSignal }) => Promise<string>;

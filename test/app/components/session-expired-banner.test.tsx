@@ -116,6 +116,24 @@ describe('SessionExpiredBanner', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
   });
 
+  it.each([
+    ['provider_busy', 'Google is busy right now (provider_busy). Wait a moment, then press Reconnect.'],
+    ['provider_unreachable', 'Google could not be reached (provider_unreachable). Press Reconnect to try again.'],
+    [
+      'server_misconfigured',
+      "it is not set up right on the studio's server (server_misconfigured). Trying again will not help: please tell the studio's team.",
+    ],
+  ])("says what the callback page's %s means and what to do, and keeps the work held", async (code, words) => {
+    const { isSettled } = await renderExpiredStudio();
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    fixture.reauths[0]!.reject(signInErrorFor(code));
+    expect(await screen.findByText(`Signing in with Google did not finish: ${words}`)).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toContain('Session expired — click to reconnect');
+    // Google's side or the site's, not the network's: the banner says so rather than "offline".
+    expect(screen.getByRole('alert').textContent).not.toMatch(/offline|server could not be reached/);
+    expect(isSettled()).toBe(false);
+  });
+
   it('no longer says the server could not be reached once it answers again, and simply offers Reconnect', async () => {
     const { isSettled } = await renderExpiredStudio();
     fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));

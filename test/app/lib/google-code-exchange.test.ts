@@ -46,6 +46,23 @@ describe('exchangeGoogleCode behind a gateway', () => {
     expect(said).toContain('Google could not be reached');
   });
 
+  it.each([
+    [
+      'provider_busy',
+      'Google is busy. Try again in a moment.',
+      'Google is busy right now (provider_busy). Wait a moment, then press Reconnect.',
+    ],
+    [
+      'server_misconfigured',
+      'Sign-in with Google is not set up right on this server. Trying again will not help.',
+      "it is not set up right on the studio's server (server_misconfigured). Trying again will not help",
+    ],
+  ])('says what the code %s of FastAPI’s 502 means, not that Google could not be reached', async (code, detail, words) => {
+    const said = await signInMeeting(() => HttpResponse.json({ detail, code }, { status: 502 }));
+    expect(said).toContain(words);
+    expect(said).not.toContain('could not be reached');
+  });
+
   it("does not say the studio's server could not be reached when it answers its own crash's plain-text 500", async () => {
     // Starlette's answer to an unhandled exception: the server was reached, and the sign-in failed there.
     const said = await signInMeeting(
