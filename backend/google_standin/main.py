@@ -6,6 +6,9 @@ One registered client (GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, STANDIN_REDIRECT_
 PKCE (RFC 7636) as Google has it: `code_challenge` optional, `S256` or `plain` (the default),
 and then the code is good only with its `code_verifier`. ID tokens are RS256, signed by a key made at start. Every answer carries
 `Cross-Origin-Opener-Policy: same-origin`, as the strictest provider's pages would.
+
+Not Google's: `PUT /standin/token-failure` `{"status": 429, "error": "rate_limit_exceeded"}` makes the token endpoint
+answer so (busy, or 401 `invalid_client` as for a wrong client secret) until `{}` is put there.
 """
 
 import base64
@@ -61,6 +64,8 @@ def create_app() -> FastAPI:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     kid = secrets.token_hex(8)
     codes: Dict[str, dict] = {}
+    # What the token endpoint answers instead of a token, while set: how tests and demos meet Google failing.
+    token_failure: Dict[str, object] = {}
     lock = threading.Lock()
     app = FastAPI(title="Stand-in Google", docs_url=None, redoc_url=None)
 
@@ -137,6 +142,10 @@ def create_app() -> FastAPI:
         def oauth_error(status: int, error: str, description: str) -> JSONResponse:
             return JSONResponse({"error": error, "error_description": description}, status, headers={"Cache-Control": "no-store"})
 
+        with lock:
+            failure = dict(token_failure)
+        if failure:
+            return oauth_error(int(failure["status"]), str(failure["error"]), "Set at /standin/token-failure")
         if grant_type != "authorization_code":
             return oauth_error(400, "unsupported_grant_type", "Invalid grant_type: " + grant_type)
         if client_id_ != client_id or not secrets.compare_digest(client_secret_, client_secret):
@@ -158,6 +167,18 @@ def create_app() -> FastAPI:
         body = {"access_token": "ya29." + secrets.token_urlsafe(32), "expires_in": ID_TOKEN_TTL_SECONDS - 1,
                 "scope": grant["scope"], "token_type": "Bearer", "id_token": id_token}
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    @app.put("/standin/token-failure")
+    async def set_token_failure(request: Request):
+        """`{status, error}`: the token endpoint fails so from now on (a 4xx or 5xx); `{}`: it trades codes again."""
+        body = await request.json()
+        status, error = (body.get("status"), body.get("error")) if isinstance(body, dict) else (None, None)
+        if body != {} and not (isinstance(status, int) and 400 <= status <= 599 and isinstance(error, str) and error):
+            return JSONResponse({"detail": "Put {} or {status: 400-599, error}."}, 422)
+        with lock:
+            token_failure.clear()
+            token_failure.update(body)
+        return {"token_failure": body}
 
     @app.get("/oauth2/v3/certs")
     def certs() -> dict:
