@@ -97,3 +97,31 @@ describe('a clock an hour fast, whose backend cannot check the token (5xx), befo
     expect(selectBannerView(client.actor.getSnapshot())).toBe('hidden');
   });
 });
+
+describe("a clock 59 minutes fast, while the backend's first answers are on their way", () => {
+  it('shows no notice until they come, and none once they say an hour is left', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day + hour - 60_000);
+    const backendNow = () => clock.now() - (hour - 60_000);
+    const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: (10 * day + hour) / 1000 });
+    const answers: (() => void)[] = [];
+    const { client } = clockedSession({
+      getToken: () => token,
+      clock,
+      fetch: () =>
+        new Promise<Response>((resolve) =>
+          answers.push(() => resolve(new Response('{}', { headers: { date: new Date(backendNow()).toUTCString() } }))),
+        ),
+    });
+    const calls = [client.authFetch(`${API}/api/credits`), client.authFetch(`${API}/api/health`)];
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    clock.increment(0); // the notice's timer: due on this tab's clock alone
+    client.actor.send({ type: 'user.active' }); // the click on Sign in
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('hidden');
+    for (const answer of answers) answer();
+    await Promise.all(calls);
+    clock.increment(0);
+    client.actor.send({ type: 'user.active' });
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('hidden');
+  });
+});

@@ -30,6 +30,8 @@ export interface ChartParts {
   localNow: () => number;
   /** Whether the backend's clock has been read: before, a token past `exp` is so on this tab's clock only. */
   clockKnown: () => boolean;
+  /** Ms until an answer on its way to read the backend's clock first is given up on; 0 when none is awaited. */
+  msUntilClockRead: () => number;
   held: HoldRegistry;
   signals: BrowserSignals;
   own: OwnWork;
@@ -45,7 +47,7 @@ export interface ChartParts {
  * const actor = createActor(provideChart(parts), { input: chartInput(options) }).start();
  */
 export function provideChart(parts: ChartParts) {
-  const { options, expiry, claims, inStep, currentToken, localNow, clockKnown, held, signals, own, tell } = parts;
+  const { options, expiry, claims, inStep, currentToken, localNow, clockKnown, msUntilClockRead, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
   /** The current token's `exp`, what "Not now" is kept with: read now, for a token may change with no word (another tab's). */
   const currentExp = () => {
@@ -62,6 +64,11 @@ export function provideChart(parts: ChartParts) {
       ? // Never in the first half of a short token's life: a token just renewed would be asked about again at once.
         expiry.msUntilBeforeExpiry(token, Math.min(remindBefore, (expiry.lifetimeMs(token) ?? Infinity) / 2))
       : null;
+  /** Ms until the notice is due for `token`: not before an answer on its way reads the backend's clock, which may say an hour is left. */
+  const msUntilNotice = (token: string | null) => {
+    const ms = msUntilReminder(token);
+    return ms === null || ms > 0 ? ms : Math.max(ms, msUntilClockRead());
+  };
   /** Until the expiry timer fires: when the token starts expiring, and looked at again within lookAgainMs meanwhile. */
   const untilExpiring = (args: { context: SessionContext }) =>
     inStep(() => {
@@ -125,7 +132,7 @@ export function provideChart(parts: ChartParts) {
       isTokenExpiring: inStep(() => expiry.isExpiring(currentToken())),
       // Not on this tab's clock alone: an hour fast, it would take a token just issued for dead; its calls go, and a 401's Date says.
       isTokenPastExp: inStep(() => clockKnown() && (expiry.msUntilBeforeExpiry(currentToken(), 0) ?? 1) <= 0),
-      isReminderDue: inStep(() => (msUntilReminder(currentToken()) ?? 1) <= 0),
+      isReminderDue: inStep(() => (msUntilNotice(currentToken()) ?? 1) <= 0),
       // Stryker disable next-line EqualityOperator: due exactly half a minute later, keeping the notice or not are both right
       isReminderNotDue: inStep(() => (msUntilReminder(currentToken()) ?? Infinity) > withdrawBeyondMs),
       wasDismissed: dismissedNow,
@@ -139,7 +146,7 @@ export function provideChart(parts: ChartParts) {
     },
     delays: {
       untilExpiring,
-      untilReminder: inStep(() => clampDelay(msUntilReminder(currentToken()))),
+      untilReminder: inStep(() => clampDelay(msUntilNotice(currentToken()))),
     },
   });
 }

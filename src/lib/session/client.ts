@@ -109,6 +109,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       currentToken,
       localNow,
       clockKnown: serverClock.known,
+      msUntilClockRead: serverClock.msUntilReadingGivenUp,
       held,
       signals,
       own,

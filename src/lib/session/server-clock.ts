@@ -9,6 +9,9 @@ const noiseMs = 1_000;
 // Stryker disable next-line Regex: looser anchors or classes let through only what Number() refuses; \d for \d+ fails the Age tests
 const ageMs = (age: string | null | undefined) => (age == null ? 0 : /^\s*\d+\s*$/.test(age) ? Number(age) * 1000 : Number.NaN);
 
+/** How long an answer is waited for to read the clock by, before this tab's is taken for it: the first check's limit. */
+const readingWaitMs = 5_000;
+
 /** What `sending` gives a send whose answer will not be read: its time was not taken. */
 const untimed = -Infinity;
 
@@ -45,6 +48,8 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   let known = false;
   /** Half the range of offsets the reading taken allowed: its middle is off by that much at most, besides the rounding. */
   let halfRangeMs = 0;
+  /** When the last send went while the clock was unknown: its answer is on its way to read it. */
+  let lastUnknownSendAt: number | null = null;
   return {
     /**
      * How far the reading may be off: the Date's rounding, and half the delay of the answer it was taken from. None said
@@ -53,6 +58,11 @@ export function createServerClock(options: { now: () => number; offset: () => nu
     uncertaintyMs: () => (known ? noiseMs + halfRangeMs : 0),
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
+    /**
+     * Ms until an answer on its way is given up as the first reading (a send went while the clock was unknown), else 0:
+     * a notice due on this tab's clock alone waits for it, as the clock may be an hour off.
+     */
+    msUntilReadingGivenUp: () => (known || lastUnknownSendAt === null ? 0 : Math.max(0, lastUnknownSendAt + readingWaitMs - options.now())),
     /** The next answer is read, sends timed until one comes: this tab's clock may have been set meanwhile (NTP after a sleep). */
     readNext(): void {
       owed = true;
@@ -65,6 +75,7 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       if (!(sends++ % sampleEvery === 0 || owed || unconfirmed !== null || !known)) return untimed;
       const now = options.now();
       if (owed) owedFrom ??= now;
+      if (!known) lastUnknownSendAt = now;
       return now;
     },
     /** Reads `response` to the request sent at `sentAt` (from `sending`) to `sentTo` (its absolute URL, or the Request). */
