@@ -125,3 +125,36 @@ describe("a clock 59 minutes fast, while the backend's first answers are on thei
     expect(selectReminderView(client.actor.getSnapshot())).toBe('hidden');
   });
 });
+
+describe("a notice due on a right clock, while the backend's first answers never come", () => {
+  it('comes 5 s after the first call went, however many follow it', async () => {
+    const clock = new SimulatedClock();
+    clock.set(10 * day + hour - 100_000); // the notice is due now: 100 s before exp
+    const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: (10 * day + hour) / 1000 });
+    const sent: number[] = [];
+    const { client } = clockedSession({
+      getToken: () => token,
+      clock,
+      fetch: () => {
+        sent.push(clock.now());
+        return new Promise<Response>(() => {});
+      },
+    });
+    const seen = () => {
+      client.actor.send({ type: 'user.active' });
+      return selectReminderView(client.actor.getSnapshot());
+    };
+    void client.authFetch(`${API}/api/credits`);
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    clock.increment(0);
+    expect(seen()).toBe('hidden');
+    for (const n of [2, 3]) {
+      clock.increment(2_000); // another call goes, unanswered too
+      void client.authFetch(`${API}/api/health`);
+      await vi.waitFor(() => expect(sent).toHaveLength(n));
+      expect(seen()).toBe('hidden');
+    }
+    clock.increment(1_000); // 5 s after the first call
+    expect(seen()).toBe('reminding');
+  });
+});

@@ -48,8 +48,8 @@ export function createServerClock(options: { now: () => number; offset: () => nu
   let known = false;
   /** Half the range of offsets the reading taken allowed: its middle is off by that much at most, besides the rounding. */
   let halfRangeMs = 0;
-  /** When the last send went while the clock was unknown: its answer is on its way to read it. */
-  let lastUnknownSendAt: number | null = null;
+  /** When the first send went while the clock was unknown: the notice waits for its answer, not for later ones. */
+  let firstUnknownSendAt: number | null = null;
   return {
     /**
      * How far the reading may be off: the Date's rounding, and half the delay of the answer it was taken from. None said
@@ -59,10 +59,10 @@ export function createServerClock(options: { now: () => number; offset: () => nu
     /** False until an answer's time is taken (a change once the next agrees) or one says none: `exp` is on this tab's clock till then. */
     known: () => known,
     /**
-     * Ms until an answer on its way is given up as the first reading (a send went while the clock was unknown), else 0:
-     * a notice due on this tab's clock alone waits for it, as the clock may be an hour off.
+     * Ms until the first send's answer is given up as the clock's first reading, else 0: a notice due on this tab's
+     * clock alone waits for it (the clock may be an hour off), but never past 5 s after that send, however many follow.
      */
-    msUntilReadingGivenUp: () => (known || lastUnknownSendAt === null ? 0 : Math.max(0, lastUnknownSendAt + readingWaitMs - options.now())),
+    msUntilReadingGivenUp: () => (known || firstUnknownSendAt === null ? 0 : Math.max(0, firstUnknownSendAt + readingWaitMs - options.now())),
     /** The next answer is read, sends timed until one comes: this tab's clock may have been set meanwhile (NTP after a sleep). */
     readNext(): void {
       owed = true;
@@ -75,7 +75,7 @@ export function createServerClock(options: { now: () => number; offset: () => nu
       if (!(sends++ % sampleEvery === 0 || owed || unconfirmed !== null || !known)) return untimed;
       const now = options.now();
       if (owed) owedFrom ??= now;
-      if (!known) lastUnknownSendAt = now;
+      if (!known) firstUnknownSendAt ??= now;
       return now;
     },
     /** Reads `response` to the request sent at `sentAt` (from `sending`) to `sentTo` (its absolute URL, or the Request). */
