@@ -225,29 +225,21 @@ const signedOutSaid = { 'session.ended': { target: '#session.offline', reenter: 
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
-const reauthFailed = (record: 'recordReauthFailure' | 'recordReauthTimeout') =>
+const reauthFailed = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout') =>
   [
     // The backend was said to be gone: offline, not a failed sign-in. Asked at once, for the word may be old (a blip the banner sat through).
     {
       guard: 'isUnreachable',
       target: '#session.offline.confirming',
       // Counted, as the word that took it there: its probe is given the longer limit, and a slow backend is not called gone.
-      actions: [record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout', 'countValidationFailure'],
+      actions: [remember, 'countValidationFailure'],
     },
     // Not counted against reauthAttempts: closing the notice's popup must not use up the banner's budget.
-    {
-      guard: 'isRenewing',
-      target: '#session.active.reminding',
-      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
-    },
+    { guard: 'isRenewing', target: '#session.active.reminding', actions: remember },
     // The notice's popup, given up once calls wait for it: only the backend's no shows the banner (not counted either).
-    {
-      guard: 'isFromNotice',
-      target: '#session.validating',
-      actions: record === 'recordReauthFailure' ? 'rememberReauthFailure' : 'rememberReauthTimeout',
-    },
-    { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: record },
-    { target: '#session.needsReauth.coolingDown', actions: [record, 'rejectHeldRequests', 'clearQueue'] },
+    { guard: 'isFromNotice', target: '#session.validating', actions: remember },
+    { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: [remember, 'countReauthFailure'] },
+    { target: '#session.needsReauth.coolingDown', actions: [remember, 'countReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
   ] as const;
 /**
  * The id xstate gives the timer of `reauthenticating`'s `after: { reauthTimeout }` (its event's type): cancelled
@@ -358,16 +350,9 @@ export const sessionMachine = setup({
     countValidationFailure: assign({ validationFailures: ({ context }) => context.validationFailures + 1 }),
     resetValidationFailures: assign({ validationFailures: 0 }),
     forgetReauthFailures: assign({ reauthFailures: 0, lastReauthError: null }),
-    recordReauthFailure: assign({
-      reauthFailures: ({ context }) => context.reauthFailures + 1,
-      lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error),
-    }),
+    countReauthFailure: assign({ reauthFailures: ({ context }) => context.reauthFailures + 1 }),
     rememberReauthFailure: assign({ lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error) }),
     rememberReauthTimeout: assign({ lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs) }),
-    recordReauthTimeout: assign({
-      reauthFailures: ({ context }) => context.reauthFailures + 1,
-      lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs),
-    }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
     forgetReauthError: assign({ lastReauthError: null }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
@@ -729,9 +714,9 @@ export const sessionMachine = setup({
         id: 'reauthenticate',
         src: 'reauthenticate',
         onDone: resume,
-        onError: reauthFailed('recordReauthFailure'),
+        onError: reauthFailed('rememberReauthFailure'),
       },
-      after: { reauthTimeout: reauthFailed('recordReauthTimeout') },
+      after: { reauthTimeout: reauthFailed('rememberReauthTimeout') },
       on: {
         ...holding,
         'token.adopted': adopt,
