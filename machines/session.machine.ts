@@ -285,6 +285,8 @@ const validated = [
   { guard: 'isSessionValid', target: '#session.active', actions: ['markReachable', 'forgetReauthError', ...releaseQueue] },
   { target: '#session.needsReauth', actions: 'markReachable' },
 ] as const;
+/** Word that the backend cannot be reached (a call cut off, the browser offline, a check's TypeError): a failure of the spell. */
+const goOffline = { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] } as const;
 /** A probe offline that failed, or was given up: a failure of the spell, and a backoff before the next. */
 const probeFailed = { target: 'waiting', actions: 'countValidationFailure' } as const;
 /** One validation offline, asking whether the backend is there (and still takes the token). */
@@ -514,7 +516,7 @@ export const sessionMachine = setup({
         // Back to the notice's state as it was: a notice still due stays up (hidden for a moment, it would lose the focus).
         // The end it shows is read again: on the clock before, it may have been an hour off.
         'clock.observed': { target: '.previous', reenter: true, actions: ['recordClockOffset', 'noteExpiry'] },
-        'network.offline': { target: 'offline', actions: ['markUnreachable', 'countValidationFailure'] },
+        'network.offline': goOffline,
         // "Not now", here or from another tab: in a background tab the notice may not have shown yet.
         // Not when said for another token (this tab missed a message): that "Not now" is not about this one.
         'reminder.dismissed': { guard: 'isForCurrentToken', target: '.dismissed', actions: 'rememberDismissal' },
@@ -586,7 +588,7 @@ export const sessionMachine = setup({
         'reauth.startedElsewhere': { actions: 'forgetReminderShown' },
         // Validating, the backend answered a moment ago: another tab's token lets the held requests go, unless it is expiring too.
         'token.adopted': adopt.slice(1),
-        'network.offline': { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
+        'network.offline': goOffline,
       },
       states: {
         checking: {
@@ -596,7 +598,7 @@ export const sessionMachine = setup({
             src: 'validateSession',
             onDone: validated,
             onError: [
-              { guard: 'isNetworkFailure', target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] },
+              { guard: 'isNetworkFailure', ...goOffline },
               { guard: 'hasValidationRetriesLeft', target: 'retrying', actions: ['markReachable', 'countValidationFailure'] },
               ...cannotSay,
             ],
