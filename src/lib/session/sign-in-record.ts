@@ -1,3 +1,5 @@
+import { attempt } from './attempt.ts';
+
 /** The part of a tab's `sessionStorage` the pending sign-in's record uses; tests pass a double. */
 export type SignInStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
@@ -13,31 +15,14 @@ export interface PendingSignIn {
 const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-in`;
 
 /**
- * `use` of the storage, or nothing where there is none or it throws (storage blocked, full): then no resume, nothing worse.
- *
- * @example
- * const kept = using(() => sessionStorage, (s) => s.getItem('key'));
- */
-export function using<T>(storage: () => SignInStorage | undefined, use: (s: SignInStorage) => T): T | undefined {
-  try {
-    // Stryker disable BlockStatement: an emptied catch returns undefined all the same
-    const s = storage();
-    return s ? use(s) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-// Stryker restore BlockStatement
-
-/**
  * This tab's pending sign-in, if a well-formed record is kept (expired or not).
  *
  * @example
  * const pending = readSignIn(() => sessionStorage);
  */
 export function readSignIn(storage: () => SignInStorage | undefined, namespace?: string): PendingSignIn | undefined {
-  // Stryker disable next-line StringLiteral: JSON.parse('') throws, which using turns into undefined: no record, as null is
-  const record = using(storage, (s) => JSON.parse(s.getItem(keyOf(namespace)) ?? 'null'));
+  // Stryker disable next-line StringLiteral: JSON.parse('') throws, which attempt turns into undefined: no record, as null is
+  const record = attempt(() => JSON.parse(storage()?.getItem(keyOf(namespace)) ?? 'null'));
   return typeof record?.state === 'string' && typeof record.deadline === 'number' ? record : undefined;
 }
 
@@ -48,7 +33,7 @@ export function readSignIn(storage: () => SignInStorage | undefined, namespace?:
  * rememberSignIn(() => sessionStorage, undefined, { state, deadline: Date.now() + 120_000, limitMs: 120_000 });
  */
 export function rememberSignIn(storage: () => SignInStorage | undefined, namespace: string | undefined, record: PendingSignIn): void {
-  using(storage, (s) => s.setItem(keyOf(namespace), JSON.stringify(record)));
+  attempt(() => storage()?.setItem(keyOf(namespace), JSON.stringify(record)));
 }
 
 /**
@@ -58,5 +43,5 @@ export function rememberSignIn(storage: () => SignInStorage | undefined, namespa
  * forgetSignIn(() => sessionStorage, undefined, state);
  */
 export function forgetSignIn(storage: () => SignInStorage | undefined, namespace: string | undefined, state: string): void {
-  if (readSignIn(storage, namespace)?.state === state) using(storage, (s) => s.removeItem(keyOf(namespace)));
+  if (readSignIn(storage, namespace)?.state === state) attempt(() => storage()?.removeItem(keyOf(namespace)));
 }

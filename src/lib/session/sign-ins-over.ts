@@ -1,4 +1,5 @@
-import { type SignInStorage, using } from './sign-in-record.ts';
+import { attempt } from './attempt.ts';
+import type { SignInStorage } from './sign-in-record.ts';
 
 /** As long as a callback page may still come for a sign-in: the backend keeps its state ten minutes. */
 const keptForMs = 10 * 60_000;
@@ -6,13 +7,9 @@ const keptForMs = 10 * 60_000;
 const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-ins-over`;
 
 /** The states kept as over, each with when it ended, those ended long ago left out; none where the entry is unreadable. */
-function keptOver(s: SignInStorage, namespace: string | undefined, now: number): Record<string, number> {
-  let kept: unknown;
-  try {
-    kept = JSON.parse(s.getItem(keyOf(namespace)) ?? '{}');
-  } catch {
-    kept = {};
-  }
+function keptOver(s: SignInStorage | undefined, namespace: string | undefined, now: number): Record<string, number> {
+  const text = s?.getItem(keyOf(namespace));
+  const kept: unknown = attempt(() => JSON.parse(text ?? '{}'));
   return Object.fromEntries(
     Object.entries(kept && typeof kept === 'object' ? kept : {}).filter(([, at]) => typeof at === 'number' && now - at < keptForMs),
   );
@@ -31,7 +28,10 @@ export function markSignInOver(
   state: string,
   now = Date.now(),
 ): void {
-  using(storage, (s) => s.setItem(keyOf(namespace), JSON.stringify({ ...keptOver(s, namespace, now), [state]: now })));
+  attempt(() => {
+    const s = storage();
+    s?.setItem(keyOf(namespace), JSON.stringify({ ...keptOver(s, namespace, now), [state]: now }));
+  });
 }
 
 /**
@@ -46,5 +46,5 @@ export function isSignInOver(
   state: string,
   now = Date.now(),
 ): boolean {
-  return using(storage, (s) => Object.hasOwn(keptOver(s, namespace, now), state)) === true;
+  return attempt(() => Object.hasOwn(keptOver(storage(), namespace, now), state)) === true;
 }

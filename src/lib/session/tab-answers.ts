@@ -1,3 +1,4 @@
+import { attempt } from './attempt.ts';
 import type { TabLocks } from './tab-locks.ts';
 import { readTokenClaims } from './token-claims.ts';
 
@@ -25,31 +26,8 @@ function hasExpired(token: string | null, now: number, offsetMs: number): boolea
   return typeof exp === 'number' && now + offsetMs >= exp * 1000;
 }
 
-/**
- * What `read` gives, or undefined when it throws: a storage that is full or refused to this page shares nothing.
- *
- * @example
- * attempt(() => localStorage.getItem('key')); // undefined where the page may not touch localStorage
- */
-export function attempt<T>(read: () => T): T | undefined {
-  try {
-    // Stryker disable BlockStatement: an emptied catch returns undefined all the same
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-// Stryker restore BlockStatement
-
-function parse(text: string | null | undefined): Answer | null {
-  try {
-    // Stryker disable BlockStatement: the catch's undefined, were it emptied, is no usable answer, as null is not
-    return JSON.parse(text ?? 'null') as Answer | null;
-  } catch {
-    return null;
-  }
-}
-// Stryker restore BlockStatement
+/** A shared answer as written, or nothing for text that is none (cut short, another version's). */
+const parse = (text: string | null | undefined) => attempt(() => JSON.parse(text ?? 'null') as Answer | null);
 
 /** The last validation answers, as every tab of the app sees them. */
 export interface SharedAnswers {
@@ -90,7 +68,7 @@ export function createSharedAnswers(options: {
   // A rejected token stays rejected (a JWT does not revive); an accepted one may be revoked: reused for `ttl`, never past exp.
   // An answer from the future (the clock was set back since) has no age we can tell: not reused, or it would be for hours.
   // Asking whether the backend is there, only an answer given after that began says so, a no too (one of the same instant was asked before).
-  const usable = (answer: Answer | null, key: string, expired: boolean, since: number, probing: boolean): answer is Answer =>
+  const usable = (answer: Answer | null | undefined, key: string, expired: boolean, since: number, probing: boolean): answer is Answer =>
     answer?.key === key &&
     typeof answer.valid === 'boolean' &&
     (!probing || answer.at > since) &&

@@ -1,10 +1,11 @@
+import { attempt } from './attempt.ts';
 import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { closedTabSignIn } from './closed-tab-sign-in.ts';
 import { createDeadlines } from './deadlines.ts';
 import { DEV } from './dev.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { readSignIn, type SignInStorage } from './sign-in-record.ts';
-import { attempt, createSharedAnswers } from './tab-answers.ts';
+import { createSharedAnswers } from './tab-answers.ts';
 import { listenToTabs, type TabMessage } from './tab-listener.ts';
 import type { TabLocks } from './tab-locks.ts';
 import { createOwnSignIns } from './tab-sign-ins.ts';
