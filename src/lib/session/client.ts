@@ -1,6 +1,7 @@
 import { createActor, type ActorRefFrom } from 'xstate';
 import type { SessionContext, SessionEvent, sessionMachine } from '../../../machines/session.machine.ts';
 import { createAdoptToken } from './adopt-token.ts';
+import { attempt } from './attempt.ts';
 import type { AuthFetchClient } from './auth-fetch-client.ts';
 import { createBrowserSignals } from './browser-signals.ts';
 import { createAuthFetchCall } from './calls.ts';
@@ -71,13 +72,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
         stepOffsetMs = null;
       }
     };
-  const currentToken = () => {
-    try {
-      return options.getToken();
-    } catch {
-      return null;
-    }
-  };
+  const currentToken = () => attempt(options.getToken) ?? null;
   const own = createOwnWork();
   // Back from what may have been a sleep: the clock may have been set meanwhile, and the next answer says by how much.
   const signals = createBrowserSignals({ now: localNow, onBack: () => serverClock.readNext() });

@@ -1,4 +1,5 @@
 import { defaultLimits, longestDelayMs } from '../../../machines/session.machine.ts';
+import { attempt } from './attempt.ts';
 import { DEV } from './dev.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { urlSummary } from './url-summary.ts';
@@ -93,15 +94,7 @@ export function assertMs<T extends object>(where: string, options: T, name: keyo
 }
 
 /** The origin `URL` reads in `entry`, or null where it reads no URL at all. */
-function originOf(entry: string): string | null {
-  try {
-    // Stryker disable BlockStatement: an emptied catch returns undefined, which no entry equals, as null
-    return new URL(entry).origin;
-  } catch {
-    return null;
-  }
-  // Stryker restore BlockStatement
-}
+const originOf = (entry: string) => attempt(() => new URL(entry).origin) ?? null;
 
 /** Whether `entry` is an origin as `URL` writes it: what authFetch may match as the start of a URL. */
 const isOrigin = (entry: string) => {

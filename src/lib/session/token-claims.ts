@@ -1,3 +1,5 @@
+import { attempt } from './attempt.ts';
+
 /**
  * What a JWT access token says about itself: its payload, with the claims
  * the session reads. The signature is not checked: that is the server's job,
@@ -22,12 +24,8 @@ export interface TokenClaims {
  * // { sub: 'ada', exp: 1700000000 }
  */
 export function readTokenClaims(token: string | null): TokenClaims {
-  try {
-    // base64url is base64 with two letters swapped; spread, so a payload that is no object (null, 42, 'a') has no claims.
-    return { ...JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) };
-  } catch {
-    return {};
-  }
+  // base64url is base64 with two letters swapped; spread, so a payload that is no object (null, 42, 'a') has no claims.
+  return { ...attempt(() => JSON.parse(atob(token!.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')))) };
 }
 
 /**
