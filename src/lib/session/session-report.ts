@@ -40,6 +40,9 @@ export function stateLabel(value: unknown): string {
   return regions.join(', ');
 }
 
+/** How many entries a report keeps, the latest: a tab open for days keeps no more. */
+const size = 300;
+
 /** The browser's signs, and another tab's word that the backend answered: a line each only when they change the state or the count held. */
 const signs = new Set(['user.active', 'tab.visible', 'network.online', 'backend.answeredElsewhere']);
 
@@ -78,11 +81,10 @@ function detailOf(
  * healthy) and by adapters' notes.
  *
  * @example
- * const report = createSessionReport({ now: Date.now, size: 300 });
+ * const report = createSessionReport({ now: Date.now });
  * report.note('tab.token');
  */
-export function createSessionReport(options: { now: () => number; size?: number }) {
-  const size = options.size ?? 300;
+export function createSessionReport(options: { now: () => number }) {
   const entries: ReportEntry[] = [];
   let next = 0;
   const add = (entry: Omit<ReportEntry, 'at'>) => {
@@ -94,8 +96,7 @@ export function createSessionReport(options: { now: () => number; size?: number 
   };
   // Stryker disable next-line StringLiteral: no state/held pair equals either string, so the first transition adds its line alike
   let last = '';
-  // Stryker disable next-line MethodExpression: entries never outnumber size, so the slice cuts nothing
-  const ordered = () => [...entries.slice(next), ...entries.slice(0, next)].slice(-size);
+  const ordered = () => [...entries.slice(next), ...entries.slice(0, next)];
   return {
     /** The chart took `event` and is now in `snapshot`. */
     transition(event: EventObject, snapshot: { value: unknown; context: SessionContext }) {
@@ -111,8 +112,6 @@ export function createSessionReport(options: { now: () => number; size?: number 
     note(event: string, detail?: string) {
       add({ event, ...(detail && { detail }) });
     },
-    /** The entries, oldest first. */
-    entries: ordered,
     /** The report of the session as `snapshot` has it now: its facts, then the entries. */
     build({ value, context }: { value: unknown; context: SessionContext }, signedIn: boolean): SessionReport {
       return {
