@@ -233,6 +233,17 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('says server_timeout, not a failed exchange, when the exchange rejects as its signal aborts at exchangeTimeoutMs', async () => {
+    const app = listenAsTheApp();
+    // As fetch does: rejects with the signal's reason the moment it aborts.
+    const exchange = (_code: string, _state: string, args: { signal: AbortSignal }) =>
+      new Promise<string>((_, reject) => args.signal.addEventListener('abort', () => reject(new TypeError('Failed to fetch'))));
+    const done = complete({ code: 'c0de', state }, { exchange, exchangeTimeoutMs: 10_000 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    await expect(done).resolves.toBe('server_timeout');
+    expect(app.got).toEqual([{ type: errorMessageType, state, error: 'server_timeout' }]);
+  });
+
   it('sends nothing and says so when the URL has no state, or neither code nor error', async () => {
     await expect(complete({ code: 'c0de' })).rejects.toThrow('This page expects a Google sign-in code.');
     await expect(complete({ state })).rejects.toThrow('This page expects a Google sign-in code.');

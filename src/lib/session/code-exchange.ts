@@ -1,4 +1,5 @@
 import { isUnreachableFailure } from '../../../machines/session.machine.ts';
+import { abortOf, eitherSignal } from './either-signal.ts';
 import { isTokenMessage, tokenMessageType, type ErrorMessage, type TokenMessage } from './popup-message.ts';
 import type { GoogleCallbackArgs } from './sign-in-callback.ts';
 
@@ -20,18 +21,11 @@ function exchangeFailure(error: unknown): string {
 
 /** What `run` settles with, or `late` after `ms`: then its signal aborts, so that a request it made is cancelled. */
 async function exchangeWithin<T>(ms: number, late: T, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const given = new Promise<T>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(late);
-      controller.abort();
-    }, ms);
-  });
+  const wait = eitherSignal([], ms);
   try {
-    return await Promise.race([run(controller.signal), given]);
+    return await Promise.race([abortOf(wait.signal).then(() => late), run(wait.signal)]);
   } finally {
-    clearTimeout(timer);
+    wait.dispose();
   }
 }
 
