@@ -75,10 +75,9 @@ export function provideChart(parts: ChartParts) {
       const token = currentToken();
       const ms = clampDelay(expiry.msUntilExpiring(token));
       const expiring = expiry.isExpiring(token);
-      // Calls trust a timer that fires before the token starts expiring: not one due at once (it runs a task
-      // later), nor one put off for a token already expiring (postponed after the backend could not say).
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: not expiring, it starts expiring later: ms > 0 already
-      own.timedToken = ms > 0 && !expiring ? token : undefined;
+      // Calls trust a timer that fires before the token starts expiring (so later, ms > 0): none once it is, due at once
+      // or put off (postponed after the backend could not say).
+      own.timedToken = expiring ? undefined : token;
       // A postponed check keeps its lead window: every call is checked meanwhile, and the backend is not asked every lookAgainMs.
       return expiring ? ms : Math.min(ms, args.context.limits.lookAgainMs);
     })(args);
