@@ -8,19 +8,13 @@ const prefix = 'quiet-session.pkce.';
 /** As long as the backend keeps a sign-in's state: an older verifier can trade nothing. */
 const keptForMs = 10 * 60_000;
 
-/** The page's localStorage, or none where reading it throws (cookies blocked: SecurityError) or there is none (Node). */
-function pageStorage(): ItemStorage | undefined {
-  try {
-    return globalThis.localStorage ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `use` of the storage; nothing where there is none or it throws (full): the exchange is then refused, and says so. */
+/**
+ * `use` of the page's localStorage; nothing where there is none (Node), reading it throws (cookies blocked:
+ * SecurityError) or `use` throws (full): the exchange is then refused, and says so.
+ */
 function withStorage<T>(use: (storage: ItemStorage) => T): T | undefined {
   try {
-    const storage = pageStorage();
+    const storage: ItemStorage | undefined = globalThis.localStorage ?? undefined;
     return storage ? use(storage) : undefined;
   } catch {
     return undefined;
