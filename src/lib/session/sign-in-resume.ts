@@ -1,7 +1,7 @@
-import { forgetSignIn, type PendingSignIn, readSignIn } from './sign-in-record.ts';
+import { type PendingSignIn, readSignIn } from './sign-in-record.ts';
 import type { PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
 import { waitForSignIn } from './sign-in-wait.ts';
-import { markSignInOver } from './sign-ins-over.ts';
+import { endSignIn } from './sign-ins-over.ts';
 
 /** Stands for the popup this page never opened: no window message has it as its source. */
 const noPopup = { closed: false, close() {} };
@@ -42,7 +42,6 @@ export function takeUpSignIn(
   options: Pick<SignInPopupOptions, 'namespace' | 'signal' | 'host'>,
 ): Promise<string> | null {
   const host = options.host ?? (globalThis as unknown as PopupHost);
-  const storage = () => host.sessionStorage;
   if (!pending) return null;
   // Never past its whole limit: a clock set back since the record was kept would stretch the wait by as much.
   const timeoutMs = Math.min(pending.deadline - Date.now(), wholeLimit(pending) ?? Number.POSITIVE_INFINITY);
@@ -50,7 +49,6 @@ export function takeUpSignIn(
   if (timeoutMs > 0 && host.BroadcastChannel)
     // Stryker disable next-line StringLiteral,ArrowFunction: only openSignInPopup opens the url; open runs only on a hint's reopen, and noPopup never reads closed
     return waitForSignIn({ ...options, url: '', state: pending.state, timeoutMs }, host, noPopup, () => noPopup, wholeLimit(pending));
-  forgetSignIn(storage, options.namespace, pending.state);
-  markSignInOver(() => host.localStorage, options.namespace, pending.state);
+  endSignIn(host, options.namespace, pending.state);
   return null;
 }

@@ -3,8 +3,8 @@ import { PopupBlockedError, PopupTimeoutError } from './errors.ts';
 import { isErrorMessage, isTokenMessage, receiptMessageType, signInChannelName } from './popup-message.ts';
 import { popupReopened } from './popup-reopened.ts';
 import { signInErrorFor } from './provider-error.ts';
-import { forgetSignIn, rememberSignIn } from './sign-in-record.ts';
-import { markSignInOver } from './sign-ins-over.ts';
+import { rememberSignIn } from './sign-in-record.ts';
+import { endSignIn } from './sign-ins-over.ts';
 import type { PopupClosedHint, PopupHost, SignInPopupOptions } from './sign-in-popup.ts';
 
 /**
@@ -32,7 +32,6 @@ export function waitForSignIn(
 ): Promise<string> {
   const { state, signal, onClosedHint, namespace } = options;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  const storage = () => host.sessionStorage;
   let popup = first;
 
   return new Promise<string>((resolve, reject) => {
@@ -52,9 +51,8 @@ export function waitForSignIn(
       // Stryker disable next-line ConditionalExpression: settle drops every listener and timer before it calls out, and reopen looks at done itself: nothing calls it twice
       if (done) return;
       done = true;
-      forgetSignIn(storage, namespace, state);
       // A window the studio could not close (COOP) may still answer: its page then says at once that nobody waits.
-      markSignInOver(() => host.localStorage, namespace, state);
+      endSignIn(host, namespace, state);
       clearTimeout(timeout);
       clearInterval(closedCheck);
       host.removeEventListener('message', onWindowMessage);
@@ -78,7 +76,7 @@ export function waitForSignIn(
       clearInterval(closedCheck);
       timeout = setTimeout(() => fail(new PopupTimeoutError(limitMs)), timeoutMs);
       // Its state and deadline only: after a reload of this tab, resumeSignIn knows the answer by them.
-      rememberSignIn(storage, namespace, { state, deadline: Date.now() + timeoutMs, limitMs });
+      rememberSignIn(() => host.sessionStorage, namespace, { state, deadline: Date.now() + timeoutMs, limitMs });
       closedCheck = setInterval(() => {
         if (!popup.closed) return;
         clearInterval(closedCheck);

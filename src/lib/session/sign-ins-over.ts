@@ -1,5 +1,6 @@
 import { attempt } from './attempt.ts';
-import type { SignInStorage } from './sign-in-record.ts';
+import { forgetSignIn, type SignInStorage } from './sign-in-record.ts';
+import type { PopupHost } from './sign-in-popup.ts';
 
 /** As long as a callback page may still come for a sign-in: the backend keeps its state ten minutes. */
 const keptForMs = 10 * 60_000;
@@ -47,4 +48,15 @@ export function isSignInOver(
   now = Date.now(),
 ): boolean {
   return attempt(() => Object.hasOwn(keptOver(storage(), namespace, now), state)) === true;
+}
+
+/**
+ * Ends the sign-in `state` in this tab for good: its record goes, and a callback page for it says at once that nobody waits.
+ *
+ * @example
+ * endSignIn(window, undefined, state);
+ */
+export function endSignIn(host: Pick<PopupHost, 'sessionStorage' | 'localStorage'>, namespace: string | undefined, state: string): void {
+  forgetSignIn(() => host.sessionStorage, namespace, state);
+  markSignInOver(() => host.localStorage, namespace, state);
 }
