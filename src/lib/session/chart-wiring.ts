@@ -7,7 +7,7 @@ import type { HoldRegistry } from './hold-registry.ts';
 import type { AuthFetchOptions } from './options.ts';
 import { isHeaderSafe, type OwnWork } from './own-work.ts';
 import { createTokenCheck } from './token-check.ts';
-import type { TokenClaims } from './token-claims.ts';
+import { expOf, type TokenClaims } from './token-claims.ts';
 import type { ExpiryAwareness } from './token-expiry.ts';
 
 /** A longer wait is cut at the longest setTimeout takes, and the chart looks again when it fires. */
@@ -50,10 +50,7 @@ export function provideChart(parts: ChartParts) {
   const { options, expiry, claims, inStep, currentToken, localNow, clockKnown, msUntilClockRead, held, signals, own, tell } = parts;
   const remindBefore = options.remindBeforeMs ?? 120_000;
   /** The current token's `exp`, what "Not now" is kept with: read now, for a token may change with no word (another tab's). */
-  const currentExp = () => {
-    const { exp } = claims(currentToken());
-    return Number.isFinite(exp) ? (exp as number) : null;
-  };
+  const currentExp = () => expOf(claims(currentToken()));
   /** Whether "Not now" was said for the current token. */
   const dismissedNow = ({ context: { reminderDismissed } }: { context: SessionContext }) =>
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: false has no exp (undefined), which currentExp() never is

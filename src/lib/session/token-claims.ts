@@ -76,3 +76,11 @@ export function issuedBefore(claims: TokenClaims, than: TokenClaims): boolean {
     (claims.exp as number) < (than.exp as number)
   );
 }
+
+/**
+ * The `exp` of a token with `claims`, in seconds since the epoch, or null when it says none that is a finite number.
+ *
+ * @example
+ * expOf(readTokenClaims(token)); // 1700000000
+ */
+export const expOf = ({ exp }: TokenClaims): number | null => (Number.isFinite(exp) ? (exp as number) : null);

@@ -1,4 +1,4 @@
-import type { TokenClaims } from './token-claims.ts';
+import { expOf, type TokenClaims } from './token-claims.ts';
 
 /** How long, at least, a backend that still accepts a token past its `exp` is believed before it is asked again. */
 const minTrustPastExpMs = 10_000;
@@ -62,9 +62,8 @@ export function createExpiryAwareness(options: {
   let postponed: string | null | undefined;
   let postponedUntil = 0;
   const expMs = (token: string | null) => {
-    const { exp } = claims(token);
-    // Number.isFinite is false for anything that is not a number.
-    return Number.isFinite(exp) ? (exp as number) * 1000 : null;
+    const exp = expOf(claims(token));
+    return exp === null ? null : exp * 1000;
   };
   /** Trusted for one lead window from then, never past `exp`; past `exp` (clocks differ), asked again a window later, not on every request. */
   const trustedUntil = (exp: number) =>
