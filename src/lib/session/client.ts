@@ -51,6 +51,11 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   // Declared before the chart is made: its first context is computed while the actor is built (offset 0 then).
   let actor: SessionActor | undefined;
   const snapshot = () => actor!.getSnapshot();
+  const isOver = () => snapshot().status !== 'active';
+  /** Sends to the chart while it runs (the popup's Try again too): a stopped chart hears nothing (tab sync may still speak to it). */
+  const tell = (event: SessionEvent) => {
+    if (!isOver()) actor!.send(event);
+  };
   const claims = lastTokenClaims();
   /** The clock offset of the chart's step being taken: while it re-arms the timers, getSnapshot() holds the last step's. */
   let stepOffsetMs: number | null = null;
@@ -86,15 +91,13 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     now: localNow,
     offset: () => snapshot().context.clockOffsetMs,
     report: (offsetMs) => {
-      if (snapshot().status !== 'active') return;
+      if (isOver()) return;
       // Before the chart re-arms its timers on the new reading: a trust measured on the old one could outlast exp.
       expiry.clockChanged(offsetMs - snapshot().context.clockOffsetMs);
       actor!.send({ type: 'clock.observed', offsetMs });
     },
   });
 
-  // The popup's Try again comes while the chart runs, through the tell below.
-  const tellChart = (event: SessionEvent) => tell(event);
   actor = createActor(
     provideChart({
       options,
@@ -108,7 +111,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
       held,
       signals,
       own,
-      tell: tellChart,
+      tell,
     }),
     {
       input: chartInput(options),
@@ -123,11 +126,6 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   );
   actor.start();
   const started = actor;
-  const isOver = () => snapshot().status !== 'active';
-  /** Sends to the chart while it runs: a stopped chart hears nothing (tab sync may still speak to it). */
-  const tell = (event: SessionEvent) => {
-    if (!isOver()) started.send(event);
-  };
 
   return {
     authFetch: createAuthFetchCall({ options, actor: started, held, claims, expiry, serverClock, own }),
