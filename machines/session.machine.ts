@@ -264,8 +264,8 @@ const resumedSignInFailed = {
   // Said as after this chart's own popup, not counted: this page never pressed Reconnect for it.
   'reauth.failed': { actions: 'rememberReauthFailure' },
 } as const;
-/** What every state that holds requests answers: more held, one aborted, a good token back. */
-const holding = {
+/** What every state that holds requests answers: more held, one aborted, word that the backend is gone. */
+const whileHolding = {
   'request.held': { actions: 'holdRequest' },
   'request.aborted': { actions: 'dropRequest' },
   'network.offline': unreachable,
@@ -581,7 +581,7 @@ export const sessionMachine = setup({
       initial: 'checking',
       exit: 'resetValidationFailures',
       on: {
-        ...holding,
+        ...whileHolding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
         // Another tab's popup: the notice kept up while checking goes (its button would offer a second popup).
@@ -619,7 +619,7 @@ export const sessionMachine = setup({
       exit: 'resetValidationFailures',
       // Another tab's token is probed at once: only the backend's answer ends offline.
       on: {
-        ...holding,
+        ...whileHolding,
         ...dismissedElsewhere,
         ...resumedSignInFailed,
         // Its end read now: offline shows no notice, but the report and selectExpiresAt would give the old token's.
@@ -679,7 +679,7 @@ export const sessionMachine = setup({
       entry: 'forgetReminderShown',
       initial: 'waiting',
       on: {
-        ...holding,
+        ...whileHolding,
         'token.adopted': adopt,
         ...resumedSignInFailed,
       },
@@ -720,7 +720,7 @@ export const sessionMachine = setup({
       },
       after: { reauthTimeout: reauthFailed('rememberReauthTimeout') },
       on: {
-        ...holding,
+        ...whileHolding,
         'token.adopted': adopt,
         // The popup's own Try again: the same sign-in in a new window, which gets the whole reauthTimeout.
         'reauth.reopened': { actions: 'restartReauthDeadline' },

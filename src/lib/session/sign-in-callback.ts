@@ -3,7 +3,7 @@ import { assertMs } from './option-checks.ts';
 import { exchangeCode } from './code-exchange.ts';
 import { errorCodePattern, errorMessageType, signInChannelName, type ErrorMessage, type TokenMessage } from './popup-message.ts';
 import type { SignInChannel } from './sign-in-popup.ts';
-import { gone, sayUntilReceipt } from './sign-in-receipt.ts';
+import { noAnswerFromStudio, sayUntilReceipt } from './sign-in-receipt.ts';
 import type { SignInStorage } from './sign-in-record.ts';
 import { isSignInOver } from './sign-ins-over.ts';
 
@@ -80,13 +80,13 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   // The studio gave it up (timed out, signed out) or took another window's answer: no receipt would come.
   const over = () =>
     isSignInOver(() => args.localStorage ?? (globalThis as { localStorage?: SignInStorage }).localStorage, args.namespace, state);
-  if (over()) throw new Error(stopped);
+  if (over()) throw new Error(studioStoppedWaiting);
   const message: TokenMessage | ErrorMessage = error
     ? // Only a code of the safe shape goes on: the provider's page chose these words, not us.
       failure(errorCodePattern.test(error) ? error : 'unknown_error')
     : await exchangeCode(args, code!, state, failure);
 
-  if (over()) throw new Error(stopped);
+  if (over()) throw new Error(studioStoppedWaiting);
   const refused = message.type === errorMessageType ? message.error : null;
   const Channel = args.BroadcastChannel ?? globalThis.BroadcastChannel;
   const channel = Channel ? new Channel(signInChannelName(state, args.namespace)) : null;
@@ -96,7 +96,7 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
     // Our own origin only: by now the opener may be any window, and the token is for ours.
     opener?.postMessage(message, url.origin);
     if (!channel) {
-      if (!opener) throw new Error(gone);
+      if (!opener) throw new Error(noAnswerFromStudio);
       return refused;
     }
     // Only the app's receipt says that anyone got it: an opener reloading in this moment did not.
@@ -109,4 +109,5 @@ export async function completeGoogleSignIn(args: GoogleCallbackArgs): Promise<st
   return refused;
 }
 
-const stopped = 'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';
+const studioStoppedWaiting =
+  'The studio stopped waiting for this sign-in. Close this window, and sign in from the studio if it still asks you to.';

@@ -5,9 +5,10 @@ import type { SignInChannel } from './sign-in-popup.ts';
  * What the callback page says when the window that asked for the sign-in never answered.
  *
  * @example
- * if (!opener) throw new Error(gone);
+ * if (!opener) throw new Error(noAnswerFromStudio);
  */
-export const gone = 'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
+export const noAnswerFromStudio =
+  'The studio window that asked for this sign-in did not answer. Close this window and sign in from the studio.';
 
 /** How often the answer is said again while no receipt has come. */
 const repostMs = 500;
@@ -61,7 +62,7 @@ export function sayUntilReceipt(
     if (over) return;
     again = setInterval(() => channel.postMessage(message), repostMs);
     timer = setTimeout(() => {
-      reject(new Error(gone));
+      reject(new Error(noAnswerFromStudio));
       // Still said while a late receipt is heard: an app tab slower to reload than `ms` takes it then, for a while.
       if (onLate) {
         late = true;
