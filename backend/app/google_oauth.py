@@ -40,7 +40,7 @@ class ProviderBusy(ProviderFailed):
 
 
 class ClientRefused(ProviderFailed):
-    """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI): a 502 that says no retry will help."""
+    """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI, the token URL): a 502 that says no retry will help."""
 
 
 # The token endpoint's 400s that are about our client, not the user's code (RFC 6749 §5.2, and Google's own).
@@ -192,7 +192,8 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
         response = httpx.post(settings.google_token_url, data=form, timeout=10)
     except httpx.HTTPError as error:
         raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
-    if response.status_code == 401 or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
+    # 404: GOOGLE_TOKEN_URL names no token endpoint.
+    if response.status_code in (401, 404) or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
         raise ClientRefused(f"Google's token endpoint refused our client ({response.status_code} {_oauth_error(response)})")
     if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.

@@ -426,7 +426,9 @@ class GoogleAnswerTest(unittest.TestCase):
         for answer in ((401, {"error": "invalid_client", "error_description": "Unauthorized"}),
                        (400, {"error": "invalid_client", "error_description": "The OAuth client was not found."}),
                        (400, {"error": "unauthorized_client"}),
-                       (400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"})):
+                       (400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"}),
+                       # GOOGLE_TOKEN_URL names no token endpoint.
+                       (404, b"<html>Not Found</html>")):
             with self.subTest(answer=answer):
                 self.answers["/token"] = answer
                 # An error in the log: the site's operators have something to fix.
