@@ -158,3 +158,31 @@ describe("a notice due on a right clock, while the backend's first answers never
     expect(seen()).toBe('reminding');
   });
 });
+
+describe("a clock an hour fast, set right after the backend's first answer and before the notice is due", () => {
+  it('shows the notice 2 minutes before exp on the right clock, not an hour later', async () => {
+    const timers = new SimulatedClock();
+    timers.set(10 * day);
+    /** This tab's clock is an hour fast (a time zone set wrong) until NTP sets it right; its timers run on, as a browser's do. */
+    const tab = { fastMs: hour };
+    const clock = {
+      now: () => timers.now() + tab.fastMs,
+      setTimeout: (fn: (...args: unknown[]) => void, ms: number) => timers.setTimeout(fn, ms),
+      clearTimeout: (id: number) => timers.clearTimeout(id),
+    };
+    const exp = 10 * day + 600_000; // issued just now, for 10 minutes, on the backend's clock
+    const token = unsignedJwt({ sub: 'ada', iat: (10 * day) / 1000, exp: exp / 1000 });
+    const { client } = clockedSession({
+      getToken: () => token,
+      clock,
+      fetch: async () => new Response('{}', { headers: { date: new Date(timers.now()).toUTCString() } }),
+    });
+    // The page's one call: its Date says the backend is an hour behind, and no second answer confirms it.
+    await client.authFetch(`${API}/api/me`);
+    timers.increment(1_000);
+    tab.fastMs = 0; // NTP sets this tab's clock right
+    timers.increment(exp - 120_000 - timers.now()); // 2 minutes before exp, on both clocks now
+    client.actor.send({ type: 'user.active' });
+    expect(selectReminderView(client.actor.getSnapshot())).toBe('reminding');
+  });
+});

@@ -62,7 +62,12 @@ export function createServerClock(options: { now: () => number; offset: () => nu
      * Ms until the first send's answer is given up as the clock's first reading, else 0: a notice due on this tab's
      * clock alone waits for it (the clock may be an hour off), but never past 5 s after that send, however many follow.
      */
-    msUntilReadingGivenUp: () => (known || firstUnknownSendAt === null ? 0 : Math.max(0, firstUnknownSendAt + readingWaitMs - options.now())),
+    msUntilReadingGivenUp: () => {
+      if (known || firstUnknownSendAt === null) return 0;
+      const since = options.now() - firstUnknownSendAt;
+      // A clock set back since (NTP after a fast start) cannot say how long it has waited: given up, or it waits as long as the clock went back.
+      return since < 0 ? 0 : Math.max(0, readingWaitMs - since);
+    },
     /** The next answer is read, sends timed until one comes: this tab's clock may have been set meanwhile (NTP after a sleep). */
     readNext(): void {
       owed = true;
