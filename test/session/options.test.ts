@@ -1,8 +1,9 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
-import { waitFor } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
-import { createTabSync, selectReauthProblem } from '../../src/lib/session/index.ts';
+import { createTabSync, selectReauthProblem, selectReminderView } from '../../src/lib/session/index.ts';
+import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -207,6 +208,22 @@ describe('options that are an instance of a class', () => {
     expect((await call).status).toBe(200);
     expect(wiring.getToken()).toBe('t2');
     client.stop();
+  });
+
+  it("read for the chart's own timers as its methods too: the notice comes 2 minutes before exp", async () => {
+    // The timers read the token where a throw counts as none: a getToken called without its `this` would fail unseen.
+    class JwtWiring extends SessionWiring {
+      #jwt = unsignedJwt({ sub: 'ada', exp: 600 });
+      override getToken() {
+        return this.#jwt;
+      }
+    }
+    const clock = new SimulatedClock();
+    const wired = createAuthFetch(Object.assign(new JwtWiring(), { clock, remindBeforeMs: 120_000 }));
+    clock.increment(480_000);
+    wired.actor.send({ type: 'user.active' });
+    expect(selectReminderView(wired.actor.getSnapshot())).toBe('reminding');
+    wired.stop();
   });
 
   it("call the browser's fetch as fetch, with no object for `this` (the browser's refuses one)", async () => {
