@@ -233,6 +233,23 @@ describe('completeGoogleSignIn with no opener (the provider sent COOP)', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('leaves an exchange that answered in time uncancelled, and no timer behind', async () => {
+    const app = listenAsTheApp();
+    const signals: AbortSignal[] = [];
+    const exchange = async (_code: string, _state: string, args: { signal: AbortSignal }) => {
+      signals.push(args.signal);
+      return token;
+    };
+    await expect(complete({ code: 'c0de', state }, { exchange, exchangeTimeoutMs: 10_000 })).resolves.toBeNull();
+    expect(app.got).toEqual([{ type: tokenMessageType, state, token }]);
+    // Its signal is for giving up a late exchange: one that settled is never cancelled after the fact.
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(signals.map((signal) => signal.aborted)).toEqual([false]);
+    app.close();
+  });
+
   it('says server_timeout, not a failed exchange, when the exchange rejects as its signal aborts at exchangeTimeoutMs', async () => {
     const app = listenAsTheApp();
     // As fetch does: rejects with the signal's reason the moment it aborts.
