@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PopupCancelledError } from '../../src/lib/session/errors.ts';
 import { completeGoogleSignIn } from '../../src/lib/session/sign-in-callback.ts';
 import { openSignInPopup, type PopupHost } from '../../src/lib/session/sign-in-popup.ts';
 import {
@@ -238,4 +239,47 @@ describe('the callback page', () => {
     },
     Math.max(5_000, fuzzRuns),
   );
+});
+
+// Written out, not read from popup-message.ts: after a deploy the callback page may be a newer build than the app tab.
+describe('the sign-in messages as another build of the app speaks them', () => {
+  const channelName = `quiet-session:sign-in:${state}`;
+  const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl';
+
+  it('takes the token and the error on the default channel, and answers with the receipt', async () => {
+    const bus = createChannelBus();
+    const opener = createOpenerWindow(bus, appOrigin);
+    const signedIn = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    bus.post(channelName, { type: 'quiet-session/google-sign-in', state, token });
+    // Taken as it is posted: a message it does not know leaves it waiting, not failing.
+    await expect(Promise.race([signedIn, 'still waiting'])).resolves.toBe(token);
+    expect(bus.sent).toContainEqual({ name: channelName, data: { type: 'quiet-session/google-sign-in-received', state } });
+
+    const cancelled = openSignInPopup({ url: `${appOrigin}/auth/google/consent?state=${state}`, state, host: opener.host });
+    bus.post(channelName, { type: 'quiet-session/google-sign-in-error', state, error: 'access_denied' });
+    await expect(Promise.race([cancelled, 'still waiting'])).rejects.toBeInstanceOf(PopupCancelledError);
+  });
+
+  it('sends the token on the default channel, and closes on the receipt', async () => {
+    const bus = createChannelBus();
+    const app = new bus.BroadcastChannel(channelName);
+    const got: unknown[] = [];
+    app.addEventListener('message', ({ data }) => {
+      got.push(data);
+      app.postMessage({ type: 'quiet-session/google-sign-in-received', state });
+    });
+    await expect(
+      completeGoogleSignIn({
+        url: new URL(`${appOrigin}/auth/google/callback?code=c0de&state=${state}`),
+        opener: null,
+        exchange: async () => token,
+        BroadcastChannel: bus.BroadcastChannel,
+        // The receipt comes as the token is posted: no need to wait long for it.
+        receiptTimeoutMs: 100,
+      }),
+    ).resolves.toBeNull();
+    app.close();
+    expect(got).toEqual([{ type: 'quiet-session/google-sign-in', state, token }]);
+    expect(bus.openChannels()).toEqual([]);
+  });
 });
