@@ -121,6 +121,7 @@ export function waitForSignIn(
     watch();
     if (signal?.aborted) onAbort();
     // A promise of its own: a check that throws is one that failed, never the sign-in's own throw.
+    // Stryker disable next-line OptionalChaining: no checkServer then throws a TypeError in no network's words, which the catch ignores as it ignores no check
     new Promise((answer) => answer(options.checkServer?.(checked.signal))).catch(
       (error: unknown) => isUnreachableFailure(error) && fail(signInErrorFor('server_unreachable', error)),
     );
