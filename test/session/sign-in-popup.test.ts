@@ -430,6 +430,19 @@ describe('openSignInPopup when the provider says no', () => {
     expect((error as Error).cause).toBeUndefined();
   });
 
+  // What the banner then says: every code a provider or the callback page sends in its own plain words.
+  it.each([
+    ['server_error', 'Google had a problem on its side'],
+    ['invalid_request', 'Google did not accept the sign-in request'],
+    ['invalid_scope', 'Google did not accept the permissions asked for'],
+    ['unauthorized_client', 'Google does not let this app sign in'],
+    ['provider_unreachable', 'Google could not be reached'],
+  ])('%s: says in plain words that %s', async (code, words) => {
+    const { pending } = signIn();
+    bus.post(channel, { type: errorMessageType, state, error: code });
+    await expect(pending).rejects.toThrow(`Signing in with Google did not finish: ${words} (${code}). Press Reconnect to try again.`);
+  });
+
   it("gives the callback page's server_unreachable a TypeError for its cause, as the check's: the session waits offline", async () => {
     const { pending } = signIn();
     bus.post(channel, { type: errorMessageType, state, error: 'server_unreachable' });
