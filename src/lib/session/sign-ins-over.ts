@@ -10,9 +10,11 @@ const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-ins-over`;
 /** The states kept as over, each with when it ended, those ended long ago left out; none where the entry is unreadable. */
 function keptOver(s: SignInStorage | undefined, namespace: string | undefined, now: number): Record<string, number> {
   const text = s?.getItem(keyOf(namespace));
+  // Stryker disable next-line StringLiteral: '' is no JSON, which attempt reads as none, as it does '{}'
   const kept: unknown = attempt(() => JSON.parse(text ?? '{}'));
   return Object.fromEntries(
-    Object.entries(kept && typeof kept === 'object' ? kept : {}).filter(([, at]) => typeof at === 'number' && now - at < keptForMs),
+    // Object.entries reads any value but null (JSON has no undefined); a number or a string has no number-valued entry.
+    Object.entries(kept ?? {}).filter(([, at]) => typeof at === 'number' && now - at < keptForMs),
   );
 }
 
