@@ -140,6 +140,19 @@ describe('a sign-in whose tab was closed while its window was open', () => {
     expect(b.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
   });
 
+  it('takes the answer of that window while the other tab has its own popup open: the user may finish in either', async () => {
+    const { tabs, b, held, finish } = await popupTabClosed();
+    b.client.reconnect();
+    await waitFor(b.client.actor, (s) => s.matches('reauthenticating'), { timeout: 1_000 });
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    backend.valid.add(token);
+
+    await expect(finish(async () => token)).resolves.toBeNull();
+    expect((await held).status).toBe(200);
+    await waitFor(b.client.actor, (s) => s.matches('active'), { timeout: 1_000 });
+    expect(tabs.stored).toContain(token);
+  });
+
   it('gives that sign-in up once the other tab signs in by its own Reconnect: the old window then says the studio stopped waiting', async () => {
     const { tabs, b, held, finish } = await popupTabClosed();
     b.client.reconnect();
