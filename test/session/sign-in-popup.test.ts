@@ -184,6 +184,16 @@ describe('openSignInPopup when the popup reads closed', () => {
     expectNothingLeft();
   });
 
+  it('reopens a popup given a signal of its own, which no session listens to', async () => {
+    const { settled } = signIn({ signal: new AbortController().signal });
+    opener.popups[0]!.closed = true;
+    await vi.advanceTimersByTimeAsync(300);
+    expect(() => hints[0]!.reopen()).not.toThrow();
+    expect(opener.opened).toHaveLength(2);
+    expect(hints.at(-1)).toBeNull();
+    expect(await settled()).toBeNull();
+  });
+
   it("gives the reopened popup its whole time limit when the page's hint callback throws as the hint is withdrawn", async () => {
     const { settled } = signIn({
       timeoutMs: 10_000,
