@@ -29,11 +29,13 @@ export function closedTabSignIn(
     // As another tab's token: not in a tab signed out since, and the account rules for what is held.
     Promise.resolve(takeUpSignIn(signIn, { namespace, signal: left.signal }))
       .then((token) => {
+        // Stryker disable next-line ConditionalExpression: null only, which adoptToken refuses (a throw in development, swallowed below) and the other tabs too
         if (!token) return;
         client.adoptToken(token, { whileSignedIn: true });
         post({ type: 'token', token });
       })
       .catch(() => {})
+      // Stryker disable next-line ArrowFunction: tidiness only: once settled, aborting the wait as the session moves on changes nothing
       .finally(() => watching.unsubscribe());
   };
 }
