@@ -48,12 +48,16 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     // A clock for now() alone (plain JS): the chart would fail at its first timer, every call refused as "stopped".
     [{ ...good, clock: { now: () => Date.now() } }, /options\.clock must have setTimeout and clearTimeout/],
     [{ ...good, clock: 5 }, /options\.clock must have setTimeout and clearTimeout/],
+    [{ ...good, clock: null }, /options\.clock must have setTimeout and clearTimeout/],
+    [{ ...good, clock: { setTimeout: () => 0 } }, /options\.clock must have setTimeout and clearTimeout/],
+    [{ ...good, clock: { clearTimeout: () => {} } }, /options\.clock must have setTimeout and clearTimeout/],
     // A misspelt limit (plain JS, or an object built elsewhere) would be dropped without a word.
     [
       { ...good, limits: { reauthAtempts: 5 } },
       /options\.limits\.reauthAtempts is no limit of the session: it has validationRetries, .*reauthAttempts/,
     ],
     [null, /expected an options object/],
+    [undefined, /expected an options object/],
   ])('%#: throws a TypeError', (options, message) => {
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(TypeError);
     expect(() => createAuthFetch(options as unknown as AuthFetchOptions)).toThrow(message);
