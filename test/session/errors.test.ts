@@ -211,6 +211,30 @@ describe('the typed errors', () => {
     expect(made[1]!.message).not.toContain('secret');
     expect(made[4]!.message).toContain('120 s');
   });
+
+  it('name the base and the 401 not replayed too', () => {
+    const refused = new errors.NotReplayedError('POST', 'https://api.test/a', new Response(null, { status: 401 }));
+    expect([new errors.QuietSessionError('x').name, refused.name]).toEqual(['QuietSessionError', 'NotReplayedError']);
+  });
+
+  // What the user reads: what happened, and what to do about it.
+  it('say why a call was not sent, for each reason, and what a blocked or closed window asks', () => {
+    const reasons = ['stopped', 'signed-out', 'other-account', 'sign-in-given-up'] as const;
+    expect(reasons.map((reason) => new errors.AuthExpiredError(reason).message)).toEqual([
+      'The session was stopped — this request was not sent.',
+      'You signed out — this request was not sent.',
+      'Signed in as another account — this request was not sent. Try again.',
+      "Signing in didn't finish, so this request was not sent. Reconnect, then try again.",
+    ]);
+    expect([new errors.PopupBlockedError().message, new errors.PopupClosedError().message]).toEqual([
+      'The sign-in window was blocked by the browser. Allow pop-ups for this site, then press Reconnect again.',
+      'The sign-in window was closed before you signed in. Press Reconnect to try again.',
+    ]);
+    const stream = new Request('https://api.test/a', { method: 'POST', body: 'x' });
+    expect(new errors.BodyNotReplayableError(stream).message).toBe(
+      'POST https://api.test/a: got 401 and cannot be replayed: its body was a ReadableStream, which can be read only once. Send a string, Blob, ArrayBuffer, FormData or URLSearchParams body instead.',
+    );
+  });
 });
 
 describe('in a production build, which drops the prose', () => {
