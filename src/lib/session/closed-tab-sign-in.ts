@@ -35,7 +35,8 @@ export function closedTabSignIn(
         post({ type: 'token', token });
       })
       .catch(() => {})
-      // Stryker disable next-line ArrowFunction: tidiness only: once settled, aborting the wait as the session moves on changes nothing
+      // Stryker disable ArrowFunction: tidiness only: once settled, aborting the wait as the session moves on changes nothing
       .finally(() => watching.unsubscribe());
+    // Stryker restore ArrowFunction
   };
 }
