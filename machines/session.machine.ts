@@ -185,12 +185,17 @@ export const longestDelayMs = 2 ** 31 - 1;
 const never = () => longestDelayMs;
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
-/** Back with a good token, signed in here (the sign-in reached the backend): held requests go. */
-const resume = {
-  target: '#session.active',
-  reenter: true,
-  actions: ['markReachable', 'forgetReauthFailures', 'forgetDismissal', ...releaseQueue],
-} as const;
+/** Signed in here (the sign-in reached the backend): held requests wait for the backend to take the new token. */
+const signedIn = { target: '#session.validating.confirming', actions: ['markReachable', 'forgetDismissal'] } as const;
+/** The backend's word on the token a sign-in just stored: a yes lets held requests go; a no is a failed sign-in, counted. */
+const confirmed = [
+  { guard: 'isSessionValid', target: '#session.active', actions: ['forgetReauthFailures', ...releaseQueue] },
+  { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: ['rememberSignInRefused', 'countReauthFailure'] },
+  {
+    target: '#session.needsReauth.coolingDown',
+    actions: ['rememberSignInRefused', 'countReauthFailure', 'rejectHeldRequests', 'clearQueue'],
+  },
+] as const;
 /** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
 const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
 /** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
@@ -287,6 +292,10 @@ const validated = [
 ] as const;
 /** Word that the backend cannot be reached (a call cut off, the browser offline, a check's TypeError): a failure of the spell. */
 const goOffline = { target: '#session.offline', actions: ['markUnreachable', 'countValidationFailure'] } as const;
+/** Slow or gone, none can tell yet: offline, not said so until a check given longer goes unanswered too. */
+const checkTimedOut = {
+  validationTimeout: { target: '#session.offline.unconfirmed', actions: ['markUnreachable', 'countValidationFailure'] },
+} as const;
 /** A probe offline that failed, or was given up: a failure of the spell, and a backoff before the next. */
 const probeFailed = { target: 'waiting', actions: 'countValidationFailure' } as const;
 /** One validation offline, asking whether the backend is there (and still takes the token). */
@@ -355,6 +364,9 @@ export const sessionMachine = setup({
     countReauthFailure: assign({ reauthFailures: ({ context }) => context.reauthFailures + 1 }),
     rememberReauthFailure: assign({ lastReauthError: ({ event }) => describeError((event as { error?: unknown }).error) }),
     rememberReauthTimeout: assign({ lastReauthError: ({ context }) => reauthTimedOut(context.limits.reauthTimeoutMs) }),
+    rememberSignInRefused: assign({
+      lastReauthError: { name: 'ReauthError', message: 'Signed in, but the server refused the new sign-in. Press Reconnect to try again.' },
+    }),
     resetReauthFailures: assign({ reauthFailures: 0 }),
     forgetReauthError: assign({ lastReauthError: null }),
     countEndedSession: assign({ endedSessions: ({ context }) => context.endedSessions + 1 }),
@@ -603,8 +615,19 @@ export const sessionMachine = setup({
               ...cannotSay,
             ],
           },
-          // Slow or gone, none can tell yet: offline, not said so until a check given longer goes unanswered too.
-          after: { validationTimeout: { target: '#session.offline.unconfirmed', actions: ['markUnreachable', 'countValidationFailure'] } },
+          after: checkTimedOut,
+        },
+        confirming: {
+          description: 'Signed in: one validation asks whether the backend takes the new token before held requests go with it.',
+          // A token refused as soon as issued (a key that differs between backends, a user disabled) is no way back.
+          // The backend's error is no word on it: the calls go and settle with their own answers, as before this check.
+          invoke: {
+            id: 'validateSession',
+            src: 'validateSession',
+            onDone: confirmed,
+            onError: [{ guard: 'isNetworkFailure', ...goOffline }, ...cannotSay],
+          },
+          after: checkTimedOut,
         },
         retrying: {
           description: 'The backend answered the validation with an error. Ask again after a backoff.',
@@ -708,14 +731,14 @@ export const sessionMachine = setup({
       },
     },
     reauthenticating: {
-      description: 'The sign-in popup is open. On success the new token is stored and every held request replays.',
+      description: 'The sign-in popup is open. On success the new token is stored, and checked before held requests replay.',
       entry: 'forgetReminderShown',
       exit: 'forgetFromNotice',
       initial: 'holding',
       invoke: {
         id: 'reauthenticate',
         src: 'reauthenticate',
-        onDone: resume,
+        onDone: signedIn,
         onError: reauthFailed('rememberReauthFailure'),
       },
       after: { reauthTimeout: reauthFailed('rememberReauthTimeout') },

@@ -44,5 +44,6 @@ it("asks again after a server error rather than asking the user to sign in: vali
   });
   expect(credits).toEqual({ credits: 42 });
   // A 503 says nothing about the token (decision 0006): asked again, and only its 401 asks the user.
-  expect(seen).toEqual(['/auth/me 503', '/auth/me 401', 'sign-in']);
+  // The sign-in's token is asked about too (0024), before the held call goes with it.
+  expect(seen).toEqual(['/auth/me 503', '/auth/me 401', 'sign-in', '/auth/me 200']);
 });

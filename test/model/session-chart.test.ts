@@ -100,10 +100,14 @@ describe('every path through the session chart, run against createAuthFetch and 
           };
           await cause(session.harness, step);
           session.harness.failures = failuresAfter(session.harness.failures, step);
-          for (const invoked of ['checking', 'probing', 'confirming'] as const) {
-            const node = invoked === 'checking' ? { validating: invoked } : { offline: invoked };
+          for (const node of [
+            { validating: 'checking' },
+            { validating: 'confirming' },
+            { offline: 'probing' },
+            { offline: 'confirming' },
+          ]) {
             // A token adopted while probing, or an expiring one while checking, asks again with it; online, on the network now up.
-            const again = event.type === 'token.adopted' || (invoked !== 'checking' && event.type === 'network.online');
+            const again = event.type === 'token.adopted' || (!('validating' in node) && event.type === 'network.online');
             if (state.matches(node) && (!before.matches(node) || again)) expected.validations++;
           }
           // reauth.requested while the popup is open opens a new one.

@@ -97,6 +97,9 @@ export function isModelled(kind: ModelKind, snapshot: Snapshot, event: ModelEven
   if (kind === 'core' && !coreEvents.has(event.type)) return false;
   // Another tab's expiring token adds a branch wherever a token is adopted: walked edge by edge in `full` alone.
   if (kind === 'core' && 'expiring' in event && event.type === 'token.adopted') return false;
+  // After a sign-in, the check's yes and no: the rest (errors, calls, tabs meanwhile) is `full`'s, edge by edge, for each
+  // would walk every path after it again.
+  if (kind === 'core' && snapshot.matches({ validating: 'confirming' }) && event.type !== 'xstate.done.actor.validateSession') return false;
   if (event.type === 'request.held' && snapshot.context.queue.length >= maxHeld) return false;
   // Only a held request can be aborted while held (an empty queue has none to abort).
   if (event.type === 'request.aborted' && !snapshot.context.queue.some((r) => r.id === event.id)) return false;

@@ -2,7 +2,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
-import { createAuthFetch } from '../../src/lib/auth-fetch.ts';
+import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome, track } from '../support/outcomes.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
@@ -242,7 +242,7 @@ describe('aborting a call that is sent', () => {
 
 // The report and the dev panel show what the chart heard: nothing about calls it never held, or holds no more.
 describe('what the chart hears of an aborted call', () => {
-  function session(validate: () => Promise<boolean>) {
+  function session(validate: AuthFetchOptions['validate']) {
     let token = 'ada-1';
     const client = createAuthFetch({
       getToken: () => token,
@@ -266,7 +266,7 @@ describe('what the chart hears of an aborted call', () => {
   it('nothing, when it was aborted before the chart was told it was held', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the turn that tells the chart of later holds
     try {
-      const { client, heard } = session(async () => false);
+      const { client, heard } = session(async ({ token }) => token !== 'ada-1');
       void client.authFetch(`${API}/api/first`).catch(() => {});
       await waitFor(client.actor, (s) => s.matches('needsReauth'));
       const controller = new AbortController();
@@ -282,7 +282,7 @@ describe('what the chart hears of an aborted call', () => {
   });
 
   it('nothing, when it is aborted after it was let go and answered', async () => {
-    const { client, heard } = session(async () => false);
+    const { client, heard } = session(async ({ token }) => token !== 'ada-1');
     const controller = new AbortController();
     const call = client.authFetch(`${API}/api/credits`, { signal: controller.signal });
     await waitFor(client.actor, (s) => s.matches('needsReauth'));

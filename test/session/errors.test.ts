@@ -36,7 +36,8 @@ function session(overrides: Partial<AuthFetchOptions> = {}) {
   const client = createAuthFetch({
     getToken: () => token,
     setToken: (next) => void (token = next),
-    validate: async () => false,
+    // As the backend answers: a sign-in's token is asked about before held calls go with it.
+    validate: async () => status.value !== 401,
     reauthenticate: async () => jwt(),
     allowedOrigins: [API],
     clock,

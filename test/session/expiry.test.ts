@@ -410,18 +410,23 @@ describe("the backend's clock, once read", () => {
 // Another tab may write the token to the shared storage with no word (no adoptToken) while this one is checked.
 describe('a token stored with no word while another is validated', () => {
   /** A session on `old` (ending at `expMs`) whose check of it waits for `answerOld`; any other token is answered `others` at once. */
-  function checkingOld(others: boolean, options: { expMs?: number; fetch?: AuthFetchOptions['fetch'] } = {}) {
+  function checkingOld(
+    others: boolean | ((token: string | null) => boolean),
+    options: { expMs?: number; fetch?: AuthFetchOptions['fetch'] } = {},
+  ) {
     const { expMs = 120_000, ...overrides } = options;
     const old = jwt(expMs);
     let answerOld!: (valid: boolean) => void;
     const validate = vi.fn(({ token }: { token: string | null }) =>
-      token === old ? new Promise<boolean>((resolve) => (answerOld = resolve)) : Promise.resolve(others),
+      token === old
+        ? new Promise<boolean>((resolve) => (answerOld = resolve))
+        : Promise.resolve(typeof others === 'boolean' ? others : others(token)),
     );
     const checked = () => validate.mock.calls.map(([{ token }]) => token);
     return { ...session({ expMs, validate, ...overrides }), old, checked, answerOld: (valid: boolean) => answerOld(valid) };
   }
   /** `checkingOld`, its old token expiring, and a call held while that token is checked. */
-  function callHeldWhileOldIsChecked(others: boolean) {
+  function callHeldWhileOldIsChecked(others: boolean | ((token: string | null) => boolean)) {
     const checking = checkingOld(others);
     checking.clock.increment(70_000); // the old token is expiring: the call is held while it is checked
     return { ...checking, call: checking.client.authFetch(`${API}/api/credits`).catch(() => null) };
@@ -429,7 +434,8 @@ describe('a token stored with no word while another is validated', () => {
 
   it('is validated before the held calls go with it: a dead one is not sent', async () => {
     const dead = jwt(30_000);
-    const { client, sent, setToken, old, checked, answerOld, call } = callHeldWhileOldIsChecked(false);
+    // The dead one refused; the sign-in's is taken.
+    const { client, sent, setToken, old, checked, answerOld, call } = callHeldWhileOldIsChecked((token) => token !== dead);
     expect(client.actor.getSnapshot().matches('validating')).toBe(true);
     setToken(dead); // 40 s past its exp
     answerOld(true);

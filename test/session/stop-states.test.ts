@@ -315,6 +315,7 @@ describe('stop() from inside a callback', () => {
     const ends = await storyEnds(
       (stop) => ({
         reauthenticate: async () => renewal,
+        validate: async ({ token }) => token === renewal,
         fetch: async (_input, init) => {
           const renewed = new Headers(init?.headers).get('authorization') === `Bearer ${renewal}`;
           if (renewed && ++sends === 1) stop();

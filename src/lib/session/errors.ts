@@ -84,7 +84,8 @@ export class NotReplayedError extends QuietSessionError {
 /**
  * Base class of the ways interactive re-authentication fails. The session
  * goes back to `needsReauth` with every held request kept, until
- * `limits.reauthAttempts` have failed in a row: then they are given up
+ * `limits.reauthAttempts` have failed in a row (a sign-in whose token the backend refuses at once
+ * counts too): then they are given up
  * (AuthExpiredError, `sign-in-given-up`) and Reconnect waits out a cooldown.
  * Offline, it waits for the backend instead; from the notice, the notice stays.
  *

@@ -40,7 +40,10 @@ function whyMoving(world: FuzzWorld): string | null {
   if (world.backend.sends.some((send) => send.inFlight && send.failing)) return 'a send is failing at the network';
   if (world.validations.some((validation) => validation.failing)) return 'a validation is failing at the network';
   const checking =
-    snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) || snapshot.matches({ offline: 'confirming' })
+    snapshot.matches({ validating: 'checking' }) ||
+    snapshot.matches({ validating: 'confirming' }) ||
+    snapshot.matches({ offline: 'probing' }) ||
+    snapshot.matches({ offline: 'confirming' })
       ? 1
       : 0;
   // Tab sync waits for the lock another tab holds while it asks: the session checks, with no validation of its own out.

@@ -67,9 +67,15 @@ const after = (delay: string, states: string[]) => states.map((state) => `event 
  * that stops reaching one of them has gone blind, and fails.
  */
 export const expectedCoverage = [
-  ...['active.quiet', 'active.due', 'active.reminding', 'active.dismissed', 'validating.checking', 'validating.retrying'].map(
-    (s) => `state ${s}`,
-  ),
+  ...[
+    'active.quiet',
+    'active.due',
+    'active.reminding',
+    'active.dismissed',
+    'validating.checking',
+    'validating.confirming',
+    'validating.retrying',
+  ].map((s) => `state ${s}`),
   ...['offline.waiting', 'offline.probing', 'needsReauth.waiting', 'needsReauth.elsewhere', 'needsReauth.coolingDown'].map(
     (s) => `state ${s}`,
   ),

@@ -21,7 +21,10 @@ export type AnswerTime = (typeof answerTimes)[number];
 export function isChecking(world: FuzzWorld): boolean {
   const snapshot = world.client.actor.getSnapshot();
   return (
-    snapshot.matches({ validating: 'checking' }) || snapshot.matches({ offline: 'probing' }) || snapshot.matches({ offline: 'confirming' })
+    snapshot.matches({ validating: 'checking' }) ||
+    snapshot.matches({ validating: 'confirming' }) ||
+    snapshot.matches({ offline: 'probing' }) ||
+    snapshot.matches({ offline: 'confirming' })
   );
 }
 
