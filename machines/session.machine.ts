@@ -185,8 +185,19 @@ export const longestDelayMs = 2 ** 31 - 1;
 const never = () => longestDelayMs;
 
 const releaseQueue = ['replayHeldRequests', 'clearQueue'] as const;
-/** Signed in here (the sign-in reached the backend): held requests wait for the backend to take the new token. */
-const signedIn = { target: '#session.validating.confirming', actions: ['markReachable', 'forgetDismissal'] } as const;
+/**
+ * Signed in here (the sign-in reached the backend): held requests wait for the backend to take the new token. Renewed
+ * from the notice, nothing waits: calls go on, and a token refused meets a 401 and its one check like any other.
+ */
+const signedIn = [
+  {
+    guard: 'isRenewing',
+    target: '#session.active',
+    reenter: true,
+    actions: ['markReachable', 'forgetReauthFailures', 'forgetDismissal', ...releaseQueue],
+  },
+  { target: '#session.validating.confirming', actions: ['markReachable', 'forgetDismissal'] },
+] as const;
 /** The backend's word on the token a sign-in just stored: a yes lets held requests go; a no is a failed sign-in, counted. */
 const confirmed = [
   { guard: 'isSessionValid', target: '#session.active', actions: ['forgetReauthFailures', ...releaseQueue] },
