@@ -1,9 +1,8 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { startBackend, type Backend } from '../../../backend/stack.ts';
-import { freePort } from '../support/app-server.ts';
+import { withGenerateHeldAcrossRestart } from '../support/held-across-restart.ts';
 import { stackInChromium } from '../support/stack-in-chromium.ts';
-import { continueInPopup, errorText, heldAtLeast, signIn } from '../support/studio-user.ts';
+import { continueInPopup, errorText, signIn } from '../support/studio-user.ts';
 import { networkErrorText } from '../support/stack-user.ts';
 
 // A deploy that restarts the backend with a new JWT_SECRET: every token it issued before is refused, long before its exp,
@@ -17,31 +16,13 @@ const visibleText = () =>
 describe('a backend restarted with another JWT_SECRET while a Generate waits for it, in Chromium', () => {
   it('asks to reconnect though the token has not expired, and sends the Generate once to the new backend', async () => {
     const { stack, context, page } = run;
-    const api = stack.apiSwitch!;
     // Nothing spent yet in this file: the seeded balance, which the restarted backend starts from too.
     const seeded = await stack.credits('user-ada');
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
     const prompt = page.getByLabel('Prompt');
     await prompt.fill('A rotated-key ring');
-    let restarted: Backend | null = null;
-    let down = false;
-    try {
-      await api.down();
-      down = true;
-      await page.getByText(offlineLine).waitFor({ timeout: 20_000 });
-      await page.getByRole('button', { name: 'Generate' }).click();
-      await heldAtLeast(page, 1);
-      restarted = await startBackend({
-        apiPort: await freePort(),
-        googlePort: await freePort(),
-        appOrigin: stack.appUrl,
-        tokenTtlSeconds: 3600,
-        jwtSecret: 'quiet-session-browser-tests-rotated-key',
-      });
-      await api.up(Number(new URL(restarted.apiUrl).port));
-      down = false;
-
+    await withGenerateHeldAcrossRestart(run, { tokenTtlSeconds: 3600, jwtSecret: 'quiet-session-browser-tests-rotated-key' }, async () => {
       // The session's probe meets the new key's 401: not offline any more, expired.
       await page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' }).waitFor({ timeout: 30_000 });
       await page.getByText(offlineLine).waitFor({ state: 'detached' });
@@ -57,9 +38,6 @@ describe('a backend restarted with another JWT_SECRET while a Generate waits for
       expect(await prompt.inputValue()).toBe('A rotated-key ring');
       expect(await visibleText()).not.toMatch(errorText);
       expect(run.consoleLines.filter((line) => networkErrorText.test(line) && !/ERR_CONNECTION_REFUSED/.test(line))).toEqual([]);
-    } finally {
-      if (down) await api.up();
-      await restarted?.stop();
-    }
+    });
   }, 60_000);
 });

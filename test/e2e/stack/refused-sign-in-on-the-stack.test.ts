@@ -1,22 +1,19 @@
 /** @vitest-environment node */
 import { describe, expect, it } from 'vitest';
-import { startBackend, type Backend } from '../../../backend/stack.ts';
-import { freePort } from '../support/app-server.ts';
+import { withGenerateHeldAcrossRestart } from '../support/held-across-restart.ts';
 import { stackInChromium } from '../support/stack-in-chromium.ts';
-import { continueInPopup, heldAtLeast, signIn } from '../support/studio-user.ts';
+import { continueInPopup, signIn } from '../support/studio-user.ts';
 
 // A backend restarted with another JWT_SECRET and a TOKEN_TTL_SECONDS below 0: each token it issues is expired
 // at birth, and refused by the very backend that issued it, as by a checking backend whose key or clock differs.
 const run = stackInChromium({ tokenTtlSeconds: 3600, switchableApi: true });
 
-const offlineLine = "You're offline — anything still waiting will be sent when the connection is back.";
 const expired = 'Session expired — click to reconnect';
 const refused = 'Signed in, but the server refused the new sign-in. Press Reconnect to try again.';
 
 describe('a backend that refuses the tokens its own sign-in issues, in Chromium', () => {
   it('says so after each Reconnect, sends the held Generate to nobody, and gives it up after three', async () => {
-    const { stack, context, page } = run;
-    const api = stack.apiSwitch!;
+    const { context, page } = run;
     await signIn(context, page);
     await page.getByText('jewelry-generate').waitFor();
     await page.getByLabel('Prompt').fill('A refused ring');
@@ -26,23 +23,7 @@ describe('a backend that refuses the tokens its own sign-in issues, in Chromium'
     });
     let popups = 0;
     context.on('page', () => popups++);
-    let restarted: Backend | null = null;
-    let down = false;
-    try {
-      await api.down();
-      down = true;
-      await page.getByText(offlineLine).waitFor({ timeout: 20_000 });
-      await page.getByRole('button', { name: 'Generate' }).click();
-      await heldAtLeast(page, 1);
-      restarted = await startBackend({
-        apiPort: await freePort(),
-        googlePort: await freePort(),
-        appOrigin: stack.appUrl,
-        tokenTtlSeconds: -60,
-        jwtSecret: 'quiet-session-browser-tests-refusing-key',
-      });
-      await api.up(Number(new URL(restarted.apiUrl).port));
-      down = false;
+    await withGenerateHeldAcrossRestart(run, { tokenTtlSeconds: -60, jwtSecret: 'quiet-session-browser-tests-refusing-key' }, async () => {
       const banner = page.getByRole('alert');
       await banner.filter({ hasText: expired }).waitFor({ timeout: 30_000 });
 
@@ -63,9 +44,6 @@ describe('a backend that refuses the tokens its own sign-in issues, in Chromium'
       // One popup a Reconnect, none of the session's own.
       expect(popups).toBe(3);
       expect(await page.getByLabel('Prompt').inputValue()).toBe('A refused ring');
-    } finally {
-      if (down) await api.up();
-      await restarted?.stop();
-    }
+    });
   }, 90_000);
 });
