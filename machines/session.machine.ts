@@ -209,7 +209,10 @@ const confirmed = [
 ] as const;
 /** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
 const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
-/** A token from another tab: held requests go, unless the backend is unreachable here or it is expiring (then it is asked first). */
+/**
+ * A sign-in's token from another tab (or one resumed here), while calls are held: asked about before they go, as after
+ * this tab's own sign-in; it came before the backend's word on it, and a no is that sign-in's failure here too.
+ */
 const adopt = [
   {
     guard: 'isUnreachable',
@@ -219,7 +222,13 @@ const adopt = [
     actions: [...adoptedOffline, 'countValidationFailure'],
   },
   { guard: 'isTokenExpiring', target: '#session.validating', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
-  { target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal', ...releaseQueue] },
+  { target: '#session.validating.confirming', reenter: true, actions: 'forgetStaleDismissal' },
+] as const;
+/** Renewing from the notice, nothing is held: calls go on with another tab's token, as with the popup's own (decision 0024). */
+const adoptWhileOpen = [
+  ...adopt.slice(0, 2),
+  { guard: 'isRenewing', target: '#session.active', reenter: true, actions: ['forgetReauthFailures', 'forgetStaleDismissal'] },
+  adopt[2],
 ] as const;
 /** Signed out while the backend was said unreachable: what was held is given up, and a spell starts with that word. */
 const signedOutOffline = [
@@ -609,7 +618,7 @@ export const sessionMachine = setup({
         ...resumedSignInFailed,
         // Another tab's popup: the notice kept up while checking goes (its button would offer a second popup).
         'reauth.startedElsewhere': { actions: 'forgetReminderShown' },
-        // Validating, the backend answered a moment ago: another tab's token lets the held requests go, unless it is expiring too.
+        // Another tab's token is asked about in turn (the backend's word on the old one says nothing of it); never offline here.
         'token.adopted': adopt.slice(1),
         'network.offline': goOffline,
       },
@@ -755,7 +764,7 @@ export const sessionMachine = setup({
       after: { reauthTimeout: reauthFailed('rememberReauthTimeout') },
       on: {
         ...whileHolding,
-        'token.adopted': adopt,
+        'token.adopted': adoptWhileOpen,
         // The popup's own Try again: the same sign-in in a new window, which gets the whole reauthTimeout.
         'reauth.reopened': { actions: 'restartReauthDeadline' },
         // Try again: the open popup is closed and a new one opens, within this click.

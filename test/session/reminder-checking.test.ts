@@ -128,7 +128,8 @@ describe('the notice while the session checks its token before expiry', () => {
     const { client, view, answer } = checkingUnderNotice(() => token);
     token = jwt(7_200_000);
     client.actor.send({ type: 'token.adopted' });
-    answer(true);
+    answer(true); // the new token's check
+    await waitFor(client.actor, (s) => s.matches('active'));
     expect(view()).toBe('hidden');
   });
 });

@@ -125,12 +125,13 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     const clock = new SimulatedClock();
     const sends: Array<{ token: string | undefined; answer: (status: number) => void; redirected: () => void; fail: () => void }> = [];
     const validations: Array<string | undefined> = [];
+    const answers: Array<(valid: boolean) => void> = [];
     const client = createAuthFetch({
       getToken: () => token,
       setToken: (next) => void (token = next),
       validate: ({ token }) => {
         validations.push(token?.split('.')[2]);
-        return new Promise<boolean>(() => {});
+        return new Promise<boolean>((resolve) => answers.push(resolve));
       },
       reauthenticate: () => new Promise<string>(() => {}),
       allowedOrigins: [API],
@@ -147,7 +148,7 @@ describe('the replay of a 401 whose token changed while it was out', () => {
         }),
     });
     stops.push(client.stop);
-    return { client, clock, sends, validations, storeElsewhere: (next: string) => void (token = next) };
+    return { client, clock, sends, validations, answers, storeElsewhere: (next: string) => void (token = next) };
   }
   const redirected401 = () => {
     const response = new Response(null, { status: 401 });
@@ -195,7 +196,7 @@ describe('the replay of a 401 whose token changed while it was out', () => {
   });
 
   it('gives its caller a 401 through a redirect within the API, not a second send, when its token comes back (a late message)', async () => {
-    const { client, sends, validations, storeElsewhere } = session(jwt('t1', 3_600_000));
+    const { client, sends, validations, answers, storeElsewhere } = session(jwt('t1', 3_600_000));
     const b = client.authFetch(`${API}/api/b`);
     storeElsewhere(jwt('t2', 3_600_000)); // another tab stored t2 without a word: b is out with t1
     void client.authFetch(`${API}/api/a`).catch(() => {});
@@ -205,6 +206,9 @@ describe('the replay of a 401 whose token changed while it was out', () => {
     sends[0]!.redirected(); // b's route answers 401 for t1 through a redirect: held, the token has changed
     await settle();
     client.adoptToken(jwt('t1', 3_600_000), { whileSignedIn: true }); // a tab's message, late, names t1 again
+    await settle();
+    expect(validations).toEqual(['t2', 't1']); // asked about before the held calls go with it
+    answers[1]!(true);
     await settle();
     expect(await callOutcome(b)).toBe('answered 401');
     expect(sends.map((send) => send.token)).toEqual(['t1', 't2', 't1']);
