@@ -198,14 +198,16 @@ const signedIn = [
   },
   { target: '#session.validating.confirming', actions: ['markReachable', 'forgetDismissal'] },
 ] as const;
+/** A sign-in that failed, counted against reauthAttempts: the banner again, or after the last the held requests given up. */
+const countedSignInFailure = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout' | 'rememberSignInRefused') =>
+  [
+    { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: [remember, 'countReauthFailure'] },
+    { target: '#session.needsReauth.coolingDown', actions: [remember, 'countReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
+  ] as const;
 /** The backend's word on the token a sign-in just stored: a yes lets held requests go; a no is a failed sign-in, counted. */
 const confirmed = [
   { guard: 'isSessionValid', target: '#session.active', actions: ['forgetReauthFailures', ...releaseQueue] },
-  { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: ['rememberSignInRefused', 'countReauthFailure'] },
-  {
-    target: '#session.needsReauth.coolingDown',
-    actions: ['rememberSignInRefused', 'countReauthFailure', 'rejectHeldRequests', 'clearQueue'],
-  },
+  ...countedSignInFailure('rememberSignInRefused'),
 ] as const;
 /** Another tab's token while offline: it is probed at once, and only the backend's answer ends offline. */
 const adoptedOffline = ['forgetReauthFailures', 'forgetStaleDismissal', 'noteExpiry'] as const;
@@ -263,8 +265,7 @@ const reauthFailed = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout
     { guard: 'isRenewing', target: '#session.active.reminding', actions: remember },
     // The notice's popup, given up once calls wait for it: only the backend's no shows the banner (not counted either).
     { guard: 'isFromNotice', target: '#session.validating', actions: remember },
-    { guard: 'hasReauthAttemptsLeft', target: '#session.needsReauth', actions: [remember, 'countReauthFailure'] },
-    { target: '#session.needsReauth.coolingDown', actions: [remember, 'countReauthFailure', 'rejectHeldRequests', 'clearQueue'] },
+    ...countedSignInFailure(remember),
   ] as const;
 /**
  * The id xstate gives the timer of `reauthenticating`'s `after: { reauthTimeout }` (its event's type): cancelled
