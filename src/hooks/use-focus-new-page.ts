@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { focusFellToPage, focusPageHeading } from '../lib/page-focus.ts';
 
 /**
@@ -12,7 +12,8 @@ import { focusFellToPage, focusPageHeading } from '../lib/page-focus.ts';
  */
 export function useFocusNewPage(page: unknown): void {
   const shown = useRef(page);
-  useEffect(() => {
+  // Before paint: focus never rests on the page between the old page and the new one.
+  useLayoutEffect(() => {
     if (shown.current === page) return;
     shown.current = page;
     const active = document.activeElement;

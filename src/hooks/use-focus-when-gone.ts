@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { focusFellToPage, focusFromScript } from '../lib/page-focus.ts';
 
 /**
@@ -13,7 +13,8 @@ export function useFocusWhenGone(shown: boolean, next: () => HTMLElement | null)
   const wasShown = useRef(shown);
   const latestNext = useRef(next);
   latestNext.current = next;
-  useEffect(() => {
+  // Before paint: focus never rests on the page between the control going and its return.
+  useLayoutEffect(() => {
     const gone = wasShown.current && !shown;
     wasShown.current = shown;
     if (!gone || !focusFellToPage()) return;

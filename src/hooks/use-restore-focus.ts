@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, type FocusEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type FocusEvent, type MouseEvent } from 'react';
 import { focusFellToPage, focusPageHeading } from '../lib/page-focus.ts';
 
 /** Where someone types: the place to come back to, rather than a link passed on the way. */
@@ -61,7 +61,8 @@ export function useRestoreFocus(visible: boolean): (event?: FocusEvent | MouseEv
     return () => document.removeEventListener('focusin', onFocusIn);
   }, [visible]);
 
-  useEffect(() => {
+  // Before paint: focus never rests on the page between the control going and its return.
+  useLayoutEffect(() => {
     if (visible) return;
     const back = [typed.current, field.current, cameFrom.current].find((element) => element?.isConnected) as HTMLElement | undefined;
     // Only when focus fell to the page, never away from anything else.
