@@ -141,19 +141,30 @@ describe('ConnectionNotice', () => {
   });
 
   it('never says offline when the backend is up but answers the check slower than its time limit: the banner comes', async () => {
-    await openNotices({ limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
-    // Up, and slow: each check is answered, past the first check's limit (and within the next one's).
-    server.use(
-      http.get(`${location.origin}/auth/me`, async () => {
-        await delay(150);
-      }),
+    // On a simulated clock: a loaded machine must not turn "slower than the first limit" into "slower than the second".
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
     );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    // Up, and slow: each check is answered, past the first check's limit (and within the next one's).
+    const answer = deferred<void>();
+    server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
     const heard = listenToLiveRegions();
     fixture.store.expireSessions();
     // Held for the reconnect; the test ends with stop(), which rejects it.
     getCredits().catch(() => {});
+    await waitForActor(fixture.client.actor, (s) => s.matches({ validating: 'checking' }));
+    act(() => clock.increment(5_000));
+    act(() => clock.increment(1_000));
+    await waitForActor(fixture.client.actor, (s) => s.matches({ offline: 'confirming' }));
+    answer.resolve();
 
-    expect((await screen.findByRole('alert', {}, { timeout: 3_000 })).textContent).toContain('Session expired — click to reconnect');
+    expect((await screen.findByRole('alert')).textContent).toContain('Session expired — click to reconnect');
     expect(heard.stop().filter((words) => words.startsWith("You're offline"))).toEqual([]);
     expect(notice().textContent).toBe('');
   });
