@@ -380,25 +380,9 @@ describe('AuthProvider with useGoogleSignIn', () => {
     ['a 408', () => HttpResponse.json({ detail: 'Request Timeout' }, { status: 408 })],
     ['a 429', () => HttpResponse.json({ detail: 'Too Many Requests' }, { status: 429 })],
   ])('shows the profile by itself once the backend is back, after %s for it at sign-in', async (_, failure) => {
-    const clock = new SimulatedClock();
-    fixture = await createSessionFixture({ signedIn: true, clock });
-    let asked = 0;
-    server.use(
-      http.get(
-        `${location.origin}/auth/me`,
-        () => {
-          asked += 1;
-          return failure();
-        },
-        { once: true },
-      ),
-    );
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-        <Probe popup={() => fixture.issueToken()} />
-      </AuthProvider>,
-    );
-    await waitFor(() => expect(asked).toBe(1));
+    const { clock, profile } = await renderOnClock(http.get(`${location.origin}/auth/me`, failure, { once: true }));
+    // Its failure acted on, the next ask armed: the clock moved before that would pass it by.
+    await profile.answered(1);
     expect(state()).toBe('signed in as nobody; needsReauth=false');
     // No account change, no reload: the backend is back, and the name comes a moment later.
     act(() => clock.increment(30_000));
