@@ -45,7 +45,7 @@ async function renderStudio(
   const prompt = screen.getByLabelText('Prompt') as HTMLInputElement;
   act(() => prompt.focus());
   // The profile the provider loads is in: nothing is out when the clock moves.
-  await screen.findByLabelText('Prompt');
+  await waitFor(() => expect(fixture.tokens.getUser()).not.toBeNull());
   await waitForActor(fixture.client.actor, (s) => s.matches({ active: 'quiet' }));
   const type = (text: string) => {
     fireEvent.keyDown(prompt, { key: text.at(-1) });
