@@ -65,6 +65,41 @@ function countOpenChannels(): Set<BroadcastChannel> {
   return open;
 }
 
+/**
+ * Resolves once the BroadcastChannels opened from now on have heard `count` messages of `type` in all (the global is
+ * stubbed until the test's end). A word, not a poll: vi.waitFor would move fake timers on.
+ */
+function hearing(type: string): (count: number) => Promise<void> {
+  let heard = 0;
+  const waits = new Set<{ count: number; done: () => void }>();
+  vi.stubGlobal(
+    'BroadcastChannel',
+    class extends BroadcastChannel {
+      constructor(name: string) {
+        super(name);
+        // Before the tab's own listener, in the same dispatch: a wait resumes after it, so the tab has heard it too.
+        this.addEventListener('message', ({ data }) => {
+          if (data?.type !== type) return;
+          heard++;
+          for (const wait of waits) if (heard >= wait.count) wait.done();
+        });
+      }
+    },
+  );
+  return (count) =>
+    new Promise<void>((resolve) => {
+      if (heard >= count) return resolve();
+      const wait = {
+        count,
+        done: () => {
+          waits.delete(wait);
+          resolve();
+        },
+      };
+      waits.add(wait);
+    });
+}
+
 /** A sign-in the reloaded tab's resumeSignIn took up (no popup of this page, no reauthenticate of tab sync), and its ends. */
 function resumedSignIn() {
   let finish!: (token: string) => void;
@@ -171,20 +206,23 @@ describe('many tabs, one session', () => {
   });
 
   it('follows not its own popup when it connects again (a remount) while that popup is open', async () => {
-    const tabs = layer.tabs();
+    const { locks, queried } = lockManagerWithQueries();
+    const tabs = layer.tabs({ locks });
     const tab = tabs.open();
     await expireWithHeldCalls(tab);
     tab.client.reconnect();
     await vi.waitFor(async () => expect(await reauthLockHeld(tabs)).toBe(true));
     tab.disconnect();
     const undo = tab.sync.connect(tab.client);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await queried(); // the connect's ask whether a popup holds the re-auth lock: answered, and acted on
+    expect(reportNotes(tab)).not.toContain('tab.reauth.held');
 
     tabs.popups[0]!.reject(new PopupClosedError());
     await waitFor(tab.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(tab.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
-    expect(reportNotes(tab)).not.toContain('tab.reauth.held');
+    // Reconnect is offered, and works: not "Reconnecting in another tab…" for a popup that was its own.
+    tab.client.reconnect();
+    expect(tabs.popups).toHaveLength(2); // opened in the click, as a popup must be
+    expect(tab.client.actor.getSnapshot().matches({ needsReauth: 'elsewhere' })).toBe(false);
     undo();
   });
 
@@ -321,6 +359,9 @@ describe('many tabs, one session', () => {
   });
 
   it("keeps the other tabs out of offline when one tab's validation is slower than lockTimeoutMs", async () => {
+    // Time passes when told, each "still asking" heard before the next step: a loaded machine's stall is no missed word.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const heard = hearing('validating');
     // The defaults a tenth: lockTimeoutMs 3 s, validationTimeoutMs 5 s, and /auth/me answering in 3.5 s.
     const tabs = layer.tabs({ sync: { lockTimeoutMs: 300 }, session: { validationTimeoutMs: 500 } });
     const slow = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 350));
@@ -329,6 +370,14 @@ describe('many tabs, one session', () => {
     const calls = three.map((tab) => tab.client.authFetch(`${API}/api/tab${tab.index}`));
     await Promise.all(three.map((tab) => waitFor(tab.client.actor, (s) => s.matches('validating'))));
     backend.valid.add('t1');
+    // The asking tab says so at once and every 100 ms; both tabs waiting behind it hear each word before time moves on.
+    await heard(2);
+    for (const words of [4, 6, 8]) {
+      await vi.advanceTimersByTimeAsync(100);
+      await heard(words);
+    }
+    await vi.advanceTimersByTimeAsync(50); // 350 ms: the answer, past lockTimeoutMs, within validationTimeoutMs
+    expect(tabs.meCalls).toHaveLength(1); // no tab took the lock over to ask again
     await Promise.all(calls);
     // A single tab would have had its answer in time: so should each of three.
     const offline = three.map((tab) => tab.client.report().entries.some((e) => e.state?.startsWith('offline')));
@@ -950,6 +999,7 @@ describe('tab sync, with the session report and the notice before expiry', () =>
   });
 
   it('tells no other tab the token of a sign-in that settled after this tab signed out', async () => {
+    const heard = hearing('reminder.dismissed');
     const tabs = layer.tabs();
     const [first, second] = [tabs.open(), tabs.open()];
     backend.valid.delete('t1');
@@ -959,12 +1009,15 @@ describe('tab sync, with the session report and the notice before expiry', () =>
     first.client.endSession(); // signed out while the popup was open
     backend.valid.add('t2');
     tabs.popups[0]!.resolve('t2');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setImmediate(resolve)); // what the settled sign-in sets off in promises has run
+    first.sync.dismissReminder(); // a word after any token on the same channel: once heard, whatever came before has come
+    await heard(1);
     expect(tabs.stored).toEqual([]);
     expect(second.client.report().entries.map((e) => e.event)).not.toContain('tab.token');
   });
 
   it("signs no tab in again with another tab's token that comes after it signed out", async () => {
+    const heard = hearing('token');
     const tabs = layer.tabs();
     const [signingOut, popupTab] = [tabs.open(), tabs.open()];
     const held = await expireWithHeldCalls(signingOut, popupTab);
@@ -979,7 +1032,8 @@ describe('tab sync, with the session report and the notice before expiry', () =>
     signingOut.client.endSession();
     tabs.storage.token = null;
     await expect(held[0]).rejects.toMatchObject({ name: 'AuthExpiredError' });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await heard(1); // the token's message reached the signed-out tab
+    expect(reportNotes(signingOut)).toContain('tab.token');
     expect(tabs.storage.token).toBeNull();
     expect(tabs.stored).toEqual(['t2']);
   });
