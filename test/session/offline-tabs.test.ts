@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { describe, expect, it, vi } from 'vitest';
-import { waitFor } from 'xstate';
+import { SimulatedClock, waitFor } from 'xstate';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { selectWaitingForNetwork } from '../../src/lib/session/selectors.ts';
 import { track } from '../support/outcomes.ts';
@@ -12,7 +12,8 @@ const { backend } = layer;
 // A probe asks whether the backend is back: a yes a tab heard before the network went is no answer to it.
 describe('offline, with the tabs sharing validation answers', () => {
   it('keeps the calls made offline unsent when the network goes again within answerTtlMs of a good probe', async () => {
-    const tabs = layer.tabs();
+    const clock = new SimulatedClock(); // the backoff passes when told, and the shared yes stays within answerTtlMs
+    const tabs = layer.tabs({ session: { clock } });
     const { client } = tabs.open();
     // A first short outage: the probe finds the backend, and its yes is shared for answerTtlMs.
     client.actor.send({ type: 'network.offline' });
@@ -27,9 +28,12 @@ describe('offline, with the tabs sharing validation answers', () => {
     const generate = track(client.authFetch(`${API}/api/generate`, { method: 'POST', body: '{}' }));
 
     // The first probe, after validationBackoffMs (1 s): the backend is still unreachable.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(generate.settled).toBe(false); // not sent into the dead network, where it would fail
+    clock.increment(1_000);
+    expect(client.actor.getSnapshot().matches({ offline: 'probing' })).toBe(true);
+    await waitFor(client.actor, (s) => !s.matches({ offline: 'probing' }));
+    expect(tabs.meCalls).toHaveLength(2); // the backend asked, not the yes from before the network went
     expect(client.actor.getSnapshot().matches('offline')).toBe(true);
+    expect(generate.settled).toBe(false); // not sent into the dead network, where it would fail
 
     backend.network.down = false;
     client.actor.send({ type: 'network.online' });
@@ -43,8 +47,11 @@ describe('offline, with the tabs sharing validation answers', () => {
 describe('a check past its first time limit in several tabs', () => {
   it('lets every tab go on the answer one tab got while the others waited: none says it is offline', async () => {
     // A tenth of the defaults: the first limit 500 ms, the confirming probe's 1 s; /auth/me answers in 700 ms.
-    const tabs = layer.tabs({ session: { limits: { validationTimeoutMs: 500, validationBackoffMs: 100 } } });
-    const slow = () => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 700));
+    // On a simulated clock: a loaded machine must not turn "past the first limit" into "past the second".
+    const clock = new SimulatedClock();
+    const tabs = layer.tabs({ session: { clock, limits: { validationTimeoutMs: 500, validationBackoffMs: 100 } } });
+    const backendSays: Array<(valid: boolean) => void> = [];
+    const slow = () => new Promise<boolean>((resolve) => backendSays.push(resolve));
     const two = [tabs.open({ validate: slow }), tabs.open({ validate: slow })];
     const saidOffline = two.map(() => false);
     const watching = two.map((tab, i) =>
@@ -54,8 +61,15 @@ describe('a check past its first time limit in several tabs', () => {
     );
     backend.valid.delete('t1'); // a 401 in each tab; the slow check still says yes
     const calls = two.map((tab) => track(tab.client.authFetch(`${API}/api/tab${tab.index}`)));
+    await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches('validating'))));
+    await vi.waitFor(() => expect(backendSays).toHaveLength(1)); // by one tab, the other waiting behind it
+    clock.increment(500); // the first limit: slow or gone, none can tell yet
+    clock.increment(100); // the backoff: a probe given 1 s
     await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches({ offline: 'confirming' }))));
     backend.valid.add('t1');
+    await vi.waitFor(() => expect(backendSays).toHaveLength(2));
+    clock.increment(700); // the backend's yes 700 ms into the probe, within its limit; the other tab's probe takes it
+    backendSays[1]!(true);
     await Promise.all(two.map((tab) => waitFor(tab.client.actor, (s) => s.matches('active') || selectWaitingForNetwork(s))));
     for (const w of watching) w.unsubscribe();
     expect(saidOffline).toEqual([false, false]);
