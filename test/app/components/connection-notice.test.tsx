@@ -170,12 +170,28 @@ describe('ConnectionNotice', () => {
   });
 
   it('says offline once a check given twice as long goes unanswered too: a backend that never answers is not waited on in silence', async () => {
-    await openNotices({ limits: { validationTimeoutMs: 100, validationBackoffMs: 20 } });
+    // On a simulated clock: a loaded machine must not run a third limit out before the line is read.
+    const clock = new SimulatedClock();
+    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+    render(
+      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
+        <SessionExpiredBanner />
+        <ConnectionNotice />
+      </AuthProvider>,
+    );
+    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
     server.use(http.get(`${location.origin}/auth/me`, () => delay('infinite')));
     fixture.store.expireSessions();
     getCredits().catch(() => {});
+    await waitForActor(fixture.client.actor, (s) => s.matches({ validating: 'checking' }));
 
-    await waitFor(() => expect(notice().textContent).toBe(offlineLine), { timeout: 3_000 });
+    act(() => clock.increment(5_000)); // the first limit: slow or gone, none can tell yet
+    act(() => clock.increment(1_000)); // the backoff: a check given 10 s
+    expect(fixture.client.actor.getSnapshot().matches({ offline: 'confirming' })).toBe(true);
+    act(() => clock.increment(9_999));
+    expect(notice().textContent).toBe('');
+    act(() => clock.increment(1)); // twice the first limit, unanswered too
+    expect(notice().textContent).toBe(offlineLine);
     expect(fixture.client.actor.getSnapshot().context.validationFailures).toBe(2);
     expect(screen.queryByRole('alert')).toBeNull();
   });
