@@ -1,7 +1,7 @@
 /** @vitest-environment happy-dom */
 import { render, screen, waitFor } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServicesHealthPanel } from '../../../src/components/ServicesHealthPanel.tsx';
 import { WorkflowPanel } from '../../../src/components/WorkflowPanel.tsx';
 import { AuthProvider } from '../../../src/contexts/AuthContext.tsx';
@@ -12,7 +12,34 @@ let fixture: SessionFixture;
 
 const server = withSessionFixtures(() => fixture);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** Resolves once `check` holds, looked at each turn of the event loop: findBy* waits on a timer the test's clock holds back. */
+async function turnsUntil(check: () => boolean) {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The polls' clock, which the test moves, on a whole second (an HTTP date's `Retry-After` says whole seconds), and
+ * `polled(n)`: resolves at the n-th poll. A word, not vi.waitFor, which would move the clock itself.
+ */
+function pollsOnTestClock() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
+  let polls = 0;
+  const waits = new Map<number, () => void>();
+  return {
+    /** Counts a poll; the backend's handler calls it. */
+    poll: () => {
+      polls += 1;
+      waits.get(polls)?.();
+    },
+    count: () => polls,
+    polled: (n: number) => new Promise<void>((resolve) => (polls >= n ? resolve() : waits.set(n, resolve))),
+  };
+}
 
 /** The services-health panel, polling every 20 ms, for the current fixture. */
 const renderHealthPanel = () =>
@@ -24,26 +51,28 @@ const renderHealthPanel = () =>
 
 describe('usePolling', () => {
   it('waits as long as a 429 says in Retry-After before it polls again, not its own interval', async () => {
+    const polls = pollsOnTestClock();
     fixture = await createSessionFixture({ signedIn: true });
-    let polls = 0;
     server.use(
       http.get(`${location.origin}/api/microservices/health`, () => {
-        polls += 1;
+        polls.poll();
         return HttpResponse.json({ detail: 'Too many requests' }, { status: 429, headers: { 'Retry-After': '30' } });
       }),
     );
     renderHealthPanel();
-    await screen.findByText(/429/);
-    await sleep(300);
-    expect(polls).toBe(1);
+    await turnsUntil(() => screen.queryByText(/429/) !== null);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(polls.count()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await polls.polled(2);
   });
 
   it('waits until the date a 503 gives in Retry-After', async () => {
+    const polls = pollsOnTestClock();
     fixture = await createSessionFixture({ signedIn: true });
-    let polls = 0;
     server.use(
       http.get(`${location.origin}/api/microservices/health`, () => {
-        polls += 1;
+        polls.poll();
         const later = new Date(Date.now() + 60_000).toUTCString();
         return new HttpResponse('<html><body>Service Unavailable</body></html>', {
           status: 503,
@@ -52,9 +81,11 @@ describe('usePolling', () => {
       }),
     );
     renderHealthPanel();
-    await screen.findByText(/^The studio is having trouble/);
-    await sleep(300);
-    expect(polls).toBe(1);
+    await turnsUntil(() => screen.queryByText(/^The studio is having trouble/) !== null);
+    await vi.advanceTimersByTimeAsync(59_999);
+    expect(polls.count()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    await polls.polled(2);
   });
 
   it('still polls at its interval after an error that names no wait', async () => {
