@@ -1,6 +1,7 @@
 /** @vitest-environment node */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { inOwnProfile } from './support/chromium.ts';
 import { expireSession, signIn } from './support/studio-user.ts';
 import { mockAppInChromium } from './support/mock-app-in-chromium.ts';
 
@@ -46,4 +47,32 @@ describe('reloading an expired tab of the demo, in Chromium', () => {
       await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
     }
   }, 120_000);
+
+  it('starts the demo although msw’s worker never activates (unregistered as it activated)', async () => {
+    await inOwnProfile(async (context) => {
+      const page = await context.newPage();
+      // What msw's start waits on, the first time this tab starts it: a worker that never activates, as one unregistered
+      // while it activated (a reload of the only other tab can make it) goes redundant instead.
+      await page.addInitScript(() => {
+        const register = ServiceWorkerContainer.prototype.register;
+        ServiceWorkerContainer.prototype.register = async function (...args: Parameters<typeof register>) {
+          const registration = await register.apply(this, args);
+          if (sessionStorage.getItem('test.stalled')) return registration;
+          sessionStorage.setItem('test.stalled', 'yes');
+          const { scriptURL } = (registration.installing ?? registration.waiting ?? registration.active) as ServiceWorker;
+          const redundant = Object.assign(new EventTarget(), { state: 'redundant', scriptURL });
+          const workers = { installing: redundant, waiting: null, active: null };
+          return new Proxy(registration, {
+            get: (target, key) =>
+              key in workers
+                ? workers[key as keyof typeof workers]
+                : (Reflect.get(target, key, target)?.bind?.(target) ?? Reflect.get(target, key, target)),
+          });
+        };
+      });
+      await page.goto(served.app.url);
+      await page.getByRole('button', { name: 'Sign in with Google' }).waitFor();
+      expect(await page.evaluate(() => sessionStorage.getItem('test.stalled'))).toBe('yes');
+    });
+  }, 60_000);
 });
