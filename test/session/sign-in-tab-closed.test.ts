@@ -176,6 +176,39 @@ describe('a sign-in whose tab was closed while its window was open', () => {
     expect(tabs.stored).toEqual([]);
   });
 
+  it('signs nobody in when the token was cleared before the user finished there: a sign-out on its way is not undone', async () => {
+    const { tabs, b, finish } = await popupTabClosed();
+    tabs.storage.token = null; // signed out in another tab: the app cleared the token, its word not here yet
+    // Taken (its window is answered), then refused: nobody is signed in to adopt it for.
+    await expect(finish(async () => unsignedJwt({ n: 6 }))).resolves.toBeNull();
+    expect(tabs.stored).toEqual([]);
+    expect(b.client.actor.getSnapshot().matches({ needsReauth: 'waiting' })).toBe(true);
+  });
+
+  it('takes up nothing when the other tab signed out before that tab closed: the window is never told done', async () => {
+    const tabs = layer.tabs();
+    const a = closableTab(tabs, { marksOver: false });
+    const b = tabs.open();
+    const [, held] = await expireWithHeldCalls(a.tab, b);
+    a.tab.client.reconnect();
+    await waitFor(b.client.actor, (s) => s.matches({ needsReauth: 'elsewhere' }), { timeout: 1_000 });
+    tabs.storage.token = null;
+    b.client.endSession();
+    await expect(held).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'signed-out' });
+    a.close();
+    const state = a.states[0]!;
+    // Said until a receipt comes, for longer than B takes to find A's tab gone.
+    const page = completeGoogleSignIn({
+      url: callbackUrl(state),
+      opener: null,
+      exchange: async () => unsignedJwt({ n: 5 }),
+      namespace: tabs.name,
+      receiptTimeoutMs: 3_000,
+    });
+    await expect(page).rejects.toThrow('did not answer');
+    expect(tabs.stored).toEqual([]);
+  });
+
   it('gives that sign-in up at its own deadline: nothing listens for it after', async () => {
     // The closed tab's own timer still runs in this process: it tells no page here, as a closed tab would not.
     const { tabs, state, finish } = await popupTabClosed({ popupTimeoutMs: 1_500, marksOver: false });
