@@ -35,8 +35,9 @@ export function closedTabSignIn(
         post({ type: 'token', token });
       })
       .catch(() => {})
-      // Stryker disable ArrowFunction: tidiness only: once settled, aborting the wait as the session moves on changes nothing
-      .finally(() => watching.unsubscribe());
-    // Stryker restore ArrowFunction
+      .finally(
+        // Stryker disable next-line ArrowFunction: tidiness only: once settled, aborting the wait as the session moves on changes nothing
+        () => watching.unsubscribe(),
+      );
   };
 }
