@@ -38,4 +38,11 @@ describe('the sign-ins the studio is done with', () => {
     expect(isSignInOver(blocked, undefined, 's-1')).toBe(false);
     expect(isSignInOver(() => undefined, undefined, 's-1')).toBe(false);
   });
+
+  it('are none where the entry keeps a time that is no number, which this version never writes', () => {
+    const storage = originStorage();
+    storage.items.set('quiet-session:sign-ins-over', JSON.stringify({ 's-1': String(9 * 60_000), 's-2': null }));
+    expect(isSignInOver(() => storage, undefined, 's-1', 10 * 60_000)).toBe(false);
+    expect(isSignInOver(() => storage, undefined, 's-2', 0)).toBe(false);
+  });
 });

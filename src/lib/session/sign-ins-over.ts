@@ -9,6 +9,7 @@ const keyOf = (namespace = 'quiet-session') => `${namespace}:sign-ins-over`;
 
 /** The states kept as over, each with when it ended, those ended long ago left out; none where the entry is unreadable. */
 function keptOver(s: SignInStorage | undefined, namespace: string | undefined, now: number): Record<string, number> {
+  // Stryker disable next-line OptionalChaining: without storage the throw is read as no entry by isSignInOver's attempt, and markSignInOver never gets here
   const text = s?.getItem(keyOf(namespace));
   // Stryker disable next-line StringLiteral: '' is no JSON, which attempt reads as none, as it does '{}'
   const kept: unknown = attempt(() => JSON.parse(text ?? '{}'));
@@ -33,6 +34,7 @@ export function markSignInOver(
 ): void {
   attempt(() => {
     const s = storage();
+    // Stryker disable next-line OptionalChaining: without storage the throw is swallowed by attempt, as nothing is kept either way
     s?.setItem(keyOf(namespace), JSON.stringify({ ...keptOver(s, namespace, now), [state]: now }));
   });
 }
