@@ -426,4 +426,24 @@ describe('in a production build, which drops the options checks', () => {
       }
     },
   );
+
+  it('refuses at start an allowedOrigins entry of null (an unset variable), which a path beginning "null/" would match', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      const create = () =>
+        production.createAuthFetch({
+          getToken: () => 'ada-token',
+          setToken: () => {},
+          validate: async () => true,
+          reauthenticate: async () => 'never-used',
+          allowedOrigins: ['https://api.test', null as unknown as string],
+        });
+      expect(create).toThrow(TypeError);
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
 });
