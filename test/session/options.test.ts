@@ -42,6 +42,8 @@ describe('createAuthFetch rejects bad options with a message that says what to f
     [{ ...good, limits: { reauthTimeoutMs: Number.POSITIVE_INFINITY } }, /limits\.reauthTimeoutMs must be a number from 1 to 2147483647/],
     // A backoff of 0 would probe in a loop while offline; a deadline of 0 would give the popup up at once.
     [{ ...good, limits: { validationBackoffMs: 0 } }, /limits\.validationBackoffMs must be a number from 1 to/],
+    // A check with no time to answer would find the backend gone each time: offline for good.
+    [{ ...good, limits: { validationTimeoutMs: 0 } }, /limits\.validationTimeoutMs must be a number from 1 to/],
     // Looking again at the clock every 0 ms would never let the page rest.
     [{ ...good, limits: { lookAgainMs: 0 } }, /limits\.lookAgainMs must be a number from 1 to/],
     [{ ...good, limits: { reauthAttempts: 'three' } }, /limits\.reauthAttempts must be a number from 0 to \d+, got a string/],
