@@ -300,4 +300,38 @@ describe('in a production build, which drops the prose', () => {
       vi.resetModules();
     }
   });
+
+  it('still says which call a stream body kept from being replayed, without the advice', async () => {
+    vi.stubEnv('DEV', false);
+    vi.resetModules();
+    try {
+      const production = await import('../../src/lib/session/index.ts');
+      const client = production.createAuthFetch({
+        getToken: () => jwt(),
+        setToken: () => {},
+        validate: async () => true,
+        reauthenticate: async () => 'never-used',
+        allowedOrigins: [API],
+        fetch: async (input) => {
+          await (input as Request).arrayBuffer();
+          return new Response('{}', { status: 401 });
+        },
+      });
+      stops.push(client.stop);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('photo'));
+          controller.close();
+        },
+      });
+      const error = await client
+        .authFetch(`${API}/api/upload?draft=1`, { method: 'POST', body, duplex: 'half' } as RequestInit)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(production.BodyNotReplayableError);
+      expect((error as Error).message).toBe('POST https://api.test/api/upload: a ReadableStream body cannot be replayed.');
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
+  });
 });
