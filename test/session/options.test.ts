@@ -102,8 +102,26 @@ describe('createAuthFetch rejects bad options with a message that says what to f
 
   it('says to pass allowedOrigins when there is no page origin to default to', async () => {
     const client = createAuthFetch({ ...good, allowedOrigins: undefined });
-    await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
+    await expect(client.authFetch('https://api.test/x')).rejects.toThrow(
+      new TypeError(
+        'authFetch: no allowedOrigins were given and there is no page origin (globalThis.location) to default to. Pass allowedOrigins to createAuthFetch.',
+      ),
+    );
     client.stop();
+  });
+
+  // A file: page or a sandboxed frame: its origin is the word "null", which a file: or data: URL has too.
+  it('says so too on a page whose origin is opaque, and sends nothing', async () => {
+    vi.stubGlobal('location', { origin: 'null', href: 'file:///srv/app/index.html' });
+    const sent = vi.fn(async () => new Response('{}'));
+    try {
+      const client = createAuthFetch({ ...good, allowedOrigins: undefined, fetch: sent });
+      await expect(client.authFetch('file:///srv/app/data.json')).rejects.toThrow(/Pass allowedOrigins to createAuthFetch/);
+      client.stop();
+      expect(sent).not.toHaveBeenCalled();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   // A bad value may be a token (an origin copied from a URL with its query): no message repeats it.
@@ -148,6 +166,9 @@ describe('in a production build, which drops the checks and their prose', () => 
     try {
       const production = await import('../../src/lib/session/index.ts');
       expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(/^allowedOrigins$/);
+      const client = production.createAuthFetch({ ...good, allowedOrigins: undefined });
+      await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/^allowedOrigins$/);
+      client.stop();
     } finally {
       vi.unstubAllEnvs();
       vi.resetModules();
