@@ -27,6 +27,20 @@ afterAll(async () => {
 beforeEach(async () => {
   browser = await launchChromium();
   context = browser.context;
+  // The connection drops under one call only: a poll that came first would take the session offline, and hold that call.
+  await context.addInitScript(() => {
+    const send = window.fetch;
+    window.fetch = async (...args: Parameters<typeof fetch>) => {
+      const [input] = args;
+      const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+      const response = send(...args);
+      if (url.pathname !== sessionStorage.getItem('test.dropAnswerOf')) return response;
+      sessionStorage.removeItem('test.dropAnswerOf');
+      // Sent, and its answer lost on the way back: what fetch says then.
+      await response.catch(() => {});
+      throw new TypeError('Failed to fetch');
+    };
+  });
   // Remembers whether an alert (the banner) was ever in the page, however briefly: "never", not "not now".
   await context.addInitScript(() => {
     const seen = { alert: false };
@@ -47,6 +61,11 @@ const alertEverShown = () => page.evaluate(() => (window as unknown as { __alert
 const visibleText = () =>
   page.evaluate(() => [...document.querySelectorAll('#root > *:not(.dev-panel)')].map((e) => (e as HTMLElement).innerText).join('\n'));
 const problems = () => page.locator('.problem').allInnerTexts();
+
+/** Drops the connection under the next call to `pathname` alone, once it is sent. */
+const dropAnswerOf = (pathname: string) => page.evaluate((path) => sessionStorage.setItem('test.dropAnswerOf', path), pathname);
+/** Resolves once the health panel's next poll has its answer: other calls go on while the connection drops under one. */
+const healthPolled = async () => (await page.waitForRequest((request) => request.url().endsWith('/api/microservices/health'))).response();
 
 /** What fetch says when the network fails, in Chromium's words and Node's: never for people. */
 const fetchText = /failed to fetch|fetch failed|networkerror|typeerror/i;
@@ -110,8 +129,9 @@ describe('an offline spell in the studio, in Chromium', () => {
     const shot = screenshots('offline-dropped');
     const draft = 'An emerald pendant';
     await studioWithDraft(draft);
-    // The connection drops before the browser notices: the next call is sent, and fails on the way.
-    await page.evaluate(() => localStorage.setItem('quiet-session.mock.networkDown', '1'));
+    // The connection drops before the browser notices: Generate is sent, and fails on the way. A poll may come first.
+    await dropAnswerOf('/api/jewelry/generate');
+    await healthPolled();
     await page.getByRole('button', { name: 'Generate' }).click();
     await page
       .locator('.generate .problem')
@@ -122,10 +142,7 @@ describe('an offline spell in the studio, in Chromium', () => {
     expect(await page.getByRole('alert').count()).toBe(0);
 
     // Back, as the browser tells it: the session looks again, and Generate works.
-    await page.evaluate(() => {
-      localStorage.setItem('quiet-session.mock.networkDown', '0');
-      window.dispatchEvent(new Event('online'));
-    });
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('img', { name: `Generated design: ${draft}` }).waitFor({ timeout: 30_000 });
@@ -146,13 +163,11 @@ describe('an offline spell in the studio, in Chromium', () => {
       await (await chooser).setFiles(image);
     };
     // The connection drops with the check on its way: it fails, and the page says to try again.
-    await page.evaluate(() => localStorage.setItem('quiet-session.mock.networkDown', '1'));
+    await dropAnswerOf('/api/images/validate');
+    await healthPolled();
     await pick();
     await page.locator('.problem').filter({ hasText: unreachable }).waitFor();
-    await page.evaluate(() => {
-      localStorage.setItem('quiet-session.mock.networkDown', '0');
-      window.dispatchEvent(new Event('online'));
-    });
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
     await page.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
 
     // Trying again is picking the same file again: the browser says nothing of a choice that did not change.
