@@ -25,12 +25,19 @@ const server = withSessionFixtures(() => fixture);
 async function openNotices(options: Omit<Parameters<typeof createSessionFixture>[0], 'signedIn'> = {}) {
   fixture = await createSessionFixture({ signedIn: true, ...options });
   render(
-    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser}>
+    <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={options.clock}>
       <SessionExpiredBanner />
       <ConnectionNotice />
     </AuthProvider>,
   );
   await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+}
+
+/** The notices on a simulated clock, a check given 5 s, then 1 s before the next: a loaded machine runs out no limit. */
+async function openNoticesOnClock() {
+  const clock = new SimulatedClock();
+  await openNotices({ clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
+  return clock;
 }
 
 /**
@@ -141,16 +148,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('never says offline when the backend is up but answers the check slower than its time limit: the banner comes', async () => {
-    // On a simulated clock: a loaded machine must not turn "slower than the first limit" into "slower than the second".
-    const clock = new SimulatedClock();
-    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    const clock = await openNoticesOnClock();
     // Up, and slow: each check is answered, past the first check's limit (and within the next one's).
     const answer = deferred<void>();
     server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
@@ -170,16 +168,7 @@ describe('ConnectionNotice', () => {
   });
 
   it('says offline once a check given twice as long goes unanswered too: a backend that never answers is not waited on in silence', async () => {
-    // On a simulated clock: a loaded machine must not run a third limit out before the line is read.
-    const clock = new SimulatedClock();
-    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    const clock = await openNoticesOnClock();
     server.use(http.get(`${location.origin}/auth/me`, () => delay('infinite')));
     fixture.store.expireSessions();
     getCredits().catch(() => {});
@@ -210,15 +199,7 @@ describe('ConnectionNotice', () => {
     ['asks again, given longer', 1],
   ] as const)
     it(`says offline at once when the browser goes offline while a check past its first limit ${spell}`, async () => {
-      const clock = new SimulatedClock();
-      fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
-      render(
-        <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-          <SessionExpiredBanner />
-          <ConnectionNotice />
-        </AuthProvider>,
-      );
-      await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+      const clock = await openNoticesOnClock();
       // The backend is slow to answer the check: past its first limit, none can tell slow from gone.
       const answer = deferred<void>();
       server.use(http.get(`${location.origin}/auth/me`, () => answer.promise));
@@ -236,15 +217,7 @@ describe('ConnectionNotice', () => {
     });
 
   it('gives the check after a popup closed on an old word of the network longer than the first limit: a slow backend is not called offline', async () => {
-    const clock = new SimulatedClock();
-    fixture = await createSessionFixture({ signedIn: true, clock, limits: { validationTimeoutMs: 5_000, validationBackoffMs: 1_000 } });
-    render(
-      <AuthProvider session={fixture.client} tokens={fixture.tokens} loadUser={loadUser} clock={clock}>
-        <SessionExpiredBanner />
-        <ConnectionNotice />
-      </AuthProvider>,
-    );
-    await waitForActor(fixture.client.actor, (s) => s.matches('active'));
+    const clock = await openNoticesOnClock();
     fixture.store.expireSessions();
     getCredits().catch(() => {});
     await screen.findByRole('alert');
