@@ -1,11 +1,12 @@
 /** @vitest-environment node */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, QuietSessionError, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import * as errors from '../../src/lib/session/errors.ts';
 import { selectReauthProblem } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 import { stoppedAfterEach } from '../support/stopped-after-each.ts';
+import { inProductionBuild } from '../support/production-build.ts';
 
 const API = 'https://api.test';
 const far = 4_000_000_000;
@@ -240,98 +241,89 @@ describe('the typed errors', () => {
 
 describe('in a production build, which drops the prose', () => {
   it('still refuses a validate that calls authFetch, with an error that names validate', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      const refusals: unknown[] = [];
-      const client: ReturnType<typeof production.createAuthFetch> = production.createAuthFetch({
-        getToken: () => 'ada-1',
-        setToken: () => {},
-        validate: async () => {
-          refusals.push(await client.authFetch(`${API}/auth/me`).catch((error: unknown) => error));
-          return true;
-        },
-        reauthenticate: async () => 'never-used',
-        allowedOrigins: [API],
-        fetch: async () => new Response('{}', { status: 401 }),
-      });
-      stops.push(client.stop);
-      const call = client.authFetch(`${API}/api/credits`);
-      // The token is good, says validate: the replay's 401 is the caller's.
-      expect((await call).status).toBe(401);
-      expect(refusals[0]).toBeInstanceOf(production.QuietSessionError);
-      expect((refusals[0] as Error).message).toBe('validate');
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        const refusals: unknown[] = [];
+        const client: ReturnType<typeof production.createAuthFetch> = production.createAuthFetch({
+          getToken: () => 'ada-1',
+          setToken: () => {},
+          validate: async () => {
+            refusals.push(await client.authFetch(`${API}/auth/me`).catch((error: unknown) => error));
+            return true;
+          },
+          reauthenticate: async () => 'never-used',
+          allowedOrigins: [API],
+          fetch: async () => new Response('{}', { status: 401 }),
+        });
+        stops.push(client.stop);
+        const call = client.authFetch(`${API}/api/credits`);
+        // The token is good, says validate: the replay's 401 is the caller's.
+        expect((await call).status).toBe(401);
+        expect(refusals[0]).toBeInstanceOf(production.QuietSessionError);
+        expect((refusals[0] as Error).message).toBe('validate');
+      },
+    );
   });
 
   it('takes a validate that resolves no boolean for a check that could not be made, named validate to the inspector', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      const client = production.createAuthFetch({
-        getToken: () => 'ada-1',
-        setToken: () => {},
-        validate: async () => 'yes' as unknown as boolean,
-        reauthenticate: async () => 'never-used',
-        allowedOrigins: [API],
-        limits: { validationRetries: 0 },
-        fetch: async () => new Response('{}', { status: 401 }),
-      });
-      stops.push(client.stop);
-      // The inspector sees the error once per actor it passes through: the same error each time.
-      const errors = new Set<unknown>();
-      client.actor.system.inspect((inspection) => {
-        const { event } = inspection as { event?: { type: string; error?: unknown } };
-        if (event?.type === 'xstate.error.actor.validateSession') errors.add(event.error);
-      });
-      // The backend could not say: the call goes with its own answer.
-      expect((await client.authFetch(`${API}/api/credits`)).status).toBe(401);
-      const [error, ...others] = errors;
-      expect(others).toEqual([]);
-      expect(error).toBeInstanceOf(production.QuietSessionError);
-      expect((error as Error).message).toBe('validate');
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        const client = production.createAuthFetch({
+          getToken: () => 'ada-1',
+          setToken: () => {},
+          validate: async () => 'yes' as unknown as boolean,
+          reauthenticate: async () => 'never-used',
+          allowedOrigins: [API],
+          limits: { validationRetries: 0 },
+          fetch: async () => new Response('{}', { status: 401 }),
+        });
+        stops.push(client.stop);
+        // The inspector sees the error once per actor it passes through: the same error each time.
+        const errors = new Set<unknown>();
+        client.actor.system.inspect((inspection) => {
+          const { event } = inspection as { event?: { type: string; error?: unknown } };
+          if (event?.type === 'xstate.error.actor.validateSession') errors.add(event.error);
+        });
+        // The backend could not say: the call goes with its own answer.
+        expect((await client.authFetch(`${API}/api/credits`)).status).toBe(401);
+        const [error, ...others] = errors;
+        expect(others).toEqual([]);
+        expect(error).toBeInstanceOf(production.QuietSessionError);
+        expect((error as Error).message).toBe('validate');
+      },
+    );
   });
 
   it('still says which call a stream body kept from being replayed, without the advice', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      const client = production.createAuthFetch({
-        getToken: () => jwt(),
-        setToken: () => {},
-        validate: async () => true,
-        reauthenticate: async () => 'never-used',
-        allowedOrigins: [API],
-        fetch: async (input) => {
-          await (input as Request).arrayBuffer();
-          return new Response('{}', { status: 401 });
-        },
-      });
-      stops.push(client.stop);
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(new TextEncoder().encode('photo'));
-          controller.close();
-        },
-      });
-      const error = await client
-        .authFetch(`${API}/api/upload?draft=1`, { method: 'POST', body, duplex: 'half' } as RequestInit)
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(production.BodyNotReplayableError);
-      expect((error as Error).message).toBe('POST https://api.test/api/upload: a ReadableStream body cannot be replayed.');
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        const client = production.createAuthFetch({
+          getToken: () => jwt(),
+          setToken: () => {},
+          validate: async () => true,
+          reauthenticate: async () => 'never-used',
+          allowedOrigins: [API],
+          fetch: async (input) => {
+            await (input as Request).arrayBuffer();
+            return new Response('{}', { status: 401 });
+          },
+        });
+        stops.push(client.stop);
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('photo'));
+            controller.close();
+          },
+        });
+        const error = await client
+          .authFetch(`${API}/api/upload?draft=1`, { method: 'POST', body, duplex: 'half' } as RequestInit)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(production.BodyNotReplayableError);
+        expect((error as Error).message).toBe('POST https://api.test/api/upload: a ReadableStream body cannot be replayed.');
+      },
+    );
   });
 });

