@@ -161,6 +161,26 @@ export function isUnreachableFailure(error: unknown): boolean {
   return (error as { cause?: unknown } | null | undefined)?.cause instanceof TypeError;
 }
 
+/** The callback page's codes for a sign-in that failed on Google's side or the studio's server's: nothing the user did, and it may work soon. */
+const tryLaterCodes = new Set<unknown>([
+  'provider_busy',
+  'temporarily_unavailable',
+  'server_error',
+  'provider_unreachable',
+  'server_timeout',
+]);
+
+/**
+ * Whether a failed sign-in says to try later (Google busy or out of reach, the studio's server slow): its error's
+ * `code` says so. Pressing Reconnect again is what the banner asks then, so it spends none of `reauthAttempts`.
+ *
+ * @example
+ * isTryLaterFailure(new ReauthError('…', { code: 'provider_busy' })); // true
+ */
+export function isTryLaterFailure(error: unknown): boolean {
+  return tryLaterCodes.has((error as { code?: unknown } | null | undefined)?.code);
+}
+
 function describeError(error: unknown): ReauthFailure {
   if (error instanceof Error)
     return isUnreachableFailure(error)
@@ -251,8 +271,10 @@ const confirmAnew = {
 const signedOutSaid = { 'session.ended': { target: '#session.offline', reenter: true, actions: signedOutOffline } } as const;
 /** Word that the backend cannot be reached, in a state that holds anyway: it is remembered. */
 const unreachable = { actions: 'markUnreachable' } as const;
+/** Google busy, the server slow (an error's word; a deadline says none): the banner asks to try later, and held calls wait. */
+const triedTooSoon = { guard: 'isTryLaterSignIn', target: '#session.needsReauth', actions: 'rememberReauthFailure' } as const;
 /** A sign-in that did not finish: asked before expiry, nothing is held and the notice stays; otherwise the budget decides. */
-const reauthFailed = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout') =>
+const reauthFailed = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout', ...uncounted: (typeof triedTooSoon)[]) =>
   [
     // The backend was said to be gone: offline, not a failed sign-in. Asked at once, for the word may be old (a blip the banner sat through).
     {
@@ -265,6 +287,7 @@ const reauthFailed = (remember: 'rememberReauthFailure' | 'rememberReauthTimeout
     { guard: 'isRenewing', target: '#session.active.reminding', actions: remember },
     // The notice's popup, given up once calls wait for it: only the backend's no shows the banner (not counted either).
     { guard: 'isFromNotice', target: '#session.validating', actions: remember },
+    ...uncounted,
     ...countedSignInFailure(remember),
   ] as const;
 /**
@@ -436,6 +459,8 @@ export const sessionMachine = setup({
     isUnreachable: ({ context }) => context.unreachable,
     /** A sign-in failed because it could not reach the backend. */
     isUnreachableSignIn: ({ event }) => isUnreachableFailure((event as { error?: unknown }).error),
+    /** A sign-in failed on Google's side or the server's, and may work soon. */
+    isTryLaterSignIn: ({ event }) => isTryLaterFailure((event as { error?: unknown }).error),
     /** The notice was up for the current token, and is kept up while it is checked. */
     wasReminderShown: ({ context }) => context.reminderShown !== null,
     /** "Not now" was said for the current token (provided, to compare tokens). */
@@ -760,7 +785,7 @@ export const sessionMachine = setup({
         id: 'reauthenticate',
         src: 'reauthenticate',
         onDone: signedIn,
-        onError: reauthFailed('rememberReauthFailure'),
+        onError: reauthFailed('rememberReauthFailure', triedTooSoon),
       },
       after: { reauthTimeout: reauthFailed('rememberReauthTimeout') },
       on: {

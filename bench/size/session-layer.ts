@@ -29,7 +29,7 @@ export function isInLayer(root: string, file: string): boolean {
 export const EXTERNAL = /^(xstate|@xstate\/react|react|react-dom)(\/|$)/;
 
 /** The budget for the layer's own code, gzip -9 bytes (decision 0020). */
-export const BUDGET_BYTES = 15 * 1024;
+export const BUDGET_BYTES = 16 * 1024;
 
 /**
  * An entry module that keeps every export of the layer alive: the size

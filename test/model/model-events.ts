@@ -124,6 +124,8 @@ export function eventsIn(snapshot: Snapshot, timers: readonly ModelEvent[]): Mod
     ...results('probeSession'),
     { type: 'xstate.done.actor.reauthenticate', output: undefined },
     { type: 'xstate.error.actor.reauthenticate', error: new Error('popup closed') },
+    // Google busy: Reconnect again later, as the banner says, spends no attempt.
+    { type: 'xstate.error.actor.reauthenticate', error: signInErrorFor('provider_busy') },
     { type: 'reauth.failed', error: new Error('access_denied') },
     // The callback page could not reach the backend either (it restarted while the user was at Google).
     { type: 'reauth.failed', error: signInErrorFor('server_unreachable') },

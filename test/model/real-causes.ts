@@ -1,5 +1,5 @@
 import type { SnapshotFrom } from 'xstate';
-import type { sessionMachine } from '../../machines/session.machine.ts';
+import { isTryLaterFailure, type sessionMachine } from '../../machines/session.machine.ts';
 import type { AuthFetchInit } from '../../src/lib/auth-fetch.ts';
 import { AuthExpiredError, NotReplayedError, PopupClosedError } from '../../src/lib/session/errors.ts';
 import { popupReopened } from '../../src/lib/session/popup-reopened.ts';
@@ -160,7 +160,8 @@ function plan(h: Harness, { before, event, state, next }: Step): () => unknown {
     case 'xstate.done.actor.reauthenticate':
       return () => h.reauths.at(-1)!.resolve(tokenForNext());
     case 'xstate.error.actor.reauthenticate':
-      return () => h.reauths.at(-1)!.reject(new PopupClosedError());
+      // Google busy as the model says it; any other failure, the popup closed.
+      return () => h.reauths.at(-1)!.reject(isTryLaterFailure(event.error) ? event.error : new PopupClosedError());
     default:
       // validateSession's or probeSession's error: a TypeError is the network's, any other the backend's. A
       // backend that errs about a token past its exp: the token that is out had expired a second ago.

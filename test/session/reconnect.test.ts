@@ -228,6 +228,38 @@ describe('a failed re-auth keeps everything', () => {
     await vi.waitFor(() => expect(call.value?.status).toBe(200));
   });
 
+  // Google or the studio's server said "later": pressing Reconnect as the banner asks must not give the work up.
+  it('keeps the held call however often Google is busy or out of reach, and spends no attempt on it', async () => {
+    const h = expired({ limits: { reauthAttempts: 1 } });
+    const call = track(h.client.authFetch(`${API}/api/credits`));
+    await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+    const codes = ['provider_busy', 'temporarily_unavailable', 'provider_unreachable', 'server_timeout', 'server_error'];
+    for (const [i, code] of codes.entries()) {
+      h.client.reconnect();
+      h.popups[i]!.reject(signInErrorFor(code));
+      const back = await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.lastReauthError !== null);
+      expect(selectBannerView(back)).toBe('expired');
+      expect(selectReauthProblem(back)).toContain(`(${code})`);
+      expect(back.context.reauthFailures).toBe(0);
+    }
+    expect(call.settled).toBe(false);
+    h.client.reconnect();
+    h.popups[codes.length]!.resolve(jwt(2));
+    await vi.waitFor(() => expect(call.value?.status).toBe(200));
+  });
+
+  it('still spends an attempt on a sign-in Google refused or the user cancelled: the budget gives the held call up', async () => {
+    for (const code of ['access_denied', 'invalid_request', 'server_misconfigured', 'exchange_failed']) {
+      const h = expired({ limits: { reauthAttempts: 1 } });
+      const call = h.client.authFetch(`${API}/api/credits`);
+      await waitFor(h.client.actor, (s) => s.matches('needsReauth') && s.context.queue.length === 1);
+      h.client.reconnect();
+      h.popups[0]!.reject(signInErrorFor(code));
+      await expect(call).rejects.toMatchObject({ name: 'AuthExpiredError', reason: 'sign-in-given-up' });
+      expect(h.client.actor.getSnapshot().matches({ needsReauth: 'coolingDown' })).toBe(true);
+    }
+  });
+
   // signInWithGooglePopup on plain http (a LAN address), where crypto.randomUUID is missing: a bug, not the network.
   it('fails the sign-in, never says offline, when reauthenticate throws a TypeError of its own', async () => {
     const h = expired();

@@ -385,6 +385,7 @@ describe('the handshake, both halves', () => {
       expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toEqual(
         new ReauthError(
           'Signing in with Google did not finish: the server could not finish it (exchange_failed). Press Reconnect to try again.',
+          { code: 'exchange_failed' },
         ),
       );
       // The app took the answer: the page heard its receipt, and closes.
@@ -433,6 +434,7 @@ describe('the handshake, both halves', () => {
     expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toEqual(
       new ReauthError(
         "Signing in with Google did not finish: the studio's server did not answer in time (server_timeout). Press Reconnect to try again.",
+        { code: 'server_timeout' },
       ),
     );
     await expect(page).resolves.toBe('server_timeout');

@@ -85,7 +85,7 @@ export class NotReplayedError extends QuietSessionError {
  * Base class of the ways interactive re-authentication fails. The session
  * goes back to `needsReauth` with every held request kept, until
  * `limits.reauthAttempts` have failed in a row (a sign-in whose token the backend refuses at once
- * counts too): then they are given up
+ * counts too; one Google or the server said to try later does not): then they are given up
  * (AuthExpiredError, `sign-in-given-up`) and Reconnect waits out a cooldown.
  * Offline, it waits for the backend instead; from the notice, the notice stays.
  *
@@ -94,6 +94,12 @@ export class NotReplayedError extends QuietSessionError {
  */
 export class ReauthError extends QuietSessionError {
   override name = 'ReauthError';
+  /** The callback page's error code (`provider_busy`, `server_timeout`, …), when the sign-in failed with one. */
+  readonly code: string | undefined;
+  constructor(message?: string, options?: { cause?: unknown; code?: string }) {
+    super(message, options);
+    this.code = options?.code;
+  }
 }
 
 /**

@@ -36,5 +36,5 @@ export function signInErrorFor(
 ): ReauthError {
   if (code === 'access_denied') return new PopupCancelledError();
   const [words, todo = 'Press Reconnect to try again.'] = meanings.get(code) ?? ['Google answered with an error'];
-  return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). ${todo}`, { cause });
+  return new ReauthError(`Signing in with Google did not finish: ${words} (${code}). ${todo}`, { cause, code });
 }
