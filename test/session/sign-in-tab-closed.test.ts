@@ -261,6 +261,84 @@ describe('a sign-in whose tab was closed while its window was open', () => {
   });
 });
 
+/** Tab A's notice opened the Google window ("Stay signed in"), B follows it; then A is closed, and B's notice is back. */
+async function renewalTabClosed() {
+  const tabs = layer.tabs();
+  // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
+  tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90 });
+  const a = closableTab(tabs);
+  const b = tabs.open();
+  await Promise.all([a.tab, b].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+  a.tab.client.actor.send({ type: 'user.active' });
+  a.tab.client.reconnect();
+  await waitFor(b.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
+  a.close();
+  await waitFor(b.client.actor, (s) => s.matches('active') && !s.matches({ active: 'elsewhere' }), { timeout: 3_000 });
+  const state = a.states[0]!;
+  const finish = (exchange: () => Promise<string>) =>
+    completeGoogleSignIn({ url: callbackUrl(state), opener: null, exchange, namespace: tabs.name, receiptTimeoutMs: 2_000 });
+  return { tabs, b, state, finish };
+}
+
+describe("a renewal whose tab was closed while its window was open (the notice's Stay signed in)", () => {
+  it('renews the other tab when the user finishes in that window: its notice goes, and the window is told done', async () => {
+    const { tabs, b, finish } = await renewalTabClosed();
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+
+    await expect(finish(async () => token)).resolves.toBeNull(); // "Done. You can close this window."
+    expect(tabs.stored).toEqual([token]);
+    b.client.actor.send({ type: 'user.active' });
+    expect(b.client.actor.getSnapshot().matches({ active: 'quiet' })).toBe(true);
+  });
+
+  it('renews it still when its token ran out meanwhile: the call held for it goes with the new one', async () => {
+    const { tabs, b, finish } = await renewalTabClosed();
+    backend.valid.delete(tabs.storage.token!);
+    const held = b.client.authFetch(`${API}/api/after-expiry`);
+    held.catch(() => {}); // awaited below
+    await waitFor(b.client.actor, (s) => s.matches({ needsReauth: 'waiting' }));
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    backend.valid.add(token);
+
+    await expect(finish(async () => token)).resolves.toBeNull();
+    expect((await held).status).toBe(200);
+    expect(tabs.stored).toEqual([token]);
+  });
+
+  it('gives it up once the other tab signs out: finished later, it signs nobody in', async () => {
+    const { tabs, b, finish, state } = await renewalTabClosed();
+    tabs.storage.token = null;
+    b.client.endSession();
+    await expect.poll(() => isSignInOver(() => localStorage, tabs.name, state)).toBe(true);
+    await expect(finish(async () => unsignedJwt({ n: 7 }))).rejects.toThrow('The studio stopped waiting for this sign-in.');
+    expect(tabs.stored).toEqual([]);
+  });
+
+  it('takes up nothing when the other tab signed out before that tab closed: the window is never told done', async () => {
+    const tabs = layer.tabs();
+    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90 });
+    const a = closableTab(tabs, { marksOver: false });
+    const b = tabs.open();
+    await Promise.all([a.tab, b].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
+    a.tab.client.actor.send({ type: 'user.active' });
+    a.tab.client.reconnect();
+    await waitFor(b.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
+    tabs.storage.token = null;
+    b.client.endSession();
+    a.close();
+    await waitFor(b.client.actor, (s) => s.matches('active') && !s.matches({ active: 'elsewhere' }), { timeout: 3_000 });
+    const page = completeGoogleSignIn({
+      url: callbackUrl(a.states[0]!),
+      opener: null,
+      exchange: async () => unsignedJwt({ n: 8 }),
+      namespace: tabs.name,
+      receiptTimeoutMs: 1_000,
+    });
+    await expect(page).rejects.toThrow('did not answer');
+    expect(tabs.stored).toEqual([]);
+  });
+});
+
 describe('a sign-in whose tab was closed, and a tab opened while its window was open', () => {
   it('signs that tab in too when the user finishes in that window: it heard no word of it, but shares the session', async () => {
     const { tabs, b, held, finish } = await popupTabClosed();

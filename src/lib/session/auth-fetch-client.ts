@@ -44,6 +44,8 @@ export interface AuthFetchClient {
   reconnectingElsewhere: (reconnecting: boolean) => void;
   /** Another tab's check got the backend's answer: a session holding calls offline asks now, not after its backoff. */
   backendAnsweredElsewhere: () => void;
+  /** Whether a token is stored now (`getToken` gives one): false once the app signed the user out. */
+  signedIn: () => boolean;
   /** Stops the session for good: every held request rejects with AuthExpiredError, later calls too; every listener and timer goes. */
   stop: () => void;
   /**

@@ -126,6 +126,7 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
   );
   actor.start();
   const started = actor;
+  const signedIn = () => currentToken() !== null;
 
   return {
     authFetch: createAuthFetchCall({ options, actor: started, held, claims, expiry, serverClock, own }),
@@ -142,7 +143,8 @@ export function createAuthFetch(given: AuthFetchOptions): AuthFetchClient {
     // The chart's final state: every held call is given up, its timers and the browser's listeners go with it.
     stop: () => tell({ type: 'session.stopped' }),
     now: localNow,
-    report: () => report.build(snapshot(), currentToken() !== null),
+    signedIn,
+    report: () => report.build(snapshot(), signedIn()),
     note: report.note,
   };
 }

@@ -10,9 +10,10 @@ const waitsForSignIn = (s: SessionSnapshot) => s.matches('needsReauth') || s.mat
 /**
  * What takes up, for `client`, the sign-in of a popup followed here whose tab was closed without a word: the window
  * it opened may still be open (COOP keeps it from the studio), and the user may finish there. Its answer is taken
- * on its channel (the receipt closes that window) while the session waits for a sign-in, never past its deadline;
- * once the session no longer waits (signed in, out, stopped), it is given up for good, as its own tab would have.
- * Its token is posted to the other tabs, as its own tab would have: one that never heard of that sign-in waits too.
+ * on its channel (the receipt closes that window), never past its deadline: while the session waits for a sign-in,
+ * given up for good once it no longer waits (signed in, out, stopped), as its own tab would have; while signed in
+ * (the notice's renewal), given up once signed out or stopped. Its token is posted to the other tabs, as its own
+ * tab would have: one that never heard of that sign-in waits too.
  *
  * @example
  * listenToTabs(client, channel, locks, reauthLock, 120_000, ownPopups, restartAll, note, closedTabSignIn(client, name, post));
@@ -23,9 +24,15 @@ export function closedTabSignIn(
   post: (message: TabMessage) => void,
 ): (signIn: PendingSignIn) => void {
   return (signIn) => {
-    if (!waitsForSignIn(client.actor.getSnapshot())) return;
+    const now = client.actor.getSnapshot();
+    const signOuts = now.context.endedSessions;
+    // A renewal is wanted until a sign-out (counted) or a stop; a sign-in the session waits for, until it waits no more.
+    const wanted = waitsForSignIn(now)
+      ? waitsForSignIn
+      : (s: SessionSnapshot) => s.status === 'active' && s.context.endedSessions === signOuts;
+    if (!wanted(now) || !client.signedIn()) return;
     const left = new AbortController();
-    const watching = client.actor.subscribe((s) => waitsForSignIn(s) || left.abort());
+    const watching = client.actor.subscribe((s) => wanted(s) || left.abort());
     // As another tab's token: not in a tab signed out since, and the account rules for what is held.
     Promise.resolve(takeUpSignIn(signIn, { namespace, signal: left.signal }))
       .then((token) => {
