@@ -1,5 +1,7 @@
 /** @vitest-environment node */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { inOwnProfile } from './support/chromium.ts';
 import { continueAsAda, serveCoopStudio } from './support/coop-studio.ts';
 import { expireSession, heldAtLeast } from './support/studio-user.ts';
 
@@ -46,4 +48,40 @@ describe('closing the studio tab whose sign-in window is open, in Chromium', () 
     expect(await other.locator('header .user').textContent()).toContain('Ada Lovelace');
     expect(popupsAfterClose).toBe(0);
   }, 60_000);
+
+  it("renews the other studio tab when the user finishes the notice's window after closing its tab: the window closes", async () => {
+    // A profile of its own: the test before left this one signed in.
+    await inOwnProfile(async (context) => {
+      const closing = await context.newPage();
+      await closing.goto(studio.app.url);
+      // Tokens of 30 s: the notice comes at 10 s (20 s before exp).
+      await closing.getByLabel('Token lifetime (s)').fill('30');
+      const signingIn = context.waitForEvent('page');
+      await closing.getByRole('button', { name: 'Sign in with Google' }).click();
+      await continueAsAda(await signingIn);
+      await closing.getByLabel('Prompt').waitFor();
+      const other = await context.newPage();
+      await other.goto(studio.app.url);
+      await other.getByLabel('Prompt').waitFor();
+      const state = (tab: Page) => tab.getByTestId('session-state').innerText();
+      const notice = closing.getByRole('status').filter({ hasText: 'Your session ends in less than a minute' });
+      // Someone uses both tabs (the notice is for a page in use).
+      for (const tab of [closing, other]) await tab.getByLabel('Prompt').pressSequentially('A cameo');
+      await notice.waitFor({ timeout: 30_000 });
+      const opened = context.waitForEvent('page');
+      await notice.getByRole('button', { name: 'Stay signed in' }).click();
+      const popup = await opened;
+      await popup.getByRole('button', { name: 'Continue as Ada Lovelace', exact: true }).waitFor();
+      await expect.poll(() => state(other)).toBe('active.elsewhere');
+
+      // The user closes the tab that asked; the Google window, out of the studio's reach, stays open.
+      await closing.close();
+      await expect.poll(() => state(other)).not.toBe('active.elsewhere');
+      await continueAsAda(popup); // closes on the other tab's receipt, not "did not answer"
+      await other.waitForFunction(() => document.querySelector('[data-testid="session-state"]')?.textContent?.startsWith('active'));
+      expect(await other.getByTestId('held-count').innerText()).toBe('0');
+      expect(await other.getByRole('alert').count()).toBe(0);
+      expect(await other.locator('header .user').textContent()).toContain('Ada Lovelace');
+    });
+  }, 90_000);
 });
