@@ -40,7 +40,7 @@ class ProviderBusy(ProviderFailed):
 
 
 class ClientRefused(ProviderFailed):
-    """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI, the token URL): a 502 that says no retry will help."""
+    """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI, the token or keys URL): a 502 that says no retry will help."""
 
 
 # The token endpoint's 400s that are about our client, not the user's code (RFC 6749 §5.2, and Google's own).
@@ -142,6 +142,8 @@ class GoogleKeys(jwt.PyJWKClient):
             response = httpx.get(self.uri, timeout=JWKS_TIMEOUT_SECONDS)
             if response.status_code == 429:
                 raise ProviderBusy("Google's signing keys: it limits our rate (429)")
+            if _refuses_us(response):
+                raise ClientRefused(f"Google's signing keys: GOOGLE_JWKS_URL answered {response.status_code}")
             response.raise_for_status()
             fetched = response.json()
             _check_signing_keys(fetched)
@@ -192,8 +194,7 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
         response = httpx.post(settings.google_token_url, data=form, timeout=10)
     except httpx.HTTPError as error:
         raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
-    # 404: GOOGLE_TOKEN_URL names no token endpoint.
-    if response.status_code in (401, 404) or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
+    if _refuses_us(response) or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
         raise ClientRefused(f"Google's token endpoint refused our client ({response.status_code} {_oauth_error(response)})")
     if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.
@@ -210,6 +211,12 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
     if not isinstance(id_token, str):
         raise SignInRefused("Google answered without an ID token")
     return id_token
+
+
+def _refuses_us(response: httpx.Response) -> bool:
+    """A 3xx (the URL moved) or a 4xx other than 400, 408 and 429: Google is there and refuses the request as we send it."""
+    status = response.status_code
+    return 300 <= status < 400 or (400 < status < 500 and status not in (408, 429))
 
 
 def _oauth_error(response: httpx.Response) -> Optional[str]:

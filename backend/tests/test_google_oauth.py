@@ -427,8 +427,12 @@ class GoogleAnswerTest(unittest.TestCase):
                        (400, {"error": "invalid_client", "error_description": "The OAuth client was not found."}),
                        (400, {"error": "unauthorized_client"}),
                        (400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"}),
-                       # GOOGLE_TOKEN_URL names no token endpoint.
-                       (404, b"<html>Not Found</html>")):
+                       # GOOGLE_TOKEN_URL names no token endpoint, one that moved, or one that takes no POST.
+                       (404, b"<html>Not Found</html>"),
+                       (301, b""),
+                       (405, b"<html>Method Not Allowed</html>"),
+                       # The project disabled, or a proxy that forbids it: Google is there, and says no.
+                       (403, {"error": "access_denied"})):
             with self.subTest(answer=answer):
                 self.answers["/token"] = answer
                 # An error in the log: the site's operators have something to fix.
@@ -438,6 +442,19 @@ class GoogleAnswerTest(unittest.TestCase):
                     "detail": "Sign-in with Google is not set up right on this server. Trying again will not help.",
                     "code": "server_misconfigured",
                 }))
+
+    def test_keys_google_refuses_to_serve_say_the_server_is_not_set_up_right(self):
+        # GOOGLE_JWKS_URL wrong (no such page, moved) or forbidden: no retry helps.
+        for answer in ((404, b"<html>Not Found</html>"), (301, b""), (403, b"<html>Forbidden</html>")):
+            with self.subTest(answer=answer):
+                self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
+                self.answers["/certs"] = answer
+                with self.assertLogs("quiet_session", level="ERROR"):
+                    response = self.sign_in()
+                self.assertEqual(response.json().get("code"), "server_misconfigured")
+        self.answers["/certs"] = self.good_keys
+        self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
+        self.assertEqual(self.sign_in().status_code, 200)
 
     def test_a_400_that_is_not_json_is_still_a_refused_code(self):
         self.answers["/token"] = (400, b"<html>Bad Request</html>")
