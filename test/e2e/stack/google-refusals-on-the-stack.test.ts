@@ -44,6 +44,36 @@ describe('Google refusing the code exchange, on the reference stack in Chromium'
     await adaProfileShown(page);
   }, 60_000);
 
+  it('keeps the work held however often Reconnect finds Google busy, and sends it once Google is not', async () => {
+    const { context, page } = run;
+    await continueInPopup(await pressSignIn(context, page));
+    await adaProfileShown(page);
+    const prompt = page.getByLabel('Prompt');
+    await prompt.fill('A patient ring');
+    await tokenExpired(page);
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+    await banner.waitFor();
+    await heldAtLeast(page, 1);
+    const state = page.getByTestId('session-state');
+    try {
+      await tokenEndpointFails({ status: 429, error: 'rate_limit_exceeded' });
+      // As often as the banner asks, and past the three failed sign-ins that give held work up.
+      for (let press = 0; press < 4; press++) {
+        await reconnect();
+        await banner.getByText('Google is busy right now (provider_busy). Wait a moment, then press Reconnect.').waitFor();
+        await expect.poll(() => state.innerText()).toBe('needsReauth.waiting');
+      }
+      // Generate among them (the profile's call may wait too): nothing was given up.
+      expect(Number(await page.getByTestId('held-count').innerText())).toBeGreaterThanOrEqual(1);
+    } finally {
+      await tokenEndpointFails({});
+    }
+    await reconnect();
+    await page.getByRole('img', { name: 'Generated design: A patient ring' }).waitFor({ timeout: 20_000 });
+    expect(await prompt.inputValue()).toBe('A patient ring');
+  }, 90_000);
+
   it("says in the banner that sign-in is not set up right when Google refuses the backend's client, and keeps the work held", async () => {
     const { context, page } = run;
     await continueInPopup(await pressSignIn(context, page));
