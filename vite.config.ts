@@ -14,7 +14,9 @@ export default defineConfig(({ command, mode }) => {
       include: ['test/**/*.test.{ts,tsx}'],
       environment: 'node',
       // One seed for every property (fast-check): fixed unless FUZZ_SEED says otherwise.
-      setupFiles: ['test/support/fuzz-seed.setup.ts'],
+      setupFiles: ['test/support/fuzz-seed.setup.ts', 'test/support/patient-waits.setup.ts'],
+      // A poll on state is no timed assertion either: the test's own time, not 1 s.
+      expect: { poll: { timeout: 4_000 } },
       typecheck: { enabled: false },
     },
   };
