@@ -262,11 +262,11 @@ describe('a sign-in whose tab was closed while its window was open', () => {
 });
 
 /** Tab A's notice opened the Google window ("Stay signed in"), B follows it; then A is closed, and B's notice is back. */
-async function renewalTabClosed() {
+async function renewalTabClosed(options: TabOptions = {}) {
   const tabs = layer.tabs();
   // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
   tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90 });
-  const a = closableTab(tabs);
+  const a = closableTab(tabs, options);
   const b = tabs.open();
   await Promise.all([a.tab, b].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
   a.tab.client.actor.send({ type: 'user.active' });
@@ -312,6 +312,45 @@ describe("a renewal whose tab was closed while its window was open (the notice's
     await expect.poll(() => isSignInOver(() => localStorage, tabs.name, state)).toBe(true);
     await expect(finish(async () => unsignedJwt({ n: 7 }))).rejects.toThrow('The studio stopped waiting for this sign-in.');
     expect(tabs.stored).toEqual([]);
+  });
+
+  it("keeps it when the backend's clock is read anew meanwhile: the same token, its end on another clock", async () => {
+    const { tabs, b, finish } = await renewalTabClosed({ marksOver: false });
+    b.client.actor.send({ type: 'clock.observed', offsetMs: 7_000 }); // the backend's Date says this clock is 7 s slow
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    await expect(finish(async () => token)).resolves.toBeNull();
+    expect(tabs.storage.token).toBe(token);
+  });
+
+  it('gives it up once another account signs in in another tab: finished later, it brings no one back', async () => {
+    // The closed tab's own wait, still running in this process, tells no page here: only B may say it stopped waiting.
+    const { tabs, b, finish } = await renewalTabClosed({ marksOver: false });
+    const grace = unsignedJwt({ sub: 'grace', exp: Math.floor(Date.now() / 1000) + 3_600 });
+    const other = new BroadcastChannel(tabs.name);
+    other.postMessage({ type: 'token', token: grace }); // another tab's Reconnect, as Grace
+    other.close();
+    await expect.poll(() => tabs.storage.token).toBe(grace);
+    await waitFor(b.client.actor, (s) => s.matches('active'));
+
+    // As the closed tab's own popup would have been once another token came: the window hears nobody waits.
+    const ada = unsignedJwt({ sub: 'ada', exp: Math.floor(Date.now() / 1000) + 7_200 });
+    await expect(finish(async () => ada)).rejects.toThrow('The studio stopped waiting for this sign-in.');
+    expect(tabs.stored).not.toContain(ada);
+  });
+
+  it('gives it up once the other tab renews by its own Stay signed in: the old window then says the studio stopped waiting', async () => {
+    const { tabs, b, finish } = await renewalTabClosed({ marksOver: false });
+    await waitFor(b.client.actor, (s) => s.matches({ active: 'due' }));
+    b.client.actor.send({ type: 'user.active' });
+    b.client.reconnect();
+    const renewed = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    tabs.popups[0]!.resolve(renewed);
+    await expect.poll(() => tabs.storage.token).toBe(renewed);
+
+    await expect(finish(async () => unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 7_200 }))).rejects.toThrow(
+      'The studio stopped waiting for this sign-in.',
+    );
+    expect(tabs.storage.token).toBe(renewed);
   });
 
   it('takes up nothing when the other tab signed out before that tab closed: the window is never told done', async () => {
