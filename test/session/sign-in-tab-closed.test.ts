@@ -314,6 +314,16 @@ describe("a renewal whose tab was closed while its window was open (the notice's
     expect(tabs.stored).toEqual([]);
   });
 
+  it('gives it up once the other tab stops (the app unmounted it): finished later, the window hears nobody waits', async () => {
+    const { tabs, b, finish, state } = await renewalTabClosed({ marksOver: false });
+    b.client.stop();
+    await expect.poll(() => isSignInOver(() => localStorage, tabs.name, state)).toBe(true);
+    await expect(finish(async () => unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 }))).rejects.toThrow(
+      'The studio stopped waiting for this sign-in.',
+    );
+    expect(tabs.stored).toEqual([]);
+  });
+
   it("keeps it when the backend's clock is read anew meanwhile: the same token, its end on another clock", async () => {
     const { tabs, b, finish } = await renewalTabClosed({ marksOver: false });
     b.client.actor.send({ type: 'clock.observed', offsetMs: 7_000 }); // the backend's Date says this clock is 7 s slow
