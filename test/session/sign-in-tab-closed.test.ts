@@ -332,6 +332,17 @@ describe("a renewal whose tab was closed while its window was open (the notice's
     expect(tabs.storage.token).toBe(token);
   });
 
+  it('gives it up once signed out as the app signs out (the session told first, the token cleared after)', async () => {
+    const { tabs, b, finish, state } = await renewalTabClosed({ marksOver: false });
+    b.client.endSession();
+    tabs.storage.token = null;
+    await expect.poll(() => isSignInOver(() => localStorage, tabs.name, state)).toBe(true);
+    await expect(finish(async () => unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 }))).rejects.toThrow(
+      'The studio stopped waiting for this sign-in.',
+    );
+    expect(tabs.stored).toEqual([]);
+  });
+
   it('gives it up once another account signs in in another tab: finished later, it brings no one back', async () => {
     // The closed tab's own wait, still running in this process, tells no page here: only B may say it stopped waiting.
     const { tabs, b, finish } = await renewalTabClosed({ marksOver: false });
@@ -385,6 +396,32 @@ describe("a renewal whose tab was closed while its window was open (the notice's
     });
     await expect(page).rejects.toThrow('did not answer');
     expect(tabs.stored).toEqual([]);
+  });
+});
+
+describe('a sign-in whose tab was closed while the other tab, its token saying no end, had not expired yet', () => {
+  it("signs that tab in when the user finishes there, though the backend's clock was read meanwhile", async () => {
+    const tabs = layer.tabs();
+    const a = closableTab(tabs, { marksOver: false });
+    const b = tabs.open();
+    await expireWithHeldCalls(a.tab); // t1, opaque: B, with no call out, still takes it for good
+    a.tab.client.reconnect();
+    await waitFor(b.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
+    a.close();
+    await waitFor(b.client.actor, (s) => s.matches('active') && !s.matches({ active: 'elsewhere' }), { timeout: 3_000 });
+    b.client.actor.send({ type: 'clock.observed', offsetMs: 7_000 }); // the backend's Date says this clock is 7 s slow
+
+    const token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 3_600 });
+    await expect(
+      completeGoogleSignIn({
+        url: callbackUrl(a.states[0]!),
+        opener: null,
+        exchange: async () => token,
+        namespace: tabs.name,
+        receiptTimeoutMs: 2_000,
+      }),
+    ).resolves.toBeNull();
+    expect(tabs.storage.token).toBe(token);
   });
 });
 
