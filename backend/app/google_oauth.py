@@ -6,6 +6,7 @@ and tests. Nothing here knows which.
 
 import base64
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -42,6 +43,9 @@ class ProviderBusy(ProviderFailed):
 class ClientRefused(ProviderFailed):
     """Google refused our client (GOOGLE_CLIENT_ID, its secret, the redirect URI, the token or keys URL): a 502 that says no retry will help."""
 
+
+# How Google's APIs name a rate limit in a 403's body.
+RATE_LIMIT = re.compile(r"rate_?limit", re.IGNORECASE)
 
 # The token endpoint's 400s that are about our client, not the user's code (RFC 6749 §5.2, and Google's own).
 CLIENT_ERRORS = ("invalid_client", "unauthorized_client", "redirect_uri_mismatch")
@@ -140,8 +144,8 @@ class GoogleKeys(jwt.PyJWKClient):
         jwk_set = None
         try:
             response = httpx.get(self.uri, timeout=JWKS_TIMEOUT_SECONDS)
-            if response.status_code == 429:
-                raise ProviderBusy("Google's signing keys: it limits our rate (429)")
+            if _rate_limited(response):
+                raise ProviderBusy(f"Google's signing keys: it limits our rate ({response.status_code})")
             if _refuses_us(response):
                 raise ClientRefused(f"Google's signing keys: GOOGLE_JWKS_URL answered {response.status_code}")
             response.raise_for_status()
@@ -194,13 +198,13 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
         response = httpx.post(settings.google_token_url, data=form, timeout=10)
     except httpx.HTTPError as error:
         raise ProviderFailed(f"Google's token endpoint could not be reached: {error}") from error
+    if _rate_limited(response):
+        raise ProviderBusy(f"Google's token endpoint limits our rate ({response.status_code})")
     if _refuses_us(response) or (response.status_code == 400 and _oauth_error(response) in CLIENT_ERRORS):
         raise ClientRefused(f"Google's token endpoint refused our client ({response.status_code} {_oauth_error(response)})")
     if response.status_code == 400:
         # invalid_grant: an unknown, expired or already used code.
         raise SignInRefused("Invalid or expired Google authorization code")
-    if response.status_code == 429:
-        raise ProviderBusy("Google's token endpoint limits our rate (429)")
     if response.status_code != 200:
         # 5xx is Google's trouble: it does not say the code is bad.
         raise ProviderFailed(f"Google's token endpoint answered {response.status_code}")
@@ -211,6 +215,11 @@ def exchange_code(settings: Settings, code: str, code_verifier: Optional[str]) -
     if not isinstance(id_token, str):
         raise SignInRefused("Google answered without an ID token")
     return id_token
+
+
+def _rate_limited(response: httpx.Response) -> bool:
+    """A 429, or a 403 that names a rate limit (`rateLimitExceeded`, `rate_limit_exceeded`), as Google's APIs say it too."""
+    return response.status_code == 429 or (response.status_code == 403 and RATE_LIMIT.search(response.text) is not None)
 
 
 def _refuses_us(response: httpx.Response) -> bool:

@@ -408,6 +408,20 @@ class GoogleAnswerTest(unittest.TestCase):
         with self.assertLogs("quiet_session", level="WARNING"):
             self.assertGoogleBusy(self.sign_in())
 
+    def test_a_403_that_says_rate_limit_is_busy_not_a_refusal(self):
+        # Google's APIs say a rate limit with a 403 too: trying again soon is the way out, not the site's team.
+        for body in ({"error": "rate_limit_exceeded"},
+                     {"error": {"code": 403, "errors": [{"reason": "userRateLimitExceeded"}]}}):
+            with self.subTest(body=body):
+                self.answers["/token"] = (403, body)
+                with self.assertLogs("quiet_session", level="WARNING"):
+                    self.assertGoogleBusy(self.sign_in())
+        self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
+        self.answers["/token"] = None
+        self.answers["/certs"] = (403, {"error": {"errors": [{"reason": "rateLimitExceeded"}]}})
+        with self.assertLogs("quiet_session", level="WARNING"):
+            self.assertGoogleBusy(self.sign_in())
+
     def test_google_limiting_the_rate_of_its_keys_is_a_502_that_says_it_is_busy(self):
         self.app.state.google_jwks = GoogleKeys(self.app.state.settings.google_jwks_url)
         self.answers["/certs"] = (429, {"error": "rate_limit_exceeded"})
