@@ -6,6 +6,7 @@ or otherwise unusable gets `Bearer error="invalid_token"`. Both are 401 with Fas
 `{"detail": ...}` body; the msw mock (src/mocks/mock-auth.ts) answers the same way.
 """
 
+import secrets
 import time
 from typing import Optional
 
@@ -40,6 +41,8 @@ def issue_access_token(user: User, settings: Settings) -> dict:
         "role": user.role,
         "iat": now,
         "exp": now + settings.token_ttl_seconds,
+        # Each sign-in a token of its own: two in one second would otherwise be the same bytes, and a refused one stays refused.
+        "jti": secrets.token_urlsafe(12),
     }
     token = jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
     return {"access_token": token, "token_type": "bearer", "expires_in": settings.token_ttl_seconds}

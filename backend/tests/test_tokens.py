@@ -37,5 +37,23 @@ class AccessTokenTest(unittest.TestCase):
         self.assertEqual((response.status_code, response.headers["www-authenticate"]), (401, 'Bearer error="invalid_token"'))
 
 
+class IssuedTokenTest(unittest.TestCase):
+    def test_two_sign_ins_in_one_second_get_tokens_of_their_own(self):
+        # A client remembers the tokens its backend refused: a new sign-in must not bring one back byte for byte.
+        with mock.patch.dict(os.environ, {"JWT_SECRET": SECRET, "GOOGLE_CLIENT_ID": "client-123"}):
+            from app.settings import load_settings
+            from app.tokens import issue_access_token
+            from app.users import User
+
+            settings = load_settings()
+        ada = User(id="user-ada", email="ada@quiet.studio", name="Ada Lovelace", role="admin")
+        with mock.patch("time.time", return_value=1_800_000_000.25):
+            first, second = (issue_access_token(ada, settings)["access_token"] for _ in range(2))
+        self.assertNotEqual(first, second)
+        claims = [jwt.decode(token, options={"verify_signature": False}) for token in (first, second)]
+        # The same sign-in otherwise: one user, one second.
+        self.assertEqual([(c["sub"], c["iat"]) for c in claims], [("user-ada", 1_800_000_000)] * 2)
+
+
 if __name__ == "__main__":
     unittest.main()
