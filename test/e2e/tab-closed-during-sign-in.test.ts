@@ -1,5 +1,5 @@
 /** @vitest-environment node */
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { inOwnProfile } from './support/chromium.ts';
 import { continueAsAda, serveCoopStudio } from './support/coop-studio.ts';
@@ -8,18 +8,25 @@ import { expireSession, heldAtLeast } from './support/studio-user.ts';
 // The provider sends COOP: the studio can neither see nor close the Google window, which may outlive the tab that opened it.
 const studio = serveCoopStudio();
 
+/** Signs in as Ada in one studio tab (`first` done there before), then opens a second: both show the studio. */
+async function twoStudioTabs(context: BrowserContext, first?: (page: Page) => Promise<void>) {
+  const closing = await context.newPage();
+  await closing.goto(studio.app.url);
+  await first?.(closing);
+  const signingIn = context.waitForEvent('page');
+  await closing.getByRole('button', { name: 'Sign in with Google' }).click();
+  await continueAsAda(await signingIn);
+  await closing.getByLabel('Prompt').waitFor();
+  const other = await context.newPage();
+  await other.goto(studio.app.url);
+  await other.getByLabel('Prompt').waitFor();
+  return { closing, other };
+}
+
 describe('closing the studio tab whose sign-in window is open, in Chromium', () => {
   it('signs the other studio tab in when the user finishes in that window: its held work goes, and the window closes', async () => {
     const { context } = studio.browser;
-    const closing = await context.newPage();
-    await closing.goto(studio.app.url);
-    const signingIn = context.waitForEvent('page');
-    await closing.getByRole('button', { name: 'Sign in with Google' }).click();
-    await continueAsAda(await signingIn);
-    await closing.getByLabel('Prompt').waitFor();
-    const other = await context.newPage();
-    await other.goto(studio.app.url);
-    await other.getByLabel('Prompt').waitFor();
+    const { closing, other } = await twoStudioTabs(context);
     const otherBanner = other.getByRole('alert');
     const otherExpired = otherBanner.filter({ hasText: 'Session expired — click to reconnect' });
 
@@ -52,17 +59,8 @@ describe('closing the studio tab whose sign-in window is open, in Chromium', () 
   it("renews the other studio tab when the user finishes the notice's window after closing its tab: the window closes", async () => {
     // A profile of its own: the test before left this one signed in.
     await inOwnProfile(async (context) => {
-      const closing = await context.newPage();
-      await closing.goto(studio.app.url);
       // Tokens of 30 s: the notice comes at 10 s (20 s before exp).
-      await closing.getByLabel('Token lifetime (s)').fill('30');
-      const signingIn = context.waitForEvent('page');
-      await closing.getByRole('button', { name: 'Sign in with Google' }).click();
-      await continueAsAda(await signingIn);
-      await closing.getByLabel('Prompt').waitFor();
-      const other = await context.newPage();
-      await other.goto(studio.app.url);
-      await other.getByLabel('Prompt').waitFor();
+      const { closing, other } = await twoStudioTabs(context, (page) => page.getByLabel('Token lifetime (s)').fill('30'));
       const state = (tab: Page) => tab.getByTestId('session-state').innerText();
       const notice = closing.getByRole('status').filter({ hasText: 'Your session ends in less than a minute' });
       // Someone uses both tabs (the notice is for a page in use).
