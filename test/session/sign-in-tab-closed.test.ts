@@ -12,7 +12,7 @@ import {
 import { errorMessageType, signInChannelName } from '../../src/lib/session/popup-message.ts';
 import { isSignInOver } from '../../src/lib/session/sign-ins-over.ts';
 import { API, layerOnFakeBackend } from '../support/layer-fixture.ts';
-import type { createTabs } from '../support/tabs.ts';
+import type { createTabs, Tab } from '../support/tabs.ts';
 import { unsignedJwt } from '../support/unsigned-jwt.ts';
 
 // Tab A's Reconnect opened the Google window (COOP: the studio cannot close it), then tab A was closed. Tab B,
@@ -261,8 +261,11 @@ describe('a sign-in whose tab was closed while its window was open', () => {
   });
 });
 
-/** Tab A's notice opened the Google window ("Stay signed in"), B follows it; then A is closed, and B's notice is back. */
-async function renewalTabClosed(options: TabOptions = {}) {
+/**
+ * Tab A's notice opened the Google window ("Stay signed in"), B follows it; then A is closed (after `whileOpen`, done
+ * in B while it follows), and B's notice is back.
+ */
+async function renewalTabClosed(options: TabOptions = {}, whileOpen?: (tabs: ReturnType<typeof createTabs>, b: Tab) => void) {
   const tabs = layer.tabs();
   // A token that ends in 90 s: within the notice's 2 minutes, not yet in the 60 s expiry lead.
   tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90 });
@@ -272,11 +275,12 @@ async function renewalTabClosed(options: TabOptions = {}) {
   a.tab.client.actor.send({ type: 'user.active' });
   a.tab.client.reconnect();
   await waitFor(b.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
+  whileOpen?.(tabs, b);
   a.close();
   await waitFor(b.client.actor, (s) => s.matches('active') && !s.matches({ active: 'elsewhere' }), { timeout: 3_000 });
   const state = a.states[0]!;
-  const finish = (exchange: () => Promise<string>) =>
-    completeGoogleSignIn({ url: callbackUrl(state), opener: null, exchange, namespace: tabs.name, receiptTimeoutMs: 2_000 });
+  const finish = (exchange: () => Promise<string>, receiptTimeoutMs = 2_000) =>
+    completeGoogleSignIn({ url: callbackUrl(state), opener: null, exchange, namespace: tabs.name, receiptTimeoutMs });
   return { tabs, b, state, finish };
 }
 
@@ -375,26 +379,11 @@ describe("a renewal whose tab was closed while its window was open (the notice's
   });
 
   it('takes up nothing when the other tab signed out before that tab closed: the window is never told done', async () => {
-    const tabs = layer.tabs();
-    tabs.storage.token = unsignedJwt({ exp: Math.floor(Date.now() / 1000) + 90 });
-    const a = closableTab(tabs, { marksOver: false });
-    const b = tabs.open();
-    await Promise.all([a.tab, b].map((tab) => waitFor(tab.client.actor, (s) => s.matches({ active: 'due' }))));
-    a.tab.client.actor.send({ type: 'user.active' });
-    a.tab.client.reconnect();
-    await waitFor(b.client.actor, (s) => s.matches({ active: 'elsewhere' }), { timeout: 1_000 });
-    tabs.storage.token = null;
-    b.client.endSession();
-    a.close();
-    await waitFor(b.client.actor, (s) => s.matches('active') && !s.matches({ active: 'elsewhere' }), { timeout: 3_000 });
-    const page = completeGoogleSignIn({
-      url: callbackUrl(a.states[0]!),
-      opener: null,
-      exchange: async () => unsignedJwt({ n: 8 }),
-      namespace: tabs.name,
-      receiptTimeoutMs: 1_000,
+    const { tabs, finish } = await renewalTabClosed({ marksOver: false }, (signingOut, b) => {
+      signingOut.storage.token = null;
+      b.client.endSession();
     });
-    await expect(page).rejects.toThrow('did not answer');
+    await expect(finish(async () => unsignedJwt({ n: 8 }), 1_000)).rejects.toThrow('did not answer');
     expect(tabs.stored).toEqual([]);
   });
 });

@@ -24,6 +24,22 @@ async function reconnect(): Promise<void> {
   await continueInPopup(await opened);
 }
 
+/** Signs in as Ada, types `words` and presses Generate once the token has expired: held, under the expired banner. */
+async function generateHeldOnExpiry(words: string) {
+  const { context, page } = run;
+  await continueInPopup(await pressSignIn(context, page));
+  // Before the token expires: a profile call it would hold is not what these tests are about.
+  await adaProfileShown(page);
+  const prompt = page.getByLabel('Prompt');
+  await prompt.fill(words);
+  await tokenExpired(page);
+  await page.getByRole('button', { name: 'Generate' }).click();
+  const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
+  await banner.waitFor();
+  await heldAtLeast(page, 1);
+  return { prompt, banner };
+}
+
 describe('Google refusing the code exchange, on the reference stack in Chromium', () => {
   it('says Google is busy at sign-in, not that it could not be reached, and signs in once it is not', async () => {
     const { context, page } = run;
@@ -45,16 +61,8 @@ describe('Google refusing the code exchange, on the reference stack in Chromium'
   }, 60_000);
 
   it('keeps the work held however often Reconnect finds Google busy, and sends it once Google is not', async () => {
-    const { context, page } = run;
-    await continueInPopup(await pressSignIn(context, page));
-    await adaProfileShown(page);
-    const prompt = page.getByLabel('Prompt');
-    await prompt.fill('A patient ring');
-    await tokenExpired(page);
-    await page.getByRole('button', { name: 'Generate' }).click();
-    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
-    await banner.waitFor();
-    await heldAtLeast(page, 1);
+    const { page } = run;
+    const { prompt, banner } = await generateHeldOnExpiry('A patient ring');
     const state = page.getByTestId('session-state');
     try {
       await tokenEndpointFails({ status: 429, error: 'rate_limit_exceeded' });
@@ -75,17 +83,8 @@ describe('Google refusing the code exchange, on the reference stack in Chromium'
   }, 90_000);
 
   it("says in the banner that sign-in is not set up right when Google refuses the backend's client, and keeps the work held", async () => {
-    const { context, page } = run;
-    await continueInPopup(await pressSignIn(context, page));
-    // Before the token expires: a profile call it would hold is not what this test is about.
-    await adaProfileShown(page);
-    const prompt = page.getByLabel('Prompt');
-    await prompt.fill('A refused ring');
-    await tokenExpired(page);
-    await page.getByRole('button', { name: 'Generate' }).click();
-    const banner = page.getByRole('alert').filter({ hasText: 'Session expired — click to reconnect' });
-    await banner.waitFor();
-    await heldAtLeast(page, 1);
+    const { page } = run;
+    const { prompt, banner } = await generateHeldOnExpiry('A refused ring');
     try {
       await tokenEndpointFails({ status: 401, error: 'invalid_client' });
       await reconnect();
